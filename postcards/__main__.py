@@ -1,0 +1,5 @@
+"""``python -m postcards``."""
+
+from .cli import main
+
+main(prog_name="postcards")

@@ -1,0 +1,1 @@
+"""Bundled templates/, fonts/ and samples/ when postcards is installed from a wheel."""

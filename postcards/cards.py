@@ -1,0 +1,236 @@
+"""Card plans: for each card, what goes where on its front and back, in mm.
+
+Planning is pure: it renders the message, fits every text into its box, builds the QR
+symbol and the recipient's address block, and returns frozen values that the renderer
+draws without further decisions.  Problems are collected per card with the spreadsheet
+row they come from, so ``check`` can list them all before anything is printed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .assign import Pairing
+from .codes import format_code
+from .config import Campaign
+from .design import BackLayout, Design, TextStyle
+from .errors import LayoutError, PostcardsError, Problem
+from .fonts import FontSet, font_problem
+from .geometry import Box, CardSize, pt
+from .people import People, Prisoner, Sender
+from .qr import QUIET_ZONE, QRMatrix, qr_matrix
+from .text import FittedText, fit_text
+
+_BELARUS = {"", "belarus", "by", "blr", "беларусь", "республика беларусь", "рэспубліка беларусь",
+            "republic of belarus", "belarus republic of"}
+_BIRTH_YEAR = {"be": "{} г. н.", "ru": "{} г. р."}
+
+
+@dataclass(frozen=True)
+class PlacedText:
+    """Fitted text and the box it is drawn in (from the top of the box)."""
+
+    box: Box
+    text: FittedText
+    colour: str = "ink"
+
+
+@dataclass(frozen=True)
+class PlacedQR:
+    """A QR symbol placed on the card: its quiet zone starts at (x_mm, y_mm)."""
+
+    x_mm: float
+    y_mm: float
+    module_mm: float
+    matrix: QRMatrix
+
+    @property
+    def size_mm(self) -> float:
+        return self.matrix.modules_with_quiet_zone * self.module_mm
+
+
+@dataclass(frozen=True)
+class CardPlan:
+    """Everything the renderer draws for one card."""
+
+    code: str
+    wave: str
+    language: str
+    sender: Sender
+    prisoner: Prisoner
+    message: PlacedText
+    sender_block: PlacedText
+    return_block: PlacedText | None
+    address: PlacedText
+    qr: PlacedQR | None
+    code_label: PlacedText | None
+    signature: Path | None
+
+    def to_json(self) -> str:
+        """The plan as JSON: makes a layout bug easy to see and to test."""
+        def default(value: Any) -> Any:
+            if isinstance(value, Path):
+                return value.name
+            if isinstance(value, frozenset | set):
+                return sorted(value)
+            raise TypeError(type(value))
+
+        data = dataclasses.asdict(self)
+        if data["qr"]:
+            data["qr"]["matrix"]["runs"] = len(data["qr"]["matrix"]["runs"])
+        return json.dumps(data, ensure_ascii=False, indent=1, default=default)
+
+
+def country_line(country: str) -> str:
+    """The destination country alone in Latin capitals, as the postal services read it."""
+    if " ".join(country.casefold().replace(",", " ").split()) in _BELARUS:
+        return "REPUBLIC OF BELARUS"
+    return country.upper()
+
+
+def recipient_lines(prisoner: Prisoner) -> list[tuple[str, str]]:
+    """The address block, most specific line first, as (text, font style) pairs."""
+    lines = [(prisoner.name_dative or prisoner.name, "bold")]
+    if prisoner.birth_year:
+        label = _BIRTH_YEAR.get(prisoner.language, _BIRTH_YEAR["ru"])
+        lines.append((label.format(prisoner.birth_year), "regular"))
+    lines += [(line, "regular") for line in (prisoner.institution, *prisoner.address) if line]
+    place = ", ".join(part for part in (prisoner.postcode, prisoner.city) if part)
+    lines += [(line, "regular") for line in (place, prisoner.region) if line]
+    lines.append((country_line(prisoner.country), "bold"))
+    return lines
+
+
+def template_fields(record: Sender | Prisoner) -> dict[str, Any]:
+    """A record as template fields: its own fields, then unknown columns by header."""
+    fields = {k: v for k, v in dataclasses.asdict(record).items() if k != "extra"}
+    for key, value in list(fields.items()):
+        if isinstance(value, tuple):
+            fields[key] = "\n".join(value)
+    return {**record.extra, **fields}
+
+
+class CardPlanner:
+    """Plans cards of one size and design for one campaign."""
+
+    def __init__(self, campaign: Campaign, design: Design, size: CardSize,
+                 senders: People, prisoners: People):
+        self.campaign, self.design, self.size = campaign, design, size
+        self.senders, self.prisoners = senders, prisoners
+        self.back: BackLayout = design.back(size)
+        self.fonts: FontSet = design.fonts
+        self._campaign_fields = {"name": campaign.name, "hashtag": campaign.hashtag,
+                                 "url": campaign.url, "wave": campaign.wave}
+
+    def language_of(self, pairing: Pairing) -> str:
+        return pairing.language or pairing.prisoner.language or self.campaign.language
+
+    def plan(self, pairing: Pairing, code: str) -> CardPlan:
+        """Plan one card.
+
+        Raises:
+            PostcardsError: every problem of this card, located in the spreadsheets.
+        """
+        problems = self._font_problems(pairing)
+        if problems:
+            raise PostcardsError(problems)
+        language = self.language_of(pairing)
+        message = self.design.messages.render(language, {
+            "prisoner": template_fields(pairing.prisoner),
+            "sender": template_fields(pairing.sender),
+            "campaign": self._campaign_fields, "language": language})
+        missing = self.fonts.missing(message)
+        if missing:
+            raise PostcardsError([font_problem(c, file=f"message.{language}.j2")
+                                  for c in missing])
+        return CardPlan(
+            code=code, wave=self.campaign.wave, language=language, sender=pairing.sender,
+            prisoner=pairing.prisoner,
+            message=self._place(message, self.back.message, pairing, "message"),
+            sender_block=self._place_lines(self._sender_lines(pairing.sender),
+                                           self.back.sender, pairing, "sender"),
+            return_block=self._return_block(pairing),
+            address=self._place_lines(recipient_lines(pairing.prisoner), self.back.address,
+                                      pairing, "address"),
+            qr=self._qr(code) if self.campaign.qr_placement == "card" else None,
+            code_label=self._code_label(code) if self.campaign.qr_placement == "card" else None,
+            signature=self._signature(pairing.sender),
+        )
+
+    def _sender_lines(self, sender: Sender) -> list[tuple[str, str]]:
+        lines = [(sender.name, "bold")]
+        detail = ", ".join(part for part in (sender.title, sender.parliament) if part)
+        return lines + ([(detail, "regular")] if detail else [])
+
+    def _return_block(self, pairing: Pairing) -> PlacedText | None:
+        lines = pairing.sender.return_address or self.campaign.return_address
+        if not lines:
+            return None
+        return self._place_lines([(line, "regular") for line in lines],
+                                 self.back.return_address, pairing, "return address")
+
+    def _place(self, text: str, style: TextStyle, pairing: Pairing, what: str,
+               colour: str = "ink") -> PlacedText:
+        return self._place_lines([(line, style.style) for line in text.split("\n")], style,
+                                 pairing, what, colour)
+
+    def _place_lines(self, lines: list[tuple[str, str]], style: TextStyle,
+                     pairing: Pairing, what: str, colour: str = "ink") -> PlacedText:
+        try:
+            fitted = fit_text(lines, self.fonts, pt(style.box.width_mm),
+                              pt(style.box.height_mm), style.max_size, style.min_size)
+        except LayoutError:
+            raise self._does_not_fit(pairing, what, style) from None
+        return PlacedText(style.box, fitted, colour)
+
+    def _does_not_fit(self, pairing: Pairing, what: str, style: TextStyle) -> LayoutError:
+        p = pairing.prisoner
+        people, row = self.prisoners, p.row
+        column = {"address": self.prisoners.column("institution")}.get(what, what)
+        if what in ("sender", "return address"):
+            people, row, column = self.senders, pairing.sender.row, what
+        return LayoutError(Problem(
+            f"the {what} of the card from {pairing.sender.name} to {p.name} does not fit "
+            f"its {style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
+            f"{style.min_size:g} pt; shorten it", file=people.file, row=row, column=column))
+
+    def _qr(self, code: str) -> PlacedQR:
+        payload = code
+        if self.campaign.qr_content == "url":
+            payload = self.campaign.qr_url.replace("{code}", code)
+        matrix = qr_matrix(payload)
+        module = self.campaign.qr_module_mm
+        side = matrix.modules_with_quiet_zone * module
+        right, bottom = self.back.qr_corner_mm
+        return PlacedQR(right - side, bottom + 3.0, module, matrix)
+
+    def _code_label(self, code: str) -> PlacedText:
+        module = self.campaign.qr_module_mm
+        side = (21 + 2 * QUIET_ZONE) * module
+        right, bottom = self.back.qr_corner_mm
+        box = Box(right - side, bottom, side, 3.0)
+        fitted = fit_text([(format_code(code), "regular")], self.fonts, pt(box.width_mm),
+                          pt(box.height_mm), 7.0, 5.0)
+        return PlacedText(box, fitted, "ink")
+
+    def _signature(self, sender: Sender) -> Path | None:
+        return (self.campaign.root / sender.signature) if sender.signature else None
+
+    def _font_problems(self, pairing: Pairing) -> list[Problem]:
+        problems = []
+        for people, record, names in (
+                (self.prisoners, pairing.prisoner, ("name", "name_dative", "institution",
+                                                    "address", "postcode", "city", "region",
+                                                    "country")),
+                (self.senders, pairing.sender, ("name", "title", "parliament",
+                                                "return_address"))):
+            for name in names:
+                value = getattr(record, name)
+                text = "\n".join(value) if isinstance(value, tuple) else value
+                problems += [font_problem(c, people.file, record.row, people.column(name))
+                             for c in self.fonts.missing(text)]
+        return problems

@@ -1,0 +1,229 @@
+"""The ``postcards`` command: parses options, calls the library, prints what it returns.
+
+Exit status: 0 on success, 1 when the inputs are wrong (every problem is listed as
+``file:row: column: message``), 2 on a usage error.  Heavy modules are imported inside
+the commands so that ``postcards --help`` starts at once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from .config import Campaign, default_campaign, load_campaign
+from .errors import PostcardsError, Problem
+
+CAMPAIGN_FILE = "campaign.toml"
+
+
+def _resolve_campaign(path: str | None) -> Campaign:
+    if path is None:
+        default = Path.cwd() / CAMPAIGN_FILE
+        return load_campaign(default) if default.is_file() else default_campaign()
+    target = Path(path)
+    if target.is_dir():
+        target = target / CAMPAIGN_FILE
+    return load_campaign(target)
+
+
+def _print_problems(problems: list[Problem], err: bool = True) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=err)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn a library error into its message and exit status."""
+    try:
+        yield
+    except PostcardsError as exc:
+        _print_problems(exc.problems)
+        count = len([p for p in exc.problems if not p.warning])
+        if count > 1:
+            click.echo(f"{count} problems; nothing was written.", err=True)
+        sys.exit(exc.exit_code)
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when it is a terminal; silent in a pipe."""
+    if not sys.stderr.isatty() or total < 20:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-c", "--campaign", "campaign_path", type=click.Path(),
+              help="campaign.toml or its folder (default: ./campaign.toml when present).")
+@click.version_option(package_name="postcards")
+@click.pass_context
+def main(ctx: click.Context, campaign_path: str | None) -> None:
+    """Print-ready solidarity postcards from spreadsheets, with tracking."""
+    ctx.obj = {"campaign_path": campaign_path}
+
+
+def _campaign(ctx: click.Context, **inputs: str | None) -> Campaign:
+    with _errors():
+        campaign = _resolve_campaign(ctx.obj["campaign_path"])
+    paths = {f"{k}_path": Path(v) for k, v in inputs.items() if v}
+    return campaign.with_inputs(**paths)
+
+
+def input_options(func: Callable) -> Callable:
+    """--senders, --prisoners, --assignments: input files instead of campaign.toml's."""
+    for name in ("assignments", "prisoners", "senders"):
+        func = click.option(f"--{name}", type=click.Path(dir_okay=False),
+                            help=f"The {name} spreadsheet (CSV, XLSX, ODS).")(func)
+    return func
+
+
+def card_options(func: Callable) -> Callable:
+    func = click.option("--not-a-postcard", is_flag=True,
+                        help="Allow a size outside the postal limits for postcards.")(func)
+    func = click.option("--size", help="A6, 4x6in, 5x7in, DL or WIDTHxHEIGHTmm.")(func)
+    func = click.option("--wave", help="The sending round (default: campaign.toml's).")(func)
+    return func
+
+
+def _with_wave(campaign: Campaign, wave: str | None) -> Campaign:
+    from dataclasses import replace
+
+    return replace(campaign, wave=wave) if wave else campaign
+
+
+@main.command()
+@input_options
+@card_options
+@click.pass_context
+def check(ctx: click.Context, senders: str | None, prisoners: str | None,
+          assignments: str | None, wave: str | None, size: str | None,
+          not_a_postcard: bool) -> None:
+    """Validate everything a print run depends on."""
+    from .pipeline import CardOptions, check as run_check
+
+    campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
+                                    assignments=assignments), wave)
+    options = CardOptions(size=size, not_a_postcard=not_a_postcard)
+    with _errors():
+        report = run_check(campaign, options)
+    _print_problems(report.warnings + report.problems, err=False)
+    if not report.ok:
+        click.echo(f"{len(report.problems)} problems: fix them before printing.")
+        sys.exit(1)
+    _print_summary(report, campaign, size)
+
+
+def _print_summary(report, campaign: Campaign, size: str | None) -> None:
+    excluded = ", ".join(f"{n} {status.replace('_', ' ')}"
+                         for status, n in sorted(report.excluded.items()))
+    languages = ", ".join(f"{lang} {n}" for lang, n in sorted(report.languages.items()))
+    click.echo(f"senders: {report.senders}")
+    click.echo(f"prisoners: {report.prisoners}, {report.in_custody} in custody"
+               + (f"; no card for {excluded}" if excluded else ""))
+    click.echo(f"cards: {len(report.pairings)} in wave {campaign.wave}"
+               + (f" ({languages})" if languages else "")
+               + f", size {size or campaign.size}")
+    click.echo("ok: ready to print")
+
+
+@main.command()
+@input_options
+@card_options
+@click.option("--layout", default=None, help="single (N-up sheets come in a later version).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="cards.pdf",
+              show_default=True, help="The PDF to write; the manifest goes beside it.")
+@click.pass_context
+def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
+          assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
+          layout: str | None, output: str) -> None:
+    """Render the cards PDF and its manifest, and record the cards in the ledger."""
+    campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
+                                    assignments=assignments), wave)
+    _require_single(layout or campaign.layout)
+    result = _make_cards(campaign, Path(output), size, not_a_postcard)
+    click.echo(f"{result.cards} cards -> {result.pdf}")
+    click.echo(f"manifest -> {result.manifest}")
+    click.echo(f"ledger: {result.new_in_ledger} new cards recorded in {result.ledger}")
+
+
+def _require_single(layout: str) -> None:
+    if layout != "single":
+        raise click.UsageError(f"layout {layout!r} is not available in this version; "
+                               f"use --layout single")
+
+
+def _make_cards(campaign: Campaign, output: Path, size: str | None, not_a_postcard: bool):
+    from .pipeline import CardOptions, check as run_check, make_cards
+
+    options = CardOptions(size=size, not_a_postcard=not_a_postcard)
+    with _errors():
+        report = run_check(campaign, options)
+        if not report.ok:
+            from .errors import InputError
+
+            raise InputError(report.problems)
+        with _progress("cards", len(report.pairings)) as progress:
+            report, result = make_cards(campaign, output, options, progress)
+    _print_problems(report.warnings)
+    return result
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False), default="postcards-demo",
+              show_default=True, help="Folder for the demo's files.")
+def demo(output: str) -> None:
+    """Run the whole pipeline on the bundled sample campaign."""
+    from dataclasses import replace
+
+    from .resources import bundled
+
+    out = Path(output).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with _errors():
+        campaign = load_campaign(bundled("samples") / CAMPAIGN_FILE)
+    campaign = replace(campaign, database=f"sqlite:///{out / 'tracking.db'}")
+    click.echo(f"campaign: {campaign.name} (samples in {campaign.root})")
+    from .pipeline import check as run_check
+
+    with _errors():
+        report = run_check(campaign)
+    _print_problems(report.warnings + report.problems, err=False)
+    if not report.ok:
+        sys.exit(1)
+    _print_summary(report, campaign, None)
+    result = _make_cards(campaign, out / "cards.pdf", None, False)
+    click.echo(f"{result.cards} cards -> {result.pdf}")
+    click.echo(f"manifest -> {result.manifest}")
+    click.echo(f"ledger -> {out / 'tracking.db'} ({result.new_in_ledger} new cards)")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Create a new campaign folder with campaign.toml and example spreadsheets."""
+    from .resources import bundled
+
+    target = Path(directory)
+    if (target / CAMPAIGN_FILE).exists():
+        raise click.UsageError(f"{target / CAMPAIGN_FILE} exists already; choose another folder")
+    target.mkdir(parents=True, exist_ok=True)
+    samples = bundled("samples")
+    for name in (CAMPAIGN_FILE, "senders.xlsx", "prisoners.csv"):
+        shutil.copyfile(samples / name, target / name)
+    click.echo(f"created {target / CAMPAIGN_FILE}, senders.xlsx and prisoners.csv")
+    click.echo(f"next: edit them, then run: postcards -c {target} check")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

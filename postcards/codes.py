@@ -1,0 +1,181 @@
+"""Card codes: 8 random Crockford base32 characters and 1 check character.
+
+A code is what staff scan or type to record a card's fate, so it must survive a sloppy
+scanner, a tired volunteer and a QR alphanumeric symbol.  It is stored and put in the QR
+code as ``K7M2QX9DR`` and printed as ``K7M2-QX9D-R``.  It is random (never sequential, so
+nobody can guess the codes of other cards) and holds no personal data.
+
+The check character treats each symbol as an element of GF(32): the field of 5-bit
+values modulo the primitive polynomial x^5 + x^2 + 1, where addition is XOR.  Body
+character *i* (0-based) is weighted by alpha^(i+1), alpha being the generator x (= 2),
+and the check character is the sum (XOR) of the weighted values, so that a whole code
+satisfies ``sum(w_i * v_i) == 0`` with the check character weighted by alpha^0 = 1.
+
+* A single substitution changes the sum by ``w_i * e`` with ``e != 0``; a field has no
+  zero divisors, so the sum cannot stay 0.
+* Swapping two different characters at positions *i* and *j* changes the sum by
+  ``(w_i + w_j) * (v_i + v_j)``; both factors are non-zero because the weights
+  alpha^0 .. alpha^8 are distinct (alpha has order 31), so the sum cannot stay 0.
+
+Crockford's own mod-37 check symbols (``*~$=U``) are not used: a QR alphanumeric symbol
+cannot hold ``~`` or ``=``.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+
+from postcards.errors import InputError
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+"""Crockford base32: digits and letters without I, L, O and U."""
+
+BODY_LENGTH = 8
+CODE_LENGTH = BODY_LENGTH + 1
+EXAMPLE = "K7M2-QX9D-R"
+"""A code as printed, for messages that show what a code looks like."""
+
+_POLYNOMIAL = 0b100101  # x^5 + x^2 + 1, primitive over GF(2)
+_VALUE = {char: value for value, char in enumerate(ALPHABET)}
+
+# What people and scanners type instead of the canonical form: lower case, and the
+# look-alikes Crockford decodes on purpose (O -> 0, I and L -> 1).  ASCII only, so that
+# e.g. the Turkish dotless i is refused rather than silently upper-cased into "I".
+_LOOK_ALIKES = {"O": "0", "I": "1", "L": "1"}
+_NORMALISE = str.maketrans(
+    {
+        **{c.lower(): _LOOK_ALIKES.get(c, c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+        **_LOOK_ALIKES,
+    }
+)
+# Separators people put into a code: spaces of any kind are handled by str.split(); these
+# are the hyphen and the dashes a word processor may turn it into.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_SHOWN_MAX = 40
+
+
+class CodeError(InputError):
+    """Text that is not a card code; the message says why."""
+
+
+def _gf_mul(a: int, b: int) -> int:
+    """Multiply two elements of GF(32) (shift-and-add, reducing by the polynomial)."""
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        b >>= 1
+        a <<= 1
+        if a & 0b100000:
+            a ^= _POLYNOMIAL
+    return product
+
+
+def _weights(count: int) -> tuple[int, ...]:
+    """alpha^1 .. alpha^count: one distinct non-zero weight per body position."""
+    weights, power = [], 1
+    for _ in range(count):
+        power = _gf_mul(power, 2)
+        weights.append(power)
+    return tuple(weights)
+
+
+_WEIGHTS = _weights(BODY_LENGTH)
+
+
+def check_char(body: str) -> str:
+    """The check character for a code body of 8 alphabet characters.
+
+    Raises:
+        ValueError: the body is not 8 characters of :data:`ALPHABET` (a programming
+            error: user input goes through :func:`parse_code`).
+    """
+    if len(body) != BODY_LENGTH or any(c not in _VALUE for c in body):
+        raise ValueError(f"a code body is {BODY_LENGTH} characters of {ALPHABET}: {body!r}")
+    total = 0
+    for weight, char in zip(_WEIGHTS, body, strict=True):
+        total ^= _gf_mul(weight, _VALUE[char])
+    return ALPHABET[total]
+
+
+def new_code(rng: random.Random | None = None) -> str:
+    """A new random code in canonical form, e.g. ``K7M2QX9DR``.
+
+    Args:
+        rng: a seeded generator for reproducible tests; by default the operating system's
+            cryptographic source, so that codes cannot be predicted from one another.
+    """
+    choice = secrets.choice if rng is None else rng.choice
+    body = "".join(choice(ALPHABET) for _ in range(BODY_LENGTH))
+    return body + check_char(body)
+
+
+def is_valid(code: str) -> bool:
+    """True for a code in canonical form (9 upper-case characters) with a correct check."""
+    return (
+        isinstance(code, str)
+        and len(code) == CODE_LENGTH
+        and all(c in _VALUE for c in code)
+        and check_char(code[:BODY_LENGTH]) == code[BODY_LENGTH]
+    )
+
+
+def format_code(code: str) -> str:
+    """The printed form: ``K7M2QX9DR`` -> ``K7M2-QX9D-R``."""
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def parse_code(text: str) -> str:
+    """The canonical code in what a scanner read or a person typed.
+
+    Accepts surrounding and inner spaces, hyphens, lower case, the look-alikes O (zero)
+    and I, L (one), and a URL ending in the code (its last non-empty path segment; query
+    and fragment are ignored).
+
+    Raises:
+        CodeError: the text is empty, has a character that is not in a card code, has
+            the wrong number of characters, or its check character is wrong.
+    """
+    shown = _shown(text)
+    typed = "".join(_strip_url(text.strip()).split())
+    typed = "".join(c for c in typed if c not in _DASHES)
+    if not typed:
+        raise CodeError(f"empty: expected a card code like {EXAMPLE}")
+    for char in typed:
+        if char.translate(_NORMALISE) not in _VALUE:
+            raise CodeError(f"{shown}: {char!r} is not a character in a card code")
+    if len(typed) != CODE_LENGTH:
+        raise CodeError(
+            f"{shown}: found {_characters(len(typed))}, expected {CODE_LENGTH} "
+            f"(a card code looks like {EXAMPLE})"
+        )
+    code = typed.translate(_NORMALISE)
+    if not is_valid(code):
+        raise CodeError(f"{shown}: check character wrong: a mistyped or misread code")
+    return code
+
+
+def _strip_url(text: str) -> str:
+    """The last non-empty path segment when the text looks like a URL or a path.
+
+    Split by hand rather than with urllib, which raises on malformed hosts; the scheme
+    and host are segments too, but never the last one when a code follows them.
+    """
+    if "/" not in text:
+        return text
+    path = text.split("#", 1)[0].split("?", 1)[0]
+    segments = [s for s in path.split("/") if s.strip()]
+    return segments[-1] if segments else ""
+
+
+def _shown(text: str) -> str:
+    """The user's text as quoted in a message, shortened when a scanner sent a lot."""
+    text = text.strip()
+    if len(text) > _SHOWN_MAX:
+        text = text[: _SHOWN_MAX - 1] + "\u2026"
+    return repr(text)
+
+
+def _characters(count: int) -> str:
+    return "1 character" if count == 1 else f"{count} characters"

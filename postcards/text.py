@@ -1,0 +1,181 @@
+"""Message templates (Jinja2, sandboxed) and fitting text into boxes.
+
+Templates render plain text: cards are drawn line by line, never through a markup
+parser, so a name like ``Ann <Bob> & "Co"`` prints exactly as written and a field can
+never inject formatting.  An undefined field stops the run (StrictUndefined) instead of
+printing a blank on 500 cards.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import LayoutError, Problem, TemplateError
+from .fonts import FontSet
+
+#: Leading as a multiple of the font size.
+LEADING = 1.22
+
+
+class MessageTemplates:
+    """The ``message.<lang>.j2`` files of one design, compiled once."""
+
+    def __init__(self, folder: Path):
+        from jinja2 import FileSystemLoader, StrictUndefined
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        self.folder = folder
+        self.env = ImmutableSandboxedEnvironment(
+            loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
+            autoescape=False, keep_trailing_newline=False, trim_blocks=True,
+            lstrip_blocks=True)
+        self._compiled: dict[str, Any] = {}
+
+    def languages(self) -> list[str]:
+        """Languages with a message template in this design."""
+        return sorted(p.name.split(".")[1] for p in self.folder.glob("message.*.j2"))
+
+    def _template(self, language: str) -> Any:
+        from jinja2 import TemplateSyntaxError
+
+        if language not in self._compiled:
+            name = f"message.{language}.j2"
+            if not (self.folder / name).is_file():
+                have = ", ".join(self.languages()) or "none"
+                raise TemplateError(Problem(
+                    f"no message template for language {language!r} in {self.folder}; "
+                    f"languages there: {have}", file=name))
+            try:
+                self._compiled[language] = self.env.get_template(name)
+            except TemplateSyntaxError as exc:
+                raise TemplateError(Problem(f"template syntax error: {exc.message}",
+                                            file=name, row=exc.lineno)) from None
+        return self._compiled[language]
+
+    def render(self, language: str, context: dict[str, Any]) -> str:
+        """The message text for one card.
+
+        Raises:
+            TemplateError: naming the template, its line and the field it could not find.
+        """
+        from jinja2 import UndefinedError
+        from jinja2.exceptions import SecurityError
+
+        template = self._template(language)
+        try:
+            text = template.render(context)
+        except (UndefinedError, SecurityError) as exc:
+            name = f"message.{language}.j2"
+            raise TemplateError(Problem(
+                f"{_explain(exc)}; fix the template or add the column to the spreadsheet",
+                file=name, row=_template_line(template.filename))) from None
+        return normalize_text(text)
+
+
+def _explain(exc: Exception) -> str:
+    message = str(exc)
+    if "has no attribute" in message:
+        field = message.rsplit("has no attribute", 1)[1].strip(" '\"")
+        return f"unknown field {field!r}"
+    return message
+
+
+def _template_line(filename: str | None) -> int | None:
+    """The template line Jinja was rendering, found in the live traceback."""
+    tb = sys.exc_info()[2]
+    line = None
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def normalize_text(text: str) -> str:
+    """Trim each line, fold runs of blank lines into one, drop leading/trailing blanks."""
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+Line = tuple[str, str]  # (text, font style)
+
+
+@dataclass(frozen=True)
+class FittedText:
+    """Lines at one font size, ready to draw from the top of their box."""
+
+    lines: tuple[Line, ...]
+    size: float
+    leading: float
+
+
+def fit_text(paragraphs: list[Line], fonts: FontSet, width_pt: float, height_pt: float,
+             max_size: float, min_size: float) -> FittedText:
+    """Wrap paragraphs into the box, shrinking from ``max_size`` down to ``min_size``.
+
+    Each paragraph keeps its own style; an empty paragraph is a blank line.
+
+    Raises:
+        LayoutError: when the text does not fit even at ``min_size``.
+    """
+    fitted = _fit(tuple(paragraphs), fonts, round(width_pt, 3), round(height_pt, 3),
+                  max_size, min_size)
+    if fitted is None:
+        first = paragraphs[0][0] if paragraphs else ""
+        raise LayoutError(
+            f"the text does not fit its {width_pt / 72 * 25.4:.0f} × "
+            f"{height_pt / 72 * 25.4:.0f} mm box even at {min_size:g} pt: {first[:60]!r}")
+    return fitted
+
+
+@lru_cache(maxsize=8192)
+def _fit(paragraphs: tuple[Line, ...], fonts: FontSet, width_pt: float, height_pt: float,
+         max_size: float, min_size: float) -> FittedText | None:
+    size = max_size
+    while size >= min_size - 1e-9:
+        lines = _wrap_all(paragraphs, fonts, size, width_pt)
+        if lines is not None and len(lines) * size * LEADING <= height_pt + 1e-6:
+            return FittedText(tuple(lines), size, size * LEADING)
+        size = round(size - 0.5, 2)
+    return None
+
+
+def _wrap_all(paragraphs: tuple[Line, ...], fonts: FontSet, size: float,
+              width_pt: float) -> list[Line] | None:
+    lines: list[Line] = []
+    for text, style in paragraphs:
+        wrapped = wrap(text, fonts, style, size, width_pt)
+        if wrapped is None:
+            return None
+        lines += [(line, style) for line in wrapped]
+    return lines
+
+
+def wrap(text: str, fonts: FontSet, style: str, size: float,
+         width_pt: float) -> list[str] | None:
+    """Greedy word wrap of one paragraph; None when a single word is wider than the box."""
+    lines: list[str] = []
+    space = fonts.width(" ", style, size)
+    line, line_width = "", 0.0
+    for word in text.split():
+        word_width = fonts.width(word, style, size)
+        if word_width > width_pt:
+            return None
+        if line and line_width + space + word_width <= width_pt:
+            line, line_width = f"{line} {word}", line_width + space + word_width
+        else:
+            if line:
+                lines.append(line)
+            line, line_width = word, word_width
+    lines.append(line)
+    return lines

@@ -1,0 +1,301 @@
+"""The tracking ledger, on real SQLite files."""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from postcards.codes import new_code
+from postcards.errors import LedgerError
+from postcards.ledger import SCHEMA_VERSION, STATUSES, Event, Ledger, LedgerCard
+
+AT = "2025-03-01T09:30:00Z"
+
+
+def make_cards(count: int, wave: str = "1", seed: int = 1) -> list[LedgerCard]:
+    rng = random.Random(seed)
+    return [
+        LedgerCard(
+            code=new_code(rng),
+            campaign="spring",
+            wave=wave,
+            sender_id=f"S{i}",
+            prisoner_id=f"P{i}",
+            language="ru",
+            sender_name=f"Sender {i}",
+            prisoner_name=f"Ales {i}",
+        )
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "ledger.db"
+
+
+def test_open_creates_folder_and_schema(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "ledger.db"
+    with Ledger.open(path) as ledger:
+        assert ledger.count_cards() == 0
+        assert ledger.count_events() == 0
+        assert ledger.schema_version() == SCHEMA_VERSION
+    assert path.is_file()
+
+
+def test_pragmas(db: Path) -> None:
+    with Ledger.open(db) as ledger:
+        connection = ledger._connection
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA busy_timeout").fetchone()[0] == 10000
+        assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_record_then_reopen(db: Path) -> None:
+    cards = make_cards(3)
+    with Ledger.open(db) as ledger:
+        assert ledger.record_generated(cards, at=AT) == 3
+    with Ledger.open(db) as ledger:
+        assert ledger.count_cards() == 3
+        assert ledger.count_events() == 3
+        for card in cards:
+            assert ledger.card(card.code) == card
+            assert ledger.code_exists(card.code)
+            assert ledger.history(card.code) == [
+                Event(card.code, "generated", AT, "postcards cards", "")
+            ]
+
+
+def test_recording_twice_adds_nothing(db: Path) -> None:
+    cards = make_cards(4)
+    with Ledger.open(db) as ledger:
+        assert ledger.record_generated(cards, at=AT) == 4
+        assert ledger.record_generated(cards, by="someone else") == 0
+        assert ledger.count_cards() == 4
+        assert ledger.count_events() == 4
+        for card in cards:
+            assert [e.status for e in ledger.history(card.code)] == ["generated"]
+
+
+def test_recording_adds_only_the_new_cards(db: Path) -> None:
+    cards = make_cards(5)
+    with Ledger.open(db) as ledger:
+        assert ledger.record_generated(cards[:2], at=AT) == 2
+        assert ledger.record_generated(iter(cards), by="office", at=AT) == 3
+        assert ledger.count_events() == 5
+        assert ledger.history(cards[4].code)[0].by == "office"
+
+
+def test_default_time_is_utc_to_the_second(db: Path) -> None:
+    [card] = make_cards(1)
+    with Ledger.open(db) as ledger:
+        ledger.record_generated([card])
+        [event] = ledger.history(card.code)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event.at)
+
+
+def test_codes_for(db: Path) -> None:
+    wave1, wave2 = make_cards(3, wave="1", seed=1), make_cards(2, wave="2", seed=2)
+    with Ledger.open(db) as ledger:
+        ledger.record_generated(wave1 + wave2, at=AT)
+        assert ledger.codes_for("spring", "1") == {
+            (c.sender_id, c.prisoner_id): c.code for c in wave1
+        }
+        assert ledger.codes_for("spring", "2") == {
+            (c.sender_id, c.prisoner_id): c.code for c in wave2
+        }
+        assert ledger.codes_for("autumn", "1") == {}
+
+
+def test_unknown_code(db: Path) -> None:
+    with Ledger.open(db) as ledger:
+        assert ledger.card("K7M2QX9DR") is None
+        assert not ledger.code_exists("K7M2QX9DR")
+        assert ledger.history("K7M2QX9DR") == []
+
+
+def test_code_used_by_another_card_writes_nothing(db: Path) -> None:
+    first, second, third = make_cards(3)
+    clash = LedgerCard(**{**vars(third), "code": first.code})
+    with Ledger.open(db) as ledger:
+        ledger.record_generated([first], at=AT)
+        with pytest.raises(LedgerError) as caught:
+            ledger.record_generated([second, clash], at=AT)
+        assert ledger.count_cards() == 1
+        assert ledger.count_events() == 1
+        assert not ledger.code_exists(second.code)
+    message = str(caught.value)
+    assert message.startswith("ledger.db: ")
+    assert f"code {first.code} is already used by another card" in message
+
+
+def test_same_code_twice_in_one_batch_is_refused(db: Path) -> None:
+    first, second = make_cards(2)
+    clash = LedgerCard(**{**vars(second), "code": first.code})
+    with Ledger.open(db) as ledger:
+        with pytest.raises(LedgerError, match="already used by another card"):
+            ledger.record_generated([first, clash], at=AT)
+        assert ledger.count_cards() == 0
+
+
+def test_a_card_keeps_its_code(db: Path) -> None:
+    [card] = make_cards(1)
+    other_code = LedgerCard(**{**vars(card), "code": make_cards(1, seed=9)[0].code})
+    with Ledger.open(db) as ledger:
+        ledger.record_generated([card], at=AT)
+        with pytest.raises(LedgerError, match=f"already have card {card.code}"):
+            ledger.record_generated([other_code], at=AT)
+        assert ledger.count_cards() == 1
+
+
+def test_an_invalid_code_is_refused(db: Path) -> None:
+    [card] = make_cards(1)
+    bad = LedgerCard(**{**vars(card), "code": "K7M2QX9D4"})
+    with Ledger.open(db) as ledger:
+        with pytest.raises(LedgerError, match="'K7M2QX9D4' is not a valid card code"):
+            ledger.record_generated([bad], at=AT)
+        assert ledger.count_cards() == 0
+
+
+def test_schema_version_is_stored(db: Path) -> None:
+    Ledger.open(db).close()
+    with sqlite3.connect(db) as connection:
+        versions = [v for (v,) in connection.execute("SELECT version FROM schema_version")]
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+    with Ledger.open(db) as ledger:  # reopening applies nothing twice
+        assert ledger.schema_version() == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(db: Path) -> None:
+    Ledger.open(db).close()
+    newer = SCHEMA_VERSION + 1
+    connection = sqlite3.connect(db)
+    with connection:
+        connection.execute("INSERT INTO schema_version VALUES (?, ?)", (newer, AT))
+    connection.close()
+    with pytest.raises(LedgerError) as caught:
+        Ledger.open(db)
+    assert str(caught.value) == (
+        f"ledger.db: the ledger has schema version {newer}, newer than this version of "
+        f"postcards knows ({SCHEMA_VERSION}); upgrade postcards to use it"
+    )
+
+
+def test_status_is_checked_by_the_database(db: Path) -> None:
+    [card] = make_cards(1)
+    with Ledger.open(db) as ledger:
+        ledger.record_generated([card], at=AT)
+        for status in STATUSES:
+            ledger._connection.execute(
+                "INSERT INTO events (code, status, at, by_name) VALUES (?, ?, ?, 'test')",
+                (card.code, status, AT),
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            ledger._connection.execute(
+                "INSERT INTO events (code, status, at, by_name) VALUES (?, 'lost', ?, 't')",
+                (card.code, AT),
+            )
+        with pytest.raises(sqlite3.IntegrityError):  # foreign keys are on
+            ledger._connection.execute(
+                "INSERT INTO events (code, status, at, by_name) VALUES ('X', 'sent', ?, 't')",
+                (AT,),
+            )
+
+
+@pytest.mark.parametrize("url", ["postgresql://user:secret@host/db", "mysql://host/db"])
+def test_non_sqlite_url_is_refused(url: str) -> None:
+    with pytest.raises(LedgerError, match="only SQLite ledgers are supported") as caught:
+        Ledger.open(url)
+    assert "secret" not in str(caught.value)
+    assert url.split("://")[0] in str(caught.value)
+
+
+def test_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Ledger.open("sqlite:///relative/ledger.db").close()
+    assert (tmp_path / "relative" / "ledger.db").is_file()
+    absolute = tmp_path / "absolute" / "ledger.db"
+    Ledger.open(f"sqlite:///{absolute}").close()  # f"sqlite:///" + "/tmp/..." = 4 slashes
+    assert absolute.is_file()
+    Ledger.open(str(tmp_path / "plain.db")).close()
+    assert (tmp_path / "plain.db").is_file()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///x.db?mode=ro"])
+def test_sqlite_url_without_a_file_is_refused(url: str) -> None:
+    with pytest.raises(LedgerError, match="does not name a file"):
+        Ledger.open(url)
+
+
+def test_garbage_file_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(bytes(random.Random(0).randrange(256) for _ in range(4096)))
+    with pytest.raises(LedgerError) as caught:
+        Ledger.open(path)
+    assert str(caught.value) == (
+        "notes.db: not a postcards ledger (the file is not an SQLite database, or it is "
+        "damaged); check the ledger path, or restore the file from a backup"
+    )
+
+
+def test_a_folder_is_refused_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "ledger.db"
+    folder.mkdir()
+    with pytest.raises(LedgerError, match=r"^ledger\.db: cannot open or write the ledger"):
+        Ledger.open(folder)
+
+
+def test_busy_ledger_is_reported(db: Path) -> None:
+    Ledger.open(db).close()
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with Ledger.open(db) as ledger:
+            ledger._connection.execute("PRAGMA busy_timeout = 50")
+            with pytest.raises(LedgerError, match=r"^ledger\.db: the ledger is busy"):
+                ledger.record_generated(make_cards(1), at=AT)
+            assert ledger.count_cards() == 0
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_close_twice_is_harmless(db: Path) -> None:
+    ledger = Ledger.open(db)
+    ledger.close()
+    ledger.close()
+
+
+def test_a_failing_batch_writes_nothing(db: Path) -> None:
+    cards = make_cards(3)
+
+    def batch():
+        yield from cards[:2]
+        raise RuntimeError("spreadsheet went away")
+
+    with Ledger.open(db) as ledger:
+        with pytest.raises(RuntimeError):
+            ledger.record_generated(batch(), at=AT)
+        assert ledger.count_cards() == 0
+        assert ledger.record_generated(cards, at=AT) == 3
+
+
+def test_several_writers_at_once_lose_nothing(db: Path) -> None:
+    """Like several scanning stations: each opens the (new) file and writes its cards."""
+    batches = [make_cards(20, wave=f"w{n}", seed=n) for n in range(6)]
+
+    def write(batch: list[LedgerCard]) -> int:
+        with Ledger.open(db) as ledger:
+            return sum(ledger.record_generated([card], at=AT) for card in batch)
+
+    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+        written = list(pool.map(write, batches))
+    assert written == [20] * len(batches)
+    with Ledger.open(db) as ledger:
+        assert ledger.count_cards() == ledger.count_events() == 120
+        assert ledger.schema_version() == SCHEMA_VERSION
