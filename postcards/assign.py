@@ -45,21 +45,23 @@ def spread(senders: list[Sender], prisoners: list[Prisoner]) -> Plan:
     uncovered: list[Prisoner] = []
     turn = 0
     for prisoner in in_custody:
-        sender = _next_sender(ordered, load, turn)
-        if sender is None:
+        index = _next_sender(ordered, load, turn)
+        if index is None:
             uncovered.append(prisoner)
             continue
-        turn = ordered.index(sender) + 1
+        sender, turn = ordered[index], index + 1
         load[sender.id] += 1
         pairings.append(Pairing(sender, prisoner))
     return Plan(tuple(pairings), tuple(uncovered))
 
 
-def _next_sender(senders: list[Sender], load: dict[str, int], turn: int) -> Sender | None:
+def _next_sender(senders: list[Sender], load: dict[str, int], turn: int) -> int | None:
+    """The index of the next sender from ``turn`` on who may sign another card."""
     for i in range(len(senders)):
-        sender = senders[(turn + i) % len(senders)]
+        index = (turn + i) % len(senders)
+        sender = senders[index]
         if sender.cards is None or load[sender.id] < sender.cards:
-            return sender
+            return index
     return None
 
 

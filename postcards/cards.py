@@ -107,10 +107,8 @@ def recipient_lines(prisoner: Prisoner) -> list[tuple[str, str]]:
 
 def template_fields(record: Sender | Prisoner) -> dict[str, Any]:
     """A record as template fields: its own fields, then unknown columns by header."""
-    fields = {k: v for k, v in dataclasses.asdict(record).items() if k != "extra"}
-    for key, value in list(fields.items()):
-        if isinstance(value, tuple):
-            fields[key] = "\n".join(value)
+    fields = {k: "\n".join(v) if isinstance(v, tuple) else v
+              for k, v in vars(record).items() if k != "extra"}
     return {**record.extra, **fields}
 
 

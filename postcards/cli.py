@@ -163,17 +163,20 @@ def _require_single(layout: str) -> None:
                                f"use --layout single")
 
 
+def _count_cards(campaign: Campaign) -> int:
+    """How many cards a run will make, for the progress bar (0 when unknown)."""
+    from .pipeline import prepare
+
+    report, _ = prepare(campaign)
+    return len(report.pairings)
+
+
 def _make_cards(campaign: Campaign, output: Path, size: str | None, not_a_postcard: bool):
-    from .pipeline import CardOptions, check as run_check, make_cards
+    from .pipeline import CardOptions, make_cards
 
     options = CardOptions(size=size, not_a_postcard=not_a_postcard)
     with _errors():
-        report = run_check(campaign, options)
-        if not report.ok:
-            from .errors import InputError
-
-            raise InputError(report.problems)
-        with _progress("cards", len(report.pairings)) as progress:
+        with _progress("cards", _count_cards(campaign)) as progress:
             report, result = make_cards(campaign, output, options, progress)
     _print_problems(report.warnings)
     return result

@@ -64,7 +64,8 @@ class Design:
         ref = data.get("design", {}).get("reference_size_mm", [148, 105])
         self.reference = (float(ref[0]), float(ref[1]))
         self.colours: dict[str, str] = {"ink": "#000000", "accent": "#b3121f",
-                                        "rule": "#808080", **data.get("colours", {})}
+                                        "rule": "#808080", "qr": "#000000",
+                                        **data.get("colours", {})}
         self.messages = MessageTemplates(folder)
 
     @cached_property

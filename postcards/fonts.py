@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .errors import FontError, Problem
@@ -47,34 +47,35 @@ def load_face(path: Path) -> Face:
     return Face(name, path, frozenset(font.face.charToGlyph))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FontSet:
     """A family in four styles plus the faces that fill its gaps."""
 
     styles: dict[str, Face]
     fallbacks: tuple[Face, ...]
 
-    def __hash__(self) -> int:
-        return hash((tuple(sorted(self.styles.items())), self.fallbacks))
-
     def face(self, style: str) -> Face:
         return self.styles.get(style) or self.styles["regular"]
 
+    @cached_property
+    def printable(self) -> frozenset[int]:
+        """Every code point some face of the set can print."""
+        chars = set(map(ord, _LAYOUT_CHARS))
+        for face in (*self.styles.values(), *self.fallbacks):
+            chars |= face.chars
+        return frozenset(chars)
+
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` that no face can print, in order, once each."""
-        faces = (*self.styles.values(), *self.fallbacks)
-        seen: list[str] = []
-        for char in text:
-            if char in _LAYOUT_CHARS or char in seen:
-                continue
-            if not any(face.has(char) for face in faces):
-                seen.append(char)
-        return seen
+        printable = self.printable
+        if printable.issuperset(map(ord, text)):
+            return []
+        return list(dict.fromkeys(c for c in text if ord(c) not in printable))
 
     def runs(self, text: str, style: str = "regular") -> list[tuple[str, str]]:
         """``text`` as (font name, substring) runs, falling back per character."""
         primary = self.face(style)
-        if all(ord(c) in primary.chars for c in text):
+        if primary.chars.issuperset(map(ord, text)):
             return [(primary.name, text)]
         runs: list[tuple[str, str]] = []
         for char in text:
@@ -97,6 +98,9 @@ class FontSet:
         """The printed width in points of ``text`` at ``size``."""
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
+        primary = self.face(style)
+        if primary.chars.issuperset(map(ord, text)):
+            return stringWidth(text, primary.name, size)
         return sum(stringWidth(part, name, size) for name, part in self.runs(text, style))
 
 

@@ -15,6 +15,7 @@ migration, once released, never changes; a new schema is a new step.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass
@@ -30,6 +31,7 @@ STATUSES = ("generated", "printed", "sent", "returned", "reply", "delivered", "v
 is rarely confirmed."""
 
 GENERATED_BY = "postcards cards"
+_BUSY_TIMEOUT_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -335,9 +337,23 @@ class Ledger:
     def _configure(self) -> None:
         """Settings for many writers at once: wait for locks, WAL, enforce references."""
         with self._guard():
-            self._connection.execute("PRAGMA busy_timeout = 10000")
-            self._connection.execute("PRAGMA journal_mode = WAL")
+            self._connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             self._connection.execute("PRAGMA foreign_keys = ON")
+            self._use_wal()
+
+    def _use_wal(self) -> None:
+        """Switch to WAL, retrying: SQLite answers "locked" at once, without waiting on
+        busy_timeout, when several processes open a new ledger at the same moment."""
+        deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if self._connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._connection.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _migrate(self) -> None:
         """Apply the schema steps this ledger lacks, each step in its own transaction.
@@ -409,6 +425,6 @@ class Ledger:
 def _connect(path: Path) -> sqlite3.Connection:
     """An autocommit connection: transactions are begun and ended explicitly."""
     try:
-        return sqlite3.connect(path, timeout=10, isolation_level=None)
+        return sqlite3.connect(path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as error:
         raise LedgerError(Problem(_explain(error), file=display_name(path))) from error

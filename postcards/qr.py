@@ -7,6 +7,7 @@ handful of rectangles instead of placing a raster image on every card.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: Light modules around the symbol that a reader needs to find it (ISO/IEC 18004).
@@ -41,17 +42,12 @@ def qr_matrix(payload: str) -> QRMatrix:
     return QRMatrix(payload, size, tuple(_dark_runs(pixels, size)))
 
 
+_DARK_RUN = re.compile(b"\x00+")  # zxing-cpp images: 0 is a dark module
+
+
 def _dark_runs(pixels: bytes, size: int) -> list[tuple[int, int, int]]:
     runs = []
     for row in range(size):
         line = pixels[row * size:(row + 1) * size]
-        col = 0
-        while col < size:
-            if line[col] == 0:  # zxing-cpp images: 0 is a dark module
-                start = col
-                while col < size and line[col] == 0:
-                    col += 1
-                runs.append((row, start, col - start))
-            else:
-                col += 1
+        runs += [(row, m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(line)]
     return runs

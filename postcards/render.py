@@ -33,6 +33,10 @@ class CardRenderer:
         self.front = design.front(page.size)
         self.back = design.back(page.size)
         self._forms: set[str] = set()
+        self._blocks: dict[PlacedText, int | str] = {}
+        from reportlab.lib.colors import HexColor
+
+        self.colours = {name: HexColor(value) for name, value in design.colours.items()}
 
     def render(self, plans: Iterable[CardPlan], out: str | Path | IO[bytes],
                progress: Progress | None = None) -> int:
@@ -67,6 +71,12 @@ class CardRenderer:
     def draw_front(self, canvas, language: str) -> None:
         """The design's motif, full bleed, and its headline in the card's language."""
         name = f"front-{language}"
+        if self.front.motif is not None and "motif" not in self._forms:
+            canvas.beginForm("motif")  # one image for every language's front
+            self._cover_image(canvas, self.front.motif, pt(self.page.width_mm),
+                              pt(self.page.height_mm))
+            canvas.endForm()
+            self._forms.add("motif")
         if name not in self._forms:
             canvas.beginForm(name)
             self._front_form(canvas, language)
@@ -77,7 +87,7 @@ class CardRenderer:
     def _front_form(self, canvas, language: str) -> None:
         width, height = pt(self.page.width_mm), pt(self.page.height_mm)
         if self.front.motif is not None:
-            self._cover_image(canvas, self.front.motif, width, height)
+            canvas.doForm("motif")
         headline = self.front.headlines.get(language) or self.front.headlines.get("en", "")
         if headline:
             canvas.setFillColor(self.front.headline_colour)
@@ -129,9 +139,9 @@ class CardRenderer:
             self._signature(canvas, plan.signature)
 
     def _back_form(self, canvas, language: str) -> None:
-        b, colours = self.back, self.design.colours
+        b = self.back
         height = self.page.size.height_mm
-        canvas.setStrokeColor(colours["rule"])
+        canvas.setStrokeColor(self.colours["rule"])
         canvas.setLineWidth(0.5)
         canvas.line(pt(self._x(b.divider_x_mm)), pt(self._y(b.margin_mm)),
                     pt(self._x(b.divider_x_mm)), pt(self._y(height - b.margin_mm)))
@@ -153,7 +163,7 @@ class CardRenderer:
         canvas.setDash()
         label = self.back.stamp_labels.get(language) or self.back.stamp_labels.get("en", "")
         if label:
-            canvas.setFillColor(self.design.colours["rule"])
+            canvas.setFillColor(self.colours["rule"])
             size = 7.0
             width = self.fonts.width(label, "regular", size)
             x = pt(self._x(stamp.x_mm)) + (pt(stamp.width_mm) - width) / 2
@@ -161,15 +171,34 @@ class CardRenderer:
             self._text_line(canvas, label, "regular", size, x, y)
 
     def _block(self, canvas, block: PlacedText) -> None:
+        """A text block; one that recurs (a sender's name, a shared message) is a form."""
+        seen = self._blocks.get(block)
+        if seen is None:
+            self._blocks[block] = 1
+            self._draw_block(canvas, block)
+            return
+        if isinstance(seen, int):
+            seen = f"block-{len(self._forms)}"
+            canvas.beginForm(seen)
+            self._draw_block(canvas, block)
+            canvas.endForm()
+            self._forms.add(seen)
+            self._blocks[block] = seen
+        canvas.doForm(seen)
+
+    def _draw_block(self, canvas, block: PlacedText) -> None:
         fitted = block.text
-        canvas.setFillColor(self.design.colours.get(block.colour, block.colour))
+        canvas.setFillColor(self.colours[block.colour])
         x = pt(self._x(block.box.x_mm))
         y = pt(self._y(block.box.top_mm)) - fitted.size * _ASCENT
         text = canvas.beginText()
+        current = None
         for line, style in fitted.lines:
             text.setTextOrigin(x, y)
             for font, part in self.fonts.runs(line, style):
-                text.setFont(font, fitted.size)
+                if font != current:
+                    text.setFont(font, fitted.size)
+                    current = font
                 text.textOut(part)
             y -= fitted.leading
         canvas.drawText(text)
@@ -188,12 +217,16 @@ class CardRenderer:
 
         m = pt(qr.module_mm)
         left = pt(self._x(qr.x_mm)) + QUIET_ZONE * m
-        top = pt(self._y(qr.y_mm)) + (qr.matrix.modules + QUIET_ZONE) * m
-        canvas.setFillColor("#000000")
-        path = canvas.beginPath()
-        for row, col, length in qr.matrix.runs:
-            path.rect(left + col * m, top - (row + 1) * m, length * m, m)
-        canvas.drawPath(path, stroke=0, fill=1)
+        bottom = pt(self._y(qr.y_mm)) + QUIET_ZONE * m
+        last = qr.matrix.modules - 1
+        # In module units after one transform: integer rectangles, exact and compact.
+        rects = " ".join(f"{col} {last - row} {length} 1 re"
+                         for row, col, length in qr.matrix.runs)
+        canvas.saveState()
+        canvas.setFillColor(self.colours["qr"])
+        canvas.transform(m, 0, 0, m, left, bottom)
+        canvas._code.append(f"{rects} f")  # reportlab's Path would format 100+ floats
+        canvas.restoreState()
 
     def _signature(self, canvas, path: Path) -> None:
         sig = self.back.signature

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import re
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,10 +223,10 @@ def _guess_code_page(data: bytes) -> str | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        words = [w for w in _WORD.findall(text) if not w.isascii()]
-        good = sum(1 for w in words if plausible(w))
-        if 2 * good >= len(words):
-            scores[encoding] = 2 * good - len(words)
+        words = Counter(w for w in _WORD.findall(text) if not w.isascii())
+        score = sum(n if plausible(w) else -n for w, n in words.items())
+        if score >= 0:
+            scores[encoding] = score
     return max(scores, key=scores.__getitem__) if scores else None
 
 

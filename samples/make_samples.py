@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PRISONERS_CSV = HERE / "prisoners.csv"
 SENDERS_XLSX = HERE / "senders.xlsx"
-MOTIF_PNG = ROOT / "templates" / "solidarity" / "motif.png"
+MOTIF_JPG = ROOT / "templates" / "solidarity" / "motif.jpg"
 
 # --------------------------------------------------------------------------------------
 # Institutions: key -> (institution, address, postcode, city, region)
@@ -503,14 +503,15 @@ def draw_motif() -> Image.Image:
 
 def write_motif(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    draw_motif().save(path, format="PNG", optimize=True)
+    # JPEG: a PDF embeds it as it is, where a PNG is decoded and recompressed per run.
+    draw_motif().save(path, format="JPEG", quality=92, subsampling=0, optimize=True)
 
 
 def main() -> None:
     write_prisoners(PRISONERS_CSV)
     write_senders(SENDERS_XLSX)
-    write_motif(MOTIF_PNG)
-    for path in (PRISONERS_CSV, SENDERS_XLSX, MOTIF_PNG):
+    write_motif(MOTIF_JPG)
+    for path in (PRISONERS_CSV, SENDERS_XLSX, MOTIF_JPG):
         print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
 
 

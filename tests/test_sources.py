@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table as OdfTable
@@ -393,13 +393,23 @@ CP1251_CELL = st.lists(st.tuples(TOKEN, SEPARATOR), max_size=4).map(
 )
 
 
+def is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 @st.composite
 def tables(draw: st.DrawFn, header: st.SearchStrategy[str], cell: st.SearchStrategy[str]):
-    headers = draw(st.lists(header.map(str.strip).filter(bool), min_size=1, max_size=5, unique=True))
+    headers = draw(
+        st.lists(header.map(str.strip).filter(bool), min_size=1, max_size=5, unique=True)
+    )
     row = st.lists(cell, min_size=len(headers), max_size=len(headers))
     return [headers, *draw(st.lists(row, max_size=20))]
 
@@ -439,6 +449,8 @@ def test_any_unicode_table_reads_back_exactly(
 ) -> None:
     if len(rows[0]) == 1:  # one column and no quotes: nothing tells the delimiter
         delimiter = ","
+    if lineterminator == "\n":  # csv.writer then leaves a lone "\r" unquoted: a broken file
+        rows = [[cell.replace("\r", "") for cell in row] for row in rows]
     path = write_csv(tmp_path / "t.csv", rows, encoding, delimiter, lineterminator, quoting)
     check_round_trip(path, rows, encoding)
 
@@ -454,4 +466,5 @@ def test_any_cp1251_table_reads_back_exactly(
     if len(rows[0]) == 1:
         delimiter = ","
     path = write_csv(tmp_path / "t.csv", rows, "cp1251", delimiter)
+    assume(not is_utf8(path.read_bytes()))  # "ВЁ" is also UTF-8 for "¨"; UTF-8 wins by design
     check_round_trip(path, rows, "cp1251")
