@@ -160,9 +160,9 @@ def map_columns(table: Table, fields: dict[str, tuple[str, ...]], explicit: dict
 
 def _missing_column(table: Table, field_name: str, fields: dict[str, tuple[str, ...]],
                     section: str) -> Problem:
-    examples = ", ".join(repr(a) for a in fields[field_name][:3])
+    examples = ", ".join(repr(a) for a in fields[field_name] if a != field_name)
     return Problem(
-        f"missing column; add a column named {field_name!r} (or {examples}), "
+        f"missing column; add a column named {field_name!r} (or one of {examples}), "
         f"or map it in campaign.toml under [{section}.columns]",
         file=table.name, row=1, column=field_name)
 

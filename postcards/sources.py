@@ -66,7 +66,8 @@ def read_table(path: str | Path) -> Table:
     if not path.is_file():
         raise InputError(Problem("file not found", file=name))
     suffix = path.suffix.lower()
-    encoding = delimiter = None
+    encoding: str | None = None
+    delimiter: str | None = None
     if suffix in CSV_SUFFIXES:
         records, encoding, delimiter = _read_csv(path, name)
     elif suffix in XLSX_SUFFIXES:
@@ -164,14 +165,14 @@ def _long_rows(
 def _read_csv(path: Path, name: str) -> tuple[list[Record], str, str]:
     """Decode, sniff the delimiter from the header line and split into records."""
     data = _read_bytes(path, name)
-    encoding = detect_encoding(data, name)
+    encoding = _detect_encoding(data, name)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         raise InputError(Problem(_ENCODING_HELP, file=name)) from None
     if "\x00" in text:  # UTF-16 without a BOM, or not a text file at all
         raise InputError(Problem(_ENCODING_HELP, file=name))
-    delimiter = sniff_delimiter(text, "\t" if path.suffix.lower() == ".tsv" else ",")
+    delimiter = _sniff_delimiter(text, "\t" if path.suffix.lower() == ".tsv" else ",")
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         records = [(number, cells) for number, cells in enumerate(reader, 1)]
@@ -187,7 +188,7 @@ def _read_bytes(path: Path, name: str) -> bytes:
         raise InputError(Problem(f"cannot open: {exc.strerror}", file=name)) from None
 
 
-def detect_encoding(data: bytes, name: str) -> str:
+def _detect_encoding(data: bytes, name: str) -> str:
     """Name the encoding of a CSV file: a BOM, else UTF-8, else cp1251 or cp1250.
 
     Excel saves "CSV" in the Windows code page of the computer: cp1251 on a Russian or
@@ -236,7 +237,9 @@ def _cased(word: str) -> bool:
 
 
 def _cyrillic(word: str) -> bool:
-    return _cased(word) and all("\u0400" <= c <= "\u04ff" for c in word)
+    # Belarusian "і" is often typed as a Latin "i" on a Russian keyboard: "Лосiк".
+    letters = word.replace("i", "").replace("I", "")
+    return _cased(word) and bool(letters) and all("\u0400" <= c <= "\u04ff" for c in letters)
 
 
 def _central(word: str) -> bool:
@@ -244,7 +247,7 @@ def _central(word: str) -> bool:
     return _cased(word) and latin and any(c.isascii() for c in word)
 
 
-def sniff_delimiter(text: str, default: str = ",") -> str:
+def _sniff_delimiter(text: str, default: str = ",") -> str:
     """The most frequent of , ; tab | outside quotes in the header line.
 
     csv.Sniffer guesses from letter frequencies across lines and is fooled by addresses
@@ -292,12 +295,12 @@ def _xlsx_records(path: Path) -> Iterator[Record]:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows
         for number, row in enumerate(sheet.iter_rows(), 1):
-            yield number, [xlsx_text(c.value, c.number_format) for c in row]
+            yield number, [_xlsx_text(c.value, c.number_format) for c in row]
     finally:
         book.close()
 
 
-def xlsx_text(value: Any, number_format: str | None = None) -> str:
+def _xlsx_text(value: Any, number_format: str | None = None) -> str:
     """The text a person reads in an XLSX cell, as far as a postcard needs it."""
     if value is None:
         return ""
@@ -353,7 +356,7 @@ def _ods_cells(row: Any) -> list[str]:
         if getattr(cell, "qname", (None, None))[1] not in ("table-cell", "covered-table-cell"):
             continue
         repeat = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
-        text = ods_text(cell)
+        text = _ods_text(cell)
         if not text:
             pending += repeat
             continue
@@ -362,7 +365,7 @@ def _ods_cells(row: Any) -> list[str]:
     return cells
 
 
-def ods_text(cell: Any) -> str:
+def _ods_text(cell: Any) -> str:
     """The displayed text of an ODS cell: its paragraphs joined by newlines.
 
     Dates use their ISO value instead, as in XLSX; a cell with a value but no displayed
@@ -383,7 +386,7 @@ def ods_text(cell: Any) -> str:
     if value_type == "boolean":
         return cell.attributes.get((OFFICENS, "boolean-value"), "").upper()
     if value_type in ("float", "percentage", "currency"):
-        return xlsx_text(float(cell.attributes.get((OFFICENS, "value"), "0")))
+        return _xlsx_text(float(cell.attributes.get((OFFICENS, "value"), "0")))
     return cell.attributes.get((OFFICENS, "string-value"), "")
 
 

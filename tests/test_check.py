@@ -1,0 +1,158 @@
+"""`postcards check` and `cards` on bad input: one broken file per failure mode.
+
+Each must produce its exact message and exit 1, and leave no PDF and no ledger change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA, run
+
+BROKEN = DATA / "broken"
+
+CASES = {
+    "missing-column.csv":
+        "missing-column.csv:1: name: missing column; add a column named 'name' (or one of "
+        "'full name', 'фио', 'ф и о', 'имя', 'прозвішча імя'), or map it in campaign.toml under [prisoners.columns]",
+    "duplicate-id.csv":
+        "duplicate-id.csv:4: id: duplicate id P1 (also on row 2); every row needs its own id",
+    "empty-name.csv": "empty-name.csv:5: name: empty",
+    "unknown-glyph.csv":
+        "unknown-glyph.csv:5: institution: no bundled font has the character '漢' "
+        "(U+6F22 CJK UNIFIED IDEOGRAPH-6F22); replace it, or add a font that has it to the "
+        "design's fallbacks",
+    "long-address.csv":
+        "long-address.csv:2: institution: the address of the card from Łukasz Wiśniewski to "
+        "Иванов Сергей Петрович does not fit its 64 × 60 mm box even at 7 pt; shorten it",
+}
+
+
+def _ledger_state(folder: Path) -> str | None:
+    db = folder / "tracking.db"
+    return hashlib.sha256(db.read_bytes()).hexdigest() if db.exists() else None
+
+
+@pytest.fixture
+def printed(campaign: Path) -> Path:
+    """The test campaign after one good print run: a ledger that must not change."""
+    assert run("-c", campaign, "cards", "-o", campaign / "first.pdf").exit_code == 0
+    return campaign
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_prisoner_list_is_refused_with_its_message(printed: Path, name: str) -> None:
+    before = _ledger_state(printed)
+    out = printed / "out" / "cards.pdf"
+    result = run("-c", printed, "cards", "--prisoners", BROKEN / name, "-o", out)
+    assert result.exit_code == 1
+    assert CASES[name] in result.stderr.splitlines()
+    assert not out.exists() and not out.with_suffix(".manifest.csv").exists()
+    assert not (printed / "out").exists() or not list((printed / "out").iterdir())
+    assert _ledger_state(printed) == before
+
+    checked = run("-c", printed, "check", "--prisoners", BROKEN / name)
+    assert checked.exit_code == 1
+    assert CASES[name] in checked.stdout.splitlines()
+
+
+def test_unknown_template_field_is_refused_with_its_line(printed: Path) -> None:
+    shutil.copytree(BROKEN / "unknown-field", printed / "templates" / "nickname")
+    toml = printed / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'size = "A6"', 'size = "A6"\ndesign = "nickname"'), encoding="utf-8")
+    before = _ledger_state(printed)
+    result = run("-c", printed, "cards", "-o", printed / "out.pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "message.ru.j2:1: unknown field 'nickname'; fix the template or add the column to "
+        "the spreadsheet")
+    assert not (printed / "out.pdf").exists()
+    assert _ledger_state(printed) == before
+
+
+def test_no_ledger_is_created_when_the_first_run_fails(campaign: Path) -> None:
+    result = run("-c", campaign, "cards", "--prisoners", BROKEN / "empty-name.csv",
+                 "-o", campaign / "cards.pdf")
+    assert result.exit_code == 1
+    assert not (campaign / "tracking.db").exists()
+
+
+def test_every_problem_is_listed_not_just_the_first(campaign: Path) -> None:
+    bad = campaign / "prisoners.csv"
+    text = bad.read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace("Кавалёў Алесь Пятровіч", "")  # row 3: empty name
+    text[4] = text[4].replace("P4,", "P1,")  # row 5: duplicate id
+    bad.write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = run("-c", campaign, "check")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "prisoners.csv:3: name: empty" in lines
+    assert "prisoners.csv:5: id: duplicate id P1 (also on row 2); every row needs its own id" \
+        in lines
+    assert "2 problems: fix them before printing." in lines
+
+
+def test_check_says_what_will_be_printed(campaign: Path) -> None:
+    result = run("-c", campaign, "check")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        "senders: 2",
+        "prisoners: 5, 4 in custody; no card for 1 released",
+        "cards: 4 in wave T1 (be 1, ru 3), size A6",
+        "ok: ready to print",
+    ]
+
+
+def test_a_size_that_is_not_a_postcard_needs_the_flag(campaign: Path) -> None:
+    result = run("-c", campaign, "cards", "--size", "5x7in", "-o", campaign / "c.pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "size: 5x7in (177.8 × 127 mm) is not a postcard size: the postal limits are "
+        "140–235 × 90–120 mm with the long side at least 1.4 × the short one; choose A6, "
+        "4x6in or DL, or pass --not-a-postcard")
+    assert not (campaign / "c.pdf").exists()
+    ok = run("-c", campaign, "cards", "--size", "5x7in", "--not-a-postcard",
+             "-o", campaign / "c.pdf")
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_missing_input_file_is_named(campaign: Path) -> None:
+    result = run("-c", campaign, "check", "--senders", campaign / "nope.xlsx")
+    assert result.exit_code == 1
+    assert "nope.xlsx: file not found" in result.stdout.splitlines()
+
+
+def test_without_inputs_says_how_to_give_them(tmp_path: Path) -> None:
+    result = run("check", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert ("no senders spreadsheet: set [inputs] senders in campaign.toml or pass "
+            "--senders FILE") in result.stdout
+
+
+def test_inputs_given_as_options_without_campaign_toml(tmp_path: Path) -> None:
+    folder = DATA / "campaign"
+    result = run("cards", "--senders", folder / "senders.csv", "--prisoners",
+                 folder / "prisoners.csv", "-o", "out/cards.pdf", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out" / "cards.pdf").exists()
+    assert (tmp_path / "tracking.db").exists()
+
+
+def test_a_wrong_campaign_toml_value_is_located(campaign: Path) -> None:
+    toml = campaign / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[qr]\nplacement = \"envelope\"\n",
+                    encoding="utf-8")
+    result = run("-c", campaign, "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "campaign.toml: qr.placement: expected one of card, sheet, found 'envelope'"]
+
+
+def test_an_unavailable_layout_is_a_usage_error(campaign: Path) -> None:
+    result = run("-c", campaign, "cards", "--layout", "a4-4up", "-o", campaign / "c.pdf")
+    assert result.exit_code == 2
+    assert "layout 'a4-4up' is not available in this version" in result.stderr
