@@ -50,17 +50,17 @@ def _errors() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(label: str, total: int) -> Iterator[Callable[[int], None] | None]:
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr when it is a terminal; silent in a pipe."""
-    if not sys.stderr.isatty() or total < 20:
+    if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,7 +110,8 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None,
           not_a_postcard: bool) -> None:
     """Validate everything a print run depends on."""
-    from .pipeline import CardOptions, check as run_check
+    from .pipeline import CardOptions
+    from .pipeline import check as run_check
 
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
@@ -163,21 +164,12 @@ def _require_single(layout: str) -> None:
                                f"use --layout single")
 
 
-def _count_cards(campaign: Campaign) -> int:
-    """How many cards a run will make, for the progress bar (0 when unknown)."""
-    from .pipeline import prepare
-
-    report, _ = prepare(campaign)
-    return len(report.pairings)
-
-
 def _make_cards(campaign: Campaign, output: Path, size: str | None, not_a_postcard: bool):
     from .pipeline import CardOptions, make_cards
 
     options = CardOptions(size=size, not_a_postcard=not_a_postcard)
-    with _errors():
-        with _progress("cards", _count_cards(campaign)) as progress:
-            report, result = make_cards(campaign, output, options, progress)
+    with _errors(), _progress("cards") as progress:
+        report, result = make_cards(campaign, output, options, progress)
     _print_problems(report.warnings)
     return result
 

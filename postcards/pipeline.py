@@ -25,7 +25,8 @@ from .ledger import Ledger, LedgerCard
 from .people import People, Prisoner, read_prisoners, read_senders
 from .sources import read_table
 
-Progress = Callable[[int], None]
+#: Called as progress(done, total): planning, then drawing, each counts the cards.
+Progress = Callable[[int, int], None]
 PLACEHOLDER_CODE = "000000000"
 MANIFEST_COLUMNS = ["code", "wave", "sender_id", "sender_name", "prisoner_id",
                     "prisoner_name", "language", "front_page", "back_page", "slot"]
@@ -181,14 +182,14 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
              report: CheckReport, progress: Progress | None = None) -> list[CardPlan]:
     """Plan every card, collecting every card's problems into ``report``."""
     plans = []
-    for pairing, code in zip(pairings, codes, strict=True):
+    for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
         try:
             plans.append(planner.plan(pairing, code))
             report.languages[plans[-1].language] += 1
         except PostcardsError as exc:
             report.add(exc.problems)
         if progress:
-            progress(1)
+            progress(done, len(pairings))
     return plans
 
 

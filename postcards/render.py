@@ -8,7 +8,7 @@ give the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -18,7 +18,8 @@ from .fonts import FontSet
 from .geometry import Page, pt
 from .text import fit_text
 
-Progress = Callable[[int], None]
+#: Called as progress(done, total) while cards are drawn.
+Progress = Callable[[int, int], None]
 
 #: Baseline of the first line below the top of its box, as a fraction of the font size.
 _ASCENT = 0.93
@@ -38,7 +39,7 @@ class CardRenderer:
 
         self.colours = {name: HexColor(value) for name, value in design.colours.items()}
 
-    def render(self, plans: Iterable[CardPlan], out: str | Path | IO[bytes],
+    def render(self, plans: Sequence[CardPlan], out: str | Path | IO[bytes],
                progress: Progress | None = None) -> int:
         """Write one front page and one back page per card; return the number of cards."""
         from reportlab.pdfgen.canvas import Canvas
@@ -58,7 +59,7 @@ class CardRenderer:
             canvas.showPage()
             count += 1
             if progress:
-                progress(1)
+                progress(count, len(plans))
         canvas.save()
         return count
 
@@ -85,7 +86,6 @@ class CardRenderer:
         canvas.doForm(name)
 
     def _front_form(self, canvas, language: str) -> None:
-        width, height = pt(self.page.width_mm), pt(self.page.height_mm)
         if self.front.motif is not None:
             canvas.doForm("motif")
         headline = self.front.headlines.get(language) or self.front.headlines.get("en", "")

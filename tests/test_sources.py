@@ -105,6 +105,13 @@ def test_cp1251_without_polish_letters_is_not_mistaken_for_cp1250(tmp_path: Path
     assert table.rows[0].cells == {"ФИО": "ЛОСИК ИГОРЬ", "Учреждение": "ИК-15, Новополоцк"}
 
 
+def test_belarusian_i_typed_as_latin_i_is_still_cp1251(tmp_path: Path) -> None:
+    rows = [["Iмя", "Горад"], ["Iгар Лосiк", "Наваполацк"], ["Алесь Бяляцкi", "Горкi"]]
+    table = read_table(write_csv(tmp_path / "list.csv", rows, "cp1251", ";"))
+    assert table.encoding == "cp1251"
+    assert [list(r.cells.values()) for r in table.rows] == rows[1:]
+
+
 def test_delimiter_comes_from_the_header_not_from_addresses_full_of_commas(
     tmp_path: Path,
 ) -> None:

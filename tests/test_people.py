@@ -1,0 +1,81 @@
+"""Senders and prisoners from spreadsheet rows: aliases, mapping, statuses, problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ROOT
+
+from postcards.people import read_prisoners, read_senders
+from postcards.sources import read_table
+
+
+def _table(tmp_path: Path, text: str, name: str = "list.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_table(path)
+
+
+def test_sample_senders_xlsx_reads_through_aliases() -> None:
+    people = read_senders(read_table(ROOT / "samples" / "senders.xlsx"))
+    assert not people.problems
+    first = people.records[0]
+    assert (first.id, first.name, first.parliament) == ("S01", "Anneke Vermeulen",
+                                                        "European Parliament")
+    assert people.column("name") == "Full name"
+    assert people.column("group") == "Political group"
+    assert len({s.parliament for s in people.records}) >= 5
+
+
+def test_russian_headers_and_unknown_columns_are_kept(tmp_path: Path) -> None:
+    table = _table(tmp_path, "ID,ФИО,Год рождения,Учреждение,Индекс,Город,Отряд\n"
+                             "1,Иванов Иван,1980,ИК № 9,02134,г. Горки,5\n")
+    people = read_prisoners(table)
+    assert not people.problems
+    p = people.records[0]
+    assert (p.name, p.birth_year, p.postcode, p.institution) == (
+        "Иванов Иван", "1980", "02134", "ИК № 9")
+    assert p.extra == {"отряд": "5"}
+
+
+def test_explicit_column_mapping_wins(tmp_path: Path) -> None:
+    table = _table(tmp_path, "id,name,Born,city,institution\nP1,A B,1970,Минск,ИК\n")
+    people = read_prisoners(table, {"birth_year": "Born"})
+    assert people.records[0].birth_year == "1970"
+    bad = read_prisoners(table, {"birth_year": "Geboren"})
+    assert [str(p) for p in bad.problems] == [
+        "campaign.toml: prisoners.columns.birth_year: no column 'Geboren' in list.csv"]
+
+
+def test_statuses_exclude_and_unknown_values_are_errors(tmp_path: Path) -> None:
+    table = _table(tmp_path, "id,name,institution,city,status\n"
+                             "P1,A,ИК,Минск,\nP2,B,ИК,Минск,Released\nP3,C,ИК,Минск,escaped\n")
+    people = read_prisoners(table)
+    assert [p.status for p in people.records] == ["in_custody", "released", "unknown"]
+    assert [str(p) for p in people.problems] == [
+        "list.csv:4: status: unknown status 'escaped'; use one of in_custody, released, "
+        "deceased, unknown"]
+
+
+def test_a_prisoner_in_custody_needs_an_address(tmp_path: Path) -> None:
+    table = _table(tmp_path, "id,name,institution,city,status\nP1,A,,,\nP2,B,,,released\n")
+    assert [str(p) for p in read_prisoners(table).problems] == [
+        "list.csv:2: institution: empty: a prisoner in custody needs an institution or an "
+        "address",
+        "list.csv:2: city: empty: a prisoner in custody needs a city and postcode"]
+
+
+def test_multi_line_address_and_numbered_address_columns(tmp_path: Path) -> None:
+    table = _table(tmp_path, 'id,name,address,address2,city\nP1,A,"ул. Сикорского, 1\n'
+                             'отряд № 5",корпус 2,Бобруйск\n')
+    assert read_prisoners(table).records[0].address == ("ул. Сикорского, 1", "отряд № 5",
+                                                        "корпус 2")
+
+
+def test_sender_ids_are_derived_and_caps_checked(tmp_path: Path) -> None:
+    table = _table(tmp_path, "Name,Cards\nŁukasz Wiśniewski,3\nJiří Dvořák,three\n")
+    people = read_senders(table)
+    assert [s.id for s in people.records] == ["ukasz-wisniewski", "jiri-dvorak"]
+    assert people.records[0].cards == 3
+    assert [str(p) for p in people.problems] == [
+        "list.csv:3: Cards: 'three' is not a whole number of cards; leave it empty for no cap"]

@@ -1,0 +1,75 @@
+"""Templates and fitting text: sandboxed, strict, literal, and shrunk to fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from postcards.design import load_design
+from postcards.errors import LayoutError, TemplateError
+from postcards.fonts import describe_char
+from postcards.text import MessageTemplates, fit_text, normalize_text
+
+
+@pytest.fixture(scope="module")
+def fonts():
+    return load_design("solidarity").fonts
+
+
+def test_bundled_messages_render_in_three_languages() -> None:
+    messages = load_design("solidarity").messages
+    assert messages.languages() == ["be", "en", "ru"]
+    assert messages.render("be", {"prisoner": {}, "sender": {}}).startswith("Добры дзень!")
+
+
+def test_fields_render_as_plain_text_and_sandbox_refuses_internals(tmp_path: Path) -> None:
+    (tmp_path / "message.en.j2").write_text("Hi {{ prisoner.name }}!", encoding="utf-8")
+    (tmp_path / "message.xx.j2").write_text("{{ prisoner.__class__.__mro__ }}",
+                                            encoding="utf-8")
+    messages = MessageTemplates(tmp_path)
+    assert messages.render("en", {"prisoner": {"name": "<b>Ann</b> & 'Bo'"}}) == \
+        "Hi <b>Ann</b> & 'Bo'!"
+    with pytest.raises(TemplateError):
+        messages.render("xx", {"prisoner": {}})
+
+
+def test_a_missing_language_names_the_languages_there(tmp_path: Path) -> None:
+    (tmp_path / "message.ru.j2").write_text("Привет", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        MessageTemplates(tmp_path).render("de", {})
+    assert f"no message template for language 'de' in {tmp_path}; languages there: ru" in \
+        str(caught.value)
+
+
+def test_normalize_text_folds_blank_lines_and_spaces() -> None:
+    assert normalize_text("\n\n  a   b \n\n\n\nc\n\n") == "a b\n\nc"
+
+
+def test_text_shrinks_to_fit_then_refuses(fonts) -> None:
+    words = [("слово " * 30, "regular")]
+    roomy = fit_text(words, fonts, 300, 200, 12, 6)
+    tight = fit_text(words, fonts, 150, 60, 12, 6)
+    assert roomy.size == 12 and tight.size < 12
+    assert len(tight.lines) * tight.leading <= 60
+    for line, _style in tight.lines:
+        assert fonts.width(line, "regular", tight.size) <= 150
+    with pytest.raises(LayoutError, match="does not fit"):
+        fit_text(words, fonts, 100, 20, 12, 6)
+
+
+def test_fallback_font_prints_what_the_main_font_lacks(fonts) -> None:
+    text = "Tbilisi თბილისი"
+    assert fonts.missing(text) == []
+    runs = fonts.runs(text, "regular")
+    assert runs[0] == ("PTSans-Regular", "Tbilisi ")
+    assert runs[1] == ("DejaVuSans", "თბილისი")
+    assert fonts.missing("漢字 ok 漢") == ["漢", "字"]
+    assert describe_char("漢") == "'漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22)"
+
+
+def test_bundled_fonts_cover_belarusian_ukrainian_and_central_european(fonts) -> None:
+    letters = "ЎўІіЁёҐґЄєЇїĄąĆćĘęŁłŃńŚśŹźŻżČčĖėĮįŠšŲųŪūŽžĚěŘřŮůŤťĎďŇňÄäÖöÜüßÁáÉéÍíÓóÚú№«»—"
+    for style in ("regular", "bold", "italic", "bold-italic"):
+        face = fonts.face(style)
+        assert [c for c in letters if not face.has(c)] == [], style
