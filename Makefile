@@ -1,0 +1,51 @@
+# The README's two commands, on a fresh clone with only Python 3.11+ (no root needed):
+#   make demo    cards for the bundled sample campaign, in postcards-demo/
+#   make test    ruff, then pytest
+# Both create .venv and install the project into it (editable, with the test extra) once;
+# the install is redone when pyproject.toml changes.  `make PYTHON=python3.12 test` picks
+# the interpreter.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install demo test lint bench dist clean distclean
+
+install: $(INSTALLED)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "postcards needs Python 3.11 or newer; try: make PYTHON=python3.11 $(MAKECMDGOALS)" >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet --editable ".[test]"
+	touch $@
+
+demo: $(INSTALLED)
+	$(BIN)/postcards demo -o postcards-demo
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check postcards tests bench
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/cards.py $(BENCH)
+
+# The sdist and the wheel built from it, in dist/; build/ is emptied first because
+# setuptools packs whatever an earlier build left there.
+dist: $(INSTALLED)
+	rm -rf build dist
+	$(BIN)/python -m build
+
+clean:
+	rm -rf build dist *.egg-info postcards-demo .pytest_cache .ruff_cache .hypothesis
+	find postcards tests bench samples -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
