@@ -133,7 +133,7 @@ class CardPlanner:
         Raises:
             PostcardsError: every problem of this card, located in the spreadsheets.
         """
-        problems = self._font_problems(pairing)
+        problems = self._font_problems(pairing) + self._signature_problems(pairing.sender)
         if problems:
             raise PostcardsError(problems)
         language = self.language_of(pairing)
@@ -216,7 +216,23 @@ class CardPlanner:
         return PlacedText(box, fitted, "ink")
 
     def _signature(self, sender: Sender) -> Path | None:
-        return (self.campaign.root / sender.signature) if sender.signature else None
+        return (self.campaign.root / sender.signature).resolve() if sender.signature else None
+
+    def _signature_problems(self, sender: Sender) -> list[Problem]:
+        """A signature image must exist inside the campaign folder (never elsewhere)."""
+        path = self._signature(sender)
+        if path is None:
+            return []
+        where = {"file": self.senders.file, "row": sender.row,
+                 "column": self.senders.column("signature")}
+        if not path.is_relative_to(self.campaign.root.resolve()):
+            return [Problem(f"{sender.signature!r} is outside the campaign folder; put the "
+                            f"image in the campaign folder and give its relative path",
+                            **where)]
+        if not path.is_file():
+            return [Problem(f"image {sender.signature!r} not found in {self.campaign.root}",
+                            **where)]
+        return []
 
     def _font_problems(self, pairing: Pairing) -> list[Problem]:
         problems = []

@@ -157,3 +157,27 @@ def test_an_unavailable_layout_is_a_usage_error(campaign: Path) -> None:
     result = run("-c", campaign, "cards", "--layout", "a4-4up", "-o", campaign / "c.pdf")
     assert result.exit_code == 2
     assert "layout 'a4-4up' is not available in this version" in result.stderr
+
+
+def test_signature_images_stay_inside_the_campaign_folder(campaign: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (400, 100), "white").save(campaign / "sig.png")
+    senders = campaign / "senders.csv"
+    lines = senders.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",signature"
+    lines[1] += ",../../etc/passwd"
+    lines[2] += ",sig.png"
+    senders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("-c", campaign, "check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "senders.csv:2: signature: '../../etc/passwd' is outside the campaign folder; put the "
+        "image in the campaign folder and give its relative path")
+    lines[1] = lines[1].replace("../../etc/passwd", "missing.png")
+    senders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run("-c", campaign, "check").stdout.splitlines()[0] == (
+        f"senders.csv:2: signature: image 'missing.png' not found in {campaign}")
+    lines[1] = lines[1].replace("missing.png", "sig.png")
+    senders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run("-c", campaign, "cards", "-o", campaign / "c.pdf").exit_code == 0
