@@ -123,6 +123,8 @@ class CardPlanner:
         self.fonts: FontSet = design.fonts
         self._campaign_fields = {"name": campaign.name, "hashtag": campaign.hashtag,
                                  "url": campaign.url, "wave": campaign.wave}
+        self._shared_messages: dict[str, str] = {}
+        self._sender_problems: dict[str, list[Problem]] = {}
 
     def language_of(self, pairing: Pairing) -> str:
         return pairing.language or pairing.prisoner.language or self.campaign.language
@@ -133,14 +135,12 @@ class CardPlanner:
         Raises:
             PostcardsError: every problem of this card, located in the spreadsheets.
         """
-        problems = self._font_problems(pairing) + self._signature_problems(pairing.sender)
+        problems = self._prisoner_problems(pairing.prisoner) + self._checked_sender(
+            pairing.sender)
         if problems:
             raise PostcardsError(problems)
         language = self.language_of(pairing)
-        message = self.design.messages.render(language, {
-            "prisoner": template_fields(pairing.prisoner),
-            "sender": template_fields(pairing.sender),
-            "campaign": self._campaign_fields, "language": language})
+        message = self._message(language, pairing)
         missing = self.fonts.missing(message)
         if missing:
             raise PostcardsError([font_problem(c, file=f"message.{language}.j2")
@@ -158,6 +158,20 @@ class CardPlanner:
             code_label=self._code_label(code) if self.campaign.qr_placement == "card" else None,
             signature=self._signature(pairing.sender),
         )
+
+    def _message(self, language: str, pairing: Pairing) -> str:
+        """The card's message; rendered once per language when it names no person."""
+        shared = self._shared_messages.get(language)
+        if shared is not None:
+            return shared
+        personal = bool(self.design.messages.uses(language) & {"prisoner", "sender"})
+        message = self.design.messages.render(language, {
+            "prisoner": template_fields(pairing.prisoner) if personal else {},
+            "sender": template_fields(pairing.sender) if personal else {},
+            "campaign": self._campaign_fields, "language": language})
+        if not personal:
+            self._shared_messages[language] = message
+        return message
 
     def _sender_lines(self, sender: Sender) -> list[tuple[str, str]]:
         lines = [(sender.name, "bold")]
@@ -234,17 +248,26 @@ class CardPlanner:
                             **where)]
         return []
 
-    def _font_problems(self, pairing: Pairing) -> list[Problem]:
+    def _checked_sender(self, sender: Sender) -> list[Problem]:
+        """A sender's problems, found once however many cards they sign."""
+        if sender.id not in self._sender_problems:
+            self._sender_problems[sender.id] = self._font_problems(
+                self.senders, sender, ("name", "title", "parliament", "return_address")
+            ) + self._signature_problems(sender)
+        return self._sender_problems[sender.id]
+
+    def _prisoner_problems(self, prisoner: Prisoner) -> list[Problem]:
+        return self._font_problems(self.prisoners, prisoner, (
+            "name", "name_dative", "institution", "address", "postcode", "city", "region",
+            "country"))
+
+    def _font_problems(self, people: People, record: Sender | Prisoner,
+                       names: tuple[str, ...]) -> list[Problem]:
+        """Characters no font has, located at the record's row and column."""
         problems = []
-        for people, record, names in (
-                (self.prisoners, pairing.prisoner, ("name", "name_dative", "institution",
-                                                    "address", "postcode", "city", "region",
-                                                    "country")),
-                (self.senders, pairing.sender, ("name", "title", "parliament",
-                                                "return_address"))):
-            for name in names:
-                value = getattr(record, name)
-                text = "\n".join(value) if isinstance(value, tuple) else value
-                problems += [font_problem(c, people.file, record.row, people.column(name))
-                             for c in self.fonts.missing(text)]
+        for name in names:
+            value = getattr(record, name)
+            text = "\n".join(value) if isinstance(value, tuple) else value
+            problems += [font_problem(c, people.file, record.row, people.column(name))
+                         for c in self.fonts.missing(text)]
         return problems

@@ -46,8 +46,13 @@ _DARK_RUN = re.compile(b"\x00+")  # zxing-cpp images: 0 is a dark module
 
 
 def _dark_runs(pixels: bytes, size: int) -> list[tuple[int, int, int]]:
+    """Runs of dark modules, row by row; a run that wraps to the next row is split."""
     runs = []
-    for row in range(size):
-        line = pixels[row * size:(row + 1) * size]
-        runs += [(row, m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(line)]
+    for match in _DARK_RUN.finditer(pixels):
+        start, end = match.span()
+        while start < end:
+            row, col = divmod(start, size)
+            stop = min(end, (row + 1) * size)
+            runs.append((row, col, stop - start))
+            start = stop
     return runs

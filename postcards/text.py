@@ -56,6 +56,15 @@ class MessageTemplates:
                                             file=name, row=exc.lineno)) from None
         return self._compiled[language]
 
+    def uses(self, language: str) -> set[str]:
+        """The top-level names a language's template reads (prisoner, sender …)."""
+        from jinja2 import meta
+
+        name = f"message.{language}.j2"
+        self._template(language)  # reports a missing template or a syntax error first
+        source = self.env.loader.get_source(self.env, name)[0]
+        return meta.find_undeclared_variables(self.env.parse(source))
+
     def render(self, language: str, context: dict[str, Any]) -> str:
         """The message text for one card.
 
