@@ -126,7 +126,7 @@ _SQL = {
 # --- opening ---------------------------------------------------------------------------
 
 
-def _sqlite_path(target: str | Path) -> Path:
+def sqlite_path(target: str | Path) -> Path:
     """The file a ledger target names: a plain path or an SQLAlchemy-style SQLite URL.
 
     ``sqlite:///ledger.db`` is relative to the working directory and
@@ -200,7 +200,7 @@ class Ledger:
             LedgerError: the target is not SQLite, the file cannot be opened or is not a
                 ledger, or it was written by a newer version of postcards.
         """
-        path = _sqlite_path(target)
+        path = sqlite_path(target)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

@@ -7,6 +7,7 @@ is changed only when the PDF and manifest are complete.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
 from .files import publish, staged, write_csv
 from .geometry import CardSize, Page, parse_size
-from .ledger import Ledger, LedgerCard
+from .ledger import Ledger, LedgerCard, sqlite_path
 from .people import People, Prisoner, read_prisoners, read_senders
 from .sources import read_table
 
@@ -239,8 +240,7 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
 
 def _existing_ledger(campaign: Campaign) -> Ledger | None:
     url = campaign.database_url
-    path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else url
-    if "://" not in path and not Path(path).exists():
+    if not sqlite_path(url).exists():
         return None  # no ledger yet: do not create one before anything is printed
     return Ledger.open(url)
 
@@ -248,16 +248,11 @@ def _existing_ledger(campaign: Campaign) -> Ledger | None:
 def _codes(campaign: Campaign, pairings: list[Pairing]) -> list[str]:
     """Each card's code: the ledger's for a reprint, else a new random one."""
     ledger = _existing_ledger(campaign)
-    known: dict[tuple[str, str], str] = {}
-    if ledger is not None:
-        with ledger:
-            known = ledger.codes_for(campaign.name, campaign.wave)
-            taken = set(known.values())
-            codes = [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken)
-                     for p in pairings]
-        return codes
-    taken: set[str] = set()
-    return [_fresh(None, taken) for _ in pairings]
+    with ledger or contextlib.nullcontext():
+        known = ledger.codes_for(campaign.name, campaign.wave) if ledger else {}
+        taken = set(known.values())
+        return [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken)
+                for p in pairings]
 
 
 def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
