@@ -14,6 +14,7 @@ migration, once released, never changes; a new schema is a new step.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -51,6 +52,38 @@ class LedgerCard:
     def key(self) -> tuple[str, str, str, str]:
         """What makes a card unique: one card per campaign, wave, sender and prisoner."""
         return (self.campaign, self.wave, self.sender_id, self.prisoner_id)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a prisoner (or a sender) has had so far in a campaign.
+
+    ``sent`` counts every card that went out, including those later returned, answered
+    or delivered; void cards count nowhere but ``void``.
+    """
+
+    generated: int = 0
+    sent: int = 0
+    returned: int = 0
+    replies: int = 0
+    void: int = 0
+    last_sent: str = ""
+
+
+OUT_STATUSES = frozenset({"sent", "returned", "reply", "delivered"})
+"""Statuses that mean a card went out: a card with any of them counts as sent."""
+
+
+@dataclass(frozen=True)
+class PrisonerList:
+    """The prisoner list a wave was printed from: its hash and each prisoner's fields."""
+
+    wave: str
+    list_hash: str
+    recorded_at: str
+    list_date: str
+    source: str
+    rows: dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -99,6 +132,27 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX events_by_code ON events (code, id)",
     ),
+    (
+        # The prisoner list each wave used, so that the next list can be compared with it
+        # (releases, transfers, new names) and cards printed for an old address found.
+        """CREATE TABLE prisoner_lists (
+            id INTEGER PRIMARY KEY,
+            campaign TEXT NOT NULL,
+            wave TEXT NOT NULL,
+            list_hash TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            list_date TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE prisoner_list_rows (
+            list_id INTEGER NOT NULL REFERENCES prisoner_lists (id),
+            prisoner_id TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            PRIMARY KEY (list_id, prisoner_id)
+        )""",
+        "CREATE INDEX cards_by_prisoner ON cards (campaign, prisoner_id)",
+        "CREATE INDEX cards_by_sender ON cards (campaign, sender_id)",
+    ),
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -119,6 +173,17 @@ _SQL = {
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "insert_event": "INSERT INTO events (code, status, at, by_name, note) VALUES (?, ?, ?, ?, ?)",
     "history": "SELECT code, status, at, by_name, note FROM events WHERE code = ? ORDER BY id",
+    "cards_in": f"SELECT {_CARD_COLUMNS} FROM cards WHERE campaign = ? ORDER BY created_at, code",
+    "statuses_in": "SELECT e.code, e.status, e.at FROM events e JOIN cards c ON c.code = e.code "
+    "WHERE c.campaign = ? ORDER BY e.id",
+    "insert_list": "INSERT INTO prisoner_lists (campaign, wave, list_hash, recorded_at, list_date, "
+    "source) VALUES (?, ?, ?, ?, ?, ?)",
+    "insert_list_row": "INSERT INTO prisoner_list_rows (list_id, prisoner_id, fields) "
+    "VALUES (?, ?, ?)",
+    "last_list": "SELECT id, wave, list_hash, recorded_at, list_date, source FROM prisoner_lists "
+    "WHERE campaign = ? ORDER BY id DESC LIMIT 1",
+    "list_rows": "SELECT prisoner_id, fields FROM prisoner_list_rows WHERE list_id = ? "
+    "ORDER BY prisoner_id",
     "count_cards": "SELECT COUNT(*) FROM cards",
     "count_events": "SELECT COUNT(*) FROM events",
 }
@@ -262,6 +327,53 @@ class Ledger:
         """A card's events, oldest first (the order they were recorded)."""
         return [Event(*row) for row in self._query("history", code)]
 
+    def cards(self, campaign: str) -> list[LedgerCard]:
+        """Every card of a campaign, oldest first."""
+        return [LedgerCard(*row) for row in self._query("cards_in", campaign)]
+
+    def tallies(self, campaign: str, by: str = "prisoner") -> dict[str, Tally]:
+        """Cards generated, sent, returned and answered, per prisoner or per sender.
+
+        Pairing puts the prisoners with the fewest cards first; reports and posters count
+        from here. Only ids with at least one card appear.
+        """
+        if by not in ("prisoner", "sender"):
+            raise ValueError(f"tallies by {by!r}: use 'prisoner' or 'sender'")
+        seen: dict[str, set[str]] = {}
+        sent_at: dict[str, str] = {}  # when a card went out: its first "sent" event
+        out_at: dict[str, str] = {}  # else its first sign of having gone out
+        for code, status, at in self._query("statuses_in", campaign):
+            seen.setdefault(code, set()).add(status)
+            if status == "sent":
+                sent_at.setdefault(code, at)
+            elif status in OUT_STATUSES:
+                out_at.setdefault(code, at)
+        last_sent = out_at | sent_at
+        counts: dict[str, dict[str, object]] = {}
+        for card in self.cards(campaign):
+            key = card.prisoner_id if by == "prisoner" else card.sender_id
+            tally = counts.setdefault(key, dict(Tally().__dict__))
+            statuses = seen.get(card.code, set())
+            if "void" in statuses:
+                tally["void"] += 1
+                continue
+            tally["generated"] += 1
+            if statuses & OUT_STATUSES:
+                tally["sent"] += 1
+                tally["last_sent"] = max(tally["last_sent"], last_sent.get(card.code, ""))
+            tally["returned"] += "returned" in statuses
+            tally["replies"] += "reply" in statuses
+        return {key: Tally(**values) for key, values in counts.items()}
+
+    def last_list(self, campaign: str) -> PrisonerList | None:
+        """The prisoner list the newest wave recorded, or None before the first wave."""
+        rows = self._query("last_list", campaign)
+        if not rows:
+            return None
+        list_id, wave, list_hash, recorded_at, list_date, source = rows[0]
+        fields = {pid: json.loads(text) for pid, text in self._query("list_rows", list_id)}
+        return PrisonerList(wave, list_hash, recorded_at, list_date, source, fields)
+
     def count_cards(self) -> int:
         """How many cards the ledger holds."""
         return self._query("count_cards")[0][0]
@@ -307,6 +419,51 @@ class Ledger:
                 self._execute("insert_event", card.code, "generated", at, by, "")
                 new += 1
         return new
+
+    def record_list(self, campaign: str, prisoners: PrisonerList) -> bool:
+        """Keep the prisoner list a wave used; the same list as the last one is not stored
+        twice. Returns True when it was stored."""
+        last = self.last_list(campaign)
+        if last is not None and (last.list_hash, last.wave) == (
+            prisoners.list_hash,
+            prisoners.wave,
+        ):
+            return False
+        with self._transaction(), self._guard():
+            cursor = self._connection.execute(
+                _SQL["insert_list"],
+                (
+                    campaign,
+                    prisoners.wave,
+                    prisoners.list_hash,
+                    prisoners.recorded_at or _now(),
+                    prisoners.list_date,
+                    prisoners.source,
+                ),
+            )
+            for pid, fields in sorted(prisoners.rows.items()):
+                self._execute(
+                    "insert_list_row",
+                    cursor.lastrowid,
+                    pid,
+                    json.dumps(fields, ensure_ascii=False, sort_keys=True),
+                )
+        return True
+
+    def record_event(
+        self, code: str, status: str, by: str, note: str = "", at: str | None = None
+    ) -> Event:
+        """Append one event to a known card. Whether the status may follow the card's
+        current one is the tracking module's business; the ledger only refuses unknown
+        codes and statuses."""
+        if status not in STATUSES:
+            raise self._error(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        event = Event(code, status, at or _now(), by, note)
+        with self._transaction():
+            if not self._query("code_exists", code):
+                raise self._error(f"no card has the code {code}")
+            self._execute("insert_event", *astuple(event))
+        return event
 
     def _is_recorded(self, card: LedgerCard) -> bool:
         """True when this very card is already there; raises when it clashes with one."""

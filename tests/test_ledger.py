@@ -12,7 +12,15 @@ import pytest
 
 from postcards.codes import new_code
 from postcards.errors import LedgerError
-from postcards.ledger import SCHEMA_VERSION, STATUSES, Event, Ledger, LedgerCard
+from postcards.ledger import (
+    SCHEMA_VERSION,
+    STATUSES,
+    Event,
+    Ledger,
+    LedgerCard,
+    PrisonerList,
+    Tally,
+)
 
 AT = "2025-03-01T09:30:00Z"
 
@@ -299,3 +307,47 @@ def test_several_writers_at_once_lose_nothing(db: Path) -> None:
     with Ledger.open(db) as ledger:
         assert ledger.count_cards() == ledger.count_events() == 120
         assert ledger.schema_version() == SCHEMA_VERSION
+
+
+def test_tallies_count_cards_that_went_out(db: Path) -> None:
+    cards = make_cards(3)
+    extra = LedgerCard(new_code(random.Random(9)), "spring", "2", "S1", "P0", "ru", "S 1", "A 0")
+    with Ledger.open(db) as ledger:
+        ledger.record_generated([*cards, extra], at=AT)
+        ledger.record_event(cards[0].code, "sent", "desk", at="2025-03-02T10:00:00Z")
+        ledger.record_event(cards[0].code, "returned", "desk", at="2025-03-09T10:00:00Z")
+        ledger.record_event(extra.code, "sent", "desk", at="2025-03-05T10:00:00Z")
+        ledger.record_event(cards[1].code, "void", "desk")
+        by_prisoner = ledger.tallies("spring")
+        by_sender = ledger.tallies("spring", by="sender")
+    assert by_prisoner["P0"] == Tally(
+        generated=2, sent=2, returned=1, last_sent="2025-03-05T10:00:00Z"
+    )
+    assert by_prisoner["P1"] == Tally(void=1)
+    assert by_prisoner["P2"] == Tally(generated=1)
+    assert by_sender["S1"].sent == 1 and by_sender["S1"].void == 1
+
+
+def test_record_event_refuses_unknown_code_and_status(db: Path) -> None:
+    cards = make_cards(1)
+    with Ledger.open(db) as ledger:
+        ledger.record_generated(cards, at=AT)
+        with pytest.raises(LedgerError, match="no card has the code"):
+            ledger.record_event(new_code(random.Random(5)), "sent", "desk")
+        with pytest.raises(LedgerError, match="unknown status"):
+            ledger.record_event(cards[0].code, "lost", "desk")
+        assert ledger.count_events() == 1
+
+
+def test_prisoner_lists_round_trip(db: Path) -> None:
+    rows = {"P1": {"name": "Алесь", "institution": "ИК № 9"}, "P2": {"name": "Марыя"}}
+    first = PrisonerList("1", "abc", AT, "2025-02-28", "prisoners.csv", rows)
+    with Ledger.open(db) as ledger:
+        assert ledger.last_list("spring") is None
+        assert ledger.record_list("spring", first)
+        assert not ledger.record_list("spring", first)
+        ledger.record_list("spring", PrisonerList("2", "def", AT, "", "p.csv", {"P1": {}}))
+        ledger.record_list("other", first)
+    with Ledger.open(db) as ledger:
+        assert ledger.last_list("spring").wave == "2"
+        assert ledger.last_list("other") == first
