@@ -89,6 +89,13 @@ def input_options(func: Callable) -> Callable:
 
 
 def card_options(func: Callable) -> Callable:
+    func = click.option("--start-at", type=click.IntRange(min=1), default=1,
+                        show_default=True,
+                        help="Leave slots 1 to N-1 of the first sheet empty "
+                             "(partly used stock).")(func)
+    func = click.option("--layout", default=None,
+                        help="single, a4-2up, a4-4up, letter-2up, sra3-8up or a "
+                             "[layouts.NAME] of campaign.toml.")(func)
     func = click.option("--not-a-postcard", is_flag=True,
                         help="Allow a size outside the postal limits for postcards.")(func)
     func = click.option("--size", help="A6, 4x6in, 5x7in, DL or WIDTHxHEIGHTmm.")(func)
@@ -108,14 +115,15 @@ def _with_wave(campaign: Campaign, wave: str | None) -> Campaign:
 @click.pass_context
 def check(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None,
-          not_a_postcard: bool) -> None:
+          not_a_postcard: bool, layout: str | None, start_at: int) -> None:
     """Validate everything a print run depends on."""
     from .pipeline import CardOptions
     from .pipeline import check as run_check
 
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
-    options = CardOptions(size=size, not_a_postcard=not_a_postcard)
+    options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
+                          start_at=start_at)
     with _errors():
         report = run_check(campaign, options)
     _print_problems(report.warnings + report.problems, err=False)
@@ -135,43 +143,77 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
     click.echo(f"cards: {len(report.pairings)} in wave {campaign.wave}"
                + (f" ({languages})" if languages else "")
                + f", size {size or campaign.size}")
+    imposition = report.imposition
+    if imposition is not None and not imposition.layout.single:
+        turned = ", turned" if imposition.turned else ""
+        click.echo(f"layout: {imposition.layout.name}, {imposition.per_sheet} cards a "
+                   f"{imposition.sheet.describe()} sheet{turned}")
     click.echo("ok: ready to print")
 
 
 @main.command()
 @input_options
 @card_options
-@click.option("--layout", default=None, help="single (N-up sheets come in a later version).")
+@click.option("--duplex", type=click.Choice(["long-edge", "short-edge", "separate"]),
+              help="How sheets are printed two-sided (default: campaign.toml's, long-edge).")
+@click.option("--printer", help="A [printers.NAME] profile whose back offset to apply.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="cards.pdf",
               show_default=True, help="The PDF to write; the manifest goes beside it.")
 @click.pass_context
 def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
-          layout: str | None, output: str) -> None:
+          layout: str | None, start_at: int, duplex: str | None, printer: str | None,
+          output: str) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
+    from .pipeline import CardOptions
+
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
-    _require_single(layout or campaign.layout)
-    _, result = _make_cards(campaign, Path(output), size, not_a_postcard)
-    click.echo(f"{result.cards} cards -> {result.pdf}")
+    options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
+                          duplex=duplex, start_at=start_at, printer=printer)
+    _, result = _make_cards(campaign, Path(output), options)
+    _print_result(result)
+
+
+def _print_result(result) -> None:
+    sheets = f" on {result.sheets} sheets" if result.sheets and result.files else ""
+    for path in result.files:
+        click.echo(f"{result.cards} cards{sheets} -> {path}")
     click.echo(f"manifest -> {result.manifest}")
     click.echo(f"ledger: {result.new_in_ledger} new cards recorded in {result.ledger}")
 
 
-def _require_single(layout: str) -> None:
-    if layout != "single":
-        raise click.UsageError(f"layout {layout!r} is not available in this version; "
-                               f"use --layout single")
+def _make_cards(campaign: Campaign, output: Path, options):
+    from .pipeline import make_cards
 
-
-def _make_cards(campaign: Campaign, output: Path, size: str | None, not_a_postcard: bool):
-    from .pipeline import CardOptions, make_cards
-
-    options = CardOptions(size=size, not_a_postcard=not_a_postcard)
     with _errors(), _progress("cards") as progress:
         report, result = make_cards(campaign, output, options, progress)
     _print_problems(report.warnings)
     return report, result
+
+
+@main.command()
+@click.option("--layout", default=None, help="The sheet layout to calibrate (default: "
+              "campaign.toml's).")
+@click.option("--duplex", type=click.Choice(["long-edge", "short-edge"]),
+              help="How the printer turns the sheet (default: campaign.toml's).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="calibrate.pdf",
+              show_default=True, help="The two-page PDF to print double-sided.")
+@click.pass_context
+def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
+              output: str) -> None:
+    """A two-sided test sheet from which to read a printer's front/back offset."""
+    from .calibrate import write_calibration
+
+    campaign = _campaign(ctx)
+    with _errors():
+        result = write_calibration(campaign, Path(output), layout, duplex)
+    click.echo(f"calibration sheet ({result.layout}, {result.sheet}, {result.duplex}) -> "
+               f"{result.path}")
+    click.echo("print it double-sided at 100 % (no 'fit to page'), hold it against the "
+               "light and read where each front cross falls on the back's rulers;")
+    click.echo("then set [print] back_offset_mm = [x, y] in campaign.toml, or "
+               "[printers.NAME] back_offset_mm for one printer of several.")
 
 
 @main.command()
@@ -181,6 +223,7 @@ def demo(output: str) -> None:
     """Run the whole pipeline on the bundled sample campaign."""
     from dataclasses import replace
 
+    from .pipeline import CardOptions
     from .resources import bundled
 
     out = Path(output).resolve()
@@ -189,11 +232,13 @@ def demo(output: str) -> None:
         campaign = load_campaign(bundled("samples") / CAMPAIGN_FILE)
     campaign = replace(campaign, database=f"sqlite:///{out / 'tracking.db'}")
     click.echo(f"campaign: {campaign.name} (samples in {campaign.root})")
-    report, result = _make_cards(campaign, out / "cards.pdf", None, False)
+    report, result = _make_cards(campaign, out / "cards.pdf", CardOptions())
     _print_summary(report, campaign, None)
     click.echo(f"{result.cards} cards -> {result.pdf}")
     click.echo(f"manifest -> {result.manifest}")
     click.echo(f"ledger -> {out / 'tracking.db'} ({result.new_in_ledger} new cards)")
+    _, sheets = _make_cards(campaign, out / "sheets-a4-2up.pdf", CardOptions(layout="a4-2up"))
+    click.echo(f"{sheets.cards} cards on {sheets.sheets} A4 sheets, two-sided -> {sheets.pdf}")
 
 
 @main.command()

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem, display_name
+from .errors import InputError, LayoutError, Problem, display_name
+from .geometry import parse_sheet
+from .impose import DUPLEX_MODES, LAYOUTS, Layout
 
 _KNOWN: dict[str, set[str]] = {
     "campaign": {"name", "hashtag", "url", "wave", "return_address", "list_date",
@@ -25,6 +27,11 @@ _KNOWN: dict[str, set[str]] = {
     "senders": {"columns"},
     "prisoners": {"columns"},
     "print": {"back_offset_mm", "printer"},
+}
+#: Sections whose keys are names the campaign chooses: [layouts.NAME], [printers.NAME].
+_NAMED: dict[str, set[str]] = {
+    "layouts": {"sheet", "rows", "columns", "gap_mm", "margin_mm", "bleed_mm", "mark_mm"},
+    "printers": {"back_offset_mm"},
 }
 
 
@@ -48,6 +55,11 @@ class Campaign:
     layout: str = "single"
     bleed_mm: float = 3.0
     crop_marks: bool = True
+    duplex: str = "long-edge"
+    back_offset_mm: tuple[float, float] = (0.0, 0.0)
+    printer: str = ""
+    printers: dict[str, tuple[float, float]] = field(default_factory=dict)
+    layouts: dict[str, Layout] = field(default_factory=dict)
     qr_placement: str = "card"
     qr_content: str = "code"
     qr_url: str = ""
@@ -120,6 +132,9 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         layout=reader.text("cards", "layout", Campaign.layout),
         bleed_mm=reader.number("cards", "bleed_mm", Campaign.bleed_mm),
         crop_marks=reader.flag("cards", "crop_marks", Campaign.crop_marks),
+        duplex=reader.choice("cards", "duplex", DUPLEX_MODES),
+        printers=reader.printers(),
+        layouts=reader.layouts(),
         qr_placement=reader.choice("qr", "placement", ("card", "sheet")),
         qr_content=reader.choice("qr", "content", ("code", "url")),
         qr_url=reader.text("qr", "url", ""),
@@ -130,6 +145,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
     )
     if campaign.qr_content == "url" and "{code}" not in campaign.qr_url:
         reader.fail("qr", "url", 'must contain {code} when content = "url"')
+    campaign = replace(campaign, **reader.offset(campaign.printers))
     reader.raise_if_wrong()
     return replace(campaign, warnings=tuple(reader.unknown_keys()))
 
@@ -201,10 +217,79 @@ class _Reader:
             return {}
         return {str(k): v for k, v in value.items()}
 
+    def pair(self, section: str, key: str, value: Any) -> tuple[float, float] | None:
+        """Two numbers of millimetres, either sign (a printer's offset)."""
+        if (isinstance(value, list) and len(value) == 2
+                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)):
+            return (float(value[0]), float(value[1]))
+        self.fail(section, key, f"expected [x, y] in millimetres, found {value!r}")
+        return None
+
+    def printers(self) -> dict[str, tuple[float, float]]:
+        """Named printer profiles: ``[printers.NAME] back_offset_mm = [x, y]``."""
+        found = {}
+        for name, table in self._tables("printers").items():
+            offset = self.pair(f"printers.{name}", "back_offset_mm",
+                               table.get("back_offset_mm", [0, 0]))
+            if offset is not None:
+                found[name] = offset
+        return found
+
+    def offset(self, printers: dict[str, tuple[float, float]]) -> dict[str, Any]:
+        """The back offset: ``[print] back_offset_mm``, else the named printer's."""
+        printer = self.text("print", "printer", "")
+        if printer and printer not in printers:
+            have = ", ".join(printers) or "none defined"
+            self.fail("print", "printer", f"no [printers.{printer}] section ({have})")
+        value = self._get("print", "back_offset_mm")
+        offset = self.pair("print", "back_offset_mm", value) if value is not None else None
+        return {"printer": printer,
+                "back_offset_mm": offset or printers.get(printer, (0.0, 0.0))}
+
+    def layouts(self) -> dict[str, Layout]:
+        """Custom grids: ``[layouts.NAME]`` with sheet, rows, columns, gaps and margins."""
+        found = {}
+        for name, table in self._tables("layouts").items():
+            section = f"layouts.{name}"
+            if name in LAYOUTS:
+                self.fail(section, "name", f"{name!r} is a built-in layout; choose another name")
+                continue
+            try:
+                sheet = parse_sheet(str(table.get("sheet", "A4")))
+            except LayoutError as exc:
+                self.fail(section, "sheet", exc.problems[0].message)
+                continue
+            counts = {k: table.get(k) for k in ("rows", "columns")}
+            for key, value in counts.items():
+                if value is not None and (not isinstance(value, int) or value < 1):
+                    self.fail(section, key, f"expected a whole number from 1, found {value!r}")
+                    counts[key] = None
+            sizes = {k: self._mm(section, table, k) for k in
+                     ("gap_mm", "margin_mm", "bleed_mm", "mark_mm") if k in table}
+            found[name] = Layout(name, sheet, counts["rows"], counts["columns"], **sizes)
+        return found
+
+    def _tables(self, section: str) -> dict[str, dict[str, Any]]:
+        value = self.data.get(section, {})
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            self.fail(section, "", f"expected [{section}.NAME] tables")
+            return {}
+        return value
+
+    def _mm(self, section: str, table: dict[str, Any], key: str) -> float:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            self.fail(section, key, f"expected a number of millimetres, found {value!r}")
+            return 0.0
+        return float(value)
+
     def unknown_keys(self) -> list[Problem]:
         """Warnings for keys we do not know: usually a typo that would silently not apply."""
         found = []
         for section, table in self.data.items():
+            if section in _NAMED and isinstance(table, dict):
+                found += self._unknown_named(section, table)
+                continue
             known = _KNOWN.get(section)
             if known is None:
                 found.append(Problem(f"unknown section [{section}]", file=self.name,
@@ -215,6 +300,12 @@ class _Reader:
                     found.append(Problem("unknown setting, ignored", file=self.name,
                                          column=f"{section}.{key}", warning=True))
         return found
+
+    def _unknown_named(self, section: str, tables: dict[str, Any]) -> list[Problem]:
+        return [Problem("unknown setting, ignored", file=self.name,
+                        column=f"{section}.{name}.{key}", warning=True)
+                for name, table in tables.items() if isinstance(table, dict)
+                for key in table if key not in _NAMED[section]]
 
     def raise_if_wrong(self) -> None:
         if self.problems:

@@ -134,3 +134,106 @@ class Page:
     def trim(self) -> Box:
         """The trim box in page coordinates."""
         return Box(self.bleed_mm, self.bleed_mm, self.size.width_mm, self.size.height_mm)
+
+
+@dataclass(frozen=True)
+class Affine:
+    """A 2-D affine map in mm, as PDF writes it: x' = a·x + c·y + e, y' = b·x + d·y + f.
+
+    Placing a card on a sheet, turning it, and flipping a sheet for duplex are all such
+    maps; composing them (``outer @ inner``) is how a back finds its place behind its
+    front.
+    """
+
+    a: float = 1.0
+    b: float = 0.0
+    c: float = 0.0
+    d: float = 1.0
+    e: float = 0.0
+    f: float = 0.0
+
+    def __matmul__(self, inner: Affine) -> Affine:
+        """The map that applies ``inner`` first, then ``self``."""
+        return Affine(
+            self.a * inner.a + self.c * inner.b,
+            self.b * inner.a + self.d * inner.b,
+            self.a * inner.c + self.c * inner.d,
+            self.b * inner.c + self.d * inner.d,
+            self.a * inner.e + self.c * inner.f + self.e,
+            self.b * inner.e + self.d * inner.f + self.f,
+        )
+
+    def apply(self, x: float, y: float) -> tuple[float, float]:
+        return (self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f)
+
+    def box(self, box: Box) -> Box:
+        """The bounding box of a box's image (exact for turns by multiples of 90°)."""
+        corners = [self.apply(x, y) for x in (box.x_mm, box.right_mm)
+                   for y in (box.y_mm, box.top_mm)]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+    @property
+    def degrees(self) -> int:
+        """The turn this map makes, in degrees counter-clockwise (0, 90, 180, 270)."""
+        import math
+
+        return round(math.degrees(math.atan2(self.b, self.a))) % 360
+
+    def in_points(self) -> tuple[float, float, float, float, float, float]:
+        """The matrix for a PDF content stream: translation converted to points."""
+        return (self.a, self.b, self.c, self.d, pt(self.e), pt(self.f))
+
+    @staticmethod
+    def translate(x_mm: float, y_mm: float) -> Affine:
+        return Affine(e=x_mm, f=y_mm)
+
+    @staticmethod
+    def mirror_x(width_mm: float) -> Affine:
+        """Turn over about the vertical axis of something ``width_mm`` wide."""
+        return Affine(a=-1.0, e=width_mm)
+
+    @staticmethod
+    def mirror_y(height_mm: float) -> Affine:
+        """Turn over about the horizontal axis of something ``height_mm`` tall."""
+        return Affine(d=-1.0, f=height_mm)
+
+
+@dataclass(frozen=True)
+class SheetSize:
+    """A sheet of paper, in mm, as it goes through the printer (portrait or landscape)."""
+
+    name: str
+    width_mm: float
+    height_mm: float
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.width_mm:g} × {self.height_mm:g} mm)"
+
+
+#: Paper sizes for N-up sheets (portrait).
+SHEETS: dict[str, SheetSize] = {
+    "A4": SheetSize("A4", 210.0, 297.0),
+    "A3": SheetSize("A3", 297.0, 420.0),
+    "SRA3": SheetSize("SRA3", 320.0, 450.0),
+    "Letter": SheetSize("Letter", 215.9, 279.4),
+    "Legal": SheetSize("Legal", 215.9, 355.6),
+    "Tabloid": SheetSize("Tabloid", 279.4, 431.8),
+}
+
+
+def parse_sheet(text: str) -> SheetSize:
+    """A paper name (A4, A3, SRA3, Letter, Legal, Tabloid) or ``WIDTHxHEIGHTmm`` as given.
+
+    Raises:
+        LayoutError: naming the accepted forms.
+    """
+    for name, sheet in SHEETS.items():
+        if text.strip().lower() == name.lower():
+            return sheet
+    match = _CUSTOM.match(text)
+    if not match or float(match[1]) <= 0 or float(match[2]) <= 0:
+        names = ", ".join(SHEETS)
+        raise LayoutError(Problem(f"unknown sheet size {text!r}: use {names} or "
+                                  "WIDTHxHEIGHTmm", column="sheet"))
+    return SheetSize(text.strip(), float(match[1]), float(match[2]))

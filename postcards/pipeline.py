@@ -8,6 +8,7 @@ is changed only when the PDF and manifest are complete.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,15 +23,17 @@ from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
 from .files import publish, staged, write_csv
 from .geometry import CardSize, Page, parse_size
+from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, sqlite_path
 from .people import People, Prisoner, read_prisoners, read_senders
+from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .sources import read_table
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
 Progress = Callable[[int, int], None]
 PLACEHOLDER_CODE = "000000000"
 MANIFEST_COLUMNS = ["code", "wave", "sender_id", "sender_name", "prisoner_id",
-                    "prisoner_name", "language", "front_page", "back_page", "slot"]
+                    "prisoner_name", "language", "front_page", "back_page", "sheet", "slot"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class CardOptions:
 
     size: str | None = None
     not_a_postcard: bool = False
+    layout: str | None = None
+    duplex: str | None = None
+    start_at: int = 1
+    printer: str | None = None
 
 
 @dataclass
@@ -53,6 +60,7 @@ class CheckReport:
     excluded: Counter = field(default_factory=Counter)
     pairings: tuple[Pairing, ...] = ()
     languages: Counter = field(default_factory=Counter)
+    imposition: Imposition | None = None
 
     @property
     def ok(self) -> bool:
@@ -72,6 +80,8 @@ class CardsResult:
     cards: int
     new_in_ledger: int
     ledger: str
+    files: tuple[Path, ...] = ()
+    sheets: int = 0
 
 
 def _require(campaign: Campaign) -> list[Problem]:
@@ -162,11 +172,29 @@ def prepare(campaign: Campaign, options: CardOptions = CardOptions(),
     if people is None or size is None or design is None or report.problems:
         return report, None
     senders, prisoners = people
+    report.imposition = _impose(campaign, options, size, report)
+    if report.imposition is not None:
+        report.add(design_problems(design, size, campaign, report.imposition.bleed_mm))
     plan = _pair(campaign, senders, prisoners, report)
-    if plan is None:
+    if plan is None or report.imposition is None:
         return report, None
     _summarise(report, senders, prisoners, plan)
     return report, CardPlanner(campaign, design, size, senders, prisoners)
+
+
+def _impose(campaign: Campaign, options: CardOptions, size: CardSize,
+            report: CheckReport) -> Imposition | None:
+    """The layout fitted to the card size; a card that does not fit is a problem."""
+    try:
+        layout = find_layout(options.layout or campaign.layout, campaign.layouts)
+        if layout.single:
+            return Imposition(SINGLE, size, campaign.bleed_mm, False, ())
+        imposition = impose(layout, size, campaign.bleed_mm)
+        imposition.sheets(0, options.start_at)  # checks --start-at against the slots
+        return imposition
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
 
 
 def _load_design(campaign: Campaign, report: CheckReport) -> Design | None:
@@ -191,7 +219,34 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
             report.add(exc.problems)
         if progress:
             progress(done, len(pairings))
+    report.add(_preflight(planner, plans))
     return plans
+
+
+def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
+    """Per-card preflight; cards alike (same QR size, same signature) are checked once,
+    the first named with a count of the others."""
+    found: dict[object, tuple[list[Problem], int]] = {}
+    for plan in plans:
+        key = plan.qr.matrix.modules if plan.qr else None
+        if key in found:
+            found[key] = (found[key][0], found[key][1] + 1)
+        else:
+            found[key] = (card_problems(plan, planner.design, planner.size), 0)
+    problems = [_and_more(problem, more) for found_problems, more in found.values()
+                for problem in found_problems]
+    signature = planner.design.back(planner.size).signature
+    for path in sorted({plan.signature for plan in plans if plan.signature}):
+        problems += image_resolution(path, signature.width_mm, signature.height_mm,
+                                     "signature")
+    return problems
+
+
+def _and_more(problem: Problem, more: int) -> Problem:
+    if not more:
+        return problem
+    return dataclasses.replace(problem, message=f"{problem.message} (and {more} more cards "
+                               "like it)")
 
 
 def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:
@@ -211,13 +266,14 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
 
 def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions(),
                progress: Progress | None = None) -> tuple[CheckReport, CardsResult]:
-    """Render the cards PDF and manifest and record the cards: ``postcards cards``.
+    """Render the cards (or sheets), write the manifest and record the cards:
+    ``postcards cards``.
 
     Raises:
         InputError: with every problem found; nothing is written then.
     """
     report, planner = prepare(campaign, options)
-    if planner is None:
+    if planner is None or report.imposition is None:
         raise InputError(report.problems)
     pairings = print_order(report.pairings)
     codes = _codes(campaign, pairings)
@@ -226,16 +282,96 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
         raise InputError(report.problems)
     out = out.resolve()
     manifest = out.with_suffix(".manifest.csv")
-    page = Page(planner.size, campaign.bleed_mm)
-    with staged(out) as pdf_tmp, staged(manifest) as manifest_tmp:
-        from .render import CardRenderer
-
-        CardRenderer(planner.design, page, campaign.name).render(plans, pdf_tmp, progress)
-        _write_manifest(manifest_tmp, plans)
+    run = PrintRun(campaign, planner, report.imposition, options)
+    files = run.files(out)
+    with contextlib.ExitStack() as stack:
+        temps = [stack.enter_context(staged(path)) for path in files]
+        manifest_tmp = stack.enter_context(staged(manifest))
+        places = run.render(plans, temps, progress)
+        problems = [p for tmp, path in zip(temps, files, strict=True)
+                    for p in font_problems(tmp, path.name)]
+        if problems:
+            raise InputError(problems)
+        _write_manifest(manifest_tmp, plans, places)
         new = _record(campaign, plans)
         publish(manifest_tmp, manifest)
-        publish(pdf_tmp, out)
-    return report, CardsResult(out, manifest, len(plans), new, campaign.database_url)
+        for tmp, path in zip(temps, files, strict=True):
+            publish(tmp, path)
+    sheets = max((place.sheet for place in places), default=0)
+    return report, CardsResult(files[0], manifest, len(plans), new, campaign.database_url,
+                               tuple(files), sheets)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a card is printed: its front and back pages, its sheet and slot."""
+
+    front_page: int
+    back_page: int
+    sheet: int
+    slot: int
+
+
+@dataclass(frozen=True)
+class PrintRun:
+    """One print run's layout decisions: which files, which pages, which renderer."""
+
+    campaign: Campaign
+    planner: CardPlanner
+    imposition: Imposition
+    options: CardOptions
+
+    @property
+    def duplex(self) -> str:
+        return self.options.duplex or self.campaign.duplex
+
+    @property
+    def back_offset_mm(self) -> tuple[float, float]:
+        """The printer's measured offset: --printer's profile, else campaign.toml's."""
+        printer = self.options.printer
+        if printer:
+            if printer not in self.campaign.printers:
+                have = ", ".join(self.campaign.printers) or "none in campaign.toml"
+                raise InputError(Problem(f"no printer profile {printer!r} ({have}); add "
+                                         f"[printers.{printer}] back_offset_mm = [x, y]",
+                                         column="printer"))
+            return self.campaign.printers[printer]
+        return self.campaign.back_offset_mm
+
+    def files(self, out: Path) -> list[Path]:
+        """The PDFs: one, or fronts and backs apart for printers without duplex."""
+        if not self.imposition.layout.single and self.duplex == "separate":
+            return [out.with_suffix(".fronts.pdf"), out.with_suffix(".backs.pdf")]
+        return [out]
+
+    def render(self, plans: list[CardPlan], temps: list[Path],
+               progress: Progress | None) -> list[Place]:
+        """Draw every card into ``temps``; returns each card's place, in print order."""
+        from .render import CardRenderer
+
+        page = Page(self.planner.size, self.imposition.bleed_mm)
+        cards = CardRenderer(self.planner.design, page, self.campaign.name)
+        if self.imposition.layout.single:
+            cards.render(plans, temps[0], progress)
+            return [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(len(plans))]
+        from .sheets import SheetOptions, SheetRenderer
+
+        sheets = self.imposition.sheets(len(plans), self.options.start_at)
+        options = SheetOptions(self.duplex, self.campaign.crop_marks, self.back_offset_mm,
+                               f"{self.campaign.name} · wave {self.campaign.wave}")
+        SheetRenderer(cards, self.imposition, options).render(
+            plans, sheets, temps[0], temps[1] if len(temps) > 1 else None, progress)
+        return self._places(sheets, len(plans), separate=len(temps) > 1)
+
+    def _places(self, sheets: list[list[int | None]], count: int,
+                separate: bool) -> list[Place]:
+        places: list[Place | None] = [None] * count
+        for number, slots in enumerate(sheets, 1):
+            pages = (number, number) if separate else (2 * number - 1, 2 * number)
+            for slot, index in enumerate(slots, 1):
+                if index is not None:
+                    places[index] = Place(*pages, number, slot)
+        return [place for place in places if place is not None]
 
 
 def _existing_ledger(campaign: Campaign) -> Ledger | None:
@@ -270,8 +406,9 @@ def _record(campaign: Campaign, plans: list[CardPlan]) -> int:
         return ledger.record_generated(cards)
 
 
-def _write_manifest(path: Path, plans: list[CardPlan]) -> None:
+def _write_manifest(path: Path, plans: list[CardPlan], places: list[Place]) -> None:
     rows = [[p.code, p.wave, p.sender.id, p.sender.name, p.prisoner.id, p.prisoner.name,
-             p.language, 2 * i + 1, 2 * i + 2, 1] for i, p in enumerate(plans)]
+             p.language, at.front_page, at.back_page, at.sheet, at.slot]
+            for p, at in zip(plans, places, strict=True)]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         write_csv(handle, MANIFEST_COLUMNS, rows)

@@ -46,7 +46,8 @@ class CardRenderer:
 
         canvas = Canvas(str(out) if isinstance(out, str | Path) else out,
                         pagesize=(pt(self.page.width_mm), pt(self.page.height_mm)),
-                        invariant=1, pageCompression=1)
+                        invariant=1, pageCompression=1,
+                        initialFontName=self.fonts.face("regular").name)
         canvas.setTitle(self.title)
         canvas.setCreator("postcards")
         canvas.setAuthor("postcards")
@@ -73,17 +74,21 @@ class CardRenderer:
         """The design's motif, full bleed, and its headline in the card's language."""
         name = f"front-{language}"
         if self.front.motif is not None and "motif" not in self._forms:
-            canvas.beginForm("motif")  # one image for every language's front
+            self._begin_form(canvas, "motif")  # one image for every language's front
             self._cover_image(canvas, self.front.motif, pt(self.page.width_mm),
                               pt(self.page.height_mm))
             canvas.endForm()
             self._forms.add("motif")
         if name not in self._forms:
-            canvas.beginForm(name)
+            self._begin_form(canvas, name)
             self._front_form(canvas, language)
             canvas.endForm()
             self._forms.add(name)
         canvas.doForm(name)
+
+    def _begin_form(self, canvas, name: str) -> None:
+        """A form the size of the card's page, whatever the size of the sheet."""
+        canvas.beginForm(name, 0, 0, pt(self.page.width_mm), pt(self.page.height_mm))
 
     def _front_form(self, canvas, language: str) -> None:
         if self.front.motif is not None:
@@ -124,7 +129,7 @@ class CardRenderer:
         """The static back for the card's language, then this card's text and QR."""
         name = f"back-{plan.language}"
         if name not in self._forms:
-            canvas.beginForm(name)
+            self._begin_form(canvas, name)
             self._back_form(canvas, plan.language)
             canvas.endForm()
             self._forms.add(name)
@@ -179,7 +184,7 @@ class CardRenderer:
             return
         if isinstance(seen, int):
             seen = f"block-{len(self._forms)}"
-            canvas.beginForm(seen)
+            self._begin_form(canvas, seen)
             self._draw_block(canvas, block)
             canvas.endForm()
             self._forms.add(seen)

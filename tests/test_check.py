@@ -153,16 +153,18 @@ def test_a_wrong_campaign_toml_value_is_located(campaign: Path) -> None:
         "campaign.toml: qr.placement: expected one of card, sheet, found 'envelope'"]
 
 
-def test_an_unavailable_layout_is_a_usage_error(campaign: Path) -> None:
-    result = run("-c", campaign, "cards", "--layout", "a4-4up", "-o", campaign / "c.pdf")
-    assert result.exit_code == 2
-    assert "layout 'a4-4up' is not available in this version" in result.stderr
+def test_an_unknown_layout_names_the_layouts(campaign: Path) -> None:
+    result = run("-c", campaign, "cards", "--layout", "a5-16up", "-o", campaign / "c.pdf")
+    assert result.exit_code == 1
+    assert ("layout: unknown layout 'a5-16up'; use one of single, a4-2up, a4-4up, "
+            "letter-2up, sra3-8up") in result.stderr
+    assert not (campaign / "c.pdf").exists()
 
 
 def test_signature_images_stay_inside_the_campaign_folder(campaign: Path) -> None:
     from PIL import Image
 
-    Image.new("RGB", (400, 100), "white").save(campaign / "sig.png")
+    Image.new("RGB", (600, 150), "white").save(campaign / "sig.png")
     senders = campaign / "senders.csv"
     lines = senders.read_text(encoding="utf-8").splitlines()
     lines[0] += ",signature"

@@ -67,10 +67,10 @@ def test_manifest_pages_and_slots_follow_print_order(demo: Path) -> None:
     manifest = read_manifest(demo / "cards.manifest.csv")
     assert list(manifest[0]) == ["code", "wave", "sender_id", "sender_name", "prisoner_id",
                                  "prisoner_name", "language", "front_page", "back_page",
-                                 "slot"]
+                                 "sheet", "slot"]
     for i, card in enumerate(manifest):
-        assert (card["front_page"], card["back_page"], card["slot"]) == (
-            str(2 * i + 1), str(2 * i + 2), "1")
+        assert (card["front_page"], card["back_page"], card["sheet"], card["slot"]) == (
+            str(2 * i + 1), str(2 * i + 2), str(i + 1), "1")
     senders = [c["sender_id"] for c in manifest]
     assert senders == sorted(senders)  # each member's cards form one stack
 
