@@ -1,0 +1,268 @@
+"""N-up sheets, read back from rendered pages: backs behind their own fronts, crop marks,
+the printer offset, the slug line and the calibration sheet.
+
+Where a back should be is computed here from the physics of turning paper over, not from
+the code's slot tables: a postcard turns over about its own vertical axis; a sheet printed
+long-edge turns about its long edge (x -> W - x on a portrait sheet), short-edge about its
+short edge (y -> H - y).  Fronts are found on the rendered front page (the motif image's
+centre and the headline's direction); backs by decoding each QR code on the back page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from postcards.config import load_campaign
+from postcards.pipeline import CardOptions, make_cards
+
+from conftest import read_manifest, run
+
+MM = 72 / 25.4  # points per mm
+DPI = 200
+CARD_W, CARD_H = 148.0, 105.0  # A6
+SIZES = {"a4-2up": 2, "a4-4up": 4, "letter-2up": 2, "sra3-8up": 8}
+
+PRISONER_HEADER = "id,name,name_dative,birth_year,institution,address,postcode,city,region,language"
+
+
+def write_campaign(folder: Path, prisoners: int, extra: str = "") -> Path:
+    """A campaign with 3 senders and ``prisoners`` prisoners in custody (one card each)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "senders.csv").write_text(
+        "id,name,title,parliament\n"
+        "S1,Anna Nowak,MEP,European Parliament\n"
+        "S2,Jonas Petraitis,MEP,European Parliament\n"
+        "S3,Eva Dvořáková,MEP,European Parliament\n", encoding="utf-8")
+    rows = [PRISONER_HEADER] + [
+        f"P{i:02d},Иванов Иван {i},Иванову Ивану {i},19{50 + i},ИК № {i},"
+        f"ул. Лесная {i},2134{i:02d},г. Горки,Могилёвская обл.,{'be' if i % 3 else 'ru'}"
+        for i in range(1, prisoners + 1)]
+    (folder / "prisoners.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "campaign.toml").write_text(
+        '[campaign]\nname = "Sheet test"\nwave = "W1"\n'
+        'return_address = ["Rue Wiertz 60", "1047 Brussels", "BELGIUM"]\n'
+        '[inputs]\nsenders = "senders.csv"\nprisoners = "prisoners.csv"\n' + extra,
+        encoding="utf-8")
+    return folder
+
+
+def print_sheets(folder: Path, layout: str, duplex: str = "long-edge", start_at: int = 1,
+                 name: str = "sheets.pdf", **options) -> tuple[Path, list[dict[str, str]]]:
+    campaign = load_campaign(folder / "campaign.toml")
+    _, result = make_cards(campaign, folder / name, CardOptions(
+        layout=layout, duplex=duplex, start_at=start_at, **options))
+    return result.pdf, read_manifest(result.manifest)
+
+
+# --- reading the rendered pages --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Front:
+    x: float  # centre, mm from the sheet's bottom-left
+    y: float
+    degrees: int  # the card's turn on the sheet, counter-clockwise
+
+
+@dataclass(frozen=True)
+class Found:
+    code: str
+    x: float  # QR centre, mm from the page's bottom-left
+    y: float
+    degrees: int  # the symbol's turn on the page, counter-clockwise
+
+
+def fronts(pdf: Path, page: int) -> list[Front]:
+    """Every card front on a page, in reading order (rows from the top, then left to right):
+    the motif's centre and the turn of the headline's text."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        p = document.pages[page]
+        height = float(p.height)
+        found = []
+        for image in p.images:
+            cx, cy = (image["x0"] + image["x1"]) / 2, height - (image["top"] + image["bottom"]) / 2
+            inside = [c for c in p.chars if image["x0"] <= c["matrix"][4] <= image["x1"]
+                      and image["top"] <= height - c["matrix"][5] <= image["bottom"]]
+            a, b = inside[0]["matrix"][:2]
+            found.append(Front(cx / MM, cy / MM, round(math.degrees(math.atan2(b, a))) % 360))
+    return sorted(found, key=lambda f: (-round(f.y), round(f.x)))
+
+
+def qr_codes(pdf: Path, page: int, dpi: int = DPI) -> list[Found]:
+    """The QR codes on a rendered page, with their centres and turns in page mm."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        image = document[page].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    px = 25.4 / dpi
+    height = image.height * px
+    found = []
+    for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
+        corners = result.position
+        points = [corners.top_left, corners.top_right, corners.bottom_right,
+                  corners.bottom_left]
+        cx = sum(p.x for p in points) / 4 * px
+        cy = height - sum(p.y for p in points) / 4 * px
+        dx = (corners.top_right.x - corners.top_left.x)
+        dy = -(corners.top_right.y - corners.top_left.y)
+        turn = round(math.degrees(math.atan2(dy, dx)) / 90) * 90 % 360  # corners are noisy
+        found.append(Found(result.text, cx, cy, turn))
+    return found
+
+
+@pytest.fixture(scope="module")
+def qr_on_card(tmp_path_factory: pytest.TempPathFactory) -> tuple[float, float]:
+    """Where the QR's centre is on a card's back (mm from the trim's bottom-left), measured
+    on a single-layout page."""
+    folder = write_campaign(tmp_path_factory.mktemp("single"), 1)
+    pdf, _ = print_sheets(folder, "single")
+    (found,) = qr_codes(pdf, 1, dpi=300)
+    return found.x - 3.0, found.y - 3.0  # the page has 3 mm of bleed
+
+
+def sheet_size(pdf: Path) -> tuple[float, float]:
+    from pypdf import PdfReader
+
+    box = PdfReader(pdf).pages[0].mediabox
+    return float(box.width) / MM, float(box.height) / MM
+
+
+def expected_back(front: Front, qr: tuple[float, float], duplex: str,
+                  sheet: tuple[float, float]) -> tuple[float, float, int]:
+    """Where a card's QR must be on the back page, and its turn, after turning paper over.
+
+    The QR at (qx, qy) on the card's back lies behind the front's point (W - qx, qy); that
+    point is placed on the sheet by the front's centre and turn; the sheet's turn then maps
+    it to the back page.
+    """
+    u, v = CARD_W - qr[0] - CARD_W / 2, qr[1] - CARD_H / 2
+    t = math.radians(front.degrees)
+    x = front.x + u * math.cos(t) - v * math.sin(t)
+    y = front.y + u * math.sin(t) + v * math.cos(t)
+    width, height = sheet
+    long_is_vertical = height >= width
+    if (duplex == "short-edge") == long_is_vertical:  # turned about a horizontal edge
+        return x, height - y, (180 - front.degrees) % 360
+    return width - x, y, (-front.degrees) % 360
+
+
+def assert_backs_behind_fronts(pdf: Path, manifest: list[dict[str, str]], duplex: str,
+                               qr: tuple[float, float], backs: Path | None = None,
+                               offset: tuple[float, float] = (0.0, 0.0)) -> int:
+    sheet = sheet_size(pdf)
+    checked = 0
+    for number in sorted({int(card["sheet"]) for card in manifest}):
+        cards = sorted((c for c in manifest if int(c["sheet"]) == number),
+                       key=lambda c: int(c["slot"]))
+        front_page = int(cards[0]["front_page"]) - 1
+        back_page = int(cards[0]["back_page"]) - 1
+        seen = fronts(pdf, front_page)
+        assert len(seen) == len(cards), f"sheet {number}: one front per card"
+        found = {f.code: f for f in qr_codes(backs or pdf, back_page)}
+        assert sorted(found) == sorted(c["code"] for c in cards), f"sheet {number}"
+        for card, front in zip(cards, seen, strict=True):
+            x, y, degrees = expected_back(front, qr, duplex, sheet)
+            back = found[card["code"]]
+            assert abs(back.x - x - offset[0]) < 0.5 and abs(back.y - y - offset[1]) < 0.5, (
+                f"sheet {number} slot {card['slot']}: QR at ({back.x:.1f}, {back.y:.1f}), "
+                f"its front puts it at ({x:.1f}, {y:.1f})")
+            assert back.degrees == degrees, f"sheet {number} slot {card['slot']}: turned"
+            checked += 1
+    return checked
+
+
+# --- duplex -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", list(SIZES))
+@pytest.mark.parametrize("duplex", ["long-edge", "short-edge"])
+def test_each_back_lies_behind_its_own_front(tmp_path: Path, qr_on_card: tuple[float, float],
+                                             layout: str, duplex: str) -> None:
+    per_sheet = SIZES[layout]
+    # one full sheet and a partial last one
+    folder = write_campaign(tmp_path / "full", per_sheet + 1)
+    pdf, manifest = print_sheets(folder, layout, duplex)
+    assert [int(c["sheet"]) for c in manifest] == [1] * per_sheet + [2]
+    assert [int(c["slot"]) for c in manifest] == [*range(1, per_sheet + 1), 1]
+    assert assert_backs_behind_fronts(pdf, manifest, duplex, qr_on_card) == per_sheet + 1
+    # starting mid-sheet on partly used stock: the first slots stay empty, back and front
+    folder = write_campaign(tmp_path / "start", per_sheet)
+    pdf, manifest = print_sheets(folder, layout, duplex, start_at=2)
+    assert [(int(c["sheet"]), int(c["slot"])) for c in manifest] == [
+        *((1, s) for s in range(2, per_sheet + 1)), (2, 1)]
+    assert assert_backs_behind_fronts(pdf, manifest, duplex, qr_on_card) == per_sheet
+
+
+def test_separate_files_for_printers_without_duplex(tmp_path: Path,
+                                                    qr_on_card: tuple[float, float]) -> None:
+    folder = write_campaign(tmp_path, 5)
+    result = run("-c", folder, "cards", "--layout", "a4-4up", "--duplex", "separate",
+                 "-o", folder / "run.pdf")
+    assert result.exit_code == 0, result.stderr
+    fronts_pdf, backs_pdf = folder / "run.fronts.pdf", folder / "run.backs.pdf"
+    assert not (folder / "run.pdf").exists()
+    manifest = read_manifest(folder / "run.manifest.csv")
+    assert [(c["front_page"], c["back_page"]) for c in manifest] == [("1", "1")] * 4 + [
+        ("2", "2")]
+    from pypdf import PdfReader
+
+    assert len(PdfReader(fronts_pdf).pages) == len(PdfReader(backs_pdf).pages) == 2
+    assert not qr_codes(fronts_pdf, 0)  # fronts carry no code
+    # backs are laid out for reloading the stack turned over like a book page
+    assert assert_backs_behind_fronts(fronts_pdf, manifest, "long-edge", qr_on_card,
+                                      backs=backs_pdf) == 5
+
+
+def test_a_custom_grid_turns_cards_when_more_fit(tmp_path: Path,
+                                                 qr_on_card: tuple[float, float]) -> None:
+    folder = write_campaign(tmp_path, 5, extra=(
+        '[layouts.a3-auto]\nsheet = "A3"\ngap_mm = 10\nmargin_mm = 8\n'))
+    check = run("-c", folder, "check", "--layout", "a3-auto")
+    assert check.exit_code == 0, check.stdout
+    assert "layout: a3-auto, 4 cards a A3 (297 × 420 mm) sheet, turned" in check.stdout
+    pdf, manifest = print_sheets(folder, "a3-auto")
+    assert sheet_size(pdf) == pytest.approx((297, 420), abs=0.01)
+    assert {f.degrees for f in fronts(pdf, 0)} == {90}  # 2 × 2 turned beats 1 × 3 upright
+    assert assert_backs_behind_fronts(pdf, manifest, "long-edge", qr_on_card) == 5
+
+
+def test_a_printer_offset_moves_every_back(tmp_path: Path) -> None:
+    folder = write_campaign(tmp_path / "plain", 3)
+    pdf, manifest = print_sheets(folder, "a4-2up")
+    shifted = write_campaign(tmp_path / "shifted", 3, extra=(
+        "[print]\nback_offset_mm = [1.5, -2]\n"))
+    pdf_shifted, _ = print_sheets(shifted, "a4-2up")
+    for page in (1, 3):
+        before = {f.code: f for f in qr_codes(pdf, page, dpi=300)}
+        after = {f.code: f for f in qr_codes(pdf_shifted, page, dpi=300)}
+        # the same cards: the ledger is per folder, so compare by position in print order
+        assert len(before) == len(after) > 0
+        for old, new in zip(sorted(before.values(), key=lambda f: (-f.y, f.x)),
+                            sorted(after.values(), key=lambda f: (-f.y, f.x)), strict=True):
+            assert new.x - old.x == pytest.approx(1.5, abs=0.2)
+            assert new.y - old.y == pytest.approx(-2.0, abs=0.2)
+    # fronts do not move
+    assert fronts(pdf, 0) == fronts(pdf_shifted, 0)
+
+
+def test_a_named_printer_profile_gives_its_offset(tmp_path: Path) -> None:
+    extra = '[printers.office]\nback_offset_mm = [1.5, -2]\n[print]\nback_offset_mm = [0, 0]\n'
+    folder = write_campaign(tmp_path, 2, extra=extra)
+    result = run("-c", folder, "cards", "--layout", "a4-2up", "--printer", "office",
+                 "-o", folder / "a.pdf")
+    assert result.exit_code == 0, result.stderr
+    plain = print_sheets(folder, "a4-2up", name="b.pdf")[0]
+    (a,), (b,) = qr_codes(folder / "a.pdf", 1, dpi=300)[:1], qr_codes(plain, 1, dpi=300)[:1]
+    assert (a.x - b.x, a.y - b.y) == pytest.approx((1.5, -2.0), abs=0.2)
+    unknown = run("-c", folder, "cards", "--layout", "a4-2up", "--printer", "attic",
+                  "-o", folder / "c.pdf")
+    assert unknown.exit_code == 1
+    assert "no printer profile 'attic' (office); add [printers.attic]" in unknown.stderr
