@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import read_manifest, run
 
 from postcards.config import load_campaign
 from postcards.pipeline import CardOptions, make_cards
-
-from conftest import read_manifest, run
 
 MM = 72 / 25.4  # points per mm
 DPI = 200
