@@ -86,8 +86,8 @@ def _draw(imposition: Imposition, duplex: str, fonts, path: Path) -> None:
         "and y on the vertical one (mm). Set [print] back_offset_mm = [x, y] in campaign.toml.",
         "All crosses should read the same; if they differ, the printer also scales or skews.",
     ])
-    for x, y in centres:
-        _rulers(canvas, regular, *flip.apply(x, y))
+    for number, (x, y) in enumerate(centres, 1):
+        _rulers(canvas, regular, *flip.apply(x, y), number)
     canvas.showPage()
     canvas.save()
 
@@ -108,9 +108,11 @@ def _cross(canvas, font: str, x: float, y: float, number: int) -> None:
     canvas.drawString(pt(x + 3), pt(y + 3), f"slot {number}")
 
 
-def _rulers(canvas, font: str, x: float, y: float) -> None:
+def _rulers(canvas, font: str, x: float, y: float, number: int) -> None:
     """Rulers through (x, y): ticks every 0.5 mm, numbered every millimetre, + to the
     right and upwards, so the reading is the offset to enter."""
+    canvas.setFont(font, 7)
+    canvas.drawString(pt(x + 3), pt(y + 3), f"slot {number}")
     canvas.setLineWidth(0.2)
     canvas.line(pt(x - RULER_MM), pt(y), pt(x + RULER_MM), pt(y))
     canvas.line(pt(x), pt(y - RULER_MM), pt(x), pt(y + RULER_MM))

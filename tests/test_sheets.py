@@ -265,3 +265,151 @@ def test_a_named_printer_profile_gives_its_offset(tmp_path: Path) -> None:
                   "-o", folder / "c.pdf")
     assert unknown.exit_code == 1
     assert "no printer profile 'attic' (office); add [printers.attic]" in unknown.stderr
+
+
+# --- crop marks and the slug line ---------------------------------------------------------
+
+def render(pdf: Path, page: int, dpi: int = 150):
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return document[page].render(scale=dpi / 72).to_pil().convert("L")
+    finally:
+        document.close()
+
+
+def card_box(front: Front, grow_mm: float) -> tuple[float, float, float, float]:
+    """A card's trim (grown by ``grow_mm``) around its front, as (left, bottom, right, top)."""
+    w, h = (CARD_H, CARD_W) if front.degrees in (90, 270) else (CARD_W, CARD_H)
+    return (front.x - w / 2 - grow_mm, front.y - h / 2 - grow_mm,
+            front.x + w / 2 + grow_mm, front.y + h / 2 + grow_mm)
+
+
+def marks_inside(marks, box: tuple[float, float, float, float], dpi: int = 150) -> bool:
+    """Whether any mark pixel lies inside a box given in page mm."""
+    px = dpi / 25.4
+    left, bottom, right, top = box
+    height = marks.height
+    region = (max(0, round(left * px)), max(0, round(height - top * px)),
+              min(marks.width, round(right * px)), min(height, round(height - bottom * px)))
+    return marks.crop(region).getbbox() is not None
+
+
+def mark_pixels(tmp_path: Path, layout: str, cards: int, page: int):
+    """The crop marks alone: a front rendered with marks minus the same without."""
+    from PIL import ImageChops
+
+    with_marks = write_campaign(tmp_path / "marks", cards)
+    without = write_campaign(tmp_path / "none", cards, extra="[cards]\ncrop_marks = false\n")
+    pdf, _ = print_sheets(with_marks, layout)
+    plain, _ = print_sheets(without, layout)
+    marks = ImageChops.difference(render(pdf, page), render(plain, page))
+    return marks.point(lambda v: 255 if v > 40 else 0), pdf
+
+
+@pytest.mark.parametrize("layout", ["a4-2up", "sra3-8up"])
+def test_crop_marks_stay_outside_every_card(tmp_path: Path, layout: str) -> None:
+    marks, pdf = mark_pixels(tmp_path, layout, SIZES[layout], 0)
+    assert marks.getbbox() is not None, "the sheet has crop marks"
+    for front in fronts(pdf, 0):
+        assert not marks_inside(marks, card_box(front, 0)), "a mark inside a trim"
+        # not over any card's bleed either (less a pixel for anti-aliasing)
+        assert not marks_inside(marks, card_box(front, 3 - 0.2)), "a mark over a card"
+
+
+def test_no_crop_marks_at_empty_slots(tmp_path: Path) -> None:
+    marks, pdf = mark_pixels(tmp_path, "a4-2up", 3, 2)  # sheet 2 holds only slot 1
+    top, bottom = fronts(pdf, 0)  # where the two slots are, from the full first sheet
+    assert fronts(pdf, 2) == [top]
+    assert marks_inside(marks, card_box(top, 3 + 5 + 1))
+    assert not marks_inside(marks, card_box(bottom, 3 + 5 + 1))
+
+
+def test_crop_marks_are_full_length_and_sheets_have_their_media_box(tmp_path: Path) -> None:
+    import pdfplumber
+
+    folder = write_campaign(tmp_path, 3)
+    pdf, _ = print_sheets(folder, "a4-2up")
+    assert sheet_size(pdf) == pytest.approx((210, 297), abs=0.01)
+    with pdfplumber.open(pdf) as document:
+        full, partial = document.pages[0].lines, document.pages[2].lines
+        assert not document.pages[1].lines or all(
+            line["stroking_color"] != (1, 1, 1, 1) for line in document.pages[1].lines)
+    assert (len(full), len(partial)) == (16, 8)  # 8 marks a card, none for the empty slot
+    for line in full + partial:
+        length = math.hypot(line["x1"] - line["x0"], line["bottom"] - line["top"])
+        assert length / MM == pytest.approx(5.0, abs=0.01)
+
+
+def test_the_slug_line_names_campaign_wave_sheet_and_side(tmp_path: Path) -> None:
+    import pdfplumber
+    from conftest import page_texts
+
+    folder = write_campaign(tmp_path, 3)
+    pdf, _ = print_sheets(folder, "a4-2up")
+    texts = page_texts(pdf)
+    for sheet, side, page in ((1, "front", 0), (1, "back", 1), (2, "front", 2),
+                              (2, "back", 3)):
+        assert f"Sheet test · wave W1 · sheet {sheet} of 2 · {side}" in texts[page]
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        slug = [c for c in page.chars if c["size"] < 6]
+        lowest_mark = max(line["bottom"] for line in page.lines)
+    assert slug and min(c["top"] for c in slug) > lowest_mark  # below the marks
+
+
+def test_fonts_are_embedded_in_sheets_and_cards(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    folder = write_campaign(tmp_path, 2)
+    for layout in ("single", "a4-2up"):
+        pdf, _ = print_sheets(folder, layout, name=f"{layout}.pdf")
+        fonts = {}
+        for page in PdfReader(pdf).pages:
+            for xobject in [page, *page["/Resources"].get("/XObject", {}).values()]:
+                resources = xobject.get_object().get("/Resources", {})
+                for font in resources.get("/Font", {}).values():
+                    font = font.get_object()
+                    fonts[font["/BaseFont"]] = font
+        assert fonts
+        for name, font in fonts.items():
+            assert "/FontFile2" in font["/FontDescriptor"], f"{name} is not embedded"
+
+
+# --- the calibration sheet -----------------------------------------------------------------
+
+@pytest.mark.parametrize("duplex", ["long-edge", "short-edge"])
+def test_calibration_rulers_lie_behind_the_front_crosses(tmp_path: Path, duplex: str) -> None:
+    import pdfplumber
+
+    result = run("calibrate", "--layout", "sra3-8up", "--duplex", duplex,
+                 "-o", tmp_path / "calib.pdf", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "back_offset_mm = [x, y]" in result.stdout
+
+    def centres(page, length_mm: float) -> dict[str, tuple[float, float]]:
+        """Centres of the horizontal lines of a length, by the slot label beside each."""
+        height = float(page.height)
+        found = [((line["x0"] + line["x1"]) / 2 / MM, (height - line["top"]) / MM)
+                 for line in page.lines if abs(line["top"] - line["bottom"]) < 0.01
+                 and abs((line["x1"] - line["x0"]) / MM - length_mm) < 0.01]
+        words = page.extract_words()
+        labels = {}
+        for slot, number in zip(words, words[1:], strict=False):
+            if slot["text"] == "slot":  # drawn 3 mm right of and above its centre
+                x, y = slot["x0"] / MM - 3, (height - slot["bottom"]) / MM - 3
+                labels[number["text"]] = min(found, key=lambda c: math.dist(c, (x, y)))
+        return labels
+
+    with pdfplumber.open(tmp_path / "calib.pdf") as document:
+        assert len(document.pages) == 2
+        crosses = centres(document.pages[0], 12)
+        rulers = centres(document.pages[1], 10)
+        width, height = (float(document.pages[0].width) / MM,
+                         float(document.pages[0].height) / MM)
+    assert (round(width), round(height)) == (320, 450)
+    assert sorted(crosses) == sorted(rulers) == [str(n) for n in range(1, 9)]
+    for slot, (x, y) in crosses.items():
+        behind = (width - x, y) if duplex == "long-edge" else (x, height - y)
+        assert rulers[slot] == pytest.approx(behind, abs=0.01), f"slot {slot}"
