@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cards import CardPlan
+from .codes import format_code, is_valid
 from .config import Campaign
 from .design import Design
 from .errors import Problem, display_name
@@ -62,7 +63,9 @@ def card_problems(plan: CardPlan, design: Design, size: CardSize) -> list[Proble
     """What only this card can get wrong: its QR code, whose size follows its payload."""
     if plan.qr is None:
         return []
-    where = f"card {plan.code} ({plan.sender.name} → {plan.prisoner.name})"
+    where = f"the card from {plan.sender.name} to {plan.prisoner.name}"
+    if is_valid(plan.code):
+        where += f" ({format_code(plan.code)})"
     qr = Zone("QR code with its quiet zone",
               Box(plan.qr.x_mm, plan.qr.y_mm, plan.qr.size_mm, plan.qr.size_mm))
     problems = _outside_safe_area([qr], size, where, "back")
