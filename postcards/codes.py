@@ -28,6 +28,9 @@ import secrets
 
 from postcards.errors import InputError
 
+#: The code ``check`` plans cards with: no card ever gets it (new codes are random).
+PLACEHOLDER_CODE = "000000000"
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford base32: digits and letters without I, L, O and U."""
 
@@ -107,8 +110,10 @@ def new_code(rng: random.Random | None = None) -> str:
             cryptographic source, so that codes cannot be predicted from one another.
     """
     choice = secrets.choice if rng is None else rng.choice
-    body = "".join(choice(ALPHABET) for _ in range(BODY_LENGTH))
-    return body + check_char(body)
+    while True:
+        body = "".join(choice(ALPHABET) for _ in range(BODY_LENGTH))
+        if body + check_char(body) != PLACEHOLDER_CODE:
+            return body + check_char(body)
 
 
 def is_valid(code: str) -> bool:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from .assign import Pairing, Plan, read_assignments, spread
 from .cards import CardPlan, CardPlanner
-from .codes import new_code
+from .codes import PLACEHOLDER_CODE, new_code
 from .config import Campaign
 from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
@@ -31,7 +31,6 @@ from .sources import read_table
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
 Progress = Callable[[int, int], None]
-PLACEHOLDER_CODE = "000000000"
 MANIFEST_COLUMNS = ["code", "wave", "sender_id", "sender_name", "prisoner_id",
                     "prisoner_name", "language", "front_page", "back_page", "sheet", "slot"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cards import CardPlan
-from .codes import format_code, is_valid
+from .codes import PLACEHOLDER_CODE, format_code
 from .config import Campaign
 from .design import Design
 from .errors import Problem, display_name
@@ -64,7 +64,7 @@ def card_problems(plan: CardPlan, design: Design, size: CardSize) -> list[Proble
     if plan.qr is None:
         return []
     where = f"the card from {plan.sender.name} to {plan.prisoner.name}"
-    if is_valid(plan.code):
+    if plan.code != PLACEHOLDER_CODE:
         where += f" ({format_code(plan.code)})"
     qr = Zone("QR code with its quiet zone",
               Box(plan.qr.x_mm, plan.qr.y_mm, plan.qr.size_mm, plan.qr.size_mm))
