@@ -1,6 +1,6 @@
 """Benchmark: fictional cards through the real pipeline, cards per second and peak memory.
 
-Usage: python bench/cards.py [N ...]   (default: 1000 10000)
+Usage: python bench/cards.py [--layout L] [N ...]   (default: single, 1000 10000)
 
 Each size runs in a fresh process, so peak memory (max RSS) belongs to that size alone.
 The time covers the whole `cards` job: reading the spreadsheets, checking, pairing,
@@ -50,7 +50,7 @@ def write_campaign(folder: Path, cards: int) -> Path:
     return folder / "campaign.toml"
 
 
-def run_one(cards: int) -> dict[str, float]:
+def run_one(cards: int, layout: str = "single") -> dict[str, float]:
     """Run one size in this process and return its figures."""
     sys.path.insert(0, str(ROOT))
     started = time.perf_counter()
@@ -60,14 +60,14 @@ def run_one(cards: int) -> dict[str, float]:
 
     import postcards.render  # noqa: F401
     from postcards.config import load_campaign
-    from postcards.pipeline import make_cards
+    from postcards.pipeline import CardOptions, make_cards
 
     startup = time.perf_counter() - started
 
     with tempfile.TemporaryDirectory() as tmp:
         campaign = load_campaign(write_campaign(Path(tmp), cards))
         start = time.perf_counter()
-        _, result = make_cards(campaign, Path(tmp) / "cards.pdf")
+        _, result = make_cards(campaign, Path(tmp) / "cards.pdf", CardOptions(layout=layout))
         seconds = time.perf_counter() - start
         size = result.pdf.stat().st_size
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -77,13 +77,17 @@ def run_one(cards: int) -> dict[str, float]:
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--one"]:
-        print(json.dumps(run_one(int(argv[1]))))
+        print(json.dumps(run_one(int(argv[1]), argv[2])))
         return
+    layout = "single"
+    if argv[:1] == ["--layout"]:
+        layout, argv = argv[1], argv[2:]
     sizes = [int(a) for a in argv] or [1000, 10000]
+    print(f"layout {layout}")
     print(f"{'cards':>7} {'seconds':>8} {'cards/s':>8} {'startup s':>9} {'peak MB':>8} "
           f"{'PDF MB':>7}")
     for n in sizes:
-        line = subprocess.run([sys.executable, __file__, "--one", str(n)], check=True,
+        line = subprocess.run([sys.executable, __file__, "--one", str(n), layout], check=True,
                               capture_output=True, text=True).stdout
         r = json.loads(line)
         print(f"{r['cards']:>7} {r['seconds']:>8.2f} {r['cards_per_second']:>8.0f} "
