@@ -9,7 +9,8 @@ offset); both sides carry the slug line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,15 +130,12 @@ class SheetRenderer:
         canvas.restoreState()
 
 
-class _placed:
+@contextmanager
+def _placed(canvas, where: Affine) -> Iterator[None]:
     """Draw under a placement map, restoring the canvas afterwards."""
-
-    def __init__(self, canvas, where: Affine):
-        self.canvas, self.where = canvas, where
-
-    def __enter__(self) -> None:
-        self.canvas.saveState()
-        self.canvas.transform(*self.where.in_points())
-
-    def __exit__(self, *exc: object) -> None:
-        self.canvas.restoreState()
+    canvas.saveState()
+    canvas.transform(*where.in_points())
+    try:
+        yield
+    finally:
+        canvas.restoreState()
