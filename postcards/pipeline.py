@@ -18,6 +18,7 @@ from .assign import Pairing, Plan, read_assignments, spread
 from .cards import CardPlan, CardPlanner
 from .codes import new_code
 from .config import Campaign
+from .content import ContentCheck, risky_words_for
 from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
 from .files import publish, staged, write_csv
@@ -39,6 +40,7 @@ class CardOptions:
 
     size: str | None = None
     not_a_postcard: bool = False
+    strict: bool = False  # content-check findings stop the run instead of warning
 
 
 @dataclass
@@ -138,13 +140,13 @@ def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Pl
             f"used up; raise them or add senders", file=prisoners.file, warning=True)])
 
 
-def _url_warning(campaign: Campaign) -> list[Problem]:
+def _url_warning(campaign: Campaign, strict: bool = False) -> list[Problem]:
     if campaign.qr_content == "url" and campaign.qr_placement == "card":
         domain = urlsplit(campaign.qr_url).hostname or campaign.qr_url
         return [Problem(f"the cards carry a URL QR code naming {domain}; a prison censor "
                         f"may withhold a card that names its organisers; use content = "
                         f'"code" or placement = "sheet"', column="qr.content",
-                        file="campaign.toml", warning=True)]
+                        file="campaign.toml", warning=not strict)]
     return []
 
 
@@ -152,7 +154,7 @@ def prepare(campaign: Campaign, options: CardOptions = CardOptions(),
             ) -> tuple[CheckReport, CardPlanner | None]:
     """Read, validate and pair everything a print run depends on, without writing."""
     report = CheckReport()
-    report.add(list(campaign.warnings) + _url_warning(campaign))
+    report.add(list(campaign.warnings) + _url_warning(campaign, options.strict))
     report.add(_require(campaign))
     if report.problems:
         return report, None
@@ -162,11 +164,32 @@ def prepare(campaign: Campaign, options: CardOptions = CardOptions(),
     if people is None or size is None or design is None or report.problems:
         return report, None
     senders, prisoners = people
+    _list_freshness(campaign, prisoners, report)
     plan = _pair(campaign, senders, prisoners, report)
     if plan is None:
         return report, None
     _summarise(report, senders, prisoners, plan)
     return report, CardPlanner(campaign, design, size, senders, prisoners)
+
+
+def _list_freshness(campaign: Campaign, prisoners: People, report: CheckReport) -> None:
+    """Hook: releases, transfers and new names since the last wave's list (warnings)."""
+    from .freshness import freshness_problems
+
+    try:
+        report.add(freshness_problems(campaign, prisoners))
+    except PostcardsError as exc:
+        report.add(exc.problems)
+
+
+def content_check(campaign: Campaign, options: CardOptions,
+                  report: CheckReport) -> ContentCheck | None:
+    """Hook: the content check of every card's message (risky words, language, script)."""
+    try:
+        return ContentCheck(risky_words_for(campaign.risky_words), options.strict)
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
 
 
 def _load_design(campaign: Campaign, report: CheckReport) -> Design | None:
@@ -180,13 +203,17 @@ def _load_design(campaign: Campaign, report: CheckReport) -> Design | None:
 
 
 def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
-             report: CheckReport, progress: Progress | None = None) -> list[CardPlan]:
-    """Plan every card, collecting every card's problems into ``report``."""
+             report: CheckReport, progress: Progress | None = None,
+             content: ContentCheck | None = None) -> list[CardPlan]:
+    """Plan every card, collecting every card's problems (and, given ``content``, its
+    content-check findings) into ``report``."""
     plans = []
     for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
         try:
             plans.append(planner.plan(pairing, code))
             report.languages[plans[-1].language] += 1
+            if content is not None:
+                report.add(content.card_problems(plans[-1]))
         except PostcardsError as exc:
             report.add(exc.problems)
         if progress:
@@ -205,7 +232,9 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
     report, planner = prepare(campaign, options)
     if planner is not None:
         pairings = print_order(report.pairings)
-        plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress)
+        content = content_check(campaign, options, report)
+        plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress,
+                 content)
     return report
 
 
@@ -221,7 +250,8 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
         raise InputError(report.problems)
     pairings = print_order(report.pairings)
     codes = _codes(campaign, pairings)
-    plans = plan_all(planner, pairings, codes, report)
+    content = content_check(campaign, options, report)
+    plans = plan_all(planner, pairings, codes, report, content=content)
     if report.problems:
         raise InputError(report.problems)
     out = out.resolve()
@@ -232,7 +262,7 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
 
         CardRenderer(planner.design, page, campaign.name).render(plans, pdf_tmp, progress)
         _write_manifest(manifest_tmp, plans)
-        new = _record(campaign, plans)
+        new = _record(campaign, plans, planner.prisoners)
         publish(manifest_tmp, manifest)
         publish(pdf_tmp, out)
     return report, CardsResult(out, manifest, len(plans), new, campaign.database_url)
@@ -263,11 +293,22 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
             return code
 
 
-def _record(campaign: Campaign, plans: list[CardPlan]) -> int:
+def _record(campaign: Campaign, plans: list[CardPlan], prisoners: People) -> int:
     cards = [LedgerCard(p.code, campaign.name, p.wave, p.sender.id, p.prisoner.id,
                         p.language, p.sender.name, p.prisoner.name) for p in plans]
     with Ledger.open(campaign.database_url) as ledger:
-        return ledger.record_generated(cards)
+        new = ledger.record_generated(cards)
+        _record_list(ledger, campaign, prisoners)
+        return new
+
+
+def _record_list(ledger: Ledger, campaign: Campaign, prisoners: People) -> None:
+    """Hook: keep the prisoner list this wave used, for the next list's comparison."""
+    from .freshness import list_date, snapshot
+
+    date = list_date(campaign)
+    ledger.record_list(campaign.name, snapshot(prisoners, campaign.wave,
+                                               date.isoformat() if date else ""))
 
 
 def _write_manifest(path: Path, plans: list[CardPlan]) -> None:
