@@ -29,8 +29,15 @@ from .errors import InputError, Problem
 from .people import People, Prisoner, Sender, normalize_header
 from .sources import Table
 
-ASSIGNMENT_COLUMNS = ["sender_id", "sender_name", "prisoner_id", "prisoner_name", "wave",
-                      "language", "reason"]
+ASSIGNMENT_COLUMNS = [
+    "sender_id",
+    "sender_name",
+    "prisoner_id",
+    "prisoner_name",
+    "wave",
+    "language",
+    "reason",
+]
 EXPLICIT = "explicit"
 
 
@@ -91,8 +98,13 @@ def spread(senders: list[Sender], prisoners: list[Prisoner]) -> Plan:
     return pair(senders, prisoners)
 
 
-def pair(senders: Sequence[Sender], prisoners: Sequence[Prisoner], rules: Rules = Rules(),
-         fixed: Sequence[Pairing] = (), closed: Iterable[str] = ()) -> Plan:
+def pair(
+    senders: Sequence[Sender],
+    prisoners: Sequence[Prisoner],
+    rules: Rules = Rules(),
+    fixed: Sequence[Pairing] = (),
+    closed: Iterable[str] = (),
+) -> Plan:
     """Deal the cards of one wave.
 
     Args:
@@ -122,8 +134,14 @@ def pair(senders: Sequence[Sender], prisoners: Sequence[Prisoner], rules: Rules 
             continue
         paired.add((sender.id, prisoner.id))
         got[prisoner.id] += 1
-        new.append(Pairing(sender, prisoner, language,
-                           reason=_reason(round_, prisoner, sender, language, rules)))
+        new.append(
+            Pairing(
+                sender,
+                prisoner,
+                language,
+                reason=_reason(round_, prisoner, sender, language, rules),
+            )
+        )
     uncovered = tuple(sorted((p for p in custody if not got[p.id]), key=lambda p: p.id))
     return Plan(tuple(fixed) + tuple(new), uncovered)
 
@@ -146,8 +164,9 @@ def _priority(custody: list[Prisoner], rules: Rules) -> list[Prisoner]:
     return sorted(custody, key=lambda p: (*_tally(rules, p.id), _rank(rules, p.id)))
 
 
-def _quotas(free: list[Sender], load: Counter, custody: list[Prisoner], got: Counter,
-            rules: Rules) -> list[int]:
+def _quotas(
+    free: list[Sender], load: Counter, custody: list[Prisoner], got: Counter, rules: Rules
+) -> list[int]:
     """How many new cards each free sender signs: N each with ``per_sender``, else the
     wave's cards spread as evenly as the ``cards`` caps allow (extras in seeded order)."""
     caps = [min(len(custody), _cap(s, load)) for s in free]
@@ -185,19 +204,20 @@ def even_shares(caps: Sequence[int], total: int) -> list[int]:
     return shares
 
 
-def _slots(custody: list[Prisoner], got: Counter, rules: Rules,
-           senders: int) -> Iterator[tuple[Prisoner, int]]:
+def _slots(
+    custody: list[Prisoner], got: Counter, rules: Rules, senders: int
+) -> Iterator[tuple[Prisoner, int]]:
     """Cards to fill, round by round: every prisoner's first card before any second."""
-    rounds = rules.per_prisoner if rules.per_sender is None else senders + max(got.values(),
-                                                                              default=0)
+    rounds = (
+        rules.per_prisoner if rules.per_sender is None else senders + max(got.values(), default=0)
+    )
     for round_ in range(1, rounds + 1):
         for prisoner in custody:
             if got[prisoner.id] < round_:
                 yield prisoner, round_
 
 
-def _reason(round_: int, prisoner: Prisoner, sender: Sender, language: str,
-            rules: Rules) -> str:
+def _reason(round_: int, prisoner: Prisoner, sender: Sender, language: str, rules: Rules) -> str:
     sent, generated = _tally(rules, prisoner.id)
     text = f"card {round_} this wave; {sent} sent, {generated} made before"
     if rules.match_language and language in sender_languages(sender):
@@ -218,8 +238,7 @@ class _Dealer:
     def __init__(self, free: list[Sender], quotas: list[int], rules: Rules):
         self.senders, self.left = free, list(quotas)
         self.languages = rules.match_language
-        self.keys = [["", *sorted(sender_languages(s))] if self.languages else [""]
-                     for s in free]
+        self.keys = [["", *sorted(sender_languages(s))] if self.languages else [""] for s in free]
         self.heaps: dict[str, list[tuple[int, int]]] = {"": []}
         for keys in self.keys:
             for key in keys:
@@ -237,8 +256,7 @@ class _Dealer:
     def empty(self) -> bool:
         return self.remaining <= 0
 
-    def take(self, prisoner_id: str, language: str,
-             paired: set[tuple[str, str]]) -> Sender | None:
+    def take(self, prisoner_id: str, language: str, paired: set[tuple[str, str]]) -> Sender | None:
         """The sender for this prisoner's next card, or None when every sender with
         cards left has written to this prisoner already."""
         keys = [language, ""] if self.languages and language in self.heaps else [""]
@@ -251,8 +269,9 @@ class _Dealer:
                 return self.senders[index]
         return None
 
-    def _pop(self, heap: list[tuple[int, int]], prisoner_id: str,
-             paired: set[tuple[str, str]]) -> int | None:
+    def _pop(
+        self, heap: list[tuple[int, int]], prisoner_id: str, paired: set[tuple[str, str]]
+    ) -> int | None:
         skipped, found = [], None
         while heap:
             left, i = heapq.heappop(heap)
@@ -271,8 +290,9 @@ class _Dealer:
 # --- godparenthood ---------------------------------------------------------------------
 
 
-def godchildren(history: Iterable[tuple[str, str, str]],
-                wave: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+def godchildren(
+    history: Iterable[tuple[str, str, str]], wave: str
+) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Each sender's prisoners from the latest earlier wave they took part in.
 
     Args:
@@ -294,9 +314,12 @@ def godchildren(history: Iterable[tuple[str, str, str]],
     return {sid: (w, tuple(ids)) for sid, (w, ids) in latest.items()}
 
 
-def keep_godchildren(senders: Sequence[Sender], prisoners: Sequence[Prisoner],
-                     earlier: Mapping[str, tuple[str, tuple[str, ...]]],
-                     language: str = "ru") -> tuple[list[Pairing], set[str], list[str]]:
+def keep_godchildren(
+    senders: Sequence[Sender],
+    prisoners: Sequence[Prisoner],
+    earlier: Mapping[str, tuple[str, tuple[str, ...]]],
+    language: str = "ru",
+) -> tuple[list[Pairing], set[str], list[str]]:
     """Godparenthood: each sender keeps their prisoners in custody from earlier waves.
 
     Returns:
@@ -314,14 +337,20 @@ def keep_godchildren(senders: Sequence[Sender], prisoners: Sequence[Prisoner],
         for pid in ids:
             prisoner = by_id.get(pid)
             if prisoner is not None and prisoner.in_custody:
-                kept.append(Pairing(sender, prisoner, prisoner.language or language,
-                                    reason=f"godchild since wave {wave}"))
+                kept.append(
+                    Pairing(
+                        sender,
+                        prisoner,
+                        prisoner.language or language,
+                        reason=f"godchild since wave {wave}",
+                    )
+                )
                 closed.add(sender.id)
                 continue
-            state = "not on the current list" if prisoner is None else \
-                prisoner.status.replace("_", " ")
-            notes.append(f"{sender.name} ({sender.id}): godchild {pid} from wave {wave} is "
-                         f"{state}")
+            state = (
+                "not on the current list" if prisoner is None else prisoner.status.replace("_", " ")
+            )
+            notes.append(f"{sender.name} ({sender.id}): godchild {pid} from wave {wave} is {state}")
         if sender.id not in closed:
             notes.append(f"{sender.name} ({sender.id}) is free for a new godchild")
     return kept, closed, notes
@@ -329,12 +358,16 @@ def keep_godchildren(senders: Sequence[Sender], prisoners: Sequence[Prisoner],
 
 # --- assignments files -----------------------------------------------------------------
 
-_ALIASES = {"sender_id": ("sender id", "sender"), "prisoner_id": ("prisoner id", "prisoner"),
-            "wave": ("wave",), "language": ("language", "lang"), "reason": ("reason",)}
+_ALIASES = {
+    "sender_id": ("sender id", "sender"),
+    "prisoner_id": ("prisoner id", "prisoner"),
+    "wave": ("wave",),
+    "language": ("language", "lang"),
+    "reason": ("reason",),
+}
 
 
-def read_assignments(table: Table, senders: People, prisoners: People,
-                     wave: str) -> Plan:
+def read_assignments(table: Table, senders: People, prisoners: People, wave: str) -> Plan:
     """Explicit pairs from an assignments file, validated against both lists.
 
     Rows for another wave are ignored (a row without a wave belongs to every wave).
@@ -358,31 +391,48 @@ def read_assignments(table: Table, senders: People, prisoners: People,
         if key in seen:
             found.append(("prisoner_id", f"the same pair is already on row {seen[key]}"))
         seen.setdefault(key, row.number)
-        problems += [Problem(message, file=table.name, row=row.number,
-                             column=columns.get(name, name)) for name, message in found]
+        problems += [
+            Problem(message, file=table.name, row=row.number, column=columns.get(name, name))
+            for name, message in found
+        ]
         if not found and not problems:
-            pairings.append(Pairing(by_sender[cell["sender_id"]],
-                                    by_prisoner[cell["prisoner_id"]],
-                                    cell.get("language", "").lower(), row.number,
-                                    cell.get("reason", "")))
+            pairings.append(
+                Pairing(
+                    by_sender[cell["sender_id"]],
+                    by_prisoner[cell["prisoner_id"]],
+                    cell.get("language", "").lower(),
+                    row.number,
+                    cell.get("reason", ""),
+                )
+            )
     if problems:
         raise InputError(problems)
     return Plan(tuple(pairings), ())
 
 
-def _check_row(cell: dict[str, str], by_sender: dict[str, Sender],
-               by_prisoner: dict[str, Prisoner], senders: People,
-               prisoners: People) -> list[tuple[str, str]]:
+def _check_row(
+    cell: dict[str, str],
+    by_sender: dict[str, Sender],
+    by_prisoner: dict[str, Prisoner],
+    senders: People,
+    prisoners: People,
+) -> list[tuple[str, str]]:
     found = []
     if cell["sender_id"] not in by_sender:
         found.append(("sender_id", f"no sender with id {cell['sender_id']!r} in {senders.file}"))
     prisoner = by_prisoner.get(cell["prisoner_id"])
     if prisoner is None:
-        found.append(("prisoner_id",
-                      f"no prisoner with id {cell['prisoner_id']!r} in {prisoners.file}"))
+        found.append(
+            ("prisoner_id", f"no prisoner with id {cell['prisoner_id']!r} in {prisoners.file}")
+        )
     elif not prisoner.in_custody:
-        found.append(("prisoner_id", f"{prisoner.id} is {prisoner.status.replace('_', ' ')} "
-                                     f"in {prisoners.file}; remove this row"))
+        found.append(
+            (
+                "prisoner_id",
+                f"{prisoner.id} is {prisoner.status.replace('_', ' ')} "
+                f"in {prisoners.file}; remove this row",
+            )
+        )
     return found
 
 
@@ -401,8 +451,14 @@ def assignment_columns(table: Table) -> dict[str, str]:
                 break
     missing = [n for n in ("sender_id", "prisoner_id") if n not in columns]
     if missing:
-        raise InputError([Problem(f"missing column; add a column named {n!r}",
-                                  file=table.name, row=1, column=n) for n in missing])
+        raise InputError(
+            [
+                Problem(
+                    f"missing column; add a column named {n!r}", file=table.name, row=1, column=n
+                )
+                for n in missing
+            ]
+        )
     return columns
 
 
@@ -414,5 +470,15 @@ def is_explicit(pairing: Pairing) -> bool:
 def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:
     """The rows ``assign`` writes for a wave, grouped by sender."""
     ordered = sorted(pairings, key=lambda p: (p.sender.id, p.prisoner.id))
-    return [[p.sender.id, p.sender.name, p.prisoner.id, p.prisoner.name, wave, p.language,
-             EXPLICIT if is_explicit(p) else p.reason] for p in ordered]
+    return [
+        [
+            p.sender.id,
+            p.sender.name,
+            p.prisoner.id,
+            p.prisoner.name,
+            wave,
+            p.language,
+            EXPLICIT if is_explicit(p) else p.reason,
+        ]
+        for p in ordered
+    ]

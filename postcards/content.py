@@ -29,8 +29,16 @@ if TYPE_CHECKING:
 
 #: Languages each destination's prisons pass, keyed by the address block's country line.
 ACCEPTED_LANGUAGES = {"REPUBLIC OF BELARUS": ("ru", "be")}
-LANGUAGE_NAMES = {"ru": "Russian", "be": "Belarusian", "en": "English", "uk": "Ukrainian",
-                  "pl": "Polish", "lt": "Lithuanian", "de": "German", "fr": "French"}
+LANGUAGE_NAMES = {
+    "ru": "Russian",
+    "be": "Belarusian",
+    "en": "English",
+    "uk": "Ukrainian",
+    "pl": "Polish",
+    "lt": "Lithuanian",
+    "de": "German",
+    "fr": "French",
+}
 CYRILLIC_LANGUAGES = ("ru", "be", "uk")
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
@@ -68,8 +76,9 @@ class RiskyWords:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise InputError(Problem("file not found; check [check] risky_words in "
-                                     "campaign.toml", file=name)) from None
+            raise InputError(
+                Problem("file not found; check [check] risky_words in campaign.toml", file=name)
+            ) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise InputError(Problem(f"not valid UTF-8 TOML: {exc}", file=name)) from None
         return cls.from_dict(data, name)
@@ -80,10 +89,15 @@ class RiskyWords:
         prefixes: list[tuple[str, str]] = []
         problems = []
         for language, topics in data.items():
-            for topic, words in (topics.items() if isinstance(topics, dict) else ()):
+            for topic, words in topics.items() if isinstance(topics, dict) else ():
                 if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-                    problems.append(Problem('expected a list of words like ["режим*"]',
-                                            file=name, column=f"{language}.{topic}"))
+                    problems.append(
+                        Problem(
+                            'expected a list of words like ["режим*"]',
+                            file=name,
+                            column=f"{language}.{topic}",
+                        )
+                    )
                     continue
                 for word in words:
                     folded = fold(word.strip())
@@ -92,8 +106,13 @@ class RiskyWords:
                     elif folded:
                         exact[folded] = topic
             if not isinstance(topics, dict):
-                problems.append(Problem("expected a table of topics, like [ru] war = [...]",
-                                        file=name, column=language))
+                problems.append(
+                    Problem(
+                        "expected a table of topics, like [ru] war = [...]",
+                        file=name,
+                        column=language,
+                    )
+                )
         if problems:
             raise InputError(problems)
         prefixes.sort(key=lambda item: (-len(item[0]), item[0]))
@@ -150,15 +169,18 @@ def language_findings(language: str, country_line: str) -> list[Finding]:
     if accepted is None or language in accepted:
         return []
     names = " or ".join(LANGUAGE_NAMES.get(lang, lang) for lang in accepted)
-    return [Finding("language", language, f"prisons in {country_line.title()} pass cards "
-                                          f"in {names}")]
+    return [
+        Finding("language", language, f"prisons in {country_line.title()} pass cards in {names}")
+    ]
 
 
-def check_message(text: str, language: str, country_line: str,
-                  risky: RiskyWords) -> list[Finding]:
+def check_message(text: str, language: str, country_line: str, risky: RiskyWords) -> list[Finding]:
     """Everything a censor may stop in one message, language first."""
-    return (language_findings(language, country_line) + risky_findings(text, risky)
-            + latin_findings(text, language))
+    return (
+        language_findings(language, country_line)
+        + risky_findings(text, risky)
+        + latin_findings(text, language)
+    )
 
 
 class ContentCheck:
@@ -184,10 +206,15 @@ class ContentCheck:
         if not found:
             return []
         card = f"card from {plan.sender.name} to {plan.prisoner.name} ({plan.prisoner.id})"
-        return [Problem(f"{card}: {describe(group, self.risky.source)}",
-                        file=f"message.{plan.language}.j2", column="content",
-                        warning=not self.strict)
-                for group in _groups(found)]
+        return [
+            Problem(
+                f"{card}: {describe(group, self.risky.source)}",
+                file=f"message.{plan.language}.j2",
+                column="content",
+                warning=not self.strict,
+            )
+            for group in _groups(found)
+        ]
 
 
 def _groups(found: list[Finding]) -> list[list[Finding]]:

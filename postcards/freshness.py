@@ -48,8 +48,10 @@ def list_rows(prisoners: Iterable[Prisoner]) -> dict[str, dict[str, str]]:
     """Each prisoner's fields as the ledger keeps them (an address as one text)."""
     rows = {}
     for p in prisoners:
-        rows[p.id] = {name: "\n".join(v) if isinstance(v := getattr(p, name), tuple) else v
-                      for name in LIST_FIELDS}
+        rows[p.id] = {
+            name: "\n".join(v) if isinstance(v := getattr(p, name), tuple) else v
+            for name in LIST_FIELDS
+        }
     return rows
 
 
@@ -65,8 +67,9 @@ def snapshot(prisoners: People, wave: str, list_date: str = "") -> PrisonerList:
     return PrisonerList(wave, list_hash(rows), "", list_date, prisoners.file, rows)
 
 
-def compare(last: PrisonerList, current: Sequence[Prisoner],
-            to_reprint: dict[str, list[str]] | None = None) -> list[Finding]:
+def compare(
+    last: PrisonerList, current: Sequence[Prisoner], to_reprint: dict[str, list[str]] | None = None
+) -> list[Finding]:
     """Releases, removals, transfers and new names since ``last``, in list order.
 
     Args:
@@ -84,11 +87,20 @@ def compare(last: PrisonerList, current: Sequence[Prisoner],
             if p.in_custody:
                 findings.append(Finding("new", p.id, p.name))
         elif not p.in_custody:
-            findings.append(Finding("released", p.id, p.name, "in custody",
-                                    p.status.replace("_", " ")))
+            findings.append(
+                Finding("released", p.id, p.name, "in custody", p.status.replace("_", " "))
+            )
         elif _address(before) != _address(now[p.id]):
-            findings.append(Finding("transferred", p.id, p.name, _address(before),
-                                    _address(now[p.id]), tuple(to_reprint.get(p.id, ()))))
+            findings.append(
+                Finding(
+                    "transferred",
+                    p.id,
+                    p.name,
+                    _address(before),
+                    _address(now[p.id]),
+                    tuple(to_reprint.get(p.id, ())),
+                )
+            )
     for pid, before in sorted(last.rows.items()):
         if pid not in now and before.get("status", "in_custody") == "in_custody":
             findings.append(Finding("removed", pid, before.get("name", "")))
@@ -96,12 +108,14 @@ def compare(last: PrisonerList, current: Sequence[Prisoner],
 
 
 def _address(fields: dict[str, str]) -> str:
-    return ", ".join(" ".join(fields.get(n, "").split()) for n in ADDRESS_FIELDS
-                     if fields.get(n, "").strip())
+    return ", ".join(
+        " ".join(fields.get(n, "").split()) for n in ADDRESS_FIELDS if fields.get(n, "").strip()
+    )
 
 
-def finding_problem(finding: Finding, last: PrisonerList, prisoners: People,
-                    rows: dict[str, int]) -> Problem:
+def finding_problem(
+    finding: Finding, last: PrisonerList, prisoners: People, rows: dict[str, int]
+) -> Problem:
     """A finding as a warning located at the prisoner's row."""
     who, since = f"{finding.name} ({finding.prisoner_id})", f"the list of wave {last.wave}"
     message = {
@@ -111,22 +125,34 @@ def finding_problem(finding: Finding, last: PrisonerList, prisoners: People,
         "transferred": f"{who} moved since {since}: {finding.before} -> {finding.after}",
     }[finding.kind]
     if finding.codes:
-        message += (f"; reprint the {len(finding.codes)} card(s) printed for the old address: "
-                    + ", ".join(format_code(c) for c in finding.codes))
+        message += (
+            f"; reprint the {len(finding.codes)} card(s) printed for the old address: "
+            + ", ".join(format_code(c) for c in finding.codes)
+        )
     column = {"transferred": "institution", "released": "status"}.get(finding.kind)
-    return Problem(message, file=prisoners.file, row=rows.get(finding.prisoner_id),
-                   column=prisoners.column(column) if column else None, warning=True)
+    return Problem(
+        message,
+        file=prisoners.file,
+        row=rows.get(finding.prisoner_id),
+        column=prisoners.column(column) if column else None,
+        warning=True,
+    )
 
 
-def list_age_problem(list_date: dt.date, max_days: float, today: dt.date,
-                     file: str) -> Problem | None:
+def list_age_problem(
+    list_date: dt.date, max_days: float, today: dt.date, file: str
+) -> Problem | None:
     """A warning when the list is older than the campaign allows."""
     age = (today - list_date).days
     if age <= max_days:
         return None
-    return Problem(f"the prisoner list is {age} days old (from {list_date.isoformat()}); "
-                   f"[check] list_max_age_days is {max_days:g}: get a fresh list before "
-                   f"printing, or set [campaign] list_date", file=file, warning=True)
+    return Problem(
+        f"the prisoner list is {age} days old (from {list_date.isoformat()}); "
+        f"[check] list_max_age_days is {max_days:g}: get a fresh list before "
+        f"printing, or set [campaign] list_date",
+        file=file,
+        warning=True,
+    )
 
 
 def list_date(campaign: Campaign) -> dt.date | None:
@@ -139,15 +165,20 @@ def list_date(campaign: Campaign) -> dt.date | None:
     return dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC).date()
 
 
-def freshness_problems(campaign: Campaign, prisoners: People,
-                       today: dt.date | None = None) -> list[Problem]:
+def freshness_problems(
+    campaign: Campaign, prisoners: People, today: dt.date | None = None
+) -> list[Problem]:
     """Everything ``check`` and ``assign`` say about the list's freshness (warnings)."""
     problems = []
     date = list_date(campaign)
     if campaign.list_max_age_days is not None and date is not None:
         today = today or dt.datetime.now(dt.UTC).date()
-        age = list_age_problem(date, campaign.list_max_age_days, today,
-                               display_name(campaign.prisoners_path or prisoners.file))
+        age = list_age_problem(
+            date,
+            campaign.list_max_age_days,
+            today,
+            display_name(campaign.prisoners_path or prisoners.file),
+        )
         problems += [age] if age else []
     if not sqlite_path(campaign.database_url).exists():
         return problems  # no wave printed yet: nothing to compare with

@@ -69,8 +69,9 @@ class _Earlier:
     history: list[tuple[str, str, str]]
 
 
-def assign_wave(campaign: Campaign, output: Path,
-                options: AssignOptions = AssignOptions()) -> AssignResult:
+def assign_wave(
+    campaign: Campaign, output: Path, options: AssignOptions = AssignOptions()
+) -> AssignResult:
     """Pair the senders with the prisoners for ``campaign.wave`` and write ``output``.
 
     Raises:
@@ -86,21 +87,36 @@ def assign_wave(campaign: Campaign, output: Path,
     output = output.resolve()
     explicit = _explicit_pairs(campaign, output, senders, prisoners)
     earlier = _earlier(campaign, output)
-    rules = Rules(per_prisoner=options.per_prisoner or 1, per_sender=options.per_sender,
-                  seed=options.seed, match_language=campaign.match_language,
-                  language=campaign.language, tallies=earlier.tallies)
+    rules = Rules(
+        per_prisoner=options.per_prisoner or 1,
+        per_sender=options.per_sender,
+        seed=options.seed,
+        match_language=campaign.match_language,
+        language=campaign.language,
+        tallies=earlier.tallies,
+    )
     fixed, closed, notes = list(explicit), set(), []
     if campaign.godparenthood:
-        kept, closed, notes = keep_godchildren(senders.records, prisoners.records,
-                                               godchildren(earlier.history, campaign.wave),
-                                               campaign.language)
+        kept, closed, notes = keep_godchildren(
+            senders.records,
+            prisoners.records,
+            godchildren(earlier.history, campaign.wave),
+            campaign.language,
+        )
         taken = {(p.sender.id, p.prisoner.id) for p in explicit}
         fixed += [p for p in kept if (p.sender.id, p.prisoner.id) not in taken]
     plan = pair(senders.records, prisoners.records, rules, fixed, closed)
     _write(output, campaign.wave, plan.pairings)
-    result = AssignResult(output, plan, report, sum(p.in_custody for p in prisoners.records),
-                          len(senders.records), len(explicit), len(fixed) - len(explicit),
-                          notes)
+    result = AssignResult(
+        output,
+        plan,
+        report,
+        sum(p.in_custody for p in prisoners.records),
+        len(senders.records),
+        len(explicit),
+        len(fixed) - len(explicit),
+        notes,
+    )
     _warn_uncovered(result, prisoners)
     return result
 
@@ -109,10 +125,17 @@ def _warn_uncovered(result: AssignResult, prisoners: People) -> None:
     uncovered = result.plan.uncovered
     if uncovered:
         names = ", ".join(p.id for p in uncovered[:10])
-        result.report.add([Problem(
-            f"{len(uncovered)} prisoners in custody get no card ({names}"
-            f"{'…' if len(uncovered) > 10 else ''}): the senders' cards caps are used up; "
-            f"raise them or add senders", file=prisoners.file, warning=True)])
+        result.report.add(
+            [
+                Problem(
+                    f"{len(uncovered)} prisoners in custody get no card ({names}"
+                    f"{'…' if len(uncovered) > 10 else ''}): the senders' cards caps are used up; "
+                    f"raise them or add senders",
+                    file=prisoners.file,
+                    warning=True,
+                )
+            ]
+        )
 
 
 def _sources(campaign: Campaign, output: Path) -> list[Path]:
@@ -122,8 +145,9 @@ def _sources(campaign: Campaign, output: Path) -> list[Path]:
     return list(unique)
 
 
-def _explicit_pairs(campaign: Campaign, output: Path, senders: People,
-                    prisoners: People) -> list[Pairing]:
+def _explicit_pairs(
+    campaign: Campaign, output: Path, senders: People, prisoners: People
+) -> list[Pairing]:
     """The wave's hand-written pairs (rows without a reason), validated."""
     pairs: dict[tuple[str, str], Pairing] = {}
     for path in _sources(campaign, output):
@@ -140,8 +164,10 @@ def _earlier(campaign: Campaign, output: Path) -> _Earlier:
         with Ledger.open(campaign.database_url) as ledger:
             cards = [c for c in ledger.cards(campaign.name) if c.wave != campaign.wave]
             if cards:
-                return _Earlier(_tallies_before(ledger, campaign),
-                                [(c.wave, c.sender_id, c.prisoner_id) for c in cards])
+                return _Earlier(
+                    _tallies_before(ledger, campaign),
+                    [(c.wave, c.sender_id, c.prisoner_id) for c in cards],
+                )
     history = [row for path in _sources(campaign, output) for row in _file_history(path)]
     return _Earlier({}, [row for row in history if row[0] != campaign.wave])
 
@@ -181,8 +207,7 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
         table = read_table(output)
         header += [h for h in table.headers if h not in header]
         kept = _other_waves(table, wave, header)
-    rows = kept + [row + [""] * (len(header) - len(row))
-                   for row in assignment_rows(pairings, wave)]
+    rows = kept + [row + [""] * (len(header) - len(row)) for row in assignment_rows(pairings, wave)]
     try:
         with staged(output) as tmp:
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
