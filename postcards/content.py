@@ -27,8 +27,9 @@ from .errors import InputError, Problem, display_name
 if TYPE_CHECKING:
     from .cards import CardPlan
 
-#: Languages each destination's prisons pass, keyed by the address block's country line.
-ACCEPTED_LANGUAGES = {"REPUBLIC OF BELARUS": ("ru", "be")}
+#: Languages each destination's prisons pass, keyed by the address block's country line,
+#: with the country's short name for messages.
+ACCEPTED_LANGUAGES = {"REPUBLIC OF BELARUS": ("Belarus", ("ru", "be"))}
 LANGUAGE_NAMES = {
     "ru": "Russian",
     "be": "Belarusian",
@@ -165,13 +166,13 @@ def latin_findings(text: str, language: str) -> list[Finding]:
 
 def language_findings(language: str, country_line: str) -> list[Finding]:
     """The message language against what the destination's prisons accept."""
-    accepted = ACCEPTED_LANGUAGES.get(country_line)
-    if accepted is None or language in accepted:
+    if country_line not in ACCEPTED_LANGUAGES:
+        return []
+    country, accepted = ACCEPTED_LANGUAGES[country_line]
+    if language in accepted:
         return []
     names = " or ".join(LANGUAGE_NAMES.get(lang, lang) for lang in accepted)
-    return [
-        Finding("language", language, f"prisons in {country_line.title()} pass cards in {names}")
-    ]
+    return [Finding("language", language, f"prisons in {country} pass cards in {names}")]
 
 
 def check_message(text: str, language: str, country_line: str, risky: RiskyWords) -> list[Finding]:
