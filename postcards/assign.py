@@ -54,12 +54,10 @@ class Pairing:
 
 @dataclass(frozen=True)
 class Plan:
-    """The pairings of one wave, the prisoners in custody left without a card, and notes
-    worth telling the office (a godparent freed by a release)."""
+    """The pairings of one wave and the prisoners in custody left without a card."""
 
     pairings: tuple[Pairing, ...]
     uncovered: tuple[Prisoner, ...]
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -367,10 +365,13 @@ _ALIASES = {
 }
 
 
-def read_assignments(table: Table, senders: People, prisoners: People, wave: str) -> Plan:
+def read_assignments(
+    table: Table, senders: People, prisoners: People, wave: str, explicit_only: bool = False
+) -> Plan:
     """Explicit pairs from an assignments file, validated against both lists.
 
-    Rows for another wave are ignored (a row without a wave belongs to every wave).
+    Rows for another wave are ignored (a row without a wave belongs to every wave);
+    with ``explicit_only``, so are the rows ``assign`` wrote (it writes them anew).
 
     Raises:
         InputError: unknown ids, prisoners not in custody, a pair given twice, each
@@ -385,6 +386,8 @@ def read_assignments(table: Table, senders: People, prisoners: People, wave: str
     for row in table.rows:
         cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
         if cell.get("wave") and cell["wave"] != wave:
+            continue
+        if explicit_only and not _is_explicit_reason(cell.get("reason", "")):
             continue
         found = _check_row(cell, by_sender, by_prisoner, senders, prisoners)
         key = (cell["sender_id"], cell["prisoner_id"])
@@ -464,7 +467,11 @@ def assignment_columns(table: Table) -> dict[str, str]:
 
 def is_explicit(pairing: Pairing) -> bool:
     """A row an office wrote by hand (no reason, or marked explicit): ``assign`` keeps it."""
-    return not pairing.reason or pairing.reason.startswith(EXPLICIT)
+    return _is_explicit_reason(pairing.reason)
+
+
+def _is_explicit_reason(reason: str) -> bool:
+    return not reason or reason.startswith(EXPLICIT)
 
 
 def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:

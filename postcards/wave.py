@@ -23,7 +23,6 @@ from .assign import (
     assignment_columns,
     assignment_rows,
     godchildren,
-    is_explicit,
     keep_godchildren,
     pair,
     read_assignments,
@@ -151,10 +150,10 @@ def _explicit_pairs(
     """The wave's hand-written pairs (rows without a reason), validated."""
     pairs: dict[tuple[str, str], Pairing] = {}
     for path in _sources(campaign, output):
-        plan = read_assignments(read_table(path), senders, prisoners, campaign.wave)
+        table = read_table(path)
+        plan = read_assignments(table, senders, prisoners, campaign.wave, explicit_only=True)
         for p in plan.pairings:
-            if is_explicit(p):
-                pairs.setdefault((p.sender.id, p.prisoner.id), p)
+            pairs.setdefault((p.sender.id, p.prisoner.id), p)
     return list(pairs.values())
 
 

@@ -345,3 +345,46 @@ def test_per_prisoner_gives_each_prisoner_that_many_senders(campaign: Path) -> N
     rows = read_manifest(campaign / "a.csv")
     assert Counter(r["prisoner_id"] for r in rows) == {"P1": 2, "P2": 2, "P3": 2, "P4": 2}
     assert {r["language"] for r in rows if r["prisoner_id"] == "P2"} == {"be"}
+
+
+def test_a_rerun_after_a_release_replaces_the_rows_assign_wrote(campaign: Path) -> None:
+    assert run("-c", campaign, "assign").exit_code == 0
+    _set_status(campaign / "prisoners.csv", "P3", "released")
+    result = run("-c", campaign, "assign")
+    assert result.exit_code == 0, result.stdout
+    rows = read_manifest(campaign / "assignments.csv")
+    assert sorted(r["prisoner_id"] for r in rows) == ["P1", "P2", "P4"]
+
+
+def test_godparenthood_reads_earlier_waves_from_the_ledger(campaign: Path) -> None:
+    toml = campaign / "campaign.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'wave = "T1"', 'wave = "T1"\ngodparenthood = true'
+        ),
+        encoding="utf-8",
+    )
+    senders = _write_senders(campaign, ["", "", "", ""])
+    pairs = campaign / "assignments.csv"
+    assert run("-c", campaign, "assign", "--senders", senders).exit_code == 0
+    printed = run(
+        "-c",
+        campaign,
+        "cards",
+        "--senders",
+        senders,
+        "--assignments",
+        pairs,
+        "-o",
+        campaign / "t1.pdf",
+    )
+    assert printed.exit_code == 0, printed.stderr
+    first = {
+        (r["sender_id"], r["prisoner_id"]) for r in read_manifest(campaign / "t1.manifest.csv")
+    }
+    pairs.unlink()  # the ledger alone knows wave T1 now
+    result = run("-c", campaign, "assign", "--wave", "T2", "--senders", senders)
+    assert result.exit_code == 0, result.stdout
+    rows = read_manifest(pairs)
+    assert {(r["sender_id"], r["prisoner_id"]) for r in rows} == first
+    assert {r["reason"] for r in rows} == {"godchild since wave T1"}
