@@ -116,25 +116,21 @@ def assign_wave(
         len(fixed) - len(explicit),
         notes,
     )
-    _warn_uncovered(result, prisoners)
+    _warn_uncovered(result, prisoners, options.per_sender is not None)
     return result
 
 
-def _warn_uncovered(result: AssignResult, prisoners: People) -> None:
+def _warn_uncovered(result: AssignResult, prisoners: People, per_sender: bool) -> None:
     uncovered = result.plan.uncovered
-    if uncovered:
-        names = ", ".join(p.id for p in uncovered[:10])
-        result.report.add(
-            [
-                Problem(
-                    f"{len(uncovered)} prisoners in custody get no card ({names}"
-                    f"{'…' if len(uncovered) > 10 else ''}): the senders' cards caps are used up; "
-                    f"raise them or add senders",
-                    file=prisoners.file,
-                    warning=True,
-                )
-            ]
-        )
+    if not uncovered:
+        return
+    names = ", ".join(p.id for p in uncovered[:10]) + ("…" if len(uncovered) > 10 else "")
+    fix = "raise --per-sender" if per_sender else "raise the senders' cards caps"
+    message = (
+        f"{len(uncovered)} prisoners in custody get no card ({names}): "
+        f"{len(result.plan.pairings)} cards are not enough; {fix} or add senders"
+    )
+    result.report.add([Problem(message, file=prisoners.file, warning=True)])
 
 
 def _sources(campaign: Campaign, output: Path) -> list[Path]:
