@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .assign import Pairing, Plan, read_assignments, spread
+from .assign import Pairing, Plan, read_assignments
 from .cards import CardPlan, CardPlanner
 from .codes import new_code
 from .config import Campaign
@@ -108,7 +108,9 @@ def _pair(campaign: Campaign, senders: People, prisoners: People,
         if campaign.assignments_path is not None:
             table = read_table(campaign.assignments_path)
             return read_assignments(table, senders, prisoners, campaign.wave)
-        return spread(list(senders.records), list(prisoners.records))
+        from .wave import plan_wave  # the same fair pairs as `postcards assign`
+
+        return plan_wave(campaign, senders, prisoners).plan
     except PostcardsError as exc:
         report.add(exc.problems)
         return None

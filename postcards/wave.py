@@ -68,6 +68,16 @@ class _Earlier:
     history: list[tuple[str, str, str]]
 
 
+@dataclass(frozen=True)
+class WavePlan:
+    """A wave's pairs with what went into them: explicit rows, kept godchildren, notes."""
+
+    plan: Plan
+    explicit: int = 0
+    kept: int = 0
+    notes: tuple[str, ...] = ()
+
+
 def assign_wave(
     campaign: Campaign, output: Path, options: AssignOptions = AssignOptions()
 ) -> AssignResult:
@@ -84,6 +94,36 @@ def assign_wave(
     senders, prisoners = people
     report.add(freshness_problems(campaign, prisoners))
     output = output.resolve()
+    wave = plan_wave(campaign, senders, prisoners, options, output)
+    _write(output, campaign.wave, wave.plan.pairings)
+    in_custody = sum(p.in_custody for p in prisoners.records)
+    result = AssignResult(
+        output,
+        wave.plan,
+        report,
+        in_custody,
+        len(senders.records),
+        wave.explicit,
+        wave.kept,
+        list(wave.notes),
+    )
+    _warn_uncovered(result, prisoners, options.per_sender is not None)
+    return result
+
+
+def plan_wave(
+    campaign: Campaign,
+    senders: People,
+    prisoners: People,
+    options: AssignOptions = AssignOptions(),
+    output: Path | None = None,
+) -> WavePlan:
+    """The wave's pairs without writing them: what ``cards`` prints when the campaign
+    has no assignments file, and what ``assign`` writes.
+
+    Raises:
+        InputError: an assignments file's hand-written rows are wrong.
+    """
     explicit = _explicit_pairs(campaign, output, senders, prisoners)
     earlier = _earlier(campaign, output)
     rules = Rules(
@@ -96,28 +136,14 @@ def assign_wave(
     )
     fixed, closed, notes = list(explicit), set(), []
     if campaign.godparenthood:
+        history = godchildren(earlier.history, campaign.wave)
         kept, closed, notes = keep_godchildren(
-            senders.records,
-            prisoners.records,
-            godchildren(earlier.history, campaign.wave),
-            campaign.language,
+            senders.records, prisoners.records, history, campaign.language
         )
         taken = {(p.sender.id, p.prisoner.id) for p in explicit}
         fixed += [p for p in kept if (p.sender.id, p.prisoner.id) not in taken]
     plan = pair(senders.records, prisoners.records, rules, fixed, closed)
-    _write(output, campaign.wave, plan.pairings)
-    result = AssignResult(
-        output,
-        plan,
-        report,
-        sum(p.in_custody for p in prisoners.records),
-        len(senders.records),
-        len(explicit),
-        len(fixed) - len(explicit),
-        notes,
-    )
-    _warn_uncovered(result, prisoners, options.per_sender is not None)
-    return result
+    return WavePlan(plan, len(explicit), len(fixed) - len(explicit), tuple(notes))
 
 
 def _warn_uncovered(result: AssignResult, prisoners: People, per_sender: bool) -> None:
@@ -133,7 +159,7 @@ def _warn_uncovered(result: AssignResult, prisoners: People, per_sender: bool) -
     result.report.add([Problem(message, file=prisoners.file, warning=True)])
 
 
-def _sources(campaign: Campaign, output: Path) -> list[Path]:
+def _sources(campaign: Campaign, output: Path | None) -> list[Path]:
     """The assignments files to read: the output itself and the campaign's, if any."""
     paths = [output, campaign.assignments_path]
     unique = dict.fromkeys(p.resolve() for p in paths if p is not None and p.is_file())
@@ -141,7 +167,7 @@ def _sources(campaign: Campaign, output: Path) -> list[Path]:
 
 
 def _explicit_pairs(
-    campaign: Campaign, output: Path, senders: People, prisoners: People
+    campaign: Campaign, output: Path | None, senders: People, prisoners: People
 ) -> list[Pairing]:
     """The wave's hand-written pairs (rows without a reason), validated."""
     pairs: dict[tuple[str, str], Pairing] = {}
@@ -153,7 +179,7 @@ def _explicit_pairs(
     return list(pairs.values())
 
 
-def _earlier(campaign: Campaign, output: Path) -> _Earlier:
+def _earlier(campaign: Campaign, output: Path | None) -> _Earlier:
     """Tallies and pairs of earlier waves: from the ledger, else the assignments files."""
     if sqlite_path(campaign.database_url).exists():
         with Ledger.open(campaign.database_url) as ledger:
