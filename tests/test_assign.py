@@ -388,3 +388,48 @@ def test_godparenthood_reads_earlier_waves_from_the_ledger(campaign: Path) -> No
     rows = read_manifest(pairs)
     assert {(r["sender_id"], r["prisoner_id"]) for r in rows} == first
     assert {r["reason"] for r in rows} == {"godchild since wave T1"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(people(), rules_st, st.data())
+def test_fixed_pairs_are_kept_and_closed_senders_get_nothing_new(
+    lists: tuple[list[Sender], list[Prisoner]], rules: Rules, data: st.DataObject
+) -> None:
+    senders, prisoners = lists
+    custody = [p for p in prisoners if p.in_custody]
+    fixed = []
+    if custody:
+        picks = data.draw(
+            st.sets(st.tuples(st.sampled_from(senders), st.sampled_from(custody)), max_size=5)
+        )
+        fixed = [
+            Pairing(s, p, reason="explicit")
+            for s, p in sorted(picks, key=lambda sp: (sp[0].id, sp[1].id))
+        ]
+    closed = {s.id for s in data.draw(st.lists(st.sampled_from(senders), max_size=3))}
+    plan = pair(senders, prisoners, rules, fixed, closed)
+    assert plan.pairings[: len(fixed)] == tuple(fixed)
+    pairs = _pairs(plan.pairings)
+    assert len(pairs) == len(set(pairs))
+    new = plan.pairings[len(fixed) :]
+    assert not {p.sender.id for p in new} & closed
+    load = Counter(p.sender.id for p in plan.pairings)
+    fixed_load = Counter(p.sender.id for p in fixed)
+    for sender in senders:
+        if sender.cards is not None and load[sender.id] > fixed_load[sender.id]:
+            assert load[sender.id] <= sender.cards
+
+
+def test_cards_without_an_assignments_file_pairs_by_the_ledger_too(campaign: Path) -> None:
+    assert run("-c", campaign, "cards", "-o", campaign / "w1.pdf").exit_code == 0
+    with Ledger.open(campaign / "tracking.db") as ledger:
+        for card in ledger.cards("Test campaign"):
+            if card.prisoner_id in {"P1", "P3"}:
+                ledger.record_event(card.code, "sent", "office")
+    senders = _write_senders(campaign, ["1", "1"])
+    result = run(
+        "-c", campaign, "cards", "--wave", "T2", "--senders", senders, "-o", campaign / "w2.pdf"
+    )
+    assert result.exit_code == 0, result.stderr
+    manifest = read_manifest(campaign / "w2.manifest.csv")
+    assert sorted(c["prisoner_id"] for c in manifest) == ["P2", "P4"]
