@@ -387,7 +387,7 @@ def read_assignments(
         cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
         if cell.get("wave") and cell["wave"] != wave:
             continue
-        if explicit_only and not _is_explicit_reason(cell.get("reason", "")):
+        if explicit_only and not is_explicit_reason(cell.get("reason", "")):
             continue
         found = _check_row(cell, by_sender, by_prisoner, senders, prisoners)
         key = (cell["sender_id"], cell["prisoner_id"])
@@ -467,10 +467,11 @@ def assignment_columns(table: Table) -> dict[str, str]:
 
 def is_explicit(pairing: Pairing) -> bool:
     """A row an office wrote by hand (no reason, or marked explicit): ``assign`` keeps it."""
-    return _is_explicit_reason(pairing.reason)
+    return is_explicit_reason(pairing.reason)
 
 
-def _is_explicit_reason(reason: str) -> bool:
+def is_explicit_reason(reason: str) -> bool:
+    """True for the reason of a hand-written row: none, or one starting with "explicit"."""
     return not reason or reason.startswith(EXPLICIT)
 
 

@@ -23,6 +23,7 @@ from .assign import (
     assignment_columns,
     assignment_rows,
     godchildren,
+    is_explicit_reason,
     keep_godchildren,
     pair,
     read_assignments,
@@ -222,13 +223,16 @@ def _file_history(path: Path) -> Iterator[tuple[str, str, str]]:
 
 
 def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
-    """The wave's rows after the other waves' rows, which are kept as they were."""
-    header, kept = list(ASSIGNMENT_COLUMNS), []
+    """Rows kept as they were (other waves', hand-written ones), then the wave's new rows."""
+    header, kept, verbatim = list(ASSIGNMENT_COLUMNS), [], set()
     if output.is_file():
         table = read_table(output)
-        header += [h for h in table.headers if h not in header]
-        kept = _other_waves(table, wave, header)
-    rows = kept + [row + [""] * (len(header) - len(row)) for row in assignment_rows(pairings, wave)]
+        columns = assignment_columns(table)
+        mapped = set(columns.values())
+        header += [h for h in table.headers if h not in header and h not in mapped]
+        kept, verbatim = _kept_rows(table, columns, wave, header)
+    fresh = [p for p in pairings if (p.sender.id, p.prisoner.id) not in verbatim]
+    rows = kept + [row + [""] * (len(header) - len(row)) for row in assignment_rows(fresh, wave)]
     try:
         with staged(output) as tmp:
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
@@ -238,12 +242,18 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
         raise InputError(Problem(f"cannot write: {exc.strerror}", file=output.name)) from exc
 
 
-def _other_waves(table: Table, wave: str, header: list[str]) -> list[list[str]]:
-    columns = assignment_columns(table)
+def _kept_rows(
+    table: Table, columns: dict[str, str], wave: str, header: list[str]
+) -> tuple[list[list[str]], set[tuple[str, str]]]:
+    """Other waves' rows and the hand-written rows of this wave (or of every wave), as
+    they were, with the pairs of the latter; the rows ``assign`` wrote for this wave go."""
     by_ours = {name: columns.get(name, name) for name in header}
-    rows = []
+    rows, verbatim = [], set()
     for row in table.rows:
-        if row.cells.get(columns.get("wave", ""), "").strip() in ("", wave):
-            continue  # this wave's rows (and rows for every wave) are written anew
+        cell = {name: row.cells.get(head, "").strip() for name, head in columns.items()}
+        if cell.get("wave", "") in ("", wave):
+            if not is_explicit_reason(cell.get("reason", "")):
+                continue
+            verbatim.add((cell["sender_id"], cell["prisoner_id"]))
         rows.append([row.cells.get(by_ours[name], "") for name in header])
-    return rows
+    return rows, verbatim

@@ -309,10 +309,18 @@ def test_explicit_pairs_are_kept_and_validated_with_row_numbers(campaign: Path) 
     result = run("-c", campaign, "assign")
     assert result.exit_code == 0, result.stdout
     rows = read_manifest(pairs)
-    assert ("S1", "P4", "explicit") in {
-        (r["sender_id"], r["prisoner_id"], r["reason"]) for r in rows
+    assert rows[0] == {
+        "sender_id": "S1",
+        "sender_name": "",
+        "prisoner_id": "P4",
+        "prisoner_name": "",
+        "wave": "",
+        "language": "",
+        "reason": "",
     }
     assert sorted(r["prisoner_id"] for r in rows) == ["P1", "P2", "P3", "P4"]
+    again = run("-c", campaign, "assign")  # kept as written, the rest the same again
+    assert again.exit_code == 0 and read_manifest(pairs) == rows
     assert "1 explicit" in result.stdout
 
     pairs.write_text(
@@ -433,3 +441,28 @@ def test_cards_without_an_assignments_file_pairs_by_the_ledger_too(campaign: Pat
     assert result.exit_code == 0, result.stderr
     manifest = read_manifest(campaign / "w2.manifest.csv")
     assert sorted(c["prisoner_id"] for c in manifest) == ["P2", "P4"]
+
+
+def test_hand_written_rows_keep_their_own_columns(campaign: Path) -> None:
+    pairs = campaign / "assignments.csv"
+    pairs.write_text(
+        "Sender ID,Prisoner ID,wave,message\nS2,P1,T1,Держитесь!\nS1,P3,T0,old wave\n",
+        encoding="utf-8",
+    )
+    assert run("-c", campaign, "assign").exit_code == 0
+    rows = read_manifest(pairs)
+    assert list(rows[0]) == [
+        "sender_id",
+        "sender_name",
+        "prisoner_id",
+        "prisoner_name",
+        "wave",
+        "language",
+        "reason",
+        "message",
+    ]
+    assert [(r["sender_id"], r["prisoner_id"], r["wave"], r["message"]) for r in rows[:2]] == [
+        ("S2", "P1", "T1", "Держитесь!"),
+        ("S1", "P3", "T0", "old wave"),
+    ]
+    assert sorted(r["prisoner_id"] for r in rows if r["wave"] == "T1") == ["P1", "P2", "P3", "P4"]
