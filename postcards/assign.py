@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .errors import InputError, Problem
+from .ledger import Tally
 from .people import People, Prisoner, Sender, normalize_header
 from .sources import Table
 
@@ -61,14 +62,6 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Tally:
-    """How many cards a prisoner had in earlier waves (the ledger's Tally fits too)."""
-
-    generated: int = 0
-    sent: int = 0
-
-
-@dataclass(frozen=True)
 class Rules:
     """How to deal the cards of one wave.
 
@@ -88,7 +81,7 @@ class Rules:
     seed: int | None = None
     match_language: bool = False
     language: str = ""
-    tallies: Mapping[str, object] = field(default_factory=dict)
+    tallies: Mapping[str, Tally] = field(default_factory=dict)
 
 
 def spread(senders: list[Sender], prisoners: list[Prisoner]) -> Plan:
@@ -154,7 +147,7 @@ def _rank(rules: Rules, key: str) -> str:
 
 def _tally(rules: Rules, prisoner_id: str) -> tuple[int, int]:
     tally = rules.tallies.get(prisoner_id)
-    return (getattr(tally, "sent", 0), getattr(tally, "generated", 0)) if tally else (0, 0)
+    return (tally.sent, tally.generated) if tally else (0, 0)
 
 
 def _priority(custody: list[Prisoner], rules: Rules) -> list[Prisoner]:

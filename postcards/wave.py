@@ -19,7 +19,6 @@ from .assign import (
     Pairing,
     Plan,
     Rules,
-    Tally,
     assignment_columns,
     assignment_rows,
     godchildren,
@@ -32,7 +31,7 @@ from .config import Campaign
 from .errors import InputError, Problem
 from .files import publish, staged, write_csv
 from .freshness import freshness_problems
-from .ledger import OUT_STATUSES, Ledger, sqlite_path
+from .ledger import OUT_STATUSES, Ledger, Tally, sqlite_path
 from .people import People
 from .pipeline import CheckReport, _read_people, _require
 from .sources import Table, read_table
