@@ -116,7 +116,7 @@ def pair(
     quotas = _quotas(free, Counter(p.sender.id for p in fixed), custody, got, rules)
     dealer = _Dealer(free, quotas, rules)
     new: list[Pairing] = []
-    for prisoner, round_ in _slots(custody, got, rules, len(free)):
+    for prisoner in _slots(custody, got, rules, len(free)):
         if dealer.empty:
             break
         language = prisoner.language or rules.language
@@ -130,7 +130,7 @@ def pair(
                 sender,
                 prisoner,
                 language,
-                reason=_reason(round_, prisoner, sender, language, rules),
+                reason=_reason(got[prisoner.id], prisoner, sender, language, rules),
             )
         )
     uncovered = tuple(sorted((p for p in custody if not got[p.id]), key=lambda p: p.id))
@@ -195,9 +195,7 @@ def even_shares(caps: Sequence[int], total: int) -> list[int]:
     return shares
 
 
-def _slots(
-    custody: list[Prisoner], got: Counter, rules: Rules, senders: int
-) -> Iterator[tuple[Prisoner, int]]:
+def _slots(custody: list[Prisoner], got: Counter, rules: Rules, senders: int) -> Iterator[Prisoner]:
     """Cards to fill, round by round: every prisoner's first card before any second."""
     rounds = (
         rules.per_prisoner if rules.per_sender is None else senders + max(got.values(), default=0)
@@ -205,12 +203,12 @@ def _slots(
     for round_ in range(1, rounds + 1):
         for prisoner in custody:
             if got[prisoner.id] < round_:
-                yield prisoner, round_
+                yield prisoner
 
 
-def _reason(round_: int, prisoner: Prisoner, sender: Sender, language: str, rules: Rules) -> str:
+def _reason(number: int, prisoner: Prisoner, sender: Sender, language: str, rules: Rules) -> str:
     sent, generated = _tally(rules, prisoner.id)
-    text = f"card {round_} this wave; {sent} sent, {generated} made before"
+    text = f"card {number} this wave; {sent} sent, {generated} made before"
     if rules.match_language and language in sender_languages(sender):
         text += f"; shares {language}"
     return text
