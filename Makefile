@@ -36,6 +36,7 @@ test: lint
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/cards.py $(BENCH)
+	$(BIN)/python bench/assign.py
 
 # The sdist and the wheel built from it, in dist/; build/ is emptied first because
 # setuptools packs whatever an earlier build left there.

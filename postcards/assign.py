@@ -1,84 +1,374 @@
-"""Pairing senders with prisoners.
+"""Pairing senders with prisoners: fair, deterministic, and aware of earlier waves.
 
-This version covers every prisoner in custody once, spread evenly and deterministically
-over the senders (a sender's ``cards`` column caps it), or takes explicit pairs from an
-assignments file.  The fuller strategies of spec section 4 build on :class:`Pairing`.
+Three sources of pairs, applied in this order:
+
+1. explicit pairs from an assignments file (validated: unknown ids, prisoners not in
+   custody and duplicates are errors with their row numbers);
+2. with godparenthood, each sender's prisoners from their latest earlier wave (a released
+   godchild frees the sender, and the plan's notes say so);
+3. the fair deal: every prisoner in custody is covered before any gets a second card,
+   prisoners with the fewest cards sent (then generated) in earlier waves come first,
+   senders share the work evenly within their ``cards`` caps, a sender never gets the
+   same prisoner twice in a wave, and senders who share the prisoner's language are
+   preferred when the campaign asks for it.
+
+Everything here is pure: the ledger's tallies and earlier pairs come in as data, and the
+same inputs and seed always give the same pairs, whatever the rows' order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import heapq
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .errors import InputError, Problem
+from .ledger import Tally
 from .people import People, Prisoner, Sender, normalize_header
 from .sources import Table
+
+ASSIGNMENT_COLUMNS = [
+    "sender_id",
+    "sender_name",
+    "prisoner_id",
+    "prisoner_name",
+    "wave",
+    "language",
+    "reason",
+]
+EXPLICIT = "explicit"
 
 
 @dataclass(frozen=True)
 class Pairing:
-    """One card to make: who signs it, who receives it, in which language."""
+    """One card to make: who signs it, who receives it, in which language, and why."""
 
     sender: Sender
     prisoner: Prisoner
     language: str = ""
     source_row: int | None = None  # row of the assignments file, when explicit
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class Plan:
-    """The pairings of one wave and the prisoners left without a card, with why."""
+    """The pairings of one wave and the prisoners in custody left without a card."""
 
     pairings: tuple[Pairing, ...]
     uncovered: tuple[Prisoner, ...]
 
 
-def spread(senders: list[Sender], prisoners: list[Prisoner]) -> Plan:
-    """One card per prisoner in custody, dealt round-robin over senders in id order.
+@dataclass(frozen=True)
+class Rules:
+    """How to deal the cards of one wave.
 
-    Sorting by id makes the result independent of row order; a sender whose ``cards``
-    cap is reached is skipped.  Prisoners beyond the total capacity stay uncovered.
+    Attributes:
+        per_prisoner: cards for each prisoner in custody (ignored with ``per_sender``).
+        per_sender: when set, each sender gets this many prisoners instead.
+        seed: breaks ties in a shuffled order; None breaks them in id order.  Either way
+            the same inputs give the same pairs.
+        match_language: prefer senders who share the prisoner's language.
+        language: the language of a prisoner whose row names none ("" leaves it to the
+            campaign's default when the card is planned).
+        tallies: cards per prisoner id in earlier waves (fewest sent, then generated, first).
     """
-    in_custody = sorted((p for p in prisoners if p.in_custody), key=lambda p: p.id)
-    ordered = sorted(senders, key=lambda s: s.id)
-    load = {s.id: 0 for s in ordered}
-    pairings: list[Pairing] = []
-    uncovered: list[Prisoner] = []
-    turn = 0
-    for prisoner in in_custody:
-        index = _next_sender(ordered, load, turn)
-        if index is None:
-            uncovered.append(prisoner)
+
+    per_prisoner: int = 1
+    per_sender: int | None = None
+    seed: int | None = None
+    match_language: bool = False
+    language: str = ""
+    tallies: Mapping[str, Tally] = field(default_factory=dict)
+
+
+def spread(senders: list[Sender], prisoners: list[Prisoner]) -> Plan:
+    """One card per prisoner in custody, spread evenly over the senders (no ledger)."""
+    return pair(senders, prisoners)
+
+
+def pair(
+    senders: Sequence[Sender],
+    prisoners: Sequence[Prisoner],
+    rules: Rules = Rules(),
+    fixed: Sequence[Pairing] = (),
+    closed: Iterable[str] = (),
+) -> Plan:
+    """Deal the cards of one wave.
+
+    Args:
+        senders, prisoners: the current lists (prisoners not in custody get nothing).
+        rules: how many cards, the seed, the language preference, earlier tallies.
+        fixed: pairs already decided (explicit rows, kept godchildren); they count
+            towards the senders' caps and the prisoners' coverage.
+        closed: ids of senders who get no new prisoner (godparents who kept theirs).
+
+    Returns:
+        The fixed pairs followed by the new ones, and the prisoners left uncovered.
+    """
+    custody = _priority([p for p in prisoners if p.in_custody], rules)
+    closed = set(closed)
+    free = sorted((s for s in senders if s.id not in closed), key=lambda s: _rank(rules, s.id))
+    got = Counter(p.prisoner.id for p in fixed)
+    paired = {(p.sender.id, p.prisoner.id) for p in fixed}
+    quotas = _quotas(free, Counter(p.sender.id for p in fixed), custody, got, rules)
+    dealer = _Dealer(free, quotas, rules)
+    new: list[Pairing] = []
+    for prisoner in _slots(custody, got, rules, len(free)):
+        if dealer.empty:
+            break
+        language = prisoner.language or rules.language
+        sender = dealer.take(prisoner.id, language, paired)
+        if sender is None:
             continue
-        sender, turn = ordered[index], index + 1
-        load[sender.id] += 1
-        pairings.append(Pairing(sender, prisoner))
-    return Plan(tuple(pairings), tuple(uncovered))
+        paired.add((sender.id, prisoner.id))
+        got[prisoner.id] += 1
+        new.append(
+            Pairing(
+                sender,
+                prisoner,
+                language,
+                reason=_reason(got[prisoner.id], prisoner, sender, language, rules),
+            )
+        )
+    uncovered = tuple(sorted((p for p in custody if not got[p.id]), key=lambda p: p.id))
+    return Plan(tuple(fixed) + tuple(new), uncovered)
 
 
-def _next_sender(senders: list[Sender], load: dict[str, int], turn: int) -> int | None:
-    """The index of the next sender from ``turn`` on who may sign another card."""
-    for i in range(len(senders)):
-        index = (turn + i) % len(senders)
-        sender = senders[index]
-        if sender.cards is None or load[sender.id] < sender.cards:
-            return index
-    return None
+def _rank(rules: Rules, key: str) -> str:
+    """A tie-breaker that does not depend on row order or Python's hash seed: the id
+    itself, or a hash of it with the seed."""
+    if rules.seed is None:
+        return key
+    return hashlib.sha256(f"{rules.seed}\0{key}".encode()).hexdigest()
 
 
-_ASSIGNMENT_COLUMNS = {"sender_id": ("sender id", "sender"), "prisoner_id": ("prisoner id",
-                       "prisoner"), "wave": ("wave",), "language": ("language", "lang")}
+def _tally(rules: Rules, prisoner_id: str) -> tuple[int, int]:
+    tally = rules.tallies.get(prisoner_id)
+    return (tally.sent, tally.generated) if tally else (0, 0)
 
 
-def read_assignments(table: Table, senders: People, prisoners: People,
-                     wave: str) -> Plan:
+def _priority(custody: list[Prisoner], rules: Rules) -> list[Prisoner]:
+    """Fewest cards sent before first, then fewest generated, then the seeded order."""
+    return sorted(custody, key=lambda p: (*_tally(rules, p.id), _rank(rules, p.id)))
+
+
+def _quotas(
+    free: list[Sender], load: Counter, custody: list[Prisoner], got: Counter, rules: Rules
+) -> list[int]:
+    """How many new cards each free sender signs: N each with ``per_sender``, else the
+    wave's cards spread as evenly as the ``cards`` caps allow (extras in seeded order)."""
+    caps = [min(len(custody), _cap(s, load)) for s in free]
+    if rules.per_sender is not None:
+        return [min(rules.per_sender, cap) for cap in caps]
+    demand = sum(max(0, rules.per_prisoner - got[p.id]) for p in custody)
+    return even_shares(caps, demand)
+
+
+def _cap(sender: Sender, load: Counter) -> int:
+    if sender.cards is None:
+        return 1 << 30
+    return max(0, sender.cards - load[sender.id])
+
+
+def even_shares(caps: Sequence[int], total: int) -> list[int]:
+    """Split ``total`` as evenly as possible under per-slot caps; earlier slots take the
+    remainder.  The shares add up to ``min(total, sum(caps))``."""
+    shares = [0] * len(caps)
+    remaining, open_ = total, [i for i, cap in enumerate(caps) if cap > 0]
+    while remaining > 0 and open_:
+        share = remaining // len(open_)
+        if share == 0:
+            for i in open_[:remaining]:
+                shares[i] += 1
+            break
+        still_open = []
+        for i in open_:
+            give = min(share, caps[i] - shares[i])
+            shares[i] += give
+            remaining -= give
+            if shares[i] < caps[i]:
+                still_open.append(i)
+        open_ = still_open
+    return shares
+
+
+def _slots(custody: list[Prisoner], got: Counter, rules: Rules, senders: int) -> Iterator[Prisoner]:
+    """Cards to fill, round by round: every prisoner's first card before any second."""
+    rounds = (
+        rules.per_prisoner if rules.per_sender is None else senders + max(got.values(), default=0)
+    )
+    for round_ in range(1, rounds + 1):
+        for prisoner in custody:
+            if got[prisoner.id] < round_:
+                yield prisoner
+
+
+def _reason(number: int, prisoner: Prisoner, sender: Sender, language: str, rules: Rules) -> str:
+    sent, generated = _tally(rules, prisoner.id)
+    text = f"card {number} this wave; {sent} sent, {generated} made before"
+    if rules.match_language and language in sender_languages(sender):
+        text += f"; shares {language}"
+    return text
+
+
+def sender_languages(sender: Sender) -> set[str]:
+    """The languages a sender writes, from a cell like ``ru, be`` or ``pl/en``."""
+    return {part for part in re.split(r"[\s,;/]+", sender.language.lower()) if part}
+
+
+class _Dealer:
+    """Hands out senders: one who shares the language first (when asked), then the one
+    with the most cards still to sign, then the seeded order.  Heaps with lazy deletion
+    keep each card at O(log senders), so 500 × 1,215 takes a fraction of a second."""
+
+    def __init__(self, free: list[Sender], quotas: list[int], rules: Rules):
+        self.senders, self.left = free, list(quotas)
+        self.languages = rules.match_language
+        self.keys = [["", *sorted(sender_languages(s))] if self.languages else [""] for s in free]
+        self.heaps: dict[str, list[tuple[int, int]]] = {"": []}
+        for keys in self.keys:
+            for key in keys:
+                self.heaps.setdefault(key, [])
+        for i in range(len(free)):
+            self._push(i)
+        self.remaining = sum(quotas)
+
+    def _push(self, i: int) -> None:
+        if self.left[i] > 0:
+            for key in self.keys[i]:
+                heapq.heappush(self.heaps[key], (-self.left[i], i))
+
+    @property
+    def empty(self) -> bool:
+        return self.remaining <= 0
+
+    def take(self, prisoner_id: str, language: str, paired: set[tuple[str, str]]) -> Sender | None:
+        """The sender for this prisoner's next card, or None when every sender with
+        cards left has written to this prisoner already."""
+        keys = [language, ""] if self.languages and language in self.heaps else [""]
+        for key in keys:
+            index = self._pop(self.heaps[key], prisoner_id, paired)
+            if index is not None:
+                self.left[index] -= 1
+                self.remaining -= 1
+                self._push(index)
+                return self.senders[index]
+        return None
+
+    def _pop(
+        self, heap: list[tuple[int, int]], prisoner_id: str, paired: set[tuple[str, str]]
+    ) -> int | None:
+        skipped, found = [], None
+        while heap:
+            left, i = heapq.heappop(heap)
+            if -left != self.left[i] or self.left[i] <= 0:
+                continue  # stale: this sender's current entry is elsewhere in the heap
+            if (self.senders[i].id, prisoner_id) in paired:
+                skipped.append((left, i))
+                continue
+            found = i
+            break
+        for entry in skipped:
+            heapq.heappush(heap, entry)
+        return found
+
+
+# --- godparenthood ---------------------------------------------------------------------
+
+
+def godchildren(
+    history: Iterable[tuple[str, str, str]], wave: str
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each sender's prisoners from the latest earlier wave they took part in.
+
+    Args:
+        history: (wave, sender_id, prisoner_id) oldest first, from the ledger's cards or
+            an assignments file; rows of ``wave`` itself are ignored.
+
+    Returns:
+        sender_id -> (that wave, the prisoner ids, in order).
+    """
+    latest: dict[str, tuple[str, list[str]]] = {}
+    for card_wave, sender_id, prisoner_id in history:
+        if card_wave == wave:
+            continue
+        last = latest.get(sender_id)
+        if last is None or last[0] != card_wave:
+            latest[sender_id] = (card_wave, [prisoner_id])
+        elif prisoner_id not in last[1]:
+            last[1].append(prisoner_id)
+    return {sid: (w, tuple(ids)) for sid, (w, ids) in latest.items()}
+
+
+def keep_godchildren(
+    senders: Sequence[Sender],
+    prisoners: Sequence[Prisoner],
+    earlier: Mapping[str, tuple[str, tuple[str, ...]]],
+    language: str = "ru",
+) -> tuple[list[Pairing], set[str], list[str]]:
+    """Godparenthood: each sender keeps their prisoners in custody from earlier waves.
+
+    Returns:
+        The kept pairs, the ids of senders who keep at least one prisoner (they get no
+        new one), and a note for every godchild who is no longer in custody.
+    """
+    by_id = {p.id: p for p in prisoners}
+    kept: list[Pairing] = []
+    closed: set[str] = set()
+    notes: list[str] = []
+    for sender in sorted(senders, key=lambda s: s.id):
+        if sender.id not in earlier:
+            continue
+        wave, ids = earlier[sender.id]
+        for pid in ids:
+            prisoner = by_id.get(pid)
+            if prisoner is not None and prisoner.in_custody:
+                kept.append(
+                    Pairing(
+                        sender,
+                        prisoner,
+                        prisoner.language or language,
+                        reason=f"godchild since wave {wave}",
+                    )
+                )
+                closed.add(sender.id)
+                continue
+            state = (
+                "not on the current list" if prisoner is None else prisoner.status.replace("_", " ")
+            )
+            notes.append(f"{sender.name} ({sender.id}): godchild {pid} from wave {wave} is {state}")
+        if sender.id not in closed:
+            notes.append(f"{sender.name} ({sender.id}) is free for a new godchild")
+    return kept, closed, notes
+
+
+# --- assignments files -----------------------------------------------------------------
+
+_ALIASES = {
+    "sender_id": ("sender id", "sender"),
+    "prisoner_id": ("prisoner id", "prisoner"),
+    "wave": ("wave",),
+    "language": ("language", "lang"),
+    "reason": ("reason",),
+}
+
+
+def read_assignments(
+    table: Table, senders: People, prisoners: People, wave: str, explicit_only: bool = False
+) -> Plan:
     """Explicit pairs from an assignments file, validated against both lists.
 
-    Rows for another wave are ignored.
+    Rows for another wave are ignored (a row without a wave belongs to every wave);
+    with ``explicit_only``, so are the rows ``assign`` wrote (it writes them anew).
 
     Raises:
-        InputError: unknown ids, prisoners not in custody, a pair given twice.
+        InputError: unknown ids, prisoners not in custody, a pair given twice, each
+            with its row number.
     """
-    columns = _assignment_columns(table)
+    columns = assignment_columns(table)
     by_sender = {s.id: s for s in senders.records}
     by_prisoner = {p.id: p for p in prisoners.records}
     problems: list[Problem] = []
@@ -88,43 +378,106 @@ def read_assignments(table: Table, senders: People, prisoners: People,
         cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
         if cell.get("wave") and cell["wave"] != wave:
             continue
-
-        def fail(name: str, message: str, row_number: int = row.number) -> None:
-            problems.append(Problem(message, file=table.name, row=row_number,
-                                    column=columns.get(name, name)))
-
-        sender = by_sender.get(cell["sender_id"])
-        prisoner = by_prisoner.get(cell["prisoner_id"])
-        if sender is None:
-            fail("sender_id", f"no sender with id {cell['sender_id']!r} in {senders.file}")
-        if prisoner is None:
-            fail("prisoner_id",
-                 f"no prisoner with id {cell['prisoner_id']!r} in {prisoners.file}")
-        elif not prisoner.in_custody:
-            fail("prisoner_id", f"{prisoner.id} is {prisoner.status.replace('_', ' ')}; "
-                                f"remove this row")
+        if explicit_only and not is_explicit_reason(cell.get("reason", "")):
+            continue
+        found = _check_row(cell, by_sender, by_prisoner, senders, prisoners)
         key = (cell["sender_id"], cell["prisoner_id"])
         if key in seen:
-            fail("prisoner_id", f"the same pair is already on row {seen[key]}")
+            found.append(("prisoner_id", f"the same pair is already on row {seen[key]}"))
         seen.setdefault(key, row.number)
-        if sender and prisoner and prisoner.in_custody and not problems:
-            pairings.append(Pairing(sender, prisoner, cell.get("language", "").lower(),
-                                    row.number))
+        problems += [
+            Problem(message, file=table.name, row=row.number, column=columns.get(name, name))
+            for name, message in found
+        ]
+        if not found and not problems:
+            pairings.append(
+                Pairing(
+                    by_sender[cell["sender_id"]],
+                    by_prisoner[cell["prisoner_id"]],
+                    cell.get("language", "").lower(),
+                    row.number,
+                    cell.get("reason", ""),
+                )
+            )
     if problems:
         raise InputError(problems)
     return Plan(tuple(pairings), ())
 
 
-def _assignment_columns(table: Table) -> dict[str, str]:
+def _check_row(
+    cell: dict[str, str],
+    by_sender: dict[str, Sender],
+    by_prisoner: dict[str, Prisoner],
+    senders: People,
+    prisoners: People,
+) -> list[tuple[str, str]]:
+    found = []
+    if cell["sender_id"] not in by_sender:
+        found.append(("sender_id", f"no sender with id {cell['sender_id']!r} in {senders.file}"))
+    prisoner = by_prisoner.get(cell["prisoner_id"])
+    if prisoner is None:
+        found.append(
+            ("prisoner_id", f"no prisoner with id {cell['prisoner_id']!r} in {prisoners.file}")
+        )
+    elif not prisoner.in_custody:
+        found.append(
+            (
+                "prisoner_id",
+                f"{prisoner.id} is {prisoner.status.replace('_', ' ')} "
+                f"in {prisoners.file}; remove this row",
+            )
+        )
+    return found
+
+
+def assignment_columns(table: Table) -> dict[str, str]:
+    """Our field -> the file's header; sender_id and prisoner_id are required.
+
+    Raises:
+        InputError: a required column is missing.
+    """
     by_norm = {normalize_header(h): h for h in table.headers}
     columns: dict[str, str] = {}
-    for name, aliases in _ASSIGNMENT_COLUMNS.items():
+    for name, aliases in _ALIASES.items():
         for alias in (name, *aliases):
             if normalize_header(alias) in by_norm:
                 columns[name] = by_norm[normalize_header(alias)]
                 break
     missing = [n for n in ("sender_id", "prisoner_id") if n not in columns]
     if missing:
-        raise InputError([Problem(f"missing column; add a column named {n!r}",
-                                  file=table.name, row=1, column=n) for n in missing])
+        raise InputError(
+            [
+                Problem(
+                    f"missing column; add a column named {n!r}", file=table.name, row=1, column=n
+                )
+                for n in missing
+            ]
+        )
     return columns
+
+
+def is_explicit(pairing: Pairing) -> bool:
+    """A row an office wrote by hand (no reason, or marked explicit): ``assign`` keeps it."""
+    return is_explicit_reason(pairing.reason)
+
+
+def is_explicit_reason(reason: str) -> bool:
+    """True for the reason of a hand-written row: none, or one starting with "explicit"."""
+    return not reason or reason.startswith(EXPLICIT)
+
+
+def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:
+    """The rows ``assign`` writes for a wave, grouped by sender."""
+    ordered = sorted(pairings, key=lambda p: (p.sender.id, p.prisoner.id))
+    return [
+        [
+            p.sender.id,
+            p.sender.name,
+            p.prisoner.id,
+            p.prisoner.name,
+            wave,
+            p.language,
+            EXPLICIT if is_explicit(p) else p.reason,
+        ]
+        for p in ordered
+    ]

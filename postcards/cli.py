@@ -109,13 +109,21 @@ def _with_wave(campaign: Campaign, wave: str | None) -> Campaign:
     return replace(campaign, wave=wave) if wave else campaign
 
 
+def strict_option(func: Callable) -> Callable:
+    """--strict: the content check's findings stop the run instead of warning."""
+    return click.option("--strict", is_flag=True,
+                        help="Make content-check findings (risky words, Latin-script words, "
+                             "a language the prison does not accept) errors.")(func)
+
+
 @main.command()
 @input_options
 @card_options
+@strict_option
 @click.pass_context
 def check(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None,
-          not_a_postcard: bool, layout: str | None, start_at: int) -> None:
+          not_a_postcard: bool, layout: str | None, start_at: int, strict: bool) -> None:
     """Validate everything a print run depends on."""
     from .pipeline import CardOptions
     from .pipeline import check as run_check
@@ -123,7 +131,7 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          start_at=start_at)
+                          start_at=start_at, strict=strict)
     with _errors():
         report = run_check(campaign, options)
     _print_problems(report.warnings + report.problems, err=False)
@@ -159,18 +167,19 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
 @click.option("--printer", help="A [printers.NAME] profile whose back offset to apply.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="cards.pdf",
               show_default=True, help="The PDF to write; the manifest goes beside it.")
+@strict_option
 @click.pass_context
 def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
           layout: str | None, start_at: int, duplex: str | None, printer: str | None,
-          output: str) -> None:
+          output: str, strict: bool) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from .pipeline import CardOptions
 
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          duplex=duplex, start_at=start_at, printer=printer)
+                          duplex=duplex, start_at=start_at, printer=printer, strict=strict)
     _, result = _make_cards(campaign, Path(output), options)
     _print_result(result)
 
@@ -225,6 +234,7 @@ def demo(output: str) -> None:
 
     from .pipeline import CardOptions
     from .resources import bundled
+    from .wave import assign_wave
 
     out = Path(output).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -232,6 +242,11 @@ def demo(output: str) -> None:
         campaign = load_campaign(bundled("samples") / CAMPAIGN_FILE)
     campaign = replace(campaign, database=f"sqlite:///{out / 'tracking.db'}")
     click.echo(f"campaign: {campaign.name} (samples in {campaign.root})")
+    with _errors():
+        assigned = assign_wave(campaign, out / "assignments.csv")
+    _print_problems(assigned.report.warnings)
+    click.echo(_assign_summary(assigned))
+    campaign = replace(campaign, assignments_path=assigned.output)
     report, result = _make_cards(campaign, out / "cards.pdf", CardOptions())
     _print_summary(report, campaign, None)
     click.echo(f"{result.cards} cards -> {result.pdf}")
@@ -239,6 +254,62 @@ def demo(output: str) -> None:
     click.echo(f"ledger -> {out / 'tracking.db'} ({result.new_in_ledger} new cards)")
     _, sheets = _make_cards(campaign, out / "sheets-a4-2up.pdf", CardOptions(layout="a4-2up"))
     click.echo(f"{sheets.cards} cards on {sheets.sheets} A4 sheets, two-sided -> {sheets.pdf}")
+
+
+# --- assign (issue 4) -------------------------------------------------------------------
+
+
+@main.command()
+@input_options
+@click.option("--per-prisoner", type=click.IntRange(min=1), default=None,
+              help="Cards for each prisoner in custody (default 1).")
+@click.option("--per-sender", type=click.IntRange(min=1), default=None,
+              help="Prisoners for each sender instead (within the cards column's cap).")
+@click.option("--wave", help="The sending round (default: campaign.toml's).")
+@click.option("--seed", type=int, default=None,
+              help="Break ties in a shuffled order; the same seed gives the same pairs.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="The assignments file (default: [inputs] assignments, else "
+                   "assignments.csv in the campaign folder).")
+@click.pass_context
+def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
+           assignments: str | None, per_prisoner: int | None, per_sender: int | None,
+           wave: str | None, seed: int | None, output: str | None) -> None:
+    """Pair senders with prisoners fairly and write assignments.csv for `cards`."""
+    from .wave import AssignOptions, assign_wave
+
+    if per_prisoner and per_sender:
+        raise click.UsageError("give --per-prisoner or --per-sender, not both")
+    campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
+                                    assignments=assignments), wave)
+    target = Path(output) if output else (campaign.assignments_path
+                                          or campaign.root / "assignments.csv")
+    with _errors():
+        result = assign_wave(campaign, target, AssignOptions(per_prisoner, per_sender, seed))
+    _print_problems(result.report.warnings, err=False)
+    for note in result.notes:
+        click.echo(f"godparenthood: {note}")
+    click.echo(_assign_summary(result))
+    if campaign.assignments_path is None or campaign.assignments_path != result.output:
+        click.echo(f"next: postcards cards --assignments {result.output} "
+                   f"(or set [inputs] assignments in campaign.toml)")
+
+
+def _assign_summary(result) -> str:
+    """One line: how many cards, for whom, from whom, and where they were written."""
+    from collections import Counter
+
+    pairings = result.plan.pairings
+    per_sender = Counter(p.sender.id for p in pairings)
+    low, high = min(per_sender.values(), default=0), max(per_sender.values(), default=0)
+    spread = f"{low}" if low == high else f"{low}–{high}"
+    extra = ", ".join(part for part in (
+        f"{result.explicit} explicit" if result.explicit else "",
+        f"{result.kept} godchildren kept" if result.kept else "") if part)
+    return (f"assignments: {len(pairings)} cards for "
+            f"{len({p.prisoner.id for p in pairings})} of {result.in_custody} prisoners in "
+            f"custody from {len(per_sender)} of {result.senders} senders ({spread} each"
+            + (f"; {extra}" if extra else "") + f") -> {result.output}")
 
 
 @main.command()

@@ -7,6 +7,7 @@ campaign folder, so a campaign can be run from anywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from .impose import DUPLEX_MODES, LAYOUTS, Layout
 
 _KNOWN: dict[str, set[str]] = {
     "campaign": {"name", "hashtag", "url", "wave", "return_address", "list_date",
-                 "godparenthood"},
+                 "godparenthood", "match_language"},
     "inputs": {"senders", "prisoners", "assignments"},
     "cards": {"design", "size", "language", "layout", "duplex", "bleed_mm", "crop_marks"},
     "qr": {"placement", "content", "url", "module_mm"},
@@ -68,6 +69,12 @@ class Campaign:
     sender_columns: dict[str, str] = field(default_factory=dict)
     prisoner_columns: dict[str, str] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    # Pairing and the content check (issue 4).
+    list_date: str = ""
+    godparenthood: bool = False
+    match_language: bool = False
+    list_max_age_days: float | None = None
+    risky_words: Path | None = None
 
     @property
     def database_url(self) -> str:
@@ -142,6 +149,12 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         database=reader.text("tracking", "database", Campaign.database),
         sender_columns=reader.mapping("senders", "columns"),
         prisoner_columns=reader.mapping("prisoners", "columns"),
+        list_date=reader.date("campaign", "list_date"),
+        godparenthood=reader.flag("campaign", "godparenthood", False),
+        match_language=reader.flag("campaign", "match_language", False),
+        list_max_age_days=reader.days("check", "list_max_age_days"),
+        risky_words=(root / reader.text("check", "risky_words", "")).resolve()
+        if reader.text("check", "risky_words", "") else None,
     )
     if campaign.qr_content == "url" and "{code}" not in campaign.qr_url:
         reader.fail("qr", "url", 'must contain {code} when content = "url"')
@@ -180,6 +193,27 @@ class _Reader:
             self.fail(section, key, f"expected a number of millimetres, found {value!r}")
             return default
         return float(value)
+
+    def days(self, section: str, key: str) -> float | None:
+        value = self._get(section, key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            self.fail(section, key, f"expected a number of days, found {value!r}")
+            return None
+        return float(value)
+
+    def date(self, section: str, key: str) -> str:
+        """A date as ISO text (YYYY-MM-DD), written as a TOML date or as text."""
+        value = self._get(section, key)
+        if value is None:
+            return ""
+        text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+        try:
+            return dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            self.fail(section, key, f"expected a date like 2026-03-01, found {value!r}")
+            return ""
 
     def flag(self, section: str, key: str, default: bool) -> bool:
         value = self._get(section, key)

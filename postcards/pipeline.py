@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .assign import Pairing, Plan, read_assignments, spread
+from .assign import Pairing, Plan, read_assignments
 from .cards import CardPlan, CardPlanner
 from .codes import PLACEHOLDER_CODE, new_code
 from .config import Campaign
+from .content import ContentCheck, risky_words_for
 from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
 from .files import publish, staged, write_csv
@@ -45,6 +46,7 @@ class CardOptions:
     duplex: str | None = None
     start_at: int = 1
     printer: str | None = None
+    strict: bool = False  # content-check findings stop the run instead of warning
 
 
 @dataclass
@@ -60,15 +62,19 @@ class CheckReport:
     pairings: tuple[Pairing, ...] = ()
     languages: Counter = field(default_factory=Counter)
     imposition: Imposition | None = None
+    _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def add(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        # A set, not a scan of the lists: a content finding on 10,000 cards is 10,000
+        # problems, and scanning made adding them quadratic (24 s).
         for problem in problems:
             target = self.warnings if problem.warning else self.problems
-            if problem not in target:
+            if problem not in self._seen:
+                self._seen.add(problem)
                 target.append(problem)
 
 
@@ -115,7 +121,9 @@ def _pair(campaign: Campaign, senders: People, prisoners: People,
         if campaign.assignments_path is not None:
             table = read_table(campaign.assignments_path)
             return read_assignments(table, senders, prisoners, campaign.wave)
-        return spread(list(senders.records), list(prisoners.records))
+        from .wave import plan_wave  # the same fair pairs as `postcards assign`
+
+        return plan_wave(campaign, senders, prisoners).plan
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
@@ -147,13 +155,13 @@ def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Pl
             f"used up; raise them or add senders", file=prisoners.file, warning=True)])
 
 
-def _url_warning(campaign: Campaign) -> list[Problem]:
+def _url_warning(campaign: Campaign, strict: bool = False) -> list[Problem]:
     if campaign.qr_content == "url" and campaign.qr_placement == "card":
         domain = urlsplit(campaign.qr_url).hostname or campaign.qr_url
         return [Problem(f"the cards carry a URL QR code naming {domain}; a prison censor "
                         f"may withhold a card that names its organisers; use content = "
                         f'"code" or placement = "sheet"', column="qr.content",
-                        file="campaign.toml", warning=True)]
+                        file="campaign.toml", warning=not strict)]
     return []
 
 
@@ -161,7 +169,7 @@ def prepare(campaign: Campaign, options: CardOptions = CardOptions(),
             ) -> tuple[CheckReport, CardPlanner | None]:
     """Read, validate and pair everything a print run depends on, without writing."""
     report = CheckReport()
-    report.add(list(campaign.warnings) + _url_warning(campaign))
+    report.add(list(campaign.warnings) + _url_warning(campaign, options.strict))
     report.add(_require(campaign))
     if report.problems:
         return report, None
@@ -171,6 +179,7 @@ def prepare(campaign: Campaign, options: CardOptions = CardOptions(),
     if people is None or size is None or design is None or report.problems:
         return report, None
     senders, prisoners = people
+    _list_freshness(campaign, prisoners, report)
     report.imposition = _impose(campaign, options, size, report)
     if report.imposition is not None:
         report.add(design_problems(design, size, campaign, report.imposition.bleed_mm))
@@ -196,6 +205,26 @@ def _impose(campaign: Campaign, options: CardOptions, size: CardSize,
         return None
 
 
+def _list_freshness(campaign: Campaign, prisoners: People, report: CheckReport) -> None:
+    """Hook: releases, transfers and new names since the last wave's list (warnings)."""
+    from .freshness import freshness_problems
+
+    try:
+        report.add(freshness_problems(campaign, prisoners))
+    except PostcardsError as exc:
+        report.add(exc.problems)
+
+
+def content_check(campaign: Campaign, options: CardOptions,
+                  report: CheckReport) -> ContentCheck | None:
+    """Hook: the content check of every card's message (risky words, language, script)."""
+    try:
+        return ContentCheck(risky_words_for(campaign.risky_words), options.strict)
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
+
+
 def _load_design(campaign: Campaign, report: CheckReport) -> Design | None:
     try:
         design = load_design(campaign.design, campaign.root)
@@ -207,13 +236,17 @@ def _load_design(campaign: Campaign, report: CheckReport) -> Design | None:
 
 
 def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
-             report: CheckReport, progress: Progress | None = None) -> list[CardPlan]:
-    """Plan every card, collecting every card's problems into ``report``."""
+             report: CheckReport, progress: Progress | None = None,
+             content: ContentCheck | None = None) -> list[CardPlan]:
+    """Plan every card, collecting every card's problems (and, given ``content``, its
+    content-check findings) into ``report``."""
     plans = []
     for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
         try:
             plans.append(planner.plan(pairing, code))
             report.languages[plans[-1].language] += 1
+            if content is not None:
+                report.add(content.card_problems(plans[-1]))
         except PostcardsError as exc:
             report.add(exc.problems)
         if progress:
@@ -259,7 +292,9 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
     report, planner = prepare(campaign, options)
     if planner is not None:
         pairings = print_order(report.pairings)
-        plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress)
+        content = content_check(campaign, options, report)
+        plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress,
+                 content)
     return report
 
 
@@ -276,7 +311,8 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
         raise InputError(report.problems)
     pairings = print_order(report.pairings)
     codes = _codes(campaign, pairings)
-    plans = plan_all(planner, pairings, codes, report)
+    content = content_check(campaign, options, report)
+    plans = plan_all(planner, pairings, codes, report, content=content)
     if report.problems:
         raise InputError(report.problems)
     out = out.resolve()
@@ -292,7 +328,7 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
         if problems:
             raise InputError(problems)
         _write_manifest(manifest_tmp, plans, places)
-        new = _record(campaign, plans)
+        new = _record(campaign, plans, planner.prisoners)
         publish(manifest_tmp, manifest)
         for tmp, path in zip(temps, files, strict=True):
             publish(tmp, path)
@@ -398,11 +434,22 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
             return code
 
 
-def _record(campaign: Campaign, plans: list[CardPlan]) -> int:
+def _record(campaign: Campaign, plans: list[CardPlan], prisoners: People) -> int:
     cards = [LedgerCard(p.code, campaign.name, p.wave, p.sender.id, p.prisoner.id,
                         p.language, p.sender.name, p.prisoner.name) for p in plans]
     with Ledger.open(campaign.database_url) as ledger:
-        return ledger.record_generated(cards)
+        new = ledger.record_generated(cards)
+        _record_list(ledger, campaign, prisoners)
+        return new
+
+
+def _record_list(ledger: Ledger, campaign: Campaign, prisoners: People) -> None:
+    """Hook: keep the prisoner list this wave used, for the next list's comparison."""
+    from .freshness import list_date, snapshot
+
+    date = list_date(campaign)
+    ledger.record_list(campaign.name, snapshot(prisoners, campaign.wave,
+                                               date.isoformat() if date else ""))
 
 
 def _write_manifest(path: Path, plans: list[CardPlan], places: list[Place]) -> None:

@@ -1,0 +1,182 @@
+"""The content check: risky words, Latin-script words, languages, URL QR codes, --strict."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run
+
+from postcards.content import (
+    Finding,
+    RiskyWords,
+    check_message,
+    language_findings,
+    latin_findings,
+    risky_findings,
+    risky_words_for,
+)
+from postcards.errors import InputError
+
+BUNDLED = risky_words_for(None)
+BELARUS = "REPUBLIC OF BELARUS"
+
+RU = (
+    "Желаю Вам свободы и сил в борьбе. Этот режим не вечен, и войны кончаются. "
+    "Политзаключённые не забыты, приговор будет пересмотрен, а Лукашенко уйдёт."
+)
+BE = (
+    "Жадаю Вам свабоды і сіл у барацьбе. Гэты рэжым не вечны, і вайна скончыцца. "
+    "Палітвязні не забытыя, прысуд перагледзяць, а Лукашэнка сыдзе."
+)
+
+
+def _words(findings: list[Finding]) -> dict[str, str]:
+    return {f.word: f.detail for f in findings}
+
+
+def test_every_risky_word_is_flagged_in_russian_forms() -> None:
+    assert _words(risky_findings(RU, BUNDLED)) == {
+        "свободы": "freedom",
+        "борьбе": "fight",
+        "режим": "regime",
+        "войны": "war",
+        "Политзаключённые": "case",
+        "приговор": "case",
+        "Лукашенко": "regime",
+    }
+
+
+def test_every_risky_word_is_flagged_in_belarusian_forms() -> None:
+    assert _words(risky_findings(BE, BUNDLED)) == {
+        "свабоды": "freedom",
+        "барацьбе": "fight",
+        "рэжым": "regime",
+        "вайна": "war",
+        "Палітвязні": "case",
+        "прысуд": "case",
+        "Лукашэнка": "regime",
+    }
+
+
+@pytest.mark.parametrize("language", ["ru", "be", "en"])
+def test_the_bundled_messages_are_left_alone(language: str) -> None:
+    text = (
+        (ROOT / "templates" / "solidarity" / f"message.{language}.j2")
+        .read_text(encoding="utf-8")
+        .split("#}", 1)[1]
+    )
+    assert risky_findings(text, BUNDLED) == []
+    assert latin_findings(text, language) == []
+
+
+def test_a_word_without_a_star_matches_only_itself() -> None:
+    assert risky_findings("Судьба любит терпеливых. Суд", BUNDLED) == [
+        Finding("risky", "Суд", "case")
+    ]
+    assert risky_findings("политзаключенный", BUNDLED)  # ё and е are the same
+
+
+def test_latin_script_words_in_a_cyrillic_message_are_flagged() -> None:
+    text = "Привет из Брюсселя! EU и Europarlament с Вами, OK?"
+    assert [f.word for f in latin_findings(text, "ru")] == ["EU", "Europarlament", "OK"]
+    assert latin_findings("Dear friend, greetings from the EU", "en") == []
+
+
+def test_the_language_must_be_one_the_destination_accepts() -> None:
+    assert language_findings("ru", BELARUS) == []
+    assert language_findings("be", BELARUS) == []
+    [english] = language_findings("en", BELARUS)
+    assert english.detail == "prisons in Belarus pass cards in Russian or Belarusian"
+    assert language_findings("en", "LITHUANIA") == []
+    assert check_message("Dear friend", "en", BELARUS, BUNDLED)[0].kind == "language"
+
+
+def test_a_broken_risky_words_file_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "words.toml"
+    path.write_text('[ru]\nwar = "война"\n', encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        RiskyWords.load(path)
+    assert (
+        str(error.value.problems[0]) == "words.toml: ru.war: expected a list of words like "
+        '["режим*"]'
+    )
+
+
+# --- through the commands -----------------------------------------------------------------
+
+
+def _risky_design(campaign: Path) -> None:
+    """A copy of the bundled design whose Russian message wishes freedom."""
+    folder = campaign / "templates" / "risky"
+    shutil.copytree(ROOT / "templates" / "solidarity", folder)
+    message = folder / "message.ru.j2"
+    message.write_text(
+        message.read_text(encoding="utf-8").replace("здоровья, сил", "свободы, здоровья, сил, OK"),
+        encoding="utf-8",
+    )
+    toml = campaign / "campaign.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('size = "A6"', 'size = "A6"\ndesign = "risky"'),
+        encoding="utf-8",
+    )
+
+
+def test_check_reports_each_card_and_strict_makes_it_an_error(campaign: Path) -> None:
+    _risky_design(campaign)
+    result = run("-c", campaign, "check")
+    assert result.exit_code == 0, result.stdout
+    lines = result.stdout.splitlines()
+    risky = [line for line in lines if "censor" in line]
+    assert len(risky) == 3  # the three Russian-language cards; the Belarusian one is fine
+    assert risky[0] == (
+        "message.ru.j2: content: warning: card from Łukasz Wiśniewski to "
+        "Иванов Сергей Петрович (P1): words a censor may stop from "
+        "risky-words.toml: «свободы» (freedom)"
+    )
+    assert sum("Latin-script words in a Cyrillic message: «OK»" in line for line in lines) == 3
+    assert lines[-1] == "ok: ready to print"
+
+    strict = run("-c", campaign, "check", "--strict")
+    assert strict.exit_code == 1
+    assert "6 problems: fix them before printing." in strict.stdout.splitlines()
+    printed = run("-c", campaign, "cards", "--strict", "-o", campaign / "cards.pdf")
+    assert printed.exit_code == 1
+    assert not (campaign / "cards.pdf").exists() and not (campaign / "tracking.db").exists()
+    assert run("-c", campaign, "cards", "-o", campaign / "cards.pdf").exit_code == 0
+
+
+def test_a_campaign_may_bring_its_own_list(campaign: Path) -> None:
+    (campaign / "words.toml").write_text('[ru]\nhealth = ["здоровь*"]\n', encoding="utf-8")
+    toml = campaign / "campaign.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[check]\nrisky_words = "words.toml"\n',
+        encoding="utf-8",
+    )
+    lines = run("-c", campaign, "check").stdout.splitlines()
+    assert sum(line.endswith("from words.toml: «здоровья» (health)") for line in lines) == 3
+
+
+def test_an_english_card_to_belarus_warns(campaign: Path) -> None:
+    pairs = campaign / "pairs.csv"
+    pairs.write_text("sender_id,prisoner_id,language\nS1,P1,en\n", encoding="utf-8")
+    lines = run("-c", campaign, "check", "--assignments", pairs).stdout.splitlines()
+    assert lines[0] == (
+        "message.en.j2: content: warning: card from Łukasz Wiśniewski to "
+        "Иванов Сергей Петрович (P1): the message is in English; prisons in "
+        "Belarus pass cards in Russian or Belarusian"
+    )
+
+
+def test_a_url_qr_on_the_card_names_its_domain_and_strict_stops_it(campaign: Path) -> None:
+    toml = campaign / "campaign.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[qr]\ncontent = "url"\n'
+        'url = "https://solidarity.example.org/c/{code}"\n',
+        encoding="utf-8",
+    )
+    result = run("-c", campaign, "check")
+    assert result.exit_code == 0
+    assert "naming solidarity.example.org" in result.stdout
+    assert run("-c", campaign, "check", "--strict").exit_code == 1

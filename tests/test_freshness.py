@@ -1,0 +1,150 @@
+"""List freshness: the current prisoner list against the one the last wave used."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from conftest import read_manifest, run
+
+from postcards.codes import format_code
+from postcards.config import load_campaign
+from postcards.freshness import (
+    Finding,
+    compare,
+    freshness_problems,
+    list_age_problem,
+    list_hash,
+    list_rows,
+)
+from postcards.ledger import Ledger, PrisonerList
+from postcards.people import Prisoner, read_prisoners
+from postcards.sources import read_table
+
+
+def _prisoner(pid: str, institution: str = "ИК № 9", status: str = "in_custody") -> Prisoner:
+    return Prisoner(
+        pid,
+        f"Name {pid}",
+        2,
+        institution=institution,
+        city="г. Горки",
+        postcode="213410",
+        status=status,
+    )
+
+
+def _last(prisoners: list[Prisoner]) -> PrisonerList:
+    rows = list_rows(prisoners)
+    return PrisonerList("W1", list_hash(rows), "", "", "prisoners.csv", rows)
+
+
+def test_one_release_one_transfer_one_new_give_exactly_three_findings() -> None:
+    last = _last([_prisoner("P1"), _prisoner("P2"), _prisoner("P3")])
+    current = [
+        _prisoner("P1", status="released"),
+        _prisoner("P2", institution="ИК № 15"),
+        _prisoner("P3"),
+        _prisoner("P4"),
+    ]
+    findings = compare(last, current, {"P2": ["K7M2QX9D4"], "P3": ["AAAAAAAA0"]})
+    assert findings == [
+        Finding("released", "P1", "Name P1", "in custody", "released"),
+        Finding(
+            "transferred",
+            "P2",
+            "Name P2",
+            "ИК № 9, 213410, г. Горки",
+            "ИК № 15, 213410, г. Горки",
+            ("K7M2QX9D4",),
+        ),
+        Finding("new", "P4", "Name P4"),
+    ]
+
+
+def test_a_prisoner_gone_from_the_list_is_reported() -> None:
+    last = _last([_prisoner("P1"), _prisoner("P2", status="released")])
+    assert compare(last, []) == [Finding("removed", "P1", "Name P1")]
+
+
+def test_the_hash_ignores_row_order_but_not_an_address() -> None:
+    one = [_prisoner("P1"), _prisoner("P2")]
+    assert list_hash(list_rows(one)) == list_hash(list_rows(one[::-1]))
+    moved = [_prisoner("P1"), _prisoner("P2", institution="СИЗО № 1")]
+    assert list_hash(list_rows(one)) != list_hash(list_rows(moved))
+
+
+def test_an_old_list_is_a_warning() -> None:
+    today = dt.date(2026, 3, 31)
+    problem = list_age_problem(dt.date(2026, 2, 1), 30, today, "prisoners.csv")
+    assert problem is not None and problem.warning
+    assert str(problem) == (
+        "prisoners.csv: warning: the prisoner list is 58 days old (from "
+        "2026-02-01); [check] list_max_age_days is 30: get a fresh list "
+        "before printing, or set [campaign] list_date"
+    )
+    assert list_age_problem(dt.date(2026, 3, 1), 30, today, "prisoners.csv") is None
+
+
+def test_list_date_and_max_age_come_from_campaign_toml(campaign: Path) -> None:
+    toml = campaign / "campaign.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'wave = "T1"', 'wave = "T1"\nlist_date = 2026-01-10'
+        )
+        + "\n[check]\nlist_max_age_days = 30\n",
+        encoding="utf-8",
+    )
+    loaded = load_campaign(toml)
+    prisoners = read_prisoners(read_table(loaded.prisoners_path))
+    found = freshness_problems(loaded, prisoners, today=dt.date(2026, 3, 1))
+    assert [p.message.split(";")[0] for p in found] == [
+        "the prisoner list is 50 days old (from 2026-01-10)"
+    ]
+    assert freshness_problems(loaded, prisoners, today=dt.date(2026, 1, 20)) == []
+
+
+def _edit_list(path: Path) -> None:
+    """P1 released, P2 moved to another colony, P6 new."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["status"] = "released"
+    rows[1]["institution"] = "ИК № 17"
+    rows.append({**rows[3], "id": "P6", "name": "Новикова Ольга Петровна", "name_dative": ""})
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_check_and_assign_report_the_changes_since_the_last_wave(campaign: Path) -> None:
+    assert run("-c", campaign, "cards", "-o", campaign / "w1.pdf").exit_code == 0
+    with Ledger.open(campaign / "tracking.db") as ledger:
+        recorded = ledger.last_list("Test campaign")
+    assert recorded is not None and recorded.wave == "T1" and len(recorded.rows) == 5
+    assert recorded.rows["P2"]["institution"] == "ИК № 15"
+    assert run("-c", campaign, "check").stdout.splitlines()[0] == "senders: 2"  # no news
+
+    codes = {c["prisoner_id"]: c["code"] for c in read_manifest(campaign / "w1.manifest.csv")}
+    _edit_list(campaign / "prisoners.csv")
+    expected = [
+        "prisoners.csv:2: status: warning: Иванов Сергей Петрович (P1) was in custody in the "
+        "list of wave T1, now released: no new card",
+        "prisoners.csv:3: institution: warning: Кавалёў Алесь Пятровіч (P2) moved since the "
+        "list of wave T1: ИК № 15, Славгородское шоссе, 183, 212013, г. Могилёв, Могилёвская "
+        "обл. -> ИК № 17, Славгородское шоссе, 183, 212013, г. Могилёв, Могилёвская обл.; "
+        f"reprint the 1 card(s) printed for the old address: {format_code(codes['P2'])}",
+        "prisoners.csv:7: warning: Новикова Ольга Петровна (P6) is new since the list of wave T1",
+    ]
+    checked = run("-c", campaign, "check", "--wave", "T2")
+    assert checked.exit_code == 0, checked.stdout
+    assert [line for line in checked.stdout.splitlines() if "warning" in line] == expected
+    assigned = run("-c", campaign, "assign", "--wave", "T2")
+    assert assigned.exit_code == 0
+    assert [line for line in assigned.stdout.splitlines() if "warning" in line] == expected
+
+    with Ledger.open(campaign / "tracking.db") as ledger:  # once posted, nothing to reprint
+        ledger.record_event(codes["P2"], "sent", "office")
+    again = run("-c", campaign, "check", "--wave", "T2")
+    assert "moved since" in again.stdout and "reprint" not in again.stdout
