@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import LayoutError, Problem
 
@@ -102,17 +103,25 @@ def parse_size(text: str) -> CardSize:
     Raises:
         LayoutError: naming the accepted forms.
     """
-    for name, size in PRESETS.items():
-        if text.strip().lower() == name.lower():
-            return size
-    match = _CUSTOM.match(text)
-    if not match:
-        names = ", ".join(PRESETS)
-        raise LayoutError(
-            Problem(f"unknown card size {text!r}: use {names} or WIDTHxHEIGHTmm", column="size")
-        )
-    a, b = float(match[1]), float(match[2])
+    found = _preset_or_mm(text, PRESETS, "card size", "size")
+    if isinstance(found, CardSize):
+        return found
+    a, b = found
     return CardSize(text.strip(), max(a, b), min(a, b))
+
+
+def _preset_or_mm(text: str, presets: dict[str, Any], what: str,
+                  column: str) -> Any | tuple[float, float]:
+    """A preset by name (any case), or the two numbers of ``WIDTHxHEIGHTmm``."""
+    for name, preset in presets.items():
+        if text.strip().lower() == name.lower():
+            return preset
+    match = _CUSTOM.match(text)
+    if not match or float(match[1]) <= 0 or float(match[2]) <= 0:
+        names = ", ".join(presets)
+        raise LayoutError(Problem(f"unknown {what} {text!r}: use {names} or WIDTHxHEIGHTmm",
+                                  column=column))
+    return float(match[1]), float(match[2])
 
 
 @dataclass(frozen=True)
@@ -228,12 +237,5 @@ def parse_sheet(text: str) -> SheetSize:
     Raises:
         LayoutError: naming the accepted forms.
     """
-    for name, sheet in SHEETS.items():
-        if text.strip().lower() == name.lower():
-            return sheet
-    match = _CUSTOM.match(text)
-    if not match or float(match[1]) <= 0 or float(match[2]) <= 0:
-        names = ", ".join(SHEETS)
-        raise LayoutError(Problem(f"unknown sheet size {text!r}: use {names} or "
-                                  "WIDTHxHEIGHTmm", column="sheet"))
-    return SheetSize(text.strip(), float(match[1]), float(match[2]))
+    found = _preset_or_mm(text, SHEETS, "sheet size", "sheet")
+    return found if isinstance(found, SheetSize) else SheetSize(text.strip(), *found)

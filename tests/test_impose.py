@@ -1,0 +1,135 @@
+"""Imposition as pure geometry, over many random sheets and grids (hypothesis)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postcards.errors import LayoutError
+from postcards.geometry import Affine, CardSize, SheetSize
+from postcards.impose import Layout, impose
+
+CARD = CardSize("A6", 148.0, 105.0)
+
+layouts = st.builds(
+    Layout,
+    name=st.just("custom"),
+    sheet=st.builds(SheetSize, st.just("sheet"), st.floats(120, 900), st.floats(120, 900)),
+    rows=st.none() | st.integers(1, 4),
+    columns=st.none() | st.integers(1, 4),
+    gap_mm=st.floats(0, 30),
+    margin_mm=st.floats(0, 20),
+    bleed_mm=st.none() | st.sampled_from([0.0, 2.0]),
+    mark_mm=st.sampled_from([0.0, 2.5, 5.0]),
+)
+
+
+def fitted(layout: Layout):
+    try:
+        return impose(layout, CARD, 3.0)
+    except LayoutError:
+        return None
+
+
+def centre(box) -> tuple[float, float]:
+    return box.x_mm + box.width_mm / 2, box.y_mm + box.height_mm / 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(layouts, st.sampled_from(["long-edge", "short-edge"]), st.floats(-3, 3),
+       st.floats(-3, 3))
+def test_every_back_is_behind_its_front_turned_as_paper_turns(layout, duplex, dx, dy) -> None:
+    imposition = fitted(layout)
+    if imposition is None:
+        return
+    w, h = layout.sheet.width_mm, layout.sheet.height_mm
+    about_vertical = (duplex == "long-edge") == (h >= w)
+    for slot in imposition.slots:
+        back = imposition.back(slot, duplex, (dx, dy))
+        trim = back.box(imposition.page.trim)
+        x, y = centre(slot.trim)
+        behind = (w - x + dx, y + dy) if about_vertical else (x + dx, h - y + dy)
+        assert centre(trim) == pytest.approx(behind, abs=1e-6)
+        turn = slot.front.degrees
+        assert back.degrees == ((-turn) % 360 if about_vertical else (180 - turn) % 360)
+        assert abs(back.a * back.d - back.b * back.c - 1) < 1e-9  # turned, never mirrored
+
+
+@settings(max_examples=300, deadline=None)
+@given(layouts, st.data())
+def test_crop_marks_are_full_length_outside_every_card_and_on_the_sheet(layout, data) -> None:
+    imposition = fitted(layout)
+    if imposition is None:
+        return
+    numbers = [s.number for s in imposition.slots]
+    occupied = set(data.draw(st.lists(st.sampled_from(numbers), unique=True)))
+    marks = imposition.crop_marks(occupied)
+    if not occupied or layout.mark_mm == 0:
+        assert marks == []
+        return
+    cuts_x = {round(v, 6) for s in imposition.slots if s.number in occupied
+              for v in (s.trim.x_mm, s.trim.right_mm)}
+    cuts_y = {round(v, 6) for s in imposition.slots if s.number in occupied
+              for v in (s.trim.y_mm, s.trim.top_mm)}
+    for m in marks:
+        assert math.hypot(m.x1 - m.x0, m.y1 - m.y0) == pytest.approx(layout.mark_mm)
+        assert min(m.x0, m.x1) >= -1e-6 and max(m.x0, m.x1) <= layout.sheet.width_mm + 1e-6
+        assert min(m.y0, m.y1) >= -1e-6 and max(m.y0, m.y1) <= layout.sheet.height_mm + 1e-6
+        # on a cut line of an occupied card
+        assert round(m.x0, 6) in cuts_x if m.x0 == m.x1 else round(m.y0, 6) in cuts_y
+        for slot in imposition.slots:  # never into any card's bleed box
+            c = slot.cell
+            inside_x = c.x_mm + 1e-6 < max(m.x0, m.x1) and min(m.x0, m.x1) < c.right_mm - 1e-6
+            inside_y = c.y_mm + 1e-6 < max(m.y0, m.y1) and min(m.y0, m.y1) < c.top_mm - 1e-6
+            if m.x0 == m.x1:
+                inside_x = c.x_mm + 1e-6 < m.x0 < c.right_mm - 1e-6
+            else:
+                inside_y = c.y_mm + 1e-6 < m.y0 < c.top_mm - 1e-6
+            assert not (inside_x and inside_y)
+
+
+@settings(max_examples=200, deadline=None)
+@given(layouts)
+def test_slots_are_on_the_sheet_apart_and_numbered_row_by_row(layout) -> None:
+    imposition = fitted(layout)
+    if imposition is None:
+        return
+    cells = [s.cell for s in imposition.slots]
+    for c in cells:
+        assert c.x_mm >= layout.margin_mm - 1e-6 and c.y_mm >= layout.margin_mm - 1e-6
+        assert c.right_mm <= layout.sheet.width_mm - layout.margin_mm + 1e-6
+        assert c.top_mm <= layout.sheet.height_mm - layout.margin_mm + 1e-6
+    for i, a in enumerate(cells):
+        for b in cells[i + 1:]:
+            apart_x = a.right_mm <= b.x_mm + 1e-6 or b.right_mm <= a.x_mm + 1e-6
+            apart_y = a.top_mm <= b.y_mm + 1e-6 or b.top_mm <= a.y_mm + 1e-6
+            assert apart_x or apart_y
+    order = sorted(imposition.slots, key=lambda s: (-round(s.cell.top_mm, 6),
+                                                    round(s.cell.x_mm, 6)))
+    assert [s.number for s in order] == list(range(1, len(cells) + 1))
+
+
+def test_more_cards_win_over_keeping_them_upright() -> None:
+    upright = impose(Layout("t", SheetSize("A3", 297, 420), gap_mm=10, margin_mm=8), CARD, 3)
+    assert (upright.turned, upright.per_sheet) == (True, 4)
+    fixed = impose(Layout("t", SheetSize("A4", 210, 297), rows=2, columns=1), CARD, 3)
+    assert (fixed.turned, fixed.per_sheet) == (False, 2)
+
+
+def test_start_at_leaves_slots_empty_and_fills_sheets_in_order() -> None:
+    imposition = impose(Layout("t", SheetSize("A4", 210, 297), rows=2, columns=2,
+                               bleed_mm=0), CARD, 3)
+    assert imposition.sheets(5, start_at=3) == [[None, None, 0, 1], [2, 3, 4, None]]
+    assert imposition.sheets(0) == [[None] * 4]
+    with pytest.raises(LayoutError, match="--start-at 5: layout t has slots 1 to 4"):
+        imposition.sheets(1, start_at=5)
+
+
+def test_affine_composition_applies_inner_first() -> None:
+    turn = Affine(a=0.0, b=1.0, c=-1.0, d=0.0)
+    move = Affine.translate(10, 0)
+    assert (move @ turn).apply(1, 0) == pytest.approx((10, 1))
+    assert (turn @ move).apply(1, 0) == pytest.approx((0, 11))
