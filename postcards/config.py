@@ -25,6 +25,7 @@ _KNOWN: dict[str, set[str]] = {
     "senders": {"columns"},
     "prisoners": {"columns"},
     "print": {"back_offset_mm", "printer"},
+    "posters": {"language", "size", "templates"},
 }
 
 
@@ -56,6 +57,10 @@ class Campaign:
     sender_columns: dict[str, str] = field(default_factory=dict)
     prisoner_columns: dict[str, str] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    # [posters]: the language and paper of posters, and a folder of poster texts.
+    poster_language: str = "en"
+    poster_size: str = "A3"
+    poster_templates: Path | None = None
 
     @property
     def database_url(self) -> str:
@@ -127,11 +132,18 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         database=reader.text("tracking", "database", Campaign.database),
         sender_columns=reader.mapping("senders", "columns"),
         prisoner_columns=reader.mapping("prisoners", "columns"),
+        poster_language=reader.text("posters", "language", Campaign.poster_language),
+        poster_size=reader.text("posters", "size", Campaign.poster_size),
+        poster_templates=_folder(root, reader.text("posters", "templates", "")),
     )
     if campaign.qr_content == "url" and "{code}" not in campaign.qr_url:
         reader.fail("qr", "url", 'must contain {code} when content = "url"')
     reader.raise_if_wrong()
     return replace(campaign, warnings=tuple(reader.unknown_keys()))
+
+
+def _folder(root: Path, value: str) -> Path | None:
+    return (root / value).resolve() if value else None
 
 
 class _Reader:
