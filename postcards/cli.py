@@ -214,9 +214,10 @@ def _make_poster(campaign: Campaign, options, output: Path) -> None:
     with _errors():
         result = make_poster(campaign, options, output)
     _print_problems(list(result.poster.problems))
-    pages = len(result.poster.pages)
+    pages, files = len(result.poster.pages), [str(f) for f in result.files]
+    shown = ", ".join(files) if len(files) <= 3 else f"{files[0]} … {files[-1]}"
     click.echo(f"{result.poster.kind} poster ({result.poster.count} counted, {pages} "
-               f"page{'s' if pages != 1 else ''}) -> {', '.join(map(str, result.files))}")
+               f"page{'s' if pages != 1 else ''}) -> {shown}")
 
 
 @main.command()

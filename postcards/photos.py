@@ -31,26 +31,36 @@ def photo_path(root: Path, prisoner: Prisoner, people: People) -> Path | None:
     root = root.resolve()
     path = (root / prisoner.photo).resolve()
     if not path.is_relative_to(root):
-        raise InputError(Problem(
-            f"photo {prisoner.photo!r} is outside the campaign folder; copy the photo into "
-            f"the campaign folder ({root}) and give its path relative to it",
-            file=people.file, row=prisoner.row, column=people.column("photo")))
+        raise InputError(
+            Problem(
+                f"photo {prisoner.photo!r} is outside the campaign folder; copy the photo into "
+                f"the campaign folder ({root}) and give its path relative to it",
+                file=people.file,
+                row=prisoner.row,
+                column=people.column("photo"),
+            )
+        )
     return path
 
 
 def check_photo(path: Path, prisoner: Prisoner, people: People) -> Problem | None:
     """Why a photo cannot be used (a warning: initials print instead), or None."""
-    where = {"file": people.file, "row": prisoner.row, "column": people.column("photo"),
-             "warning": True}
+    where = {
+        "file": people.file,
+        "row": prisoner.row,
+        "column": people.column("photo"),
+        "warning": True,
+    }
     if not path.is_file():
-        return Problem(f"photo {prisoner.photo!r} not found; initials printed instead",
-                       **where)
+        return Problem(f"photo {prisoner.photo!r} not found; initials printed instead", **where)
     try:
         with _open(path) as image:
             image.size  # noqa: B018 - the header is read, the pixels are not
     except Exception as exc:  # noqa: BLE001 - any decoder failure means "unreadable"
-        return Problem(f"photo {prisoner.photo!r} cannot be read ({_reason(exc)}); "
-                       f"initials printed instead", **where)
+        return Problem(
+            f"photo {prisoner.photo!r} cannot be read ({_reason(exc)}); initials printed instead",
+            **where,
+        )
     return None
 
 

@@ -61,8 +61,7 @@ def make_poster(campaign: Campaign, options: PosterOptions, out: Path) -> Poster
     from .poster_render import write_poster
 
     poster, design = plan_poster(campaign, options)
-    files = write_poster(poster, design.fonts, design.colours, out, options.dpi,
-                         campaign.name)
+    files = write_poster(poster, design.fonts, design.colours, out, options.dpi, campaign.name)
     return PosterResult(poster, tuple(files))
 
 
@@ -78,8 +77,9 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
     if options.kind in ("godparents", "share"):
         senders, file = participants(campaign, options.count)
         groups = parliament_groups(senders, ctx.texts("other"), file, problems)
-        _check_fonts(design, file, [(s, "name") for s in senders]
-                     + [(s, "parliament") for s in senders])
+        _check_fonts(
+            design, file, [(s, "name") for s in senders] + [(s, "parliament") for s in senders]
+        )
         if options.kind == "share":
             poster = plan_share(len(senders), ctx, _share_sizes(options.size))
         else:
@@ -87,8 +87,11 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
     else:
         prisoners, people = in_custody(campaign)
         photos = checked_photos(campaign.root, prisoners, people, problems)
-        _check_fonts(design, people.file, [(p, "name") for p in prisoners]
-                     + [(p, "name_latin") for p in prisoners])
+        _check_fonts(
+            design,
+            people.file,
+            [(p, "name") for p in prisoners] + [(p, "name_latin") for p in prisoners],
+        )
         plan = plan_wall if options.kind == "wall" else plan_prisoners
         if options.kind == "wall":
             prisoners = sorted(prisoners, key=lambda p: sort_key(display_name(p, ctx.language)))
@@ -104,11 +107,20 @@ def _context(campaign: Campaign, options: PosterOptions, design: Design) -> Post
 
     language = options.language or campaign.poster_language
     folder = campaign.poster_templates or bundled("templates") / "posters"
-    texts = PosterTexts(folder, language, {"name": campaign.name, "hashtag": campaign.hashtag,
-                                           "url": campaign.url})
+    texts = PosterTexts(
+        folder, language, {"name": campaign.name, "hashtag": campaign.hashtag, "url": campaign.url}
+    )
     motif = design.front(CardSize("reference", *design.reference)).motif
-    return PosterContext(design.fonts, texts, campaign.hashtag, campaign.url, campaign.name,
-                         language, options.today, motif if motif and motif.is_file() else None)
+    return PosterContext(
+        design.fonts,
+        texts,
+        campaign.hashtag,
+        campaign.url,
+        campaign.name,
+        language,
+        options.today,
+        motif if motif and motif.is_file() else None,
+    )
 
 
 def _paper(campaign: Campaign, options: PosterOptions):
@@ -122,15 +134,18 @@ def _share_sizes(size: str | None) -> tuple[tuple[int, int], ...]:
         if size.strip().lower() == f"{width}x{height}":
             return ((width, height),)
     names = ", ".join(f"{w}x{h}" for w, h in SHARE_PX)
-    raise UsageError(f"--size {size!r} for share images: use {names} (or leave it out for "
-                     f"all three)")
+    raise UsageError(
+        f"--size {size!r} for share images: use {names} (or leave it out for all three)"
+    )
 
 
-def _people(path: Path | None, what: str, reader, columns: dict[str, str],
-            campaign: Campaign) -> People:
+def _people(
+    path: Path | None, what: str, reader, columns: dict[str, str], campaign: Campaign
+) -> People:
     if path is None:
-        raise InputError(f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or "
-                         f"pass --{what} FILE")
+        raise InputError(
+            f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
+        )
     config = campaign.source.name if campaign.source else "campaign.toml"
     people = reader(read_table(path), columns, config)
     errors = [p for p in people.problems if not p.warning]
@@ -150,8 +165,9 @@ def participants(campaign: Campaign, count: str) -> tuple[list[Sender], str]:
             raise InputError(report.problems)
         ids = {pairing.sender.id for pairing in report.pairings}
         return [s for s in planner.senders.records if s.id in ids], planner.senders.file
-    senders = _people(campaign.senders_path, "senders", read_senders,
-                      campaign.sender_columns, campaign)
+    senders = _people(
+        campaign.senders_path, "senders", read_senders, campaign.sender_columns, campaign
+    )
     return _senders_with_cards_sent(campaign, list(senders.records)), senders.file
 
 
@@ -163,28 +179,37 @@ def _senders_with_cards_sent(campaign: Campaign, senders: list[Sender]) -> list[
     if url.startswith("sqlite") and not sqlite_path(url).exists():
         return []  # no ledger yet: nothing has been sent
     with Ledger.open(url) as ledger:
-        sent = {sid for sid, tally in ledger.tallies(campaign.name, by="sender").items()
-                if tally.sent > 0}
+        sent = {
+            sid
+            for sid, tally in ledger.tallies(campaign.name, by="sender").items()
+            if tally.sent > 0
+        }
         names = {card.sender_id: card.sender_name for card in ledger.cards(campaign.name)}
     known = [s for s in senders if s.id in sent]
     gone = sorted(sent - {s.id for s in known})
     return known + [Sender(id=sid, name=names.get(sid) or sid, row=0) for sid in gone]
 
 
-def parliament_groups(senders: list[Sender], other: str, file: str,
-                      problems: list[Problem]) -> list[Group]:
+def parliament_groups(
+    senders: list[Sender], other: str, file: str, problems: list[Problem]
+) -> list[Group]:
     """Senders grouped by parliament (alphabetical), names sorted; no parliament: ``other``."""
     by_parliament: dict[str, list[str]] = {}
     for sender in senders:
         if not sender.parliament and sender.row:
-            problems.append(Problem(f"no parliament for {sender.name}; listed under "
-                                    f"{other!r}", file=file, row=sender.row,
-                                    column="parliament", warning=True))
+            problems.append(
+                Problem(
+                    f"no parliament for {sender.name}; listed under {other!r}",
+                    file=file,
+                    row=sender.row,
+                    column="parliament",
+                    warning=True,
+                )
+            )
         by_parliament.setdefault(sender.parliament, []).append(sender.name)
     keys = sorted((k for k in by_parliament if k), key=sort_key)
     keys += [""] if "" in by_parliament else []
-    return [Group(key or other, tuple(sorted(by_parliament[key], key=sort_key)))
-            for key in keys]
+    return [Group(key or other, tuple(sorted(by_parliament[key], key=sort_key))) for key in keys]
 
 
 def sort_key(text: str) -> tuple[str, str]:
@@ -197,13 +222,15 @@ def sort_key(text: str) -> tuple[str, str]:
 
 def in_custody(campaign: Campaign) -> tuple[list[Prisoner], People]:
     """The prisoners in custody, in list order, and the list they come from."""
-    people = _people(campaign.prisoners_path, "prisoners", read_prisoners,
-                     campaign.prisoner_columns, campaign)
+    people = _people(
+        campaign.prisoners_path, "prisoners", read_prisoners, campaign.prisoner_columns, campaign
+    )
     return [p for p in people.records if p.in_custody], people
 
 
-def checked_photos(root: Path, prisoners: list[Prisoner], people: People,
-                   problems: list[Problem]) -> dict[str, Path | None]:
+def checked_photos(
+    root: Path, prisoners: list[Prisoner], people: People, problems: list[Problem]
+) -> dict[str, Path | None]:
     """Each prisoner's usable photo; unusable ones are reported and print as initials.
 
     Raises:
@@ -226,8 +253,7 @@ def checked_photos(root: Path, prisoners: list[Prisoner], people: People,
     return photos
 
 
-def _check_fonts(design: Design, file: str,
-                 fields: list[tuple[Sender | Prisoner, str]]) -> None:
+def _check_fonts(design: Design, file: str, fields: list[tuple[Sender | Prisoner, str]]) -> None:
     problems = []
     for record, name in fields:
         for char in design.fonts.missing(getattr(record, name)):

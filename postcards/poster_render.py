@@ -31,15 +31,25 @@ def output_files(poster: Poster, out: Path) -> list[Path]:
     if out.suffix.lower() == ".pdf" or len(poster.pages) == 1:
         return [out]
     if all(page.pixels for page in poster.pages):
-        return [out.with_name(f"{out.stem}-{page.pixels[0]}x{page.pixels[1]}{out.suffix}")
-                for page in poster.pages]
+        return [
+            out.with_name(f"{out.stem}-{page.pixels[0]}x{page.pixels[1]}{out.suffix}")
+            for page in poster.pages
+        ]
     digits = len(str(len(poster.pages)))
-    return [out.with_name(f"{out.stem}-{i:0{digits}d}{out.suffix}")
-            for i in range(1, len(poster.pages) + 1)]
+    return [
+        out.with_name(f"{out.stem}-{i:0{digits}d}{out.suffix}")
+        for i in range(1, len(poster.pages) + 1)
+    ]
 
 
-def write_poster(poster: Poster, fonts: FontSet, colours: dict[str, str], out: Path,
-                 dpi: int = 150, title: str = "") -> list[Path]:
+def write_poster(
+    poster: Poster,
+    fonts: FontSet,
+    colours: dict[str, str],
+    out: Path,
+    dpi: int = 150,
+    title: str = "",
+) -> list[Path]:
     """Write the poster as the extension of ``out`` says; return the files written.
 
     Raises:
@@ -80,8 +90,10 @@ def raster_size(page: PosterPage, dpi: int) -> tuple[int, int]:
 def _check_sizes(sizes: list[tuple[int, int]], dpi: int) -> None:
     width, height = max(sizes, key=lambda s: s[0] * s[1])
     if width * height > MAX_PIXELS:
-        raise LayoutError(f"at {dpi} dpi a page would be {width} × {height} pixels "
-                          f"({width * height / 1e6:.0f} megapixels); choose a lower --dpi")
+        raise LayoutError(
+            f"at {dpi} dpi a page would be {width} × {height} pixels "
+            f"({width * height / 1e6:.0f} megapixels); choose a lower --dpi"
+        )
 
 
 def rasterise(pdf: Path, sizes: list[tuple[int, int]], outs: list[Path], fmt: str) -> None:
@@ -123,8 +135,12 @@ class PosterRenderer:
         from reportlab.pdfgen.canvas import Canvas
 
         first = poster.pages[0]
-        canvas = Canvas(str(out), pagesize=(pt(first.width_mm), pt(first.height_mm)),
-                        invariant=1, pageCompression=1)
+        canvas = Canvas(
+            str(out),
+            pagesize=(pt(first.width_mm), pt(first.height_mm)),
+            invariant=1,
+            pageCompression=1,
+        )
         canvas.setTitle(title or f"{poster.kind} poster")
         canvas.setCreator("postcards")
         canvas.setAuthor("postcards")
@@ -142,8 +158,14 @@ class PosterRenderer:
                 canvas.setLineWidth(1.0)
             else:
                 canvas.setFillColor(self.colour(fill.colour))
-            canvas.rect(pt(box.x_mm), pt(box.y_mm), pt(box.width_mm), pt(box.height_mm),
-                        stroke=int(fill.stroke), fill=int(not fill.stroke))
+            canvas.rect(
+                pt(box.x_mm),
+                pt(box.y_mm),
+                pt(box.width_mm),
+                pt(box.height_mm),
+                stroke=int(fill.stroke),
+                fill=int(not fill.stroke),
+            )
         for picture in page.pictures:
             self._picture(canvas, picture)
         for tile in page.tiles:
@@ -166,8 +188,13 @@ class PosterRenderer:
         clip = canvas.beginPath()
         clip.rect(pt(box.x_mm), pt(box.y_mm), pt(box.width_mm), pt(box.height_mm))
         canvas.clipPath(clip, stroke=0, fill=0)
-        canvas.drawImage(image, pt(box.x_mm) + (pt(box.width_mm) - w) / 2,
-                         pt(box.y_mm) + (pt(box.height_mm) - h) / 2, w, h)
+        canvas.drawImage(
+            image,
+            pt(box.x_mm) + (pt(box.width_mm) - w) / 2,
+            pt(box.y_mm) + (pt(box.height_mm) - h) / 2,
+            w,
+            h,
+        )
         canvas.restoreState()
 
     def _tile(self, canvas: Any, tile: Tile) -> None:
@@ -175,8 +202,9 @@ class PosterRenderer:
         if tile.photo is not None and self._photo(canvas, tile):
             return
         canvas.setFillColor(self.colour(tile.colour))
-        canvas.rect(pt(box.x_mm), pt(box.y_mm), pt(box.width_mm), pt(box.height_mm),
-                    stroke=0, fill=1)
+        canvas.rect(
+            pt(box.x_mm), pt(box.y_mm), pt(box.width_mm), pt(box.height_mm), stroke=0, fill=1
+        )
         if tile.initials is not None:
             self._line(canvas, tile.initials)
 
@@ -187,14 +215,14 @@ class PosterRenderer:
         from .photos import load_scaled
 
         box = tile.photo_box
-        pixels = [max(1, round(side / 25.4 * PHOTO_DPI)) for side in (box.width_mm,
-                                                                       box.height_mm)]
+        pixels = [max(1, round(side / 25.4 * PHOTO_DPI)) for side in (box.width_mm, box.height_mm)]
         try:
             image = load_scaled(tile.photo, *pixels)
         except Exception:  # noqa: BLE001 - checked before; a file changed since: initials
             return False
-        canvas.drawImage(ImageReader(image), pt(box.x_mm), pt(box.y_mm), pt(box.width_mm),
-                         pt(box.height_mm))
+        canvas.drawImage(
+            ImageReader(image), pt(box.x_mm), pt(box.y_mm), pt(box.width_mm), pt(box.height_mm)
+        )
         return True
 
     def _qr(self, canvas: Any, qr: PlacedCode) -> None:

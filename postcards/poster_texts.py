@@ -42,9 +42,13 @@ class PosterTexts:
         self.name = f"poster.{language}.j2"
         if not (folder / self.name).is_file():
             have = ", ".join(sorted(p.name.split(".")[1] for p in folder.glob("poster.*.j2")))
-            raise TemplateError(Problem(
-                f"no poster texts for language {language!r} in {folder}; languages there: "
-                f"{have or 'none'}", column="--language"))
+            raise TemplateError(
+                Problem(
+                    f"no poster texts for language {language!r} in {folder}; languages there: "
+                    f"{have or 'none'}",
+                    column="--language",
+                )
+            )
         self.env = template_environment(folder)
         self.campaign = campaign
         self._template = self._load()
@@ -55,8 +59,9 @@ class PosterTexts:
         try:
             return self.env.get_template(self.name)
         except TemplateSyntaxError as exc:
-            raise TemplateError(Problem(f"template syntax error: {exc.message}",
-                                        file=self.name, row=exc.lineno)) from None
+            raise TemplateError(
+                Problem(f"template syntax error: {exc.message}", file=self.name, row=exc.lineno)
+            ) from None
 
     def plural(self, n: int, *forms: str) -> str:
         """The form of a word for ``n`` in this language (the last form when fewer given)."""
@@ -73,12 +78,15 @@ class PosterTexts:
 
         render = self._template.blocks.get(block)
         if render is None:
-            raise TemplateError(Problem(f"no block {block!r}; add "
-                                        f"{{% block {block} %}}…{{% endblock %}}",
-                                        file=self.name))
-        context = self._template.new_context({
-            "campaign": self.campaign, "language": self.language, "plural": self.plural,
-            **fields})
+            raise TemplateError(
+                Problem(
+                    f"no block {block!r}; add {{% block {block} %}}…{{% endblock %}}",
+                    file=self.name,
+                )
+            )
+        context = self._template.new_context(
+            {"campaign": self.campaign, "language": self.language, "plural": self.plural, **fields}
+        )
         try:
             return normalize_text("".join(render(context)))
         except (UndefinedError, SecurityError) as exc:

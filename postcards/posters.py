@@ -22,15 +22,19 @@ from .errors import LayoutError, Problem
 from .fonts import FontSet
 from .geometry import POINTS_PER_MM, Box
 from .qr import QRMatrix
-from .text import LEADING, fit_text, wrap
+from .text import LEADING, fit_text
 
 KINDS = ("godparents", "wall", "prisoner", "share")
 
 #: Paper sizes in mm, portrait.
 PAPER_MM: dict[str, tuple[float, float]] = {
-    "A4": (210.0, 297.0), "A3": (297.0, 420.0), "A2": (420.0, 594.0),
-    "A1": (594.0, 841.0), "A0": (841.0, 1189.0),
-    "Letter": (215.9, 279.4), "Tabloid": (279.4, 431.8),
+    "A4": (210.0, 297.0),
+    "A3": (297.0, 420.0),
+    "A2": (420.0, 594.0),
+    "A1": (594.0, 841.0),
+    "A0": (841.0, 1189.0),
+    "Letter": (215.9, 279.4),
+    "Tabloid": (279.4, 431.8),
 }
 
 #: Social images in pixels; one pixel is drawn as one PDF point.
@@ -55,8 +59,14 @@ class PosterSize:
 
     @property
     def scale(self) -> float:
-        """How much bigger than A4 the poster is: its type sizes grow with it."""
+        """How much bigger than A4 the poster is: its headings grow with it."""
         return min(self.width_mm, self.height_mm) / 210.0
+
+    @property
+    def reading_scale(self) -> float:
+        """How much the smallest readable type grows: less than the paper, since a big
+        poster is read from further away but also walked up to."""
+        return self.scale**0.5
 
 
 def poster_size(name: str, landscape: bool = False) -> PosterSize:
@@ -70,8 +80,9 @@ def poster_size(name: str, landscape: bool = False) -> PosterSize:
             if landscape:
                 width, height = height, width
             return PosterSize(known + (" landscape" if landscape else ""), width, height)
-    raise LayoutError(Problem(f"unknown poster size {name!r}: use {', '.join(PAPER_MM)}",
-                              column="--size"))
+    raise LayoutError(
+        Problem(f"unknown poster size {name!r}: use {', '.join(PAPER_MM)}", column="--size")
+    )
 
 
 def share_size(width_px: int, height_px: int) -> PosterSize:
@@ -158,6 +169,7 @@ class Poster:
 
     def to_json(self) -> str:
         """The plan as JSON: makes a layout bug easy to see and to test."""
+
         def default(value: Any) -> Any:
             if isinstance(value, Path):
                 return value.name
@@ -171,22 +183,36 @@ class Poster:
 
 
 # Text placement ---------------------------------------------------------------------------
-def block_lines(paragraphs: list[tuple[str, str]], fonts: FontSet, box: Box, max_size: float,
-                min_size: float, colour: str = "ink", align: str = "left") -> list[TextLine]:
+def block_lines(
+    paragraphs: list[tuple[str, str]],
+    fonts: FontSet,
+    box: Box,
+    max_size: float,
+    min_size: float,
+    colour: str = "ink",
+    align: str = "left",
+) -> list[TextLine]:
     """Paragraphs fitted into ``box`` (wrapped, then shrunk) as placed lines.
 
     Raises:
         LayoutError: the text does not fit even at ``min_size``.
     """
-    fitted = fit_text(paragraphs, fonts, box.width_mm * POINTS_PER_MM,
-                      box.height_mm * POINTS_PER_MM, max_size, min_size)
+    fitted = fit_text(
+        paragraphs,
+        fonts,
+        box.width_mm * POINTS_PER_MM,
+        box.height_mm * POINTS_PER_MM,
+        max_size,
+        min_size,
+    )
     lines = []
     top = box.top_mm
     for text, style in fitted.lines:
         width = mm(fonts.width(text, style, fitted.size))
         x = box.x_mm + (box.width_mm - width) / 2 if align == "centre" else box.x_mm
-        lines.append(TextLine(text, x, top - mm(fitted.size * ASCENT), fitted.size, style,
-                              colour, width))
+        lines.append(
+            TextLine(text, x, top - mm(fitted.size * ASCENT), fitted.size, style, colour, width)
+        )
         top -= mm(fitted.leading)
     return lines
 
@@ -213,8 +239,9 @@ class ColumnStyle:
     heading_colour: str = "accent"
 
 
-def fit_columns(groups: list[Group], fonts: FontSet, body: Box,
-                style: ColumnStyle) -> list[list[TextLine]]:
+def fit_columns(
+    groups: list[Group], fonts: FontSet, body: Box, style: ColumnStyle
+) -> list[list[TextLine]]:
     """Lay out the groups in columns on as few pages as the readable minimum allows.
 
     Returns the lines of each page's body.  The largest size at which everything fits
@@ -224,22 +251,63 @@ def fit_columns(groups: list[Group], fonts: FontSet, body: Box,
         LayoutError: a single word is wider than the widest column at the minimum size.
     """
     most = max(1, int((body.width_mm + style.gap_mm) // (style.min_column_mm + style.gap_mm)))
+    measured = [
+        (
+            _Measured(g.heading, "bold", fonts),
+            [_Measured(name, "regular", fonts) for name in g.names],
+        )
+        for g in groups
+    ]
+    least_lines = len(groups) * style.heading_scale + sum(len(g.names) for g in groups)
     size = style.max_size
     while size >= style.min_size - 1e-9:
         for columns in range(1, most + 1):
-            pages = _flow(groups, fonts, body, style, size, columns)
+            if mm(least_lines * size * LEADING) > columns * body.height_mm:
+                continue  # cannot fit on one page however the names wrap
+            pages = _flow(measured, fonts, body, style, size, columns)
             if pages is not None and len(pages) == 1:
                 return pages
         size = round(size - 0.5, 2)
     for columns in range(most, 0, -1):
-        pages = _flow(groups, fonts, body, style, style.min_size, columns)
+        pages = _flow(measured, fonts, body, style, style.min_size, columns)
         if pages is not None:
             return pages
     raise LayoutError(f"a name is wider than the page even at {style.min_size:g} pt")
 
 
-def _flow(groups: list[Group], fonts: FontSet, body: Box, style: ColumnStyle, size: float,
-          columns: int) -> list[list[TextLine]] | None:
+class _Measured:
+    """A name's words and their widths at 1 pt: wrapping at any size is then arithmetic."""
+
+    def __init__(self, text: str, font_style: str, fonts: FontSet):
+        self.words = text.split()
+        self.widths = [fonts.width(word, font_style, 1.0) for word in self.words]
+        self.space = fonts.width(" ", font_style, 1.0)
+
+    def wrap(self, size: float, width_pt: float) -> list[str] | None:
+        """Greedy word wrap at ``size``; None when one word is wider than the column."""
+        limit = width_pt / size
+        lines: list[list[str]] = []
+        used = 0.0
+        for word, width in zip(self.words, self.widths, strict=True):
+            if width > limit:
+                return None
+            if lines and used + self.space + width <= limit:
+                lines[-1].append(word)
+                used += self.space + width
+            else:
+                lines.append([word])
+                used = width
+        return [" ".join(line) for line in lines] or [""]
+
+
+def _flow(
+    groups: list[tuple[_Measured, list[_Measured]]],
+    fonts: FontSet,
+    body: Box,
+    style: ColumnStyle,
+    size: float,
+    columns: int,
+) -> list[list[TextLine]] | None:
     """Pour headings and names into ``columns`` columns, page after page.
 
     A heading never ends a column (it moves on with its first name); a name wrapped over
@@ -249,9 +317,9 @@ def _flow(groups: list[Group], fonts: FontSet, body: Box, style: ColumnStyle, si
     width_pt = width_mm * POINTS_PER_MM
     heading_size = round(size * style.heading_scale, 2)
     blocks = []
-    for group in groups:
-        heading = wrap(group.heading, fonts, "bold", heading_size, width_pt)
-        names = [wrap(name, fonts, "regular", size, width_pt) for name in group.names]
+    for heading_text, name_texts in groups:
+        heading = heading_text.wrap(heading_size, width_pt)
+        names = [name.wrap(size, width_pt) for name in name_texts]
         if heading is None or any(n is None for n in names):
             return None
         blocks.append((heading, names))
@@ -271,8 +339,9 @@ def _flow(groups: list[Group], fonts: FontSet, body: Box, style: ColumnStyle, si
 class _Flow:
     """A cursor moving down a column, on to the next column and the next page."""
 
-    def __init__(self, fonts: FontSet, body: Box, style: ColumnStyle, width_mm: float,
-                 columns: int):
+    def __init__(
+        self, fonts: FontSet, body: Box, style: ColumnStyle, width_mm: float, columns: int
+    ):
         self.fonts, self.body, self.style = fonts, body, style
         self.width_mm, self.columns = width_mm, columns
         self.pages: list[list[TextLine]] = [[]]
@@ -300,8 +369,9 @@ class _Flow:
             self._next_column()  # a name longer than a whole column: rare, but never cut
         x = self.body.x_mm + self.column * (self.width_mm + self.style.gap_mm)
         width = mm(self.fonts.width(text, font_style, size))
-        self.pages[-1].append(TextLine(text, x, self.top - mm(size * ASCENT), size,
-                                       font_style, colour, width))
+        self.pages[-1].append(
+            TextLine(text, x, self.top - mm(size * ASCENT), size, font_style, colour, width)
+        )
         self.top -= height
 
 
@@ -347,6 +417,7 @@ def fit_grid(count: int, body: Box, ratio: float, gap_mm: float, min_tile_mm: fl
     width = (body.width_mm - (columns - 1) * gap_mm) / columns if columns else 0
     rows = int((body.height_mm + gap_mm) // (width * ratio + gap_mm)) if columns else 0
     if columns < 1 or rows < 1:
-        raise LayoutError(f"a {min_tile_mm:.0f} mm tile does not fit this page; "
-                          f"choose a bigger --size")
+        raise LayoutError(
+            f"a {min_tile_mm:.0f} mm tile does not fit this page; choose a bigger --size"
+        )
     return Grid(columns, rows, width, width * ratio, gap_mm)
