@@ -82,7 +82,7 @@ def load_scaled(path: Path, width_px: int, height_px: int) -> Any:
     from PIL import ImageOps
 
     with _open(path) as image:
-        image.draft("RGB", (width_px * 2, height_px * 2))  # JPEG: decode at 1/2 … 1/8
+        image.draft("RGB", (width_px, height_px))  # JPEG: decoded at 1/2 … 1/8 of its size
         image = ImageOps.exif_transpose(image).convert("RGB")
     image.thumbnail((max(width_px, 1) * 4, max(height_px, 1) * 4))
     return ImageOps.fit(image, (max(width_px, 1), max(height_px, 1)))

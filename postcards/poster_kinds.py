@@ -307,7 +307,13 @@ def _prisoner_page(
     left = _Stack(ctx, margin, size.height_mm - margin, column)
     if ctx.hashtag:
         left.text(ctx.hashtag, 10 * s, 18 * s, 9 * s, "bold", "accent", gap_mm=3 * s)
-    side = min(column * (0.8 if landscape else 0.5), size.height_mm * 0.36)
+    # The photo takes what the texts below it (and, on a portrait page, the address) leave.
+    below_photo = (3 + 18 + 9 + 13) * s
+    address_part = 0 if landscape else (12 + 29 + 58) * s
+    room = left.top - (footer_top + 6 * s) - below_photo - address_part
+    side = min(column * (0.8 if landscape else 0.5), room)
+    if side < 20 * s:
+        raise LayoutError(f"a prisoner's page does not fit {size.name}; try --landscape")
     left.box(side)
     tile = photo_tile(prisoner, photo, Box(margin + (column - side) / 2, left.top, side, side), ctx)
     left.top -= 3 * s
@@ -333,7 +339,7 @@ def _prisoner_page(
     right.text(
         ctx.texts("write_text", name=name), 26 * s, 13 * s, 8 * s, align="left", gap_mm=3 * s
     )
-    frame = right.box(max(right.top - footer_top - 6 * s, 30 * s))
+    frame = right.box(right.top - footer_top - 6 * s)
     inner = Box(
         frame.x_mm + 5 * s, frame.y_mm + 4 * s, frame.width_mm - 10 * s, frame.height_mm - 8 * s
     )

@@ -584,3 +584,66 @@ def test_poster_sizes_and_landscape() -> None:
     assert poster_size("Tabloid").width_mm == pytest.approx(279.4)
     with pytest.raises(LayoutError, match="A4, A3, A2, A1, A0, Letter, Tabloid"):
         poster_size("B5")
+
+
+def test_prisoner_pages_fit_every_size_and_orientation(tmp_path: Path, fonts) -> None:
+    from postcards.poster_kinds import plan_prisoners
+    from postcards.posters import PAPER_MM
+
+    long_name = Prisoner(
+        id="P3",
+        name="Ковалёва Мария Андреевна",
+        row=4,
+        name_latin="Kovalyova Mariya",
+        birth_year="1990",
+        sentence="3 года 6 месяцев",
+        postcode="246035",
+        city="г. Гомель",
+        institution="Государственное учреждение «Исправительная колония № 4 управления "
+        "Департамента исполнения наказаний Министерства внутренних дел Республики Беларусь "
+        "по Гомельской области»",
+        address=("ул. Антошкина, 3",),
+        region="Гомельская обл.",
+    )
+    renderer = PosterRenderer(fonts, load_design("solidarity").colours)
+    for name, landscape in itertools.product(PAPER_MM, (False, True)):
+        size = poster_size(name, landscape)
+        poster = plan_prisoners(size, [long_name], {}, context(fonts, "ru"))
+        page = poster.pages[0]
+        footer_top = page.qr.y_mm + page.qr.size_mm
+        frame = page.fills[0].box
+        assert frame.y_mm > footer_top and frame.top_mm < page.height_mm, (name, landscape)
+        out = tmp_path / f"{name}-{landscape}.pdf"
+        renderer.render(poster, out)
+        assert_inside_and_apart(_chars(out))
+
+
+def test_the_same_inputs_give_the_same_poster_bytes(sent_campaign) -> None:
+    folder, _ = sent_campaign
+    first, second = folder / "a.pdf", folder / "b.pdf"
+    for out in (first, second):
+        assert run("-c", folder, "poster", "--kind", "wall", "-o", out).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_name_no_font_can_print_stops_the_poster(tmp_path: Path) -> None:
+    folder = write_campaign(tmp_path / "c", [_prisoner_row(n) for n in range(1, 10)])
+    rows = (folder / "senders.csv").read_text(encoding="utf-8").replace("Henrik", "漢Henrik")
+    (folder / "senders.csv").write_text(rows, encoding="utf-8")
+    out = tmp_path / "p.pdf"
+    result = run("-c", folder, "poster", "--count", "assigned", "-o", out)
+    assert result.exit_code == 1
+    assert "senders.csv:10: name: no bundled font has the character '漢'" in result.stderr
+    assert not out.exists()
+
+
+def test_a_plan_reads_as_json(fonts) -> None:
+    import json
+
+    poster = plan_godparents(
+        poster_size("A4"), [Group("Seimas", ("Rūta Žilvinskienė",))], 1, context(fonts)
+    )
+    data = json.loads(poster.to_json())
+    assert data["kind"] == "godparents" and data["count"] == 1
+    texts = [line["text"] for line in data["pages"][0]["lines"]]
+    assert "Rūta Žilvinskienė" in texts and "Seimas" in texts
