@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .cards import recipient_lines
-from .errors import LayoutError, Problem
+from .errors import LayoutError
 from .fonts import FontSet
 from .geometry import POINTS_PER_MM, Box
 from .people import Prisoner
@@ -419,10 +419,3 @@ def _share_page(width_px: int, height_px: int, count: int, ctx: PosterContext) -
         lines=tuple(stack.lines),
         pixels=(width_px, height_px),
     )
-
-
-def problems_of(poster: Poster, extra: list[Problem]) -> Poster:
-    """The poster with problems found while gathering its data attached."""
-    from dataclasses import replace
-
-    return replace(poster, problems=tuple(extra))

@@ -647,3 +647,50 @@ def test_a_plan_reads_as_json(fonts) -> None:
     assert data["kind"] == "godparents" and data["count"] == 1
     texts = [line["text"] for line in data["pages"][0]["lines"]]
     assert "Rūta Žilvinskienė" in texts and "Seimas" in texts
+
+
+def _slot(line) -> tuple[float, float, float, float]:
+    """A line's box in mm: its width, and its share of the leading around the baseline."""
+    from postcards.geometry import POINTS_PER_MM
+
+    top = line.baseline_mm + 0.93 * line.size / POINTS_PER_MM
+    return line.x_mm, line.x_mm + line.width_mm, top - 1.22 * line.size / POINTS_PER_MM, top
+
+
+def test_columns_keep_any_names_inside_the_body_and_apart(fonts) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from postcards.geometry import Box
+    from postcards.posters import ColumnStyle, fit_columns
+
+    word = st.text(
+        alphabet="aąbcčdeęėfghiįjklłmnoóprsštuųūvwyzžÄÖÜßÉÍÓÚ-'", min_size=1, max_size=14
+    )
+    name = st.lists(word, min_size=1, max_size=4).map(" ".join)
+    groups = st.lists(
+        st.tuples(name, st.lists(name, min_size=1, max_size=30)), min_size=1, max_size=8
+    )
+    body = Box(10, 40, 190, 150)
+
+    @settings(max_examples=40, deadline=None)
+    @given(groups=groups)
+    def check(groups) -> None:
+        style = ColumnStyle(max_size=14, min_size=7, gap_mm=5, min_column_mm=30)
+        pages = fit_columns([Group(h, tuple(n)) for h, n in groups], fonts, body, style)
+        for lines in pages:
+            slots = [_slot(line) for line in lines]
+            for x0, x1, y0, y1 in slots:
+                assert body.x_mm - 1e-6 <= x0 and x1 <= body.right_mm + 1e-6
+                assert body.y_mm - 1e-6 <= y0 and y1 <= body.top_mm + 1e-6
+            for a, b in itertools.combinations(slots, 2):
+                assert (
+                    a[1] <= b[0] + 1e-6
+                    or b[1] <= a[0] + 1e-6
+                    or a[3] <= b[2] + 1e-6
+                    or b[3] <= a[2] + 1e-6
+                )
+        drawn = " ".join(line.text for lines in pages for line in lines)
+        assert all(part in drawn for h, names in groups for part in h.split() + names[:1])
+
+    check()
