@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -143,6 +143,7 @@ def plan_godparents(
     style = ColumnStyle(
         max_size=16 * s, min_size=round(6 * r, 1), gap_mm=5 * r, min_column_mm=22 * r
     )
+    groups = [replace(g, continued=ctx.texts("continued", heading=g.heading)) for g in groups]
     pages = fit_columns(groups, ctx.fonts, body, style) if groups else [[]]
     fixed = tuple(stack.lines + footer)
     return Poster(

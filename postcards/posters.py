@@ -224,6 +224,7 @@ class Group:
 
     heading: str
     names: tuple[str, ...]
+    continued: str = ""  # the heading repeated where the names go on to a new page
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ def fit_columns(
         (
             _Measured(g.heading, "bold", fonts),
             [_Measured(name, "regular", fonts) for name in g.names],
+            _Measured(g.continued or g.heading, "bold", fonts),
         )
         for g in groups
     ]
@@ -301,7 +303,7 @@ class _Measured:
 
 
 def _flow(
-    groups: list[tuple[_Measured, list[_Measured]]],
+    groups: list[tuple[_Measured, list[_Measured], _Measured]],
     fonts: FontSet,
     body: Box,
     style: ColumnStyle,
@@ -311,24 +313,28 @@ def _flow(
     """Pour headings and names into ``columns`` columns, page after page.
 
     A heading never ends a column (it moves on with its first name); a name wrapped over
-    several lines stays in one column.  None when a word is wider than a column.
+    several lines stays in one column; names that go on to a new page are headed again
+    (``Group.continued``).  None when a word is wider than a column.
     """
     width_mm = (body.width_mm - (columns - 1) * style.gap_mm) / columns
     width_pt = width_mm * POINTS_PER_MM
     heading_size = round(size * style.heading_scale, 2)
     blocks = []
-    for heading_text, name_texts in groups:
+    for heading_text, name_texts, continued_text in groups:
         heading = heading_text.wrap(heading_size, width_pt)
+        continued = continued_text.wrap(heading_size, width_pt)
         names = [name.wrap(size, width_pt) for name in name_texts]
-        if heading is None or any(n is None for n in names):
+        if heading is None or continued is None or any(n is None for n in names):
             return None
-        blocks.append((heading, names))
+        blocks.append((heading, names, continued))
     flow = _Flow(fonts, body, style, width_mm, columns)
-    for heading, names in blocks:
+    for heading, names, continued in blocks:
         first = names[0] if names else []
+        flow.continued = []
         flow.keep(len(heading) * heading_size + len(first) * size, space=size * 0.6)
         for line in heading:
             flow.line(line, heading_size, "bold", style.heading_colour)
+        flow.continued = [(line, heading_size) for line in continued]
         for name in names:
             flow.keep(len(name) * size)
             for line in name:
@@ -346,6 +352,7 @@ class _Flow:
         self.width_mm, self.columns = width_mm, columns
         self.pages: list[list[TextLine]] = [[]]
         self.column, self.top = 0, body.top_mm
+        self.continued: list[tuple[str, float]] = []  # heading lines for a new page
 
     def keep(self, points: float, space: float = 0.0) -> None:
         """Start a new column unless ``points`` of lines (after ``space``) fit here."""
@@ -358,21 +365,26 @@ class _Flow:
 
     def _next_column(self) -> None:
         self.column += 1
+        self.top = self.body.top_mm
         if self.column == self.columns:
             self.pages.append([])
             self.column = 0
-        self.top = self.body.top_mm
+            for text, size in self.continued:
+                self._place(text, size, "bold", self.style.heading_colour)
 
     def line(self, text: str, size: float, font_style: str, colour: str) -> None:
         height = mm(size * LEADING)
         if self.top - height < self.body.y_mm - 1e-9 and self.top < self.body.top_mm:
             self._next_column()  # a name longer than a whole column: rare, but never cut
+        self._place(text, size, font_style, colour)
+
+    def _place(self, text: str, size: float, font_style: str, colour: str) -> None:
         x = self.body.x_mm + self.column * (self.width_mm + self.style.gap_mm)
         width = mm(self.fonts.width(text, font_style, size))
         self.pages[-1].append(
             TextLine(text, x, self.top - mm(size * ASCENT), size, font_style, colour, width)
         )
-        self.top -= height
+        self.top -= mm(size * LEADING)
 
 
 # Grids of tiles ---------------------------------------------------------------------------
