@@ -5,7 +5,8 @@ absolute path, ``..``, a symlink pointing away) is refused, so a spreadsheet can
 make a poster print a file from elsewhere on the computer.  A photo that is missing or
 cannot be read is not fatal: the tile shows initials and the problem is reported.
 Images are opened lazily and reduced while decoding (JPEG draft mode, then a
-thumbnail), so a 50-megapixel camera file never sits whole in memory.
+thumbnail), so a 50-megapixel camera file never sits whole in memory; an image of more
+than :data:`MAX_PIXELS` is refused unread (a decompression bomb).
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def _reason(exc: Exception) -> str:
 
 def load_scaled(path: Path, width_px: int, height_px: int) -> Any:
     """The photo as an RGB Pillow image covering ``width_px`` × ``height_px``, cropped to
-    that shape around its centre; never decoded at more than about twice that size."""
+    that shape around its centre.  A JPEG (what cameras write) is decoded at 1/2, 1/4 or
+    1/8 of its size, the smallest that still covers the box; other formats are decoded
+    whole, then shrunk."""
     from PIL import ImageOps
 
     with _open(path) as image:

@@ -8,7 +8,7 @@ checked here, so the planners in :mod:`postcards.poster_kinds` stay pure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from .poster_kinds import (
     plan_share,
     plan_wall,
 )
-from .posters import KINDS, SHARE_PX, Group, Poster, poster_size
+from .posters import KINDS, SHARE_PX, Group, Poster, PosterSize, poster_size
 from .sources import read_table
 
 COUNTS = ("sent", "assigned")
@@ -96,8 +96,6 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
         if options.kind == "wall":
             prisoners = sorted(prisoners, key=lambda p: sort_key(display_name(p, ctx.language)))
         poster = plan(_paper(campaign, options), prisoners, photos, ctx)
-    from dataclasses import replace
-
     return replace(poster, problems=tuple(problems)), design
 
 
@@ -123,7 +121,7 @@ def _context(campaign: Campaign, options: PosterOptions, design: Design) -> Post
     )
 
 
-def _paper(campaign: Campaign, options: PosterOptions):
+def _paper(campaign: Campaign, options: PosterOptions) -> PosterSize:
     return poster_size(options.size or campaign.poster_size, options.landscape)
 
 
