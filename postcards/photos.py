@@ -17,7 +17,8 @@ from typing import Any
 from .errors import InputError, Problem
 from .people import People, Prisoner
 
-#: Pillow refuses images above this many pixels instead of decoding them (memory bombs).
+#: Photos above this many pixels are refused unread (a decompression bomb, or a scan at
+#: absurd resolution).
 MAX_PIXELS = 120_000_000
 
 
@@ -56,25 +57,31 @@ def check_photo(path: Path, prisoner: Prisoner, people: People) -> Problem | Non
         return Problem(f"photo {prisoner.photo!r} not found; initials printed instead", **where)
     try:
         with _open(path) as image:
-            image.size  # noqa: B018 - the header is read, the pixels are not
+            width, height = image.size  # the header is read, the pixels are not
     except Exception as exc:  # noqa: BLE001 - any decoder failure means "unreadable"
+        reason = (str(exc) or type(exc).__name__)[:120]
         return Problem(
-            f"photo {prisoner.photo!r} cannot be read ({_reason(exc)}); initials printed instead",
+            f"photo {prisoner.photo!r} cannot be read ({reason}); initials printed instead",
+            **where,
+        )
+    if width * height > MAX_PIXELS:
+        return Problem(
+            f"photo {prisoner.photo!r} is {width} × {height} pixels, more than "
+            f"{MAX_PIXELS // 1_000_000} megapixels; make it smaller (initials printed instead)",
             **where,
         )
     return None
 
 
 def _open(path: Path) -> Any:
+    """The image, opened (header only); Pillow's size limit is ours, checked above."""
+    import warnings
+
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    return Image.open(path)
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.split(":")[0] if "decompression bomb" in text else text[:120]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(path)
 
 
 def load_scaled(path: Path, width_px: int, height_px: int) -> Any:

@@ -521,11 +521,13 @@ def test_missing_and_unreadable_photos_print_initials_and_are_reported(tmp_path)
             _prisoner_row(1, "photos/p1.jpg"),
             _prisoner_row(2, "photos/none.jpg"),
             _prisoner_row(3, "photos/broken.jpg"),
+            _prisoner_row(4, "photos/bomb.png"),
         ],
     )
     (folder / "photos").mkdir()
     Image.new("RGB", (6000, 4000), (30, 90, 160)).save(folder / "photos" / "p1.jpg", quality=70)
     (folder / "photos" / "broken.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    Image.new("1", (12000, 11000)).save(folder / "photos" / "bomb.png")  # 16 kB, 132 Mpx
     out = tmp_path / "wall.pdf"
     result = run("-c", folder, "poster", "--kind", "wall", "--size", "A4", "-o", out)
     assert result.exit_code == 0, result.stderr
@@ -533,8 +535,12 @@ def test_missing_and_unreadable_photos_print_initials_and_are_reported(tmp_path)
     assert (
         "prisoners.csv:4: photo: warning: photo 'photos/broken.jpg' cannot be read" in result.stderr
     )
+    assert (
+        "prisoners.csv:5: photo: warning: photo 'photos/bomb.png' is 12000 × 11000 pixels, "
+        "more than 120 megapixels" in result.stderr
+    )
     text = page_texts(out)[0]
-    assert "IS" in text  # Ivanov Sergei: initials for the two without a usable photo
+    assert text.count("IS") == 3  # Ivanov Sergei: initials for those without a usable photo
     import pdfplumber
 
     with pdfplumber.open(out) as pdf:
