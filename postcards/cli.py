@@ -254,6 +254,30 @@ def demo(output: str) -> None:
     click.echo(f"ledger -> {out / 'tracking.db'} ({result.new_in_ledger} new cards)")
     _, sheets = _make_cards(campaign, out / "sheets-a4-2up.pdf", CardOptions(layout="a4-2up"))
     click.echo(f"{sheets.cards} cards on {sheets.sheets} A4 sheets, two-sided -> {sheets.pdf}")
+    for name in ("poster.pdf", "poster.png"):
+        _make_poster(campaign, _poster_options(count="assigned", dpi=100), out / name)
+
+
+# Posters -----------------------------------------------------------------------------------
+POSTER_KINDS = ("godparents", "wall", "prisoner", "share")
+
+
+def _poster_options(**chosen):
+    from .poster_data import PosterOptions
+
+    return PosterOptions(**{k: v for k, v in chosen.items() if v is not None})
+
+
+def _make_poster(campaign: Campaign, options, output: Path) -> None:
+    from .poster_data import make_poster
+
+    with _errors():
+        result = make_poster(campaign, options, output)
+    _print_problems(list(result.poster.problems))
+    pages, files = len(result.poster.pages), [str(f) for f in result.files]
+    shown = ", ".join(files) if len(files) <= 3 else f"{files[0]} … {files[-1]}"
+    click.echo(f"{result.poster.kind} poster ({result.poster.count} counted, {pages} "
+               f"page{'s' if pages != 1 else ''}) -> {shown}")
 
 
 # --- assign (issue 4) -------------------------------------------------------------------
@@ -310,6 +334,36 @@ def _assign_summary(result) -> str:
             f"{len({p.prisoner.id for p in pairings})} of {result.in_custody} prisoners in "
             f"custody from {len(per_sender)} of {result.senders} senders ({spread} each"
             + (f"; {extra}" if extra else "") + f") -> {result.output}")
+
+
+@main.command()
+@input_options
+@click.option("--kind", type=click.Choice(POSTER_KINDS), default="godparents",
+              show_default=True, help="What the poster shows.")
+@click.option("--size", help="A4, A3, A2, A1, A0, Letter or Tabloid (default: campaign.toml's "
+                             "[posters] size, else A3); share: 1080x1080, 1080x1350 or 1200x675 "
+                             "(default: all three).")
+@click.option("--landscape", is_flag=True, help="Turn the paper to landscape.")
+@click.option("--language", help="en, de, fr, pl, lt, be or ru (default: [posters] language, "
+                                 "else en).")
+@click.option("--count", "count", type=click.Choice(["sent", "assigned"]), default="sent",
+              show_default=True, help="Count senders with a card sent (ledger) or assigned "
+                                      "in this wave's pairing.")
+@click.option("--dpi", type=click.IntRange(36, 1200), default=150, show_default=True,
+              help="Resolution of PNG/JPG posters.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="poster.pdf",
+              show_default=True, help="FILE.pdf, FILE.png or FILE.jpg.")
+@click.pass_context
+def poster(ctx: click.Context, senders: str | None, prisoners: str | None,
+           assignments: str | None, kind: str, size: str | None, landscape: bool,
+           language: str | None, count: str, dpi: int, output: str) -> None:
+    """Print a campaign poster or social images from the senders, prisoners and ledger."""
+    if Path(output).suffix.lower() not in (".pdf", ".png", ".jpg", ".jpeg"):
+        raise click.UsageError(f"-o {output}: write the poster as .pdf, .png or .jpg")
+    campaign = _campaign(ctx, senders=senders, prisoners=prisoners, assignments=assignments)
+    options = _poster_options(kind=kind, size=size, landscape=landscape, language=language,
+                              count=count, dpi=dpi)
+    _make_poster(campaign, options, Path(output))
 
 
 @main.command()

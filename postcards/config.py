@@ -28,6 +28,7 @@ _KNOWN: dict[str, set[str]] = {
     "senders": {"columns"},
     "prisoners": {"columns"},
     "print": {"back_offset_mm", "printer"},
+    "posters": {"language", "size", "templates"},
 }
 #: Sections whose keys are names the campaign chooses: [layouts.NAME], [printers.NAME].
 _NAMED: dict[str, set[str]] = {
@@ -75,6 +76,10 @@ class Campaign:
     match_language: bool = False
     list_max_age_days: float | None = None
     risky_words: Path | None = None
+    # [posters]: the language and paper of posters, and a folder of poster texts.
+    poster_language: str = "en"
+    poster_size: str = "A3"
+    poster_templates: Path | None = None
 
     @property
     def database_url(self) -> str:
@@ -155,12 +160,19 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         list_max_age_days=reader.days("check", "list_max_age_days"),
         risky_words=(root / reader.text("check", "risky_words", "")).resolve()
         if reader.text("check", "risky_words", "") else None,
+        poster_language=reader.text("posters", "language", Campaign.poster_language),
+        poster_size=reader.text("posters", "size", Campaign.poster_size),
+        poster_templates=_folder(root, reader.text("posters", "templates", "")),
     )
     if campaign.qr_content == "url" and "{code}" not in campaign.qr_url:
         reader.fail("qr", "url", 'must contain {code} when content = "url"')
     campaign = replace(campaign, **reader.offset(campaign.printers))
     reader.raise_if_wrong()
     return replace(campaign, warnings=tuple(reader.unknown_keys()))
+
+
+def _folder(root: Path, value: str) -> Path | None:
+    return (root / value).resolve() if value else None
 
 
 class _Reader:

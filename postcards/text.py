@@ -21,18 +21,22 @@ from .fonts import FontSet
 LEADING = 1.22
 
 
+def template_environment(folder: Path) -> Any:
+    """The sandboxed Jinja2 environment every template runs in (messages, posters)."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
+        autoescape=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+
+
 class MessageTemplates:
     """The ``message.<lang>.j2`` files of one design, compiled once."""
 
     def __init__(self, folder: Path):
-        from jinja2 import FileSystemLoader, StrictUndefined
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
-
         self.folder = folder
-        self.env = ImmutableSandboxedEnvironment(
-            loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
-            autoescape=False, keep_trailing_newline=False, trim_blocks=True,
-            lstrip_blocks=True)
+        self.env = template_environment(folder)
         self._compiled: dict[str, Any] = {}
 
     def languages(self) -> list[str]:

@@ -33,6 +33,8 @@ def test_demo_says_where_the_files_are(tmp_path: Path) -> None:
     assert f"cards -> {tmp_path / 'demo' / 'cards.pdf'}" in out
     assert f"manifest -> {tmp_path / 'demo' / 'cards.manifest.csv'}" in out
     assert "45 cards" in out
+    assert f"godparents poster (27 counted, 1 page) -> {tmp_path / 'demo' / 'poster.png'}" in out
+    assert (tmp_path / "demo" / "poster.pdf").stat().st_size > 0
 
 
 def test_unknown_command_is_a_usage_error() -> None:

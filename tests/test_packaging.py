@@ -52,9 +52,11 @@ EXPECTED = [
     "postcards/_data/samples/senders.xlsx",
     "postcards/_data/samples/prisoners.csv",
     "postcards/_data/samples/README.md",
+    "postcards/_data/templates/posters/poster.en.j2",
+    "postcards/_data/templates/posters/poster.ru.j2",
 ]
 
-COMMANDS = ["check", "cards", "demo", "init"]
+COMMANDS = ["check", "cards", "demo", "init", "poster"]
 HEAVY = ["reportlab", "jinja2", "openpyxl", "zxingcpp"]
 
 
