@@ -22,7 +22,7 @@ from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
 from .files import publish, staged, write_csv
 from .geometry import CardSize, Page, parse_size
-from .ledger import Ledger, LedgerCard, sqlite_path
+from .ledger import Ledger, LedgerCard, is_sqlite, sqlite_path
 from .people import People, Prisoner, read_prisoners, read_senders
 from .sources import read_table
 
@@ -240,7 +240,7 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
 
 def _existing_ledger(campaign: Campaign) -> Ledger | None:
     url = campaign.database_url
-    if not sqlite_path(url).exists():
+    if is_sqlite(url) and not sqlite_path(url).exists():
         return None  # no ledger yet: do not create one before anything is printed
     return Ledger.open(url)
 
