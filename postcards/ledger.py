@@ -182,9 +182,43 @@ _MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
         "CREATE INDEX cards_by_sender ON cards (campaign, sender_id)",
     ),
     (
-        # Each card's text, for the archive; and events become append-only in the
-        # database itself, so no tool (ours or a hand-written query) can rewrite history.
-        "ALTER TABLE cards ADD COLUMN message TEXT NOT NULL DEFAULT ''",
+        # Each card's text, for the archive.  A spoiled card is voided and reprinted with
+        # a new code, so a (campaign, wave, sender, prisoner) may now have several cards,
+        # at most one of them not void (checked by record_generated, which is serialised).
+        # SQLite cannot drop a constraint: the table is rebuilt (foreign keys are off
+        # for this step, see Ledger._apply).
+        {
+            "sqlite": """CREATE TABLE cards_v3 (
+                code TEXT PRIMARY KEY,
+                campaign TEXT NOT NULL,
+                wave TEXT NOT NULL,
+                sender_id TEXT NOT NULL,
+                prisoner_id TEXT NOT NULL,
+                language TEXT NOT NULL,
+                sender_name TEXT NOT NULL,
+                prisoner_name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                message TEXT NOT NULL DEFAULT ''
+            )""",
+            "postgresql": "ALTER TABLE cards DROP CONSTRAINT "
+            "cards_campaign_wave_sender_id_prisoner_id_key",
+        },
+        {
+            "sqlite": "INSERT INTO cards_v3 (code, campaign, wave, sender_id, prisoner_id, "
+            "language, sender_name, prisoner_name, created_at) SELECT code, campaign, wave, "
+            "sender_id, prisoner_id, language, sender_name, prisoner_name, created_at "
+            "FROM cards",
+            "postgresql": "ALTER TABLE cards ADD COLUMN message TEXT NOT NULL DEFAULT ''",
+        },
+        {"sqlite": "DROP TABLE cards", "postgresql": ""},
+        {"sqlite": "ALTER TABLE cards_v3 RENAME TO cards", "postgresql": ""},
+        {"sqlite": "CREATE INDEX cards_by_prisoner ON cards (campaign, prisoner_id)",
+         "postgresql": ""},
+        {"sqlite": "CREATE INDEX cards_by_sender ON cards (campaign, sender_id)",
+         "postgresql": ""},
+        "CREATE INDEX cards_by_key ON cards (campaign, wave, sender_id, prisoner_id)",
+        # Events become append-only in the database itself, so no tool (ours or a
+        # hand-written query) can rewrite a card's history.
         {
             "sqlite": "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
             "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
@@ -199,6 +233,9 @@ _MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
         },
     ),
 )
+
+#: Steps that rebuild a table on SQLite, run with foreign keys off (SQLite's own recipe).
+_REBUILDS = frozenset({3})
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 """The newest schema this version of postcards knows."""
@@ -431,14 +468,16 @@ class Ledger:
     # --- reading ---------------------------------------------------------------------
 
     def codes_for(self, campaign: str, wave: str) -> dict[tuple[str, str], str]:
-        """The codes already given in a wave, by (sender_id, prisoner_id).
+        """The codes already given in a wave, by (sender_id, prisoner_id); void cards
+        left out.
 
-        A reprint looks its cards up here so that a card keeps its code.
+        A reprint looks its cards up here so that a card keeps its code, and a card that
+        was voided (spoiled) gets a new one.
         """
         c = cards_table.c
         rows = self._rows(
             sa.select(c.sender_id, c.prisoner_id, c.code).where(
-                c.campaign == campaign, c.wave == wave
+                c.campaign == campaign, c.wave == wave, ~_is_void(c.code)
             )
         )
         return {(sender, prisoner): code for sender, prisoner, code in rows}
@@ -656,7 +695,9 @@ class Ledger:
             raise self._error(f"{card.code!r} is not a valid card code")
         c = cards_table.c
         key = (c.campaign, c.wave, c.sender_id, c.prisoner_id)
-        query = sa.select(*_CARD_COLUMNS).where(*(col == v for col, v in zip(key, card.key)))
+        query = sa.select(*_CARD_COLUMNS).where(
+            *(col == v for col, v in zip(key, card.key, strict=True)), ~_is_void(c.code)
+        )
         row = connection.execute(query).first()
         if row:
             existing = LedgerCard(*row)
@@ -700,16 +741,34 @@ class Ledger:
             self._apply(version)
 
     def _apply(self, version: int) -> None:
-        with self._write(serialise=True) as connection:
-            if self.schema_version() >= version:  # another process got there first
-                return
-            for statement in _MIGRATIONS[version - 1]:
-                if isinstance(statement, dict):
-                    statement = statement[self._dialect]
-                connection.exec_driver_sql(statement.replace("{serial}", _SERIAL[self._dialect]))
-            connection.execute(
-                schema_version_table.insert().values(version=version, applied_at=_now())
-            )
+        rebuild = version in _REBUILDS and self._dialect == "sqlite"
+        if rebuild:
+            self._sqlite_foreign_keys(False)
+        try:
+            with self._write(serialise=True) as connection:
+                if self.schema_version() >= version:  # another process got there first
+                    return
+                for statement in _MIGRATIONS[version - 1]:
+                    if isinstance(statement, dict):
+                        statement = statement[self._dialect]
+                    if statement:
+                        serial = _SERIAL[self._dialect]
+                        connection.exec_driver_sql(statement.replace("{serial}", serial))
+                if rebuild and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise self._error("the ledger's events name cards it does not have")
+                connection.execute(
+                    schema_version_table.insert().values(version=version, applied_at=_now())
+                )
+        finally:
+            if rebuild:
+                self._sqlite_foreign_keys(True)
+
+    def _sqlite_foreign_keys(self, on: bool) -> None:
+        """Foreign keys can only be switched outside a transaction: on the driver's own
+        connection, which SQLAlchemy leaves in autocommit between our transactions."""
+        with self._guard():
+            driver = self._open_connection().connection.dbapi_connection
+            driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
     def _rows(self, query: sa.Executable) -> list[tuple]:
         with self._read() as connection:
@@ -776,6 +835,12 @@ class Ledger:
 
 _LOCK_KEY = zlib.crc32(b"postcards ledger")
 """The PostgreSQL advisory lock that serialises writes which check before they insert."""
+
+
+def _is_void(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """True for a card with a 'void' event."""
+    e = events_table.c
+    return sa.exists().where(e.code == code, e.status == "void")
 
 
 def _history(connection: sa.Connection, code: str) -> list[Event]:

@@ -420,12 +420,16 @@ def test_a_step_2_ledger_is_migrated(db: Path) -> None:
     [card] = make_cards(1)
     connection.execute("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (*vars(card).values(), AT)[:8] + (AT,))
+    connection.execute("INSERT INTO events (code, status, at, by_name) VALUES (?, ?, ?, ?)",
+                       (card.code, "generated", AT, "postcards cards"))
     connection.commit()
     connection.close()
     with Ledger.open(db) as ledger:
         assert ledger.schema_version() == SCHEMA_VERSION
         assert ledger.card(card.code) == card
         ledger.record_event(card.code, "sent", "desk")
+        assert [e.status for e in ledger.history(card.code)] == ["generated", "sent"]
+        assert raw(ledger, "PRAGMA foreign_keys") == [(1,)]
 
 
 def test_record_checked_sees_the_history_and_may_add_nothing(ledger_url: str) -> None:
@@ -444,3 +448,18 @@ def test_record_checked_sees_the_history_and_may_add_nothing(ledger_url: str) ->
         assert added is None and len(before) == 2
         assert ledger.count_events() == 2
         assert [e.status for e in ledger.events("spring")] == ["generated", "sent"]
+
+
+def test_a_void_card_is_reprinted_with_a_new_code(ledger_url: str) -> None:
+    [card] = make_cards(1)
+    reprint = LedgerCard(**{**vars(card), "code": make_cards(1, seed=7)[0].code})
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([card], at=AT)
+        assert ledger.codes_for("spring", "1") == {("S0", "P0"): card.code}
+        ledger.record_event(card.code, "void", "desk", note="ink smudge")
+        assert ledger.codes_for("spring", "1") == {}
+        assert ledger.record_generated([reprint], at=AT) == 1
+        assert ledger.codes_for("spring", "1") == {("S0", "P0"): reprint.code}
+        with pytest.raises(LedgerError, match=f"already have card {reprint.code}"):
+            ledger.record_generated([card], at=AT)
+        assert ledger.tallies("spring")["P0"] == Tally(generated=1, void=1)
