@@ -212,10 +212,11 @@ _MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
         },
         {"sqlite": "DROP TABLE cards", "postgresql": ""},
         {"sqlite": "ALTER TABLE cards_v3 RENAME TO cards", "postgresql": ""},
-        {"sqlite": "CREATE INDEX cards_by_prisoner ON cards (campaign, prisoner_id)",
-         "postgresql": ""},
-        {"sqlite": "CREATE INDEX cards_by_sender ON cards (campaign, sender_id)",
-         "postgresql": ""},
+        {
+            "sqlite": "CREATE INDEX cards_by_prisoner ON cards (campaign, prisoner_id)",
+            "postgresql": "",
+        },
+        {"sqlite": "CREATE INDEX cards_by_sender ON cards (campaign, sender_id)", "postgresql": ""},
         "CREATE INDEX cards_by_key ON cards (campaign, wave, sender_id, prisoner_id)",
         # Events become append-only in the database itself, so no tool (ours or a
         # hand-written query) can rewrite a card's history.

@@ -397,8 +397,10 @@ def test_prisoner_lists_round_trip(ledger_url: str) -> None:
 
 
 def test_message_is_kept_per_card(ledger_url: str) -> None:
-    cards = [LedgerCard(**{**vars(c), "message": f"Дарагі {i}\n<b>&"})
-             for i, c in enumerate(make_cards(2))]
+    cards = [
+        LedgerCard(**{**vars(c), "message": f"Дарагі {i}\n<b>&"})
+        for i, c in enumerate(make_cards(2))
+    ]
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated(cards, at=AT)
         assert ledger.cards("spring") == cards
@@ -418,10 +420,14 @@ def test_a_step_2_ledger_is_migrated(db: Path) -> None:
             connection.execute(statement.replace("{serial}", "INTEGER PRIMARY KEY"))
         connection.execute("INSERT INTO schema_version VALUES (?, ?)", (version, AT))
     [card] = make_cards(1)
-    connection.execute("INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (*vars(card).values(), AT)[:8] + (AT,))
-    connection.execute("INSERT INTO events (code, status, at, by_name) VALUES (?, ?, ?, ?)",
-                       (card.code, "generated", AT, "postcards cards"))
+    connection.execute(
+        "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*vars(card).values(), AT)[:8] + (AT,),
+    )
+    connection.execute(
+        "INSERT INTO events (code, status, at, by_name) VALUES (?, ?, ?, ?)",
+        (card.code, "generated", AT, "postcards cards"),
+    )
     connection.commit()
     connection.close()
     with Ledger.open(db) as ledger:
