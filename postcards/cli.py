@@ -213,5 +213,112 @@ def init(directory: str) -> None:
     click.echo(f"next: edit them, then run: postcards -c {target} check")
 
 
+# --- tracking: postcards track … (the ledger: scan, mark, show, void, report, export) ------
+
+#: What staff may record; the same as postcards.track.SCAN_STATUSES, spelled out here so
+#: that ``postcards --help`` does not import the ledger.
+_SCAN_STATUSES = ("printed", "sent", "returned", "reply", "delivered", "void")
+
+
+def _default_by() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "scanner"
+
+
+def _open_ledger(ctx: click.Context, must_exist: bool = True):
+    """The campaign and its open ledger; a missing SQLite file is an error, not a new one."""
+    from .ledger import Ledger, is_sqlite, sqlite_path
+
+    campaign = _campaign(ctx)
+    url = campaign.database_url
+    with _errors():
+        if must_exist and is_sqlite(url) and not sqlite_path(url).is_file():
+            raise PostcardsError(Problem(
+                f"no ledger at {sqlite_path(url)}: print cards first (postcards cards), or "
+                "set [tracking] database in campaign.toml or POSTCARDS_DATABASE"))
+        return campaign, Ledger.open(url)
+
+
+@main.group()
+def track() -> None:
+    """Record and report what happened to each card (the ledger)."""
+
+
+def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: str) -> None:
+    """Record every line, answering each at once; exit 1 when any line was refused."""
+    from .track import Scanner
+
+    _, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note)
+        for line in lines:
+            outcome = scanner.scan(line)
+            if outcome is not None:
+                click.echo(outcome.message)
+    click.echo(scanner.summary(), err=True)
+    if scanner.counts["refused"]:
+        sys.exit(1)
+
+
+@track.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--status", type=click.Choice(_SCAN_STATUSES), default="sent", show_default=True,
+              help="What each scan records.")
+@click.option("--by", help="Who scans (default: your login name).")
+@click.option("--note", default="", help="A note kept with every event.")
+@click.pass_context
+def scan(ctx: click.Context, source, status: str, by: str | None, note: str) -> None:
+    """Read codes one a line (a USB scanner, stdin or FILE) and record each."""
+    if source.isatty():
+        click.echo(f"scan cards to mark them {status}; Ctrl-D ends", err=True)
+    _run_scanner(ctx, iter(source.readline, ""), status, by, note)
+
+
+@track.command()
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--status", type=click.Choice(_SCAN_STATUSES), required=True,
+              help="The status to record.")
+@click.option("--by", help="Who records it (default: your login name).")
+@click.option("--note", default="", help="A note kept with every event.")
+@click.pass_context
+def mark(ctx: click.Context, codes: tuple[str, ...], status: str, by: str | None,
+         note: str) -> None:
+    """Record a status for cards by hand."""
+    _run_scanner(ctx, codes, status, by, note)
+
+
+@track.command()
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--by", help="Who voids them (default: your login name).")
+@click.option("--note", default="", help="Why, e.g. 'ink smudge'.")
+@click.pass_context
+def void(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str) -> None:
+    """Void spoiled cards: scans refuse them, and a reprint gives each a new code."""
+    _run_scanner(ctx, codes, "void", by, note)
+
+
+@track.command()
+@click.argument("code")
+@click.pass_context
+def show(ctx: click.Context, code: str) -> None:
+    """A card and its whole history."""
+    from .codes import format_code
+    from .track import show as show_card
+
+    _, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        card, history = show_card(ledger, code)
+    click.echo(f"card {format_code(card.code)}: campaign {card.campaign}, wave {card.wave}")
+    click.echo(f"from: {card.sender_name} ({card.sender_id})")
+    click.echo(f"to:   {card.prisoner_name} ({card.prisoner_id}), language {card.language}")
+    for event in history:
+        note = f" ({event.note})" if event.note else ""
+        click.echo(f"  {event.at}  {event.status:<9}  {event.by}{note}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -326,9 +326,12 @@ def postgresql_url(target: str) -> sa.URL:
     return url.set(drivername="postgresql+psycopg")
 
 
-def _now() -> str:
+def utc_now() -> str:
     """The current time in UTC, to the second, as ISO-8601 (``2025-03-01T09:30:00Z``)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_now = utc_now
 
 
 def _explain(error: BaseException) -> str:

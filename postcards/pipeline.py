@@ -265,7 +265,7 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
 
 def _record(campaign: Campaign, plans: list[CardPlan]) -> int:
     cards = [LedgerCard(p.code, campaign.name, p.wave, p.sender.id, p.prisoner.id,
-                        p.language, p.sender.name, p.prisoner.name) for p in plans]
+                        p.language, p.sender.name, p.prisoner.name, p.text) for p in plans]
     with Ledger.open(campaign.database_url) as ledger:
         return ledger.record_generated(cards)
 
