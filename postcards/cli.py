@@ -320,5 +320,39 @@ def show(ctx: click.Context, code: str) -> None:
         click.echo(f"  {event.at}  {event.status:<9}  {event.by}{note}")
 
 
+@track.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="report.csv, report.xlsx or report.html (default: a summary here).")
+@click.pass_context
+def report(ctx: click.Context, output: str | None) -> None:
+    """Coverage per prisoner, sender and parliament; who has had nothing yet."""
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        _write_report(campaign, ledger, Path(output) if output else None)
+
+
+def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | None:
+    """Build the report, print its summary, and write it when asked to."""
+    from .report import build_report, read_directory, write_report
+
+    directory = read_directory(campaign)
+    _print_problems(list(directory.warnings))
+    built = build_report(ledger, campaign.name, directory)
+    totals = ", ".join(f"{status} {n}" for status, n in built.totals.items()) or "no cards"
+    click.echo(f"cards: {totals}")
+    click.echo(f"prisoners: {len(built.prisoners) - len(built.unreached)} of "
+               f"{len(built.prisoners)} have had a card sent")
+    if output is None:
+        for row in built.unreached[:20]:
+            click.echo(f"  nothing sent yet: {row.prisoner_id} {row.prisoner_name}")
+        more = len(built.unreached) - 20
+        if more > 0:
+            click.echo(f"  … and {more} more (write the whole report with -o report.html)")
+        return None
+    path = write_report(built, output)
+    click.echo(f"report -> {path}")
+    return path
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
