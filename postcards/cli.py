@@ -155,6 +155,8 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
     _, result = _make_cards(campaign, Path(output), size, not_a_postcard)
     click.echo(f"{result.cards} cards -> {result.pdf}")
     click.echo(f"manifest -> {result.manifest}")
+    if result.signing:
+        click.echo(f"signing sheets -> {result.signing}")
     click.echo(f"ledger: {result.new_in_ledger} new cards recorded in {result.ledger}")
 
 
@@ -352,6 +354,24 @@ def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | Non
     path = write_report(built, output)
     click.echo(f"report -> {path}")
     return path
+
+
+@track.command()
+@click.option("--texts", "texts", type=click.Path(file_okay=False), required=True,
+              help="Folder for the archive: one PDF per prisoner.")
+@click.pass_context
+def export(ctx: click.Context, texts: str) -> None:
+    """Write every message sent to each prisoner, to hand over after release."""
+    from .archive import collect, write_archive
+    from .design import load_design
+
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        bundles = collect(ledger, campaign.name)
+        fonts = load_design(campaign.design, campaign.root).fonts
+        written = write_archive(bundles, Path(texts), fonts, campaign.name)
+    letters = sum(len(b.letters) for b in bundles)
+    click.echo(f"{letters} messages to {len(written)} prisoners -> {Path(texts)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

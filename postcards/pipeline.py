@@ -72,6 +72,7 @@ class CardsResult:
     cards: int
     new_in_ledger: int
     ledger: str
+    signing: Path | None = None  # the signing sheets, with [qr] placement = "sheet"
 
 
 def _require(campaign: Campaign) -> list[Problem]:
@@ -227,15 +228,23 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
     out = out.resolve()
     manifest = out.with_suffix(".manifest.csv")
     page = Page(planner.size, campaign.bleed_mm)
-    with staged(out) as pdf_tmp, staged(manifest) as manifest_tmp:
+    signing = out.with_suffix(".signing.pdf") if campaign.qr_placement == "sheet" else None
+    with staged(out) as pdf_tmp, staged(manifest) as manifest_tmp, (
+            staged(signing) if signing else contextlib.nullcontext()) as signing_tmp:
         from .render import CardRenderer
 
         CardRenderer(planner.design, page, campaign.name).render(plans, pdf_tmp, progress)
         _write_manifest(manifest_tmp, plans)
+        if signing_tmp:
+            from .signing import write_signing_sheets
+
+            write_signing_sheets(planner, plans, signing_tmp)
         new = _record(campaign, plans)
         publish(manifest_tmp, manifest)
+        if signing_tmp:
+            publish(signing_tmp, signing)
         publish(pdf_tmp, out)
-    return report, CardsResult(out, manifest, len(plans), new, campaign.database_url)
+    return report, CardsResult(out, manifest, len(plans), new, campaign.database_url, signing)
 
 
 def _existing_ledger(campaign: Campaign) -> Ledger | None:
