@@ -196,6 +196,15 @@ def demo(output: str) -> None:
     click.echo(f"{result.cards} cards -> {result.pdf}")
     click.echo(f"manifest -> {result.manifest}")
     click.echo(f"ledger -> {out / 'tracking.db'} ({result.new_in_ledger} new cards)")
+    _demo_report(campaign, out / "report.html")
+
+
+def _demo_report(campaign: Campaign, output: Path) -> None:
+    """The demo's `track report` step: coverage from the ledger the demo just filled."""
+    from .ledger import Ledger
+
+    with _errors(), Ledger.open(campaign.database_url) as ledger:
+        _write_report(campaign, ledger, output)
 
 
 @main.command()

@@ -269,6 +269,21 @@ list_rows_table = sa.Table(
 _CARD_COLUMNS = [cards_table.c[f] for f in LedgerCard.__dataclass_fields__]
 _EVENT_COLUMNS = [events_table.c[n] for n in ("code", "status", "at", "by_name", "note")]
 
+# Statements run once per scan or per batch, built once: SQLAlchemy then reuses their
+# compiled form instead of building and caching a new statement each time.
+_Q_CARD_LOCKED = (
+    sa.select(*_CARD_COLUMNS).where(cards_table.c.code == sa.bindparam("code")).with_for_update()
+)
+_Q_HISTORY = (
+    sa.select(*_EVENT_COLUMNS)
+    .where(events_table.c.code == sa.bindparam("code"))
+    .order_by(events_table.c.id)
+)
+_Q_CARDS_BY_CODE = sa.select(*_CARD_COLUMNS).where(
+    cards_table.c.code.in_(sa.bindparam("codes", expanding=True))
+)
+_INSERT_EVENT = events_table.insert()
+
 
 # --- opening ---------------------------------------------------------------------------
 
@@ -604,15 +619,17 @@ class Ledger:
                 is written.
         """
         at = at or _now()
-        new = 0
         with self._write(serialise=True) as connection:
-            for card in cards:
-                if self._is_recorded(connection, card):
-                    continue
-                connection.execute(cards_table.insert().values(**asdict(card), created_at=at))
-                _insert_event(connection, Event(card.code, "generated", at, by, ""))
-                new += 1
-        return new
+            new = self._new_cards(connection, list(cards))
+            if new:
+                connection.execute(
+                    cards_table.insert(), [{**asdict(c), "created_at": at} for c in new]
+                )
+                connection.execute(
+                    _INSERT_EVENT,
+                    [_event_row(Event(c.code, "generated", at, by, "")) for c in new],
+                )
+        return len(new)
 
     def record_list(self, campaign: str, prisoners: PrisonerList) -> bool:
         """Keep the prisoner list a wave used; the same list as the last one is not stored
@@ -677,9 +694,7 @@ class Ledger:
             LedgerError: no card has the code, or the event's status is unknown.
         """
         with self._write(serialise=False) as connection:
-            row = connection.execute(
-                sa.select(*_CARD_COLUMNS).where(cards_table.c.code == code).with_for_update()
-            ).first()
+            row = connection.execute(_Q_CARD_LOCKED, {"code": code}).first()
             if row is None:
                 raise self._error(f"no card has the code {code}")
             card = LedgerCard(*row)
@@ -690,37 +705,46 @@ class Ledger:
                     raise self._error(
                         f"unknown status {event.status!r}; use one of {', '.join(STATUSES)}"
                     )
-                _insert_event(connection, event)
+                connection.execute(_INSERT_EVENT, _event_row(event))
         return card, history, event
 
-    def _is_recorded(self, connection: sa.Connection, card: LedgerCard) -> bool:
-        """True when this very card is already there; raises when it clashes with one."""
-        if not is_valid(card.code):
-            raise self._error(f"{card.code!r} is not a valid card code")
-        c = cards_table.c
-        key = (c.campaign, c.wave, c.sender_id, c.prisoner_id)
-        query = sa.select(*_CARD_COLUMNS).where(
-            *(col == v for col, v in zip(key, card.key, strict=True)), ~_is_void(c.code)
-        )
-        row = connection.execute(query).first()
-        if row:
-            existing = LedgerCard(*row)
-            if existing.code == card.code:
-                return True
-            raise self._error(
-                f"sender {card.sender_id} and prisoner {card.prisoner_id} already have card "
-                f"{existing.code} in campaign {card.campaign!r}, wave {card.wave!r}; "
-                "reprint it with that code"
-            )
-        row = connection.execute(sa.select(*_CARD_COLUMNS).where(c.code == card.code)).first()
-        if row:
-            other = LedgerCard(*row)
-            raise self._error(
-                f"code {card.code} is already used by another card (sender {other.sender_id}, "
-                f"prisoner {other.prisoner_id}, campaign {other.campaign!r}, wave "
-                f"{other.wave!r}); draw a new code"
-            )
-        return False
+    def _new_cards(self, connection: sa.Connection, cards: list[LedgerCard]) -> list[LedgerCard]:
+        """The cards not yet recorded; raises when one clashes with a card already there
+        (or earlier in the batch).  Looks the batch up in a few queries, not per card."""
+        live: dict[tuple[str, str, str, str], str] = {}  # key -> code, void cards left out
+        for campaign, wave in {(c.campaign, c.wave) for c in cards}:
+            for sender, prisoner, code in connection.execute(
+                _Q_LIVE_CODES, {"campaign": campaign, "wave": wave}
+            ):
+                live[(campaign, wave, sender, prisoner)] = code
+        taken: dict[str, LedgerCard] = {}  # code -> card, of those in this batch
+        codes = sorted({c.code for c in cards})
+        for start in range(0, len(codes), 500):
+            for row in connection.execute(_Q_CARDS_BY_CODE, {"codes": codes[start : start + 500]}):
+                taken[row[0]] = LedgerCard(*row)
+        new = []
+        for card in cards:
+            if not is_valid(card.code):
+                raise self._error(f"{card.code!r} is not a valid card code")
+            existing = live.get(card.key)
+            if existing == card.code:
+                continue
+            if existing is not None:
+                raise self._error(
+                    f"sender {card.sender_id} and prisoner {card.prisoner_id} already have "
+                    f"card {existing} in campaign {card.campaign!r}, wave {card.wave!r}; "
+                    "reprint it with that code"
+                )
+            other = taken.get(card.code)
+            if other is not None:
+                raise self._error(
+                    f"code {card.code} is already used by another card (sender "
+                    f"{other.sender_id}, prisoner {other.prisoner_id}, campaign "
+                    f"{other.campaign!r}, wave {other.wave!r}); draw a new code"
+                )
+            live[card.key], taken[card.code] = card.code, card
+            new.append(card)
+        return new
 
     # --- the database edge ---------------------------------------------------------------
 
@@ -847,19 +871,22 @@ def _is_void(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
     return sa.exists().where(e.code == code, e.status == "void")
 
 
+_Q_LIVE_CODES = sa.select(
+    cards_table.c.sender_id, cards_table.c.prisoner_id, cards_table.c.code
+).where(
+    cards_table.c.campaign == sa.bindparam("campaign"),
+    cards_table.c.wave == sa.bindparam("wave"),
+    ~_is_void(cards_table.c.code),
+)
+
+
 def _history(connection: sa.Connection, code: str) -> list[Event]:
-    e = events_table.c
-    query = sa.select(*_EVENT_COLUMNS).where(e.code == code).order_by(e.id)
-    return [Event(*row) for row in connection.execute(query)]
+    return [Event(*row) for row in connection.execute(_Q_HISTORY, {"code": code})]
 
 
-def _insert_event(connection: sa.Connection, event: Event) -> None:
-    connection.execute(
-        events_table.insert().values(
-            code=event.code, status=event.status, at=event.at, by_name=event.by,
-            note=event.note,
-        )
-    )  # fmt: skip
+def _event_row(event: Event) -> dict[str, str]:
+    return {"code": event.code, "status": event.status, "at": event.at,
+            "by_name": event.by, "note": event.note}  # fmt: skip
 
 
 def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:
