@@ -318,6 +318,16 @@ def sqlite_path(target: str | Path) -> Path:
     return Path(rest[1:])
 
 
+def shown_url(target: str | Path) -> str:
+    """A ledger target as messages may show it: a PostgreSQL URL without its password."""
+    if is_sqlite(target):
+        return str(target)
+    try:
+        return postgresql_url(str(target)).render_as_string(hide_password=True)
+    except LedgerError:
+        return str(target).partition("://")[0] + "://…"
+
+
 def postgresql_url(target: str) -> sa.URL:
     """The SQLAlchemy URL of a PostgreSQL ledger, always with the psycopg 3 driver.
 
@@ -668,6 +678,8 @@ class Ledger:
         """Append one event to a known card. Whether the status may follow the card's
         current one is the tracking module's business; the ledger only refuses unknown
         codes and statuses."""
+        if status not in STATUSES:
+            raise self._error(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         event = Event(code, status, at or _now(), by, note)
         _, _, added = self.record_checked(code, lambda card, history: event)
         assert added is not None

@@ -22,7 +22,7 @@ from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
 from .files import publish, staged, write_csv
 from .geometry import CardSize, Page, parse_size
-from .ledger import Ledger, LedgerCard, is_sqlite, sqlite_path
+from .ledger import Ledger, LedgerCard, is_sqlite, shown_url, sqlite_path
 from .people import People, Prisoner, read_prisoners, read_senders
 from .sources import read_table
 
@@ -244,7 +244,8 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
         if signing_tmp:
             publish(signing_tmp, signing)
         publish(pdf_tmp, out)
-    return report, CardsResult(out, manifest, len(plans), new, campaign.database_url, signing)
+    return report, CardsResult(out, manifest, len(plans), new, shown_url(campaign.database_url),
+                                       signing)
 
 
 def _existing_ledger(campaign: Campaign) -> Ledger | None:

@@ -469,3 +469,13 @@ def test_a_void_card_is_reprinted_with_a_new_code(ledger_url: str) -> None:
         with pytest.raises(LedgerError, match=f"already have card {reprint.code}"):
             ledger.record_generated([card], at=AT)
         assert ledger.tallies("spring")["P0"] == Tally(generated=1, void=1)
+
+
+def test_shown_url_hides_the_password() -> None:
+    from postcards.ledger import shown_url
+
+    assert shown_url("postgresql://office:secret@db.local/ledger") == (
+        "postgresql+psycopg://office:***@db.local/ledger"
+    )
+    assert shown_url("sqlite:///tracking.db") == "sqlite:///tracking.db"
+    assert "secret" not in shown_url("mysql://office:secret@db.local/ledger")

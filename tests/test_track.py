@@ -198,3 +198,23 @@ def test_four_scanners_at_once_record_each_card_once(ledger_url: str, tmp_path: 
         sent = [e for e in ledger.events("spring") if e.status == "sent"]
         assert len(sent) == 1000
         assert len({e.code for e in sent}) == 1000
+
+
+def test_a_print_run_and_scans_on_postgresql(
+    postgres_server, campaign: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cards` records in the PostgreSQL ledger that POSTCARDS_DATABASE names (printing
+    its URL without a password), a reprint reuses its codes, and scans land there too."""
+    url = postgres_server.new_database()
+    monkeypatch.setenv("POSTCARDS_DATABASE", url)
+    first = run("-c", campaign, "cards", "-o", campaign / "out" / "cards.pdf")
+    assert first.exit_code == 0, first.stderr
+    assert "ledger: 4 new cards recorded in postgresql+psycopg://postcards@" in first.stdout
+    assert not (campaign / "tracking.db").exists()
+    again = run("-c", campaign, "cards", "-o", campaign / "out" / "again.pdf")
+    assert "ledger: 0 new cards" in again.stdout
+    codes = (campaign / "out" / "cards.manifest.csv").read_text().splitlines()[1:]
+    scanned = run("-c", campaign, "track", "mark", codes[0].split(",")[0], "--status", "sent")
+    assert scanned.exit_code == 0, scanned.stdout
+    report = run("-c", campaign, "track", "report")
+    assert "prisoners: 1 of 4 have had a card sent" in report.stdout
