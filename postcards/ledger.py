@@ -4,15 +4,16 @@ The ledger is what lets an office answer "which prisoners have had no card yet?"
 "did this card go out?", and what makes a reprint reuse a card's code.  It runs on
 SQLAlchemy Core over SQLite (one file, the default: WAL, a busy timeout, write
 transactions that take the lock up front) or PostgreSQL (several offices at once, by URL
-``postgresql+psycopg://user@host/db``).  The SQL is written once, as Core expressions on
-the tables below; all calls into the database go through :meth:`Ledger._guard`, which
-turns driver errors into a :class:`~postcards.errors.LedgerError` that names the ledger
-(never its password) and says what to do.
+``postgresql+psycopg://user@host/db``; reaching each is :mod:`postcards.store`'s job).
+The SQL is written once, as Core expressions on the tables of :mod:`postcards.schema`;
+all calls into the database go through :meth:`Ledger._guard`, which turns driver errors
+into a :class:`~postcards.errors.LedgerError` that names the ledger (never its password)
+and says what to do.
 
-The schema is versioned: ``_MIGRATIONS`` is a list of steps applied in order when a
-ledger is opened, each in its own transaction, and recorded in ``schema_version``.  A
-migration, once released, never changes; a new schema is a new step.  Events are only
-ever added: from step 3 the database itself refuses to change or delete one.
+The schema is versioned: the steps of :data:`postcards.schema.MIGRATIONS` a ledger lacks
+are applied in order when it is opened, each in its own transaction, and recorded in
+``schema_version``.  Events are only ever added: from step 3 the database itself refuses
+to change or delete one.
 
 Several scanners at once: a status change locks its card (``SELECT … FOR UPDATE`` on
 PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), reads the card's history and adds the event
