@@ -26,8 +26,9 @@ class Result:
     stderr: str
 
 
-def run(*args: str | Path, cwd: Path | None = None) -> Result:
-    """Run the postcards command in-process, as a user would type it."""
+def run(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Result:
+    """Run the postcards command in-process, as a user would type it (``stdin``: what is
+    piped in)."""
     import os
 
     runner = CliRunner()
@@ -35,7 +36,8 @@ def run(*args: str | Path, cwd: Path | None = None) -> Result:
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        result = runner.invoke(main, [str(a) for a in args], input=stdin,
+                               catch_exceptions=False)
     finally:
         os.chdir(old)
     return Result(result.exit_code, result.stdout, result.stderr)

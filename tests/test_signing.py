@@ -45,6 +45,10 @@ def test_every_sheet_qr_is_a_card_of_that_sender(sheet_run: Path) -> None:
             assert mine[code]["prisoner_name"] in text
         found += codes
     assert sorted(found) == sorted(row["code"] for row in manifest)
+    scanned = run("-c", sheet_run, "track", "scan", "--status", "printed", stdin="\n".join(found))
+    assert scanned.exit_code == 0, scanned.stdout
+    summary = f"{len(found)} recorded as printed, 0 already scanned, 0 refused"
+    assert scanned.stderr.strip() == summary
 
 
 def test_messages_are_translated_for_the_signer(sheet_run: Path) -> None:
