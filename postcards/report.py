@@ -302,6 +302,7 @@ def _parliament_svg(report: Report, width: int = 640) -> str:
         y = 5 + 24 * i
         bars.append(
             f'<text x=0 y={y + 15}>{html.escape(row.parliament)}</text>'
+            f'<rect x=200 y={y} width={width - 320} height=18 fill="#eee"/>'
             f'<rect x=200 y={y} width={(width - 320) * share:.1f} height=18 fill="#2e86c1"/>'
             f'<text x={width - 110} y={y + 15}>{row.sent} of {row.generated} sent</text>'
         )  # fmt: skip
