@@ -266,10 +266,13 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
     _, ledger = _open_ledger(ctx)
     with ledger, _errors():
         scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note)
-        for line in lines:
-            outcome = scanner.scan(line)
-            if outcome is not None:
-                click.echo(outcome.message)
+        try:
+            for line in lines:
+                outcome = scanner.scan(line)
+                if outcome is not None:
+                    click.echo(outcome.message)
+        except KeyboardInterrupt:  # Ctrl-C at a scanning desk ends the session, tidily
+            click.echo("", err=True)
     click.echo(scanner.summary(), err=True)
     if scanner.counts["refused"]:
         sys.exit(1)
