@@ -69,6 +69,7 @@ class CardPlan:
     qr: PlacedQR | None
     code_label: PlacedText | None
     signature: Path | None
+    text: str = ""  # the message as written, for the ledger's archive
 
     def to_json(self) -> str:
         """The plan as JSON: makes a layout bug easy to see and to test."""
@@ -157,7 +158,13 @@ class CardPlanner:
             qr=self._qr(code) if self.campaign.qr_placement == "card" else None,
             code_label=self._code_label(code) if self.campaign.qr_placement == "card" else None,
             signature=self._signature(pairing.sender),
+            text=message,
         )
+
+    def message_in(self, language: str, pairing: Pairing) -> str:
+        """A card's message in any language with a template (a signing sheet shows the
+        signer a translation)."""
+        return self._message(language, pairing)
 
     def _message(self, language: str, pairing: Pairing) -> str:
         """The card's message; rendered once per language when it names no person."""

@@ -189,6 +189,8 @@ def _print_result(result) -> None:
     for path in result.files:
         click.echo(f"{result.cards} cards{sheets} -> {path}")
     click.echo(f"manifest -> {result.manifest}")
+    if result.signing:
+        click.echo(f"signing sheets -> {result.signing}")
     click.echo(f"ledger: {result.new_in_ledger} new cards recorded in {result.ledger}")
 
 
@@ -256,6 +258,15 @@ def demo(output: str) -> None:
     click.echo(f"{sheets.cards} cards on {sheets.sheets} A4 sheets, two-sided -> {sheets.pdf}")
     for name in ("poster.pdf", "poster.png"):
         _make_poster(campaign, _poster_options(count="assigned", dpi=100), out / name)
+    _demo_report(campaign, out / "report.html")
+
+
+def _demo_report(campaign: Campaign, output: Path) -> None:
+    """The demo's `track report` step: coverage from the ledger the demo just filled."""
+    from .ledger import Ledger
+
+    with _errors(), Ledger.open(campaign.database_url) as ledger:
+        _write_report(campaign, ledger, output)
 
 
 # Posters -----------------------------------------------------------------------------------
@@ -381,6 +392,168 @@ def init(directory: str) -> None:
         shutil.copyfile(samples / name, target / name)
     click.echo(f"created {target / CAMPAIGN_FILE}, senders.xlsx and prisoners.csv")
     click.echo(f"next: edit them, then run: postcards -c {target} check")
+
+
+# --- tracking: postcards track … (the ledger: scan, mark, show, void, report, export) ------
+
+#: What staff may record; the same as postcards.track.SCAN_STATUSES, spelled out here so
+#: that ``postcards --help`` does not import the ledger.
+_SCAN_STATUSES = ("printed", "sent", "returned", "reply", "delivered", "void")
+
+
+def _default_by() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "scanner"
+
+
+def _open_ledger(ctx: click.Context, must_exist: bool = True):
+    """The campaign and its open ledger; a missing SQLite file is an error, not a new one."""
+    from .ledger import Ledger, ledger_exists, sqlite_path
+
+    campaign = _campaign(ctx)
+    url = campaign.database_url
+    with _errors():
+        if must_exist and not ledger_exists(url):
+            raise PostcardsError(Problem(
+                f"no ledger at {sqlite_path(url)}: print cards first (postcards cards), or "
+                "set [tracking] database in campaign.toml or POSTCARDS_DATABASE"))
+        return campaign, Ledger.open(url)
+
+
+@main.group()
+def track() -> None:
+    """Record and report what happened to each card (the ledger)."""
+
+
+def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: str) -> None:
+    """Record every line, answering each at once; exit 1 when any line was refused."""
+    from .track import Scanner
+
+    _, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note)
+        try:
+            for line in lines:
+                outcome = scanner.scan(line)
+                if outcome is not None:
+                    click.echo(outcome.message)
+        except KeyboardInterrupt:  # Ctrl-C at a scanning desk ends the session, tidily
+            click.echo("", err=True)
+    click.echo(scanner.summary(), err=True)
+    if scanner.counts["refused"]:
+        sys.exit(1)
+
+
+@track.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--status", type=click.Choice(_SCAN_STATUSES), default="sent", show_default=True,
+              help="What each scan records.")
+@click.option("--by", help="Who scans (default: your login name).")
+@click.option("--note", default="", help="A note kept with every event.")
+@click.pass_context
+def scan(ctx: click.Context, source, status: str, by: str | None, note: str) -> None:
+    """Read codes one a line (a USB scanner, stdin or FILE) and record each."""
+    if source.isatty():
+        click.echo(f"scan cards to mark them {status}; Ctrl-D ends", err=True)
+    _run_scanner(ctx, iter(source.readline, ""), status, by, note)
+
+
+@track.command()
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--status", type=click.Choice(_SCAN_STATUSES), required=True,
+              help="The status to record.")
+@click.option("--by", help="Who records it (default: your login name).")
+@click.option("--note", default="", help="A note kept with every event.")
+@click.pass_context
+def mark(ctx: click.Context, codes: tuple[str, ...], status: str, by: str | None,
+         note: str) -> None:
+    """Record a status for cards by hand."""
+    _run_scanner(ctx, codes, status, by, note)
+
+
+@track.command()
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--by", help="Who voids them (default: your login name).")
+@click.option("--note", default="", help="Why, e.g. 'ink smudge'.")
+@click.pass_context
+def void(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str) -> None:
+    """Void spoiled cards: scans refuse them, and a reprint gives each a new code."""
+    _run_scanner(ctx, codes, "void", by, note)
+
+
+@track.command()
+@click.argument("code")
+@click.pass_context
+def show(ctx: click.Context, code: str) -> None:
+    """A card and its whole history."""
+    from .codes import format_code
+    from .track import show as show_card
+
+    _, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        card, history = show_card(ledger, code)
+    click.echo(f"card {format_code(card.code)}: campaign {card.campaign}, wave {card.wave}")
+    click.echo(f"from: {card.sender_name} ({card.sender_id})")
+    click.echo(f"to:   {card.prisoner_name} ({card.prisoner_id}), language {card.language}")
+    for event in history:
+        note = f" ({event.note})" if event.note else ""
+        click.echo(f"  {event.at}  {event.status:<9}  {event.by}{note}")
+
+
+@track.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="report.csv, report.xlsx or report.html (default: a summary here).")
+@click.pass_context
+def report(ctx: click.Context, output: str | None) -> None:
+    """Coverage per prisoner, sender and parliament; who has had nothing yet."""
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        _write_report(campaign, ledger, Path(output) if output else None)
+
+
+def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | None:
+    """Build the report, print its summary, and write it when asked to."""
+    from .report import build_report, read_directory, write_report
+
+    directory = read_directory(campaign)
+    _print_problems(list(directory.warnings))
+    built = build_report(ledger, campaign.name, directory)
+    totals = ", ".join(f"{status} {n}" for status, n in built.totals.items()) or "no cards"
+    click.echo(f"cards: {totals}")
+    click.echo(f"prisoners: {len(built.prisoners) - len(built.unreached)} of "
+               f"{len(built.prisoners)} have had a card sent")
+    if output is None:
+        for row in built.unreached[:20]:
+            click.echo(f"  nothing sent yet: {row.prisoner_id} {row.prisoner_name}")
+        more = len(built.unreached) - 20
+        if more > 0:
+            click.echo(f"  … and {more} more (write the whole report with -o report.html)")
+        return None
+    path = write_report(built, output)
+    click.echo(f"report -> {path}")
+    return path
+
+
+@track.command()
+@click.option("--texts", "texts", type=click.Path(file_okay=False), required=True,
+              help="Folder for the archive: one PDF per prisoner.")
+@click.pass_context
+def export(ctx: click.Context, texts: str) -> None:
+    """Write every message sent to each prisoner, to hand over after release."""
+    from .archive import collect, write_archive
+    from .design import load_design
+
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        bundles = collect(ledger, campaign.name)
+        fonts = load_design(campaign.design, campaign.root).fonts
+        written = write_archive(bundles, Path(texts), fonts, campaign.name)
+    letters = sum(len(b.letters) for b in bundles)
+    click.echo(f"{letters} messages to {len(written)} prisoners -> {Path(texts)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

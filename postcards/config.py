@@ -8,6 +8,7 @@ campaign folder, so a campaign can be run from anywhere.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -97,7 +98,16 @@ class Campaign:
 
 def default_campaign(root: Path | None = None) -> Campaign:
     """Settings for a run without campaign.toml, rooted in ``root`` (default: cwd)."""
-    return Campaign(root=(root or Path.cwd()).resolve())
+    return Campaign(root=(root or Path.cwd()).resolve(), database=_database(Campaign.database))
+
+
+DATABASE_ENV = "POSTCARDS_DATABASE"
+
+
+def _database(configured: str) -> str:
+    """The ledger URL: env POSTCARDS_DATABASE (one server for several offices, without
+    editing every campaign.toml) wins over ``[tracking] database``."""
+    return os.environ.get(DATABASE_ENV, "").strip() or configured
 
 
 def load_campaign(path: str | Path) -> Campaign:
@@ -151,7 +161,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         qr_content=reader.choice("qr", "content", ("code", "url")),
         qr_url=reader.text("qr", "url", ""),
         qr_module_mm=reader.number("qr", "module_mm", Campaign.qr_module_mm),
-        database=reader.text("tracking", "database", Campaign.database),
+        database=_database(reader.text("tracking", "database", Campaign.database)),
         sender_columns=reader.mapping("senders", "columns"),
         prisoner_columns=reader.mapping("prisoners", "columns"),
         list_date=reader.date("campaign", "list_date"),

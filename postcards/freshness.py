@@ -19,7 +19,7 @@ from pathlib import Path
 from .codes import format_code
 from .config import Campaign
 from .errors import Problem, display_name
-from .ledger import OUT_STATUSES, Ledger, LedgerCard, PrisonerList, sqlite_path
+from .ledger import OUT_STATUSES, Ledger, LedgerCard, PrisonerList, ledger_exists
 from .people import People, Prisoner
 
 #: The fields kept per prisoner: where a card goes, and whether one may go at all.
@@ -180,7 +180,7 @@ def freshness_problems(
             display_name(campaign.prisoners_path or prisoners.file),
         )
         problems += [age] if age else []
-    if not sqlite_path(campaign.database_url).exists():
+    if not ledger_exists(campaign.database_url):
         return problems  # no wave printed yet: nothing to compare with
     with Ledger.open(campaign.database_url) as ledger:
         last = ledger.last_list(campaign.name)

@@ -1,43 +1,80 @@
 """The tracking ledger: every card printed and an append-only list of what happened to it.
 
 The ledger is what lets an office answer "which prisoners have had no card yet?" and
-"did this card go out?", and what makes a reprint reuse a card's code.  It is a small
-store with a small API so that PostgreSQL (for several offices at once) can be added
-behind the same methods: all SQL lives in the ``_SQL`` section below, and all calls into
-the driver go through :meth:`Ledger._guard`, which turns driver errors into a
-:class:`~postcards.errors.LedgerError` that names the file and says what to do.
+"did this card go out?", and what makes a reprint reuse a card's code.  It runs on
+SQLAlchemy Core over SQLite (one file, the default: WAL, a busy timeout, write
+transactions that take the lock up front) or PostgreSQL (several offices at once, by URL
+``postgresql+psycopg://user@host/db``; reaching each is :mod:`postcards.store`'s job).
+The SQL is written once, as Core expressions on the tables of :mod:`postcards.schema`;
+all calls into the database go through :meth:`Ledger._guard`, which turns driver errors
+into a :class:`~postcards.errors.LedgerError` that names the ledger (never its password)
+and says what to do.
 
-The schema is versioned: ``_MIGRATIONS`` is a list of steps applied in order when a
-ledger is opened, each in its own transaction, and recorded in ``schema_version``.  A
-migration, once released, never changes; a new schema is a new step.
+The schema is versioned: the steps of :data:`postcards.schema.MIGRATIONS` a ledger lacks
+are applied in order when it is opened, each in its own transaction, and recorded in
+``schema_version``.  Events are only ever added: from step 3 the database itself refuses
+to change or delete one.
+
+Several scanners at once: a status change locks its card (``SELECT … FOR UPDATE`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), reads the card's history and adds the event
+in one transaction, so two stations scanning the same card record it once.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
 
 from postcards.codes import is_valid
 from postcards.errors import LedgerError, Problem, display_name
+from postcards.schema import MIGRATIONS as _MIGRATIONS
+from postcards.schema import REBUILDS as _REBUILDS
+from postcards.schema import (
+    SCHEMA_VERSION,
+    cards_table,
+    events_table,
+    list_rows_table,
+    lists_table,
+    schema_version_table,
+)
+from postcards.schema import SCHEMA_VERSION_TABLE as _SCHEMA_VERSION_TABLE
+from postcards.schema import SERIAL as _SERIAL
+from postcards.store import (
+    explain,
+    is_sqlite,
+    postgresql_engine,
+    postgresql_url,
+    sqlite_engine,
+    sqlite_path,
+)
+from postcards.store import ledger_exists as ledger_exists  # re-exported: the ledger's API
+from postcards.store import shown_url as shown_url  # re-exported: part of the ledger's API
 
 STATUSES = ("generated", "printed", "sent", "returned", "reply", "delivered", "void")
 """What can happen to a card. "sent" is what an office can know; delivery into a prison
 is rarely confirmed."""
 
 GENERATED_BY = "postcards cards"
-_BUSY_TIMEOUT_MS = 10_000
 
 
 @dataclass(frozen=True)
 class LedgerCard:
-    """One card as the ledger knows it: who writes to whom, in which campaign and wave."""
+    """One card as the ledger knows it: who writes to whom, in which campaign and wave.
+
+    ``message`` is the text printed on the card, kept for the archive handed to the
+    prisoner after release (empty for cards recorded before schema step 3).
+    """
 
     code: str
     campaign: str
@@ -47,6 +84,7 @@ class LedgerCard:
     language: str
     sender_name: str
     prisoner_name: str
+    message: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -97,174 +135,71 @@ class Event:
     note: str
 
 
-# --- _SQL: every statement the ledger runs -------------------------------------------
+#: Given a card and its history (oldest first), the event to add, or None to add nothing.
+Decide = Callable[[LedgerCard, list[Event]], Event | None]
 
-_SCHEMA_VERSION_TABLE = """
-CREATE TABLE IF NOT EXISTS schema_version (
-    version INTEGER PRIMARY KEY,
-    applied_at TEXT NOT NULL
-)"""
 
-# Each step is a tuple of statements.  Step 1's CHECK spells out the statuses of the
-# time rather than reading STATUSES, because a released migration must never change.
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE cards (
-            code TEXT PRIMARY KEY,
-            campaign TEXT NOT NULL,
-            wave TEXT NOT NULL,
-            sender_id TEXT NOT NULL,
-            prisoner_id TEXT NOT NULL,
-            language TEXT NOT NULL,
-            sender_name TEXT NOT NULL,
-            prisoner_name TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            UNIQUE (campaign, wave, sender_id, prisoner_id)
-        )""",
-        """CREATE TABLE events (
-            id INTEGER PRIMARY KEY,
-            code TEXT NOT NULL REFERENCES cards (code),
-            status TEXT NOT NULL CHECK (status IN ('generated', 'printed', 'sent',
-                'returned', 'reply', 'delivered', 'void')),
-            at TEXT NOT NULL,
-            by_name TEXT NOT NULL,
-            note TEXT NOT NULL DEFAULT ''
-        )""",
-        "CREATE INDEX events_by_code ON events (code, id)",
-    ),
-    (
-        # The prisoner list each wave used, so that the next list can be compared with it
-        # (releases, transfers, new names) and cards printed for an old address found.
-        """CREATE TABLE prisoner_lists (
-            id INTEGER PRIMARY KEY,
-            campaign TEXT NOT NULL,
-            wave TEXT NOT NULL,
-            list_hash TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            list_date TEXT NOT NULL DEFAULT '',
-            source TEXT NOT NULL DEFAULT ''
-        )""",
-        """CREATE TABLE prisoner_list_rows (
-            list_id INTEGER NOT NULL REFERENCES prisoner_lists (id),
-            prisoner_id TEXT NOT NULL,
-            fields TEXT NOT NULL,
-            PRIMARY KEY (list_id, prisoner_id)
-        )""",
-        "CREATE INDEX cards_by_prisoner ON cards (campaign, prisoner_id)",
-        "CREATE INDEX cards_by_sender ON cards (campaign, sender_id)",
-    ),
+_CARD_COLUMNS = [cards_table.c[f] for f in LedgerCard.__dataclass_fields__]
+_EVENT_COLUMNS = [events_table.c[n] for n in ("code", "status", "at", "by_name", "note")]
+
+# Statements run once per scan or per batch, built once: SQLAlchemy then reuses their
+# compiled form instead of building and caching a new statement each time.
+_Q_CARD_LOCKED = (
+    sa.select(*_CARD_COLUMNS).where(cards_table.c.code == sa.bindparam("code")).with_for_update()
 )
-
-SCHEMA_VERSION = len(_MIGRATIONS)
-"""The newest schema this version of postcards knows."""
-
-_CARD_COLUMNS = "code, campaign, wave, sender_id, prisoner_id, language, sender_name, prisoner_name"
-_SQL = {
-    "has_version_table": "SELECT 1 FROM sqlite_master "
-    "WHERE type = 'table' AND name = 'schema_version'",
-    "version": "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-    "set_version": "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-    "codes_for": "SELECT sender_id, prisoner_id, code FROM cards WHERE campaign = ? AND wave = ?",
-    "code_exists": "SELECT 1 FROM cards WHERE code = ?",
-    "card": f"SELECT {_CARD_COLUMNS} FROM cards WHERE code = ?",
-    "card_by_key": f"SELECT {_CARD_COLUMNS} FROM cards "
-    "WHERE campaign = ? AND wave = ? AND sender_id = ? AND prisoner_id = ?",
-    "insert_card": f"INSERT INTO cards ({_CARD_COLUMNS}, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "insert_event": "INSERT INTO events (code, status, at, by_name, note) VALUES (?, ?, ?, ?, ?)",
-    "history": "SELECT code, status, at, by_name, note FROM events WHERE code = ? ORDER BY id",
-    "cards_in": f"SELECT {_CARD_COLUMNS} FROM cards WHERE campaign = ? ORDER BY created_at, code",
-    "statuses_in": "SELECT e.code, e.status, e.at FROM events e JOIN cards c ON c.code = e.code "
-    "WHERE c.campaign = ? ORDER BY e.id",
-    "insert_list": "INSERT INTO prisoner_lists (campaign, wave, list_hash, recorded_at, list_date, "
-    "source) VALUES (?, ?, ?, ?, ?, ?)",
-    "insert_list_row": "INSERT INTO prisoner_list_rows (list_id, prisoner_id, fields) "
-    "VALUES (?, ?, ?)",
-    "last_list": "SELECT id, wave, list_hash, recorded_at, list_date, source FROM prisoner_lists "
-    "WHERE campaign = ? ORDER BY id DESC LIMIT 1",
-    "list_rows": "SELECT prisoner_id, fields FROM prisoner_list_rows WHERE list_id = ? "
-    "ORDER BY prisoner_id",
-    "count_cards": "SELECT COUNT(*) FROM cards",
-    "count_events": "SELECT COUNT(*) FROM events",
-}
-
-# --- opening ---------------------------------------------------------------------------
+_Q_HISTORY = (
+    sa.select(*_EVENT_COLUMNS)
+    .where(events_table.c.code == sa.bindparam("code"))
+    .order_by(events_table.c.id)
+)
+_Q_CARDS_BY_CODE = sa.select(*_CARD_COLUMNS).where(
+    cards_table.c.code.in_(sa.bindparam("codes", expanding=True))
+)
+_INSERT_EVENT = events_table.insert()
 
 
-def sqlite_path(target: str | Path) -> Path:
-    """The file a ledger target names: a plain path or an SQLAlchemy-style SQLite URL.
-
-    ``sqlite:///ledger.db`` is relative to the working directory and
-    ``sqlite:////srv/ledger.db`` absolute, as in SQLAlchemy, so the same URL will work
-    when PostgreSQL support arrives.
-    """
-    text = str(target)
-    if "://" not in text:
-        return Path(text).expanduser()
-    scheme, _, rest = text.partition("://")
-    if scheme.lower() != "sqlite":
-        # Only the scheme is shown: a database URL may carry a password.
-        raise LedgerError(
-            f"ledger: {scheme}:// is not supported; only SQLite ledgers are supported in "
-            "this version (give a file path or sqlite:///path/to/ledger.db)"
-        )
-    if not rest.startswith("/") or len(rest) == 1 or "?" in rest:
-        raise LedgerError(
-            f"ledger: {text!r} does not name a file; "
-            "write sqlite:///relative/path.db or sqlite:////absolute/path.db"
-        )
-    return Path(rest[1:])
-
-
-def _now() -> str:
+def utc_now() -> str:
     """The current time in UTC, to the second, as ISO-8601 (``2025-03-01T09:30:00Z``)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _explain(error: sqlite3.Error) -> str:
-    """What a driver error means to the user, and what to do about it."""
-    text = str(error)
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return (
-            "the ledger is busy: another postcards process has been writing to it for more "
-            "than 10 seconds; wait for it to finish and try again"
-        )
-    if "not a database" in lowered or "malformed" in lowered or "encrypted" in lowered:
-        return (
-            "not a postcards ledger (the file is not an SQLite database, or it is damaged); "
-            "check the ledger path, or restore the file from a backup"
-        )
-    if "unable to open" in lowered or "readonly" in lowered or "permission" in lowered:
-        return (
-            f"cannot open or write the ledger ({text}); check that the path is a file in a "
-            "folder you may write to"
-        )
-    if "disk" in lowered or "i/o" in lowered:
-        return f"cannot write the ledger ({text}); check free disk space and the drive"
-    return f"ledger error: {text}"
+_now = utc_now
 
 
 class Ledger:
     """A connection to one ledger; use :meth:`open` rather than the constructor."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path):
-        self._connection = connection
+    def __init__(self, engine: sa.Engine, name: str, path: Path | None):
+        self._engine = engine
+        self._name = name
         self._path = path
-        self._name = display_name(path)
+        self._connection: sa.Connection | None = None
+        self._dialect = engine.dialect.name
 
     @classmethod
     def open(cls, target: str | Path) -> Ledger:
         """Open (and if need be create) a ledger and bring its schema up to date.
 
         Args:
-            target: a file path, ``sqlite:///relative/path.db`` or
-                ``sqlite:////absolute/path.db``.
+            target: a file path, ``sqlite:///relative/path.db``,
+                ``sqlite:////absolute/path.db`` or ``postgresql+psycopg://user@host/db``.
 
         Raises:
-            LedgerError: the target is not SQLite, the file cannot be opened or is not a
-                ledger, or it was written by a newer version of postcards.
+            LedgerError: the target is not SQLite or PostgreSQL, the ledger cannot be
+                opened or is not a ledger, or it was written by a newer postcards.
         """
+        ledger = cls._sqlite(target) if is_sqlite(target) else cls._postgresql(str(target))
+        try:
+            with ledger._guard():
+                ledger._connection = ledger._engine.connect()
+            ledger._migrate()
+        except BaseException:
+            ledger.close()
+            raise
+        return ledger
+
+    @classmethod
+    def _sqlite(cls, target: str | Path) -> Ledger:
         path = sqlite_path(target)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,18 +210,21 @@ class Ledger:
                     file=display_name(path),
                 )
             ) from error
-        ledger = cls(_connect(path), path)
-        try:
-            ledger._configure()
-            ledger._migrate()
-        except BaseException:
-            ledger.close()
-            raise
-        return ledger
+        engine = sqlite_engine(path)
+        return cls(engine, display_name(path), path)
+
+    @classmethod
+    def _postgresql(cls, target: str) -> Ledger:
+        url = postgresql_url(target)
+        engine = postgresql_engine(url)
+        return cls(engine, url.render_as_string(hide_password=True), None)
 
     def close(self) -> None:
         """Close the connection; closing twice is harmless."""
-        self._connection.close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        self._engine.dispose()
 
     def __enter__(self) -> Ledger:
         return self
@@ -300,36 +238,62 @@ class Ledger:
         self.close()
 
     @property
-    def path(self) -> Path:
-        """The ledger's file."""
+    def path(self) -> Path | None:
+        """The ledger's file (None for a PostgreSQL ledger)."""
         return self._path
+
+    @property
+    def name(self) -> str:
+        """The ledger as messages name it: the file's name, or the URL without password."""
+        return self._name
 
     # --- reading ---------------------------------------------------------------------
 
     def codes_for(self, campaign: str, wave: str) -> dict[tuple[str, str], str]:
-        """The codes already given in a wave, by (sender_id, prisoner_id).
+        """The codes already given in a wave, by (sender_id, prisoner_id); void cards
+        left out.
 
-        A reprint looks its cards up here so that a card keeps its code.
+        A reprint looks its cards up here so that a card keeps its code, and a card that
+        was voided (spoiled) gets a new one.
         """
-        rows = self._query("codes_for", campaign, wave)
+        c = cards_table.c
+        rows = self._rows(
+            sa.select(c.sender_id, c.prisoner_id, c.code).where(
+                c.campaign == campaign, c.wave == wave, ~_is_void(c.code)
+            )
+        )
         return {(sender, prisoner): code for sender, prisoner, code in rows}
 
     def code_exists(self, code: str) -> bool:
         """True when a card has this code (so a new random code must be drawn again)."""
-        return bool(self._query("code_exists", code))
+        return bool(self._rows(sa.select(cards_table.c.code).where(cards_table.c.code == code)))
 
     def card(self, code: str) -> LedgerCard | None:
         """The card with this canonical code, or None when the ledger does not know it."""
-        rows = self._query("card", code)
+        rows = self._rows(sa.select(*_CARD_COLUMNS).where(cards_table.c.code == code))
         return LedgerCard(*rows[0]) if rows else None
 
     def history(self, code: str) -> list[Event]:
         """A card's events, oldest first (the order they were recorded)."""
-        return [Event(*row) for row in self._query("history", code)]
+        with self._read() as connection:
+            return _history(connection, code)
 
     def cards(self, campaign: str) -> list[LedgerCard]:
         """Every card of a campaign, oldest first."""
-        return [LedgerCard(*row) for row in self._query("cards_in", campaign)]
+        c = cards_table.c
+        query = sa.select(*_CARD_COLUMNS).where(c.campaign == campaign)
+        return [LedgerCard(*row) for row in self._rows(query.order_by(c.created_at, c.code))]
+
+    def events(self, campaign: str) -> list[Event]:
+        """Every event of a campaign's cards, in the order they were recorded."""
+        e, c = events_table.c, cards_table.c
+        query = (
+            sa.select(*_EVENT_COLUMNS)
+            .join_from(events_table, cards_table, e.code == c.code)
+            .where(c.campaign == campaign)
+            .order_by(e.id)
+        )
+        return [Event(*row) for row in self._rows(query)]
 
     def tallies(self, campaign: str, by: str = "prisoner") -> dict[str, Tally]:
         """Cards generated, sent, returned and answered, per prisoner or per sender.
@@ -342,14 +306,14 @@ class Ledger:
         seen: dict[str, set[str]] = {}
         sent_at: dict[str, str] = {}  # when a card went out: its first "sent" event
         out_at: dict[str, str] = {}  # else its first sign of having gone out
-        for code, status, at in self._query("statuses_in", campaign):
-            seen.setdefault(code, set()).add(status)
-            if status == "sent":
-                sent_at.setdefault(code, at)
-            elif status in OUT_STATUSES:
-                out_at.setdefault(code, at)
+        for event in self.events(campaign):
+            seen.setdefault(event.code, set()).add(event.status)
+            if event.status == "sent":
+                sent_at.setdefault(event.code, event.at)
+            elif event.status in OUT_STATUSES:
+                out_at.setdefault(event.code, event.at)
         last_sent = out_at | sent_at
-        counts: dict[str, dict[str, object]] = {}
+        counts: dict[str, dict[str, Any]] = {}
         for card in self.cards(campaign):
             key = card.prisoner_id if by == "prisoner" else card.sender_id
             tally = counts.setdefault(key, dict(Tally().__dict__))
@@ -367,24 +331,32 @@ class Ledger:
 
     def last_list(self, campaign: str) -> PrisonerList | None:
         """The prisoner list the newest wave recorded, or None before the first wave."""
-        rows = self._query("last_list", campaign)
+        t, r = lists_table.c, list_rows_table.c
+        rows = self._rows(
+            sa.select(t.id, t.wave, t.list_hash, t.recorded_at, t.list_date, t.source)
+            .where(t.campaign == campaign)
+            .order_by(t.id.desc())
+            .limit(1)
+        )
         if not rows:
             return None
         list_id, wave, list_hash, recorded_at, list_date, source = rows[0]
-        fields = {pid: json.loads(text) for pid, text in self._query("list_rows", list_id)}
+        query = sa.select(r.prisoner_id, r.fields).where(r.list_id == list_id)
+        fields = {pid: json.loads(text) for pid, text in self._rows(query.order_by(r.prisoner_id))}
         return PrisonerList(wave, list_hash, recorded_at, list_date, source, fields)
 
     def count_cards(self) -> int:
         """How many cards the ledger holds."""
-        return self._query("count_cards")[0][0]
+        return self._rows(sa.select(sa.func.count()).select_from(cards_table))[0][0]
 
     def count_events(self) -> int:
         """How many events the ledger holds."""
-        return self._query("count_events")[0][0]
+        return self._rows(sa.select(sa.func.count()).select_from(events_table))[0][0]
 
     def schema_version(self) -> int:
         """The schema version of the open ledger (the newest step applied)."""
-        return self._query("version")[0][0]
+        query = sa.select(sa.func.coalesce(sa.func.max(schema_version_table.c.version), 0))
+        return self._rows(query)[0][0]
 
     # --- writing ---------------------------------------------------------------------
 
@@ -410,15 +382,17 @@ class Ledger:
                 is written.
         """
         at = at or _now()
-        new = 0
-        with self._transaction():
-            for card in cards:
-                if self._is_recorded(card):
-                    continue
-                self._execute("insert_card", *astuple(card), at)
-                self._execute("insert_event", card.code, "generated", at, by, "")
-                new += 1
-        return new
+        with self._write(serialise=True) as connection:
+            new = self._new_cards(connection, list(cards))
+            if new:
+                connection.execute(
+                    cards_table.insert(), [{**asdict(c), "created_at": at} for c in new]
+                )
+                connection.execute(
+                    _INSERT_EVENT,
+                    [_event_row(Event(c.code, "generated", at, by, "")) for c in new],
+                )
+        return len(new)
 
     def record_list(self, campaign: str, prisoners: PrisonerList) -> bool:
         """Keep the prisoner list a wave used; the same list as the last one is not stored
@@ -429,25 +403,26 @@ class Ledger:
             prisoners.wave,
         ):
             return False
-        with self._transaction(), self._guard():
-            cursor = self._connection.execute(
-                _SQL["insert_list"],
-                (
-                    campaign,
-                    prisoners.wave,
-                    prisoners.list_hash,
-                    prisoners.recorded_at or _now(),
-                    prisoners.list_date,
-                    prisoners.source,
-                ),
-            )
-            for pid, fields in sorted(prisoners.rows.items()):
-                self._execute(
-                    "insert_list_row",
-                    cursor.lastrowid,
-                    pid,
-                    json.dumps(fields, ensure_ascii=False, sort_keys=True),
+        with self._write(serialise=True) as connection:
+            list_id = connection.execute(
+                lists_table.insert()
+                .values(
+                    campaign=campaign,
+                    wave=prisoners.wave,
+                    list_hash=prisoners.list_hash,
+                    recorded_at=prisoners.recorded_at or _now(),
+                    list_date=prisoners.list_date,
+                    source=prisoners.source,
                 )
+                .returning(lists_table.c.id)
+            ).scalar_one()
+            rows = [
+                {"list_id": list_id, "prisoner_id": pid,
+                 "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True)}
+                for pid, fields in sorted(prisoners.rows.items())
+            ]  # fmt: skip
+            if rows:
+                connection.execute(list_rows_table.insert(), rows)
         return True
 
     def record_event(
@@ -459,129 +434,221 @@ class Ledger:
         if status not in STATUSES:
             raise self._error(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         event = Event(code, status, at or _now(), by, note)
-        with self._transaction():
-            if not self._query("code_exists", code):
+        _, _, added = self.record_checked(code, lambda card, history: event)
+        assert added is not None
+        return added
+
+    def record_checked(
+        self, code: str, decide: Decide
+    ) -> tuple[LedgerCard, list[Event], Event | None]:
+        """Add the event ``decide`` chooses from the card's history, atomically.
+
+        The card is locked while its history is read and the event added, so that two
+        scanners recording the same card at the same moment see each other's event: a
+        second scan finds the first and ``decide`` can add nothing.
+
+        Args:
+            code: the card's canonical code.
+            decide: given the card and its events (oldest first), returns the event to
+                add or None; an exception it raises writes nothing and is passed on.
+
+        Returns:
+            The card, its history before this call, and the event added (or None).
+
+        Raises:
+            LedgerError: no card has the code, or the event's status is unknown.
+        """
+        with self._write(serialise=False) as connection:
+            row = connection.execute(_Q_CARD_LOCKED, {"code": code}).first()
+            if row is None:
                 raise self._error(f"no card has the code {code}")
-            self._execute("insert_event", *astuple(event))
-        return event
+            card = LedgerCard(*row)
+            history = _history(connection, code)
+            event = decide(card, history)
+            if event is not None:
+                if event.status not in STATUSES:
+                    raise self._error(
+                        f"unknown status {event.status!r}; use one of {', '.join(STATUSES)}"
+                    )
+                connection.execute(_INSERT_EVENT, _event_row(event))
+        return card, history, event
 
-    def _is_recorded(self, card: LedgerCard) -> bool:
-        """True when this very card is already there; raises when it clashes with one."""
-        if not is_valid(card.code):
-            raise self._error(f"{card.code!r} is not a valid card code")
-        rows = self._query("card_by_key", *card.key)
-        if rows:
-            existing = LedgerCard(*rows[0])
-            if existing.code == card.code:
-                return True
-            raise self._error(
-                f"sender {card.sender_id} and prisoner {card.prisoner_id} already have card "
-                f"{existing.code} in campaign {card.campaign!r}, wave {card.wave!r}; "
-                "reprint it with that code"
-            )
-        rows = self._query("card", card.code)
-        if rows:
-            other = LedgerCard(*rows[0])
-            raise self._error(
-                f"code {card.code} is already used by another card (sender {other.sender_id}, "
-                f"prisoner {other.prisoner_id}, campaign {other.campaign!r}, wave "
-                f"{other.wave!r}); draw a new code"
-            )
-        return False
+    def _new_cards(self, connection: sa.Connection, cards: list[LedgerCard]) -> list[LedgerCard]:
+        """The cards not yet recorded; raises when one clashes with a card already there
+        (or earlier in the batch).  Looks the batch up in a few queries, not per card."""
+        live: dict[tuple[str, str, str, str], str] = {}  # key -> code, void cards left out
+        for campaign, wave in {(c.campaign, c.wave) for c in cards}:
+            for sender, prisoner, code in connection.execute(
+                _Q_LIVE_CODES, {"campaign": campaign, "wave": wave}
+            ):
+                live[(campaign, wave, sender, prisoner)] = code
+        taken: dict[str, LedgerCard] = {}  # code -> card, of those in this batch
+        codes = sorted({c.code for c in cards})
+        for start in range(0, len(codes), 500):
+            for row in connection.execute(_Q_CARDS_BY_CODE, {"codes": codes[start : start + 500]}):
+                taken[row[0]] = LedgerCard(*row)
+        new = []
+        for card in cards:
+            if not is_valid(card.code):
+                raise self._error(f"{card.code!r} is not a valid card code")
+            existing = live.get(card.key)
+            if existing == card.code:
+                continue
+            if existing is not None:
+                raise self._error(
+                    f"sender {card.sender_id} and prisoner {card.prisoner_id} already have "
+                    f"card {existing} in campaign {card.campaign!r}, wave {card.wave!r}; "
+                    "reprint it with that code"
+                )
+            other = taken.get(card.code)
+            if other is not None:
+                raise self._error(
+                    f"code {card.code} is already used by another card (sender "
+                    f"{other.sender_id}, prisoner {other.prisoner_id}, campaign "
+                    f"{other.campaign!r}, wave {other.wave!r}); draw a new code"
+                )
+            live[card.key], taken[card.code] = card.code, card
+            new.append(card)
+        return new
 
-    # --- the driver edge ---------------------------------------------------------------
-
-    def _configure(self) -> None:
-        """Settings for many writers at once: wait for locks, WAL, enforce references."""
-        with self._guard():
-            self._connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            self._connection.execute("PRAGMA foreign_keys = ON")
-            self._use_wal()
-
-    def _use_wal(self) -> None:
-        """Switch to WAL, retrying: SQLite answers "locked" at once, without waiting on
-        busy_timeout, when several processes open a new ledger at the same moment."""
-        deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
-        while True:
-            try:
-                if self._connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    self._connection.execute("PRAGMA journal_mode = WAL")
-                return
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+    # --- the database edge ---------------------------------------------------------------
 
     def _migrate(self) -> None:
         """Apply the schema steps this ledger lacks, each step in its own transaction.
 
         An up-to-date ledger is only read, so opening one never waits for a writer.
         """
-        current = self._stored_version()
-        if current is None:
-            with self._transaction():
-                self._connection.execute(_SCHEMA_VERSION_TABLE)
-            current = 0
+        with self._read() as connection:
+            exists = sa.inspect(connection).has_table("schema_version")
+        current = self.schema_version() if exists else 0
         if current > SCHEMA_VERSION:
             raise self._error(
                 f"the ledger has schema version {current}, newer than this version of "
                 f"postcards knows ({SCHEMA_VERSION}); upgrade postcards to use it"
             )
+        if current == SCHEMA_VERSION:
+            return
+        with self._write(serialise=True) as connection:
+            connection.exec_driver_sql(_SCHEMA_VERSION_TABLE)
         for version in range(current + 1, SCHEMA_VERSION + 1):
             self._apply(version)
 
-    def _stored_version(self) -> int | None:
-        """The schema version, or None for a new, empty database."""
-        if not self._query("has_version_table"):
-            return None
-        return self.schema_version()
-
     def _apply(self, version: int) -> None:
-        with self._transaction():
-            if self.schema_version() >= version:  # another process got there first
-                return
-            for statement in _MIGRATIONS[version - 1]:
-                self._connection.execute(statement)
-            self._execute("set_version", version, _now())
+        rebuild = version in _REBUILDS and self._dialect == "sqlite"
+        if rebuild:
+            self._sqlite_foreign_keys(False)
+        try:
+            with self._write(serialise=True) as connection:
+                if self.schema_version() >= version:  # another process got there first
+                    return
+                for statement in _MIGRATIONS[version - 1]:
+                    if isinstance(statement, dict):
+                        statement = statement[self._dialect]
+                    if statement:
+                        serial = _SERIAL[self._dialect]
+                        connection.exec_driver_sql(statement.replace("{serial}", serial))
+                if rebuild and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise self._error("the ledger's events name cards it does not have")
+                connection.execute(
+                    schema_version_table.insert().values(version=version, applied_at=_now())
+                )
+        finally:
+            if rebuild:
+                self._sqlite_foreign_keys(True)
 
-    def _query(self, name: str, *params: object) -> list[tuple]:
+    def _sqlite_foreign_keys(self, on: bool) -> None:
+        """Foreign keys can only be switched outside a transaction: on the driver's own
+        connection, which SQLAlchemy leaves in autocommit between our transactions."""
         with self._guard():
-            return self._connection.execute(_SQL[name], params).fetchall()
+            driver = self._open_connection().connection.dbapi_connection
+            driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
-    def _execute(self, name: str, *params: object) -> None:
-        with self._guard():
-            self._connection.execute(_SQL[name], params)
+    def _rows(self, query: sa.Executable) -> list[tuple]:
+        with self._read() as connection:
+            return [tuple(row) for row in connection.execute(query)]
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One write transaction; IMMEDIATE takes the write lock up front, so two writers
-        queue on busy_timeout instead of failing halfway through."""
+    def _read(self) -> Iterator[sa.Connection]:
+        """A read: inside a transaction already open, else a short one of its own."""
+        connection = self._open_connection()
+        if connection.in_transaction():
+            with self._guard():
+                yield connection
+            return
+        with self._transaction(connection, write=False, serialise=False):
+            yield connection
+
+    @contextmanager
+    def _write(self, serialise: bool) -> Iterator[sa.Connection]:
+        """One write transaction, all or nothing.
+
+        SQLite takes the write lock up front (BEGIN IMMEDIATE), so two writers queue on
+        the busy timeout instead of failing halfway through.  On PostgreSQL, ``serialise``
+        takes a ledger-wide lock for the writes that check before they insert (new cards,
+        lists, migrations); status changes lock only their card.
+        """
+        connection = self._open_connection()
+        with self._transaction(connection, write=True, serialise=serialise):
+            yield connection
+
+    @contextmanager
+    def _transaction(
+        self, connection: sa.Connection, write: bool, serialise: bool
+    ) -> Iterator[None]:
+        connection.info["immediate"] = write
         with self._guard():
-            self._connection.execute("BEGIN IMMEDIATE")
+            transaction = connection.begin()
+            if serialise and self._dialect == "postgresql":
+                connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
         try:
             yield
-            with self._guard():
-                self._connection.execute("COMMIT")
         except BaseException:
-            if self._connection.in_transaction:
-                self._connection.execute("ROLLBACK")
+            with self._guard():
+                transaction.rollback()
             raise
+        with self._guard():
+            transaction.commit()
+
+    def _open_connection(self) -> sa.Connection:
+        if self._connection is None:
+            raise self._error("the ledger is closed")
+        return self._connection
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Turn driver errors into a LedgerError naming the file and what to do."""
+        """Turn driver errors into a LedgerError naming the ledger and what to do."""
         try:
             yield
-        except sqlite3.Error as error:
-            raise self._error(_explain(error)) from error
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as error:
+            raise self._error(explain(error)) from error
 
     def _error(self, message: str) -> LedgerError:
         return LedgerError(Problem(message, file=self._name))
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """An autocommit connection: transactions are begun and ended explicitly."""
-    try:
-        return sqlite3.connect(path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except sqlite3.Error as error:
-        raise LedgerError(Problem(_explain(error), file=display_name(path))) from error
+_LOCK_KEY = zlib.crc32(b"postcards ledger")
+"""The PostgreSQL advisory lock that serialises writes which check before they insert."""
+
+
+def _is_void(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """True for a card with a 'void' event."""
+    e = events_table.c
+    return sa.exists().where(e.code == code, e.status == "void")
+
+
+_Q_LIVE_CODES = sa.select(
+    cards_table.c.sender_id, cards_table.c.prisoner_id, cards_table.c.code
+).where(
+    cards_table.c.campaign == sa.bindparam("campaign"),
+    cards_table.c.wave == sa.bindparam("wave"),
+    ~_is_void(cards_table.c.code),
+)
+
+
+def _history(connection: sa.Connection, code: str) -> list[Event]:
+    return [Event(*row) for row in connection.execute(_Q_HISTORY, {"code": code})]
+
+
+def _event_row(event: Event) -> dict[str, str]:
+    return {"code": event.code, "status": event.status, "at": event.at,
+            "by_name": event.by, "note": event.note}  # fmt: skip

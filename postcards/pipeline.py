@@ -25,7 +25,7 @@ from .errors import InputError, PostcardsError, Problem
 from .files import publish, staged, write_csv
 from .geometry import CardSize, Page, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
-from .ledger import Ledger, LedgerCard, sqlite_path
+from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
 from .people import People, Prisoner, read_prisoners, read_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .sources import read_table
@@ -87,6 +87,7 @@ class CardsResult:
     ledger: str
     files: tuple[Path, ...] = ()
     sheets: int = 0
+    signing: Path | None = None  # the signing sheets, with [qr] placement = "sheet"
 
 
 def _require(campaign: Campaign) -> list[Problem]:
@@ -319,22 +320,30 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
     manifest = out.with_suffix(".manifest.csv")
     run = PrintRun(campaign, planner, report.imposition, options)
     files = run.files(out)
+    signing = out.with_suffix(".signing.pdf") if campaign.qr_placement == "sheet" else None
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(staged(path)) for path in files]
         manifest_tmp = stack.enter_context(staged(manifest))
+        signing_tmp = stack.enter_context(staged(signing)) if signing else None
         places = run.render(plans, temps, progress)
         problems = [p for tmp, path in zip(temps, files, strict=True)
                     for p in font_problems(tmp, path.name)]
         if problems:
             raise InputError(problems)
         _write_manifest(manifest_tmp, plans, places)
+        if signing_tmp:
+            from .signing import write_signing_sheets
+
+            write_signing_sheets(planner, plans, signing_tmp)
         new = _record(campaign, plans, planner.prisoners)
         publish(manifest_tmp, manifest)
+        if signing_tmp:
+            publish(signing_tmp, signing)
         for tmp, path in zip(temps, files, strict=True):
             publish(tmp, path)
     sheets = max((place.sheet for place in places), default=0)
-    return report, CardsResult(files[0], manifest, len(plans), new, campaign.database_url,
-                               tuple(files), sheets)
+    return report, CardsResult(files[0], manifest, len(plans), new,
+                               shown_url(campaign.database_url), tuple(files), sheets, signing)
 
 
 @dataclass(frozen=True)
@@ -411,7 +420,7 @@ class PrintRun:
 
 def _existing_ledger(campaign: Campaign) -> Ledger | None:
     url = campaign.database_url
-    if not sqlite_path(url).exists():
+    if not ledger_exists(url):
         return None  # no ledger yet: do not create one before anything is printed
     return Ledger.open(url)
 
@@ -436,7 +445,7 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
 
 def _record(campaign: Campaign, plans: list[CardPlan], prisoners: People) -> int:
     cards = [LedgerCard(p.code, campaign.name, p.wave, p.sender.id, p.prisoner.id,
-                        p.language, p.sender.name, p.prisoner.name) for p in plans]
+                        p.language, p.sender.name, p.prisoner.name, p.text) for p in plans]
     with Ledger.open(campaign.database_url) as ledger:
         new = ledger.record_generated(cards)
         _record_list(ledger, campaign, prisoners)

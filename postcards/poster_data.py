@@ -171,10 +171,10 @@ def participants(campaign: Campaign, count: str) -> tuple[list[Sender], str]:
 
 def _senders_with_cards_sent(campaign: Campaign, senders: list[Sender]) -> list[Sender]:
     """Senders the ledger has a card out for; one no longer in the list keeps its name."""
-    from .ledger import Ledger, sqlite_path
+    from .ledger import Ledger, ledger_exists
 
     url = campaign.database_url
-    if url.startswith("sqlite") and not sqlite_path(url).exists():
+    if not ledger_exists(url):
         return []  # no ledger yet: nothing has been sent
     with Ledger.open(url) as ledger:
         sent = {

@@ -31,7 +31,7 @@ from .config import Campaign
 from .errors import InputError, Problem
 from .files import publish, staged, write_csv
 from .freshness import freshness_problems
-from .ledger import OUT_STATUSES, Ledger, Tally, sqlite_path
+from .ledger import OUT_STATUSES, Ledger, Tally, ledger_exists
 from .people import People
 from .pipeline import CheckReport, _read_people, _require
 from .sources import Table, read_table
@@ -181,7 +181,7 @@ def _explicit_pairs(
 
 def _earlier(campaign: Campaign, output: Path | None) -> _Earlier:
     """Tallies and pairs of earlier waves: from the ledger, else the assignments files."""
-    if sqlite_path(campaign.database_url).exists():
+    if ledger_exists(campaign.database_url):
         with Ledger.open(campaign.database_url) as ledger:
             cards = [c for c in ledger.cards(campaign.name) if c.wave != campaign.wave]
             if cards:

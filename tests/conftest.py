@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +26,9 @@ class Result:
     stderr: str
 
 
-def run(*args: str | Path, cwd: Path | None = None) -> Result:
-    """Run the postcards command in-process, as a user would type it."""
+def run(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Result:
+    """Run the postcards command in-process, as a user would type it (``stdin``: what is
+    piped in)."""
     import os
 
     runner = CliRunner()
@@ -32,7 +36,8 @@ def run(*args: str | Path, cwd: Path | None = None) -> Result:
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        result = runner.invoke(main, [str(a) for a in args], input=stdin,
+                               catch_exceptions=False)
     finally:
         os.chdir(old)
     return Result(result.exit_code, result.stdout, result.stderr)
@@ -70,3 +75,107 @@ def decode_qr(pdf: Path, page_index: int, dpi: int = 300) -> list[str]:
         document.close()
     return [r.text for r in zxingcpp.read_barcodes(image,
                                                    formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+# --- a real PostgreSQL server, started by the tests themselves -------------------------
+
+PG_REQUIRED = os.environ.get("POSTCARDS_REQUIRE_POSTGRES") == "1"
+
+
+def _pg_binaries() -> Path | None:
+    """The folder with initdb and pg_ctl: on PATH, else Debian's /usr/lib/postgresql."""
+    found = shutil.which("initdb")
+    if found and shutil.which("pg_ctl"):
+        return Path(found).resolve().parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name
+                        .isdigit() else 0)
+    return candidates[-1].parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class PostgresServer:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (trust authentication, no fsync)."""
+
+    port: int
+    user: str = "postcards"
+    _count: int = 0
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self) -> str:
+        """A fresh, empty database; returns its SQLAlchemy URL."""
+        import psycopg
+
+        self._count += 1
+        name = f"ledger_{os.getpid()}_{self._count}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} "
+                             "dbname=postgres", autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+
+def _as_unprivileged() -> dict:
+    """initdb and postgres refuse to run as root: run them as nobody when we are root."""
+    if os.geteuid() != 0:
+        return {}
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """Start PostgreSQL in a temporary folder for the test session, or skip (fail when
+    POSTCARDS_REQUIRE_POSTGRES=1, as in CI) when its programs are not installed."""
+    import subprocess
+    import tempfile
+
+    binaries = _pg_binaries()
+    if binaries is None:
+        reason = "PostgreSQL not installed (no initdb/pg_ctl on PATH or in /usr/lib/postgresql)"
+        if PG_REQUIRED:
+            pytest.fail(f"POSTCARDS_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    who = _as_unprivileged()
+    folder = Path(tempfile.mkdtemp(prefix="postcards-pg-"))  # in /tmp: nobody can enter it
+    data = folder / "data"
+    if who:
+        os.chown(folder, who["user"], who["group"])
+    run_as = {"check": True, "capture_output": True, "cwd": folder, **who}
+    port = _free_port()
+    try:
+        subprocess.run([binaries / "initdb", "-D", data, "-U", "postcards", "-A", "trust",
+                        "-E", "UTF8", "--no-sync", "--no-instructions"], **run_as)
+        subprocess.run([binaries / "pg_ctl", "-D", data, "-l", folder / "server.log", "-w",
+                        "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
+                        "-c fsync=off -c full_page_writes=off -c max_connections=50",
+                        "start"], **run_as)
+    except subprocess.CalledProcessError as error:
+        log = folder / "server.log"
+        detail = (error.stderr or b"").decode(errors="replace") + (
+            log.read_text(errors="replace") if log.exists() else "")
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.fail(f"PostgreSQL did not start: {detail}")
+    try:
+        yield PostgresServer(port)
+    finally:
+        subprocess.run([binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
+                       **{**run_as, "check": False})
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty ledger: an SQLite file, then a database on the test PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.db")
+    return request.getfixturevalue("postgres_server").new_database()

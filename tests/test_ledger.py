@@ -1,14 +1,18 @@
-"""The tracking ledger, on real SQLite files."""
+"""The tracking ledger, on real SQLite files and a real PostgreSQL server.
+
+The tests that take ``ledger_url`` run twice: on an SQLite file and on a fresh database of
+the PostgreSQL server that conftest starts.
+"""
 
 from __future__ import annotations
 
 import random
 import re
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from postcards.codes import new_code
 from postcards.errors import LedgerError
@@ -47,6 +51,19 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "ledger.db"
 
 
+def raw(ledger: Ledger, sql: str, **params: object) -> list[tuple]:
+    """Run SQL on the ledger's own connection, around the ledger's API, in one transaction."""
+    connection = ledger._connection
+    with connection.begin():
+        result = connection.execute(sa.text(sql), params)
+        return [tuple(row) for row in result] if result.returns_rows else []
+
+
+def name_of(ledger_url: str) -> str:
+    """How messages name the ledger: the file's name, or the URL without a password."""
+    return "ledger.db" if "://" not in ledger_url else ledger_url
+
+
 def test_open_creates_folder_and_schema(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "ledger.db"
     with Ledger.open(path) as ledger:
@@ -56,19 +73,25 @@ def test_open_creates_folder_and_schema(tmp_path: Path) -> None:
     assert path.is_file()
 
 
+def test_open_creates_schema(ledger_url: str) -> None:
+    with Ledger.open(ledger_url) as ledger:
+        assert (ledger.count_cards(), ledger.count_events()) == (0, 0)
+        assert ledger.schema_version() == SCHEMA_VERSION
+        assert ledger.name == name_of(ledger_url)
+
+
 def test_pragmas(db: Path) -> None:
     with Ledger.open(db) as ledger:
-        connection = ledger._connection
-        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("PRAGMA busy_timeout").fetchone()[0] == 10000
-        assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert raw(ledger, "PRAGMA journal_mode") == [("wal",)]
+        assert raw(ledger, "PRAGMA busy_timeout") == [(10000,)]
+        assert raw(ledger, "PRAGMA foreign_keys") == [(1,)]
 
 
-def test_record_then_reopen(db: Path) -> None:
+def test_record_then_reopen(ledger_url: str) -> None:
     cards = make_cards(3)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         assert ledger.record_generated(cards, at=AT) == 3
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         assert ledger.count_cards() == 3
         assert ledger.count_events() == 3
         for card in cards:
@@ -79,9 +102,9 @@ def test_record_then_reopen(db: Path) -> None:
             ]
 
 
-def test_recording_twice_adds_nothing(db: Path) -> None:
+def test_recording_twice_adds_nothing(ledger_url: str) -> None:
     cards = make_cards(4)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         assert ledger.record_generated(cards, at=AT) == 4
         assert ledger.record_generated(cards, by="someone else") == 0
         assert ledger.count_cards() == 4
@@ -90,26 +113,26 @@ def test_recording_twice_adds_nothing(db: Path) -> None:
             assert [e.status for e in ledger.history(card.code)] == ["generated"]
 
 
-def test_recording_adds_only_the_new_cards(db: Path) -> None:
+def test_recording_adds_only_the_new_cards(ledger_url: str) -> None:
     cards = make_cards(5)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         assert ledger.record_generated(cards[:2], at=AT) == 2
         assert ledger.record_generated(iter(cards), by="office", at=AT) == 3
         assert ledger.count_events() == 5
         assert ledger.history(cards[4].code)[0].by == "office"
 
 
-def test_default_time_is_utc_to_the_second(db: Path) -> None:
+def test_default_time_is_utc_to_the_second(ledger_url: str) -> None:
     [card] = make_cards(1)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([card])
         [event] = ledger.history(card.code)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event.at)
 
 
-def test_codes_for(db: Path) -> None:
+def test_codes_for(ledger_url: str) -> None:
     wave1, wave2 = make_cards(3, wave="1", seed=1), make_cards(2, wave="2", seed=2)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         ledger.record_generated(wave1 + wave2, at=AT)
         assert ledger.codes_for("spring", "1") == {
             (c.sender_id, c.prisoner_id): c.code for c in wave1
@@ -120,17 +143,17 @@ def test_codes_for(db: Path) -> None:
         assert ledger.codes_for("autumn", "1") == {}
 
 
-def test_unknown_code(db: Path) -> None:
-    with Ledger.open(db) as ledger:
+def test_unknown_code(ledger_url: str) -> None:
+    with Ledger.open(ledger_url) as ledger:
         assert ledger.card("K7M2QX9DR") is None
         assert not ledger.code_exists("K7M2QX9DR")
         assert ledger.history("K7M2QX9DR") == []
 
 
-def test_code_used_by_another_card_writes_nothing(db: Path) -> None:
+def test_code_used_by_another_card_writes_nothing(ledger_url: str) -> None:
     first, second, third = make_cards(3)
     clash = LedgerCard(**{**vars(third), "code": first.code})
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([first], at=AT)
         with pytest.raises(LedgerError) as caught:
             ledger.record_generated([second, clash], at=AT)
@@ -138,89 +161,107 @@ def test_code_used_by_another_card_writes_nothing(db: Path) -> None:
         assert ledger.count_events() == 1
         assert not ledger.code_exists(second.code)
     message = str(caught.value)
-    assert message.startswith("ledger.db: ")
+    assert message.startswith(f"{name_of(ledger_url)}: ")
     assert f"code {first.code} is already used by another card" in message
 
 
-def test_same_code_twice_in_one_batch_is_refused(db: Path) -> None:
+def test_same_code_twice_in_one_batch_is_refused(ledger_url: str) -> None:
     first, second = make_cards(2)
     clash = LedgerCard(**{**vars(second), "code": first.code})
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         with pytest.raises(LedgerError, match="already used by another card"):
             ledger.record_generated([first, clash], at=AT)
         assert ledger.count_cards() == 0
 
 
-def test_a_card_keeps_its_code(db: Path) -> None:
+def test_a_card_keeps_its_code(ledger_url: str) -> None:
     [card] = make_cards(1)
     other_code = LedgerCard(**{**vars(card), "code": make_cards(1, seed=9)[0].code})
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([card], at=AT)
         with pytest.raises(LedgerError, match=f"already have card {card.code}"):
             ledger.record_generated([other_code], at=AT)
         assert ledger.count_cards() == 1
 
 
-def test_an_invalid_code_is_refused(db: Path) -> None:
+def test_an_invalid_code_is_refused(ledger_url: str) -> None:
     [card] = make_cards(1)
     bad = LedgerCard(**{**vars(card), "code": "K7M2QX9D4"})
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         with pytest.raises(LedgerError, match="'K7M2QX9D4' is not a valid card code"):
             ledger.record_generated([bad], at=AT)
         assert ledger.count_cards() == 0
 
 
-def test_schema_version_is_stored(db: Path) -> None:
-    Ledger.open(db).close()
-    with sqlite3.connect(db) as connection:
-        versions = [v for (v,) in connection.execute("SELECT version FROM schema_version")]
-    assert versions == list(range(1, SCHEMA_VERSION + 1))
-    with Ledger.open(db) as ledger:  # reopening applies nothing twice
+def test_schema_version_is_stored(ledger_url: str) -> None:
+    Ledger.open(ledger_url).close()
+    with Ledger.open(ledger_url) as ledger:  # reopening applies nothing twice
+        versions = raw(ledger, "SELECT version FROM schema_version ORDER BY version")
+        assert [v for (v,) in versions] == list(range(1, SCHEMA_VERSION + 1))
         assert ledger.schema_version() == SCHEMA_VERSION
 
 
-def test_newer_schema_is_refused(db: Path) -> None:
-    Ledger.open(db).close()
+def test_newer_schema_is_refused(ledger_url: str) -> None:
+    Ledger.open(ledger_url).close()
     newer = SCHEMA_VERSION + 1
-    connection = sqlite3.connect(db)
-    with connection:
-        connection.execute("INSERT INTO schema_version VALUES (?, ?)", (newer, AT))
-    connection.close()
+    with Ledger.open(ledger_url) as ledger:
+        raw(ledger, "INSERT INTO schema_version VALUES (:v, :at)", v=newer, at=AT)
     with pytest.raises(LedgerError) as caught:
-        Ledger.open(db)
+        Ledger.open(ledger_url)
     assert str(caught.value) == (
-        f"ledger.db: the ledger has schema version {newer}, newer than this version of "
+        f"{name_of(ledger_url)}: the ledger has schema version {newer}, newer than this version of "
         f"postcards knows ({SCHEMA_VERSION}); upgrade postcards to use it"
     )
 
 
-def test_status_is_checked_by_the_database(db: Path) -> None:
+def test_status_is_checked_by_the_database(ledger_url: str) -> None:
     [card] = make_cards(1)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([card], at=AT)
+        insert = "INSERT INTO events (code, status, at, by_name) VALUES (:c, :s, :at, 't')"
         for status in STATUSES:
-            ledger._connection.execute(
-                "INSERT INTO events (code, status, at, by_name) VALUES (?, ?, ?, 'test')",
-                (card.code, status, AT),
-            )
-        with pytest.raises(sqlite3.IntegrityError):
-            ledger._connection.execute(
-                "INSERT INTO events (code, status, at, by_name) VALUES (?, 'lost', ?, 't')",
-                (card.code, AT),
-            )
-        with pytest.raises(sqlite3.IntegrityError):  # foreign keys are on
-            ledger._connection.execute(
-                "INSERT INTO events (code, status, at, by_name) VALUES ('X', 'sent', ?, 't')",
-                (AT,),
-            )
+            raw(ledger, insert, c=card.code, s=status, at=AT)
+        with pytest.raises(sa.exc.IntegrityError):
+            raw(ledger, insert, c=card.code, s="lost", at=AT)
+        with pytest.raises(sa.exc.IntegrityError):  # foreign keys are on
+            raw(ledger, insert, c="X", s="sent", at=AT)
+        assert ledger.count_events() == 1 + len(STATUSES)
 
 
-@pytest.mark.parametrize("url", ["postgresql://user:secret@host/db", "mysql://host/db"])
-def test_non_sqlite_url_is_refused(url: str) -> None:
-    with pytest.raises(LedgerError, match="only SQLite ledgers are supported") as caught:
+def test_events_are_append_only(ledger_url: str) -> None:
+    [card] = make_cards(1)
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([card], at=AT)
+        for sql in ("UPDATE events SET status = 'sent'", "DELETE FROM events"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+                raw(ledger, sql)
+        assert [e.status for e in ledger.history(card.code)] == ["generated"]
+
+
+@pytest.mark.parametrize("url", ["mysql://user:secret@host/db", "oracle://u:secret@h/db"])
+def test_other_databases_are_refused(url: str) -> None:
+    with pytest.raises(LedgerError, match="is not supported; give a file path") as caught:
         Ledger.open(url)
     assert "secret" not in str(caught.value)
     assert url.split("://")[0] in str(caught.value)
+
+
+def test_unreachable_postgresql_is_reported_without_its_password() -> None:
+    port = _closed_port()
+    url = f"postgresql://office:secret@127.0.0.1:{port}/ledger"
+    with pytest.raises(LedgerError, match="cannot reach the PostgreSQL ledger") as caught:
+        Ledger.open(url)
+    message = str(caught.value)
+    assert "secret" not in message
+    assert message.startswith(f"postgresql+psycopg://office:***@127.0.0.1:{port}/ledger: ")
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def test_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,11 +301,13 @@ def test_a_folder_is_refused_naming_it(tmp_path: Path) -> None:
 
 def test_busy_ledger_is_reported(db: Path) -> None:
     Ledger.open(db).close()
+    import sqlite3
+
     blocker = sqlite3.connect(db, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
         with Ledger.open(db) as ledger:
-            ledger._connection.execute("PRAGMA busy_timeout = 50")
+            raw(ledger, "PRAGMA busy_timeout = 50")
             with pytest.raises(LedgerError, match=r"^ledger\.db: the ledger is busy"):
                 ledger.record_generated(make_cards(1), at=AT)
             assert ledger.count_cards() == 0
@@ -273,46 +316,46 @@ def test_busy_ledger_is_reported(db: Path) -> None:
         blocker.close()
 
 
-def test_close_twice_is_harmless(db: Path) -> None:
-    ledger = Ledger.open(db)
+def test_close_twice_is_harmless(ledger_url: str) -> None:
+    ledger = Ledger.open(ledger_url)
     ledger.close()
     ledger.close()
 
 
-def test_a_failing_batch_writes_nothing(db: Path) -> None:
+def test_a_failing_batch_writes_nothing(ledger_url: str) -> None:
     cards = make_cards(3)
 
     def batch():
         yield from cards[:2]
         raise RuntimeError("spreadsheet went away")
 
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         with pytest.raises(RuntimeError):
             ledger.record_generated(batch(), at=AT)
         assert ledger.count_cards() == 0
         assert ledger.record_generated(cards, at=AT) == 3
 
 
-def test_several_writers_at_once_lose_nothing(db: Path) -> None:
+def test_several_writers_at_once_lose_nothing(ledger_url: str) -> None:
     """Like several scanning stations: each opens the (new) file and writes its cards."""
     batches = [make_cards(20, wave=f"w{n}", seed=n) for n in range(6)]
 
     def write(batch: list[LedgerCard]) -> int:
-        with Ledger.open(db) as ledger:
+        with Ledger.open(ledger_url) as ledger:
             return sum(ledger.record_generated([card], at=AT) for card in batch)
 
     with ThreadPoolExecutor(max_workers=len(batches)) as pool:
         written = list(pool.map(write, batches))
     assert written == [20] * len(batches)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         assert ledger.count_cards() == ledger.count_events() == 120
         assert ledger.schema_version() == SCHEMA_VERSION
 
 
-def test_tallies_count_cards_that_went_out(db: Path) -> None:
+def test_tallies_count_cards_that_went_out(ledger_url: str) -> None:
     cards = make_cards(3)
     extra = LedgerCard(new_code(random.Random(9)), "spring", "2", "S1", "P0", "ru", "S 1", "A 0")
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([*cards, extra], at=AT)
         ledger.record_event(cards[0].code, "sent", "desk", at="2025-03-02T10:00:00Z")
         ledger.record_event(cards[0].code, "returned", "desk", at="2025-03-09T10:00:00Z")
@@ -328,9 +371,9 @@ def test_tallies_count_cards_that_went_out(db: Path) -> None:
     assert by_sender["S1"].sent == 1 and by_sender["S1"].void == 1
 
 
-def test_record_event_refuses_unknown_code_and_status(db: Path) -> None:
+def test_record_event_refuses_unknown_code_and_status(ledger_url: str) -> None:
     cards = make_cards(1)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         ledger.record_generated(cards, at=AT)
         with pytest.raises(LedgerError, match="no card has the code"):
             ledger.record_event(new_code(random.Random(5)), "sent", "desk")
@@ -339,15 +382,100 @@ def test_record_event_refuses_unknown_code_and_status(db: Path) -> None:
         assert ledger.count_events() == 1
 
 
-def test_prisoner_lists_round_trip(db: Path) -> None:
+def test_prisoner_lists_round_trip(ledger_url: str) -> None:
     rows = {"P1": {"name": "Алесь", "institution": "ИК № 9"}, "P2": {"name": "Марыя"}}
     first = PrisonerList("1", "abc", AT, "2025-02-28", "prisoners.csv", rows)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         assert ledger.last_list("spring") is None
         assert ledger.record_list("spring", first)
         assert not ledger.record_list("spring", first)
         ledger.record_list("spring", PrisonerList("2", "def", AT, "", "p.csv", {"P1": {}}))
         ledger.record_list("other", first)
-    with Ledger.open(db) as ledger:
+    with Ledger.open(ledger_url) as ledger:
         assert ledger.last_list("spring").wave == "2"
         assert ledger.last_list("other") == first
+
+
+def test_message_is_kept_per_card(ledger_url: str) -> None:
+    cards = [
+        LedgerCard(**{**vars(c), "message": f"Дарагі {i}\n<b>&"})
+        for i, c in enumerate(make_cards(2))
+    ]
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated(cards, at=AT)
+        assert ledger.cards("spring") == cards
+        assert ledger.card(cards[1].code).message == "Дарагі 1\n<b>&"
+
+
+def test_a_step_2_ledger_is_migrated(db: Path) -> None:
+    """A ledger written before the message column: its cards keep an empty message."""
+    import sqlite3
+
+    from postcards.ledger import _MIGRATIONS, _SCHEMA_VERSION_TABLE
+
+    connection = sqlite3.connect(db)
+    connection.execute(_SCHEMA_VERSION_TABLE)
+    for version, step in enumerate(_MIGRATIONS[:2], 1):
+        for statement in step:
+            connection.execute(statement.replace("{serial}", "INTEGER PRIMARY KEY"))
+        connection.execute("INSERT INTO schema_version VALUES (?, ?)", (version, AT))
+    [card] = make_cards(1)
+    connection.execute(
+        "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*vars(card).values(), AT)[:8] + (AT,),
+    )
+    connection.execute(
+        "INSERT INTO events (code, status, at, by_name) VALUES (?, ?, ?, ?)",
+        (card.code, "generated", AT, "postcards cards"),
+    )
+    connection.commit()
+    connection.close()
+    with Ledger.open(db) as ledger:
+        assert ledger.schema_version() == SCHEMA_VERSION
+        assert ledger.card(card.code) == card
+        ledger.record_event(card.code, "sent", "desk")
+        assert [e.status for e in ledger.history(card.code)] == ["generated", "sent"]
+        assert raw(ledger, "PRAGMA foreign_keys") == [(1,)]
+
+
+def test_record_checked_sees_the_history_and_may_add_nothing(ledger_url: str) -> None:
+    [card] = make_cards(1)
+
+    def once(found: LedgerCard, history: list[Event]) -> Event | None:
+        if any(e.status == "sent" for e in history):
+            return None
+        return Event(found.code, "sent", AT, "desk", "")
+
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([card], at=AT)
+        found, before, added = ledger.record_checked(card.code, once)
+        assert (found, [e.status for e in before], added.status) == (card, ["generated"], "sent")
+        _, before, added = ledger.record_checked(card.code, once)
+        assert added is None and len(before) == 2
+        assert ledger.count_events() == 2
+        assert [e.status for e in ledger.events("spring")] == ["generated", "sent"]
+
+
+def test_a_void_card_is_reprinted_with_a_new_code(ledger_url: str) -> None:
+    [card] = make_cards(1)
+    reprint = LedgerCard(**{**vars(card), "code": make_cards(1, seed=7)[0].code})
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([card], at=AT)
+        assert ledger.codes_for("spring", "1") == {("S0", "P0"): card.code}
+        ledger.record_event(card.code, "void", "desk", note="ink smudge")
+        assert ledger.codes_for("spring", "1") == {}
+        assert ledger.record_generated([reprint], at=AT) == 1
+        assert ledger.codes_for("spring", "1") == {("S0", "P0"): reprint.code}
+        with pytest.raises(LedgerError, match=f"already have card {reprint.code}"):
+            ledger.record_generated([card], at=AT)
+        assert ledger.tallies("spring")["P0"] == Tally(generated=1, void=1)
+
+
+def test_shown_url_hides_the_password() -> None:
+    from postcards.ledger import shown_url
+
+    assert shown_url("postgresql://office:secret@db.local/ledger") == (
+        "postgresql+psycopg://office:***@db.local/ledger"
+    )
+    assert shown_url("sqlite:///tracking.db") == "sqlite:///tracking.db"
+    assert "secret" not in shown_url("mysql://office:secret@db.local/ledger")

@@ -168,3 +168,8 @@ def test_a_crash_while_rendering_leaves_no_file_and_no_ledger(
         run("-c", campaign, "cards", "-o", campaign / "out" / "cards.pdf")
     assert list((campaign / "out").iterdir()) == []
     assert not (campaign / "tracking.db").exists()
+
+
+def test_demo_ends_with_a_coverage_report(demo: Path) -> None:
+    page = (demo / "report.html").read_text(encoding="utf-8")
+    assert "0 of 45 prisoners have had a card sent" in page
