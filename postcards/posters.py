@@ -224,7 +224,7 @@ class Group:
 
     heading: str
     names: tuple[str, ...]
-    continued: str = ""  # the heading repeated where the names go on to a new page
+    continued: str = ""  # the heading repeated where the names go on to a new column
 
 
 @dataclass(frozen=True)
@@ -313,8 +313,8 @@ def _flow(
     """Pour headings and names into ``columns`` columns, page after page.
 
     A heading never ends a column (it moves on with its first name); a name wrapped over
-    several lines stays in one column; names that go on to a new page are headed again
-    (``Group.continued``).  None when a word is wider than a column.
+    several lines stays in one column; names that go on to a new column or page are
+    headed again (``Group.continued``).  None when a word is wider than a column.
     """
     width_mm = (body.width_mm - (columns - 1) * style.gap_mm) / columns
     width_pt = width_mm * POINTS_PER_MM
@@ -364,13 +364,15 @@ class _Flow:
             self.top -= mm(space * LEADING)
 
     def _next_column(self) -> None:
+        """Move on; names that go on to another column or page are headed again, so no
+        name stands under the wrong parliament."""
         self.column += 1
         self.top = self.body.top_mm
         if self.column == self.columns:
             self.pages.append([])
             self.column = 0
-            for text, size in self.continued:
-                self._place(text, size, "bold", self.style.heading_colour)
+        for text, size in self.continued:
+            self._place(text, size, "bold", self.style.heading_colour)
 
     def line(self, text: str, size: float, font_style: str, colour: str) -> None:
         height = mm(size * LEADING)

@@ -322,6 +322,17 @@ def test_600_names_in_24_parliaments_fit_their_poster(tmp_path: Path, fonts) -> 
         if line.style == "regular" and line.colour == "ink" and line.text not in footer
     ]
     assert min(line.size for line in names_drawn) >= round(6 * size.reading_scale, 1)
+    listed, seen = set(names), 0
+    for page in poster.pages:  # every column begins with its parliament, never a bare name
+        columns: dict[float, list] = {}
+        for line in page.lines:
+            if line.text in listed or line.text.startswith("Parliament of Region"):
+                columns.setdefault(round(line.x_mm, 1), []).append(line)
+        seen += len(columns)
+        for lines in columns.values():
+            top = max(lines, key=lambda line: line.baseline_mm)
+            assert top.text.startswith("Parliament of Region"), top.text
+    assert seen > len(poster.pages)  # more columns than pages: the check had columns to see
 
 
 def test_a_short_list_stays_on_one_page_in_large_type(fonts) -> None:
