@@ -22,7 +22,7 @@ from .errors import LayoutError, PostcardsError, Problem
 from .fonts import FontSet, font_problem
 from .geometry import Box, CardSize, pt
 from .people import People, Prisoner, Sender
-from .qr import QUIET_ZONE, QRMatrix, qr_matrix
+from .qr import QUIET_ZONE, PlacedQR, qr_matrix
 from .text import FittedText, fit_text
 
 _BELARUS = {"", "belarus", "by", "blr", "беларусь", "республика беларусь", "рэспубліка беларусь",
@@ -37,20 +37,6 @@ class PlacedText:
     box: Box
     text: FittedText
     colour: str = "ink"
-
-
-@dataclass(frozen=True)
-class PlacedQR:
-    """A QR symbol placed on the card: its quiet zone starts at (x_mm, y_mm)."""
-
-    x_mm: float
-    y_mm: float
-    module_mm: float
-    matrix: QRMatrix
-
-    @property
-    def size_mm(self) -> float:
-        return self.matrix.modules_with_quiet_zone * self.module_mm
 
 
 @dataclass(frozen=True)

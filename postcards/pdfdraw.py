@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import LayoutError
 from .fonts import FontSet
 from .geometry import pt
-from .qr import QUIET_ZONE, QRMatrix
+from .qr import QRMatrix, draw_qr
 from .text import FittedText, Line, fit_text
 
 A4_MM = (210.0, 297.0)
@@ -74,16 +74,8 @@ class Document:
 
     def qr(self, matrix: QRMatrix, x_mm: float, y_mm: float, module_mm: float) -> float:
         """A vector QR symbol whose quiet zone starts at (x, y); returns its side in mm."""
-        canvas, m = self.canvas, pt(module_mm)
-        canvas.saveState()
-        canvas.setFillColorRGB(0, 0, 0)
-        path = canvas.beginPath()
-        last = matrix.modules - 1
-        left, bottom = pt(x_mm) + QUIET_ZONE * m, pt(y_mm) + QUIET_ZONE * m
-        for row, col, length in matrix.runs:
-            path.rect(left + col * m, bottom + (last - row) * m, length * m, m)
-        canvas.drawPath(path, stroke=0, fill=1)
-        canvas.restoreState()
+        self.canvas.setFillColorRGB(0, 0, 0)
+        draw_qr(self.canvas, matrix, pt(x_mm), pt(y_mm), pt(module_mm))
         return matrix.modules_with_quiet_zone * module_mm
 
     def box(self, x_mm: float, y_mm: float, width_mm: float, height_mm: float) -> None:

@@ -25,7 +25,6 @@ from .posters import (
     Fill,
     Group,
     Picture,
-    PlacedCode,
     Poster,
     PosterPage,
     PosterSize,
@@ -37,7 +36,7 @@ from .posters import (
     mm,
     share_size,
 )
-from .qr import qr_matrix
+from .qr import PlacedQR, qr_matrix
 
 #: Tile colours for prisoners without a photo: muted, and dark enough for white initials.
 PALETTE = ("#5b7083", "#8a5a44", "#4f6d5a", "#6b5b95", "#9a4a3c", "#2f5f5f", "#7a6a53", "#4a6fa5")
@@ -102,7 +101,7 @@ def _header(
 
 def _footer(
     ctx: PosterContext, size: PosterSize
-) -> tuple[list[TextLine], PlacedCode | None, float]:
+) -> tuple[list[TextLine], PlacedQR | None, float]:
     """Last-updated date, the campaign URL and its QR code; returns their top in mm."""
     s = size.scale
     margin, height = 12 * s, 28 * s
@@ -111,7 +110,7 @@ def _footer(
     if ctx.url:
         matrix = qr_matrix(ctx.url)
         module = height / matrix.modules_with_quiet_zone
-        qr = PlacedCode(size.width_mm - margin - height, margin, module, matrix)
+        qr = PlacedQR(size.width_mm - margin - height, margin, module, matrix)
         text_width -= height + 4 * s
     paragraphs = [(ctx.texts("updated", updated=ctx.updated), "regular")]
     if ctx.url:

@@ -16,7 +16,8 @@ from .errors import LayoutError, UsageError
 from .files import publish, staged
 from .fonts import FontSet
 from .geometry import pt
-from .posters import Picture, PlacedCode, Poster, PosterPage, TextLine, Tile
+from .posters import Picture, Poster, PosterPage, TextLine, Tile
+from .qr import PlacedQR
 
 FORMATS = {".pdf": "PDF", ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 #: A raster page larger than this is refused: lower --dpi (A0 at 300 dpi is 140 Mpx).
@@ -225,22 +226,12 @@ class PosterRenderer:
         )
         return True
 
-    def _qr(self, canvas: Any, qr: PlacedCode) -> None:
-        """Dark runs as one filled path of unit squares, scaled to the module size."""
-        from .qr import QUIET_ZONE
+    def _qr(self, canvas: Any, qr: PlacedQR) -> None:
+        """The code as vector rectangles, in ink."""
+        from .qr import draw_qr
 
-        m = pt(qr.module_mm)
-        left = pt(qr.x_mm) + QUIET_ZONE * m
-        bottom = pt(qr.y_mm) + QUIET_ZONE * m
-        last = qr.matrix.modules - 1
-        canvas.saveState()
         canvas.setFillColor(self.colour("ink"))
-        canvas.transform(m, 0, 0, m, left, bottom)
-        path = canvas.beginPath()
-        for row, col, length in qr.matrix.runs:
-            path.rect(col, last - row, length, 1)
-        canvas.drawPath(path, stroke=0, fill=1)
-        canvas.restoreState()
+        draw_qr(canvas, qr.matrix, pt(qr.x_mm), pt(qr.y_mm), pt(qr.module_mm))
 
     def _line(self, canvas: Any, line: TextLine) -> None:
         canvas.setFillColor(self.colour(line.colour))

@@ -21,7 +21,7 @@ from typing import Any
 from .errors import LayoutError, Problem
 from .fonts import FontSet
 from .geometry import POINTS_PER_MM, Box
-from .qr import QRMatrix
+from .qr import PlacedQR
 from .text import LEADING, fit_text
 
 KINDS = ("godparents", "wall", "prisoner", "share")
@@ -131,20 +131,6 @@ class Tile:
 
 
 @dataclass(frozen=True)
-class PlacedCode:
-    """A QR symbol whose quiet zone starts at (x_mm, y_mm)."""
-
-    x_mm: float
-    y_mm: float
-    module_mm: float
-    matrix: QRMatrix
-
-    @property
-    def size_mm(self) -> float:
-        return self.matrix.modules_with_quiet_zone * self.module_mm
-
-
-@dataclass(frozen=True)
 class PosterPage:
     """One page: drawn in the order fills, pictures, tiles, QR, text."""
 
@@ -153,7 +139,7 @@ class PosterPage:
     fills: tuple[Fill, ...] = ()
     pictures: tuple[Picture, ...] = ()
     tiles: tuple[Tile, ...] = ()
-    qr: PlacedCode | None = None
+    qr: PlacedQR | None = None
     lines: tuple[TextLine, ...] = ()
     pixels: tuple[int, int] | None = None  # a share image's exact size
 

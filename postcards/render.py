@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
-from .cards import CardPlan, PlacedQR, PlacedText
+from .cards import CardPlan, PlacedText
 from .design import Design, TextStyle
 from .fonts import FontSet
 from .geometry import Page, pt
+from .qr import PlacedQR
 from .text import fit_text
 
 #: Called as progress(done, total) while cards are drawn.
@@ -217,21 +218,12 @@ class CardRenderer:
         canvas.drawText(text)
 
     def _qr(self, canvas, qr: PlacedQR) -> None:
-        """Dark runs as one filled path of rectangles (vector, no raster per card)."""
-        from .qr import QUIET_ZONE
+        """The code as vector rectangles (no raster per card)."""
+        from .qr import draw_qr
 
-        m = pt(qr.module_mm)
-        left = pt(self._x(qr.x_mm)) + QUIET_ZONE * m
-        bottom = pt(self._y(qr.y_mm)) + QUIET_ZONE * m
-        last = qr.matrix.modules - 1
-        # In module units after one transform: integer rectangles, exact and compact.
-        rects = " ".join(f"{col} {last - row} {length} 1 re"
-                         for row, col, length in qr.matrix.runs)
-        canvas.saveState()
         canvas.setFillColor(self.colours["qr"])
-        canvas.transform(m, 0, 0, m, left, bottom)
-        canvas._code.append(f"{rects} f")  # reportlab's Path would format 100+ floats
-        canvas.restoreState()
+        draw_qr(canvas, qr.matrix, pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)),
+                pt(qr.module_mm))
 
     def _signature(self, canvas, path: Path) -> None:
         sig = self.back.signature
