@@ -2,8 +2,8 @@
 
 Three sources of pairs, applied in this order:
 
-1. explicit pairs from an assignments file (validated: unknown ids, prisoners not in
-   custody and duplicates are errors with their row numbers);
+1. explicit pairs from an assignments file (read and validated in
+   :mod:`postcards.assignments`);
 2. with godparenthood, each sender's prisoners from their latest earlier wave (a released
    godchild frees the sender, and the plan's notes say so);
 3. the fair deal: every prisoner in custody is covered before any gets a second card,
@@ -25,21 +25,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .errors import InputError, Problem
 from .ledger import Tally
-from .people import People, Prisoner, Sender, normalize_header
-from .sources import Table
-
-ASSIGNMENT_COLUMNS = [
-    "sender_id",
-    "sender_name",
-    "prisoner_id",
-    "prisoner_name",
-    "wave",
-    "language",
-    "reason",
-]
-EXPLICIT = "explicit"
+from .people import Prisoner, Sender
 
 
 @dataclass(frozen=True)
@@ -82,11 +69,6 @@ class Rules:
     match_language: bool = False
     language: str = ""
     tallies: Mapping[str, Tally] = field(default_factory=dict)
-
-
-def spread(senders: list[Sender], prisoners: list[Prisoner]) -> Plan:
-    """One card per prisoner in custody, spread evenly over the senders (no ledger)."""
-    return pair(senders, prisoners)
 
 
 def pair(
@@ -343,141 +325,3 @@ def keep_godchildren(
         if sender.id not in closed:
             notes.append(f"{sender.name} ({sender.id}) is free for a new godchild")
     return kept, closed, notes
-
-
-# --- assignments files -----------------------------------------------------------------
-
-_ALIASES = {
-    "sender_id": ("sender id", "sender"),
-    "prisoner_id": ("prisoner id", "prisoner"),
-    "wave": ("wave",),
-    "language": ("language", "lang"),
-    "reason": ("reason",),
-}
-
-
-def read_assignments(
-    table: Table, senders: People, prisoners: People, wave: str, explicit_only: bool = False
-) -> Plan:
-    """Explicit pairs from an assignments file, validated against both lists.
-
-    Rows for another wave are ignored (a row without a wave belongs to every wave);
-    with ``explicit_only``, so are the rows ``assign`` wrote (it writes them anew).
-
-    Raises:
-        InputError: unknown ids, prisoners not in custody, a pair given twice, each
-            with its row number.
-    """
-    columns = assignment_columns(table)
-    by_sender = {s.id: s for s in senders.records}
-    by_prisoner = {p.id: p for p in prisoners.records}
-    problems: list[Problem] = []
-    pairings: list[Pairing] = []
-    seen: dict[tuple[str, str], int] = {}
-    for row in table.rows:
-        cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
-        if cell.get("wave") and cell["wave"] != wave:
-            continue
-        if explicit_only and not is_explicit_reason(cell.get("reason", "")):
-            continue
-        found = _check_row(cell, by_sender, by_prisoner, senders, prisoners)
-        key = (cell["sender_id"], cell["prisoner_id"])
-        if key in seen:
-            found.append(("prisoner_id", f"the same pair is already on row {seen[key]}"))
-        seen.setdefault(key, row.number)
-        problems += [
-            Problem(message, file=table.name, row=row.number, column=columns.get(name, name))
-            for name, message in found
-        ]
-        if not found and not problems:
-            pairings.append(
-                Pairing(
-                    by_sender[cell["sender_id"]],
-                    by_prisoner[cell["prisoner_id"]],
-                    cell.get("language", "").lower(),
-                    row.number,
-                    cell.get("reason", ""),
-                )
-            )
-    if problems:
-        raise InputError(problems)
-    return Plan(tuple(pairings), ())
-
-
-def _check_row(
-    cell: dict[str, str],
-    by_sender: dict[str, Sender],
-    by_prisoner: dict[str, Prisoner],
-    senders: People,
-    prisoners: People,
-) -> list[tuple[str, str]]:
-    found = []
-    if cell["sender_id"] not in by_sender:
-        found.append(("sender_id", f"no sender with id {cell['sender_id']!r} in {senders.file}"))
-    prisoner = by_prisoner.get(cell["prisoner_id"])
-    if prisoner is None:
-        found.append(
-            ("prisoner_id", f"no prisoner with id {cell['prisoner_id']!r} in {prisoners.file}")
-        )
-    elif not prisoner.in_custody:
-        found.append(
-            (
-                "prisoner_id",
-                f"{prisoner.id} is {prisoner.status.replace('_', ' ')} "
-                f"in {prisoners.file}; remove this row",
-            )
-        )
-    return found
-
-
-def assignment_columns(table: Table) -> dict[str, str]:
-    """Our field -> the file's header; sender_id and prisoner_id are required.
-
-    Raises:
-        InputError: a required column is missing.
-    """
-    by_norm = {normalize_header(h): h for h in table.headers}
-    columns: dict[str, str] = {}
-    for name, aliases in _ALIASES.items():
-        for alias in (name, *aliases):
-            if normalize_header(alias) in by_norm:
-                columns[name] = by_norm[normalize_header(alias)]
-                break
-    missing = [n for n in ("sender_id", "prisoner_id") if n not in columns]
-    if missing:
-        raise InputError(
-            [
-                Problem(
-                    f"missing column; add a column named {n!r}", file=table.name, row=1, column=n
-                )
-                for n in missing
-            ]
-        )
-    return columns
-
-
-def is_explicit(pairing: Pairing) -> bool:
-    """A row an office wrote by hand (no reason, or marked explicit): ``assign`` keeps it."""
-    return is_explicit_reason(pairing.reason)
-
-
-def is_explicit_reason(reason: str) -> bool:
-    """True for the reason of a hand-written row: none, or one starting with "explicit"."""
-    return not reason or reason.startswith(EXPLICIT)
-
-
-def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:
-    """The rows ``assign`` writes for a wave, grouped by sender."""
-    ordered = sorted(pairings, key=lambda p: (p.sender.id, p.prisoner.id))
-    return [
-        [
-            p.sender.id,
-            p.sender.name,
-            p.prisoner.id,
-            p.prisoner.name,
-            wave,
-            p.language,
-            EXPLICIT if is_explicit(p) else p.reason,
-        ]
-        for p in ordered
-    ]

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .assign import Pairing, Plan, read_assignments
+from .assign import Pairing, Plan
+from .assignments import read_assignments
 from .cards import CardPlan, CardPlanner
 from .codes import PLACEHOLDER_CODE, new_code
 from .config import Campaign

@@ -14,17 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assign import (
+from .assign import Pairing, Plan, Rules, godchildren, keep_godchildren, pair
+from .assignments import (
     ASSIGNMENT_COLUMNS,
-    Pairing,
-    Plan,
-    Rules,
     assignment_columns,
     assignment_rows,
-    godchildren,
     is_explicit_reason,
-    keep_godchildren,
-    pair,
     read_assignments,
 )
 from .config import Campaign
