@@ -38,6 +38,8 @@ class SheetRenderer:
 
     def __init__(self, cards: CardRenderer, imposition: Imposition, options: SheetOptions):
         self.cards, self.imposition, self.options = cards, imposition, options
+        every_slot = {slot.number for slot in imposition.slots}
+        self._band: Slug | None = imposition.slug(imposition.crop_marks(every_slot))
 
     def render(self, plans: Sequence[CardPlan], sheets: list[list[int | None]],
                fronts: Path, backs: Path | None = None,
@@ -81,7 +83,7 @@ class SheetRenderer:
                     self.cards.draw_front(canvas, plans[index].language)
         marks = self.imposition.crop_marks(occupied) if self.options.crop_marks else []
         self._marks(canvas, marks)
-        self._slug(canvas, Affine(), self.imposition.slug(marks), number, total, "front")
+        self._slug(canvas, Affine(), number, total, "front")
 
     def _back(self, canvas, plans: Sequence[CardPlan], slots: list[int | None],
               number: int, total: int) -> None:
@@ -90,9 +92,8 @@ class SheetRenderer:
             if index is not None:
                 with _placed(canvas, self.imposition.back(slot, duplex, offset)):
                     self.cards.draw_back(canvas, plans[index])
-        marks = self.imposition.crop_marks({s.number for s in self.imposition.slots})
         flip = Affine.translate(*offset) @ self.imposition.sheet_flip(duplex)
-        self._slug(canvas, flip, self.imposition.slug(marks), number, total, "back")
+        self._slug(canvas, flip, number, total, "back")
 
     def _marks(self, canvas, marks: list[Segment]) -> None:
         """Hairline crop marks in registration black (all four inks), as print shops use."""
@@ -106,12 +107,13 @@ class SheetRenderer:
         canvas.lines([(pt(m.x0), pt(m.y0), pt(m.x1), pt(m.y1)) for m in marks])
         canvas.restoreState()
 
-    def _slug(self, canvas, flip: Affine, slug: Slug | None, number: int, total: int,
-              side: str) -> None:
+    def _slug(self, canvas, flip: Affine, number: int, total: int, side: str) -> None:
         """Campaign, wave, sheet and side, outside the marks: a dropped stack can be
-        put back in order."""
-        if slug is None:
+        put back in order.  The band is that of a full sheet, so the slug stands in the
+        same place on every sheet, on both sides."""
+        if self._band is None:
             return
+        slug = self._band
         text = f"{self.options.slug} · sheet {number} of {total} · {side}"
         box = flip.box(slug.box)
         fonts = self.cards.fonts
