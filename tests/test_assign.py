@@ -271,14 +271,16 @@ def test_next_wave_puts_prisoners_with_fewer_sent_cards_first(campaign: Path) ->
     assert "2 prisoners in custody get no card (P1, P3)" in result.stdout
 
 
-def test_godparenthood_keeps_the_godchild_and_reports_a_release(campaign: Path) -> None:
+def enable_godparenthood(campaign: Path) -> None:
+    """Turn on ``[campaign] godparenthood`` in the test campaign."""
     toml = campaign / "campaign.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8").replace(
-            'wave = "T1"', 'wave = "T1"\ngodparenthood = true'
-        ),
-        encoding="utf-8",
-    )
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('wave = "T1"', 'wave = "T1"\ngodparenthood = true'),
+                    encoding="utf-8")
+
+
+def test_godparenthood_keeps_the_godchild_and_reports_a_release(campaign: Path) -> None:
+    enable_godparenthood(campaign)
     senders = _write_senders(campaign, ["", "", ""])
     assert run("-c", campaign, "assign", "--per-sender", "1", "--senders", senders).exit_code == 0
     first = {r["sender_id"]: r["prisoner_id"] for r in read_manifest(campaign / "assignments.csv")}
@@ -365,13 +367,7 @@ def test_a_rerun_after_a_release_replaces_the_rows_assign_wrote(campaign: Path) 
 
 
 def test_godparenthood_reads_earlier_waves_from_the_ledger(campaign: Path) -> None:
-    toml = campaign / "campaign.toml"
-    toml.write_text(
-        toml.read_text(encoding="utf-8").replace(
-            'wave = "T1"', 'wave = "T1"\ngodparenthood = true'
-        ),
-        encoding="utf-8",
-    )
+    enable_godparenthood(campaign)
     senders = _write_senders(campaign, ["", "", "", ""])
     pairs = campaign / "assignments.csv"
     assert run("-c", campaign, "assign", "--senders", senders).exit_code == 0
