@@ -67,14 +67,14 @@ def check_outputs(outputs: Iterable[Path], protected: Iterable[Protected],
         OutputError: an output is a folder, or its folder cannot be made or written.
     """
     outputs, protected = list(outputs), list(protected)
-    if outputs and suffixes and outputs[0].suffix.lower() not in suffixes:
-        raise UsageError(f"-o {outputs[0]}: this command writes {_either(suffixes)} files; "
-                         "name the output so")
     for output in outputs:
         for guarded in protected:
             if same_file(output, guarded.path):
                 raise UsageError(f"{output} would replace {guarded.what} {guarded.path}; "
                                  "choose another name for the output")
+    if outputs and suffixes and outputs[0].suffix.lower() not in suffixes:
+        raise UsageError(f"-o {outputs[0]}: this command writes {_either(suffixes)} files; "
+                         "name the output so")
     for output in outputs:
         _check_place(output)
 
