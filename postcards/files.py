@@ -56,8 +56,11 @@ def staged(path: Path) -> Iterator[Path]:
     except BaseException as exc:
         tmp_path.unlink(missing_ok=True)
         remove_folders(made)
-        if isinstance(exc, OSError) and _about_place(exc, tmp_path):
+        if isinstance(exc, OSError) and str(exc.filename) == str(tmp_path):
             raise output_error(path, exc) from exc
+        if isinstance(exc, OSError) and exc.errno in _PLACE_ERRNOS:
+            # any of the files being written there may have hit it: name the folder
+            raise output_error(path.parent, exc) from exc
         raise
 
 
@@ -144,13 +147,8 @@ def output_error(path: Path, exc: OSError) -> OutputError:
         hint = "a part of the path is a file, not a folder; choose another place"
     else:
         hint = "choose another place for it"
-    return OutputError(Problem(f"cannot write {path}: {reason}; {hint}"))
-
-
-def _about_place(exc: OSError, tmp: Path) -> bool:
-    """True when an error while writing ``tmp`` is about where it goes, not an input."""
-    named = exc.filename is None or str(exc.filename) == str(tmp)
-    return exc.errno in _PLACE_ERRNOS or (named and exc.errno in (errno.EACCES, errno.EPERM))
+    where = f"in {path}" if path.is_dir() else str(path)
+    return OutputError(Problem(f"cannot write {where}: {reason}; {hint}"))
 
 
 def safe_cell(value: object) -> str:
