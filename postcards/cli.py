@@ -304,11 +304,18 @@ def _guard_demo(ctx: click.Context, samples: Campaign, out: Path) -> None:
                                "ledger and files into a campaign; choose a new folder")
     outputs = [out / name for name in DEMO_FILES]
     _guard(samples, outputs)
+    from .outputs import check_outputs, protected_paths
+
     try:
         current = _resolve_campaign(ctx.obj["campaign_path"])
     except PostcardsError:
-        return  # no campaign here to protect (or one that cannot be read)
-    _guard(current, outputs + [out / "tracking.db"])
+        return  # a campaign.toml that cannot be read: nothing known to protect
+    if current.source is None:
+        return  # no campaign.toml: a tracking.db here may be an earlier demo's own
+    outputs.append(out / "tracking.db")
+    existing = [p for p in protected_paths(current, outputs) if os.path.lexists(p.path)]
+    with _errors():
+        check_outputs(outputs, existing)
 
 
 def _demo_report(campaign: Campaign, output: Path) -> None:

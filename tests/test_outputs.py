@@ -278,7 +278,7 @@ def test_outputs_are_private(campaign: Path, umask, mask: int, expected: int) ->
     assert {p.name: oct(mode(p)) for p in written} == {p.name: oct(expected) for p in written}
 
 
-def test_init_and_demo_files_are_private(tmp_path: Path, umask) -> None:
+def test_init_files_are_private(tmp_path: Path, umask) -> None:
     umask(0o022)
     assert run("init", tmp_path / "new").exit_code == 0
     assert {p.name: oct(mode(p)) for p in (tmp_path / "new").iterdir()} == {
