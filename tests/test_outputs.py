@@ -292,3 +292,21 @@ def test_a_replaced_file_never_gets_a_wider_mode(printed: Path, umask) -> None:
     assert run("-c", printed, "cards", "-o", pdf).exit_code == 0
     assert mode(pdf) == 0o600
     assert mode(printed / "out" / "cards.manifest.csv") == 0o640
+
+
+def test_demo_never_writes_into_the_current_campaigns_ledger(printed: Path,
+                                                             tmp_path: Path) -> None:
+    ledger = printed / "tracking.db"
+    before = digest(ledger)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "tracking.db").symlink_to(ledger)
+    result = run("-c", printed, "demo", "-o", elsewhere)
+    assert result.exit_code == 2
+    assert f"would replace the ledger {ledger}" in result.stderr
+    assert digest(ledger) == before
+    assert files_under(elsewhere) == ["tracking.db"]
+    again = tmp_path / "again"  # no campaign.toml: the tracking.db is an earlier demo's
+    again.mkdir()
+    (again / "tracking.db").write_bytes(b"")
+    assert run("demo", "-o", ".", cwd=again).exit_code == 0
