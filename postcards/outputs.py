@@ -128,7 +128,8 @@ def _ledger(campaign: Campaign) -> list[Protected]:
     except PostcardsError:
         return []  # a wrong URL is reported by the command that opens the ledger
     return [Protected(path, "the ledger")] + [
-        Protected(path.with_name(path.name + tail), "the ledger's") for tail in LEDGER_COMPANIONS
+        Protected(path.with_name(path.name + tail), "the ledger's journal")
+        for tail in LEDGER_COMPANIONS
     ]
 
 

@@ -52,7 +52,7 @@ def mode(path: Path) -> int:
     ("prisoners.csv", "the prisoners list"),
     ("senders.csv", "the senders list"),
     ("campaign.toml", "the campaign file"),
-    ("tracking.db-wal", "the ledger's"),
+    ("tracking.db-wal", "the ledger's journal"),
 ])
 def test_cards_never_writes_over_the_campaign(printed: Path, name: str, what: str) -> None:
     ledger, before = printed / "tracking.db", {}
