@@ -633,7 +633,7 @@ def export(ctx: click.Context, texts: str) -> None:
         with _errors():
             bundles = collect(ledger, campaign.name)
             fonts = load_design(campaign.design, campaign.root).fonts
-        _guard(campaign, [Path(texts), *archive_paths(bundles, Path(texts))])
+        _guard(campaign, archive_paths(bundles, Path(texts)))
         with _errors():
             written = write_archive(bundles, Path(texts), fonts, campaign.name)
     letters = sum(len(b.letters) for b in bundles)
