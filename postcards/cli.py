@@ -299,13 +299,13 @@ DEMO_FILES = ("assignments.csv", "cards.pdf", "cards.manifest.csv", "sheets-a4-2
 def _guard_demo(ctx: click.Context, samples: Campaign, out: Path) -> None:
     """The demo writes its own ledger and files: never into a campaign folder, never over
     the samples or the current campaign's files (its ledger above all)."""
+    from .outputs import check_outputs, protected_paths
+
     if (out / CAMPAIGN_FILE).exists():
         raise click.UsageError(f"{out} holds {CAMPAIGN_FILE}: the demo would write its "
                                "ledger and files into a campaign; choose a new folder")
     outputs = [out / name for name in DEMO_FILES]
     _guard(samples, outputs)
-    from .outputs import check_outputs, protected_paths
-
     try:
         current = _resolve_campaign(ctx.obj["campaign_path"])
     except PostcardsError:
