@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import publish, staged
+from .files import make_folder, publish, staged
 from .fonts import FontSet
 from .ledger import OUT_STATUSES, Ledger
 from .pdfdraw import A4_MM, MARGIN_MM, Document, fit
@@ -65,22 +65,33 @@ def file_name(prisoner_id: str) -> str:
     return (re.sub(r"[^A-Za-z0-9_-]", "_", prisoner_id) or "_") + ".pdf"
 
 
-def write_archive(bundles: list[Bundle], folder: Path, fonts: FontSet, campaign: str
-                  ) -> list[Path]:  # fmt: skip
-    """Write one PDF per prisoner into ``folder``, each atomically; returns the paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+def archive_paths(bundles: list[Bundle], folder: Path) -> list[Path]:
+    """The file each bundle is written to, in order: ``ID.pdf``, numbered when two ids
+    differ only in characters a file name cannot hold."""
+    paths = []
     names: dict[str, int] = {}
     for bundle in bundles:
         name = file_name(bundle.prisoner_id)
         names[name] = names.get(name, 0) + 1
-        if names[name] > 1:  # two ids that differ only in unsafe characters
+        if names[name] > 1:
             name = f"{name[:-4]}-{names[name]}.pdf"
-        path = folder / name
+        paths.append(folder / name)
+    return paths
+
+
+def write_archive(bundles: list[Bundle], folder: Path, fonts: FontSet, campaign: str
+                  ) -> list[Path]:  # fmt: skip
+    """Write one PDF per prisoner into ``folder``, each atomically; returns the paths.
+
+    Raises:
+        OutputError: the folder cannot be made or a file cannot be written there.
+    """
+    make_folder(folder)
+    written = archive_paths(bundles, folder)
+    for bundle, path in zip(bundles, written, strict=True):
         with staged(path) as tmp:
             _write_bundle(bundle, tmp, fonts, campaign)
             publish(tmp, path)
-        written.append(path)
     return written
 
 

@@ -7,7 +7,7 @@ the commands so that ``postcards --help`` starts at once.
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +47,20 @@ def _errors() -> Iterator[None]:
         if count > 1:
             click.echo(f"{count} problems; nothing was written.", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a file we could not read or write: say which, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"{where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+def _guard(campaign: Campaign, outputs: list[Path], suffixes: tuple[str, ...] = (),
+           assignments: bool = True) -> None:
+    """Before any work: refuse outputs that would replace an input, the ledger or the
+    design, that end otherwise than the command writes, or that cannot be written."""
+    from .outputs import check_outputs, protected_paths
+
+    with _errors():
+        check_outputs(outputs, protected_paths(campaign, outputs, assignments), suffixes)
 
 
 @contextmanager
@@ -165,7 +179,7 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
 @click.option("--duplex", type=click.Choice(["long-edge", "short-edge", "separate"]),
               help="How sheets are printed two-sided (default: campaign.toml's, long-edge).")
 @click.option("--printer", help="A [printers.NAME] profile whose back offset to apply.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="cards.pdf",
+@click.option("-o", "--output", type=click.Path(), default="cards.pdf",
               show_default=True, help="The PDF to write; the manifest goes beside it.")
 @strict_option
 @click.pass_context
@@ -180,8 +194,20 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
                           duplex=duplex, start_at=start_at, printer=printer, strict=strict)
+    _guard(campaign, _card_outputs(campaign, Path(output), duplex), (".pdf",))
     _, result = _make_cards(campaign, Path(output), options)
     _print_result(result)
+
+
+def _card_outputs(campaign: Campaign, output: Path, duplex: str | None) -> list[Path]:
+    """Every file `cards -o OUTPUT` may write: the PDF (or fronts and backs), the
+    manifest, the signing sheets."""
+    outputs = [output, output.with_suffix(".manifest.csv")]
+    if (duplex or campaign.duplex) == "separate":
+        outputs += [output.with_suffix(".fronts.pdf"), output.with_suffix(".backs.pdf")]
+    if campaign.qr_placement == "sheet":
+        outputs.append(output.with_suffix(".signing.pdf"))
+    return outputs
 
 
 def _print_result(result) -> None:
@@ -208,7 +234,7 @@ def _make_cards(campaign: Campaign, output: Path, options):
               "campaign.toml's).")
 @click.option("--duplex", type=click.Choice(["long-edge", "short-edge"]),
               help="How the printer turns the sheet (default: campaign.toml's).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="calibrate.pdf",
+@click.option("-o", "--output", type=click.Path(), default="calibrate.pdf",
               show_default=True, help="The two-page PDF to print double-sided.")
 @click.pass_context
 def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
@@ -217,6 +243,7 @@ def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
     from .calibrate import write_calibration
 
     campaign = _campaign(ctx)
+    _guard(campaign, [Path(output)], (".pdf",))
     with _errors():
         result = write_calibration(campaign, Path(output), layout, duplex)
     click.echo(f"calibration sheet ({result.layout}, {result.sheet}, {result.duplex}) -> "
@@ -230,19 +257,23 @@ def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
 @main.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False), default="postcards-demo",
               show_default=True, help="Folder for the demo's files.")
-def demo(output: str) -> None:
+@click.pass_context
+def demo(ctx: click.Context, output: str) -> None:
     """Run the whole pipeline on the bundled sample campaign."""
     from dataclasses import replace
 
+    from .files import make_folder
     from .pipeline import CardOptions
     from .resources import bundled
     from .wave import assign_wave
 
     out = Path(output).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     with _errors():
         campaign = load_campaign(bundled("samples") / CAMPAIGN_FILE)
     campaign = replace(campaign, database=f"sqlite:///{out / 'tracking.db'}")
+    _guard_demo(ctx, campaign, out)
+    with _errors():
+        make_folder(out)
     click.echo(f"campaign: {campaign.name} (samples in {campaign.root})")
     with _errors():
         assigned = assign_wave(campaign, out / "assignments.csv")
@@ -261,6 +292,32 @@ def demo(output: str) -> None:
     _demo_report(campaign, out / "report.html")
 
 
+DEMO_FILES = ("assignments.csv", "cards.pdf", "cards.manifest.csv", "sheets-a4-2up.pdf",
+              "sheets-a4-2up.manifest.csv", "poster.pdf", "poster.png", "report.html")
+
+
+def _guard_demo(ctx: click.Context, samples: Campaign, out: Path) -> None:
+    """The demo writes its own ledger and files: never into a campaign folder, never over
+    the samples or the current campaign's files (its ledger above all)."""
+    from .outputs import check_outputs, protected_paths
+
+    if (out / CAMPAIGN_FILE).exists():
+        raise click.UsageError(f"{out} holds {CAMPAIGN_FILE}: the demo would write its "
+                               "ledger and files into a campaign; choose a new folder")
+    outputs = [out / name for name in DEMO_FILES]
+    _guard(samples, outputs)
+    try:
+        current = _resolve_campaign(ctx.obj["campaign_path"])
+    except PostcardsError:
+        return  # a campaign.toml that cannot be read: nothing known to protect
+    if current.source is None:
+        return  # no campaign.toml: a tracking.db here may be an earlier demo's own
+    outputs.append(out / "tracking.db")
+    existing = [p for p in protected_paths(current, outputs) if os.path.lexists(p.path)]
+    with _errors():
+        check_outputs(outputs, existing)
+
+
 def _demo_report(campaign: Campaign, output: Path) -> None:
     """The demo's `track report` step: coverage from the ledger the demo just filled."""
     from .ledger import Ledger
@@ -271,6 +328,7 @@ def _demo_report(campaign: Campaign, output: Path) -> None:
 
 # Posters -----------------------------------------------------------------------------------
 POSTER_KINDS = ("godparents", "wall", "prisoner", "share")
+POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
 
 
 def _poster_options(**chosen):
@@ -280,14 +338,20 @@ def _poster_options(**chosen):
 
 
 def _make_poster(campaign: Campaign, options, output: Path) -> None:
-    from .poster_data import make_poster
+    """Plan the poster, check the files its pages go to (NAME-1.png …), then draw it."""
+    from .poster_data import plan_poster
+    from .poster_render import output_files, write_poster
 
     with _errors():
-        result = make_poster(campaign, options, output)
-    _print_problems(list(result.poster.problems))
-    pages, files = len(result.poster.pages), [str(f) for f in result.files]
+        poster, design = plan_poster(campaign, options)
+    _guard(campaign, output_files(poster, output), POSTER_SUFFIXES)
+    with _errors():
+        written = write_poster(poster, design.fonts, design.colours, output, options.dpi,
+                               campaign.name)
+    _print_problems(list(poster.problems))
+    pages, files = len(poster.pages), [str(f) for f in written]
     shown = ", ".join(files) if len(files) <= 3 else f"{files[0]} … {files[-1]}"
-    click.echo(f"{result.poster.kind} poster ({result.poster.count} counted, {pages} "
+    click.echo(f"{poster.kind} poster ({poster.count} counted, {pages} "
                f"page{'s' if pages != 1 else ''}) -> {shown}")
 
 
@@ -303,7 +367,7 @@ def _make_poster(campaign: Campaign, options, output: Path) -> None:
 @click.option("--wave", help="The sending round (default: campaign.toml's).")
 @click.option("--seed", type=int, default=None,
               help="Break ties in a shuffled order; the same seed gives the same pairs.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="The assignments file (default: [inputs] assignments, else "
                    "assignments.csv in the campaign folder).")
 @click.pass_context
@@ -319,6 +383,13 @@ def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
                                     assignments=assignments), wave)
     target = Path(output) if output else (campaign.assignments_path
                                           or campaign.root / "assignments.csv")
+    # assign rewrites the assignments file it reads (keeping other waves' rows): that file
+    # alone it may replace, and only when it is its own output.
+    from .outputs import same_file
+
+    own = campaign.assignments_path is not None and same_file(target,
+                                                              campaign.assignments_path)
+    _guard(campaign, [target], (".csv",), assignments=not own)
     with _errors():
         result = assign_wave(campaign, target, AssignOptions(per_prisoner, per_sender, seed))
     _print_problems(result.report.warnings, err=False)
@@ -362,16 +433,15 @@ def _assign_summary(result) -> str:
                                       "in this wave's pairing.")
 @click.option("--dpi", type=click.IntRange(36, 1200), default=150, show_default=True,
               help="Resolution of PNG/JPG posters.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="poster.pdf",
+@click.option("-o", "--output", type=click.Path(), default="poster.pdf",
               show_default=True, help="FILE.pdf, FILE.png or FILE.jpg.")
 @click.pass_context
 def poster(ctx: click.Context, senders: str | None, prisoners: str | None,
            assignments: str | None, kind: str, size: str | None, landscape: bool,
            language: str | None, count: str, dpi: int, output: str) -> None:
     """Print a campaign poster or social images from the senders, prisoners and ledger."""
-    if Path(output).suffix.lower() not in (".pdf", ".png", ".jpg", ".jpeg"):
-        raise click.UsageError(f"-o {output}: write the poster as .pdf, .png or .jpg")
     campaign = _campaign(ctx, senders=senders, prisoners=prisoners, assignments=assignments)
+    _guard(campaign, [Path(output)], POSTER_SUFFIXES)
     options = _poster_options(kind=kind, size=size, landscape=landscape, language=language,
                               count=count, dpi=dpi)
     _make_poster(campaign, options, Path(output))
@@ -381,15 +451,17 @@ def poster(ctx: click.Context, senders: str | None, prisoners: str | None,
 @click.argument("directory", type=click.Path(file_okay=False))
 def init(directory: str) -> None:
     """Create a new campaign folder with campaign.toml and example spreadsheets."""
+    from .files import copy_file
     from .resources import bundled
 
     target = Path(directory)
-    if (target / CAMPAIGN_FILE).exists():
-        raise click.UsageError(f"{target / CAMPAIGN_FILE} exists already; choose another folder")
-    target.mkdir(parents=True, exist_ok=True)
-    samples = bundled("samples")
-    for name in (CAMPAIGN_FILE, "senders.xlsx", "prisoners.csv"):
-        shutil.copyfile(samples / name, target / name)
+    names = (CAMPAIGN_FILE, "senders.xlsx", "prisoners.csv")
+    for name in names:
+        if os.path.lexists(target / name):
+            raise click.UsageError(f"{target / name} exists already; choose another folder")
+    with _errors():
+        for name in names:
+            copy_file(bundled("samples") / name, target / name)
     click.echo(f"created {target / CAMPAIGN_FILE}, senders.xlsx and prisoners.csv")
     click.echo(f"next: edit them, then run: postcards -c {target} check")
 
@@ -410,11 +482,15 @@ def _default_by() -> str:
         return "scanner"
 
 
-def _open_ledger(ctx: click.Context, must_exist: bool = True):
-    """The campaign and its open ledger; a missing SQLite file is an error, not a new one."""
+def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path] = (),
+                 suffixes: tuple[str, ...] = ()):
+    """The campaign and its open ledger; a missing SQLite file is an error, not a new one.
+    ``outputs`` are checked first (:func:`_guard`)."""
     from .ledger import Ledger, ledger_exists, sqlite_path
 
     campaign = _campaign(ctx)
+    if outputs:
+        _guard(campaign, list(outputs), suffixes)
     url = campaign.database_url
     with _errors():
         if must_exist and not ledger_exists(url):
@@ -505,14 +581,19 @@ def show(ctx: click.Context, code: str) -> None:
 
 
 @track.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", type=click.Path(),
               help="report.csv, report.xlsx or report.html (default: a summary here).")
 @click.pass_context
 def report(ctx: click.Context, output: str | None) -> None:
     """Coverage per prisoner, sender and parliament; who has had nothing yet."""
-    campaign, ledger = _open_ledger(ctx)
+    target = Path(output) if output else None
+    campaign, ledger = _open_ledger(ctx, outputs=[target] if target else [],
+                                    suffixes=REPORT_SUFFIXES)
     with ledger, _errors():
-        _write_report(campaign, ledger, Path(output) if output else None)
+        _write_report(campaign, ledger, target)
+
+
+REPORT_SUFFIXES = (".csv", ".xlsx", ".html")
 
 
 def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | None:
@@ -544,14 +625,17 @@ def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | Non
 @click.pass_context
 def export(ctx: click.Context, texts: str) -> None:
     """Write every message sent to each prisoner, to hand over after release."""
-    from .archive import collect, write_archive
+    from .archive import archive_paths, collect, write_archive
     from .design import load_design
 
     campaign, ledger = _open_ledger(ctx)
-    with ledger, _errors():
-        bundles = collect(ledger, campaign.name)
-        fonts = load_design(campaign.design, campaign.root).fonts
-        written = write_archive(bundles, Path(texts), fonts, campaign.name)
+    with ledger:
+        with _errors():
+            bundles = collect(ledger, campaign.name)
+            fonts = load_design(campaign.design, campaign.root).fonts
+        _guard(campaign, archive_paths(bundles, Path(texts)))
+        with _errors():
+            written = write_archive(bundles, Path(texts), fonts, campaign.name)
     letters = sum(len(b.letters) for b in bundles)
     click.echo(f"{letters} messages to {len(written)} prisoners -> {Path(texts)}")
 

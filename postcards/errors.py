@@ -83,3 +83,8 @@ class UsageError(PostcardsError):
     """The command was called wrongly (exit 2, like click's own usage errors)."""
 
     exit_code = 2
+
+
+class OutputError(PostcardsError):
+    """An output cannot be written where asked (a full disk, a read-only or missing place,
+    a folder in the way): exit 1, like bad input, for the user must choose another place."""

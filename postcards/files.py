@@ -1,42 +1,154 @@
-"""Writing output files safely: atomically, and with spreadsheet-safe cells.
+"""Writing output files safely: atomically, privately, and with spreadsheet-safe cells.
 
 A print run must never leave a half-written PDF under its final name: everything is
-written to a temporary file in the same folder and moved into place in one rename.
+written to a temporary file in the same folder and moved into place in one rename.  A
+file that cannot be written (a full disk, a read-only place) is an :class:`OutputError`
+naming it, and leaves nothing behind: no ``.part`` file, no folder we made for it.
+Outputs hold prisoners' names and addresses, so they are never readable by everyone:
+the user's umask applies, and never more than :data:`PRIVATE_MODE`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from .errors import OutputError, Problem
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: The widest mode an output gets (owner read/write, group read): the files hold
+#: prisoners' names and addresses.
+PRIVATE_MODE = 0o640
+
+#: Errors that say "this place cannot take the file", whatever file was being written.
+_PLACE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 @contextlib.contextmanager
 def staged(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``; removed on error, left for :func:`publish`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
+    """A temporary path beside ``path``; removed on error, left for :func:`publish`.
+
+    A missing folder is made (``-o out/cards.pdf`` works in a new campaign) and removed
+    again, when still empty, if the file is not finished.
+
+    Raises:
+        OutputError: the place cannot take the file (full, read-only, not a folder).
+    """
+    made = make_folder(path.parent, path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        remove_folders(made)
+        raise output_error(path, exc) from exc
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-    except BaseException:
+    except BaseException as exc:
         tmp_path.unlink(missing_ok=True)
+        remove_folders(made)
+        if isinstance(exc, OSError) and str(exc.filename) == str(tmp_path):
+            raise output_error(path, exc) from exc
+        if isinstance(exc, OSError) and exc.errno in _PLACE_ERRNOS:
+            # any of the files being written there may have hit it: name the folder
+            raise output_error(path.parent, exc) from exc
         raise
 
 
 def publish(tmp: Path, path: Path) -> None:
-    """Move a finished temporary file to its final name in one atomic rename."""
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    """Move a finished temporary file to its final name in one atomic rename, with a
+    private mode (:func:`private_mode`; no wider than the file it replaces).
+
+    Raises:
+        OutputError: the file could not be flushed or moved into place.
+    """
+    try:
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, private_mode(path))
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise output_error(path, exc) from exc
+
+
+def private_mode(replacing: Path | None = None) -> int:
+    """The mode of a new output: the user's umask applied to :data:`PRIVATE_MODE`, and
+    never wider than the file it replaces (a file made private stays private)."""
+    mode = PRIVATE_MODE & ~current_umask()
+    if replacing is not None:
+        with contextlib.suppress(OSError):
+            mode &= stat.S_IMODE(os.stat(replacing).st_mode)
+    return mode
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux),
+    else by setting it and back (the only portable way)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` atomically and privately (as every output)."""
+    with staged(target) as tmp:
+        shutil.copyfile(source, tmp)
+        publish(tmp, target)
+
+
+def make_folder(folder: Path, output: Path | None = None) -> list[Path]:
+    """Make ``folder`` and its missing parents; return those made, deepest first.
+
+    Raises:
+        OutputError: a parent is a file, or the place is read-only or full.
+    """
+    missing = []
+    for candidate in [folder, *folder.parents]:
+        if candidate.is_dir():
+            break
+        missing.append(candidate)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        remove_folders([m for m in missing if m.is_dir()])
+        raise output_error(output or folder, exc) from exc
+    return missing
+
+
+def remove_folders(folders: list[Path]) -> None:
+    """Remove folders we made, deepest first, as long as they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    """What to tell the user when ``path`` cannot be written."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "free some space, or write it elsewhere with -o"
+    elif exc.errno == errno.ENOTDIR:
+        hint = "a part of the path is a file, not a folder; choose another place"
+    else:
+        hint = "choose another place for it"
+    where = f"in {path}" if path.is_dir() else str(path)
+    return OutputError(Problem(f"cannot write {where}: {reason}; {hint}"))
 
 
 def safe_cell(value: object) -> str:

@@ -9,6 +9,8 @@ never shown with its password.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -25,6 +27,7 @@ lock timeout)."""
 
 def sqlite_engine(path: Path) -> sa.Engine:
     """An engine for an SQLite file: settings on every connection, our own BEGIN."""
+    _create_private(path)
     engine = sa.create_engine(
         sa.URL.create("sqlite", database=str(path)),
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
@@ -33,6 +36,16 @@ def sqlite_engine(path: Path) -> sa.Engine:
     sa.event.listen(engine, "connect", _configure_sqlite)
     sa.event.listen(engine, "begin", _begin_sqlite)
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """Make a new ledger file private (the umask, never wider than 0640: it holds
+    prisoners' names) before SQLite makes it 0644; SQLite gives its -wal and -shm files
+    the same mode.  An empty file is a valid new SQLite database."""
+    from .files import private_mode
+
+    with contextlib.suppress(OSError):  # it exists, or SQLite will say why it cannot
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, private_mode()))
 
 
 def postgresql_engine(url: sa.URL) -> sa.Engine:

@@ -1,0 +1,314 @@
+"""Outputs: never over an input, the ledger or the design; clear errors; private modes."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, read_manifest, run
+
+DESIGN = ROOT / "templates" / "solidarity"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.fixture
+def printed(campaign: Path) -> Path:
+    """The test campaign after one print run: it has a ledger with 4 cards."""
+    result = run("-c", campaign, "cards", "-o", campaign / "out" / "cards.pdf")
+    assert result.exit_code == 0, result.stderr
+    return campaign
+
+
+@pytest.fixture
+def umask() -> Iterator[callable]:
+    """Set the process's umask for one test (the CLI runs in-process)."""
+    old = os.umask(0o022)
+    yield os.umask
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# 1. An output never replaces an input, the ledger or a file of the design -----------------
+
+@pytest.mark.parametrize("name, what", [
+    ("tracking.db", "the ledger"),
+    ("prisoners.csv", "the prisoners list"),
+    ("senders.csv", "the senders list"),
+    ("campaign.toml", "the campaign file"),
+    ("tracking.db-wal", "the ledger's journal"),
+])
+def test_cards_never_writes_over_the_campaign(printed: Path, name: str, what: str) -> None:
+    ledger, before = printed / "tracking.db", {}
+    (printed / "tracking.db-wal").write_bytes(b"")
+    before = {p.name: digest(p) for p in printed.iterdir() if p.is_file()}
+    result = run("-c", printed, "cards", "-o", printed / name)
+    assert result.exit_code == 2
+    assert f"{printed / name} would replace {what} {printed / name}" in result.stderr
+    assert {p.name: digest(p) for p in printed.iterdir() if p.is_file()} == before
+    assert ledger.stat().st_size > 0
+
+
+def test_a_symlink_or_hard_link_to_the_ledger_is_refused(printed: Path) -> None:
+    ledger = printed / "tracking.db"
+    before = digest(ledger)
+    (printed / "soft.pdf").symlink_to(ledger)
+    os.link(ledger, printed / "hard.pdf")
+    for name in ("soft.pdf", "hard.pdf"):
+        result = run("-c", printed, "cards", "-o", printed / name)
+        assert result.exit_code == 2, name
+        assert f"would replace the ledger {ledger}" in result.stderr
+    assert digest(ledger) == before
+
+
+def test_a_derived_file_is_checked_too(campaign: Path) -> None:
+    """cards -o pairs.pdf writes pairs.manifest.csv: that must not be the assignments."""
+    pairs = campaign / "pairs.manifest.csv"
+    pairs.write_text("sender_id,prisoner_id\nS1,P1\n", encoding="utf-8")
+    result = run("-c", campaign, "cards", "--assignments", pairs, "-o", campaign / "pairs.pdf")
+    assert result.exit_code == 2
+    assert f"would replace the assignments file {pairs}" in result.stderr
+    assert pairs.read_text(encoding="utf-8") == "sender_id,prisoner_id\nS1,P1\n"
+    assert not (campaign / "pairs.pdf").exists()
+    assert not (campaign / "tracking.db").exists()
+
+
+def test_assign_rewrites_its_own_file_but_no_other_input(campaign: Path) -> None:
+    own = run("-c", campaign, "assign")
+    assert own.exit_code == 0, own.stderr
+    again = run("-c", campaign, "assign", "--assignments", campaign / "assignments.csv",
+                "-o", campaign / "assignments.csv")
+    assert again.exit_code == 0, again.stderr
+    before = digest(campaign / "prisoners.csv")
+    result = run("-c", campaign, "assign", "-o", campaign / "prisoners.csv")
+    assert result.exit_code == 2
+    assert f"would replace the prisoners list {campaign / 'prisoners.csv'}" in result.stderr
+    assert digest(campaign / "prisoners.csv") == before
+    other = run("-c", campaign, "cards", "--assignments", campaign / "assignments.csv",
+                "-o", campaign / "assignments.csv")
+    assert other.exit_code == 2
+    assert "would replace the assignments file" in other.stderr
+
+
+def test_poster_pages_never_replace_a_signature(campaign: Path) -> None:
+    """Share images are NAME-1080x1080.png …: a signature of that name stays."""
+    signature = campaign / "sig-1080x1350.png"
+    shutil.copyfile(DESIGN / "motif.jpg", signature)
+    senders = campaign / "senders.csv"
+    lines = senders.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",signature"] + [line + ",sig-1080x1350.png" for line in lines[1:]]
+    senders.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    before = digest(signature)
+    result = run("-c", campaign, "poster", "--kind", "share", "-o", campaign / "sig.png")
+    assert result.exit_code == 2
+    assert f"would replace a signature {signature}" in result.stderr
+    assert digest(signature) == before
+    assert not list(campaign.glob("sig-1080x1080.png"))
+
+
+def test_poster_and_calibrate_never_replace_the_design(campaign: Path, tmp_path: Path) -> None:
+    design = tmp_path / "design"
+    shutil.copytree(DESIGN, design)
+    toml = campaign / "campaign.toml"
+    toml.write_text(toml.read_text().replace("[cards]\n", f'[cards]\ndesign = "{design}"\n'))
+    before = digest(design / "motif.jpg")
+    poster = run("-c", campaign, "poster", "-o", design / "motif.jpg")
+    assert poster.exit_code == 2
+    assert f"would replace a file of the design {design / 'motif.jpg'}" in poster.stderr
+    (design / "sheet.pdf").symlink_to(design / "motif.jpg")
+    calibrate = run("-c", campaign, "calibrate", "-o", design / "sheet.pdf")
+    assert calibrate.exit_code == 2
+    assert "would replace a file of the design" in calibrate.stderr
+    assert digest(design / "motif.jpg") == before
+
+
+def test_report_and_archive_never_replace_the_lists_or_ledger(printed: Path) -> None:
+    code = read_manifest(printed / "out" / "cards.manifest.csv")[0]["code"]
+    assert run("-c", printed, "track", "mark", code, "--status", "sent").exit_code == 0
+    prisoners, ledger = printed / "prisoners.csv", printed / "tracking.db"
+    before = (digest(prisoners), digest(ledger))
+    report = run("-c", printed, "track", "report", "-o", prisoners)
+    assert report.exit_code == 2
+    assert f"would replace the prisoners list {prisoners}" in report.stderr
+    archive = printed / "archive"
+    prisoner = read_manifest(printed / "out" / "cards.manifest.csv")[0]["prisoner_id"]
+    assert run("-c", printed, "track", "export", "--texts", archive).exit_code == 0
+    assert run("-c", printed, "track", "export", "--texts", archive).exit_code == 0  # again
+    (archive / f"{prisoner}.pdf").unlink()
+    os.link(ledger, archive / f"{prisoner}.pdf")
+    export = run("-c", printed, "track", "export", "--texts", archive)
+    assert export.exit_code == 2
+    assert f"would replace the ledger {ledger}" in export.stderr
+    assert (digest(prisoners), digest(ledger)) == before
+    assert files_under(archive) == [f"{prisoner}.pdf"]
+
+
+def test_demo_refuses_a_campaign_folder_and_init_an_existing_list(campaign: Path,
+                                                                  tmp_path: Path) -> None:
+    before = {p.name: digest(p) for p in campaign.iterdir()}
+    demo = run("demo", "-o", campaign)
+    assert demo.exit_code == 2
+    assert "campaign.toml" in demo.stderr
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    shutil.copyfile(campaign / "prisoners.csv", lists / "prisoners.csv")
+    init = run("init", lists)
+    assert init.exit_code == 2
+    assert f"{lists / 'prisoners.csv'} exists already" in init.stderr
+    assert digest(lists / "prisoners.csv") == before["prisoners.csv"]
+    assert files_under(lists) == ["prisoners.csv"]
+    assert {p.name: digest(p) for p in campaign.iterdir()} == before
+
+
+@pytest.mark.parametrize("command, output, says", [
+    (["cards"], "preview.png", ".pdf"),
+    (["calibrate"], "calibrate.png", ".pdf"),
+    (["assign"], "pairs.pdf", ".csv"),
+    (["poster"], "poster.gif", ".pdf, .png, .jpg or .jpeg"),
+    (["track", "report"], "report.txt", ".csv, .xlsx or .html"),
+])
+def test_a_wrong_extension_is_a_usage_error(printed: Path, command: list[str], output: str,
+                                            says: str) -> None:
+    result = run("-c", printed, *command, "-o", printed / output)
+    assert result.exit_code == 2
+    assert f"writes {says} files" in result.stderr
+    assert not (printed / output).exists()
+
+
+# 2. Output problems: a clear message, exit 1, nothing written, the ledger unchanged --------
+
+def assert_clean_failure(result, campaign: Path, ledger_before: str, message: str) -> None:
+    assert result.exit_code == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert digest(campaign / "tracking.db") == ledger_before
+    assert not list(campaign.rglob("*.part"))
+
+
+def test_a_folder_or_a_file_in_the_way(printed: Path) -> None:
+    before = digest(printed / "tracking.db")
+    (printed / "taken.pdf").mkdir()
+    folder = run("-c", printed, "cards", "-o", printed / "taken.pdf")
+    assert_clean_failure(folder, printed, before, "it is a folder; give a file name")
+    below_file = run("-c", printed, "cards", "-o", printed / "prisoners.csv" / "c.pdf")
+    assert_clean_failure(below_file, printed, before, "is a file, not a folder")
+    proc = run("-c", printed, "cards", "-o", "/proc/cards.pdf")
+    assert_clean_failure(proc, printed, before, "cannot write /proc/cards.pdf")
+
+
+def test_an_unwritable_folder(printed: Path, tmp_path: Path) -> None:
+    before = digest(printed / "tracking.db")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    if os.geteuid() == 0:  # root writes anywhere a permission allows: mount it read-only
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", locked]
+                          ).returncode:
+            pytest.skip("cannot mount a read-only tmpfs here")
+    else:
+        locked.chmod(0o500)
+    try:
+        result = run("-c", printed, "cards", "-o", locked / "cards.pdf")
+        report = run("-c", printed, "track", "report", "-o", locked / "sub" / "report.html")
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", locked], check=True)
+        locked.chmod(0o700)
+    assert_clean_failure(result, printed, before, f"the folder {locked} is not writable")
+    assert_clean_failure(report, printed, before, f"the folder {locked} is not writable")
+    assert files_under(locked) == []
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs: too small for any cards PDF."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tiny tmpfs to fill needs root")
+    folder = tmp_path / "full"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder]).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield folder
+    finally:
+        gc.collect()  # reportlab leaves the failed file open until collected
+        if subprocess.run(["umount", folder]).returncode:
+            subprocess.run(["umount", "-l", folder], check=True)
+
+
+def test_a_full_disk_writes_nothing(printed: Path, full_disk: Path) -> None:
+    before = digest(printed / "tracking.db")
+    result = run("-c", printed, "cards", "--wave", "T2", "-o", full_disk / "new" / "cards.pdf")
+    assert_clean_failure(result, printed, before, f"cannot write in {full_disk / 'new'}: "
+                         "No space left on device; free some space")
+    assert files_under(full_disk) == []  # no .part file, and no folder left behind
+    poster = run("-c", printed, "poster", "--kind", "share", "-o", full_disk / "share.png")
+    assert_clean_failure(poster, printed, before, "No space left on device")
+    assert files_under(full_disk) == []
+
+
+# 3. File modes: the user's umask, never wider than 0640 ------------------------------------
+
+@pytest.mark.parametrize("mask, expected", [(0o022, 0o640), (0o077, 0o600), (0o002, 0o640)])
+def test_outputs_are_private(campaign: Path, umask, mask: int, expected: int) -> None:
+    umask(mask)
+    out = campaign / "out"
+    steps = [("assign", "-o", out / "assignments.csv"),
+             ("cards", "--assignments", out / "assignments.csv", "-o", out / "cards.pdf"),
+             ("track", "report", "-o", out / "report.html"),
+             ("poster", "--kind", "wall", "-o", out / "wall.png")]
+    for step in steps:
+        result = run("-c", campaign, *step)
+        assert result.exit_code == 0, (step, result.stderr)
+    written = [out / n for n in ("assignments.csv", "cards.pdf", "cards.manifest.csv",
+                                 "report.html", "wall.png")] + [campaign / "tracking.db"]
+    assert {p.name: oct(mode(p)) for p in written} == {p.name: oct(expected) for p in written}
+
+
+def test_init_files_are_private(tmp_path: Path, umask) -> None:
+    umask(0o022)
+    assert run("init", tmp_path / "new").exit_code == 0
+    assert {p.name: oct(mode(p)) for p in (tmp_path / "new").iterdir()} == {
+        n: "0o640" for n in ("campaign.toml", "senders.xlsx", "prisoners.csv")}
+
+
+def test_a_replaced_file_never_gets_a_wider_mode(printed: Path, umask) -> None:
+    umask(0o022)
+    pdf = printed / "out" / "cards.pdf"
+    pdf.chmod(0o600)
+    assert run("-c", printed, "cards", "-o", pdf).exit_code == 0
+    assert mode(pdf) == 0o600
+    assert mode(printed / "out" / "cards.manifest.csv") == 0o640
+
+
+def test_demo_never_writes_into_the_current_campaigns_ledger(printed: Path,
+                                                             tmp_path: Path) -> None:
+    ledger = printed / "tracking.db"
+    before = digest(ledger)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "tracking.db").symlink_to(ledger)
+    result = run("-c", printed, "demo", "-o", elsewhere)
+    assert result.exit_code == 2
+    assert f"would replace the ledger {ledger}" in result.stderr
+    assert digest(ledger) == before
+    assert files_under(elsewhere) == ["tracking.db"]
+    again = tmp_path / "again"  # no campaign.toml: the tracking.db is an earlier demo's
+    again.mkdir()
+    (again / "tracking.db").write_bytes(b"")
+    assert run("demo", "-o", ".", cwd=again).exit_code == 0
