@@ -26,8 +26,8 @@ _KNOWN: dict[str, set[str]] = {
     "qr": {"placement", "content", "url", "module_mm"},
     "check": {"list_max_age_days", "risky_words"},
     "tracking": {"database"},
-    "senders": {"columns"},
-    "prisoners": {"columns"},
+    "senders": {"columns", "header_row"},
+    "prisoners": {"columns", "header_row"},
     "print": {"back_offset_mm", "printer"},
     "posters": {"language", "size", "templates"},
 }
@@ -70,6 +70,9 @@ class Campaign:
     database: str = "sqlite:///tracking.db"
     sender_columns: dict[str, str] = field(default_factory=dict)
     prisoner_columns: dict[str, str] = field(default_factory=dict)
+    # The row that names the columns, when found wrongly below an office's title rows.
+    sender_header_row: int | None = None
+    prisoner_header_row: int | None = None
     warnings: tuple[Problem, ...] = ()
     # Pairing and the content check (issue 4).
     list_date: str = ""
@@ -164,6 +167,8 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         database=_database(reader.text("tracking", "database", Campaign.database)),
         sender_columns=reader.mapping("senders", "columns"),
         prisoner_columns=reader.mapping("prisoners", "columns"),
+        sender_header_row=reader.row("senders", "header_row"),
+        prisoner_header_row=reader.row("prisoners", "header_row"),
         list_date=reader.date("campaign", "list_date"),
         godparenthood=reader.flag("campaign", "godparenthood", False),
         match_language=reader.flag("campaign", "match_language", False),
@@ -224,6 +229,16 @@ class _Reader:
             self.fail(section, key, f"expected a number of days, found {value!r}")
             return None
         return float(value)
+
+    def row(self, section: str, key: str) -> int | None:
+        """A spreadsheet row number, 1 for the first row."""
+        value = self._get(section, key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(section, key, f"expected a row number from 1, found {value!r}")
+            return None
+        return value
 
     def date(self, section: str, key: str) -> str:
         """A date as ISO text (YYYY-MM-DD), written as a TOML date or as text."""

@@ -8,12 +8,13 @@ Headers are matched case- and space-insensitively through aliases (``Full name``
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from .cells import restored_postcode, to_ascii, whole_number, year_of_birth
 from .errors import Problem
-from .sources import Row, Table
+from .sources import Row, Table, normalize_header, read_table
 
 STATUSES = ("in_custody", "released", "deceased", "unknown")
 _STATUS_ALIASES = {
@@ -23,44 +24,78 @@ _STATUS_ALIASES = {
     "died": "deceased", "dead": "deceased",
 }
 
+#: Header aliases, compared after :func:`normalize_header`, in English, Russian,
+#: Belarusian, German, French and Polish (the languages of the offices that use it).
+_ID = ("№", "no", "nr", "n°", "#", "lp", "номер", "nummer", "numéro", "numer")
 SENDER_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "sender id", "code"),
-    "name": ("name", "full name", "sender", "sender name", "member", "фио", "ф и о", "имя"),
-    "title": ("title", "position", "function", "должность"),
-    "parliament": ("parliament", "chamber", "house", "парламент"),
-    "group": ("group", "political group", "party", "фракция"),
-    "country": ("country", "member state", "страна"),
-    "language": ("language", "lang", "язык"),
-    "cards": ("cards", "number of cards", "card count", "quantity"),
-    "return_address": ("return address", "address"),
-    "signature": ("signature", "signature image"),
-    "email": ("email", "e mail", "mail"),
+    "id": ("id", "sender id", "code", *_ID),
+    "name": ("name", "full name", "sender", "sender name", "member", "фио", "ф и о", "имя",
+             "фамилия имя отчество", "имя фамилия", "прозвішча імя", "імя", "nom",
+             "nom complet", "vollständiger name", "imię i nazwisko", "nazwisko i imię"),
+    "title": ("title", "position", "function", "должность", "пасада", "titel", "funktion",
+              "titre", "fonction", "stanowisko", "tytuł"),
+    "parliament": ("parliament", "chamber", "house", "парламент", "parlament", "parlement",
+                   "kammer", "chambre", "izba"),
+    "group": ("group", "political group", "party", "фракция", "фракцыя", "партия",
+              "fraktion", "partei", "groupe", "groupe politique", "parti", "grupa", "klub",
+              "partia"),
+    "country": ("country", "member state", "страна", "краіна", "land", "pays", "kraj"),
+    "language": ("language", "lang", "язык", "мова", "sprache", "langue", "język"),
+    "cards": ("cards", "number of cards", "card count", "quantity", "открытки",
+              "паштоўкі", "karten", "cartes", "kartki"),
+    "return_address": ("return address", "address", "обратный адрес", "зваротны адрас",
+                       "absender", "absenderadresse", "adresse de retour", "adres zwrotny"),
+    "signature": ("signature", "signature image", "подпись", "подпіс", "unterschrift",
+                  "podpis"),
+    "email": ("email", "e mail", "mail", "e mail address", "email address", "e mail adresse",
+              "adresse e mail", "courriel", "adres e mail", "электронная почта",
+              "электронная пошта"),
 }
 
 PRISONER_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "prisoner id", "code"),
-    "name": ("name", "full name", "фио", "ф и о", "имя", "прозвішча імя"),
+    "id": ("id", "prisoner id", "code", *_ID),
+    "name": ("name", "full name", "фио", "ф и о", "имя", "прозвішча імя",
+             "фамилия имя отчество", "прозвішча", "nom", "nom complet",
+             "vollständiger name", "imię i nazwisko", "nazwisko i imię"),
     "name_dative": ("name dative", "dative", "name to", "кому", "фио дательный",
-                    "дательный падеж"),
-    "name_latin": ("name latin", "latin name", "transliteration", "name in latin"),
+                    "дательный падеж", "каму"),
+    "name_latin": ("name latin", "latin name", "transliteration", "name in latin",
+                   "транслитерация", "транслітарацыя"),
     "birth_year": ("birth year", "year of birth", "born", "год рождения", "год нараджэння",
-                   "г р"),
-    "institution": ("institution", "prison", "colony", "facility", "учреждение", "колония"),
-    "address": ("address", "street", "адрес", "улица"),
+                   "г р", "date of birth", "birth date", "birthdate", "dob",
+                   "дата рождения", "дата нараджэння", "geburtsdatum", "geburtsjahr",
+                   "jahrgang", "date de naissance", "année de naissance", "data urodzenia",
+                   "rok urodzenia"),
+    "institution": ("institution", "prison", "colony", "facility", "учреждение", "колония",
+                    "место заключения", "установа", "месца зняволення", "турма",
+                    "haftanstalt", "justizvollzugsanstalt", "gefängnis", "anstalt",
+                    "établissement", "établissement pénitentiaire", "zakład karny",
+                    "więzienie"),
+    "address": ("address", "адрес", "адрас", "adresse", "anschrift", "adres"),
+    "street": ("street", "улица", "вуліца", "straße", "strasse", "rue", "ulica"),
+    "house": ("house", "house number", "house no", "дом", "дом №", "№ дома", "номер дома",
+              "дом корпус", "хата", "дом нумар", "hausnummer", "haus nr", "numéro de rue",
+              "nr domu", "numer domu"),
     "address1": ("address1", "address 1", "address line 1"),
     "address2": ("address2", "address 2", "address line 2"),
     "address3": ("address3", "address 3", "address line 3"),
     "address4": ("address4", "address 4", "address line 4"),
     "address5": ("address5", "address 5", "address line 5"),
-    "postcode": ("postcode", "postal code", "post code", "zip", "индекс"),
-    "city": ("city", "town", "город", "горад"),
-    "region": ("region", "oblast", "область", "вобласць"),
-    "country": ("country", "страна", "краіна"),
-    "language": ("language", "lang", "язык", "мова"),
-    "status": ("status", "статус"),
-    "photo": ("photo", "picture", "фото"),
-    "sentence": ("sentence", "срок", "приговор"),
-    "notes": ("notes", "note", "comment", "примечание"),
+    "postcode": ("postcode", "postal code", "post code", "zip", "индекс", "почтовый индекс",
+                 "паштовы індэкс", "індэкс", "plz", "postleitzahl", "code postal",
+                 "kod pocztowy"),
+    "city": ("city", "town", "город", "горад", "населённый пункт", "населенный пункт",
+             "населены пункт", "stadt", "ort", "ville", "miasto", "miejscowość"),
+    "region": ("region", "oblast", "область", "вобласць", "bundesland", "région",
+               "województwo"),
+    "country": ("country", "страна", "краіна", "land", "pays", "kraj"),
+    "language": ("language", "lang", "язык", "мова", "sprache", "langue", "język"),
+    "status": ("status", "статус", "стан", "statut"),
+    "photo": ("photo", "picture", "фото", "фота", "foto", "zdjęcie"),
+    "sentence": ("sentence", "срок", "приговор", "прысуд", "тэрмін", "urteil", "strafe",
+                 "peine", "wyrok"),
+    "notes": ("notes", "note", "comment", "comments", "примечание", "заметки", "нататкі",
+              "anmerkungen", "bemerkung", "remarques", "uwagi"),
 }
 
 
@@ -125,10 +160,25 @@ class People:
         return self.columns.get(name, name)
 
 
-def normalize_header(text: str) -> str:
-    """The form in which headers are compared: case, spaces, dots and dashes folded."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    return " ".join(re.sub(r"[_\-.:()/]+", " ", text).split())
+def header_names(fields: dict[str, tuple[str, ...]], explicit: dict[str, str]) -> frozenset[str]:
+    """Every header (normalized) that names one of ``fields``: how the header row is
+    recognised below an office's title rows."""
+    names = {normalize_header(a) for name, aliases in fields.items() for a in (name, *aliases)}
+    return frozenset(names | {normalize_header(h) for h in explicit.values()})
+
+
+def load_senders(path: str | Path, columns: dict[str, str] | None = None,
+                 config_name: str = "campaign.toml", header_row: int | None = None) -> People:
+    """Senders from a spreadsheet file, its header row found below any title rows."""
+    known = header_names(SENDER_FIELDS, columns or {})
+    return read_senders(read_table(path, header_row, known), columns, config_name)
+
+
+def load_prisoners(path: str | Path, columns: dict[str, str] | None = None,
+                   config_name: str = "campaign.toml", header_row: int | None = None) -> People:
+    """Prisoners from a spreadsheet file, its header row found below any title rows."""
+    known = header_names(PRISONER_FIELDS, columns or {})
+    return read_prisoners(read_table(path, header_row, known), columns, config_name)
 
 
 def map_columns(table: Table, fields: dict[str, tuple[str, ...]], explicit: dict[str, str],
@@ -158,13 +208,38 @@ def map_columns(table: Table, fields: dict[str, tuple[str, ...]], explicit: dict
     return mapping, problems
 
 
+def _unused_lookalikes(table: Table, fields: dict[str, tuple[str, ...]],
+                       mapping: dict[str, str], section: str) -> list[Problem]:
+    """A column named like one of our fields that is not read (a mapping or an earlier
+    column took the field): its data would otherwise be dropped without a word."""
+    used = set(mapping.values())
+    problems = []
+    for header in table.headers:
+        if header in used:
+            continue
+        norm = normalize_header(header)
+        field_name = next((f for f, aliases in fields.items()
+                           if norm in {normalize_header(a) for a in (f, *aliases)}), None)
+        if field_name is None:
+            continue
+        source = mapping.get(field_name)
+        why = (f"{field_name} is read from column {source!r}" if source else
+               f"{field_name} is not read from it")
+        problems.append(Problem(
+            f"looks like the {field_name} column, but {why}; this column is not used "
+            f"(map it under [{section}.columns], or rename or remove it)",
+            file=table.name, row=table.header_row, column=header, warning=True))
+    return problems
+
+
 def _missing_column(table: Table, field_name: str, fields: dict[str, tuple[str, ...]],
                     section: str) -> Problem:
-    examples = ", ".join(repr(a) for a in fields[field_name] if a != field_name)
+    aliases = [repr(a) for a in fields[field_name] if a != field_name]
+    examples = ", ".join(aliases[:5]) + (", …" if len(aliases) > 5 else "")
     return Problem(
         f"missing column; add a column named {field_name!r} (or one of {examples}), "
         f"or map it in campaign.toml under [{section}.columns]",
-        file=table.name, row=1, column=field_name)
+        file=table.name, row=table.header_row, column=field_name)
 
 
 class _RowReader:
@@ -198,9 +273,10 @@ def _read(table: Table, fields: dict[str, tuple[str, ...]], required: tuple[str,
           explicit: dict[str, str], config_name: str, section: str,
           build: Callable[[_RowReader], object | None]) -> People:
     mapping, problems = map_columns(table, fields, explicit, config_name, section)
+    problems += list(table.notes) + _unused_lookalikes(table, fields, mapping, section)
     problems += [_missing_column(table, f, fields, section) for f in required
                  if f not in mapping]
-    if problems:
+    if any(not p.warning for p in problems):
         return People((), tuple(problems), table.name, mapping)
     records = []
     for row in table.rows:
@@ -257,8 +333,7 @@ def _card_count(r: _RowReader) -> int | None:
 
 def derive_id(name: str) -> str:
     """A stable id from a name, for sender lists without an id column."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", to_ascii(name)).strip("-")
     return slug or "sender-" + "-".join(f"{ord(c):x}" for c in name[:6])
 
 
@@ -277,7 +352,8 @@ def _build_prisoner(r: _RowReader) -> Prisoner | None:
     prisoner = Prisoner(
         id=prisoner_id, name=name, row=r.row.number, name_dative=r.get("name_dative"),
         name_latin=r.get("name_latin"), birth_year=_birth_year(r),
-        institution=r.get("institution"), address=_address(r), postcode=r.get("postcode"),
+        institution=r.get("institution"), address=_address(r),
+        postcode=_postcode(r, r.get("country") or "Belarus"),
         city=r.get("city"), region=r.get("region"), country=r.get("country"),
         language=r.get("language").lower(), status=status, photo=r.get("photo"),
         sentence=r.get("sentence"), notes=r.get("notes"), extra=r.extra())
@@ -297,10 +373,28 @@ def _status(r: _RowReader) -> str:
 
 
 def _birth_year(r: _RowReader) -> str:
+    """The year of birth, from a year or a date of birth in any common form."""
     text = r.get("birth_year")
-    if text and not re.fullmatch(r"(19|20)\d\d", text):
-        r.fail("birth_year", f"{text!r} is not a year of birth like 1985")
-    return text
+    year = year_of_birth(text) if text else ""
+    if year is None or (year and not re.fullmatch(r"(19|20)\d\d", year)):
+        r.fail("birth_year", f"{text!r} is not a year or date of birth like 1985 or "
+                             "12.03.1985")
+        return text
+    return year
+
+
+def _postcode(r: _RowReader, country: str) -> str:
+    """The postcode; one that a number cell stripped of its leading zero is restored,
+    with a warning, when the country's codes make that unambiguous."""
+    text = whole_number(r.get("postcode"))
+    restored = restored_postcode(text, country)
+    if restored is None:
+        return text
+    r.problems.append(Problem(
+        f"{text!r} read as {restored}: a number cell dropped its leading zero; check it, "
+        "and format the column as text", file=r.table.name, row=r.row.number,
+        column=r.mapping.get("postcode", "postcode"), warning=True))
+    return restored
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -308,7 +402,10 @@ def _lines(text: str) -> tuple[str, ...]:
 
 
 def _address(r: _RowReader) -> tuple[str, ...]:
-    lines = list(_lines(r.get("address")))
+    """Street and house (joined as the first line), the address cell, address1…5."""
+    street = ", ".join(v for v in (r.get("street"), r.get("house")) if v)
+    lines = [street] if street else []
+    lines += _lines(r.get("address"))
     for i in range(1, 6):
         lines += _lines(r.get(f"address{i}"))
     return tuple(lines)

@@ -27,7 +27,7 @@ from .files import publish, staged, write_csv
 from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
-from .people import People, Prisoner, read_prisoners, read_senders
+from .people import People, Prisoner, load_prisoners, load_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .printrun import Place, PrintRun
 from .sources import read_table
@@ -105,11 +105,13 @@ def _require(campaign: Campaign) -> list[Problem]:
 def _read_people(campaign: Campaign, report: CheckReport) -> tuple[People, People] | None:
     config = campaign.source.name if campaign.source else "campaign.toml"
     people = []
-    for path, reader, columns in (
-            (campaign.senders_path, read_senders, campaign.sender_columns),
-            (campaign.prisoners_path, read_prisoners, campaign.prisoner_columns)):
+    for path, reader, columns, header_row in (
+            (campaign.senders_path, load_senders, campaign.sender_columns,
+             campaign.sender_header_row),
+            (campaign.prisoners_path, load_prisoners, campaign.prisoner_columns,
+             campaign.prisoner_header_row)):
         try:
-            result = reader(read_table(path), columns, config)
+            result = reader(path, columns, config, header_row)
         except PostcardsError as exc:
             report.add(exc.problems)
             continue

@@ -17,7 +17,7 @@ from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem, UsageError
 from .fonts import font_problem
 from .geometry import CardSize
-from .people import People, Prisoner, Sender, read_prisoners, read_senders
+from .people import People, Prisoner, Sender, load_prisoners, load_senders
 from .photos import check_photo, photo_path
 from .poster_kinds import (
     PosterContext,
@@ -28,7 +28,6 @@ from .poster_kinds import (
     plan_wall,
 )
 from .posters import KINDS, SHARE_PX, Group, Poster, PosterSize, poster_size
-from .sources import read_table
 
 COUNTS = ("sent", "assigned")
 
@@ -145,7 +144,9 @@ def _people(
             f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
         )
     config = campaign.source.name if campaign.source else "campaign.toml"
-    people = reader(read_table(path), columns, config)
+    header_row = (campaign.sender_header_row if what == "senders"
+                  else campaign.prisoner_header_row)
+    people = reader(path, columns, config, header_row)
     errors = [p for p in people.problems if not p.warning]
     if errors:
         raise InputError(errors)
@@ -164,7 +165,7 @@ def participants(campaign: Campaign, count: str) -> tuple[list[Sender], str]:
         ids = {pairing.sender.id for pairing in report.pairings}
         return [s for s in planner.senders.records if s.id in ids], planner.senders.file
     senders = _people(
-        campaign.senders_path, "senders", read_senders, campaign.sender_columns, campaign
+        campaign.senders_path, "senders", load_senders, campaign.sender_columns, campaign
     )
     return _senders_with_cards_sent(campaign, list(senders.records)), senders.file
 
@@ -221,7 +222,7 @@ def sort_key(text: str) -> tuple[str, str]:
 def in_custody(campaign: Campaign) -> tuple[list[Prisoner], People]:
     """The prisoners in custody, in list order, and the list they come from."""
     people = _people(
-        campaign.prisoners_path, "prisoners", read_prisoners, campaign.prisoner_columns, campaign
+        campaign.prisoners_path, "prisoners", load_prisoners, campaign.prisoner_columns, campaign
     )
     return [p for p in people.records if p.in_custody], people
 

@@ -85,19 +85,19 @@ class Directory:
 def read_directory(campaign: Campaign) -> Directory:
     """The senders' parliaments and the prisoners in custody, read leniently: a report
     from the ledger alone is still worth having, so a problem becomes a warning."""
-    from .people import read_prisoners, read_senders
-    from .sources import read_table
+    from .people import load_prisoners, load_senders
 
     parliaments: dict[str, str] = {}
     prisoners: dict[str, str] = {}
     warnings: list[Problem] = []
     try:
         if campaign.senders_path is not None:
-            senders = read_senders(read_table(campaign.senders_path), campaign.sender_columns)
+            senders = load_senders(campaign.senders_path, campaign.sender_columns,
+                                   header_row=campaign.sender_header_row)
             parliaments = {s.id: s.parliament for s in senders.records}
         if campaign.prisoners_path is not None:
-            table = read_table(campaign.prisoners_path)
-            people = read_prisoners(table, campaign.prisoner_columns)
+            people = load_prisoners(campaign.prisoners_path, campaign.prisoner_columns,
+                                    header_row=campaign.prisoner_header_row)
             prisoners = {p.id: p.name for p in people.records if p.in_custody}
     except PostcardsError as error:
         warnings = [Problem(f"{p}; the report uses the ledger alone", warning=True)

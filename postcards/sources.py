@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -32,6 +33,8 @@ _ENCODING_HELP = 'cannot tell the encoding; save it as "CSV UTF-8" from Excel or
 _WORD = re.compile(r"[^\W\d_]+")  # a run of letters in any script
 
 Record = tuple[int, list[str]]  # (row number as the spreadsheet shows it, raw cells)
+#: How far down a sheet the header row is looked for: title, date and blank rows above it.
+HEADER_SEARCH_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,25 @@ class Table:
     rows: list[Row]
     encoding: str | None
     delimiter: str | None
+    header_row: int = 1
+    notes: tuple[Problem, ...] = ()  # warnings about the layout, e.g. which row is the header
 
 
-def read_table(path: str | Path) -> Table:
+def normalize_header(text: str) -> str:
+    """The form in which headers are compared: case, spaces, dots and dashes folded."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return " ".join(re.sub(r"[_\-.:()/]+", " ", text).split())
+
+
+def read_table(
+    path: str | Path, header_row: int | None = None, known: frozenset[str] = frozenset()
+) -> Table:
     """Read the first sheet of a CSV, XLSX or ODS file as text.
+
+    Offices put a title, a date or blank rows above the header row.  Given ``known``
+    (normalized header names the caller understands), the header is the row, among the
+    first :data:`HEADER_SEARCH_ROWS`, with the most known cells (the first on a tie); the
+    rows above it are skipped and a note says so.  ``header_row`` forces a row.
 
     Raises:
         InputError: the file is missing, unreadable, of an unknown type, or its layout
@@ -78,8 +96,37 @@ def read_table(path: str | Path) -> Table:
         supported = ", ".join(CSV_SUFFIXES + XLSX_SUFFIXES + ODS_SUFFIXES)
         kind = f'"{path.suffix}"' if path.suffix else "(no extension)"
         raise InputError(Problem(f"unsupported file type {kind}; use {supported}", file=name))
-    headers, rows = _build_table(records, name, delimiter)
-    return Table(path, name, headers, rows, encoding, delimiter)
+    start, notes = _header_index(records, name, header_row, known)
+    headers, rows = _build_table(records[start:], name, delimiter)
+    number = records[start][0] if records else 1
+    return Table(path, name, headers, rows, encoding, delimiter, number, notes)
+
+
+def _header_index(
+    records: list[Record], name: str, forced: int | None, known: frozenset[str]
+) -> tuple[int, tuple[Problem, ...]]:
+    """Which record holds the headers (an index into ``records``), and a note when it
+    is not the first row."""
+    if forced is not None:
+        index = next((i for i, (n, _) in enumerate(records) if n == forced), None)
+        if index is None or not any(_clean(c) for c in records[index][1]):
+            raise InputError(Problem(
+                f"header_row = {forced}, but row {forced} is empty or past the end; "
+                "give the row that names the columns", file=name))
+        return index, ()
+    scores = [sum(normalize_header(_clean(c)) in known for c in cells)
+              for _, cells in records[:HEADER_SEARCH_ROWS]]
+    if not scores or max(scores) == 0 or scores[0] == max(scores):
+        return 0, ()
+    index = scores.index(max(scores))
+    above = [" ".join(c for c in (_clean(x) for x in cells) if c)
+             for _, cells in records[:index]]
+    shown = "; ".join(repr(a[:40]) for a in above if a) or "blank rows"
+    note = Problem(
+        f"took row {records[index][0]} as the header row (above it: {shown}); set "
+        "header_row in campaign.toml if another row names the columns",
+        file=name, row=records[index][0], warning=True)
+    return index, (note,)
 
 
 # --- turning records into a checked table -------------------------------------------
@@ -95,14 +142,18 @@ def _build_table(
 ) -> tuple[list[str], list[Row]]:
     """Split records into headers and rows, collecting every layout problem at once."""
     if not records or not any(_clean(c) for c in records[0][1]):
-        raise InputError(Problem("no header row; the first row must name the columns", file=name))
+        raise InputError(Problem(
+            "no header row; the first row must name the columns (or set header_row)",
+            file=name))
     raw = [_clean(c) for c in records[0][1]]
     data = [(number, [_clean(c) for c in cells]) for number, cells in records[1:]]
     data = [(number, cells) for number, cells in data if any(cells)]
     if delimiter is None:  # a grid: a header cell past the last one written is just empty
         raw += [""] * (max((len(c) for _, c in data), default=0) - len(raw))
-    problems = _duplicate_headers(raw, name) + _unnamed_columns(raw, data, name)
-    problems += _long_rows(raw, data, name, delimiter)
+    header_row = records[0][0]
+    problems = _duplicate_headers(raw, name, header_row)
+    problems += _unnamed_columns(raw, data, name, header_row)
+    problems += _long_rows(raw, data, name, delimiter, header_row)
     if problems:
         raise InputError(problems)
     named = [(i, h) for i, h in enumerate(raw) if h]
@@ -113,19 +164,21 @@ def _build_table(
     return [h for _, h in named], rows
 
 
-def _duplicate_headers(raw: list[str], name: str) -> list[Problem]:
+def _duplicate_headers(raw: list[str], name: str, header_row: int) -> list[Problem]:
     """A header used twice would make one of the two columns unreachable."""
     first: dict[str, int] = {}
     problems = []
     for index, header in enumerate(raw, 1):
         if header and header in first:
             message = f"column appears twice (columns {first[header]} and {index}); rename one"
-            problems.append(Problem(message, file=name, row=1, column=header))
+            problems.append(Problem(message, file=name, row=header_row, column=header))
         first.setdefault(header, index)
     return problems
 
 
-def _unnamed_columns(raw: list[str], data: list[Record], name: str) -> list[Problem]:
+def _unnamed_columns(
+    raw: list[str], data: list[Record], name: str, header_row: int
+) -> list[Problem]:
     """Data under an empty header would be silently lost; columns with no data are fine."""
     problems = []
     for index, header in enumerate(raw):
@@ -135,14 +188,14 @@ def _unnamed_columns(raw: list[str], data: list[Record], name: str) -> list[Prob
         if found is not None:
             message = (
                 f"column {index + 1} has no header but row {found} has data in it; "
-                "name the column in row 1"
+                f"name the column in row {header_row}"
             )
-            problems.append(Problem(message, file=name, row=1))
+            problems.append(Problem(message, file=name, row=header_row))
     return problems
 
 
 def _long_rows(
-    raw: list[str], data: list[Record], name: str, delimiter: str | None
+    raw: list[str], data: list[Record], name: str, delimiter: str | None, header_row: int
 ) -> list[Problem]:
     """A CSV row longer than the header usually has an unquoted delimiter in a cell."""
     problems = []
@@ -153,7 +206,7 @@ def _long_rows(
         if used > len(raw):
             message = (
                 f"{used} cells but only {named} column headers; put quotes around cells "
-                f"that contain {hint}, or name the extra columns in row 1"
+                f"that contain {hint}, or name the extra columns in row {header_row}"
             )
             problems.append(Problem(message, file=name, row=number))
     return problems

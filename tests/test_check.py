@@ -17,7 +17,7 @@ BROKEN = DATA / "broken"
 CASES = {
     "missing-column.csv":
         "missing-column.csv:1: name: missing column; add a column named 'name' (or one of "
-        "'full name', 'фио', 'ф и о', 'имя', 'прозвішча імя'), or map it in campaign.toml "
+        "'full name', 'фио', 'ф и о', 'имя', 'прозвішча імя', …), or map it in campaign.toml "
         "under [prisoners.columns]",
     "duplicate-id.csv":
         "duplicate-id.csv:4: id: duplicate id P1 (also on row 2); every row needs its own id",
