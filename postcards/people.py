@@ -11,10 +11,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
 from .cells import restored_postcode, to_ascii, whole_number, year_of_birth
 from .errors import Problem
-from .sources import Row, Table, normalize_header, read_table
+from .sources import Row, Table, normalize_header, read_table, table_from_dataframe
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 STATUSES = ("in_custody", "released", "deceased", "unknown")
 _STATUS_ALIASES = {
@@ -167,18 +171,32 @@ def header_names(fields: dict[str, tuple[str, ...]], explicit: dict[str, str]) -
     return frozenset(names | {normalize_header(h) for h in explicit.values()})
 
 
-def load_senders(path: str | Path, columns: dict[str, str] | None = None,
+#: A spreadsheet file, or a pandas DataFrame (with the optional extra postcards[pandas]).
+Source = Union[str, Path, "DataFrame"]
+
+
+def load_table(source: Source, header_row: int | None = None,
+               known: frozenset[str] = frozenset()) -> Table:
+    """A file's first sheet, or a DataFrame, as a :class:`Table` with the same checks."""
+    if isinstance(source, str | Path):
+        return read_table(source, header_row, known)
+    return table_from_dataframe(source, "DataFrame", header_row, known)
+
+
+def load_senders(source: Source, columns: dict[str, str] | None = None,
                  config_name: str = "campaign.toml", header_row: int | None = None) -> People:
-    """Senders from a spreadsheet file, its header row found below any title rows."""
+    """Senders from a spreadsheet file (or DataFrame), its header row found below any
+    title rows."""
     known = header_names(SENDER_FIELDS, columns or {})
-    return read_senders(read_table(path, header_row, known), columns, config_name)
+    return read_senders(load_table(source, header_row, known), columns, config_name)
 
 
-def load_prisoners(path: str | Path, columns: dict[str, str] | None = None,
+def load_prisoners(source: Source, columns: dict[str, str] | None = None,
                    config_name: str = "campaign.toml", header_row: int | None = None) -> People:
-    """Prisoners from a spreadsheet file, its header row found below any title rows."""
+    """Prisoners from a spreadsheet file (or DataFrame), its header row found below any
+    title rows."""
     known = header_names(PRISONER_FIELDS, columns or {})
-    return read_prisoners(read_table(path, header_row, known), columns, config_name)
+    return read_prisoners(load_table(source, header_row, known), columns, config_name)
 
 
 def map_columns(table: Table, fields: dict[str, tuple[str, ...]], explicit: dict[str, str],

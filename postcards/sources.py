@@ -129,6 +129,45 @@ def _header_index(
     return index, (note,)
 
 
+def table_from_dataframe(
+    frame: Any, name: str = "DataFrame", header_row: int | None = None,
+    known: frozenset[str] = frozenset(),
+) -> Table:
+    """A pandas DataFrame as a :class:`Table`, with the checks a file gets.
+
+    The column names are the header row (row 1) and the frame's rows follow from row 2,
+    as the frame would show once written to a spreadsheet, whatever its index.  Cells
+    become text as in XLSX: ``NaN`` and ``None`` are empty, whole floats lose their
+    ``.0``, dates are ISO.  pandas is imported only here, by a caller that has a frame.
+
+    Raises:
+        InputError: the frame's layout is wrong (duplicate or unnamed columns with data).
+    """
+    import pandas
+
+    if not isinstance(frame, pandas.DataFrame):
+        raise InputError(Problem(f"not a spreadsheet file or a pandas DataFrame: "
+                                 f"{type(frame).__name__}", file=name))
+    header = [_frame_text(c, pandas) for c in frame.columns]
+    body = [[_frame_text(v, pandas) for v in row]
+            for row in frame.itertuples(index=False, name=None)]
+    records = list(enumerate([header, *body], 1))
+    start, notes = _header_index(records, name, header_row, known)
+    headers, rows = _build_table(records[start:], name, None)
+    return Table(Path(name), name, headers, rows, None, None, records[start][0], notes)
+
+
+def _frame_text(value: Any, pandas: Any) -> str:
+    """A DataFrame cell as the text a person would see in the spreadsheet."""
+    if value is None or (not isinstance(value, str | list | tuple) and pandas.isna(value)):
+        return ""
+    if isinstance(value, pandas.Timestamp):
+        value = value.to_pydatetime()
+    elif hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        value = value.item()
+    return _xlsx_text(value)
+
+
 # --- turning records into a checked table -------------------------------------------
 
 
