@@ -181,19 +181,31 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
 @click.option("--printer", help="A [printers.NAME] profile whose back offset to apply.")
 @click.option("-o", "--output", type=click.Path(), default="cards.pdf",
               show_default=True, help="The PDF to write; the manifest goes beside it.")
+@click.option("--only", "only", multiple=True, metavar="unsent|CODE",
+              help="Reprint just the wave's unsent cards, or the cards with these codes "
+                   "(repeat it); they keep their codes.")
+@click.option("--sender", "only_senders", multiple=True, metavar="ID",
+              help="Reprint just this sender's cards (repeat it for several).")
+@click.option("--prisoner", "only_prisoners", multiple=True, metavar="ID",
+              help="Reprint just the cards to this prisoner (repeat it for several).")
 @strict_option
 @click.pass_context
 def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
           layout: str | None, start_at: int, duplex: str | None, printer: str | None,
-          output: str, strict: bool) -> None:
+          output: str, only: tuple[str, ...], only_senders: tuple[str, ...],
+          only_prisoners: tuple[str, ...], strict: bool) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from .pipeline import CardOptions
+    from .reprint import Selection
 
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
+    with _errors():
+        selection = Selection.parse(only, only_senders, only_prisoners)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          duplex=duplex, start_at=start_at, printer=printer, strict=strict)
+                          duplex=duplex, start_at=start_at, printer=printer, strict=strict,
+                          selection=selection)
     _guard(campaign, _card_outputs(campaign, Path(output), duplex), (".pdf",))
     _, result = _make_cards(campaign, Path(output), options)
     _print_result(result)
@@ -218,6 +230,9 @@ def _print_result(result) -> None:
     if result.signing:
         click.echo(f"signing sheets -> {result.signing}")
     click.echo(f"ledger: {result.new_in_ledger} new cards recorded in {result.ledger}")
+    if result.already_sent:
+        click.echo(f"note: {result.already_sent} of these cards went out already (the ledger "
+                   "says sent or later); posting a second copy sends a duplicate", err=True)
 
 
 def _make_cards(campaign: Campaign, output: Path, options):

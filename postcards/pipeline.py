@@ -30,6 +30,7 @@ from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
 from .people import People, Prisoner, load_prisoners, load_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .printrun import Place, PrintRun
+from .reprint import Selection, already_sent, select
 from .sources import read_table
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
@@ -49,6 +50,7 @@ class CardOptions:
     start_at: int = 1
     printer: str | None = None
     strict: bool = False  # content-check findings stop the run instead of warning
+    selection: Selection = Selection()  # a reprint: --only, --sender, --prisoner
 
 
 @dataclass
@@ -90,6 +92,7 @@ class CardsResult:
     files: tuple[Path, ...] = ()
     sheets: int = 0
     signing: Path | None = None  # the signing sheets, with [qr] placement = "sheet"
+    already_sent: int = 0  # printed cards that had gone out before: duplicates in the post
 
 
 def _require(campaign: Campaign) -> list[Problem]:
@@ -314,7 +317,7 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
     report, planner = prepare(campaign, options)
     if planner is None or report.imposition is None:
         raise InputError(report.problems)
-    pairings = print_order(report.pairings)
+    pairings, statuses = _selected(campaign, print_order(report.pairings), options.selection)
     codes = _codes(campaign, pairings)
     content = content_check(campaign, options, report)
     plans = plan_all(planner, pairings, codes, report, content=content)
@@ -347,7 +350,8 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
             publish(tmp, path)
     sheets = max((place.sheet for place in places), default=0)
     return report, CardsResult(files[0], manifest, len(plans), new,
-                               shown_url(campaign.database_url), tuple(files), sheets, signing)
+                               shown_url(campaign.database_url), tuple(files), sheets, signing,
+                               already_sent(codes, statuses))
 
 
 def _existing_ledger(campaign: Campaign) -> Ledger | None:
@@ -355,6 +359,23 @@ def _existing_ledger(campaign: Campaign) -> Ledger | None:
     if not ledger_exists(url):
         return None  # no ledger yet: do not create one before anything is printed
     return Ledger.open(url)
+
+
+def _selected(campaign: Campaign, pairings: list[Pairing], selection: Selection,
+              ) -> tuple[list[Pairing], dict[str, set[str]]]:
+    """The cards this run prints (all, or a reprint's) and every status each of the
+    wave's codes has had, from the ledger."""
+    ledger = _existing_ledger(campaign)
+    if ledger is None:
+        return select(pairings, selection, {}, {}, {}, campaign.wave), {}
+    with ledger:
+        codes = ledger.codes_for(campaign.name, campaign.wave)
+        statuses: dict[str, set[str]] = {}
+        for event in ledger.events(campaign.name):
+            statuses.setdefault(event.code, set()).add(event.status)
+        cards = {code: card for code in selection.codes
+                 if (card := ledger.card(code)) is not None and card.campaign == campaign.name}
+    return select(pairings, selection, codes, cards, statuses, campaign.wave), statuses
 
 
 def _codes(campaign: Campaign, pairings: list[Pairing]) -> list[str]:
