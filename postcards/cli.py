@@ -506,16 +506,22 @@ def show(ctx: click.Context, code: str) -> None:
 
 @track.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="report.csv, report.xlsx or report.html (default: a summary here).")
+              help="report.csv (a file per table: report.prisoners.csv …), report.xlsx "
+                   "or report.html (default: a summary here).")
+@click.option("--table", help="write only this table to -o: prisoners, senders, parliaments "
+                              "or totals (.csv, .xlsx).")
 @click.pass_context
-def report(ctx: click.Context, output: str | None) -> None:
+def report(ctx: click.Context, output: str | None, table: str | None) -> None:
     """Coverage per prisoner, sender and parliament; who has had nothing yet."""
+    if table and not output:
+        raise click.UsageError("--table needs -o FILE.csv or FILE.xlsx")
     campaign, ledger = _open_ledger(ctx)
     with ledger, _errors():
-        _write_report(campaign, ledger, Path(output) if output else None)
+        _write_report(campaign, ledger, Path(output) if output else None, table)
 
 
-def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | None:
+def _write_report(campaign: Campaign, ledger, output: Path | None,
+                  table: str | None = None) -> list[Path]:
     """Build the report, print its summary, and write it when asked to."""
     from .report import build_report, read_directory, write_report
 
@@ -532,10 +538,11 @@ def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | Non
         more = len(built.unreached) - 20
         if more > 0:
             click.echo(f"  … and {more} more (write the whole report with -o report.html)")
-        return None
-    path = write_report(built, output)
-    click.echo(f"report -> {path}")
-    return path
+        return []
+    paths = write_report(built, output, table)
+    for path in paths:
+        click.echo(f"report -> {path}")
+    return paths
 
 
 @track.command()

@@ -27,6 +27,7 @@ from .files import publish, staged, write_csv
 from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
+from .order import natural_key
 from .people import People, Prisoner, read_prisoners, read_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .printrun import Place, PrintRun
@@ -286,7 +287,7 @@ def _and_more(problem: Problem, more: int) -> Problem:
 
 def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:
     """Cards grouped by sender, so each member signs one stack."""
-    return sorted(pairings, key=lambda p: (p.sender.id, p.prisoner.id))
+    return sorted(pairings, key=lambda p: (natural_key(p.sender.id), natural_key(p.prisoner.id)))
 
 
 def check(campaign: Campaign, options: CardOptions = CardOptions(),

@@ -17,6 +17,7 @@ from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem, UsageError
 from .fonts import font_problem
 from .geometry import CardSize
+from .order import natural_key
 from .people import People, Prisoner, Sender, read_prisoners, read_senders
 from .photos import check_photo, photo_path
 from .poster_kinds import (
@@ -94,7 +95,7 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
         )
         plan = plan_wall if options.kind == "wall" else plan_prisoners
         if options.kind == "wall":
-            prisoners = sorted(prisoners, key=lambda p: sort_key(display_name(p, ctx.language)))
+            prisoners = sorted(prisoners, key=lambda p: natural_key(display_name(p, ctx.language)))
         poster = plan(_paper(campaign, options), prisoners, photos, ctx)
     return replace(poster, problems=tuple(problems)), design
 
@@ -205,17 +206,9 @@ def parliament_groups(
                 )
             )
         by_parliament.setdefault(sender.parliament, []).append(sender.name)
-    keys = sorted((k for k in by_parliament if k), key=sort_key)
+    keys = sorted((k for k in by_parliament if k), key=natural_key)
     keys += [""] if "" in by_parliament else []
-    return [Group(key or other, tuple(sorted(by_parliament[key], key=sort_key))) for key in keys]
-
-
-def sort_key(text: str) -> tuple[str, str]:
-    """Alphabetical as a reader expects: Éamonn with the Es, Łukasz with the Ls."""
-    import unicodedata
-
-    base = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
-    return "".join(c for c in base if not unicodedata.combining(c)), text
+    return [Group(key or other, tuple(sorted(by_parliament[key], key=natural_key))) for key in keys]
 
 
 def in_custody(campaign: Campaign) -> tuple[list[Prisoner], People]:
