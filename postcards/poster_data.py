@@ -77,6 +77,8 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
     problems: list[Problem] = []
     if options.kind in ("godparents", "share"):
         senders, file = participants(campaign, options.count)
+        if not senders:
+            raise InputError(_nobody(options.count))
         groups = parliament_groups(senders, ctx.texts("other"), file, problems)
         _check_fonts(
             design, file, [(s, "name") for s in senders] + [(s, "parliament") for s in senders]
@@ -87,6 +89,9 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
             poster = plan_godparents(_paper(campaign, options), groups, len(senders), ctx)
     else:
         prisoners, people = in_custody(campaign)
+        if not prisoners:
+            raise InputError(Problem("no prisoner in custody on the list: a poster of 0 "
+                                     "would say nothing", file=people.file))
         photos = checked_photos(campaign.root, prisoners, people, problems)
         _check_fonts(
             design,
@@ -151,6 +156,17 @@ def _people(
     if errors:
         raise InputError(errors)
     return people
+
+
+def _nobody(count: str) -> Problem:
+    """Why a poster would count 0 senders, and what to do instead."""
+    if count == "assigned":
+        return Problem("no sender is paired with a prisoner in this wave, so the poster "
+                       "would count 0; run `postcards assign` first", column="--count")
+    return Problem("no sender has a card sent yet (the ledger records none), so the poster "
+                   "would count 0; use --count assigned to count the senders paired in "
+                   "this wave, or scan the cards that went out (`postcards track scan`)",
+                   column="--count")
 
 
 def participants(campaign: Campaign, count: str) -> tuple[list[Sender], str]:

@@ -114,10 +114,12 @@ class Fill:
 
 @dataclass(frozen=True)
 class Picture:
-    """An image scaled to cover its box (cropped, never distorted)."""
+    """An image scaled to cover its box (cropped, never distorted), or with ``fit =
+    "contain"`` as large as fits whole inside it (centred)."""
 
     box: Box
     path: Path
+    fit: str = "cover"
 
 
 @dataclass(frozen=True)
