@@ -783,3 +783,53 @@ def test_the_wide_share_image_keeps_the_whole_motif(sent_campaign) -> None:
             assert width / height == pytest.approx(2700 / 1950, rel=0.01)
             if page.width == 1200:  # the motif takes the left half, the text the right
                 assert image["x1"] <= 600.01
+
+
+def _segments(pages, body) -> list[tuple[str, int]]:
+    """Each heading as drawn (new or continued) and how many names stand under it in its
+    column; a name starts at the column's left edge, its wrapped lines are indented."""
+    segments: list[tuple[str, int]] = []
+    for lines in pages:
+        columns = sorted({round(line.x_mm, 3) for line in lines if line.style == "bold"})
+        for line in lines:
+            if line.style == "bold":
+                segments.append((line.text, 0))
+            elif round(line.x_mm, 3) in columns:
+                segments[-1] = (segments[-1][0], segments[-1][1] + 1)
+    return segments
+
+
+def test_no_name_stands_alone_under_a_heading_at_a_column_break(fonts) -> None:
+    from postcards.geometry import Box
+    from postcards.posters import ColumnStyle, fit_columns
+
+    sizes = (1, 2, 3, 4, 5, 7, 2, 6, 3)
+    groups = [Group(f"Parliament {g}", tuple(f"Name {g}-{n}" for n in range(k)),
+                    f"Parliament {g} (continued)") for g, k in enumerate(sizes)]  # fmt: skip
+    style = ColumnStyle(max_size=10, min_size=10, gap_mm=5, min_column_mm=60)
+    breaks = 0
+    for height in range(20, 90, 2):
+        body = Box(10, 10, 130, height)
+        segments = _segments(fit_columns(groups, fonts, body, style), body)
+        breaks += sum("continued" in heading for heading, _ in segments)
+        for heading, count in segments:
+            group = sizes[int(heading.split()[1])]
+            assert count >= min(2, group), (height, heading, segments)
+    assert breaks > 10  # the heights did break groups across columns
+
+
+def test_a_wrapped_name_is_indented_so_it_reads_as_one_person(fonts) -> None:
+    from postcards.geometry import Box
+    from postcards.posters import ColumnStyle, fit_columns
+
+    long = "Maria Anna Katharina Elisabeth von Hohenzollern-Sigmaringen"
+    style = ColumnStyle(max_size=10, min_size=10, gap_mm=5, min_column_mm=40)
+    [lines] = fit_columns([Group("Bundestag", (long, "Jan Nowak"))], fonts,
+                          Box(10, 10, 50, 200), style)  # fmt: skip
+    names = [line for line in lines if line.style == "regular"]
+    assert len(names) >= 3  # the long name took at least two lines
+    assert " ".join(line.text for line in names[:-1]) == long
+    left = names[0].x_mm
+    assert all(line.x_mm > left + 2 for line in names[1:-1])  # about one em further in
+    assert names[-1].text == "Jan Nowak" and names[-1].x_mm == left
+    assert all(line.x_mm + line.width_mm <= 60 + 1e-6 for line in names)
