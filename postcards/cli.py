@@ -17,6 +17,7 @@ import click
 
 from .config import Campaign, default_campaign, load_campaign
 from .errors import PostcardsError, Problem
+from .wording import counted
 
 CAMPAIGN_FILE = "campaign.toml"
 
@@ -45,22 +46,58 @@ def _errors() -> Iterator[None]:
         _print_problems(exc.problems)
         count = len([p for p in exc.problems if not p.warning])
         if count > 1:
-            click.echo(f"{count} problems; nothing was written.", err=True)
+            click.echo(f"{counted(count, 'problem')}; nothing was written.", err=True)
         sys.exit(exc.exit_code)
 
 
+class _Phases:
+    """What a long job is doing, said from its first second: the first phase runs before
+    anything is counted (reading, checking, planning), each later one is a pass the
+    library counts; a count that starts again marks the next pass."""
+
+    def __init__(self, label: str, names: tuple[str, ...]):
+        self.label, self.names, self.phase, self.last = label, names, 0, 0
+
+    @property
+    def description(self) -> str:
+        return f"{self.label}: {self.names[self.phase]}"
+
+    def update(self, done: int, total: int) -> str:
+        """The description after the library reports ``done`` of ``total``."""
+        if (self.phase == 0 or done <= self.last) and self.phase < len(self.names) - 1:
+            self.phase += 1
+        self.last = done
+        return self.description
+
+
 @contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr when it is a terminal; silent in a pipe."""
+def _progress(
+    label: str, phases: tuple[str, ...] = ("reading, checking and planning", "drawing")
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal, labelled with what is being done
+    from the start; silent in a pipe."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+    state = _Phases(label, phases)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(state.description, total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=state.update(done, total))
+
+        yield report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,7 +173,8 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
         report = run_check(campaign, options)
     _print_problems(report.warnings + report.problems, err=False)
     if not report.ok:
-        click.echo(f"{len(report.problems)} problems: fix them before printing.")
+        click.echo(f"{counted(len(report.problems), 'problem')}: fix "
+                   f"{'it' if len(report.problems) == 1 else 'them'} before printing.")
         sys.exit(1)
     _print_summary(report, campaign, size)
 
@@ -154,7 +192,7 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
     imposition = report.imposition
     if imposition is not None and not imposition.layout.single:
         turned = ", turned" if imposition.turned else ""
-        click.echo(f"layout: {imposition.layout.name}, {imposition.per_sheet} cards a "
+        click.echo(f"layout: {imposition.layout.name}, {counted(imposition.per_sheet, 'card')} a "
                    f"{imposition.sheet.describe()} sheet{turned}")
     click.echo("ok: ready to print")
 
@@ -185,13 +223,14 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
 
 
 def _print_result(result) -> None:
-    sheets = f" on {result.sheets} sheets" if result.sheets and result.files else ""
+    sheets = f" on {counted(result.sheets, 'sheet')}" if result.sheets and result.files else ""
     for path in result.files:
-        click.echo(f"{result.cards} cards{sheets} -> {path}")
+        click.echo(f"{counted(result.cards, 'card')}{sheets} -> {path}")
     click.echo(f"manifest -> {result.manifest}")
     if result.signing:
         click.echo(f"signing sheets -> {result.signing}")
-    click.echo(f"ledger: {result.new_in_ledger} new cards recorded in {result.ledger}")
+    click.echo(f"ledger: {counted(result.new_in_ledger, 'new card')} recorded in "
+               f"{result.ledger}")
 
 
 def _make_cards(campaign: Campaign, output: Path, options):
@@ -251,11 +290,12 @@ def demo(output: str) -> None:
     campaign = replace(campaign, assignments_path=assigned.output)
     report, result = _make_cards(campaign, out / "cards.pdf", CardOptions())
     _print_summary(report, campaign, None)
-    click.echo(f"{result.cards} cards -> {result.pdf}")
+    click.echo(f"{counted(result.cards, 'card')} -> {result.pdf}")
     click.echo(f"manifest -> {result.manifest}")
-    click.echo(f"ledger -> {out / 'tracking.db'} ({result.new_in_ledger} new cards)")
+    click.echo(f"ledger -> {out / 'tracking.db'} ({counted(result.new_in_ledger, 'new card')})")
     _, sheets = _make_cards(campaign, out / "sheets-a4-2up.pdf", CardOptions(layout="a4-2up"))
-    click.echo(f"{sheets.cards} cards on {sheets.sheets} A4 sheets, two-sided -> {sheets.pdf}")
+    click.echo(f"{counted(sheets.cards, 'card')} on {counted(sheets.sheets, 'A4 sheet')}, "
+               f"two-sided -> {sheets.pdf}")
     for name in ("poster.pdf", "poster.png"):
         _make_poster(campaign, _poster_options(count="assigned", dpi=100), out / name)
     _demo_report(campaign, out / "report.html")
@@ -287,8 +327,8 @@ def _make_poster(campaign: Campaign, options, output: Path) -> None:
     _print_problems(list(result.poster.problems))
     pages, files = len(result.poster.pages), [str(f) for f in result.files]
     shown = ", ".join(files) if len(files) <= 3 else f"{files[0]} … {files[-1]}"
-    click.echo(f"{result.poster.kind} poster ({result.poster.count} counted, {pages} "
-               f"page{'s' if pages != 1 else ''}) -> {shown}")
+    click.echo(f"{result.poster.kind} poster ({result.poster.count} counted, "
+               f"{counted(pages, 'page')}) -> {shown}")
 
 
 # --- assign (issue 4) -------------------------------------------------------------------
@@ -340,10 +380,12 @@ def _assign_summary(result) -> str:
     spread = f"{low}" if low == high else f"{low}–{high}"
     extra = ", ".join(part for part in (
         f"{result.explicit} explicit" if result.explicit else "",
-        f"{result.kept} godchildren kept" if result.kept else "") if part)
-    return (f"assignments: {len(pairings)} cards for "
-            f"{len({p.prisoner.id for p in pairings})} of {result.in_custody} prisoners in "
-            f"custody from {len(per_sender)} of {result.senders} senders ({spread} each"
+        counted(result.kept, "godchild kept", "godchildren kept") if result.kept else "")
+        if part)
+    return (f"assignments: {counted(len(pairings), 'card')} for "
+            f"{len({p.prisoner.id for p in pairings})} of "
+            f"{counted(result.in_custody, 'prisoner')} in custody from {len(per_sender)} of "
+            f"{counted(result.senders, 'sender')} ({spread} each"
             + (f"; {extra}" if extra else "") + f") -> {result.output}")
 
 
@@ -530,8 +572,9 @@ def _write_report(campaign: Campaign, ledger, output: Path | None,
     built = build_report(ledger, campaign.name, directory)
     totals = ", ".join(f"{status} {n}" for status, n in built.totals.items()) or "no cards"
     click.echo(f"cards: {totals}")
-    click.echo(f"prisoners: {len(built.prisoners) - len(built.unreached)} of "
-               f"{len(built.prisoners)} have had a card sent")
+    reached = len(built.prisoners) - len(built.unreached)
+    click.echo(f"prisoners: {reached} of {len(built.prisoners)} "
+               f"{'has' if len(built.prisoners) == 1 else 'have'} had a card sent")
     if output is None:
         for row in built.unreached[:20]:
             click.echo(f"  nothing sent yet: {row.prisoner_id} {row.prisoner_name}")
@@ -560,7 +603,8 @@ def export(ctx: click.Context, texts: str) -> None:
         fonts = load_design(campaign.design, campaign.root).fonts
         written = write_archive(bundles, Path(texts), fonts, campaign.name)
     letters = sum(len(b.letters) for b in bundles)
-    click.echo(f"{letters} messages to {len(written)} prisoners -> {Path(texts)}")
+    click.echo(f"{counted(letters, 'message')} to {counted(len(written), 'prisoner')} -> "
+               f"{Path(texts)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,7 @@ from .config import Campaign
 from .errors import Problem, display_name
 from .ledger import OUT_STATUSES, Ledger, LedgerCard, PrisonerList, ledger_exists
 from .people import People, Prisoner
+from .wording import counted
 
 #: The fields kept per prisoner: where a card goes, and whether one may go at all.
 ADDRESS_FIELDS = ("institution", "address", "postcode", "city", "region", "country")
@@ -147,7 +148,7 @@ def list_age_problem(
     if age <= max_days:
         return None
     return Problem(
-        f"the prisoner list is {age} days old (from {list_date.isoformat()}); "
+        f"the prisoner list is {counted(age, 'day')} old (from {list_date.isoformat()}); "
         f"[check] list_max_age_days is {max_days:g}: get a fresh list before "
         f"printing, or set [campaign] list_date",
         file=file,

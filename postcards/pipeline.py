@@ -32,6 +32,7 @@ from .people import People, Prisoner, read_prisoners, read_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .printrun import Place, PrintRun
 from .sources import read_table
+from .wording import counted
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
 Progress = Callable[[int, int], None]
@@ -154,7 +155,8 @@ def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Pl
     if plan.uncovered:
         names = ", ".join(p.id for p in plan.uncovered[:10])
         report.add([Problem(
-            f"{len(plan.uncovered)} prisoners in custody get no card ({names}"
+            f"{counted(len(plan.uncovered), 'prisoner', 'prisoners')} in custody "
+            f"{'gets' if len(plan.uncovered) == 1 else 'get'} no card ({names}"
             f"{'…' if len(plan.uncovered) > 10 else ''}): the senders' Cards caps are "
             f"used up; raise them or add senders", file=prisoners.file, warning=True)])
 
