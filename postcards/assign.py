@@ -303,7 +303,7 @@ def keep_godchildren(
     kept: list[Pairing] = []
     closed: set[str] = set()
     notes: list[str] = []
-    for sender in sorted(senders, key=lambda s: s.id):
+    for sender in sorted(senders, key=lambda s: natural_key(s.id)):
         if sender.id not in earlier:
             continue
         wave, ids = earlier[sender.id]

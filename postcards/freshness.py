@@ -20,6 +20,7 @@ from .codes import format_code
 from .config import Campaign
 from .errors import Problem, display_name
 from .ledger import OUT_STATUSES, Ledger, LedgerCard, PrisonerList, ledger_exists
+from .order import natural_key
 from .people import People, Prisoner
 from .wording import counted
 
@@ -102,7 +103,7 @@ def compare(
                     tuple(to_reprint.get(p.id, ())),
                 )
             )
-    for pid, before in sorted(last.rows.items()):
+    for pid, before in sorted(last.rows.items(), key=lambda item: natural_key(item[0])):
         if pid not in now and before.get("status", "in_custody") == "in_custody":
             findings.append(Finding("removed", pid, before.get("name", "")))
     return findings

@@ -201,7 +201,7 @@ def _senders_with_cards_sent(campaign: Campaign, senders: list[Sender]) -> list[
         }
         names = {card.sender_id: card.sender_name for card in ledger.cards(campaign.name)}
     known = [s for s in senders if s.id in sent]
-    gone = sorted(sent - {s.id for s in known})
+    gone = sorted(sent - {s.id for s in known}, key=natural_key)
     return known + [Sender(id=sid, name=names.get(sid) or sid, row=0) for sid in gone]
 
 
