@@ -546,12 +546,15 @@ def show(ctx: click.Context, code: str) -> None:
         click.echo(f"  {event.at}  {event.status:<9}  {event.by}{note}")
 
 
+REPORT_TABLES = ("prisoners", "senders", "parliaments", "totals")  # report.TABLES
+
+
 @track.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="report.csv (a file per table: report.prisoners.csv …), report.xlsx "
                    "or report.html (default: a summary here).")
-@click.option("--table", help="write only this table to -o: prisoners, senders, parliaments "
-                              "or totals (.csv, .xlsx).")
+@click.option("--table", type=click.Choice(REPORT_TABLES, case_sensitive=False),
+              help="Write only this table to -o (.csv or .xlsx).")
 @click.pass_context
 def report(ctx: click.Context, output: str | None, table: str | None) -> None:
     """Coverage per prisoner, sender and parliament; who has had nothing yet."""

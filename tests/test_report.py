@@ -172,6 +172,19 @@ def test_track_report_command(ledger, tmp_path, monkeypatch) -> None:
     assert "nothing sent yet: P3 Ігар" in result.stdout
     result = run("track", "report", "-o", "out/report.xlsx", cwd=tmp_path)
     assert result.exit_code == 0 and (tmp_path / "out" / "report.xlsx").is_file()
+    result = run("track", "report", "--table", "senders", "-o", "s.csv", cwd=tmp_path)
+    assert result.exit_code == 0 and "report -> s.csv" in result.stdout
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8").startswith("sender_id,")
+    result = run("track", "report", "-o", "r.csv", cwd=tmp_path)
+    assert "report -> r.prisoners.csv\nreport -> r.senders.csv" in result.stdout
+    assert run("track", "report", "--table", "cards", "-o", "s.csv", cwd=tmp_path).exit_code == 2
+
+
+def test_the_cli_offers_the_reports_tables() -> None:
+    from postcards.cli import REPORT_TABLES
+    from postcards.report import TABLES
+
+    assert REPORT_TABLES == TABLES
 
 
 def _chromium() -> str:
