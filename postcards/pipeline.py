@@ -283,8 +283,8 @@ def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
 def _and_more(problem: Problem, more: int) -> Problem:
     if not more:
         return problem
-    return dataclasses.replace(problem, message=f"{problem.message} (and {more} more cards "
-                               "like it)")
+    return dataclasses.replace(problem, message=f"{problem.message} (and "
+                               f"{counted(more, 'more card')} like it)")
 
 
 def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:

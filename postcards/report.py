@@ -22,6 +22,7 @@ from .errors import PostcardsError, Problem, UsageError
 from .files import publish, staged, write_csv
 from .ledger import OUT_STATUSES, Ledger, utc_now
 from .order import natural_key
+from .wording import counted
 
 FORMATS = (".csv", ".xlsx", ".html")
 
@@ -292,8 +293,10 @@ def render_html(report: Report) -> str:
     parts = [
         f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{e(report.campaign)}: '
         f"report</title><style>{_CSS}</style><h1>{e(report.campaign)}</h1>",
-        f"<p>{reached} of {len(report.prisoners)} prisoners have had a card sent; "
-        f"{len(report.unreached)} have had none. Generated {e(report.generated_at)}.</p>",
+        f"<p>{reached} of {counted(len(report.prisoners), 'prisoner')} "
+        f"{'has' if len(report.prisoners) == 1 else 'have'} had a card sent; "
+        f"{len(report.unreached)} {'has' if len(report.unreached) == 1 else 'have'} had none. "
+        f"Generated {e(report.generated_at)}.</p>",
         "<h2>Coverage over time</h2>", _coverage_svg(report),
         "<h2>Per parliament</h2>", _parliament_svg(report),
     ]  # fmt: skip
