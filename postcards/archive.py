@@ -15,6 +15,7 @@ from pathlib import Path
 from .files import make_folder, publish, staged
 from .fonts import FontSet
 from .ledger import OUT_STATUSES, Ledger
+from .order import natural_key
 from .pdfdraw import A4_MM, MARGIN_MM, Document, fit
 
 _LOST = "(the text of this card was not kept: it was printed before postcards kept texts)"
@@ -56,7 +57,7 @@ def collect(ledger: Ledger, campaign: str) -> list[Bundle]:
         letters.append(Letter(card.code, card.sender_name, went_out[card.code], card.message))
     return [
         Bundle(pid, name, tuple(sorted(letters, key=lambda x: (x.sent, x.sender, x.code))))
-        for pid, (name, letters) in sorted(bundles.items())
+        for pid, (name, letters) in sorted(bundles.items(), key=lambda item: natural_key(item[0]))
     ]
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .ledger import Tally
+from .order import natural_key
 from .people import Prisoner, Sender
 
 
@@ -115,7 +116,8 @@ def pair(
                 reason=_reason(got[prisoner.id], prisoner, sender, language, rules),
             )
         )
-    uncovered = tuple(sorted((p for p in custody if not got[p.id]), key=lambda p: p.id))
+    left = (p for p in custody if not got[p.id])
+    uncovered = tuple(sorted(left, key=lambda p: natural_key(p.id)))
     return Plan(tuple(fixed) + tuple(new), uncovered)
 
 
@@ -301,7 +303,7 @@ def keep_godchildren(
     kept: list[Pairing] = []
     closed: set[str] = set()
     notes: list[str] = []
-    for sender in sorted(senders, key=lambda s: s.id):
+    for sender in sorted(senders, key=lambda s: natural_key(s.id)):
         if sender.id not in earlier:
             continue
         wave, ids = earlier[sender.id]

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from .assign import Pairing, Plan
 from .errors import InputError, Problem
+from .order import natural_key
 from .people import People, Prisoner, Sender, normalize_header
 from .sources import Table
 
@@ -146,7 +147,7 @@ def is_explicit_reason(reason: str) -> bool:
 
 def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:
     """The rows ``assign`` writes for a wave, grouped by sender."""
-    ordered = sorted(pairings, key=lambda p: (p.sender.id, p.prisoner.id))
+    ordered = sorted(pairings, key=lambda p: (natural_key(p.sender.id), natural_key(p.prisoner.id)))
     return [
         [
             p.sender.id,

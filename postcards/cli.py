@@ -17,6 +17,7 @@ import click
 
 from .config import Campaign, default_campaign, load_campaign
 from .errors import PostcardsError, Problem
+from .wording import counted
 
 CAMPAIGN_FILE = "campaign.toml"
 
@@ -45,7 +46,7 @@ def _errors() -> Iterator[None]:
         _print_problems(exc.problems)
         count = len([p for p in exc.problems if not p.warning])
         if count > 1:
-            click.echo(f"{count} problems; nothing was written.", err=True)
+            click.echo(f"{counted(count, 'problem')}; nothing was written.", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:  # a file we could not read or write: say which, never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
@@ -63,18 +64,54 @@ def _guard(campaign: Campaign, outputs: list[Path], suffixes: tuple[str, ...] = 
         check_outputs(outputs, protected_paths(campaign, outputs, assignments), suffixes)
 
 
+class _Phases:
+    """What a long job is doing, said from its first second: the first phase runs before
+    anything is counted (reading, checking, planning), each later one is a pass the
+    library counts; a count that starts again marks the next pass."""
+
+    def __init__(self, label: str, names: tuple[str, ...]):
+        self.label, self.names, self.phase, self.last = label, names, 0, 0
+
+    @property
+    def description(self) -> str:
+        return f"{self.label}: {self.names[self.phase]}"
+
+    def update(self, done: int, total: int) -> str:
+        """The description after the library reports ``done`` of ``total``."""
+        if (self.phase == 0 or done <= self.last) and self.phase < len(self.names) - 1:
+            self.phase += 1
+        self.last = done
+        return self.description
+
+
 @contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr when it is a terminal; silent in a pipe."""
+def _progress(
+    label: str, phases: tuple[str, ...] = ("reading, checking and planning", "drawing")
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal, labelled with what is being done
+    from the start; silent in a pipe."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+    state = _Phases(label, phases)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(state.description, total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=state.update(done, total))
+
+        yield report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,7 +187,8 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
         report = run_check(campaign, options)
     _print_problems(report.warnings + report.problems, err=False)
     if not report.ok:
-        click.echo(f"{len(report.problems)} problems: fix them before printing.")
+        click.echo(f"{counted(len(report.problems), 'problem')}: fix "
+                   f"{'it' if len(report.problems) == 1 else 'them'} before printing.")
         sys.exit(1)
     _print_summary(report, campaign, size)
 
@@ -168,7 +206,7 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
     imposition = report.imposition
     if imposition is not None and not imposition.layout.single:
         turned = ", turned" if imposition.turned else ""
-        click.echo(f"layout: {imposition.layout.name}, {imposition.per_sheet} cards a "
+        click.echo(f"layout: {imposition.layout.name}, {counted(imposition.per_sheet, 'card')} a "
                    f"{imposition.sheet.describe()} sheet{turned}")
     click.echo("ok: ready to print")
 
@@ -223,16 +261,18 @@ def _card_outputs(campaign: Campaign, output: Path, duplex: str | None) -> list[
 
 
 def _print_result(result) -> None:
-    sheets = f" on {result.sheets} sheets" if result.sheets and result.files else ""
+    sheets = f" on {counted(result.sheets, 'sheet')}" if result.sheets and result.files else ""
     for path in result.files:
-        click.echo(f"{result.cards} cards{sheets} -> {path}")
+        click.echo(f"{counted(result.cards, 'card')}{sheets} -> {path}")
     click.echo(f"manifest -> {result.manifest}")
     if result.signing:
         click.echo(f"signing sheets -> {result.signing}")
-    click.echo(f"ledger: {result.new_in_ledger} new cards recorded in {result.ledger}")
+    click.echo(f"ledger: {counted(result.new_in_ledger, 'new card')} recorded in "
+               f"{result.ledger}")
     if result.already_sent:
-        click.echo(f"note: {result.already_sent} of these cards went out already (the ledger "
-                   "says sent or later); posting a second copy sends a duplicate", err=True)
+        click.echo(f"note: {counted(result.already_sent, 'card')} of these went out already "
+                   "(the ledger says sent or later); posting a second copy sends a duplicate",
+                   err=True)
 
 
 def _make_cards(campaign: Campaign, output: Path, options):
@@ -297,11 +337,12 @@ def demo(ctx: click.Context, output: str) -> None:
     campaign = replace(campaign, assignments_path=assigned.output)
     report, result = _make_cards(campaign, out / "cards.pdf", CardOptions())
     _print_summary(report, campaign, None)
-    click.echo(f"{result.cards} cards -> {result.pdf}")
+    click.echo(f"{counted(result.cards, 'card')} -> {result.pdf}")
     click.echo(f"manifest -> {result.manifest}")
-    click.echo(f"ledger -> {out / 'tracking.db'} ({result.new_in_ledger} new cards)")
+    click.echo(f"ledger -> {out / 'tracking.db'} ({counted(result.new_in_ledger, 'new card')})")
     _, sheets = _make_cards(campaign, out / "sheets-a4-2up.pdf", CardOptions(layout="a4-2up"))
-    click.echo(f"{sheets.cards} cards on {sheets.sheets} A4 sheets, two-sided -> {sheets.pdf}")
+    click.echo(f"{counted(sheets.cards, 'card')} on {counted(sheets.sheets, 'A4 sheet')}, "
+               f"two-sided -> {sheets.pdf}")
     for name in ("poster.pdf", "poster.png"):
         _make_poster(campaign, _poster_options(count="assigned", dpi=100), out / name)
     _demo_report(campaign, out / "report.html")
@@ -366,8 +407,8 @@ def _make_poster(campaign: Campaign, options, output: Path) -> None:
     _print_problems(list(poster.problems))
     pages, files = len(poster.pages), [str(f) for f in written]
     shown = ", ".join(files) if len(files) <= 3 else f"{files[0]} … {files[-1]}"
-    click.echo(f"{poster.kind} poster ({poster.count} counted, {pages} "
-               f"page{'s' if pages != 1 else ''}) -> {shown}")
+    click.echo(f"{poster.kind} poster ({poster.count} counted, "
+               f"{counted(pages, 'page')}) -> {shown}")
 
 
 # --- assign (issue 4) -------------------------------------------------------------------
@@ -426,10 +467,12 @@ def _assign_summary(result) -> str:
     spread = f"{low}" if low == high else f"{low}–{high}"
     extra = ", ".join(part for part in (
         f"{result.explicit} explicit" if result.explicit else "",
-        f"{result.kept} godchildren kept" if result.kept else "") if part)
-    return (f"assignments: {len(pairings)} cards for "
-            f"{len({p.prisoner.id for p in pairings})} of {result.in_custody} prisoners in "
-            f"custody from {len(per_sender)} of {result.senders} senders ({spread} each"
+        counted(result.kept, "godchild kept", "godchildren kept") if result.kept else "")
+        if part)
+    return (f"assignments: {counted(len(pairings), 'card')} for "
+            f"{len({p.prisoner.id for p in pairings})} of "
+            f"{counted(result.in_custody, 'prisoner')} in custody from {len(per_sender)} of "
+            f"{counted(result.senders, 'sender')} ({spread} each"
             + (f"; {extra}" if extra else "") + f") -> {result.output}")
 
 
@@ -595,23 +638,41 @@ def show(ctx: click.Context, code: str) -> None:
         click.echo(f"  {event.at}  {event.status:<9}  {event.by}{note}")
 
 
+REPORT_TABLES = ("prisoners", "senders", "parliaments", "totals")  # report.TABLES
+
+
 @track.command()
 @click.option("-o", "--output", type=click.Path(),
-              help="report.csv, report.xlsx or report.html (default: a summary here).")
+              help="report.csv (a file per table: report.prisoners.csv …), report.xlsx "
+                   "or report.html (default: a summary here).")
+@click.option("--table", type=click.Choice(REPORT_TABLES, case_sensitive=False),
+              help="Write only this table to -o (.csv or .xlsx).")
 @click.pass_context
-def report(ctx: click.Context, output: str | None) -> None:
+def report(ctx: click.Context, output: str | None, table: str | None) -> None:
     """Coverage per prisoner, sender and parliament; who has had nothing yet."""
+    if table and not output:
+        raise click.UsageError("--table needs -o FILE.csv or FILE.xlsx")
     target = Path(output) if output else None
-    campaign, ledger = _open_ledger(ctx, outputs=[target] if target else [],
+    campaign, ledger = _open_ledger(ctx, outputs=_report_outputs(target, table),
                                     suffixes=REPORT_SUFFIXES)
     with ledger, _errors():
-        _write_report(campaign, ledger, target)
+        _write_report(campaign, ledger, target, table)
 
 
 REPORT_SUFFIXES = (".csv", ".xlsx", ".html")
 
 
-def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | None:
+def _report_outputs(target: Path | None, table: str | None) -> list[Path]:
+    """The files `track report -o` writes: a CSV without --table is a file per table."""
+    if target is None:
+        return []
+    if target.suffix.lower() != ".csv" or table:
+        return [target]
+    return [target, *(target.with_name(f"{target.stem}.{t}.csv") for t in REPORT_TABLES)]
+
+
+def _write_report(campaign: Campaign, ledger, output: Path | None,
+                  table: str | None = None) -> list[Path]:
     """Build the report, print its summary, and write it when asked to."""
     from .report import build_report, read_directory, write_report
 
@@ -620,18 +681,20 @@ def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | Non
     built = build_report(ledger, campaign.name, directory)
     totals = ", ".join(f"{status} {n}" for status, n in built.totals.items()) or "no cards"
     click.echo(f"cards: {totals}")
-    click.echo(f"prisoners: {len(built.prisoners) - len(built.unreached)} of "
-               f"{len(built.prisoners)} have had a card sent")
+    reached = len(built.prisoners) - len(built.unreached)
+    click.echo(f"prisoners: {reached} of {len(built.prisoners)} "
+               f"{'has' if len(built.prisoners) == 1 else 'have'} had a card sent")
     if output is None:
         for row in built.unreached[:20]:
             click.echo(f"  nothing sent yet: {row.prisoner_id} {row.prisoner_name}")
         more = len(built.unreached) - 20
         if more > 0:
             click.echo(f"  … and {more} more (write the whole report with -o report.html)")
-        return None
-    path = write_report(built, output)
-    click.echo(f"report -> {path}")
-    return path
+        return []
+    paths = write_report(built, output, table)
+    for path in paths:
+        click.echo(f"report -> {path}")
+    return paths
 
 
 @track.command()
@@ -652,7 +715,8 @@ def export(ctx: click.Context, texts: str) -> None:
         with _errors():
             written = write_archive(bundles, Path(texts), fonts, campaign.name)
     letters = sum(len(b.letters) for b in bundles)
-    click.echo(f"{letters} messages to {len(written)} prisoners -> {Path(texts)}")
+    click.echo(f"{counted(letters, 'message')} to {counted(len(written), 'prisoner')} -> "
+               f"{Path(texts)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

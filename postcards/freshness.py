@@ -20,7 +20,9 @@ from .codes import format_code
 from .config import Campaign
 from .errors import Problem, display_name
 from .ledger import OUT_STATUSES, Ledger, LedgerCard, PrisonerList, ledger_exists
+from .order import natural_key
 from .people import People, Prisoner
+from .wording import counted
 
 #: The fields kept per prisoner: where a card goes, and whether one may go at all.
 ADDRESS_FIELDS = ("institution", "address", "postcode", "city", "region", "country")
@@ -101,7 +103,7 @@ def compare(
                     tuple(to_reprint.get(p.id, ())),
                 )
             )
-    for pid, before in sorted(last.rows.items()):
+    for pid, before in sorted(last.rows.items(), key=lambda item: natural_key(item[0])):
         if pid not in now and before.get("status", "in_custody") == "in_custody":
             findings.append(Finding("removed", pid, before.get("name", "")))
     return findings
@@ -147,7 +149,7 @@ def list_age_problem(
     if age <= max_days:
         return None
     return Problem(
-        f"the prisoner list is {age} days old (from {list_date.isoformat()}); "
+        f"the prisoner list is {counted(age, 'day')} old (from {list_date.isoformat()}); "
         f"[check] list_max_age_days is {max_days:g}: get a fresh list before "
         f"printing, or set [campaign] list_date",
         file=file,

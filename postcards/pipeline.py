@@ -27,11 +27,13 @@ from .files import publish, staged, write_csv
 from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
+from .order import natural_key
 from .people import People, Prisoner, load_prisoners, load_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .printrun import Place, PrintRun
 from .reprint import Selection, already_sent, select
 from .sources import read_table
+from .wording import counted
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
 Progress = Callable[[int, int], None]
@@ -158,7 +160,8 @@ def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Pl
     if plan.uncovered:
         names = ", ".join(p.id for p in plan.uncovered[:10])
         report.add([Problem(
-            f"{len(plan.uncovered)} prisoners in custody get no card ({names}"
+            f"{counted(len(plan.uncovered), 'prisoner', 'prisoners')} in custody "
+            f"{'gets' if len(plan.uncovered) == 1 else 'get'} no card ({names}"
             f"{'…' if len(plan.uncovered) > 10 else ''}): the senders' Cards caps are "
             f"used up; raise them or add senders", file=prisoners.file, warning=True)])
 
@@ -285,13 +288,13 @@ def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
 def _and_more(problem: Problem, more: int) -> Problem:
     if not more:
         return problem
-    return dataclasses.replace(problem, message=f"{problem.message} (and {more} more cards "
-                               "like it)")
+    return dataclasses.replace(problem, message=f"{problem.message} (and "
+                               f"{counted(more, 'more card')} like it)")
 
 
 def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:
     """Cards grouped by sender, so each member signs one stack."""
-    return sorted(pairings, key=lambda p: (p.sender.id, p.prisoner.id))
+    return sorted(pairings, key=lambda p: (natural_key(p.sender.id), natural_key(p.prisoner.id)))
 
 
 def check(campaign: Campaign, options: CardOptions = CardOptions(),

@@ -17,6 +17,7 @@ from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem, UsageError
 from .fonts import font_problem
 from .geometry import CardSize
+from .order import natural_key
 from .people import People, Prisoner, Sender, load_prisoners, load_senders
 from .photos import check_photo, photo_path
 from .poster_kinds import (
@@ -75,6 +76,8 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
     problems: list[Problem] = []
     if options.kind in ("godparents", "share"):
         senders, file = participants(campaign, options.count)
+        if not senders:
+            raise InputError(_nobody(options.count))
         groups = parliament_groups(senders, ctx.texts("other"), file, problems)
         _check_fonts(
             design, file, [(s, "name") for s in senders] + [(s, "parliament") for s in senders]
@@ -85,6 +88,9 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
             poster = plan_godparents(_paper(campaign, options), groups, len(senders), ctx)
     else:
         prisoners, people = in_custody(campaign)
+        if not prisoners:
+            raise InputError(Problem("no prisoner in custody on the list: a poster of 0 "
+                                     "would say nothing", file=people.file))
         photos = checked_photos(campaign.root, prisoners, people, problems)
         _check_fonts(
             design,
@@ -93,7 +99,7 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
         )
         plan = plan_wall if options.kind == "wall" else plan_prisoners
         if options.kind == "wall":
-            prisoners = sorted(prisoners, key=lambda p: sort_key(display_name(p, ctx.language)))
+            prisoners = sorted(prisoners, key=lambda p: natural_key(display_name(p, ctx.language)))
         poster = plan(_paper(campaign, options), prisoners, photos, ctx)
     return replace(poster, problems=tuple(problems)), design
 
@@ -153,6 +159,17 @@ def _people(
     return people
 
 
+def _nobody(count: str) -> Problem:
+    """Why a poster would count 0 senders, and what to do instead."""
+    if count == "assigned":
+        return Problem("no sender is paired with a prisoner in this wave, so the poster "
+                       "would count 0; run `postcards assign` first", column="--count")
+    return Problem("no sender has a card sent yet (the ledger records none), so the poster "
+                   "would count 0; use --count assigned to count the senders paired in "
+                   "this wave, or scan the cards that went out (`postcards track scan`)",
+                   column="--count")
+
+
 def participants(campaign: Campaign, count: str) -> tuple[list[Sender], str]:
     """The senders a poster counts: with a card sent (ledger), or assigned (plan); and
     the name of the senders' file."""
@@ -185,7 +202,7 @@ def _senders_with_cards_sent(campaign: Campaign, senders: list[Sender]) -> list[
         }
         names = {card.sender_id: card.sender_name for card in ledger.cards(campaign.name)}
     known = [s for s in senders if s.id in sent]
-    gone = sorted(sent - {s.id for s in known})
+    gone = sorted(sent - {s.id for s in known}, key=natural_key)
     return known + [Sender(id=sid, name=names.get(sid) or sid, row=0) for sid in gone]
 
 
@@ -206,17 +223,9 @@ def parliament_groups(
                 )
             )
         by_parliament.setdefault(sender.parliament, []).append(sender.name)
-    keys = sorted((k for k in by_parliament if k), key=sort_key)
+    keys = sorted((k for k in by_parliament if k), key=natural_key)
     keys += [""] if "" in by_parliament else []
-    return [Group(key or other, tuple(sorted(by_parliament[key], key=sort_key))) for key in keys]
-
-
-def sort_key(text: str) -> tuple[str, str]:
-    """Alphabetical as a reader expects: Éamonn with the Es, Łukasz with the Ls."""
-    import unicodedata
-
-    base = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
-    return "".join(c for c in base if not unicodedata.combining(c)), text
+    return [Group(key or other, tuple(sorted(by_parliament[key], key=natural_key))) for key in keys]
 
 
 def in_custody(campaign: Campaign) -> tuple[list[Prisoner], People]:

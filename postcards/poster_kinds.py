@@ -8,6 +8,7 @@ Each planner takes plain data (groups of names, prisoners, the count) and a
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -358,8 +359,25 @@ def _details(prisoner: Prisoner, ctx: PosterContext) -> str:
     years = age(prisoner, ctx.updated)
     parts = [ctx.texts("age", age=years)] if years is not None else []
     if prisoner.sentence:
-        parts.append(ctx.texts("sentence", sentence=prisoner.sentence))
+        parts.append(ctx.texts("sentence", sentence=_term(prisoner.sentence, ctx)))
     return " · ".join(parts)
+
+
+_TERM = re.compile(
+    r"\s*(?:(?P<years>\d+)\s*(?:год|года|лет|гады|гадоў|г\.?)(?!\w))?"
+    r"\s*(?:(?P<months>\d+)\s*(?:месяц\w*|месяц|мес\.?)(?!\w))?\s*",
+    re.IGNORECASE,
+)
+
+
+def _term(sentence: str, ctx: PosterContext) -> str:
+    """A term as the list usually gives it (``6 лет``, ``2 года 6 месяцев``) said in the
+    poster's language, so that the page reads in one language; anything else as given."""
+    match = _TERM.fullmatch(sentence)
+    has = getattr(ctx.texts, "has", lambda block: False)  # a campaign's older templates
+    if not match or not (match["years"] or match["months"]) or not has("term"):
+        return sentence
+    return ctx.texts("term", years=int(match["years"] or 0), months=int(match["months"] or 0))
 
 
 # share ------------------------------------------------------------------------------------
@@ -377,10 +395,10 @@ def _share_page(width_px: int, height_px: int, count: int, ctx: PosterContext) -
     pictures: tuple[Picture, ...] = ()
     text = Box(pad, pad, w - 2 * pad, h - 2 * pad)
     if ctx.motif is not None and w > h * 1.2:
-        pictures = (Picture(Box(0, 0, w / 2, h), ctx.motif),)
+        pictures = (Picture(Box(0, 0, w / 2, h), ctx.motif, "contain"),)
         text = Box(w / 2 + pad, pad, w / 2 - 2 * pad, h - 2 * pad)
     elif ctx.motif is not None:
-        pictures = (Picture(Box(0, h * 0.45, w, h * 0.55), ctx.motif),)
+        pictures = (Picture(Box(0, h * 0.45, w, h * 0.55), ctx.motif, "contain"),)
         text = Box(pad, pad, w - 2 * pad, h * 0.45 - 2 * pad)
     stack = _Stack(ctx, text.x_mm, text.top_mm, text.width_mm)
     px = 1.0  # one pixel is one point

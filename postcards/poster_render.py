@@ -141,6 +141,7 @@ class PosterRenderer:
             pagesize=(pt(first.width_mm), pt(first.height_mm)),
             invariant=1,
             pageCompression=1,
+            initialFontName=self.fonts.face("regular").name,  # no bare Helvetica
         )
         canvas.setTitle(title or f"{poster.kind} poster")
         canvas.setCreator("postcards")
@@ -177,13 +178,15 @@ class PosterRenderer:
             self._line(canvas, line)
 
     def _picture(self, canvas: Any, picture: Picture) -> None:
-        """The image scaled to cover its box, what overflows clipped away."""
+        """The image scaled to cover its box, what overflows clipped away (or, with
+        ``fit="contain"``, whole and centred in it)."""
         from reportlab.lib.utils import ImageReader
 
         box = picture.box
         image = ImageReader(str(picture.path))
         iw, ih = image.getSize()
-        scale = max(pt(box.width_mm) / iw, pt(box.height_mm) / ih)
+        fit = min if picture.fit == "contain" else max
+        scale = fit(pt(box.width_mm) / iw, pt(box.height_mm) / ih)
         w, h = iw * scale, ih * scale
         canvas.saveState()
         clip = canvas.beginPath()

@@ -67,6 +67,10 @@ class PosterTexts:
         """The form of a word for ``n`` in this language (the last form when fewer given)."""
         return forms[min(plural_index(self.language, int(n)), len(forms) - 1)]
 
+    def has(self, block: str) -> bool:
+        """Whether the template has ``block`` (a campaign's own templates may predate it)."""
+        return block in self._template.blocks
+
     def __call__(self, block: str, **fields: Any) -> str:
         """One text, e.g. ``texts("count", count=125)``.
 

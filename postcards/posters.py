@@ -43,6 +43,10 @@ SHARE_PX: tuple[tuple[int, int], ...] = ((1080, 1080), (1080, 1350), (1200, 675)
 #: Where the first line's baseline sits below the top of its slot, as a share of the size.
 ASCENT = 0.93
 
+#: How far a wrapped name's further lines are indented, in ems: one person never reads
+#: as two.
+INDENT_EM = 1.0
+
 
 def mm(points: float) -> float:
     """PDF points to mm (plans are in mm; fonts measure in points)."""
@@ -114,10 +118,12 @@ class Fill:
 
 @dataclass(frozen=True)
 class Picture:
-    """An image scaled to cover its box (cropped, never distorted)."""
+    """An image scaled to cover its box (cropped, never distorted), or with ``fit =
+    "contain"`` as large as fits whole inside it (centred)."""
 
     box: Box
     path: Path
+    fit: str = "cover"
 
 
 @dataclass(frozen=True)
@@ -271,13 +277,15 @@ class _Measured:
         self.widths = [fonts.width(word, font_style, 1.0) for word in self.words]
         self.space = fonts.width(" ", font_style, 1.0)
 
-    def wrap(self, size: float, width_pt: float) -> list[str] | None:
-        """Greedy word wrap at ``size``; None when one word is wider than the column."""
-        limit = width_pt / size
+    def wrap(self, size: float, width_pt: float, indent_em: float = 0.0) -> list[str] | None:
+        """Greedy word wrap at ``size``, lines after the first ``indent_em`` narrower; None
+        when one word is wider than the column."""
+        first, rest = width_pt / size, width_pt / size - indent_em
         lines: list[list[str]] = []
         used = 0.0
         for word, width in zip(self.words, self.widths, strict=True):
-            if width > limit:
+            limit = first if len(lines) <= 1 else rest  # the line being filled
+            if width > rest:
                 return None
             if lines and used + self.space + width <= limit:
                 lines[-1].append(word)
@@ -298,9 +306,11 @@ def _flow(
 ) -> list[list[TextLine]] | None:
     """Pour headings and names into ``columns`` columns, page after page.
 
-    A heading never ends a column (it moves on with its first name); a name wrapped over
-    several lines stays in one column; names that go on to a new column or page are
-    headed again (``Group.continued``).  None when a word is wider than a column.
+    A heading never ends a column: it moves on with its first two names (three when
+    the group has three), and the last two names move on together, so no name stands
+    alone under a heading.  A name wrapped over several lines stays in one column, its
+    further lines indented; names that go on to a new column or page are headed again
+    (``Group.continued``).  None when a word is wider than a column.
     """
     width_mm = (body.width_mm - (columns - 1) * style.gap_mm) / columns
     width_pt = width_mm * POINTS_PER_MM
@@ -309,22 +319,25 @@ def _flow(
     for heading_text, name_texts, continued_text in groups:
         heading = heading_text.wrap(heading_size, width_pt)
         continued = continued_text.wrap(heading_size, width_pt)
-        names = [name.wrap(size, width_pt) for name in name_texts]
+        names = [name.wrap(size, width_pt, INDENT_EM) for name in name_texts]
         if heading is None or continued is None or any(n is None for n in names):
             return None
         blocks.append((heading, names, continued))
     flow = _Flow(fonts, body, style, width_mm, columns)
+    indent_mm = mm(size * INDENT_EM)
     for heading, names, continued in blocks:
-        first = names[0] if names else []
+        lead = names if len(names) <= 3 else names[:2]
         flow.continued = []
-        flow.keep(len(heading) * heading_size + len(first) * size, space=size * 0.6)
+        flow.keep(len(heading) * heading_size + sum(map(len, lead)) * size, space=size * 0.6)
         for line in heading:
             flow.line(line, heading_size, "bold", style.heading_colour)
         flow.continued = [(line, heading_size) for line in continued]
-        for name in names:
-            flow.keep(len(name) * size)
-            for line in name:
-                flow.line(line, size, "regular", style.colour)
+        for index, name in enumerate(names):
+            if index >= len(lead):
+                together = names[index:] if index == len(names) - 2 else [name]
+                flow.keep(sum(map(len, together)) * size)
+            for number, line in enumerate(name):
+                flow.line(line, size, "regular", style.colour, indent_mm if number else 0.0)
     return flow.pages
 
 
@@ -360,14 +373,18 @@ class _Flow:
         for text, size in self.continued:
             self._place(text, size, "bold", self.style.heading_colour)
 
-    def line(self, text: str, size: float, font_style: str, colour: str) -> None:
+    def line(
+        self, text: str, size: float, font_style: str, colour: str, indent_mm: float = 0.0
+    ) -> None:
         height = mm(size * LEADING)
         if self.top - height < self.body.y_mm - 1e-9 and self.top < self.body.top_mm:
             self._next_column()  # a name longer than a whole column: rare, but never cut
-        self._place(text, size, font_style, colour)
+        self._place(text, size, font_style, colour, indent_mm)
 
-    def _place(self, text: str, size: float, font_style: str, colour: str) -> None:
-        x = self.body.x_mm + self.column * (self.width_mm + self.style.gap_mm)
+    def _place(
+        self, text: str, size: float, font_style: str, colour: str, indent_mm: float = 0.0
+    ) -> None:
+        x = self.body.x_mm + self.column * (self.width_mm + self.style.gap_mm) + indent_mm
         width = mm(self.fonts.width(text, font_style, size))
         self.pages[-1].append(
             TextLine(text, x, self.top - mm(size * ASCENT), size, font_style, colour, width)

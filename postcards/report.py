@@ -19,8 +19,10 @@ from pathlib import Path
 
 from .config import Campaign
 from .errors import PostcardsError, Problem, UsageError
-from .files import publish, safe_cell, staged, write_csv
+from .files import publish, staged, write_csv
 from .ledger import OUT_STATUSES, Ledger, utc_now
+from .order import natural_key
+from .wording import counted
 
 FORMATS = (".csv", ".xlsx", ".html")
 
@@ -128,12 +130,13 @@ def build_report(ledger: Ledger, campaign: str, directory: Directory | None = No
         for pid, t in by_prisoner.items()
     ] + [PrisonerRow(pid, name, 0, 0, 0, "") for pid, name in directory.prisoners.items()
          if pid not in by_prisoner]  # fmt: skip
-    prisoners.sort(key=lambda row: (row.sent, row.prisoner_id))
+    prisoners.sort(key=lambda row: (row.sent, natural_key(row.prisoner_id)))
     sender_names = {c.sender_id: c.sender_name for c in cards}
     senders = sorted(
         (SenderRow(sid, sender_names[sid], directory.parliaments.get(sid, ""), t.generated,
                    t.sent, t.returned, t.replies) for sid, t in by_sender.items()),
-        key=lambda row: (row.parliament, row.sender_name, row.sender_id),
+        key=lambda row: (natural_key(row.parliament), natural_key(row.sender_name),
+                         natural_key(row.sender_id)),
     )  # fmt: skip
     return Report(campaign, utc_now(), dict(sorted(totals.items())), prisoners, senders,
                   _parliaments(senders), _coverage(cards, history))  # fmt: skip
@@ -145,7 +148,8 @@ def _parliaments(senders: list[SenderRow]) -> list[ParliamentRow]:
         totals = rows.setdefault(s.parliament or "(not given)", [0, 0, 0, 0])
         for i, value in enumerate((1, s.generated, s.sent, s.returned)):
             totals[i] += value
-    return [ParliamentRow(name, *values) for name, values in sorted(rows.items())]
+    ordered = sorted(rows.items(), key=lambda item: natural_key(item[0]))
+    return [ParliamentRow(name, *values) for name, values in ordered]
 
 
 def _coverage(cards, history: dict[str, list[tuple[str, str]]]) -> list[tuple[str, int]]:
@@ -169,6 +173,9 @@ def _coverage(cards, history: dict[str, list[tuple[str, str]]]) -> list[tuple[st
 
 # --- writers ---------------------------------------------------------------------------
 
+#: The report's tables by the name ``--table`` takes, the per-prisoner table first.
+TABLES = ("prisoners", "senders", "parliaments", "totals")
+
 
 def _tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
     """The report's tables as (title, header, rows); the per-prisoner table first."""
@@ -184,46 +191,88 @@ def _tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
     ]
 
 
-def write_report(report: Report, path: Path) -> Path:
+def _chosen(report: Report, table: str | None) -> list[tuple[str, list[str], list[list[object]]]]:
+    """All tables, or the one named by ``--table``."""
+    tables = _tables(report)
+    if table is None:
+        return tables
+    if table.lower() not in TABLES:
+        raise UsageError(f"--table: no table {table!r}; use {', '.join(TABLES)}")
+    return [tables[TABLES.index(table.lower())]]
+
+
+def write_report(report: Report, path: Path, table: str | None = None) -> list[Path]:
     """Write the report as CSV, XLSX or HTML, chosen by the file's suffix, atomically.
 
+    A CSV file holds one table, so that a spreadsheet opens it as one: without ``table``,
+    ``report.csv`` becomes ``report.prisoners.csv``, ``report.senders.csv``,
+    ``report.parliaments.csv`` and ``report.totals.csv`` beside it; with ``table``, that
+    table alone goes to ``path``.  An XLSX file has a sheet per table (or only ``table``).
+
+    Returns:
+        The files written, in table order.
+
     Raises:
-        UsageError: the suffix is not one of .csv, .xlsx, .html.
+        UsageError: the suffix is not one of .csv, .xlsx, .html, or ``table`` is unknown
+            (or given for HTML, which is the whole report).
     """
-    writer = {".csv": _write_csv, ".xlsx": _write_xlsx, ".html": _write_html}.get(
-        path.suffix.lower()
-    )
-    if writer is None:
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
         raise UsageError(f"{path.name}: write the report as {', '.join(FORMATS)}")
+    if suffix == ".html" and table is not None:
+        raise UsageError("--table: the HTML report is the whole report; write .csv or .xlsx")
+    tables = _chosen(report, table)
+    if suffix == ".csv":
+        if table is None:
+            named = [(path.with_name(f"{path.stem}.{t[0].lower()}.csv"), [t]) for t in tables]
+        else:
+            named = [(path, tables)]
+        return [_atomically(lambda tmp, t=chosen: _write_csv(t, tmp), out)
+                for out, chosen in named]  # fmt: skip
+    if suffix == ".xlsx":
+        return [_atomically(lambda tmp: _write_xlsx(tables, tmp), path)]
+    return [_atomically(lambda tmp: _write_html(report, tmp), path)]
+
+
+def _atomically(write, path: Path) -> Path:
     with staged(path) as tmp:
-        writer(report, tmp)
+        write(tmp)
         publish(tmp, path)
     return path
 
 
-def _write_csv(report: Report, path: Path) -> None:
-    """The tables one after another, a blank line between them."""
+def _write_csv(tables: list[tuple[str, list[str], list[list[object]]]], path: Path) -> None:
+    """One table, formula-safe (a leading ``'``: CSV has no way to say "text")."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        for index, (_, header, rows) in enumerate(_tables(report)):
-            if index:
-                handle.write("\n")
+        for _, header, rows in tables:
             write_csv(handle, header, rows)
 
 
-def _write_xlsx(report: Report, path: Path) -> None:
-    """One sheet a table; text cells are neutralised and stored as text, never formulas."""
+def _write_xlsx(tables: list[tuple[str, list[str], list[list[object]]]], path: Path) -> None:
+    """One sheet a table, its header row frozen and its columns as wide as their text.
+
+    A text cell is stored as text (a shared string with Excel's quote prefix), never as a
+    formula: ``=HYPERLINK(…)`` shows as typed, with nothing added in front of it, and stays
+    text when someone edits the cell.
+    """
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
-    for title, header, rows in _tables(report):
+    for title, header, rows in tables:
         sheet = book.create_sheet(title)
         for row in [header, *rows]:
-            sheet.append([v if isinstance(v, int) else safe_cell(v) for v in row])
+            sheet.append(["" if v is None else v for v in row])
         for cells in sheet.iter_rows():
             for cell in cells:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # openpyxl would take a leading = for a formula
+                    cell.quotePrefix = True
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(zip(header, *rows, strict=True), 1):
+            widest = max(len(str(v)) for v in column)
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(widest, 6) + 2, 60)
     book.save(path)
 
 
@@ -242,10 +291,12 @@ def render_html(report: Report) -> str:
     e = html.escape
     reached = len(report.prisoners) - len(report.unreached)
     parts = [
-        f"<!doctype html><html lang=en><meta charset=utf-8><title>{e(report.campaign)}: "
+        f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{e(report.campaign)}: '
         f"report</title><style>{_CSS}</style><h1>{e(report.campaign)}</h1>",
-        f"<p>{reached} of {len(report.prisoners)} prisoners have had a card sent; "
-        f"{len(report.unreached)} have had none. Generated {e(report.generated_at)}.</p>",
+        f"<p>{reached} of {counted(len(report.prisoners), 'prisoner')} "
+        f"{'has' if len(report.prisoners) == 1 else 'have'} had a card sent; "
+        f"{len(report.unreached)} {'has' if len(report.unreached) == 1 else 'have'} had none. "
+        f"Generated {e(report.generated_at)}.</p>",
         "<h2>Coverage over time</h2>", _coverage_svg(report),
         "<h2>Per parliament</h2>", _parliament_svg(report),
     ]  # fmt: skip
@@ -261,14 +312,20 @@ def _html_table(header: list[str], rows: list[list[object]], mark_none: bool) ->
     for row in rows:
         none = mark_none and row[3] == 0
         cells = "".join(
-            f"<td class=n>{v}</td>" if isinstance(v, int) else f"<td>{e(str(v))}</td>" for v in row
+            f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{e(str(v))}</td>"
+            for v in row
         )
-        body.append(f"<tr{' class=none' if none else ''}>{cells}</tr>")
+        mark = ' class="none"' if none else ""
+        body.append(f"<tr{mark}>{cells}</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
 def _coverage_svg(report: Report, width: int = 640, height: int = 200) -> str:
-    """A step line: prisoners reached (at least one card sent) by each day."""
+    """A step line: prisoners reached (at least one card sent) by each day.
+
+    Every attribute is quoted: in HTML an unquoted ``stroke-width=2/>`` takes the slash
+    into its value, the element stays open and the labels after it are never shown.
+    """
     total = max(len(report.prisoners), 1)
     points = report.coverage
     if not points:
@@ -280,13 +337,13 @@ def _coverage_svg(report: Report, width: int = 640, height: int = 200) -> str:
         x += step
     first, last = points[0][0], points[-1]
     return (
-        f'<svg role=img aria-label="coverage over time" width={width} height={height} '
-        f'viewBox="0 0 {width} {height}"><rect x=40 y=20 width={width - 60} '
-        f'height={height - 40} fill=none stroke="#ccc"/>'
-        f'<path d="{" ".join(path)}" fill=none stroke="#c0392b" stroke-width=2/>'
-        f"<text x=40 y={height - 4}>{first}</text>"
-        f"<text x={width - 20} y={height - 4} text-anchor=end>{last[0]}: {last[1]} of "
-        f"{total}</text><text x=4 y=16>prisoners reached</text></svg>"
+        f'<svg role="img" aria-label="coverage over time" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><rect x="40" y="20" width="{width - 60}" '
+        f'height="{height - 40}" fill="none" stroke="#ccc"/>'
+        f'<path d="{" ".join(path)}" fill="none" stroke="#c0392b" stroke-width="2"/>'
+        f'<text x="40" y="{height - 4}">{first}</text>'
+        f'<text x="{width - 20}" y="{height - 4}" text-anchor="end">{last[0]}: {last[1]} of '
+        f'{total}</text><text x="4" y="16">prisoners reached</text></svg>'
     )
 
 
@@ -301,10 +358,11 @@ def _parliament_svg(report: Report, width: int = 640) -> str:
         share = row.sent / row.generated if row.generated else 0.0
         y = 5 + 24 * i
         bars.append(
-            f'<text x=0 y={y + 15}>{html.escape(row.parliament)}</text>'
-            f'<rect x=200 y={y} width={width - 320} height=18 fill="#eee"/>'
-            f'<rect x=200 y={y} width={(width - 320) * share:.1f} height=18 fill="#2e86c1"/>'
-            f'<text x={width - 110} y={y + 15}>{row.sent} of {row.generated} sent</text>'
-        )  # fmt: skip
-    return (f'<svg role=img aria-label="cards sent per parliament" width={width} '
-            f'height={height} viewBox="0 0 {width} {height}">{"".join(bars)}</svg>')  # fmt: skip
+            f'<text x="0" y="{y + 15}">{html.escape(row.parliament)}</text>'
+            f'<rect x="200" y="{y}" width="{width - 320}" height="18" fill="#eee"/>'
+            f'<rect x="200" y="{y}" width="{(width - 320) * share:.1f}" height="18" '
+            f'fill="#2e86c1"/>'
+            f'<text x="{width - 110}" y="{y + 15}">{row.sent} of {row.generated} sent</text>'
+        )
+    return (f'<svg role="img" aria-label="cards sent per parliament" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}">{"".join(bars)}</svg>')  # fmt: skip

@@ -30,6 +30,7 @@ from .ledger import OUT_STATUSES, Ledger, Tally, ledger_exists
 from .people import People
 from .pipeline import CheckReport, _read_people, _require
 from .sources import Table, read_table
+from .wording import counted
 
 
 @dataclass(frozen=True)
@@ -148,10 +149,15 @@ def _warn_uncovered(result: AssignResult, prisoners: People, per_sender: bool) -
     names = ", ".join(p.id for p in uncovered[:10]) + ("…" if len(uncovered) > 10 else "")
     fix = "raise --per-sender" if per_sender else "raise the senders' cards caps"
     message = (
-        f"{len(uncovered)} prisoners in custody get no card ({names}): "
-        f"{len(result.plan.pairings)} cards are not enough; {fix} or add senders"
+        f"{_no_card(len(uncovered))} ({names}): "
+        f"{counted(len(result.plan.pairings), 'card is', 'cards are')} not enough; {fix} or "
+        f"add senders"
     )
     result.report.add([Problem(message, file=prisoners.file, warning=True)])
+
+
+def _no_card(count: int) -> str:
+    return counted(count, "prisoner in custody gets no card", "prisoners in custody get no card")
 
 
 def _sources(campaign: Campaign, output: Path | None) -> list[Path]:

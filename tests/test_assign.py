@@ -462,3 +462,17 @@ def test_hand_written_rows_keep_their_own_columns(campaign: Path) -> None:
         ("S1", "P3", "T0", "old wave"),
     ]
     assert sorted(r["prisoner_id"] for r in rows if r["wave"] == "T1") == ["P1", "P2", "P3", "P4"]
+
+
+def test_assignments_and_print_order_sort_ids_naturally() -> None:
+    """Stacks are grouped by sender as people count: S2 before S10, P4 before P31."""
+    from postcards.assignments import assignment_rows
+    from postcards.people import Prisoner, Sender
+    from postcards.pipeline import print_order
+
+    senders = [Sender(id=i, name=i, row=n) for n, i in enumerate(["S10", "S2", "S1"], 2)]
+    prisoners = [Prisoner(id=i, name=i, row=n) for n, i in enumerate(["P31", "P4", "P3"], 2)]
+    pairings = tuple(Pairing(s, p) for s in senders for p in prisoners)
+    expected = [(s, p) for s in ("S1", "S2", "S10") for p in ("P3", "P4", "P31")]
+    assert [(p.sender.id, p.prisoner.id) for p in print_order(pairings)] == expected
+    assert [(row[0], row[2]) for row in assignment_rows(pairings, "W1")] == expected

@@ -45,3 +45,52 @@ def test_campaign_path_may_be_the_folder_or_the_file(campaign: Path) -> None:
     assert run("-c", campaign, "check").exit_code == 0
     assert run("-c", campaign / "campaign.toml", "check").exit_code == 0
     assert run("check", cwd=campaign).exit_code == 0
+
+
+def test_the_progress_bar_says_what_it_does_from_the_first_second(tmp_path: Path) -> None:
+    """Run `cards` with stderr on a real terminal (a pty) and read what rich drew."""
+    import os
+    import pty
+    import re
+    import subprocess
+    import sys
+
+    main, secondary = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    command = [sys.executable, "-m", "postcards", "-c", str(samples),
+               "cards", "-o", str(tmp_path / "cards.pdf")]  # fmt: skip
+    db = f"sqlite:///{tmp_path / 'tracking.db'}"
+    done = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=secondary,
+                            env={**env, "POSTCARDS_DATABASE": db})  # fmt: skip
+    os.close(secondary)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    assert done.wait(60) == 0, drawn
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode("utf-8", "replace"))
+    first = text.index("cards: reading, checking and planning")
+    assert "0:00:00" in text[first:first + 200]  # labelled in the first second
+    assert "cards: drawing" in text and "45/45" in text
+    assert "45 cards on 45 sheets -> " in done.stdout.read().decode()
+
+
+def test_counts_are_singular_for_one(campaign: Path) -> None:
+    prisoners = campaign / "prisoners.csv"
+    lines = prisoners.read_text(encoding="utf-8").splitlines()
+    prisoners.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")  # one prisoner
+    result = run("-c", campaign, "cards", "--layout", "a4-2up", "-o", campaign / "s.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert "1 card on 1 sheet -> " in result.stdout
+    assert "ledger: 1 new card recorded" in result.stdout
+    prisoners.write_text("\n".join([lines[0], lines[1].replace("Иванов Сергей Петрович", "")])
+                         + "\n", encoding="utf-8")  # fmt: skip
+    result = run("-c", campaign, "check")
+    assert result.exit_code == 1
+    assert "1 problem: fix it before printing." in result.stdout

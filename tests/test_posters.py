@@ -180,12 +180,17 @@ def test_a_sender_without_parliament_is_listed_under_other_and_reported(tmp_path
     assert "9 politicians" in text
 
 
-def test_no_ledger_yet_counts_nobody(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["godparents", "share"])
+def test_a_count_of_0_is_an_error_that_suggests_count_assigned(tmp_path: Path, kind) -> None:
     folder = write_campaign(tmp_path / "c", [_prisoner_row(1)])
-    out = tmp_path / "p.pdf"
-    result = run("-c", folder, "poster", "-o", out)
+    out = tmp_path / "p.png"
+    result = run("-c", folder, "poster", "--kind", kind, "-o", out)
+    assert result.exit_code == 1
+    assert "--count: no sender has a card sent yet" in result.stderr
+    assert "use --count assigned" in result.stderr
+    assert not list(tmp_path.glob("p*.png"))
+    result = run("-c", folder, "poster", "--kind", kind, "--count", "assigned", "-o", out)
     assert result.exit_code == 0, result.stderr
-    assert "0 politicians have taken over" in " ".join(page_texts(out))
 
 
 # Fitting: 600 names, 1,500 tiles ---------------------------------------------------------
@@ -714,3 +719,117 @@ def test_columns_keep_any_names_inside_the_body_and_apart(fonts) -> None:
         assert all(part in drawn for h, names in groups for part in h.split() + names[:1])
 
     check()
+
+
+# Readable posters ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Sentence: 3 years"), ("de", "Strafe: 3 Jahre"), ("fr", "Peine : 3 ans"),
+     ("pl", "Wyrok: 3 lata"), ("lt", "Bausmė: 3 metai")],
+)  # fmt: skip
+def test_the_prisoner_page_reads_in_the_posters_language(tmp_path, language, expected) -> None:
+    folder = write_campaign(tmp_path / "c", [_prisoner_row(1)])
+    out = tmp_path / "p.pdf"
+    args = ("poster", "--kind", "prisoner", "--size", "A4", "--language", language, "-o", out)
+    result = run("-c", folder, *args)
+    assert result.exit_code == 0, result.stderr
+    text = page_texts(out)[0]
+    address = text.index("Иванов Сергей 1")  # the cards' address block, copied as it is
+    assert expected in text
+    assert not [c for c in text[:address] if "\u0400" <= c <= "\u04ff"], text[:address]
+
+
+def test_a_term_the_poster_cannot_read_is_shown_as_given(fonts) -> None:
+    from postcards.poster_kinds import _details
+
+    ctx = context(fonts, "de")
+    prisoner = Prisoner(id="P1", name="N", row=2, sentence="пожизненно", birth_year="")
+    assert _details(prisoner, ctx) == "Strafe: пожизненно"
+    prisoner = Prisoner(id="P1", name="N", row=2, sentence="1 год 6 месяцев", birth_year="")
+    assert _details(prisoner, ctx) == "Strafe: 1 Jahr 6 Monate"
+
+
+@pytest.mark.parametrize("kind", ["godparents", "wall", "prisoner", "share"])
+def test_poster_pdfs_embed_every_font_they_use(sent_campaign, kind) -> None:
+    from pypdf import PdfReader
+
+    folder, _ = sent_campaign
+    out = folder / f"{kind}.pdf"
+    result = run("-c", folder, "poster", "--kind", kind, "--size",
+                 "1200x675" if kind == "share" else "A4", "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    for page in PdfReader(out).pages:
+        for name, ref in page["/Resources"]["/Font"].items():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            font = descendants[0].get_object() if descendants else font
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None, f"{name} {font.get('/BaseFont')} is not embedded"
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), name
+
+
+def test_the_wide_share_image_keeps_the_whole_motif(sent_campaign) -> None:
+    import pdfplumber
+
+    folder, _ = sent_campaign
+    out = folder / "share.pdf"
+    assert run("-c", folder, "poster", "--kind", "share", "-o", out).exit_code == 0
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            [image] = page.images
+            width, height = image["x1"] - image["x0"], image["bottom"] - image["top"]
+            assert image["x0"] >= -0.01 and image["x1"] <= page.width + 0.01, page.width
+            assert image["top"] >= -0.01 and image["bottom"] <= page.height + 0.01
+            assert width / height == pytest.approx(2700 / 1950, rel=0.01)
+            if page.width == 1200:  # the motif takes the left half, the text the right
+                assert image["x1"] <= 600.01
+
+
+def _segments(pages, body) -> list[tuple[str, int]]:
+    """Each heading as drawn (new or continued) and how many names stand under it in its
+    column; a name starts at the column's left edge, its wrapped lines are indented."""
+    segments: list[tuple[str, int]] = []
+    for lines in pages:
+        columns = sorted({round(line.x_mm, 3) for line in lines if line.style == "bold"})
+        for line in lines:
+            if line.style == "bold":
+                segments.append((line.text, 0))
+            elif round(line.x_mm, 3) in columns:
+                segments[-1] = (segments[-1][0], segments[-1][1] + 1)
+    return segments
+
+
+def test_no_name_stands_alone_under_a_heading_at_a_column_break(fonts) -> None:
+    from postcards.geometry import Box
+    from postcards.posters import ColumnStyle, fit_columns
+
+    sizes = (1, 2, 3, 4, 5, 7, 2, 6, 3)
+    groups = [Group(f"Parliament {g}", tuple(f"Name {g}-{n}" for n in range(k)),
+                    f"Parliament {g} (continued)") for g, k in enumerate(sizes)]  # fmt: skip
+    style = ColumnStyle(max_size=10, min_size=10, gap_mm=5, min_column_mm=60)
+    breaks = 0
+    for height in range(20, 90, 2):
+        body = Box(10, 10, 130, height)
+        segments = _segments(fit_columns(groups, fonts, body, style), body)
+        breaks += sum("continued" in heading for heading, _ in segments)
+        for heading, count in segments:
+            group = sizes[int(heading.split()[1])]
+            assert count >= min(2, group), (height, heading, segments)
+    assert breaks > 10  # the heights did break groups across columns
+
+
+def test_a_wrapped_name_is_indented_so_it_reads_as_one_person(fonts) -> None:
+    from postcards.geometry import Box
+    from postcards.posters import ColumnStyle, fit_columns
+
+    long = "Maria Anna Katharina Elisabeth von Hohenzollern-Sigmaringen"
+    style = ColumnStyle(max_size=10, min_size=10, gap_mm=5, min_column_mm=40)
+    [lines] = fit_columns([Group("Bundestag", (long, "Jan Nowak"))], fonts,
+                          Box(10, 10, 50, 200), style)  # fmt: skip
+    names = [line for line in lines if line.style == "regular"]
+    assert len(names) >= 3  # the long name took at least two lines
+    assert " ".join(line.text for line in names[:-1]) == long
+    left = names[0].x_mm
+    assert all(line.x_mm > left + 2 for line in names[1:-1])  # about one em further in
+    assert names[-1].text == "Jan Nowak" and names[-1].x_mm == left
+    assert all(line.x_mm + line.width_mm <= 60 + 1e-6 for line in names)

@@ -83,31 +83,51 @@ def test_exact_counts(ledger: Ledger) -> None:
     assert report.coverage == [("2025-03-02", 1), ("2025-03-03", 2)]
 
 
-def test_csv_starts_with_prisoners_and_keeps_formulas_as_text(ledger, tmp_path) -> None:
-    path = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.csv")
-    text = path.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "prisoner_id,prisoner_name,generated,sent,returned,last_sent"
-    rows = list(csv.reader(text.splitlines()))
-    cells = [cell for row in rows for cell in row]
+def test_csv_writes_one_table_per_file_and_keeps_formulas_as_text(ledger, tmp_path) -> None:
+    paths = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.csv")
+    assert [p.name for p in paths] == ["r.prisoners.csv", "r.senders.csv", "r.parliaments.csv",
+                                       "r.totals.csv"]  # fmt: skip
+    assert not (tmp_path / "r.csv").exists()
+    tables = [list(csv.reader(p.read_text(encoding="utf-8").splitlines())) for p in paths]
+    assert tables[0][0] == ["prisoner_id", "prisoner_name", "generated", "sent", "returned",
+                            "last_sent"]  # fmt: skip
+    assert tables[1][0][:2] == ["sender_id", "sender_name"]
+    assert all(row for table in tables for row in table)  # no blank line, no second header
+    cells = [cell for table in tables for row in table for cell in row]
     assert "'" + EVIL in cells and EVIL not in cells
     assert "'-Павел" in cells
     assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
     assert not [c for c in cells if c.startswith("-")]
-    assert ["P5", "Zoja", "0", "0", "0", ""] in rows
+    assert ["P5", "Zoja", "0", "0", "0", ""] in tables[0]
 
 
-def test_xlsx_keeps_formulas_as_text(ledger, tmp_path) -> None:
+def test_csv_table_option_writes_that_table_to_the_path(ledger, tmp_path) -> None:
+    report = build_report(ledger, "spring", DIRECTORY)
+    [path] = write_report(report, tmp_path / "p.csv", table="prisoners")
+    assert path == tmp_path / "p.csv"
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    assert rows[0][0] == "prisoner_id" and len(rows) == 1 + len(report.prisoners)
+    with pytest.raises(UsageError, match="no table 'cards'; use prisoners, senders"):
+        write_report(report, tmp_path / "x.csv", table="cards")
+
+
+def test_xlsx_has_a_readable_sheet_per_table_and_formulas_stay_text(ledger, tmp_path) -> None:
     from openpyxl import load_workbook
 
-    path = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.xlsx")
+    [path] = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.xlsx")
     book = load_workbook(path)
     assert book.sheetnames == ["Prisoners", "Senders", "Parliaments", "Totals"]
     senders = book["Senders"]
-    names = [c for c in senders.iter_rows(min_row=2, values_only=True)]
-    evil = [row for row in names if row[0] == "S2"][0]
-    assert evil[1] == "'" + EVIL
+    evil = [row for row in senders.iter_rows(min_row=2) if row[0].value == "S2"][0][1]
+    assert evil.value == EVIL  # nothing visible added in front of the name
+    assert evil.data_type == "s"  # and still text, not a formula
+    pavel = [row for row in book["Prisoners"].iter_rows(min_row=2) if row[0].value == "P4"]
+    assert pavel[0][1].value == "-Павел" and pavel[0][1].data_type == "s"
     assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows()
                for cell in row)  # fmt: skip
+    assert all(sheet.freeze_panes == "A2" for sheet in book)  # the header stays in view
+    assert senders.column_dimensions["B"].width >= len(EVIL)  # names are not cut off
+    assert senders.column_dimensions["A"].width < 20
     assert [c.value for c in book["Prisoners"][1]] == [
         "prisoner_id",
         "prisoner_name",
@@ -119,8 +139,17 @@ def test_xlsx_keeps_formulas_as_text(ledger, tmp_path) -> None:
     assert book["Prisoners"]["D6"].value == 2  # counts stay numbers
 
 
+def test_ids_sort_naturally_in_the_report(tmp_path) -> None:
+    rng = random.Random(5)
+    ids = ["P31", "P4", "P40", "P3", "P5", "P100"]
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        ledger.record_generated([_card(rng, ("S1", "Anna"), (pid, pid)) for pid in ids], at=AT)
+        report = build_report(ledger, "spring")
+    assert [r.prisoner_id for r in report.prisoners] == ["P3", "P4", "P5", "P31", "P40", "P100"]
+
+
 def test_html_is_one_self_contained_file(ledger, tmp_path) -> None:
-    path = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.html")
+    [path] = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.html")
     page = path.read_text(encoding="utf-8")
     assert page.count("<svg") == 2
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
@@ -143,3 +172,88 @@ def test_track_report_command(ledger, tmp_path, monkeypatch) -> None:
     assert "nothing sent yet: P3 Ігар" in result.stdout
     result = run("track", "report", "-o", "out/report.xlsx", cwd=tmp_path)
     assert result.exit_code == 0 and (tmp_path / "out" / "report.xlsx").is_file()
+    result = run("track", "report", "--table", "senders", "-o", "s.csv", cwd=tmp_path)
+    assert result.exit_code == 0 and "report -> s.csv" in result.stdout
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8").startswith("sender_id,")
+    result = run("track", "report", "-o", "r.csv", cwd=tmp_path)
+    assert "report -> r.prisoners.csv\nreport -> r.senders.csv" in result.stdout
+    assert run("track", "report", "--table", "cards", "-o", "s.csv", cwd=tmp_path).exit_code == 2
+
+
+def test_the_cli_offers_the_reports_tables() -> None:
+    from postcards.cli import REPORT_TABLES
+    from postcards.report import TABLES
+
+    assert REPORT_TABLES == TABLES
+
+
+def _chromium() -> str:
+    """Debian's chromium, or a skip (a failure when CI says it must be there)."""
+    import os
+    import shutil
+
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        reason = "chromium is not installed (apt-get install chromium) to render the HTML report"
+        if os.environ.get("POSTCARDS_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(reason + "; POSTCARDS_REQUIRE_CHROMIUM=1 requires it")
+        pytest.skip(reason)
+    return found
+
+
+def _in_chromium(page: Path, *args: str) -> str:
+    """What headless chromium makes of a local page: its DOM as the browser parsed it."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={profile}", *args, page.as_uri()],
+            capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+    return done.stdout
+
+
+def _shown_svg_labels(dom: str) -> list[str]:
+    """The text of every SVG <text> the browser placed directly in a chart (inside a
+    <path> or <rect> it is never drawn)."""
+    from html.parser import HTMLParser
+
+    class Labels(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.labels: list[str] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.stack.append(tag)
+            if tag == "text" and self.stack[-2:-1] == ["svg"]:
+                self.labels.append("")
+
+        def handle_startendtag(self, tag, attrs) -> None:
+            pass
+
+        def handle_endtag(self, tag) -> None:
+            while self.stack and self.stack.pop() != tag:
+                pass
+
+        def handle_data(self, data) -> None:
+            if self.stack[-1:] == ["text"] and self.stack[-2:-1] == ["svg"]:
+                self.labels[-1] += data
+
+    parser = Labels()
+    parser.feed(dom)
+    return parser.labels
+
+
+def test_html_chart_labels_show_in_a_browser(ledger, tmp_path) -> None:
+    [path] = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.html")
+    labels = _shown_svg_labels(_in_chromium(path, "--dump-dom"))
+    assert "prisoners reached" in labels
+    assert "2025-03-02" in labels and "2025-03-03: 2 of 5" in labels
+    assert "European Parliament" in labels and "2 of 3 sent" in labels
+    shot = tmp_path / "report.png"
+    _in_chromium(path, f"--screenshot={shot}", "--window-size=900,1400")
+    assert shot.stat().st_size > 10_000
