@@ -270,8 +270,8 @@ def _print_result(result) -> None:
     click.echo(f"ledger: {counted(result.new_in_ledger, 'new card')} recorded in "
                f"{result.ledger}")
     if result.already_sent:
-        click.echo(f"note: {counted(result.already_sent, 'card')} of these went out already "
-                   "(the ledger says sent or later); posting a second copy sends a duplicate",
+        click.echo(f"note: {result.already_sent} of the cards printed went out already (the "
+                   "ledger says sent or later); posting a second copy sends a duplicate",
                    err=True)
 
 

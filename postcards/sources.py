@@ -289,7 +289,7 @@ def _detect_encoding(data: bytes, name: str) -> str:
     """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _utf16_text(data):
         return "utf-16"
     try:
         data.decode("utf-8")
@@ -300,6 +300,22 @@ def _detect_encoding(data: bytes, name: str) -> str:
     if guess is None:
         raise InputError(Problem(_ENCODING_HELP, file=name))
     return guess
+
+
+def _utf16_text(data: bytes) -> bool:
+    """A UTF-16 BOM that starts real UTF-16 text, not cp1251 "юя" (the same two bytes).
+
+    The rest must decode, and hold an ASCII character (a line end, a delimiter, a digit:
+    any table of two rows has one) or only Latin and Cyrillic letters and punctuation;
+    cp1251 bytes read in pairs give CJK, Hangul, Malayalam or private-use characters.
+    """
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return False
+    if any(c.isascii() for c in text):
+        return True
+    return all(c <= "ԯ" or " " <= c <= "⅏" for c in text)
 
 
 def _guess_code_page(data: bytes) -> str | None:

@@ -115,7 +115,8 @@ def test_poster_pages_never_replace_a_signature(campaign: Path) -> None:
     rows = [lines[0] + ",signature"] + [line + ",sig-1080x1350.png" for line in lines[1:]]
     senders.write_text("\n".join(rows) + "\n", encoding="utf-8")
     before = digest(signature)
-    result = run("-c", campaign, "poster", "--kind", "share", "-o", campaign / "sig.png")
+    result = run("-c", campaign, "poster", "--kind", "share", "--count", "assigned",
+                 "-o", campaign / "sig.png")
     assert result.exit_code == 2
     assert f"would replace a signature {signature}" in result.stderr
     assert digest(signature) == before
@@ -257,7 +258,8 @@ def test_a_full_disk_writes_nothing(printed: Path, full_disk: Path) -> None:
     assert_clean_failure(result, printed, before, f"cannot write in {full_disk / 'new'}: "
                          "No space left on device; free some space")
     assert files_under(full_disk) == []  # no .part file, and no folder left behind
-    poster = run("-c", printed, "poster", "--kind", "share", "-o", full_disk / "share.png")
+    poster = run("-c", printed, "poster", "--kind", "share", "--count", "assigned",
+                 "-o", full_disk / "share.png")
     assert_clean_failure(poster, printed, before, "No space left on device")
     assert files_under(full_disk) == []
 

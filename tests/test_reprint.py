@@ -39,7 +39,7 @@ def test_a_reprint_of_a_sent_card_says_so(campaign: Path) -> None:
     result = _reprint(campaign, "one", "--only", format_code(code).lower())
     assert result.exit_code == 0, result.stderr
     assert [c["code"] for c in read_manifest(campaign / "out" / "one.manifest.csv")] == [code]
-    assert ("note: 1 of these cards went out already (the ledger says sent or later); "
+    assert ("note: 1 of the cards printed went out already (the ledger says sent or later); "
             "posting a second copy sends a duplicate") in result.stderr
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import string
 from pathlib import Path
 
@@ -436,7 +437,8 @@ def check_round_trip(path: Path, rows: list[list[str]], encoding: str) -> None:
 
 
 PROPERTY_SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)),  # more for a deep search
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -477,3 +479,11 @@ def test_any_cp1251_table_reads_back_exactly(
     path = write_csv(tmp_path / "t.csv", rows, "cp1251", delimiter)
     assume(not is_utf8(path.read_bytes()))  # "ВЁ" is also UTF-8 for "¨"; UTF-8 wins by design
     check_round_trip(path, rows, "cp1251")
+
+
+@pytest.mark.parametrize("cell", ["юя", "юяё", "юяаб"])
+def test_cp1251_starting_like_a_utf16_bom_is_cp1251(tmp_path: Path, cell: str) -> None:
+    # "юя" in cp1251 is FE FF, the UTF-16 byte-order mark; hypothesis found both forms.
+    path = write_csv(tmp_path / "t.csv", [[cell], ["Алесь"]], "cp1251")
+    table = read_table(path)
+    assert (table.encoding, table.headers) == ("cp1251", [cell])
