@@ -63,14 +63,40 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+def _same_campaign(path: str) -> Path:
+    """A -c value as the campaign.toml it names, to compare two of them."""
+    target = Path(path).resolve()
+    return target / CAMPAIGN_FILE if target.is_dir() else target
+
+
+def _take_campaign(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """-c before or after the subcommand means the same; two different ones are a usage
+    error rather than one silently winning."""
+    if value is None:
+        return
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    given = root.obj.get("campaign_path")
+    if given is not None and _same_campaign(given) != _same_campaign(value):
+        raise click.UsageError(f"-c given twice: {given} and {value}; give one campaign", ctx)
+    root.obj["campaign_path"] = value
+
+
+def campaign_option(func: Callable) -> Callable:
+    """-c/--campaign, accepted before the subcommand and after it."""
+    return click.option("-c", "--campaign", type=click.Path(), expose_value=False,
+                        callback=_take_campaign,
+                        help="campaign.toml or its folder (default: ./campaign.toml when "
+                             "present).")(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-c", "--campaign", "campaign_path", type=click.Path(),
-              help="campaign.toml or its folder (default: ./campaign.toml when present).")
+@campaign_option
 @click.version_option(package_name="postcards")
 @click.pass_context
-def main(ctx: click.Context, campaign_path: str | None) -> None:
+def main(ctx: click.Context) -> None:
     """Print-ready solidarity postcards from spreadsheets, with tracking."""
-    ctx.obj = {"campaign_path": campaign_path}
+    ctx.ensure_object(dict).setdefault("campaign_path", None)
 
 
 def _campaign(ctx: click.Context, **inputs: str | None) -> Campaign:
@@ -117,6 +143,7 @@ def strict_option(func: Callable) -> Callable:
 
 
 @main.command()
+@campaign_option
 @input_options
 @card_options
 @strict_option
@@ -160,6 +187,7 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
 
 
 @main.command()
+@campaign_option
 @input_options
 @card_options
 @click.option("--duplex", type=click.Choice(["long-edge", "short-edge", "separate"]),
@@ -204,6 +232,7 @@ def _make_cards(campaign: Campaign, output: Path, options):
 
 
 @main.command()
+@campaign_option
 @click.option("--layout", default=None, help="The sheet layout to calibrate (default: "
               "campaign.toml's).")
 @click.option("--duplex", type=click.Choice(["long-edge", "short-edge"]),
@@ -295,6 +324,7 @@ def _make_poster(campaign: Campaign, options, output: Path) -> None:
 
 
 @main.command()
+@campaign_option
 @input_options
 @click.option("--per-prisoner", type=click.IntRange(min=1), default=None,
               help="Cards for each prisoner in custody (default 1).")
@@ -348,6 +378,7 @@ def _assign_summary(result) -> str:
 
 
 @main.command()
+@campaign_option
 @input_options
 @click.option("--kind", type=click.Choice(POSTER_KINDS), default="godparents",
               show_default=True, help="What the poster shows.")
@@ -425,6 +456,7 @@ def _open_ledger(ctx: click.Context, must_exist: bool = True):
 
 
 @main.group()
+@campaign_option
 def track() -> None:
     """Record and report what happened to each card (the ledger)."""
 
@@ -449,6 +481,7 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
 
 
 @track.command()
+@campaign_option
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--status", type=click.Choice(_SCAN_STATUSES), default="sent", show_default=True,
               help="What each scan records.")
@@ -463,6 +496,7 @@ def scan(ctx: click.Context, source, status: str, by: str | None, note: str) -> 
 
 
 @track.command()
+@campaign_option
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--status", type=click.Choice(_SCAN_STATUSES), required=True,
               help="The status to record.")
@@ -476,6 +510,7 @@ def mark(ctx: click.Context, codes: tuple[str, ...], status: str, by: str | None
 
 
 @track.command()
+@campaign_option
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--by", help="Who voids them (default: your login name).")
 @click.option("--note", default="", help="Why, e.g. 'ink smudge'.")
@@ -486,6 +521,7 @@ def void(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str) 
 
 
 @track.command()
+@campaign_option
 @click.argument("code")
 @click.pass_context
 def show(ctx: click.Context, code: str) -> None:
@@ -505,6 +541,7 @@ def show(ctx: click.Context, code: str) -> None:
 
 
 @track.command()
+@campaign_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="report.csv, report.xlsx or report.html (default: a summary here).")
 @click.pass_context
@@ -539,6 +576,7 @@ def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | Non
 
 
 @track.command()
+@campaign_option
 @click.option("--texts", "texts", type=click.Path(file_okay=False), required=True,
               help="Folder for the archive: one PDF per prisoner.")
 @click.pass_context
