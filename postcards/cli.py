@@ -99,9 +99,15 @@ def main(ctx: click.Context) -> None:
     ctx.ensure_object(dict).setdefault("campaign_path", None)
 
 
-def _campaign(ctx: click.Context, **inputs: str | None) -> Campaign:
+def _campaign(ctx: click.Context, name_check: bool = True, **inputs: str | None) -> Campaign:
+    """The campaign -c names; unless ``name_check`` is off, a renamed campaign whose
+    ledger holds the old name's cards is refused (see postcards.renaming)."""
     with _errors():
-        campaign = _resolve_campaign(ctx.obj["campaign_path"])
+        campaign = _resolve_campaign(ctx.find_root().obj["campaign_path"])
+        if name_check:
+            from .renaming import check_campaign_name
+
+            check_campaign_name(campaign)
     paths = {f"{k}_path": Path(v) for k, v in inputs.items() if v}
     return campaign.with_inputs(**paths)
 
@@ -245,7 +251,7 @@ def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
     """A two-sided test sheet from which to read a printer's front/back offset."""
     from .calibrate import write_calibration
 
-    campaign = _campaign(ctx)
+    campaign = _campaign(ctx, name_check=False)
     with _errors():
         result = write_calibration(campaign, Path(output), layout, duplex)
     click.echo(f"calibration sheet ({result.layout}, {result.sheet}, {result.duplex}) -> "
@@ -441,11 +447,11 @@ def _default_by() -> str:
         return "scanner"
 
 
-def _open_ledger(ctx: click.Context, must_exist: bool = True):
+def _open_ledger(ctx: click.Context, must_exist: bool = True, name_check: bool = True):
     """The campaign and its open ledger; a missing SQLite file is an error, not a new one."""
     from .ledger import Ledger, ledger_exists, sqlite_path
 
-    campaign = _campaign(ctx)
+    campaign = _campaign(ctx, name_check)
     url = campaign.database_url
     with _errors():
         if must_exist and not ledger_exists(url):
@@ -573,6 +579,20 @@ def _write_report(campaign: Campaign, ledger, output: Path | None) -> Path | Non
     path = write_report(built, output)
     click.echo(f"report -> {path}")
     return path
+
+
+@track.command()
+@campaign_option
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+def rename(ctx: click.Context, old: str, new: str) -> None:
+    """Give the ledger's cards of campaign OLD the name NEW (after renaming
+    [campaign] name in campaign.toml); refused when NEW has cards already."""
+    _, ledger = _open_ledger(ctx, name_check=False)
+    with ledger, _errors():
+        moved = ledger.rename_campaign(old, new)
+    click.echo(f"{moved} cards of campaign {old!r} now belong to {new!r} in {ledger.name}")
 
 
 @track.command()
