@@ -140,6 +140,8 @@ def database_problem(url: str) -> str | None:
         return None
     if sep and scheme in ("postgresql+psycopg", "postgresql") and rest:
         return None
+    if not sep and Path(url).is_absolute():
+        return None  # a plain absolute path: the same file from any folder
     # A URL with a password is shown by its scheme only.
     shown = repr(url) if "@" not in url else repr((scheme or url.split(":")[0]) + "://…")
     return f"{shown} is not a database URL; write {DATABASE_FORMS}"
