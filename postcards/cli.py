@@ -153,10 +153,14 @@ def strict_option(func: Callable) -> Callable:
 @input_options
 @card_options
 @strict_option
+@click.option("--example", is_flag=True,
+              help="Check postcards init's example lists and example.org URLs as they are "
+                   "(otherwise they are errors: fictional people on real cards).")
 @click.pass_context
 def check(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None,
-          not_a_postcard: bool, layout: str | None, start_at: int, strict: bool) -> None:
+          not_a_postcard: bool, layout: str | None, start_at: int, strict: bool,
+          example: bool) -> None:
     """Validate everything a print run depends on."""
     from .pipeline import CardOptions
     from .pipeline import check as run_check
@@ -164,7 +168,7 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          start_at=start_at, strict=strict)
+                          start_at=start_at, strict=strict, example=example)
     with _errors():
         report = run_check(campaign, options)
     _print_problems(report.warnings + report.problems, err=False)
@@ -428,7 +432,8 @@ def init(directory: str) -> None:
     for name in (CAMPAIGN_FILE, "senders.xlsx", "prisoners.csv"):
         shutil.copyfile(samples / name, target / name)
     click.echo(f"created {target / CAMPAIGN_FILE}, senders.xlsx and prisoners.csv")
-    click.echo(f"next: edit them, then run: postcards -c {target} check")
+    click.echo(f"next: put your campaign's lists and web address in them (check refuses "
+               f"the examples), then run: postcards -c {target} check")
 
 
 # --- tracking: postcards track … (the ledger: scan, mark, show, void, report, export) ------

@@ -49,6 +49,7 @@ class CardOptions:
     start_at: int = 1
     printer: str | None = None
     strict: bool = False  # content-check findings stop the run instead of warning
+    example: bool = False  # check: let init's example lists and example.org URLs through
 
 
 @dataclass
@@ -293,6 +294,10 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
           progress: Progress | None = None) -> CheckReport:
     """Everything a print run depends on, checked: ``postcards check``."""
     report, planner = prepare(campaign, options)
+    if not options.example:
+        from .examples import example_problems
+
+        report.add(example_problems(campaign))
     if planner is not None:
         pairings = print_order(report.pairings)
         content = content_check(campaign, options, report)
