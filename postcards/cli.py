@@ -187,7 +187,7 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
                + (f"; no card for {excluded}" if excluded else ""))
     click.echo(f"cards: {len(report.pairings)} in wave {campaign.wave}"
                + (f" ({languages})" if languages else "")
-               + f", size {size or campaign.size}")
+               + f", size {size or campaign.size}" + _pairs_from(report))
     imposition = report.imposition
     if imposition is not None and not imposition.layout.single:
         turned = ", turned" if imposition.turned else ""
@@ -218,8 +218,15 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
                           duplex=duplex, start_at=start_at, printer=printer, strict=strict)
-    _, result = _make_cards(campaign, Path(output), options)
+    report, result = _make_cards(campaign, Path(output), options)
+    if report.pairs_from:
+        click.echo(f"pairs: {report.pairs_from}")
     _print_result(result)
+
+
+def _pairs_from(report) -> str:
+    """Where the pairs come from, when a file: so no one wonders which pairing prints."""
+    return f", pairs from {report.pairs_from}" if report.pairs_from else ""
 
 
 def _print_result(result) -> None:

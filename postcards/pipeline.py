@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .assign import Pairing, Plan
-from .assignments import read_assignments
+from .assignments import assignments_file, read_assignments, unused_file
 from .cards import CardPlan, CardPlanner
 from .codes import PLACEHOLDER_CODE, new_code
 from .config import Campaign
@@ -65,6 +65,7 @@ class CheckReport:
     pairings: tuple[Pairing, ...] = ()
     languages: Counter = field(default_factory=Counter)
     imposition: Imposition | None = None
+    pairs_from: Path | None = None  # the assignments file the pairs came from, if any
     _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     @property
@@ -122,9 +123,14 @@ def _read_people(campaign: Campaign, report: CheckReport) -> tuple[People, Peopl
 def _pair(campaign: Campaign, senders: People, prisoners: People,
           report: CheckReport) -> Plan | None:
     try:
-        if campaign.assignments_path is not None:
-            table = read_table(campaign.assignments_path)
-            return read_assignments(table, senders, prisoners, campaign.wave)
+        path = assignments_file(campaign)
+        if path is not None:
+            table = read_table(path)
+            plan = read_assignments(table, senders, prisoners, campaign.wave)
+            if plan.pairings or campaign.assignments_path is not None:
+                report.pairs_from = path
+                return plan
+            report.add([unused_file(table, campaign.wave)])
         from .wave import plan_wave  # the same fair pairs as `postcards assign`
 
         return plan_wave(campaign, senders, prisoners).plan
