@@ -35,13 +35,11 @@ def example_problems(campaign: Campaign) -> list[Problem]:
                 f"unchanged: put your campaign's {what} in it, or run check --example to "
                 "check the example as it is", file=display_name(path)))
     config = display_name(campaign.source or "campaign.toml")
-    for key, url in (("campaign.url", campaign.url), ("qr.url", campaign.qr_url)):
-        host = (urlsplit(url).hostname or "").lower()
-        if any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
-            problems.append(Problem(
-                f"{url} is a placeholder ({host}); put your campaign's web address "
-                "(check --example lets the example through)",
-                file=config, column=key))
+    host = (urlsplit(campaign.url).hostname or "").lower()
+    if any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
+        problems.append(Problem(
+            f"{campaign.url} is a placeholder ({host}); put your campaign's web address "
+            "(check --example lets the example through)", file=config, column="campaign.url"))
     return problems
 
 
