@@ -223,7 +223,9 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
 def _nearest(name: str, valid: Iterable[str], shown: str) -> str:
     """"; did you mean X?" for the closest valid name, else the valid names."""
     valid = sorted(valid)
-    close = difflib.get_close_matches(name, valid, n=1)
+    # 0.65, not difflib's 0.6: `tracker` still finds tracking, `ledger` no longer
+    # suggests senders (a wrong hint is worse than the list).
+    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.65)
     if close:
         return f"; did you mean {shown.format(close[0])}?"
     return "; use one of " + ", ".join(shown.format(v) for v in valid)
