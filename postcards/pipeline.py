@@ -239,6 +239,11 @@ def _load_design(campaign: Campaign, report: CheckReport) -> Design | None:
     try:
         design = load_design(campaign.design, campaign.root)
         design.fonts  # noqa: B018 - loads and checks the font files now
+        languages = design.messages.languages()
+        if campaign.language not in languages:  # else only a row without one finds out
+            report.add([Problem(f"no message template for {campaign.language!r} in design "
+                                f"{design.name}; use one of {', '.join(languages)}",
+                                file="campaign.toml", column="cards.language")])
         return design
     except PostcardsError as exc:
         report.add(exc.problems)
