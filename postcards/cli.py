@@ -141,6 +141,14 @@ def _with_wave(campaign: Campaign, wave: str | None) -> Campaign:
     return replace(campaign, wave=wave) if wave else campaign
 
 
+def example_option(func: Callable) -> Callable:
+    """--example: postcards init's example lists and URL pass (else they are errors)."""
+    return click.option("--example", is_flag=True,
+                        help="Accept postcards init's example lists and example.org URL "
+                             "as they are (otherwise errors: fictional people on real "
+                             "cards).")(func)
+
+
 def strict_option(func: Callable) -> Callable:
     """--strict: the content check's findings stop the run instead of warning."""
     return click.option("--strict", is_flag=True,
@@ -153,9 +161,7 @@ def strict_option(func: Callable) -> Callable:
 @input_options
 @card_options
 @strict_option
-@click.option("--example", is_flag=True,
-              help="Check postcards init's example lists and example.org URLs as they are "
-                   "(otherwise they are errors: fictional people on real cards).")
+@example_option
 @click.pass_context
 def check(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None,
@@ -206,18 +212,20 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="cards.pdf",
               show_default=True, help="The PDF to write; the manifest goes beside it.")
 @strict_option
+@example_option
 @click.pass_context
 def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
           layout: str | None, start_at: int, duplex: str | None, printer: str | None,
-          output: str, strict: bool) -> None:
+          output: str, strict: bool, example: bool) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from .pipeline import CardOptions
 
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          duplex=duplex, start_at=start_at, printer=printer, strict=strict)
+                          duplex=duplex, start_at=start_at, printer=printer, strict=strict,
+                          example=example)
     report, result = _make_cards(campaign, Path(output), options)
     if report.pairs_from:
         click.echo(f"pairs: {report.pairs_from}")

@@ -32,14 +32,14 @@ def example_problems(campaign: Campaign) -> list[Problem]:
         if path is not None and _same_file(path, samples / path.name):
             problems.append(Problem(
                 f"this is the example {what} list of postcards init (fictional people), "
-                f"unchanged: put your campaign's {what} in it, or run check --example to "
-                "check the example as it is", file=display_name(path)))
+                f"unchanged: put your campaign's {what} in it (--example takes the example "
+                "as it is)", file=display_name(path)))
     config = display_name(campaign.source or "campaign.toml")
     host = (urlsplit(campaign.url).hostname or "").lower()
     if any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
         problems.append(Problem(
             f"{campaign.url} is a placeholder ({host}); put your campaign's web address "
-            "(check --example lets the example through)", file=config, column="campaign.url"))
+            "(--example takes the example as it is)", file=config, column="campaign.url"))
     return problems
 
 

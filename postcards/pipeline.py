@@ -49,7 +49,7 @@ class CardOptions:
     start_at: int = 1
     printer: str | None = None
     strict: bool = False  # content-check findings stop the run instead of warning
-    example: bool = False  # check: let init's example lists and example.org URLs through
+    example: bool = False  # let init's example lists and example.org URL through
 
 
 @dataclass
@@ -305,16 +305,21 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
           progress: Progress | None = None) -> CheckReport:
     """Everything a print run depends on, checked: ``postcards check``."""
     report, planner = prepare(campaign, options)
-    if not options.example:
-        from .examples import example_problems
-
-        report.add(example_problems(campaign))
+    _examples(campaign, options, report)
     if planner is not None:
         pairings = print_order(report.pairings)
         content = content_check(campaign, options, report)
         plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress,
                  content)
     return report
+
+
+def _examples(campaign: Campaign, options: CardOptions, report: CheckReport) -> None:
+    """``postcards init``'s example lists and URL are errors unless ``--example``."""
+    if not options.example:
+        from .examples import example_problems
+
+        report.add(example_problems(campaign))
 
 
 def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions(),
@@ -326,7 +331,8 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
         InputError: with every problem found; nothing is written then.
     """
     report, planner = prepare(campaign, options)
-    if planner is None or report.imposition is None:
+    _examples(campaign, options, report)
+    if planner is None or report.imposition is None or report.problems:
         raise InputError(report.problems)
     pairings = print_order(report.pairings)
     codes = _codes(campaign, pairings)

@@ -217,16 +217,19 @@ def test_check_refuses_an_untouched_init_folder(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:3] == [
         "senders.xlsx: this is the example senders list of postcards init (fictional "
-        "people), unchanged: put your campaign's senders in it, or run check --example to "
-        "check the example as it is",
+        "people), unchanged: put your campaign's senders in it (--example takes the "
+        "example as it is)",
         "prisoners.csv: this is the example prisoners list of postcards init (fictional "
-        "people), unchanged: put your campaign's prisoners in it, or run check --example to "
-        "check the example as it is",
+        "people), unchanged: put your campaign's prisoners in it (--example takes the "
+        "example as it is)",
         "campaign.toml: campaign.url: https://example.org/standbyyou is a placeholder "
-        "(example.org); put your campaign's web address (check --example lets the example "
-        "through)",
+        "(example.org); put your campaign's web address (--example takes the example as "
+        "it is)",
     ]
     assert run("-c", folder, "check", "--example").exit_code == 0
+    refused = run("-c", folder, "cards", "-o", folder / "cards.pdf")
+    assert refused.exit_code == 1 and "example senders list" in refused.stderr
+    assert not (folder / "cards.pdf").exists() and not (folder / "tracking.db").exists()
 
 
 def test_an_init_folder_with_its_own_lists_and_url_checks(tmp_path: Path) -> None:
