@@ -1,11 +1,11 @@
 """An untouched ``postcards init`` folder is not a campaign: its lists are the examples.
 
 ``init`` copies the bundled sample campaign (fictional senders and prisoners, a URL at
-example.org) so that a new folder checks at once.  Printing it as it is would put
-fictional names on real cards, so ``check`` says so, and passes it only with
-``--example``.  The lists are recognised by their content (the same bytes as the bundled
-examples), not by a marker a user could delete without replacing them; the bundled
-samples folder itself is the demo and passes.
+example.org) to show what goes where.  Printing it as it is would put fictional names on
+real cards, so ``check`` and ``cards`` say so, and pass it only with ``--example``.  The
+lists are recognised by their content (the same bytes as the bundled examples), not by a
+marker a user could delete without replacing them; the bundled samples folder itself is
+the demo and passes.
 """
 
 from __future__ import annotations
