@@ -21,8 +21,9 @@ from .resources import bundled
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
 
 
-def example_problems(campaign: Campaign) -> list[Problem]:
-    """The lists that are still ``init``'s examples and the URLs that are placeholders."""
+def example_problems(campaign: Campaign, url: bool = True) -> list[Problem]:
+    """The lists that are still ``init``'s examples and, with ``url``, a placeholder
+    ``[campaign] url`` (posters print it; cards never do)."""
     samples = bundled("samples").resolve()
     if campaign.root.resolve() == samples:
         return []  # the demo campaign, examples on purpose
@@ -36,7 +37,7 @@ def example_problems(campaign: Campaign) -> list[Problem]:
                 "as it is)", file=display_name(path)))
     config = display_name(campaign.source or "campaign.toml")
     host = (urlsplit(campaign.url).hostname or "").lower()
-    if any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
+    if url and any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
         problems.append(Problem(
             f"{campaign.url} is a placeholder ({host}); put your campaign's web address "
             "(--example takes the example as it is)", file=config, column="campaign.url"))

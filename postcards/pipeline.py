@@ -314,12 +314,14 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
     return report
 
 
-def _examples(campaign: Campaign, options: CardOptions, report: CheckReport) -> None:
-    """``postcards init``'s example lists and URL are errors unless ``--example``."""
+def _examples(campaign: Campaign, options: CardOptions, report: CheckReport,
+              url: bool = True) -> None:
+    """``postcards init``'s example lists (and URL, for posters) are errors unless
+    ``--example``."""
     if not options.example:
         from .examples import example_problems
 
-        report.add(example_problems(campaign))
+        report.add(example_problems(campaign, url))
 
 
 def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions(),
@@ -331,7 +333,7 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
         InputError: with every problem found; nothing is written then.
     """
     report, planner = prepare(campaign, options)
-    _examples(campaign, options, report)
+    _examples(campaign, options, report, url=False)
     if planner is None or report.imposition is None or report.problems:
         raise InputError(report.problems)
     pairings = print_order(report.pairings)
