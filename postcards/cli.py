@@ -175,8 +175,11 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
                           start_at=start_at, strict=strict, example=example)
+    from .renaming import new_on_shared_ledger
+
     with _errors():
         report = run_check(campaign, options)
+        report.add(new_on_shared_ledger(campaign))
     _print_problems(report.warnings + report.problems, err=False)
     if not report.ok:
         click.echo(f"{len(report.problems)} problems: fix them before printing.")

@@ -9,7 +9,8 @@ new codes, coverage restarts at zero, the old cards are orphaned.  The rule:
 
 is a rename, and an error saying how to carry the cards over (``postcards track rename
 OLD NEW``).  A ledger outside the campaign folder (a shared SQLite file, PostgreSQL) may
-hold several campaigns, and a new campaign on it is legitimate: no error there.
+hold several campaigns, and a new campaign on it is legitimate: ``check`` only warns
+there, naming the campaigns the ledger has.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from .config import Campaign
 from .errors import InputError, Problem, display_name
 from .ledger import Ledger, ledger_exists
-from .store import is_sqlite, sqlite_path
+from .store import is_sqlite, shown_url, sqlite_path
 
 
 def own_ledger(campaign: Campaign) -> Path | None:
@@ -63,3 +64,22 @@ def check_campaign_name(campaign: Campaign) -> None:
         f"{shlex.quote(campaign.name)}",
         file=display_name(campaign.source or "campaign.toml"), column="campaign.name"))
 
+
+
+def new_on_shared_ledger(campaign: Campaign) -> list[Problem]:
+    """For ``check``: a warning when a shared ledger (outside the campaign folder) has
+    other campaigns' cards and none of this one: new, or renamed?"""
+    url = campaign.database_url
+    if campaign.source is None or own_ledger(campaign) or not ledger_exists(url):
+        return []
+    with Ledger.open(url) as ledger:
+        names = ledger.campaigns()
+    if not names or campaign.name in names:
+        return []
+    others = ", ".join(repr(n) for n in list(names)[:5]) + (" …" if len(names) > 5 else "")
+    return [Problem(
+        f"the ledger {shown_url(url)} has no cards of {campaign.name!r} yet, only of "
+        f"{others}: this starts a new campaign at zero; if it is one of those renamed, "
+        f"run postcards -c {campaign.source.parent} track rename OLD "
+        f"{shlex.quote(campaign.name)}", file=display_name(campaign.source),
+        column="campaign.name", warning=True)]

@@ -174,7 +174,14 @@ def test_a_new_campaign_on_a_shared_ledger_is_not_a_rename(
     _set(printed, 'name = "Test campaign"', 'name = "New name"')
     result = run("-c", printed, "check")
     assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        f"campaign.toml: campaign.name: warning: the ledger sqlite:///{shared} has no cards "
+        "of 'New name' yet, only of 'Test campaign': this starts a new campaign at zero; if "
+        f"it is one of those renamed, run postcards -c {printed} track rename OLD 'New name'")
     assert result.stdout.splitlines()[-1] == "ok: ready to print"
+    assert run("-c", printed, "cards", "-o", printed / "new.pdf").exit_code == 0
+    with Ledger.open(shared) as ledger:
+        assert ledger.campaigns() == {"New name": 4, "Test campaign": 4}
 
 
 def test_an_own_ledger_of_two_campaigns_is_not_a_rename(printed: Path) -> None:
