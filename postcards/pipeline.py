@@ -321,7 +321,7 @@ def _examples(campaign: Campaign, options: CardOptions, report: CheckReport,
     if not options.example:
         from .examples import example_problems
 
-        report.add(example_problems(campaign, url))
+        report.add(example_problems(campaign, url, report.pairings))
 
 
 def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions(),

@@ -255,6 +255,29 @@ def test_an_init_folder_with_its_own_lists_and_url_checks(tmp_path: Path) -> Non
     assert result.stdout.splitlines()[-1] == "ok: ready to print"
 
 
+def test_the_example_rows_left_in_an_edited_list_are_refused(tmp_path: Path) -> None:
+    """An office adds its rows below init's examples: the file differs, the fictional
+    people would still get cards."""
+    folder = tmp_path / "new"
+    assert run("init", folder).exit_code == 0
+    prisoners = folder / "prisoners.csv"
+    columns = prisoners.read_text(encoding="utf-8").splitlines()[0].count(",")
+    with open(prisoners, "a", encoding="utf-8") as handle:
+        handle.write("X1,Новиков Пётр,,,1980,ИК № 1,\"ул. Ленина, 1\",220000,г. Минск,,"
+                     "BELARUS,ru,in_custody" + "," * (columns - 12) + "\n")
+    shutil.copyfile(DATA / "campaign" / "senders.csv", folder / "senders.csv")
+    _set(folder, 'senders = "senders.xlsx"', 'senders = "senders.csv"')
+    _set(folder, '[senders.columns]\nname = "Full name"', "")
+    _set(folder, "https://example.org/standbyyou", "https://standbyyou.eu")
+    result = run("-c", folder, "cards", "-o", folder / "cards.pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "prisoners.csv: rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 … (45 rows) are the example "
+        "prisoners of postcards init (fictional people): delete them (--example takes the "
+        "example as it is)"]
+    assert not (folder / "cards.pdf").exists()
+
+
 # --- cards prints what assign wrote --------------------------------------------------------
 
 
