@@ -383,9 +383,13 @@ def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
     for note in result.notes:
         click.echo(f"godparenthood: {note}")
     click.echo(_assign_summary(result))
-    if campaign.assignments_path is None or campaign.assignments_path != result.output:
+    from .assignments import assignments_file
+
+    if assignments_file(campaign) != result.output:
         click.echo(f"next: postcards cards --assignments {result.output} "
                    f"(or set [inputs] assignments in campaign.toml)")
+    else:
+        click.echo("next: postcards cards (it prints these pairs)")
 
 
 def _assign_summary(result) -> str:

@@ -286,7 +286,9 @@ def _pairs(rows: list[dict[str, str]]) -> list[tuple[str, str]]:
 
 
 def test_cards_prints_the_pairs_assign_wrote(campaign: Path) -> None:
-    assert run("-c", campaign, "assign", "--seed", "7").exit_code == 0
+    assigned = run("-c", campaign, "assign", "--seed", "7")
+    assert assigned.exit_code == 0
+    assert assigned.stdout.splitlines()[-1] == "next: postcards cards (it prints these pairs)"
     assigned = read_manifest(campaign / "assignments.csv")
     checked = run("-c", campaign, "check")
     assert f"pairs from {campaign / 'assignments.csv'}" in checked.stdout
