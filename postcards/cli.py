@@ -144,9 +144,9 @@ def _with_wave(campaign: Campaign, wave: str | None) -> Campaign:
 def example_option(func: Callable) -> Callable:
     """--example: postcards init's example lists and URL pass (else they are errors)."""
     return click.option("--example", is_flag=True,
-                        help="Accept postcards init's example lists and example.org URL "
-                             "as they are (otherwise errors: fictional people on real "
-                             "cards).")(func)
+                        help="Accept postcards init's example lists (and, for check, "
+                             "its example.org URL) as they are; otherwise they are "
+                             "errors: fictional people on real cards.")(func)
 
 
 def strict_option(func: Callable) -> Callable:

@@ -399,12 +399,21 @@ class _Reader:
                         self._unknown_in(f"{section}.{name}", inner, _NAMED[section])
                 continue
             known = _KNOWN.get(section)
-            if known is None:
+            if not isinstance(table, dict):
+                self._outside(section)
+            elif known is None:
                 hint = _nearest(section, [*_KNOWN, *_NAMED], "[{}]")
                 self.problems.append(Problem(f"unknown section{hint}", file=self.name,
                                              column=f"[{section}]"))
-            elif isinstance(table, dict):
+            else:
                 self._unknown_in(section, table, known)
+
+    def _outside(self, key: str) -> None:
+        """A setting above the first [section]: TOML reads it as belonging to none."""
+        homes = [f"[{section}] {key}" for section, keys in _KNOWN.items() if key in keys]
+        hint = f"; put it under {' or '.join(homes)}" if homes else ""
+        self.problems.append(Problem(f"a setting outside any [section]{hint}",
+                                     file=self.name, column=key))
 
     def _unknown_in(self, section: str, table: dict[str, Any], known: set[str]) -> None:
         for key in table:
