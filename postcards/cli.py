@@ -69,23 +69,24 @@ def _same_campaign(path: str) -> Path:
     return target / CAMPAIGN_FILE if target.is_dir() else target
 
 
-def _take_campaign(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+def _take_campaign(ctx: click.Context, _param: click.Parameter,
+                   values: tuple[str, ...]) -> None:
     """-c before or after the subcommand means the same; two different ones are a usage
     error rather than one silently winning."""
-    if value is None:
-        return
     root = ctx.find_root()
     root.ensure_object(dict)
-    given = root.obj.get("campaign_path")
-    if given is not None and _same_campaign(given) != _same_campaign(value):
-        raise click.UsageError(f"-c given twice: {given} and {value}; give one campaign", ctx)
-    root.obj["campaign_path"] = value
+    for value in values:
+        given = root.obj.get("campaign_path")
+        if given is not None and _same_campaign(given) != _same_campaign(value):
+            raise click.UsageError(f"-c given twice: {given} and {value}; give one "
+                                   "campaign", ctx)
+        root.obj["campaign_path"] = value
 
 
 def campaign_option(func: Callable) -> Callable:
     """-c/--campaign, accepted before the subcommand and after it."""
     return click.option("-c", "--campaign", type=click.Path(), expose_value=False,
-                        callback=_take_campaign,
+                        multiple=True, callback=_take_campaign,
                         help="campaign.toml or its folder (default: ./campaign.toml when "
                              "present).")(func)
 

@@ -209,9 +209,12 @@ def test_campaign_option_after_the_subcommand(printed: Path, tmp_path: Path) -> 
 
 
 def test_two_different_campaigns_are_a_usage_error(campaign: Path, tmp_path: Path) -> None:
-    result = run("-c", campaign, "check", "-c", tmp_path)
-    assert result.exit_code == 2
-    assert f"-c given twice: {campaign} and {tmp_path}; give one campaign" in result.stderr
+    for args in (("-c", campaign, "check", "-c", tmp_path),
+                 ("-c", campaign, "-c", tmp_path, "check"),
+                 ("track", "-c", campaign, "report", "-c", tmp_path)):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert f"-c given twice: {campaign} and {tmp_path}; give one campaign" in result.stderr
 
 
 # --- init's example lists -----------------------------------------------------------------
