@@ -7,8 +7,10 @@ unknown ids, prisoners not in custody and duplicates are errors with their row n
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from .assign import Pairing, Plan
+from .config import Campaign
 from .errors import InputError, Problem
 from .order import natural_key
 from .people import People, Prisoner, Sender, normalize_header
@@ -24,6 +26,8 @@ ASSIGNMENT_COLUMNS = [
     "reason",
 ]
 EXPLICIT = "explicit"
+#: Where ``assign`` writes when campaign.toml names no assignments file.
+DEFAULT_FILE = "assignments.csv"
 
 
 _ALIASES = {
@@ -160,3 +164,23 @@ def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:
         ]
         for p in ordered
     ]
+
+
+def assignments_file(campaign: Campaign) -> Path | None:
+    """The file ``cards`` prints the pairs of: ``[inputs] assignments`` (or
+    ``--assignments``), else ``assign``'s default output beside campaign.toml when it
+    exists, so that ``cards`` prints what ``assign`` just wrote."""
+    if campaign.assignments_path is not None:
+        return campaign.assignments_path
+    default = campaign.root / DEFAULT_FILE
+    return default if default.is_file() else None
+
+
+def unused_file(table: Table, wave: str) -> Problem:
+    """Why a default assignments file with no pair for ``wave`` is not used (a warning)."""
+    header = assignment_columns(table).get("wave")
+    waves = sorted({r.cells.get(header, "").strip() for r in table.rows} - {""}) if header else []
+    has = f"it has wave {', '.join(waves)} only" if waves else "it has no pairs"
+    return Problem(f"not used: no pairs for wave {wave} ({has}); the cards are paired anew "
+                   f"as postcards assign would; run postcards assign to write this wave's "
+                   "pairs", file=table.name, warning=True)

@@ -114,19 +114,52 @@ def _progress(
         yield report
 
 
+def _same_campaign(path: str) -> Path:
+    """A -c value as the campaign.toml it names, to compare two of them."""
+    target = Path(path).resolve()
+    return target / CAMPAIGN_FILE if target.is_dir() else target
+
+
+def _take_campaign(ctx: click.Context, _param: click.Parameter,
+                   values: tuple[str, ...]) -> None:
+    """-c before or after the subcommand means the same; two different ones are a usage
+    error rather than one silently winning."""
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    for value in values:
+        given = root.obj.get("campaign_path")
+        if given is not None and _same_campaign(given) != _same_campaign(value):
+            raise click.UsageError(f"-c given twice: {given} and {value}; give one "
+                                   "campaign", ctx)
+        root.obj["campaign_path"] = value
+
+
+def campaign_option(func: Callable) -> Callable:
+    """-c/--campaign, accepted before the subcommand and after it."""
+    return click.option("-c", "--campaign", type=click.Path(), expose_value=False,
+                        multiple=True, callback=_take_campaign,
+                        help="campaign.toml or its folder (default: ./campaign.toml when "
+                             "present).")(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-c", "--campaign", "campaign_path", type=click.Path(),
-              help="campaign.toml or its folder (default: ./campaign.toml when present).")
+@campaign_option
 @click.version_option(package_name="postcards")
 @click.pass_context
-def main(ctx: click.Context, campaign_path: str | None) -> None:
+def main(ctx: click.Context) -> None:
     """Print-ready solidarity postcards from spreadsheets, with tracking."""
-    ctx.obj = {"campaign_path": campaign_path}
+    ctx.ensure_object(dict).setdefault("campaign_path", None)
 
 
-def _campaign(ctx: click.Context, **inputs: str | None) -> Campaign:
+def _campaign(ctx: click.Context, name_check: bool = True, **inputs: str | None) -> Campaign:
+    """The campaign -c names; unless ``name_check`` is off, a renamed campaign whose
+    ledger holds the old name's cards is refused (see postcards.renaming)."""
     with _errors():
-        campaign = _resolve_campaign(ctx.obj["campaign_path"])
+        campaign = _resolve_campaign(ctx.find_root().obj["campaign_path"])
+        if name_check:
+            from .renaming import check_campaign_name
+
+            check_campaign_name(campaign)
     paths = {f"{k}_path": Path(v) for k, v in inputs.items() if v}
     return campaign.with_inputs(**paths)
 
@@ -160,6 +193,14 @@ def _with_wave(campaign: Campaign, wave: str | None) -> Campaign:
     return replace(campaign, wave=wave) if wave else campaign
 
 
+def example_option(func: Callable) -> Callable:
+    """--example: postcards init's example lists and URL pass (else they are errors)."""
+    return click.option("--example", is_flag=True,
+                        help="Accept postcards init's example lists (and, for check, "
+                             "its example.org URL) as they are; otherwise they are "
+                             "errors: fictional people on real cards.")(func)
+
+
 def strict_option(func: Callable) -> Callable:
     """--strict: the content check's findings stop the run instead of warning."""
     return click.option("--strict", is_flag=True,
@@ -168,13 +209,16 @@ def strict_option(func: Callable) -> Callable:
 
 
 @main.command()
+@campaign_option
 @input_options
 @card_options
 @strict_option
+@example_option
 @click.pass_context
 def check(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None,
-          not_a_postcard: bool, layout: str | None, start_at: int, strict: bool) -> None:
+          not_a_postcard: bool, layout: str | None, start_at: int, strict: bool,
+          example: bool) -> None:
     """Validate everything a print run depends on."""
     from .pipeline import CardOptions
     from .pipeline import check as run_check
@@ -182,9 +226,12 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          start_at=start_at, strict=strict)
+                          start_at=start_at, strict=strict, example=example)
+    from .renaming import new_on_shared_ledger
+
     with _errors():
         report = run_check(campaign, options)
+        report.add(new_on_shared_ledger(campaign))
     _print_problems(report.warnings + report.problems, err=False)
     if not report.ok:
         click.echo(f"{counted(len(report.problems), 'problem')}: fix "
@@ -202,7 +249,7 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
                + (f"; no card for {excluded}" if excluded else ""))
     click.echo(f"cards: {len(report.pairings)} in wave {campaign.wave}"
                + (f" ({languages})" if languages else "")
-               + f", size {size or campaign.size}")
+               + f", size {size or campaign.size}" + _pairs_from(report))
     imposition = report.imposition
     if imposition is not None and not imposition.layout.single:
         turned = ", turned" if imposition.turned else ""
@@ -212,6 +259,7 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
 
 
 @main.command()
+@campaign_option
 @input_options
 @card_options
 @click.option("--duplex", type=click.Choice(["long-edge", "short-edge", "separate"]),
@@ -227,12 +275,13 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
 @click.option("--prisoner", "only_prisoners", multiple=True, metavar="ID",
               help="Reprint just the cards to this prisoner (repeat it for several).")
 @strict_option
+@example_option
 @click.pass_context
 def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
           layout: str | None, start_at: int, duplex: str | None, printer: str | None,
           output: str, only: tuple[str, ...], only_senders: tuple[str, ...],
-          only_prisoners: tuple[str, ...], strict: bool) -> None:
+          only_prisoners: tuple[str, ...], strict: bool, example: bool) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from .pipeline import CardOptions
     from .reprint import Selection
@@ -243,9 +292,11 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
         selection = Selection.parse(only, only_senders, only_prisoners)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
                           duplex=duplex, start_at=start_at, printer=printer, strict=strict,
-                          selection=selection)
+                          selection=selection, example=example)
     _guard(campaign, _card_outputs(campaign, Path(output), duplex), (".pdf",))
-    _, result = _make_cards(campaign, Path(output), options)
+    report, result = _make_cards(campaign, Path(output), options)
+    if report.pairs_from:
+        click.echo(f"pairs: {report.pairs_from}")
     _print_result(result)
 
 
@@ -258,6 +309,11 @@ def _card_outputs(campaign: Campaign, output: Path, duplex: str | None) -> list[
     if campaign.qr_placement == "sheet":
         outputs.append(output.with_suffix(".signing.pdf"))
     return outputs
+
+
+def _pairs_from(report) -> str:
+    """Where the pairs come from, when a file: so no one wonders which pairing prints."""
+    return f", pairs from {report.pairs_from}" if report.pairs_from else ""
 
 
 def _print_result(result) -> None:
@@ -285,6 +341,7 @@ def _make_cards(campaign: Campaign, output: Path, options):
 
 
 @main.command()
+@campaign_option
 @click.option("--layout", default=None, help="The sheet layout to calibrate (default: "
               "campaign.toml's).")
 @click.option("--duplex", type=click.Choice(["long-edge", "short-edge"]),
@@ -297,7 +354,7 @@ def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
     """A two-sided test sheet from which to read a printer's front/back offset."""
     from .calibrate import write_calibration
 
-    campaign = _campaign(ctx)
+    campaign = _campaign(ctx, name_check=False)
     _guard(campaign, [Path(output)], (".pdf",))
     with _errors():
         result = write_calibration(campaign, Path(output), layout, duplex)
@@ -415,6 +472,7 @@ def _make_poster(campaign: Campaign, options, output: Path) -> None:
 
 
 @main.command()
+@campaign_option
 @input_options
 @click.option("--per-prisoner", type=click.IntRange(min=1), default=None,
               help="Cards for each prisoner in custody (default 1).")
@@ -452,9 +510,13 @@ def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
     for note in result.notes:
         click.echo(f"godparenthood: {note}")
     click.echo(_assign_summary(result))
-    if campaign.assignments_path is None or campaign.assignments_path != result.output:
+    from .assignments import assignments_file
+
+    if assignments_file(campaign) != result.output:
         click.echo(f"next: postcards cards --assignments {result.output} "
                    f"(or set [inputs] assignments in campaign.toml)")
+    else:
+        click.echo("next: postcards cards (it prints these pairs)")
 
 
 def _assign_summary(result) -> str:
@@ -477,6 +539,7 @@ def _assign_summary(result) -> str:
 
 
 @main.command()
+@campaign_option
 @input_options
 @click.option("--kind", type=click.Choice(POSTER_KINDS), default="godparents",
               show_default=True, help="What the poster shows.")
@@ -521,7 +584,8 @@ def init(directory: str) -> None:
         for name in names:
             copy_file(bundled("samples") / name, target / name)
     click.echo(f"created {target / CAMPAIGN_FILE}, senders.xlsx and prisoners.csv")
-    click.echo(f"next: edit them, then run: postcards -c {target} check")
+    click.echo(f"next: put your campaign's lists and web address in them (check refuses "
+               f"the examples), then run: postcards -c {target} check")
 
 
 # --- tracking: postcards track … (the ledger: scan, mark, show, void, report, export) ------
@@ -541,12 +605,12 @@ def _default_by() -> str:
 
 
 def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path] = (),
-                 suffixes: tuple[str, ...] = ()):
+                 suffixes: tuple[str, ...] = (), name_check: bool = True):
     """The campaign and its open ledger; a missing SQLite file is an error, not a new one.
     ``outputs`` are checked first (:func:`_guard`)."""
     from .ledger import Ledger, ledger_exists, sqlite_path
 
-    campaign = _campaign(ctx)
+    campaign = _campaign(ctx, name_check)
     if outputs:
         _guard(campaign, list(outputs), suffixes)
     url = campaign.database_url
@@ -559,6 +623,7 @@ def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path
 
 
 @main.group()
+@campaign_option
 def track() -> None:
     """Record and report what happened to each card (the ledger)."""
 
@@ -583,6 +648,7 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
 
 
 @track.command()
+@campaign_option
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--status", type=click.Choice(_SCAN_STATUSES), default="sent", show_default=True,
               help="What each scan records.")
@@ -597,6 +663,7 @@ def scan(ctx: click.Context, source, status: str, by: str | None, note: str) -> 
 
 
 @track.command()
+@campaign_option
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--status", type=click.Choice(_SCAN_STATUSES), required=True,
               help="The status to record.")
@@ -610,6 +677,7 @@ def mark(ctx: click.Context, codes: tuple[str, ...], status: str, by: str | None
 
 
 @track.command()
+@campaign_option
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--by", help="Who voids them (default: your login name).")
 @click.option("--note", default="", help="Why, e.g. 'ink smudge'.")
@@ -620,6 +688,7 @@ def void(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str) 
 
 
 @track.command()
+@campaign_option
 @click.argument("code")
 @click.pass_context
 def show(ctx: click.Context, code: str) -> None:
@@ -642,6 +711,7 @@ REPORT_TABLES = ("prisoners", "senders", "parliaments", "totals")  # report.TABL
 
 
 @track.command()
+@campaign_option
 @click.option("-o", "--output", type=click.Path(),
               help="report.csv (a file per table: report.prisoners.csv …), report.xlsx "
                    "or report.html (default: a summary here).")
@@ -698,6 +768,21 @@ def _write_report(campaign: Campaign, ledger, output: Path | None,
 
 
 @track.command()
+@campaign_option
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+def rename(ctx: click.Context, old: str, new: str) -> None:
+    """Give the ledger's cards of campaign OLD the name NEW (after renaming
+    [campaign] name in campaign.toml); refused when NEW has cards already."""
+    _, ledger = _open_ledger(ctx, name_check=False)
+    with ledger, _errors():
+        moved = ledger.rename_campaign(old, new)
+    click.echo(f"{moved} cards of campaign {old!r} now belong to {new!r} in {ledger.name}")
+
+
+@track.command()
+@campaign_option
 @click.option("--texts", "texts", type=click.Path(file_okay=False), required=True,
               help="Folder for the archive: one PDF per prisoner.")
 @click.pass_context

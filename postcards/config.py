@@ -8,8 +8,10 @@ campaign folder, so a campaign can be run from anywhere.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -100,17 +102,52 @@ class Campaign:
 
 
 def default_campaign(root: Path | None = None) -> Campaign:
-    """Settings for a run without campaign.toml, rooted in ``root`` (default: cwd)."""
-    return Campaign(root=(root or Path.cwd()).resolve(), database=_database(Campaign.database))
+    """Settings for a run without campaign.toml, rooted in ``root`` (default: cwd).
+
+    Raises:
+        InputError: POSTCARDS_DATABASE is not a database URL.
+    """
+    problems: list[Problem] = []
+    database = _database(Campaign.database, problems.append)
+    if problems:
+        raise InputError(problems)
+    return Campaign(root=(root or Path.cwd()).resolve(), database=database)
 
 
 DATABASE_ENV = "POSTCARDS_DATABASE"
+DATABASE_FORMS = ("sqlite:///tracking.db (relative to the campaign folder), "
+                  "sqlite:////absolute/path/tracking.db or "
+                  "postgresql+psycopg://user@host/database")
 
 
-def _database(configured: str) -> str:
+def _database(configured: str, fail: Callable[[Problem], None],
+              name: str = "campaign.toml") -> str:
     """The ledger URL: env POSTCARDS_DATABASE (one server for several offices, without
-    editing every campaign.toml) wins over ``[tracking] database``."""
-    return os.environ.get(DATABASE_ENV, "").strip() or configured
+    editing every campaign.toml) wins over ``[tracking] database``.  A URL of another
+    form is an error: ``sqlite:/tracking.db`` would be a folder named ``sqlite:`` and a
+    second, empty ledger, silently splitting the campaign's cards in two."""
+    env = os.environ.get(DATABASE_ENV, "").strip()
+    url = env or configured
+    problem = database_problem(url)
+    if problem:
+        fail(Problem(problem, column=DATABASE_ENV) if env
+             else Problem(problem, file=name, column="tracking.database"))
+    return url
+
+
+def database_problem(url: str) -> str | None:
+    """Why ``url`` is not a ledger URL this tool and SQLAlchemy both read, or None."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme == "sqlite" and rest.startswith("/") and rest.strip("/") \
+            and "?" not in rest:
+        return None
+    if sep and scheme in ("postgresql+psycopg", "postgresql") and rest:
+        return None
+    if not sep and Path(url).is_absolute():
+        return None  # a plain absolute path: the same file from any folder
+    # A URL with a password is shown by its scheme only.
+    shown = repr(url) if "@" not in url else repr((scheme or url.split(":")[0]) + "://…")
+    return f"{shown} is not a database URL; write {DATABASE_FORMS}"
 
 
 def load_campaign(path: str | Path) -> Campaign:
@@ -164,7 +201,8 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         qr_content=reader.choice("qr", "content", ("code", "url")),
         qr_url=reader.text("qr", "url", ""),
         qr_module_mm=reader.number("qr", "module_mm", Campaign.qr_module_mm),
-        database=_database(reader.text("tracking", "database", Campaign.database)),
+        database=_database(reader.text("tracking", "database", Campaign.database),
+                           reader.problems.append, reader.name),
         sender_columns=reader.mapping("senders", "columns"),
         prisoner_columns=reader.mapping("prisoners", "columns"),
         sender_header_row=reader.row("senders", "header_row"),
@@ -182,8 +220,20 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
     if campaign.qr_content == "url" and "{code}" not in campaign.qr_url:
         reader.fail("qr", "url", 'must contain {code} when content = "url"')
     campaign = replace(campaign, **reader.offset(campaign.printers))
+    reader.unknown_keys()
     reader.raise_if_wrong()
-    return replace(campaign, warnings=tuple(reader.unknown_keys()))
+    return campaign
+
+
+def _nearest(name: str, valid: Iterable[str], shown: str) -> str:
+    """"; did you mean X?" for the closest valid name, else the valid names."""
+    valid = sorted(valid)
+    # 0.65, not difflib's 0.6: `tracker` still finds tracking, `ledger` no longer
+    # suggests senders (a wrong hint is worse than the list).
+    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.65)
+    if close:
+        return f"; did you mean {shown.format(close[0])}?"
+    return "; use one of " + ", ".join(shown.format(v) for v in valid)
 
 
 def _folder(root: Path, value: str) -> Path | None:
@@ -354,29 +404,38 @@ class _Reader:
             return 0.0
         return float(value)
 
-    def unknown_keys(self) -> list[Problem]:
-        """Warnings for keys we do not know: usually a typo that would silently not apply."""
-        found = []
+    def unknown_keys(self) -> None:
+        """A section or key we do not know is an error naming the nearest valid one: a
+        typo (``[card]``, ``sise``) would otherwise silently not apply."""
         for section, table in self.data.items():
             if section in _NAMED and isinstance(table, dict):
-                found += self._unknown_named(section, table)
+                for name, inner in table.items():
+                    if isinstance(inner, dict):
+                        self._unknown_in(f"{section}.{name}", inner, _NAMED[section])
                 continue
             known = _KNOWN.get(section)
-            if known is None:
-                found.append(Problem(f"unknown section [{section}]", file=self.name,
-                                     warning=True))
-                continue
-            for key in table if isinstance(table, dict) else ():
-                if key not in known:
-                    found.append(Problem("unknown setting, ignored", file=self.name,
-                                         column=f"{section}.{key}", warning=True))
-        return found
+            if not isinstance(table, dict):
+                self._outside(section)
+            elif known is None:
+                hint = _nearest(section, [*_KNOWN, *_NAMED], "[{}]")
+                self.problems.append(Problem(f"unknown section{hint}", file=self.name,
+                                             column=f"[{section}]"))
+            else:
+                self._unknown_in(section, table, known)
 
-    def _unknown_named(self, section: str, tables: dict[str, Any]) -> list[Problem]:
-        return [Problem("unknown setting, ignored", file=self.name,
-                        column=f"{section}.{name}.{key}", warning=True)
-                for name, table in tables.items() if isinstance(table, dict)
-                for key in table if key not in _NAMED[section]]
+    def _outside(self, key: str) -> None:
+        """A setting above the first [section]: TOML reads it as belonging to none."""
+        homes = [f"[{section}] {key}" for section, keys in _KNOWN.items() if key in keys]
+        hint = f"; put it under {' or '.join(homes)}" if homes else ""
+        self.problems.append(Problem(f"a setting outside any [section]{hint}",
+                                     file=self.name, column=key))
+
+    def _unknown_in(self, section: str, table: dict[str, Any], known: set[str]) -> None:
+        for key in table:
+            if key not in known:
+                hint = _nearest(key, known, "{}")
+                self.problems.append(Problem(f"unknown setting{hint}", file=self.name,
+                                             column=f"[{section}] {key}"))
 
     def raise_if_wrong(self) -> None:
         if self.problems:

@@ -358,6 +358,36 @@ class Ledger:
         query = sa.select(sa.func.coalesce(sa.func.max(schema_version_table.c.version), 0))
         return self._rows(query)[0][0]
 
+    def campaigns(self) -> dict[str, int]:
+        """Each campaign name the ledger has cards of, with how many cards."""
+        c = cards_table.c
+        query = sa.select(c.campaign, sa.func.count()).group_by(c.campaign)
+        return dict(self._rows(query.order_by(c.campaign)))
+
+    def rename_campaign(self, old: str, new: str) -> int:
+        """Give every card and prisoner list of campaign ``old`` the name ``new``, in one
+        transaction (a renamed campaign.toml keeps its cards). Events name cards by code,
+        so their append-only history stays as it was. Returns how many cards moved.
+
+        Raises:
+            LedgerError: ``old`` has no cards, or ``new`` has cards already (two
+                campaigns would merge); nothing is changed then.
+        """
+        with self._write(serialise=True) as connection:
+            counts = dict(connection.execute(
+                sa.select(cards_table.c.campaign, sa.func.count())
+                .where(cards_table.c.campaign.in_([old, new]))
+                .group_by(cards_table.c.campaign)).all())
+            if not counts.get(old):
+                raise self._error(f"no cards of campaign {old!r} to rename")
+            if counts.get(new):
+                raise self._error(f"campaign {new!r} has {counts[new]} cards already; "
+                                  "renaming would merge two campaigns, nothing changed")
+            for table in (cards_table, lists_table):
+                connection.execute(table.update().where(table.c.campaign == old)
+                                   .values(campaign=new))
+        return counts[old]
+
     # --- writing ---------------------------------------------------------------------
 
     def record_generated(

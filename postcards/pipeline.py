@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .assign import Pairing, Plan
-from .assignments import read_assignments
+from .assignments import assignments_file, read_assignments, unused_file
 from .cards import CardPlan, CardPlanner
 from .codes import PLACEHOLDER_CODE, new_code
 from .config import Campaign
@@ -53,6 +53,7 @@ class CardOptions:
     printer: str | None = None
     strict: bool = False  # content-check findings stop the run instead of warning
     selection: Selection = Selection()  # a reprint: --only, --sender, --prisoner
+    example: bool = False  # let init's example lists and example.org URL through
 
 
 @dataclass
@@ -68,6 +69,7 @@ class CheckReport:
     pairings: tuple[Pairing, ...] = ()
     languages: Counter = field(default_factory=Counter)
     imposition: Imposition | None = None
+    pairs_from: Path | None = None  # the assignments file the pairs came from, if any
     _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     @property
@@ -128,9 +130,14 @@ def _read_people(campaign: Campaign, report: CheckReport) -> tuple[People, Peopl
 def _pair(campaign: Campaign, senders: People, prisoners: People,
           report: CheckReport) -> Plan | None:
     try:
-        if campaign.assignments_path is not None:
-            table = read_table(campaign.assignments_path)
-            return read_assignments(table, senders, prisoners, campaign.wave)
+        path = assignments_file(campaign)
+        if path is not None:
+            table = read_table(path)
+            plan = read_assignments(table, senders, prisoners, campaign.wave)
+            if plan.pairings or campaign.assignments_path is not None:
+                report.pairs_from = path
+                return plan
+            report.add([unused_file(table, campaign.wave)])
         from .wave import plan_wave  # the same fair pairs as `postcards assign`
 
         return plan_wave(campaign, senders, prisoners).plan
@@ -240,6 +247,11 @@ def _load_design(campaign: Campaign, report: CheckReport) -> Design | None:
     try:
         design = load_design(campaign.design, campaign.root)
         design.fonts  # noqa: B018 - loads and checks the font files now
+        languages = design.messages.languages()
+        if campaign.language not in languages:  # else only a row without one finds out
+            report.add([Problem(f"no message template for {campaign.language!r} in design "
+                                f"{design.name}; use one of {', '.join(languages)}",
+                                file="campaign.toml", column="cards.language")])
         return design
     except PostcardsError as exc:
         report.add(exc.problems)
@@ -301,12 +313,23 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
           progress: Progress | None = None) -> CheckReport:
     """Everything a print run depends on, checked: ``postcards check``."""
     report, planner = prepare(campaign, options)
+    _examples(campaign, options, report)
     if planner is not None:
         pairings = print_order(report.pairings)
         content = content_check(campaign, options, report)
         plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress,
                  content)
     return report
+
+
+def _examples(campaign: Campaign, options: CardOptions, report: CheckReport,
+              url: bool = True) -> None:
+    """``postcards init``'s example lists (and URL, for posters) are errors unless
+    ``--example``."""
+    if not options.example:
+        from .examples import example_problems
+
+        report.add(example_problems(campaign, url, report.pairings))
 
 
 def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions(),
@@ -318,7 +341,8 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
         InputError: with every problem found; nothing is written then.
     """
     report, planner = prepare(campaign, options)
-    if planner is None or report.imposition is None:
+    _examples(campaign, options, report, url=False)
+    if planner is None or report.imposition is None or report.problems:
         raise InputError(report.problems)
     pairings, statuses = _selected(campaign, print_order(report.pairings), options.selection)
     codes = _codes(campaign, pairings)
