@@ -156,12 +156,18 @@ def _campaign(ctx: click.Context, name_check: bool = True, **inputs: str | None)
     ledger holds the old name's cards is refused (see postcards.renaming)."""
     with _errors():
         campaign = _resolve_campaign(ctx.find_root().obj["campaign_path"])
-        if name_check:
-            from .renaming import check_campaign_name
-
-            check_campaign_name(campaign)
+    if name_check:
+        _check_name(campaign)
     paths = {f"{k}_path": Path(v) for k, v in inputs.items() if v}
     return campaign.with_inputs(**paths)
+
+
+def _check_name(campaign: Campaign) -> None:
+    """A renamed campaign whose own ledger holds the old name's cards is refused."""
+    from .renaming import check_campaign_name
+
+    with _errors():
+        check_campaign_name(campaign)
 
 
 def input_options(func: Callable) -> Callable:
@@ -286,14 +292,15 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
     from .pipeline import CardOptions
     from .reprint import Selection
 
-    campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
-                                    assignments=assignments), wave)
+    campaign = _with_wave(_campaign(ctx, name_check=False, senders=senders,
+                                    prisoners=prisoners, assignments=assignments), wave)
     with _errors():
         selection = Selection.parse(only, only_senders, only_prisoners)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
                           duplex=duplex, start_at=start_at, printer=printer, strict=strict,
                           selection=selection, example=example)
     _guard(campaign, _card_outputs(campaign, Path(output), duplex), (".pdf",))
+    _check_name(campaign)  # after the usage checks: it opens the ledger
     report, result = _make_cards(campaign, Path(output), options)
     if report.pairs_from:
         click.echo(f"pairs: {report.pairs_from}")
