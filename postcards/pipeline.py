@@ -23,13 +23,14 @@ from .config import Campaign
 from .content import ContentCheck, risky_words_for
 from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
-from .files import publish, staged, write_csv
+from .files import publish, remove_stale_parts, staged, write_csv
 from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
 from .people import People, Prisoner, read_prisoners, read_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .printrun import Place, PrintRun
+from .runs import interrupted_warnings, kill_point, run_files, settle
 from .sources import read_table
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
@@ -293,12 +294,26 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
           progress: Progress | None = None) -> CheckReport:
     """Everything a print run depends on, checked: ``postcards check``."""
     report, planner = prepare(campaign, options)
+    _settle_runs(campaign, report)
     if planner is not None:
         pairings = print_order(report.pairings)
         content = content_check(campaign, options, report)
         plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress,
                  content)
     return report
+
+
+def _settle_runs(campaign: Campaign, report: CheckReport) -> None:
+    """Settle the print runs a kill left pending; warn about those never printed."""
+    try:
+        ledger = _existing_ledger(campaign)
+        if ledger is None:
+            return
+        with ledger:
+            settle(ledger, campaign.name)
+            report.add(interrupted_warnings(ledger, campaign.name))
+    except PostcardsError as exc:
+        report.add(exc.problems)
 
 
 def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions(),
@@ -323,26 +338,21 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
     run = PrintRun(campaign, planner, report.imposition, options)
     files = run.files(out)
     signing = out.with_suffix(".signing.pdf") if campaign.qr_placement == "sheet" else None
+    outputs = [*files, manifest, *([signing] if signing else [])]
+    remove_stale_parts(outputs)
     with contextlib.ExitStack() as stack:
-        temps = [stack.enter_context(staged(path)) for path in files]
-        manifest_tmp = stack.enter_context(staged(manifest))
-        signing_tmp = stack.enter_context(staged(signing)) if signing else None
-        places = run.render(plans, temps, progress)
-        problems = [p for tmp, path in zip(temps, files, strict=True)
+        temps = [stack.enter_context(staged(path)) for path in outputs]
+        places = run.render(plans, temps[: len(files)], progress)
+        problems = [p for tmp, path in zip(temps, files, strict=False)
                     for p in font_problems(tmp, path.name)]
         if problems:
             raise InputError(problems)
-        _write_manifest(manifest_tmp, plans, places)
-        if signing_tmp:
+        _write_manifest(temps[len(files)], plans, places)
+        if signing:
             from .signing import write_signing_sheets
 
-            write_signing_sheets(planner, plans, signing_tmp)
-        new = _record(campaign, plans, planner.prisoners)
-        publish(manifest_tmp, manifest)
-        if signing_tmp:
-            publish(signing_tmp, signing)
-        for tmp, path in zip(temps, files, strict=True):
-            publish(tmp, path)
+            write_signing_sheets(planner, plans, temps[-1])
+        new = _record(campaign, plans, planner.prisoners, list(zip(temps, outputs, strict=True)))
     sheets = max((place.sheet for place in places), default=0)
     return report, CardsResult(files[0], manifest, len(plans), new,
                                shown_url(campaign.database_url), tuple(files), sheets, signing)
@@ -359,6 +369,8 @@ def _codes(campaign: Campaign, pairings: list[Pairing]) -> list[str]:
     """Each card's code: the ledger's for a reprint, else a new random one."""
     ledger = _existing_ledger(campaign)
     with ledger or contextlib.nullcontext():
+        if ledger:
+            settle(ledger, campaign.name)  # a run killed before its files were in place
         known = ledger.codes_for(campaign.name, campaign.wave) if ledger else {}
         taken = set(known.values())
         return [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken)
@@ -373,11 +385,28 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
             return code
 
 
-def _record(campaign: Campaign, plans: list[CardPlan], prisoners: People) -> int:
+def _record(campaign: Campaign, plans: list[CardPlan], prisoners: People,
+            pairs: list[tuple[Path, Path]]) -> int:
+    """Commit the cards with a pending print run, rename the files into place, complete
+    the run: the order that survives a kill at any point (see :mod:`postcards.runs`)."""
     cards = [LedgerCard(p.code, campaign.name, p.wave, p.sender.id, p.prisoner.id,
                         p.language, p.sender.name, p.prisoner.name, p.text) for p in plans]
+    files = run_files(pairs)
+    kill_point("after-temps")
     with Ledger.open(campaign.database_url) as ledger:
-        new = ledger.record_generated(cards)
+        run_id, new = ledger.begin_print_run(campaign.name, campaign.wave, cards, files)
+        kill_point("after-commit")
+        try:
+            for index, (tmp, path) in enumerate(pairs):
+                publish(tmp, path)
+                if index == 0:
+                    kill_point("after-first-rename")
+        except BaseException:
+            ledger.settle_print_run(run_id, "interrupted")
+            raise
+        kill_point("after-rename")
+        ledger.settle_print_run(run_id, "complete")
+        ledger.mark_reprinted(campaign.name, campaign.wave)
         _record_list(ledger, campaign, prisoners)
         return new
 
