@@ -424,6 +424,14 @@ def _open_ledger(ctx: click.Context, must_exist: bool = True):
         return campaign, Ledger.open(url)
 
 
+def _scan_scope(campaign: Campaign) -> dict[str, str | None]:
+    """The campaign a scan must belong to and its URL pattern; none without campaign.toml
+    (a bare ledger named by POSTCARDS_DATABASE takes any of its cards)."""
+    if campaign.source is None:
+        return {"campaign": None, "url": None}
+    return {"campaign": campaign.name, "url": campaign.qr_url}
+
+
 @main.group()
 def track() -> None:
     """Record and report what happened to each card (the ledger)."""
@@ -433,9 +441,10 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
     """Record every line, answering each at once; exit 1 when any line was refused."""
     from .track import Scanner
 
-    _, ledger = _open_ledger(ctx)
+    campaign, ledger = _open_ledger(ctx)
     with ledger, _errors():
-        scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note)
+        scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note,
+                          **_scan_scope(campaign))
         try:
             for line in lines:
                 outcome = scanner.scan(line)
@@ -493,9 +502,9 @@ def show(ctx: click.Context, code: str) -> None:
     from .codes import format_code
     from .track import show as show_card
 
-    _, ledger = _open_ledger(ctx)
+    campaign, ledger = _open_ledger(ctx)
     with ledger, _errors():
-        card, history = show_card(ledger, code)
+        card, history = show_card(ledger, code, **_scan_scope(campaign))
     click.echo(f"card {format_code(card.code)}: campaign {card.campaign}, wave {card.wave}")
     click.echo(f"from: {card.sender_name} ({card.sender_id})")
     click.echo(f"to:   {card.prisoner_name} ({card.prisoner_id}), language {card.language}")
