@@ -446,8 +446,9 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
         scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note,
                           **_scan_scope(campaign))
         try:
-            for line in lines:
-                outcome = scanner.scan(line)
+            for line in lines:  # bytes from a file or stdin, str from the command line
+                outcome = (scanner.scan_bytes(line) if isinstance(line, bytes)
+                           else scanner.scan(line))
                 if outcome is not None:
                     click.echo(outcome.message)
         except KeyboardInterrupt:  # Ctrl-C at a scanning desk ends the session, tidily
@@ -458,7 +459,7 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
 
 
 @track.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.option("--status", type=click.Choice(_SCAN_STATUSES), default="sent", show_default=True,
               help="What each scan records.")
 @click.option("--by", help="Who scans (default: your login name).")
@@ -468,7 +469,7 @@ def scan(ctx: click.Context, source, status: str, by: str | None, note: str) -> 
     """Read codes one a line (a USB scanner, stdin or FILE) and record each."""
     if source.isatty():
         click.echo(f"scan cards to mark them {status}; Ctrl-D ends", err=True)
-    _run_scanner(ctx, iter(source.readline, ""), status, by, note)
+    _run_scanner(ctx, iter(source.readline, b""), status, by, note)
 
 
 @track.command()

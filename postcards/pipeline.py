@@ -22,7 +22,7 @@ from .codes import PLACEHOLDER_CODE, new_code
 from .config import Campaign
 from .content import ContentCheck, risky_words_for
 from .design import Design, load_design
-from .errors import InputError, PostcardsError, Problem
+from .errors import InputError, PostcardsError, Problem, TemplateError
 from .files import publish, remove_stale_parts, staged, write_csv
 from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
@@ -244,19 +244,30 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
              content: ContentCheck | None = None) -> list[CardPlan]:
     """Plan every card, collecting every card's problems (and, given ``content``, its
     content-check findings) into ``report``."""
-    plans = []
+    plans, template_failures = [], set()
     for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
         try:
             plans.append(planner.plan(pairing, code))
             report.languages[plans[-1].language] += 1
             if content is not None:
                 report.add(content.card_problems(plans[-1]))
+        except TemplateError as exc:  # named with the first card it stopped
+            report.add([_on_card(problem, pairing) for problem in exc.problems
+                        if problem not in template_failures])
+            template_failures.update(exc.problems)
         except PostcardsError as exc:
             report.add(exc.problems)
         if progress:
             progress(done, len(pairings))
     report.add(_preflight(planner, plans))
     return plans
+
+
+def _on_card(problem: Problem, pairing: Pairing) -> Problem:
+    """A template's problem, naming the card it stopped (the first, when it stops all)."""
+    return dataclasses.replace(problem, message=f"{problem.message} (the card from "
+                               f"{pairing.sender.name} ({pairing.sender.id}) to "
+                               f"{pairing.prisoner.name} ({pairing.prisoner.id}))")
 
 
 def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:

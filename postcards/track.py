@@ -75,6 +75,12 @@ def next_event(
     return Event(card.code, status, at or utc_now(), by, note)
 
 
+def _shown_bytes(raw: bytes) -> str:
+    """A line that is not text, as a message quotes it: its bytes, shortened."""
+    raw = raw.strip()
+    return repr(raw[:40]) + ("…" if len(raw) > 40 else "")
+
+
 def scanned_code(line: str, url: str | None = None) -> str:
     """The canonical code in a scanned or typed line; a URL must be the campaign's."""
     if url is not None and is_url(line):
@@ -131,6 +137,20 @@ class Scanner:
         outcome = self._scan(line.strip(), at)
         self.counts[outcome.kind] += 1
         return outcome
+
+    def scan_bytes(self, raw: bytes, at: str | None = None) -> Outcome | None:
+        """Record one line as read from a file or a scanner; a line that is not UTF-8
+        (a scanner set to another keyboard layout, a binary file) is refused, the rest
+        go on."""
+        try:
+            line = raw.decode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
+        except UnicodeDecodeError as error:
+            outcome = Outcome(repr(raw), REFUSED, f"refused: {_shown_bytes(raw)}: not UTF-8 "
+                              f"text (byte {raw[error.start]:#04x} at position "
+                              f"{error.start + 1}); scan or type the code again")
+            self.counts[outcome.kind] += 1
+            return outcome
+        return self.scan(line, at)
 
     def _scan(self, line: str, at: str | None) -> Outcome:
         try:

@@ -272,3 +272,24 @@ def test_a_url_not_the_campaigns_is_refused(shared, url: str, reason: str) -> No
     assert ok.exit_code == 0, ok.stdout
     with Ledger.open(ledger_url) as ledger:
         assert [e.status for e in ledger.history(ours[0].code)] == ["generated", "sent"]
+
+
+def test_a_line_that_is_not_utf8_is_refused_and_the_rest_recorded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cards = make_cards(2, campaign="Postcards campaign")
+    monkeypatch.setenv("POSTCARDS_DATABASE", _ledger_with(tmp_path, cards))
+    data = f"{cards[0].code}\n\xff\xfeK7M2\n{cards[1].code}\n".encode("latin-1")
+    (tmp_path / "codes.txt").write_bytes(data)
+    for source in (["codes.txt"], []):
+        result = subprocess.run(
+            [sys.executable, "-m", "postcards", "track", "scan", "--status", "printed",
+             *source], input=data, capture_output=True, cwd=tmp_path, timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)})
+        out = result.stdout.decode().splitlines()
+        assert result.returncode == 1, result.stderr
+        assert b"Traceback" not in result.stderr
+        assert out[1] == ("refused: b'\\xff\\xfeK7M2': not UTF-8 text (byte 0xff at "
+                          "position 1); scan or type the code again")
+        assert out[0].startswith(format_code(cards[0].code))  # recorded, or already
+    with Ledger.open(os.environ["POSTCARDS_DATABASE"]) as ledger:
+        assert [e.status for e in ledger.history(cards[1].code)] == ["generated", "printed"]
