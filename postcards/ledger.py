@@ -444,11 +444,14 @@ class Ledger:
         return run_id, new
 
     def settle_print_run(self, run_id: int, status: str) -> None:
-        """Close a pending run: "complete" (its files are in place) or "interrupted"."""
+        """Close a run: "complete" (its files are in place; also from "interrupted", which
+        a `check` elsewhere may have said while the run was renaming) or "interrupted"
+        (only from "pending")."""
+        before = ("pending", "interrupted") if status == "complete" else ("pending",)
         with self._write(serialise=True) as connection:
             connection.execute(
                 runs_table.update()
-                .where(runs_table.c.id == run_id, runs_table.c.status == "pending")
+                .where(runs_table.c.id == run_id, runs_table.c.status.in_(before))
                 .values(status=status, settled_at=_now())
             )
 

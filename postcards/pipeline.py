@@ -22,7 +22,7 @@ from .codes import PLACEHOLDER_CODE, new_code
 from .config import Campaign
 from .content import ContentCheck, risky_words_for
 from .design import Design, load_design
-from .errors import InputError, PostcardsError, Problem, TemplateError
+from .errors import InputError, PostcardsError, Problem
 from .files import publish, remove_stale_parts, staged, write_csv
 from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
@@ -32,6 +32,7 @@ from .preflight import card_problems, design_problems, font_problems, image_reso
 from .printrun import Place, PrintRun
 from .runs import interrupted_warnings, kill_point, run_files, settle
 from .sources import read_table
+from .text import RenderError
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
 Progress = Callable[[int, int], None]
@@ -251,7 +252,7 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
             report.languages[plans[-1].language] += 1
             if content is not None:
                 report.add(content.card_problems(plans[-1]))
-        except TemplateError as exc:  # named with the first card it stopped
+        except RenderError as exc:  # named with the first card it stopped
             report.add([_on_card(problem, pairing) for problem in exc.problems
                         if problem not in template_failures])
             template_failures.update(exc.problems)

@@ -66,9 +66,15 @@ def in_place(record: PrintRunRecord) -> bool:
 
 
 def settle(ledger: Ledger, campaign: str) -> None:
-    """Close the pending runs a killed ``cards`` left: complete or interrupted."""
-    for record in ledger.print_runs(campaign, "pending"):
-        ledger.settle_print_run(record.id, "complete" if in_place(record) else "interrupted")
+    """Close the pending runs a killed ``cards`` left: complete when their files are in
+    place, else interrupted.  An interrupted run whose files have since appeared (a run
+    still renaming when another office's ``check`` looked) is complete after all."""
+    for status in ("pending", "interrupted"):
+        for record in ledger.print_runs(campaign, status):
+            if in_place(record):
+                ledger.settle_print_run(record.id, "complete")
+            elif status == "pending":
+                ledger.settle_print_run(record.id, "interrupted")
 
 
 def interrupted_warnings(ledger: Ledger, campaign: str) -> list[Problem]:

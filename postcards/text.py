@@ -28,6 +28,11 @@ MAX_OUTPUT_CHARS = 100_000
 RENDER_SECONDS = 2.0
 
 
+class RenderError(TemplateError):
+    """A template that failed while rendering (a missing include, a runaway, an error in
+    an expression): the print run names the card it stopped."""
+
+
 class RenderLimit(Exception):
     """A template went past :data:`MAX_OUTPUT_CHARS` or :data:`RENDER_SECONDS`."""
 
@@ -180,7 +185,7 @@ class MessageTemplates:
         template = self._template(language)
         name = f"message.{language}.j2"
         if language in self._failed:  # a runaway fails alike on every card: once is enough
-            raise TemplateError(self._failed[language])
+            raise RenderError(self._failed[language])
         try:
             text = render_bounded(template.generate(context))
         except UndefinedError as exc:
@@ -194,7 +199,7 @@ class MessageTemplates:
             problem = Problem(why, file=name, row=_template_line(template.filename))
             if isinstance(exc, RenderLimit | OverflowError):
                 self._failed[language] = problem
-            raise TemplateError(problem) from None
+            raise RenderError(problem) from None
         return normalize_text(text)
 
 

@@ -72,3 +72,20 @@ def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str,
     assert not list(out.parent.glob(".*.part"))  # the killed run's temporaries are gone
     again = postcards(campaign, ledger_url, "check")
     assert "interrupted" not in again.stdout + again.stderr
+
+
+def test_a_run_still_renaming_when_check_looks_is_complete_after_all(
+        ledger_url: str, tmp_path: Path) -> None:
+    """Another office's `check` may settle a run between its commit and its renames."""
+    from postcards.runs import run_files, settle
+
+    tmp, final = tmp_path / ".cards.pdf.x.part", tmp_path / "cards.pdf"
+    tmp.write_bytes(b"%PDF- the cards")
+    with Ledger.open(ledger_url) as ledger:
+        run_id, _ = ledger.begin_print_run("C", "W1", [], run_files([(tmp, final)]))
+        settle(ledger, "C")  # the files are not in place yet
+        assert [r.id for r in ledger.print_runs("C", "interrupted")] == [run_id]
+        tmp.rename(final)
+        settle(ledger, "C")
+        assert [r.id for r in ledger.print_runs("C", "complete")] == [run_id]
+        assert ledger.print_runs("C", "interrupted") == []
