@@ -59,6 +59,11 @@ def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str,
     recorded = ledger_codes(ledger_url) if point != "after-temps" else set()
     if out.exists():  # a PDF in place: every code on it is in the ledger
         assert {row["code"] for row in read_manifest(killed_manifest)} <= recorded
+    if point != "after-temps":  # check settled the killed run: none left pending
+        with Ledger.open(ledger_url) as ledger:
+            assert ledger.print_runs("Test campaign", "pending") == []
+            assert len(ledger.print_runs("Test campaign", "complete")) == (
+                point == "after-rename")
     if point in ("after-commit", "after-first-rename"):
         assert "interrupted before its files were in place" in checked.stdout + checked.stderr
 
