@@ -1,8 +1,9 @@
 """The print run, end to end: inputs -> check -> pairs -> plans -> PDF, manifest, ledger.
 
 These functions take a :class:`Campaign` and return data; the CLI only calls them and
-shows what they return.  Nothing is written unless everything checks out, and the ledger
-is changed only when the PDF and manifest are complete.
+shows what they return.  Nothing is written unless everything checks out; the cards are
+committed in the ledger (with a pending print run) once the PDF and manifest are complete
+as temporary files, before they are renamed into place (see :mod:`postcards.runs`).
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def interrupted_warnings(ledger: Ledger, campaign: str) -> list[Problem]:
     """A warning for each run whose files never all reached their place."""
     return [Problem(
         f"the print run of {record.started_at} (wave {record.wave}, {record.cards} cards, "
-        f"{Path(record.files[0].path).name if record.files else 'no files'}) was "
+        f"{record.files[0].path if record.files else 'no files'}) was "
         f"interrupted before its files were in place: its {record.new_cards} new cards "
         "are in the ledger as generated but were never printed; run `postcards cards` "
         f"for wave {record.wave} again, it prints them with the same codes",
