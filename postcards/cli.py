@@ -629,6 +629,14 @@ def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path
         return campaign, Ledger.open(url)
 
 
+def _scan_scope(campaign: Campaign) -> dict[str, str | None]:
+    """The campaign a scan must belong to and its URL pattern; none without campaign.toml
+    (a bare ledger named by POSTCARDS_DATABASE takes any of its cards)."""
+    if campaign.source is None:
+        return {"campaign": None, "url": None}
+    return {"campaign": campaign.name, "url": campaign.qr_url}
+
+
 @main.group()
 @campaign_option
 def track() -> None:
@@ -639,12 +647,14 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
     """Record every line, answering each at once; exit 1 when any line was refused."""
     from .track import Scanner
 
-    _, ledger = _open_ledger(ctx)
+    campaign, ledger = _open_ledger(ctx)
     with ledger, _errors():
-        scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note)
+        scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note,
+                          **_scan_scope(campaign))
         try:
-            for line in lines:
-                outcome = scanner.scan(line)
+            for line in lines:  # bytes from a file or stdin, str from the command line
+                outcome = (scanner.scan_bytes(line) if isinstance(line, bytes)
+                           else scanner.scan(line))
                 if outcome is not None:
                     click.echo(outcome.message)
         except KeyboardInterrupt:  # Ctrl-C at a scanning desk ends the session, tidily
@@ -656,7 +666,7 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
 
 @track.command()
 @campaign_option
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.option("--status", type=click.Choice(_SCAN_STATUSES), default="sent", show_default=True,
               help="What each scan records.")
 @click.option("--by", help="Who scans (default: your login name).")
@@ -666,7 +676,7 @@ def scan(ctx: click.Context, source, status: str, by: str | None, note: str) -> 
     """Read codes one a line (a USB scanner, stdin or FILE) and record each."""
     if source.isatty():
         click.echo(f"scan cards to mark them {status}; Ctrl-D ends", err=True)
-    _run_scanner(ctx, iter(source.readline, ""), status, by, note)
+    _run_scanner(ctx, iter(source.readline, b""), status, by, note)
 
 
 @track.command()
@@ -703,9 +713,9 @@ def show(ctx: click.Context, code: str) -> None:
     from .codes import format_code
     from .track import show as show_card
 
-    _, ledger = _open_ledger(ctx)
+    campaign, ledger = _open_ledger(ctx)
     with ledger, _errors():
-        card, history = show_card(ledger, code)
+        card, history = show_card(ledger, code, **_scan_scope(campaign))
     click.echo(f"card {format_code(card.code)}: campaign {card.campaign}, wave {card.wave}")
     click.echo(f"from: {card.sender_name} ({card.sender_id})")
     click.echo(f"to:   {card.prisoner_name} ({card.prisoner_id}), language {card.language}")

@@ -184,3 +184,54 @@ def _shown(text: str) -> str:
 
 def _characters(count: int) -> str:
     return "1 character" if count == 1 else f"{count} characters"
+
+
+def is_url(text: str) -> bool:
+    """True when a scanned line is a URL (or a path) rather than a bare code."""
+    return "/" in text
+
+
+def code_in_url(text: str, pattern: str) -> str:
+    """The code a scanned URL carries, when the URL is the campaign's ``[qr] url``.
+
+    A URL of another host or path is refused: it is not this campaign's card, and taking
+    its last segment would record whatever a stranger's QR code says.
+
+    Args:
+        text: the scanned line, a URL.
+        pattern: the campaign's URL with ``{code}``, e.g. ``https://example.org/c/{code}``.
+
+    Raises:
+        CodeError: the campaign has no URL, or the URL is not its pattern; or the code in
+            it is not a code (see :func:`parse_code`).
+    """
+    shown = _shown(text)
+    if "{code}" not in pattern:
+        raise CodeError(f"{shown}: a URL, but this campaign's cards carry none ([qr] url "
+                        "is not set); scan or type the code")
+    prefix, _, suffix = pattern.partition("{code}")
+    base = text.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    tail = suffix.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    middle = base[len(prefix) : len(base) - len(tail)] if tail else base[len(prefix) :]
+    if (not base.lower().startswith(prefix.lower()) or not base.lower().endswith(tail.lower())
+            or "/" in middle or not middle):
+        raise CodeError(f"{shown}: {_url_difference(base, prefix)}; this campaign's cards "
+                        f"carry {pattern.replace('{code}', '<code>')}")
+    return parse_code(middle)
+
+
+def _url_difference(url: str, prefix: str) -> str:
+    """Says how a URL differs from the campaign's: another host, or another path."""
+    ours, theirs = _host(prefix), _host(url)
+    if ours != theirs:
+        return f"a URL of another site ({theirs or 'no host'}, not {ours or 'no host'})"
+    return "a URL of another path on this site"
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import glob
 import os
 import shutil
 import stat
@@ -163,3 +164,15 @@ def write_csv(handle: IO[str], header: list[str], rows: list[list[object]]) -> N
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
+
+
+def remove_stale_parts(paths: list[Path]) -> list[Path]:
+    """Remove the temporary files (:func:`staged`) that a killed run left beside these
+    outputs; a run that dies cannot clean up after itself.  Returns what was removed."""
+    removed = []
+    for path in paths:
+        for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+            with contextlib.suppress(FileNotFoundError):
+                part.unlink()
+                removed.append(part)
+    return removed

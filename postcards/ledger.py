@@ -46,6 +46,7 @@ from postcards.schema import (
     events_table,
     list_rows_table,
     lists_table,
+    runs_table,
     schema_version_table,
 )
 from postcards.schema import SCHEMA_VERSION_TABLE as _SCHEMA_VERSION_TABLE
@@ -122,6 +123,27 @@ class PrisonerList:
     list_date: str
     source: str
     rows: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class RunFile:
+    """A file a print run puts in place, with the SHA-256 of its content."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PrintRunRecord:
+    """A print run as the ledger keeps it."""
+
+    id: int
+    wave: str
+    status: str  # pending, complete, interrupted (files never all in place), reprinted
+    files: tuple[RunFile, ...]
+    cards: int
+    new_cards: int
+    started_at: str
 
 
 @dataclass(frozen=True)
@@ -413,16 +435,76 @@ class Ledger:
         """
         at = at or _now()
         with self._write(serialise=True) as connection:
-            new = self._new_cards(connection, list(cards))
-            if new:
-                connection.execute(
-                    cards_table.insert(), [{**asdict(c), "created_at": at} for c in new]
-                )
-                connection.execute(
-                    _INSERT_EVENT,
-                    [_event_row(Event(c.code, "generated", at, by, "")) for c in new],
-                )
+            return self._insert_generated(connection, list(cards), by, at)
+
+    def _insert_generated(
+        self, connection: sa.Connection, cards: list[LedgerCard], by: str, at: str
+    ) -> int:
+        new = self._new_cards(connection, cards)
+        if new:
+            connection.execute(
+                cards_table.insert(), [{**asdict(c), "created_at": at} for c in new]
+            )
+            connection.execute(
+                _INSERT_EVENT,
+                [_event_row(Event(c.code, "generated", at, by, "")) for c in new],
+            )
         return len(new)
+
+    # --- print runs --------------------------------------------------------------------
+
+    def begin_print_run(
+        self, campaign: str, wave: str, cards: list[LedgerCard], files: list[RunFile]
+    ) -> tuple[int, int]:
+        """Record a print run's cards, with the run "pending" and the files it is about
+        to rename into place, in one transaction.  Returns (run id, new cards).
+
+        The cards are committed before their files appear, so a PDF in place never has
+        codes the ledger does not know; :meth:`settle_print_run` closes the run."""
+        at = _now()
+        with self._write(serialise=True) as connection:
+            new = self._insert_generated(connection, cards, GENERATED_BY, at)
+            run_id = connection.execute(
+                runs_table.insert()
+                .values(campaign=campaign, wave=wave, status="pending",
+                        files=json.dumps([asdict(f) for f in files]), cards=len(cards),
+                        new_cards=new, started_at=at)
+                .returning(runs_table.c.id)
+            ).scalar_one()  # fmt: skip
+        return run_id, new
+
+    def settle_print_run(self, run_id: int, status: str) -> None:
+        """Close a run: "complete" (its files are in place; also from "interrupted", which
+        a `check` elsewhere may have said while the run was renaming) or "interrupted"
+        (only from "pending")."""
+        before = ("pending", "interrupted") if status == "complete" else ("pending",)
+        with self._write(serialise=True) as connection:
+            connection.execute(
+                runs_table.update()
+                .where(runs_table.c.id == run_id, runs_table.c.status.in_(before))
+                .values(status=status, settled_at=_now())
+            )
+
+    def mark_reprinted(self, campaign: str, wave: str) -> None:
+        """Interrupted runs of a wave whose cards a complete run has since printed."""
+        with self._write(serialise=True) as connection:
+            connection.execute(
+                runs_table.update()
+                .where(runs_table.c.campaign == campaign, runs_table.c.wave == wave,
+                       runs_table.c.status == "interrupted")
+                .values(status="reprinted")
+            )  # fmt: skip
+
+    def print_runs(self, campaign: str, status: str) -> list[PrintRunRecord]:
+        """The print runs of a campaign in a status, oldest first."""
+        r = runs_table.c
+        rows = self._rows(
+            sa.select(r.id, r.wave, r.status, r.files, r.cards, r.new_cards, r.started_at)
+            .where(r.campaign == campaign, r.status == status).order_by(r.id)
+        )  # fmt: skip
+        return [PrintRunRecord(i, wave, st, tuple(RunFile(**f) for f in json.loads(files)),
+                               cards, new, started)
+                for i, wave, st, files, cards, new, started in rows]  # fmt: skip
 
     def record_list(self, campaign: str, prisoners: PrisonerList) -> bool:
         """Keep the prisoner list a wave used; the same list as the last one is not stored

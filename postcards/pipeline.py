@@ -1,8 +1,9 @@
 """The print run, end to end: inputs -> check -> pairs -> plans -> PDF, manifest, ledger.
 
 These functions take a :class:`Campaign` and return data; the CLI only calls them and
-shows what they return.  Nothing is written unless everything checks out, and the ledger
-is changed only when the PDF and manifest are complete.
+shows what they return.  Nothing is written unless everything checks out; the cards are
+committed in the ledger (with a pending print run) once the PDF and manifest are complete
+as temporary files, before they are renamed into place (see :mod:`postcards.runs`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .config import Campaign
 from .content import ContentCheck, risky_words_for
 from .design import Design, load_design
 from .errors import InputError, PostcardsError, Problem
-from .files import publish, staged, write_csv
+from .files import publish, remove_stale_parts, staged, write_csv
 from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
@@ -32,7 +33,9 @@ from .people import People, Prisoner, load_prisoners, load_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .printrun import Place, PrintRun
 from .reprint import Selection, already_sent, select
+from .runs import interrupted_warnings, kill_point, run_files, settle
 from .sources import read_table
+from .text import RenderError
 from .wording import counted
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
@@ -263,19 +266,30 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
              content: ContentCheck | None = None) -> list[CardPlan]:
     """Plan every card, collecting every card's problems (and, given ``content``, its
     content-check findings) into ``report``."""
-    plans = []
+    plans, template_failures = [], set()
     for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
         try:
             plans.append(planner.plan(pairing, code))
             report.languages[plans[-1].language] += 1
             if content is not None:
                 report.add(content.card_problems(plans[-1]))
+        except RenderError as exc:  # named with the first card it stopped
+            report.add([_on_card(problem, pairing) for problem in exc.problems
+                        if problem not in template_failures])
+            template_failures.update(exc.problems)
         except PostcardsError as exc:
             report.add(exc.problems)
         if progress:
             progress(done, len(pairings))
     report.add(_preflight(planner, plans))
     return plans
+
+
+def _on_card(problem: Problem, pairing: Pairing) -> Problem:
+    """A template's problem, naming the card it stopped (the first, when it stops all)."""
+    return dataclasses.replace(problem, message=f"{problem.message} (the card from "
+                               f"{pairing.sender.name} ({pairing.sender.id}) to "
+                               f"{pairing.prisoner.name} ({pairing.prisoner.id}))")
 
 
 def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
@@ -314,6 +328,7 @@ def check(campaign: Campaign, options: CardOptions = CardOptions(),
     """Everything a print run depends on, checked: ``postcards check``."""
     report, planner = prepare(campaign, options)
     _examples(campaign, options, report)
+    _settle_runs(campaign, report)
     if planner is not None:
         pairings = print_order(report.pairings)
         content = content_check(campaign, options, report)
@@ -330,6 +345,19 @@ def _examples(campaign: Campaign, options: CardOptions, report: CheckReport,
         from .examples import example_problems
 
         report.add(example_problems(campaign, url, report.pairings))
+
+
+def _settle_runs(campaign: Campaign, report: CheckReport) -> None:
+    """Settle the print runs a kill left pending; warn about those never printed."""
+    try:
+        ledger = _existing_ledger(campaign)
+        if ledger is None:
+            return
+        with ledger:
+            settle(ledger, campaign.name)
+            report.add(interrupted_warnings(ledger, campaign.name))
+    except PostcardsError as exc:
+        report.add(exc.problems)
 
 
 def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions(),
@@ -355,26 +383,21 @@ def make_cards(campaign: Campaign, out: Path, options: CardOptions = CardOptions
     run = PrintRun(campaign, planner, report.imposition, options)
     files = run.files(out)
     signing = out.with_suffix(".signing.pdf") if campaign.qr_placement == "sheet" else None
+    outputs = [*files, manifest, *([signing] if signing else [])]
+    remove_stale_parts(outputs)
     with contextlib.ExitStack() as stack:
-        temps = [stack.enter_context(staged(path)) for path in files]
-        manifest_tmp = stack.enter_context(staged(manifest))
-        signing_tmp = stack.enter_context(staged(signing)) if signing else None
-        places = run.render(plans, temps, progress)
-        problems = [p for tmp, path in zip(temps, files, strict=True)
+        temps = [stack.enter_context(staged(path)) for path in outputs]
+        places = run.render(plans, temps[: len(files)], progress)
+        problems = [p for tmp, path in zip(temps, files, strict=False)
                     for p in font_problems(tmp, path.name)]
         if problems:
             raise InputError(problems)
-        _write_manifest(manifest_tmp, plans, places)
-        if signing_tmp:
+        _write_manifest(temps[len(files)], plans, places)
+        if signing:
             from .signing import write_signing_sheets
 
-            write_signing_sheets(planner, plans, signing_tmp)
-        new = _record(campaign, plans, planner.prisoners)
-        publish(manifest_tmp, manifest)
-        if signing_tmp:
-            publish(signing_tmp, signing)
-        for tmp, path in zip(temps, files, strict=True):
-            publish(tmp, path)
+            write_signing_sheets(planner, plans, temps[-1])
+        new = _record(campaign, plans, planner.prisoners, list(zip(temps, outputs, strict=True)))
     sheets = max((place.sheet for place in places), default=0)
     return report, CardsResult(files[0], manifest, len(plans), new,
                                shown_url(campaign.database_url), tuple(files), sheets, signing,
@@ -409,6 +432,8 @@ def _codes(campaign: Campaign, pairings: list[Pairing]) -> list[str]:
     """Each card's code: the ledger's for a reprint, else a new random one."""
     ledger = _existing_ledger(campaign)
     with ledger or contextlib.nullcontext():
+        if ledger:
+            settle(ledger, campaign.name)  # a run killed before its files were in place
         known = ledger.codes_for(campaign.name, campaign.wave) if ledger else {}
         taken = set(known.values())
         return [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken)
@@ -423,11 +448,28 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
             return code
 
 
-def _record(campaign: Campaign, plans: list[CardPlan], prisoners: People) -> int:
+def _record(campaign: Campaign, plans: list[CardPlan], prisoners: People,
+            pairs: list[tuple[Path, Path]]) -> int:
+    """Commit the cards with a pending print run, rename the files into place, complete
+    the run: the order that survives a kill at any point (see :mod:`postcards.runs`)."""
     cards = [LedgerCard(p.code, campaign.name, p.wave, p.sender.id, p.prisoner.id,
                         p.language, p.sender.name, p.prisoner.name, p.text) for p in plans]
+    files = run_files(pairs)
+    kill_point("after-temps")
     with Ledger.open(campaign.database_url) as ledger:
-        new = ledger.record_generated(cards)
+        run_id, new = ledger.begin_print_run(campaign.name, campaign.wave, cards, files)
+        kill_point("after-commit")
+        try:
+            for index, (tmp, path) in enumerate(pairs):
+                publish(tmp, path)
+                if index == 0:
+                    kill_point("after-first-rename")
+        except BaseException:
+            ledger.settle_print_run(run_id, "interrupted")
+            raise
+        kill_point("after-rename")
+        ledger.settle_print_run(run_id, "complete")
+        ledger.mark_reprinted(campaign.name, campaign.wave)
         _record_list(ledger, campaign, prisoners)
         return new
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, TemplateError
-from .text import normalize_text, template_environment
+from .text import normalize_text, render_bounded, render_failure, template_environment
 
 LANGUAGES = ("en", "de", "fr", "pl", "lt", "be", "ru")
 
@@ -92,6 +92,11 @@ class PosterTexts:
             {"campaign": self.campaign, "language": self.language, "plural": self.plural, **fields}
         )
         try:
-            return normalize_text("".join(render(context)))
+            return normalize_text(render_bounded(render(context)))
         except (UndefinedError, SecurityError) as exc:
             raise TemplateError(Problem(f"block {block!r}: {exc}", file=self.name)) from None
+        except Exception as exc:  # a missing include, a runaway loop: no traceback
+            why = render_failure(exc)
+            if why is None:
+                raise
+            raise TemplateError(Problem(f"block {block!r}: {why}", file=self.name)) from None

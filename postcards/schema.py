@@ -124,6 +124,25 @@ MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
             "events FOR EACH ROW EXECUTE FUNCTION postcards_events_append_only()",
         },
     ),
+    (
+        # Print runs: a run's cards are committed with the run "pending" and the files it
+        # is about to put in place (path and SHA-256); the run becomes "complete" once
+        # they are renamed into place.  A run killed in between is settled by the next
+        # `cards` or `check`: complete when its files are there, else "interrupted".
+        """CREATE TABLE print_runs (
+            id {serial},
+            campaign TEXT NOT NULL,
+            wave TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'complete', 'interrupted',
+                'reprinted')),
+            files TEXT NOT NULL,
+            cards INTEGER NOT NULL,
+            new_cards INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            settled_at TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX print_runs_by_status ON print_runs (campaign, status)",
+    ),
 )
 
 #: Steps that rebuild a table on SQLite, run with foreign keys off (SQLite's own recipe).
@@ -151,6 +170,12 @@ lists_table = sa.Table(
     "prisoner_lists", _META, sa.Column("id", sa.Integer),
     *(sa.Column(n, _T) for n in ("campaign", "wave", "list_hash", "recorded_at",
                                   "list_date", "source")),
+)  # fmt: skip
+runs_table = sa.Table(
+    "print_runs", _META, sa.Column("id", sa.Integer),
+    *(sa.Column(n, _T) for n in ("campaign", "wave", "status", "files")),
+    sa.Column("cards", sa.Integer), sa.Column("new_cards", sa.Integer),
+    *(sa.Column(n, _T) for n in ("started_at", "settled_at")),
 )  # fmt: skip
 list_rows_table = sa.Table(
     "prisoner_list_rows", _META, sa.Column("list_id", sa.Integer),

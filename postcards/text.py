@@ -21,14 +21,118 @@ from .fonts import FontSet
 LEADING = 1.22
 
 
-def template_environment(folder: Path) -> Any:
-    """The sandboxed Jinja2 environment every template runs in (messages, posters)."""
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+#: What one render may produce and take: a card's message is a few hundred words, so a
+#: template past these limits is a runaway (``{{ "x" * 10**9 }}``, nested loops) that
+#: would exhaust memory or hang the print run.
+MAX_OUTPUT_CHARS = 100_000
+RENDER_SECONDS = 2.0
 
-    return ImmutableSandboxedEnvironment(
+
+class RenderError(TemplateError):
+    """A template that failed while rendering (a missing include, a runaway, an error in
+    an expression): the print run names the card it stopped."""
+
+
+class RenderLimit(Exception):
+    """A template went past :data:`MAX_OUTPUT_CHARS` or :data:`RENDER_SECONDS`."""
+
+
+def template_environment(folder: Path) -> Any:
+    """The sandboxed Jinja2 environment every template runs in (messages, posters):
+    immutable, strict about undefined fields, and with string repetition, powers and
+    ``range()`` capped (see :func:`render_bounded` for the output and time limits)."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+
+    return _bounded_environment_class()(
         loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
         autoescape=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+
+
+@lru_cache(maxsize=1)
+def _bounded_environment_class() -> type:
+    """The sandbox subclass, built on first use so that importing this module stays cheap."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class BoundedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "*":
+                _check_repeat(left, right)
+                _check_repeat(right, left)
+            elif operator == "**" and _huge_power(left, right):
+                raise RenderLimit(f"{left} ** {right} is too large a number")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
+def _huge_power(base: Any, exponent: Any) -> bool:
+    """True for an integer power of more than 4,096 bits (10**10**6 would take minutes)."""
+    return (isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1
+            and exponent * abs(base).bit_length() > 4096)
+
+
+def _check_repeat(sequence: Any, times: Any) -> None:
+    if not (isinstance(sequence, str | list | tuple) and isinstance(times, int)):
+        return
+    if len(sequence) * times > MAX_OUTPUT_CHARS:
+        what = "a text" if isinstance(sequence, str) else "a list"
+        raise RenderLimit(f"repeating {what} of {len(sequence)} {times:,} times makes "
+                          f"more than {MAX_OUTPUT_CHARS:,}")
+
+
+def render_bounded(chunks: Any) -> str:
+    """Join a template's output chunks (``template.generate(...)`` or a block's render
+    function), stopping past :data:`MAX_OUTPUT_CHARS` or :data:`RENDER_SECONDS`.
+
+    The time limit is an interval timer, which only the main thread can set; elsewhere
+    only the size limits apply.
+
+    Raises:
+        RenderLimit: the output or the time ran out.
+    """
+    import signal
+    import threading
+
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        out, size = [], 0
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise RenderLimit(f"its output passed {MAX_OUTPUT_CHARS:,} characters")
+            out.append(chunk)
+        return "".join(out)
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _out_of_time(_signum: int, _frame: object) -> None:
+    raise RenderLimit(f"it ran for more than {RENDER_SECONDS:g} s (a loop too long?)")
+
+
+def render_failure(exc: BaseException) -> str | None:
+    """What went wrong in a template, as a message says it; None for an error of ours."""
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    if isinstance(exc, RenderLimit):
+        return f"the template was stopped: {exc}; make it shorter"
+    if isinstance(exc, TemplateNotFound):
+        return f"it includes {exc.name!r}, which is not in the design's folder"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"template syntax error: {exc.message}"
+    if isinstance(exc, OverflowError):
+        return f"the template was stopped: {exc}"
+    if isinstance(exc, JinjaError | ArithmeticError | TypeError | ValueError | LookupError):
+        return _explain(exc)
+    return None
 
 
 class MessageTemplates:
@@ -38,6 +142,7 @@ class MessageTemplates:
         self.folder = folder
         self.env = template_environment(folder)
         self._compiled: dict[str, Any] = {}
+        self._failed: dict[str, Problem] = {}
 
     def languages(self) -> list[str]:
         """Languages with a message template in this design."""
@@ -76,16 +181,25 @@ class MessageTemplates:
             TemplateError: naming the template, its line and the field it could not find.
         """
         from jinja2 import UndefinedError
-        from jinja2.exceptions import SecurityError
 
         template = self._template(language)
+        name = f"message.{language}.j2"
+        if language in self._failed:  # a runaway fails alike on every card: once is enough
+            raise RenderError(self._failed[language])
         try:
-            text = template.render(context)
-        except (UndefinedError, SecurityError) as exc:
-            name = f"message.{language}.j2"
+            text = render_bounded(template.generate(context))
+        except UndefinedError as exc:
             raise TemplateError(Problem(
                 f"{_explain(exc)}; fix the template or add the column to the spreadsheet",
                 file=name, row=_template_line(template.filename))) from None
+        except Exception as exc:
+            why = render_failure(exc)
+            if why is None:
+                raise
+            problem = Problem(why, file=name, row=_template_line(template.filename))
+            if isinstance(exc, RenderLimit | OverflowError):
+                self._failed[language] = problem
+            raise RenderError(problem) from None
         return normalize_text(text)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .codes import CodeError, format_code, parse_code
+from .codes import CodeError, code_in_url, format_code, is_url, parse_code
 from .errors import LedgerError
 from .ledger import Event, Ledger, LedgerCard, utc_now
 
@@ -75,6 +75,26 @@ def next_event(
     return Event(card.code, status, at or utc_now(), by, note)
 
 
+def _shown_bytes(raw: bytes) -> str:
+    """A line that is not text, as a message quotes it: its bytes, shortened."""
+    raw = raw.strip()
+    return repr(raw[:40]) + ("…" if len(raw) > 40 else "")
+
+
+def scanned_code(line: str, url: str | None = None) -> str:
+    """The canonical code in a scanned or typed line; a URL must be the campaign's."""
+    if url is not None and is_url(line):
+        return code_in_url(line, url)
+    return parse_code(line)
+
+
+def _check_campaign(card: LedgerCard, campaign: str | None) -> None:
+    """A card of another campaign is refused: its scan belongs to that campaign's desk."""
+    if campaign is not None and card.campaign != campaign:
+        raise _Refused(f"a card of the campaign {card.campaign!r}, not of {campaign!r}; "
+                       "scan it with that campaign's -c")
+
+
 def _why_not(status: str, current: str, history: list[Event]) -> str:
     when = history[-1].at if history else ""
     if current == "void":
@@ -92,12 +112,18 @@ class Scanner:
         status: what each scan records (``sent`` as cards go into the mail bag).
         by: who scans, kept in every event.
         note: kept in every event.
+        campaign: when given, a card of another campaign (a ledger several campaigns
+            share) is refused, naming its campaign.
+        url: when given, the campaign's ``[qr] url`` pattern: a scanned URL must match
+            it ("" or no ``{code}``: the cards carry no URL, so a URL is refused).
     """
 
     ledger: Ledger
     status: str = "sent"
     by: str = ""
     note: str = ""
+    campaign: str | None = None
+    url: str | None = None
     counts: Counter = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
@@ -112,17 +138,33 @@ class Scanner:
         self.counts[outcome.kind] += 1
         return outcome
 
+    def scan_bytes(self, raw: bytes, at: str | None = None) -> Outcome | None:
+        """Record one line as read from a file or a scanner; a line that is not UTF-8
+        (a scanner set to another keyboard layout, a binary file) is refused, the rest
+        go on."""
+        try:
+            line = raw.decode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
+        except UnicodeDecodeError as error:
+            outcome = Outcome(repr(raw), REFUSED, f"refused: {_shown_bytes(raw)}: not UTF-8 "
+                              f"text (byte {raw[error.start]:#04x} at position "
+                              f"{error.start + 1}); scan or type the code again")
+            self.counts[outcome.kind] += 1
+            return outcome
+        return self.scan(line, at)
+
     def _scan(self, line: str, at: str | None) -> Outcome:
         try:
-            code = parse_code(line)
+            code = scanned_code(line, self.url)
         except CodeError as error:
             return Outcome(line, REFUSED, f"refused: {error}")
         shown = format_code(code)
+
+        def decide(card: LedgerCard, history: list[Event]) -> Event | None:
+            _check_campaign(card, self.campaign)
+            return next_event(card, history, self.status, self.by, self.note, at)
+
         try:
-            card, history, event = self.ledger.record_checked(
-                code, lambda card, history: next_event(card, history, self.status,
-                                                       self.by, self.note, at)
-            )  # fmt: skip
+            card, history, event = self.ledger.record_checked(code, decide)
         except _Refused as why:
             card = self.ledger.card(code)
             return Outcome(line, REFUSED, f"{shown}: refused: {why}", code, card)
@@ -147,15 +189,21 @@ class Scanner:
         )
 
 
-def show(ledger: Ledger, text: str) -> tuple[LedgerCard, list[Event]]:
-    """A card and its whole history, from a code as typed.
+def show(ledger: Ledger, text: str, campaign: str | None = None,
+         url: str | None = None) -> tuple[LedgerCard, list[Event]]:
+    """A card and its whole history, from a code as typed (``campaign`` and ``url`` as
+    for :class:`Scanner`).
 
     Raises:
-        CodeError: the text is not a card code.
-        LedgerError: no card has the code.
+        CodeError: the text is not a card code, or not the campaign's URL.
+        LedgerError: no card has the code, or it is another campaign's.
     """
-    code = parse_code(text)
+    code = scanned_code(text, url)
     card = ledger.card(code)
     if card is None:
         raise LedgerError(f"{format_code(code)}: unknown code; no card in {ledger.name} has it")
+    try:
+        _check_campaign(card, campaign)
+    except _Refused as why:
+        raise LedgerError(f"{format_code(code)}: {why}") from None
     return card, ledger.history(code)

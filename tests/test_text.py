@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run
 
 from postcards.design import load_design
 from postcards.errors import LayoutError, TemplateError
@@ -73,3 +76,37 @@ def test_bundled_fonts_cover_belarusian_ukrainian_and_central_european(fonts) ->
     for style in ("regular", "bold", "italic", "bold-italic"):
         face = fonts.face(style)
         assert [c for c in letters if not face.has(c)] == [], style
+
+
+# --- runaway and broken templates: a clear message, nothing written -------------------
+
+RUNAWAY = {
+    '{% include "nope.j2" %}': "it includes 'nope.j2', which is not in the design's folder",
+    '{{ "x" * 10**9 }}': "repeating a text of 1 1,000,000,000 times makes more than 100,000",
+    "{% for i in range(10**9) %}x{% endfor %}": "Range too big",
+    "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}":
+        "it ran for more than 2 s",
+    '{% for i in range(90000) %}{{ "x" * 90000 }}{% endfor %}':
+        "its output passed 100,000 characters",
+}
+
+
+@pytest.mark.parametrize("template", RUNAWAY)
+def test_a_runaway_template_stops_with_a_message_and_writes_nothing(
+        campaign: Path, template: str) -> None:
+    shutil.copytree(ROOT / "templates" / "solidarity", campaign / "d")
+    toml = campaign / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[cards]\n",
+                    '[cards]\ndesign = "d"\n'), encoding="utf-8")
+    out = campaign / "out" / "cards.pdf"
+    assert run("-c", campaign, "cards", "-o", out).exit_code == 0
+    before = (out.read_bytes(), (campaign / "tracking.db").read_bytes())
+    (campaign / "d" / "message.ru.j2").write_text(template, encoding="utf-8")
+    started = time.monotonic()
+    result = run("-c", campaign, "cards", "-o", out)
+    assert time.monotonic() - started < 15
+    assert result.exit_code == 1
+    assert "message.ru.j2" in result.stderr and RUNAWAY[template] in result.stderr
+    assert "(the card from " in result.stderr  # names the card it stopped
+    assert before == (out.read_bytes(), (campaign / "tracking.db").read_bytes())
+    assert sorted(p.name for p in out.parent.iterdir()) == ["cards.manifest.csv", "cards.pdf"]

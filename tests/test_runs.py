@@ -1,0 +1,96 @@
+"""A print run killed with SIGKILL at each point leaves the ledger and the files agreeing,
+and a rerun prints the same codes in identical bytes (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import read_manifest
+
+from postcards.ledger import Ledger
+from postcards.runs import KILL_AT_VARIABLE, KILL_POINTS
+
+
+def postcards(campaign: Path, ledger_url: str, *args: str,
+              kill_at: str | None = None) -> subprocess.CompletedProcess:
+    """The real command in its own process, as a user (or kill -9) would meet it."""
+    env = {**os.environ, "POSTCARDS_DATABASE": ledger_url}
+    env.pop(KILL_AT_VARIABLE, None)
+    if kill_at:
+        env[KILL_AT_VARIABLE] = kill_at
+    return subprocess.run([sys.executable, "-m", "postcards", "-c", str(campaign), *args],
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def ledger_codes(ledger_url: str) -> set[str]:
+    with Ledger.open(ledger_url) as ledger:
+        return {card.code for card in ledger.cards("Test campaign")} | {
+            card.code for name in _campaigns(ledger) for card in ledger.cards(name)}
+
+
+def _campaigns(ledger: Ledger) -> set[str]:
+    import sqlalchemy as sa
+
+    from postcards.schema import cards_table
+
+    return {row[0] for row in ledger._rows(sa.select(cards_table.c.campaign).distinct())}
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str,
+                                               point: str) -> None:
+    out = campaign / "out" / "cards.pdf"
+    manifest = out.with_suffix(".manifest.csv")
+    killed = postcards(campaign, ledger_url, "cards", "-o", str(out), kill_at=point)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    parts = sorted(out.parent.glob(".*.part"))
+    killed_pdf = next((p.read_bytes() for p in parts if p.name.startswith(".cards.pdf.")),
+                      out.read_bytes() if out.exists() else None)
+    killed_manifest = next((p for p in parts if p.name.startswith(".cards.manifest")),
+                           manifest)
+
+    checked = postcards(campaign, ledger_url, "check")
+    assert checked.returncode == 0, checked.stderr
+    recorded = ledger_codes(ledger_url) if point != "after-temps" else set()
+    if out.exists():  # a PDF in place: every code on it is in the ledger
+        assert {row["code"] for row in read_manifest(killed_manifest)} <= recorded
+    if point != "after-temps":  # check settled the killed run: none left pending
+        with Ledger.open(ledger_url) as ledger:
+            assert ledger.print_runs("Test campaign", "pending") == []
+            assert len(ledger.print_runs("Test campaign", "complete")) == (
+                point == "after-rename")
+    if point in ("after-commit", "after-first-rename"):
+        assert "interrupted before its files were in place" in checked.stdout + checked.stderr
+
+    rerun = postcards(campaign, ledger_url, "cards", "-o", str(out))
+    assert rerun.returncode == 0, rerun.stderr
+    codes = {row["code"] for row in read_manifest(manifest)}
+    assert ledger_codes(ledger_url) == codes  # nothing recorded that was not printed
+    if recorded:
+        assert codes == recorded  # the killed run's codes, reused
+        assert out.read_bytes() == killed_pdf  # byte for byte what the killed run made
+    assert not list(out.parent.glob(".*.part"))  # the killed run's temporaries are gone
+    again = postcards(campaign, ledger_url, "check")
+    assert "interrupted" not in again.stdout + again.stderr
+
+
+def test_a_run_still_renaming_when_check_looks_is_complete_after_all(
+        ledger_url: str, tmp_path: Path) -> None:
+    """Another office's `check` may settle a run between its commit and its renames."""
+    from postcards.runs import run_files, settle
+
+    tmp, final = tmp_path / ".cards.pdf.x.part", tmp_path / "cards.pdf"
+    tmp.write_bytes(b"%PDF- the cards")
+    with Ledger.open(ledger_url) as ledger:
+        run_id, _ = ledger.begin_print_run("C", "W1", [], run_files([(tmp, final)]))
+        settle(ledger, "C")  # the files are not in place yet
+        assert [r.id for r in ledger.print_runs("C", "interrupted")] == [run_id]
+        tmp.rename(final)
+        settle(ledger, "C")
+        assert [r.id for r in ledger.print_runs("C", "complete")] == [run_id]
+        assert ledger.print_runs("C", "interrupted") == []
