@@ -109,7 +109,7 @@ def _read_people(campaign: Campaign, report: CheckReport) -> tuple[People, Peopl
             (campaign.senders_path, read_senders, campaign.sender_columns),
             (campaign.prisoners_path, read_prisoners, campaign.prisoner_columns)):
         try:
-            result = reader(read_table(path), columns, config)
+            result = reader(read_table(path, campaign.input_limits), columns, config)
         except PostcardsError as exc:
             report.add(exc.problems)
             continue
@@ -122,7 +122,7 @@ def _pair(campaign: Campaign, senders: People, prisoners: People,
           report: CheckReport) -> Plan | None:
     try:
         if campaign.assignments_path is not None:
-            table = read_table(campaign.assignments_path)
+            table = read_table(campaign.assignments_path, campaign.input_limits)
             return read_assignments(table, senders, prisoners, campaign.wave)
         from .wave import plan_wave  # the same fair pairs as `postcards assign`
 

@@ -145,7 +145,7 @@ def _people(
             f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
         )
     config = campaign.source.name if campaign.source else "campaign.toml"
-    people = reader(read_table(path), columns, config)
+    people = reader(read_table(path, campaign.input_limits), columns, config)
     errors = [p for p in people.problems if not p.warning]
     if errors:
         raise InputError(errors)

@@ -93,10 +93,11 @@ def read_directory(campaign: Campaign) -> Directory:
     warnings: list[Problem] = []
     try:
         if campaign.senders_path is not None:
-            senders = read_senders(read_table(campaign.senders_path), campaign.sender_columns)
+            senders = read_senders(read_table(campaign.senders_path, campaign.input_limits),
+                                   campaign.sender_columns)
             parliaments = {s.id: s.parliament for s in senders.records}
         if campaign.prisoners_path is not None:
-            table = read_table(campaign.prisoners_path)
+            table = read_table(campaign.prisoners_path, campaign.input_limits)
             people = read_prisoners(table, campaign.prisoner_columns)
             prisoners = {p.id: p.name for p in people.records if p.in_custody}
     except PostcardsError as error:
