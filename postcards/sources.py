@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from postcards.errors import InputError, Problem, display_name
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -314,14 +316,29 @@ def _read_grid(
     except InputError:
         raise
     except Exception as exc:  # a damaged zip or XML fails in many ways, all the same to us
-        reason = str(exc) or type(exc).__name__
-        message = f"cannot read as {kind}: {reason}; open it in Excel or LibreOffice and save again"
+        if _defused(exc):
+            message = (f"refused: its XML declares entities or a DTD, which {kind} files "
+                       "never need (they can expand to gigabytes); open it in Excel or "
+                       "LibreOffice and save again")
+        else:
+            reason = str(exc) or type(exc).__name__
+            message = (f"cannot read as {kind}: {reason}; open it in Excel or LibreOffice "
+                       "and save again")
         raise InputError(Problem(message, file=name)) from None
 
 
-def _too_large(name: str, what: str, limit: str) -> InputError:
+def _defused(exc: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML, perhaps under what openpyxl wraps it in."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _too_large(name: str, what: str) -> InputError:
     return InputError(Problem(
-        f"{what}, more than the limit of {limit}; this is not an address list (or it "
+        f"{what}; this is not an address list (or it "
         f"is damaged): save the sheet again with only its rows, or raise [inputs] "
         f"max_megabytes / max_cells in campaign.toml", file=name))
 
@@ -336,17 +353,17 @@ def _check_unpacked_size(path: Path, name: str, limits: Limits) -> None:
         members = archive.infolist()
     total = sum(m.file_size for m in members)
     if total > limits.max_bytes:
-        raise _too_large(name, f"unpacks to {total / 1e6:,.0f} MB",
-                         f"{limits.max_megabytes:g} MB")
+        raise _too_large(name, f"unpacks to {total / 1e6:,.0f} MB, more than the limit "
+                         f"of {limits.max_megabytes:g} MB")
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_FLOOR and ratio > _MAX_RATIO:
-            raise _too_large(name, f"{member.filename} unpacks {ratio:,.0f} times its "
-                             f"packed size", f"{_MAX_RATIO} times")
+            raise _too_large(name, f"{member.filename} unpacks to {ratio:,.0f} times its "
+                             f"packed size, more than the limit of {_MAX_RATIO} times")
 
 
 def _cell_limit(name: str, limits: Limits) -> InputError:
-    return _too_large(name, "has more cells than that", f"{limits.max_cells:,} cells")
+    return _too_large(name, f"has more than the limit of {limits.max_cells:,} cells")
 
 
 def _count_xlsx_cells(path: Path, name: str, limits: Limits) -> None:
