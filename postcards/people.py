@@ -7,12 +7,14 @@ Headers are matched case- and space-insensitively through aliases (``Full name``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import Problem
+from .invisible import invisible_problem
 from .sources import Row, Table
 
 STATUSES = ("in_custody", "released", "deceased", "unknown")
@@ -178,9 +180,9 @@ class _RowReader:
         header = self.mapping.get(name)
         return self.row.cells.get(header, "").strip() if header else ""
 
-    def fail(self, name: str, message: str) -> None:
+    def fail(self, name: str, message: str, warning: bool = False) -> None:
         self.problems.append(Problem(message, file=self.table.name, row=self.row.number,
-                                     column=self.mapping.get(name, name)))
+                                     column=self.mapping.get(name, name), warning=warning))
 
     def required(self, name: str) -> str:
         value = self.get(name)
@@ -200,15 +202,38 @@ def _read(table: Table, fields: dict[str, tuple[str, ...]], required: tuple[str,
     mapping, problems = map_columns(table, fields, explicit, config_name, section)
     problems += [_missing_column(table, f, fields, section) for f in required
                  if f not in mapping]
+    problems += [p for h in table.headers if (p := invisible_problem(h, table.name, 1, h))]
     if problems:
         return People((), tuple(problems), table.name, mapping)
+    if not table.rows:
+        problems.append(Problem(f"no {section}: the sheet has a header row but no rows "
+                                f"below it; add one row per {section[:-1]}",
+                                file=table.name))
     records = []
     for row in table.rows:
         record = build(_RowReader(table, row, mapping, problems))
         if record is not None:
             records.append(record)
+        released = isinstance(record, Prisoner) and not record.in_custody
+        problems += _invisible(table, row, warning=released)
     problems += _duplicate_ids(table, records, mapping.get("id", "id"))
     return People(tuple(records), tuple(problems), table.name, mapping)
+
+
+def _invisible(table: Table, row: Row, warning: bool) -> list[Problem]:
+    """Every cell of the row, read or not: an invisible control is never kept silently."""
+    found = (invisible_problem(text, table.name, row.number, header, warning)
+             for header, text in row.cells.items())
+    return [problem for problem in found if problem]
+
+
+def custody_problems(prisoners: People) -> list[Problem]:
+    """A print run needs someone to write to: no prisoner in custody is an error."""
+    if not prisoners.records or any(p.in_custody for p in prisoners.records):
+        return []
+    return [Problem("no prisoner in custody: every row's status is released, deceased or "
+                    "unknown, so there is no card to print; check the status column",
+                    file=prisoners.file)]
 
 
 def _duplicate_ids(table: Table, records: list, column: str) -> list[Problem]:
@@ -276,12 +301,14 @@ def _build_prisoner(r: _RowReader) -> Prisoner | None:
         return None
     prisoner = Prisoner(
         id=prisoner_id, name=name, row=r.row.number, name_dative=r.get("name_dative"),
-        name_latin=r.get("name_latin"), birth_year=_birth_year(r),
+        name_latin=r.get("name_latin"), birth_year=_birth_year(r, status != "in_custody"),
         institution=r.get("institution"), address=_address(r), postcode=r.get("postcode"),
         city=r.get("city"), region=r.get("region"), country=r.get("country"),
         language=r.get("language").lower(), status=status, photo=r.get("photo"),
         sentence=r.get("sentence"), notes=r.get("notes"), extra=r.extra())
-    if prisoner.in_custody:
+    if is_belarus(prisoner.country):
+        _check_belarus(r, prisoner)
+    elif prisoner.in_custody:
         _check_addressable(r, prisoner)
     return prisoner
 
@@ -296,10 +323,10 @@ def _status(r: _RowReader) -> str:
     return status
 
 
-def _birth_year(r: _RowReader) -> str:
+def _birth_year(r: _RowReader, warning: bool) -> str:
     text = r.get("birth_year")
-    if text and not re.fullmatch(r"(19|20)\d\d", text):
-        r.fail("birth_year", f"{text!r} is not a year of birth like 1985")
+    if text and not re.fullmatch(r"\d{4}", text):
+        r.fail("birth_year", f"{text!r} is not a year of birth like 1985", warning)
     return text
 
 
@@ -321,3 +348,60 @@ def _check_addressable(r: _RowReader, prisoner: Prisoner) -> None:
                "empty: a prisoner in custody needs an institution or an address")
     if not prisoner.city and not prisoner.postcode:
         r.fail("city", "empty: a prisoner in custody needs a city and postcode")
+
+
+#: How Belarus is written in the country column (empty: Belarus is the default).
+BELARUS_NAMES = frozenset({"", "belarus", "by", "blr", "беларусь", "республика беларусь",
+                           "рэспубліка беларусь", "republic of belarus",
+                           "belarus republic of"})
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+ADULT_AGE = 14  # the age of criminal responsibility in Belarus
+
+
+def is_belarus(country: str) -> bool:
+    """Whether a country cell means Belarus (the default when empty)."""
+    return " ".join(country.casefold().replace(",", " ").split()) in BELARUS_NAMES
+
+
+def _check_belarus(r: _RowReader, prisoner: Prisoner) -> None:
+    """What Belarusian post and prison censors need to deliver a card.
+
+    Errors for a prisoner in custody (a card would go astray); for anyone else, who gets
+    no card, the same findings are warnings so a list can be cleaned without blocking.
+    """
+    warn = not prisoner.in_custody
+    if prisoner.in_custody and not prisoner.institution:
+        r.fail("institution", "empty: a prisoner in custody in Belarus needs the "
+               "institution (e.g. ИК № 9, СИЗО № 1); the post sorts by it")
+    if not prisoner.postcode and prisoner.in_custody:
+        r.fail("postcode", "empty: a Belarusian address needs its 6-digit postcode, "
+               "like 213410")
+    elif prisoner.postcode and not re.fullmatch(r"\d{6}", prisoner.postcode):
+        r.fail("postcode", f"{prisoner.postcode!r} is not a Belarusian postcode; it has "
+               "6 digits, like 213410", warn)
+    if prisoner.in_custody and not prisoner.city and not prisoner.postcode:
+        r.fail("city", "empty: a prisoner in custody needs a city and postcode")
+    _check_year(r, prisoner, warn)
+    _check_cyrillic(r, prisoner, warn)
+
+
+def _check_year(r: _RowReader, prisoner: Prisoner, warn: bool) -> None:
+    last = dt.date.today().year - ADULT_AGE
+    year = prisoner.birth_year
+    if not year and prisoner.in_custody:
+        r.fail("birth_year", "empty: namesakes in one institution cannot be told apart "
+               "without the year of birth; add it", warning=True)
+    elif re.fullmatch(r"\d{4}", year) and not 1900 <= int(year) <= last:
+        r.fail("birth_year", f"{year} is not a plausible year of birth (1900–{last}); "
+               "correct it", warn)
+
+
+def _check_cyrillic(r: _RowReader, prisoner: Prisoner, warn: bool) -> None:
+    """An address in Latin letters only: Belarusian post and censors need Cyrillic."""
+    for name, text in (("address", "\n".join(prisoner.address)), ("city", prisoner.city)):
+        if _LATIN.search(text) and not _CYRILLIC.search(text):
+            column = name if name in r.mapping or name == "city" else "address1"
+            r.fail(column, f"{text.splitlines()[0]!r} is written only in Latin letters; "
+                   "Belarusian post and prison censors need the address in Cyrillic "
+                   "(e.g. ул. Заводская, 22; г. Горки)", warn)
