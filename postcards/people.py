@@ -324,9 +324,14 @@ def _status(r: _RowReader) -> str:
 
 
 def _birth_year(r: _RowReader, warning: bool) -> str:
+    """A year of birth: four digits, 1900 to 14 years ago (an error only in custody)."""
     text = r.get("birth_year")
+    last = dt.date.today().year - ADULT_AGE
     if text and not re.fullmatch(r"\d{4}", text):
         r.fail("birth_year", f"{text!r} is not a year of birth like 1985", warning)
+    elif text and not 1900 <= int(text) <= last:
+        r.fail("birth_year", f"{text} is not a plausible year of birth (1900–{last}); "
+               "correct it", warning)
     return text
 
 
@@ -382,19 +387,10 @@ def _check_belarus(r: _RowReader, prisoner: Prisoner) -> None:
                "6 digits, like 213410", warn)
     if prisoner.in_custody and not prisoner.city and not prisoner.postcode:
         r.fail("city", "empty: a prisoner in custody needs a city and postcode")
-    _check_year(r, prisoner, warn)
-    _check_cyrillic(r, prisoner, warn)
-
-
-def _check_year(r: _RowReader, prisoner: Prisoner, warn: bool) -> None:
-    last = dt.date.today().year - ADULT_AGE
-    year = prisoner.birth_year
-    if not year and prisoner.in_custody:
+    if prisoner.in_custody and not prisoner.birth_year:
         r.fail("birth_year", "empty: namesakes in one institution cannot be told apart "
                "without the year of birth; add it", warning=True)
-    elif re.fullmatch(r"\d{4}", year) and not 1900 <= int(year) <= last:
-        r.fail("birth_year", f"{year} is not a plausible year of birth (1900–{last}); "
-               "correct it", warn)
+    _check_cyrillic(r, prisoner, warn)
 
 
 def _check_cyrillic(r: _RowReader, prisoner: Prisoner, warn: bool) -> None:

@@ -81,3 +81,25 @@ def test_sender_ids_are_derived_and_caps_checked(tmp_path: Path) -> None:
     assert people.records[0].cards == 3
     assert [str(p) for p in people.problems] == [
         "list.csv:3: Cards: 'three' is not a whole number of cards; leave it empty for no cap"]
+
+
+def test_birth_years_from_1900_to_fourteen_years_ago_anywhere(tmp_path: Path) -> None:
+    import datetime as dt
+
+    last = dt.date.today().year - 14
+    table = _table(tmp_path, "id,name,birth_year,institution,city,country,status\n"
+                             f"P1,A,{last},JVS,Vilnius,Lithuania,\n"
+                             f"P2,B,{last + 1},JVS,Vilnius,Lithuania,\n"
+                             "P3,C,1899,JVS,Vilnius,Lithuania,released\n")
+    assert [str(p) for p in read_prisoners(table).problems] == [
+        f"list.csv:3: birth_year: {last + 1} is not a plausible year of birth (1900–{last}); "
+        "correct it",
+        f"list.csv:4: birth_year: warning: 1899 is not a plausible year of birth "
+        f"(1900–{last}); correct it"]
+
+
+def test_a_header_only_prisoner_list_names_the_file(tmp_path: Path) -> None:
+    table = _table(tmp_path, "id,name,city\n", "prisoners.xlsx.csv")
+    assert [str(p) for p in read_prisoners(table).problems] == [
+        "prisoners.xlsx.csv: no prisoners: the sheet has a header row but no rows below it; "
+        "add one row per prisoner"]
