@@ -171,3 +171,13 @@ def test_billion_laughs_in_an_xlsx_is_refused(tmp_path: Path) -> None:
 
 def test_openpyxl_parses_with_defusedxml() -> None:
     assert openpyxl.DEFUSEDXML is True
+
+
+def test_a_member_packed_over_a_thousand_to_one_is_refused(tmp_path: Path) -> None:
+    def write(handle) -> None:
+        handle.write(b"<worksheet>" + b" " * 30_000_000 + b"</worksheet>")
+
+    path = xlsx_with_sheet(tmp_path / "senders.xlsx", write)
+    message = refused(path, Limits(max_megabytes=1000))
+    assert message.startswith("senders.xlsx: xl/worksheets/sheet1.xml unpacks to ")
+    assert "times its packed size, more than the limit of 1000 times" in message
