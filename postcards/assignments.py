@@ -12,6 +12,7 @@ from pathlib import Path
 from .assign import Pairing, Plan
 from .config import Campaign
 from .errors import InputError, Problem
+from .invisible import invisible_problem
 from .order import natural_key
 from .people import People, Prisoner, Sender, normalize_header
 from .sources import Table
@@ -58,6 +59,8 @@ def read_assignments(
     pairings: list[Pairing] = []
     seen: dict[tuple[str, str], int] = {}
     for row in table.rows:
+        problems += [p for header, text in row.cells.items()
+                     if (p := invisible_problem(text, table.name, row.number, header))]
         cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
         if cell.get("wave") and cell["wave"] != wave:
             continue

@@ -19,11 +19,12 @@ from typing import Any
 from .errors import InputError, LayoutError, Problem, display_name
 from .geometry import parse_sheet
 from .impose import DUPLEX_MODES, LAYOUTS, Layout
+from .sources import Limits
 
 _KNOWN: dict[str, set[str]] = {
     "campaign": {"name", "hashtag", "url", "wave", "return_address", "list_date",
                  "godparenthood", "match_language"},
-    "inputs": {"senders", "prisoners", "assignments"},
+    "inputs": {"senders", "prisoners", "assignments", "max_cells", "max_megabytes"},
     "cards": {"design", "size", "language", "layout", "duplex", "bleed_mm", "crop_marks"},
     "qr": {"placement", "content", "url", "module_mm"},
     "check": {"list_max_age_days", "risky_words"},
@@ -54,6 +55,8 @@ class Campaign:
     senders_path: Path | None = None
     prisoners_path: Path | None = None
     assignments_path: Path | None = None
+    #: [inputs] max_cells, max_megabytes: how far an XLSX/ODS may unpack (zip bombs).
+    input_limits: Limits = Limits()
     design: str = "solidarity"
     size: str = "A6"
     language: str = "ru"
@@ -188,6 +191,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         senders_path=input_path("senders"),
         prisoners_path=input_path("prisoners"),
         assignments_path=input_path("assignments"),
+        input_limits=reader.limits(),
         design=reader.text("cards", "design", Campaign.design),
         size=reader.text("cards", "size", Campaign.size),
         language=reader.text("cards", "language", Campaign.language),
@@ -270,6 +274,19 @@ class _Reader:
             self.fail(section, key, f"expected a number of millimetres, found {value!r}")
             return default
         return float(value)
+
+    def limits(self) -> Limits:
+        """[inputs] max_cells and max_megabytes: positive numbers, else the defaults."""
+        found = {}
+        for key in ("max_cells", "max_megabytes"):
+            value = self._get("inputs", key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                self.fail("inputs", key, f"expected a positive number, found {value!r}")
+            else:
+                found[key] = int(value) if key == "max_cells" else float(value)
+        return Limits(**found)
 
     def days(self, section: str, key: str) -> float | None:
         value = self._get(section, key)

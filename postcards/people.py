@@ -7,6 +7,7 @@ Headers are matched case- and space-insensitively through aliases (``Full name``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING, Union
 
 from .cells import restored_postcode, to_ascii, whole_number, year_of_birth
 from .errors import Problem
-from .sources import Row, Table, normalize_header, read_table, table_from_dataframe
+from .invisible import invisible_problem
+from .sources import Limits, Row, Table, normalize_header, read_table, table_from_dataframe
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -176,27 +178,31 @@ Source = Union[str, Path, "DataFrame"]
 
 
 def load_table(source: Source, header_row: int | None = None,
-               known: frozenset[str] = frozenset()) -> Table:
-    """A file's first sheet, or a DataFrame, as a :class:`Table` with the same checks."""
+               known: frozenset[str] = frozenset(), limits: Limits | None = None) -> Table:
+    """A file's first sheet (within ``limits``), or a DataFrame, as a :class:`Table`
+    with the same checks."""
     if isinstance(source, str | Path):
-        return read_table(source, header_row, known)
+        return read_table(source, limits, header_row, known)
     return table_from_dataframe(source, "DataFrame", header_row, known)
 
 
 def load_senders(source: Source, columns: dict[str, str] | None = None,
-                 config_name: str = "campaign.toml", header_row: int | None = None) -> People:
+                 config_name: str = "campaign.toml", header_row: int | None = None,
+                 limits: Limits | None = None) -> People:
     """Senders from a spreadsheet file (or DataFrame), its header row found below any
     title rows."""
     known = header_names(SENDER_FIELDS, columns or {})
-    return read_senders(load_table(source, header_row, known), columns, config_name)
+    return read_senders(load_table(source, header_row, known, limits), columns, config_name)
 
 
 def load_prisoners(source: Source, columns: dict[str, str] | None = None,
-                   config_name: str = "campaign.toml", header_row: int | None = None) -> People:
+                   config_name: str = "campaign.toml", header_row: int | None = None,
+                   limits: Limits | None = None) -> People:
     """Prisoners from a spreadsheet file (or DataFrame), its header row found below any
     title rows."""
     known = header_names(PRISONER_FIELDS, columns or {})
-    return read_prisoners(load_table(source, header_row, known), columns, config_name)
+    return read_prisoners(load_table(source, header_row, known, limits), columns,
+                          config_name)
 
 
 def map_columns(table: Table, fields: dict[str, tuple[str, ...]], explicit: dict[str, str],
@@ -271,9 +277,9 @@ class _RowReader:
         header = self.mapping.get(name)
         return self.row.cells.get(header, "").strip() if header else ""
 
-    def fail(self, name: str, message: str) -> None:
+    def fail(self, name: str, message: str, warning: bool = False) -> None:
         self.problems.append(Problem(message, file=self.table.name, row=self.row.number,
-                                     column=self.mapping.get(name, name)))
+                                     column=self.mapping.get(name, name), warning=warning))
 
     def required(self, name: str) -> str:
         value = self.get(name)
@@ -294,15 +300,39 @@ def _read(table: Table, fields: dict[str, tuple[str, ...]], required: tuple[str,
     problems += list(table.notes) + _unused_lookalikes(table, fields, mapping, section)
     problems += [_missing_column(table, f, fields, section) for f in required
                  if f not in mapping]
+    problems += [p for h in table.headers
+                 if (p := invisible_problem(h, table.name, table.header_row, h))]
     if any(not p.warning for p in problems):
         return People((), tuple(problems), table.name, mapping)
+    if not table.rows:
+        problems.append(Problem(f"no {section}: the sheet has a header row but no rows "
+                                f"below it; add one row per {section[:-1]}",
+                                file=table.name))
     records = []
     for row in table.rows:
         record = build(_RowReader(table, row, mapping, problems))
         if record is not None:
             records.append(record)
+        released = isinstance(record, Prisoner) and not record.in_custody
+        problems += _invisible(table, row, warning=released)
     problems += _duplicate_ids(table, records, mapping.get("id", "id"))
     return People(tuple(records), tuple(problems), table.name, mapping)
+
+
+def _invisible(table: Table, row: Row, warning: bool) -> list[Problem]:
+    """Every cell of the row, read or not: an invisible control is never kept silently."""
+    found = (invisible_problem(text, table.name, row.number, header, warning)
+             for header, text in row.cells.items())
+    return [problem for problem in found if problem]
+
+
+def custody_problems(prisoners: People) -> list[Problem]:
+    """A print run needs someone to write to: no prisoner in custody is an error."""
+    if not prisoners.records or any(p.in_custody for p in prisoners.records):
+        return []
+    return [Problem("no prisoner in custody: every row's status is released, deceased or "
+                    "unknown, so there is no card to print; check the status column",
+                    file=prisoners.file)]
 
 
 def _duplicate_ids(table: Table, records: list, column: str) -> list[Problem]:
@@ -369,13 +399,15 @@ def _build_prisoner(r: _RowReader) -> Prisoner | None:
         return None
     prisoner = Prisoner(
         id=prisoner_id, name=name, row=r.row.number, name_dative=r.get("name_dative"),
-        name_latin=r.get("name_latin"), birth_year=_birth_year(r),
+        name_latin=r.get("name_latin"), birth_year=_birth_year(r, status != "in_custody"),
         institution=r.get("institution"), address=_address(r),
         postcode=_postcode(r, r.get("country") or "Belarus"),
         city=r.get("city"), region=r.get("region"), country=r.get("country"),
         language=r.get("language").lower(), status=status, photo=r.get("photo"),
         sentence=r.get("sentence"), notes=r.get("notes"), extra=r.extra())
-    if prisoner.in_custody:
+    if is_belarus(prisoner.country):
+        _check_belarus(r, prisoner)
+    elif prisoner.in_custody:
         _check_addressable(r, prisoner)
     return prisoner
 
@@ -390,14 +422,19 @@ def _status(r: _RowReader) -> str:
     return status
 
 
-def _birth_year(r: _RowReader) -> str:
-    """The year of birth, from a year or a date of birth in any common form."""
+def _birth_year(r: _RowReader, warning: bool) -> str:
+    """The year of birth, from a year or a date of birth in any common form: 1900 to 14
+    years ago (an error only in custody)."""
     text = r.get("birth_year")
     year = year_of_birth(text) if text else ""
-    if year is None or (year and not re.fullmatch(r"(19|20)\d\d", year)):
+    last = dt.date.today().year - ADULT_AGE
+    if year is None:
         r.fail("birth_year", f"{text!r} is not a year or date of birth like 1985 or "
-                             "12.03.1985")
+                             "12.03.1985", warning)
         return text
+    if year and not 1900 <= int(year) <= last:
+        r.fail("birth_year", f"{text} is not a plausible year of birth (1900–{last}); "
+               "correct it", warning)
     return year
 
 
@@ -436,3 +473,51 @@ def _check_addressable(r: _RowReader, prisoner: Prisoner) -> None:
                "empty: a prisoner in custody needs an institution or an address")
     if not prisoner.city and not prisoner.postcode:
         r.fail("city", "empty: a prisoner in custody needs a city and postcode")
+
+
+#: How Belarus is written in the country column (empty: Belarus is the default).
+BELARUS_NAMES = frozenset({"", "belarus", "by", "blr", "беларусь", "республика беларусь",
+                           "рэспубліка беларусь", "republic of belarus",
+                           "belarus republic of"})
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+ADULT_AGE = 14  # the age of criminal responsibility in Belarus
+
+
+def is_belarus(country: str) -> bool:
+    """Whether a country cell means Belarus (the default when empty)."""
+    return " ".join(country.casefold().replace(",", " ").split()) in BELARUS_NAMES
+
+
+def _check_belarus(r: _RowReader, prisoner: Prisoner) -> None:
+    """What Belarusian post and prison censors need to deliver a card.
+
+    Errors for a prisoner in custody (a card would go astray); for anyone else, who gets
+    no card, the same findings are warnings so a list can be cleaned without blocking.
+    """
+    warn = not prisoner.in_custody
+    if prisoner.in_custody and not prisoner.institution:
+        r.fail("institution", "empty: a prisoner in custody in Belarus needs the "
+               "institution (e.g. ИК № 9, СИЗО № 1); the post sorts by it")
+    if not prisoner.postcode and prisoner.in_custody:
+        r.fail("postcode", "empty: a Belarusian address needs its 6-digit postcode, "
+               "like 213410")
+    elif prisoner.postcode and not re.fullmatch(r"\d{6}", prisoner.postcode):
+        r.fail("postcode", f"{prisoner.postcode!r} is not a Belarusian postcode; it has "
+               "6 digits, like 213410", warn)
+    if prisoner.in_custody and not prisoner.city and not prisoner.postcode:
+        r.fail("city", "empty: a prisoner in custody needs a city and postcode")
+    if prisoner.in_custody and not prisoner.birth_year:
+        r.fail("birth_year", "empty: namesakes in one institution cannot be told apart "
+               "without the year of birth; add it", warning=True)
+    _check_cyrillic(r, prisoner, warn)
+
+
+def _check_cyrillic(r: _RowReader, prisoner: Prisoner, warn: bool) -> None:
+    """An address in Latin letters only: Belarusian post and censors need Cyrillic."""
+    for name, text in (("address", "\n".join(prisoner.address)), ("city", prisoner.city)):
+        if _LATIN.search(text) and not _CYRILLIC.search(text):
+            column = name if name in r.mapping or name == "city" else "address1"
+            r.fail(column, f"{text.splitlines()[0]!r} is written only in Latin letters; "
+                   "Belarusian post and prison censors need the address in Cyrillic "
+                   "(e.g. ул. Заводская, 22; г. Горки)", warn)

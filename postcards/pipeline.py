@@ -29,7 +29,7 @@ from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
 from .order import natural_key
-from .people import People, Prisoner, load_prisoners, load_senders
+from .people import People, Prisoner, custody_problems, load_prisoners, load_senders
 from .preflight import card_problems, design_problems, font_problems, image_resolution
 from .printrun import Place, PrintRun
 from .reprint import Selection, already_sent, select
@@ -121,12 +121,14 @@ def _read_people(campaign: Campaign, report: CheckReport) -> tuple[People, Peopl
             (campaign.prisoners_path, load_prisoners, campaign.prisoner_columns,
              campaign.prisoner_header_row)):
         try:
-            result = reader(path, columns, config, header_row)
+            result = reader(path, columns, config, header_row, campaign.input_limits)
         except PostcardsError as exc:
             report.add(exc.problems)
             continue
         report.add(result.problems)
         people.append(result)
+    if len(people) == 2:
+        report.add(custody_problems(people[1]))
     return (people[0], people[1]) if len(people) == 2 else None
 
 
@@ -135,7 +137,7 @@ def _pair(campaign: Campaign, senders: People, prisoners: People,
     try:
         path = assignments_file(campaign)
         if path is not None:
-            table = read_table(path)
+            table = read_table(path, campaign.input_limits)
             plan = read_assignments(table, senders, prisoners, campaign.wave)
             if plan.pairings or campaign.assignments_path is not None:
                 report.pairs_from = path
@@ -176,6 +178,17 @@ def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Pl
             f"used up; raise them or add senders", file=prisoners.file, warning=True)])
 
 
+def no_cards(campaign: Campaign, prisoners: People, from_file: bool = True) -> Problem:
+    """A wave with no card is a mistake (a wave no row names, caps of 0), not a success;
+    ``from_file``: the pairs come from the campaign's assignments file, if it has one."""
+    if from_file and campaign.assignments_path is not None:
+        return Problem(f"no card to print: no row is for wave {campaign.wave}; pair "
+                       "senders with prisoners for it (postcards assign)",
+                       file=campaign.assignments_path.name)
+    return Problem(f"no card to print in wave {campaign.wave}: the senders' cards caps "
+                   "leave none; raise them", file=prisoners.file)
+
+
 def _url_warning(campaign: Campaign, strict: bool = False) -> list[Problem]:
     if campaign.qr_content == "url" and campaign.qr_placement == "card":
         domain = urlsplit(campaign.qr_url).hostname or campaign.qr_url
@@ -208,6 +221,8 @@ def prepare(campaign: Campaign, options: CardOptions = CardOptions(),
     if plan is None or report.imposition is None:
         return report, None
     _summarise(report, senders, prisoners, plan)
+    if not plan.pairings and not report.problems:
+        report.add([no_cards(campaign, prisoners)])
     return report, CardPlanner(campaign, design, size, senders, prisoners)
 
 

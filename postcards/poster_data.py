@@ -152,7 +152,7 @@ def _people(
     config = campaign.source.name if campaign.source else "campaign.toml"
     header_row = (campaign.sender_header_row if what == "senders"
                   else campaign.prisoner_header_row)
-    people = reader(path, columns, config, header_row)
+    people = reader(path, columns, config, header_row, campaign.input_limits)
     errors = [p for p in people.problems if not p.warning]
     if errors:
         raise InputError(errors)

@@ -28,7 +28,7 @@ from .files import publish, staged, write_csv
 from .freshness import freshness_problems
 from .ledger import OUT_STATUSES, Ledger, Tally, ledger_exists
 from .people import People
-from .pipeline import CheckReport, _read_people, _require
+from .pipeline import CheckReport, _read_people, _require, no_cards
 from .sources import Table, read_table
 from .wording import counted
 
@@ -91,6 +91,8 @@ def assign_wave(
     report.add(freshness_problems(campaign, prisoners))
     output = output.resolve()
     wave = plan_wave(campaign, senders, prisoners, options, output)
+    if not wave.plan.pairings:
+        raise InputError([no_cards(campaign, prisoners, from_file=False)])
     _write(output, campaign.wave, wave.plan.pairings)
     in_custody = sum(p.in_custody for p in prisoners.records)
     result = AssignResult(

@@ -5,6 +5,7 @@ Each must produce its exact message and exit 1, and leave no PDF and no ledger c
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 from pathlib import Path
@@ -29,6 +30,28 @@ CASES = {
     "long-address.csv":
         "long-address.csv:2: institution: the address of the card from Łukasz Wiśniewski to "
         "Иванов Сергей Петрович does not fit its 64 × 60 mm box even at 7 pt; shorten it",
+    "no-prisoners.csv":
+        "no-prisoners.csv: no prisoners: the sheet has a header row but no rows below it; "
+        "add one row per prisoner",
+    "none-in-custody.csv":
+        "none-in-custody.csv: no prisoner in custody: every row's status is released, "
+        "deceased or unknown, so there is no card to print; check the status column",
+    "bad-postcode.csv":
+        "bad-postcode.csv:3: postcode: '22003' is not a Belarusian postcode; it has 6 digits, "
+        "like 213410",
+    "birth-year.csv":
+        f"birth-year.csv:3: birth_year: 1850 is not a plausible year of birth "
+        f"(1900–{dt.date.today().year - 14}); correct it",
+    "latin-address.csv":
+        "latin-address.csv:3: address: 'ul. Volodarskogo, 2' is written only in Latin "
+        "letters; Belarusian post and prison censors need the address in Cyrillic "
+        "(e.g. ул. Заводская, 22; г. Горки)",
+    "no-institution.csv":
+        "no-institution.csv:3: institution: empty: a prisoner in custody in Belarus needs the "
+        "institution (e.g. ИК № 9, СИЗО № 1); the post sorts by it",
+    "invisible-control.csv":
+        "invisible-control.csv:3: name: contains an invisible right-to-left override "
+        "(U+202E); remove it",
 }
 
 
@@ -58,6 +81,70 @@ def test_broken_prisoner_list_is_refused_with_its_message(printed: Path, name: s
     checked = run("-c", printed, "check", "--prisoners", BROKEN / name)
     assert checked.exit_code == 1
     assert CASES[name] in checked.stdout.splitlines()
+    assert "no bundled font" not in checked.stdout or name == "unknown-glyph.csv"
+
+
+def test_latin_city_is_reported_too_and_released_rows_only_warn(campaign: Path) -> None:
+    lines = (BROKEN / "latin-address.csv").read_text(encoding="utf-8").splitlines()
+    released = lines[2].replace("220030", "2200").replace("in_custody", "released")
+    (campaign / "p.csv").write_text("\n".join([*lines, released.replace("P2", "P3")]) + "\n",
+                                    encoding="utf-8")
+    checked = run("-c", campaign, "check", "--prisoners", campaign / "p.csv")
+    out = checked.stdout.splitlines()
+    assert "p.csv:3: city: 'Minsk' is written only in Latin letters; Belarusian post and " \
+        "prison censors need the address in Cyrillic (e.g. ул. Заводская, 22; г. Горки)" in out
+    assert "p.csv:4: postcode: warning: '2200' is not a Belarusian postcode; it has 6 " \
+        "digits, like 213410" in out
+    assert "p.csv:4: city: warning: 'Minsk' is written only in Latin letters; Belarusian " \
+        "post and prison censors need the address in Cyrillic (e.g. ул. Заводская, 22; " \
+        "г. Горки)" in out
+    assert "2 problems: fix them before printing." in out
+
+
+def test_a_missing_birth_year_warns_about_namesakes(campaign: Path) -> None:
+    checked = run("-c", campaign, "check", "--prisoners", BROKEN / "no-institution.csv")
+    assert checked.exit_code == 1  # (the institution)
+    text = (BROKEN / "bad-postcode.csv").read_text(encoding="utf-8").replace(",1992,", ",,")
+    (campaign / "p.csv").write_text(text, encoding="utf-8")
+    checked = run("-c", campaign, "check", "--prisoners", campaign / "p.csv")
+    assert "p.csv:3: birth_year: warning: empty: namesakes in one institution cannot be " \
+        "told apart without the year of birth; add it" in checked.stdout.splitlines()
+
+
+@pytest.mark.parametrize("command", ["check", "cards", "assign"])
+def test_a_header_only_senders_list_is_an_error_and_writes_nothing(
+        printed: Path, command: str) -> None:
+    before = _ledger_state(printed)
+    out = printed / "out" / ("a.csv" if command == "assign" else "cards.pdf")
+    args = [] if command == "check" else ["-o", out]
+    result = run("-c", printed, command, "--senders", BROKEN / "no-senders.csv", *args)
+    assert result.exit_code == 1
+    assert ("no-senders.csv: no senders: the sheet has a header row but no rows below it; "
+            "add one row per sender") in (result.stdout + result.stderr).splitlines()
+    assert not out.exists()
+    assert _ledger_state(printed) == before
+
+
+def test_a_wave_with_no_card_is_an_error(printed: Path) -> None:
+    (printed / "pairs.csv").write_text("sender_id,prisoner_id,wave\nS1,P1,OTHER\n",
+                                       encoding="utf-8")
+    before = _ledger_state(printed)
+    for command in ("check", "cards"):
+        args = ["-o", printed / "x.pdf"] if command == "cards" else []
+        result = run("-c", printed, command, "--assignments", printed / "pairs.csv", *args)
+        assert result.exit_code == 1
+        assert ("pairs.csv: no card to print: no row is for wave T1; pair senders with "
+                "prisoners for it (postcards assign)") in (result.stdout + result.stderr)
+    assert not (printed / "x.pdf").exists()
+    assert _ledger_state(printed) == before
+    senders = printed / "senders.csv"
+    senders.write_text(senders.read_text(encoding="utf-8").replace(",pl,\n", ",pl,0\n")
+                       .replace(",lt,\n", ",lt,0\n"), encoding="utf-8")
+    result = run("-c", printed, "assign", "-o", printed / "a.csv")
+    assert result.exit_code == 1
+    assert ("prisoners.csv: no card to print in wave T1: the senders' cards caps leave none; "
+            "raise them") in result.stderr
+    assert not (printed / "a.csv").exists()
 
 
 def test_unknown_template_field_is_refused_with_its_line(printed: Path) -> None:

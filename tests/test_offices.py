@@ -58,8 +58,9 @@ def test_the_header_row_is_found_below_title_rows(tmp_path: Path) -> None:
 
 def test_row_numbers_in_messages_follow_the_found_header(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("Prisoners for the December wave\n\nid,name,birth year,institution,city\n"
-                    "P1,Иван,19x5,ИК № 9,г. Горки\n", encoding="utf-8")
+    path.write_text("Prisoners for the December wave\n\n"
+                    "id,name,birth year,institution,city,postcode\n"
+                    "P1,Иван,19x5,ИК № 9,г. Горки,213410\n", encoding="utf-8")
     people = load_prisoners(path)
     assert [str(p) for p in people.problems if not p.warning] == [
         "list.csv:4: birth year: '19x5' is not a year or date of birth like 1985 or "
@@ -143,8 +144,8 @@ def test_a_postcode_that_lost_its_zero_is_restored_with_a_warning(tmp_path: Path
 
 def test_a_look_alike_column_that_is_not_read_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("id,name,Born,Date of birth,institution,city\n"
-                    "P1,Иван,1970,12.03.1985,ИК № 9,г. Горки\n", encoding="utf-8")
+    path.write_text("id,name,Born,Date of birth,institution,city,postcode\n"
+                    "P1,Иван,1970,12.03.1985,ИК № 9,г. Горки,213410\n", encoding="utf-8")
     people = read_prisoners(read_table(path), {"birth_year": "Born"})
     assert people.records[0].birth_year == "1970"
     assert [str(p) for p in people.problems] == [
