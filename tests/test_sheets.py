@@ -270,6 +270,28 @@ def test_a_named_printer_profile_gives_its_offset(tmp_path: Path) -> None:
     assert "no printer profile 'attic' (office); add [printers.attic]" in unknown.stderr
 
 
+@pytest.mark.parametrize("command", [["check"], ["cards", "--layout", "a4-2up"],
+                                     ["calibrate", "--layout", "a4-2up"]])
+@pytest.mark.parametrize(("extra", "setting", "shown"), [
+    ("[print]\nback_offset_mm = [5.5, 0]\n", "print.back_offset_mm", "[5.5, 0]"),
+    ("[printers.office]\nback_offset_mm = [1, -7]\n", "printers.office.back_offset_mm",
+     "[1, -7]"),
+])
+def test_a_printer_offset_over_5_mm_is_refused(tmp_path: Path, command: list[str],
+                                               extra: str, setting: str, shown: str) -> None:
+    folder = write_campaign(tmp_path, 2, extra=extra)
+    result = run("-c", folder, *command, "-o", folder / "out.pdf") if command[0] != "check" \
+        else run("-c", folder, *command)
+    assert result.exit_code == 1, result.stdout
+    assert (f"campaign.toml: {setting}: offset {shown} mm is more than 5 mm in x or y and "
+            "would push the backs off the sheet") in result.stderr
+    assert not (folder / "out.pdf").exists()
+
+
+def test_a_printer_offset_of_5_mm_is_accepted(tmp_path: Path) -> None:
+    folder = write_campaign(tmp_path, 2, extra="[print]\nback_offset_mm = [-5, 5]\n")
+    assert run("-c", folder, "check").exit_code == 0
+
 # --- crop marks and the slug line ---------------------------------------------------------
 
 def render(pdf: Path, page: int, dpi: int = 150):
