@@ -28,7 +28,13 @@ from .geometry import CardSize, parse_size
 from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
 from .people import People, Prisoner, read_prisoners, read_senders
-from .preflight import card_problems, design_problems, font_problems, image_resolution
+from .preflight import (
+    card_problems,
+    design_problems,
+    font_problems,
+    image_resolution,
+    text_on_rules,
+)
 from .printrun import Place, PrintRun
 from .sources import read_table
 
@@ -263,7 +269,8 @@ def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
     the first named with a count of the others."""
     found: dict[object, tuple[list[Problem], int]] = {}
     for plan in plans:
-        key = plan.qr.matrix.modules if plan.qr else None
+        key = (plan.qr.matrix.modules if plan.qr else None,
+               tuple(text_on_rules(plan, planner.design, planner.size)))
         if key in found:
             found[key] = (found[key][0], found[key][1] + 1)
         else:
