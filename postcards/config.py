@@ -34,6 +34,8 @@ _KNOWN: dict[str, set[str]] = {
     "print": {"back_offset_mm", "printer"},
     "posters": {"language", "size", "templates"},
 }
+#: The largest back offset accepted, in millimetres, either way (marks keep 5 mm inside).
+MAX_BACK_OFFSET_MM = 5.0
 #: Sections whose keys are names the campaign chooses: [layouts.NAME], [printers.NAME].
 _NAMED: dict[str, set[str]] = {
     "layouts": {"sheet", "rows", "columns", "gap_mm", "margin_mm", "bleed_mm", "mark_mm"},
@@ -356,12 +358,23 @@ class _Reader:
         return {str(k): v for k, v in value.items()}
 
     def pair(self, section: str, key: str, value: Any) -> tuple[float, float] | None:
-        """Two numbers of millimetres, either sign (a printer's offset)."""
-        if (isinstance(value, list) and len(value) == 2
+        """Two numbers of millimetres, either sign, each at most MAX_BACK_OFFSET_MM.
+
+        A printer's offset is a small correction; a larger one pushes the backs off the
+        sheet (past the 5 mm margin marks and slug keep), so it is refused, not printed.
+        """
+        if not (isinstance(value, list) and len(value) == 2
                 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)):
-            return (float(value[0]), float(value[1]))
-        self.fail(section, key, f"expected [x, y] in millimetres, found {value!r}")
-        return None
+            self.fail(section, key, f"expected [x, y] in millimetres, found {value!r}")
+            return None
+        x, y = float(value[0]), float(value[1])
+        if max(abs(x), abs(y)) > MAX_BACK_OFFSET_MM:
+            self.fail(section, key, f"offset [{x:g}, {y:g}] mm is more than "
+                      f"{MAX_BACK_OFFSET_MM:g} mm in x or y and would push the backs off "
+                      "the sheet; print calibrate again and measure, or fix the printer's "
+                      "paper guides")
+            return None
+        return (x, y)
 
     def printers(self) -> dict[str, tuple[float, float]]:
         """Named printer profiles: ``[printers.NAME] back_offset_mm = [x, y]``."""

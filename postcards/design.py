@@ -30,6 +30,22 @@ class TextStyle:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A line the back draws (divider, handwriting line, signature line), in trim mm.
+
+    The renderer draws exactly these, and preflight checks exactly these, so a line
+    moved in design.toml is checked where it will print.
+    """
+
+    name: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    dotted: bool = False
+
+
+@dataclass(frozen=True)
 class BackLayout:
     """The back of one card size: every box in mm from the trim's bottom-left corner."""
 
@@ -44,6 +60,18 @@ class BackLayout:
     stamp: Box
     stamp_labels: dict[str, str]
     address: TextStyle
+    height_mm: float = 0.0
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The back's lines: the divider (margin to margin), the dotted line for a
+        handwritten word (under the message, as wide), the signature line (at its foot)."""
+        x, margin, y, sig = (self.divider_x_mm, self.margin_mm, self.personal_line_y_mm,
+                             self.signature)
+        return (Rule("divider", x, margin, x, self.height_mm - margin),
+                Rule("personal line", self.message.box.x_mm, y, self.message.box.right_mm,
+                     y, dotted=True),
+                Rule("signature line", sig.x_mm, sig.y_mm, sig.right_mm, sig.y_mm))
 
 
 @dataclass(frozen=True)
@@ -105,6 +133,7 @@ class Design:
             stamp=Box(stamp_right - stamp_w, stamp_top - stamp_h, stamp_w, stamp_h),
             stamp_labels=dict(b["stamp"].get("labels", {})),
             address=self._text(b["address"], sx, sy),
+            height_mm=size.height_mm,
         )
 
     def front(self, size: CardSize) -> FrontLayout:

@@ -20,6 +20,9 @@ from .geometry import SHEETS, Affine, Box, CardSize, Page, SheetSize
 
 DUPLEX_MODES = ("long-edge", "short-edge", "separate")
 _EPSILON = 1e-6
+#: Presses and office printers leave the outermost millimetres of a sheet blank (the
+#: gripper edge, the paper path): marks and the slug keep this far from every edge.
+SAFE_EDGE_MM = 5.0
 
 
 @dataclass(frozen=True)
@@ -50,15 +53,16 @@ SINGLE = Layout("single", SheetSize("card", 0, 0), rows=1, columns=1)
 
 #: The layouts offices and print shops ask for.  Gaps leave room for full-length crop
 #: marks between the cards; SRA3 is tight, so its cards share their bleed edges and the
-#: marks stand in the sheet's margin.
+#: marks stand in the sheet's margin: 5 mm marks that keep 5 mm from the edge need 10 mm
+#: outside the bleed, which 8 turned A6 leave only with a 1 mm bleed (300 × 428 mm).
 LAYOUTS: dict[str, Layout] = {
     "single": SINGLE,
     "a4-2up": Layout("a4-2up", SHEETS["A4"], rows=2, columns=1, gap_mm=14, margin_mm=10),
     "a4-4up": Layout("a4-4up", SHEETS["A4"], rows=2, columns=2, bleed_mm=0, mark_mm=0),
     "letter-2up": Layout("letter-2up", SHEETS["Letter"], rows=2, columns=1, gap_mm=14,
                          margin_mm=10),
-    "sra3-8up": Layout("sra3-8up", SHEETS["SRA3"], rows=4, columns=2, margin_mm=2,
-                       mark_mm=2.5),
+    "sra3-8up": Layout("sra3-8up", SHEETS["SRA3"], rows=4, columns=2, margin_mm=10,
+                       bleed_mm=1),
 }
 
 
@@ -153,7 +157,8 @@ class Imposition:
         Each card gets marks on the lines of its four trim edges, starting at its bleed
         edge.  A mark that would run over another slot (a neighbour, or the space of an
         empty slot) goes to the sheet's margin beyond the whole grid instead, on the same
-        cut line; one that does not fit there either is left out, never shortened.
+        cut line; every mark keeps :data:`SAFE_EDGE_MM` from the sheet's edge.  A mark
+        that does not fit is never shortened: :func:`impose` refuses such a layout.
         """
         if self.layout.mark_mm <= 0:
             return []
@@ -187,20 +192,30 @@ class Imposition:
         return None
 
     def _on_sheet(self, mark: Segment) -> bool:
+        """Whether a mark lies where the press prints: SAFE_EDGE_MM inside every edge."""
         xs, ys = (mark.x0, mark.x1), (mark.y0, mark.y1)
-        return (min(xs) >= -_EPSILON and max(xs) <= self.sheet.width_mm + _EPSILON
-                and min(ys) >= -_EPSILON and max(ys) <= self.sheet.height_mm + _EPSILON)
+        w, h, edge = self.sheet.width_mm, self.sheet.height_mm, SAFE_EDGE_MM
+        return (min(xs) >= edge - _EPSILON and max(xs) <= w - edge + _EPSILON
+                and min(ys) >= edge - _EPSILON and max(ys) <= h - edge + _EPSILON)
+
+    def missing_marks(self) -> bool:
+        """Whether some card of a full sheet would lose a crop mark (no room for it)."""
+        if self.layout.mark_mm <= 0:
+            return False
+        return any(len(self._marks_for(slot)) < 8 for slot in self.slots)
 
     def slug(self, marks: list[Segment], height_mm: float = 2.0) -> Slug | None:
         """A band for the slug line just outside the grid and its marks, or None.
 
         The bottom is preferred (read as the sheet is held), then the widest margin; the
-        band keeps 1 mm from the marks and 0.5 mm from the paper's edge.
+        band keeps 1 mm from the marks and SAFE_EDGE_MM from the paper's edge.  When no
+        margin is deep enough beyond the marks, the band stands between the marks, 1 mm
+        outside the cards, along the widest stretch free of marks.
         """
         grid = _union([s.cell for s in self.slots])
         xs = [v for m in marks for v in (m.x0, m.x1)] + [grid.x_mm, grid.right_mm]
         ys = [v for m in marks for v in (m.y0, m.y1)] + [grid.y_mm, grid.top_mm]
-        w, h, pad, edge = self.sheet.width_mm, self.sheet.height_mm, 1.0, 0.5
+        w, h, pad, edge = self.sheet.width_mm, self.sheet.height_mm, 1.0, SAFE_EDGE_MM
         size = height_mm + pad + edge
         bands = [  # (free depth, band, text turn)
             (min(ys), Box(grid.x_mm, min(ys) - pad - height_mm, grid.width_mm, height_mm), 0),
@@ -211,10 +226,42 @@ class Imposition:
         ]
         fitting = [band for band in bands if band[0] >= size - _EPSILON]
         if not fitting:
-            return None
+            return self._slug_between(marks, grid, height_mm, pad)
         _, box, degrees = fitting[0] if fitting[0] is bands[0] else max(
             fitting, key=lambda band: band[0])
         return Slug(box, degrees)
+
+    def _slug_between(self, marks: list[Segment], grid: Box, height_mm: float,
+                      pad: float) -> Slug | None:
+        """The slug band between the marks of the bottom margin (else the widest side)."""
+        w, h, edge, depth = self.sheet.width_mm, self.sheet.height_mm, SAFE_EDGE_MM, \
+            height_mm + pad
+        upright = [m.x0 for m in marks if m.x0 == m.x1]
+        level = [m.y0 for m in marks if m.y0 == m.y1]
+        candidates = [  # (free depth, band along the side, text turn)
+            (grid.y_mm, _stretch(upright, grid.x_mm, grid.right_mm, pad),
+             lambda a, b: Box(a, grid.y_mm - depth, b - a, height_mm), 0),
+            (h - grid.top_mm, _stretch(upright, grid.x_mm, grid.right_mm, pad),
+             lambda a, b: Box(a, grid.top_mm + pad, b - a, height_mm), 0),
+            (grid.x_mm, _stretch(level, grid.y_mm, grid.top_mm, pad),
+             lambda a, b: Box(grid.x_mm - depth, a, height_mm, b - a), 90),
+            (w - grid.right_mm, _stretch(level, grid.y_mm, grid.top_mm, pad),
+             lambda a, b: Box(grid.right_mm + pad, a, height_mm, b - a), 90),
+        ]
+        fitting = [c for c in candidates if c[0] >= depth + edge - _EPSILON and c[1]]
+        if not fitting:
+            return None
+        _, (a, b), band, degrees = fitting[0] if fitting[0] is candidates[0] else max(
+            fitting, key=lambda c: c[1][1] - c[1][0])
+        return Slug(band(a, b), degrees)
+
+
+def _stretch(cuts: list[float], low: float, high: float,
+             pad: float) -> tuple[float, float] | None:
+    """The widest stretch of [low, high] keeping ``pad`` from every cut, or None."""
+    points = sorted({low - pad, high + pad, *(c for c in cuts if low - pad <= c <= high + pad)})
+    a, b = max(zip(points, points[1:], strict=False), key=lambda p: p[1] - p[0])
+    return (a + pad, b - pad) if b - a > 2 * pad + _EPSILON else None
 
 
 def _union(boxes: list[Box]) -> Box:
@@ -267,8 +314,21 @@ def impose(layout: Layout, card: CardSize, campaign_bleed_mm: float) -> Impositi
     if not options:
         raise LayoutError(_does_not_fit(layout, card, page))
     _, _, turned, rows, columns = max(options)
-    return Imposition(layout, card, bleed, turned,
-                      _slots(layout, page, turned, rows, columns))
+    imposition = Imposition(layout, card, bleed, turned,
+                            _slots(layout, page, turned, rows, columns))
+    if imposition.missing_marks():
+        raise LayoutError(_no_room_for_marks(layout, bleed))
+    return imposition
+
+
+def _no_room_for_marks(layout: Layout, bleed: float) -> Problem:
+    """Marks are never shortened nor dropped: a layout without room for them is refused."""
+    need = layout.mark_mm + SAFE_EDGE_MM
+    return Problem(
+        f"{layout.name}: no room for the crop marks: a {layout.mark_mm:g} mm mark outside "
+        f"the {bleed:g} mm bleed must keep {SAFE_EDGE_MM:g} mm from the sheet's edge, so "
+        f"the cards need margin_mm = {need:g}; set margin_mm = "
+        f"{need:g}, fewer rows or columns, or mark_mm = 0 for no marks", column="layout")
 
 
 def _does_not_fit(layout: Layout, card: CardSize, page: Page) -> Problem:

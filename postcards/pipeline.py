@@ -30,7 +30,13 @@ from .impose import SINGLE, Imposition, find_layout, impose
 from .ledger import Ledger, LedgerCard, ledger_exists, shown_url
 from .order import natural_key
 from .people import People, Prisoner, custody_problems, load_prisoners, load_senders
-from .preflight import card_problems, design_problems, font_problems, image_resolution
+from .preflight import (
+    card_problems,
+    design_problems,
+    font_problems,
+    image_resolution,
+    text_on_rules,
+)
 from .printrun import Place, PrintRun
 from .reprint import Selection, already_sent, select
 from .runs import interrupted_warnings, kill_point, run_files, settle
@@ -312,7 +318,8 @@ def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
     the first named with a count of the others."""
     found: dict[object, tuple[list[Problem], int]] = {}
     for plan in plans:
-        key = plan.qr.matrix.modules if plan.qr else None
+        key = (plan.qr.matrix.modules if plan.qr else None,
+               tuple(text_on_rules(plan, planner.design, planner.size)))
         if key in found:
             found[key] = (found[key][0], found[key][1] + 1)
         else:

@@ -9,7 +9,10 @@ Rules, each named in its message so a failure says which card broke which rule:
   inside the safe area; only the motif runs into the bleed);
 - ``address zone`` / ``stamp zone``: nothing else in the recipient's address or the stamp
   box, where the post's machines and clerks look;
-- ``QR code``: modules of at least 0.4 mm and a clear 4-module quiet zone.
+- ``QR code``: modules of at least 0.4 mm and a clear 4-module quiet zone;
+- ``lines``: no line of the back (divider, the dotted line for a handwritten word, the
+  signature line) crosses a text box, the QR code with its quiet zone or the stamp box,
+  and no card's fitted text (where its glyphs really go) runs onto one.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cards import CardPlan
+from .cards import CardPlan, PlacedText
 from .codes import PLACEHOLDER_CODE, format_code
 from .config import Campaign
-from .design import Design
+from .design import Design, Rule
 from .errors import Problem, display_name
 from .geometry import Box, CardSize, Page
 
@@ -29,6 +32,10 @@ SAFE_MARGIN_MM = 3.0
 MIN_DPI = 300
 MIN_QR_MODULE_MM = 0.4
 MM_PER_INCH = 25.4
+#: A glyph's depth below its baseline, as a fraction of the font size (PT Sans, DejaVu).
+_DESCENT = 0.25
+#: The first baseline below the top of a text box, as the renderer sets it.
+_ASCENT = 0.93
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ def design_problems(design: Design, size: CardSize, campaign: Campaign,
     problems = _outside_safe_area([Zone("headline", front.headline.box)], size, where, "front")
     problems += _outside_safe_area(zones, size, where, "back")
     problems += _collisions(zones, where)
+    problems += _rules_crossing(design.back(size).rules, zones, where)
     if campaign.qr_placement == "card" and campaign.qr_module_mm < MIN_QR_MODULE_MM:
         problems.append(Problem(
             f"rule 'QR code': {where}: modules of {campaign.qr_module_mm:g} mm are too "
@@ -61,17 +69,63 @@ def design_problems(design: Design, size: CardSize, campaign: Campaign,
 
 def card_problems(plan: CardPlan, design: Design, size: CardSize) -> list[Problem]:
     """What only this card can get wrong: its QR code, whose size follows its payload."""
-    if plan.qr is None:
-        return []
     where = f"the card from {plan.sender.name} to {plan.prisoner.name}"
     if plan.code != PLACEHOLDER_CODE:
         where += f" ({format_code(plan.code)})"
+    problems = [Problem(f"rule 'lines': {where}: the {block} runs onto the {rule}; shorten "
+                        "the text or move the line (design.toml)", column="design")
+                for block, rule in text_on_rules(plan, design, size)]
+    if plan.qr is None:
+        return problems
     qr = Zone("QR code with its quiet zone",
               Box(plan.qr.x_mm, plan.qr.y_mm, plan.qr.size_mm, plan.qr.size_mm))
-    problems = _outside_safe_area([qr], size, where, "back")
+    problems += _outside_safe_area([qr], size, where, "back")
     problems += [_collision(qr, other, where, "QR code") for other in back_zones(design, size)
                  if _overlap(qr.box, other.box)]
+    problems += _rules_crossing(design.back(size).rules, [qr], where)
     return problems
+
+
+def text_on_rules(plan: CardPlan, design: Design, size: CardSize) -> list[tuple[str, str]]:
+    """(text, line) pairs where a card's fitted text reaches a line of the back.
+
+    The fitted text is measured as drawn: its widest line from the box's left edge, from
+    the box's top to the last baseline's descenders, which may reach past its box.
+    """
+    blocks = (("message", plan.message), ("sender", plan.sender_block),
+              ("return address", plan.return_block), ("address", plan.address),
+              ("printed code", plan.code_label))
+    rules = design.back(size).rules
+    return [(name, rule.name) for name, block in blocks if block is not None
+            for rule in rules if _crosses(rule, text_extent(block, design))]
+
+
+def text_extent(block: PlacedText, design: Design) -> Box:
+    """Where a fitted block's glyphs really go, in trim mm (see render._draw_block)."""
+    fitted, box = block.text, block.box
+    if not fitted.lines:
+        return Box(box.x_mm, box.top_mm, 0, 0)
+    widest = max(design.fonts.width(line, style, fitted.size) for line, style in fitted.lines)
+    depth = (fitted.size * _ASCENT + (len(fitted.lines) - 1) * fitted.leading
+             + fitted.size * _DESCENT)
+    return Box(box.x_mm, box.top_mm - depth * MM_PER_INCH / 72,
+               widest * MM_PER_INCH / 72, depth * MM_PER_INCH / 72)
+
+
+def _rules_crossing(rules: tuple[Rule, ...], zones: list[Zone], where: str) -> list[Problem]:
+    return [Problem(f"rule 'lines': {where}: the {rule.name} crosses the {zone.name}; move "
+                    "one of them (design.toml)", column="design")
+            for rule in rules for zone in zones if _crosses(rule, zone.box)]
+
+
+def _crosses(rule: Rule, box: Box) -> bool:
+    """Whether a line runs into a box (along its edge is allowed: the signature line
+    is the foot of the signature box)."""
+    eps = 1e-6
+    lo_x, hi_x = sorted((rule.x0, rule.x1))
+    lo_y, hi_y = sorted((rule.y0, rule.y1))
+    return (lo_x < box.right_mm - eps and hi_x > box.x_mm + eps
+            and lo_y < box.top_mm - eps and hi_y > box.y_mm + eps)
 
 
 def back_zones(design: Design, size: CardSize) -> list[Zone]:

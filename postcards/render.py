@@ -145,20 +145,14 @@ class CardRenderer:
             self._signature(canvas, plan.signature)
 
     def _back_form(self, canvas, language: str) -> None:
-        b = self.back
-        height = self.page.size.height_mm
         canvas.setStrokeColor(self.colours["rule"])
         canvas.setLineWidth(0.5)
-        canvas.line(pt(self._x(b.divider_x_mm)), pt(self._y(b.margin_mm)),
-                    pt(self._x(b.divider_x_mm)), pt(self._y(height - b.margin_mm)))
-        left, right = b.message.box.x_mm, b.message.box.right_mm
-        canvas.setDash(1, 2)
-        canvas.line(pt(self._x(left)), pt(self._y(b.personal_line_y_mm)),
-                    pt(self._x(right)), pt(self._y(b.personal_line_y_mm)))
-        canvas.setDash()
-        sig = b.signature
-        canvas.line(pt(self._x(sig.x_mm)), pt(self._y(sig.y_mm)),
-                    pt(self._x(sig.right_mm)), pt(self._y(sig.y_mm)))
+        for rule in self.back.rules:  # the very lines preflight checks
+            if rule.dotted:
+                canvas.setDash(1, 2)
+            canvas.line(pt(self._x(rule.x0)), pt(self._y(rule.y0)),
+                        pt(self._x(rule.x1)), pt(self._y(rule.y1)))
+            canvas.setDash()
         self._stamp_box(canvas, language)
 
     def _stamp_box(self, canvas, language: str) -> None:

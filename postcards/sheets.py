@@ -109,7 +109,8 @@ class SheetRenderer:
 
     def _slug(self, canvas, flip: Affine, number: int, total: int, side: str) -> None:
         """Campaign, wave, sheet and side, outside the marks: a dropped stack can be
-        put back in order.  The band is that of a full sheet, so the slug stands in the
+        put back in order.  A slug longer than its band is set smaller, never over a
+        mark.  The band is that of a full sheet, so the slug stands in the
         same place on every sheet, on both sides."""
         if self._band is None:
             return
@@ -117,16 +118,19 @@ class SheetRenderer:
         text = f"{self.options.slug} · sheet {number} of {total} · {side}"
         box = flip.box(slug.box)
         fonts = self.cards.fonts
+        room = pt(box.height_mm if slug.degrees == 90 else box.width_mm)
+        size = min(SLUG_SIZE_PT, SLUG_SIZE_PT * room / max(fonts.width(text, "regular",
+                                                                       SLUG_SIZE_PT), 1e-9))
         canvas.saveState()
         canvas.setFillColorRGB(0.35, 0.35, 0.35)
         if slug.degrees == 90:
-            canvas.translate(pt(box.right_mm) - 0.3 * SLUG_SIZE_PT, pt(box.y_mm))
+            canvas.translate(pt(box.right_mm) - 0.3 * size, pt(box.y_mm))
             canvas.rotate(90)
         else:
-            canvas.translate(pt(box.x_mm), pt(box.y_mm) + 0.3 * SLUG_SIZE_PT)
+            canvas.translate(pt(box.x_mm), pt(box.y_mm) + 0.3 * size)
         line = canvas.beginText(0, 0)
         for font, part in fonts.runs(text, "regular"):
-            line.setFont(font, SLUG_SIZE_PT)
+            line.setFont(font, size)
             line.textOut(part)
         canvas.drawText(line)
         canvas.restoreState()

@@ -25,6 +25,17 @@ layouts = st.builds(
     bleed_mm=st.none() | st.sampled_from([0.0, 2.0]),
     mark_mm=st.sampled_from([0.0, 2.5, 5.0]),
 )
+#: Layouts with the standard 5 mm marks and margins wide enough for them as often as not.
+marked_layouts = st.builds(
+    Layout,
+    name=st.just("custom"),
+    sheet=st.builds(SheetSize, st.just("sheet"), st.floats(120, 900), st.floats(120, 900)),
+    rows=st.none() | st.integers(1, 4),
+    columns=st.none() | st.integers(1, 4),
+    gap_mm=st.floats(0, 30),
+    margin_mm=st.floats(0, 30),
+    bleed_mm=st.none() | st.sampled_from([0.0, 1.0, 2.0]),
+)
 
 
 def fitted(layout: Layout):
@@ -76,8 +87,9 @@ def test_crop_marks_are_full_length_outside_every_card_and_on_the_sheet(layout, 
               for v in (s.trim.y_mm, s.trim.top_mm)}
     for m in marks:
         assert math.hypot(m.x1 - m.x0, m.y1 - m.y0) == pytest.approx(layout.mark_mm)
-        assert min(m.x0, m.x1) >= -1e-6 and max(m.x0, m.x1) <= layout.sheet.width_mm + 1e-6
-        assert min(m.y0, m.y1) >= -1e-6 and max(m.y0, m.y1) <= layout.sheet.height_mm + 1e-6
+        # 5 mm inside every edge: presses do not print the outermost millimetres
+        assert min(m.x0, m.x1) >= 5 - 1e-6 and max(m.x0, m.x1) <= layout.sheet.width_mm - 5 + 1e-6
+        assert min(m.y0, m.y1) >= 5 - 1e-6 and max(m.y0, m.y1) <= layout.sheet.height_mm - 5 + 1e-6
         # on a cut line of an occupied card
         assert round(m.x0, 6) in cuts_x if m.x0 == m.x1 else round(m.y0, 6) in cuts_y
         for slot in imposition.slots:  # never into any card's bleed box
@@ -121,7 +133,7 @@ def test_more_cards_win_over_keeping_them_upright() -> None:
 
 def test_start_at_leaves_slots_empty_and_fills_sheets_in_order() -> None:
     imposition = impose(Layout("t", SheetSize("A4", 210, 297), rows=2, columns=2,
-                               bleed_mm=0), CARD, 3)
+                               bleed_mm=0, mark_mm=0), CARD, 3)
     assert imposition.sheets(5, start_at=3) == [[None, None, 0, 1], [2, 3, 4, None]]
     assert imposition.sheets(0) == [[None] * 4]
     with pytest.raises(LayoutError, match="--start-at 5: layout t has slots 1 to 4"):
@@ -133,3 +145,62 @@ def test_affine_composition_applies_inner_first() -> None:
     move = Affine.translate(10, 0)
     assert (move @ turn).apply(1, 0) == pytest.approx((10, 1))
     assert (turn @ move).apply(1, 0) == pytest.approx((0, 11))
+
+
+@settings(max_examples=300, deadline=None)
+@given(marked_layouts, st.data())
+def test_every_layout_keeps_5_mm_marks_and_the_slug_5_mm_inside_or_is_refused(layout,
+                                                                               data) -> None:
+    try:
+        imposition = impose(layout, CARD, 3.0)
+    except LayoutError as error:
+        if "no room for the crop marks" in str(error):
+            # refused only when the margin outside the bleed really is under 10 mm
+            assert layout.margin_mm < 10 + 1e-6
+        return
+    w, h = layout.sheet.width_mm, layout.sheet.height_mm
+    full = {s.number for s in imposition.slots}
+    numbers = sorted(full)
+    occupied = set(data.draw(st.lists(st.sampled_from(numbers), min_size=1, unique=True)))
+    marks = imposition.crop_marks(occupied)
+    assert len(marks) >= 4  # never left out: at least one card's four cut lines
+    for m in marks:
+        assert math.hypot(m.x1 - m.x0, m.y1 - m.y0) == pytest.approx(5.0)
+        assert min(m.x0, m.x1) >= 5 - 1e-6 and max(m.x0, m.x1) <= w - 5 + 1e-6
+        assert min(m.y0, m.y1) >= 5 - 1e-6 and max(m.y0, m.y1) <= h - 5 + 1e-6
+    slug = imposition.slug(imposition.crop_marks(full))
+    if slug is None:
+        return
+    box = slug.box
+    assert box.x_mm >= 5 - 1e-6 and box.y_mm >= 5 - 1e-6
+    assert box.right_mm <= w - 5 + 1e-6 and box.top_mm <= h - 5 + 1e-6
+    for m in imposition.crop_marks(full):  # the slug crosses no mark
+        assert not (min(m.x0, m.x1) < box.right_mm - 1e-6 and max(m.x0, m.x1) > box.x_mm + 1e-6
+                    and min(m.y0, m.y1) < box.top_mm - 1e-6
+                    and max(m.y0, m.y1) > box.y_mm + 1e-6)
+    for s in imposition.slots:  # nor a card
+        c = s.cell
+        assert not (c.x_mm < box.right_mm - 1e-6 and c.right_mm > box.x_mm + 1e-6
+                    and c.y_mm < box.top_mm - 1e-6 and c.top_mm > box.y_mm + 1e-6)
+
+
+def test_sra3_8up_keeps_eight_cards_and_full_marks_5_mm_inside() -> None:
+    from postcards.impose import LAYOUTS
+
+    imposition = impose(LAYOUTS["sra3-8up"], CARD, 3.0)
+    assert imposition.per_sheet == 8 and imposition.bleed_mm == 1
+    marks = imposition.crop_marks({s.number for s in imposition.slots})
+    edge = min(min(m.x0, m.x1, m.y0, m.y1, 320 - max(m.x0, m.x1), 450 - max(m.y0, m.y1))
+               for m in marks)
+    assert edge == pytest.approx(5.0)
+    assert {round(math.hypot(m.x1 - m.x0, m.y1 - m.y0), 6) for m in marks} == {5.0}
+    assert imposition.slug(marks) is not None
+
+
+def test_a_custom_layout_without_room_for_marks_is_refused() -> None:
+    tight = Layout("tight", SheetSize("tight", 160, 240), rows=2, columns=1, margin_mm=3)
+    with pytest.raises(LayoutError, match=(
+            r"tight: no room for the crop marks: a 5 mm mark outside the 3 mm bleed must "
+            r"keep 5 mm from the sheet's edge, so the cards need margin_mm = 10; set "
+            r"margin_mm = 10, fewer rows or columns, or mark_mm = 0 for no marks")):
+        impose(tight, CARD, 3.0)

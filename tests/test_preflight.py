@@ -116,3 +116,79 @@ def test_unembedded_fonts_are_found(tmp_path: Path) -> None:
     (problem,) = font_problems(tmp_path / "h.pdf", "h.pdf")
     assert str(problem) == ("h.pdf: rule 'fonts embedded': the font Helvetica is not "
                             "embedded; a print shop would substitute another")
+
+
+def lines_problems(campaign: Path, edit: dict[str, str]) -> list[str]:
+    own_design(campaign, edit)
+    result = run("-c", campaign, "check")
+    assert result.exit_code == 1, result.stdout
+    return [line for line in result.stdout.splitlines() if "rule 'lines'" in line]
+
+
+FIRST_CARD = "the card from Łukasz Wiśniewski to Иванов Сергей Петрович"
+
+
+def test_a_line_moved_into_a_text_box_is_refused_for_every_card(campaign: Path) -> None:
+    # the message is short: the line crosses its box, not its text
+    assert lines_problems(campaign, {"y = 45": "y = 52"}) == [
+        "design: rule 'lines': every card (Solidarity, A6): the personal line crosses the "
+        "message; move one of them (design.toml)"]
+
+
+def test_text_that_runs_onto_a_line_names_the_card(campaign: Path) -> None:
+    assert lines_problems(campaign, {"y = 45": "y = 95"}) == [
+        "design: rule 'lines': every card (Solidarity, A6): the personal line crosses the "
+        "message; move one of them (design.toml)",
+        f"design: rule 'lines': {FIRST_CARD}: the message runs onto the personal line; "
+        "shorten the text or move the line (design.toml) (and 3 more cards like it)"]
+
+
+def test_the_divider_over_the_qr_code_and_the_stamp_box(campaign: Path) -> None:
+    problems = lines_problems(campaign, {"divider_x = 74": "divider_x = 60"})
+    assert (f"design: rule 'lines': {FIRST_CARD}: the divider crosses the QR code with its "
+            "quiet zone; move one of them (design.toml) (and 3 more cards like it)") in problems
+    assert (f"design: rule 'lines': {FIRST_CARD}: the printed code runs onto the divider; "
+            "shorten the text or move the line (design.toml) (and 3 more cards like it)"
+            ) in problems
+
+
+def test_the_divider_over_the_stamp_box(campaign: Path) -> None:
+    stamp = lines_problems(campaign, {"divider_x = 74": "divider_x = 125"})
+    assert ("design: rule 'lines': every card (Solidarity, A6): the divider crosses the "
+            "stamp; move one of them (design.toml)") in stamp
+
+
+def test_the_signature_line_over_the_return_address(campaign: Path) -> None:
+    problems = lines_problems(campaign, {"box = [6, 34.5, 44, 9]": "box = [6, 16, 44, 9]"})
+    assert problems == [
+        "design: rule 'lines': every card (Solidarity, A6): the signature line crosses the "
+        "return address; move one of them (design.toml)",
+        f"design: rule 'lines': {FIRST_CARD}: the return address runs onto the signature "
+        "line; shorten the text or move the line (design.toml) (and 3 more cards like it)"]
+
+
+def test_the_bundled_design_has_its_lines_clear_on_5x7in(campaign: Path) -> None:
+    result = run("-c", campaign, "check", "--size", "5x7in", "--not-a-postcard",
+                 "--layout", "single")
+    assert result.exit_code == 0, result.stdout
+    assert "rule" not in result.stdout
+
+
+def test_the_renderer_draws_the_lines_preflight_checks(campaign: Path) -> None:
+    """The back's grey lines, read back from the PDF, are the design's rules."""
+    import pdfplumber
+
+    from postcards.design import load_design
+    from postcards.geometry import CardSize
+
+    result = run("-c", campaign, "cards", "-o", campaign / "c.pdf")
+    assert result.exit_code == 0, result.stderr
+    mm = 72 / 25.4
+    with pdfplumber.open(campaign / "c.pdf") as pdf:
+        page = pdf.pages[1]
+        drawn = sorted((round(o["x0"] / mm - 3, 2), round((page.height - o["bottom"]) / mm - 3,
+                        2), round(o["x1"] / mm - 3, 2), round((page.height - o["top"]) / mm - 3,
+                        2)) for o in page.lines)
+    rules = load_design("solidarity").back(CardSize("A6", 148, 105)).rules
+    assert sorted((round(r.x0, 2), round(r.y0, 2), round(r.x1, 2), round(r.y1, 2))
+                  for r in rules) == drawn

@@ -270,6 +270,28 @@ def test_a_named_printer_profile_gives_its_offset(tmp_path: Path) -> None:
     assert "no printer profile 'attic' (office); add [printers.attic]" in unknown.stderr
 
 
+@pytest.mark.parametrize("command", [["check"], ["cards", "--layout", "a4-2up"],
+                                     ["calibrate", "--layout", "a4-2up"]])
+@pytest.mark.parametrize(("extra", "setting", "shown"), [
+    ("[print]\nback_offset_mm = [5.5, 0]\n", "print.back_offset_mm", "[5.5, 0]"),
+    ("[printers.office]\nback_offset_mm = [1, -7]\n", "printers.office.back_offset_mm",
+     "[1, -7]"),
+])
+def test_a_printer_offset_over_5_mm_is_refused(tmp_path: Path, command: list[str],
+                                               extra: str, setting: str, shown: str) -> None:
+    folder = write_campaign(tmp_path, 2, extra=extra)
+    result = run("-c", folder, *command, "-o", folder / "out.pdf") if command[0] != "check" \
+        else run("-c", folder, *command)
+    assert result.exit_code == 1, result.stdout
+    assert (f"campaign.toml: {setting}: offset {shown} mm is more than 5 mm in x or y and "
+            "would push the backs off the sheet") in result.stderr
+    assert not (folder / "out.pdf").exists()
+
+
+def test_a_printer_offset_of_5_mm_is_accepted(tmp_path: Path) -> None:
+    folder = write_campaign(tmp_path, 2, extra="[print]\nback_offset_mm = [-5, 5]\n")
+    assert run("-c", folder, "check").exit_code == 0
+
 # --- crop marks and the slug line ---------------------------------------------------------
 
 def render(pdf: Path, page: int, dpi: int = 150):
@@ -311,14 +333,40 @@ def mark_pixels(tmp_path: Path, layout: str, cards: int, page: int):
     return marks.point(lambda v: 255 if v > 40 else 0), pdf
 
 
-@pytest.mark.parametrize("layout", ["a4-2up", "sra3-8up"])
-def test_crop_marks_stay_outside_every_card(tmp_path: Path, layout: str) -> None:
+@pytest.mark.parametrize(("layout", "bleed"), [("a4-2up", 3), ("sra3-8up", 1)])
+def test_crop_marks_stay_outside_every_card(tmp_path: Path, layout: str, bleed: float) -> None:
     marks, pdf = mark_pixels(tmp_path, layout, SIZES[layout], 0)
     assert marks.getbbox() is not None, "the sheet has crop marks"
     for front in fronts(pdf, 0):
         assert not marks_inside(marks, card_box(front, 0)), "a mark inside a trim"
         # not over any card's bleed either (less a pixel for anti-aliasing)
-        assert not marks_inside(marks, card_box(front, 3 - 0.2)), "a mark over a card"
+        assert not marks_inside(marks, card_box(front, bleed - 0.2)), "a mark over a card"
+
+
+@pytest.mark.parametrize("layout", ["a4-2up", "letter-2up", "sra3-8up"])
+def test_marks_and_slug_keep_5_mm_from_the_sheet_edge(tmp_path: Path, layout: str) -> None:
+    """Presses leave the outer millimetres blank: read every line and character back."""
+    import pdfplumber
+
+    folder = write_campaign(tmp_path, SIZES[layout] + 1)  # a full and a partial sheet
+    pdf, _ = print_sheets(folder, layout)
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages):
+            width, height = float(page.width) / MM, float(page.height) / MM
+            marks = [line for line in page.lines
+                     if math.hypot(line["x1"] - line["x0"], line["bottom"] - line["top"])
+                     == pytest.approx(5 * MM, abs=0.01)]
+            slug = [c for c in page.chars if c["size"] < 6]
+            assert slug, f"page {number + 1} has a slug line"
+            assert len(marks) >= (8 if number % 2 == 0 else 0)
+            ours = [o for o in page.lines if o not in marks]
+            assert all(o["stroking_color"] != (1, 1, 1, 1) for o in ours), "a mark not 5 mm"
+            for thing in marks + slug:
+                left, right = thing["x0"] / MM, thing["x1"] / MM
+                top, bottom = thing["top"] / MM, thing["bottom"] / MM
+                assert min(left, top, width - right, height - bottom) >= 5 - 0.01, (
+                    f"{layout} page {number + 1}: {thing.get('text', 'a mark')} lies "
+                    f"within 5 mm of the edge")
 
 
 def test_no_crop_marks_at_empty_slots(tmp_path: Path) -> None:
