@@ -31,6 +31,8 @@ _ALIASES = {
     "wave": ("wave",),
     "language": ("language", "lang"),
     "reason": ("reason",),
+    "message": ("message", "personal message"),
+    "translation": ("translation", "message translation"),
 }
 
 
@@ -75,11 +77,19 @@ def read_assignments(
                     cell.get("language", "").lower(),
                     row.number,
                     cell.get("reason", ""),
+                    _text(row.cells.get(columns.get("message", ""), "")),
+                    _text(row.cells.get(columns.get("translation", ""), "")),
+                    table.name,
                 )
             )
     if problems:
         raise InputError(problems)
     return Plan(tuple(pairings), ())
+
+
+def _text(cell: str) -> str:
+    """A message cell as written: its line breaks kept, blank lines around it dropped."""
+    return "\n".join(line.rstrip() for line in cell.replace("\r\n", "\n").split("\n")).strip()
 
 
 def _check_row(

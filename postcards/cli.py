@@ -168,18 +168,21 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="cards.pdf",
               show_default=True, help="The PDF to write; the manifest goes beside it.")
 @strict_option
+@click.option("--allow-risky", is_flag=True,
+              help="Print cards with words a censor may stop (each is still reported).")
 @click.pass_context
 def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
           layout: str | None, start_at: int, duplex: str | None, printer: str | None,
-          output: str, strict: bool) -> None:
+          output: str, strict: bool, allow_risky: bool) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from .pipeline import CardOptions
 
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          duplex=duplex, start_at=start_at, printer=printer, strict=strict)
+                          duplex=duplex, start_at=start_at, printer=printer, strict=strict,
+                          allow_risky=allow_risky)
     _, result = _make_cards(campaign, Path(output), options)
     _print_result(result)
 

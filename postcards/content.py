@@ -184,38 +184,103 @@ def check_message(text: str, language: str, country_line: str, risky: RiskyWords
     )
 
 
+#: The parts of a card the check reads, as findings name them.
+PARTS = ("message", "headline", "sender block", "return address")
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One distinct finding: what, where on the card, and from which source."""
+
+    part: str
+    finding: Finding
+    source: str
+
+
 class ContentCheck:
-    """The content check of a print run: findings per card, as warnings or (strict)
-    errors.  Identical messages are checked once."""
+    """The content check of a print run, over the whole card: message, front headline,
+    sender block and return address.
 
-    def __init__(self, risky: RiskyWords, strict: bool = False):
-        self.risky, self.strict = risky, strict
-        self._seen: dict[tuple[str, str, str], list[Finding]] = {}
+    A risky word is an error unless ``risky`` is "warn" (``--allow-risky``); language and
+    Latin-script findings are warnings; ``strict`` makes every finding an error.  Each
+    distinct finding is reported once, with the cards it touches.  Identical texts are
+    checked once.
+    """
 
-    def findings(self, text: str, language: str, country_line: str) -> list[Finding]:
-        key = (text, language, country_line)
+    def __init__(self, risky: RiskyWords, strict: bool = False, mode: str = "error"):
+        self.risky, self.strict, self.mode = risky, strict, mode
+        self._seen: dict[tuple[str, str, str, str], list[Finding]] = {}
+        self._cards: dict[_Key, list[str]] = {}
+
+    def findings(self, text: str, language: str, country_line: str,
+                 part: str = "message") -> list[Finding]:
+        key = (text, language, country_line, part)
         if key not in self._seen:
-            self._seen[key] = check_message(text, language, country_line, self.risky)
+            if part == "message":
+                found = check_message(text, language, country_line, self.risky)
+            elif part == "headline":
+                found = risky_findings(text, self.risky) + latin_findings(text, language)
+            else:  # legitimately Latin for a foreign sender: only the words count
+                found = risky_findings(text, self.risky)
+            self._seen[key] = found
         return self._seen[key]
 
-    def card_problems(self, plan: CardPlan) -> list[Problem]:
-        """The findings of one planned card, located at its message template."""
+    def add(self, plan: CardPlan, label: str) -> None:
+        """Check one planned card; ``label`` names it in the report."""
         from .cards import country_line
 
-        text = "\n".join(line for line, _style in plan.message.text.lines)
-        found = self.findings(text, plan.language, country_line(plan.prisoner.country))
-        if not found:
-            return []
-        card = f"card from {plan.sender.name} to {plan.prisoner.name} ({plan.prisoner.id})"
-        return [
-            Problem(
-                f"{card}: {describe(group, self.risky.source)}",
-                file=f"message.{plan.language}.j2",
-                column="content",
-                warning=not self.strict,
-            )
-            for group in _groups(found)
-        ]
+        country = country_line(plan.prisoner.country)
+        for part, text, source in card_texts(plan):
+            for finding in self.findings(text, plan.language, country, part):
+                self._cards.setdefault(_Key(part, finding, source), []).append(label)
+
+    def card_problems(self, plan: CardPlan) -> list[Problem]:
+        """The findings of one card alone (a check of a single card)."""
+        single = ContentCheck(self.risky, self.strict, self.mode)
+        single._seen = self._seen
+        single.add(plan, f"{plan.sender.name} → {plan.prisoner.name}")
+        return single.problems()
+
+    def problems(self) -> list[Problem]:
+        """One problem per distinct finding, naming the cards it touches."""
+        return [self._problem(key, cards) for key, cards in self._cards.items()]
+
+    def _problem(self, key: _Key, cards: list[str]) -> Problem:
+        finding = key.finding
+        error = self.strict or (finding.kind == "risky" and self.mode == "error")
+        shown = ", ".join(cards[:3]) + (f" ... and {len(cards) - 3} more" if len(cards) > 3
+                                        else "")
+        count = f"{len(cards)} card" + ("s" if len(cards) != 1 else "")
+        fix = ""
+        if error and finding.kind == "risky":
+            fix = "; reword it, or print anyway with --allow-risky"
+        return Problem(f"{describe_one(finding, key.part, self.risky.source)} on {count}: "
+                       f"{shown}{fix}", file=key.source, column="content", warning=not error)
+
+
+def card_texts(plan: CardPlan) -> list[tuple[str, str, str]]:
+    """(part, text, source) of everything printed on a card that a censor reads."""
+    message_source = "assignments" if plan.personal else f"message.{plan.language}.j2"
+    sender = "\n".join(line for line, _style in plan.sender_block.text.lines)
+    texts = [("message", plan.text or "\n".join(
+        line for line, _style in plan.message.text.lines), message_source),
+             ("headline", plan.headline, "design"), ("sender block", sender, "senders")]
+    if plan.return_block is not None:
+        texts.append(("return address",
+                      "\n".join(line for line, _style in plan.return_block.text.lines),
+                      "senders"))
+    return [t for t in texts if t[1]]
+
+
+def describe_one(finding: Finding, part: str, source: str = "") -> str:
+    """One finding, as the report line starts."""
+    if finding.kind == "language":
+        name = LANGUAGE_NAMES.get(finding.word, finding.word)
+        return f"the message is in {name}; {finding.detail},"
+    if finding.kind == "latin":
+        return f'the Latin-script word "{finding.word}" in the Cyrillic {part}'
+    where = f", {source}" if source else ""
+    return f'the word "{finding.word}" ({finding.detail}{where}) in the {part}'
 
 
 def _groups(found: list[Finding]) -> list[list[Finding]]:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from .assign import Pairing, Plan
 from .assignments import read_assignments
 from .cards import CardPlan, CardPlanner
-from .codes import PLACEHOLDER_CODE, new_code
+from .codes import PLACEHOLDER_CODE, format_code, new_code
 from .config import Campaign
 from .content import ContentCheck, risky_words_for
 from .design import Design, load_design
@@ -49,6 +49,7 @@ class CardOptions:
     start_at: int = 1
     printer: str | None = None
     strict: bool = False  # content-check findings stop the run instead of warning
+    allow_risky: bool = False  # risky words print (as warnings) instead of stopping the run
 
 
 @dataclass
@@ -222,7 +223,8 @@ def content_check(campaign: Campaign, options: CardOptions,
                   report: CheckReport) -> ContentCheck | None:
     """Hook: the content check of every card's message (risky words, language, script)."""
     try:
-        return ContentCheck(risky_words_for(campaign.risky_words), options.strict)
+        mode = "warn" if options.allow_risky else campaign.risky
+        return ContentCheck(risky_words_for(campaign.risky_words), options.strict, mode)
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
@@ -249,13 +251,20 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
             plans.append(planner.plan(pairing, code))
             report.languages[plans[-1].language] += 1
             if content is not None:
-                report.add(content.card_problems(plans[-1]))
+                content.add(plans[-1], _label(plans[-1]))
         except PostcardsError as exc:
             report.add(exc.problems)
         if progress:
             progress(done, len(pairings))
+    report.add(content.problems() if content is not None else [])
     report.add(_preflight(planner, plans))
     return plans
+
+
+def _label(plan: CardPlan) -> str:
+    """A card as the content check names it: sender → prisoner (code)."""
+    code = plan.prisoner.id if plan.code == PLACEHOLDER_CODE else format_code(plan.code)
+    return f"{plan.sender.name} → {plan.prisoner.name} ({code})"
 
 
 def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:

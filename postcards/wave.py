@@ -222,7 +222,7 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
     if output.is_file():
         table = read_table(output)
         columns = assignment_columns(table)
-        mapped = set(columns.values())
+        mapped = {columns[n] for n in ASSIGNMENT_COLUMNS if n in columns}  # message stays
         header += [h for h in table.headers if h not in header and h not in mapped]
         kept, verbatim = _kept_rows(table, columns, wave, header)
     fresh = [p for p in pairings if (p.sender.id, p.prisoner.id) not in verbatim]
