@@ -57,6 +57,7 @@ class CardPlan:
     signature: Path | None
     text: str = ""  # the message as written, for the ledger's archive
     personal: bool = False  # the sender's own words from the assignments file
+    message_file: str = ""  # where the message comes from: a template or assignments file
     translation: str = ""  # the personal message in the signer's language, if given
     headline: str = ""  # the front's headline in the card's language
 
@@ -149,6 +150,7 @@ class CardPlanner:
             code_label=self._code_label(code) if self.campaign.qr_placement == "card" else None,
             signature=self._signature(pairing.sender),
             text=message, personal=bool(pairing.message), translation=pairing.translation,
+            message_file=self._message_source(pairing, language)["file"],
             headline=self.headline(language),
         )
 

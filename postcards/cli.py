@@ -110,7 +110,7 @@ def _with_wave(campaign: Campaign, wave: str | None) -> Campaign:
 
 
 def strict_option(func: Callable) -> Callable:
-    """--strict: the content check's findings stop the run instead of warning."""
+    """--strict: every content-check finding stops the run (risky words already do)."""
     return click.option("--strict", is_flag=True,
                         help="Make content-check findings (risky words, Latin-script words, "
                              "a language the prison does not accept) errors.")(func)

@@ -1,16 +1,20 @@
 """The content check: will a prison censor let this card through?
 
 A card with a word the censor stops never arrives, and nobody learns why.  Before
-anything is printed, every card's rendered message is checked for:
+anything is printed, everything on a card a censor reads (the message, template or
+personal, the front headline, the sender block and the return address) is checked for:
 
-- its language: the destination must accept it (Russian or Belarusian for Belarus);
+- the message's language: the destination must accept it (Russian or Belarusian for Belarus);
 - risky words from an editable list (``templates/risky-words.toml`` or the campaign's
-  ``[check] risky_words``), per language, with word forms (``свобод*``);
-- Latin-script words or abbreviations in a Cyrillic message.
+  ``[check] risky_words``), every language's list on every part, with word forms
+  (``свобод*``);
+- Latin-script words or abbreviations in a Cyrillic message or headline (not in the
+  sender block or return address, which are legitimately Latin for a foreign sender).
 
-Findings are warnings; ``--strict`` makes them errors.  The checks are pure functions
-of the text; :class:`ContentCheck` turns them into problems per card, once per distinct
-message (a message naming nobody is the same on every card of a language).
+A risky word stops the run unless ``[check] risky = "warn"`` or ``--allow-risky``; the
+language and script findings are warnings; ``--strict`` makes every finding an error.
+The checks are pure functions of the text, run once per distinct text; :class:`ContentCheck`
+reports each distinct finding once, with the cards it touches.
 """
 
 from __future__ import annotations
@@ -207,8 +211,10 @@ class ContentCheck:
     checked once.
     """
 
-    def __init__(self, risky: RiskyWords, strict: bool = False, mode: str = "error"):
+    def __init__(self, risky: RiskyWords, strict: bool = False, mode: str = "error",
+                 senders_file: str = "senders"):
         self.risky, self.strict, self.mode = risky, strict, mode
+        self.senders_file = senders_file
         self._seen: dict[tuple[str, str, str, str], list[Finding]] = {}
         self._cards: dict[_Key, list[str]] = {}
 
@@ -230,16 +236,9 @@ class ContentCheck:
         from .cards import country_line
 
         country = country_line(plan.prisoner.country)
-        for part, text, source in card_texts(plan):
+        for part, text, source in card_texts(plan, self.senders_file):
             for finding in self.findings(text, plan.language, country, part):
                 self._cards.setdefault(_Key(part, finding, source), []).append(label)
-
-    def card_problems(self, plan: CardPlan) -> list[Problem]:
-        """The findings of one card alone (a check of a single card)."""
-        single = ContentCheck(self.risky, self.strict, self.mode)
-        single._seen = self._seen
-        single.add(plan, f"{plan.sender.name} → {plan.prisoner.name}")
-        return single.problems()
 
     def problems(self) -> list[Problem]:
         """One problem per distinct finding, naming the cards it touches."""
@@ -258,17 +257,17 @@ class ContentCheck:
                        f"{shown}{fix}", file=key.source, column="content", warning=not error)
 
 
-def card_texts(plan: CardPlan) -> list[tuple[str, str, str]]:
-    """(part, text, source) of everything printed on a card that a censor reads."""
-    message_source = "assignments" if plan.personal else f"message.{plan.language}.j2"
+def card_texts(plan: CardPlan, senders_file: str = "senders") -> list[tuple[str, str, str]]:
+    """(part, text, source file) of everything printed on a card that a censor reads."""
+    message_source = plan.message_file or f"message.{plan.language}.j2"
     sender = "\n".join(line for line, _style in plan.sender_block.text.lines)
     texts = [("message", plan.text or "\n".join(
         line for line, _style in plan.message.text.lines), message_source),
-             ("headline", plan.headline, "design"), ("sender block", sender, "senders")]
+             ("headline", plan.headline, "design.toml"), ("sender block", sender, senders_file)]
     if plan.return_block is not None:
         texts.append(("return address",
                       "\n".join(line for line, _style in plan.return_block.text.lines),
-                      "senders"))
+                      senders_file if plan.sender.return_address else "campaign.toml"))
     return [t for t in texts if t[1]]
 
 
@@ -281,27 +280,6 @@ def describe_one(finding: Finding, part: str, source: str = "") -> str:
         return f'the Latin-script word "{finding.word}" in the Cyrillic {part}'
     where = f", {source}" if source else ""
     return f'the word "{finding.word}" ({finding.detail}{where}) in the {part}'
-
-
-def _groups(found: list[Finding]) -> list[list[Finding]]:
-    by_kind: dict[str, list[Finding]] = {}
-    for finding in found:
-        by_kind.setdefault(finding.kind, []).append(finding)
-    return list(by_kind.values())
-
-
-def describe(group: list[Finding], source: str = "") -> str:
-    """One line for the findings of one kind on a card."""
-    kind = group[0].kind
-    if kind == "language":
-        name = LANGUAGE_NAMES.get(group[0].word, group[0].word)
-        return f"the message is in {name}; {group[0].detail}"
-    if kind == "latin":
-        listed = ", ".join(f"«{f.word}»" for f in group)
-        return f"Latin-script words in a Cyrillic message: {listed}"
-    listed = ", ".join(f"«{f.word}» ({f.detail})" for f in group)
-    where = f" from {source}" if source else ""
-    return f"words a censor may stop{where}: {listed}"
 
 
 def risky_words_for(path: Path | None) -> RiskyWords:

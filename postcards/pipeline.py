@@ -224,7 +224,9 @@ def content_check(campaign: Campaign, options: CardOptions,
     """Hook: the content check of every card's message (risky words, language, script)."""
     try:
         mode = "warn" if options.allow_risky else campaign.risky
-        return ContentCheck(risky_words_for(campaign.risky_words), options.strict, mode)
+        senders = campaign.senders_path.name if campaign.senders_path else "senders"
+        return ContentCheck(risky_words_for(campaign.risky_words), options.strict, mode,
+                            senders)
     except PostcardsError as exc:
         report.add(exc.problems)
         return None

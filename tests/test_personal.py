@@ -170,14 +170,14 @@ def _risky_return_address(campaign: Path) -> None:
         '"Rue Wiertz 60"', '"Freedom House, Rue Wiertz 60"'), encoding="utf-8")
 
 
-@pytest.mark.parametrize("change, part, word", [
-    (None, "message", "свободу"),
-    (_risky_headline, "headline", "Свобода"),
-    (_risky_title, "sender block", "Political"),
-    (_risky_return_address, "return address", "Freedom"),
+@pytest.mark.parametrize("change, part, word, source", [
+    (None, "message", "свободу", "pairs.csv"),
+    (_risky_headline, "headline", "Свобода", "design.toml"),
+    (_risky_title, "sender block", "Political", "senders.csv"),
+    (_risky_return_address, "return address", "Freedom", "campaign.toml"),
 ])
 def test_a_risky_word_anywhere_on_the_card_stops_cards(campaign: Path, change, part: str,
-                                                      word: str) -> None:
+                                                      word: str, source: str) -> None:
     clean = _assignments(campaign, [{"sender_id": "S1", "prisoner_id": "P1", "message": ""}],
                          "clean.csv")
     code, output, out = _cards(campaign, clean)
@@ -193,6 +193,7 @@ def test_a_risky_word_anywhere_on_the_card_stops_cards(campaign: Path, change, p
     finding = f'content: the word "{word}"'
     lines = [line for line in output.splitlines() if finding in line]
     assert len(lines) == 1, output
+    assert lines[0].startswith(f"{source}: content: the word")
     assert f"in the {part} on " in lines[0] and "Łukasz Wiśniewski → Иванов Сергей" in lines[0]
     assert out.read_bytes() == pdf and _ledger_state(campaign) == before
     code, output, _ = _cards(campaign, pairs, "--allow-risky")
@@ -209,3 +210,18 @@ def test_a_human_rights_title_is_a_finding_and_a_parliament_name_is_not() -> Non
     title = "Chair of the Committee on Human Rights, European Parliament"
     assert [f.word for f in risky_findings(title, risky)] == ["Rights"]
     assert risky_findings("Poseł na Sejm, Sejm RP, Seimas, Bundestag", risky) == []
+
+
+def test_a_finding_on_many_cards_is_one_line_naming_three(tmp_path: Path) -> None:
+    folder = tmp_path / "samples"
+    shutil.copytree(ROOT / "samples", folder)
+    (folder / "words.toml").write_text('[ru]\nhealth = ["здоровь*"]\n', encoding="utf-8")
+    toml = folder / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[check]\n", '[check]\nrisky_words = "words.toml"\n'), encoding="utf-8")
+    result = run("-c", folder, "check")
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if "здоровья" in line]
+    assert len(lines) == 1, result.stdout
+    assert " on 33 cards: " in lines[0] and lines[0].count(" → ") == 3
+    assert lines[0].endswith("... and 30 more; reword it, or print anyway with --allow-risky")
