@@ -58,7 +58,7 @@ def read_assignments(
         cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
         if cell.get("wave") and cell["wave"] != wave:
             continue
-        if explicit_only and not is_explicit_reason(cell.get("reason", "")):
+        if explicit_only and not is_kept(cell):
             continue
         found = _check_row(cell, by_sender, by_prisoner, senders, prisoners)
         key = (cell["sender_id"], cell["prisoner_id"])
@@ -152,6 +152,12 @@ def is_explicit(pairing: Pairing) -> bool:
 def is_explicit_reason(reason: str) -> bool:
     """True for the reason of a hand-written row: none, or one starting with "explicit"."""
     return not reason or reason.startswith(EXPLICIT)
+
+
+def is_kept(cell: dict[str, str]) -> bool:
+    """A row ``assign`` keeps as written: hand-written, or given a personal message (the
+    sender's own words are never dropped by a rerun)."""
+    return is_explicit_reason(cell.get("reason", "")) or bool(cell.get("message"))
 
 
 def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:

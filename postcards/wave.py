@@ -19,7 +19,7 @@ from .assignments import (
     ASSIGNMENT_COLUMNS,
     assignment_columns,
     assignment_rows,
-    is_explicit_reason,
+    is_kept,
     read_assignments,
 )
 from .config import Campaign
@@ -246,7 +246,7 @@ def _kept_rows(
     for row in table.rows:
         cell = {name: row.cells.get(head, "").strip() for name, head in columns.items()}
         if cell.get("wave", "") in ("", wave):
-            if not is_explicit_reason(cell.get("reason", "")):
+            if not is_kept(cell):
                 continue
             verbatim.add((cell["sender_id"], cell["prisoner_id"]))
         rows.append([row.cells.get(by_ours[name], "") for name in header])

@@ -225,3 +225,24 @@ def test_a_finding_on_many_cards_is_one_line_naming_three(tmp_path: Path) -> Non
     assert len(lines) == 1, result.stdout
     assert " on 33 cards: " in lines[0] and lines[0].count(" → ") == 3
     assert lines[0].endswith("... and 30 more; reword it, or print anyway with --allow-risky")
+
+
+def test_a_message_typed_into_a_row_assign_wrote_survives_a_rerun(campaign: Path) -> None:
+    pairs = campaign / "assignments.csv"
+    assert run("-c", campaign, "assign", "-o", pairs).exit_code == 0
+    with open(pairs, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["reason"]  # a row assign wrote
+    rows[0]["message"] = OWN
+    with open(pairs, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [*rows[0]])
+        writer.writeheader()
+        writer.writerows(rows)
+    for seed in ("1", "2", "3"):
+        assert run("-c", campaign, "assign", "--seed", seed, "-o", pairs).exit_code == 0
+    with open(pairs, encoding="utf-8", newline="") as handle:
+        after = list(csv.DictReader(handle))
+    mine = [r for r in after if r["message"] == OWN]
+    assert [(r["sender_id"], r["prisoner_id"]) for r in mine] == [
+        (rows[0]["sender_id"], rows[0]["prisoner_id"])]
+    assert len(after) == len(rows)  # no second card for that pair or that prisoner
