@@ -181,10 +181,15 @@ def language_findings(language: str, country_line: str) -> list[Finding]:
 
 def check_message(text: str, language: str, country_line: str, risky: RiskyWords) -> list[Finding]:
     """Everything a censor may stop in one message, language first."""
+    script: list[Finding] = []
+    if language in CYRILLIC_LANGUAGES and any(c.isalpha() for c in text) \
+            and not is_cyrillic(text):  # one finding, not one per word of the text
+        name = LANGUAGE_NAMES.get(language, language)
+        script = [Finding("script", language, f"mostly in Latin script, not {name}")]
     return (
         language_findings(language, country_line)
         + risky_findings(text, risky)
-        + latin_findings(text, language)
+        + (script or latin_findings(text, language))
     )
 
 
@@ -276,6 +281,8 @@ def describe_one(finding: Finding, part: str, source: str = "") -> str:
     if finding.kind == "language":
         name = LANGUAGE_NAMES.get(finding.word, finding.word)
         return f"the message is in {name}; {finding.detail},"
+    if finding.kind == "script":
+        return f"the {part} is {finding.detail} (set the row's language),"
     if finding.kind == "latin":
         return f'the Latin-script word "{finding.word}" in the Cyrillic {part}'
     where = f", {source}" if source else ""

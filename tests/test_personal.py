@@ -246,3 +246,15 @@ def test_a_message_typed_into_a_row_assign_wrote_survives_a_rerun(campaign: Path
     assert [(r["sender_id"], r["prisoner_id"]) for r in mine] == [
         (rows[0]["sender_id"], rows[0]["prisoner_id"])]
     assert len(after) == len(rows)  # no second card for that pair or that prisoner
+
+
+def test_a_personal_message_in_latin_script_on_a_russian_card_is_one_warning(
+        campaign: Path) -> None:
+    pairs = _assignments(campaign, [
+        {"sender_id": "S1", "prisoner_id": "P1", "message": "Dear Siarhei, stay strong."}])
+    result = run("-c", campaign, "check", "--assignments", pairs)
+    assert result.exit_code == 0, result.stdout
+    lines = [line for line in result.stdout.splitlines() if "content:" in line]
+    assert lines == ["pairs.csv: content: warning: the message is mostly in Latin script, "
+                     "not Russian (set the row's language), on 1 card: Łukasz Wiśniewski → "
+                     "Иванов Сергей Петрович (P1)"]
