@@ -39,6 +39,9 @@ class Pairing:
     language: str = ""
     source_row: int | None = None  # row of the assignments file, when explicit
     reason: str = ""
+    message: str = ""  # the sender's own words; empty: the template's message
+    translation: str = ""  # the personal message in the signer's language, for the sheet
+    source: str = ""  # the assignments file's name, for problems with its row
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ _ALIASES = {
     "wave": ("wave",),
     "language": ("language", "lang"),
     "reason": ("reason",),
+    "message": ("message", "personal message"),
+    "translation": ("translation", "message translation"),
 }
 
 
@@ -64,7 +66,7 @@ def read_assignments(
         cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
         if cell.get("wave") and cell["wave"] != wave:
             continue
-        if explicit_only and not is_explicit_reason(cell.get("reason", "")):
+        if explicit_only and not is_kept(cell):
             continue
         found = _check_row(cell, by_sender, by_prisoner, senders, prisoners)
         key = (cell["sender_id"], cell["prisoner_id"])
@@ -83,11 +85,19 @@ def read_assignments(
                     cell.get("language", "").lower(),
                     row.number,
                     cell.get("reason", ""),
+                    _text(row.cells.get(columns.get("message", ""), "")),
+                    _text(row.cells.get(columns.get("translation", ""), "")),
+                    table.name,
                 )
             )
     if problems:
         raise InputError(problems)
     return Plan(tuple(pairings), ())
+
+
+def _text(cell: str) -> str:
+    """A message cell as written: its line breaks kept, blank lines around it dropped."""
+    return "\n".join(line.rstrip() for line in cell.replace("\r\n", "\n").split("\n")).strip()
 
 
 def _check_row(
@@ -150,6 +160,12 @@ def is_explicit(pairing: Pairing) -> bool:
 def is_explicit_reason(reason: str) -> bool:
     """True for the reason of a hand-written row: none, or one starting with "explicit"."""
     return not reason or reason.startswith(EXPLICIT)
+
+
+def is_kept(cell: dict[str, str]) -> bool:
+    """A row ``assign`` keeps as written: hand-written, or given a personal message (the
+    sender's own words are never dropped by a rerun)."""
+    return is_explicit_reason(cell.get("reason", "")) or bool(cell.get("message"))
 
 
 def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:

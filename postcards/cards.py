@@ -56,6 +56,10 @@ class CardPlan:
     code_label: PlacedText | None
     signature: Path | None
     text: str = ""  # the message as written, for the ledger's archive
+    personal: bool = False  # the sender's own words from the assignments file
+    message_file: str = ""  # where the message comes from: a template or assignments file
+    translation: str = ""  # the personal message in the signer's language, if given
+    headline: str = ""  # the front's headline in the card's language
 
     def to_json(self) -> str:
         """The plan as JSON: makes a layout bug easy to see and to test."""
@@ -107,6 +111,7 @@ class CardPlanner:
         self.campaign, self.design, self.size = campaign, design, size
         self.senders, self.prisoners = senders, prisoners
         self.back: BackLayout = design.back(size)
+        self.front_headlines: dict[str, str] = design.front(size).headlines
         self.fonts: FontSet = design.fonts
         self._campaign_fields = {"name": campaign.name, "hashtag": campaign.hashtag,
                                  "url": campaign.url, "wave": campaign.wave}
@@ -127,11 +132,11 @@ class CardPlanner:
         if problems:
             raise PostcardsError(problems)
         language = self.language_of(pairing)
-        message = self._message(language, pairing)
+        message = pairing.message or self._message(language, pairing)
         missing = self.fonts.missing(message)
         if missing:
-            raise PostcardsError([font_problem(c, file=f"message.{language}.j2")
-                                  for c in missing])
+            where = self._message_source(pairing, language)
+            raise PostcardsError([font_problem(c, **where) for c in missing])
         return CardPlan(
             code=code, wave=self.campaign.wave, language=language, sender=pairing.sender,
             prisoner=pairing.prisoner,
@@ -144,8 +149,22 @@ class CardPlanner:
             qr=self._qr(code) if self.campaign.qr_placement == "card" else None,
             code_label=self._code_label(code) if self.campaign.qr_placement == "card" else None,
             signature=self._signature(pairing.sender),
-            text=message,
+            text=message, personal=bool(pairing.message), translation=pairing.translation,
+            message_file=self._message_source(pairing, language)["file"],
+            headline=self.headline(language),
         )
+
+    def headline(self, language: str) -> str:
+        """The front's headline as printed on a card in this language."""
+        headlines = self.front_headlines
+        return headlines.get(language) or headlines.get("en", "")
+
+    @staticmethod
+    def _message_source(pairing: Pairing, language: str) -> dict[str, Any]:
+        """Where a card's message comes from: the assignments file's row, or the template."""
+        if pairing.message:
+            return {"file": pairing.source, "row": pairing.source_row, "column": "message"}
+        return {"file": f"message.{language}.j2"}
 
     def message_in(self, language: str, pairing: Pairing) -> str:
         """A card's message in any language with a template (a signing sheet shows the
@@ -198,6 +217,12 @@ class CardPlanner:
         column = {"address": self.prisoners.column("institution")}.get(what, what)
         if what in ("sender", "return address"):
             people, row, column = self.senders, pairing.sender.row, what
+        if what == "message" and pairing.message:
+            return LayoutError(Problem(
+                f"the personal message for {p.name} does not fit the card's "
+                f"{style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
+                f"{style.min_size:g} pt; shorten it, or leave it empty for the template",
+                **self._message_source(pairing, "")))
         return LayoutError(Problem(
             f"the {what} of the card from {pairing.sender.name} to {p.name} does not fit "
             f"its {style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "

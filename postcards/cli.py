@@ -208,7 +208,7 @@ def example_option(func: Callable) -> Callable:
 
 
 def strict_option(func: Callable) -> Callable:
-    """--strict: the content check's findings stop the run instead of warning."""
+    """--strict: every content-check finding stops the run (risky words already do)."""
     return click.option("--strict", is_flag=True,
                         help="Make content-check findings (risky words, Latin-script words, "
                              "a language the prison does not accept) errors.")(func)
@@ -282,12 +282,15 @@ def _print_summary(report, campaign: Campaign, size: str | None) -> None:
               help="Reprint just the cards to this prisoner (repeat it for several).")
 @strict_option
 @example_option
+@click.option("--allow-risky", is_flag=True,
+              help="Print cards with words a censor may stop (each is still reported).")
 @click.pass_context
 def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
           layout: str | None, start_at: int, duplex: str | None, printer: str | None,
           output: str, only: tuple[str, ...], only_senders: tuple[str, ...],
-          only_prisoners: tuple[str, ...], strict: bool, example: bool) -> None:
+          only_prisoners: tuple[str, ...], strict: bool, example: bool,
+          allow_risky: bool) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from .pipeline import CardOptions
     from .reprint import Selection
@@ -298,7 +301,8 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
         selection = Selection.parse(only, only_senders, only_prisoners)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
                           duplex=duplex, start_at=start_at, printer=printer, strict=strict,
-                          selection=selection, example=example)
+                          selection=selection, example=example,
+                          allow_risky=allow_risky)
     _guard(campaign, _card_outputs(campaign, Path(output), duplex), (".pdf",))
     _check_name(campaign)  # after the usage checks: it opens the ledger
     report, result = _make_cards(campaign, Path(output), options)

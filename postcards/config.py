@@ -27,7 +27,7 @@ _KNOWN: dict[str, set[str]] = {
     "inputs": {"senders", "prisoners", "assignments", "max_cells", "max_megabytes"},
     "cards": {"design", "size", "language", "layout", "duplex", "bleed_mm", "crop_marks"},
     "qr": {"placement", "content", "url", "module_mm"},
-    "check": {"list_max_age_days", "risky_words"},
+    "check": {"list_max_age_days", "risky_words", "risky"},
     "tracking": {"database"},
     "senders": {"columns", "header_row"},
     "prisoners": {"columns", "header_row"},
@@ -87,6 +87,7 @@ class Campaign:
     match_language: bool = False
     list_max_age_days: float | None = None
     risky_words: Path | None = None
+    risky: str = "error"  # [check] risky: a risky word stops the run, or "warn"
     # [posters]: the language and paper of posters, and a folder of poster texts.
     poster_language: str = "en"
     poster_size: str = "A3"
@@ -217,6 +218,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         godparenthood=reader.flag("campaign", "godparenthood", False),
         match_language=reader.flag("campaign", "match_language", False),
         list_max_age_days=reader.days("check", "list_max_age_days"),
+        risky=reader.choice("check", "risky", ("error", "warn")),
         risky_words=(root / reader.text("check", "risky_words", "")).resolve()
         if reader.text("check", "risky_words", "") else None,
         poster_language=reader.text("posters", "language", Campaign.poster_language),

@@ -1,16 +1,20 @@
 """The content check: will a prison censor let this card through?
 
 A card with a word the censor stops never arrives, and nobody learns why.  Before
-anything is printed, every card's rendered message is checked for:
+anything is printed, everything on a card a censor reads (the message, template or
+personal, the front headline, the sender block and the return address) is checked for:
 
-- its language: the destination must accept it (Russian or Belarusian for Belarus);
+- the message's language: the destination must accept it (Russian or Belarusian for Belarus);
 - risky words from an editable list (``templates/risky-words.toml`` or the campaign's
-  ``[check] risky_words``), per language, with word forms (``свобод*``);
-- Latin-script words or abbreviations in a Cyrillic message.
+  ``[check] risky_words``), every language's list on every part, with word forms
+  (``свобод*``);
+- Latin-script words or abbreviations in a Cyrillic message or headline (not in the
+  sender block or return address, which are legitimately Latin for a foreign sender).
 
-Findings are warnings; ``--strict`` makes them errors.  The checks are pure functions
-of the text; :class:`ContentCheck` turns them into problems per card, once per distinct
-message (a message naming nobody is the same on every card of a language).
+A risky word stops the run unless ``[check] risky = "warn"`` or ``--allow-risky``; the
+language and script findings are warnings; ``--strict`` makes every finding an error.
+The checks are pure functions of the text, run once per distinct text; :class:`ContentCheck`
+reports each distinct finding once, with the cards it touches.
 """
 
 from __future__ import annotations
@@ -177,66 +181,112 @@ def language_findings(language: str, country_line: str) -> list[Finding]:
 
 def check_message(text: str, language: str, country_line: str, risky: RiskyWords) -> list[Finding]:
     """Everything a censor may stop in one message, language first."""
+    script: list[Finding] = []
+    if language in CYRILLIC_LANGUAGES and any(c.isalpha() for c in text) \
+            and not is_cyrillic(text):  # one finding, not one per word of the text
+        name = LANGUAGE_NAMES.get(language, language)
+        script = [Finding("script", language, f"mostly in Latin script, not {name}")]
     return (
         language_findings(language, country_line)
         + risky_findings(text, risky)
-        + latin_findings(text, language)
+        + (script or latin_findings(text, language))
     )
 
 
+#: The parts of a card the check reads, as findings name them.
+PARTS = ("message", "headline", "sender block", "return address")
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One distinct finding: what, where on the card, and from which source."""
+
+    part: str
+    finding: Finding
+    source: str
+
+
 class ContentCheck:
-    """The content check of a print run: findings per card, as warnings or (strict)
-    errors.  Identical messages are checked once."""
+    """The content check of a print run, over the whole card: message, front headline,
+    sender block and return address.
 
-    def __init__(self, risky: RiskyWords, strict: bool = False):
-        self.risky, self.strict = risky, strict
-        self._seen: dict[tuple[str, str, str], list[Finding]] = {}
+    A risky word is an error unless ``risky`` is "warn" (``--allow-risky``); language and
+    Latin-script findings are warnings; ``strict`` makes every finding an error.  Each
+    distinct finding is reported once, with the cards it touches.  Identical texts are
+    checked once.
+    """
 
-    def findings(self, text: str, language: str, country_line: str) -> list[Finding]:
-        key = (text, language, country_line)
+    def __init__(self, risky: RiskyWords, strict: bool = False, mode: str = "error",
+                 senders_file: str = "senders"):
+        self.risky, self.strict, self.mode = risky, strict, mode
+        self.senders_file = senders_file
+        self._seen: dict[tuple[str, str, str, str], list[Finding]] = {}
+        self._cards: dict[_Key, list[str]] = {}
+
+    def findings(self, text: str, language: str, country_line: str,
+                 part: str = "message") -> list[Finding]:
+        key = (text, language, country_line, part)
         if key not in self._seen:
-            self._seen[key] = check_message(text, language, country_line, self.risky)
+            if part == "message":
+                found = check_message(text, language, country_line, self.risky)
+            elif part == "headline":
+                found = risky_findings(text, self.risky) + latin_findings(text, language)
+            else:  # legitimately Latin for a foreign sender: only the words count
+                found = risky_findings(text, self.risky)
+            self._seen[key] = found
         return self._seen[key]
 
-    def card_problems(self, plan: CardPlan) -> list[Problem]:
-        """The findings of one planned card, located at its message template."""
+    def add(self, plan: CardPlan, label: str) -> None:
+        """Check one planned card; ``label`` names it in the report."""
         from .cards import country_line
 
-        text = "\n".join(line for line, _style in plan.message.text.lines)
-        found = self.findings(text, plan.language, country_line(plan.prisoner.country))
-        if not found:
-            return []
-        card = f"card from {plan.sender.name} to {plan.prisoner.name} ({plan.prisoner.id})"
-        return [
-            Problem(
-                f"{card}: {describe(group, self.risky.source)}",
-                file=f"message.{plan.language}.j2",
-                column="content",
-                warning=not self.strict,
-            )
-            for group in _groups(found)
-        ]
+        country = country_line(plan.prisoner.country)
+        for part, text, source in card_texts(plan, self.senders_file):
+            for finding in self.findings(text, plan.language, country, part):
+                self._cards.setdefault(_Key(part, finding, source), []).append(label)
+
+    def problems(self) -> list[Problem]:
+        """One problem per distinct finding, naming the cards it touches."""
+        return [self._problem(key, cards) for key, cards in self._cards.items()]
+
+    def _problem(self, key: _Key, cards: list[str]) -> Problem:
+        finding = key.finding
+        error = self.strict or (finding.kind == "risky" and self.mode == "error")
+        shown = ", ".join(cards[:3]) + (f" ... and {len(cards) - 3} more" if len(cards) > 3
+                                        else "")
+        count = f"{len(cards)} card" + ("s" if len(cards) != 1 else "")
+        fix = ""
+        if error and finding.kind == "risky":
+            fix = "; reword it, or print anyway with --allow-risky"
+        return Problem(f"{describe_one(finding, key.part, self.risky.source)} on {count}: "
+                       f"{shown}{fix}", file=key.source, column="content", warning=not error)
 
 
-def _groups(found: list[Finding]) -> list[list[Finding]]:
-    by_kind: dict[str, list[Finding]] = {}
-    for finding in found:
-        by_kind.setdefault(finding.kind, []).append(finding)
-    return list(by_kind.values())
+def card_texts(plan: CardPlan, senders_file: str = "senders") -> list[tuple[str, str, str]]:
+    """(part, text, source file) of everything printed on a card that a censor reads."""
+    message_source = plan.message_file or f"message.{plan.language}.j2"
+    sender = "\n".join(line for line, _style in plan.sender_block.text.lines)
+    texts = [("message", plan.text or "\n".join(
+        line for line, _style in plan.message.text.lines), message_source),
+             ("headline", plan.headline, "design.toml"), ("sender block", sender, senders_file)]
+    if plan.return_block is not None:
+        texts.append(("return address",
+                      "\n".join(line for line, _style in plan.return_block.text.lines),
+                      senders_file if plan.sender.return_address else "campaign.toml"))
+    return [t for t in texts if t[1]]
 
 
-def describe(group: list[Finding], source: str = "") -> str:
-    """One line for the findings of one kind on a card."""
-    kind = group[0].kind
-    if kind == "language":
-        name = LANGUAGE_NAMES.get(group[0].word, group[0].word)
-        return f"the message is in {name}; {group[0].detail}"
-    if kind == "latin":
-        listed = ", ".join(f"«{f.word}»" for f in group)
-        return f"Latin-script words in a Cyrillic message: {listed}"
-    listed = ", ".join(f"«{f.word}» ({f.detail})" for f in group)
-    where = f" from {source}" if source else ""
-    return f"words a censor may stop{where}: {listed}"
+def describe_one(finding: Finding, part: str, source: str = "") -> str:
+    """One finding, as the report line starts."""
+    if finding.kind == "language":
+        name = LANGUAGE_NAMES.get(finding.word, finding.word)
+        return f"the message is in {name}; {finding.detail},"
+    if finding.kind == "script":
+        return f"the {part} is {finding.detail} (set the row's language),"
+    if finding.kind == "latin":
+        return f'the Latin-script word "{finding.word}" in the Cyrillic {part}'
+    where = f", {source}" if source else ""
+    return f'the word "{finding.word}" ({finding.detail}{where}) in the {part}'
 
 
 def risky_words_for(path: Path | None) -> RiskyWords:

@@ -441,6 +441,7 @@ class Ledger:
         self, connection: sa.Connection, cards: list[LedgerCard], by: str, at: str
     ) -> int:
         new = self._new_cards(connection, cards)
+        self._update_texts(connection, cards, new)
         if new:
             connection.execute(
                 cards_table.insert(), [{**asdict(c), "created_at": at} for c in new]
@@ -584,6 +585,31 @@ class Ledger:
                     )
                 connection.execute(_INSERT_EVENT, _event_row(event))
         return card, history, event
+
+    def _update_texts(self, connection: sa.Connection, cards: list[LedgerCard],
+                      new: list[LedgerCard]) -> None:
+        """A reprint with another message: the ledger keeps the latest text while the
+        card has not gone out (the old print is thrown away); once it went out, the text
+        it carried is history, and the reprint is refused."""
+        fresh = {c.code for c in new}
+        known = {c.code: c for c in cards if c.code not in fresh and c.message}
+        if not known:
+            return
+        stored = {row[0]: LedgerCard(*row) for start in range(0, len(known), 500)
+                  for row in connection.execute(
+                      _Q_CARDS_BY_CODE, {"codes": sorted(known)[start : start + 500]})}
+        for code, card in known.items():
+            old = stored.get(code)
+            if old is None or old.message == card.message:
+                continue
+            went_out = [e for e in _history(connection, code) if e.status in OUT_STATUSES]
+            if went_out:
+                raise self._error(
+                    f"card {code} (sender {card.sender_id}, prisoner {card.prisoner_id}) "
+                    f"went out on {went_out[0].at[:10]} with another message; its text stays "
+                    "as sent: put the new message on a card of another wave")
+            connection.execute(cards_table.update().where(cards_table.c.code == code)
+                               .values(message=card.message))
 
     def _new_cards(self, connection: sa.Connection, cards: list[LedgerCard]) -> list[LedgerCard]:
         """The cards not yet recorded; raises when one clashes with a card already there

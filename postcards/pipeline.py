@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from .assign import Pairing, Plan
 from .assignments import assignments_file, read_assignments, unused_file
 from .cards import CardPlan, CardPlanner
-from .codes import PLACEHOLDER_CODE, new_code
+from .codes import PLACEHOLDER_CODE, format_code, new_code
 from .config import Campaign
 from .content import ContentCheck, risky_words_for
 from .design import Design, load_design
@@ -63,6 +63,7 @@ class CardOptions:
     strict: bool = False  # content-check findings stop the run instead of warning
     selection: Selection = Selection()  # a reprint: --only, --sender, --prisoner
     example: bool = False  # let init's example lists and example.org URL through
+    allow_risky: bool = False  # risky words print (as warnings) instead of stopping the run
 
 
 @dataclass
@@ -261,7 +262,10 @@ def content_check(campaign: Campaign, options: CardOptions,
                   report: CheckReport) -> ContentCheck | None:
     """Hook: the content check of every card's message (risky words, language, script)."""
     try:
-        return ContentCheck(risky_words_for(campaign.risky_words), options.strict)
+        mode = "warn" if options.allow_risky else campaign.risky
+        senders = campaign.senders_path.name if campaign.senders_path else "senders"
+        return ContentCheck(risky_words_for(campaign.risky_words), options.strict, mode,
+                            senders)
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
@@ -293,7 +297,7 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
             plans.append(planner.plan(pairing, code))
             report.languages[plans[-1].language] += 1
             if content is not None:
-                report.add(content.card_problems(plans[-1]))
+                content.add(plans[-1], _label(plans[-1]))
         except RenderError as exc:  # named with the first card it stopped
             report.add([_on_card(problem, pairing) for problem in exc.problems
                         if problem not in template_failures])
@@ -302,6 +306,7 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
             report.add(exc.problems)
         if progress:
             progress(done, len(pairings))
+    report.add(content.problems() if content is not None else [])
     report.add(_preflight(planner, plans))
     return plans
 
@@ -311,6 +316,12 @@ def _on_card(problem: Problem, pairing: Pairing) -> Problem:
     return dataclasses.replace(problem, message=f"{problem.message} (the card from "
                                f"{pairing.sender.name} ({pairing.sender.id}) to "
                                f"{pairing.prisoner.name} ({pairing.prisoner.id}))")
+
+
+def _label(plan: CardPlan) -> str:
+    """A card as the content check names it: sender → prisoner (code)."""
+    code = plan.prisoner.id if plan.code == PLACEHOLDER_CODE else format_code(plan.code)
+    return f"{plan.sender.name} → {plan.prisoner.name} ({code})"
 
 
 def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:

@@ -69,8 +69,11 @@ def plan_sheets(planner: CardPlanner, plans: list[CardPlan]) -> list[SignerSheet
 
 def _row(planner: CardPlanner, plan: CardPlan) -> SheetRow:
     language = signer_language(planner, plan)
-    pairing = Pairing(plan.sender, plan.prisoner, plan.language)
-    message = planner.message_in(language, pairing)
+    if plan.personal:  # the sender's own words: their translation, else as written
+        message = plan.translation or plan.text
+        language = language if plan.translation else plan.language
+    else:
+        message = planner.message_in(language, Pairing(plan.sender, plan.prisoner, plan.language))
     campaign = planner.campaign
     payload = plan.code
     if campaign.qr_content == "url":

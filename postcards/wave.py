@@ -19,7 +19,7 @@ from .assignments import (
     ASSIGNMENT_COLUMNS,
     assignment_columns,
     assignment_rows,
-    is_explicit_reason,
+    is_kept,
     read_assignments,
 )
 from .config import Campaign
@@ -230,7 +230,7 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
     if output.is_file():
         table = read_table(output)
         columns = assignment_columns(table)
-        mapped = set(columns.values())
+        mapped = {columns[n] for n in ASSIGNMENT_COLUMNS if n in columns}  # message stays
         header += [h for h in table.headers if h not in header and h not in mapped]
         kept, verbatim = _kept_rows(table, columns, wave, header)
     fresh = [p for p in pairings if (p.sender.id, p.prisoner.id) not in verbatim]
@@ -254,7 +254,7 @@ def _kept_rows(
     for row in table.rows:
         cell = {name: row.cells.get(head, "").strip() for name, head in columns.items()}
         if cell.get("wave", "") in ("", wave):
-            if not is_explicit_reason(cell.get("reason", "")):
+            if not is_kept(cell):
                 continue
             verbatim.add((cell["sender_id"], cell["prisoner_id"]))
         rows.append([row.cells.get(by_ours[name], "") for name in header])
