@@ -137,7 +137,7 @@ def test_a_risky_word_stops_check_and_cards_one_line_per_finding(campaign: Path)
     ]
     latin = [line for line in lines if '"OK"' in line]
     assert len(latin) == 1 and latin[0].startswith("message.ru.j2: content: warning: ")
-    assert "1 problems: fix them before printing." in lines
+    assert "1 problem: fix it before printing." in lines
 
     strict = run("-c", campaign, "check", "--strict")
     assert "2 problems: fix them before printing." in strict.stdout.splitlines()
