@@ -400,8 +400,8 @@ def _sky(img: Image.Image) -> None:
     low = 900 * SCALE
     for y in range(0, low):
         t = (y / low) ** 1.3
-        draw.line([(0, y), (w, y)],
-                  fill=tuple(round(a + (b - a) * t) for a, b in zip(SKY_TOP, SKY_LOW)))
+        colour = tuple(round(a + (b - a) * t) for a, b in zip(SKY_TOP, SKY_LOW, strict=True))
+        draw.line([(0, y), (w, y)], fill=colour)
     draw.rectangle([(0, low), (w, h)], fill=SKY_LOW)
 
 
