@@ -45,7 +45,8 @@ def calibrate(tmp_path: Path, *args: str, cwd: Path | None = None, toml: Path | 
 def test_ruler_numbers_never_overlap(tmp_path: Path) -> None:
     _, document = calibrate(tmp_path)
     with document:
-        words = [w for w in document.pages[1].extract_words() if NUMBER.match(w["text"])]
+        words = [w for w in document.pages[1].extract_words(x_tolerance=0.3, y_tolerance=0.3)
+                 if NUMBER.match(w["text"])]
     assert len(words) > 20
     for i, a in enumerate(words):
         for b in words[i + 1:]:
