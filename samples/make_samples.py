@@ -360,8 +360,10 @@ def _fix_dates(xml: str) -> str:
 # colours, and its reader can be punished for it.  So: a landscape in natural pastels,
 # no stripes, no lettering.
 
-MOTIF_SIZE = (1840, 1330)  # over 300 dpi on A6 with 3 mm bleed (154 × 111 mm: 1819 × 1311 px)
+MOTIF_SIZE = (1800, 1300)  # the drawing's own units
 SCALE = 2  # drawn at twice the size and reduced, for smooth edges
+# 300 dpi on every bundled size with 3 mm bleed: DL's 226 mm wide cover needs 2669 px.
+MOTIF_PIXELS = (2700, 1950)
 
 SKY_TOP = (176, 206, 226)
 SKY_LOW = (246, 236, 218)
@@ -490,13 +492,13 @@ def draw_motif() -> Image.Image:
         _bird(draw, bx, by, k)
     _hills(draw)
     _meadow(draw, random.Random(2026))
-    return img.resize((w, h), Image.LANCZOS)
+    return img.resize(MOTIF_PIXELS, Image.LANCZOS)
 
 
 def write_motif(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # JPEG: a PDF embeds it as it is, where a PNG is decoded and recompressed per run.
-    draw_motif().save(path, format="JPEG", quality=85, subsampling=0, optimize=True)
+    draw_motif().save(path, format="JPEG", quality=80, subsampling=2, optimize=True)
 
 
 def main() -> None:

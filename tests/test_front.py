@@ -56,11 +56,11 @@ def test_bundled_motif_has_no_white_red_white_band() -> None:
         assert_no_flag(image)
 
 
-def test_bundled_motif_prints_at_300_dpi_on_a6_with_bleed() -> None:
+def test_bundled_motif_prints_at_300_dpi_on_every_bundled_size() -> None:
     with Image.open(MOTIF) as image:
         assert image.format == "JPEG"
         width, height = image.size
-    assert width >= 154 / 25.4 * 300 and height >= 111 / 25.4 * 300
+    assert width >= 226 / 25.4 * 300 and height >= 133 / 25.4 * 300  # DL, 5x7in + bleed
     assert MOTIF.stat().st_size < 300_000  # every card's PDF embeds it
 
 
