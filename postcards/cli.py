@@ -357,20 +357,26 @@ def _make_cards(campaign: Campaign, output: Path, options):
               "campaign.toml's).")
 @click.option("--duplex", type=click.Choice(["long-edge", "short-edge"]),
               help="How the printer turns the sheet (default: campaign.toml's).")
+@click.option("--printer", help="Move the backs by this [printers.NAME] profile's "
+              "back_offset_mm, to check the correction on a second sheet.")
 @click.option("-o", "--output", type=click.Path(), default="calibrate.pdf",
               show_default=True, help="The two-page PDF to print double-sided.")
 @click.pass_context
 def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
-              output: str) -> None:
+              printer: str | None, output: str) -> None:
     """A two-sided test sheet from which to read a printer's front/back offset."""
     from .calibrate import write_calibration
 
     campaign = _campaign(ctx, name_check=False)
     _guard(campaign, [Path(output)], (".pdf",))
     with _errors():
-        result = write_calibration(campaign, Path(output), layout, duplex)
+        result = write_calibration(campaign, Path(output), layout, duplex, printer)
     click.echo(f"calibration sheet ({result.layout}, {result.sheet}, {result.duplex}) -> "
                f"{result.path}")
+    if printer:
+        x, y = result.back_offset_mm
+        click.echo(f"backs moved by printer {printer!r}: back_offset_mm = [{x:g}, {y:g}]; "
+                   "with it right, every cross reads 0")
     click.echo("print it double-sided at 100 % (no 'fit to page'), hold it against the "
                "light and read where each front cross falls on the back's rulers;")
     click.echo("then set [print] back_offset_mm = [x, y] in campaign.toml, or "

@@ -354,157 +354,151 @@ def _fix_dates(xml: str) -> str:
 
 
 # --------------------------------------------------------------------------------------
-# Motif: white-red-white wave and a geometric dove, flat colours, no text
+# Motif: a meadow of wildflowers under a soft sky, a few birds; no flag, no text
 # --------------------------------------------------------------------------------------
+# A card's front must be neutral: a censor withholds a card that shows a flag or political
+# colours, and its reader can be punished for it.  So: a landscape in natural pastels,
+# no stripes, no lettering.
 
-MOTIF_SIZE = (2700, 1950)
+MOTIF_SIZE = (1800, 1300)  # the drawing's own units
 SCALE = 2  # drawn at twice the size and reduced, for smooth edges
+# 300 dpi on every bundled size with 3 mm bleed: DL's 226 mm wide cover needs 2669 px.
+MOTIF_PIXELS = (2700, 1950)
 
-PAPER = (246, 242, 235)
-SUN = (238, 230, 219)
-WHITE = (255, 255, 255)
-RED = (196, 40, 44)
-RED_DARK = (160, 30, 36)
-EDGE = (222, 214, 203)
-DOVE_SHADE = (233, 229, 224)
-DOVE_LINE = (150, 140, 132)
-LEAF = (120, 140, 96)
-STEM = (98, 112, 78)
+SKY_TOP = (176, 206, 226)
+SKY_LOW = (246, 236, 218)
+SUN = (252, 240, 204)
+CLOUD = (252, 250, 246)
+HILLS = [  # far to near: (base y, amplitude, phase, colour)
+    (820, 40, 0.4, (190, 208, 186)),
+    (900, 46, 2.1, (166, 196, 150)),
+    (1000, 40, 4.0, (142, 182, 120)),
+    (1110, 30, 1.2, (120, 166, 100)),
+]
+STEM = (92, 132, 76)
+FLOWERS = [  # petal, centre: cornflower, buttercup, cosmos, lilac, chamomile, poppy (few)
+    ((104, 142, 214), (70, 90, 150)),
+    ((244, 206, 82), (210, 150, 50)),
+    ((236, 168, 196), (226, 196, 96)),
+    ((176, 150, 210), (236, 210, 110)),
+    ((250, 248, 240), (238, 190, 60)),
+    ((232, 132, 112), (90, 60, 50)),
+]
+FLOWER_WEIGHTS = [5, 5, 4, 4, 5, 1]
+BIRD = (96, 104, 118)
 
 
-def _wave(x: float, base: float, amp: float, phase: float) -> float:
-    """A gentle wave: one long swell with a smaller ripple on it."""
+def _hill(x: float, base: float, amp: float, phase: float) -> float:
+    """A rolling hill line: one long swell and a smaller one on it."""
     w = MOTIF_SIZE[0]
-    return (base + amp * math.sin(2 * math.pi * x / (1.35 * w) + phase)
-            + 0.25 * amp * math.sin(2 * math.pi * x / (0.55 * w) + 1.3 * phase))
+    return (base + amp * math.sin(2 * math.pi * x / (1.1 * w) + phase)
+            + 0.4 * amp * math.sin(2 * math.pi * x / (0.37 * w) + 2.3 * phase))
 
 
-def _band(draw: ImageDraw.ImageDraw, top: tuple, bottom: tuple, fill: tuple) -> None:
-    """Fill between two wave curves, each given as (base, amplitude, phase)."""
-    s, w = SCALE, MOTIF_SIZE[0]
-    xs = [i * w / 180 for i in range(181)]
-    upper = [(x * s, _wave(x, *top) * s) for x in xs]
-    lower = [(x * s, _wave(x, *bottom) * s) for x in reversed(xs)]
-    draw.polygon(upper + lower, fill=fill)
+def _sky(img: Image.Image) -> None:
+    """A vertical gradient from a soft blue to a warm cream at the horizon."""
+    draw = ImageDraw.Draw(img)
+    w, h = img.size
+    low = 900 * SCALE
+    for y in range(0, low):
+        t = (y / low) ** 1.3
+        colour = tuple(round(a + (b - a) * t) for a, b in zip(SKY_TOP, SKY_LOW, strict=True))
+        draw.line([(0, y), (w, y)], fill=colour)
+    draw.rectangle([(0, low), (w, h)], fill=SKY_LOW)
 
 
-def _bezier_path(start, segments, steps: int = 20) -> list[tuple[float, float]]:
-    """Points along a chain of cubic Bézier segments, each (control1, control2, end)."""
-    pts, p0 = [start], start
-    for c1, c2, p3 in segments:
-        for i in range(1, steps + 1):
-            t = i / steps
-            u = 1 - t
-            pts.append((u ** 3 * p0[0] + 3 * u * u * t * c1[0] + 3 * u * t * t * c2[0]
-                        + t ** 3 * p3[0],
-                        u ** 3 * p0[1] + 3 * u * u * t * c1[1] + 3 * u * t * t * c2[1]
-                        + t ** 3 * p3[1]))
-        p0 = p3
-    return pts
+def _cloud(draw: ImageDraw.ImageDraw, cx: float, cy: float, k: float) -> None:
+    for dx, dy, r in [(-90, 10, 50), (-30, -20, 70), (50, -5, 60), (110, 15, 40), (10, 25, 55)]:
+        x, y, rr = (cx + dx * k) * SCALE, (cy + dy * k) * SCALE, r * k * SCALE
+        draw.ellipse([(x - rr, y - rr * 0.8), (x + rr, y + rr * 0.8)], fill=CLOUD)
+    draw.rectangle([((cx - 130 * k) * SCALE, (cy + 20 * k) * SCALE),
+                    ((cx + 150 * k) * SCALE, (cy + 45 * k) * SCALE)], fill=CLOUD)
 
 
-def _feathers(start, tips_and_notches) -> list[tuple]:
-    """Bézier segments through alternating feather tips and notches (gently bowed)."""
-    segments, p0 = [], start
-    for p3 in tips_and_notches:
-        dx, dy = p3[0] - p0[0], p3[1] - p0[1]
-        bow = (dy * 0.18, -dx * 0.18)
-        segments.append(((p0[0] + dx / 3 + bow[0], p0[1] + dy / 3 + bow[1]),
-                         (p0[0] + 2 * dx / 3 + bow[0], p0[1] + 2 * dy / 3 + bow[1]), p3))
-        p0 = p3
-    return segments
+def _hills(draw: ImageDraw.ImageDraw) -> None:
+    w, h = MOTIF_SIZE
+    xs = [i * w / 240 for i in range(241)]
+    for base, amp, phase, colour in HILLS:
+        top = [(x * SCALE, _hill(x, base, amp, phase) * SCALE) for x in xs]
+        draw.polygon(top + [(w * SCALE, h * SCALE), (0, h * SCALE)], fill=colour)
 
 
-# The dove in its own coordinates: facing left, x to the right, y down.
-DOVE_BODY = _bezier_path((-200, -30), [
-    ((-200, -55), (-185, -75), (-160, -75)),      # forehead to crown
-    ((-135, -75), (-120, -60), (-112, -45)),      # nape
-    ((-90, -20), (40, -28), (150, -8)),           # back
-    ((200, -16), (260, -36), (310, -52)),         # upper tail edge
-] + _feathers((310, -52), [(292, -16), (330, 8), (292, 30), (306, 66)]) + [
-    ((250, 60), (200, 50), (150, 42)),            # under the tail
-    ((80, 104), (-60, 104), (-112, 48)),          # belly
-    ((-150, 30), (-182, 18), (-192, 0)),          # chest and throat
-    ((-198, -10), (-200, -20), (-200, -30)),
-])
-DOVE_NEAR_WING = _bezier_path((-80, -35), [
-    ((-70, -170), (60, -300), (178, -342)),       # leading edge to the tip
-] + _feathers((178, -342), [(178, -272), (242, -300), (210, -216), (272, -226),
-                            (218, -152), (268, -140), (190, -96), (232, -58)]) + [
-    ((170, -30), (120, -18), (70, -15)),
-    ((20, -15), (-40, -25), (-80, -35)),
-])
-DOVE_FAR_WING = _bezier_path((-120, -45), [
-    ((-130, -150), (-80, -250), (-6, -300)),
-] + _feathers((-6, -300), [(0, -240), (44, -250), (18, -180), (60, -170), (10, -110)]) + [
-    ((-20, -60), (-60, -40), (-120, -45)),
-])
-DOVE_BEAK = [(-198, -36), (-242, -18), (-196, -8)]
-DOVE_EYE = (-163, -40, 7)
-OLIVE_STEM = [(-300, 6), (-268, 0), (-238, -4), (-214, -14)]
-OLIVE_LEAVES = [(-292, -12, -40), (-282, 20, 35), (-250, -20, -35), (-246, 16, 30),
-                (-318, 4, 0)]
-
-
-def _place(points, ox: float, oy: float, k: float, angle_deg: float):
-    """Dove coordinates to supersampled image coordinates (scale, rotate, move)."""
-    a = math.radians(angle_deg)
-    ca, sa = math.cos(a), math.sin(a)
-    return [((ox + k * (x * ca - y * sa)) * SCALE, (oy + k * (x * sa + y * ca)) * SCALE)
-            for x, y in points]
-
-
-def _ellipse_pts(cx, cy, rx, ry, angle_deg, n=48):
-    a = math.radians(angle_deg)
-    pts = []
+def _flower(draw: ImageDraw.ImageDraw, x: float, y: float, r: float, kind: int,
+            turn: float) -> None:
+    """A flower head seen from the front: five or six round petals and a centre."""
+    petal, centre = FLOWERS[kind]
+    n = 6 if kind in (1, 4) else 5
+    s = SCALE
     for i in range(n):
-        t = 2 * math.pi * i / n
-        x, y = rx * math.cos(t), ry * math.sin(t)
-        pts.append((cx + x * math.cos(a) - y * math.sin(a),
-                    cy + x * math.sin(a) + y * math.cos(a)))
-    return pts
+        a = turn + 2 * math.pi * i / n
+        px, py = x + r * 0.62 * math.cos(a), y + r * 0.62 * math.sin(a) * 0.8
+        pr = r * 0.48
+        draw.ellipse([((px - pr) * s, (py - pr * 0.8) * s), ((px + pr) * s, (py + pr * 0.8) * s)],
+                     fill=petal)
+    cr = r * 0.3
+    draw.ellipse([((x - cr) * s, (y - cr * 0.8) * s), ((x + cr) * s, (y + cr * 0.8) * s)],
+                 fill=centre)
 
 
-def _draw_dove(draw: ImageDraw.ImageDraw, ox: float, oy: float, k: float,
-               angle: float) -> None:
-    """A stylised dove with an olive twig, flying up and to the left."""
-    def place(points):
-        return _place(points, ox, oy, k, angle)
+def _meadow(draw: ImageDraw.ImageDraw, rng) -> None:
+    """Flowers scattered over the near hills, smaller towards the horizon."""
+    w, h = MOTIF_SIZE
+    heads = []
+    for _ in range(260):
+        x = rng.uniform(-20, w + 20)
+        horizon = _hill(x, *HILLS[1][:3]) + 30
+        depth = rng.random() ** 0.7  # more flowers in front
+        y = horizon + depth * (h + 30 - horizon)
+        r = 6 + 34 * ((y - horizon) / (h - horizon)) ** 1.4
+        kind = rng.choices(range(len(FLOWERS)), weights=FLOWER_WEIGHTS)[0]
+        heads.append((y, x, r, kind, rng.uniform(0, math.pi)))
+    heads.sort()
+    s = SCALE
+    for y, x, r, kind, turn in heads:
+        sway = rng.uniform(-0.25, 0.25) * r
+        draw.line([((x + sway) * s, (y + 3.2 * r) * s), (x * s, y * s)], fill=STEM,
+                  width=max(2, round(r * 0.14 * s)))
+        if r > 16:
+            lx = x + sway * 0.5
+            draw.ellipse([((lx - r * 0.55) * s, (y + 1.7 * r) * s),
+                          ((lx + 0.05 * r) * s, (y + 2.0 * r) * s)], fill=STEM)
+        _flower(draw, x, y, r, kind, turn)
 
-    line = max(2, round(2.5 * k * SCALE))
-    draw.line(place(OLIVE_STEM), fill=STEM, width=round(6 * k * SCALE), joint="curve")
-    for cx, cy, ang in OLIVE_LEAVES:
-        draw.polygon(place(_ellipse_pts(cx, cy, 22, 8, ang)), fill=LEAF)
-    draw.polygon(place(DOVE_FAR_WING), fill=DOVE_SHADE, outline=DOVE_LINE, width=line)
-    draw.polygon(place(DOVE_BODY), fill=WHITE, outline=DOVE_LINE, width=line)
-    draw.polygon(place(DOVE_BEAK), fill=RED)
-    ex, ey, er = DOVE_EYE
-    draw.polygon(place(_ellipse_pts(ex, ey, er, er, 0, 24)), fill=DOVE_LINE)
-    draw.polygon(place(DOVE_NEAR_WING), fill=WHITE, outline=DOVE_LINE, width=line)
+
+def _bird(draw: ImageDraw.ImageDraw, x: float, y: float, k: float) -> None:
+    """A bird in flight, far away: two curved wing strokes."""
+    s = SCALE
+    for side in (-1, 1):
+        pts = [(x + side * k * 30 * t, y - k * 14 * math.sin(math.pi * t) + k * 4 * t)
+               for t in [i / 12 for i in range(13)]]
+        draw.line([(px * s, py * s) for px, py in pts], fill=BIRD,
+                  width=max(2, round(3.2 * k * s)), joint="curve")
 
 
 def draw_motif() -> Image.Image:
+    """The front of the bundled design, drawn from nothing so that it is ours to give."""
+    import random
+
     w, h = MOTIF_SIZE
-    s = SCALE
-    img = Image.new("RGB", (w * s, h * s), PAPER)
+    img = Image.new("RGB", (w * SCALE, h * SCALE), SKY_LOW)
+    _sky(img)
     draw = ImageDraw.Draw(img)
-    # A pale sun behind the dove.
-    cx, cy, r = 1930, 860, 400
-    draw.ellipse([((cx - r) * s, (cy - r) * s), ((cx + r) * s, (cy + r) * s)], fill=SUN)
-    # White-red-white flag as a wave across the lower part.
-    phase = 0.9
-    _band(draw, (1090, 60, phase), (1750, 60, phase), EDGE)           # soft edge
-    _band(draw, (1098, 60, phase), (1742, 60, phase), WHITE)
-    _band(draw, (1312, 60, phase + 0.05), (1528, 60, phase + 0.05), RED)
-    _band(draw, (1490, 60, phase + 0.05), (1528, 60, phase + 0.05), RED_DARK)
-    _draw_dove(draw, 1900, 960, 1.3, 12)
-    return img.resize((w, h), Image.LANCZOS)
+    cx, cy, r = 1450, 560, 110
+    draw.ellipse([((cx - r) * SCALE, (cy - r) * SCALE), ((cx + r) * SCALE, (cy + r) * SCALE)],
+                 fill=SUN)
+    _cloud(draw, 330, 560, 1.0)
+    _cloud(draw, 1150, 700, 0.7)
+    for bx, by, k in [(930, 520, 1.0), (1010, 470, 0.8), (1080, 540, 0.65), (1200, 430, 0.55)]:
+        _bird(draw, bx, by, k)
+    _hills(draw)
+    _meadow(draw, random.Random(2026))
+    return img.resize(MOTIF_PIXELS, Image.LANCZOS)
 
 
 def write_motif(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # JPEG: a PDF embeds it as it is, where a PNG is decoded and recompressed per run.
-    draw_motif().save(path, format="JPEG", quality=92, subsampling=0, optimize=True)
+    draw_motif().save(path, format="JPEG", quality=80, subsampling=2, optimize=True)
 
 
 def main() -> None:
