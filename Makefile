@@ -35,7 +35,9 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet "qrcode>=7"  # the reference peer imports it
 	$(BIN)/python bench/cards.py $(BENCH)
+	if [ -d ../shared/peers ]; then $(BIN)/python bench/cards.py --peer; fi
 	$(BIN)/python bench/cards.py --layout a4-2up 1000
 	$(BIN)/python bench/assign.py
 	$(BIN)/python bench/scan.py

@@ -1,6 +1,14 @@
 """Benchmark: fictional cards through the real pipeline, cards per second and peak memory.
 
 Usage: python bench/cards.py [--layout L] [N ...]   (default: single, 1000 10000)
+       python bench/cards.py --peer [N] [ROUNDS]    (default: 10000 cards, 3 rounds)
+       python bench/cards.py --scale [N ...]        (default: 1000 10000 100000)
+
+``--peer`` times whole processes, paired and alternating in one run: ``postcards cards``
+on its own N-card campaign against the hand-optimised reportlab reference in
+``../shared/peers`` (``PEER_QR=zxing``, its own N rows), and prints the ratio of the
+medians (the bar is 1.0).  ``--scale`` times the whole ``postcards cards`` command at each
+size and prints wall time, cards/s and the peak RSS of the process.
 
 Each size runs in a fresh process, so peak memory (max RSS) belongs to that size alone.
 The time covers the whole `cards` job: reading the spreadsheets, checking, pairing,
@@ -75,9 +83,99 @@ def run_one(cards: int, layout: str = "single") -> dict[str, float]:
             "startup": startup, "peak_mb": peak_mb, "pdf_mb": size / 1e6}
 
 
+PEERS = ROOT.parent / "shared" / "peers"
+#: Runs a script or module in this interpreter and prints its peak RSS (MB) last, on stderr.
+_MEASURED = (
+    "import resource, runpy, sys\n"
+    "kind, target, *sys.argv[1:] = sys.argv[1:]\n"
+    "sys.argv[0] = target\n"
+    "try:\n"
+    "    (runpy.run_module if kind == 'module' else runpy.run_path)(target, run_name='__main__')\n"
+    "except SystemExit as exit:\n"
+    "    if exit.code not in (0, None): raise\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)\n"
+)
+
+
+def measured(kind: str, target: str, *args: str, env: dict | None = None,
+             cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one whole process."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _MEASURED, kind, target, *args],
+                          capture_output=True, text=True, env=env, cwd=cwd)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{target} failed:\n{done.stderr[-3000:]}")
+    return seconds, float(done.stderr.strip().splitlines()[-1])
+
+
+def ours(campaign: Path, out: Path, layout: str = "single") -> tuple[float, float]:
+    """One whole `postcards cards` process on a fresh ledger."""
+    for stale in out.parent.glob("tracking.db*"):
+        stale.unlink()
+    return measured("module", "postcards", "-c", str(campaign), "cards", "--layout", layout,
+                    "-o", str(out), cwd=out.parent)
+
+
+def peer(cards: int, rounds: int) -> None:
+    """Paired, alternating whole-process runs of ours and the reference peer."""
+    import os
+    import statistics
+
+    if not (PEERS / "peer_b_reportlab_fast.py").is_file():
+        raise SystemExit(f"no reference peer in {PEERS}")
+    try:
+        import qrcode  # noqa: F401  (the peer imports it even with PEER_QR=zxing)
+    except ImportError:
+        raise SystemExit("the peer needs qrcode: pip install qrcode") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        campaign = write_campaign(folder, cards)
+        subprocess.run([sys.executable, str(PEERS / "gen_data.py"), str(cards),
+                        str(folder / "peer.csv")], check=True, capture_output=True)
+        env = {**os.environ, "PEER_QR": "zxing"}
+        times: dict[str, list[float]] = {"postcards": [], "peer": []}
+        peaks: dict[str, list[float]] = {"postcards": [], "peer": []}
+        print(f"{cards} cards, {rounds} paired rounds (whole processes, alternating)")
+        for round_ in range(1, rounds + 1):
+            for name in (("postcards", "peer") if round_ % 2 else ("peer", "postcards")):
+                if name == "peer":
+                    seconds, peak = measured("path", str(PEERS / "peer_b_reportlab_fast.py"),
+                                             str(folder / "peer.csv"), str(folder / "peer.pdf"),
+                                             env=env, cwd=PEERS)
+                else:
+                    seconds, peak = ours(campaign, folder / "ours.pdf")
+                times[name].append(seconds)
+                peaks[name].append(peak)
+                print(f"  round {round_}: {name:<9} {seconds:6.2f} s  {peak:6.0f} MB")
+        median = {name: statistics.median(values) for name, values in times.items()}
+        print(f"median: postcards {median['postcards']:.2f} s ({cards / median['postcards']:.0f}"
+              f" cards/s, {max(peaks['postcards']):.0f} MB), peer {median['peer']:.2f} s "
+              f"({cards / median['peer']:.0f} cards/s, {max(peaks['peer']):.0f} MB)")
+        print(f"ratio postcards / peer: {median['postcards'] / median['peer']:.2f} (bar: 1.0)")
+
+
+def scale(sizes: list[int], layout: str = "single") -> None:
+    """The whole `postcards cards` command at each size: time, cards/s, peak RSS."""
+    print(f"layout {layout}, whole `postcards cards` processes")
+    print(f"{'cards':>7} {'seconds':>8} {'cards/s':>8} {'peak MB':>8}")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            campaign = write_campaign(Path(tmp), n)
+            seconds, peak = ours(campaign, Path(tmp) / "cards.pdf", layout)
+        print(f"{n:>7} {seconds:>8.2f} {n / seconds:>8.0f} {peak:>8.0f}")
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--one"]:
         print(json.dumps(run_one(int(argv[1]), argv[2])))
+        return
+    if argv[:1] == ["--peer"]:
+        numbers = [int(a) for a in argv[1:]]
+        peer(*(numbers + [10000, 3][len(numbers):]))
+        return
+    if argv[:1] == ["--scale"]:
+        scale([int(a) for a in argv[1:]] or [1000, 10000, 100000])
         return
     layout = "single"
     if argv[:1] == ["--layout"]:
