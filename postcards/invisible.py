@@ -47,6 +47,8 @@ def invisible_chars(text: str) -> list[str]:
     controls, zero-width spaces, the soft hyphen and the byte order mark) and control
     characters other than line break and tab; except ZWJ and ZWNJ between two letters.
     """
+    if text.isprintable() or text.replace("\n", "").replace("\t", "").isprintable():
+        return []  # the common case, at C speed: no Cf or Cc character (nor any Zl, Zs …)
     found: dict[str, None] = {}
     for index, char in enumerate(text):
         category = unicodedata.category(char)
