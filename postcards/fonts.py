@@ -8,7 +8,7 @@ letter still prints; a character that no face has is an error before anything is
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -47,12 +47,19 @@ def load_face(path: Path) -> Face:
     return Face(name, path, frozenset(font.face.charToGlyph))
 
 
+_WIDTHS_KEPT = 100_000
+
+
 @dataclass(frozen=True, eq=False)
 class FontSet:
     """A family in four styles plus the faces that fill its gaps."""
 
     styles: dict[str, Face]
     fallbacks: tuple[Face, ...]
+    #: Widths measured so far: the same lines (a template's, an institution's) recur on
+    #: thousands of cards, measured by fitting, drawing and preflight alike.
+    _widths: dict[tuple[str, str, float], float] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def face(self, style: str) -> Face:
         return self.styles.get(style) or self.styles["regular"]
@@ -96,6 +103,15 @@ class FontSet:
 
     def width(self, text: str, style: str, size: float) -> float:
         """The printed width in points of ``text`` at ``size``."""
+        key = (text, style, size)
+        found = self._widths.get(key)
+        if found is None:
+            if len(self._widths) >= _WIDTHS_KEPT:
+                self._widths.clear()  # bounded: memory stays flat however many cards
+            found = self._widths[key] = self._measure(text, style, size)
+        return found
+
+    def _measure(self, text: str, style: str, size: float) -> float:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         primary = self.face(style)
