@@ -104,15 +104,16 @@ class Scanner:
         if self.status not in SCAN_STATUSES:
             raise ValueError(f"status {self.status!r}: use one of {', '.join(SCAN_STATUSES)}")
 
-    def scan(self, line: str, at: str | None = None) -> Outcome | None:
-        """Record one line; None for a blank line (a scanner's stray Enter)."""
+    def scan(self, line: str, at: str | None = None, nonce: str = "") -> Outcome | None:
+        """Record one line; None for a blank line (a scanner's stray Enter).  A scan
+        resent with a ``nonce`` the ledger already has is a repeat."""
         if not line.strip():
             return None
-        outcome = self._scan(line.strip(), at)
+        outcome = self._scan(line.strip(), at, nonce)
         self.counts[outcome.kind] += 1
         return outcome
 
-    def _scan(self, line: str, at: str | None) -> Outcome:
+    def _scan(self, line: str, at: str | None, nonce: str = "") -> Outcome:
         try:
             code = parse_code(line)
         except CodeError as error:
@@ -121,7 +122,8 @@ class Scanner:
         try:
             card, history, event = self.ledger.record_checked(
                 code, lambda card, history: next_event(card, history, self.status,
-                                                       self.by, self.note, at)
+                                                       self.by, self.note, at),
+                nonce,
             )  # fmt: skip
         except _Refused as why:
             card = self.ledger.card(code)
@@ -133,7 +135,7 @@ class Scanner:
             raise error
         who = f"{card.prisoner_name} ({card.prisoner_id}) from {card.sender_name}"
         if event is None:
-            first = next(e for e in history if e.status == self.status)
+            first = next((e for e in history if e.status == self.status), history[-1])
             by = f" by {first.by}" if first.by else ""
             message = f"{shown}: already {self.status} on {first.at}{by}; nothing recorded"
             return Outcome(line, DUPLICATE, f"{message}: {who}", code, card, first)
