@@ -688,6 +688,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
             click.echo(terminal_qr(url))
         click.echo("Ctrl-C stops the station")
         run_server(create_app(station), plan)
+    click.echo("station stopped; every scan it answered is in the ledger")
 
 
 if __name__ == "__main__":  # pragma: no cover

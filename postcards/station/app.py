@@ -275,9 +275,9 @@ _TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"),
                          autoescape=select_autoescape(default=True))  # fmt: skip
 
 
-def _page(name: str, **context: Any) -> HTMLResponse:
+def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     html = _TEMPLATES.get_template(name).render(statuses=SCAN_STATUSES, **context)
-    return HTMLResponse(html, headers={"Content-Security-Policy": _CSP,
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": _CSP,
                                        "Referrer-Policy": "no-referrer"})  # fmt: skip
 
 
@@ -301,7 +301,7 @@ async def card_page(request: Request) -> HTMLResponse:
     try:
         card, history = await station.run(lambda: show(station.ledger, text))
     except (CodeError, LedgerError) as error:
-        return _page("card.html", card=None, error=str(error), campaign=station.campaign)
+        return _page("card.html", 404, card=None, error=str(error), campaign=station.campaign)
     return _page("card.html", card=_card(card, history), error="", campaign=station.campaign)
 
 
@@ -317,7 +317,7 @@ async def _http_error(request: Request, error: HTTPException) -> Response:
                                                                    str(error.detail))
     if request.url.path.startswith("/api/") or error.status_code != 404:
         return JSONResponse({"reason": reason}, status_code=error.status_code)
-    return _page("notfound.html", campaign=request.app.state.station.campaign)
+    return _page("notfound.html", 404, campaign=request.app.state.station.campaign)
 
 
 async def _ledger_error(request: Request, error: PostcardsError) -> JSONResponse:

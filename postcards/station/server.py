@@ -155,7 +155,16 @@ def serve(app, plan: Plan) -> None:
         ssl_certfile=str(plan.cert) if plan.cert else None,
         ssl_keyfile=str(plan.key) if plan.key else None, timeout_graceful_shutdown=10,
     )  # fmt: skip
-    uvicorn.Server(config).run()
+    # uvicorn stops gracefully on the signal, then raises it again for the handler it
+    # found: a quiet one here, so that a stop is a normal end (exit 0), not a kill.
+    import signal
+
+    quiet = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        for sig, handler in quiet.items():
+            signal.signal(sig, handler)
 
 
 @contextmanager
