@@ -106,7 +106,9 @@ $("scan-form").addEventListener("submit", (event) => {
   submit($("code").value); $("code").value = ""; $("code").focus();
 });
 $("code").addEventListener("keydown", (event) => {
-  if (event.key === "Tab" && $("code").value.trim()) {  // scanners set to end with Tab
+  // Scanners end a code with Enter or Tab.  (The form has two fields and no submit
+  // button, so Enter does not submit it by itself.)
+  if ((event.key === "Enter" || event.key === "Tab") && $("code").value.trim()) {
     event.preventDefault();
     submit($("code").value); $("code").value = "";
   }
