@@ -22,7 +22,7 @@ function render(data) {
     item([["span", p.prisoner_name], ["small", `${p.prisoner_id} · ${p.cards} printed`]])));
   document.getElementById("last").replaceChildren(...data.last_scans.map((e) =>
     item([["a", e.code, "", "/cards/" + encodeURIComponent(e.code)], ["span", e.status, "badge s-" + e.status],
-          ["span", e.prisoner_name], ["small", `${e.at} ${e.by}`]])));
+          ["span", e.prisoner_name], ["small", `${e.at.slice(0, 16).replace("T", " ")} ${e.by}`]])));
   document.querySelector("#parliaments tbody").replaceChildren(...data.parliaments.map((p) => {
     const tr = document.createElement("tr");
     for (const v of [p.parliament, p.senders, p.generated, p.sent, p.returned]) {
