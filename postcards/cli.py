@@ -655,6 +655,12 @@ def export(ctx: click.Context, texts: str) -> None:
     click.echo(f"{letters} messages to {len(written)} prisoners -> {Path(texts)}")
 
 
+def _design_fonts(campaign: Campaign):
+    from .design import load_design
+
+    return load_design(campaign.design, campaign.root).fonts
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 for phones on the office network.")
@@ -677,7 +683,8 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
         directory = read_directory(campaign)
         _print_problems(list(directory.warnings))
         plan = make_plan(host, port, token, tls, campaign.root)
-        station = Station(ledger, campaign.name, directory, plan.token)
+        station = Station(ledger, campaign.name, directory, plan.token,
+                          fonts=lambda: _design_fonts(campaign))
         url = plan.join_url()
         click.echo(f"station for {campaign.name} on {ledger.name}")
         click.echo(f"open {url}  (dashboard: {url.replace('/scan', '/', 1)})")

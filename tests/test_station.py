@@ -287,3 +287,24 @@ def test_two_stations_on_one_postgresql_ledger(postgres_server) -> None:
                 assert seen["by_status"]["sent"] == 2
         finally:
             second_ledger.close()
+
+
+def test_the_archive_download(tmp_path: Path, cards) -> None:
+    import io
+    import zipfile
+
+    from postcards.design import load_design
+
+    ledger = Ledger.open(tmp_path / "a.db")
+    ledger.record_generated(cards, at=AT)
+    fonts = lambda: load_design("solidarity").fonts  # noqa: E731
+    try:
+        with background(create_app(Station(ledger, CAMPAIGN, fonts=fonts))) as base:
+            scan(base, code=cards[4].code)
+            response = httpx.get(f"{base}/download/archive.zip")
+            assert response.status_code == 200
+            names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+            assert len(names) == 1 and "P4" in names[0] and names[0].endswith(".pdf")
+            assert "/download/archive.zip" in httpx.get(f"{base}/").text
+    finally:
+        ledger.close()

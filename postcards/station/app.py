@@ -56,6 +56,7 @@ class Station:
     campaign: str
     directory: Directory = field(default_factory=lambda: Directory({}, {}))
     token: str = ""
+    fonts: Callable[[], Any] | None = None  # the design's FontSet, for the archive
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def run(self, work: Callable[[], T]) -> T:
@@ -269,6 +270,30 @@ async def download_report(request: Request) -> Response:
     return FileResponse(path, filename=f"report.{suffix}")
 
 
+async def download_archive(request: Request) -> Response:
+    """Every message sent to each prisoner (one PDF each), zipped."""
+    import zipfile
+
+    from ..archive import collect, write_archive
+
+    station: Station = request.app.state.station
+    if station.fonts is None:
+        raise HTTPException(404)
+    folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
+
+    def write() -> Path:
+        bundles = collect(station.ledger, station.campaign)
+        written = write_archive(bundles, folder / "archive", station.fonts(), station.campaign)
+        target = folder / "archive.zip"
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, f"archive/{path.name}")
+        return target
+
+    path = await station.run(write)
+    return FileResponse(path, filename="archive.zip")
+
+
 # --- pages -----------------------------------------------------------------------------
 
 _TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"),
@@ -288,7 +313,8 @@ _CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'se
 
 async def dashboard(request: Request) -> HTMLResponse:
     station: Station = request.app.state.station
-    return _page("dashboard.html", data=await station.run(lambda: coverage(station)))
+    return _page("dashboard.html", data=await station.run(lambda: coverage(station)),
+                 archive=station.fonts is not None)
 
 
 async def scan_page(request: Request) -> HTMLResponse:
@@ -335,6 +361,7 @@ def create_app(station: Station):
         Route("/api/coverage", get_coverage),
         Route("/api/cards/{code}", get_card),
         Route("/download/report.{suffix}", download_report),
+        Route("/download/archive.zip", download_archive),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={
