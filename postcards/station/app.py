@@ -58,6 +58,7 @@ class Station:
     token: str = ""
     fonts: Callable[[], Any] | None = None  # the design's FontSet, for the archive
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cached: tuple[tuple[int, int], dict[str, Any]] | None = None
 
     async def run(self, work: Callable[[], T]) -> T:
         """Run ledger work in a worker thread, one at a time."""
@@ -225,7 +226,16 @@ async def get_card(request: Request) -> JSONResponse:
 
 
 def coverage(station: Station) -> dict[str, Any]:
-    """What the dashboard shows, from the ledger (called under the lock)."""
+    """What the dashboard shows, from the ledger (called under the lock).  Rebuilt only
+    when the ledger has new cards or events (several dashboards poll it), so that a
+    poll does not hold up the scans."""
+    key = (station.ledger.count_cards(), station.ledger.count_events())
+    if station.cached is None or station.cached[0] != key:
+        station.cached = (key, _coverage(station))
+    return station.cached[1]
+
+
+def _coverage(station: Station) -> dict[str, Any]:
     report = build_report(station.ledger, station.campaign, station.directory)
     events = [e for e in station.ledger.events(station.campaign) if e.status != "generated"]
     cards = {c.code: c for c in station.ledger.cards(station.campaign)} if events else {}
