@@ -41,6 +41,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/cards.py --layout a4-2up 1000
 	$(BIN)/python bench/assign.py
 	$(BIN)/python bench/scan.py
+	$(BIN)/python bench/station.py
 	$(BIN)/python bench/posters.py
 
 # The sdist and the wheel built from it, in dist/; build/ is emptied first because

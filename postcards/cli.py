@@ -831,5 +831,48 @@ def export(ctx: click.Context, texts: str) -> None:
                f"{Path(texts)}")
 
 
+def _design_fonts(campaign: Campaign):
+    from .design import load_design
+
+    return load_design(campaign.design, campaign.root).fonts
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for phones on the office network.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--token", help="Token for other addresses (default: a new one, printed).")
+@click.option("--tls", is_flag=True,
+              help="HTTPS with a self-signed certificate kept in the campaign folder "
+                   "(phones give the camera only to secure pages).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool) -> None:
+    """The campaign station: scan cards and watch coverage in a browser."""
+    from .report import read_directory
+    from .station.app import Station, create_app
+    from .station.server import plan as make_plan
+    from .station.server import serve as run_server
+    from .station.server import terminal_qr
+
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, _errors():
+        directory = read_directory(campaign)
+        _print_problems(list(directory.warnings))
+        plan = make_plan(host, port, token, tls, campaign.root)
+        station = Station(ledger, campaign.name, directory, plan.token,
+                          fonts=lambda: _design_fonts(campaign), scope=_scan_scope(campaign))
+        url = plan.join_url()
+        click.echo(f"station for {campaign.name} on {ledger.name}")
+        click.echo(f"open {url}  (dashboard: {url.replace('/scan', '/', 1)})")
+        if plan.fingerprint:
+            click.echo(f"certificate SHA-256 fingerprint: {plan.fingerprint}")
+        if plan.token:
+            click.echo("phones: scan this to join")
+            click.echo(terminal_qr(url))
+        click.echo("Ctrl-C stops the station")
+        run_server(create_app(station), plan)
+    click.echo("station stopped; every scan it answered is in the ledger")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -178,6 +178,7 @@ _Q_CARDS_BY_CODE = sa.select(*_CARD_COLUMNS).where(
     cards_table.c.code.in_(sa.bindparam("codes", expanding=True))
 )
 _INSERT_EVENT = events_table.insert()
+_Q_NONCE = sa.select(events_table.c.id).where(events_table.c.nonce == sa.bindparam("nonce"))
 
 
 def utc_now() -> str:
@@ -552,7 +553,7 @@ class Ledger:
         return added
 
     def record_checked(
-        self, code: str, decide: Decide
+        self, code: str, decide: Decide, nonce: str = ""
     ) -> tuple[LedgerCard, list[Event], Event | None]:
         """Add the event ``decide`` chooses from the card's history, atomically.
 
@@ -564,6 +565,8 @@ class Ledger:
             code: the card's canonical code.
             decide: given the card and its events (oldest first), returns the event to
                 add or None; an exception it raises writes nothing and is passed on.
+            nonce: the sender's id for this one scan (the station's offline queue); it
+                is kept with the event, and a nonce already kept adds nothing again.
 
         Returns:
             The card, its history before this call, and the event added (or None).
@@ -577,13 +580,15 @@ class Ledger:
                 raise self._error(f"no card has the code {code}")
             card = LedgerCard(*row)
             history = _history(connection, code)
+            if nonce and connection.execute(_Q_NONCE, {"nonce": nonce}).first():
+                return card, history, None
             event = decide(card, history)
             if event is not None:
                 if event.status not in STATUSES:
                     raise self._error(
                         f"unknown status {event.status!r}; use one of {', '.join(STATUSES)}"
                     )
-                connection.execute(_INSERT_EVENT, _event_row(event))
+                connection.execute(_INSERT_EVENT, {**_event_row(event), "nonce": nonce or None})
         return card, history, event
 
     def _update_texts(self, connection: sa.Connection, cards: list[LedgerCard],

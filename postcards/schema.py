@@ -143,6 +143,13 @@ MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
         )""",
         "CREATE INDEX print_runs_by_status ON print_runs (campaign, status)",
     ),
+    (
+        # The station's offline queue: a browser resends a scan with the nonce it drew
+        # when the scan was made; the nonce is kept with the event it recorded, so a
+        # resent scan is recorded once.  (NULLs are distinct: CLI events have none.)
+        "ALTER TABLE events ADD COLUMN nonce TEXT",
+        "CREATE UNIQUE INDEX events_by_nonce ON events (nonce)",
+    ),
 )
 
 #: Steps that rebuild a table on SQLite, run with foreign keys off (SQLite's own recipe).
@@ -164,7 +171,7 @@ cards_table = sa.Table(
 )  # fmt: skip
 events_table = sa.Table(
     "events", _META, sa.Column("id", sa.Integer),
-    *(sa.Column(name, _T) for name in ("code", "status", "at", "by_name", "note")),
+    *(sa.Column(name, _T) for name in ("code", "status", "at", "by_name", "note", "nonce")),
 )  # fmt: skip
 lists_table = sa.Table(
     "prisoner_lists", _META, sa.Column("id", sa.Integer),

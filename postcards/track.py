@@ -130,11 +130,12 @@ class Scanner:
         if self.status not in SCAN_STATUSES:
             raise ValueError(f"status {self.status!r}: use one of {', '.join(SCAN_STATUSES)}")
 
-    def scan(self, line: str, at: str | None = None) -> Outcome | None:
-        """Record one line; None for a blank line (a scanner's stray Enter)."""
+    def scan(self, line: str, at: str | None = None, nonce: str = "") -> Outcome | None:
+        """Record one line; None for a blank line (a scanner's stray Enter).  A scan
+        resent with a ``nonce`` the ledger already has is a repeat."""
         if not line.strip():
             return None
-        outcome = self._scan(line.strip(), at)
+        outcome = self._scan(line.strip(), at, nonce)
         self.counts[outcome.kind] += 1
         return outcome
 
@@ -152,7 +153,7 @@ class Scanner:
             return outcome
         return self.scan(line, at)
 
-    def _scan(self, line: str, at: str | None) -> Outcome:
+    def _scan(self, line: str, at: str | None, nonce: str = "") -> Outcome:
         try:
             code = scanned_code(line, self.url)
         except CodeError as error:
@@ -164,7 +165,7 @@ class Scanner:
             return next_event(card, history, self.status, self.by, self.note, at)
 
         try:
-            card, history, event = self.ledger.record_checked(code, decide)
+            card, history, event = self.ledger.record_checked(code, decide, nonce)
         except _Refused as why:
             card = self.ledger.card(code)
             return Outcome(line, REFUSED, f"{shown}: refused: {why}", code, card)
@@ -175,7 +176,7 @@ class Scanner:
             raise error
         who = f"{card.prisoner_name} ({card.prisoner_id}) from {card.sender_name}"
         if event is None:
-            first = next(e for e in history if e.status == self.status)
+            first = next((e for e in history if e.status == self.status), history[-1])
             by = f" by {first.by}" if first.by else ""
             message = f"{shown}: already {self.status} on {first.at}{by}; nothing recorded"
             return Outcome(line, DUPLICATE, f"{message}: {who}", code, card, first)

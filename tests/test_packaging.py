@@ -54,10 +54,15 @@ EXPECTED = [
     "postcards/_data/samples/README.md",
     "postcards/_data/templates/posters/poster.en.j2",
     "postcards/_data/templates/posters/poster.ru.j2",
+    "postcards/station/templates/scan.html",
+    "postcards/station/templates/dashboard.html",
+    "postcards/station/static/scan.js",
+    "postcards/station/static/zxing_reader.wasm",
+    "postcards/station/static/ZXING-WASM-LICENSE.txt",
 ]
 
 COMMANDS = ["check", "cards", "demo", "init", "poster"]
-HEAVY = ["reportlab", "jinja2", "openpyxl", "zxingcpp"]
+HEAVY = ["reportlab", "jinja2", "openpyxl", "zxingcpp", "starlette", "uvicorn"]
 
 
 def _backend_installed() -> bool:

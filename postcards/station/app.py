@@ -1,0 +1,384 @@
+"""The station's web app: pages, the JSON API, and the guards in front of them.
+
+Every scan goes through :class:`postcards.track.Scanner`, so the station refuses exactly
+what ``track scan`` refuses, with the same reasons.  The ledger is one connection used by
+one thread at a time (a lock): SQLite serialises writers anyway, and a scan is a single
+short transaction.  Pages are Jinja2 templates with autoescaping; what the scripts add
+later is set as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..codes import CodeError, format_code
+from ..errors import LedgerError, PostcardsError
+from ..ledger import Ledger
+from ..report import Directory, build_report, write_report
+from ..track import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, show
+
+HERE = Path(__file__).parent
+MAX_BODY = 64 * 1024
+"""A scan is a few hundred bytes; anything over this is refused unread (413)."""
+COOKIE = "postcards_token"
+RESULTS = {RECORDED: "recorded", DUPLICATE: "repeat"}
+T = TypeVar("T")
+
+
+@dataclass
+class Station:
+    """What the app serves: the open ledger, the campaign's name and its directory.
+
+    Attributes:
+        ledger: the open ledger (used under ``lock``).
+        campaign: the campaign's name, as its cards were recorded.
+        directory: parliaments and prisoners from the spreadsheets.
+        token: required on every request when set (any address but localhost).
+        scope: the campaign and ``[qr] url`` a scanned card must belong to, as for
+            ``track scan`` (:class:`postcards.track.Scanner`); empty: any card.
+    """
+
+    ledger: Ledger
+    campaign: str
+    directory: Directory = field(default_factory=lambda: Directory({}, {}))
+    token: str = ""
+    fonts: Callable[[], Any] | None = None  # the design's FontSet, for the archive
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    cached: tuple[tuple[int, int], dict[str, Any]] | None = None
+    scope: dict[str, str | None] = field(default_factory=dict)
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """Run ledger work in a worker thread, one at a time."""
+
+        def locked() -> T:
+            with self.lock:
+                return work()
+
+        return await run_in_threadpool(locked)
+
+
+class Refusal(Exception):
+    """Bad input: answered with ``status`` and a JSON ``reason``."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+# --- the guards (a plain ASGI layer: cheap on every scan) ------------------------------
+
+
+class Guard:
+    """Token, origin and body-size checks in front of every route.
+
+    The token may come as ``Authorization: Bearer T``, the cookie, or ``?token=T`` (a
+    page fetched so is redirected to itself without it and gets the cookie, so the token
+    does not stay in the address bar or the history).
+    """
+
+    def __init__(self, app, token: str):
+        self.app, self.token = app, token
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        if self.token:
+            given = _given_token(request)
+            if not (given and secrets.compare_digest(given, self.token)):
+                return await _answer(scope, receive, send, 401, "a token is required: "
+                                     "open the join URL the station printed")
+            if request.query_params.get("token") and request.method == "GET":
+                query = "&".join(f"{k}={v}" for k, v in request.query_params.multi_items()
+                                 if k != "token")  # fmt: skip
+                target = request.url.path + (f"?{query}" if query else "")
+                response = RedirectResponse(target, status_code=303)
+                response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict",
+                                    secure=request.url.scheme == "https")
+                return await response(scope, receive, send)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            why = _cross_origin(request)
+            if why:
+                return await _answer(scope, receive, send, 403, why)
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > MAX_BODY:
+                return await _answer(scope, receive, send, 413, "the request is over 64 KB")
+        await self.app(scope, receive, send)
+
+
+def _given_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.query_params.get("token") or request.cookies.get(COOKIE, "")
+
+
+def _cross_origin(request: Request) -> str:
+    """Why a state-changing request is refused as coming from another site, or ''."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return "a request from another site is refused"
+    origin = request.headers.get("origin")
+    if origin is None:
+        return ""  # not a browser (a script with the token), or an old one
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    return "" if origin == own else f"a request from {origin} is refused"
+
+
+async def _answer(scope, receive, send, status: int, reason: str) -> None:
+    await JSONResponse({"reason": reason}, status_code=status)(scope, receive, send)
+
+
+# --- the API ---------------------------------------------------------------------------
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise Refusal(413, "the request is over 64 KB")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise Refusal(400, "the body is not JSON; send {\"code\": \"…\"}") from None
+    if not isinstance(data, dict):
+        raise Refusal(400, "the body must be a JSON object: {\"code\": \"…\"}")
+    return data
+
+
+def _text(data: dict[str, Any], key: str, default: str = "", limit: int = 200) -> str:
+    value = data.get(key, default)
+    if value is None:
+        value = default
+    if not isinstance(value, str):
+        raise Refusal(400, f"{key!r} must be text")
+    if len(value) > limit:
+        raise Refusal(400, f"{key!r} is longer than {limit} characters")
+    return value.strip()
+
+
+async def post_scan(request: Request) -> JSONResponse:
+    station: Station = request.app.state.station
+    data = await _json_body(request)
+    code = _text(data, "code")
+    if not code:
+        raise Refusal(400, "no code: send {\"code\": \"…\"}")
+    status = _text(data, "status", "sent")
+    if status not in SCAN_STATUSES:
+        raise Refusal(400, f"status {status!r}: use one of {', '.join(SCAN_STATUSES)}")
+    nonce, by = _text(data, "nonce", limit=100), _text(data, "by", limit=100)
+    device, note = _text(data, "device", limit=100), _text(data, "note", limit=500)
+    note = "; ".join(part for part in (note, f"station {device}" if device else "") if part)
+    scanner = Scanner(station.ledger, status=status, by=by or "station", note=note,
+                      **station.scope)
+    outcome = await station.run(lambda: scanner.scan(code, nonce=nonce))
+    result = RESULTS.get(outcome.kind, "refused")
+    answer: dict[str, Any] = {
+        "result": result, "code": format_code(outcome.code) if outcome.code else "",
+        "reason": outcome.message, "card": _card(outcome.card, None),
+    }  # fmt: skip
+    if result == "repeat" and outcome.event is not None:
+        answer["first"] = {"at": outcome.event.at, "by": outcome.event.by,
+                           "status": outcome.event.status}  # fmt: skip
+    if result != "refused":
+        answer["card"]["status"] = status if result == "recorded" else outcome.event.status
+    return JSONResponse(answer)
+
+
+def _card(card, history) -> dict[str, Any] | None:
+    if card is None:
+        return None
+    shown = {
+        "code": format_code(card.code), "campaign": card.campaign, "wave": card.wave,
+        "sender_id": card.sender_id, "sender_name": card.sender_name,
+        "prisoner_id": card.prisoner_id, "prisoner_name": card.prisoner_name,
+        "language": card.language,
+    }  # fmt: skip
+    if history is not None:
+        shown["status"] = history[-1].status if history else "generated"
+        shown["events"] = [{"status": e.status, "at": e.at, "by": e.by, "note": e.note}
+                           for e in history]  # fmt: skip
+    return shown
+
+
+async def get_card(request: Request) -> JSONResponse:
+    station: Station = request.app.state.station
+    text = request.path_params["code"]
+    try:
+        card, history = await station.run(lambda: show(station.ledger, text, **station.scope))
+    except CodeError as error:
+        raise Refusal(400, f"{text!r}: {error}") from None
+    except LedgerError as error:
+        raise Refusal(404, str(error.problems[0].message)) from None
+    return JSONResponse(_card(card, history))
+
+
+def coverage(station: Station) -> dict[str, Any]:
+    """What the dashboard shows, from the ledger (called under the lock).  Rebuilt only
+    when the ledger has new cards or events (several dashboards poll it), so that a
+    poll does not hold up the scans."""
+    key = (station.ledger.count_cards(), station.ledger.count_events())
+    if station.cached is None or station.cached[0] != key:
+        station.cached = (key, _coverage(station))
+    return station.cached[1]
+
+
+def _coverage(station: Station) -> dict[str, Any]:
+    report = build_report(station.ledger, station.campaign, station.directory)
+    events = [e for e in station.ledger.events(station.campaign) if e.status != "generated"]
+    cards = {c.code: c for c in station.ledger.cards(station.campaign)} if events else {}
+    last = []
+    for event in reversed(events[-12:]):
+        card = cards.get(event.code)
+        last.append({"code": format_code(event.code), "status": event.status, "at": event.at,
+                     "by": event.by, "prisoner_name": card.prisoner_name if card else ""})
+    return {
+        "campaign": station.campaign,
+        "cards": sum(report.totals.values()),
+        "by_status": report.totals,
+        "prisoners": len(report.prisoners),
+        "prisoners_without_sent": [{"prisoner_id": p.prisoner_id, "prisoner_name":
+                                    p.prisoner_name, "cards": p.generated}
+                                   for p in report.unreached],
+        "parliaments": [{"parliament": p.parliament, "senders": p.senders,
+                         "generated": p.generated, "sent": p.sent, "returned": p.returned}
+                        for p in report.parliaments],
+        "last_scans": last,
+        "events": len(events),
+    }  # fmt: skip
+
+
+async def get_coverage(request: Request) -> JSONResponse:
+    station: Station = request.app.state.station
+    return JSONResponse(await station.run(lambda: coverage(station)))
+
+
+async def download_report(request: Request) -> Response:
+    station: Station = request.app.state.station
+    suffix = request.path_params["suffix"]
+    if suffix not in ("html", "xlsx", "csv"):
+        raise HTTPException(404)
+    folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
+
+    def write() -> Path:
+        report = build_report(station.ledger, station.campaign, station.directory)
+        return write_report(report, folder / f"report.{suffix}")
+
+    path = await station.run(write)
+    return FileResponse(path, filename=f"report.{suffix}")
+
+
+async def download_archive(request: Request) -> Response:
+    """Every message sent to each prisoner (one PDF each), zipped."""
+    import zipfile
+
+    from ..archive import collect, write_archive
+
+    station: Station = request.app.state.station
+    if station.fonts is None:
+        raise HTTPException(404)
+    folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
+
+    def write() -> Path:
+        bundles = collect(station.ledger, station.campaign)
+        written = write_archive(bundles, folder / "archive", station.fonts(), station.campaign)
+        target = folder / "archive.zip"
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, f"archive/{path.name}")
+        return target
+
+    path = await station.run(write)
+    return FileResponse(path, filename="archive.zip")
+
+
+# --- pages -----------------------------------------------------------------------------
+
+_TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"),
+                         autoescape=select_autoescape(default=True))  # fmt: skip
+
+
+def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = _TEMPLATES.get_template(name).render(statuses=SCAN_STATUSES, **context)
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": _CSP,
+                                       "Referrer-Policy": "no-referrer"})  # fmt: skip
+
+
+_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+        "img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
+        "connect-src 'self'; frame-ancestors 'none'")  # fmt: skip
+
+
+async def dashboard(request: Request) -> HTMLResponse:
+    station: Station = request.app.state.station
+    return _page("dashboard.html", data=await station.run(lambda: coverage(station)),
+                 archive=station.fonts is not None)
+
+
+async def scan_page(request: Request) -> HTMLResponse:
+    return _page("scan.html", campaign=request.app.state.station.campaign)
+
+
+async def card_page(request: Request) -> HTMLResponse:
+    station: Station = request.app.state.station
+    text = request.path_params["code"]
+    try:
+        card, history = await station.run(lambda: show(station.ledger, text, **station.scope))
+    except (CodeError, LedgerError) as error:
+        return _page("card.html", 404, card=None, error=str(error), campaign=station.campaign)
+    return _page("card.html", card=_card(card, history), error="", campaign=station.campaign)
+
+
+# --- errors ----------------------------------------------------------------------------
+
+
+async def _refusal(request: Request, error: Refusal) -> JSONResponse:
+    return JSONResponse({"reason": error.reason}, status_code=error.status)
+
+
+async def _http_error(request: Request, error: HTTPException) -> Response:
+    reason = {404: "no such page", 405: "method not allowed"}.get(error.status_code,
+                                                                   str(error.detail))
+    if request.url.path.startswith("/api/") or error.status_code != 404:
+        return JSONResponse({"reason": reason}, status_code=error.status_code)
+    return _page("notfound.html", 404, campaign=request.app.state.station.campaign)
+
+
+async def _ledger_error(request: Request, error: PostcardsError) -> JSONResponse:
+    """The ledger went away (a PostgreSQL server down): 503, saying why."""
+    return JSONResponse({"reason": str(error)}, status_code=503)
+
+
+def create_app(station: Station):
+    """The ASGI app for one station, its guards in front."""
+    routes = [
+        Route("/", dashboard),
+        Route("/scan", scan_page),
+        Route("/cards/{code}", card_page),
+        Route("/api/scans", post_scan, methods=["POST"]),
+        Route("/api/coverage", get_coverage),
+        Route("/api/cards/{code}", get_card),
+        Route("/download/report.{suffix}", download_report),
+        Route("/download/archive.zip", download_archive),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={
+        Refusal: _refusal, HTTPException: _http_error, PostcardsError: _ledger_error})
+    app.state.station = station
+    return Guard(app, station.token)

@@ -1,0 +1,310 @@
+"""The campaign station's API on a real server: scans as `track scan` records them,
+nonces, bad input answered 4xx with a reason, the token, the guards, two stations on one
+PostgreSQL ledger."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from postcards.codes import format_code, new_code
+from postcards.ledger import Ledger, LedgerCard
+from postcards.station.app import Station, create_app
+from postcards.station.server import background, ensure_certificate, plan, terminal_qr
+from postcards.track import Scanner
+
+AT = "2025-03-01T09:30:00Z"
+CAMPAIGN = "spring"
+
+
+def make_cards(count: int, seed: int = 7) -> list[LedgerCard]:
+    rng = random.Random(seed)
+    return [
+        LedgerCard(new_code(rng), CAMPAIGN, "1", f"S{i % 3}", f"P{i}", "ru", f"Sender {i % 3}",
+                   "<script>alert(1)</script> Алесь" if i == 0 else f"Алесь {i}")
+        for i in range(count)
+    ]  # fmt: skip
+
+
+@contextmanager
+def station(url: str, cards: list[LedgerCard], token: str = "") -> Iterator[str]:
+    """A real station (uvicorn in a thread) on the ledger at ``url``; yields its base URL."""
+    ledger = Ledger.open(url)
+    ledger.record_generated(cards, at=AT)
+    try:
+        with background(create_app(Station(ledger, CAMPAIGN, token=token))) as base:
+            yield base
+    finally:
+        ledger.close()
+
+
+@pytest.fixture
+def cards() -> list[LedgerCard]:
+    return make_cards(12)
+
+
+@pytest.fixture
+def base(tmp_path: Path, cards) -> Iterator[str]:
+    with station(str(tmp_path / "tracking.db"), cards) as url:
+        yield url
+
+
+def scan(base: str, **body) -> httpx.Response:
+    return httpx.post(f"{base}/api/scans", json=body)
+
+
+def test_a_scan_answers_as_track_scan_does(base: str, cards, tmp_path: Path) -> None:
+    card = cards[3]
+    first = scan(base, code=card.code.lower(), by="Anna", device="desk")
+    assert first.status_code == 200
+    answer = first.json()
+    assert answer["result"] == "recorded" and answer["code"] == format_code(card.code)
+    assert answer["card"]["prisoner_name"] == "Алесь 3" and answer["card"]["status"] == "sent"
+    again = scan(base, code=format_code(card.code)).json()
+    assert again["result"] == "repeat" and again["first"]["by"] == "Anna"
+    assert "already sent" in again["reason"]
+    history = httpx.get(f"{base}/api/cards/{card.code}").json()["events"]
+    assert [e["status"] for e in history] == ["generated", "sent"]
+    assert history[1]["note"] == "station desk"
+
+
+def test_refusals_carry_track_scans_reasons(base: str, cards, tmp_path: Path) -> None:
+    """Every refusal `track scan` makes, in its words (the CLI's scanner on the same
+    ledger gives the expected reason)."""
+    assert scan(base, code=cards[1].code, status="void").json()["result"] == "recorded"
+    wrong_check = cards[2].code[:-1] + ("0" if cards[2].code[-1] != "0" else "1")
+    unknown = new_code(random.Random(99))
+    with Ledger.open(tmp_path / "tracking.db") as ledger:
+        scanner = Scanner(ledger)
+        for line in ["nonsense!", wrong_check, unknown, cards[1].code, ""]:
+            answer = scan(base, code=line).json()
+            expected = scanner.scan(line)
+            if expected is None:  # a blank line: the API asks for a code
+                assert answer["reason"].startswith("no code")
+                continue
+            assert answer["result"] == "refused", line
+            assert answer["reason"] == expected.message
+
+
+@pytest.mark.parametrize("body, status, words", [
+    (b"{not json", 400, "not JSON"),
+    (b"[1, 2]", 400, "JSON object"),
+    (b"{}", 400, "no code"),
+    (b'{"code": 12}', 400, "'code' must be text"),
+    (b'{"code": "ABC", "status": "eaten"}', 400, "status 'eaten'"),
+    (b'{"code": "ABC", "nonce": "' + b"x" * 200 + b'"}', 400, "longer than"),
+    (b'{"code": "' + b"A" * 70000 + b'"}', 413, "64 KB"),
+    (b"\xff\xfe", 400, "not JSON"),
+])  # fmt: skip
+def test_bad_input_is_4xx_with_a_reason(base: str, body: bytes, status: int, words: str) -> None:
+    response = httpx.post(f"{base}/api/scans", content=body,
+                          headers={"Content-Type": "application/json"})
+    assert response.status_code == status
+    assert words in response.json()["reason"]
+
+
+def test_unknown_api_routes_are_json_404s(base: str) -> None:
+    response = httpx.get(f"{base}/api/nothing")
+    assert response.status_code == 404 and response.json()["reason"]
+    assert httpx.get(f"{base}/api/cards/nonsense!").status_code == 400
+    assert httpx.get(f"{base}/api/cards/{new_code(random.Random(5))}").status_code == 404
+    for path in ("/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py",
+                 "/download/report.db", "/download/../tracking.db"):
+        assert httpx.get(f"{base}{path}").status_code == 404, path
+    page = httpx.get(f"{base}/nowhere")
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+
+
+def test_a_resent_nonce_is_recorded_once(base: str, cards) -> None:
+    """Two cards returned, each resent three times at once: one event each."""
+    jobs = [(cards[i].code, f"nonce-{i}") for i in (4, 5) for _ in range(3)]
+    for i in (4, 5):
+        assert scan(base, code=cards[i].code, status="sent").json()["result"] == "recorded"
+    results: list[str] = []
+
+    def send(code: str, nonce: str) -> None:
+        results.append(scan(base, code=code, status="returned", nonce=nonce).json()["result"])
+
+    threads = [threading.Thread(target=send, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["recorded"] * 2 + ["repeat"] * 4
+    for i in (4, 5):
+        events = httpx.get(f"{base}/api/cards/{cards[i].code}").json()["events"]
+        assert [e["status"] for e in events] == ["generated", "sent", "returned"]
+
+
+def test_a_queued_scan_resent_after_a_later_change_is_a_repeat(base: str, cards) -> None:
+    """A phone's queued "sent" reaches the station twice, the second time after the card
+    came back: the nonce says it is the same scan, not a refused new one."""
+    code = cards[6].code
+    assert scan(base, code=code, nonce="n-6").json()["result"] == "recorded"
+    assert scan(base, code=code, status="returned").json()["result"] == "recorded"
+    resent = scan(base, code=code, nonce="n-6").json()
+    assert resent["result"] == "repeat", resent["reason"]
+    assert scan(base, code=code).json()["result"] == "repeat"  # without nonce: seen as sent
+
+
+def test_the_ledger_keeps_a_nonce_once(ledger_url: str) -> None:
+    from postcards.ledger import Event
+
+    [card] = make_cards(1)
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([card], at=AT)
+        note = lambda c, h: Event(c.code, "printed", AT, "me", f"#{len(h)}")  # noqa: E731
+        assert ledger.record_checked(card.code, note, nonce="abc")[2] is not None
+        assert ledger.record_checked(card.code, note, nonce="abc")[2] is None
+        assert ledger.record_checked(card.code, note, nonce="abd")[2] is not None
+        assert ledger.record_checked(card.code, note)[2] is not None
+        assert ledger.record_checked(card.code, note)[2] is not None  # no nonce: no check
+        assert len(ledger.history(card.code)) == 5
+
+
+def test_coverage_counts_and_escapes(base: str, cards) -> None:
+    scan(base, code=cards[0].code)
+    coverage = httpx.get(f"{base}/api/coverage").json()
+    assert coverage["cards"] == 12 and coverage["by_status"] == {"generated": 11, "sent": 1}
+    assert coverage["prisoners"] == 12 and len(coverage["prisoners_without_sent"]) == 11
+    assert coverage["parliaments"][0]["sent"] == 1
+    page = httpx.get(f"{base}/").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    card_page = httpx.get(f"{base}/cards/{cards[0].code}").text
+    assert "&lt;script&gt;alert(1)" in card_page and "<script>alert" not in card_page
+
+
+def test_state_changes_from_another_site_are_refused(base: str, cards) -> None:
+    response = httpx.post(f"{base}/api/scans", json={"code": cards[0].code},
+                          headers={"Origin": "http://evil.example"})
+    assert response.status_code == 403 and "evil.example" in response.json()["reason"]
+    response = httpx.post(f"{base}/api/scans", json={"code": cards[0].code},
+                          headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert scan(base, code=cards[0].code).json()["result"] == "recorded"  # nothing recorded before
+
+
+def test_downloads(base: str) -> None:
+    for suffix, start in (("csv", b""), ("xlsx", b"PK"), ("html", b"<!")):
+        response = httpx.get(f"{base}/download/report.{suffix}")
+        assert response.status_code == 200 and response.content.startswith(start)
+
+
+def test_a_token_is_required_when_set(tmp_path: Path, cards) -> None:
+    with station(str(tmp_path / "t.db"), cards, token="s3cret") as base:
+        assert httpx.get(f"{base}/api/coverage").status_code == 401
+        assert httpx.get(f"{base}/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert scan(base, code=cards[0].code).status_code == 401
+        ok = httpx.get(f"{base}/api/coverage", headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200
+        with httpx.Client(base_url=base, follow_redirects=True) as browser:
+            page = browser.get("/scan?token=s3cret")
+            assert page.status_code == 200 and page.url.path == "/scan" and not page.url.query
+            assert "HttpOnly" in page.history[0].headers["set-cookie"]
+            assert "SameSite=strict" in page.history[0].headers["set-cookie"]
+            assert browser.get("/api/coverage").status_code == 200  # the cookie
+
+
+def test_plan_token_tls_and_qr(tmp_path: Path) -> None:
+    assert plan("127.0.0.1", 8000, None, False, tmp_path).token == ""
+    lan = plan("0.0.0.0", 8000, None, True, tmp_path)
+    assert len(lan.token) >= 20 and lan.join_url().startswith("https://")
+    assert f"token={lan.token}" in lan.join_url()
+    assert (tmp_path / "station-tls" / "cert.pem").exists()
+    assert len(lan.fingerprint.split(":")) == 32
+    again = plan("0.0.0.0", 8000, "given", True, tmp_path)
+    assert again.fingerprint == lan.fingerprint and again.token == "given"  # kept, not remade
+    assert ensure_certificate(tmp_path / "station-tls", "x")[1].stat().st_mode & 0o077 == 0
+    import numpy as np
+    import zxingcpp
+
+    art = terminal_qr(lan.join_url()).splitlines()
+    # Back to pixels (each character is two module rows) and read it as a phone would.
+    rows = []
+    for line in art:
+        top = [255 if ch in "█▀" else 0 for ch in line]
+        bottom = [255 if ch in "█▄" else 0 for ch in line]
+        rows += [top, bottom]
+    image = np.kron(np.array(rows, dtype=np.uint8), np.ones((8, 8), dtype=np.uint8))
+    image = np.pad(image, 16, constant_values=255)
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [lan.join_url()]
+
+
+def test_the_serve_command_stops_cleanly_on_sigterm(tmp_path: Path, cards) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import _free_port
+
+    with Ledger.open(tmp_path / "tracking.db") as ledger:
+        ledger.record_generated(cards, at=AT)
+    (tmp_path / "campaign.toml").write_text(f'name = "{CAMPAIGN}"\n')
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "postcards", "serve", "--port", str(port)], cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "POSTCARDS_DATABASE": f"sqlite:///{tmp_path / 'tracking.db'}"})
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/api/coverage")
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert scan(base, code=cards[0].code).json()["result"] == "recorded"
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert f"open http://127.0.0.1:{port}/scan" in out and "station stopped" in out
+    with Ledger.open(tmp_path / "tracking.db") as ledger:
+        assert [e.status for e in ledger.history(cards[0].code)] == ["generated", "sent"]
+
+
+def test_two_stations_on_one_postgresql_ledger(postgres_server) -> None:
+    url = postgres_server.new_database()
+    cards = make_cards(6)
+    with station(url, cards) as first:
+        second_ledger = Ledger.open(url)
+        try:
+            with background(create_app(Station(second_ledger, CAMPAIGN))) as second:
+                assert scan(first, code=cards[0].code).json()["result"] == "recorded"
+                repeat = scan(second, code=cards[0].code).json()
+                assert repeat["result"] == "repeat"
+                assert scan(second, code=cards[1].code).json()["result"] == "recorded"
+                seen = httpx.get(f"{first}/api/coverage").json()
+                assert seen["by_status"]["sent"] == 2
+        finally:
+            second_ledger.close()
+
+
+def test_the_archive_download(tmp_path: Path, cards) -> None:
+    import io
+    import zipfile
+
+    from postcards.design import load_design
+
+    ledger = Ledger.open(tmp_path / "a.db")
+    ledger.record_generated(cards, at=AT)
+    fonts = lambda: load_design("solidarity").fonts  # noqa: E731
+    try:
+        with background(create_app(Station(ledger, CAMPAIGN, fonts=fonts))) as base:
+            scan(base, code=cards[4].code)
+            response = httpx.get(f"{base}/download/archive.zip")
+            assert response.status_code == 200
+            names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+            assert len(names) == 1 and "P4" in names[0] and names[0].endswith(".pdf")
+            assert "/download/archive.zip" in httpx.get(f"{base}/").text
+    finally:
+        ledger.close()

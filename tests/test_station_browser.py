@@ -1,0 +1,197 @@
+"""The station's pages in a real Chromium (Debian's, driven by playwright): a wedge
+scanner typing, the dashboard changing live, a scan made offline, the camera fed a QR.
+
+Skips when Chromium is not installed, unless POSTCARDS_REQUIRE_CHROMIUM=1 (CI): then
+it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from postcards.codes import format_code, new_code
+from postcards.ledger import Ledger, LedgerCard
+from postcards.station.app import Station, create_app
+from postcards.station.server import background
+
+AT = "2025-03-01T09:30:00Z"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+REQUIRED = os.environ.get("POSTCARDS_REQUIRE_CHROMIUM") == "1"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]  # fmt: skip
+
+
+def _chromium() -> str:
+    reason = ""
+    if CHROMIUM is None:
+        reason = "Chromium not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright not installed (pip install playwright)"
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"POSTCARDS_REQUIRE_CHROMIUM=1 but {reason}")
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+def make_cards(count: int) -> list[LedgerCard]:
+    rng = random.Random(11)
+    return [
+        LedgerCard(new_code(rng), "spring", "1", f"S{i % 3}", f"P{i}", "ru", f"Sender {i % 3}",
+                   "<script>alert(1)</script>Ира" if i == 0 else f"Алесь {i}")
+        for i in range(count)
+    ]  # fmt: skip
+
+
+CARDS = make_cards(10)
+CAMERA_CARD = CARDS[9]
+
+
+def write_y4m(path: Path, text: str, width: int = 640, height: int = 480) -> Path:
+    """A few frames of a QR code on white, as Chromium's fake camera reads them."""
+    import numpy as np
+    import zxingcpp
+
+    qr = np.asarray(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode)
+                    .to_image(scale=1, add_quiet_zones=False))  # fmt: skip
+    scale = 300 // qr.shape[0]
+    symbol = np.kron(qr, np.ones((scale, scale), dtype=np.uint8))
+    luma = np.full((height, width), 235, dtype=np.uint8)
+    top, left = (height - symbol.shape[0]) // 2, (width - symbol.shape[1]) // 2
+    luma[top:top + symbol.shape[0], left:left + symbol.shape[1]] = np.where(symbol, 235, 16)
+    chroma = np.full((height // 2) * (width // 2), 128, dtype=np.uint8).tobytes()
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(5):
+            out.write(b"FRAME\n" + luma.tobytes() + chroma + chroma)
+    return path
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("station")
+    ledger = Ledger.open(folder / "tracking.db")
+    ledger.record_generated(CARDS, at=AT)
+    try:
+        with background(create_app(Station(ledger, "spring"))) as url:
+            yield url
+    finally:
+        ledger.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    video = write_y4m(tmp_path_factory.mktemp("camera") / "qr.y4m", CAMERA_CARD.code)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable,
+            args=[*FLAGS, f"--use-file-for-fake-video-capture={video}"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, base):
+    context = browser.new_context(base_url=base, permissions=["camera"])
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+    assert dialogs == [], "a field ran as a script"
+
+
+def events(base: str, card: LedgerCard) -> list[str]:
+    return [e["status"] for e in httpx.get(f"{base}/api/cards/{card.code}").json()["events"]]
+
+
+def wedge(page, text: str) -> None:
+    """Type as a USB keyboard-wedge scanner does: keys 10 ms apart, then Enter."""
+    page.locator("#code").press_sequentially(text, delay=10)
+    page.keyboard.press("Enter")
+
+
+def test_a_wedge_scanner_scan_answers_at_once(page, base) -> None:
+    page.goto("/scan")
+    wedge(page, format_code(CARDS[0].code).lower())
+    answer = page.locator("#answer")
+    answer.and_(page.locator(".recorded")).wait_for(timeout=5000)
+    assert "<script>alert(1)</script>Ира" in answer.inner_text()  # shown as text
+    assert page.locator("#count").inner_text() == "1"
+    assert events(base, CARDS[0]) == ["generated", "sent"]
+    wedge(page, format_code(CARDS[0].code))
+    page.locator("#answer.repeat").wait_for(timeout=5000)
+    assert "already sent" in answer.inner_text()
+    wedge(page, "NOT-A-CODE")
+    page.locator("#answer.refused").wait_for(timeout=5000)
+    assert page.locator("#code").input_value() == ""  # ready for the next card
+    # The status and the operator's name stay with this device.
+    page.select_option("#status", "returned")
+    page.fill("#by", "Anna")
+    page.locator("#by").dispatch_event("change")
+    page.reload()
+    assert page.locator("#status").input_value() == "returned"
+    assert page.locator("#by").input_value() == "Anna"
+
+
+def test_the_dashboard_changes_live(page, base) -> None:
+    page.goto("/")
+    sent = page.locator('[data-status="sent"]')
+    before = int(sent.inner_text())
+    assert httpx.post(f"{base}/api/scans", json={"code": CARDS[1].code}).status_code == 200
+    from playwright.sync_api import expect
+
+    expect(sent).to_have_text(str(before + 1), timeout=5000)
+    assert format_code(CARDS[1].code) in page.locator("#last").inner_text()
+    assert "Алесь 1" not in page.locator("#unreached").inner_text()
+
+
+def test_a_scan_made_offline_is_sent_once_when_back(page, base) -> None:
+    page.goto("/scan")
+    page.context.set_offline(True)
+    wedge(page, CARDS[2].code)
+    page.locator("#answer.queued").wait_for(timeout=5000)
+    assert page.locator("#queued").inner_text() == "1"
+    assert events(base, CARDS[2]) == ["generated"]
+    page.context.set_offline(False)
+    page.locator("#answer.recorded").wait_for(timeout=8000)
+    page.wait_for_timeout(3500)  # a retry tick later: still one event
+    assert events(base, CARDS[2]) == ["generated", "sent"]
+    assert page.locator("#queued").inner_text() == "0"
+
+
+def test_the_camera_reads_a_card(page, base) -> None:
+    """Chromium's fake camera shows a QR code; Linux Chromium has no BarcodeDetector,
+    so this is the station's own zxing WebAssembly decoding it."""
+    page.goto("/scan")
+    page.click("#camera")
+    page.locator("#answer.recorded").wait_for(timeout=10000)
+    assert f"Алесь {CARDS.index(CAMERA_CARD)}" in page.locator("#answer").inner_text()
+    page.wait_for_timeout(1000)  # the camera keeps seeing the card: recorded once
+    assert events(base, CAMERA_CARD) == ["generated", "sent"]
+
+
+def test_the_card_page_marks_returned(page, base) -> None:
+    card = CARDS[3]
+    httpx.post(f"{base}/api/scans", json={"code": card.code})
+    page.goto(f"/cards/{card.code}")
+    assert "Алесь 3" in page.inner_text("#card")
+    page.fill("#note", "moved to another colony")
+    page.click("button[data-status=returned]")
+    page.locator("#mark-answer.good").wait_for(timeout=5000)
+    history = httpx.get(f"{base}/api/cards/{card.code}").json()["events"]
+    assert history[-1]["status"] == "returned" and history[-1]["note"] == "moved to another colony"
