@@ -247,7 +247,7 @@ def test_the_serve_command_stops_cleanly_on_sigterm(tmp_path: Path, cards) -> No
 
     with Ledger.open(tmp_path / "tracking.db") as ledger:
         ledger.record_generated(cards, at=AT)
-    (tmp_path / "campaign.toml").write_text(f'name = "{CAMPAIGN}"\n')
+    (tmp_path / "campaign.toml").write_text(f'[campaign]\nname = "{CAMPAIGN}"\n')
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "postcards", "serve", "--port", str(port)], cwd=tmp_path,

@@ -277,8 +277,10 @@ async def download_report(request: Request) -> Response:
     folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
 
     def write() -> Path:
+        """One file: a CSV download is the per-prisoner table (who has had nothing yet)."""
         report = build_report(station.ledger, station.campaign, station.directory)
-        return write_report(report, folder / f"report.{suffix}")
+        table = "prisoners" if suffix == "csv" else None
+        return write_report(report, folder / f"report.{suffix}", table)[0]
 
     path = await station.run(write)
     return FileResponse(path, filename=f"report.{suffix}")
