@@ -19,7 +19,7 @@ function render(data) {
   document.getElementById("n-unreached").textContent =
     `${data.prisoners_without_sent.length} of ${data.prisoners} prisoners`;
   document.getElementById("unreached").replaceChildren(...data.prisoners_without_sent.map((p) =>
-    item([["span", p.prisoner_name], ["small", `${p.prisoner_id} · ${p.cards} printed`]])));
+    item([["span", p.prisoner_name], ["small", `${p.prisoner_id} · cards made: ${p.cards}`]])));
   document.getElementById("last").replaceChildren(...data.last_scans.map((e) =>
     item([["a", e.code, "", "/cards/" + encodeURIComponent(e.code)], ["span", e.status, "badge s-" + e.status],
           ["span", e.prisoner_name], ["small", `${e.at.slice(0, 16).replace("T", " ")} ${e.by}`]])));
