@@ -308,3 +308,49 @@ def test_the_archive_download(tmp_path: Path, cards) -> None:
             assert "/download/archive.zip" in httpx.get(f"{base}/").text
     finally:
         ledger.close()
+
+
+def test_tls_serves_https_with_the_printed_fingerprint(tmp_path: Path, cards) -> None:
+    """`serve --tls`: HTTPS answers, the certificate the server presents is the one whose
+    fingerprint the terminal printed (what a phone's user compares), plain HTTP is not
+    served, and the certificate is kept in the campaign folder."""
+    import hashlib
+    import os
+    import signal
+    import ssl
+    import subprocess
+    import sys
+    import time
+
+    from conftest import _free_port
+
+    with Ledger.open(tmp_path / "tracking.db") as ledger:
+        ledger.record_generated(cards, at=AT)
+    (tmp_path / "campaign.toml").write_text(f'[campaign]\nname = "{CAMPAIGN}"\n')
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "postcards", "serve", "--port", str(port), "--tls"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "POSTCARDS_DATABASE": f"sqlite:///{tmp_path / 'tracking.db'}"})
+    try:
+        base = f"https://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                httpx.get(f"{base}/api/coverage", verify=False)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        answer = httpx.post(f"{base}/api/scans", json={"code": cards[0].code}, verify=False)
+        assert answer.json()["result"] == "recorded"
+        presented = ssl.get_server_certificate(("127.0.0.1", port))
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/api/coverage", timeout=2)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(presented)).hexdigest().upper()
+    shown = ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    assert f"certificate SHA-256 fingerprint: {shown}" in out, out + err
+    assert f"open https://127.0.0.1:{port}/scan" in out
+    assert (tmp_path / "station-tls" / "cert.pem").exists()
