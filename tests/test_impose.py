@@ -14,28 +14,24 @@ from postcards.impose import Layout, impose
 
 CARD = CardSize("A6", 148.0, 105.0)
 
-layouts = st.builds(
-    Layout,
-    name=st.just("custom"),
-    sheet=st.builds(SheetSize, st.just("sheet"), st.floats(120, 900), st.floats(120, 900)),
-    rows=st.none() | st.integers(1, 4),
-    columns=st.none() | st.integers(1, 4),
-    gap_mm=st.floats(0, 30),
-    margin_mm=st.floats(0, 20),
-    bleed_mm=st.none() | st.sampled_from([0.0, 2.0]),
-    mark_mm=st.sampled_from([0.0, 2.5, 5.0]),
-)
+def _layouts(margin_mm: float, bleeds: list[float], **more: st.SearchStrategy) -> st.SearchStrategy:
+    """Random custom grids on random sheets."""
+    return st.builds(
+        Layout,
+        name=st.just("custom"),
+        sheet=st.builds(SheetSize, st.just("sheet"), st.floats(120, 900), st.floats(120, 900)),
+        rows=st.none() | st.integers(1, 4),
+        columns=st.none() | st.integers(1, 4),
+        gap_mm=st.floats(0, 30),
+        margin_mm=st.floats(0, margin_mm),
+        bleed_mm=st.none() | st.sampled_from(bleeds),
+        **more,
+    )
+
+
+layouts = _layouts(20, [0.0, 2.0], mark_mm=st.sampled_from([0.0, 2.5, 5.0]))
 #: Layouts with the standard 5 mm marks and margins wide enough for them as often as not.
-marked_layouts = st.builds(
-    Layout,
-    name=st.just("custom"),
-    sheet=st.builds(SheetSize, st.just("sheet"), st.floats(120, 900), st.floats(120, 900)),
-    rows=st.none() | st.integers(1, 4),
-    columns=st.none() | st.integers(1, 4),
-    gap_mm=st.floats(0, 30),
-    margin_mm=st.floats(0, 30),
-    bleed_mm=st.none() | st.sampled_from([0.0, 1.0, 2.0]),
-)
+marked_layouts = _layouts(30, [0.0, 1.0, 2.0])
 
 
 def fitted(layout: Layout):

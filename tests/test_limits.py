@@ -73,14 +73,18 @@ def xlsx_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return xlsx_with_sheet(tmp_path_factory.mktemp("bomb") / "senders.xlsx", write)
 
 
-def test_xlsx_zip_bomb_is_refused_before_it_is_unpacked(xlsx_bomb: Path) -> None:
-    assert xlsx_bomb.stat().st_size < 1_000_000
+def refused_with_peak(path: Path) -> tuple[str, int]:
+    """The refusal's message, and the most memory Python held while reading to it."""
     tracemalloc.start()
     try:
-        message = refused(xlsx_bomb)
-        peak = tracemalloc.get_traced_memory()[1]
+        return refused(path), tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def test_xlsx_zip_bomb_is_refused_before_it_is_unpacked(xlsx_bomb: Path) -> None:
+    assert xlsx_bomb.stat().st_size < 1_000_000
+    message, peak = refused_with_peak(xlsx_bomb)
     assert message.startswith("senders.xlsx: unpacks to 294 MB, more than the limit of 200 MB")
     assert "max_megabytes" in message
     assert peak < 20_000_000  # nothing was unpacked
@@ -126,12 +130,7 @@ def test_ods_repeats_that_expand_to_billions_of_cells_are_refused(tmp_path: Path
            "</table:table-row>")
     path = ods(tmp_path / "prisoners.ods", ODS_CONTENT.format(rows=row))
     assert path.stat().st_size < 2000
-    tracemalloc.start()
-    try:
-        message = refused(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    message, peak = refused_with_peak(path)
     assert message.startswith("prisoners.ods: has more than the limit of 1,000,000 cells")
     assert peak < 50_000_000
 
