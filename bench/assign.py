@@ -3,7 +3,7 @@
 Usage: python bench/assign.py [SENDERS PRISONERS]   (default: 500 1215)
 
 Prints three times:
-- pairing alone (postcards.assign.pair, best of 5), with earlier-wave tallies for every
+- pairing alone (postcards.pairing.fair.pair, best of 5), with earlier-wave tallies for every
   prisoner and the language preference on;
 - `assign` as a user runs it: reading both spreadsheets, the ledger's earlier wave,
   pairing and writing assignments.csv (one card per prisoner);
@@ -20,12 +20,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from postcards.assign import Rules, pair
 from postcards.codes import new_code
 from postcards.config import load_campaign
-from postcards.ledger import Ledger, LedgerCard, Tally
-from postcards.people import Prisoner, Sender
-from postcards.wave import assign_wave
+from postcards.inputs.people import Prisoner, Sender
+from postcards.jobs.assign import assign_wave
+from postcards.ledger.database import Ledger, LedgerCard, Tally
+from postcards.pairing.fair import Rules, pair
 
 
 def records(senders: int, prisoners: int) -> tuple[list[Sender], list[Prisoner]]:

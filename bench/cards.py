@@ -66,9 +66,9 @@ def run_one(cards: int, layout: str = "single") -> dict[str, float]:
     import reportlab.pdfgen.canvas  # noqa: F401
     import zxingcpp  # noqa: F401
 
-    import postcards.render  # noqa: F401
+    import postcards.printing.faces  # noqa: F401
     from postcards.config import load_campaign
-    from postcards.pipeline import CardOptions, make_cards
+    from postcards.jobs.cards import CardOptions, make_cards
 
     startup = time.perf_counter() - started
 

@@ -1,5 +1,5 @@
 """``python -m postcards``."""
 
-from .cli import main
+from postcards.cli import main
 
 main(prog_name="postcards")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from .config import Campaign, default_campaign, load_campaign
-from .errors import PostcardsError, Problem
-from .wording import counted
+from postcards.config import Campaign, default_campaign, load_campaign
+from postcards.errors import PostcardsError, Problem
+from postcards.wording import counted
 
 CAMPAIGN_FILE = "campaign.toml"
 
@@ -58,7 +58,7 @@ def _guard(campaign: Campaign, outputs: list[Path], suffixes: tuple[str, ...] = 
            assignments: bool = True) -> None:
     """Before any work: refuse outputs that would replace an input, the ledger or the
     design, that end otherwise than the command writes, or that cannot be written."""
-    from .outputs import check_outputs, protected_paths
+    from postcards.jobs.outputs import check_outputs, protected_paths
 
     with _errors():
         check_outputs(outputs, protected_paths(campaign, outputs, assignments), suffixes)
@@ -153,7 +153,7 @@ def main(ctx: click.Context) -> None:
 
 def _campaign(ctx: click.Context, name_check: bool = True, **inputs: str | None) -> Campaign:
     """The campaign -c names; unless ``name_check`` is off, a renamed campaign whose
-    ledger holds the old name's cards is refused (see postcards.renaming)."""
+    ledger holds the old name's cards is refused (see postcards.ledger.renaming)."""
     with _errors():
         campaign = _resolve_campaign(ctx.find_root().obj["campaign_path"])
     if name_check:
@@ -164,7 +164,7 @@ def _campaign(ctx: click.Context, name_check: bool = True, **inputs: str | None)
 
 def _check_name(campaign: Campaign) -> None:
     """A renamed campaign whose own ledger holds the old name's cards is refused."""
-    from .renaming import check_campaign_name
+    from postcards.ledger.renaming import check_campaign_name
 
     with _errors():
         check_campaign_name(campaign)
@@ -226,14 +226,14 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
           not_a_postcard: bool, layout: str | None, start_at: int, strict: bool,
           example: bool) -> None:
     """Validate everything a print run depends on."""
-    from .pipeline import CardOptions
-    from .pipeline import check as run_check
+    from postcards.jobs.cards import CardOptions
+    from postcards.jobs.cards import check as run_check
 
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
     options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
                           start_at=start_at, strict=strict, example=example)
-    from .renaming import new_on_shared_ledger
+    from postcards.ledger.renaming import new_on_shared_ledger
 
     with _errors():
         report = run_check(campaign, options)
@@ -292,8 +292,8 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           only_prisoners: tuple[str, ...], strict: bool, example: bool,
           allow_risky: bool) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
-    from .pipeline import CardOptions
-    from .reprint import Selection
+    from postcards.cards.reprint import Selection
+    from postcards.jobs.cards import CardOptions
 
     campaign = _with_wave(_campaign(ctx, name_check=False, senders=senders,
                                     prisoners=prisoners, assignments=assignments), wave)
@@ -343,7 +343,7 @@ def _print_result(result) -> None:
 
 
 def _make_cards(campaign: Campaign, output: Path, options):
-    from .pipeline import make_cards
+    from postcards.jobs.cards import make_cards
 
     with _errors(), _progress("cards") as progress:
         report, result = make_cards(campaign, output, options, progress)
@@ -365,7 +365,7 @@ def _make_cards(campaign: Campaign, output: Path, options):
 def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
               printer: str | None, output: str) -> None:
     """A two-sided test sheet from which to read a printer's front/back offset."""
-    from .calibrate import write_calibration
+    from postcards.printing.calibration import write_calibration
 
     campaign = _campaign(ctx, name_check=False)
     _guard(campaign, [Path(output)], (".pdf",))
@@ -391,10 +391,10 @@ def demo(ctx: click.Context, output: str) -> None:
     """Run the whole pipeline on the bundled sample campaign."""
     from dataclasses import replace
 
-    from .files import make_folder
-    from .pipeline import CardOptions
-    from .resources import bundled
-    from .wave import assign_wave
+    from postcards.files import make_folder
+    from postcards.jobs.assign import assign_wave
+    from postcards.jobs.cards import CardOptions
+    from postcards.resources import bundled
 
     out = Path(output).resolve()
     with _errors():
@@ -429,7 +429,7 @@ DEMO_FILES = ("assignments.csv", "cards.pdf", "cards.manifest.csv", "sheets-a4-2
 def _guard_demo(ctx: click.Context, samples: Campaign, out: Path) -> None:
     """The demo writes its own ledger and files: never into a campaign folder, never over
     the samples or the current campaign's files (its ledger above all)."""
-    from .outputs import check_outputs, protected_paths
+    from postcards.jobs.outputs import check_outputs, protected_paths
 
     if (out / CAMPAIGN_FILE).exists():
         raise click.UsageError(f"{out} holds {CAMPAIGN_FILE}: the demo would write its "
@@ -450,7 +450,7 @@ def _guard_demo(ctx: click.Context, samples: Campaign, out: Path) -> None:
 
 def _demo_report(campaign: Campaign, output: Path) -> None:
     """The demo's `track report` step: coverage from the ledger the demo just filled."""
-    from .ledger import Ledger
+    from postcards.ledger.database import Ledger
 
     with _errors(), Ledger.open(campaign.database_url) as ledger:
         _write_report(campaign, ledger, output)
@@ -462,15 +462,15 @@ POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
 
 
 def _poster_options(**chosen):
-    from .poster_data import PosterOptions
+    from postcards.jobs.poster import PosterOptions
 
     return PosterOptions(**{k: v for k, v in chosen.items() if v is not None})
 
 
 def _make_poster(campaign: Campaign, options, output: Path) -> None:
     """Plan the poster, check the files its pages go to (NAME-1.png …), then draw it."""
-    from .poster_data import plan_poster
-    from .poster_render import output_files, write_poster
+    from postcards.jobs.poster import plan_poster
+    from postcards.posters.drawing import output_files, write_poster
 
     with _errors():
         poster, design = plan_poster(campaign, options)
@@ -506,7 +506,7 @@ def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
            assignments: str | None, per_prisoner: int | None, per_sender: int | None,
            wave: str | None, seed: int | None, output: str | None) -> None:
     """Pair senders with prisoners fairly and write assignments.csv for `cards`."""
-    from .wave import AssignOptions, assign_wave
+    from postcards.jobs.assign import AssignOptions, assign_wave
 
     if per_prisoner and per_sender:
         raise click.UsageError("give --per-prisoner or --per-sender, not both")
@@ -516,7 +516,7 @@ def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
                                           or campaign.root / "assignments.csv")
     # assign rewrites the assignments file it reads (keeping other waves' rows): that file
     # alone it may replace, and only when it is its own output.
-    from .outputs import same_file
+    from postcards.jobs.outputs import same_file
 
     own = campaign.assignments_path is not None and same_file(target,
                                                               campaign.assignments_path)
@@ -527,7 +527,7 @@ def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
     for note in result.notes:
         click.echo(f"godparenthood: {note}")
     click.echo(_assign_summary(result))
-    from .assignments import assignments_file
+    from postcards.pairing.assignments import assignments_file
 
     if assignments_file(campaign) != result.output:
         click.echo(f"next: postcards cards --assignments {result.output} "
@@ -589,8 +589,8 @@ def poster(ctx: click.Context, senders: str | None, prisoners: str | None,
 @click.argument("directory", type=click.Path(file_okay=False))
 def init(directory: str) -> None:
     """Create a new campaign folder with campaign.toml and example spreadsheets."""
-    from .files import copy_file
-    from .resources import bundled
+    from postcards.files import copy_file
+    from postcards.resources import bundled
 
     target = Path(directory)
     names = (CAMPAIGN_FILE, "senders.xlsx", "prisoners.csv")
@@ -607,7 +607,7 @@ def init(directory: str) -> None:
 
 # --- tracking: postcards track … (the ledger: scan, mark, show, void, report, export) ------
 
-#: What staff may record; the same as postcards.track.SCAN_STATUSES, spelled out here so
+#: What staff may record; the same as postcards.ledger.scanning.SCAN_STATUSES, spelled out here so
 #: that ``postcards --help`` does not import the ledger.
 _SCAN_STATUSES = ("printed", "sent", "returned", "reply", "delivered", "void")
 
@@ -625,7 +625,7 @@ def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path
                  suffixes: tuple[str, ...] = (), name_check: bool = True):
     """The campaign and its open ledger; a missing SQLite file is an error, not a new one.
     ``outputs`` are checked first (:func:`_guard`)."""
-    from .ledger import Ledger, ledger_exists, sqlite_path
+    from postcards.ledger.database import Ledger, ledger_exists, sqlite_path
 
     campaign = _campaign(ctx, name_check)
     if outputs:
@@ -655,7 +655,7 @@ def track() -> None:
 
 def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: str) -> None:
     """Record every line, answering each at once; exit 1 when any line was refused."""
-    from .track import Scanner
+    from postcards.ledger.scanning import Scanner
 
     campaign, ledger = _open_ledger(ctx)
     with ledger, _errors():
@@ -720,8 +720,8 @@ def void(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str) 
 @click.pass_context
 def show(ctx: click.Context, code: str) -> None:
     """A card and its whole history."""
-    from .codes import format_code
-    from .track import show as show_card
+    from postcards.codes import format_code
+    from postcards.ledger.scanning import show as show_card
 
     campaign, ledger = _open_ledger(ctx)
     with ledger, _errors():
@@ -771,7 +771,7 @@ def _report_outputs(target: Path | None, table: str | None) -> list[Path]:
 def _write_report(campaign: Campaign, ledger, output: Path | None,
                   table: str | None = None) -> list[Path]:
     """Build the report, print its summary, and write it when asked to."""
-    from .report import build_report, read_directory, write_report
+    from postcards.ledger.reports import build_report, read_directory, write_report
 
     directory = read_directory(campaign)
     _print_problems(list(directory.warnings))
@@ -815,8 +815,8 @@ def rename(ctx: click.Context, old: str, new: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, texts: str) -> None:
     """Write every message sent to each prisoner, to hand over after release."""
-    from .archive import archive_paths, collect, write_archive
-    from .design import load_design
+    from postcards.cards.design import load_design
+    from postcards.ledger.archive import archive_paths, collect, write_archive
 
     campaign, ledger = _open_ledger(ctx)
     with ledger:
@@ -832,7 +832,7 @@ def export(ctx: click.Context, texts: str) -> None:
 
 
 def _design_fonts(campaign: Campaign):
-    from .design import load_design
+    from postcards.cards.design import load_design
 
     return load_design(campaign.design, campaign.root).fonts
 
@@ -848,11 +848,11 @@ def _design_fonts(campaign: Campaign):
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool) -> None:
     """The campaign station: scan cards and watch coverage in a browser."""
-    from .report import read_directory
-    from .station.app import Station, create_app
-    from .station.server import plan as make_plan
-    from .station.server import serve as run_server
-    from .station.server import terminal_qr
+    from postcards.ledger.reports import read_directory
+    from postcards.station.app import Station, create_app
+    from postcards.station.server import plan as make_plan
+    from postcards.station.server import serve as run_server
+    from postcards.station.server import terminal_qr
 
     campaign, ledger = _open_ledger(ctx)
     with ledger, _errors():

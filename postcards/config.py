@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, LayoutError, Problem, display_name
-from .geometry import parse_sheet
-from .impose import DUPLEX_MODES, LAYOUTS, Layout
-from .sources import Limits
+from postcards.errors import InputError, LayoutError, Problem, display_name
+from postcards.inputs.spreadsheets import Limits
+from postcards.page.geometry import parse_sheet
+from postcards.printing.imposition import DUPLEX_MODES, LAYOUTS, Layout
 
 _KNOWN: dict[str, set[str]] = {
     "campaign": {"name", "hashtag", "url", "wave", "return_address", "list_date",

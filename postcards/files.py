@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from .errors import OutputError, Problem
+from postcards.errors import OutputError, Problem
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

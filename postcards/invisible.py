@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .errors import Problem
+from postcards.errors import Problem
 
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ: legitimate between letters
 _LAYOUT = frozenset("\n\t")  # line breaks and tabs in a cell are the layout's business

@@ -11,9 +11,9 @@ from conftest import read_manifest, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postcards.assign import Pairing, Rules, even_shares, godchildren, keep_godchildren, pair
-from postcards.ledger import Ledger, Tally
-from postcards.people import Prisoner, Sender
+from postcards.inputs.people import Prisoner, Sender
+from postcards.ledger.database import Ledger, Tally
+from postcards.pairing.fair import Pairing, Rules, even_shares, godchildren, keep_godchildren, pair
 
 # --- random sender and prisoner sets -----------------------------------------------------
 
@@ -466,9 +466,9 @@ def test_hand_written_rows_keep_their_own_columns(campaign: Path) -> None:
 
 def test_assignments_and_print_order_sort_ids_naturally() -> None:
     """Stacks are grouped by sender as people count: S2 before S10, P4 before P31."""
-    from postcards.assignments import assignment_rows
-    from postcards.people import Prisoner, Sender
-    from postcards.pipeline import print_order
+    from postcards.inputs.people import Prisoner, Sender
+    from postcards.jobs.cards import print_order
+    from postcards.pairing.assignments import assignment_rows
 
     senders = [Sender(id=i, name=i, row=n) for n, i in enumerate(["S10", "S2", "S1"], 2)]
     prisoners = [Prisoner(id=i, name=i, row=n) for n, i in enumerate(["P31", "P4", "P3"], 2)]

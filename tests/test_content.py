@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run
 
-from postcards.content import (
+from postcards.cards.content import (
     Finding,
     RiskyWords,
     check_message,

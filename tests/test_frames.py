@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from postcards.assignments import read_assignments
 from postcards.errors import InputError
-from postcards.people import load_prisoners, load_senders, load_table
+from postcards.inputs.people import load_prisoners, load_senders, load_table
+from postcards.pairing.assignments import read_assignments
 
 PRISONERS = pd.DataFrame({
     "ID": ["P1", "P2", "P3"],

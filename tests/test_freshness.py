@@ -10,7 +10,7 @@ from conftest import read_manifest, run
 
 from postcards.codes import format_code
 from postcards.config import load_campaign
-from postcards.freshness import (
+from postcards.inputs.freshness import (
     Finding,
     compare,
     freshness_problems,
@@ -18,9 +18,9 @@ from postcards.freshness import (
     list_hash,
     list_rows,
 )
-from postcards.ledger import Ledger, PrisonerList
-from postcards.people import Prisoner, read_prisoners
-from postcards.sources import read_table
+from postcards.inputs.people import Prisoner, read_prisoners
+from postcards.inputs.spreadsheets import read_table
+from postcards.ledger.database import Ledger, PrisonerList
 
 
 def _prisoner(pid: str, institution: str = "ИК № 9", status: str = "in_custody") -> Prisoner:

@@ -10,9 +10,9 @@ import pytest
 from conftest import page_texts, run
 from PIL import Image
 
-from postcards.content import risky_findings, risky_words_for
-from postcards.design import load_design
-from postcards.geometry import CardSize
+from postcards.cards.content import risky_findings, risky_words_for
+from postcards.cards.design import load_design
+from postcards.page.geometry import CardSize
 from postcards.resources import bundled
 
 MOTIF = bundled("templates") / "solidarity" / "motif.jpg"

@@ -12,12 +12,12 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postcards.assign import Pairing
 from postcards.codes import new_code
 from postcards.config import load_campaign
 from postcards.errors import PostcardsError
-from postcards.ledger import Event, Ledger, LedgerCard
-from postcards.pipeline import prepare
+from postcards.jobs.cards import prepare
+from postcards.ledger.database import Event, Ledger, LedgerCard
+from postcards.pairing.fair import Pairing
 
 # Every code point but surrogates (a spreadsheet cannot hold them): controls, bidi
 # overrides, combining marks, CJK, emoji, private use.

@@ -8,7 +8,7 @@ import pytest
 from conftest import run
 
 from postcards.errors import LayoutError
-from postcards.geometry import parse_size
+from postcards.page.geometry import parse_size
 
 
 @pytest.mark.parametrize(("text", "size", "postcard"), [

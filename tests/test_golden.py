@@ -11,9 +11,9 @@ import pytest
 from conftest import ROOT
 
 from postcards.config import Campaign, load_campaign
-from postcards.geometry import parse_size
-from postcards.impose import LAYOUTS, impose
-from postcards.pipeline import prepare, print_order
+from postcards.jobs.cards import prepare, print_order
+from postcards.page.geometry import parse_size
+from postcards.printing.imposition import LAYOUTS, impose
 
 GOLDEN = Path(__file__).parent / "golden"
 CODE = "K7M2QX9DR"  # a fixed, valid code: the plans must not depend on the random one

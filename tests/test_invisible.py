@@ -8,9 +8,9 @@ from conftest import run
 from hypothesis import given
 from hypothesis import strategies as st
 
+from postcards.inputs.people import read_senders
+from postcards.inputs.spreadsheets import read_table
 from postcards.invisible import invisible_chars, invisible_problem
-from postcards.people import read_senders
-from postcards.sources import read_table
 
 BIDI = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
 ZERO_WIDTH = ["\u200b", "\ufeff", "\u2060", "\u200e", "\u200f", "\u00ad", "\u180e"]

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from postcards.codes import new_code
 from postcards.errors import LedgerError
-from postcards.ledger import (
+from postcards.ledger.database import (
     SCHEMA_VERSION,
     STATUSES,
     Event,
@@ -411,7 +411,7 @@ def test_a_step_2_ledger_is_migrated(db: Path) -> None:
     """A ledger written before the message column: its cards keep an empty message."""
     import sqlite3
 
-    from postcards.ledger import _MIGRATIONS, _SCHEMA_VERSION_TABLE
+    from postcards.ledger.database import _MIGRATIONS, _SCHEMA_VERSION_TABLE
 
     connection = sqlite3.connect(db)
     connection.execute(_SCHEMA_VERSION_TABLE)
@@ -472,7 +472,7 @@ def test_a_void_card_is_reprinted_with_a_new_code(ledger_url: str) -> None:
 
 
 def test_shown_url_hides_the_password() -> None:
-    from postcards.ledger import shown_url
+    from postcards.ledger.database import shown_url
 
     assert shown_url("postgresql://office:secret@db.local/ledger") == (
         "postgresql+psycopg://office:***@db.local/ledger"

@@ -11,7 +11,7 @@ import pytest
 from conftest import run
 
 from postcards.errors import InputError
-from postcards.sources import Limits, read_table
+from postcards.inputs.spreadsheets import Limits, read_table
 
 SHEET = "xl/worksheets/sheet1.xml"
 ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'

@@ -13,10 +13,10 @@ from conftest import DATA, read_manifest, run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from postcards.cells import restored_postcode, to_ascii, year_of_birth
 from postcards.errors import InputError
-from postcards.people import derive_id, load_prisoners, load_senders, read_prisoners
-from postcards.sources import read_table
+from postcards.inputs.cells import restored_postcode, to_ascii, year_of_birth
+from postcards.inputs.people import derive_id, load_prisoners, load_senders, read_prisoners
+from postcards.inputs.spreadsheets import read_table
 
 
 def _office_prisoners(path: Path) -> Path:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from postcards.people import read_prisoners, read_senders
-from postcards.sources import read_table
+from postcards.inputs.people import read_prisoners, read_senders
+from postcards.inputs.spreadsheets import read_table
 
 
 def _table(tmp_path: Path, text: str, name: str = "list.csv"):

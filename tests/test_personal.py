@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, page_texts, read_manifest, run
 from pypdf import PdfReader
 
-from postcards.ledger import Ledger
+from postcards.ledger.database import Ledger
 
 OWN = "Дорогой Сергей!\nПомним о вас каждый день.\nДо встречи, Лукаш"
 TEMPLATE_WORD = "Здравствуйте"  # the bundled Russian template's greeting
@@ -204,7 +204,7 @@ def test_a_risky_word_anywhere_on_the_card_stops_cards(campaign: Path, change, p
 
 
 def test_a_human_rights_title_is_a_finding_and_a_parliament_name_is_not() -> None:
-    from postcards.content import risky_findings, risky_words_for
+    from postcards.cards.content import risky_findings, risky_words_for
 
     risky = risky_words_for(None)
     title = "Chair of the Committee on Human Rights, European Parliament"

@@ -11,8 +11,8 @@ from conftest import DATA, ROOT, decode_qr, page_texts, read_manifest, run
 
 from postcards.codes import format_code, is_valid
 from postcards.config import load_campaign
-from postcards.people import read_prisoners
-from postcards.sources import read_table
+from postcards.inputs.people import read_prisoners
+from postcards.inputs.spreadsheets import read_table
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ def test_a_new_wave_gets_new_codes(campaign: Path) -> None:
 
 def test_a_crash_while_rendering_leaves_no_file_and_no_ledger(
         campaign: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from postcards import render
+    from postcards.printing import faces as render
 
     def explode(self, plans, out, progress=None):
         Path(out).write_bytes(b"%PDF-1.4 half a file")

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from conftest import decode_qr, page_texts, read_manifest, run
 
-from postcards.design import load_design
+from postcards.cards.design import load_design
 from postcards.errors import LayoutError
-from postcards.ledger import Ledger
-from postcards.people import Prisoner
-from postcards.poster_kinds import PosterContext, plan_godparents, plan_wall
-from postcards.poster_render import PosterRenderer
-from postcards.poster_texts import LANGUAGES, PosterTexts, plural_index
-from postcards.posters import Group, fit_grid, poster_size
+from postcards.inputs.people import Prisoner
+from postcards.ledger.database import Ledger
+from postcards.posters.drawing import PosterRenderer
+from postcards.posters.kinds import PosterContext, plan_godparents, plan_wall
+from postcards.posters.plans import Group, fit_grid, poster_size
+from postcards.posters.texts import LANGUAGES, PosterTexts, plural_index
 from postcards.resources import bundled
 
 URL = "https://example.org/godparents"
@@ -392,7 +392,7 @@ def test_a_wall_of_1500_tiles_fits_its_pages(tmp_path: Path, fonts) -> None:
 
 
 def test_a_grid_uses_the_biggest_tiles_that_fit_then_more_pages() -> None:
-    from postcards.geometry import Box
+    from postcards.page.geometry import Box
 
     body = Box(0, 0, 200, 280)
     assert fit_grid(4, body, 1.0, 0, 10).columns == 2
@@ -568,7 +568,7 @@ def test_missing_and_unreadable_photos_print_initials_and_are_reported(tmp_path)
 def test_load_scaled_decodes_a_huge_jpeg_at_a_fraction(tmp_path: Path) -> None:
     from PIL import Image
 
-    from postcards.photos import load_scaled
+    from postcards.inputs.photos import load_scaled
 
     path = tmp_path / "big.jpg"
     Image.new("RGB", (6000, 4000), "white").save(path, quality=50)
@@ -612,8 +612,8 @@ def test_poster_sizes_and_landscape() -> None:
 
 
 def test_prisoner_pages_fit_every_size_and_orientation(tmp_path: Path, fonts) -> None:
-    from postcards.poster_kinds import plan_prisoners
-    from postcards.posters import PAPER_MM
+    from postcards.posters.kinds import plan_prisoners
+    from postcards.posters.plans import PAPER_MM
 
     long_name = Prisoner(
         id="P3",
@@ -676,7 +676,7 @@ def test_a_plan_reads_as_json(fonts) -> None:
 
 def _slot(line) -> tuple[float, float, float, float]:
     """A line's box in mm: its width, and its share of the leading around the baseline."""
-    from postcards.geometry import POINTS_PER_MM
+    from postcards.page.geometry import POINTS_PER_MM
 
     top = line.baseline_mm + 0.93 * line.size / POINTS_PER_MM
     return line.x_mm, line.x_mm + line.width_mm, top - 1.22 * line.size / POINTS_PER_MM, top
@@ -686,8 +686,8 @@ def test_columns_keep_any_names_inside_the_body_and_apart(fonts) -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from postcards.geometry import Box
-    from postcards.posters import ColumnStyle, fit_columns
+    from postcards.page.geometry import Box
+    from postcards.posters.plans import ColumnStyle, fit_columns
 
     word = st.text(
         alphabet="aąbcčdeęėfghiįjklłmnoóprsštuųūvwyzžÄÖÜßÉÍÓÚ-'", min_size=1, max_size=14
@@ -740,7 +740,7 @@ def test_the_prisoner_page_reads_in_the_posters_language(tmp_path, language, exp
 
 
 def test_a_term_the_poster_cannot_read_is_shown_as_given(fonts) -> None:
-    from postcards.poster_kinds import _details
+    from postcards.posters.kinds import _details
 
     ctx = context(fonts, "de")
     prisoner = Prisoner(id="P1", name="N", row=2, sentence="пожизненно", birth_year="")
@@ -800,8 +800,8 @@ def _segments(pages, body) -> list[tuple[str, int]]:
 
 
 def test_no_name_stands_alone_under_a_heading_at_a_column_break(fonts) -> None:
-    from postcards.geometry import Box
-    from postcards.posters import ColumnStyle, fit_columns
+    from postcards.page.geometry import Box
+    from postcards.posters.plans import ColumnStyle, fit_columns
 
     sizes = (1, 2, 3, 4, 5, 7, 2, 6, 3)
     groups = [Group(f"Parliament {g}", tuple(f"Name {g}-{n}" for n in range(k)),
@@ -819,8 +819,8 @@ def test_no_name_stands_alone_under_a_heading_at_a_column_break(fonts) -> None:
 
 
 def test_a_wrapped_name_is_indented_so_it_reads_as_one_person(fonts) -> None:
-    from postcards.geometry import Box
-    from postcards.posters import ColumnStyle, fit_columns
+    from postcards.page.geometry import Box
+    from postcards.posters.plans import ColumnStyle, fit_columns
 
     long = "Maria Anna Katharina Elisabeth von Hohenzollern-Sigmaringen"
     style = ColumnStyle(max_size=10, min_size=10, gap_mm=5, min_column_mm=40)

@@ -110,7 +110,7 @@ def test_the_bundled_design_passes_preflight_on_every_size(campaign: Path) -> No
 def test_unembedded_fonts_are_found(tmp_path: Path) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
-    from postcards.preflight import font_problems
+    from postcards.printing.preflight import font_problems
 
     Canvas(str(tmp_path / "h.pdf")).save()  # reportlab's default: Helvetica, not embedded
     (problem,) = font_problems(tmp_path / "h.pdf", "h.pdf")
@@ -178,8 +178,8 @@ def test_the_renderer_draws_the_lines_preflight_checks(campaign: Path) -> None:
     """The back's grey lines, read back from the PDF, are the design's rules."""
     import pdfplumber
 
-    from postcards.design import load_design
-    from postcards.geometry import CardSize
+    from postcards.cards.design import load_design
+    from postcards.page.geometry import CardSize
 
     result = run("-c", campaign, "cards", "-o", campaign / "c.pdf")
     assert result.exit_code == 0, result.stderr

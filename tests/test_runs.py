@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import read_manifest
 
-from postcards.ledger import Ledger
-from postcards.runs import KILL_AT_VARIABLE, KILL_POINTS
+from postcards.ledger.database import Ledger
+from postcards.printing.settling import KILL_AT_VARIABLE, KILL_POINTS
 
 
 def postcards(campaign: Path, ledger_url: str, *args: str,
@@ -36,7 +36,7 @@ def ledger_codes(ledger_url: str) -> set[str]:
 def _campaigns(ledger: Ledger) -> set[str]:
     import sqlalchemy as sa
 
-    from postcards.schema import cards_table
+    from postcards.ledger.schema import cards_table
 
     return {row[0] for row in ledger._rows(sa.select(cards_table.c.campaign).distinct())}
 
@@ -82,7 +82,7 @@ def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str,
 def test_a_run_still_renaming_when_check_looks_is_complete_after_all(
         ledger_url: str, tmp_path: Path) -> None:
     """Another office's `check` may settle a run between its commit and its renames."""
-    from postcards.runs import run_files, settle
+    from postcards.printing.settling import run_files, settle
 
     tmp, final = tmp_path / ".cards.pdf.x.part", tmp_path / "cards.pdf"
     tmp.write_bytes(b"%PDF- the cards")

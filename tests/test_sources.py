@@ -19,7 +19,7 @@ from odf.table import TableCell, TableRow
 from odf.text import LineBreak, P, S, Span, Tab
 
 from postcards.errors import InputError
-from postcards.sources import read_table
+from postcards.inputs.spreadsheets import read_table
 
 DATA = Path(__file__).parent / "data" / "sources"
 

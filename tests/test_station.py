@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from postcards.codes import format_code, new_code
-from postcards.ledger import Ledger, LedgerCard
+from postcards.ledger.database import Ledger, LedgerCard
+from postcards.ledger.scanning import Scanner
 from postcards.station.app import Station, create_app
 from postcards.station.server import background, ensure_certificate, plan, terminal_qr
-from postcards.track import Scanner
 
 AT = "2025-03-01T09:30:00Z"
 CAMPAIGN = "spring"
@@ -154,7 +154,7 @@ def test_a_queued_scan_resent_after_a_later_change_is_a_repeat(base: str, cards)
 
 
 def test_the_ledger_keeps_a_nonce_once(ledger_url: str) -> None:
-    from postcards.ledger import Event
+    from postcards.ledger.database import Event
 
     [card] = make_cards(1)
     with Ledger.open(ledger_url) as ledger:
@@ -293,7 +293,7 @@ def test_the_archive_download(tmp_path: Path, cards) -> None:
     import io
     import zipfile
 
-    from postcards.design import load_design
+    from postcards.cards.design import load_design
 
     ledger = Ledger.open(tmp_path / "a.db")
     ledger.record_generated(cards, at=AT)

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from postcards.codes import format_code, new_code
-from postcards.ledger import Ledger, LedgerCard
+from postcards.ledger.database import Ledger, LedgerCard
 from postcards.station.app import Station, create_app
 from postcards.station.server import background
 

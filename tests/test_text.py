@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run
 
-from postcards.design import load_design
+from postcards.cards.design import load_design
 from postcards.errors import LayoutError, TemplateError
-from postcards.fonts import describe_char
-from postcards.text import MessageTemplates, fit_text, normalize_text
+from postcards.page.fonts import describe_char
+from postcards.page.text import MessageTemplates, fit_text, normalize_text
 
 
 @pytest.fixture(scope="module")

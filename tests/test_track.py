@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postcards.codes import ALPHABET, format_code, new_code
-from postcards.ledger import Ledger, LedgerCard
-from postcards.track import DUPLICATE, RECORDED, REFUSED, SCAN_STATUSES, Scanner
+from postcards.ledger.database import Ledger, LedgerCard
+from postcards.ledger.scanning import DUPLICATE, RECORDED, REFUSED, SCAN_STATUSES, Scanner
 
 AT = "2025-03-01T09:30:00Z"
 

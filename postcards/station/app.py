@@ -1,6 +1,6 @@
 """The station's web app: pages, the JSON API, and the guards in front of them.
 
-Every scan goes through :class:`postcards.track.Scanner`, so the station refuses exactly
+Every scan goes through :class:`postcards.ledger.scanning.Scanner`, so the station refuses exactly
 what ``track scan`` refuses, with the same reasons.  The ledger is one connection used by
 one thread at a time (a lock): SQLite serialises writers anyway, and a scan is a single
 short transaction.  Pages are Jinja2 templates with autoescaping; what the scripts add
@@ -27,11 +27,11 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..codes import CodeError, format_code
-from ..errors import LedgerError, PostcardsError
-from ..ledger import Ledger
-from ..report import Directory, build_report, write_report
-from ..track import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, show
+from postcards.codes import CodeError, format_code
+from postcards.errors import LedgerError, PostcardsError
+from postcards.ledger.database import Ledger
+from postcards.ledger.reports import Directory, build_report, write_report
+from postcards.ledger.scanning import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, show
 
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024
@@ -51,7 +51,7 @@ class Station:
         directory: parliaments and prisoners from the spreadsheets.
         token: required on every request when set (any address but localhost).
         scope: the campaign and ``[qr] url`` a scanned card must belong to, as for
-            ``track scan`` (:class:`postcards.track.Scanner`); empty: any card.
+            ``track scan`` (:class:`postcards.ledger.scanning.Scanner`); empty: any card.
     """
 
     ledger: Ledger
@@ -290,7 +290,7 @@ async def download_archive(request: Request) -> Response:
     """Every message sent to each prisoner (one PDF each), zipped."""
     import zipfile
 
-    from ..archive import collect, write_archive
+    from postcards.ledger.archive import collect, write_archive
 
     station: Station = request.app.state.station
     if station.fonts is None:

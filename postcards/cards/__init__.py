@@ -1,0 +1,1 @@
+"""Cards: what goes where on each card (plans), the design, the content check."""

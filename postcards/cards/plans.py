@@ -1,0 +1,291 @@
+"""Card plans: for each card, what goes where on its front and back, in mm.
+
+Planning is pure: it renders the message, fits every text into its box, builds the QR
+symbol and the recipient's address block, and returns frozen values that the renderer
+draws without further decisions.  Problems are collected per card with the spreadsheet
+row they come from, so ``check`` can list them all before anything is printed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from postcards.cards.design import BackLayout, Design, TextStyle
+from postcards.codes import format_code
+from postcards.config import Campaign
+from postcards.errors import LayoutError, PostcardsError, Problem
+from postcards.inputs.people import People, Prisoner, Sender
+from postcards.page.fonts import FontSet, font_problem
+from postcards.page.geometry import Box, CardSize, pt
+from postcards.page.qr import QUIET_ZONE, PlacedQR, qr_matrix
+from postcards.page.text import FittedText, fit_text
+from postcards.pairing.fair import Pairing
+
+_BELARUS = {"", "belarus", "by", "blr", "беларусь", "республика беларусь", "рэспубліка беларусь",
+            "republic of belarus", "belarus republic of"}
+_BIRTH_YEAR = {"be": "{} г. н.", "ru": "{} г. р."}
+
+
+@dataclass(frozen=True)
+class PlacedText:
+    """Fitted text and the box it is drawn in (from the top of the box)."""
+
+    box: Box
+    text: FittedText
+    colour: str = "ink"
+
+
+@dataclass(frozen=True)
+class CardPlan:
+    """Everything the renderer draws for one card."""
+
+    code: str
+    wave: str
+    language: str
+    sender: Sender
+    prisoner: Prisoner
+    message: PlacedText
+    sender_block: PlacedText
+    return_block: PlacedText | None
+    address: PlacedText
+    qr: PlacedQR | None
+    code_label: PlacedText | None
+    signature: Path | None
+    text: str = ""  # the message as written, for the ledger's archive
+    personal: bool = False  # the sender's own words from the assignments file
+    message_file: str = ""  # where the message comes from: a template or assignments file
+    translation: str = ""  # the personal message in the signer's language, if given
+    headline: str = ""  # the front's headline in the card's language
+
+    def to_json(self) -> str:
+        """The plan as JSON: makes a layout bug easy to see and to test."""
+        def default(value: Any) -> Any:
+            if isinstance(value, Path):
+                return value.name
+            if isinstance(value, frozenset | set):
+                return sorted(value)
+            raise TypeError(type(value))
+
+        data = dataclasses.asdict(self)
+        if data["qr"]:
+            data["qr"]["matrix"]["runs"] = len(data["qr"]["matrix"]["runs"])
+        return json.dumps(data, ensure_ascii=False, indent=1, default=default)
+
+
+def country_line(country: str) -> str:
+    """The destination country alone in Latin capitals, as the postal services read it."""
+    if " ".join(country.casefold().replace(",", " ").split()) in _BELARUS:
+        return "REPUBLIC OF BELARUS"
+    return country.upper()
+
+
+def recipient_lines(prisoner: Prisoner) -> list[tuple[str, str]]:
+    """The address block, most specific line first, as (text, font style) pairs."""
+    lines = [(prisoner.name_dative or prisoner.name, "bold")]
+    if prisoner.birth_year:
+        label = _BIRTH_YEAR.get(prisoner.language, _BIRTH_YEAR["ru"])
+        lines.append((label.format(prisoner.birth_year), "regular"))
+    lines += [(line, "regular") for line in (prisoner.institution, *prisoner.address) if line]
+    place = ", ".join(part for part in (prisoner.postcode, prisoner.city) if part)
+    lines += [(line, "regular") for line in (place, prisoner.region) if line]
+    lines.append((country_line(prisoner.country), "bold"))
+    return lines
+
+
+def template_fields(record: Sender | Prisoner) -> dict[str, Any]:
+    """A record as template fields: its own fields, then unknown columns by header."""
+    fields = {k: "\n".join(v) if isinstance(v, tuple) else v
+              for k, v in vars(record).items() if k != "extra"}
+    return {**record.extra, **fields}
+
+
+class CardPlanner:
+    """Plans cards of one size and design for one campaign."""
+
+    def __init__(self, campaign: Campaign, design: Design, size: CardSize,
+                 senders: People, prisoners: People):
+        self.campaign, self.design, self.size = campaign, design, size
+        self.senders, self.prisoners = senders, prisoners
+        self.back: BackLayout = design.back(size)
+        self.front_headlines: dict[str, str] = design.front(size).headlines
+        self.fonts: FontSet = design.fonts
+        self._campaign_fields = {"name": campaign.name, "hashtag": campaign.hashtag,
+                                 "url": campaign.url, "wave": campaign.wave}
+        self._shared_messages: dict[str, str] = {}
+        self._sender_problems: dict[str, list[Problem]] = {}
+
+    def language_of(self, pairing: Pairing) -> str:
+        return pairing.language or pairing.prisoner.language or self.campaign.language
+
+    def plan(self, pairing: Pairing, code: str) -> CardPlan:
+        """Plan one card.
+
+        Raises:
+            PostcardsError: every problem of this card, located in the spreadsheets.
+        """
+        problems = self._prisoner_problems(pairing.prisoner) + self._checked_sender(
+            pairing.sender)
+        if problems:
+            raise PostcardsError(problems)
+        language = self.language_of(pairing)
+        message = pairing.message or self._message(language, pairing)
+        missing = self.fonts.missing(message)
+        if missing:
+            where = self._message_source(pairing, language)
+            raise PostcardsError([font_problem(c, **where) for c in missing])
+        return CardPlan(
+            code=code, wave=self.campaign.wave, language=language, sender=pairing.sender,
+            prisoner=pairing.prisoner,
+            message=self._place(message, self.back.message, pairing, "message"),
+            sender_block=self._place_lines(self._sender_lines(pairing.sender),
+                                           self.back.sender, pairing, "sender"),
+            return_block=self._return_block(pairing),
+            address=self._place_lines(recipient_lines(pairing.prisoner), self.back.address,
+                                      pairing, "address"),
+            qr=self._qr(code) if self.campaign.qr_placement == "card" else None,
+            code_label=self._code_label(code) if self.campaign.qr_placement == "card" else None,
+            signature=self._signature(pairing.sender),
+            text=message, personal=bool(pairing.message), translation=pairing.translation,
+            message_file=self._message_source(pairing, language)["file"],
+            headline=self.headline(language),
+        )
+
+    def headline(self, language: str) -> str:
+        """The front's headline as printed on a card in this language."""
+        headlines = self.front_headlines
+        return headlines.get(language) or headlines.get("en", "")
+
+    @staticmethod
+    def _message_source(pairing: Pairing, language: str) -> dict[str, Any]:
+        """Where a card's message comes from: the assignments file's row, or the template."""
+        if pairing.message:
+            return {"file": pairing.source, "row": pairing.source_row, "column": "message"}
+        return {"file": f"message.{language}.j2"}
+
+    def message_in(self, language: str, pairing: Pairing) -> str:
+        """A card's message in any language with a template (a signing sheet shows the
+        signer a translation)."""
+        return self._message(language, pairing)
+
+    def _message(self, language: str, pairing: Pairing) -> str:
+        """The card's message; rendered once per language when it names no person."""
+        shared = self._shared_messages.get(language)
+        if shared is not None:
+            return shared
+        personal = bool(self.design.messages.uses(language) & {"prisoner", "sender"})
+        message = self.design.messages.render(language, {
+            "prisoner": template_fields(pairing.prisoner) if personal else {},
+            "sender": template_fields(pairing.sender) if personal else {},
+            "campaign": self._campaign_fields, "language": language})
+        if not personal:
+            self._shared_messages[language] = message
+        return message
+
+    def _sender_lines(self, sender: Sender) -> list[tuple[str, str]]:
+        lines = [(sender.name, "bold")]
+        detail = ", ".join(part for part in (sender.title, sender.parliament) if part)
+        return lines + ([(detail, "regular")] if detail else [])
+
+    def _return_block(self, pairing: Pairing) -> PlacedText | None:
+        lines = pairing.sender.return_address or self.campaign.return_address
+        if not lines:
+            return None
+        return self._place_lines([(line, "regular") for line in lines],
+                                 self.back.return_address, pairing, "return address")
+
+    def _place(self, text: str, style: TextStyle, pairing: Pairing, what: str,
+               colour: str = "ink") -> PlacedText:
+        return self._place_lines([(line, style.style) for line in text.split("\n")], style,
+                                 pairing, what, colour)
+
+    def _place_lines(self, lines: list[tuple[str, str]], style: TextStyle,
+                     pairing: Pairing, what: str, colour: str = "ink") -> PlacedText:
+        try:
+            fitted = fit_text(lines, self.fonts, pt(style.box.width_mm),
+                              pt(style.box.height_mm), style.max_size, style.min_size)
+        except LayoutError:
+            raise self._does_not_fit(pairing, what, style) from None
+        return PlacedText(style.box, fitted, colour)
+
+    def _does_not_fit(self, pairing: Pairing, what: str, style: TextStyle) -> LayoutError:
+        p = pairing.prisoner
+        people, row = self.prisoners, p.row
+        column = {"address": self.prisoners.column("institution")}.get(what, what)
+        if what in ("sender", "return address"):
+            people, row, column = self.senders, pairing.sender.row, what
+        if what == "message" and pairing.message:
+            return LayoutError(Problem(
+                f"the personal message for {p.name} does not fit the card's "
+                f"{style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
+                f"{style.min_size:g} pt; shorten it, or leave it empty for the template",
+                **self._message_source(pairing, "")))
+        return LayoutError(Problem(
+            f"the {what} of the card from {pairing.sender.name} to {p.name} does not fit "
+            f"its {style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
+            f"{style.min_size:g} pt; shorten it", file=people.file, row=row, column=column))
+
+    def _qr(self, code: str) -> PlacedQR:
+        payload = code
+        if self.campaign.qr_content == "url":
+            payload = self.campaign.qr_url.replace("{code}", code)
+        matrix = qr_matrix(payload)
+        module = self.campaign.qr_module_mm
+        side = matrix.modules_with_quiet_zone * module
+        right, bottom = self.back.qr_corner_mm
+        return PlacedQR(right - side, bottom + 3.0, module, matrix)
+
+    def _code_label(self, code: str) -> PlacedText:
+        module = self.campaign.qr_module_mm
+        side = (21 + 2 * QUIET_ZONE) * module
+        right, bottom = self.back.qr_corner_mm
+        box = Box(right - side, bottom, side, 3.0)
+        fitted = fit_text([(format_code(code), "regular")], self.fonts, pt(box.width_mm),
+                          pt(box.height_mm), 7.0, 5.0)
+        return PlacedText(box, fitted, "ink")
+
+    def _signature(self, sender: Sender) -> Path | None:
+        return (self.campaign.root / sender.signature).resolve() if sender.signature else None
+
+    def _signature_problems(self, sender: Sender) -> list[Problem]:
+        """A signature image must exist inside the campaign folder (never elsewhere)."""
+        path = self._signature(sender)
+        if path is None:
+            return []
+        where = {"file": self.senders.file, "row": sender.row,
+                 "column": self.senders.column("signature")}
+        if not path.is_relative_to(self.campaign.root.resolve()):
+            return [Problem(f"{sender.signature!r} is outside the campaign folder; put the "
+                            f"image in the campaign folder and give its relative path",
+                            **where)]
+        if not path.is_file():
+            return [Problem(f"image {sender.signature!r} not found in {self.campaign.root}",
+                            **where)]
+        return []
+
+    def _checked_sender(self, sender: Sender) -> list[Problem]:
+        """A sender's problems, found once however many cards they sign."""
+        if sender.id not in self._sender_problems:
+            self._sender_problems[sender.id] = self._font_problems(
+                self.senders, sender, ("name", "title", "parliament", "return_address")
+            ) + self._signature_problems(sender)
+        return self._sender_problems[sender.id]
+
+    def _prisoner_problems(self, prisoner: Prisoner) -> list[Problem]:
+        return self._font_problems(self.prisoners, prisoner, (
+            "name", "name_dative", "institution", "address", "postcode", "city", "region",
+            "country"))
+
+    def _font_problems(self, people: People, record: Sender | Prisoner,
+                       names: tuple[str, ...]) -> list[Problem]:
+        """Characters no font has, located at the record's row and column."""
+        problems = []
+        for name in names:
+            value = getattr(record, name)
+            text = "\n".join(value) if isinstance(value, tuple) else value
+            problems += [font_problem(c, people.file, record.row, people.column(name))
+                         for c in self.fonts.missing(text)]
+        return problems

@@ -1,0 +1,1 @@
+"""Inputs: spreadsheets, people, photos, and the freshness of the list."""

@@ -1,0 +1,207 @@
+"""Is the prisoner list still true?  Compare it with the list the last wave used.
+
+A card sent to a prison the prisoner left months ago is lost.  Each wave records the
+list it was printed from (a hash and every prisoner's address fields, in the ledger);
+the next ``check`` or ``assign`` compares the current list with it and reports releases,
+transfers (with the codes of the cards printed for the old address, to reprint) and new
+names, and warns when the list itself is older than ``[check] list_max_age_days``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from postcards.codes import format_code
+from postcards.config import Campaign
+from postcards.errors import Problem, display_name
+from postcards.inputs.people import People, Prisoner
+from postcards.ledger.database import OUT_STATUSES, Ledger, LedgerCard, PrisonerList, ledger_exists
+from postcards.order import natural_key
+from postcards.wording import counted
+
+#: The fields kept per prisoner: where a card goes, and whether one may go at all.
+ADDRESS_FIELDS = ("institution", "address", "postcode", "city", "region", "country")
+LIST_FIELDS = ("name", *ADDRESS_FIELDS, "status")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference between the last wave's list and the current one.
+
+    ``kind`` is ``released`` (no longer in custody), ``removed`` (no longer on the list),
+    ``transferred`` (a changed address) or ``new``; ``codes`` are the cards printed for
+    the old address and not yet posted.
+    """
+
+    kind: str
+    prisoner_id: str
+    name: str
+    before: str = ""
+    after: str = ""
+    codes: tuple[str, ...] = ()
+
+
+def list_rows(prisoners: Iterable[Prisoner]) -> dict[str, dict[str, str]]:
+    """Each prisoner's fields as the ledger keeps them (an address as one text)."""
+    rows = {}
+    for p in prisoners:
+        rows[p.id] = {
+            name: "\n".join(v) if isinstance(v := getattr(p, name), tuple) else v
+            for name in LIST_FIELDS
+        }
+    return rows
+
+
+def list_hash(rows: dict[str, dict[str, str]]) -> str:
+    """A hash of the list's content, independent of row order and unknown columns."""
+    text = json.dumps(rows, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def snapshot(prisoners: People, wave: str, list_date: str = "") -> PrisonerList:
+    """The list a wave used, ready for :meth:`Ledger.record_list`."""
+    rows = list_rows(prisoners.records)
+    return PrisonerList(wave, list_hash(rows), "", list_date, prisoners.file, rows)
+
+
+def compare(
+    last: PrisonerList, current: Sequence[Prisoner], to_reprint: dict[str, list[str]] | None = None
+) -> list[Finding]:
+    """Releases, removals, transfers and new names since ``last``, in list order.
+
+    Args:
+        last: the list the last wave used.
+        current: the prisoners of the current list.
+        to_reprint: prisoner id -> codes of their cards not yet posted.
+    """
+    to_reprint = to_reprint or {}
+    now = list_rows(current)
+    findings = []
+    for p in current:
+        before = last.rows.get(p.id)
+        was_in = before is not None and before.get("status", "in_custody") == "in_custody"
+        if before is None or not was_in:
+            if p.in_custody:
+                findings.append(Finding("new", p.id, p.name))
+        elif not p.in_custody:
+            findings.append(
+                Finding("released", p.id, p.name, "in custody", p.status.replace("_", " "))
+            )
+        elif _address(before) != _address(now[p.id]):
+            findings.append(
+                Finding(
+                    "transferred",
+                    p.id,
+                    p.name,
+                    _address(before),
+                    _address(now[p.id]),
+                    tuple(to_reprint.get(p.id, ())),
+                )
+            )
+    for pid, before in sorted(last.rows.items(), key=lambda item: natural_key(item[0])):
+        if pid not in now and before.get("status", "in_custody") == "in_custody":
+            findings.append(Finding("removed", pid, before.get("name", "")))
+    return findings
+
+
+def _address(fields: dict[str, str]) -> str:
+    return ", ".join(
+        " ".join(fields.get(n, "").split()) for n in ADDRESS_FIELDS if fields.get(n, "").strip()
+    )
+
+
+def finding_problem(
+    finding: Finding, last: PrisonerList, prisoners: People, rows: dict[str, int]
+) -> Problem:
+    """A finding as a warning located at the prisoner's row."""
+    who, since = f"{finding.name} ({finding.prisoner_id})", f"the list of wave {last.wave}"
+    message = {
+        "new": f"{who} is new since {since}",
+        "released": f"{who} was in custody in {since}, now {finding.after}: no new card",
+        "removed": f"{who} was in custody in {since} and is not on this list",
+        "transferred": f"{who} moved since {since}: {finding.before} -> {finding.after}",
+    }[finding.kind]
+    if finding.codes:
+        message += (
+            f"; reprint the {len(finding.codes)} card(s) printed for the old address: "
+            + ", ".join(format_code(c) for c in finding.codes)
+        )
+    column = {"transferred": "institution", "released": "status"}.get(finding.kind)
+    return Problem(
+        message,
+        file=prisoners.file,
+        row=rows.get(finding.prisoner_id),
+        column=prisoners.column(column) if column else None,
+        warning=True,
+    )
+
+
+def list_age_problem(
+    list_date: dt.date, max_days: float, today: dt.date, file: str
+) -> Problem | None:
+    """A warning when the list is older than the campaign allows."""
+    age = (today - list_date).days
+    if age <= max_days:
+        return None
+    return Problem(
+        f"the prisoner list is {counted(age, 'day')} old (from {list_date.isoformat()}); "
+        f"[check] list_max_age_days is {max_days:g}: get a fresh list before "
+        f"printing, or set [campaign] list_date",
+        file=file,
+        warning=True,
+    )
+
+
+def list_date(campaign: Campaign) -> dt.date | None:
+    """The list's snapshot date: ``[campaign] list_date``, else the file's date."""
+    if campaign.list_date:
+        return dt.date.fromisoformat(campaign.list_date)
+    path = campaign.prisoners_path
+    if path is None or not Path(path).is_file():
+        return None
+    return dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC).date()
+
+
+def freshness_problems(
+    campaign: Campaign, prisoners: People, today: dt.date | None = None
+) -> list[Problem]:
+    """Everything ``check`` and ``assign`` say about the list's freshness (warnings)."""
+    problems = []
+    date = list_date(campaign)
+    if campaign.list_max_age_days is not None and date is not None:
+        today = today or dt.datetime.now(dt.UTC).date()
+        age = list_age_problem(
+            date,
+            campaign.list_max_age_days,
+            today,
+            display_name(campaign.prisoners_path or prisoners.file),
+        )
+        problems += [age] if age else []
+    if not ledger_exists(campaign.database_url):
+        return problems  # no wave printed yet: nothing to compare with
+    with Ledger.open(campaign.database_url) as ledger:
+        last = ledger.last_list(campaign.name)
+        if last is None or last.list_hash == snapshot(prisoners, "").list_hash:
+            return problems
+        findings = compare(last, prisoners.records)
+        moved = {f.prisoner_id for f in findings if f.kind == "transferred"}
+        if moved:
+            findings = compare(last, prisoners.records, _unposted(ledger, campaign.name, moved))
+    rows = {p.id: p.row for p in prisoners.records}
+    return problems + [finding_problem(f, last, prisoners, rows) for f in findings]
+
+
+def _unposted(ledger: Ledger, campaign: str, prisoner_ids: set[str]) -> dict[str, list[str]]:
+    """Per prisoner, the codes of cards that have not gone out (nor been voided)."""
+    codes: dict[str, list[str]] = {}
+    cards: list[LedgerCard] = [c for c in ledger.cards(campaign) if c.prisoner_id in prisoner_ids]
+    for card in cards:
+        statuses = {event.status for event in ledger.history(card.code)}
+        if not statuses & (OUT_STATUSES | {"void"}):
+            codes.setdefault(card.prisoner_id, []).append(card.code)
+    return codes

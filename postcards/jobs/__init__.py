@@ -1,0 +1,1 @@
+"""Jobs: one module per command; the only layer that reads and writes files."""

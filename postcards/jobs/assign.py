@@ -1,0 +1,261 @@
+"""``postcards assign``: one wave's pairs, from the lists, the ledger and earlier waves.
+
+Reads the two lists, what the ledger knows about earlier waves (cards per prisoner,
+each sender's godchildren) and the hand-written pairs of the assignments file, deals the
+rest fairly (:mod:`postcards.pairing.fair`) and writes ``assignments.csv`` atomically: the
+rows of other waves are kept as they were, the wave's own rows are replaced.  A rerun
+with the same inputs and seed writes the same file, even after the wave was printed
+(the wave's own cards are left out of the tallies).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postcards.config import Campaign
+from postcards.errors import InputError, Problem
+from postcards.files import publish, staged, write_csv
+from postcards.inputs.freshness import freshness_problems
+from postcards.inputs.people import People
+from postcards.inputs.spreadsheets import Table, read_table
+from postcards.jobs.cards import CheckReport, _read_people, _require, no_cards
+from postcards.ledger.database import OUT_STATUSES, Ledger, Tally, ledger_exists
+from postcards.pairing.assignments import (
+    ASSIGNMENT_COLUMNS,
+    assignment_columns,
+    assignment_rows,
+    is_kept,
+    read_assignments,
+)
+from postcards.pairing.fair import Pairing, Plan, Rules, godchildren, keep_godchildren, pair
+from postcards.wording import counted
+
+
+@dataclass(frozen=True)
+class AssignOptions:
+    """What the command line may choose: cards per prisoner or per sender, the seed."""
+
+    per_prisoner: int | None = None
+    per_sender: int | None = None
+    seed: int | None = None
+
+
+@dataclass
+class AssignResult:
+    """What ``assign`` did: the plan, where it went, and what to tell the office."""
+
+    output: Path
+    plan: Plan
+    report: CheckReport
+    in_custody: int = 0
+    senders: int = 0
+    explicit: int = 0
+    kept: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    """What earlier waves left: tallies per prisoner and (wave, sender, prisoner) rows."""
+
+    tallies: dict[str, Tally]
+    history: list[tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class WavePlan:
+    """A wave's pairs with what went into them: explicit rows, kept godchildren, notes."""
+
+    plan: Plan
+    explicit: int = 0
+    kept: int = 0
+    notes: tuple[str, ...] = ()
+
+
+def assign_wave(
+    campaign: Campaign, output: Path, options: AssignOptions = AssignOptions()
+) -> AssignResult:
+    """Pair the senders with the prisoners for ``campaign.wave`` and write ``output``.
+
+    Raises:
+        InputError: a list or the assignments file is wrong; nothing is written then.
+    """
+    report = CheckReport()
+    report.add(list(campaign.warnings) + _require(campaign))
+    people = None if report.problems else _read_people(campaign, report)
+    if people is None or report.problems:
+        raise InputError(report.problems)
+    senders, prisoners = people
+    report.add(freshness_problems(campaign, prisoners))
+    output = output.resolve()
+    wave = plan_wave(campaign, senders, prisoners, options, output)
+    if not wave.plan.pairings:
+        raise InputError([no_cards(campaign, prisoners, from_file=False)])
+    _write(output, campaign.wave, wave.plan.pairings)
+    in_custody = sum(p.in_custody for p in prisoners.records)
+    result = AssignResult(
+        output,
+        wave.plan,
+        report,
+        in_custody,
+        len(senders.records),
+        wave.explicit,
+        wave.kept,
+        list(wave.notes),
+    )
+    _warn_uncovered(result, prisoners, options.per_sender is not None)
+    return result
+
+
+def plan_wave(
+    campaign: Campaign,
+    senders: People,
+    prisoners: People,
+    options: AssignOptions = AssignOptions(),
+    output: Path | None = None,
+) -> WavePlan:
+    """The wave's pairs without writing them: what ``cards`` prints when the campaign
+    has no assignments file, and what ``assign`` writes.
+
+    Raises:
+        InputError: an assignments file's hand-written rows are wrong.
+    """
+    explicit = _explicit_pairs(campaign, output, senders, prisoners)
+    earlier = _earlier(campaign, output)
+    rules = Rules(
+        per_prisoner=options.per_prisoner or 1,
+        per_sender=options.per_sender,
+        seed=options.seed,
+        match_language=campaign.match_language,
+        language=campaign.language,
+        tallies=earlier.tallies,
+    )
+    fixed, closed, notes = list(explicit), set(), []
+    if campaign.godparenthood:
+        history = godchildren(earlier.history, campaign.wave)
+        kept, closed, notes = keep_godchildren(
+            senders.records, prisoners.records, history, campaign.language
+        )
+        taken = {(p.sender.id, p.prisoner.id) for p in explicit}
+        fixed += [p for p in kept if (p.sender.id, p.prisoner.id) not in taken]
+    plan = pair(senders.records, prisoners.records, rules, fixed, closed)
+    return WavePlan(plan, len(explicit), len(fixed) - len(explicit), tuple(notes))
+
+
+def _warn_uncovered(result: AssignResult, prisoners: People, per_sender: bool) -> None:
+    uncovered = result.plan.uncovered
+    if not uncovered:
+        return
+    names = ", ".join(p.id for p in uncovered[:10]) + ("…" if len(uncovered) > 10 else "")
+    fix = "raise --per-sender" if per_sender else "raise the senders' cards caps"
+    message = (
+        f"{_no_card(len(uncovered))} ({names}): "
+        f"{counted(len(result.plan.pairings), 'card is', 'cards are')} not enough; {fix} or "
+        f"add senders"
+    )
+    result.report.add([Problem(message, file=prisoners.file, warning=True)])
+
+
+def _no_card(count: int) -> str:
+    return counted(count, "prisoner in custody gets no card", "prisoners in custody get no card")
+
+
+def _sources(campaign: Campaign, output: Path | None) -> list[Path]:
+    """The assignments files to read: the output itself and the campaign's, if any."""
+    paths = [output, campaign.assignments_path]
+    unique = dict.fromkeys(p.resolve() for p in paths if p is not None and p.is_file())
+    return list(unique)
+
+
+def _explicit_pairs(
+    campaign: Campaign, output: Path | None, senders: People, prisoners: People
+) -> list[Pairing]:
+    """The wave's hand-written pairs (rows without a reason), validated."""
+    pairs: dict[tuple[str, str], Pairing] = {}
+    for path in _sources(campaign, output):
+        table = read_table(path)
+        plan = read_assignments(table, senders, prisoners, campaign.wave, explicit_only=True)
+        for p in plan.pairings:
+            pairs.setdefault((p.sender.id, p.prisoner.id), p)
+    return list(pairs.values())
+
+
+def _earlier(campaign: Campaign, output: Path | None) -> _Earlier:
+    """Tallies and pairs of earlier waves: from the ledger, else the assignments files."""
+    if ledger_exists(campaign.database_url):
+        with Ledger.open(campaign.database_url) as ledger:
+            cards = [c for c in ledger.cards(campaign.name) if c.wave != campaign.wave]
+            if cards:
+                return _Earlier(
+                    _tallies_before(ledger, campaign),
+                    [(c.wave, c.sender_id, c.prisoner_id) for c in cards],
+                )
+    history = [row for path in _sources(campaign, output) for row in _file_history(path)]
+    return _Earlier({}, [row for row in history if row[0] != campaign.wave])
+
+
+def _tallies_before(ledger: Ledger, campaign: Campaign) -> dict[str, Tally]:
+    """The ledger's tallies per prisoner without this wave's own cards, so that a rerun
+    after printing deals the same pairs."""
+    totals = ledger.tallies(campaign.name, by="prisoner")
+    sent = {pid: t.sent for pid, t in totals.items()}
+    made = {pid: t.generated for pid, t in totals.items()}
+    for card in ledger.cards(campaign.name):
+        if card.wave != campaign.wave:
+            continue
+        statuses = {e.status for e in ledger.history(card.code)}
+        if "void" in statuses:
+            continue
+        made[card.prisoner_id] -= 1
+        sent[card.prisoner_id] -= bool(statuses & OUT_STATUSES)
+    return {pid: Tally(generated=made[pid], sent=sent[pid]) for pid in totals}
+
+
+def _file_history(path: Path) -> Iterator[tuple[str, str, str]]:
+    table = read_table(path)
+    columns = assignment_columns(table)
+    if "wave" not in columns:
+        return
+    for row in table.rows:
+        cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
+        if cell["wave"] and cell["sender_id"] and cell["prisoner_id"]:
+            yield cell["wave"], cell["sender_id"], cell["prisoner_id"]
+
+
+def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
+    """Rows kept as they were (other waves', hand-written ones), then the wave's new rows."""
+    header, kept, verbatim = list(ASSIGNMENT_COLUMNS), [], set()
+    if output.is_file():
+        table = read_table(output)
+        columns = assignment_columns(table)
+        mapped = {columns[n] for n in ASSIGNMENT_COLUMNS if n in columns}  # message stays
+        header += [h for h in table.headers if h not in header and h not in mapped]
+        kept, verbatim = _kept_rows(table, columns, wave, header)
+    fresh = [p for p in pairings if (p.sender.id, p.prisoner.id) not in verbatim]
+    rows = kept + [row + [""] * (len(header) - len(row)) for row in assignment_rows(fresh, wave)]
+    try:
+        with staged(output) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                write_csv(handle, header, rows)
+            publish(tmp, output)
+    except OSError as exc:
+        raise InputError(Problem(f"cannot write: {exc.strerror}", file=output.name)) from exc
+
+
+def _kept_rows(
+    table: Table, columns: dict[str, str], wave: str, header: list[str]
+) -> tuple[list[list[str]], set[tuple[str, str]]]:
+    """Other waves' rows and the hand-written rows of this wave (or of every wave), as
+    they were, with the pairs of the latter; the rows ``assign`` wrote for this wave go."""
+    by_ours = {name: columns.get(name, name) for name in header}
+    rows, verbatim = [], set()
+    for row in table.rows:
+        cell = {name: row.cells.get(head, "").strip() for name, head in columns.items()}
+        if cell.get("wave", "") in ("", wave):
+            if not is_kept(cell):
+                continue
+            verbatim.add((cell["sender_id"], cell["prisoner_id"]))
+        rows.append([row.cells.get(by_ours[name], "") for name in header])
+    return rows, verbatim

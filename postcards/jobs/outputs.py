@@ -1,0 +1,170 @@
+"""Where a command may write: never over an input, the ledger or the design.
+
+``postcards cards -o tracking.db`` once recorded the cards and then replaced the ledger
+with the PDF; ``-o prisoners.csv`` replaced the list.  Every command that writes calls
+:func:`check_outputs` with all the files it will write (derived ones too: the manifest,
+fronts and backs, signing sheets, poster pages) and the files it must never touch
+(:func:`protected_paths`), before any work.  Paths are compared once resolved (a symlink
+leads to its target) and, for files that exist, by device and inode (a hard link is the
+same file under another name).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from postcards.config import Campaign
+from postcards.errors import OutputError, PostcardsError, Problem, UsageError
+
+#: Files SQLite keeps beside a ledger while it is open.
+LEDGER_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A file no output may replace, and what it is (for the message)."""
+
+    path: Path
+    what: str
+
+
+def protected_paths(campaign: Campaign, outputs: Sequence[Path] = (),
+                    assignments: bool = True) -> list[Protected]:
+    """The campaign's files an output must never replace.
+
+    ``campaign.toml``, the senders, prisoners and (when ``assignments``) assignments
+    files, the SQLite ledger and its companions, the risky-words list and every file of
+    the design; and the photos and signatures the lists name, read only when one of
+    ``outputs`` exists already (a file that does not exist cannot be a photo).
+    """
+    found = [Protected(path, what) for path, what in (
+        (campaign.source, "the campaign file"),
+        (campaign.senders_path, "the senders list"),
+        (campaign.prisoners_path, "the prisoners list"),
+        (campaign.assignments_path if assignments else None, "the assignments file"),
+        (campaign.risky_words or _bundled_risky_words(), "the risky-words list"),
+    ) if path is not None]
+    found += _ledger(campaign) + _design(campaign)
+    if any(os.path.lexists(path) for path in outputs):
+        found += _images(campaign)
+    return found
+
+
+def check_outputs(outputs: Iterable[Path], protected: Iterable[Protected],
+                  suffixes: Sequence[str] = ()) -> None:
+    """Refuse, before any work, outputs that would replace a protected file or that do
+    not end as the command writes; and outputs that cannot be written there.
+
+    ``outputs`` starts with the file the user named (``-o``), then those derived from it;
+    ``suffixes`` are the extensions the named one may have (none: any).
+
+    Raises:
+        UsageError: the named output has another extension than ``suffixes``, or an output
+            is (or links to) a protected file; both paths are named.
+        OutputError: an output is a folder, or its folder cannot be made or written.
+    """
+    outputs, protected = list(outputs), list(protected)
+    for output in outputs:
+        for guarded in protected:
+            if same_file(output, guarded.path):
+                raise UsageError(f"{output} would replace {guarded.what} {guarded.path}; "
+                                 "choose another name for the output")
+    if outputs and suffixes and outputs[0].suffix.lower() not in suffixes:
+        raise UsageError(f"-o {outputs[0]}: this command writes {_either(suffixes)} files; "
+                         "name the output so")
+    for output in outputs:
+        _check_place(output)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` name one file: the same path once symlinks are resolved,
+    or, for existing files, the same device and inode (a hard link)."""
+    try:
+        if Path(a).resolve() == Path(b).resolve():
+            return True
+        first, second = os.stat(a), os.stat(b)
+    except (OSError, RuntimeError):
+        return False
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+
+
+def _check_place(output: Path) -> None:
+    """The output is not a folder, and the nearest existing folder above it is writable."""
+    if output.is_dir():
+        raise OutputError(Problem(f"cannot write {output}: it is a folder; give a file name"))
+    for parent in Path(os.path.abspath(output)).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(Problem(f"cannot write {output}: {parent} is a file, not a "
+                                          "folder; choose another place"))
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OutputError(Problem(f"cannot write {output}: the folder {parent} is "
+                                          "not writable; choose another place"))
+            return
+
+
+def _either(suffixes: Sequence[str]) -> str:
+    names = list(dict.fromkeys(suffixes))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _bundled_risky_words() -> Path:
+    from postcards.resources import bundled
+
+    return bundled("templates") / "risky-words.toml"
+
+
+def _ledger(campaign: Campaign) -> list[Protected]:
+    from postcards.ledger.engines import is_sqlite, sqlite_path
+
+    url = campaign.database_url
+    try:
+        if not is_sqlite(url):
+            return []
+        path = sqlite_path(url)
+    except PostcardsError:
+        return []  # a wrong URL is reported by the command that opens the ledger
+    return [Protected(path, "the ledger")] + [
+        Protected(path.with_name(path.name + tail), "the ledger's journal")
+        for tail in LEDGER_COMPANIONS
+    ]
+
+
+def _design(campaign: Campaign) -> list[Protected]:
+    from postcards.cards.design import find_design
+
+    try:
+        folder = find_design(campaign.design, campaign.root)
+    except PostcardsError:
+        return []  # a missing design is reported by the command that loads it
+    files = [Protected(p, "a file of the design") for p in folder.rglob("*") if p.is_file()]
+    if campaign.poster_templates is not None and campaign.poster_templates.is_dir():
+        files += [Protected(p, "a poster template") for p in
+                  campaign.poster_templates.rglob("*") if p.is_file()]
+    return files
+
+
+def _images(campaign: Campaign) -> list[Protected]:
+    """The photos and signatures the lists name (rows that cannot be read are skipped:
+    the command itself reports them)."""
+    from postcards.inputs.people import read_prisoners, read_senders
+    from postcards.inputs.spreadsheets import read_table
+
+    found = []
+    for path, reader, columns, field, what in (
+        (campaign.senders_path, read_senders, campaign.sender_columns, "signature",
+         "a signature"),
+        (campaign.prisoners_path, read_prisoners, campaign.prisoner_columns, "photo",
+         "a photo"),
+    ):
+        try:
+            people = reader(read_table(path), columns) if path else None
+        except (PostcardsError, OSError):
+            continue
+        for record in people.records if people else ():
+            if getattr(record, field, ""):
+                found.append(Protected(campaign.root / getattr(record, field), what))
+    return found

@@ -1,0 +1,270 @@
+"""``postcards poster``: what a poster shows, gathered from the campaign, then drawn.
+
+The count of participating senders comes from the ledger (``sent``: senders with at
+least one card that went out) or from the current pairing (``assigned``: senders with a
+card in this wave's plan).  Prisoners come from the list (those in custody); photos are
+checked here, so the planners in :mod:`postcards.posters.kinds` stay pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from postcards.cards.design import Design, load_design
+from postcards.config import Campaign
+from postcards.errors import InputError, PostcardsError, Problem, UsageError
+from postcards.inputs.people import People, Prisoner, Sender, load_prisoners, load_senders
+from postcards.inputs.photos import check_photo, photo_path
+from postcards.order import natural_key
+from postcards.page.fonts import font_problem
+from postcards.page.geometry import CardSize
+from postcards.posters.kinds import (
+    PosterContext,
+    display_name,
+    plan_godparents,
+    plan_prisoners,
+    plan_share,
+    plan_wall,
+)
+from postcards.posters.plans import KINDS, SHARE_PX, Group, Poster, PosterSize, poster_size
+
+COUNTS = ("sent", "assigned")
+
+
+@dataclass(frozen=True)
+class PosterOptions:
+    """What the command line may choose about a poster (None: campaign.toml's)."""
+
+    kind: str = "godparents"
+    size: str | None = None
+    landscape: bool = False
+    language: str | None = None
+    count: str = "sent"
+    dpi: int = 150
+    today: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True)
+class PosterResult:
+    poster: Poster
+    files: tuple[Path, ...]
+
+
+def make_poster(campaign: Campaign, options: PosterOptions, out: Path) -> PosterResult:
+    """Plan the poster, draw it and write it (PDF, or PNG/JPG pages) atomically.
+
+    Raises:
+        PostcardsError: wrong inputs, a missing template, text that cannot fit.
+    """
+    from postcards.posters.drawing import write_poster
+
+    poster, design = plan_poster(campaign, options)
+    files = write_poster(poster, design.fonts, design.colours, out, options.dpi, campaign.name)
+    return PosterResult(poster, tuple(files))
+
+
+def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Design]:
+    """The poster's plan (nothing written) and the design it is drawn with."""
+    if options.kind not in KINDS:
+        raise UsageError(f"unknown poster kind {options.kind!r}; use {', '.join(KINDS)}")
+    if options.count not in COUNTS:
+        raise UsageError(f"--count {options.count!r}: use sent or assigned")
+    design = load_design(campaign.design, campaign.root)
+    ctx = _context(campaign, options, design)
+    problems: list[Problem] = []
+    if options.kind in ("godparents", "share"):
+        senders, file = participants(campaign, options.count)
+        if not senders:
+            raise InputError(_nobody(options.count))
+        groups = parliament_groups(senders, ctx.texts("other"), file, problems)
+        _check_fonts(
+            design, file, [(s, "name") for s in senders] + [(s, "parliament") for s in senders]
+        )
+        if options.kind == "share":
+            poster = plan_share(len(senders), ctx, _share_sizes(options.size))
+        else:
+            poster = plan_godparents(_paper(campaign, options), groups, len(senders), ctx)
+    else:
+        prisoners, people = in_custody(campaign)
+        if not prisoners:
+            raise InputError(Problem("no prisoner in custody on the list: a poster of 0 "
+                                     "would say nothing", file=people.file))
+        photos = checked_photos(campaign.root, prisoners, people, problems)
+        _check_fonts(
+            design,
+            people.file,
+            [(p, "name") for p in prisoners] + [(p, "name_latin") for p in prisoners],
+        )
+        plan = plan_wall if options.kind == "wall" else plan_prisoners
+        if options.kind == "wall":
+            prisoners = sorted(prisoners, key=lambda p: natural_key(display_name(p, ctx.language)))
+        poster = plan(_paper(campaign, options), prisoners, photos, ctx)
+    return replace(poster, problems=tuple(problems)), design
+
+
+def _context(campaign: Campaign, options: PosterOptions, design: Design) -> PosterContext:
+    from postcards.posters.texts import PosterTexts
+    from postcards.resources import bundled
+
+    language = options.language or campaign.poster_language
+    folder = campaign.poster_templates or bundled("templates") / "posters"
+    texts = PosterTexts(
+        folder, language, {"name": campaign.name, "hashtag": campaign.hashtag, "url": campaign.url}
+    )
+    motif = design.front(CardSize("reference", *design.reference)).motif
+    return PosterContext(
+        design.fonts,
+        texts,
+        campaign.hashtag,
+        campaign.url,
+        campaign.name,
+        language,
+        options.today,
+        motif if motif and motif.is_file() else None,
+    )
+
+
+def _paper(campaign: Campaign, options: PosterOptions) -> PosterSize:
+    return poster_size(options.size or campaign.poster_size, options.landscape)
+
+
+def _share_sizes(size: str | None) -> tuple[tuple[int, int], ...]:
+    if size is None:
+        return SHARE_PX
+    for width, height in SHARE_PX:
+        if size.strip().lower() == f"{width}x{height}":
+            return ((width, height),)
+    names = ", ".join(f"{w}x{h}" for w, h in SHARE_PX)
+    raise UsageError(
+        f"--size {size!r} for share images: use {names} (or leave it out for all three)"
+    )
+
+
+def _people(
+    path: Path | None, what: str, reader, columns: dict[str, str], campaign: Campaign
+) -> People:
+    if path is None:
+        raise InputError(
+            f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
+        )
+    config = campaign.source.name if campaign.source else "campaign.toml"
+    header_row = (campaign.sender_header_row if what == "senders"
+                  else campaign.prisoner_header_row)
+    people = reader(path, columns, config, header_row, campaign.input_limits)
+    errors = [p for p in people.problems if not p.warning]
+    if errors:
+        raise InputError(errors)
+    return people
+
+
+def _nobody(count: str) -> Problem:
+    """Why a poster would count 0 senders, and what to do instead."""
+    if count == "assigned":
+        return Problem("no sender is paired with a prisoner in this wave, so the poster "
+                       "would count 0; run `postcards assign` first", column="--count")
+    return Problem("no sender has a card sent yet (the ledger records none), so the poster "
+                   "would count 0; use --count assigned to count the senders paired in "
+                   "this wave, or scan the cards that went out (`postcards track scan`)",
+                   column="--count")
+
+
+def participants(campaign: Campaign, count: str) -> tuple[list[Sender], str]:
+    """The senders a poster counts: with a card sent (ledger), or assigned (plan); and
+    the name of the senders' file."""
+    if count == "assigned":
+        from postcards.jobs.cards import prepare
+
+        report, planner = prepare(campaign)
+        if planner is None:
+            raise InputError(report.problems)
+        ids = {pairing.sender.id for pairing in report.pairings}
+        return [s for s in planner.senders.records if s.id in ids], planner.senders.file
+    senders = _people(
+        campaign.senders_path, "senders", load_senders, campaign.sender_columns, campaign
+    )
+    return _senders_with_cards_sent(campaign, list(senders.records)), senders.file
+
+
+def _senders_with_cards_sent(campaign: Campaign, senders: list[Sender]) -> list[Sender]:
+    """Senders the ledger has a card out for; one no longer in the list keeps its name."""
+    from postcards.ledger.database import Ledger, ledger_exists
+
+    url = campaign.database_url
+    if not ledger_exists(url):
+        return []  # no ledger yet: nothing has been sent
+    with Ledger.open(url) as ledger:
+        sent = {
+            sid
+            for sid, tally in ledger.tallies(campaign.name, by="sender").items()
+            if tally.sent > 0
+        }
+        names = {card.sender_id: card.sender_name for card in ledger.cards(campaign.name)}
+    known = [s for s in senders if s.id in sent]
+    gone = sorted(sent - {s.id for s in known}, key=natural_key)
+    return known + [Sender(id=sid, name=names.get(sid) or sid, row=0) for sid in gone]
+
+
+def parliament_groups(
+    senders: list[Sender], other: str, file: str, problems: list[Problem]
+) -> list[Group]:
+    """Senders grouped by parliament (alphabetical), names sorted; no parliament: ``other``."""
+    by_parliament: dict[str, list[str]] = {}
+    for sender in senders:
+        if not sender.parliament and sender.row:
+            problems.append(
+                Problem(
+                    f"no parliament for {sender.name}; listed under {other!r}",
+                    file=file,
+                    row=sender.row,
+                    column="parliament",
+                    warning=True,
+                )
+            )
+        by_parliament.setdefault(sender.parliament, []).append(sender.name)
+    keys = sorted((k for k in by_parliament if k), key=natural_key)
+    keys += [""] if "" in by_parliament else []
+    return [Group(key or other, tuple(sorted(by_parliament[key], key=natural_key))) for key in keys]
+
+
+def in_custody(campaign: Campaign) -> tuple[list[Prisoner], People]:
+    """The prisoners in custody, in list order, and the list they come from."""
+    people = _people(
+        campaign.prisoners_path, "prisoners", load_prisoners, campaign.prisoner_columns, campaign
+    )
+    return [p for p in people.records if p.in_custody], people
+
+
+def checked_photos(
+    root: Path, prisoners: list[Prisoner], people: People, problems: list[Problem]
+) -> dict[str, Path | None]:
+    """Each prisoner's usable photo; unusable ones are reported and print as initials.
+
+    Raises:
+        InputError: a photo path leads outside the campaign folder.
+    """
+    photos: dict[str, Path | None] = {}
+    refused: list[Problem] = []
+    for prisoner in prisoners:
+        try:
+            path = photo_path(root, prisoner, people)
+        except PostcardsError as exc:
+            refused += exc.problems
+            continue
+        problem = check_photo(path, prisoner, people) if path else None
+        if problem:
+            problems.append(problem)
+        photos[prisoner.id] = None if problem else path
+    if refused:
+        raise InputError(refused)
+    return photos
+
+
+def _check_fonts(design: Design, file: str, fields: list[tuple[Sender | Prisoner, str]]) -> None:
+    problems = []
+    for record, name in fields:
+        for char in design.fonts.missing(getattr(record, name)):
+            problems.append(font_problem(char, file, record.row or None, name))
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))

@@ -1,0 +1,1 @@
+"""The ledger: cards and events, their database, scanning, reports, archive."""

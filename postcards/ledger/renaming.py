@@ -1,0 +1,85 @@
+"""A renamed campaign: caught before it silently starts a second, empty campaign.
+
+The ledger keeps cards per campaign name, so changing ``[campaign] name`` in
+campaign.toml would make every command see a new campaign with no cards: reprints get
+new codes, coverage restarts at zero, the old cards are orphaned.  The rule:
+
+- the ledger is the campaign's own (an SQLite file inside the campaign folder), and
+- it has no card of this campaign's name, and cards of exactly one other name
+
+is a rename, and an error saying how to carry the cards over (``postcards track rename
+OLD NEW``).  A ledger outside the campaign folder (a shared SQLite file, PostgreSQL) may
+hold several campaigns, and a new campaign on it is legitimate: ``check`` only warns
+there, naming the campaigns the ledger has.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from postcards.config import Campaign
+from postcards.errors import InputError, Problem, display_name
+from postcards.ledger.database import Ledger, ledger_exists
+from postcards.ledger.engines import is_sqlite, shown_url, sqlite_path
+
+
+def own_ledger(campaign: Campaign) -> Path | None:
+    """The campaign's ledger file when it lies inside the campaign folder, else None."""
+    url = campaign.database_url
+    if campaign.source is None or not is_sqlite(url) or not ledger_exists(url):
+        return None
+    path = sqlite_path(url).resolve()
+    return path if path.is_relative_to(campaign.root.resolve()) else None
+
+
+def renamed_from(campaign: Campaign, ledger: Ledger) -> tuple[str, int] | None:
+    """The old name and its card count when the ledger's only campaign is not this one."""
+    names = ledger.campaigns()
+    if campaign.name in names or len(names) != 1:
+        return None
+    return next(iter(names.items()))
+
+
+def check_campaign_name(campaign: Campaign) -> None:
+    """Refuse a campaign whose own ledger holds the cards of one other campaign name.
+
+    Raises:
+        InputError: the campaign was renamed; the message names both names and the
+            command that moves the cards to the new name.
+    """
+    path = own_ledger(campaign)
+    if path is None:
+        return
+    with Ledger.open(campaign.database_url) as ledger:
+        found = renamed_from(campaign, ledger)
+    if found is None:
+        return
+    old, count = found
+    folder = campaign.source.parent if campaign.source else campaign.root
+    raise InputError(Problem(
+        f"the ledger {display_name(path)} has {count} cards of campaign {old!r} and none "
+        f"of {campaign.name!r}: was the campaign renamed? Put the old name back, or give "
+        f"the cards the new name: postcards -c {folder} track rename {shlex.quote(old)} "
+        f"{shlex.quote(campaign.name)}",
+        file=display_name(campaign.source or "campaign.toml"), column="campaign.name"))
+
+
+
+def new_on_shared_ledger(campaign: Campaign) -> list[Problem]:
+    """For ``check``: a warning when a shared ledger (outside the campaign folder) has
+    other campaigns' cards and none of this one: new, or renamed?"""
+    url = campaign.database_url
+    if campaign.source is None or own_ledger(campaign) or not ledger_exists(url):
+        return []
+    with Ledger.open(url) as ledger:
+        names = ledger.campaigns()
+    if not names or campaign.name in names:
+        return []
+    others = ", ".join(repr(n) for n in list(names)[:5]) + (" …" if len(names) > 5 else "")
+    return [Problem(
+        f"the ledger {shown_url(url)} has no cards of {campaign.name!r} yet, only of "
+        f"{others}: this starts a new campaign at zero; if it is one of those renamed, "
+        f"run postcards -c {campaign.source.parent} track rename OLD "
+        f"{shlex.quote(campaign.name)}", file=display_name(campaign.source),
+        column="campaign.name", warning=True)]

@@ -1,0 +1,1 @@
+"""The page: geometry and layouts, fonts, text fitting, QR symbols, drawing."""

@@ -1,0 +1,151 @@
+"""The bundled fonts: registration with reportlab, glyph coverage and fallback.
+
+A design names a family (regular, bold, italic, bold-italic files) and fallback files.
+Text is split into runs: each character goes to the first face that has it, so a rare
+letter still prints; a character that no face has is an error before anything is drawn.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+
+from postcards.errors import FontError, Problem
+
+STYLES = ("regular", "bold", "italic", "bold-italic")
+
+#: Characters that never need a glyph: the layout handles them.
+_LAYOUT_CHARS = frozenset("\n\r\t")
+
+
+@dataclass(frozen=True)
+class Face:
+    """One registered font file."""
+
+    name: str
+    path: Path
+    chars: frozenset[int]
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self.chars
+
+
+@cache
+def load_face(path: Path) -> Face:
+    """Register a TTF with reportlab once, under a name derived from its file name."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    name = path.stem
+    try:
+        font = TTFont(name, str(path))
+    except (TTFError, OSError) as exc:
+        raise FontError(Problem(f"cannot use this font: {exc}", file=path.name)) from None
+    pdfmetrics.registerFont(font)
+    return Face(name, path, frozenset(font.face.charToGlyph))
+
+
+_WIDTHS_KEPT = 100_000
+
+
+@dataclass(frozen=True, eq=False)
+class FontSet:
+    """A family in four styles plus the faces that fill its gaps."""
+
+    styles: dict[str, Face]
+    fallbacks: tuple[Face, ...]
+    #: Widths measured so far: the same lines (a template's, an institution's) recur on
+    #: thousands of cards, measured by fitting, drawing and preflight alike.
+    _widths: dict[tuple[str, str, float], float] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def face(self, style: str) -> Face:
+        return self.styles.get(style) or self.styles["regular"]
+
+    @cached_property
+    def printable(self) -> frozenset[int]:
+        """Every code point some face of the set can print."""
+        chars = set(map(ord, _LAYOUT_CHARS))
+        for face in (*self.styles.values(), *self.fallbacks):
+            chars |= face.chars
+        return frozenset(chars)
+
+    def missing(self, text: str) -> list[str]:
+        """Characters of ``text`` that no face can print, in order, once each."""
+        printable = self.printable
+        if printable.issuperset(map(ord, text)):
+            return []
+        return list(dict.fromkeys(c for c in text if ord(c) not in printable))
+
+    def runs(self, text: str, style: str = "regular") -> list[tuple[str, str]]:
+        """``text`` as (font name, substring) runs, falling back per character."""
+        primary = self.face(style)
+        if primary.chars.issuperset(map(ord, text)):
+            return [(primary.name, text)]
+        runs: list[tuple[str, str]] = []
+        for char in text:
+            name = self._face_for(char, primary).name
+            if runs and runs[-1][0] == name:
+                runs[-1] = (name, runs[-1][1] + char)
+            else:
+                runs.append((name, char))
+        return runs
+
+    def _face_for(self, char: str, primary: Face) -> Face:
+        if primary.has(char):
+            return primary
+        for face in (*self.fallbacks, self.styles["regular"]):
+            if face.has(char):
+                return face
+        return primary  # reported by missing(); drawn as the font's notdef box
+
+    def width(self, text: str, style: str, size: float) -> float:
+        """The printed width in points of ``text`` at ``size``."""
+        key = (text, style, size)
+        found = self._widths.get(key)
+        if found is None:
+            if len(self._widths) >= _WIDTHS_KEPT:
+                self._widths.clear()  # bounded: memory stays flat however many cards
+            found = self._widths[key] = self._measure(text, style, size)
+        return found
+
+    def _measure(self, text: str, style: str, size: float) -> float:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        primary = self.face(style)
+        if primary.chars.issuperset(map(ord, text)):
+            return stringWidth(text, primary.name, size)
+        return sum(stringWidth(part, name, size) for name, part in self.runs(text, style))
+
+
+def describe_char(char: str) -> str:
+    """``'ꙮ' (U+A66E CYRILLIC LETTER MULTIOCULAR O)``: what a font error names."""
+    name = unicodedata.name(char, "unnamed character")
+    return f"{char!r} (U+{ord(char):04X} {name})"
+
+
+def font_problem(char: str, file: str | None = None, row: int | None = None,
+                 column: str | None = None) -> Problem:
+    """The problem for a character that no bundled font has."""
+    return Problem(
+        f"no bundled font has the character {describe_char(char)}; replace it, or add a "
+        f"font that has it to the design's fallbacks",
+        file=file, row=row, column=column)
+
+
+def load_fontset(fonts_dir: Path, files: dict[str, str], fallbacks: list[str]) -> FontSet:
+    """Load a family from ``fonts_dir``: ``files`` maps style -> file name.
+
+    Raises:
+        FontError: a file is missing or unreadable.
+    """
+    missing = [f for f in [*files.values(), *fallbacks] if not (fonts_dir / f).is_file()]
+    if missing:
+        raise FontError([Problem(f"font file not found in {fonts_dir}", file=f)
+                         for f in missing])
+    styles = {style: load_face(fonts_dir / file) for style, file in files.items()}
+    if "regular" not in styles:
+        raise FontError("a design's fonts need at least a regular face")
+    return FontSet(styles, tuple(load_face(fonts_dir / f) for f in fallbacks))

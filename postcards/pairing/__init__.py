@@ -1,0 +1,1 @@
+"""Pairing: fair pairs of senders and prisoners, and the assignments file."""

@@ -1,0 +1,1 @@
+"""Posters: plans, kinds, texts and drawing."""

@@ -1,0 +1,1 @@
+"""Printing: card faces, imposition, sheets, preflight, calibration, runs."""

@@ -1,0 +1,183 @@
+"""The calibration sheet: how far a printer puts the back of a sheet off its front.
+
+Duplex printers rarely put the back exactly behind the front; the error is a steady
+shift of a millimetre or two.  The sheet has a cross at the centre and near the four
+corners of every card slot on the front and, exactly behind each cross, a pair of rulers
+on the back (corners show a scaling or skew that the centre alone hides).  Held against the
+light, each cross shows through at some reading on the rulers: that reading is the
+correction to enter as ``[print] back_offset_mm = [x, y]`` (x to the right and y upwards
+as the back is seen), which :mod:`postcards.printing.sheets` then adds to every back.  Printed
+with ``--printer NAME``, the backs carry that profile's offset, so a second sheet shows
+whether the correction is right: every cross then reads 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from postcards.cards.design import load_design
+from postcards.config import Campaign
+from postcards.errors import InputError, Problem
+from postcards.files import publish, staged
+from postcards.page.geometry import Affine, parse_size, pt
+from postcards.printing.imposition import Imposition, find_layout, impose
+
+RULER_MM = 5.0
+TICK_MM = 0.5
+NUMBER_EVERY = 4  # ticks: a number every 2 mm, so that neighbouring numbers never touch
+CORNER_INSET_MM = 10.0  # corner crosses stand this far inside the trim, rulers and all
+
+
+@dataclass(frozen=True)
+class Calibration:
+    path: Path
+    layout: str
+    sheet: str
+    duplex: str
+    back_offset_mm: tuple[float, float] = (0.0, 0.0)
+
+
+def targets(imposition: Imposition) -> list[tuple[float, float]]:
+    """The crosses' centres on the front: the middle of every slot's trim."""
+    return [(s.trim.x_mm + s.trim.width_mm / 2, s.trim.y_mm + s.trim.height_mm / 2)
+            for s in imposition.slots]
+
+
+def corner_targets(imposition: Imposition) -> list[list[tuple[float, float]]]:
+    """Per slot, four crosses near its trim's corners, inset so that their rulers stay
+    inside the slot (a shift that differs between corners is scaling or skew)."""
+    inset, corners = CORNER_INSET_MM, []
+    for s in imposition.slots:
+        t = s.trim
+        xs = (t.x_mm + inset, t.x_mm + t.width_mm - inset)
+        ys = (t.y_mm + inset, t.y_mm + t.height_mm - inset)
+        corners.append([(x, y) for y in ys for x in xs])
+    return corners
+
+
+def printer_offset(campaign: Campaign, printer: str | None) -> tuple[float, float]:
+    """The back offset of a ``[printers.NAME]`` profile; none without a printer.
+
+    Raises:
+        InputError: no such profile in campaign.toml.
+    """
+    if not printer:
+        return (0.0, 0.0)
+    if printer not in campaign.printers:
+        have = ", ".join(campaign.printers) or "none in campaign.toml"
+        raise InputError(Problem(f"no printer profile {printer!r} ({have}); add "
+                                 f"[printers.{printer}] back_offset_mm = [x, y]",
+                                 column="printer"))
+    return campaign.printers[printer]
+
+
+def write_calibration(campaign: Campaign, out: Path, layout_name: str | None = None,
+                      duplex: str | None = None, printer: str | None = None) -> Calibration:
+    """Write the two-page calibration PDF for a layout's sheet and duplex mode; with a
+    printer profile, the backs are moved by its offset, as cards' backs are.
+
+    Raises:
+        PostcardsError: an unknown layout or printer, or a layout that is not a sheet.
+    """
+    offset = printer_offset(campaign, printer)
+    name = layout_name or (campaign.layout if campaign.layout != "single" else "a4-2up")
+    layout = find_layout(name, campaign.layouts)
+    if layout.single:
+        raise InputError(Problem("calibration is for sheets printed two-sided; pass "
+                                 "--layout a4-2up (or another sheet layout)",
+                                 column="layout"))
+    duplex = duplex or (campaign.duplex if campaign.duplex != "separate" else "long-edge")
+    imposition = impose(layout, parse_size(campaign.size), campaign.bleed_mm)
+    fonts = load_design(campaign.design, campaign.root).fonts
+    out = out.resolve()
+    with staged(out) as tmp:
+        _draw(imposition, duplex, offset, fonts, tmp)
+        publish(tmp, out)
+    return Calibration(out, layout.name, imposition.sheet.describe(), duplex, offset)
+
+
+def _draw(imposition: Imposition, duplex: str, offset: tuple[float, float], fonts,
+          path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    sheet = imposition.sheet
+    regular = fonts.face("regular").name
+    canvas = Canvas(str(path), pagesize=(pt(sheet.width_mm), pt(sheet.height_mm)),
+                    invariant=1, initialFontName=regular)
+    canvas.setTitle(f"postcards calibration: {imposition.layout.name}, {duplex}")
+    canvas.setCreator("postcards")
+    flip = Affine.translate(*offset) @ imposition.sheet_flip(duplex)
+    centres = targets(imposition)
+    corners = [p for slot in corner_targets(imposition) for p in slot]
+    _note(canvas, regular, sheet.height_mm, [
+        f"FRONT — calibration for {imposition.layout.name} on {sheet.describe()}, "
+        f"duplex {duplex}",
+        "Print both pages double-sided at 100 % (no 'fit to page'). Hold the sheet to the",
+        "light: each cross shows through on the back's rulers; read x and y there.",
+    ])
+    for number, (x, y) in enumerate(centres, 1):
+        _cross(canvas, regular, x, y, number)
+    for x, y in corners:
+        _cross(canvas, regular, x, y)
+    canvas.showPage()
+    _note(canvas, regular, sheet.height_mm, [
+        "BACK — where the cross of the front shows through, read x on the horizontal ruler",
+        "and y on the vertical one (mm). Set [print] back_offset_mm = [x, y] in campaign.toml.",
+        "All crosses should read the same; if they differ, the printer also scales or skews.",
+        f"These backs are moved by back_offset_mm = [{offset[0]:g}, {offset[1]:g}]"
+        + (": with it right, every cross reads 0." if any(offset) else "."),
+    ])
+    for number, (x, y) in enumerate(centres, 1):
+        _rulers(canvas, regular, *flip.apply(x, y), number)
+    for x, y in corners:
+        _rulers(canvas, regular, *flip.apply(x, y))
+    canvas.showPage()
+    canvas.save()
+
+
+def _note(canvas, font: str, height_mm: float, lines: list[str]) -> None:
+    canvas.setFont(font, 8)
+    for i, line in enumerate(lines):
+        canvas.drawString(pt(12), pt(height_mm - 8 - 4 * i), line)
+
+
+def _cross(canvas, font: str, x: float, y: float, number: int | None = None) -> None:
+    """A fine cross with a circle, and its slot number (at the slot's centre)."""
+    canvas.setLineWidth(0.3)
+    canvas.line(pt(x - 6), pt(y), pt(x + 6), pt(y))
+    canvas.line(pt(x), pt(y - 6), pt(x), pt(y + 6))
+    canvas.circle(pt(x), pt(y), pt(2), stroke=1, fill=0)
+    if number is not None:
+        canvas.setFont(font, 7)
+        canvas.drawString(pt(x + 3), pt(y + 3), f"slot {number}")
+
+
+def _rulers(canvas, font: str, x: float, y: float, number: int | None = None) -> None:
+    """Rulers through (x, y): ticks every 0.5 mm, numbered every 2 mm, + to the right
+    and upwards, so the reading is the offset to enter.
+
+    The numbers turn like a pinwheel (the horizontal ruler's above it on the right and
+    below it on the left, the vertical ruler's left of it at the top and right of it at
+    the bottom), so that no number of one ruler lands on a number of the other."""
+    if number is not None:
+        canvas.setFont(font, 7)
+        canvas.drawString(pt(x + 6.5), pt(y + 3), f"slot {number}")
+    canvas.setLineWidth(0.2)
+    canvas.line(pt(x - RULER_MM), pt(y), pt(x + RULER_MM), pt(y))
+    canvas.line(pt(x), pt(y - RULER_MM), pt(x), pt(y + RULER_MM))
+    canvas.setFont(font, 4.5)
+    steps = round(RULER_MM / TICK_MM)
+    for i in range(-steps, steps + 1):
+        d = i * TICK_MM
+        whole = i % 2 == 0
+        tick = 1.6 if whole else 0.9
+        canvas.line(pt(x + d), pt(y), pt(x + d), pt(y - tick))
+        canvas.line(pt(x), pt(y + d), pt(x - tick), pt(y + d))
+        if i and i % NUMBER_EVERY == 0:
+            label = f"{d:+g}"
+            canvas.drawCentredString(pt(x + d), pt(y + (0.6 if d > 0 else -3.4)), label)
+            if d > 0:
+                canvas.drawRightString(pt(x - 2.1), pt(y + d - 0.6), label)
+            else:
+                canvas.drawString(pt(x + 0.8), pt(y + d - 0.6), label)

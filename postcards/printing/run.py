@@ -1,0 +1,94 @@
+"""A print run's files and pages: one PDF of cards or sheets, or fronts and backs apart.
+
+:class:`PrintRun` holds the layout decisions of one ``cards`` run (which files, which
+duplex mode, which printer offset) and draws the planned cards into them, returning where
+each card landed (:class:`Place`) for the manifest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from postcards.cards.plans import CardPlan, CardPlanner
+from postcards.config import Campaign
+from postcards.errors import InputError, Problem
+from postcards.page.geometry import Page
+from postcards.printing.faces import Progress
+from postcards.printing.imposition import Imposition
+
+if TYPE_CHECKING:
+    from postcards.jobs.cards import CardOptions
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a card is printed: its front and back pages, its sheet and slot."""
+
+    front_page: int
+    back_page: int
+    sheet: int
+    slot: int
+
+
+@dataclass(frozen=True)
+class PrintRun:
+    """One print run's layout decisions: which files, which pages, which renderer."""
+
+    campaign: Campaign
+    planner: CardPlanner
+    imposition: Imposition
+    options: CardOptions
+
+    @property
+    def duplex(self) -> str:
+        return self.options.duplex or self.campaign.duplex
+
+    @property
+    def back_offset_mm(self) -> tuple[float, float]:
+        """The printer's measured offset: --printer's profile, else campaign.toml's."""
+        printer = self.options.printer
+        if printer:
+            if printer not in self.campaign.printers:
+                have = ", ".join(self.campaign.printers) or "none in campaign.toml"
+                raise InputError(Problem(f"no printer profile {printer!r} ({have}); add "
+                                         f"[printers.{printer}] back_offset_mm = [x, y]",
+                                         column="printer"))
+            return self.campaign.printers[printer]
+        return self.campaign.back_offset_mm
+
+    def files(self, out: Path) -> list[Path]:
+        """The PDFs: one, or fronts and backs apart for printers without duplex."""
+        if not self.imposition.layout.single and self.duplex == "separate":
+            return [out.with_suffix(".fronts.pdf"), out.with_suffix(".backs.pdf")]
+        return [out]
+
+    def render(self, plans: list[CardPlan], temps: list[Path],
+               progress: Progress | None) -> list[Place]:
+        """Draw every card into ``temps``; returns each card's place, in print order."""
+        from postcards.printing.faces import CardRenderer
+
+        page = Page(self.planner.size, self.imposition.bleed_mm)
+        cards = CardRenderer(self.planner.design, page, self.campaign.name)
+        if self.imposition.layout.single:
+            cards.render(plans, temps[0], progress)
+            return [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(len(plans))]
+        from postcards.printing.sheets import SheetOptions, SheetRenderer
+
+        sheets = self.imposition.sheets(len(plans), self.options.start_at)
+        options = SheetOptions(self.duplex, self.campaign.crop_marks, self.back_offset_mm,
+                               f"{self.campaign.name} · wave {self.campaign.wave}")
+        SheetRenderer(cards, self.imposition, options).render(
+            plans, sheets, temps[0], temps[1] if len(temps) > 1 else None, progress)
+        return self._places(sheets, len(plans), separate=len(temps) > 1)
+
+    def _places(self, sheets: list[list[int | None]], count: int,
+                separate: bool) -> list[Place]:
+        places: list[Place | None] = [None] * count
+        for number, slots in enumerate(sheets, 1):
+            pages = (number, number) if separate else (2 * number - 1, 2 * number)
+            for slot, index in enumerate(slots, 1):
+                if index is not None:
+                    places[index] = Place(*pages, number, slot)
+        return [place for place in places if place is not None]
