@@ -68,7 +68,8 @@ def run_one(cards: int, layout: str = "single") -> dict[str, float]:
 
     import postcards.printing.faces  # noqa: F401
     from postcards.config import load_campaign
-    from postcards.jobs.cards import CardOptions, make_cards
+    from postcards.jobs.cards import make_cards
+    from postcards.printing.run import CardOptions
 
     startup = time.perf_counter() - started
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import click
 
-from postcards.config import Campaign, default_campaign, load_campaign
+from postcards.config import Settings, default_campaign, load_campaign
 from postcards.errors import PostcardsError, Problem
 from postcards.wording import counted
 
 CAMPAIGN_FILE = "campaign.toml"
 
 
-def _resolve_campaign(path: str | None) -> Campaign:
+def _resolve_campaign(path: str | None) -> Settings:
     if path is None:
         default = Path.cwd() / CAMPAIGN_FILE
         return load_campaign(default) if default.is_file() else default_campaign()
@@ -54,7 +54,7 @@ def _errors() -> Iterator[None]:
         sys.exit(1)
 
 
-def _guard(campaign: Campaign, outputs: list[Path], suffixes: tuple[str, ...] = (),
+def _guard(campaign: Settings, outputs: list[Path], suffixes: tuple[str, ...] = (),
            assignments: bool = True) -> None:
     """Before any work: refuse outputs that would replace an input, the ledger or the
     design, that end otherwise than the command writes, or that cannot be written."""
@@ -151,7 +151,7 @@ def main(ctx: click.Context) -> None:
     ctx.ensure_object(dict).setdefault("campaign_path", None)
 
 
-def _campaign(ctx: click.Context, name_check: bool = True, **inputs: str | None) -> Campaign:
+def _campaign(ctx: click.Context, name_check: bool = True, **inputs: str | None) -> Settings:
     """The campaign -c names; unless ``name_check`` is off, a renamed campaign whose
     ledger holds the old name's cards is refused (see postcards.ledger.renaming)."""
     with _errors():
@@ -162,7 +162,7 @@ def _campaign(ctx: click.Context, name_check: bool = True, **inputs: str | None)
     return campaign.with_inputs(**paths)
 
 
-def _check_name(campaign: Campaign) -> None:
+def _check_name(campaign: Settings) -> None:
     """A renamed campaign whose own ledger holds the old name's cards is refused."""
     from postcards.ledger.renaming import check_campaign_name
 
@@ -193,7 +193,7 @@ def card_options(func: Callable) -> Callable:
     return func
 
 
-def _with_wave(campaign: Campaign, wave: str | None) -> Campaign:
+def _with_wave(campaign: Settings, wave: str | None) -> Settings:
     from dataclasses import replace
 
     return replace(campaign, wave=wave) if wave else campaign
@@ -226,8 +226,8 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
           not_a_postcard: bool, layout: str | None, start_at: int, strict: bool,
           example: bool) -> None:
     """Validate everything a print run depends on."""
-    from postcards.jobs.cards import CardOptions
-    from postcards.jobs.cards import check as run_check
+    from postcards.jobs.check import check as run_check
+    from postcards.printing.run import CardOptions
 
     campaign = _with_wave(_campaign(ctx, senders=senders, prisoners=prisoners,
                                     assignments=assignments), wave)
@@ -246,7 +246,7 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
     _print_summary(report, campaign, size)
 
 
-def _print_summary(report, campaign: Campaign, size: str | None) -> None:
+def _print_summary(report, campaign: Settings, size: str | None) -> None:
     excluded = ", ".join(f"{n} {status.replace('_', ' ')}"
                          for status, n in sorted(report.excluded.items()))
     languages = ", ".join(f"{lang} {n}" for lang, n in sorted(report.languages.items()))
@@ -293,7 +293,7 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
           allow_risky: bool) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from postcards.cards.reprint import Selection
-    from postcards.jobs.cards import CardOptions
+    from postcards.printing.run import CardOptions
 
     campaign = _with_wave(_campaign(ctx, name_check=False, senders=senders,
                                     prisoners=prisoners, assignments=assignments), wave)
@@ -311,7 +311,7 @@ def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
     _print_result(result)
 
 
-def _card_outputs(campaign: Campaign, output: Path, duplex: str | None) -> list[Path]:
+def _card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:
     """Every file `cards -o OUTPUT` may write: the PDF (or fronts and backs), the
     manifest, the signing sheets."""
     outputs = [output, output.with_suffix(".manifest.csv")]
@@ -342,7 +342,7 @@ def _print_result(result) -> None:
                    err=True)
 
 
-def _make_cards(campaign: Campaign, output: Path, options):
+def _make_cards(campaign: Settings, output: Path, options):
     from postcards.jobs.cards import make_cards
 
     with _errors(), _progress("cards") as progress:
@@ -393,7 +393,7 @@ def demo(ctx: click.Context, output: str) -> None:
 
     from postcards.files import make_folder
     from postcards.jobs.assign import assign_wave
-    from postcards.jobs.cards import CardOptions
+    from postcards.printing.run import CardOptions
     from postcards.resources import bundled
 
     out = Path(output).resolve()
@@ -426,7 +426,7 @@ DEMO_FILES = ("assignments.csv", "cards.pdf", "cards.manifest.csv", "sheets-a4-2
               "sheets-a4-2up.manifest.csv", "poster.pdf", "poster.png", "report.html")
 
 
-def _guard_demo(ctx: click.Context, samples: Campaign, out: Path) -> None:
+def _guard_demo(ctx: click.Context, samples: Settings, out: Path) -> None:
     """The demo writes its own ledger and files: never into a campaign folder, never over
     the samples or the current campaign's files (its ledger above all)."""
     from postcards.jobs.outputs import check_outputs, protected_paths
@@ -448,7 +448,7 @@ def _guard_demo(ctx: click.Context, samples: Campaign, out: Path) -> None:
         check_outputs(outputs, existing)
 
 
-def _demo_report(campaign: Campaign, output: Path) -> None:
+def _demo_report(campaign: Settings, output: Path) -> None:
     """The demo's `track report` step: coverage from the ledger the demo just filled."""
     from postcards.ledger.database import Ledger
 
@@ -467,7 +467,7 @@ def _poster_options(**chosen):
     return PosterOptions(**{k: v for k, v in chosen.items() if v is not None})
 
 
-def _make_poster(campaign: Campaign, options, output: Path) -> None:
+def _make_poster(campaign: Settings, options, output: Path) -> None:
     """Plan the poster, check the files its pages go to (NAME-1.png …), then draw it."""
     from postcards.jobs.poster import plan_poster
     from postcards.posters.drawing import output_files, write_poster
@@ -639,7 +639,7 @@ def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path
         return campaign, Ledger.open(url)
 
 
-def _scan_scope(campaign: Campaign) -> dict[str, str | None]:
+def _scan_scope(campaign: Settings) -> dict[str, str | None]:
     """The campaign a scan must belong to and its URL pattern; none without campaign.toml
     (a bare ledger named by POSTCARDS_DATABASE takes any of its cards)."""
     if campaign.source is None:
@@ -768,10 +768,11 @@ def _report_outputs(target: Path | None, table: str | None) -> list[Path]:
     return [target, *(target.with_name(f"{target.stem}.{t}.csv") for t in REPORT_TABLES)]
 
 
-def _write_report(campaign: Campaign, ledger, output: Path | None,
+def _write_report(campaign: Settings, ledger, output: Path | None,
                   table: str | None = None) -> list[Path]:
     """Build the report, print its summary, and write it when asked to."""
-    from postcards.ledger.reports import build_report, read_directory, write_report
+    from postcards.jobs.report import read_directory
+    from postcards.ledger.coverage import build_report, write_report
 
     directory = read_directory(campaign)
     _print_problems(list(directory.warnings))
@@ -831,7 +832,7 @@ def export(ctx: click.Context, texts: str) -> None:
                f"{Path(texts)}")
 
 
-def _design_fonts(campaign: Campaign):
+def _design_fonts(campaign: Settings):
     from postcards.cards.design import load_design
 
     return load_design(campaign.design, campaign.root).fonts
@@ -848,7 +849,7 @@ def _design_fonts(campaign: Campaign):
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool) -> None:
     """The campaign station: scan cards and watch coverage in a browser."""
-    from postcards.ledger.reports import read_directory
+    from postcards.jobs.report import read_directory
     from postcards.station.app import Station, create_app
     from postcards.station.server import plan as make_plan
     from postcards.station.server import serve as run_server

@@ -1,4 +1,4 @@
-"""campaign.toml -> :class:`Campaign` settings, with the defaults the spec names.
+"""campaign.toml -> :class:`Settings`, with the defaults the spec names.
 
 Every command also works without a campaign.toml: :func:`default_campaign` gives the
 same settings with paths taken from options.  Relative paths are resolved against the
@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from postcards.errors import InputError, LayoutError, Problem, display_name
-from postcards.inputs.spreadsheets import Limits
 from postcards.page.geometry import parse_sheet
-from postcards.printing.imposition import DUPLEX_MODES, LAYOUTS, Layout
+from postcards.page.layouts import DUPLEX_MODES, LAYOUTS, Layout
 
 _KNOWN: dict[str, set[str]] = {
     "campaign": {"name", "hashtag", "url", "wave", "return_address", "list_date",
@@ -44,7 +43,20 @@ _NAMED: dict[str, set[str]] = {
 
 
 @dataclass(frozen=True)
-class Campaign:
+class Limits:
+    """How large a spreadsheet may grow when unpacked: ``[inputs] max_cells`` and
+    ``max_megabytes`` in campaign.toml."""
+
+    max_cells: int = 1_000_000
+    max_megabytes: float = 200.0
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_megabytes * 1_000_000)
+
+
+@dataclass(frozen=True)
+class Settings:
     """Everything a command needs to know about one campaign, resolved to absolute paths."""
 
     root: Path
@@ -101,23 +113,23 @@ class Campaign:
             return prefix + str(self.root / self.database[len(prefix):])
         return self.database
 
-    def with_inputs(self, **paths: Path | None) -> Campaign:
+    def with_inputs(self, **paths: Path | None) -> Settings:
         """A copy with input paths given on the command line (None keeps the file's)."""
         given = {k: Path(v).resolve() for k, v in paths.items() if v is not None}
         return replace(self, **given)
 
 
-def default_campaign(root: Path | None = None) -> Campaign:
+def default_campaign(root: Path | None = None) -> Settings:
     """Settings for a run without campaign.toml, rooted in ``root`` (default: cwd).
 
     Raises:
         InputError: POSTCARDS_DATABASE is not a database URL.
     """
     problems: list[Problem] = []
-    database = _database(Campaign.database, problems.append)
+    database = _database(Settings.database, problems.append)
     if problems:
         raise InputError(problems)
-    return Campaign(root=(root or Path.cwd()).resolve(), database=database)
+    return Settings(root=(root or Path.cwd()).resolve(), database=database)
 
 
 DATABASE_ENV = "POSTCARDS_DATABASE"
@@ -156,7 +168,7 @@ def database_problem(url: str) -> str | None:
     return f"{shown} is not a database URL; write {DATABASE_FORMS}"
 
 
-def load_campaign(path: str | Path) -> Campaign:
+def load_campaign(path: str | Path) -> Settings:
     """Read a campaign.toml.
 
     Raises:
@@ -175,7 +187,7 @@ def load_campaign(path: str | Path) -> Campaign:
     return _from_dict(data, path)
 
 
-def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
+def _from_dict(data: dict[str, Any], path: Path) -> Settings:
     reader = _Reader(data, display_name(path))
     root = path.parent
 
@@ -183,32 +195,32 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         value = reader.text("inputs", key, "")
         return (root / value).resolve() if value else None
 
-    campaign = Campaign(
+    campaign = Settings(
         root=root,
         source=path,
-        name=reader.text("campaign", "name", Campaign.name),
+        name=reader.text("campaign", "name", Settings.name),
         hashtag=reader.text("campaign", "hashtag", ""),
         url=reader.text("campaign", "url", ""),
-        wave=reader.text("campaign", "wave", Campaign.wave),
+        wave=reader.text("campaign", "wave", Settings.wave),
         return_address=reader.lines("campaign", "return_address"),
         senders_path=input_path("senders"),
         prisoners_path=input_path("prisoners"),
         assignments_path=input_path("assignments"),
         input_limits=reader.limits(),
-        design=reader.text("cards", "design", Campaign.design),
-        size=reader.text("cards", "size", Campaign.size),
-        language=reader.text("cards", "language", Campaign.language),
-        layout=reader.text("cards", "layout", Campaign.layout),
-        bleed_mm=reader.number("cards", "bleed_mm", Campaign.bleed_mm),
-        crop_marks=reader.flag("cards", "crop_marks", Campaign.crop_marks),
+        design=reader.text("cards", "design", Settings.design),
+        size=reader.text("cards", "size", Settings.size),
+        language=reader.text("cards", "language", Settings.language),
+        layout=reader.text("cards", "layout", Settings.layout),
+        bleed_mm=reader.number("cards", "bleed_mm", Settings.bleed_mm),
+        crop_marks=reader.flag("cards", "crop_marks", Settings.crop_marks),
         duplex=reader.choice("cards", "duplex", DUPLEX_MODES),
         printers=reader.printers(),
         layouts=reader.layouts(),
         qr_placement=reader.choice("qr", "placement", ("card", "sheet")),
         qr_content=reader.choice("qr", "content", ("code", "url")),
         qr_url=reader.text("qr", "url", ""),
-        qr_module_mm=reader.number("qr", "module_mm", Campaign.qr_module_mm),
-        database=_database(reader.text("tracking", "database", Campaign.database),
+        qr_module_mm=reader.number("qr", "module_mm", Settings.qr_module_mm),
+        database=_database(reader.text("tracking", "database", Settings.database),
                            reader.problems.append, reader.name),
         sender_columns=reader.mapping("senders", "columns"),
         prisoner_columns=reader.mapping("prisoners", "columns"),
@@ -221,8 +233,8 @@ def _from_dict(data: dict[str, Any], path: Path) -> Campaign:
         risky=reader.choice("check", "risky", ("error", "warn")),
         risky_words=(root / reader.text("check", "risky_words", "")).resolve()
         if reader.text("check", "risky_words", "") else None,
-        poster_language=reader.text("posters", "language", Campaign.poster_language),
-        poster_size=reader.text("posters", "size", Campaign.poster_size),
+        poster_language=reader.text("posters", "language", Settings.poster_language),
+        poster_size=reader.text("posters", "size", Settings.poster_size),
         poster_templates=_folder(root, reader.text("posters", "templates", "")),
     )
     if campaign.qr_content == "url" and "{code}" not in campaign.qr_url:
@@ -472,3 +484,4 @@ class _Reader:
     def raise_if_wrong(self) -> None:
         if self.problems:
             raise InputError(self.problems)
+

@@ -467,7 +467,7 @@ def test_hand_written_rows_keep_their_own_columns(campaign: Path) -> None:
 def test_assignments_and_print_order_sort_ids_naturally() -> None:
     """Stacks are grouped by sender as people count: S2 before S10, P4 before P31."""
     from postcards.inputs.people import Prisoner, Sender
-    from postcards.jobs.cards import print_order
+    from postcards.jobs.check import print_order
     from postcards.pairing.assignments import assignment_rows
 
     senders = [Sender(id=i, name=i, row=n) for n, i in enumerate(["S10", "S2", "S1"], 2)]

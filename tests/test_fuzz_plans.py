@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from postcards.codes import new_code
 from postcards.config import load_campaign
 from postcards.errors import PostcardsError
-from postcards.jobs.cards import prepare
+from postcards.jobs.check import prepare
 from postcards.ledger.database import Event, Ledger, LedgerCard
 from postcards.pairing.fair import Pairing
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from postcards.config import Campaign, load_campaign
-from postcards.jobs.cards import prepare, print_order
+from postcards.config import Settings, load_campaign
+from postcards.jobs.check import prepare, print_order
 from postcards.page.geometry import parse_size
-from postcards.printing.imposition import LAYOUTS, impose
+from postcards.page.layouts import LAYOUTS
+from postcards.printing.imposition import impose
 
 GOLDEN = Path(__file__).parent / "golden"
 CODE = "K7M2QX9DR"  # a fixed, valid code: the plans must not depend on the random one
@@ -51,7 +52,7 @@ def test_the_first_sample_card_of_each_language(sample_plans: dict[str, str], la
 @pytest.mark.parametrize("name", sorted(n for n in LAYOUTS if n != "single"))
 def test_each_preset_layout(name: str, request: pytest.FixtureRequest) -> None:
     layout = LAYOUTS[name]
-    imposition = impose(layout, parse_size("A6"), Campaign.bleed_mm)  # the default 3 mm
+    imposition = impose(layout, parse_size("A6"), Settings.bleed_mm)  # the default 3 mm
     data = {
         "sheet": dataclasses.asdict(imposition.sheet), "turned": imposition.turned,
         "bleed_mm": imposition.bleed_mm,

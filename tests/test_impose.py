@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from postcards.errors import LayoutError
 from postcards.page.geometry import Affine, CardSize, SheetSize
-from postcards.printing.imposition import Layout, impose
+from postcards.page.layouts import Layout
+from postcards.printing.imposition import impose
 
 CARD = CardSize("A6", 148.0, 105.0)
 
@@ -181,7 +182,7 @@ def test_every_layout_keeps_5_mm_marks_and_the_slug_5_mm_inside_or_is_refused(la
 
 
 def test_sra3_8up_keeps_eight_cards_and_full_marks_5_mm_inside() -> None:
-    from postcards.printing.imposition import LAYOUTS
+    from postcards.page.layouts import LAYOUTS
 
     imposition = impose(LAYOUTS["sra3-8up"], CARD, 3.0)
     assert imposition.per_sheet == 8 and imposition.bleed_mm == 1

@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from conftest import run
 
+from postcards.config import Limits
 from postcards.errors import InputError
-from postcards.inputs.spreadsheets import Limits, read_table
+from postcards.inputs.spreadsheets import read_table
 
 SHEET = "xl/worksheets/sheet1.xml"
 ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'

@@ -23,7 +23,7 @@ from postcards.ledger.database import Ledger
 from postcards.posters.drawing import PosterRenderer
 from postcards.posters.kinds import PosterContext, plan_godparents, plan_wall
 from postcards.posters.plans import Group, fit_grid, poster_size
-from postcards.posters.texts import LANGUAGES, PosterTexts, plural_index
+from postcards.posters.templates import LANGUAGES, PosterTexts, plural_index
 from postcards.resources import bundled
 
 URL = "https://example.org/godparents"

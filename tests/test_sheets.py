@@ -19,7 +19,8 @@ from conftest import read_manifest, run
 
 from postcards.codes import is_valid
 from postcards.config import load_campaign
-from postcards.jobs.cards import CardOptions, make_cards
+from postcards.jobs.cards import make_cards
+from postcards.printing.run import CardOptions
 
 MM = 72 / 25.4  # points per mm
 DPI = 200

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postcards.cards.plans import country_line
 from postcards.errors import InputError, Problem, display_name
+from postcards.resources import bundled
 
 if TYPE_CHECKING:
     from postcards.cards.plans import CardPlan
@@ -238,8 +240,6 @@ class ContentCheck:
 
     def add(self, plan: CardPlan, label: str) -> None:
         """Check one planned card; ``label`` names it in the report."""
-        from postcards.cards.plans import country_line
-
         country = country_line(plan.prisoner.country)
         for part, text, source in card_texts(plan, self.senders_file):
             for finding in self.findings(text, plan.language, country, part):
@@ -292,7 +292,5 @@ def describe_one(finding: Finding, part: str, source: str = "") -> str:
 def risky_words_for(path: Path | None) -> RiskyWords:
     """The campaign's list, or the bundled ``templates/risky-words.toml``."""
     if path is None:
-        from postcards.resources import bundled
-
         path = bundled("templates") / "risky-words.toml"
     return RiskyWords.load(path)

@@ -16,7 +16,7 @@ from typing import Any
 
 from postcards.cards.design import BackLayout, Design, TextStyle
 from postcards.codes import format_code
-from postcards.config import Campaign
+from postcards.config import Settings
 from postcards.errors import LayoutError, PostcardsError, Problem
 from postcards.inputs.people import People, Prisoner, Sender
 from postcards.page.fonts import FontSet, font_problem
@@ -106,7 +106,7 @@ def template_fields(record: Sender | Prisoner) -> dict[str, Any]:
 class CardPlanner:
     """Plans cards of one size and design for one campaign."""
 
-    def __init__(self, campaign: Campaign, design: Design, size: CardSize,
+    def __init__(self, campaign: Settings, design: Design, size: CardSize,
                  senders: People, prisoners: People):
         self.campaign, self.design, self.size = campaign, design, size
         self.senders, self.prisoners = senders, prisoners

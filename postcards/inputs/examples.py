@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from postcards.config import Campaign, load_campaign
+from postcards.config import Settings, load_campaign
 from postcards.errors import Problem, display_name
 from postcards.inputs.people import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
@@ -25,7 +25,7 @@ from postcards.resources import bundled
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
 
 
-def example_problems(campaign: Campaign, url: bool = True,
+def example_problems(campaign: Settings, url: bool = True,
                      pairings: Iterable = ()) -> list[Problem]:
     """The lists that are still ``init``'s examples and, with ``url``, a placeholder
     ``[campaign] url`` (posters print it; cards never do)."""
@@ -51,7 +51,7 @@ def example_problems(campaign: Campaign, url: bool = True,
     return problems
 
 
-def example_rows(pairings: Iterable, campaign: Campaign) -> list[Problem]:
+def example_rows(pairings: Iterable, campaign: Settings) -> list[Problem]:
     """The example's fictional people still among the cards to print: a list edited by
     adding rows below init's examples differs from them but still holds them."""
     senders, prisoners = _example_people()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from postcards.codes import format_code
-from postcards.config import Campaign
+from postcards.config import Settings
 from postcards.errors import Problem, display_name
 from postcards.inputs.people import People, Prisoner
 from postcards.ledger.database import OUT_STATUSES, Ledger, LedgerCard, PrisonerList, ledger_exists
@@ -157,7 +157,7 @@ def list_age_problem(
     )
 
 
-def list_date(campaign: Campaign) -> dt.date | None:
+def list_date(campaign: Settings) -> dt.date | None:
     """The list's snapshot date: ``[campaign] list_date``, else the file's date."""
     if campaign.list_date:
         return dt.date.fromisoformat(campaign.list_date)
@@ -168,7 +168,7 @@ def list_date(campaign: Campaign) -> dt.date | None:
 
 
 def freshness_problems(
-    campaign: Campaign, prisoners: People, today: dt.date | None = None
+    campaign: Settings, prisoners: People, today: dt.date | None = None
 ) -> list[Problem]:
     """Everything ``check`` and ``assign`` say about the list's freshness (warnings)."""
     problems = []

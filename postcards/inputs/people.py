@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
+from postcards.config import Limits
 from postcards.errors import Problem
 from postcards.inputs.cells import restored_postcode, to_ascii, whole_number, year_of_birth
 from postcards.inputs.spreadsheets import (
-    Limits,
     Row,
     Table,
     normalize_header,

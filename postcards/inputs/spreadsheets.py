@@ -25,6 +25,7 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 
+from postcards.config import Limits
 from postcards.errors import InputError, Problem, display_name
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -390,17 +391,6 @@ def _sniff_delimiter(text: str, default: str = ",") -> str:
 # defusedxml (which refuses DTDs and entities), and cells are counted while streaming.
 
 
-@dataclass(frozen=True)
-class Limits:
-    """How large a spreadsheet may grow when unpacked: ``[inputs] max_cells`` and
-    ``max_megabytes`` in campaign.toml."""
-
-    max_cells: int = 1_000_000
-    max_megabytes: float = 200.0
-
-    @property
-    def max_bytes(self) -> int:
-        return int(self.max_megabytes * 1_000_000)
 
 
 #: A member this much larger unpacked than packed is repetition, not a spreadsheet.

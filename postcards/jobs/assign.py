@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postcards.config import Campaign
+from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import publish, staged, write_csv
 from postcards.inputs.freshness import freshness_problems
 from postcards.inputs.people import People
 from postcards.inputs.spreadsheets import Table, read_table
-from postcards.jobs.cards import CheckReport, _read_people, _require, no_cards
+from postcards.jobs.lists import CheckReport, no_cards, read_people, require_lists
 from postcards.ledger.database import OUT_STATUSES, Ledger, Tally, ledger_exists
 from postcards.pairing.assignments import (
     ASSIGNMENT_COLUMNS,
@@ -75,7 +75,7 @@ class WavePlan:
 
 
 def assign_wave(
-    campaign: Campaign, output: Path, options: AssignOptions = AssignOptions()
+    campaign: Settings, output: Path, options: AssignOptions = AssignOptions()
 ) -> AssignResult:
     """Pair the senders with the prisoners for ``campaign.wave`` and write ``output``.
 
@@ -83,8 +83,8 @@ def assign_wave(
         InputError: a list or the assignments file is wrong; nothing is written then.
     """
     report = CheckReport()
-    report.add(list(campaign.warnings) + _require(campaign))
-    people = None if report.problems else _read_people(campaign, report)
+    report.add(list(campaign.warnings) + require_lists(campaign))
+    people = None if report.problems else read_people(campaign, report)
     if people is None or report.problems:
         raise InputError(report.problems)
     senders, prisoners = people
@@ -110,7 +110,7 @@ def assign_wave(
 
 
 def plan_wave(
-    campaign: Campaign,
+    campaign: Settings,
     senders: People,
     prisoners: People,
     options: AssignOptions = AssignOptions(),
@@ -162,7 +162,7 @@ def _no_card(count: int) -> str:
     return counted(count, "prisoner in custody gets no card", "prisoners in custody get no card")
 
 
-def _sources(campaign: Campaign, output: Path | None) -> list[Path]:
+def _sources(campaign: Settings, output: Path | None) -> list[Path]:
     """The assignments files to read: the output itself and the campaign's, if any."""
     paths = [output, campaign.assignments_path]
     unique = dict.fromkeys(p.resolve() for p in paths if p is not None and p.is_file())
@@ -170,7 +170,7 @@ def _sources(campaign: Campaign, output: Path | None) -> list[Path]:
 
 
 def _explicit_pairs(
-    campaign: Campaign, output: Path | None, senders: People, prisoners: People
+    campaign: Settings, output: Path | None, senders: People, prisoners: People
 ) -> list[Pairing]:
     """The wave's hand-written pairs (rows without a reason), validated."""
     pairs: dict[tuple[str, str], Pairing] = {}
@@ -182,7 +182,7 @@ def _explicit_pairs(
     return list(pairs.values())
 
 
-def _earlier(campaign: Campaign, output: Path | None) -> _Earlier:
+def _earlier(campaign: Settings, output: Path | None) -> _Earlier:
     """Tallies and pairs of earlier waves: from the ledger, else the assignments files."""
     if ledger_exists(campaign.database_url):
         with Ledger.open(campaign.database_url) as ledger:
@@ -196,7 +196,7 @@ def _earlier(campaign: Campaign, output: Path | None) -> _Earlier:
     return _Earlier({}, [row for row in history if row[0] != campaign.wave])
 
 
-def _tallies_before(ledger: Ledger, campaign: Campaign) -> dict[str, Tally]:
+def _tallies_before(ledger: Ledger, campaign: Settings) -> dict[str, Tally]:
     """The ledger's tallies per prisoner without this wave's own cards, so that a rerun
     after printing deals the same pairs."""
     totals = ledger.tallies(campaign.name, by="prisoner")

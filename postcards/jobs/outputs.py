@@ -16,8 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from postcards.config import Campaign
+from postcards.cards.design import find_design
+from postcards.config import Settings
 from postcards.errors import OutputError, PostcardsError, Problem, UsageError
+from postcards.inputs.people import read_prisoners, read_senders
+from postcards.inputs.spreadsheets import read_table
+from postcards.ledger.engines import is_sqlite, sqlite_path
+from postcards.resources import bundled
 
 #: Files SQLite keeps beside a ledger while it is open.
 LEDGER_COMPANIONS = ("-wal", "-shm", "-journal")
@@ -31,7 +36,7 @@ class Protected:
     what: str
 
 
-def protected_paths(campaign: Campaign, outputs: Sequence[Path] = (),
+def protected_paths(campaign: Settings, outputs: Sequence[Path] = (),
                     assignments: bool = True) -> list[Protected]:
     """The campaign's files an output must never replace.
 
@@ -112,14 +117,10 @@ def _either(suffixes: Sequence[str]) -> str:
 
 
 def _bundled_risky_words() -> Path:
-    from postcards.resources import bundled
-
     return bundled("templates") / "risky-words.toml"
 
 
-def _ledger(campaign: Campaign) -> list[Protected]:
-    from postcards.ledger.engines import is_sqlite, sqlite_path
-
+def _ledger(campaign: Settings) -> list[Protected]:
     url = campaign.database_url
     try:
         if not is_sqlite(url):
@@ -133,9 +134,7 @@ def _ledger(campaign: Campaign) -> list[Protected]:
     ]
 
 
-def _design(campaign: Campaign) -> list[Protected]:
-    from postcards.cards.design import find_design
-
+def _design(campaign: Settings) -> list[Protected]:
     try:
         folder = find_design(campaign.design, campaign.root)
     except PostcardsError:
@@ -147,12 +146,9 @@ def _design(campaign: Campaign) -> list[Protected]:
     return files
 
 
-def _images(campaign: Campaign) -> list[Protected]:
+def _images(campaign: Settings) -> list[Protected]:
     """The photos and signatures the lists name (rows that cannot be read are skipped:
     the command itself reports them)."""
-    from postcards.inputs.people import read_prisoners, read_senders
-    from postcards.inputs.spreadsheets import read_table
-
     found = []
     for path, reader, columns, field, what in (
         (campaign.senders_path, read_senders, campaign.sender_columns, "signature",

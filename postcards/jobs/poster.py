@@ -13,13 +13,16 @@ from datetime import date
 from pathlib import Path
 
 from postcards.cards.design import Design, load_design
-from postcards.config import Campaign
+from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem, UsageError
 from postcards.inputs.people import People, Prisoner, Sender, load_prisoners, load_senders
 from postcards.inputs.photos import check_photo, photo_path
+from postcards.jobs.check import prepare
+from postcards.ledger.database import Ledger, ledger_exists
 from postcards.order import natural_key
 from postcards.page.fonts import font_problem
 from postcards.page.geometry import CardSize
+from postcards.posters.drawing import write_poster
 from postcards.posters.kinds import (
     PosterContext,
     display_name,
@@ -29,6 +32,8 @@ from postcards.posters.kinds import (
     plan_wall,
 )
 from postcards.posters.plans import KINDS, SHARE_PX, Group, Poster, PosterSize, poster_size
+from postcards.posters.templates import PosterTexts
+from postcards.resources import bundled
 
 COUNTS = ("sent", "assigned")
 
@@ -52,20 +57,18 @@ class PosterResult:
     files: tuple[Path, ...]
 
 
-def make_poster(campaign: Campaign, options: PosterOptions, out: Path) -> PosterResult:
+def make_poster(campaign: Settings, options: PosterOptions, out: Path) -> PosterResult:
     """Plan the poster, draw it and write it (PDF, or PNG/JPG pages) atomically.
 
     Raises:
         PostcardsError: wrong inputs, a missing template, text that cannot fit.
     """
-    from postcards.posters.drawing import write_poster
-
     poster, design = plan_poster(campaign, options)
     files = write_poster(poster, design.fonts, design.colours, out, options.dpi, campaign.name)
     return PosterResult(poster, tuple(files))
 
 
-def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Design]:
+def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Design]:
     """The poster's plan (nothing written) and the design it is drawn with."""
     if options.kind not in KINDS:
         raise UsageError(f"unknown poster kind {options.kind!r}; use {', '.join(KINDS)}")
@@ -104,10 +107,7 @@ def plan_poster(campaign: Campaign, options: PosterOptions) -> tuple[Poster, Des
     return replace(poster, problems=tuple(problems)), design
 
 
-def _context(campaign: Campaign, options: PosterOptions, design: Design) -> PosterContext:
-    from postcards.posters.texts import PosterTexts
-    from postcards.resources import bundled
-
+def _context(campaign: Settings, options: PosterOptions, design: Design) -> PosterContext:
     language = options.language or campaign.poster_language
     folder = campaign.poster_templates or bundled("templates") / "posters"
     texts = PosterTexts(
@@ -126,7 +126,7 @@ def _context(campaign: Campaign, options: PosterOptions, design: Design) -> Post
     )
 
 
-def _paper(campaign: Campaign, options: PosterOptions) -> PosterSize:
+def _paper(campaign: Settings, options: PosterOptions) -> PosterSize:
     return poster_size(options.size or campaign.poster_size, options.landscape)
 
 
@@ -143,7 +143,7 @@ def _share_sizes(size: str | None) -> tuple[tuple[int, int], ...]:
 
 
 def _people(
-    path: Path | None, what: str, reader, columns: dict[str, str], campaign: Campaign
+    path: Path | None, what: str, reader, columns: dict[str, str], campaign: Settings
 ) -> People:
     if path is None:
         raise InputError(
@@ -170,12 +170,10 @@ def _nobody(count: str) -> Problem:
                    column="--count")
 
 
-def participants(campaign: Campaign, count: str) -> tuple[list[Sender], str]:
+def participants(campaign: Settings, count: str) -> tuple[list[Sender], str]:
     """The senders a poster counts: with a card sent (ledger), or assigned (plan); and
     the name of the senders' file."""
     if count == "assigned":
-        from postcards.jobs.cards import prepare
-
         report, planner = prepare(campaign)
         if planner is None:
             raise InputError(report.problems)
@@ -187,10 +185,8 @@ def participants(campaign: Campaign, count: str) -> tuple[list[Sender], str]:
     return _senders_with_cards_sent(campaign, list(senders.records)), senders.file
 
 
-def _senders_with_cards_sent(campaign: Campaign, senders: list[Sender]) -> list[Sender]:
+def _senders_with_cards_sent(campaign: Settings, senders: list[Sender]) -> list[Sender]:
     """Senders the ledger has a card out for; one no longer in the list keeps its name."""
-    from postcards.ledger.database import Ledger, ledger_exists
-
     url = campaign.database_url
     if not ledger_exists(url):
         return []  # no ledger yet: nothing has been sent
@@ -228,7 +224,7 @@ def parliament_groups(
     return [Group(key or other, tuple(sorted(by_parliament[key], key=natural_key))) for key in keys]
 
 
-def in_custody(campaign: Campaign) -> tuple[list[Prisoner], People]:
+def in_custody(campaign: Settings) -> tuple[list[Prisoner], People]:
     """The prisoners in custody, in list order, and the list they come from."""
     people = _people(
         campaign.prisoners_path, "prisoners", load_prisoners, campaign.prisoner_columns, campaign

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from postcards.errors import LedgerError
+from postcards.files import private_mode
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a writer waits for another before giving up (SQLite busy timeout, PostgreSQL
@@ -42,8 +43,6 @@ def _create_private(path: Path) -> None:
     """Make a new ledger file private (the umask, never wider than 0640: it holds
     prisoners' names) before SQLite makes it 0644; SQLite gives its -wal and -shm files
     the same mode.  An empty file is a valid new SQLite database."""
-    from postcards.files import private_mode
-
     with contextlib.suppress(OSError):  # it exists, or SQLite will say why it cannot
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, private_mode()))
 

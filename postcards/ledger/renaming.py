@@ -18,13 +18,13 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from postcards.config import Campaign
+from postcards.config import Settings
 from postcards.errors import InputError, Problem, display_name
 from postcards.ledger.database import Ledger, ledger_exists
 from postcards.ledger.engines import is_sqlite, shown_url, sqlite_path
 
 
-def own_ledger(campaign: Campaign) -> Path | None:
+def own_ledger(campaign: Settings) -> Path | None:
     """The campaign's ledger file when it lies inside the campaign folder, else None."""
     url = campaign.database_url
     if campaign.source is None or not is_sqlite(url) or not ledger_exists(url):
@@ -33,7 +33,7 @@ def own_ledger(campaign: Campaign) -> Path | None:
     return path if path.is_relative_to(campaign.root.resolve()) else None
 
 
-def renamed_from(campaign: Campaign, ledger: Ledger) -> tuple[str, int] | None:
+def renamed_from(campaign: Settings, ledger: Ledger) -> tuple[str, int] | None:
     """The old name and its card count when the ledger's only campaign is not this one."""
     names = ledger.campaigns()
     if campaign.name in names or len(names) != 1:
@@ -41,7 +41,7 @@ def renamed_from(campaign: Campaign, ledger: Ledger) -> tuple[str, int] | None:
     return next(iter(names.items()))
 
 
-def check_campaign_name(campaign: Campaign) -> None:
+def check_campaign_name(campaign: Settings) -> None:
     """Refuse a campaign whose own ledger holds the cards of one other campaign name.
 
     Raises:
@@ -66,7 +66,7 @@ def check_campaign_name(campaign: Campaign) -> None:
 
 
 
-def new_on_shared_ledger(campaign: Campaign) -> list[Problem]:
+def new_on_shared_ledger(campaign: Settings) -> list[Problem]:
     """For ``check``: a warning when a shared ledger (outside the campaign folder) has
     other campaigns' cards and none of this one: new, or renamed?"""
     url = campaign.database_url

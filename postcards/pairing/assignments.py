@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from postcards.config import Campaign
+from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.inputs.people import People, Prisoner, Sender, normalize_header
 from postcards.inputs.spreadsheets import Table
@@ -185,7 +185,7 @@ def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:
     ]
 
 
-def assignments_file(campaign: Campaign) -> Path | None:
+def assignments_file(campaign: Settings) -> Path | None:
     """The file ``cards`` prints the pairs of: ``[inputs] assignments`` (or
     ``--assignments``), else ``assign``'s default output beside campaign.toml when it
     exists, so that ``cards`` prints what ``assign`` just wrote."""

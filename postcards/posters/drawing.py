@@ -14,9 +14,10 @@ from typing import Any
 
 from postcards.errors import LayoutError, UsageError
 from postcards.files import publish, staged
+from postcards.inputs.photos import load_scaled
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import pt
-from postcards.page.qr import PlacedQR
+from postcards.page.qr import PlacedQR, draw_qr
 from postcards.posters.plans import Picture, Poster, PosterPage, TextLine, Tile
 
 FORMATS = {".pdf": "PDF", ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
@@ -216,8 +217,6 @@ class PosterRenderer:
         """Draw the photo, scaled down to what print needs; False if it cannot be read."""
         from reportlab.lib.utils import ImageReader
 
-        from postcards.inputs.photos import load_scaled
-
         box = tile.photo_box
         pixels = [max(1, round(side / 25.4 * PHOTO_DPI)) for side in (box.width_mm, box.height_mm)]
         try:
@@ -231,8 +230,6 @@ class PosterRenderer:
 
     def _qr(self, canvas: Any, qr: PlacedQR) -> None:
         """The code as vector rectangles, in ink."""
-        from postcards.page.qr import draw_qr
-
         canvas.setFillColor(self.colour("ink"))
         draw_qr(canvas, qr.matrix, pt(qr.x_mm), pt(qr.y_mm), pt(qr.module_mm))
 

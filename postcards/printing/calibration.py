@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from postcards.cards.design import load_design
-from postcards.config import Campaign
+from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import publish, staged
 from postcards.page.geometry import Affine, parse_size, pt
-from postcards.printing.imposition import Imposition, find_layout, impose
+from postcards.page.layouts import find_layout
+from postcards.printing.imposition import Imposition, impose
 
 RULER_MM = 5.0
 TICK_MM = 0.5
@@ -56,7 +57,7 @@ def corner_targets(imposition: Imposition) -> list[list[tuple[float, float]]]:
     return corners
 
 
-def printer_offset(campaign: Campaign, printer: str | None) -> tuple[float, float]:
+def printer_offset(campaign: Settings, printer: str | None) -> tuple[float, float]:
     """The back offset of a ``[printers.NAME]`` profile; none without a printer.
 
     Raises:
@@ -72,7 +73,7 @@ def printer_offset(campaign: Campaign, printer: str | None) -> tuple[float, floa
     return campaign.printers[printer]
 
 
-def write_calibration(campaign: Campaign, out: Path, layout_name: str | None = None,
+def write_calibration(campaign: Settings, out: Path, layout_name: str | None = None,
                       duplex: str | None = None, printer: str | None = None) -> Calibration:
     """Write the two-page calibration PDF for a layout's sheet and duplex mode; with a
     printer profile, the backs are moved by its offset, as cards' backs are.

@@ -16,7 +16,7 @@ from postcards.cards.design import Design, TextStyle
 from postcards.cards.plans import CardPlan, PlacedText
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import Page, pt
-from postcards.page.qr import PlacedQR
+from postcards.page.qr import PlacedQR, draw_qr
 from postcards.page.text import fit_text
 
 #: Called as progress(done, total) while cards are drawn.
@@ -213,8 +213,6 @@ class CardRenderer:
 
     def _qr(self, canvas, qr: PlacedQR) -> None:
         """The code as vector rectangles (no raster per card)."""
-        from postcards.page.qr import draw_qr
-
         canvas.setFillColor(self.colours["qr"])
         draw_qr(canvas, qr.matrix, pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)),
                 pt(qr.module_mm))

@@ -24,7 +24,7 @@ from pathlib import Path
 from postcards.cards.design import Design, Rule
 from postcards.cards.plans import CardPlan, PlacedText
 from postcards.codes import PLACEHOLDER_CODE, format_code
-from postcards.config import Campaign
+from postcards.config import Settings
 from postcards.errors import Problem, display_name
 from postcards.page.geometry import Box, CardSize, Page
 
@@ -46,7 +46,7 @@ class Zone:
     box: Box
 
 
-def design_problems(design: Design, size: CardSize, campaign: Campaign,
+def design_problems(design: Design, size: CardSize, campaign: Settings,
                     bleed_mm: float) -> list[Problem]:
     """What is wrong for every card of this design and size (found once, not per card)."""
     where = f"every card ({design.name}, {size.name})"

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from postcards.cards.plans import CardPlan, CardPlanner
-from postcards.config import Campaign
+from postcards.cards.reprint import Selection
+from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.page.geometry import Page
-from postcards.printing.faces import Progress
+from postcards.printing.faces import CardRenderer, Progress
 from postcards.printing.imposition import Imposition
-
-if TYPE_CHECKING:
-    from postcards.jobs.cards import CardOptions
+from postcards.printing.sheets import SheetOptions, SheetRenderer
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,7 @@ class Place:
 class PrintRun:
     """One print run's layout decisions: which files, which pages, which renderer."""
 
-    campaign: Campaign
+    campaign: Settings
     planner: CardPlanner
     imposition: Imposition
     options: CardOptions
@@ -67,15 +65,11 @@ class PrintRun:
     def render(self, plans: list[CardPlan], temps: list[Path],
                progress: Progress | None) -> list[Place]:
         """Draw every card into ``temps``; returns each card's place, in print order."""
-        from postcards.printing.faces import CardRenderer
-
         page = Page(self.planner.size, self.imposition.bleed_mm)
         cards = CardRenderer(self.planner.design, page, self.campaign.name)
         if self.imposition.layout.single:
             cards.render(plans, temps[0], progress)
             return [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(len(plans))]
-        from postcards.printing.sheets import SheetOptions, SheetRenderer
-
         sheets = self.imposition.sheets(len(plans), self.options.start_at)
         options = SheetOptions(self.duplex, self.campaign.crop_marks, self.back_offset_mm,
                                f"{self.campaign.name} · wave {self.campaign.wave}")
@@ -92,3 +86,19 @@ class PrintRun:
                 if index is not None:
                     places[index] = Place(*pages, number, slot)
         return [place for place in places if place is not None]
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    """What the command line may change about a print run."""
+
+    size: str | None = None
+    not_a_postcard: bool = False
+    layout: str | None = None
+    duplex: str | None = None
+    start_at: int = 1
+    printer: str | None = None
+    strict: bool = False  # content-check findings stop the run instead of warning
+    selection: Selection = Selection()  # a reprint: --only, --sender, --prisoner
+    example: bool = False  # let init's example lists and example.org URL through
+    allow_risky: bool = False  # risky words print (as warnings) instead of stopping the run

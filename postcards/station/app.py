@@ -29,8 +29,9 @@ from starlette.staticfiles import StaticFiles
 
 from postcards.codes import CodeError, format_code
 from postcards.errors import LedgerError, PostcardsError
+from postcards.ledger.archive import collect, write_archive
+from postcards.ledger.coverage import Directory, build_report, write_report
 from postcards.ledger.database import Ledger
-from postcards.ledger.reports import Directory, build_report, write_report
 from postcards.ledger.scanning import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, show
 
 HERE = Path(__file__).parent
@@ -289,8 +290,6 @@ async def download_report(request: Request) -> Response:
 async def download_archive(request: Request) -> Response:
     """Every message sent to each prisoner (one PDF each), zipped."""
     import zipfile
-
-    from postcards.ledger.archive import collect, write_archive
 
     station: Station = request.app.state.station
     if station.fonts is None:

@@ -17,8 +17,7 @@ from collections import Counter
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from postcards.config import Campaign
-from postcards.errors import PostcardsError, Problem, UsageError
+from postcards.errors import Problem, UsageError
 from postcards.files import publish, staged, write_csv
 from postcards.ledger.database import OUT_STATUSES, Ledger, utc_now
 from postcards.order import natural_key
@@ -84,29 +83,6 @@ class Directory:
     warnings: tuple[Problem, ...] = ()
 
 
-def read_directory(campaign: Campaign) -> Directory:
-    """The senders' parliaments and the prisoners in custody, read leniently: a report
-    from the ledger alone is still worth having, so a problem becomes a warning."""
-    from postcards.inputs.people import load_prisoners, load_senders
-
-    parliaments: dict[str, str] = {}
-    prisoners: dict[str, str] = {}
-    warnings: list[Problem] = []
-    try:
-        if campaign.senders_path is not None:
-            senders = load_senders(campaign.senders_path, campaign.sender_columns,
-                                   header_row=campaign.sender_header_row,
-                                   limits=campaign.input_limits)
-            parliaments = {s.id: s.parliament for s in senders.records}
-        if campaign.prisoners_path is not None:
-            people = load_prisoners(campaign.prisoners_path, campaign.prisoner_columns,
-                                    header_row=campaign.prisoner_header_row,
-                                    limits=campaign.input_limits)
-            prisoners = {p.id: p.name for p in people.records if p.in_custody}
-    except PostcardsError as error:
-        warnings = [Problem(f"{p}; the report uses the ledger alone", warning=True)
-                    for p in error.problems]  # fmt: skip
-    return Directory(parliaments, prisoners, tuple(warnings))
 
 
 def build_report(ledger: Ledger, campaign: str, directory: Directory | None = None) -> Report:

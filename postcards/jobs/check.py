@@ -1,0 +1,280 @@
+"""``postcards check``: everything a print run depends on, read, paired, planned and checked."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from urllib.parse import urlsplit
+
+from postcards.cards.content import ContentCheck, risky_words_for
+from postcards.cards.design import Design, load_design
+from postcards.cards.plans import CardPlan, CardPlanner
+from postcards.codes import PLACEHOLDER_CODE, format_code
+from postcards.config import Settings
+from postcards.errors import PostcardsError, Problem
+from postcards.inputs.examples import example_problems
+from postcards.inputs.freshness import freshness_problems
+from postcards.inputs.people import People, Prisoner
+from postcards.inputs.spreadsheets import read_table
+from postcards.jobs.assign import plan_wave
+from postcards.jobs.lists import (
+    CheckReport,
+    Progress,
+    existing_ledger,
+    no_cards,
+    read_people,
+    require_lists,
+)
+from postcards.order import natural_key
+from postcards.page.geometry import CardSize, parse_size
+from postcards.page.layouts import SINGLE, find_layout
+from postcards.page.text import RenderError
+from postcards.pairing.assignments import assignments_file, read_assignments, unused_file
+from postcards.pairing.fair import Pairing, Plan
+from postcards.printing.imposition import Imposition, impose
+from postcards.printing.preflight import (
+    card_problems,
+    design_problems,
+    image_resolution,
+    text_on_rules,
+)
+from postcards.printing.run import CardOptions
+from postcards.printing.settling import interrupted_warnings, settle
+from postcards.wording import counted
+
+
+def _pair(campaign: Settings, senders: People, prisoners: People,
+          report: CheckReport) -> Plan | None:
+    try:
+        path = assignments_file(campaign)
+        if path is not None:
+            table = read_table(path, campaign.input_limits)
+            plan = read_assignments(table, senders, prisoners, campaign.wave)
+            if plan.pairings or campaign.assignments_path is not None:
+                report.pairs_from = path
+                return plan
+            report.add([unused_file(table, campaign.wave)])
+        return plan_wave(campaign, senders, prisoners).plan
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
+
+
+def _card_size(campaign: Settings, options: CardOptions, report: CheckReport) -> CardSize | None:
+    try:
+        size = parse_size(options.size or campaign.size)
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
+    problem = size.postcard_problem()
+    if problem and not options.not_a_postcard:
+        report.add([problem])
+    return size
+
+
+def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Plan) -> None:
+    records: tuple[Prisoner, ...] = prisoners.records
+    report.senders, report.prisoners = len(senders.records), len(records)
+    report.in_custody = sum(p.in_custody for p in records)
+    report.excluded = Counter(p.status for p in records if not p.in_custody)
+    report.pairings = plan.pairings
+    if plan.uncovered:
+        names = ", ".join(p.id for p in plan.uncovered[:10])
+        report.add([Problem(
+            f"{counted(len(plan.uncovered), 'prisoner', 'prisoners')} in custody "
+            f"{'gets' if len(plan.uncovered) == 1 else 'get'} no card ({names}"
+            f"{'…' if len(plan.uncovered) > 10 else ''}): the senders' Cards caps are "
+            f"used up; raise them or add senders", file=prisoners.file, warning=True)])
+
+
+def _url_warning(campaign: Settings, strict: bool = False) -> list[Problem]:
+    if campaign.qr_content == "url" and campaign.qr_placement == "card":
+        domain = urlsplit(campaign.qr_url).hostname or campaign.qr_url
+        return [Problem(f"the cards carry a URL QR code naming {domain}; a prison censor "
+                        f"may withhold a card that names its organisers; use content = "
+                        f'"code" or placement = "sheet"', column="qr.content",
+                        file="campaign.toml", warning=not strict)]
+    return []
+
+
+def prepare(campaign: Settings, options: CardOptions = CardOptions(),
+            ) -> tuple[CheckReport, CardPlanner | None]:
+    """Read, validate and pair everything a print run depends on, without writing."""
+    report = CheckReport()
+    report.add(list(campaign.warnings) + _url_warning(campaign, options.strict))
+    report.add(require_lists(campaign))
+    if report.problems:
+        return report, None
+    size = _card_size(campaign, options, report)
+    design = _load_design(campaign, report)
+    people = read_people(campaign, report)
+    if people is None or size is None or design is None or report.problems:
+        return report, None
+    senders, prisoners = people
+    _list_freshness(campaign, prisoners, report)
+    report.imposition = _impose(campaign, options, size, report)
+    if report.imposition is not None:
+        report.add(design_problems(design, size, campaign, report.imposition.bleed_mm))
+    plan = _pair(campaign, senders, prisoners, report)
+    if plan is None or report.imposition is None:
+        return report, None
+    _summarise(report, senders, prisoners, plan)
+    if not plan.pairings and not report.problems:
+        report.add([no_cards(campaign, prisoners)])
+    return report, CardPlanner(campaign, design, size, senders, prisoners)
+
+
+def _impose(campaign: Settings, options: CardOptions, size: CardSize,
+            report: CheckReport) -> Imposition | None:
+    """The layout fitted to the card size; a card that does not fit is a problem."""
+    try:
+        layout = find_layout(options.layout or campaign.layout, campaign.layouts)
+        if layout.single:
+            return Imposition(SINGLE, size, campaign.bleed_mm, False, ())
+        imposition = impose(layout, size, campaign.bleed_mm)
+        imposition.sheets(0, options.start_at)  # checks --start-at against the slots
+        return imposition
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
+
+
+def _list_freshness(campaign: Settings, prisoners: People, report: CheckReport) -> None:
+    """Hook: releases, transfers and new names since the last wave's list (warnings)."""
+    try:
+        report.add(freshness_problems(campaign, prisoners))
+    except PostcardsError as exc:
+        report.add(exc.problems)
+
+
+def content_check(campaign: Settings, options: CardOptions,
+                  report: CheckReport) -> ContentCheck | None:
+    """Hook: the content check of every card's message (risky words, language, script)."""
+    try:
+        mode = "warn" if options.allow_risky else campaign.risky
+        senders = campaign.senders_path.name if campaign.senders_path else "senders"
+        return ContentCheck(risky_words_for(campaign.risky_words), options.strict, mode,
+                            senders)
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
+
+
+def _load_design(campaign: Settings, report: CheckReport) -> Design | None:
+    try:
+        design = load_design(campaign.design, campaign.root)
+        design.fonts  # noqa: B018 - loads and checks the font files now
+        languages = design.messages.languages()
+        if campaign.language not in languages:  # else only a row without one finds out
+            report.add([Problem(f"no message template for {campaign.language!r} in design "
+                                f"{design.name}; use one of {', '.join(languages)}",
+                                file="campaign.toml", column="cards.language")])
+        return design
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
+
+
+def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
+             report: CheckReport, progress: Progress | None = None,
+             content: ContentCheck | None = None) -> list[CardPlan]:
+    """Plan every card, collecting every card's problems (and, given ``content``, its
+    content-check findings) into ``report``."""
+    plans, template_failures = [], set()
+    for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
+        try:
+            plans.append(planner.plan(pairing, code))
+            report.languages[plans[-1].language] += 1
+            if content is not None:
+                content.add(plans[-1], _label(plans[-1]))
+        except RenderError as exc:  # named with the first card it stopped
+            report.add([_on_card(problem, pairing) for problem in exc.problems
+                        if problem not in template_failures])
+            template_failures.update(exc.problems)
+        except PostcardsError as exc:
+            report.add(exc.problems)
+        if progress:
+            progress(done, len(pairings))
+    report.add(content.problems() if content is not None else [])
+    report.add(_preflight(planner, plans))
+    return plans
+
+
+def _on_card(problem: Problem, pairing: Pairing) -> Problem:
+    """A template's problem, naming the card it stopped (the first, when it stops all)."""
+    return dataclasses.replace(problem, message=f"{problem.message} (the card from "
+                               f"{pairing.sender.name} ({pairing.sender.id}) to "
+                               f"{pairing.prisoner.name} ({pairing.prisoner.id}))")
+
+
+def _label(plan: CardPlan) -> str:
+    """A card as the content check names it: sender → prisoner (code)."""
+    code = plan.prisoner.id if plan.code == PLACEHOLDER_CODE else format_code(plan.code)
+    return f"{plan.sender.name} → {plan.prisoner.name} ({code})"
+
+
+def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
+    """Per-card preflight; cards alike (same QR size, same signature) are checked once,
+    the first named with a count of the others."""
+    found: dict[object, tuple[list[Problem], int]] = {}
+    for plan in plans:
+        key = (plan.qr.matrix.modules if plan.qr else None,
+               tuple(text_on_rules(plan, planner.design, planner.size)))
+        if key in found:
+            found[key] = (found[key][0], found[key][1] + 1)
+        else:
+            found[key] = (card_problems(plan, planner.design, planner.size), 0)
+    problems = [_and_more(problem, more) for found_problems, more in found.values()
+                for problem in found_problems]
+    signature = planner.design.back(planner.size).signature
+    for path in sorted({plan.signature for plan in plans if plan.signature}):
+        problems += image_resolution(path, signature.width_mm, signature.height_mm,
+                                     "signature")
+    return problems
+
+
+def _and_more(problem: Problem, more: int) -> Problem:
+    if not more:
+        return problem
+    return dataclasses.replace(problem, message=f"{problem.message} (and "
+                               f"{counted(more, 'more card')} like it)")
+
+
+def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:
+    """Cards grouped by sender, so each member signs one stack."""
+    return sorted(pairings, key=lambda p: (natural_key(p.sender.id), natural_key(p.prisoner.id)))
+
+
+def check(campaign: Settings, options: CardOptions = CardOptions(),
+          progress: Progress | None = None) -> CheckReport:
+    """Everything a print run depends on, checked: ``postcards check``."""
+    report, planner = prepare(campaign, options)
+    check_examples(campaign, options, report)
+    _settle_runs(campaign, report)
+    if planner is not None:
+        pairings = print_order(report.pairings)
+        content = content_check(campaign, options, report)
+        plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress,
+                 content)
+    return report
+
+
+def check_examples(campaign: Settings, options: CardOptions, report: CheckReport,
+              url: bool = True) -> None:
+    """``postcards init``'s example lists (and URL, for posters) are errors unless
+    ``--example``."""
+    if not options.example:
+        report.add(example_problems(campaign, url, report.pairings))
+
+
+def _settle_runs(campaign: Settings, report: CheckReport) -> None:
+    """Settle the print runs a kill left pending; warn about those never printed."""
+    try:
+        ledger = existing_ledger(campaign)
+        if ledger is None:
+            return
+        with ledger:
+            settle(ledger, campaign.name)
+            report.add(interrupted_warnings(ledger, campaign.name))
+    except PostcardsError as exc:
+        report.add(exc.problems)

@@ -1,0 +1,97 @@
+"""Reading the two lists for a job: what every command checks before it does anything."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postcards.config import Settings
+from postcards.errors import PostcardsError, Problem
+from postcards.inputs.people import People, custody_problems, load_prisoners, load_senders
+from postcards.ledger.database import Ledger, ledger_exists
+from postcards.pairing.fair import Pairing
+from postcards.printing.imposition import Imposition
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` found: problems that stop a print run, warnings, and the counts."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    senders: int = 0
+    prisoners: int = 0
+    in_custody: int = 0
+    excluded: Counter = field(default_factory=Counter)
+    pairings: tuple[Pairing, ...] = ()
+    languages: Counter = field(default_factory=Counter)
+    imposition: Imposition | None = None
+    pairs_from: Path | None = None  # the assignments file the pairs came from, if any
+    _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        # A set, not a scan of the lists: a content finding on 10,000 cards is 10,000
+        # problems, and scanning made adding them quadratic (24 s).
+        for problem in problems:
+            target = self.warnings if problem.warning else self.problems
+            if problem not in self._seen:
+                self._seen.add(problem)
+                target.append(problem)
+
+
+def require_lists(campaign: Settings) -> list[Problem]:
+    problems = []
+    for what, path in (("senders", campaign.senders_path),
+                       ("prisoners", campaign.prisoners_path)):
+        if path is None:
+            problems.append(Problem(f"no {what} spreadsheet: set [inputs] {what} in "
+                                    f"campaign.toml or pass --{what} FILE"))
+    return problems
+
+
+def read_people(campaign: Settings, report: CheckReport) -> tuple[People, People] | None:
+    config = campaign.source.name if campaign.source else "campaign.toml"
+    people = []
+    for path, reader, columns, header_row in (
+            (campaign.senders_path, load_senders, campaign.sender_columns,
+             campaign.sender_header_row),
+            (campaign.prisoners_path, load_prisoners, campaign.prisoner_columns,
+             campaign.prisoner_header_row)):
+        try:
+            result = reader(path, columns, config, header_row, campaign.input_limits)
+        except PostcardsError as exc:
+            report.add(exc.problems)
+            continue
+        report.add(result.problems)
+        people.append(result)
+    if len(people) == 2:
+        report.add(custody_problems(people[1]))
+    return (people[0], people[1]) if len(people) == 2 else None
+
+
+def no_cards(campaign: Settings, prisoners: People, from_file: bool = True) -> Problem:
+    """A wave with no card is a mistake (a wave no row names, caps of 0), not a success;
+    ``from_file``: the pairs come from the campaign's assignments file, if it has one."""
+    if from_file and campaign.assignments_path is not None:
+        return Problem(f"no card to print: no row is for wave {campaign.wave}; pair "
+                       "senders with prisoners for it (postcards assign)",
+                       file=campaign.assignments_path.name)
+    return Problem(f"no card to print in wave {campaign.wave}: the senders' cards caps "
+                   "leave none; raise them", file=prisoners.file)
+
+
+def existing_ledger(campaign: Settings) -> Ledger | None:
+    url = campaign.database_url
+    if not ledger_exists(url):
+        return None  # no ledger yet: do not create one before anything is printed
+    return Ledger.open(url)
+
+
+#: Called as progress(done, total): planning, then drawing, each counts the cards.
+Progress = Callable[[int, int], None]
