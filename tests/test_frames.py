@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 
 from postcards.errors import InputError
-from postcards.inputs.people import load_prisoners, load_senders, load_table
+from postcards.inputs.reading import load_prisoners, load_senders, load_table
 from postcards.pairing.assignments import read_assignments
 
 PRISONERS = pd.DataFrame({

@@ -18,7 +18,8 @@ from postcards.inputs.freshness import (
     list_hash,
     list_rows,
 )
-from postcards.inputs.people import Prisoner, read_prisoners
+from postcards.inputs.people import Prisoner
+from postcards.inputs.reading import read_prisoners
 from postcards.inputs.spreadsheets import read_table
 from postcards.ledger.database import Ledger, PrisonerList
 

@@ -8,7 +8,7 @@ from conftest import run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from postcards.inputs.people import read_senders
+from postcards.inputs.reading import read_senders
 from postcards.inputs.spreadsheets import read_table
 from postcards.invisible import invisible_chars, invisible_problem
 

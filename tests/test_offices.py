@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from postcards.errors import InputError
 from postcards.inputs.cells import restored_postcode, to_ascii, year_of_birth
-from postcards.inputs.people import derive_id, load_prisoners, load_senders, read_prisoners
+from postcards.inputs.reading import derive_id, load_prisoners, load_senders, read_prisoners
 from postcards.inputs.spreadsheets import read_table
 
 

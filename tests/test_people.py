@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from postcards.inputs.people import read_prisoners, read_senders
+from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
 
 

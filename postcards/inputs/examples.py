@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from postcards.config import Settings, load_campaign
 from postcards.errors import Problem, display_name
-from postcards.inputs.people import read_prisoners, read_senders
+from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
 from postcards.resources import bundled
 

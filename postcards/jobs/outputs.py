@@ -19,7 +19,7 @@ from pathlib import Path
 from postcards.cards.design import find_design
 from postcards.config import Settings
 from postcards.errors import OutputError, PostcardsError, Problem, UsageError
-from postcards.inputs.people import read_prisoners, read_senders
+from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
 from postcards.ledger.engines import is_sqlite, sqlite_path
 from postcards.resources import bundled

@@ -15,8 +15,9 @@ from pathlib import Path
 from postcards.cards.design import Design, load_design
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem, UsageError
-from postcards.inputs.people import People, Prisoner, Sender, load_prisoners, load_senders
+from postcards.inputs.people import People, Prisoner, Sender
 from postcards.inputs.photos import check_photo, photo_path
+from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.jobs.check import prepare
 from postcards.ledger.database import Ledger, ledger_exists
 from postcards.order import natural_key

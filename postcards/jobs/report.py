@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from postcards.config import Settings
 from postcards.errors import PostcardsError, Problem
-from postcards.inputs.people import load_prisoners, load_senders
+from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.ledger.coverage import Directory
 
 

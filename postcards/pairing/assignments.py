@@ -11,8 +11,8 @@ from pathlib import Path
 
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
-from postcards.inputs.people import People, Prisoner, Sender, normalize_header
-from postcards.inputs.spreadsheets import Table
+from postcards.inputs.people import People, Prisoner, Sender
+from postcards.inputs.spreadsheets import Table, normalize_header
 from postcards.invisible import invisible_problem
 from postcards.order import natural_key
 from postcards.pairing.fair import Pairing, Plan

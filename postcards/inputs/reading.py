@@ -1,0 +1,204 @@
+"""Rows of a spreadsheet (or a DataFrame) -> checked :class:`People`.
+
+Unknown columns are kept in ``extra`` for templates.  Every problem names the file, the
+row and the column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from postcards.config import Limits
+from postcards.errors import Problem
+from postcards.inputs.addresses import (
+    address_lines,
+    birth_year,
+    check_addressable,
+    check_belarus,
+    is_belarus,
+    postcode,
+    split_lines,
+)
+from postcards.inputs.cells import to_ascii
+from postcards.inputs.columns import (
+    PRISONER_FIELDS,
+    SENDER_FIELDS,
+    RowReader,
+    header_names,
+    map_columns,
+    missing_column,
+    unused_lookalikes,
+)
+from postcards.inputs.people import STATUSES, People, Prisoner, Sender, Source
+from postcards.inputs.spreadsheets import (
+    Row,
+    Table,
+    read_table,
+    table_from_dataframe,
+)
+from postcards.invisible import invisible_problem
+
+_STATUS_ALIASES = {
+    "": "in_custody", "in custody": "in_custody", "custody": "in_custody",
+    "imprisoned": "in_custody", "detained": "in_custody", "в заключении": "in_custody",
+    "освобождён": "released", "освобожден": "released", "free": "released",
+    "died": "deceased", "dead": "deceased",
+}
+
+
+def load_table(source: Source, header_row: int | None = None,
+               known: frozenset[str] = frozenset(), limits: Limits | None = None) -> Table:
+    """A file's first sheet (within ``limits``), or a DataFrame, as a :class:`Table`
+    with the same checks."""
+    if isinstance(source, str | Path):
+        return read_table(source, limits, header_row, known)
+    return table_from_dataframe(source, "DataFrame", header_row, known)
+
+
+def load_senders(source: Source, columns: dict[str, str] | None = None,
+                 config_name: str = "campaign.toml", header_row: int | None = None,
+                 limits: Limits | None = None) -> People:
+    """Senders from a spreadsheet file (or DataFrame), its header row found below any
+    title rows."""
+    known = header_names(SENDER_FIELDS, columns or {})
+    return read_senders(load_table(source, header_row, known, limits), columns, config_name)
+
+
+def load_prisoners(source: Source, columns: dict[str, str] | None = None,
+                   config_name: str = "campaign.toml", header_row: int | None = None,
+                   limits: Limits | None = None) -> People:
+    """Prisoners from a spreadsheet file (or DataFrame), its header row found below any
+    title rows."""
+    known = header_names(PRISONER_FIELDS, columns or {})
+    return read_prisoners(load_table(source, header_row, known, limits), columns,
+                          config_name)
+
+
+def _read(table: Table, fields: dict[str, tuple[str, ...]], required: tuple[str, ...],
+          explicit: dict[str, str], config_name: str, section: str,
+          build: Callable[[RowReader], object | None]) -> People:
+    mapping, problems = map_columns(table, fields, explicit, config_name, section)
+    problems += list(table.notes) + unused_lookalikes(table, fields, mapping, section)
+    problems += [missing_column(table, f, fields, section) for f in required
+                 if f not in mapping]
+    problems += [p for h in table.headers
+                 if (p := invisible_problem(h, table.name, table.header_row, h))]
+    if any(not p.warning for p in problems):
+        return People((), tuple(problems), table.name, mapping)
+    if not table.rows:
+        problems.append(Problem(f"no {section}: the sheet has a header row but no rows "
+                                f"below it; add one row per {section[:-1]}",
+                                file=table.name))
+    records = []
+    for row in table.rows:
+        record = build(RowReader(table, row, mapping, problems))
+        if record is not None:
+            records.append(record)
+        released = isinstance(record, Prisoner) and not record.in_custody
+        problems += _invisible(table, row, warning=released)
+    problems += _duplicate_ids(table, records, mapping.get("id", "id"))
+    return People(tuple(records), tuple(problems), table.name, mapping)
+
+
+def _invisible(table: Table, row: Row, warning: bool) -> list[Problem]:
+    """Every cell of the row, read or not: an invisible control is never kept silently."""
+    found = (invisible_problem(text, table.name, row.number, header, warning)
+             for header, text in row.cells.items())
+    return [problem for problem in found if problem]
+
+
+def custody_problems(prisoners: People) -> list[Problem]:
+    """A print run needs someone to write to: no prisoner in custody is an error."""
+    if not prisoners.records or any(p.in_custody for p in prisoners.records):
+        return []
+    return [Problem("no prisoner in custody: every row's status is released, deceased or "
+                    "unknown, so there is no card to print; check the status column",
+                    file=prisoners.file)]
+
+
+def _duplicate_ids(table: Table, records: list, column: str) -> list[Problem]:
+    first_row: dict[str, int] = {}
+    problems = []
+    for record in records:
+        if record.id in first_row:
+            problems.append(Problem(
+                f"duplicate id {record.id} (also on row {first_row[record.id]}); "
+                f"every row needs its own id",
+                file=table.name, row=record.row, column=column))
+        else:
+            first_row[record.id] = record.row
+    return problems
+
+
+def read_senders(table: Table, columns: dict[str, str] | None = None,
+                 config_name: str = "campaign.toml") -> People:
+    """Senders from a table; ``columns`` is the [senders.columns] mapping."""
+    return _read(table, SENDER_FIELDS, ("name",), columns or {}, config_name, "senders",
+                 _build_sender)
+
+
+def _build_sender(r: RowReader) -> Sender | None:
+    name = r.required("name")
+    if not name:
+        return None
+    sender_id = r.get("id") or derive_id(name)
+    return Sender(
+        id=sender_id, name=name, row=r.row.number, title=r.get("title"),
+        parliament=r.get("parliament"), group=r.get("group"), country=r.get("country"),
+        language=r.get("language").lower(), cards=_card_count(r),
+        return_address=split_lines(r.get("return_address")), signature=r.get("signature"),
+        email=r.get("email"), extra=r.extra())
+
+
+def _card_count(r: RowReader) -> int | None:
+    text = r.get("cards")
+    if not text:
+        return None
+    if not re.fullmatch(r"\d+", text):
+        r.fail("cards", f"{text!r} is not a whole number of cards; leave it empty for no cap")
+        return None
+    return int(text)
+
+
+def derive_id(name: str) -> str:
+    """A stable id from a name, for sender lists without an id column."""
+    slug = re.sub(r"[^a-z0-9]+", "-", to_ascii(name)).strip("-")
+    return slug or "sender-" + "-".join(f"{ord(c):x}" for c in name[:6])
+
+
+def read_prisoners(table: Table, columns: dict[str, str] | None = None,
+                   config_name: str = "campaign.toml") -> People:
+    """Prisoners from a table; ``columns`` is the [prisoners.columns] mapping."""
+    return _read(table, PRISONER_FIELDS, ("id", "name"), columns or {}, config_name,
+                 "prisoners", _build_prisoner)
+
+
+def _build_prisoner(r: RowReader) -> Prisoner | None:
+    prisoner_id, name = r.required("id"), r.required("name")
+    status = _status(r)
+    if not prisoner_id or not name:
+        return None
+    prisoner = Prisoner(
+        id=prisoner_id, name=name, row=r.row.number, name_dative=r.get("name_dative"),
+        name_latin=r.get("name_latin"), birth_year=birth_year(r, status != "in_custody"),
+        institution=r.get("institution"), address=address_lines(r),
+        postcode=postcode(r, r.get("country") or "Belarus"),
+        city=r.get("city"), region=r.get("region"), country=r.get("country"),
+        language=r.get("language").lower(), status=status, photo=r.get("photo"),
+        sentence=r.get("sentence"), notes=r.get("notes"), extra=r.extra())
+    if is_belarus(prisoner.country):
+        check_belarus(r, prisoner)
+    elif prisoner.in_custody:
+        check_addressable(r, prisoner)
+    return prisoner
+
+
+def _status(r: RowReader) -> str:
+    text = r.get("status")
+    key = " ".join(text.casefold().replace("_", " ").split())
+    status = _STATUS_ALIASES.get(key, key.replace(" ", "_"))
+    if status not in STATUSES:
+        r.fail("status", f"unknown status {text!r}; use one of {', '.join(STATUSES)}")
+        return "unknown"
+    return status
