@@ -20,11 +20,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from postcards.campaign_file import load_campaign
 from postcards.codes import new_code
-from postcards.config import load_campaign
 from postcards.inputs.people import Prisoner, Sender
 from postcards.jobs.assign import assign_wave
-from postcards.ledger.database import Ledger, LedgerCard, Tally
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import LedgerCard, Tally
 from postcards.pairing.fair import Rules, pair
 
 

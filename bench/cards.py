@@ -67,7 +67,7 @@ def run_one(cards: int, layout: str = "single") -> dict[str, float]:
     import zxingcpp  # noqa: F401
 
     import postcards.printing.faces  # noqa: F401
-    from postcards.config import load_campaign
+    from postcards.campaign_file import load_campaign
     from postcards.jobs.cards import make_cards
     from postcards.printing.run import CardOptions
 

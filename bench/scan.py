@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from postcards.codes import format_code, new_code  # noqa: E402
-from postcards.ledger.database import Ledger, LedgerCard  # noqa: E402
+from postcards.ledger.book import Ledger  # noqa: E402
+from postcards.ledger.model import LedgerCard  # noqa: E402
 
 
 def make_ledger(path: Path, count: int) -> list[str]:

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from postcards.codes import new_code  # noqa: E402
-from postcards.ledger.database import Ledger, LedgerCard  # noqa: E402
+from postcards.ledger.book import Ledger  # noqa: E402
+from postcards.ledger.model import LedgerCard  # noqa: E402
 
 CLIENTS, SHARED, OWN, RESENT = 4, 50, 245, 5  # per client: 50 + 245 + 5 = 300 scans
 CAMPAIGN = "bench"

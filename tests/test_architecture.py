@@ -31,6 +31,7 @@ ORDER: list[tuple[str, ...]] = [
 ]
 RANK = {stage: rank for rank, stages in enumerate(ORDER) for stage in stages}
 KERNEL = {"errors", "codes", "files", "resources", "wording", "order", "invisible"}
+CONFIG = {"config", "campaign_file"}
 
 #: Project imports made inside a function outside the command line, and why.  Each keeps
 #: ``postcards --help`` fast or a heavy dependency off the paths that do not need it.
@@ -64,6 +65,8 @@ def stage(module: str) -> str:
         name = parts[1]
         if name in KERNEL:
             return "kernel"
+        if name in CONFIG:
+            return "config"
         if name == "__main__":
             return "cli"
         if name in ("__init__", "api"):

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postcards.inputs.people import Prisoner, Sender
-from postcards.ledger.database import Ledger, Tally
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import Tally
 from postcards.pairing.fair import Pairing, Rules, even_shares, godchildren, keep_godchildren, pair
 
 # --- random sender and prisoner sets -----------------------------------------------------

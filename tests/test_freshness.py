@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import read_manifest, run
 
+from postcards.campaign_file import load_campaign
 from postcards.codes import format_code
-from postcards.config import load_campaign
 from postcards.inputs.freshness import (
     Finding,
     compare,
@@ -21,7 +21,8 @@ from postcards.inputs.freshness import (
 from postcards.inputs.people import Prisoner
 from postcards.inputs.reading import read_prisoners
 from postcards.inputs.spreadsheets import read_table
-from postcards.ledger.database import Ledger, PrisonerList
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import PrisonerList
 
 
 def _prisoner(pid: str, institution: str = "ИК № 9", status: str = "in_custody") -> Prisoner:

@@ -102,7 +102,7 @@ def test_front_headlines_are_neutral_greetings() -> None:
 
 def test_init_campaign_uses_the_neutral_front(tmp_path: Path) -> None:
     assert run("init", tmp_path / "new").exit_code == 0
-    from postcards.config import load_campaign
+    from postcards.campaign_file import load_campaign
 
     campaign = load_campaign(tmp_path / "new" / "campaign.toml")
     motif = load_design(campaign.design, campaign.root).front(CardSize("A6", 148, 105)).motif

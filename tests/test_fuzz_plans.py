@@ -12,11 +12,12 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from postcards.campaign_file import load_campaign
 from postcards.codes import new_code
-from postcards.config import load_campaign
 from postcards.errors import PostcardsError
 from postcards.jobs.check import prepare
-from postcards.ledger.database import Event, Ledger, LedgerCard
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import Event, LedgerCard
 from postcards.pairing.fair import Pairing
 
 # Every code point but surrogates (a spreadsheet cannot hold them): controls, bidi

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from postcards.config import Settings, load_campaign
+from postcards.campaign_file import load_campaign
+from postcards.config import Settings
 from postcards.jobs.check import prepare, print_order
 from postcards.page.geometry import parse_size
 from postcards.page.layouts import LAYOUTS

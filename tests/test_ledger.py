@@ -16,15 +16,9 @@ import sqlalchemy as sa
 
 from postcards.codes import new_code
 from postcards.errors import LedgerError
-from postcards.ledger.database import (
-    SCHEMA_VERSION,
-    STATUSES,
-    Event,
-    Ledger,
-    LedgerCard,
-    PrisonerList,
-    Tally,
-)
+from postcards.ledger.book import Ledger
+from postcards.ledger.database import SCHEMA_VERSION
+from postcards.ledger.model import STATUSES, Event, LedgerCard, PrisonerList, Tally
 
 AT = "2025-03-01T09:30:00Z"
 
@@ -472,7 +466,7 @@ def test_a_void_card_is_reprinted_with_a_new_code(ledger_url: str) -> None:
 
 
 def test_shown_url_hides_the_password() -> None:
-    from postcards.ledger.database import shown_url
+    from postcards.ledger.engines import shown_url
 
     assert shown_url("postgresql://office:secret@db.local/ledger") == (
         "postgresql+psycopg://office:***@db.local/ledger"

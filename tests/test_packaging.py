@@ -34,7 +34,11 @@ STRAYS = [
 
 EXPECTED = [
     "postcards/__init__.py",
-    "postcards/cli.py",
+    "postcards/cli/__init__.py",
+    "postcards/cli/shell.py",
+    "postcards/jobs/cards.py",
+    "postcards/ledger/book.py",
+    "postcards/page/fonts.py",
     "postcards/resources.py",
     "postcards/_data/__init__.py",
     "postcards/_data/fonts/PTSans-Regular.ttf",

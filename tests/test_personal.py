@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, page_texts, read_manifest, run
 from pypdf import PdfReader
 
-from postcards.ledger.database import Ledger
+from postcards.ledger.book import Ledger
 
 OWN = "Дорогой Сергей!\nПомним о вас каждый день.\nДо встречи, Лукаш"
 TEMPLATE_WORD = "Здравствуйте"  # the bundled Russian template's greeting

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT, decode_qr, page_texts, read_manifest, run
 
+from postcards.campaign_file import load_campaign
 from postcards.codes import format_code, is_valid
-from postcards.config import load_campaign
 from postcards.inputs.reading import read_prisoners
 from postcards.inputs.spreadsheets import read_table
 

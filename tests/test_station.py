@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from postcards.codes import format_code, new_code
-from postcards.ledger.database import Ledger, LedgerCard
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import LedgerCard
 from postcards.ledger.scanning import Scanner
 from postcards.station.app import Station, create_app
 from postcards.station.server import background, ensure_certificate, plan, terminal_qr
@@ -154,7 +155,7 @@ def test_a_queued_scan_resent_after_a_later_change_is_a_repeat(base: str, cards)
 
 
 def test_the_ledger_keeps_a_nonce_once(ledger_url: str) -> None:
-    from postcards.ledger.database import Event
+    from postcards.ledger.model import Event
 
     [card] = make_cards(1)
     with Ledger.open(ledger_url) as ledger:

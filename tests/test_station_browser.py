@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from postcards.codes import format_code, new_code
-from postcards.ledger.database import Ledger, LedgerCard
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import LedgerCard
 from postcards.station.app import Station, create_app
 from postcards.station.server import background
 

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postcards.codes import ALPHABET, format_code, new_code
-from postcards.ledger.database import Ledger, LedgerCard
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import LedgerCard
 from postcards.ledger.scanning import DUPLICATE, RECORDED, REFUSED, SCAN_STATUSES, Scanner
 
 AT = "2025-03-01T09:30:00Z"
@@ -124,7 +125,7 @@ def test_unknown_code_is_refused(scanned) -> None:
 
 
 def test_scan_statuses_match_the_cli() -> None:
-    from postcards.cli import _SCAN_STATUSES
+    from postcards.cli.tracking import SCAN_STATUSES as _SCAN_STATUSES
 
     assert _SCAN_STATUSES == SCAN_STATUSES
 

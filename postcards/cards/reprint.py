@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from postcards.codes import CodeError, format_code, parse_code
 from postcards.errors import InputError, Problem, UsageError
-from postcards.ledger.database import OUT_STATUSES, LedgerCard
+from postcards.ledger.model import OUT_STATUSES, LedgerCard
 from postcards.pairing.fair import Pairing
 
 UNSENT = "unsent"

@@ -15,7 +15,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from postcards.config import Settings, load_campaign
+from postcards.campaign_file import load_campaign
+from postcards.config import Settings
 from postcards.errors import Problem, display_name
 from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table

@@ -20,7 +20,9 @@ from postcards.codes import format_code
 from postcards.config import Settings
 from postcards.errors import Problem, display_name
 from postcards.inputs.people import People, Prisoner
-from postcards.ledger.database import OUT_STATUSES, Ledger, LedgerCard, PrisonerList, ledger_exists
+from postcards.ledger.book import Ledger
+from postcards.ledger.engines import ledger_exists
+from postcards.ledger.model import OUT_STATUSES, LedgerCard, PrisonerList
 from postcards.order import natural_key
 from postcards.wording import counted
 

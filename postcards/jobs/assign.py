@@ -21,7 +21,9 @@ from postcards.inputs.freshness import freshness_problems
 from postcards.inputs.people import People
 from postcards.inputs.spreadsheets import Table, read_table
 from postcards.jobs.lists import CheckReport, no_cards, read_people, require_lists
-from postcards.ledger.database import OUT_STATUSES, Ledger, Tally, ledger_exists
+from postcards.ledger.book import Ledger
+from postcards.ledger.engines import ledger_exists
+from postcards.ledger.model import OUT_STATUSES, Tally
 from postcards.pairing.assignments import (
     ASSIGNMENT_COLUMNS,
     assignment_columns,

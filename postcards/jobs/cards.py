@@ -22,7 +22,9 @@ from postcards.inputs.freshness import list_date, snapshot
 from postcards.inputs.people import People
 from postcards.jobs.check import check_examples, content_check, plan_all, prepare, print_order
 from postcards.jobs.lists import CheckReport, Progress, existing_ledger
-from postcards.ledger.database import Ledger, LedgerCard, shown_url
+from postcards.ledger.book import Ledger
+from postcards.ledger.engines import shown_url
+from postcards.ledger.model import LedgerCard
 from postcards.pairing.fair import Pairing
 from postcards.printing.preflight import (
     font_problems,

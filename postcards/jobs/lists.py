@@ -11,7 +11,8 @@ from postcards.config import Settings
 from postcards.errors import PostcardsError, Problem
 from postcards.inputs.people import People
 from postcards.inputs.reading import custody_problems, load_prisoners, load_senders
-from postcards.ledger.database import Ledger, ledger_exists
+from postcards.ledger.book import Ledger
+from postcards.ledger.engines import ledger_exists
 from postcards.pairing.fair import Pairing
 from postcards.printing.imposition import Imposition
 

@@ -19,7 +19,8 @@ from postcards.inputs.people import People, Prisoner, Sender
 from postcards.inputs.photos import check_photo, photo_path
 from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.jobs.check import prepare
-from postcards.ledger.database import Ledger, ledger_exists
+from postcards.ledger.book import Ledger
+from postcards.ledger.engines import ledger_exists
 from postcards.order import natural_key
 from postcards.page.fonts import font_problem
 from postcards.page.geometry import CardSize
@@ -28,11 +29,11 @@ from postcards.posters.kinds import (
     PosterContext,
     display_name,
     plan_godparents,
-    plan_prisoners,
     plan_share,
     plan_wall,
 )
 from postcards.posters.plans import KINDS, SHARE_PX, Group, Poster, PosterSize, poster_size
+from postcards.posters.portraits import plan_prisoners
 from postcards.posters.templates import PosterTexts
 from postcards.resources import bundled
 

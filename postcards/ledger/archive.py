@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from postcards.files import make_folder, publish, staged
-from postcards.ledger.database import OUT_STATUSES, Ledger
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import OUT_STATUSES
 from postcards.order import natural_key
 from postcards.page.documents import A4_MM, MARGIN_MM, Document, fit
 from postcards.page.fonts import FontSet

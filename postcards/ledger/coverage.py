@@ -19,7 +19,8 @@ from pathlib import Path
 
 from postcards.errors import Problem, UsageError
 from postcards.files import publish, staged, write_csv
-from postcards.ledger.database import OUT_STATUSES, Ledger, utc_now
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import OUT_STATUSES, utc_now
 from postcards.order import natural_key
 from postcards.wording import counted
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from postcards.config import Settings
 from postcards.errors import InputError, Problem, display_name
-from postcards.ledger.database import Ledger, ledger_exists
-from postcards.ledger.engines import is_sqlite, shown_url, sqlite_path
+from postcards.ledger.book import Ledger
+from postcards.ledger.engines import is_sqlite, ledger_exists, shown_url, sqlite_path
 
 
 def own_ledger(campaign: Settings) -> Path | None:

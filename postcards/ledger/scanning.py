@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from postcards.codes import CodeError, code_in_url, format_code, is_url, parse_code
 from postcards.errors import LedgerError
-from postcards.ledger.database import Event, Ledger, LedgerCard, utc_now
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import Event, LedgerCard, utc_now
 
 NEXT: dict[str, frozenset[str]] = {
     "generated": frozenset({"printed", "sent", "void"}),

@@ -77,7 +77,7 @@ MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
         # a new code, so a (campaign, wave, sender, prisoner) may now have several cards,
         # at most one of them not void (checked by record_generated, which is serialised).
         # SQLite cannot drop a constraint: the table is rebuilt (foreign keys are off
-        # for this step, see Ledger._apply).
+        # for this step, see Database._apply).
         {
             "sqlite": """CREATE TABLE cards_v3 (
                 code TEXT PRIMARY KEY,

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from postcards.inputs.people import Prisoner, Sender
-from postcards.ledger.database import Tally
+from postcards.ledger.model import Tally
 from postcards.order import natural_key
 
 

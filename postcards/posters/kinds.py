@@ -8,22 +8,20 @@ Each planner takes plain data (groups of names, prisoners, the count) and a
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from postcards.cards.plans import recipient_lines
 from postcards.errors import LayoutError
 from postcards.inputs.people import Prisoner
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import POINTS_PER_MM, Box
 from postcards.page.qr import PlacedQR, qr_matrix
+from postcards.posters.columns import ColumnStyle, block_lines, fit_columns, fit_grid
 from postcards.posters.plans import (
     SHARE_PX,
-    ColumnStyle,
     Fill,
     Group,
     Picture,
@@ -32,9 +30,6 @@ from postcards.posters.plans import (
     PosterSize,
     TextLine,
     Tile,
-    block_lines,
-    fit_columns,
-    fit_grid,
     mm,
     share_size,
 )
@@ -59,7 +54,7 @@ class PosterContext:
 
 
 # Shared pieces ----------------------------------------------------------------------------
-class _Stack:
+class Stack:
     """Blocks placed from the top of a column down, each in a box of the given height."""
 
     def __init__(self, ctx: PosterContext, x_mm: float, top_mm: float, width_mm: float):
@@ -90,8 +85,8 @@ class _Stack:
         self.top -= gap_mm
 
 
-def _header(
-    ctx: PosterContext, size: PosterSize, headline: str, count_line: str, stack: _Stack
+def page_header(
+    ctx: PosterContext, size: PosterSize, headline: str, count_line: str, stack: Stack
 ) -> None:
     s = size.scale
     if ctx.hashtag:
@@ -100,7 +95,7 @@ def _header(
     stack.text(count_line, 14 * s, 22 * s, 11 * s, "regular", "accent", gap_mm=4 * s)
 
 
-def _footer(
+def page_footer(
     ctx: PosterContext, size: PosterSize
 ) -> tuple[list[TextLine], PlacedQR | None, float]:
     """Last-updated date, the campaign URL and its QR code; returns their top in mm."""
@@ -121,7 +116,7 @@ def _footer(
     return lines, qr, margin + height
 
 
-def _rule(size: PosterSize, y_mm: float) -> Fill:
+def page_rule(size: PosterSize, y_mm: float) -> Fill:
     s = size.scale
     return Fill(Box(12 * s, y_mm, size.width_mm - 24 * s, 0.6 * s), "accent")
 
@@ -132,10 +127,11 @@ def plan_godparents(
 ) -> Poster:
     """Headline, the count, the names grouped by parliament in columns, date and QR."""
     s = size.scale
-    stack = _Stack(ctx, 12 * s, size.height_mm - 12 * s, size.width_mm - 24 * s)
-    _header(ctx, size, ctx.texts("headline", count=count), ctx.texts("count", count=count), stack)
-    rule = _rule(size, stack.top)
-    footer, qr, footer_top = _footer(ctx, size)
+    stack = Stack(ctx, 12 * s, size.height_mm - 12 * s, size.width_mm - 24 * s)
+    headline, shown = ctx.texts("headline", count=count), ctx.texts("count", count=count)
+    page_header(ctx, size, headline, shown, stack)
+    rule = page_rule(size, stack.top)
+    footer, qr, footer_top = page_footer(ctx, size)
     body = Box(
         12 * s, footer_top + 6 * s, size.width_mm - 24 * s, stack.top - 5 * s - (footer_top + 6 * s)
     )
@@ -177,16 +173,16 @@ def plan_wall(
     """Every prisoner as a tile (photo or initials, name, age), and "at least N"."""
     s = size.scale
     count = len(prisoners)
-    stack = _Stack(ctx, 12 * s, size.height_mm - 12 * s, size.width_mm - 24 * s)
-    _header(
+    stack = Stack(ctx, 12 * s, size.height_mm - 12 * s, size.width_mm - 24 * s)
+    page_header(
         ctx,
         size,
         ctx.texts("wall_headline", count=count),
         ctx.texts("wall_count", count=count),
         stack,
     )
-    rule = _rule(size, stack.top)
-    footer, qr, footer_top = _footer(ctx, size)
+    rule = page_rule(size, stack.top)
+    footer, qr, footer_top = page_footer(ctx, size)
     body = Box(
         12 * s, footer_top + 6 * s, size.width_mm - 24 * s, stack.top - 5 * s - (footer_top + 6 * s)
     )
@@ -286,98 +282,14 @@ def fit_or_trim(
     return []
 
 
-# prisoner ---------------------------------------------------------------------------------
-def plan_prisoners(
-    size: PosterSize, prisoners: list[Prisoner], photos: dict[str, Path | None], ctx: PosterContext
-) -> Poster:
-    """One page per prisoner: photo, name, sentence, how to write and the address."""
-    return Poster(
-        "prisoner",
-        tuple(_prisoner_page(size, p, photos.get(p.id), ctx) for p in prisoners),
-        len(prisoners),
-    )
 
 
-def _prisoner_page(
-    size: PosterSize, prisoner: Prisoner, photo: Path | None, ctx: PosterContext
-) -> PosterPage:
-    s, margin = size.scale, 12 * size.scale
-    footer, qr, footer_top = _footer(ctx, size)
-    landscape = size.width_mm > size.height_mm
-    column = (size.width_mm - 2 * margin - (8 * s if landscape else 0)) / (2 if landscape else 1)
-    left = _Stack(ctx, margin, size.height_mm - margin, column)
-    if ctx.hashtag:
-        left.text(ctx.hashtag, 10 * s, 18 * s, 9 * s, "bold", "accent", gap_mm=3 * s)
-    # The photo takes what the texts below it (and, on a portrait page, the address) leave.
-    below_photo = (3 + 18 + 9 + 13) * s
-    address_part = 0 if landscape else (12 + 29 + 58) * s
-    room = left.top - (footer_top + 6 * s) - below_photo - address_part
-    side = min(column * (0.8 if landscape else 0.5), room)
-    if side < 20 * s:
-        raise LayoutError(f"a prisoner's page does not fit {size.name}; try --landscape")
-    left.box(side)
-    tile = photo_tile(prisoner, photo, Box(margin + (column - side) / 2, left.top, side, side), ctx)
-    left.top -= 3 * s
-    left.text(display_name(prisoner, ctx.language), 18 * s, 30 * s, 12 * s, "bold")
-    if prisoner.name_latin and prisoner.name_latin != display_name(prisoner, ctx.language):
-        left.text(prisoner.name_latin, 9 * s, 16 * s, 8 * s)
-    left.text(_details(prisoner, ctx), 9 * s, 14 * s, 8 * s, gap_mm=4 * s)
-    right = left
-    if landscape:
-        right = _Stack(ctx, margin + column + 8 * s, size.height_mm - margin, column)
-        right.lines = left.lines
-    name = prisoner.name_dative or prisoner.name
-    right.text(
-        ctx.texts("write_heading", name=display_name(prisoner, ctx.language)),
-        11 * s,
-        20 * s,
-        10 * s,
-        "bold",
-        "accent",
-        "left",
-        gap_mm=1 * s,
-    )
-    right.text(
-        ctx.texts("write_text", name=name), 26 * s, 13 * s, 8 * s, align="left", gap_mm=3 * s
-    )
-    frame = right.box(right.top - footer_top - 6 * s)
-    inner = Box(
-        frame.x_mm + 5 * s, frame.y_mm + 4 * s, frame.width_mm - 10 * s, frame.height_mm - 8 * s
-    )
-    address = block_lines(recipient_lines(prisoner), ctx.fonts, inner, 18 * s, 9 * s)
-    return PosterPage(
-        size.width_mm,
-        size.height_mm,
-        fills=(Fill(frame, "accent", True),),
-        tiles=(tile,),
-        qr=qr,
-        lines=tuple(right.lines + address + footer),
-    )
 
 
-def _details(prisoner: Prisoner, ctx: PosterContext) -> str:
-    years = age(prisoner, ctx.updated)
-    parts = [ctx.texts("age", age=years)] if years is not None else []
-    if prisoner.sentence:
-        parts.append(ctx.texts("sentence", sentence=_term(prisoner.sentence, ctx)))
-    return " · ".join(parts)
 
 
-_TERM = re.compile(
-    r"\s*(?:(?P<years>\d+)\s*(?:год|года|лет|гады|гадоў|г\.?)(?!\w))?"
-    r"\s*(?:(?P<months>\d+)\s*(?:месяц\w*|месяц|мес\.?)(?!\w))?\s*",
-    re.IGNORECASE,
-)
 
 
-def _term(sentence: str, ctx: PosterContext) -> str:
-    """A term as the list usually gives it (``6 лет``, ``2 года 6 месяцев``) said in the
-    poster's language, so that the page reads in one language; anything else as given."""
-    match = _TERM.fullmatch(sentence)
-    has = getattr(ctx.texts, "has", lambda block: False)  # a campaign's older templates
-    if not match or not (match["years"] or match["months"]) or not has("term"):
-        return sentence
-    return ctx.texts("term", years=int(match["years"] or 0), months=int(match["months"] or 0))
 
 
 # share ------------------------------------------------------------------------------------
@@ -400,7 +312,7 @@ def _share_page(width_px: int, height_px: int, count: int, ctx: PosterContext) -
     elif ctx.motif is not None:
         pictures = (Picture(Box(0, h * 0.45, w, h * 0.55), ctx.motif, "contain"),)
         text = Box(pad, pad, w - 2 * pad, h * 0.45 - 2 * pad)
-    stack = _Stack(ctx, text.x_mm, text.top_mm, text.width_mm)
+    stack = Stack(ctx, text.x_mm, text.top_mm, text.width_mm)
     px = 1.0  # one pixel is one point
     stack.text(
         ctx.hashtag or ctx.campaign_name,

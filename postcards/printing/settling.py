@@ -24,7 +24,8 @@ import signal
 from pathlib import Path
 
 from postcards.errors import Problem
-from postcards.ledger.database import Ledger, PrintRunRecord, RunFile
+from postcards.ledger.book import Ledger
+from postcards.ledger.model import PrintRunRecord, RunFile
 
 #: Test hook, read only here: ``POSTCARDS_TEST_KILL_AT=after-commit`` makes ``cards``
 #: kill itself with SIGKILL at that point, so tests can check what a kill leaves.

@@ -30,8 +30,8 @@ from starlette.staticfiles import StaticFiles
 from postcards.codes import CodeError, format_code
 from postcards.errors import LedgerError, PostcardsError
 from postcards.ledger.archive import collect, write_archive
+from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import Directory, build_report, write_report
-from postcards.ledger.database import Ledger
 from postcards.ledger.scanning import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, show
 
 HERE = Path(__file__).parent

@@ -1,0 +1,214 @@
+"""The shell every command shares: the ``postcards`` group, its options, errors, progress.
+
+Exit status: 0 on success, 1 when the inputs are wrong (every problem is listed as
+``file:row: column: message``), 2 on a usage error.  Heavy modules are imported inside
+the commands so that ``postcards --help`` starts at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from postcards.campaign_file import load_campaign
+from postcards.config import Settings, default_campaign
+from postcards.errors import PostcardsError, Problem
+from postcards.wording import counted
+
+CAMPAIGN_FILE = "campaign.toml"
+
+
+def resolve_campaign(path: str | None) -> Settings:
+    if path is None:
+        default = Path.cwd() / CAMPAIGN_FILE
+        return load_campaign(default) if default.is_file() else default_campaign()
+    target = Path(path)
+    if target.is_dir():
+        target = target / CAMPAIGN_FILE
+    return load_campaign(target)
+
+
+def print_problems(problems: list[Problem], err: bool = True) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=err)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn a library error into its message and exit status."""
+    try:
+        yield
+    except PostcardsError as exc:
+        print_problems(exc.problems)
+        count = len([p for p in exc.problems if not p.warning])
+        if count > 1:
+            click.echo(f"{counted(count, 'problem')}; nothing was written.", err=True)
+        sys.exit(exc.exit_code)
+    except OSError as exc:  # a file we could not read or write: say which, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"{where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+def guard_outputs(campaign: Settings, outputs: list[Path], suffixes: tuple[str, ...] = (),
+           assignments: bool = True) -> None:
+    """Before any work: refuse outputs that would replace an input, the ledger or the
+    design, that end otherwise than the command writes, or that cannot be written."""
+    from postcards.jobs.outputs import check_outputs, protected_paths
+
+    with reported_errors():
+        check_outputs(outputs, protected_paths(campaign, outputs, assignments), suffixes)
+
+
+class Phases:
+    """What a long job is doing, said from its first second: the first phase runs before
+    anything is counted (reading, checking, planning), each later one is a pass the
+    library counts; a count that starts again marks the next pass."""
+
+    def __init__(self, label: str, names: tuple[str, ...]):
+        self.label, self.names, self.phase, self.last = label, names, 0, 0
+
+    @property
+    def description(self) -> str:
+        return f"{self.label}: {self.names[self.phase]}"
+
+    def update(self, done: int, total: int) -> str:
+        """The description after the library reports ``done`` of ``total``."""
+        if (self.phase == 0 or done <= self.last) and self.phase < len(self.names) - 1:
+            self.phase += 1
+        self.last = done
+        return self.description
+
+
+@contextmanager
+def progress_bar(
+    label: str, phases: tuple[str, ...] = ("reading, checking and planning", "drawing")
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal, labelled with what is being done
+    from the start; silent in a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    state = Phases(label, phases)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(state.description, total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=state.update(done, total))
+
+        yield report
+
+
+def _same_campaign(path: str) -> Path:
+    """A -c value as the campaign.toml it names, to compare two of them."""
+    target = Path(path).resolve()
+    return target / CAMPAIGN_FILE if target.is_dir() else target
+
+
+def _take_campaign(ctx: click.Context, _param: click.Parameter,
+                   values: tuple[str, ...]) -> None:
+    """-c before or after the subcommand means the same; two different ones are a usage
+    error rather than one silently winning."""
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    for value in values:
+        given = root.obj.get("campaign_path")
+        if given is not None and _same_campaign(given) != _same_campaign(value):
+            raise click.UsageError(f"-c given twice: {given} and {value}; give one "
+                                   "campaign", ctx)
+        root.obj["campaign_path"] = value
+
+
+def campaign_option(func: Callable) -> Callable:
+    """-c/--campaign, accepted before the subcommand and after it."""
+    return click.option("-c", "--campaign", type=click.Path(), expose_value=False,
+                        multiple=True, callback=_take_campaign,
+                        help="campaign.toml or its folder (default: ./campaign.toml when "
+                             "present).")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@campaign_option
+@click.version_option(package_name="postcards")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Print-ready solidarity postcards from spreadsheets, with tracking."""
+    ctx.ensure_object(dict).setdefault("campaign_path", None)
+
+
+def campaign_from(ctx: click.Context, name_check: bool = True, **inputs: str | None) -> Settings:
+    """The campaign -c names; unless ``name_check`` is off, a renamed campaign whose
+    ledger holds the old name's cards is refused (see postcards.ledger.renaming)."""
+    with reported_errors():
+        campaign = resolve_campaign(ctx.find_root().obj["campaign_path"])
+    if name_check:
+        check_name(campaign)
+    paths = {f"{k}_path": Path(v) for k, v in inputs.items() if v}
+    return campaign.with_inputs(**paths)
+
+
+def check_name(campaign: Settings) -> None:
+    """A renamed campaign whose own ledger holds the old name's cards is refused."""
+    from postcards.ledger.renaming import check_campaign_name
+
+    with reported_errors():
+        check_campaign_name(campaign)
+
+
+def input_options(func: Callable) -> Callable:
+    """--senders, --prisoners, --assignments: input files instead of campaign.toml's."""
+    for name in ("assignments", "prisoners", "senders"):
+        func = click.option(f"--{name}", type=click.Path(dir_okay=False),
+                            help=f"The {name} spreadsheet (CSV, XLSX, ODS).")(func)
+    return func
+
+
+def card_options(func: Callable) -> Callable:
+    func = click.option("--start-at", type=click.IntRange(min=1), default=1,
+                        show_default=True,
+                        help="Leave slots 1 to N-1 of the first sheet empty "
+                             "(partly used stock).")(func)
+    func = click.option("--layout", default=None,
+                        help="single, a4-2up, a4-4up, letter-2up, sra3-8up or a "
+                             "[layouts.NAME] of campaign.toml.")(func)
+    func = click.option("--not-a-postcard", is_flag=True,
+                        help="Allow a size outside the postal limits for postcards.")(func)
+    func = click.option("--size", help="A6, 4x6in, 5x7in, DL or WIDTHxHEIGHTmm.")(func)
+    func = click.option("--wave", help="The sending round (default: campaign.toml's).")(func)
+    return func
+
+
+def with_wave(campaign: Settings, wave: str | None) -> Settings:
+    from dataclasses import replace
+
+    return replace(campaign, wave=wave) if wave else campaign
+
+
+def example_option(func: Callable) -> Callable:
+    """--example: postcards init's example lists and URL pass (else they are errors)."""
+    return click.option("--example", is_flag=True,
+                        help="Accept postcards init's example lists (and, for check, "
+                             "its example.org URL) as they are; otherwise they are "
+                             "errors: fictional people on real cards.")(func)
+
+
+def strict_option(func: Callable) -> Callable:
+    """--strict: every content-check finding stops the run (risky words already do)."""
+    return click.option("--strict", is_flag=True,
+                        help="Make content-check findings (risky words, Latin-script words, "
+                             "a language the prison does not accept) errors.")(func)

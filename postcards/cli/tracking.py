@@ -1,0 +1,289 @@
+"""``postcards track …`` (scan, mark, void, show, report, rename, export) and ``serve``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from postcards.cli.shell import (
+    campaign_from,
+    campaign_option,
+    guard_outputs,
+    main,
+    print_problems,
+    reported_errors,
+)
+from postcards.config import Settings
+from postcards.errors import PostcardsError, Problem
+from postcards.wording import counted
+
+#: What staff may record; the same as postcards.ledger.scanning.SCAN_STATUSES, spelled out here so
+#: that ``postcards --help`` does not import the ledger.
+SCAN_STATUSES = ("printed", "sent", "returned", "reply", "delivered", "void")
+
+
+def _default_by() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "scanner"
+
+
+def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path] = (),
+                 suffixes: tuple[str, ...] = (), name_check: bool = True):
+    """The campaign and its open ledger; a missing SQLite file is an error, not a new one.
+    ``outputs`` are checked first (:func:`guard_outputs`)."""
+    from postcards.ledger.book import Ledger
+    from postcards.ledger.database import sqlite_path
+    from postcards.ledger.engines import ledger_exists
+
+    campaign = campaign_from(ctx, name_check)
+    if outputs:
+        guard_outputs(campaign, list(outputs), suffixes)
+    url = campaign.database_url
+    with reported_errors():
+        if must_exist and not ledger_exists(url):
+            raise PostcardsError(Problem(
+                f"no ledger at {sqlite_path(url)}: print cards first (postcards cards), or "
+                "set [tracking] database in campaign.toml or POSTCARDS_DATABASE"))
+        return campaign, Ledger.open(url)
+
+
+def _scan_scope(campaign: Settings) -> dict[str, str | None]:
+    """The campaign a scan must belong to and its URL pattern; none without campaign.toml
+    (a bare ledger named by POSTCARDS_DATABASE takes any of its cards)."""
+    if campaign.source is None:
+        return {"campaign": None, "url": None}
+    return {"campaign": campaign.name, "url": campaign.qr_url}
+
+
+@main.group()
+@campaign_option
+def track() -> None:
+    """Record and report what happened to each card (the ledger)."""
+
+
+def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: str) -> None:
+    """Record every line, answering each at once; exit 1 when any line was refused."""
+    from postcards.ledger.scanning import Scanner
+
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, reported_errors():
+        scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note,
+                          **_scan_scope(campaign))
+        try:
+            for line in lines:  # bytes from a file or stdin, str from the command line
+                outcome = (scanner.scan_bytes(line) if isinstance(line, bytes)
+                           else scanner.scan(line))
+                if outcome is not None:
+                    click.echo(outcome.message)
+        except KeyboardInterrupt:  # Ctrl-C at a scanning desk ends the session, tidily
+            click.echo("", err=True)
+    click.echo(scanner.summary(), err=True)
+    if scanner.counts["refused"]:
+        sys.exit(1)
+
+
+@track.command()
+@campaign_option
+@click.argument("source", type=click.File("rb"), default="-")
+@click.option("--status", type=click.Choice(SCAN_STATUSES), default="sent", show_default=True,
+              help="What each scan records.")
+@click.option("--by", help="Who scans (default: your login name).")
+@click.option("--note", default="", help="A note kept with every event.")
+@click.pass_context
+def scan(ctx: click.Context, source, status: str, by: str | None, note: str) -> None:
+    """Read codes one a line (a USB scanner, stdin or FILE) and record each."""
+    if source.isatty():
+        click.echo(f"scan cards to mark them {status}; Ctrl-D ends", err=True)
+    _run_scanner(ctx, iter(source.readline, b""), status, by, note)
+
+
+@track.command()
+@campaign_option
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--status", type=click.Choice(SCAN_STATUSES), required=True,
+              help="The status to record.")
+@click.option("--by", help="Who records it (default: your login name).")
+@click.option("--note", default="", help="A note kept with every event.")
+@click.pass_context
+def mark(ctx: click.Context, codes: tuple[str, ...], status: str, by: str | None,
+         note: str) -> None:
+    """Record a status for cards by hand."""
+    _run_scanner(ctx, codes, status, by, note)
+
+
+@track.command()
+@campaign_option
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--by", help="Who voids them (default: your login name).")
+@click.option("--note", default="", help="Why, e.g. 'ink smudge'.")
+@click.pass_context
+def void(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str) -> None:
+    """Void spoiled cards: scans refuse them, and a reprint gives each a new code."""
+    _run_scanner(ctx, codes, "void", by, note)
+
+
+@track.command()
+@campaign_option
+@click.argument("code")
+@click.pass_context
+def show(ctx: click.Context, code: str) -> None:
+    """A card and its whole history."""
+    from postcards.codes import format_code
+    from postcards.ledger.scanning import show as show_card
+
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, reported_errors():
+        card, history = show_card(ledger, code, **_scan_scope(campaign))
+    click.echo(f"card {format_code(card.code)}: campaign {card.campaign}, wave {card.wave}")
+    click.echo(f"from: {card.sender_name} ({card.sender_id})")
+    click.echo(f"to:   {card.prisoner_name} ({card.prisoner_id}), language {card.language}")
+    for event in history:
+        note = f" ({event.note})" if event.note else ""
+        click.echo(f"  {event.at}  {event.status:<9}  {event.by}{note}")
+
+
+REPORT_TABLES = ("prisoners", "senders", "parliaments", "totals")  # report.TABLES
+
+
+@track.command()
+@campaign_option
+@click.option("-o", "--output", type=click.Path(),
+              help="report.csv (a file per table: report.prisoners.csv …), report.xlsx "
+                   "or report.html (default: a summary here).")
+@click.option("--table", type=click.Choice(REPORT_TABLES, case_sensitive=False),
+              help="Write only this table to -o (.csv or .xlsx).")
+@click.pass_context
+def report(ctx: click.Context, output: str | None, table: str | None) -> None:
+    """Coverage per prisoner, sender and parliament; who has had nothing yet."""
+    if table and not output:
+        raise click.UsageError("--table needs -o FILE.csv or FILE.xlsx")
+    target = Path(output) if output else None
+    campaign, ledger = _open_ledger(ctx, outputs=_report_outputs(target, table),
+                                    suffixes=REPORT_SUFFIXES)
+    with ledger, reported_errors():
+        write_report_file(campaign, ledger, target, table)
+
+
+REPORT_SUFFIXES = (".csv", ".xlsx", ".html")
+
+
+def _report_outputs(target: Path | None, table: str | None) -> list[Path]:
+    """The files `track report -o` writes: a CSV without --table is a file per table."""
+    if target is None:
+        return []
+    if target.suffix.lower() != ".csv" or table:
+        return [target]
+    return [target, *(target.with_name(f"{target.stem}.{t}.csv") for t in REPORT_TABLES)]
+
+
+def write_report_file(campaign: Settings, ledger, output: Path | None,
+                  table: str | None = None) -> list[Path]:
+    """Build the report, print its summary, and write it when asked to."""
+    from postcards.jobs.report import read_directory
+    from postcards.ledger.coverage import build_report, write_report
+
+    directory = read_directory(campaign)
+    print_problems(list(directory.warnings))
+    built = build_report(ledger, campaign.name, directory)
+    totals = ", ".join(f"{status} {n}" for status, n in built.totals.items()) or "no cards"
+    click.echo(f"cards: {totals}")
+    reached = len(built.prisoners) - len(built.unreached)
+    click.echo(f"prisoners: {reached} of {len(built.prisoners)} "
+               f"{'has' if len(built.prisoners) == 1 else 'have'} had a card sent")
+    if output is None:
+        for row in built.unreached[:20]:
+            click.echo(f"  nothing sent yet: {row.prisoner_id} {row.prisoner_name}")
+        more = len(built.unreached) - 20
+        if more > 0:
+            click.echo(f"  … and {more} more (write the whole report with -o report.html)")
+        return []
+    paths = write_report(built, output, table)
+    for path in paths:
+        click.echo(f"report -> {path}")
+    return paths
+
+
+@track.command()
+@campaign_option
+@click.argument("old")
+@click.argument("new")
+@click.pass_context
+def rename(ctx: click.Context, old: str, new: str) -> None:
+    """Give the ledger's cards of campaign OLD the name NEW (after renaming
+    [campaign] name in campaign.toml); refused when NEW has cards already."""
+    _, ledger = _open_ledger(ctx, name_check=False)
+    with ledger, reported_errors():
+        moved = ledger.rename_campaign(old, new)
+    click.echo(f"{moved} cards of campaign {old!r} now belong to {new!r} in {ledger.name}")
+
+
+@track.command()
+@campaign_option
+@click.option("--texts", "texts", type=click.Path(file_okay=False), required=True,
+              help="Folder for the archive: one PDF per prisoner.")
+@click.pass_context
+def export(ctx: click.Context, texts: str) -> None:
+    """Write every message sent to each prisoner, to hand over after release."""
+    from postcards.cards.design import load_design
+    from postcards.ledger.archive import archive_paths, collect, write_archive
+
+    campaign, ledger = _open_ledger(ctx)
+    with ledger:
+        with reported_errors():
+            bundles = collect(ledger, campaign.name)
+            fonts = load_design(campaign.design, campaign.root).fonts
+        guard_outputs(campaign, archive_paths(bundles, Path(texts)))
+        with reported_errors():
+            written = write_archive(bundles, Path(texts), fonts, campaign.name)
+    letters = sum(len(b.letters) for b in bundles)
+    click.echo(f"{counted(letters, 'message')} to {counted(len(written), 'prisoner')} -> "
+               f"{Path(texts)}")
+
+
+def _design_fonts(campaign: Settings):
+    from postcards.cards.design import load_design
+
+    return load_design(campaign.design, campaign.root).fonts
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for phones on the office network.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--token", help="Token for other addresses (default: a new one, printed).")
+@click.option("--tls", is_flag=True,
+              help="HTTPS with a self-signed certificate kept in the campaign folder "
+                   "(phones give the camera only to secure pages).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool) -> None:
+    """The campaign station: scan cards and watch coverage in a browser."""
+    from postcards.jobs.report import read_directory
+    from postcards.station.app import Station, create_app
+    from postcards.station.server import plan as make_plan
+    from postcards.station.server import serve as run_server
+    from postcards.station.server import terminal_qr
+
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, reported_errors():
+        directory = read_directory(campaign)
+        print_problems(list(directory.warnings))
+        plan = make_plan(host, port, token, tls, campaign.root)
+        station = Station(ledger, campaign.name, directory, plan.token,
+                          fonts=lambda: _design_fonts(campaign), scope=_scan_scope(campaign))
+        url = plan.join_url()
+        click.echo(f"station for {campaign.name} on {ledger.name}")
+        click.echo(f"open {url}  (dashboard: {url.replace('/scan', '/', 1)})")
+        if plan.fingerprint:
+            click.echo(f"certificate SHA-256 fingerprint: {plan.fingerprint}")
+        if plan.token:
+            click.echo("phones: scan this to join")
+            click.echo(terminal_qr(url))
+        click.echo("Ctrl-C stops the station")
+        run_server(create_app(station), plan)
+    click.echo("station stopped; every scan it answered is in the ledger")

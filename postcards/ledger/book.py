@@ -1,0 +1,367 @@
+"""The ledger's cards and events: what each command reads from it and records in it.
+
+Every card printed and an append-only list of what happened to it: the ledger answers
+"which prisoners have had no card yet?" and "did this card go out?", and makes a reprint
+reuse a card's code.  The SQL is written once, as Core expressions on the tables of
+:mod:`postcards.ledger.schema`; connections, migrations and transactions are
+:class:`~postcards.ledger.database.Database`'s.
+
+Several scanners at once: a status change locks its card (``SELECT … FOR UPDATE`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), reads the card's history and adds the event
+in one transaction, so two stations scanning the same card record it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+import sqlalchemy as sa
+
+from postcards.codes import is_valid
+from postcards.ledger.model import (
+    GENERATED_BY,
+    OUT_STATUSES,
+    STATUSES,
+    Decide,
+    Event,
+    LedgerCard,
+    Tally,
+    utc_now,
+)
+from postcards.ledger.print_runs import PrintRuns
+from postcards.ledger.schema import (
+    cards_table,
+    events_table,
+    lists_table,
+)
+
+_CARD_COLUMNS = [cards_table.c[f] for f in LedgerCard.__dataclass_fields__]
+
+
+_EVENT_COLUMNS = [events_table.c[n] for n in ("code", "status", "at", "by_name", "note")]
+
+
+# Statements run once per scan or per batch, built once: SQLAlchemy then reuses their
+# compiled form instead of building and caching a new statement each time.
+_Q_CARD_LOCKED = (
+    sa.select(*_CARD_COLUMNS).where(cards_table.c.code == sa.bindparam("code")).with_for_update()
+)
+
+
+_Q_HISTORY = (
+    sa.select(*_EVENT_COLUMNS)
+    .where(events_table.c.code == sa.bindparam("code"))
+    .order_by(events_table.c.id)
+)
+
+
+_Q_CARDS_BY_CODE = sa.select(*_CARD_COLUMNS).where(
+    cards_table.c.code.in_(sa.bindparam("codes", expanding=True))
+)
+
+
+_INSERT_EVENT = events_table.insert()
+
+
+_Q_NONCE = sa.select(events_table.c.id).where(events_table.c.nonce == sa.bindparam("nonce"))
+
+
+def _is_void(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """True for a card with a 'void' event."""
+    e = events_table.c
+    return sa.exists().where(e.code == code, e.status == "void")
+
+
+_Q_LIVE_CODES = sa.select(
+    cards_table.c.sender_id, cards_table.c.prisoner_id, cards_table.c.code
+).where(
+    cards_table.c.campaign == sa.bindparam("campaign"),
+    cards_table.c.wave == sa.bindparam("wave"),
+    ~_is_void(cards_table.c.code),
+)
+
+
+def _history(connection: sa.Connection, code: str) -> list[Event]:
+    return [Event(*row) for row in connection.execute(_Q_HISTORY, {"code": code})]
+
+
+def _event_row(event: Event) -> dict[str, str]:
+    return {"code": event.code, "status": event.status, "at": event.at,
+            "by_name": event.by, "note": event.note}  # fmt: skip
+
+
+class Ledger(PrintRuns):
+    """A connection to one ledger; use :meth:`open` rather than the constructor."""
+
+    def codes_for(self, campaign: str, wave: str) -> dict[tuple[str, str], str]:
+        """The codes already given in a wave, by (sender_id, prisoner_id); void cards
+        left out.
+
+        A reprint looks its cards up here so that a card keeps its code, and a card that
+        was voided (spoiled) gets a new one.
+        """
+        c = cards_table.c
+        rows = self._rows(
+            sa.select(c.sender_id, c.prisoner_id, c.code).where(
+                c.campaign == campaign, c.wave == wave, ~_is_void(c.code)
+            )
+        )
+        return {(sender, prisoner): code for sender, prisoner, code in rows}
+
+    def code_exists(self, code: str) -> bool:
+        """True when a card has this code (so a new random code must be drawn again)."""
+        return bool(self._rows(sa.select(cards_table.c.code).where(cards_table.c.code == code)))
+
+    def card(self, code: str) -> LedgerCard | None:
+        """The card with this canonical code, or None when the ledger does not know it."""
+        rows = self._rows(sa.select(*_CARD_COLUMNS).where(cards_table.c.code == code))
+        return LedgerCard(*rows[0]) if rows else None
+
+    def history(self, code: str) -> list[Event]:
+        """A card's events, oldest first (the order they were recorded)."""
+        with self._read() as connection:
+            return _history(connection, code)
+
+    def cards(self, campaign: str) -> list[LedgerCard]:
+        """Every card of a campaign, oldest first."""
+        c = cards_table.c
+        query = sa.select(*_CARD_COLUMNS).where(c.campaign == campaign)
+        return [LedgerCard(*row) for row in self._rows(query.order_by(c.created_at, c.code))]
+
+    def events(self, campaign: str) -> list[Event]:
+        """Every event of a campaign's cards, in the order they were recorded."""
+        e, c = events_table.c, cards_table.c
+        query = (
+            sa.select(*_EVENT_COLUMNS)
+            .join_from(events_table, cards_table, e.code == c.code)
+            .where(c.campaign == campaign)
+            .order_by(e.id)
+        )
+        return [Event(*row) for row in self._rows(query)]
+
+    def tallies(self, campaign: str, by: str = "prisoner") -> dict[str, Tally]:
+        """Cards generated, sent, returned and answered, per prisoner or per sender.
+
+        Pairing puts the prisoners with the fewest cards first; reports and posters count
+        from here. Only ids with at least one card appear.
+        """
+        if by not in ("prisoner", "sender"):
+            raise ValueError(f"tallies by {by!r}: use 'prisoner' or 'sender'")
+        seen: dict[str, set[str]] = {}
+        sent_at: dict[str, str] = {}  # when a card went out: its first "sent" event
+        out_at: dict[str, str] = {}  # else its first sign of having gone out
+        for event in self.events(campaign):
+            seen.setdefault(event.code, set()).add(event.status)
+            if event.status == "sent":
+                sent_at.setdefault(event.code, event.at)
+            elif event.status in OUT_STATUSES:
+                out_at.setdefault(event.code, event.at)
+        last_sent = out_at | sent_at
+        counts: dict[str, dict[str, Any]] = {}
+        for card in self.cards(campaign):
+            key = card.prisoner_id if by == "prisoner" else card.sender_id
+            tally = counts.setdefault(key, dict(Tally().__dict__))
+            statuses = seen.get(card.code, set())
+            if "void" in statuses:
+                tally["void"] += 1
+                continue
+            tally["generated"] += 1
+            if statuses & OUT_STATUSES:
+                tally["sent"] += 1
+                tally["last_sent"] = max(tally["last_sent"], last_sent.get(card.code, ""))
+            tally["returned"] += "returned" in statuses
+            tally["replies"] += "reply" in statuses
+        return {key: Tally(**values) for key, values in counts.items()}
+
+
+    def campaigns(self) -> dict[str, int]:
+        """Each campaign name the ledger has cards of, with how many cards."""
+        c = cards_table.c
+        query = sa.select(c.campaign, sa.func.count()).group_by(c.campaign)
+        return dict(self._rows(query.order_by(c.campaign)))
+
+    def rename_campaign(self, old: str, new: str) -> int:
+        """Give every card and prisoner list of campaign ``old`` the name ``new``, in one
+        transaction (a renamed campaign.toml keeps its cards). Events name cards by code,
+        so their append-only history stays as it was. Returns how many cards moved.
+
+        Raises:
+            LedgerError: ``old`` has no cards, or ``new`` has cards already (two
+                campaigns would merge); nothing is changed then.
+        """
+        with self._write(serialise=True) as connection:
+            counts = dict(connection.execute(
+                sa.select(cards_table.c.campaign, sa.func.count())
+                .where(cards_table.c.campaign.in_([old, new]))
+                .group_by(cards_table.c.campaign)).all())
+            if not counts.get(old):
+                raise self._error(f"no cards of campaign {old!r} to rename")
+            if counts.get(new):
+                raise self._error(f"campaign {new!r} has {counts[new]} cards already; "
+                                  "renaming would merge two campaigns, nothing changed")
+            for table in (cards_table, lists_table):
+                connection.execute(table.update().where(table.c.campaign == old)
+                                   .values(campaign=new))
+        return counts[old]
+
+    def record_generated(
+        self, cards: Iterable[LedgerCard], by: str = GENERATED_BY, at: str | None = None
+    ) -> int:
+        """Record newly generated cards, each with a 'generated' event, all or nothing.
+
+        A card already in the ledger with the same code is left alone (a reprint makes
+        no second event), so a print run can be repeated safely.
+
+        Args:
+            cards: the cards of a print run.
+            by: who generated them, kept in each event.
+            at: the time (ISO-8601 UTC); now by default.
+
+        Returns:
+            How many cards were new.
+
+        Raises:
+            LedgerError: a code is invalid or belongs to another card, or the same sender
+                and prisoner already have a card with another code in this wave; nothing
+                is written.
+        """
+        at = at or utc_now()
+        with self._write(serialise=True) as connection:
+            return self._insert_generated(connection, list(cards), by, at)
+
+    def _insert_generated(
+        self, connection: sa.Connection, cards: list[LedgerCard], by: str, at: str
+    ) -> int:
+        new = self._new_cards(connection, cards)
+        self._update_texts(connection, cards, new)
+        if new:
+            connection.execute(
+                cards_table.insert(), [{**asdict(c), "created_at": at} for c in new]
+            )
+            connection.execute(
+                _INSERT_EVENT,
+                [_event_row(Event(c.code, "generated", at, by, "")) for c in new],
+            )
+        return len(new)
+
+
+
+
+
+
+    def record_event(
+        self, code: str, status: str, by: str, note: str = "", at: str | None = None
+    ) -> Event:
+        """Append one event to a known card. Whether the status may follow the card's
+        current one is the tracking module's business; the ledger only refuses unknown
+        codes and statuses."""
+        if status not in STATUSES:
+            raise self._error(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        event = Event(code, status, at or utc_now(), by, note)
+        _, _, added = self.record_checked(code, lambda card, history: event)
+        assert added is not None
+        return added
+
+    def record_checked(
+        self, code: str, decide: Decide, nonce: str = ""
+    ) -> tuple[LedgerCard, list[Event], Event | None]:
+        """Add the event ``decide`` chooses from the card's history, atomically.
+
+        The card is locked while its history is read and the event added, so that two
+        scanners recording the same card at the same moment see each other's event: a
+        second scan finds the first and ``decide`` can add nothing.
+
+        Args:
+            code: the card's canonical code.
+            decide: given the card and its events (oldest first), returns the event to
+                add or None; an exception it raises writes nothing and is passed on.
+            nonce: the sender's id for this one scan (the station's offline queue); it
+                is kept with the event, and a nonce already kept adds nothing again.
+
+        Returns:
+            The card, its history before this call, and the event added (or None).
+
+        Raises:
+            LedgerError: no card has the code, or the event's status is unknown.
+        """
+        with self._write(serialise=False) as connection:
+            row = connection.execute(_Q_CARD_LOCKED, {"code": code}).first()
+            if row is None:
+                raise self._error(f"no card has the code {code}")
+            card = LedgerCard(*row)
+            history = _history(connection, code)
+            if nonce and connection.execute(_Q_NONCE, {"nonce": nonce}).first():
+                return card, history, None
+            event = decide(card, history)
+            if event is not None:
+                if event.status not in STATUSES:
+                    raise self._error(
+                        f"unknown status {event.status!r}; use one of {', '.join(STATUSES)}"
+                    )
+                connection.execute(_INSERT_EVENT, {**_event_row(event), "nonce": nonce or None})
+        return card, history, event
+
+    def _update_texts(self, connection: sa.Connection, cards: list[LedgerCard],
+                      new: list[LedgerCard]) -> None:
+        """A reprint with another message: the ledger keeps the latest text while the
+        card has not gone out (the old print is thrown away); once it went out, the text
+        it carried is history, and the reprint is refused."""
+        fresh = {c.code for c in new}
+        known = {c.code: c for c in cards if c.code not in fresh and c.message}
+        if not known:
+            return
+        stored = {row[0]: LedgerCard(*row) for start in range(0, len(known), 500)
+                  for row in connection.execute(
+                      _Q_CARDS_BY_CODE, {"codes": sorted(known)[start : start + 500]})}
+        for code, card in known.items():
+            old = stored.get(code)
+            if old is None or old.message == card.message:
+                continue
+            went_out = [e for e in _history(connection, code) if e.status in OUT_STATUSES]
+            if went_out:
+                raise self._error(
+                    f"card {code} (sender {card.sender_id}, prisoner {card.prisoner_id}) "
+                    f"went out on {went_out[0].at[:10]} with another message; its text stays "
+                    "as sent: put the new message on a card of another wave")
+            connection.execute(cards_table.update().where(cards_table.c.code == code)
+                               .values(message=card.message))
+
+    def _new_cards(self, connection: sa.Connection, cards: list[LedgerCard]) -> list[LedgerCard]:
+        """The cards not yet recorded; raises when one clashes with a card already there
+        (or earlier in the batch).  Looks the batch up in a few queries, not per card."""
+        live: dict[tuple[str, str, str, str], str] = {}  # key -> code, void cards left out
+        for campaign, wave in {(c.campaign, c.wave) for c in cards}:
+            for sender, prisoner, code in connection.execute(
+                _Q_LIVE_CODES, {"campaign": campaign, "wave": wave}
+            ):
+                live[(campaign, wave, sender, prisoner)] = code
+        taken: dict[str, LedgerCard] = {}  # code -> card, of those in this batch
+        codes = sorted({c.code for c in cards})
+        for start in range(0, len(codes), 500):
+            for row in connection.execute(_Q_CARDS_BY_CODE, {"codes": codes[start : start + 500]}):
+                taken[row[0]] = LedgerCard(*row)
+        new = []
+        for card in cards:
+            if not is_valid(card.code):
+                raise self._error(f"{card.code!r} is not a valid card code")
+            existing = live.get(card.key)
+            if existing == card.code:
+                continue
+            if existing is not None:
+                raise self._error(
+                    f"sender {card.sender_id} and prisoner {card.prisoner_id} already have "
+                    f"card {existing} in campaign {card.campaign!r}, wave {card.wave!r}; "
+                    "reprint it with that code"
+                )
+            other = taken.get(card.code)
+            if other is not None:
+                raise self._error(
+                    f"code {card.code} is already used by another card (sender "
+                    f"{other.sender_id}, prisoner {other.prisoner_id}, campaign "
+                    f"{other.campaign!r}, wave {other.wave!r}); draw a new code"
+                )
+            live[card.key], taken[card.code] = card.code, card
+            new.append(card)
+        return new

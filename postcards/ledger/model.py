@@ -1,0 +1,113 @@
+"""The ledger's records as plain values: cards, events, tallies, lists and print runs.
+
+No database here: pairing takes tallies and reports take cards without loading SQLAlchemy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+STATUSES = ("generated", "printed", "sent", "returned", "reply", "delivered", "void")
+"""What can happen to a card. "sent" is what an office can know; delivery into a prison
+is rarely confirmed."""
+
+
+GENERATED_BY = "postcards cards"
+
+
+@dataclass(frozen=True)
+class LedgerCard:
+    """One card as the ledger knows it: who writes to whom, in which campaign and wave.
+
+    ``message`` is the text printed on the card, kept for the archive handed to the
+    prisoner after release (empty for cards recorded before schema step 3).
+    """
+
+    code: str
+    campaign: str
+    wave: str
+    sender_id: str
+    prisoner_id: str
+    language: str
+    sender_name: str
+    prisoner_name: str
+    message: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """What makes a card unique: one card per campaign, wave, sender and prisoner."""
+        return (self.campaign, self.wave, self.sender_id, self.prisoner_id)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a prisoner (or a sender) has had so far in a campaign.
+
+    ``sent`` counts every card that went out, including those later returned, answered
+    or delivered; void cards count nowhere but ``void``.
+    """
+
+    generated: int = 0
+    sent: int = 0
+    returned: int = 0
+    replies: int = 0
+    void: int = 0
+    last_sent: str = ""
+
+
+OUT_STATUSES = frozenset({"sent", "returned", "reply", "delivered"})
+"""Statuses that mean a card went out: a card with any of them counts as sent."""
+
+
+@dataclass(frozen=True)
+class PrisonerList:
+    """The prisoner list a wave was printed from: its hash and each prisoner's fields."""
+
+    wave: str
+    list_hash: str
+    recorded_at: str
+    list_date: str
+    source: str
+    rows: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class RunFile:
+    """A file a print run puts in place, with the SHA-256 of its content."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PrintRunRecord:
+    """A print run as the ledger keeps it."""
+
+    id: int
+    wave: str
+    status: str  # pending, complete, interrupted (files never all in place), reprinted
+    files: tuple[RunFile, ...]
+    cards: int
+    new_cards: int
+    started_at: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened to a card; events are only ever added, never changed."""
+
+    code: str
+    status: str
+    at: str
+    by: str
+    note: str
+
+
+#: Given a card and its history (oldest first), the event to add, or None to add nothing.
+Decide = Callable[[LedgerCard, list[Event]], Event | None]
+
+
+def utc_now() -> str:
+    """The current time in UTC, to the second, as ISO-8601 (``2025-03-01T09:30:00Z``)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,132 @@
+"""Print runs and prisoner lists in the ledger: what was printed, from which list.
+
+A print run is recorded *pending* with its cards, then settled *complete* once its files
+are in place (see :mod:`postcards.printing.settling`); each wave's prisoner list is kept
+so the next list can be compared with it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import sqlalchemy as sa
+
+from postcards.ledger.database import Database
+from postcards.ledger.model import (
+    GENERATED_BY,
+    LedgerCard,
+    PrintRunRecord,
+    PrisonerList,
+    RunFile,
+    utc_now,
+)
+from postcards.ledger.schema import (
+    list_rows_table,
+    lists_table,
+    runs_table,
+)
+
+
+class PrintRuns(Database):
+    """What the ledger keeps of print runs and of the prisoner list each wave used."""
+
+    def last_list(self, campaign: str) -> PrisonerList | None:
+        """The prisoner list the newest wave recorded, or None before the first wave."""
+        t, r = lists_table.c, list_rows_table.c
+        rows = self._rows(
+            sa.select(t.id, t.wave, t.list_hash, t.recorded_at, t.list_date, t.source)
+            .where(t.campaign == campaign)
+            .order_by(t.id.desc())
+            .limit(1)
+        )
+        if not rows:
+            return None
+        list_id, wave, list_hash, recorded_at, list_date, source = rows[0]
+        query = sa.select(r.prisoner_id, r.fields).where(r.list_id == list_id)
+        fields = {pid: json.loads(text) for pid, text in self._rows(query.order_by(r.prisoner_id))}
+        return PrisonerList(wave, list_hash, recorded_at, list_date, source, fields)
+
+    def begin_print_run(
+        self, campaign: str, wave: str, cards: list[LedgerCard], files: list[RunFile]
+    ) -> tuple[int, int]:
+        """Record a print run's cards, with the run "pending" and the files it is about
+        to rename into place, in one transaction.  Returns (run id, new cards).
+
+        The cards are committed before their files appear, so a PDF in place never has
+        codes the ledger does not know; :meth:`settle_print_run` closes the run."""
+        at = utc_now()
+        with self._write(serialise=True) as connection:
+            new = self._insert_generated(connection, cards, GENERATED_BY, at)
+            run_id = connection.execute(
+                runs_table.insert()
+                .values(campaign=campaign, wave=wave, status="pending",
+                        files=json.dumps([asdict(f) for f in files]), cards=len(cards),
+                        new_cards=new, started_at=at)
+                .returning(runs_table.c.id)
+            ).scalar_one()  # fmt: skip
+        return run_id, new
+
+    def settle_print_run(self, run_id: int, status: str) -> None:
+        """Close a run: "complete" (its files are in place; also from "interrupted", which
+        a `check` elsewhere may have said while the run was renaming) or "interrupted"
+        (only from "pending")."""
+        before = ("pending", "interrupted") if status == "complete" else ("pending",)
+        with self._write(serialise=True) as connection:
+            connection.execute(
+                runs_table.update()
+                .where(runs_table.c.id == run_id, runs_table.c.status.in_(before))
+                .values(status=status, settled_at=utc_now())
+            )
+
+    def mark_reprinted(self, campaign: str, wave: str) -> None:
+        """Interrupted runs of a wave whose cards a complete run has since printed."""
+        with self._write(serialise=True) as connection:
+            connection.execute(
+                runs_table.update()
+                .where(runs_table.c.campaign == campaign, runs_table.c.wave == wave,
+                       runs_table.c.status == "interrupted")
+                .values(status="reprinted")
+            )  # fmt: skip
+
+    def print_runs(self, campaign: str, status: str) -> list[PrintRunRecord]:
+        """The print runs of a campaign in a status, oldest first."""
+        r = runs_table.c
+        rows = self._rows(
+            sa.select(r.id, r.wave, r.status, r.files, r.cards, r.new_cards, r.started_at)
+            .where(r.campaign == campaign, r.status == status).order_by(r.id)
+        )  # fmt: skip
+        return [PrintRunRecord(i, wave, st, tuple(RunFile(**f) for f in json.loads(files)),
+                               cards, new, started)
+                for i, wave, st, files, cards, new, started in rows]  # fmt: skip
+
+    def record_list(self, campaign: str, prisoners: PrisonerList) -> bool:
+        """Keep the prisoner list a wave used; the same list as the last one is not stored
+        twice. Returns True when it was stored."""
+        last = self.last_list(campaign)
+        if last is not None and (last.list_hash, last.wave) == (
+            prisoners.list_hash,
+            prisoners.wave,
+        ):
+            return False
+        with self._write(serialise=True) as connection:
+            list_id = connection.execute(
+                lists_table.insert()
+                .values(
+                    campaign=campaign,
+                    wave=prisoners.wave,
+                    list_hash=prisoners.list_hash,
+                    recorded_at=prisoners.recorded_at or utc_now(),
+                    list_date=prisoners.list_date,
+                    source=prisoners.source,
+                )
+                .returning(lists_table.c.id)
+            ).scalar_one()
+            rows = [
+                {"list_id": list_id, "prisoner_id": pid,
+                 "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True)}
+                for pid, fields in sorted(prisoners.rows.items())
+            ]  # fmt: skip
+            if rows:
+                connection.execute(list_rows_table.insert(), rows)
+        return True
