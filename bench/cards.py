@@ -31,21 +31,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = ["Алесь", "Марина", "Сергей", "Ольга", "Ігар", "Наталья", "Дмитрий", "Вольга"]
 LAST = ["Иванов", "Ковалёв", "Бяляцкі", "Лосик", "Петрова", "Сидоренко", "Жук", "Мельник"]
-SENDERS = ["Łukasz Wiśniewski", "Jūratė Kazlauskienė", "Jiří Dvořák", "Jürgen Weiß",
-           "Siobhán Ní Bhriain", "Anneke de Vries"]
+SENDERS = [
+    "Łukasz Wiśniewski",
+    "Jūratė Kazlauskienė",
+    "Jiří Dvořák",
+    "Jürgen Weiß",
+    "Siobhán Ní Bhriain",
+    "Anneke de Vries",
+]
 
 
 def write_campaign(folder: Path, cards: int) -> Path:
     """A fictional campaign with ``cards`` prisoners and enough senders to cover them."""
     with open(folder / "prisoners.csv", "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["id", "name", "birth_year", "institution", "address", "postcode",
-                      "city", "region", "language"])
+        out.writerow(
+            [
+                "id",
+                "name",
+                "birth_year",
+                "institution",
+                "address",
+                "postcode",
+                "city",
+                "region",
+                "language",
+            ]
+        )
         for i in range(cards):
             name = f"{LAST[i % 8]} {FIRST[(i // 8) % 8]} №{i}"
-            out.writerow([f"P{i:06d}", name, 1960 + i % 45, f"ИК № {i % 22 + 1}",
-                          f"ул. Заводская, {i % 90 + 1}", f"2{i % 99999:05d}", "г. Горки",
-                          "Могилёвская обл.", "be" if i % 4 == 0 else "ru"])
+            out.writerow(
+                [
+                    f"P{i:06d}",
+                    name,
+                    1960 + i % 45,
+                    f"ИК № {i % 22 + 1}",
+                    f"ул. Заводская, {i % 90 + 1}",
+                    f"2{i % 99999:05d}",
+                    "г. Горки",
+                    "Могилёвская обл.",
+                    "be" if i % 4 == 0 else "ru",
+                ]
+            )
     with open(folder / "senders.csv", "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
         out.writerow(["id", "name", "title", "parliament"])
@@ -54,7 +81,9 @@ def write_campaign(folder: Path, cards: int) -> Path:
     (folder / "campaign.toml").write_text(
         '[campaign]\nname = "Bench"\nwave = "1"\nreturn_address = ["Rue Wiertz 60", '
         '"1047 Brussels", "BELGIUM"]\n[inputs]\nsenders = "senders.csv"\n'
-        'prisoners = "prisoners.csv"\n', encoding="utf-8")
+        'prisoners = "prisoners.csv"\n',
+        encoding="utf-8",
+    )
     return folder / "campaign.toml"
 
 
@@ -80,8 +109,14 @@ def run_one(cards: int, layout: str = "single") -> dict[str, float]:
         seconds = time.perf_counter() - start
         size = result.pdf.stat().st_size
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"cards": result.cards, "seconds": seconds, "cards_per_second": cards / seconds,
-            "startup": startup, "peak_mb": peak_mb, "pdf_mb": size / 1e6}
+    return {
+        "cards": result.cards,
+        "seconds": seconds,
+        "cards_per_second": cards / seconds,
+        "startup": startup,
+        "peak_mb": peak_mb,
+        "pdf_mb": size / 1e6,
+    }
 
 
 PEERS = ROOT.parent / "shared" / "peers"
@@ -98,12 +133,18 @@ _MEASURED = (
 )
 
 
-def measured(kind: str, target: str, *args: str, env: dict | None = None,
-             cwd: Path | None = None) -> tuple[float, float]:
+def measured(
+    kind: str, target: str, *args: str, env: dict | None = None, cwd: Path | None = None
+) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one whole process."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURED, kind, target, *args],
-                          capture_output=True, text=True, env=env, cwd=cwd)
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, kind, target, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+    )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{target} failed:\n{done.stderr[-3000:]}")
@@ -114,8 +155,18 @@ def ours(campaign: Path, out: Path, layout: str = "single") -> tuple[float, floa
     """One whole `postcards cards` process on a fresh ledger."""
     for stale in out.parent.glob("tracking.db*"):
         stale.unlink()
-    return measured("module", "postcards", "-c", str(campaign), "cards", "--layout", layout,
-                    "-o", str(out), cwd=out.parent)
+    return measured(
+        "module",
+        "postcards",
+        "-c",
+        str(campaign),
+        "cards",
+        "--layout",
+        layout,
+        "-o",
+        str(out),
+        cwd=out.parent,
+    )
 
 
 def peer(cards: int, rounds: int) -> None:
@@ -132,27 +183,37 @@ def peer(cards: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         campaign = write_campaign(folder, cards)
-        subprocess.run([sys.executable, str(PEERS / "gen_data.py"), str(cards),
-                        str(folder / "peer.csv")], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(PEERS / "gen_data.py"), str(cards), str(folder / "peer.csv")],
+            check=True,
+            capture_output=True,
+        )
         env = {**os.environ, "PEER_QR": "zxing"}
         times: dict[str, list[float]] = {"postcards": [], "peer": []}
         peaks: dict[str, list[float]] = {"postcards": [], "peer": []}
         print(f"{cards} cards, {rounds} paired rounds (whole processes, alternating)")
         for round_ in range(1, rounds + 1):
-            for name in (("postcards", "peer") if round_ % 2 else ("peer", "postcards")):
+            for name in ("postcards", "peer") if round_ % 2 else ("peer", "postcards"):
                 if name == "peer":
-                    seconds, peak = measured("path", str(PEERS / "peer_b_reportlab_fast.py"),
-                                             str(folder / "peer.csv"), str(folder / "peer.pdf"),
-                                             env=env, cwd=PEERS)
+                    seconds, peak = measured(
+                        "path",
+                        str(PEERS / "peer_b_reportlab_fast.py"),
+                        str(folder / "peer.csv"),
+                        str(folder / "peer.pdf"),
+                        env=env,
+                        cwd=PEERS,
+                    )
                 else:
                     seconds, peak = ours(campaign, folder / "ours.pdf")
                 times[name].append(seconds)
                 peaks[name].append(peak)
                 print(f"  round {round_}: {name:<9} {seconds:6.2f} s  {peak:6.0f} MB")
         median = {name: statistics.median(values) for name, values in times.items()}
-        print(f"median: postcards {median['postcards']:.2f} s ({cards / median['postcards']:.0f}"
-              f" cards/s, {max(peaks['postcards']):.0f} MB), peer {median['peer']:.2f} s "
-              f"({cards / median['peer']:.0f} cards/s, {max(peaks['peer']):.0f} MB)")
+        print(
+            f"median: postcards {median['postcards']:.2f} s ({cards / median['postcards']:.0f}"
+            f" cards/s, {max(peaks['postcards']):.0f} MB), peer {median['peer']:.2f} s "
+            f"({cards / median['peer']:.0f} cards/s, {max(peaks['peer']):.0f} MB)"
+        )
         print(f"ratio postcards / peer: {median['postcards'] / median['peer']:.2f} (bar: 1.0)")
 
 
@@ -173,7 +234,7 @@ def main(argv: list[str]) -> None:
         return
     if argv[:1] == ["--peer"]:
         numbers = [int(a) for a in argv[1:]]
-        peer(*(numbers + [10000, 3][len(numbers):]))
+        peer(*(numbers + [10000, 3][len(numbers) :]))
         return
     if argv[:1] == ["--scale"]:
         scale([int(a) for a in argv[1:]] or [1000, 10000, 100000])
@@ -183,14 +244,21 @@ def main(argv: list[str]) -> None:
         layout, argv = argv[1], argv[2:]
     sizes = [int(a) for a in argv] or [1000, 10000]
     print(f"layout {layout}")
-    print(f"{'cards':>7} {'seconds':>8} {'cards/s':>8} {'startup s':>9} {'peak MB':>8} "
-          f"{'PDF MB':>7}")
+    print(
+        f"{'cards':>7} {'seconds':>8} {'cards/s':>8} {'startup s':>9} {'peak MB':>8} {'PDF MB':>7}"
+    )
     for n in sizes:
-        line = subprocess.run([sys.executable, __file__, "--one", str(n), layout], check=True,
-                              capture_output=True, text=True).stdout
+        line = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), layout],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         r = json.loads(line)
-        print(f"{r['cards']:>7} {r['seconds']:>8.2f} {r['cards_per_second']:>8.0f} "
-              f"{r['startup']:>9.2f} {r['peak_mb']:>8.0f} {r['pdf_mb']:>7.1f}")
+        print(
+            f"{r['cards']:>7} {r['seconds']:>8.2f} {r['cards_per_second']:>8.0f} "
+            f"{r['startup']:>9.2f} {r['peak_mb']:>8.0f} {r['pdf_mb']:>7.1f}"
+        )
 
 
 if __name__ == "__main__":

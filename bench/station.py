@@ -61,7 +61,7 @@ def plan(codes: list[str]) -> list[list[dict]]:
     shared, rest = codes[:SHARED], codes[SHARED:]
     clients = []
     for n in range(CLIENTS):
-        own = rest[n * OWN:(n + 1) * OWN]
+        own = rest[n * OWN : (n + 1) * OWN]
         scans = [{"code": c, "nonce": f"{n}-{c}", "device": f"desk{n}"} for c in shared + own]
         random.Random(n).shuffle(scans)
         resends = [dict(s) for s in scans[:RESENT]]  # the same scans, the same nonces
@@ -118,17 +118,21 @@ def run(url: str) -> bool:
     total = sum(len(s) for s in work)
     latencies.sort()
     p50, p95 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.95)]
-    print(f"{url.split('://')[0] if '://' in url else 'sqlite'}: {total} scans from {CLIENTS} "
-          f"clients in {elapsed:.2f} s = {total / elapsed:.0f} scans/s; "
-          f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms; {dict(results)}")
+    print(
+        f"{url.split('://')[0] if '://' in url else 'sqlite'}: {total} scans from {CLIENTS} "
+        f"clients in {elapsed:.2f} s = {total / elapsed:.0f} scans/s; "
+        f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms; {dict(results)}"
+    )
     expected = SHARED + CLIENTS * OWN
     with Ledger.open(url) as ledger:
         sent = Counter(e.code for e in ledger.events(CAMPAIGN) if e.status == "sent")
     ok = (not errors and results["recorded"] == expected and len(sent) == expected
           and set(sent.values()) == {1})  # fmt: skip
-    print(f"  ledger: {len(sent)} cards sent (expected {expected}), "
-          f"{sum(n - 1 for n in sent.values())} doubled, {len(errors)} errors: "
-          f"{'OK' if ok else 'FAILED'}")
+    print(
+        f"  ledger: {len(sent)} cards sent (expected {expected}), "
+        f"{sum(n - 1 for n in sent.values())} doubled, {len(errors)} errors: "
+        f"{'OK' if ok else 'FAILED'}"
+    )
     for error in errors[:5]:
         print(f"  {error}")
     return ok

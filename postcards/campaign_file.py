@@ -19,8 +19,16 @@ from postcards.page.geometry import parse_sheet
 from postcards.page.layouts import DUPLEX_MODES, LAYOUTS, Layout
 
 _KNOWN: dict[str, set[str]] = {
-    "campaign": {"name", "hashtag", "url", "wave", "return_address", "list_date",
-                 "godparenthood", "match_language"},
+    "campaign": {
+        "name",
+        "hashtag",
+        "url",
+        "wave",
+        "return_address",
+        "list_date",
+        "godparenthood",
+        "match_language",
+    },
     "inputs": {"senders", "prisoners", "assignments", "max_cells", "max_megabytes"},
     "cards": {"design", "size", "language", "layout", "duplex", "bleed_mm", "crop_marks"},
     "qr": {"placement", "content", "url", "module_mm"},
@@ -38,7 +46,6 @@ _NAMED: dict[str, set[str]] = {
     "layouts": {"sheet", "rows", "columns", "gap_mm", "margin_mm", "bleed_mm", "mark_mm"},
     "printers": {"back_offset_mm"},
 }
-
 
 
 def load_campaign(path: str | Path) -> Settings:
@@ -93,8 +100,11 @@ def _from_dict(data: dict[str, Any], path: Path) -> Settings:
         qr_content=reader.choice("qr", "content", ("code", "url")),
         qr_url=reader.text("qr", "url", ""),
         qr_module_mm=reader.number("qr", "module_mm", Settings.qr_module_mm),
-        database=database_setting(reader.text("tracking", "database", Settings.database),
-                           reader.problems.append, reader.name),
+        database=database_setting(
+            reader.text("tracking", "database", Settings.database),
+            reader.problems.append,
+            reader.name,
+        ),
         sender_columns=reader.mapping("senders", "columns"),
         prisoner_columns=reader.mapping("prisoners", "columns"),
         sender_header_row=reader.row("senders", "header_row"),
@@ -105,7 +115,8 @@ def _from_dict(data: dict[str, Any], path: Path) -> Settings:
         list_max_age_days=reader.days("check", "list_max_age_days"),
         risky=reader.choice("check", "risky", ("error", "warn")),
         risky_words=(root / reader.text("check", "risky_words", "")).resolve()
-        if reader.text("check", "risky_words", "") else None,
+        if reader.text("check", "risky_words", "")
+        else None,
         poster_language=reader.text("posters", "language", Settings.poster_language),
         poster_size=reader.text("posters", "size", Settings.poster_size),
         poster_templates=_folder(root, reader.text("posters", "templates", "")),
@@ -119,7 +130,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Settings:
 
 
 def _nearest(name: str, valid: Iterable[str], shown: str) -> str:
-    """"; did you mean X?" for the closest valid name, else the valid names."""
+    """ "; did you mean X?" for the closest valid name, else the valid names."""
     valid = sorted(valid)
     # 0.65, not difflib's 0.6: `tracker` still finds tracking, `ledger` no longer
     # suggests senders (a wrong hint is worse than the list).
@@ -250,16 +261,23 @@ class _Reader:
         A printer's offset is a small correction; a larger one pushes the backs off the
         sheet (past the 5 mm margin marks and slug keep), so it is refused, not printed.
         """
-        if not (isinstance(value, list) and len(value) == 2
-                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)):
+        if not (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
             self.fail(section, key, f"expected [x, y] in millimetres, found {value!r}")
             return None
         x, y = float(value[0]), float(value[1])
         if max(abs(x), abs(y)) > MAX_BACK_OFFSET_MM:
-            self.fail(section, key, f"offset [{x:g}, {y:g}] mm is more than "
-                      f"{MAX_BACK_OFFSET_MM:g} mm in x or y and would push the backs off "
-                      "the sheet; print calibrate again and measure, or fix the printer's "
-                      "paper guides")
+            self.fail(
+                section,
+                key,
+                f"offset [{x:g}, {y:g}] mm is more than "
+                f"{MAX_BACK_OFFSET_MM:g} mm in x or y and would push the backs off "
+                "the sheet; print calibrate again and measure, or fix the printer's "
+                "paper guides",
+            )
             return None
         return (x, y)
 
@@ -267,8 +285,9 @@ class _Reader:
         """Named printer profiles: ``[printers.NAME] back_offset_mm = [x, y]``."""
         found = {}
         for name, table in self._tables("printers").items():
-            offset = self.pair(f"printers.{name}", "back_offset_mm",
-                               table.get("back_offset_mm", [0, 0]))
+            offset = self.pair(
+                f"printers.{name}", "back_offset_mm", table.get("back_offset_mm", [0, 0])
+            )
             if offset is not None:
                 found[name] = offset
         return found
@@ -281,8 +300,7 @@ class _Reader:
             self.fail("print", "printer", f"no [printers.{printer}] section ({have})")
         value = self._get("print", "back_offset_mm")
         offset = self.pair("print", "back_offset_mm", value) if value is not None else None
-        return {"printer": printer,
-                "back_offset_mm": offset or printers.get(printer, (0.0, 0.0))}
+        return {"printer": printer, "back_offset_mm": offset or printers.get(printer, (0.0, 0.0))}
 
     def layouts(self) -> dict[str, Layout]:
         """Custom grids: ``[layouts.NAME]`` with sheet, rows, columns, gaps and margins."""
@@ -302,8 +320,11 @@ class _Reader:
                 if value is not None and (not isinstance(value, int) or value < 1):
                     self.fail(section, key, f"expected a whole number from 1, found {value!r}")
                     counts[key] = None
-            sizes = {k: self._mm(section, table, k) for k in
-                     ("gap_mm", "margin_mm", "bleed_mm", "mark_mm") if k in table}
+            sizes = {
+                k: self._mm(section, table, k)
+                for k in ("gap_mm", "margin_mm", "bleed_mm", "mark_mm")
+                if k in table
+            }
             found[name] = Layout(name, sheet, counts["rows"], counts["columns"], **sizes)
         return found
 
@@ -335,8 +356,9 @@ class _Reader:
                 self._outside(section)
             elif known is None:
                 hint = _nearest(section, [*_KNOWN, *_NAMED], "[{}]")
-                self.problems.append(Problem(f"unknown section{hint}", file=self.name,
-                                             column=f"[{section}]"))
+                self.problems.append(
+                    Problem(f"unknown section{hint}", file=self.name, column=f"[{section}]")
+                )
             else:
                 self._unknown_in(section, table, known)
 
@@ -344,17 +366,18 @@ class _Reader:
         """A setting above the first [section]: TOML reads it as belonging to none."""
         homes = [f"[{section}] {key}" for section, keys in _KNOWN.items() if key in keys]
         hint = f"; put it under {' or '.join(homes)}" if homes else ""
-        self.problems.append(Problem(f"a setting outside any [section]{hint}",
-                                     file=self.name, column=key))
+        self.problems.append(
+            Problem(f"a setting outside any [section]{hint}", file=self.name, column=key)
+        )
 
     def _unknown_in(self, section: str, table: dict[str, Any], known: set[str]) -> None:
         for key in table:
             if key not in known:
                 hint = _nearest(key, known, "{}")
-                self.problems.append(Problem(f"unknown setting{hint}", file=self.name,
-                                             column=f"[{section}] {key}"))
+                self.problems.append(
+                    Problem(f"unknown setting{hint}", file=self.name, column=f"[{section}] {key}")
+                )
 
     def raise_if_wrong(self) -> None:
         if self.problems:
             raise InputError(self.problems)
-

@@ -207,16 +207,24 @@ def code_in_url(text: str, pattern: str) -> str:
     """
     shown = _shown(text)
     if "{code}" not in pattern:
-        raise CodeError(f"{shown}: a URL, but this campaign's cards carry none ([qr] url "
-                        "is not set); scan or type the code")
+        raise CodeError(
+            f"{shown}: a URL, but this campaign's cards carry none ([qr] url "
+            "is not set); scan or type the code"
+        )
     prefix, _, suffix = pattern.partition("{code}")
     base = text.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
     tail = suffix.split("#", 1)[0].split("?", 1)[0].rstrip("/")
     middle = base[len(prefix) : len(base) - len(tail)] if tail else base[len(prefix) :]
-    if (not base.lower().startswith(prefix.lower()) or not base.lower().endswith(tail.lower())
-            or "/" in middle or not middle):
-        raise CodeError(f"{shown}: {_url_difference(base, prefix)}; this campaign's cards "
-                        f"carry {pattern.replace('{code}', '<code>')}")
+    if (
+        not base.lower().startswith(prefix.lower())
+        or not base.lower().endswith(tail.lower())
+        or "/" in middle
+        or not middle
+    ):
+        raise CodeError(
+            f"{shown}: {_url_difference(base, prefix)}; this campaign's cards "
+            f"carry {pattern.replace('{code}', '<code>')}"
+        )
     return parse_code(middle)
 
 

@@ -87,7 +87,7 @@ class Settings:
         """The ledger URL with a relative SQLite path resolved against the campaign folder."""
         prefix = "sqlite:///"
         if self.database.startswith(prefix) and not self.database.startswith(prefix + "/"):
-            return prefix + str(self.root / self.database[len(prefix):])
+            return prefix + str(self.root / self.database[len(prefix) :])
         return self.database
 
     def with_inputs(self, **paths: Path | None) -> Settings:
@@ -110,13 +110,16 @@ def default_campaign(root: Path | None = None) -> Settings:
 
 
 DATABASE_ENV = "POSTCARDS_DATABASE"
-DATABASE_FORMS = ("sqlite:///tracking.db (relative to the campaign folder), "
-                  "sqlite:////absolute/path/tracking.db or "
-                  "postgresql+psycopg://user@host/database")
+DATABASE_FORMS = (
+    "sqlite:///tracking.db (relative to the campaign folder), "
+    "sqlite:////absolute/path/tracking.db or "
+    "postgresql+psycopg://user@host/database"
+)
 
 
-def database_setting(configured: str, fail: Callable[[Problem], None],
-              name: str = "campaign.toml") -> str:
+def database_setting(
+    configured: str, fail: Callable[[Problem], None], name: str = "campaign.toml"
+) -> str:
     """The ledger URL: env POSTCARDS_DATABASE (one server for several offices, without
     editing every campaign.toml) wins over ``[tracking] database``.  A URL of another
     form is an error: ``sqlite:/tracking.db`` would be a folder named ``sqlite:`` and a
@@ -125,16 +128,18 @@ def database_setting(configured: str, fail: Callable[[Problem], None],
     url = env or configured
     problem = database_problem(url)
     if problem:
-        fail(Problem(problem, column=DATABASE_ENV) if env
-             else Problem(problem, file=name, column="tracking.database"))
+        fail(
+            Problem(problem, column=DATABASE_ENV)
+            if env
+            else Problem(problem, file=name, column="tracking.database")
+        )
     return url
 
 
 def database_problem(url: str) -> str | None:
     """Why ``url`` is not a ledger URL this tool and SQLAlchemy both read, or None."""
     scheme, sep, rest = url.partition("://")
-    if sep and scheme == "sqlite" and rest.startswith("/") and rest.strip("/") \
-            and "?" not in rest:
+    if sep and scheme == "sqlite" and rest.startswith("/") and rest.strip("/") and "?" not in rest:
         return None
     if sep and scheme in ("postgresql+psycopg", "postgresql") and rest:
         return None
@@ -143,14 +148,3 @@ def database_problem(url: str) -> str | None:
     # A URL with a password is shown by its scheme only.
     shown = repr(url) if "@" not in url else repr((scheme or url.split(":")[0]) + "://…")
     return f"{shown} is not a database URL; write {DATABASE_FORMS}"
-
-
-
-
-
-
-
-
-
-
-

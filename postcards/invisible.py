@@ -54,8 +54,12 @@ def invisible_chars(text: str) -> list[str]:
         category = unicodedata.category(char)
         if category not in ("Cf", "Cc") or char in _LAYOUT:
             continue
-        if (char in _JOINERS and 0 < index < len(text) - 1
-                and _letter(text[index - 1]) and _letter(text[index + 1])):
+        if (
+            char in _JOINERS
+            and 0 < index < len(text) - 1
+            and _letter(text[index - 1])
+            and _letter(text[index + 1])
+        ):
             continue
         found[char] = None
     return list(found)
@@ -67,13 +71,15 @@ def describe(char: str) -> str:
     return f"{name} (U+{ord(char):04X})"
 
 
-def invisible_problem(text: str, file: str, row: int, column: str,
-                      warning: bool = False) -> Problem | None:
+def invisible_problem(
+    text: str, file: str, row: int, column: str, warning: bool = False
+) -> Problem | None:
     """A problem naming each invisible character of a cell, or None when it has none."""
     chars = invisible_chars(text)
     if not chars:
         return None
     names = ", ".join(describe(c) for c in chars)
     fix = "remove it" if len(chars) == 1 else "remove them"
-    return Problem(f"contains an invisible {names}; {fix}", file=file, row=row,
-                   column=column, warning=warning)
+    return Problem(
+        f"contains an invisible {names}; {fix}", file=file, row=row, column=column, warning=warning
+    )

@@ -36,8 +36,7 @@ def run(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) ->
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = runner.invoke(main, [str(a) for a in args], input=stdin,
-                               catch_exceptions=False)
+        result = runner.invoke(main, [str(a) for a in args], input=stdin, catch_exceptions=False)
     finally:
         os.chdir(old)
     return Result(result.exit_code, result.stdout, result.stderr)
@@ -73,8 +72,7 @@ def decode_qr(pdf: Path, page_index: int, dpi: int = 300) -> list[str]:
         image = document[page_index].render(scale=dpi / 72).to_pil()
     finally:
         document.close()
-    return [r.text for r in zxingcpp.read_barcodes(image,
-                                                   formats=zxingcpp.BarcodeFormat.QRCode)]
+    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 # --- a real PostgreSQL server, started by the tests themselves -------------------------
@@ -87,9 +85,10 @@ def _pg_binaries() -> Path | None:
     found = shutil.which("initdb")
     if found and shutil.which("pg_ctl"):
         return Path(found).resolve().parent
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name
-                        .isdigit() else 0)
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
     return candidates[-1].parent if candidates else None
 
 
@@ -116,8 +115,9 @@ class PostgresServer:
 
         self._count += 1
         name = f"ledger_{os.getpid()}_{self._count}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={self.user} "
-                             "dbname=postgres", autocommit=True) as connection:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres", autocommit=True
+        ) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
@@ -153,23 +153,51 @@ def postgres_server() -> Iterator[PostgresServer]:
     run_as = {"check": True, "capture_output": True, "cwd": folder, **who}
     port = _free_port()
     try:
-        subprocess.run([binaries / "initdb", "-D", data, "-U", "postcards", "-A", "trust",
-                        "-E", "UTF8", "--no-sync", "--no-instructions"], **run_as)
-        subprocess.run([binaries / "pg_ctl", "-D", data, "-l", folder / "server.log", "-w",
-                        "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
-                        "-c fsync=off -c full_page_writes=off -c max_connections=50",
-                        "start"], **run_as)
+        subprocess.run(
+            [
+                binaries / "initdb",
+                "-D",
+                data,
+                "-U",
+                "postcards",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            **run_as,
+        )
+        subprocess.run(
+            [
+                binaries / "pg_ctl",
+                "-D",
+                data,
+                "-l",
+                folder / "server.log",
+                "-w",
+                "-o",
+                f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
+                "-c fsync=off -c full_page_writes=off -c max_connections=50",
+                "start",
+            ],
+            **run_as,
+        )
     except subprocess.CalledProcessError as error:
         log = folder / "server.log"
         detail = (error.stderr or b"").decode(errors="replace") + (
-            log.read_text(errors="replace") if log.exists() else "")
+            log.read_text(errors="replace") if log.exists() else ""
+        )
         shutil.rmtree(folder, ignore_errors=True)
         pytest.fail(f"PostgreSQL did not start: {detail}")
     try:
         yield PostgresServer(port)
     finally:
-        subprocess.run([binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
-                       **{**run_as, "check": False})
+        subprocess.run(
+            [binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            **{**run_as, "check": False},
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -182,5 +210,9 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--regenerate-golden", action="store_true", default=False,
-                     help="Rewrite tests/golden/ from the code as it is (then review the diff).")
+    parser.addoption(
+        "--regenerate-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ from the code as it is (then review the diff).",
+    )

@@ -276,8 +276,9 @@ def enable_godparenthood(campaign: Path) -> None:
     """Turn on ``[campaign] godparenthood`` in the test campaign."""
     toml = campaign / "campaign.toml"
     text = toml.read_text(encoding="utf-8")
-    toml.write_text(text.replace('wave = "T1"', 'wave = "T1"\ngodparenthood = true'),
-                    encoding="utf-8")
+    toml.write_text(
+        text.replace('wave = "T1"', 'wave = "T1"\ngodparenthood = true'), encoding="utf-8"
+    )
 
 
 def test_godparenthood_keeps_the_godchild_and_reports_a_release(campaign: Path) -> None:

@@ -16,15 +16,25 @@ NUMBER = re.compile(r"^[+-]\d+(\.\d+)?$")
 def crossings(page, length_mm: float) -> list[tuple[float, float]]:
     """Where a horizontal and a vertical line of a length cross (mm from bottom-left)."""
     height = float(page.height)
-    flat = [line for line in page.lines if abs(line["top"] - line["bottom"]) < 0.01
-            and abs((line["x1"] - line["x0"]) / MM - length_mm) < 0.01]
-    upright = [line for line in page.lines if abs(line["x0"] - line["x1"]) < 0.01
-               and abs((line["bottom"] - line["top"]) / MM - length_mm) < 0.01]
+    flat = [
+        line
+        for line in page.lines
+        if abs(line["top"] - line["bottom"]) < 0.01
+        and abs((line["x1"] - line["x0"]) / MM - length_mm) < 0.01
+    ]
+    upright = [
+        line
+        for line in page.lines
+        if abs(line["x0"] - line["x1"]) < 0.01
+        and abs((line["bottom"] - line["top"]) / MM - length_mm) < 0.01
+    ]
     found = []
     for h in flat:
         x, y = (h["x0"] + h["x1"]) / 2, h["top"]
-        if any(abs(v["x0"] - x) < 0.01 and abs((v["top"] + v["bottom"]) / 2 - y) < 0.01
-               for v in upright):
+        if any(
+            abs(v["x0"] - x) < 0.01 and abs((v["top"] + v["bottom"]) / 2 - y) < 0.01
+            for v in upright
+        ):
             found.append((round(x / MM, 3), round((height - y) / MM, 3)))
     return sorted(found)
 
@@ -35,8 +45,18 @@ def calibrate(tmp_path: Path, *args: str, cwd: Path | None = None, toml: Path | 
 
     out = tmp_path / "calib.pdf"
     first = ("-c", str(toml)) if toml else ()
-    result = run(*first, "calibrate", "--layout", "a4-2up", "--duplex", "long-edge", *args,
-                 "-o", out, cwd=cwd or tmp_path)
+    result = run(
+        *first,
+        "calibrate",
+        "--layout",
+        "a4-2up",
+        "--duplex",
+        "long-edge",
+        *args,
+        "-o",
+        out,
+        cwd=cwd or tmp_path,
+    )
     assert result.exit_code == 0, result.stdout + result.stderr
     document = pdfplumber.open(out)
     return result, document
@@ -45,13 +65,20 @@ def calibrate(tmp_path: Path, *args: str, cwd: Path | None = None, toml: Path | 
 def test_ruler_numbers_never_overlap(tmp_path: Path) -> None:
     _, document = calibrate(tmp_path)
     with document:
-        words = [w for w in document.pages[1].extract_words(x_tolerance=0.3, y_tolerance=0.3)
-                 if NUMBER.match(w["text"])]
+        words = [
+            w
+            for w in document.pages[1].extract_words(x_tolerance=0.3, y_tolerance=0.3)
+            if NUMBER.match(w["text"])
+        ]
     assert len(words) == 10 * 8  # ten rulers, ±2 and ±4 on each axis; merged ones overlap
     for i, a in enumerate(words):
-        for b in words[i + 1:]:
-            apart = (a["x1"] <= b["x0"] or b["x1"] <= a["x0"]
-                     or a["bottom"] <= b["top"] or b["bottom"] <= a["top"])
+        for b in words[i + 1 :]:
+            apart = (
+                a["x1"] <= b["x0"]
+                or b["x1"] <= a["x0"]
+                or a["bottom"] <= b["top"]
+                or b["bottom"] <= a["top"]
+            )
             assert apart, f"{a['text']} and {b['text']} overlap at {a['x0']:.1f},{a['top']:.1f}"
 
 
@@ -73,29 +100,39 @@ def test_crosses_at_centre_and_four_corners_with_rulers_behind_each(tmp_path: Pa
 
 def test_printer_profile_moves_the_backs_by_its_offset(campaign: Path, tmp_path: Path) -> None:
     toml = campaign / "campaign.toml"
-    toml.write_text(toml.read_text(encoding="utf-8")
-                    + "\n[printers.office]\nback_offset_mm = [1.5, -0.8]\n", encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + "\n[printers.office]\nback_offset_mm = [1.5, -0.8]\n",
+        encoding="utf-8",
+    )
     (tmp_path / "a").mkdir()
     _, plain = calibrate(tmp_path / "a", toml=toml, cwd=campaign)
     with plain:
         before = crossings(plain.pages[1], 10)
         fronts = crossings(plain.pages[0], 12)
     (tmp_path / "b").mkdir()
-    result, moved = calibrate(tmp_path / "b", "--printer", "office", toml=toml,
-                              cwd=campaign)
+    result, moved = calibrate(tmp_path / "b", "--printer", "office", toml=toml, cwd=campaign)
     with moved:
         after = crossings(moved.pages[1], 10)
         assert crossings(moved.pages[0], 12) == fronts  # the front stays put
     assert "[1.5, -0.8]" in result.stdout
     assert len(after) == len(before) == 10
     for (x0, y0), (x1, y1) in zip(before, after, strict=True):
-        assert math.isclose(x1 - x0, 1.5, abs_tol=0.01) and math.isclose(y1 - y0, -0.8,
-                                                                         abs_tol=0.01)
+        assert math.isclose(x1 - x0, 1.5, abs_tol=0.01) and math.isclose(
+            y1 - y0, -0.8, abs_tol=0.01
+        )
 
 
 def test_unknown_printer_is_refused(campaign: Path, tmp_path: Path) -> None:
-    result = run("-c", campaign / "campaign.toml", "calibrate", "--printer", "nosuch",
-                 "-o", tmp_path / "c.pdf", cwd=campaign)
+    result = run(
+        "-c",
+        campaign / "campaign.toml",
+        "calibrate",
+        "--printer",
+        "nosuch",
+        "-o",
+        tmp_path / "c.pdf",
+        cwd=campaign,
+    )
     assert result.exit_code == 1
     assert "[printers.nosuch] back_offset_mm" in result.stdout + result.stderr
     assert not (tmp_path / "c.pdf").exists()

@@ -12,7 +12,10 @@ def test_init_writes_a_campaign_that_checks(tmp_path: Path) -> None:
     result = run("init", folder)
     assert result.exit_code == 0
     assert sorted(p.name for p in folder.iterdir()) == [
-        "campaign.toml", "prisoners.csv", "senders.xlsx"]
+        "campaign.toml",
+        "prisoners.csv",
+        "senders.xlsx",
+    ]
     assert "# " in (folder / "campaign.toml").read_text(encoding="utf-8")  # commented
     checked = run("-c", folder, "check", "--example")
     assert checked.exit_code == 0, checked.stdout
@@ -76,7 +79,7 @@ def test_the_progress_bar_says_what_it_does_from_the_first_second(tmp_path: Path
     assert done.wait(60) == 0, drawn
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode("utf-8", "replace"))
     first = text.index("cards: reading, checking and planning")
-    assert "0:00:00" in text[first:first + 200]  # labelled in the first second
+    assert "0:00:00" in text[first : first + 200]  # labelled in the first second
     assert "cards: drawing" in text and "45/45" in text
     assert "45 cards on 45 sheets -> " in done.stdout.read().decode()
 

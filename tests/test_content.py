@@ -132,7 +132,7 @@ def test_a_risky_word_stops_check_and_cards_one_line_per_finding(campaign: Path)
     assert risky == [  # one line for the three Russian-language cards, not three
         'message.ru.j2: content: the word "свободы" (freedom, risky-words.toml) in the '
         "message on 3 cards: Łukasz Wiśniewski → Иванов Сергей Петрович (P1), "
-        "Łukasz Wiśniewski → O'Brien <Bob> & \"Co\" (P3), Jūratė Kazlauskienė → "
+        'Łukasz Wiśniewski → O\'Brien <Bob> & "Co" (P3), Jūratė Kazlauskienė → '
         "Петрова Анна Ивановна (P4); reword it, or print anyway with --allow-risky"
     ]
     latin = [line for line in lines if '"OK"' in line]
@@ -146,24 +146,26 @@ def test_a_risky_word_stops_check_and_cards_one_line_per_finding(campaign: Path)
     assert "3 cards" in (printed.stdout + printed.stderr)
     assert not (campaign / "cards.pdf").exists() and not (campaign / "tracking.db").exists()
     allowed = run("-c", campaign, "cards", "--allow-risky", "-o", campaign / "cards.pdf")
-    assert allowed.exit_code == 0, (allowed.stdout + allowed.stderr)
+    assert allowed.exit_code == 0, allowed.stdout + allowed.stderr
     assert 'warning: the word "свободы"' in (allowed.stdout + allowed.stderr)
     assert (campaign / "cards.pdf").exists()
-    strict_allowed = run("-c", campaign, "cards", "--allow-risky", "--strict", "-o",
-                         campaign / "strict.pdf")
+    strict_allowed = run(
+        "-c", campaign, "cards", "--allow-risky", "--strict", "-o", campaign / "strict.pdf"
+    )
     assert strict_allowed.exit_code == 1 and not (campaign / "strict.pdf").exists()
 
 
-def test_risky_warn_in_campaign_toml_prints_and_other_values_are_refused(
-        campaign: Path) -> None:
+def test_risky_warn_in_campaign_toml_prints_and_other_values_are_refused(campaign: Path) -> None:
     _risky_design(campaign)
     toml = campaign / "campaign.toml"
     text = toml.read_text(encoding="utf-8")
     toml.write_text(text + '\n[check]\nrisky = "warn"\n', encoding="utf-8")
     result = run("-c", campaign, "check")
     assert result.exit_code == 0, result.stdout
-    assert any(line.startswith('message.ru.j2: content: warning: the word "свободы"')
-               for line in result.stdout.splitlines())
+    assert any(
+        line.startswith('message.ru.j2: content: warning: the word "свободы"')
+        for line in result.stdout.splitlines()
+    )
     assert run("-c", campaign, "cards", "-o", campaign / "cards.pdf").exit_code == 0
     toml.write_text(text + '\n[check]\nrisky = "maybe"\n', encoding="utf-8")
     bad = run("-c", campaign, "check")
@@ -179,8 +181,10 @@ def test_a_campaign_may_bring_its_own_list(campaign: Path) -> None:
         encoding="utf-8",
     )
     lines = run("-c", campaign, "check").stdout.splitlines()
-    assert sum('"здоровья" (health, words.toml) in the message on 3 cards' in line
-               for line in lines) == 1
+    assert (
+        sum('"здоровья" (health, words.toml) in the message on 3 cards' in line for line in lines)
+        == 1
+    )
 
 
 def test_an_english_card_to_belarus_warns(campaign: Path) -> None:

@@ -15,16 +15,18 @@ from postcards.errors import InputError
 from postcards.inputs.reading import load_prisoners, load_senders, load_table
 from postcards.pairing.assignments import read_assignments
 
-PRISONERS = pd.DataFrame({
-    "ID": ["P1", "P2", "P3"],
-    "ФИО": ["Иванов Иван", "Петров Пётр", "Сидорова Анна"],
-    "Date of birth": [pd.Timestamp("1985-03-12"), pd.NaT, pd.Timestamp("1990-01-02")],
-    "Institution": ["ИК № 9", "ИК № 15", "СИЗО-1"],
-    "Address": ["ул. Заводская, 22", "Славгородское шоссе, 183", None],
-    "Postcode": [213410, 212013, 220030],  # what read_excel makes of a number column
-    "City": ["г. Горки", "г. Могилёв", "г. Минск"],
-    "Status": ["", math.nan, "released"],
-})
+PRISONERS = pd.DataFrame(
+    {
+        "ID": ["P1", "P2", "P3"],
+        "ФИО": ["Иванов Иван", "Петров Пётр", "Сидорова Анна"],
+        "Date of birth": [pd.Timestamp("1985-03-12"), pd.NaT, pd.Timestamp("1990-01-02")],
+        "Institution": ["ИК № 9", "ИК № 15", "СИЗО-1"],
+        "Address": ["ул. Заводская, 22", "Славгородское шоссе, 183", None],
+        "Postcode": [213410, 212013, 220030],  # what read_excel makes of a number column
+        "City": ["г. Горки", "г. Могилёв", "г. Минск"],
+        "Status": ["", math.nan, "released"],
+    }
+)
 
 
 def test_a_dataframe_reads_like_the_same_spreadsheet() -> None:
@@ -32,7 +34,11 @@ def test_a_dataframe_reads_like_the_same_spreadsheet() -> None:
     assert [str(p) for p in people.problems if not p.warning] == []
     first, second, third = people.records
     assert (first.id, first.name, first.birth_year, first.postcode) == (
-        "P1", "Иванов Иван", "1985", "213410")
+        "P1",
+        "Иванов Иван",
+        "1985",
+        "213410",
+    )
     assert second.birth_year == ""  # NaT is an empty cell, not "NaT"
     assert second.status == "in_custody"  # NaN is empty, not "nan"
     assert third.address == () and third.status == "released"
@@ -40,22 +46,38 @@ def test_a_dataframe_reads_like_the_same_spreadsheet() -> None:
 
 
 def test_a_dataframe_gets_the_same_checks_and_row_numbers() -> None:
-    frame = pd.DataFrame({"id": ["P1", "P1"], "name": ["A", ""], "institution": ["ИК", "ИК"],
-                          "city": ["Минск", "Минск"], "birth year": [1985.0, 1890.0]})
+    frame = pd.DataFrame(
+        {
+            "id": ["P1", "P1"],
+            "name": ["A", ""],
+            "institution": ["ИК", "ИК"],
+            "city": ["Минск", "Минск"],
+            "birth year": [1985.0, 1890.0],
+        }
+    )
     people = load_prisoners(frame)
     messages = [str(p) for p in people.problems]
     assert "DataFrame:3: name: empty" in messages
     frame.loc[1, "name"] = "B"
-    assert ("DataFrame:3: id: duplicate id P1 (also on row 2); every row needs its own id"
-            in [str(p) for p in load_prisoners(frame).problems])
+    assert "DataFrame:3: id: duplicate id P1 (also on row 2); every row needs its own id" in [
+        str(p) for p in load_prisoners(frame).problems
+    ]
 
 
 def test_senders_and_assignments_from_dataframes() -> None:
-    senders = load_senders(pd.DataFrame({"Full name": ["Łukasz Wiśniewski", "Jiří Dvořák"],
-                                         "Parliament": ["Sejm", "Senát"],
-                                         "Cards": [2.0, math.nan]}))
+    senders = load_senders(
+        pd.DataFrame(
+            {
+                "Full name": ["Łukasz Wiśniewski", "Jiří Dvořák"],
+                "Parliament": ["Sejm", "Senát"],
+                "Cards": [2.0, math.nan],
+            }
+        )
+    )
     assert [(s.id, s.cards) for s in senders.records] == [
-        ("lukasz-wisniewski", 2), ("jiri-dvorak", None)]
+        ("lukasz-wisniewski", 2),
+        ("jiri-dvorak", None),
+    ]
     prisoners = load_prisoners(PRISONERS)
     pairs = pd.DataFrame({"sender_id": ["jiri-dvorak", "nobody"], "prisoner_id": ["P1", "P2"]})
     with pytest.raises(InputError) as error:
@@ -67,13 +89,18 @@ def test_something_else_is_refused_with_a_message() -> None:
     with pytest.raises(InputError) as error:
         load_senders([{"name": "A"}])  # type: ignore[arg-type]
     assert str(error.value.problems[0]) == (
-        "DataFrame: not a spreadsheet file or a pandas DataFrame: list")
+        "DataFrame: not a spreadsheet file or a pandas DataFrame: list"
+    )
 
 
 def test_the_command_line_never_imports_pandas() -> None:
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "postcards", "-c", ROOT / "samples",
-         "check"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+        [sys.executable, "-X", "importtime", "-m", "postcards", "-c", ROOT / "samples", "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "openpyxl" in result.stderr  # the import log is there, and it reads the sheets
     assert "pandas" not in result.stderr

@@ -68,8 +68,17 @@ def test_bundled_motif_prints_at_300_dpi_on_every_bundled_size() -> None:
 def demo_cards(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("front") / "campaign"
     shutil.copytree(bundled("samples"), out, ignore=shutil.ignore_patterns("*.py"))
-    result = run("-c", out / "campaign.toml", "cards", "--layout", "single", "--example",
-                 "-o", out / "cards.pdf", cwd=out)
+    result = run(
+        "-c",
+        out / "campaign.toml",
+        "cards",
+        "--layout",
+        "single",
+        "--example",
+        "-o",
+        out / "cards.pdf",
+        cwd=out,
+    )
     assert result.exit_code == 0, result.stdout + result.stderr
     return out / "cards.pdf"
 

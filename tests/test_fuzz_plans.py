@@ -24,11 +24,14 @@ from postcards.pairing.fair import Pairing
 # overrides, combining marks, CJK, emoji, private use.
 # Half the time text the fonts can print (Cyrillic, Latin, punctuation, long words and
 # line breaks), so that planning goes past the glyph checks into fitting.
-PRINTABLE = st.text(st.sampled_from(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіўАБВГДІЎЁ abcdefghijklmnopqrstuvwxyzĄŁŻŚ"
-    "0123456789 .,-–—«»\"'№()/\n<>&"), max_size=300)
-ANY_TEXT = st.one_of(st.text(st.characters(blacklist_categories=("Cs",)), max_size=60),
-                     PRINTABLE)
+PRINTABLE = st.text(
+    st.sampled_from(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіўАБВГДІЎЁ abcdefghijklmnopqrstuvwxyzĄŁŻŚ"
+        "0123456789 .,-–—«»\"'№()/\n<>&"
+    ),
+    max_size=300,
+)
+ANY_TEXT = st.one_of(st.text(st.characters(blacklist_categories=("Cs",)), max_size=60), PRINTABLE)
 
 
 @pytest.fixture(scope="module")
@@ -39,17 +42,35 @@ def planner_and_pairing():
     return planner, report.pairings[0]
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=ANY_TEXT, dative=ANY_TEXT, institution=ANY_TEXT,
-       address=st.lists(ANY_TEXT, max_size=4), city=ANY_TEXT, message=ANY_TEXT)
-def test_any_name_and_address_plans_or_says_why(planner_and_pairing, name: str, dative: str,
-                                                institution: str, address: list[str],
-                                                city: str, message: str) -> None:
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=ANY_TEXT,
+    dative=ANY_TEXT,
+    institution=ANY_TEXT,
+    address=st.lists(ANY_TEXT, max_size=4),
+    city=ANY_TEXT,
+    message=ANY_TEXT,
+)
+def test_any_name_and_address_plans_or_says_why(
+    planner_and_pairing,
+    name: str,
+    dative: str,
+    institution: str,
+    address: list[str],
+    city: str,
+    message: str,
+) -> None:
     planner, pairing = planner_and_pairing
-    prisoner = dataclasses.replace(pairing.prisoner, name=name, name_dative=dative,
-                                   institution=institution, address=tuple(address),
-                                   city=city)
+    prisoner = dataclasses.replace(
+        pairing.prisoner,
+        name=name,
+        name_dative=dative,
+        institution=institution,
+        address=tuple(address),
+        city=city,
+    )
     card = Pairing(pairing.sender, prisoner, pairing.language, message=message)
     try:
         plan = planner.plan(card, new_code())
@@ -60,21 +81,28 @@ def test_any_name_and_address_plans_or_says_why(planner_and_pairing, name: str, 
     assert plan.to_json()  # a plan can always be written out
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(st.tuples(ANY_TEXT, ANY_TEXT, ANY_TEXT), min_size=1, max_size=5,
-                      unique_by=lambda t: t[0]),
-       note=ANY_TEXT)
-def test_cards_and_events_round_trip_through_the_ledger(tmp_path: Path, texts, note: str
-                                                        ) -> None:
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(
+        st.tuples(ANY_TEXT, ANY_TEXT, ANY_TEXT), min_size=1, max_size=5, unique_by=lambda t: t[0]
+    ),
+    note=ANY_TEXT,
+)
+def test_cards_and_events_round_trip_through_the_ledger(tmp_path: Path, texts, note: str) -> None:
     path = tmp_path / f"{new_code()}.db"
-    cards = [LedgerCard(new_code(), "Fuzz", "1", f"S{i}", f"P{i}", "ru", sender, prisoner,
-                        message) for i, (sender, prisoner, message) in enumerate(texts)]
+    cards = [
+        LedgerCard(new_code(), "Fuzz", "1", f"S{i}", f"P{i}", "ru", sender, prisoner, message)
+        for i, (sender, prisoner, message) in enumerate(texts)
+    ]
     with Ledger.open(path) as ledger:
         assert ledger.record_generated(cards, at="2026-12-03T08:00:00Z") == len(cards)
         ledger.record_event(cards[0].code, "sent", note, note, at="2026-12-03T09:00:00Z")
     with Ledger.open(path) as ledger:
         assert sorted(ledger.cards("Fuzz"), key=lambda c: c.code) == sorted(
-            cards, key=lambda c: c.code)
+            cards, key=lambda c: c.code
+        )
         assert ledger.history(cards[0].code)[-1] == Event(
-            cards[0].code, "sent", "2026-12-03T09:00:00Z", note, note)
+            cards[0].code, "sent", "2026-12-03T09:00:00Z", note, note
+        )

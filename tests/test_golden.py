@@ -28,7 +28,8 @@ def _compare(name: str, text: str, regenerate: bool) -> None:
     assert path.is_file(), f"{name} is missing; run pytest --regenerate-golden and review it"
     assert text + "\n" == path.read_text(encoding="utf-8"), (
         f"{name} differs from what the code plans now; if the change is meant, run pytest "
-        "tests/test_golden.py --regenerate-golden and review the diff")
+        "tests/test_golden.py --regenerate-golden and review the diff"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +45,14 @@ def sample_plans() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("language", ["ru", "be"])
-def test_the_first_sample_card_of_each_language(sample_plans: dict[str, str], language: str,
-                                               request: pytest.FixtureRequest) -> None:
-    _compare(f"plan-{language}.json", sample_plans[language],
-             request.config.getoption("--regenerate-golden"))
+def test_the_first_sample_card_of_each_language(
+    sample_plans: dict[str, str], language: str, request: pytest.FixtureRequest
+) -> None:
+    _compare(
+        f"plan-{language}.json",
+        sample_plans[language],
+        request.config.getoption("--regenerate-golden"),
+    )
 
 
 @pytest.mark.parametrize("name", sorted(n for n in LAYOUTS if n != "single"))
@@ -55,15 +60,20 @@ def test_each_preset_layout(name: str, request: pytest.FixtureRequest) -> None:
     layout = LAYOUTS[name]
     imposition = impose(layout, parse_size("A6"), Settings.bleed_mm)  # the default 3 mm
     data = {
-        "sheet": dataclasses.asdict(imposition.sheet), "turned": imposition.turned,
+        "sheet": dataclasses.asdict(imposition.sheet),
+        "turned": imposition.turned,
         "bleed_mm": imposition.bleed_mm,
         "slots": [dataclasses.asdict(slot) for slot in imposition.slots],
-        "backs": {duplex: [_rounded(imposition.back(slot, duplex)) for slot in
-                           imposition.slots] for duplex in ("long-edge", "short-edge")},
+        "backs": {
+            duplex: [_rounded(imposition.back(slot, duplex)) for slot in imposition.slots]
+            for duplex in ("long-edge", "short-edge")
+        },
     }
-    _compare(f"layout-{name}.json", json.dumps(data, ensure_ascii=False, indent=1,
-                                              default=str),
-             request.config.getoption("--regenerate-golden"))
+    _compare(
+        f"layout-{name}.json",
+        json.dumps(data, ensure_ascii=False, indent=1, default=str),
+        request.config.getoption("--regenerate-golden"),
+    )
 
 
 def _rounded(value: object) -> object:

@@ -15,6 +15,7 @@ from postcards.printing.imposition import impose
 
 CARD = CardSize("A6", 148.0, 105.0)
 
+
 def _layouts(margin_mm: float, bleeds: list[float], **more: st.SearchStrategy) -> st.SearchStrategy:
     """Random custom grids on random sheets."""
     return st.builds(
@@ -47,8 +48,7 @@ def centre(box) -> tuple[float, float]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(layouts, st.sampled_from(["long-edge", "short-edge"]), st.floats(-3, 3),
-       st.floats(-3, 3))
+@given(layouts, st.sampled_from(["long-edge", "short-edge"]), st.floats(-3, 3), st.floats(-3, 3))
 def test_every_back_is_behind_its_front_turned_as_paper_turns(layout, duplex, dx, dy) -> None:
     imposition = fitted(layout)
     if imposition is None:
@@ -78,10 +78,18 @@ def test_crop_marks_are_full_length_outside_every_card_and_on_the_sheet(layout, 
     if not occupied or layout.mark_mm == 0:
         assert marks == []
         return
-    cuts_x = {round(v, 6) for s in imposition.slots if s.number in occupied
-              for v in (s.trim.x_mm, s.trim.right_mm)}
-    cuts_y = {round(v, 6) for s in imposition.slots if s.number in occupied
-              for v in (s.trim.y_mm, s.trim.top_mm)}
+    cuts_x = {
+        round(v, 6)
+        for s in imposition.slots
+        if s.number in occupied
+        for v in (s.trim.x_mm, s.trim.right_mm)
+    }
+    cuts_y = {
+        round(v, 6)
+        for s in imposition.slots
+        if s.number in occupied
+        for v in (s.trim.y_mm, s.trim.top_mm)
+    }
     for m in marks:
         assert math.hypot(m.x1 - m.x0, m.y1 - m.y0) == pytest.approx(layout.mark_mm)
         # 5 mm inside every edge: presses do not print the outermost millimetres
@@ -112,12 +120,13 @@ def test_slots_are_on_the_sheet_apart_and_numbered_row_by_row(layout) -> None:
         assert c.right_mm <= layout.sheet.width_mm - layout.margin_mm + 1e-6
         assert c.top_mm <= layout.sheet.height_mm - layout.margin_mm + 1e-6
     for i, a in enumerate(cells):
-        for b in cells[i + 1:]:
+        for b in cells[i + 1 :]:
             apart_x = a.right_mm <= b.x_mm + 1e-6 or b.right_mm <= a.x_mm + 1e-6
             apart_y = a.top_mm <= b.y_mm + 1e-6 or b.top_mm <= a.y_mm + 1e-6
             assert apart_x or apart_y
-    order = sorted(imposition.slots, key=lambda s: (-round(s.cell.top_mm, 6),
-                                                    round(s.cell.x_mm, 6)))
+    order = sorted(
+        imposition.slots, key=lambda s: (-round(s.cell.top_mm, 6), round(s.cell.x_mm, 6))
+    )
     assert [s.number for s in order] == list(range(1, len(cells) + 1))
 
 
@@ -129,8 +138,9 @@ def test_more_cards_win_over_keeping_them_upright() -> None:
 
 
 def test_start_at_leaves_slots_empty_and_fills_sheets_in_order() -> None:
-    imposition = impose(Layout("t", SheetSize("A4", 210, 297), rows=2, columns=2,
-                               bleed_mm=0, mark_mm=0), CARD, 3)
+    imposition = impose(
+        Layout("t", SheetSize("A4", 210, 297), rows=2, columns=2, bleed_mm=0, mark_mm=0), CARD, 3
+    )
     assert imposition.sheets(5, start_at=3) == [[None, None, 0, 1], [2, 3, 4, None]]
     assert imposition.sheets(0) == [[None] * 4]
     with pytest.raises(LayoutError, match="--start-at 5: layout t has slots 1 to 4"):
@@ -146,8 +156,7 @@ def test_affine_composition_applies_inner_first() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(marked_layouts, st.data())
-def test_every_layout_keeps_5_mm_marks_and_the_slug_5_mm_inside_or_is_refused(layout,
-                                                                               data) -> None:
+def test_every_layout_keeps_5_mm_marks_and_the_slug_5_mm_inside_or_is_refused(layout, data) -> None:
     try:
         imposition = impose(layout, CARD, 3.0)
     except LayoutError as error:
@@ -172,13 +181,20 @@ def test_every_layout_keeps_5_mm_marks_and_the_slug_5_mm_inside_or_is_refused(la
     assert box.x_mm >= 5 - 1e-6 and box.y_mm >= 5 - 1e-6
     assert box.right_mm <= w - 5 + 1e-6 and box.top_mm <= h - 5 + 1e-6
     for m in imposition.crop_marks(full):  # the slug crosses no mark
-        assert not (min(m.x0, m.x1) < box.right_mm - 1e-6 and max(m.x0, m.x1) > box.x_mm + 1e-6
-                    and min(m.y0, m.y1) < box.top_mm - 1e-6
-                    and max(m.y0, m.y1) > box.y_mm + 1e-6)
+        assert not (
+            min(m.x0, m.x1) < box.right_mm - 1e-6
+            and max(m.x0, m.x1) > box.x_mm + 1e-6
+            and min(m.y0, m.y1) < box.top_mm - 1e-6
+            and max(m.y0, m.y1) > box.y_mm + 1e-6
+        )
     for s in imposition.slots:  # nor a card
         c = s.cell
-        assert not (c.x_mm < box.right_mm - 1e-6 and c.right_mm > box.x_mm + 1e-6
-                    and c.y_mm < box.top_mm - 1e-6 and c.top_mm > box.y_mm + 1e-6)
+        assert not (
+            c.x_mm < box.right_mm - 1e-6
+            and c.right_mm > box.x_mm + 1e-6
+            and c.y_mm < box.top_mm - 1e-6
+            and c.top_mm > box.y_mm + 1e-6
+        )
 
 
 def test_sra3_8up_keeps_eight_cards_and_full_marks_5_mm_inside() -> None:
@@ -187,8 +203,9 @@ def test_sra3_8up_keeps_eight_cards_and_full_marks_5_mm_inside() -> None:
     imposition = impose(LAYOUTS["sra3-8up"], CARD, 3.0)
     assert imposition.per_sheet == 8 and imposition.bleed_mm == 1
     marks = imposition.crop_marks({s.number for s in imposition.slots})
-    edge = min(min(m.x0, m.x1, m.y0, m.y1, 320 - max(m.x0, m.x1), 450 - max(m.y0, m.y1))
-               for m in marks)
+    edge = min(
+        min(m.x0, m.x1, m.y0, m.y1, 320 - max(m.x0, m.x1), 450 - max(m.y0, m.y1)) for m in marks
+    )
     assert edge == pytest.approx(5.0)
     assert {round(math.hypot(m.x1 - m.x0, m.y1 - m.y0), 6) for m in marks} == {5.0}
     assert imposition.slug(marks) is not None
@@ -196,8 +213,12 @@ def test_sra3_8up_keeps_eight_cards_and_full_marks_5_mm_inside() -> None:
 
 def test_a_custom_layout_without_room_for_marks_is_refused() -> None:
     tight = Layout("tight", SheetSize("tight", 160, 240), rows=2, columns=1, margin_mm=3)
-    with pytest.raises(LayoutError, match=(
+    with pytest.raises(
+        LayoutError,
+        match=(
             r"tight: no room for the crop marks: a 5 mm mark outside the 3 mm bleed must "
             r"keep 5 mm from the sheet's edge, so the cards need margin_mm = 10; set "
-            r"margin_mm = 10, fewer rows or columns, or mark_mm = 0 for no marks")):
+            r"margin_mm = 10, fewer rows or columns, or mark_mm = 0 for no marks"
+        ),
+    ):
         impose(tight, CARD, 3.0)

@@ -18,8 +18,10 @@ SHEET = "xl/worksheets/sheet1.xml"
 ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
 LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-              for i in range(1, 10))
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
     + "]>\n"
 )
 ODS_CONTENT = (
@@ -37,8 +39,10 @@ def xlsx_with_sheet(path: Path, write_sheet) -> Path:
     book = openpyxl.Workbook()
     book.active.append(["name"])
     book.save(plain)
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED,
-                                                        compresslevel=9) as out:
+    with (
+        zipfile.ZipFile(plain) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out,
+    ):
         for item in src.infolist():
             if item.filename != SHEET:
                 out.writestr(item, src.read(item))
@@ -100,16 +104,15 @@ def test_campaign_toml_limits_reach_the_reader(tmp_path: Path) -> None:
     (tmp_path / "prisoners.csv").write_text("id,name\nP1,Ян\n", encoding="utf-8")
     (tmp_path / "campaign.toml").write_text(
         '[inputs]\nsenders = "senders.xlsx"\nprisoners = "prisoners.csv"\nmax_cells = 1000\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run("-c", tmp_path, "check")
     assert result.exit_code == 1
-    assert ("senders.xlsx: has more than the limit of 1,000 cells"
-            in result.stdout)
+    assert "senders.xlsx: has more than the limit of 1,000 cells" in result.stdout
 
 
 def test_limits_in_campaign_toml_must_be_positive_numbers(tmp_path: Path) -> None:
-    (tmp_path / "campaign.toml").write_text('[inputs]\nmax_megabytes = "lots"\n',
-                                            encoding="utf-8")
+    (tmp_path / "campaign.toml").write_text('[inputs]\nmax_megabytes = "lots"\n', encoding="utf-8")
     result = run("-c", tmp_path, "check")
     assert result.exit_code == 1
     assert "inputs.max_megabytes: expected a positive number, found 'lots'" in result.stderr
@@ -117,8 +120,10 @@ def test_limits_in_campaign_toml_must_be_positive_numbers(tmp_path: Path) -> Non
 
 def test_xlsx_with_more_cells_than_the_limit_is_refused_while_streaming(tmp_path: Path) -> None:
     def write(handle) -> None:
-        handle.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                     b'2006/main"><sheetData>' + ROW * 5000 + b"</sheetData></worksheet>")
+        handle.write(
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            b'2006/main"><sheetData>' + ROW * 5000 + b"</sheetData></worksheet>"
+        )
 
     path = xlsx_with_sheet(tmp_path / "prisoners.xlsx", write)
     assert "more than the limit of 4,999 cells" in refused(path, Limits(max_cells=4999))
@@ -126,9 +131,11 @@ def test_xlsx_with_more_cells_than_the_limit_is_refused_while_streaming(tmp_path
 
 
 def test_ods_repeats_that_expand_to_billions_of_cells_are_refused(tmp_path: Path) -> None:
-    row = ('<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
-           'table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell>'
-           "</table:table-row>")
+    row = (
+        '<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
+        'table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
     path = ods(tmp_path / "prisoners.ods", ODS_CONTENT.format(rows=row))
     assert path.stat().st_size < 2000
     message, peak = refused_with_peak(path)
@@ -137,22 +144,26 @@ def test_ods_repeats_that_expand_to_billions_of_cells_are_refused(tmp_path: Path
 
 
 def test_ods_still_reads_its_rows_when_streamed(tmp_path: Path) -> None:
-    rows = ('<table:table-header-rows><table:table-row><table:table-cell><text:p>id</text:p>'
-            '</table:table-cell><table:table-cell><text:p>name</text:p></table:table-cell>'
-            '</table:table-row></table:table-header-rows>'
-            '<table:table-row table:number-rows-repeated="2"><table:table-cell>'
-            '<text:p>P1</text:p></table:table-cell><table:table-cell><text:p>Ян'
-            '<text:s text:c="2"/>Ко</text:p></table:table-cell></table:table-row>'
-            '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
-            'table:number-columns-repeated="1024"/></table:table-row>')
+    rows = (
+        "<table:table-header-rows><table:table-row><table:table-cell><text:p>id</text:p>"
+        "</table:table-cell><table:table-cell><text:p>name</text:p></table:table-cell>"
+        "</table:table-row></table:table-header-rows>"
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell>'
+        "<text:p>P1</text:p></table:table-cell><table:table-cell><text:p>Ян"
+        '<text:s text:c="2"/>Ко</text:p></table:table-cell></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row>'
+    )
     table = read_table(ods(tmp_path / "p.ods", ODS_CONTENT.format(rows=rows)))
     assert table.headers == ["id", "name"]
     assert [(r.number, r.cells["name"]) for r in table.rows] == [(2, "Ян  Ко"), (3, "Ян  Ко")]
 
 
 def test_billion_laughs_in_an_ods_is_refused(tmp_path: Path) -> None:
-    cell = ("<table:table-row><table:table-cell><text:p>&lol9;</text:p></table:table-cell>"
-            "</table:table-row>")
+    cell = (
+        "<table:table-row><table:table-cell><text:p>&lol9;</text:p></table:table-cell>"
+        "</table:table-row>"
+    )
     path = ods(tmp_path / "prisoners.ods", LAUGHS + ODS_CONTENT.format(rows=cell))
     message = refused(path)
     assert message.startswith("prisoners.ods: refused: its XML declares entities or a DTD")
@@ -160,10 +171,12 @@ def test_billion_laughs_in_an_ods_is_refused(tmp_path: Path) -> None:
 
 def test_billion_laughs_in_an_xlsx_is_refused(tmp_path: Path) -> None:
     def write(handle) -> None:
-        handle.write(LAUGHS.replace("lolz", "worksheet").encode()
-                     + b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                     b'2006/main"><sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is>'
-                     b"</c></row></sheetData></worksheet>")
+        handle.write(
+            LAUGHS.replace("lolz", "worksheet").encode()
+            + b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            b'2006/main"><sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is>'
+            b"</c></row></sheetData></worksheet>"
+        )
 
     path = xlsx_with_sheet(tmp_path / "senders.xlsx", write)
     assert refused(path).startswith("senders.xlsx: refused: its XML declares entities or a DTD")

@@ -27,15 +27,62 @@ def _office_prisoners(path: Path) -> Path:
     sheet.append(["Список политзаключённых для открыток"])
     sheet.append(["по состоянию на 01.12.2026"])
     sheet.append([])
-    sheet.append(["№", "ФИО", "Кому", "Дата рождения", "Учреждение", "Улица", "Дом",
-                  "Индекс", "Город", "Область"])
-    sheet.append([1, "Иванов Иван Иванович", "Иванову Ивану Ивановичу",
-                  dt.datetime(1985, 3, 12), "ИК № 9", "ул. Заводская", 22, 213410,
-                  "г. Горки", "Могилёвская обл."])
-    sheet.append([2, "Петров Пётр", "", "07.11.1979", "ИК № 15", "Славгородское шоссе",
-                  "183", 212013, "г. Могилёв", ""])
-    sheet.append([3, "Сидорова Анна", "", 1990.0, "СИЗО-1", "ул. Володарского", "2",
-                  "220030", "г. Минск", ""])
+    sheet.append(
+        [
+            "№",
+            "ФИО",
+            "Кому",
+            "Дата рождения",
+            "Учреждение",
+            "Улица",
+            "Дом",
+            "Индекс",
+            "Город",
+            "Область",
+        ]
+    )
+    sheet.append(
+        [
+            1,
+            "Иванов Иван Иванович",
+            "Иванову Ивану Ивановичу",
+            dt.datetime(1985, 3, 12),
+            "ИК № 9",
+            "ул. Заводская",
+            22,
+            213410,
+            "г. Горки",
+            "Могилёвская обл.",
+        ]
+    )
+    sheet.append(
+        [
+            2,
+            "Петров Пётр",
+            "",
+            "07.11.1979",
+            "ИК № 15",
+            "Славгородское шоссе",
+            "183",
+            212013,
+            "г. Могилёв",
+            "",
+        ]
+    )
+    sheet.append(
+        [
+            3,
+            "Сидорова Анна",
+            "",
+            1990.0,
+            "СИЗО-1",
+            "ул. Володарского",
+            "2",
+            "220030",
+            "г. Минск",
+            "",
+        ]
+    )
     book.save(path)
     return path
 
@@ -47,7 +94,8 @@ def test_the_header_row_is_found_below_title_rows(tmp_path: Path) -> None:
     assert [str(p) for p in people.problems if p.warning] == [
         "prisoners.xlsx:4: warning: took row 4 as the header row (above it: "
         "'Список политзаключённых для открыток'; 'по состоянию на 01.12.2026'); set "
-        "header_row in campaign.toml if another row names the columns"]
+        "header_row in campaign.toml if another row names the columns"
+    ]
     first, second, third = people.records
     assert [p.id for p in people.records] == ["1", "2", "3"]
     assert [p.row for p in people.records] == [5, 6, 7]  # rows as the spreadsheet shows
@@ -58,13 +106,16 @@ def test_the_header_row_is_found_below_title_rows(tmp_path: Path) -> None:
 
 def test_row_numbers_in_messages_follow_the_found_header(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("Prisoners for the December wave\n\n"
-                    "id,name,birth year,institution,city,postcode\n"
-                    "P1,Иван,19x5,ИК № 9,г. Горки,213410\n", encoding="utf-8")
+    path.write_text(
+        "Prisoners for the December wave\n\n"
+        "id,name,birth year,institution,city,postcode\n"
+        "P1,Иван,19x5,ИК № 9,г. Горки,213410\n",
+        encoding="utf-8",
+    )
     people = load_prisoners(path)
     assert [str(p) for p in people.problems if not p.warning] == [
-        "list.csv:4: birth year: '19x5' is not a year or date of birth like 1985 or "
-        "12.03.1985"]
+        "list.csv:4: birth year: '19x5' is not a year or date of birth like 1985 or 12.03.1985"
+    ]
 
 
 def test_a_forced_header_row_wins_and_a_wrong_one_is_an_error(tmp_path: Path) -> None:
@@ -75,7 +126,8 @@ def test_a_forced_header_row_wins_and_a_wrong_one_is_an_error(tmp_path: Path) ->
         load_prisoners(path, header_row=3)
     assert [str(p) for p in error.value.problems] == [
         "prisoners.xlsx: header_row = 3, but row 3 is empty or past the end; give the row "
-        "that names the columns"]
+        "that names the columns"
+    ]
 
 
 def test_campaign_header_row_setting_reaches_the_print_run(tmp_path: Path) -> None:
@@ -87,8 +139,10 @@ def test_campaign_header_row_setting_reaches_the_print_run(tmp_path: Path) -> No
     toml.write_text(text + "\n[prisoners]\nheader_row = 0\n", encoding="utf-8")
     result = run("-c", folder, "check")
     assert result.exit_code == 1
-    assert ("campaign.toml: prisoners.header_row: expected a row number from 1, found 0"
-            in result.stderr)
+    assert (
+        "campaign.toml: prisoners.header_row: expected a row number from 1, found 0"
+        in result.stderr
+    )
 
 
 def test_an_office_workbook_prints_through_the_whole_pipeline(tmp_path: Path) -> None:
@@ -114,15 +168,20 @@ def test_office_senders_with_title_rows_email_and_no_ids(tmp_path: Path) -> None
     people = load_senders(tmp_path / "senders.xlsx")
     assert [p for p in people.problems if not p.warning] == []
     assert [s.id for s in people.records] == [
-        "agnieszka-zolkiewska", "soren-ostergard", "jurgen-weiss"]
+        "agnieszka-zolkiewska",
+        "soren-ostergard",
+        "jurgen-weiss",
+    ]
     assert people.records[0].email == "a.z@example.org"
     assert people.records[0].parliament == "Sejm"
 
 
 def test_a_year_that_excel_wrote_as_a_float_is_a_year(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("id,name,born,institution,city,postcode\n"
-                    "P1,Иван,1985.0,ИК № 9,г. Горки,213410.0\n", encoding="utf-8")
+    path.write_text(
+        "id,name,born,institution,city,postcode\nP1,Иван,1985.0,ИК № 9,г. Горки,213410.0\n",
+        encoding="utf-8",
+    )
     people = load_prisoners(path)
     assert not people.problems
     assert (people.records[0].birth_year, people.records[0].postcode) == ("1985", "213410")
@@ -130,34 +189,54 @@ def test_a_year_that_excel_wrote_as_a_float_is_a_year(tmp_path: Path) -> None:
 
 def test_a_postcode_that_lost_its_zero_is_restored_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("id,name,institution,address,postcode,city,country\n"
-                    "P1,Jan Nowak,JVA Dresden,Hammerweg 30,1129,Dresden,Germany\n"
-                    "P2,Иван,ИК № 9,ул. Заводская 22,21341,г. Горки,Belarus\n",
-                    encoding="utf-8")
+    path.write_text(
+        "id,name,institution,address,postcode,city,country\n"
+        "P1,Jan Nowak,JVA Dresden,Hammerweg 30,1129,Dresden,Germany\n"
+        "P2,Иван,ИК № 9,ул. Заводская 22,21341,г. Горки,Belarus\n",
+        encoding="utf-8",
+    )
     people = load_prisoners(path)
     assert people.records[0].postcode == "01129"
-    assert ("list.csv:2: postcode: warning: '1129' read as 01129: a number cell dropped its "
-            "leading zero; check it, and format the column as text"
-            in [str(p) for p in people.problems])
+    assert (
+        "list.csv:2: postcode: warning: '1129' read as 01129: a number cell dropped its "
+        "leading zero; check it, and format the column as text" in [str(p) for p in people.problems]
+    )
     assert people.records[1].postcode == "21341"  # Belarusian codes never start with 0
 
 
 def test_a_look_alike_column_that_is_not_read_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("id,name,Born,Date of birth,institution,city,postcode\n"
-                    "P1,Иван,1970,12.03.1985,ИК № 9,г. Горки,213410\n", encoding="utf-8")
+    path.write_text(
+        "id,name,Born,Date of birth,institution,city,postcode\n"
+        "P1,Иван,1970,12.03.1985,ИК № 9,г. Горки,213410\n",
+        encoding="utf-8",
+    )
     people = read_prisoners(read_table(path), {"birth_year": "Born"})
     assert people.records[0].birth_year == "1970"
     assert [str(p) for p in people.problems] == [
         "list.csv:1: Date of birth: warning: looks like the birth_year column, but "
         "birth_year is read from column 'Born'; this column is not used (map it under "
-        "[prisoners.columns], or rename or remove it)"]
+        "[prisoners.columns], or rename or remove it)"
+    ]
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31)),
-       st.sampled_from(["{d:%d.%m.%Y}", "{d:%Y-%m-%d}", "{d:%d/%m/%Y}", "{d:%m/%d/%Y}",
-                        "{d:%Y-%m-%d} 00:00:00", "{d:%d.%m.%Y} г.", "{d:%B} {d.day}, {d:%Y}",
-                        "{d.day} {d:%B} {d:%Y}", "{d:%Y}", "{d:%Y}.0"]))
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31)),
+    st.sampled_from(
+        [
+            "{d:%d.%m.%Y}",
+            "{d:%Y-%m-%d}",
+            "{d:%d/%m/%Y}",
+            "{d:%m/%d/%Y}",
+            "{d:%Y-%m-%d} 00:00:00",
+            "{d:%d.%m.%Y} г.",
+            "{d:%B} {d.day}, {d:%Y}",
+            "{d.day} {d:%B} {d:%Y}",
+            "{d:%Y}",
+            "{d:%Y}.0",
+        ]
+    ),
+)
 def test_any_common_date_of_birth_gives_its_year(date: dt.date, form: str) -> None:
     assert year_of_birth(form.format(d=date)) == str(date.year)
 
@@ -170,8 +249,9 @@ def test_a_two_digit_year_is_not_guessed(year: int) -> None:
 _EXTENDED = "ąćęłńóśźżäöüßøåæœčďěňřšťůžėįųūłðþıđ"
 
 
-@given(st.text(alphabet=_EXTENDED + "абвгдеёжзийклмнопрстуфхцчшщыэюяіўґєї", min_size=1,
-               max_size=12))
+@given(
+    st.text(alphabet=_EXTENDED + "абвгдеёжзийклмнопрстуфхцчшщыэюяіўґєї", min_size=1, max_size=12)
+)
 def test_sender_ids_keep_every_letter(name: str) -> None:
     ascii_name = to_ascii(name)
     assert ascii_name.isascii()

@@ -47,13 +47,17 @@ def mode(path: Path) -> int:
 
 # 1. An output never replaces an input, the ledger or a file of the design -----------------
 
-@pytest.mark.parametrize("name, what", [
-    ("tracking.db", "the ledger"),
-    ("prisoners.csv", "the prisoners list"),
-    ("senders.csv", "the senders list"),
-    ("campaign.toml", "the campaign file"),
-    ("tracking.db-wal", "the ledger's journal"),
-])
+
+@pytest.mark.parametrize(
+    "name, what",
+    [
+        ("tracking.db", "the ledger"),
+        ("prisoners.csv", "the prisoners list"),
+        ("senders.csv", "the senders list"),
+        ("campaign.toml", "the campaign file"),
+        ("tracking.db-wal", "the ledger's journal"),
+    ],
+)
 def test_cards_never_writes_over_the_campaign(printed: Path, name: str, what: str) -> None:
     ledger, before = printed / "tracking.db", {}
     (printed / "tracking.db-wal").write_bytes(b"")
@@ -92,16 +96,30 @@ def test_a_derived_file_is_checked_too(campaign: Path) -> None:
 def test_assign_rewrites_its_own_file_but_no_other_input(campaign: Path) -> None:
     own = run("-c", campaign, "assign")
     assert own.exit_code == 0, own.stderr
-    again = run("-c", campaign, "assign", "--assignments", campaign / "assignments.csv",
-                "-o", campaign / "assignments.csv")
+    again = run(
+        "-c",
+        campaign,
+        "assign",
+        "--assignments",
+        campaign / "assignments.csv",
+        "-o",
+        campaign / "assignments.csv",
+    )
     assert again.exit_code == 0, again.stderr
     before = digest(campaign / "prisoners.csv")
     result = run("-c", campaign, "assign", "-o", campaign / "prisoners.csv")
     assert result.exit_code == 2
     assert f"would replace the prisoners list {campaign / 'prisoners.csv'}" in result.stderr
     assert digest(campaign / "prisoners.csv") == before
-    other = run("-c", campaign, "cards", "--assignments", campaign / "assignments.csv",
-                "-o", campaign / "assignments.csv")
+    other = run(
+        "-c",
+        campaign,
+        "cards",
+        "--assignments",
+        campaign / "assignments.csv",
+        "-o",
+        campaign / "assignments.csv",
+    )
     assert other.exit_code == 2
     assert "would replace the assignments file" in other.stderr
 
@@ -115,8 +133,17 @@ def test_poster_pages_never_replace_a_signature(campaign: Path) -> None:
     rows = [lines[0] + ",signature"] + [line + ",sig-1080x1350.png" for line in lines[1:]]
     senders.write_text("\n".join(rows) + "\n", encoding="utf-8")
     before = digest(signature)
-    result = run("-c", campaign, "poster", "--kind", "share", "--count", "assigned",
-                 "-o", campaign / "sig.png")
+    result = run(
+        "-c",
+        campaign,
+        "poster",
+        "--kind",
+        "share",
+        "--count",
+        "assigned",
+        "-o",
+        campaign / "sig.png",
+    )
     assert result.exit_code == 2
     assert f"would replace a signature {signature}" in result.stderr
     assert digest(signature) == before
@@ -160,8 +187,9 @@ def test_report_and_archive_never_replace_the_lists_or_ledger(printed: Path) -> 
     assert files_under(archive) == [f"{prisoner}.pdf"]
 
 
-def test_demo_refuses_a_campaign_folder_and_init_an_existing_list(campaign: Path,
-                                                                  tmp_path: Path) -> None:
+def test_demo_refuses_a_campaign_folder_and_init_an_existing_list(
+    campaign: Path, tmp_path: Path
+) -> None:
     before = {p.name: digest(p) for p in campaign.iterdir()}
     demo = run("demo", "-o", campaign)
     assert demo.exit_code == 2
@@ -177,15 +205,19 @@ def test_demo_refuses_a_campaign_folder_and_init_an_existing_list(campaign: Path
     assert {p.name: digest(p) for p in campaign.iterdir()} == before
 
 
-@pytest.mark.parametrize("command, output, says", [
-    (["cards"], "preview.png", ".pdf"),
-    (["calibrate"], "calibrate.png", ".pdf"),
-    (["assign"], "pairs.pdf", ".csv"),
-    (["poster"], "poster.gif", ".pdf, .png, .jpg or .jpeg"),
-    (["track", "report"], "report.txt", ".csv, .xlsx or .html"),
-])
-def test_a_wrong_extension_is_a_usage_error(printed: Path, command: list[str], output: str,
-                                            says: str) -> None:
+@pytest.mark.parametrize(
+    "command, output, says",
+    [
+        (["cards"], "preview.png", ".pdf"),
+        (["calibrate"], "calibrate.png", ".pdf"),
+        (["assign"], "pairs.pdf", ".csv"),
+        (["poster"], "poster.gif", ".pdf, .png, .jpg or .jpeg"),
+        (["track", "report"], "report.txt", ".csv, .xlsx or .html"),
+    ],
+)
+def test_a_wrong_extension_is_a_usage_error(
+    printed: Path, command: list[str], output: str, says: str
+) -> None:
     result = run("-c", printed, *command, "-o", printed / output)
     assert result.exit_code == 2
     assert f"writes {says} files" in result.stderr
@@ -193,6 +225,7 @@ def test_a_wrong_extension_is_a_usage_error(printed: Path, command: list[str], o
 
 
 # 2. Output problems: a clear message, exit 1, nothing written, the ledger unchanged --------
+
 
 def assert_clean_failure(result, campaign: Path, ledger_before: str, message: str) -> None:
     assert result.exit_code == 1, result.stderr
@@ -218,8 +251,9 @@ def test_an_unwritable_folder(printed: Path, tmp_path: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
     if os.geteuid() == 0:  # root writes anywhere a permission allows: mount it read-only
-        if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", locked]
-                          ).returncode:
+        if subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", locked]
+        ).returncode:
             pytest.skip("cannot mount a read-only tmpfs here")
     else:
         locked.chmod(0o500)
@@ -255,30 +289,48 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
 def test_a_full_disk_writes_nothing(printed: Path, full_disk: Path) -> None:
     before = digest(printed / "tracking.db")
     result = run("-c", printed, "cards", "--wave", "T2", "-o", full_disk / "new" / "cards.pdf")
-    assert_clean_failure(result, printed, before, f"cannot write in {full_disk / 'new'}: "
-                         "No space left on device; free some space")
+    assert_clean_failure(
+        result,
+        printed,
+        before,
+        f"cannot write in {full_disk / 'new'}: No space left on device; free some space",
+    )
     assert files_under(full_disk) == []  # no .part file, and no folder left behind
-    poster = run("-c", printed, "poster", "--kind", "share", "--count", "assigned",
-                 "-o", full_disk / "share.png")
+    poster = run(
+        "-c",
+        printed,
+        "poster",
+        "--kind",
+        "share",
+        "--count",
+        "assigned",
+        "-o",
+        full_disk / "share.png",
+    )
     assert_clean_failure(poster, printed, before, "No space left on device")
     assert files_under(full_disk) == []
 
 
 # 3. File modes: the user's umask, never wider than 0640 ------------------------------------
 
+
 @pytest.mark.parametrize("mask, expected", [(0o022, 0o640), (0o077, 0o600), (0o002, 0o640)])
 def test_outputs_are_private(campaign: Path, umask, mask: int, expected: int) -> None:
     umask(mask)
     out = campaign / "out"
-    steps = [("assign", "-o", out / "assignments.csv"),
-             ("cards", "--assignments", out / "assignments.csv", "-o", out / "cards.pdf"),
-             ("track", "report", "-o", out / "report.html"),
-             ("poster", "--kind", "wall", "-o", out / "wall.png")]
+    steps = [
+        ("assign", "-o", out / "assignments.csv"),
+        ("cards", "--assignments", out / "assignments.csv", "-o", out / "cards.pdf"),
+        ("track", "report", "-o", out / "report.html"),
+        ("poster", "--kind", "wall", "-o", out / "wall.png"),
+    ]
     for step in steps:
         result = run("-c", campaign, *step)
         assert result.exit_code == 0, (step, result.stderr)
-    written = [out / n for n in ("assignments.csv", "cards.pdf", "cards.manifest.csv",
-                                 "report.html", "wall.png")] + [campaign / "tracking.db"]
+    written = [
+        out / n
+        for n in ("assignments.csv", "cards.pdf", "cards.manifest.csv", "report.html", "wall.png")
+    ] + [campaign / "tracking.db"]
     assert {p.name: oct(mode(p)) for p in written} == {p.name: oct(expected) for p in written}
 
 
@@ -286,7 +338,8 @@ def test_init_files_are_private(tmp_path: Path, umask) -> None:
     umask(0o022)
     assert run("init", tmp_path / "new").exit_code == 0
     assert {p.name: oct(mode(p)) for p in (tmp_path / "new").iterdir()} == {
-        n: "0o640" for n in ("campaign.toml", "senders.xlsx", "prisoners.csv")}
+        n: "0o640" for n in ("campaign.toml", "senders.xlsx", "prisoners.csv")
+    }
 
 
 def test_a_replaced_file_never_gets_a_wider_mode(printed: Path, umask) -> None:
@@ -298,8 +351,7 @@ def test_a_replaced_file_never_gets_a_wider_mode(printed: Path, umask) -> None:
     assert mode(printed / "out" / "cards.manifest.csv") == 0o640
 
 
-def test_demo_never_writes_into_the_current_campaigns_ledger(printed: Path,
-                                                             tmp_path: Path) -> None:
+def test_demo_never_writes_into_the_current_campaigns_ledger(printed: Path, tmp_path: Path) -> None:
     ledger = printed / "tracking.db"
     before = digest(ledger)
     elsewhere = tmp_path / "elsewhere"

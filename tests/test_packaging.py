@@ -19,8 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # What a build of a fresh clone would not see: caches, environments, earlier builds.
 NOT_SOURCES = shutil.ignore_patterns(
-    ".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-    ".ruff_cache", ".hypothesis", "postcards-demo",
+    ".git",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "postcards-demo",
 )
 
 # Files a user's run or an editor leaves in the bundled folders; none may reach the wheel.
@@ -100,8 +109,17 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]
         path = source / stray
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"stray")
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
-               "--wheel-dir", str(out), str(source)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--quiet",
+        "--wheel-dir",
+        str(out),
+        str(source),
+    ]
     if _backend_installed():
         command.append("--no-build-isolation")
     started = time.perf_counter()
@@ -121,8 +139,11 @@ def test_wheel_carries_code_and_bundled_folders(wheel: zipfile.ZipFile) -> None:
 
 
 def test_wheel_leaves_out_stray_files(wheel: zipfile.ZipFile) -> None:
-    strays = [n for n in wheel.namelist()
-              if "tracking.db" in n or "__pycache__" in n or n.endswith((".pyc", ".part"))]
+    strays = [
+        n
+        for n in wheel.namelist()
+        if "tracking.db" in n or "__pycache__" in n or n.endswith((".pyc", ".part"))
+    ]
     assert not strays, f"stray files in the wheel: {strays}"
 
 
@@ -140,8 +161,9 @@ def test_cli_import_leaves_heavy_libraries_alone() -> None:
         f"heavy = {HEAVY!r}\n"
         "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"postcards.cli imports: {result.stdout.strip()}"
 

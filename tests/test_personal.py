@@ -40,10 +40,13 @@ def _cards(campaign: Path, pairs: Path, *extra: str) -> tuple[int, str, Path]:
 
 @pytest.fixture
 def printed(campaign: Path) -> tuple[Path, Path, dict[str, dict[str, str]]]:
-    pairs = _assignments(campaign, [
-        {"sender_id": "S1", "prisoner_id": "P1", "message": OWN},
-        {"sender_id": "S2", "prisoner_id": "P4", "message": ""},
-    ])
+    pairs = _assignments(
+        campaign,
+        [
+            {"sender_id": "S1", "prisoner_id": "P1", "message": OWN},
+            {"sender_id": "S2", "prisoner_id": "P4", "message": ""},
+        ],
+    )
     code, output, out = _cards(campaign, pairs)
     assert code == 0, output
     rows = {r["prisoner_id"]: r for r in read_manifest(out.with_suffix(".manifest.csv"))}
@@ -74,33 +77,44 @@ def test_the_ledger_and_the_archive_keep_the_personal_message(printed, tmp_path:
 
 
 def test_a_message_too_long_names_the_assignments_row(campaign: Path) -> None:
-    pairs = _assignments(campaign, [
-        {"sender_id": "S1", "prisoner_id": "P1", "message": ""},
-        {"sender_id": "S2", "prisoner_id": "P4", "message": "Держитесь! " * 400},
-    ])
+    pairs = _assignments(
+        campaign,
+        [
+            {"sender_id": "S1", "prisoner_id": "P1", "message": ""},
+            {"sender_id": "S2", "prisoner_id": "P4", "message": "Держитесь! " * 400},
+        ],
+    )
     code, output, out = _cards(campaign, pairs)
     assert code == 1
-    assert "pairs.csv:3: message: the personal message for Петрова Анна Ивановна does not " \
-           "fit" in output
+    assert (
+        "pairs.csv:3: message: the personal message for Петрова Анна Ивановна does not "
+        "fit" in output
+    )
     assert not out.exists()
 
 
 def test_a_reprint_keeps_the_latest_message_until_the_card_went_out(printed) -> None:
     campaign, _, rows = printed
-    pairs = _assignments(campaign, [
-        {"sender_id": "S1", "prisoner_id": "P1", "message": "Держитесь, Сергей!"},
-        {"sender_id": "S2", "prisoner_id": "P4", "message": ""},
-    ])
+    pairs = _assignments(
+        campaign,
+        [
+            {"sender_id": "S1", "prisoner_id": "P1", "message": "Держитесь, Сергей!"},
+            {"sender_id": "S2", "prisoner_id": "P4", "message": ""},
+        ],
+    )
     code, output, _ = _cards(campaign, pairs)
     assert code == 0, output
     with Ledger.open(campaign / "tracking.db") as ledger:
         assert ledger.card(rows["P1"]["code"]).message == "Держитесь, Сергей!"
     assert run("-c", campaign, "track", "mark", rows["P1"]["code"], "--status",
                "sent").exit_code == 0  # fmt: skip
-    pairs = _assignments(campaign, [
-        {"sender_id": "S1", "prisoner_id": "P1", "message": "Другие слова"},
-        {"sender_id": "S2", "prisoner_id": "P4", "message": ""},
-    ])
+    pairs = _assignments(
+        campaign,
+        [
+            {"sender_id": "S1", "prisoner_id": "P1", "message": "Другие слова"},
+            {"sender_id": "S2", "prisoner_id": "P4", "message": ""},
+        ],
+    )
     code, output, _ = _cards(campaign, pairs)
     assert code == 1
     assert "went out on" in output and "with another message" in output
@@ -111,11 +125,18 @@ def test_a_reprint_keeps_the_latest_message_until_the_card_went_out(printed) -> 
 def test_the_signing_sheet_shows_the_translation_or_the_message(campaign: Path) -> None:
     toml = campaign / "campaign.toml"
     toml.write_text(toml.read_text() + '\n[qr]\nplacement = "sheet"\n')
-    pairs = _assignments(campaign, [
-        {"sender_id": "S1", "prisoner_id": "P1", "message": OWN,
-         "translation": "Dear Siarhei, we think of you every day."},
-        {"sender_id": "S2", "prisoner_id": "P4", "message": "Держитесь, Анна!"},
-    ])
+    pairs = _assignments(
+        campaign,
+        [
+            {
+                "sender_id": "S1",
+                "prisoner_id": "P1",
+                "message": OWN,
+                "translation": "Dear Siarhei, we think of you every day.",
+            },
+            {"sender_id": "S2", "prisoner_id": "P4", "message": "Держитесь, Анна!"},
+        ],
+    )
     code, output, out = _cards(campaign, pairs)
     assert code == 0, output
     text = " ".join(page_texts(out.with_suffix(".signing.pdf")))
@@ -126,16 +147,16 @@ def test_the_signing_sheet_shows_the_translation_or_the_message(campaign: Path) 
 def test_assign_keeps_the_message_column(campaign: Path) -> None:
     pairs = campaign / "assignments.csv"
     with open(pairs, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([["sender_id", "prisoner_id", "Message"],
-                                      ["S1", "P1", OWN]])
+        csv.writer(handle).writerows([["sender_id", "prisoner_id", "Message"], ["S1", "P1", OWN]])
     assert run("-c", campaign, "assign", "-o", pairs).exit_code == 0
     with open(pairs, encoding="utf-8", newline="") as handle:
         kept = [r for r in csv.DictReader(handle) if r["prisoner_id"] == "P1"]
     assert [r["Message"] for r in kept] == [OWN]
     code, output, out = _cards(campaign, pairs)
     assert code == 0, output
-    row = next(r for r in read_manifest(out.with_suffix(".manifest.csv"))
-               if r["prisoner_id"] == "P1")
+    row = next(
+        r for r in read_manifest(out.with_suffix(".manifest.csv")) if r["prisoner_id"] == "P1"
+    )
     assert "Помним о вас каждый день." in _back(out, row)
 
 
@@ -151,41 +172,65 @@ def _risky_headline(campaign: Path) -> None:
     folder = campaign / "design"
     shutil.copytree(ROOT / "templates" / "solidarity", folder)
     toml = folder / "design.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace(
-        'ru = "Вы не одни"', 'ru = "Свобода близко"'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('ru = "Вы не одни"', 'ru = "Свобода близко"'),
+        encoding="utf-8",
+    )
     campaign_toml = campaign / "campaign.toml"
-    campaign_toml.write_text(campaign_toml.read_text(encoding="utf-8").replace(
-        "[cards]\n", '[cards]\ndesign = "design"\n'), encoding="utf-8")
+    campaign_toml.write_text(
+        campaign_toml.read_text(encoding="utf-8").replace(
+            "[cards]\n", '[cards]\ndesign = "design"\n'
+        ),
+        encoding="utf-8",
+    )
 
 
 def _risky_title(campaign: Path) -> None:
     senders = campaign / "senders.csv"
-    senders.write_text(senders.read_text(encoding="utf-8").replace(
-        "Poseł na Sejm", "Chair of the Subcommittee on Political Prisoners"), encoding="utf-8")
+    senders.write_text(
+        senders.read_text(encoding="utf-8").replace(
+            "Poseł na Sejm", "Chair of the Subcommittee on Political Prisoners"
+        ),
+        encoding="utf-8",
+    )
 
 
 def _risky_return_address(campaign: Path) -> None:
     toml = campaign / "campaign.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace(
-        '"Rue Wiertz 60"', '"Freedom House, Rue Wiertz 60"'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            '"Rue Wiertz 60"', '"Freedom House, Rue Wiertz 60"'
+        ),
+        encoding="utf-8",
+    )
 
 
-@pytest.mark.parametrize("change, part, word, source", [
-    (None, "message", "свободу", "pairs.csv"),
-    (_risky_headline, "headline", "Свобода", "design.toml"),
-    (_risky_title, "sender block", "Political", "senders.csv"),
-    (_risky_return_address, "return address", "Freedom", "campaign.toml"),
-])
-def test_a_risky_word_anywhere_on_the_card_stops_cards(campaign: Path, change, part: str,
-                                                      word: str, source: str) -> None:
-    clean = _assignments(campaign, [{"sender_id": "S1", "prisoner_id": "P1", "message": ""}],
-                         "clean.csv")
+@pytest.mark.parametrize(
+    "change, part, word, source",
+    [
+        (None, "message", "свободу", "pairs.csv"),
+        (_risky_headline, "headline", "Свобода", "design.toml"),
+        (_risky_title, "sender block", "Political", "senders.csv"),
+        (_risky_return_address, "return address", "Freedom", "campaign.toml"),
+    ],
+)
+def test_a_risky_word_anywhere_on_the_card_stops_cards(
+    campaign: Path, change, part: str, word: str, source: str
+) -> None:
+    clean = _assignments(
+        campaign, [{"sender_id": "S1", "prisoner_id": "P1", "message": ""}], "clean.csv"
+    )
     code, output, out = _cards(campaign, clean)
     assert code == 0, output
     before, pdf = _ledger_state(campaign), out.read_bytes()
     message = "Желаем вам свободу и сил" if change is None else "Держитесь!"
-    pairs = _assignments(campaign, [{"sender_id": "S1", "prisoner_id": "P1", "message": message},
-                                    {"sender_id": "S2", "prisoner_id": "P4", "message": ""}])
+    pairs = _assignments(
+        campaign,
+        [
+            {"sender_id": "S1", "prisoner_id": "P1", "message": message},
+            {"sender_id": "S2", "prisoner_id": "P4", "message": ""},
+        ],
+    )
     if change is not None:
         change(campaign)
     code, output, out = _cards(campaign, pairs)
@@ -217,8 +262,12 @@ def test_a_finding_on_many_cards_is_one_line_naming_three(tmp_path: Path) -> Non
     shutil.copytree(ROOT / "samples", folder)
     (folder / "words.toml").write_text('[ru]\nhealth = ["здоровь*"]\n', encoding="utf-8")
     toml = folder / "campaign.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace(
-        "[check]\n", '[check]\nrisky_words = "words.toml"\n'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            "[check]\n", '[check]\nrisky_words = "words.toml"\n'
+        ),
+        encoding="utf-8",
+    )
     result = run("-c", folder, "check")
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if "здоровья" in line]
@@ -244,17 +293,23 @@ def test_a_message_typed_into_a_row_assign_wrote_survives_a_rerun(campaign: Path
         after = list(csv.DictReader(handle))
     mine = [r for r in after if r["message"] == OWN]
     assert [(r["sender_id"], r["prisoner_id"]) for r in mine] == [
-        (rows[0]["sender_id"], rows[0]["prisoner_id"])]
+        (rows[0]["sender_id"], rows[0]["prisoner_id"])
+    ]
     assert len(after) == len(rows)  # no second card for that pair or that prisoner
 
 
 def test_a_personal_message_in_latin_script_on_a_russian_card_is_one_warning(
-        campaign: Path) -> None:
-    pairs = _assignments(campaign, [
-        {"sender_id": "S1", "prisoner_id": "P1", "message": "Dear Siarhei, stay strong."}])
+    campaign: Path,
+) -> None:
+    pairs = _assignments(
+        campaign,
+        [{"sender_id": "S1", "prisoner_id": "P1", "message": "Dear Siarhei, stay strong."}],
+    )
     result = run("-c", campaign, "check", "--assignments", pairs)
     assert result.exit_code == 0, result.stdout
     lines = [line for line in result.stdout.splitlines() if "content:" in line]
-    assert lines == ["pairs.csv: content: warning: the message is mostly in Latin script, "
-                     "not Russian (set the row's language), on 1 card: Łukasz Wiśniewski → "
-                     "Иванов Сергей Петрович (P1)"]
+    assert lines == [
+        "pairs.csv: content: warning: the message is mostly in Latin script, "
+        "not Russian (set the row's language), on 1 card: Łukasz Wiśniewski → "
+        "Иванов Сергей Петрович (P1)"
+    ]

@@ -37,8 +37,15 @@ def test_every_sample_card_back_names_its_prisoner_and_sender(demo: Path) -> Non
     for card in manifest:
         p = prisoners[card["prisoner_id"]]
         back = texts[int(card["back_page"]) - 1]
-        expected = [p.name_dative or p.name, p.institution, p.address[0], p.postcode,
-                    card["sender_name"], "REPUBLIC OF BELARUS", format_code(card["code"])]
+        expected = [
+            p.name_dative or p.name,
+            p.institution,
+            p.address[0],
+            p.postcode,
+            card["sender_name"],
+            "REPUBLIC OF BELARUS",
+            format_code(card["code"]),
+        ]
         if p.birth_year:
             expected.append(p.birth_year)
         for value in expected:
@@ -65,12 +72,26 @@ def test_only_prisoners_in_custody_get_cards_each_exactly_once(demo: Path) -> No
 
 def test_manifest_pages_and_slots_follow_print_order(demo: Path) -> None:
     manifest = read_manifest(demo / "cards.manifest.csv")
-    assert list(manifest[0]) == ["code", "wave", "sender_id", "sender_name", "prisoner_id",
-                                 "prisoner_name", "language", "front_page", "back_page",
-                                 "sheet", "slot"]
+    assert list(manifest[0]) == [
+        "code",
+        "wave",
+        "sender_id",
+        "sender_name",
+        "prisoner_id",
+        "prisoner_name",
+        "language",
+        "front_page",
+        "back_page",
+        "sheet",
+        "slot",
+    ]
     for i, card in enumerate(manifest):
         assert (card["front_page"], card["back_page"], card["sheet"], card["slot"]) == (
-            str(2 * i + 1), str(2 * i + 2), str(i + 1), "1")
+            str(2 * i + 1),
+            str(2 * i + 2),
+            str(i + 1),
+            "1",
+        )
     senders = [c["sender_id"] for c in manifest]
     assert senders == sorted(senders)  # each member's cards form one stack
 
@@ -92,9 +113,9 @@ def test_single_pages_have_bleed_trim_and_bleed_boxes(demo: Path) -> None:
     assert float(page.mediabox.width) == pytest.approx(154 * mm, abs=0.01)
     assert float(page.mediabox.height) == pytest.approx(111 * mm, abs=0.01)
     assert [float(v) for v in page.trimbox] == pytest.approx(
-        [3 * mm, 3 * mm, 151 * mm, 108 * mm], abs=0.01)
-    assert [float(v) for v in page.bleedbox] == pytest.approx(
-        [0, 0, 154 * mm, 111 * mm], abs=0.01)
+        [3 * mm, 3 * mm, 151 * mm, 108 * mm], abs=0.01
+    )
+    assert [float(v) for v in page.bleedbox] == pytest.approx([0, 0, 154 * mm, 111 * mm], abs=0.01)
 
 
 def test_fields_with_markup_characters_print_literally(campaign: Path) -> None:
@@ -103,9 +124,9 @@ def test_fields_with_markup_characters_print_literally(campaign: Path) -> None:
     manifest = read_manifest(campaign / "out" / "cards.manifest.csv")
     card = next(c for c in manifest if c["prisoner_id"] == "P3")
     back = page_texts(campaign / "out" / "cards.pdf")[int(card["back_page"]) - 1]
-    assert "O'Brien <Bob> & \"Co\"" in back
-    assert "ИК № 2 <отряд> & \"7\"" in back
-    assert card["prisoner_name"] == "O'Brien <Bob> & \"Co\""
+    assert 'O\'Brien <Bob> & "Co"' in back
+    assert 'ИК № 2 <отряд> & "7"' in back
+    assert card["prisoner_name"] == 'O\'Brien <Bob> & "Co"'
 
 
 def test_excel_encodings_read_the_same_as_utf8() -> None:
@@ -121,8 +142,15 @@ def test_excel_encodings_read_the_same_as_utf8() -> None:
 
 def test_cp1251_list_prints_the_same_cards(campaign: Path) -> None:
     a = run("-c", campaign, "cards", "-o", campaign / "a.pdf")
-    b = run("-c", campaign, "cards", "--prisoners", campaign / "prisoners-cp1251.csv",
-            "-o", campaign / "b.pdf")
+    b = run(
+        "-c",
+        campaign,
+        "cards",
+        "--prisoners",
+        campaign / "prisoners-cp1251.csv",
+        "-o",
+        campaign / "b.pdf",
+    )
     assert a.exit_code == b.exit_code == 0
     # Same pairs, so the ledger gives the same codes: the PDFs are the same bytes.
     assert (campaign / "a.pdf").read_bytes() == (campaign / "b.pdf").read_bytes()
@@ -156,7 +184,8 @@ def test_a_new_wave_gets_new_codes(campaign: Path) -> None:
 
 
 def test_a_crash_while_rendering_leaves_no_file_and_no_ledger(
-        campaign: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    campaign: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from postcards.printing import faces as render
 
     def explode(self, plans, out, progress=None):

@@ -39,8 +39,10 @@ def test_a_reprint_of_a_sent_card_says_so(campaign: Path) -> None:
     result = _reprint(campaign, "one", "--only", format_code(code).lower())
     assert result.exit_code == 0, result.stderr
     assert [c["code"] for c in read_manifest(campaign / "out" / "one.manifest.csv")] == [code]
-    assert ("note: 1 of the cards printed went out already (the ledger says sent or later); "
-            "posting a second copy sends a duplicate") in result.stderr
+    assert (
+        "note: 1 of the cards printed went out already (the ledger says sent or later); "
+        "posting a second copy sends a duplicate"
+    ) in result.stderr
 
 
 def test_one_senders_stack_and_one_prisoners_cards(campaign: Path) -> None:
@@ -48,10 +50,16 @@ def test_one_senders_stack_and_one_prisoners_cards(campaign: Path) -> None:
     sender = cards[0]["sender_id"]
     assert _reprint(campaign, "stack", "--sender", sender).exit_code == 0
     stack = read_manifest(campaign / "out" / "stack.manifest.csv")
-    assert stack == [c | {"front_page": s["front_page"], "back_page": s["back_page"],
-                          "sheet": s["sheet"], "slot": s["slot"]}
-                     for c, s in zip([c for c in cards if c["sender_id"] == sender], stack,
-                                     strict=True)]
+    assert stack == [
+        c
+        | {
+            "front_page": s["front_page"],
+            "back_page": s["back_page"],
+            "sheet": s["sheet"],
+            "slot": s["slot"],
+        }
+        for c, s in zip([c for c in cards if c["sender_id"] == sender], stack, strict=True)
+    ]
     prisoner = cards[-1]["prisoner_id"]
     assert _reprint(campaign, "to", "--prisoner", prisoner).exit_code == 0
     to = read_manifest(campaign / "out" / "to.manifest.csv")
@@ -67,7 +75,8 @@ def test_a_code_sender_or_prisoner_not_in_the_wave_is_an_error(campaign: Path) -
     assert result.stderr.splitlines()[:3] == [
         f"--only {unknown}: no card of this campaign has this code in the ledger",
         "--sender S99: no card for this id in wave T1",
-        "--prisoner P99: no card for this id in wave T1"]
+        "--prisoner P99: no card for this id in wave T1",
+    ]
     assert not (campaign / "out" / "x.pdf").exists()
 
 

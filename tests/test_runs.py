@@ -16,21 +16,28 @@ from postcards.ledger.book import Ledger
 from postcards.printing.settling import KILL_AT_VARIABLE, KILL_POINTS
 
 
-def postcards(campaign: Path, ledger_url: str, *args: str,
-              kill_at: str | None = None) -> subprocess.CompletedProcess:
+def postcards(
+    campaign: Path, ledger_url: str, *args: str, kill_at: str | None = None
+) -> subprocess.CompletedProcess:
     """The real command in its own process, as a user (or kill -9) would meet it."""
     env = {**os.environ, "POSTCARDS_DATABASE": ledger_url}
     env.pop(KILL_AT_VARIABLE, None)
     if kill_at:
         env[KILL_AT_VARIABLE] = kill_at
-    return subprocess.run([sys.executable, "-m", "postcards", "-c", str(campaign), *args],
-                          env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "postcards", "-c", str(campaign), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def ledger_codes(ledger_url: str) -> set[str]:
     with Ledger.open(ledger_url) as ledger:
         return {card.code for card in ledger.cards("Test campaign")} | {
-            card.code for name in _campaigns(ledger) for card in ledger.cards(name)}
+            card.code for name in _campaigns(ledger) for card in ledger.cards(name)
+        }
 
 
 def _campaigns(ledger: Ledger) -> set[str]:
@@ -42,17 +49,17 @@ def _campaigns(ledger: Ledger) -> set[str]:
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str,
-                                               point: str) -> None:
+def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str, point: str) -> None:
     out = campaign / "out" / "cards.pdf"
     manifest = out.with_suffix(".manifest.csv")
     killed = postcards(campaign, ledger_url, "cards", "-o", str(out), kill_at=point)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     parts = sorted(out.parent.glob(".*.part"))
-    killed_pdf = next((p.read_bytes() for p in parts if p.name.startswith(".cards.pdf.")),
-                      out.read_bytes() if out.exists() else None)
-    killed_manifest = next((p for p in parts if p.name.startswith(".cards.manifest")),
-                           manifest)
+    killed_pdf = next(
+        (p.read_bytes() for p in parts if p.name.startswith(".cards.pdf.")),
+        out.read_bytes() if out.exists() else None,
+    )
+    killed_manifest = next((p for p in parts if p.name.startswith(".cards.manifest")), manifest)
 
     checked = postcards(campaign, ledger_url, "check")
     assert checked.returncode == 0, checked.stderr
@@ -62,8 +69,7 @@ def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str,
     if point != "after-temps":  # check settled the killed run: none left pending
         with Ledger.open(ledger_url) as ledger:
             assert ledger.print_runs("Test campaign", "pending") == []
-            assert len(ledger.print_runs("Test campaign", "complete")) == (
-                point == "after-rename")
+            assert len(ledger.print_runs("Test campaign", "complete")) == (point == "after-rename")
     if point in ("after-commit", "after-first-rename"):
         assert "interrupted before its files were in place" in checked.stdout + checked.stderr
 
@@ -80,7 +86,8 @@ def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str,
 
 
 def test_a_run_still_renaming_when_check_looks_is_complete_after_all(
-        ledger_url: str, tmp_path: Path) -> None:
+    ledger_url: str, tmp_path: Path
+) -> None:
     """Another office's `check` may settle a run between its commit and its renames."""
     from postcards.printing.settling import run_files, settle
 

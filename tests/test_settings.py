@@ -38,8 +38,11 @@ def test_a_broken_setting_is_an_error_with_its_message(case: str, tmp_path: Path
     expected = (folder / "expected.txt").read_text(encoding="utf-8").splitlines()
     result = run("-c", folder, "check", cwd=tmp_path)
     assert result.exit_code == 1
-    shown = [line for line in (result.stderr + result.stdout).splitlines()
-             if not line.endswith(("nothing was written.", "before printing."))]
+    shown = [
+        line
+        for line in (result.stderr + result.stdout).splitlines()
+        if not line.endswith(("nothing was written.", "before printing."))
+    ]
     assert shown == expected
     assert "ok" not in result.stdout
     assert list(tmp_path.iterdir()) == []  # nothing created where the command ran
@@ -67,19 +70,23 @@ def test_a_wrong_postcards_database_is_named_as_the_source(
     campaign: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POSTCARDS_DATABASE", "sqlite:/x.db")
-    for args in (("-c", campaign, "check"), ("track", "report"),
-                 ("cards", "--senders", campaign / "senders.csv",
-                  "--prisoners", campaign / "prisoners.csv")):
+    for args in (
+        ("-c", campaign, "check"),
+        ("track", "report"),
+        ("cards", "--senders", campaign / "senders.csv", "--prisoners", campaign / "prisoners.csv"),
+    ):
         result = run(*args, cwd=campaign)
         assert result.exit_code == 1, args
         assert result.stderr.startswith(
             "POSTCARDS_DATABASE: 'sqlite:/x.db' is not a database URL; write "
-            "sqlite:///tracking.db (relative to the campaign folder)"), args
+            "sqlite:///tracking.db (relative to the campaign folder)"
+        ), args
     assert not (campaign / "sqlite:").exists()
 
 
-@pytest.mark.parametrize("url", ["sqlite:///ledger/tracking.db", "postgresql+psycopg://u@h/db",
-                                 "postgresql://u@h/db"])
+@pytest.mark.parametrize(
+    "url", ["sqlite:///ledger/tracking.db", "postgresql+psycopg://u@h/db", "postgresql://u@h/db"]
+)
 def test_the_valid_database_urls_pass(url: str) -> None:
     from postcards.config import database_problem
 
@@ -89,10 +96,12 @@ def test_the_valid_database_urls_pass(url: str) -> None:
 
 # --- a renamed campaign and `track rename` ------------------------------------------------
 
-RENAMED = ("campaign.toml: campaign.name: the ledger tracking.db has 4 cards of campaign "
-           "'Test campaign' and none of 'New name': was the campaign renamed? Put the old "
-           "name back, or give the cards the new name: postcards -c {folder} track rename "
-           "'Test campaign' 'New name'")
+RENAMED = (
+    "campaign.toml: campaign.name: the ledger tracking.db has 4 cards of campaign "
+    "'Test campaign' and none of 'New name': was the campaign renamed? Put the old "
+    "name back, or give the cards the new name: postcards -c {folder} track rename "
+    "'Test campaign' 'New name'"
+)
 
 
 @pytest.fixture
@@ -105,9 +114,15 @@ def printed(campaign: Path) -> Path:
 def test_a_renamed_campaign_is_refused_by_every_command(printed: Path) -> None:
     _set(printed, 'name = "Test campaign"', 'name = "New name"')
     message = RENAMED.format(folder=printed)
-    for args in (["check"], ["cards", "-o", printed / "second.pdf"], ["assign"],
-                 ["poster", "-o", printed / "poster.pdf"], ["track", "report"],
-                 ["track", "scan"], ["track", "show", "K7M2QX9DR"]):
+    for args in (
+        ["check"],
+        ["cards", "-o", printed / "second.pdf"],
+        ["assign"],
+        ["poster", "-o", printed / "poster.pdf"],
+        ["track", "report"],
+        ["track", "scan"],
+        ["track", "show", "K7M2QX9DR"],
+    ):
         result = run("-c", printed, *args, stdin="")
         assert result.exit_code == 1, args
         assert result.stderr.splitlines() == [message], args
@@ -123,7 +138,8 @@ def test_track_rename_carries_the_cards_over(printed: Path) -> None:
     renamed = run("track", "rename", "Test campaign", "New name", "-c", printed)
     assert renamed.exit_code == 0, renamed.stderr
     assert renamed.stdout.strip() == (
-        "4 cards of campaign 'Test campaign' now belong to 'New name' in tracking.db")
+        "4 cards of campaign 'Test campaign' now belong to 'New name' in tracking.db"
+    )
     assert run("-c", printed, "check").exit_code == 0
     again = run("-c", printed, "cards", "-o", printed / "second.pdf")
     assert again.exit_code == 0
@@ -136,12 +152,13 @@ def test_track_rename_carries_the_cards_over(printed: Path) -> None:
 
 def test_track_rename_refuses_to_merge_two_campaigns(printed: Path) -> None:
     with Ledger.open(printed / "tracking.db") as ledger:
-        ledger.record_generated([LedgerCard(new_code(), "Other", "T1", "S1", "P1", "ru",
-                                            "S", "P")])
+        ledger.record_generated([LedgerCard(new_code(), "Other", "T1", "S1", "P1", "ru", "S", "P")])
     result = run("-c", printed, "track", "rename", "Test campaign", "Other")
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("tracking.db: campaign 'Other' has 1 cards already; "
-                                     "renaming would merge two campaigns, nothing changed")
+    assert result.stderr.strip() == (
+        "tracking.db: campaign 'Other' has 1 cards already; "
+        "renaming would merge two campaigns, nothing changed"
+    )
     with Ledger.open(printed / "tracking.db") as ledger:
         assert ledger.campaigns() == {"Other": 1, "Test campaign": 4}
 
@@ -150,8 +167,7 @@ def test_rename_campaign_in_the_ledger(ledger_url: str) -> None:
     """SQLite and PostgreSQL: cards and lists move in one go; events stay as they were."""
     from postcards.ledger.model import PrisonerList
 
-    cards = [LedgerCard(new_code(), "Old", "1", f"S{i}", f"P{i}", "ru", "S", "P")
-             for i in range(3)]
+    cards = [LedgerCard(new_code(), "Old", "1", f"S{i}", f"P{i}", "ru", "S", "P") for i in range(3)]
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated(cards)
         ledger.record_event(cards[0].code, "sent", "Anna")
@@ -178,7 +194,8 @@ def test_a_new_campaign_on_a_shared_ledger_is_not_a_rename(
     assert result.stdout.splitlines()[0] == (
         f"campaign.toml: campaign.name: warning: the ledger sqlite:///{shared} has no cards "
         "of 'New name' yet, only of 'Test campaign': this starts a new campaign at zero; if "
-        f"it is one of those renamed, run postcards -c {printed} track rename OLD 'New name'")
+        f"it is one of those renamed, run postcards -c {printed} track rename OLD 'New name'"
+    )
     assert result.stdout.splitlines()[-1] == "ok: ready to print"
     assert run("-c", printed, "cards", "-o", printed / "new.pdf").exit_code == 0
     with Ledger.open(shared) as ledger:
@@ -187,8 +204,7 @@ def test_a_new_campaign_on_a_shared_ledger_is_not_a_rename(
 
 def test_an_own_ledger_of_two_campaigns_is_not_a_rename(printed: Path) -> None:
     with Ledger.open(printed / "tracking.db") as ledger:
-        ledger.record_generated([LedgerCard(new_code(), "Other", "T1", "S1", "P1", "ru",
-                                            "S", "P")])
+        ledger.record_generated([LedgerCard(new_code(), "Other", "T1", "S1", "P1", "ru", "S", "P")])
     _set(printed, 'name = "Test campaign"', 'name = "Third"')
     assert run("-c", printed, "check").exit_code == 0
 
@@ -201,8 +217,7 @@ def test_campaign_option_after_the_subcommand(printed: Path, tmp_path: Path) -> 
     after = run("check", "-c", printed, cwd=tmp_path)
     assert after.exit_code == 0 and after.stdout == before.stdout
     code = read_manifest(printed / "first.manifest.csv")[0]["code"]
-    scanned = run("track", "scan", "-c", printed / "campaign.toml", stdin=code + "\n",
-                  cwd=tmp_path)
+    scanned = run("track", "scan", "-c", printed / "campaign.toml", stdin=code + "\n", cwd=tmp_path)
     assert scanned.exit_code == 0, scanned.stderr
     assert scanned.stderr.strip() == "1 recorded as sent, 0 already scanned, 0 refused"
     same = run("-c", printed, "check", "-c", printed / "campaign.toml", cwd=tmp_path)
@@ -210,9 +225,11 @@ def test_campaign_option_after_the_subcommand(printed: Path, tmp_path: Path) -> 
 
 
 def test_two_different_campaigns_are_a_usage_error(campaign: Path, tmp_path: Path) -> None:
-    for args in (("-c", campaign, "check", "-c", tmp_path),
-                 ("-c", campaign, "-c", tmp_path, "check"),
-                 ("track", "-c", campaign, "report", "-c", tmp_path)):
+    for args in (
+        ("-c", campaign, "check", "-c", tmp_path),
+        ("-c", campaign, "-c", tmp_path, "check"),
+        ("track", "-c", campaign, "report", "-c", tmp_path),
+    ):
         result = run(*args)
         assert result.exit_code == 2, args
         assert f"-c given twice: {campaign} and {tmp_path}; give one campaign" in result.stderr
@@ -268,8 +285,10 @@ def test_the_example_rows_left_in_an_edited_list_are_refused(tmp_path: Path) -> 
     prisoners = folder / "prisoners.csv"
     columns = prisoners.read_text(encoding="utf-8").splitlines()[0].count(",")
     with open(prisoners, "a", encoding="utf-8") as handle:
-        handle.write("X1,Новиков Пётр,,,1980,ИК № 1,\"ул. Ленина, 1\",220000,г. Минск,,"
-                     "BELARUS,ru,in_custody" + "," * (columns - 12) + "\n")
+        handle.write(
+            'X1,Новиков Пётр,,,1980,ИК № 1,"ул. Ленина, 1",220000,г. Минск,,'
+            "BELARUS,ru,in_custody" + "," * (columns - 12) + "\n"
+        )
     shutil.copyfile(DATA / "campaign" / "senders.csv", folder / "senders.csv")
     _set(folder, 'senders = "senders.xlsx"', 'senders = "senders.csv"')
     _set(folder, '[senders.columns]\nname = "Full name"', "")
@@ -279,7 +298,8 @@ def test_the_example_rows_left_in_an_edited_list_are_refused(tmp_path: Path) -> 
     assert result.stderr.splitlines() == [
         "prisoners.csv: rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 … (45 rows) are the example "
         "prisoners of postcards init (fictional people): delete them (--example takes the "
-        "example as it is)"]
+        "example as it is)"
+    ]
     assert not (folder / "cards.pdf").exists()
 
 
@@ -310,5 +330,6 @@ def test_cards_says_why_it_ignores_another_waves_file(campaign: Path) -> None:
     assert result.stderr.splitlines()[0] == (
         "assignments.csv: warning: not used: no pairs for wave T1 (it has wave T0 only); "
         "the cards are paired anew as postcards assign would; run postcards assign to "
-        "write this wave's pairs")
+        "write this wave's pairs"
+    )
     assert {r["wave"] for r in read_manifest(campaign / "cards.manifest.csv")} == {"T1"}

@@ -37,29 +37,43 @@ def write_campaign(folder: Path, prisoners: int, extra: str = "") -> Path:
         "id,name,title,parliament\n"
         "S1,Anna Nowak,MEP,European Parliament\n"
         "S2,Jonas Petraitis,MEP,European Parliament\n"
-        "S3,Eva Dvořáková,MEP,European Parliament\n", encoding="utf-8")
+        "S3,Eva Dvořáková,MEP,European Parliament\n",
+        encoding="utf-8",
+    )
     rows = [PRISONER_HEADER] + [
         f"P{i:02d},Иванов Иван {i},Иванову Ивану {i},19{50 + i},ИК № {i},"
         f"ул. Лесная {i},2134{i:02d},г. Горки,Могилёвская обл.,{'be' if i % 3 else 'ru'}"
-        for i in range(1, prisoners + 1)]
+        for i in range(1, prisoners + 1)
+    ]
     (folder / "prisoners.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (folder / "campaign.toml").write_text(
         '[campaign]\nname = "Sheet test"\nwave = "W1"\n'
         'return_address = ["Rue Wiertz 60", "1047 Brussels", "BELGIUM"]\n'
         '[inputs]\nsenders = "senders.csv"\nprisoners = "prisoners.csv"\n' + extra,
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return folder
 
 
-def print_sheets(folder: Path, layout: str, duplex: str = "long-edge", start_at: int = 1,
-                 name: str = "sheets.pdf", **options) -> tuple[Path, list[dict[str, str]]]:
+def print_sheets(
+    folder: Path,
+    layout: str,
+    duplex: str = "long-edge",
+    start_at: int = 1,
+    name: str = "sheets.pdf",
+    **options,
+) -> tuple[Path, list[dict[str, str]]]:
     campaign = load_campaign(folder / "campaign.toml")
-    _, result = make_cards(campaign, folder / name, CardOptions(
-        layout=layout, duplex=duplex, start_at=start_at, **options))
+    _, result = make_cards(
+        campaign,
+        folder / name,
+        CardOptions(layout=layout, duplex=duplex, start_at=start_at, **options),
+    )
     return result.pdf, read_manifest(result.manifest)
 
 
 # --- reading the rendered pages --------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Front:
@@ -87,8 +101,12 @@ def fronts(pdf: Path, page: int) -> list[Front]:
         found = []
         for image in p.images:
             cx, cy = (image["x0"] + image["x1"]) / 2, height - (image["top"] + image["bottom"]) / 2
-            inside = [c for c in p.chars if image["x0"] <= c["matrix"][4] <= image["x1"]
-                      and image["top"] <= height - c["matrix"][5] <= image["bottom"]]
+            inside = [
+                c
+                for c in p.chars
+                if image["x0"] <= c["matrix"][4] <= image["x1"]
+                and image["top"] <= height - c["matrix"][5] <= image["bottom"]
+            ]
             a, b = inside[0]["matrix"][:2]
             found.append(Front(cx / MM, cy / MM, round(math.degrees(math.atan2(b, a))) % 360))
     return sorted(found, key=lambda f: (-round(f.y), round(f.x)))
@@ -111,11 +129,10 @@ def qr_codes(pdf: Path, page: int, dpi: int = DPI) -> list[Found]:
         if not is_valid(result.text):
             continue  # a rare false find in the artwork; every card's code is checked below
         corners = result.position
-        points = [corners.top_left, corners.top_right, corners.bottom_right,
-                  corners.bottom_left]
+        points = [corners.top_left, corners.top_right, corners.bottom_right, corners.bottom_left]
         cx = sum(p.x for p in points) / 4 * px
         cy = height - sum(p.y for p in points) / 4 * px
-        dx = (corners.top_right.x - corners.top_left.x)
+        dx = corners.top_right.x - corners.top_left.x
         dy = -(corners.top_right.y - corners.top_left.y)
         turn = round(math.degrees(math.atan2(dy, dx)) / 90) * 90 % 360  # corners are noisy
         found.append(Found(result.text, cx, cy, turn))
@@ -139,8 +156,9 @@ def sheet_size(pdf: Path) -> tuple[float, float]:
     return float(box.width) / MM, float(box.height) / MM
 
 
-def expected_back(front: Front, qr: tuple[float, float], duplex: str,
-                  sheet: tuple[float, float]) -> tuple[float, float, int]:
+def expected_back(
+    front: Front, qr: tuple[float, float], duplex: str, sheet: tuple[float, float]
+) -> tuple[float, float, int]:
     """Where a card's QR must be on the back page, and its turn, after turning paper over.
 
     The QR at (qx, qy) on the card's back lies behind the front's point (W - qx, qy); that
@@ -158,14 +176,20 @@ def expected_back(front: Front, qr: tuple[float, float], duplex: str,
     return width - x, y, (-front.degrees) % 360
 
 
-def assert_backs_behind_fronts(pdf: Path, manifest: list[dict[str, str]], duplex: str,
-                               qr: tuple[float, float], backs: Path | None = None,
-                               offset: tuple[float, float] = (0.0, 0.0)) -> int:
+def assert_backs_behind_fronts(
+    pdf: Path,
+    manifest: list[dict[str, str]],
+    duplex: str,
+    qr: tuple[float, float],
+    backs: Path | None = None,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> int:
     sheet = sheet_size(pdf)
     checked = 0
     for number in sorted({int(card["sheet"]) for card in manifest}):
-        cards = sorted((c for c in manifest if int(c["sheet"]) == number),
-                       key=lambda c: int(c["slot"]))
+        cards = sorted(
+            (c for c in manifest if int(c["sheet"]) == number), key=lambda c: int(c["slot"])
+        )
         front_page = int(cards[0]["front_page"]) - 1
         back_page = int(cards[0]["back_page"]) - 1
         seen = fronts(pdf, front_page)
@@ -177,7 +201,8 @@ def assert_backs_behind_fronts(pdf: Path, manifest: list[dict[str, str]], duplex
             back = found[card["code"]]
             assert abs(back.x - x - offset[0]) < 0.5 and abs(back.y - y - offset[1]) < 0.5, (
                 f"sheet {number} slot {card['slot']}: QR at ({back.x:.1f}, {back.y:.1f}), "
-                f"its front puts it at ({x:.1f}, {y:.1f})")
+                f"its front puts it at ({x:.1f}, {y:.1f})"
+            )
             assert back.degrees == degrees, f"sheet {number} slot {card['slot']}: turned"
             checked += 1
     return checked
@@ -185,10 +210,12 @@ def assert_backs_behind_fronts(pdf: Path, manifest: list[dict[str, str]], duplex
 
 # --- duplex -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("layout", list(SIZES))
 @pytest.mark.parametrize("duplex", ["long-edge", "short-edge"])
-def test_each_back_lies_behind_its_own_front(tmp_path: Path, qr_on_card: tuple[float, float],
-                                             layout: str, duplex: str) -> None:
+def test_each_back_lies_behind_its_own_front(
+    tmp_path: Path, qr_on_card: tuple[float, float], layout: str, duplex: str
+) -> None:
     per_sheet = SIZES[layout]
     # one full sheet and a partial last one
     folder = write_campaign(tmp_path / "full", per_sheet + 1)
@@ -200,34 +227,49 @@ def test_each_back_lies_behind_its_own_front(tmp_path: Path, qr_on_card: tuple[f
     folder = write_campaign(tmp_path / "start", per_sheet)
     pdf, manifest = print_sheets(folder, layout, duplex, start_at=2)
     assert [(int(c["sheet"]), int(c["slot"])) for c in manifest] == [
-        *((1, s) for s in range(2, per_sheet + 1)), (2, 1)]
+        *((1, s) for s in range(2, per_sheet + 1)),
+        (2, 1),
+    ]
     assert assert_backs_behind_fronts(pdf, manifest, duplex, qr_on_card) == per_sheet
 
 
-def test_separate_files_for_printers_without_duplex(tmp_path: Path,
-                                                    qr_on_card: tuple[float, float]) -> None:
+def test_separate_files_for_printers_without_duplex(
+    tmp_path: Path, qr_on_card: tuple[float, float]
+) -> None:
     folder = write_campaign(tmp_path, 5)
-    result = run("-c", folder, "cards", "--layout", "a4-4up", "--duplex", "separate",
-                 "-o", folder / "run.pdf")
+    result = run(
+        "-c",
+        folder,
+        "cards",
+        "--layout",
+        "a4-4up",
+        "--duplex",
+        "separate",
+        "-o",
+        folder / "run.pdf",
+    )
     assert result.exit_code == 0, result.stderr
     fronts_pdf, backs_pdf = folder / "run.fronts.pdf", folder / "run.backs.pdf"
     assert not (folder / "run.pdf").exists()
     manifest = read_manifest(folder / "run.manifest.csv")
-    assert [(c["front_page"], c["back_page"]) for c in manifest] == [("1", "1")] * 4 + [
-        ("2", "2")]
+    assert [(c["front_page"], c["back_page"]) for c in manifest] == [("1", "1")] * 4 + [("2", "2")]
     from pypdf import PdfReader
 
     assert len(PdfReader(fronts_pdf).pages) == len(PdfReader(backs_pdf).pages) == 2
     assert not qr_codes(fronts_pdf, 0)  # fronts carry no code
     # backs are laid out for reloading the stack turned over like a book page
-    assert assert_backs_behind_fronts(fronts_pdf, manifest, "long-edge", qr_on_card,
-                                      backs=backs_pdf) == 5
+    assert (
+        assert_backs_behind_fronts(fronts_pdf, manifest, "long-edge", qr_on_card, backs=backs_pdf)
+        == 5
+    )
 
 
-def test_a_custom_grid_turns_cards_when_more_fit(tmp_path: Path,
-                                                 qr_on_card: tuple[float, float]) -> None:
-    folder = write_campaign(tmp_path, 5, extra=(
-        '[layouts.a3-auto]\nsheet = "A3"\ngap_mm = 10\nmargin_mm = 8\n'))
+def test_a_custom_grid_turns_cards_when_more_fit(
+    tmp_path: Path, qr_on_card: tuple[float, float]
+) -> None:
+    folder = write_campaign(
+        tmp_path, 5, extra=('[layouts.a3-auto]\nsheet = "A3"\ngap_mm = 10\nmargin_mm = 8\n')
+    )
     check = run("-c", folder, "check", "--layout", "a3-auto")
     assert check.exit_code == 0, check.stdout
     assert "layout: a3-auto, 4 cards a A3 (297 × 420 mm) sheet, turned" in check.stdout
@@ -240,16 +282,20 @@ def test_a_custom_grid_turns_cards_when_more_fit(tmp_path: Path,
 def test_a_printer_offset_moves_every_back(tmp_path: Path) -> None:
     folder = write_campaign(tmp_path / "plain", 3)
     pdf, manifest = print_sheets(folder, "a4-2up")
-    shifted = write_campaign(tmp_path / "shifted", 3, extra=(
-        "[print]\nback_offset_mm = [1.5, -2]\n"))
+    shifted = write_campaign(
+        tmp_path / "shifted", 3, extra=("[print]\nback_offset_mm = [1.5, -2]\n")
+    )
     pdf_shifted, _ = print_sheets(shifted, "a4-2up")
     for page in (1, 3):
         before = {f.code: f for f in qr_codes(pdf, page, dpi=300)}
         after = {f.code: f for f in qr_codes(pdf_shifted, page, dpi=300)}
         # the same cards: the ledger is per folder, so compare by position in print order
         assert len(before) == len(after) > 0
-        for old, new in zip(sorted(before.values(), key=lambda f: (-f.y, f.x)),
-                            sorted(after.values(), key=lambda f: (-f.y, f.x)), strict=True):
+        for old, new in zip(
+            sorted(before.values(), key=lambda f: (-f.y, f.x)),
+            sorted(after.values(), key=lambda f: (-f.y, f.x)),
+            strict=True,
+        ):
             assert new.x - old.x == pytest.approx(1.5, abs=0.2)
             assert new.y - old.y == pytest.approx(-2.0, abs=0.2)
     # fronts do not move
@@ -257,35 +303,50 @@ def test_a_printer_offset_moves_every_back(tmp_path: Path) -> None:
 
 
 def test_a_named_printer_profile_gives_its_offset(tmp_path: Path) -> None:
-    extra = '[printers.office]\nback_offset_mm = [1.5, -2]\n[print]\nback_offset_mm = [0, 0]\n'
+    extra = "[printers.office]\nback_offset_mm = [1.5, -2]\n[print]\nback_offset_mm = [0, 0]\n"
     folder = write_campaign(tmp_path, 2, extra=extra)
-    result = run("-c", folder, "cards", "--layout", "a4-2up", "--printer", "office",
-                 "-o", folder / "a.pdf")
+    result = run(
+        "-c", folder, "cards", "--layout", "a4-2up", "--printer", "office", "-o", folder / "a.pdf"
+    )
     assert result.exit_code == 0, result.stderr
     plain = print_sheets(folder, "a4-2up", name="b.pdf")[0]
     (a,), (b,) = qr_codes(folder / "a.pdf", 1, dpi=300)[:1], qr_codes(plain, 1, dpi=300)[:1]
     assert (a.x - b.x, a.y - b.y) == pytest.approx((1.5, -2.0), abs=0.2)
-    unknown = run("-c", folder, "cards", "--layout", "a4-2up", "--printer", "attic",
-                  "-o", folder / "c.pdf")
+    unknown = run(
+        "-c", folder, "cards", "--layout", "a4-2up", "--printer", "attic", "-o", folder / "c.pdf"
+    )
     assert unknown.exit_code == 1
     assert "no printer profile 'attic' (office); add [printers.attic]" in unknown.stderr
 
 
-@pytest.mark.parametrize("command", [["check"], ["cards", "--layout", "a4-2up"],
-                                     ["calibrate", "--layout", "a4-2up"]])
-@pytest.mark.parametrize(("extra", "setting", "shown"), [
-    ("[print]\nback_offset_mm = [5.5, 0]\n", "print.back_offset_mm", "[5.5, 0]"),
-    ("[printers.office]\nback_offset_mm = [1, -7]\n", "printers.office.back_offset_mm",
-     "[1, -7]"),
-])
-def test_a_printer_offset_over_5_mm_is_refused(tmp_path: Path, command: list[str],
-                                               extra: str, setting: str, shown: str) -> None:
+@pytest.mark.parametrize(
+    "command", [["check"], ["cards", "--layout", "a4-2up"], ["calibrate", "--layout", "a4-2up"]]
+)
+@pytest.mark.parametrize(
+    ("extra", "setting", "shown"),
+    [
+        ("[print]\nback_offset_mm = [5.5, 0]\n", "print.back_offset_mm", "[5.5, 0]"),
+        (
+            "[printers.office]\nback_offset_mm = [1, -7]\n",
+            "printers.office.back_offset_mm",
+            "[1, -7]",
+        ),
+    ],
+)
+def test_a_printer_offset_over_5_mm_is_refused(
+    tmp_path: Path, command: list[str], extra: str, setting: str, shown: str
+) -> None:
     folder = write_campaign(tmp_path, 2, extra=extra)
-    result = run("-c", folder, *command, "-o", folder / "out.pdf") if command[0] != "check" \
+    result = (
+        run("-c", folder, *command, "-o", folder / "out.pdf")
+        if command[0] != "check"
         else run("-c", folder, *command)
+    )
     assert result.exit_code == 1, result.stdout
-    assert (f"campaign.toml: {setting}: offset {shown} mm is more than 5 mm in x or y and "
-            "would push the backs off the sheet") in result.stderr
+    assert (
+        f"campaign.toml: {setting}: offset {shown} mm is more than 5 mm in x or y and "
+        "would push the backs off the sheet"
+    ) in result.stderr
     assert not (folder / "out.pdf").exists()
 
 
@@ -293,7 +354,9 @@ def test_a_printer_offset_of_5_mm_is_accepted(tmp_path: Path) -> None:
     folder = write_campaign(tmp_path, 2, extra="[print]\nback_offset_mm = [-5, 5]\n")
     assert run("-c", folder, "check").exit_code == 0
 
+
 # --- crop marks and the slug line ---------------------------------------------------------
+
 
 def render(pdf: Path, page: int, dpi: int = 150):
     import pypdfium2 as pdfium
@@ -308,8 +371,12 @@ def render(pdf: Path, page: int, dpi: int = 150):
 def card_box(front: Front, grow_mm: float) -> tuple[float, float, float, float]:
     """A card's trim (grown by ``grow_mm``) around its front, as (left, bottom, right, top)."""
     w, h = (CARD_H, CARD_W) if front.degrees in (90, 270) else (CARD_W, CARD_H)
-    return (front.x - w / 2 - grow_mm, front.y - h / 2 - grow_mm,
-            front.x + w / 2 + grow_mm, front.y + h / 2 + grow_mm)
+    return (
+        front.x - w / 2 - grow_mm,
+        front.y - h / 2 - grow_mm,
+        front.x + w / 2 + grow_mm,
+        front.y + h / 2 + grow_mm,
+    )
 
 
 def marks_inside(marks, box: tuple[float, float, float, float], dpi: int = 150) -> bool:
@@ -317,8 +384,12 @@ def marks_inside(marks, box: tuple[float, float, float, float], dpi: int = 150) 
     px = dpi / 25.4
     left, bottom, right, top = box
     height = marks.height
-    region = (max(0, round(left * px)), max(0, round(height - top * px)),
-              min(marks.width, round(right * px)), min(height, round(height - bottom * px)))
+    region = (
+        max(0, round(left * px)),
+        max(0, round(height - top * px)),
+        min(marks.width, round(right * px)),
+        min(height, round(height - bottom * px)),
+    )
     return marks.crop(region).getbbox() is not None
 
 
@@ -354,9 +425,12 @@ def test_marks_and_slug_keep_5_mm_from_the_sheet_edge(tmp_path: Path, layout: st
     with pdfplumber.open(pdf) as document:
         for number, page in enumerate(document.pages):
             width, height = float(page.width) / MM, float(page.height) / MM
-            marks = [line for line in page.lines
-                     if math.hypot(line["x1"] - line["x0"], line["bottom"] - line["top"])
-                     == pytest.approx(5 * MM, abs=0.01)]
+            marks = [
+                line
+                for line in page.lines
+                if math.hypot(line["x1"] - line["x0"], line["bottom"] - line["top"])
+                == pytest.approx(5 * MM, abs=0.01)
+            ]
             slug = [c for c in page.chars if c["size"] < 6]
             assert slug, f"page {number + 1} has a slug line"
             assert len(marks) >= (8 if number % 2 == 0 else 0)
@@ -367,7 +441,8 @@ def test_marks_and_slug_keep_5_mm_from_the_sheet_edge(tmp_path: Path, layout: st
                 top, bottom = thing["top"] / MM, thing["bottom"] / MM
                 assert min(left, top, width - right, height - bottom) >= 5 - 0.01, (
                     f"{layout} page {number + 1}: {thing.get('text', 'a mark')} lies "
-                    f"within 5 mm of the edge")
+                    f"within 5 mm of the edge"
+                )
 
 
 def test_no_crop_marks_at_empty_slots(tmp_path: Path) -> None:
@@ -387,7 +462,8 @@ def test_crop_marks_are_full_length_and_sheets_have_their_media_box(tmp_path: Pa
     with pdfplumber.open(pdf) as document:
         full, partial = document.pages[0].lines, document.pages[2].lines
         assert not document.pages[1].lines or all(
-            line["stroking_color"] != (1, 1, 1, 1) for line in document.pages[1].lines)
+            line["stroking_color"] != (1, 1, 1, 1) for line in document.pages[1].lines
+        )
     assert (len(full), len(partial)) == (16, 8)  # 8 marks a card, none for the empty slot
     for line in full + partial:
         length = math.hypot(line["x1"] - line["x0"], line["bottom"] - line["top"])
@@ -401,8 +477,7 @@ def test_the_slug_line_names_campaign_wave_sheet_and_side(tmp_path: Path) -> Non
     folder = write_campaign(tmp_path, 3)
     pdf, _ = print_sheets(folder, "a4-2up")
     texts = page_texts(pdf)
-    for sheet, side, page in ((1, "front", 0), (1, "back", 1), (2, "front", 2),
-                              (2, "back", 3)):
+    for sheet, side, page in ((1, "front", 0), (1, "back", 1), (2, "front", 2), (2, "back", 3)):
         assert f"Sheet test · wave W1 · sheet {sheet} of 2 · {side}" in texts[page]
     with pdfplumber.open(pdf) as document:
         page = document.pages[0]
@@ -431,21 +506,33 @@ def test_fonts_are_embedded_in_sheets_and_cards(tmp_path: Path) -> None:
 
 # --- the calibration sheet -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("duplex", ["long-edge", "short-edge"])
 def test_calibration_rulers_lie_behind_the_front_crosses(tmp_path: Path, duplex: str) -> None:
     import pdfplumber
 
-    result = run("calibrate", "--layout", "sra3-8up", "--duplex", duplex,
-                 "-o", tmp_path / "calib.pdf", cwd=tmp_path)
+    result = run(
+        "calibrate",
+        "--layout",
+        "sra3-8up",
+        "--duplex",
+        duplex,
+        "-o",
+        tmp_path / "calib.pdf",
+        cwd=tmp_path,
+    )
     assert result.exit_code == 0, result.stderr
     assert "back_offset_mm = [x, y]" in result.stdout
 
     def centres(page, length_mm: float) -> dict[str, tuple[float, float]]:
         """Centres of the horizontal lines of a length, by the slot label beside each."""
         height = float(page.height)
-        found = [((line["x0"] + line["x1"]) / 2 / MM, (height - line["top"]) / MM)
-                 for line in page.lines if abs(line["top"] - line["bottom"]) < 0.01
-                 and abs((line["x1"] - line["x0"]) / MM - length_mm) < 0.01]
+        found = [
+            ((line["x0"] + line["x1"]) / 2 / MM, (height - line["top"]) / MM)
+            for line in page.lines
+            if abs(line["top"] - line["bottom"]) < 0.01
+            and abs((line["x1"] - line["x0"]) / MM - length_mm) < 0.01
+        ]
         words = page.extract_words()
         labels = {}
         for slot, number in zip(words, words[1:], strict=False):
@@ -458,8 +545,7 @@ def test_calibration_rulers_lie_behind_the_front_crosses(tmp_path: Path, duplex:
         assert len(document.pages) == 2
         crosses = centres(document.pages[0], 12)
         rulers = centres(document.pages[1], 10)
-        width, height = (float(document.pages[0].width) / MM,
-                         float(document.pages[0].height) / MM)
+        width, height = (float(document.pages[0].width) / MM, float(document.pages[0].height) / MM)
     assert (round(width), round(height)) == (320, 450)
     assert sorted(crosses) == sorted(rulers) == [str(n) for n in range(1, 9)]
     for slot, (x, y) in crosses.items():

@@ -311,8 +311,10 @@ def test_ods_reads_displayed_text_and_survives_libreoffice_repeats(tmp_path: Pat
 @pytest.mark.parametrize(
     ("file_name", "message"),
     [
-        ("empty.csv",
-         "empty.csv: no header row; the first row must name the columns (or set header_row)"),
+        (
+            "empty.csv",
+            "empty.csv: no header row; the first row must name the columns (or set header_row)",
+        ),
         (
             "unnamed-column.csv",
             "unnamed-column.csv:1: column 2 has no header but row 3 has data in it; "
@@ -363,7 +365,8 @@ def test_unsupported_file_type_lists_the_supported_ones(tmp_path: Path) -> None:
 def test_blank_first_row_is_no_header_row(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "list.csv", [[], ["Name"], ["Алесь"]])
     assert error_text(path) == (
-        "list.csv: no header row; the first row must name the columns (or set header_row)")
+        "list.csv: no header row; the first row must name the columns (or set header_row)"
+    )
 
 
 def test_every_layout_problem_is_reported_at_once(tmp_path: Path) -> None:
@@ -438,7 +441,8 @@ def check_round_trip(path: Path, rows: list[list[str]], encoding: str) -> None:
 
 PROPERTY_SETTINGS = settings(
     max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)),  # more for a deep search
-    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

@@ -104,8 +104,9 @@ def test_refusals_carry_track_scans_reasons(base: str, cards, tmp_path: Path) ->
     (b"\xff\xfe", 400, "not JSON"),
 ])  # fmt: skip
 def test_bad_input_is_4xx_with_a_reason(base: str, body: bytes, status: int, words: str) -> None:
-    response = httpx.post(f"{base}/api/scans", content=body,
-                          headers={"Content-Type": "application/json"})
+    response = httpx.post(
+        f"{base}/api/scans", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == status
     assert words in response.json()["reason"]
 
@@ -115,8 +116,13 @@ def test_unknown_api_routes_are_json_404s(base: str) -> None:
     assert response.status_code == 404 and response.json()["reason"]
     assert httpx.get(f"{base}/api/cards/nonsense!").status_code == 400
     assert httpx.get(f"{base}/api/cards/{new_code(random.Random(5))}").status_code == 404
-    for path in ("/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py",
-                 "/download/report.db", "/download/../tracking.db"):
+    for path in (
+        "/static/../app.py",
+        "/static/%2e%2e/app.py",
+        "/static/..%2fapp.py",
+        "/download/report.db",
+        "/download/../tracking.db",
+    ):
         assert httpx.get(f"{base}{path}").status_code == 404, path
     page = httpx.get(f"{base}/nowhere")
     assert page.status_code == 404 and "text/html" in page.headers["content-type"]
@@ -182,11 +188,13 @@ def test_coverage_counts_and_escapes(base: str, cards) -> None:
 
 
 def test_state_changes_from_another_site_are_refused(base: str, cards) -> None:
-    response = httpx.post(f"{base}/api/scans", json={"code": cards[0].code},
-                          headers={"Origin": "http://evil.example"})
+    response = httpx.post(
+        f"{base}/api/scans", json={"code": cards[0].code}, headers={"Origin": "http://evil.example"}
+    )
     assert response.status_code == 403 and "evil.example" in response.json()["reason"]
-    response = httpx.post(f"{base}/api/scans", json={"code": cards[0].code},
-                          headers={"Sec-Fetch-Site": "cross-site"})
+    response = httpx.post(
+        f"{base}/api/scans", json={"code": cards[0].code}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert response.status_code == 403
     assert scan(base, code=cards[0].code).json()["result"] == "recorded"  # nothing recorded before
 
@@ -251,9 +259,13 @@ def test_the_serve_command_stops_cleanly_on_sigterm(tmp_path: Path, cards) -> No
     (tmp_path / "campaign.toml").write_text(f'[campaign]\nname = "{CAMPAIGN}"\n')
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "postcards", "serve", "--port", str(port)], cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "POSTCARDS_DATABASE": f"sqlite:///{tmp_path / 'tracking.db'}"})
+        [sys.executable, "-m", "postcards", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "POSTCARDS_DATABASE": f"sqlite:///{tmp_path / 'tracking.db'}"},
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -331,8 +343,12 @@ def test_tls_serves_https_with_the_printed_fingerprint(tmp_path: Path, cards) ->
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "postcards", "serve", "--port", str(port), "--tls"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "POSTCARDS_DATABASE": f"sqlite:///{tmp_path / 'tracking.db'}"})
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "POSTCARDS_DATABASE": f"sqlite:///{tmp_path / 'tracking.db'}"},
+    )
     try:
         base = f"https://127.0.0.1:{port}"
         for _ in range(200):
@@ -351,7 +367,7 @@ def test_tls_serves_https_with_the_printed_fingerprint(tmp_path: Path, cards) ->
     finally:
         process.kill()
     digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(presented)).hexdigest().upper()
-    shown = ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    shown = ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
     assert f"certificate SHA-256 fingerprint: {shown}" in out, out + err
     assert f"open https://127.0.0.1:{port}/scan" in out
     assert (tmp_path / "station-tls" / "cert.pem").exists()

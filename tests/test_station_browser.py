@@ -70,7 +70,7 @@ def write_y4m(path: Path, text: str, width: int = 640, height: int = 480) -> Pat
     symbol = np.kron(qr, np.ones((scale, scale), dtype=np.uint8))
     luma = np.full((height, width), 235, dtype=np.uint8)
     top, left = (height - symbol.shape[0]) // 2, (width - symbol.shape[1]) // 2
-    luma[top:top + symbol.shape[0], left:left + symbol.shape[1]] = np.where(symbol, 235, 16)
+    luma[top : top + symbol.shape[0], left : left + symbol.shape[1]] = np.where(symbol, 235, 16)
     chroma = np.full((height // 2) * (width // 2), 128, dtype=np.uint8).tobytes()
     with open(path, "wb") as out:
         out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
@@ -99,8 +99,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
     video = write_y4m(tmp_path_factory.mktemp("camera") / "qr.y4m", CAMERA_CARD.code)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=executable,
-            args=[*FLAGS, f"--use-file-for-fake-video-capture={video}"])
+            executable_path=executable, args=[*FLAGS, f"--use-file-for-fake-video-capture={video}"]
+        )
         yield chromium
         chromium.close()
 

@@ -28,11 +28,12 @@ def test_bundled_messages_render_in_three_languages() -> None:
 
 def test_fields_render_as_plain_text_and_sandbox_refuses_internals(tmp_path: Path) -> None:
     (tmp_path / "message.en.j2").write_text("Hi {{ prisoner.name }}!", encoding="utf-8")
-    (tmp_path / "message.xx.j2").write_text("{{ prisoner.__class__.__mro__ }}",
-                                            encoding="utf-8")
+    (tmp_path / "message.xx.j2").write_text("{{ prisoner.__class__.__mro__ }}", encoding="utf-8")
     messages = MessageTemplates(tmp_path)
-    assert messages.render("en", {"prisoner": {"name": "<b>Ann</b> & 'Bo'"}}) == \
-        "Hi <b>Ann</b> & 'Bo'!"
+    assert (
+        messages.render("en", {"prisoner": {"name": "<b>Ann</b> & 'Bo'"}})
+        == "Hi <b>Ann</b> & 'Bo'!"
+    )
     with pytest.raises(TemplateError):
         messages.render("xx", {"prisoner": {}})
 
@@ -41,8 +42,9 @@ def test_a_missing_language_names_the_languages_there(tmp_path: Path) -> None:
     (tmp_path / "message.ru.j2").write_text("Привет", encoding="utf-8")
     with pytest.raises(TemplateError) as caught:
         MessageTemplates(tmp_path).render("de", {})
-    assert f"no message template for language 'de' in {tmp_path}; languages there: ru" in \
-        str(caught.value)
+    assert f"no message template for language 'de' in {tmp_path}; languages there: ru" in str(
+        caught.value
+    )
 
 
 def test_normalize_text_folds_blank_lines_and_spaces() -> None:
@@ -84,20 +86,21 @@ RUNAWAY = {
     '{% include "nope.j2" %}': "it includes 'nope.j2', which is not in the design's folder",
     '{{ "x" * 10**9 }}': "repeating a text of 1 1,000,000,000 times makes more than 100,000",
     "{% for i in range(10**9) %}x{% endfor %}": "Range too big",
-    "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}":
-        "it ran for more than 2 s",
-    '{% for i in range(90000) %}{{ "x" * 90000 }}{% endfor %}':
-        "its output passed 100,000 characters",
+    "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}": "it ran for more than 2 s",
+    '{% for i in range(90000) %}{{ "x" * 90000 }}{% endfor %}': "its output passed 100,000 characters",
 }
 
 
 @pytest.mark.parametrize("template", RUNAWAY)
 def test_a_runaway_template_stops_with_a_message_and_writes_nothing(
-        campaign: Path, template: str) -> None:
+    campaign: Path, template: str
+) -> None:
     shutil.copytree(ROOT / "templates" / "solidarity", campaign / "d")
     toml = campaign / "campaign.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("[cards]\n",
-                    '[cards]\ndesign = "d"\n'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("[cards]\n", '[cards]\ndesign = "d"\n'),
+        encoding="utf-8",
+    )
     out = campaign / "out" / "cards.pdf"
     assert run("-c", campaign, "cards", "-o", out).exit_code == 0
     before = (out.read_bytes(), (campaign / "tracking.db").read_bytes())

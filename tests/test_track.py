@@ -228,10 +228,14 @@ def test_a_print_run_and_scans_on_postgresql(
 def shared(campaign: Path, ledger_url: str, monkeypatch: pytest.MonkeyPatch):
     """The test campaign (with a URL QR) on a ledger it shares with "Другая кампания"."""
     toml = campaign / "campaign.toml"
-    toml.write_text(toml.read_text(encoding="utf-8")
-                    + '\n[qr]\nurl = "https://example.org/c/{code}"\n', encoding="utf-8")
-    ours, theirs = make_cards(2, seed=5, campaign="Test campaign"), make_cards(
-        2, seed=6, campaign="Другая кампания")
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[qr]\nurl = "https://example.org/c/{code}"\n',
+        encoding="utf-8",
+    )
+    ours, theirs = (
+        make_cards(2, seed=5, campaign="Test campaign"),
+        make_cards(2, seed=6, campaign="Другая кампания"),
+    )
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated(ours + theirs, at=AT)
     monkeypatch.setenv("POSTCARDS_DATABASE", ledger_url)
@@ -244,9 +248,11 @@ def test_a_card_of_another_campaign_is_refused_naming_it(shared) -> None:
     result = run("-c", campaign, "track", "scan", "--by", "Anna", stdin=lines)
     assert result.exit_code == 1
     out = result.stdout.splitlines()
-    assert out[0] == (f"{format_code(theirs[0].code)}: refused: a card of the campaign "
-                      "'Другая кампания', not of 'Test campaign'; scan it with that "
-                      "campaign's -c")
+    assert out[0] == (
+        f"{format_code(theirs[0].code)}: refused: a card of the campaign "
+        "'Другая кампания', not of 'Test campaign'; scan it with that "
+        "campaign's -c"
+    )
     assert out[1].startswith(f"{format_code(ours[0].code)}: sent: ")
     marked = run("-c", campaign, "track", "mark", theirs[1].code, "--status", "printed")
     assert marked.exit_code == 1 and "'Другая кампания'" in marked.stdout
@@ -268,29 +274,37 @@ def test_a_url_not_the_campaigns_is_refused(shared, url: str, reason: str) -> No
     assert result.exit_code == 1
     assert reason in result.stdout
     assert "this campaign's cards carry https://example.org/c/<code>" in result.stdout
-    ok = run("-c", campaign, "track", "scan", stdin=f"https://example.org/c/{ours[0].code}"
-             "?src=qr\n")
+    ok = run(
+        "-c", campaign, "track", "scan", stdin=f"https://example.org/c/{ours[0].code}?src=qr\n"
+    )
     assert ok.exit_code == 0, ok.stdout
     with Ledger.open(ledger_url) as ledger:
         assert [e.status for e in ledger.history(ours[0].code)] == ["generated", "sent"]
 
 
 def test_a_line_that_is_not_utf8_is_refused_and_the_rest_recorded(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cards = make_cards(2, campaign="Postcards campaign")
     monkeypatch.setenv("POSTCARDS_DATABASE", _ledger_with(tmp_path, cards))
     data = f"{cards[0].code}\n\xff\xfeK7M2\n{cards[1].code}\n".encode("latin-1")
     (tmp_path / "codes.txt").write_bytes(data)
     for source in (["codes.txt"], []):
         result = subprocess.run(
-            [sys.executable, "-m", "postcards", "track", "scan", "--status", "printed",
-             *source], input=data, capture_output=True, cwd=tmp_path, timeout=60,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
+            [sys.executable, "-m", "postcards", "track", "scan", "--status", "printed", *source],
+            input=data,
+            capture_output=True,
+            cwd=tmp_path,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         out = result.stdout.decode().splitlines()
         assert result.returncode == 1, result.stderr
         assert b"Traceback" not in result.stderr
-        assert out[1] == ("refused: b'\\xff\\xfeK7M2': not UTF-8 text (byte 0xff at "
-                          "position 1); scan or type the code again")
+        assert out[1] == (
+            "refused: b'\\xff\\xfeK7M2': not UTF-8 text (byte 0xff at "
+            "position 1); scan or type the code again"
+        )
         assert out[0].startswith(format_code(cards[0].code))  # recorded, or already
     with Ledger.open(os.environ["POSTCARDS_DATABASE"]) as ledger:
         assert [e.status for e in ledger.history(cards[1].code)] == ["generated", "printed"]

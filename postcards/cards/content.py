@@ -184,8 +184,9 @@ def language_findings(language: str, country_line: str) -> list[Finding]:
 def check_message(text: str, language: str, country_line: str, risky: RiskyWords) -> list[Finding]:
     """Everything a censor may stop in one message, language first."""
     script: list[Finding] = []
-    if language in CYRILLIC_LANGUAGES and any(c.isalpha() for c in text) \
-            and not is_cyrillic(text):  # one finding, not one per word of the text
+    if (
+        language in CYRILLIC_LANGUAGES and any(c.isalpha() for c in text) and not is_cyrillic(text)
+    ):  # one finding, not one per word of the text
         name = LANGUAGE_NAMES.get(language, language)
         script = [Finding("script", language, f"mostly in Latin script, not {name}")]
     return (
@@ -218,15 +219,21 @@ class ContentCheck:
     checked once.
     """
 
-    def __init__(self, risky: RiskyWords, strict: bool = False, mode: str = "error",
-                 senders_file: str = "senders"):
+    def __init__(
+        self,
+        risky: RiskyWords,
+        strict: bool = False,
+        mode: str = "error",
+        senders_file: str = "senders",
+    ):
         self.risky, self.strict, self.mode = risky, strict, mode
         self.senders_file = senders_file
         self._seen: dict[tuple[str, str, str, str], list[Finding]] = {}
         self._cards: dict[_Key, list[str]] = {}
 
-    def findings(self, text: str, language: str, country_line: str,
-                 part: str = "message") -> list[Finding]:
+    def findings(
+        self, text: str, language: str, country_line: str, part: str = "message"
+    ) -> list[Finding]:
         key = (text, language, country_line, part)
         if key not in self._seen:
             if part == "message":
@@ -252,27 +259,40 @@ class ContentCheck:
     def _problem(self, key: _Key, cards: list[str]) -> Problem:
         finding = key.finding
         error = self.strict or (finding.kind == "risky" and self.mode == "error")
-        shown = ", ".join(cards[:3]) + (f" ... and {len(cards) - 3} more" if len(cards) > 3
-                                        else "")
+        shown = ", ".join(cards[:3]) + (f" ... and {len(cards) - 3} more" if len(cards) > 3 else "")
         count = f"{len(cards)} card" + ("s" if len(cards) != 1 else "")
         fix = ""
         if error and finding.kind == "risky":
             fix = "; reword it, or print anyway with --allow-risky"
-        return Problem(f"{describe_one(finding, key.part, self.risky.source)} on {count}: "
-                       f"{shown}{fix}", file=key.source, column="content", warning=not error)
+        return Problem(
+            f"{describe_one(finding, key.part, self.risky.source)} on {count}: {shown}{fix}",
+            file=key.source,
+            column="content",
+            warning=not error,
+        )
 
 
 def card_texts(plan: CardPlan, senders_file: str = "senders") -> list[tuple[str, str, str]]:
     """(part, text, source file) of everything printed on a card that a censor reads."""
     message_source = plan.message_file or f"message.{plan.language}.j2"
     sender = "\n".join(line for line, _style in plan.sender_block.text.lines)
-    texts = [("message", plan.text or "\n".join(
-        line for line, _style in plan.message.text.lines), message_source),
-             ("headline", plan.headline, "design.toml"), ("sender block", sender, senders_file)]
+    texts = [
+        (
+            "message",
+            plan.text or "\n".join(line for line, _style in plan.message.text.lines),
+            message_source,
+        ),
+        ("headline", plan.headline, "design.toml"),
+        ("sender block", sender, senders_file),
+    ]
     if plan.return_block is not None:
-        texts.append(("return address",
-                      "\n".join(line for line, _style in plan.return_block.text.lines),
-                      senders_file if plan.sender.return_address else "campaign.toml"))
+        texts.append(
+            (
+                "return address",
+                "\n".join(line for line, _style in plan.return_block.text.lines),
+                senders_file if plan.sender.return_address else "campaign.toml",
+            )
+        )
     return [t for t in texts if t[1]]
 
 

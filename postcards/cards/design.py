@@ -66,12 +66,19 @@ class BackLayout:
     def rules(self) -> tuple[Rule, ...]:
         """The back's lines: the divider (margin to margin), the dotted line for a
         handwritten word (under the message, as wide), the signature line (at its foot)."""
-        x, margin, y, sig = (self.divider_x_mm, self.margin_mm, self.personal_line_y_mm,
-                             self.signature)
-        return (Rule("divider", x, margin, x, self.height_mm - margin),
-                Rule("personal line", self.message.box.x_mm, y, self.message.box.right_mm,
-                     y, dotted=True),
-                Rule("signature line", sig.x_mm, sig.y_mm, sig.right_mm, sig.y_mm))
+        x, margin, y, sig = (
+            self.divider_x_mm,
+            self.margin_mm,
+            self.personal_line_y_mm,
+            self.signature,
+        )
+        return (
+            Rule("divider", x, margin, x, self.height_mm - margin),
+            Rule(
+                "personal line", self.message.box.x_mm, y, self.message.box.right_mm, y, dotted=True
+            ),
+            Rule("signature line", sig.x_mm, sig.y_mm, sig.right_mm, sig.y_mm),
+        )
 
 
 @dataclass(frozen=True)
@@ -91,23 +98,27 @@ class Design:
         self.name = str(data.get("design", {}).get("name", folder.name))
         ref = data.get("design", {}).get("reference_size_mm", [148, 105])
         self.reference = (float(ref[0]), float(ref[1]))
-        self.colours: dict[str, str] = {"ink": "#000000", "accent": "#b3121f",
-                                        "rule": "#808080", "qr": "#000000",
-                                        **data.get("colours", {})}
+        self.colours: dict[str, str] = {
+            "ink": "#000000",
+            "accent": "#b3121f",
+            "rule": "#808080",
+            "qr": "#000000",
+            **data.get("colours", {}),
+        }
         self.messages = MessageTemplates(folder)
 
     @cached_property
     def fonts(self) -> FontSet:
         spec = dict(self.data.get("fonts", {}))
         fallbacks = list(spec.pop("fallbacks", []))
-        return load_fontset(bundled("fonts"), {k: str(v) for k, v in spec.items()},
-                            fallbacks)
+        return load_fontset(bundled("fonts"), {k: str(v) for k, v in spec.items()}, fallbacks)
 
     def _scale(self, size: CardSize) -> tuple[float, float]:
         return size.width_mm / self.reference[0], size.height_mm / self.reference[1]
 
-    def _text(self, section: dict[str, Any], sx: float, sy: float,
-              style: str = "regular") -> TextStyle:
+    def _text(
+        self, section: dict[str, Any], sx: float, sy: float, style: str = "regular"
+    ) -> TextStyle:
         box = Box(*section["box"]).scaled(sx, sy)
         max_size, min_size = section.get("size", [10, 7])
         return TextStyle(box, float(max_size), float(min_size), section.get("style", style))
@@ -144,8 +155,12 @@ class Design:
         motif = self.folder / f["motif"] if f.get("motif") else None
         return FrontLayout(
             motif=motif,
-            headline=TextStyle(Box(*f.get("headline_box", [10, 74, 128, 24])).scaled(sx, sy),
-                               float(max_size), float(min_size), "bold"),
+            headline=TextStyle(
+                Box(*f.get("headline_box", [10, 74, 128, 24])).scaled(sx, sy),
+                float(max_size),
+                float(min_size),
+                "bold",
+            ),
             headline_colour=f.get("headline_colour", self.colours["accent"]),
             headlines=dict(f.get("headline", {})),
         )
@@ -161,8 +176,9 @@ def find_design(name_or_path: str, campaign_root: Path | None = None) -> Path:
         if (folder / "design.toml").is_file():
             return folder.resolve()
     have = ", ".join(sorted(p.parent.name for p in bundled("templates").glob("*/design.toml")))
-    raise TemplateError(Problem(f"no design {name_or_path!r}; bundled designs: {have}",
-                                column="cards.design"))
+    raise TemplateError(
+        Problem(f"no design {name_or_path!r}; bundled designs: {have}", column="cards.design")
+    )
 
 
 def load_design(name_or_path: str, campaign_root: Path | None = None) -> Design:
@@ -178,6 +194,7 @@ def load_design(name_or_path: str, campaign_root: Path | None = None) -> Design:
         design.back(CardSize("reference", *design.reference))
         design.front(CardSize("reference", *design.reference))
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise TemplateError(Problem(f"design.toml is malformed: {exc!r}",
-                                    file=str(folder / "design.toml"))) from None
+        raise TemplateError(
+            Problem(f"design.toml is malformed: {exc!r}", file=str(folder / "design.toml"))
+        ) from None
     return design

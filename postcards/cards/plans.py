@@ -25,8 +25,17 @@ from postcards.page.qr import QUIET_ZONE, PlacedQR, qr_matrix
 from postcards.page.text import FittedText, fit_text
 from postcards.pairing.fair import Pairing
 
-_BELARUS = {"", "belarus", "by", "blr", "беларусь", "республика беларусь", "рэспубліка беларусь",
-            "republic of belarus", "belarus republic of"}
+_BELARUS = {
+    "",
+    "belarus",
+    "by",
+    "blr",
+    "беларусь",
+    "республика беларусь",
+    "рэспубліка беларусь",
+    "republic of belarus",
+    "belarus republic of",
+}
 _BIRTH_YEAR = {"be": "{} г. н.", "ru": "{} г. р."}
 
 
@@ -63,6 +72,7 @@ class CardPlan:
 
     def to_json(self) -> str:
         """The plan as JSON: makes a layout bug easy to see and to test."""
+
         def default(value: Any) -> Any:
             if isinstance(value, Path):
                 return value.name
@@ -98,23 +108,31 @@ def recipient_lines(prisoner: Prisoner) -> list[tuple[str, str]]:
 
 def template_fields(record: Sender | Prisoner) -> dict[str, Any]:
     """A record as template fields: its own fields, then unknown columns by header."""
-    fields = {k: "\n".join(v) if isinstance(v, tuple) else v
-              for k, v in vars(record).items() if k != "extra"}
+    fields = {
+        k: "\n".join(v) if isinstance(v, tuple) else v
+        for k, v in vars(record).items()
+        if k != "extra"
+    }
     return {**record.extra, **fields}
 
 
 class CardPlanner:
     """Plans cards of one size and design for one campaign."""
 
-    def __init__(self, campaign: Settings, design: Design, size: CardSize,
-                 senders: People, prisoners: People):
+    def __init__(
+        self, campaign: Settings, design: Design, size: CardSize, senders: People, prisoners: People
+    ):
         self.campaign, self.design, self.size = campaign, design, size
         self.senders, self.prisoners = senders, prisoners
         self.back: BackLayout = design.back(size)
         self.front_headlines: dict[str, str] = design.front(size).headlines
         self.fonts: FontSet = design.fonts
-        self._campaign_fields = {"name": campaign.name, "hashtag": campaign.hashtag,
-                                 "url": campaign.url, "wave": campaign.wave}
+        self._campaign_fields = {
+            "name": campaign.name,
+            "hashtag": campaign.hashtag,
+            "url": campaign.url,
+            "wave": campaign.wave,
+        }
         self._shared_messages: dict[str, str] = {}
         self._sender_problems: dict[str, list[Problem]] = {}
 
@@ -127,8 +145,7 @@ class CardPlanner:
         Raises:
             PostcardsError: every problem of this card, located in the spreadsheets.
         """
-        problems = self._prisoner_problems(pairing.prisoner) + self._checked_sender(
-            pairing.sender)
+        problems = self._prisoner_problems(pairing.prisoner) + self._checked_sender(pairing.sender)
         if problems:
             raise PostcardsError(problems)
         language = self.language_of(pairing)
@@ -138,18 +155,25 @@ class CardPlanner:
             where = self._message_source(pairing, language)
             raise PostcardsError([font_problem(c, **where) for c in missing])
         return CardPlan(
-            code=code, wave=self.campaign.wave, language=language, sender=pairing.sender,
+            code=code,
+            wave=self.campaign.wave,
+            language=language,
+            sender=pairing.sender,
             prisoner=pairing.prisoner,
             message=self._place(message, self.back.message, pairing, "message"),
-            sender_block=self._place_lines(self._sender_lines(pairing.sender),
-                                           self.back.sender, pairing, "sender"),
+            sender_block=self._place_lines(
+                self._sender_lines(pairing.sender), self.back.sender, pairing, "sender"
+            ),
             return_block=self._return_block(pairing),
-            address=self._place_lines(recipient_lines(pairing.prisoner), self.back.address,
-                                      pairing, "address"),
+            address=self._place_lines(
+                recipient_lines(pairing.prisoner), self.back.address, pairing, "address"
+            ),
             qr=self._qr(code) if self.campaign.qr_placement == "card" else None,
             code_label=self._code_label(code) if self.campaign.qr_placement == "card" else None,
             signature=self._signature(pairing.sender),
-            text=message, personal=bool(pairing.message), translation=pairing.translation,
+            text=message,
+            personal=bool(pairing.message),
+            translation=pairing.translation,
             message_file=self._message_source(pairing, language)["file"],
             headline=self.headline(language),
         )
@@ -177,10 +201,15 @@ class CardPlanner:
         if shared is not None:
             return shared
         personal = bool(self.design.messages.uses(language) & {"prisoner", "sender"})
-        message = self.design.messages.render(language, {
-            "prisoner": template_fields(pairing.prisoner) if personal else {},
-            "sender": template_fields(pairing.sender) if personal else {},
-            "campaign": self._campaign_fields, "language": language})
+        message = self.design.messages.render(
+            language,
+            {
+                "prisoner": template_fields(pairing.prisoner) if personal else {},
+                "sender": template_fields(pairing.sender) if personal else {},
+                "campaign": self._campaign_fields,
+                "language": language,
+            },
+        )
         if not personal:
             self._shared_messages[language] = message
         return message
@@ -194,19 +223,37 @@ class CardPlanner:
         lines = pairing.sender.return_address or self.campaign.return_address
         if not lines:
             return None
-        return self._place_lines([(line, "regular") for line in lines],
-                                 self.back.return_address, pairing, "return address")
+        return self._place_lines(
+            [(line, "regular") for line in lines],
+            self.back.return_address,
+            pairing,
+            "return address",
+        )
 
-    def _place(self, text: str, style: TextStyle, pairing: Pairing, what: str,
-               colour: str = "ink") -> PlacedText:
-        return self._place_lines([(line, style.style) for line in text.split("\n")], style,
-                                 pairing, what, colour)
+    def _place(
+        self, text: str, style: TextStyle, pairing: Pairing, what: str, colour: str = "ink"
+    ) -> PlacedText:
+        return self._place_lines(
+            [(line, style.style) for line in text.split("\n")], style, pairing, what, colour
+        )
 
-    def _place_lines(self, lines: list[tuple[str, str]], style: TextStyle,
-                     pairing: Pairing, what: str, colour: str = "ink") -> PlacedText:
+    def _place_lines(
+        self,
+        lines: list[tuple[str, str]],
+        style: TextStyle,
+        pairing: Pairing,
+        what: str,
+        colour: str = "ink",
+    ) -> PlacedText:
         try:
-            fitted = fit_text(lines, self.fonts, pt(style.box.width_mm),
-                              pt(style.box.height_mm), style.max_size, style.min_size)
+            fitted = fit_text(
+                lines,
+                self.fonts,
+                pt(style.box.width_mm),
+                pt(style.box.height_mm),
+                style.max_size,
+                style.min_size,
+            )
         except LayoutError:
             raise self._does_not_fit(pairing, what, style) from None
         return PlacedText(style.box, fitted, colour)
@@ -218,15 +265,24 @@ class CardPlanner:
         if what in ("sender", "return address"):
             people, row, column = self.senders, pairing.sender.row, what
         if what == "message" and pairing.message:
-            return LayoutError(Problem(
-                f"the personal message for {p.name} does not fit the card's "
-                f"{style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
-                f"{style.min_size:g} pt; shorten it, or leave it empty for the template",
-                **self._message_source(pairing, "")))
-        return LayoutError(Problem(
-            f"the {what} of the card from {pairing.sender.name} to {p.name} does not fit "
-            f"its {style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
-            f"{style.min_size:g} pt; shorten it", file=people.file, row=row, column=column))
+            return LayoutError(
+                Problem(
+                    f"the personal message for {p.name} does not fit the card's "
+                    f"{style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
+                    f"{style.min_size:g} pt; shorten it, or leave it empty for the template",
+                    **self._message_source(pairing, ""),
+                )
+            )
+        return LayoutError(
+            Problem(
+                f"the {what} of the card from {pairing.sender.name} to {p.name} does not fit "
+                f"its {style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
+                f"{style.min_size:g} pt; shorten it",
+                file=people.file,
+                row=row,
+                column=column,
+            )
+        )
 
     def _qr(self, code: str) -> PlacedQR:
         payload = code
@@ -243,8 +299,14 @@ class CardPlanner:
         side = (21 + 2 * QUIET_ZONE) * module
         right, bottom = self.back.qr_corner_mm
         box = Box(right - side, bottom, side, 3.0)
-        fitted = fit_text([(format_code(code), "regular")], self.fonts, pt(box.width_mm),
-                          pt(box.height_mm), 7.0, 5.0)
+        fitted = fit_text(
+            [(format_code(code), "regular")],
+            self.fonts,
+            pt(box.width_mm),
+            pt(box.height_mm),
+            7.0,
+            5.0,
+        )
         return PlacedText(box, fitted, "ink")
 
     def _signature(self, sender: Sender) -> Path | None:
@@ -255,15 +317,23 @@ class CardPlanner:
         path = self._signature(sender)
         if path is None:
             return []
-        where = {"file": self.senders.file, "row": sender.row,
-                 "column": self.senders.column("signature")}
+        where = {
+            "file": self.senders.file,
+            "row": sender.row,
+            "column": self.senders.column("signature"),
+        }
         if not path.is_relative_to(self.campaign.root.resolve()):
-            return [Problem(f"{sender.signature!r} is outside the campaign folder; put the "
-                            f"image in the campaign folder and give its relative path",
-                            **where)]
+            return [
+                Problem(
+                    f"{sender.signature!r} is outside the campaign folder; put the "
+                    f"image in the campaign folder and give its relative path",
+                    **where,
+                )
+            ]
         if not path.is_file():
-            return [Problem(f"image {sender.signature!r} not found in {self.campaign.root}",
-                            **where)]
+            return [
+                Problem(f"image {sender.signature!r} not found in {self.campaign.root}", **where)
+            ]
         return []
 
     def _checked_sender(self, sender: Sender) -> list[Problem]:
@@ -275,17 +345,31 @@ class CardPlanner:
         return self._sender_problems[sender.id]
 
     def _prisoner_problems(self, prisoner: Prisoner) -> list[Problem]:
-        return self._font_problems(self.prisoners, prisoner, (
-            "name", "name_dative", "institution", "address", "postcode", "city", "region",
-            "country"))
+        return self._font_problems(
+            self.prisoners,
+            prisoner,
+            (
+                "name",
+                "name_dative",
+                "institution",
+                "address",
+                "postcode",
+                "city",
+                "region",
+                "country",
+            ),
+        )
 
-    def _font_problems(self, people: People, record: Sender | Prisoner,
-                       names: tuple[str, ...]) -> list[Problem]:
+    def _font_problems(
+        self, people: People, record: Sender | Prisoner, names: tuple[str, ...]
+    ) -> list[Problem]:
         """Characters no font has, located at the record's row and column."""
         problems = []
         for name in names:
             value = getattr(record, name)
             text = "\n".join(value) if isinstance(value, tuple) else value
-            problems += [font_problem(c, people.file, record.row, people.column(name))
-                         for c in self.fonts.missing(text)]
+            problems += [
+                font_problem(c, people.file, record.row, people.column(name))
+                for c in self.fonts.missing(text)
+            ]
         return problems

@@ -34,8 +34,9 @@ class Selection:
         return bool(self.unsent or self.codes or self.senders or self.prisoners)
 
     @classmethod
-    def parse(cls, only: Iterable[str] = (), senders: Iterable[str] = (),
-              prisoners: Iterable[str] = ()) -> Selection:
+    def parse(
+        cls, only: Iterable[str] = (), senders: Iterable[str] = (), prisoners: Iterable[str] = ()
+    ) -> Selection:
         """From the command line: ``--only`` takes ``unsent`` or card codes (as printed,
         typed or scanned).
 
@@ -50,14 +51,20 @@ class Selection:
             try:
                 codes.append(parse_code(value))
             except CodeError as exc:
-                raise UsageError(f"--only {value}: not 'unsent' and not a card code "
-                                 f"({exc})") from None
+                raise UsageError(
+                    f"--only {value}: not 'unsent' and not a card code ({exc})"
+                ) from None
         return cls(unsent, tuple(dict.fromkeys(codes)), tuple(senders), tuple(prisoners))
 
 
-def select(pairings: list[Pairing], selection: Selection, codes: Mapping[tuple[str, str], str],
-           cards: Mapping[str, LedgerCard], statuses: Mapping[str, set[str]],
-           wave: str) -> list[Pairing]:
+def select(
+    pairings: list[Pairing],
+    selection: Selection,
+    codes: Mapping[tuple[str, str], str],
+    cards: Mapping[str, LedgerCard],
+    statuses: Mapping[str, set[str]],
+    wave: str,
+) -> list[Pairing]:
     """The pairings a reprint prints, in print order.
 
     ``codes`` are the wave's codes by (sender id, prisoner id); ``cards`` the ledger's
@@ -72,37 +79,51 @@ def select(pairings: list[Pairing], selection: Selection, codes: Mapping[tuple[s
     _check_requested(pairings, selection, codes, cards, wave)
     wanted = set(selection.codes)
     chosen = [
-        p for p in pairings
+        p
+        for p in pairings
         if (not wanted or codes.get((p.sender.id, p.prisoner.id)) in wanted)
         and (not selection.senders or p.sender.id in selection.senders)
         and (not selection.prisoners or p.prisoner.id in selection.prisoners)
         and (not selection.unsent or not _went_out(codes, statuses, p))
     ]
     if not chosen:
-        raise InputError(Problem(f"no card of wave {wave} matches {describe(selection)}; "
-                                 "nothing to print"))
+        raise InputError(
+            Problem(f"no card of wave {wave} matches {describe(selection)}; nothing to print")
+        )
     return chosen
 
 
-def _went_out(codes: Mapping[tuple[str, str], str], statuses: Mapping[str, set[str]],
-              pairing: Pairing) -> bool:
+def _went_out(
+    codes: Mapping[tuple[str, str], str], statuses: Mapping[str, set[str]], pairing: Pairing
+) -> bool:
     code = codes.get((pairing.sender.id, pairing.prisoner.id))
     return code is not None and bool(statuses.get(code, set()) & OUT_STATUSES)
 
 
-def _check_requested(pairings: list[Pairing], selection: Selection,
-                     codes: Mapping[tuple[str, str], str], cards: Mapping[str, LedgerCard],
-                     wave: str) -> None:
+def _check_requested(
+    pairings: list[Pairing],
+    selection: Selection,
+    codes: Mapping[tuple[str, str], str],
+    cards: Mapping[str, LedgerCard],
+    wave: str,
+) -> None:
     """Every code, sender and prisoner asked for is in the wave's plan: a typo must not
     print nothing, or the wrong stack, without a word."""
     planned = {codes.get((p.sender.id, p.prisoner.id)) for p in pairings}
-    problems = [Problem(_why_not_planned(code, cards.get(code), wave))
-                for code in selection.codes if code not in planned]
+    problems = [
+        Problem(_why_not_planned(code, cards.get(code), wave))
+        for code in selection.codes
+        if code not in planned
+    ]
     for option, wanted, have in (
-            ("--sender", selection.senders, {p.sender.id for p in pairings}),
-            ("--prisoner", selection.prisoners, {p.prisoner.id for p in pairings})):
-        problems += [Problem(f"{option} {value}: no card for this id in wave {wave}")
-                     for value in wanted if value not in have]
+        ("--sender", selection.senders, {p.sender.id for p in pairings}),
+        ("--prisoner", selection.prisoners, {p.prisoner.id for p in pairings}),
+    ):
+        problems += [
+            Problem(f"{option} {value}: no card for this id in wave {wave}")
+            for value in wanted
+            if value not in have
+        ]
     if problems:
         raise InputError(problems)
 
@@ -113,8 +134,10 @@ def _why_not_planned(code: str, card: LedgerCard | None, wave: str) -> str:
         return f"--only {shown}: no card of this campaign has this code in the ledger"
     if card.wave != wave:
         return f"--only {shown}: a card of wave {card.wave}; reprint it with --wave {card.wave}"
-    return (f"--only {shown}: voided, or its pair ({card.sender_id} to {card.prisoner_id}) is "
-            f"no longer in wave {wave}'s plan")
+    return (
+        f"--only {shown}: voided, or its pair ({card.sender_id} to {card.prisoner_id}) is "
+        f"no longer in wave {wave}'s plan"
+    )
 
 
 def already_sent(printed: Iterable[str], statuses: Mapping[str, set[str]]) -> int:
@@ -124,7 +147,7 @@ def already_sent(printed: Iterable[str], statuses: Mapping[str, set[str]]) -> in
 
 def describe(selection: Selection) -> str:
     """The selection in words, for messages."""
-    parts = (["unsent cards"] if selection.unsent else [])
+    parts = ["unsent cards"] if selection.unsent else []
     parts += [f"code {format_code(c)}" for c in selection.codes]
     parts += [f"sender {s}" for s in selection.senders]
     parts += [f"prisoner {p}" for p in selection.prisoners]

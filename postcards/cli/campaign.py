@@ -28,8 +28,14 @@ from postcards.wording import counted
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(file_okay=False), default="postcards-demo",
-              show_default=True, help="Folder for the demo's files.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default="postcards-demo",
+    show_default=True,
+    help="Folder for the demo's files.",
+)
 @click.pass_context
 def demo(ctx: click.Context, output: str) -> None:
     """Run the whole pipeline on the bundled sample campaign."""
@@ -59,15 +65,25 @@ def demo(ctx: click.Context, output: str) -> None:
     click.echo(f"manifest -> {result.manifest}")
     click.echo(f"ledger -> {out / 'tracking.db'} ({counted(result.new_in_ledger, 'new card')})")
     _, sheets = run_cards(campaign, out / "sheets-a4-2up.pdf", CardOptions(layout="a4-2up"))
-    click.echo(f"{counted(sheets.cards, 'card')} on {counted(sheets.sheets, 'A4 sheet')}, "
-               f"two-sided -> {sheets.pdf}")
+    click.echo(
+        f"{counted(sheets.cards, 'card')} on {counted(sheets.sheets, 'A4 sheet')}, "
+        f"two-sided -> {sheets.pdf}"
+    )
     for name in ("poster.pdf", "poster.png"):
         _make_poster(campaign, _poster_options(count="assigned", dpi=100), out / name)
     _demo_report(campaign, out / "report.html")
 
 
-DEMO_FILES = ("assignments.csv", "cards.pdf", "cards.manifest.csv", "sheets-a4-2up.pdf",
-              "sheets-a4-2up.manifest.csv", "poster.pdf", "poster.png", "report.html")
+DEMO_FILES = (
+    "assignments.csv",
+    "cards.pdf",
+    "cards.manifest.csv",
+    "sheets-a4-2up.pdf",
+    "sheets-a4-2up.manifest.csv",
+    "poster.pdf",
+    "poster.png",
+    "report.html",
+)
 
 
 def _guard_demo(ctx: click.Context, samples: Settings, out: Path) -> None:
@@ -76,8 +92,10 @@ def _guard_demo(ctx: click.Context, samples: Settings, out: Path) -> None:
     from postcards.jobs.outputs import check_outputs, protected_paths
 
     if (out / CAMPAIGN_FILE).exists():
-        raise click.UsageError(f"{out} holds {CAMPAIGN_FILE}: the demo would write its "
-                               "ledger and files into a campaign; choose a new folder")
+        raise click.UsageError(
+            f"{out} holds {CAMPAIGN_FILE}: the demo would write its "
+            "ledger and files into a campaign; choose a new folder"
+        )
     outputs = [out / name for name in DEMO_FILES]
     guard_outputs(samples, outputs)
     try:
@@ -122,47 +140,75 @@ def _make_poster(campaign: Settings, options, output: Path) -> None:
         poster, design = plan_poster(campaign, options)
     guard_outputs(campaign, output_files(poster, output), POSTER_SUFFIXES)
     with reported_errors():
-        written = write_poster(poster, design.fonts, design.colours, output, options.dpi,
-                               campaign.name)
+        written = write_poster(
+            poster, design.fonts, design.colours, output, options.dpi, campaign.name
+        )
     print_problems(list(poster.problems))
     pages, files = len(poster.pages), [str(f) for f in written]
     shown = ", ".join(files) if len(files) <= 3 else f"{files[0]} … {files[-1]}"
-    click.echo(f"{poster.kind} poster ({poster.count} counted, "
-               f"{counted(pages, 'page')}) -> {shown}")
+    click.echo(
+        f"{poster.kind} poster ({poster.count} counted, {counted(pages, 'page')}) -> {shown}"
+    )
 
 
 @main.command()
 @campaign_option
 @input_options
-@click.option("--per-prisoner", type=click.IntRange(min=1), default=None,
-              help="Cards for each prisoner in custody (default 1).")
-@click.option("--per-sender", type=click.IntRange(min=1), default=None,
-              help="Prisoners for each sender instead (within the cards column's cap).")
+@click.option(
+    "--per-prisoner",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Cards for each prisoner in custody (default 1).",
+)
+@click.option(
+    "--per-sender",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Prisoners for each sender instead (within the cards column's cap).",
+)
 @click.option("--wave", help="The sending round (default: campaign.toml's).")
-@click.option("--seed", type=int, default=None,
-              help="Break ties in a shuffled order; the same seed gives the same pairs.")
-@click.option("-o", "--output", type=click.Path(), default=None,
-              help="The assignments file (default: [inputs] assignments, else "
-                   "assignments.csv in the campaign folder).")
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help="Break ties in a shuffled order; the same seed gives the same pairs.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default=None,
+    help="The assignments file (default: [inputs] assignments, else "
+    "assignments.csv in the campaign folder).",
+)
 @click.pass_context
-def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
-           assignments: str | None, per_prisoner: int | None, per_sender: int | None,
-           wave: str | None, seed: int | None, output: str | None) -> None:
+def assign(
+    ctx: click.Context,
+    senders: str | None,
+    prisoners: str | None,
+    assignments: str | None,
+    per_prisoner: int | None,
+    per_sender: int | None,
+    wave: str | None,
+    seed: int | None,
+    output: str | None,
+) -> None:
     """Pair senders with prisoners fairly and write assignments.csv for `cards`."""
     from postcards.jobs.assign import AssignOptions, assign_wave
 
     if per_prisoner and per_sender:
         raise click.UsageError("give --per-prisoner or --per-sender, not both")
-    campaign = with_wave(campaign_from(ctx, senders=senders, prisoners=prisoners,
-                                    assignments=assignments), wave)
-    target = Path(output) if output else (campaign.assignments_path
-                                          or campaign.root / "assignments.csv")
+    campaign = with_wave(
+        campaign_from(ctx, senders=senders, prisoners=prisoners, assignments=assignments), wave
+    )
+    target = (
+        Path(output) if output else (campaign.assignments_path or campaign.root / "assignments.csv")
+    )
     # assign rewrites the assignments file it reads (keeping other waves' rows): that file
     # alone it may replace, and only when it is its own output.
     from postcards.jobs.outputs import same_file
 
-    own = campaign.assignments_path is not None and same_file(target,
-                                                              campaign.assignments_path)
+    own = campaign.assignments_path is not None and same_file(target, campaign.assignments_path)
     guard_outputs(campaign, [target], (".csv",), assignments=not own)
     with reported_errors():
         result = assign_wave(campaign, target, AssignOptions(per_prisoner, per_sender, seed))
@@ -173,8 +219,10 @@ def assign(ctx: click.Context, senders: str | None, prisoners: str | None,
     from postcards.pairing.assignments import assignments_file
 
     if assignments_file(campaign) != result.output:
-        click.echo(f"next: postcards cards --assignments {result.output} "
-                   f"(or set [inputs] assignments in campaign.toml)")
+        click.echo(
+            f"next: postcards cards --assignments {result.output} "
+            f"(or set [inputs] assignments in campaign.toml)"
+        )
     else:
         click.echo("next: postcards cards (it prints these pairs)")
 
@@ -187,44 +235,87 @@ def _assign_summary(result) -> str:
     per_sender = Counter(p.sender.id for p in pairings)
     low, high = min(per_sender.values(), default=0), max(per_sender.values(), default=0)
     spread = f"{low}" if low == high else f"{low}–{high}"
-    extra = ", ".join(part for part in (
-        f"{result.explicit} explicit" if result.explicit else "",
-        counted(result.kept, "godchild kept", "godchildren kept") if result.kept else "")
-        if part)
-    return (f"assignments: {counted(len(pairings), 'card')} for "
-            f"{len({p.prisoner.id for p in pairings})} of "
-            f"{counted(result.in_custody, 'prisoner')} in custody from {len(per_sender)} of "
-            f"{counted(result.senders, 'sender')} ({spread} each"
-            + (f"; {extra}" if extra else "") + f") -> {result.output}")
+    extra = ", ".join(
+        part
+        for part in (
+            f"{result.explicit} explicit" if result.explicit else "",
+            counted(result.kept, "godchild kept", "godchildren kept") if result.kept else "",
+        )
+        if part
+    )
+    return (
+        f"assignments: {counted(len(pairings), 'card')} for "
+        f"{len({p.prisoner.id for p in pairings})} of "
+        f"{counted(result.in_custody, 'prisoner')} in custody from {len(per_sender)} of "
+        f"{counted(result.senders, 'sender')} ({spread} each"
+        + (f"; {extra}" if extra else "")
+        + f") -> {result.output}"
+    )
 
 
 @main.command()
 @campaign_option
 @input_options
-@click.option("--kind", type=click.Choice(POSTER_KINDS), default="godparents",
-              show_default=True, help="What the poster shows.")
-@click.option("--size", help="A4, A3, A2, A1, A0, Letter or Tabloid (default: campaign.toml's "
-                             "[posters] size, else A3); share: 1080x1080, 1080x1350 or 1200x675 "
-                             "(default: all three).")
+@click.option(
+    "--kind",
+    type=click.Choice(POSTER_KINDS),
+    default="godparents",
+    show_default=True,
+    help="What the poster shows.",
+)
+@click.option(
+    "--size",
+    help="A4, A3, A2, A1, A0, Letter or Tabloid (default: campaign.toml's "
+    "[posters] size, else A3); share: 1080x1080, 1080x1350 or 1200x675 "
+    "(default: all three).",
+)
 @click.option("--landscape", is_flag=True, help="Turn the paper to landscape.")
-@click.option("--language", help="en, de, fr, pl, lt, be or ru (default: [posters] language, "
-                                 "else en).")
-@click.option("--count", "count", type=click.Choice(["sent", "assigned"]), default="sent",
-              show_default=True, help="Count senders with a card sent (ledger) or assigned "
-                                      "in this wave's pairing.")
-@click.option("--dpi", type=click.IntRange(36, 1200), default=150, show_default=True,
-              help="Resolution of PNG/JPG posters.")
-@click.option("-o", "--output", type=click.Path(), default="poster.pdf",
-              show_default=True, help="FILE.pdf, FILE.png or FILE.jpg.")
+@click.option(
+    "--language", help="en, de, fr, pl, lt, be or ru (default: [posters] language, else en)."
+)
+@click.option(
+    "--count",
+    "count",
+    type=click.Choice(["sent", "assigned"]),
+    default="sent",
+    show_default=True,
+    help="Count senders with a card sent (ledger) or assigned in this wave's pairing.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(36, 1200),
+    default=150,
+    show_default=True,
+    help="Resolution of PNG/JPG posters.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default="poster.pdf",
+    show_default=True,
+    help="FILE.pdf, FILE.png or FILE.jpg.",
+)
 @click.pass_context
-def poster(ctx: click.Context, senders: str | None, prisoners: str | None,
-           assignments: str | None, kind: str, size: str | None, landscape: bool,
-           language: str | None, count: str, dpi: int, output: str) -> None:
+def poster(
+    ctx: click.Context,
+    senders: str | None,
+    prisoners: str | None,
+    assignments: str | None,
+    kind: str,
+    size: str | None,
+    landscape: bool,
+    language: str | None,
+    count: str,
+    dpi: int,
+    output: str,
+) -> None:
     """Print a campaign poster or social images from the senders, prisoners and ledger."""
     campaign = campaign_from(ctx, senders=senders, prisoners=prisoners, assignments=assignments)
     guard_outputs(campaign, [Path(output)], POSTER_SUFFIXES)
-    options = _poster_options(kind=kind, size=size, landscape=landscape, language=language,
-                              count=count, dpi=dpi)
+    options = _poster_options(
+        kind=kind, size=size, landscape=landscape, language=language, count=count, dpi=dpi
+    )
     _make_poster(campaign, options, Path(output))
 
 
@@ -244,5 +335,7 @@ def init(directory: str) -> None:
         for name in names:
             copy_file(bundled("samples") / name, target / name)
     click.echo(f"created {target / CAMPAIGN_FILE}, senders.xlsx and prisoners.csv")
-    click.echo(f"next: put your campaign's lists and web address in them (check refuses "
-               f"the examples), then run: postcards -c {target} check")
+    click.echo(
+        f"next: put your campaign's lists and web address in them (check refuses "
+        f"the examples), then run: postcards -c {target} check"
+    )

@@ -33,18 +33,34 @@ from postcards.wording import counted
 @strict_option
 @example_option
 @click.pass_context
-def check(ctx: click.Context, senders: str | None, prisoners: str | None,
-          assignments: str | None, wave: str | None, size: str | None,
-          not_a_postcard: bool, layout: str | None, start_at: int, strict: bool,
-          example: bool) -> None:
+def check(
+    ctx: click.Context,
+    senders: str | None,
+    prisoners: str | None,
+    assignments: str | None,
+    wave: str | None,
+    size: str | None,
+    not_a_postcard: bool,
+    layout: str | None,
+    start_at: int,
+    strict: bool,
+    example: bool,
+) -> None:
     """Validate everything a print run depends on."""
     from postcards.jobs.check import check as run_check
     from postcards.printing.run import CardOptions
 
-    campaign = with_wave(campaign_from(ctx, senders=senders, prisoners=prisoners,
-                                    assignments=assignments), wave)
-    options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          start_at=start_at, strict=strict, example=example)
+    campaign = with_wave(
+        campaign_from(ctx, senders=senders, prisoners=prisoners, assignments=assignments), wave
+    )
+    options = CardOptions(
+        size=size,
+        not_a_postcard=not_a_postcard,
+        layout=layout,
+        start_at=start_at,
+        strict=strict,
+        example=example,
+    )
     from postcards.ledger.renaming import new_on_shared_ledger
 
     with reported_errors():
@@ -52,27 +68,37 @@ def check(ctx: click.Context, senders: str | None, prisoners: str | None,
         report.add(new_on_shared_ledger(campaign))
     print_problems(report.warnings + report.problems, err=False)
     if not report.ok:
-        click.echo(f"{counted(len(report.problems), 'problem')}: fix "
-                   f"{'it' if len(report.problems) == 1 else 'them'} before printing.")
+        click.echo(
+            f"{counted(len(report.problems), 'problem')}: fix "
+            f"{'it' if len(report.problems) == 1 else 'them'} before printing."
+        )
         sys.exit(1)
     print_summary(report, campaign, size)
 
 
 def print_summary(report, campaign: Settings, size: str | None) -> None:
-    excluded = ", ".join(f"{n} {status.replace('_', ' ')}"
-                         for status, n in sorted(report.excluded.items()))
+    excluded = ", ".join(
+        f"{n} {status.replace('_', ' ')}" for status, n in sorted(report.excluded.items())
+    )
     languages = ", ".join(f"{lang} {n}" for lang, n in sorted(report.languages.items()))
     click.echo(f"senders: {report.senders}")
-    click.echo(f"prisoners: {report.prisoners}, {report.in_custody} in custody"
-               + (f"; no card for {excluded}" if excluded else ""))
-    click.echo(f"cards: {len(report.pairings)} in wave {campaign.wave}"
-               + (f" ({languages})" if languages else "")
-               + f", size {size or campaign.size}" + _pairs_from(report))
+    click.echo(
+        f"prisoners: {report.prisoners}, {report.in_custody} in custody"
+        + (f"; no card for {excluded}" if excluded else "")
+    )
+    click.echo(
+        f"cards: {len(report.pairings)} in wave {campaign.wave}"
+        + (f" ({languages})" if languages else "")
+        + f", size {size or campaign.size}"
+        + _pairs_from(report)
+    )
     imposition = report.imposition
     if imposition is not None and not imposition.layout.single:
         turned = ", turned" if imposition.turned else ""
-        click.echo(f"layout: {imposition.layout.name}, {counted(imposition.per_sheet, 'card')} a "
-                   f"{imposition.sheet.describe()} sheet{turned}")
+        click.echo(
+            f"layout: {imposition.layout.name}, {counted(imposition.per_sheet, 'card')} a "
+            f"{imposition.sheet.describe()} sheet{turned}"
+        )
     click.echo("ok: ready to print")
 
 
@@ -80,41 +106,94 @@ def print_summary(report, campaign: Settings, size: str | None) -> None:
 @campaign_option
 @input_options
 @card_options
-@click.option("--duplex", type=click.Choice(["long-edge", "short-edge", "separate"]),
-              help="How sheets are printed two-sided (default: campaign.toml's, long-edge).")
+@click.option(
+    "--duplex",
+    type=click.Choice(["long-edge", "short-edge", "separate"]),
+    help="How sheets are printed two-sided (default: campaign.toml's, long-edge).",
+)
 @click.option("--printer", help="A [printers.NAME] profile whose back offset to apply.")
-@click.option("-o", "--output", type=click.Path(), default="cards.pdf",
-              show_default=True, help="The PDF to write; the manifest goes beside it.")
-@click.option("--only", "only", multiple=True, metavar="unsent|CODE",
-              help="Reprint just the wave's unsent cards, or the cards with these codes "
-                   "(repeat it); they keep their codes.")
-@click.option("--sender", "only_senders", multiple=True, metavar="ID",
-              help="Reprint just this sender's cards (repeat it for several).")
-@click.option("--prisoner", "only_prisoners", multiple=True, metavar="ID",
-              help="Reprint just the cards to this prisoner (repeat it for several).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default="cards.pdf",
+    show_default=True,
+    help="The PDF to write; the manifest goes beside it.",
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="unsent|CODE",
+    help="Reprint just the wave's unsent cards, or the cards with these codes "
+    "(repeat it); they keep their codes.",
+)
+@click.option(
+    "--sender",
+    "only_senders",
+    multiple=True,
+    metavar="ID",
+    help="Reprint just this sender's cards (repeat it for several).",
+)
+@click.option(
+    "--prisoner",
+    "only_prisoners",
+    multiple=True,
+    metavar="ID",
+    help="Reprint just the cards to this prisoner (repeat it for several).",
+)
 @strict_option
 @example_option
-@click.option("--allow-risky", is_flag=True,
-              help="Print cards with words a censor may stop (each is still reported).")
+@click.option(
+    "--allow-risky",
+    is_flag=True,
+    help="Print cards with words a censor may stop (each is still reported).",
+)
 @click.pass_context
-def cards(ctx: click.Context, senders: str | None, prisoners: str | None,
-          assignments: str | None, wave: str | None, size: str | None, not_a_postcard: bool,
-          layout: str | None, start_at: int, duplex: str | None, printer: str | None,
-          output: str, only: tuple[str, ...], only_senders: tuple[str, ...],
-          only_prisoners: tuple[str, ...], strict: bool, example: bool,
-          allow_risky: bool) -> None:
+def cards(
+    ctx: click.Context,
+    senders: str | None,
+    prisoners: str | None,
+    assignments: str | None,
+    wave: str | None,
+    size: str | None,
+    not_a_postcard: bool,
+    layout: str | None,
+    start_at: int,
+    duplex: str | None,
+    printer: str | None,
+    output: str,
+    only: tuple[str, ...],
+    only_senders: tuple[str, ...],
+    only_prisoners: tuple[str, ...],
+    strict: bool,
+    example: bool,
+    allow_risky: bool,
+) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from postcards.cards.reprint import Selection
     from postcards.printing.run import CardOptions
 
-    campaign = with_wave(campaign_from(ctx, name_check=False, senders=senders,
-                                    prisoners=prisoners, assignments=assignments), wave)
+    campaign = with_wave(
+        campaign_from(
+            ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
+        ),
+        wave,
+    )
     with reported_errors():
         selection = Selection.parse(only, only_senders, only_prisoners)
-    options = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                          duplex=duplex, start_at=start_at, printer=printer, strict=strict,
-                          selection=selection, example=example,
-                          allow_risky=allow_risky)
+    options = CardOptions(
+        size=size,
+        not_a_postcard=not_a_postcard,
+        layout=layout,
+        duplex=duplex,
+        start_at=start_at,
+        printer=printer,
+        strict=strict,
+        selection=selection,
+        example=example,
+        allow_risky=allow_risky,
+    )
     guard_outputs(campaign, _card_outputs(campaign, Path(output), duplex), (".pdf",))
     check_name(campaign)  # after the usage checks: it opens the ledger
     report, result = run_cards(campaign, Path(output), options)
@@ -146,12 +225,13 @@ def _print_result(result) -> None:
     click.echo(f"manifest -> {result.manifest}")
     if result.signing:
         click.echo(f"signing sheets -> {result.signing}")
-    click.echo(f"ledger: {counted(result.new_in_ledger, 'new card')} recorded in "
-               f"{result.ledger}")
+    click.echo(f"ledger: {counted(result.new_in_ledger, 'new card')} recorded in {result.ledger}")
     if result.already_sent:
-        click.echo(f"note: {result.already_sent} of the cards printed went out already (the "
-                   "ledger says sent or later); posting a second copy sends a duplicate",
-                   err=True)
+        click.echo(
+            f"note: {result.already_sent} of the cards printed went out already (the "
+            "ledger says sent or later); posting a second copy sends a duplicate",
+            err=True,
+        )
 
 
 def run_cards(campaign: Settings, output: Path, options):
@@ -165,17 +245,31 @@ def run_cards(campaign: Settings, output: Path, options):
 
 @main.command()
 @campaign_option
-@click.option("--layout", default=None, help="The sheet layout to calibrate (default: "
-              "campaign.toml's).")
-@click.option("--duplex", type=click.Choice(["long-edge", "short-edge"]),
-              help="How the printer turns the sheet (default: campaign.toml's).")
-@click.option("--printer", help="Move the backs by this [printers.NAME] profile's "
-              "back_offset_mm, to check the correction on a second sheet.")
-@click.option("-o", "--output", type=click.Path(), default="calibrate.pdf",
-              show_default=True, help="The two-page PDF to print double-sided.")
+@click.option(
+    "--layout", default=None, help="The sheet layout to calibrate (default: campaign.toml's)."
+)
+@click.option(
+    "--duplex",
+    type=click.Choice(["long-edge", "short-edge"]),
+    help="How the printer turns the sheet (default: campaign.toml's).",
+)
+@click.option(
+    "--printer",
+    help="Move the backs by this [printers.NAME] profile's "
+    "back_offset_mm, to check the correction on a second sheet.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default="calibrate.pdf",
+    show_default=True,
+    help="The two-page PDF to print double-sided.",
+)
 @click.pass_context
-def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
-              printer: str | None, output: str) -> None:
+def calibrate(
+    ctx: click.Context, layout: str | None, duplex: str | None, printer: str | None, output: str
+) -> None:
     """A two-sided test sheet from which to read a printer's front/back offset."""
     from postcards.printing.calibration import write_calibration
 
@@ -183,13 +277,20 @@ def calibrate(ctx: click.Context, layout: str | None, duplex: str | None,
     guard_outputs(campaign, [Path(output)], (".pdf",))
     with reported_errors():
         result = write_calibration(campaign, Path(output), layout, duplex, printer)
-    click.echo(f"calibration sheet ({result.layout}, {result.sheet}, {result.duplex}) -> "
-               f"{result.path}")
+    click.echo(
+        f"calibration sheet ({result.layout}, {result.sheet}, {result.duplex}) -> {result.path}"
+    )
     if printer:
         x, y = result.back_offset_mm
-        click.echo(f"backs moved by printer {printer!r}: back_offset_mm = [{x:g}, {y:g}]; "
-                   "with it right, every cross reads 0")
-    click.echo("print it double-sided at 100 % (no 'fit to page'), hold it against the "
-               "light and read where each front cross falls on the back's rulers;")
-    click.echo("then set [print] back_offset_mm = [x, y] in campaign.toml, or "
-               "[printers.NAME] back_offset_mm for one printer of several.")
+        click.echo(
+            f"backs moved by printer {printer!r}: back_offset_mm = [{x:g}, {y:g}]; "
+            "with it right, every cross reads 0"
+        )
+    click.echo(
+        "print it double-sided at 100 % (no 'fit to page'), hold it against the "
+        "light and read where each front cross falls on the back's rulers;"
+    )
+    click.echo(
+        "then set [print] back_offset_mm = [x, y] in campaign.toml, or "
+        "[printers.NAME] back_offset_mm for one printer of several."
+    )

@@ -54,8 +54,12 @@ def reported_errors() -> Iterator[None]:
         sys.exit(1)
 
 
-def guard_outputs(campaign: Settings, outputs: list[Path], suffixes: tuple[str, ...] = (),
-           assignments: bool = True) -> None:
+def guard_outputs(
+    campaign: Settings,
+    outputs: list[Path],
+    suffixes: tuple[str, ...] = (),
+    assignments: bool = True,
+) -> None:
     """Before any work: refuse outputs that would replace an input, the ledger or the
     design, that end otherwise than the command writes, or that cannot be written."""
     from postcards.jobs.outputs import check_outputs, protected_paths
@@ -120,8 +124,7 @@ def _same_campaign(path: str) -> Path:
     return target / CAMPAIGN_FILE if target.is_dir() else target
 
 
-def _take_campaign(ctx: click.Context, _param: click.Parameter,
-                   values: tuple[str, ...]) -> None:
+def _take_campaign(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> None:
     """-c before or after the subcommand means the same; two different ones are a usage
     error rather than one silently winning."""
     root = ctx.find_root()
@@ -129,17 +132,21 @@ def _take_campaign(ctx: click.Context, _param: click.Parameter,
     for value in values:
         given = root.obj.get("campaign_path")
         if given is not None and _same_campaign(given) != _same_campaign(value):
-            raise click.UsageError(f"-c given twice: {given} and {value}; give one "
-                                   "campaign", ctx)
+            raise click.UsageError(f"-c given twice: {given} and {value}; give one campaign", ctx)
         root.obj["campaign_path"] = value
 
 
 def campaign_option(func: Callable) -> Callable:
     """-c/--campaign, accepted before the subcommand and after it."""
-    return click.option("-c", "--campaign", type=click.Path(), expose_value=False,
-                        multiple=True, callback=_take_campaign,
-                        help="campaign.toml or its folder (default: ./campaign.toml when "
-                             "present).")(func)
+    return click.option(
+        "-c",
+        "--campaign",
+        type=click.Path(),
+        expose_value=False,
+        multiple=True,
+        callback=_take_campaign,
+        help="campaign.toml or its folder (default: ./campaign.toml when present).",
+    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -173,21 +180,32 @@ def check_name(campaign: Settings) -> None:
 def input_options(func: Callable) -> Callable:
     """--senders, --prisoners, --assignments: input files instead of campaign.toml's."""
     for name in ("assignments", "prisoners", "senders"):
-        func = click.option(f"--{name}", type=click.Path(dir_okay=False),
-                            help=f"The {name} spreadsheet (CSV, XLSX, ODS).")(func)
+        func = click.option(
+            f"--{name}",
+            type=click.Path(dir_okay=False),
+            help=f"The {name} spreadsheet (CSV, XLSX, ODS).",
+        )(func)
     return func
 
 
 def card_options(func: Callable) -> Callable:
-    func = click.option("--start-at", type=click.IntRange(min=1), default=1,
-                        show_default=True,
-                        help="Leave slots 1 to N-1 of the first sheet empty "
-                             "(partly used stock).")(func)
-    func = click.option("--layout", default=None,
-                        help="single, a4-2up, a4-4up, letter-2up, sra3-8up or a "
-                             "[layouts.NAME] of campaign.toml.")(func)
-    func = click.option("--not-a-postcard", is_flag=True,
-                        help="Allow a size outside the postal limits for postcards.")(func)
+    func = click.option(
+        "--start-at",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Leave slots 1 to N-1 of the first sheet empty (partly used stock).",
+    )(func)
+    func = click.option(
+        "--layout",
+        default=None,
+        help="single, a4-2up, a4-4up, letter-2up, sra3-8up or a [layouts.NAME] of campaign.toml.",
+    )(func)
+    func = click.option(
+        "--not-a-postcard",
+        is_flag=True,
+        help="Allow a size outside the postal limits for postcards.",
+    )(func)
     func = click.option("--size", help="A6, 4x6in, 5x7in, DL or WIDTHxHEIGHTmm.")(func)
     func = click.option("--wave", help="The sending round (default: campaign.toml's).")(func)
     return func
@@ -201,14 +219,20 @@ def with_wave(campaign: Settings, wave: str | None) -> Settings:
 
 def example_option(func: Callable) -> Callable:
     """--example: postcards init's example lists and URL pass (else they are errors)."""
-    return click.option("--example", is_flag=True,
-                        help="Accept postcards init's example lists (and, for check, "
-                             "its example.org URL) as they are; otherwise they are "
-                             "errors: fictional people on real cards.")(func)
+    return click.option(
+        "--example",
+        is_flag=True,
+        help="Accept postcards init's example lists (and, for check, "
+        "its example.org URL) as they are; otherwise they are "
+        "errors: fictional people on real cards.",
+    )(func)
 
 
 def strict_option(func: Callable) -> Callable:
     """--strict: every content-check finding stops the run (risky words already do)."""
-    return click.option("--strict", is_flag=True,
-                        help="Make content-check findings (risky words, Latin-script words, "
-                             "a language the prison does not accept) errors.")(func)
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Make content-check findings (risky words, Latin-script words, "
+        "a language the prison does not accept) errors.",
+    )(func)

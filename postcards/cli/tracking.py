@@ -33,8 +33,13 @@ def _default_by() -> str:
         return "scanner"
 
 
-def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path] = (),
-                 suffixes: tuple[str, ...] = (), name_check: bool = True):
+def _open_ledger(
+    ctx: click.Context,
+    must_exist: bool = True,
+    outputs: list[Path] = (),
+    suffixes: tuple[str, ...] = (),
+    name_check: bool = True,
+):
     """The campaign and its open ledger; a missing SQLite file is an error, not a new one.
     ``outputs`` are checked first (:func:`guard_outputs`)."""
     from postcards.ledger.book import Ledger
@@ -47,9 +52,12 @@ def _open_ledger(ctx: click.Context, must_exist: bool = True, outputs: list[Path
     url = campaign.database_url
     with reported_errors():
         if must_exist and not ledger_exists(url):
-            raise PostcardsError(Problem(
-                f"no ledger at {sqlite_path(url)}: print cards first (postcards cards), or "
-                "set [tracking] database in campaign.toml or POSTCARDS_DATABASE"))
+            raise PostcardsError(
+                Problem(
+                    f"no ledger at {sqlite_path(url)}: print cards first (postcards cards), or "
+                    "set [tracking] database in campaign.toml or POSTCARDS_DATABASE"
+                )
+            )
         return campaign, Ledger.open(url)
 
 
@@ -73,12 +81,14 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
 
     campaign, ledger = _open_ledger(ctx)
     with ledger, reported_errors():
-        scanner = Scanner(ledger, status=status, by=by or _default_by(), note=note,
-                          **_scan_scope(campaign))
+        scanner = Scanner(
+            ledger, status=status, by=by or _default_by(), note=note, **_scan_scope(campaign)
+        )
         try:
             for line in lines:  # bytes from a file or stdin, str from the command line
-                outcome = (scanner.scan_bytes(line) if isinstance(line, bytes)
-                           else scanner.scan(line))
+                outcome = (
+                    scanner.scan_bytes(line) if isinstance(line, bytes) else scanner.scan(line)
+                )
                 if outcome is not None:
                     click.echo(outcome.message)
         except KeyboardInterrupt:  # Ctrl-C at a scanning desk ends the session, tidily
@@ -91,8 +101,13 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
 @track.command()
 @campaign_option
 @click.argument("source", type=click.File("rb"), default="-")
-@click.option("--status", type=click.Choice(SCAN_STATUSES), default="sent", show_default=True,
-              help="What each scan records.")
+@click.option(
+    "--status",
+    type=click.Choice(SCAN_STATUSES),
+    default="sent",
+    show_default=True,
+    help="What each scan records.",
+)
 @click.option("--by", help="Who scans (default: your login name).")
 @click.option("--note", default="", help="A note kept with every event.")
 @click.pass_context
@@ -106,13 +121,15 @@ def scan(ctx: click.Context, source, status: str, by: str | None, note: str) -> 
 @track.command()
 @campaign_option
 @click.argument("codes", nargs=-1, required=True)
-@click.option("--status", type=click.Choice(SCAN_STATUSES), required=True,
-              help="The status to record.")
+@click.option(
+    "--status", type=click.Choice(SCAN_STATUSES), required=True, help="The status to record."
+)
 @click.option("--by", help="Who records it (default: your login name).")
 @click.option("--note", default="", help="A note kept with every event.")
 @click.pass_context
-def mark(ctx: click.Context, codes: tuple[str, ...], status: str, by: str | None,
-         note: str) -> None:
+def mark(
+    ctx: click.Context, codes: tuple[str, ...], status: str, by: str | None, note: str
+) -> None:
     """Record a status for cards by hand."""
     _run_scanner(ctx, codes, status, by, note)
 
@@ -153,19 +170,27 @@ REPORT_TABLES = ("prisoners", "senders", "parliaments", "totals")  # report.TABL
 
 @track.command()
 @campaign_option
-@click.option("-o", "--output", type=click.Path(),
-              help="report.csv (a file per table: report.prisoners.csv …), report.xlsx "
-                   "or report.html (default: a summary here).")
-@click.option("--table", type=click.Choice(REPORT_TABLES, case_sensitive=False),
-              help="Write only this table to -o (.csv or .xlsx).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="report.csv (a file per table: report.prisoners.csv …), report.xlsx "
+    "or report.html (default: a summary here).",
+)
+@click.option(
+    "--table",
+    type=click.Choice(REPORT_TABLES, case_sensitive=False),
+    help="Write only this table to -o (.csv or .xlsx).",
+)
 @click.pass_context
 def report(ctx: click.Context, output: str | None, table: str | None) -> None:
     """Coverage per prisoner, sender and parliament; who has had nothing yet."""
     if table and not output:
         raise click.UsageError("--table needs -o FILE.csv or FILE.xlsx")
     target = Path(output) if output else None
-    campaign, ledger = _open_ledger(ctx, outputs=_report_outputs(target, table),
-                                    suffixes=REPORT_SUFFIXES)
+    campaign, ledger = _open_ledger(
+        ctx, outputs=_report_outputs(target, table), suffixes=REPORT_SUFFIXES
+    )
     with ledger, reported_errors():
         write_report_file(campaign, ledger, target, table)
 
@@ -182,8 +207,9 @@ def _report_outputs(target: Path | None, table: str | None) -> list[Path]:
     return [target, *(target.with_name(f"{target.stem}.{t}.csv") for t in REPORT_TABLES)]
 
 
-def write_report_file(campaign: Settings, ledger, output: Path | None,
-                  table: str | None = None) -> list[Path]:
+def write_report_file(
+    campaign: Settings, ledger, output: Path | None, table: str | None = None
+) -> list[Path]:
     """Build the report, print its summary, and write it when asked to."""
     from postcards.jobs.report import read_directory
     from postcards.ledger.coverage import build_report, write_report
@@ -194,8 +220,10 @@ def write_report_file(campaign: Settings, ledger, output: Path | None,
     totals = ", ".join(f"{status} {n}" for status, n in built.totals.items()) or "no cards"
     click.echo(f"cards: {totals}")
     reached = len(built.prisoners) - len(built.unreached)
-    click.echo(f"prisoners: {reached} of {len(built.prisoners)} "
-               f"{'has' if len(built.prisoners) == 1 else 'have'} had a card sent")
+    click.echo(
+        f"prisoners: {reached} of {len(built.prisoners)} "
+        f"{'has' if len(built.prisoners) == 1 else 'have'} had a card sent"
+    )
     if output is None:
         for row in built.unreached[:20]:
             click.echo(f"  nothing sent yet: {row.prisoner_id} {row.prisoner_name}")
@@ -225,8 +253,13 @@ def rename(ctx: click.Context, old: str, new: str) -> None:
 
 @track.command()
 @campaign_option
-@click.option("--texts", "texts", type=click.Path(file_okay=False), required=True,
-              help="Folder for the archive: one PDF per prisoner.")
+@click.option(
+    "--texts",
+    "texts",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder for the archive: one PDF per prisoner.",
+)
 @click.pass_context
 def export(ctx: click.Context, texts: str) -> None:
     """Write every message sent to each prisoner, to hand over after release."""
@@ -242,8 +275,9 @@ def export(ctx: click.Context, texts: str) -> None:
         with reported_errors():
             written = write_archive(bundles, Path(texts), fonts, campaign.name)
     letters = sum(len(b.letters) for b in bundles)
-    click.echo(f"{counted(letters, 'message')} to {counted(len(written), 'prisoner')} -> "
-               f"{Path(texts)}")
+    click.echo(
+        f"{counted(letters, 'message')} to {counted(len(written), 'prisoner')} -> {Path(texts)}"
+    )
 
 
 def _design_fonts(campaign: Settings):
@@ -253,13 +287,20 @@ def _design_fonts(campaign: Settings):
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 for phones on the office network.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 for phones on the office network.",
+)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--token", help="Token for other addresses (default: a new one, printed).")
-@click.option("--tls", is_flag=True,
-              help="HTTPS with a self-signed certificate kept in the campaign folder "
-                   "(phones give the camera only to secure pages).")
+@click.option(
+    "--tls",
+    is_flag=True,
+    help="HTTPS with a self-signed certificate kept in the campaign folder "
+    "(phones give the camera only to secure pages).",
+)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool) -> None:
     """The campaign station: scan cards and watch coverage in a browser."""
@@ -274,8 +315,14 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
         directory = read_directory(campaign)
         print_problems(list(directory.warnings))
         plan = make_plan(host, port, token, tls, campaign.root)
-        station = Station(ledger, campaign.name, directory, plan.token,
-                          fonts=lambda: _design_fonts(campaign), scope=_scan_scope(campaign))
+        station = Station(
+            ledger,
+            campaign.name,
+            directory,
+            plan.token,
+            fonts=lambda: _design_fonts(campaign),
+            scope=_scan_scope(campaign),
+        )
         url = plan.join_url()
         click.echo(f"station for {campaign.name} on {ledger.name}")
         click.echo(f"open {url}  (dashboard: {url.replace('/scan', '/', 1)})")

@@ -21,12 +21,18 @@ def birth_year(r: RowReader, warning: bool) -> str:
     year = year_of_birth(text) if text else ""
     last = dt.date.today().year - ADULT_AGE
     if year is None:
-        r.fail("birth_year", f"{text!r} is not a year or date of birth like 1985 or "
-                             "12.03.1985", warning)
+        r.fail(
+            "birth_year",
+            f"{text!r} is not a year or date of birth like 1985 or 12.03.1985",
+            warning,
+        )
         return text
     if year and not 1900 <= int(year) <= last:
-        r.fail("birth_year", f"{text} is not a plausible year of birth (1900–{last}); "
-               "correct it", warning)
+        r.fail(
+            "birth_year",
+            f"{text} is not a plausible year of birth (1900–{last}); correct it",
+            warning,
+        )
     return year
 
 
@@ -37,10 +43,16 @@ def postcode(r: RowReader, country: str) -> str:
     restored = restored_postcode(text, country)
     if restored is None:
         return text
-    r.problems.append(Problem(
-        f"{text!r} read as {restored}: a number cell dropped its leading zero; check it, "
-        "and format the column as text", file=r.table.name, row=r.row.number,
-        column=r.mapping.get("postcode", "postcode"), warning=True))
+    r.problems.append(
+        Problem(
+            f"{text!r} read as {restored}: a number cell dropped its leading zero; check it, "
+            "and format the column as text",
+            file=r.table.name,
+            row=r.row.number,
+            column=r.mapping.get("postcode", "postcode"),
+            warning=True,
+        )
+    )
     return restored
 
 
@@ -61,16 +73,28 @@ def address_lines(r: RowReader) -> tuple[str, ...]:
 def check_addressable(r: RowReader, prisoner: Prisoner) -> None:
     """A card in custody needs somewhere to go: an institution or street, and a city."""
     if not prisoner.institution and not prisoner.address:
-        r.fail("institution" if "institution" in r.mapping else "address",
-               "empty: a prisoner in custody needs an institution or an address")
+        r.fail(
+            "institution" if "institution" in r.mapping else "address",
+            "empty: a prisoner in custody needs an institution or an address",
+        )
     if not prisoner.city and not prisoner.postcode:
         r.fail("city", "empty: a prisoner in custody needs a city and postcode")
 
 
 #: How Belarus is written in the country column (empty: Belarus is the default).
-BELARUS_NAMES = frozenset({"", "belarus", "by", "blr", "беларусь", "республика беларусь",
-                           "рэспубліка беларусь", "republic of belarus",
-                           "belarus republic of"})
+BELARUS_NAMES = frozenset(
+    {
+        "",
+        "belarus",
+        "by",
+        "blr",
+        "беларусь",
+        "республика беларусь",
+        "рэспубліка беларусь",
+        "republic of belarus",
+        "belarus republic of",
+    }
+)
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -95,19 +119,28 @@ def check_belarus(r: RowReader, prisoner: Prisoner) -> None:
     """
     warn = not prisoner.in_custody
     if prisoner.in_custody and not prisoner.institution:
-        r.fail("institution", "empty: a prisoner in custody in Belarus needs the "
-               "institution (e.g. ИК № 9, СИЗО № 1); the post sorts by it")
+        r.fail(
+            "institution",
+            "empty: a prisoner in custody in Belarus needs the "
+            "institution (e.g. ИК № 9, СИЗО № 1); the post sorts by it",
+        )
     if not prisoner.postcode and prisoner.in_custody:
-        r.fail("postcode", "empty: a Belarusian address needs its 6-digit postcode, "
-               "like 213410")
+        r.fail("postcode", "empty: a Belarusian address needs its 6-digit postcode, like 213410")
     elif prisoner.postcode and not re.fullmatch(r"\d{6}", prisoner.postcode):
-        r.fail("postcode", f"{prisoner.postcode!r} is not a Belarusian postcode; it has "
-               "6 digits, like 213410", warn)
+        r.fail(
+            "postcode",
+            f"{prisoner.postcode!r} is not a Belarusian postcode; it has 6 digits, like 213410",
+            warn,
+        )
     if prisoner.in_custody and not prisoner.city and not prisoner.postcode:
         r.fail("city", "empty: a prisoner in custody needs a city and postcode")
     if prisoner.in_custody and not prisoner.birth_year:
-        r.fail("birth_year", "empty: namesakes in one institution cannot be told apart "
-               "without the year of birth; add it", warning=True)
+        r.fail(
+            "birth_year",
+            "empty: namesakes in one institution cannot be told apart "
+            "without the year of birth; add it",
+            warning=True,
+        )
     check_cyrillic(r, prisoner, warn)
 
 
@@ -116,6 +149,10 @@ def check_cyrillic(r: RowReader, prisoner: Prisoner, warn: bool) -> None:
     for name, text in (("address", "\n".join(prisoner.address)), ("city", prisoner.city)):
         if _LATIN.search(text) and not _CYRILLIC.search(text):
             column = name if name in r.mapping or name == "city" else "address1"
-            r.fail(column, f"{text.splitlines()[0]!r} is written only in Latin letters; "
-                   "Belarusian post and prison censors need the address in Cyrillic "
-                   "(e.g. ул. Заводская, 22; г. Горки)", warn)
+            r.fail(
+                column,
+                f"{text.splitlines()[0]!r} is written only in Latin letters; "
+                "Belarusian post and prison censors need the address in Cyrillic "
+                "(e.g. ул. Заводская, 22; г. Горки)",
+                warn,
+            )

@@ -14,8 +14,10 @@ import unicodedata
 
 _EXCEL_WHOLE = re.compile(r"(\d+)\.0+")  # a whole number that Excel wrote as a float
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?")
-_DAY_FIRST = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s*(?:г|г\.|р|р\.))?"
-                        r"(?:\s+[\d:.]+)?")
+_DAY_FIRST = re.compile(
+    r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s*(?:г|г\.|р|р\.))?"
+    r"(?:\s+[\d:.]+)?"
+)
 
 
 def whole_number(text: str) -> str:
@@ -56,8 +58,12 @@ def _wordy_year(text: str) -> str | None:
     numbers = re.findall(r"\d+", text)
     years = [n for n in numbers if len(n) == 4]
     words = re.findall(r"[^\W\d_]+", text)
-    if (len(years) != 1 or any(len(n) > 2 for n in numbers if n not in years)
-            or not 1 <= len(words) <= 3 or len(numbers) > 2):
+    if (
+        len(years) != 1
+        or any(len(n) > 2 for n in numbers if n not in years)
+        or not 1 <= len(words) <= 3
+        or len(numbers) > 2
+    ):
         return None
     return years[0]
 
@@ -65,17 +71,21 @@ def _wordy_year(text: str) -> str | None:
 #: Postcode lengths of countries whose codes may start with a zero, by the names offices
 #: write: a number cell drops that zero, and it can be restored without guessing.
 _ZERO_LED_POSTCODES: dict[str, int] = {
-    **dict.fromkeys(("germany", "deutschland", "de", "германия", "германія", "niemcy",
-                     "allemagne"), 5),
+    **dict.fromkeys(
+        ("germany", "deutschland", "de", "германия", "германія", "niemcy", "allemagne"), 5
+    ),
     **dict.fromkeys(("ukraine", "україна", "украина", "украіна", "ua", "ukraina"), 5),
     **dict.fromkeys(("france", "fr", "франция", "францыя", "francja", "frankreich"), 5),
     **dict.fromkeys(("italy", "italia", "it", "италия", "італія", "włochy", "italien"), 5),
-    **dict.fromkeys(("spain", "españa", "es", "испания", "іспанія", "hiszpania",
-                     "spanien", "espagne"), 5),
-    **dict.fromkeys(("lithuania", "lietuva", "lt", "литва", "літва", "litwa", "litauen",
-                     "lituanie"), 5),
-    **dict.fromkeys(("finland", "suomi", "fi", "финляндия", "фінляндыя", "finlandia",
-                     "finnland", "finlande"), 5),
+    **dict.fromkeys(
+        ("spain", "españa", "es", "испания", "іспанія", "hiszpania", "spanien", "espagne"), 5
+    ),
+    **dict.fromkeys(
+        ("lithuania", "lietuva", "lt", "литва", "літва", "litwa", "litauen", "lituanie"), 5
+    ),
+    **dict.fromkeys(
+        ("finland", "suomi", "fi", "финляндия", "фінляндыя", "finlandia", "finnland", "finlande"), 5
+    ),
     **dict.fromkeys(("united states", "usa", "us", "сша"), 5),
 }
 
@@ -98,13 +108,58 @@ def restored_postcode(postcode: str, country: str) -> str | None:
 #: Letters that Unicode decomposition does not take to ASCII, and Cyrillic (Russian,
 #: Belarusian, Ukrainian) in a plain scheme close to the passport transliterations.
 _TRANSLIT = {
-    "ł": "l", "ø": "o", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
-    "ı": "i", "ħ": "h", "ŀ": "l", "ĸ": "k", "ŉ": "n",
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
-    "є": "ie", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k",
-    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia", "'": "",
+    "ł": "l",
+    "ø": "o",
+    "ß": "ss",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "æ": "ae",
+    "œ": "oe",
+    "ı": "i",
+    "ħ": "h",
+    "ŀ": "l",
+    "ĸ": "k",
+    "ŉ": "n",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "є": "ie",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ў": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "iu",
+    "я": "ia",
+    "'": "",
     "’": "",
 }
 

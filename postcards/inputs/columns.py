@@ -18,6 +18,8 @@ from postcards.inputs.spreadsheets import (
 _ID = ("№", "no", "nr", "n°", "#", "lp", "номер", "nummer", "numéro", "numer")
 
 
+# The alias tables read best as one line per field.
+# fmt: off
 SENDER_FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "sender id", "code", *_ID),
     "name": ("name", "full name", "sender", "sender name", "member", "фио", "ф и о", "имя",
@@ -89,6 +91,7 @@ PRISONER_FIELDS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "comment", "comments", "примечание", "заметки", "нататкі",
               "anmerkungen", "bemerkung", "remarques", "uwagi"),
 }
+# fmt: on
 
 
 def header_names(fields: dict[str, tuple[str, ...]], explicit: dict[str, str]) -> frozenset[str]:
@@ -98,19 +101,34 @@ def header_names(fields: dict[str, tuple[str, ...]], explicit: dict[str, str]) -
     return frozenset(names | {normalize_header(h) for h in explicit.values()})
 
 
-def map_columns(table: Table, fields: dict[str, tuple[str, ...]], explicit: dict[str, str],
-                config_name: str, section: str) -> tuple[dict[str, str], list[Problem]]:
+def map_columns(
+    table: Table,
+    fields: dict[str, tuple[str, ...]],
+    explicit: dict[str, str],
+    config_name: str,
+    section: str,
+) -> tuple[dict[str, str], list[Problem]]:
     """Field -> header in the file, from the explicit mapping first, then aliases."""
     by_norm = {normalize_header(h): h for h in table.headers}
     mapping: dict[str, str] = {}
     problems: list[Problem] = []
     for name, header in explicit.items():
         if name not in fields:
-            problems.append(Problem(f"not a field; fields are {', '.join(fields)}",
-                                    file=config_name, column=f"{section}.columns.{name}"))
+            problems.append(
+                Problem(
+                    f"not a field; fields are {', '.join(fields)}",
+                    file=config_name,
+                    column=f"{section}.columns.{name}",
+                )
+            )
         elif normalize_header(header) not in by_norm:
-            problems.append(Problem(f"no column {header!r} in {table.name}",
-                                    file=config_name, column=f"{section}.columns.{name}"))
+            problems.append(
+                Problem(
+                    f"no column {header!r} in {table.name}",
+                    file=config_name,
+                    column=f"{section}.columns.{name}",
+                )
+            )
         else:
             mapping[name] = by_norm[normalize_header(header)]
     for name, aliases in fields.items():
@@ -125,8 +143,9 @@ def map_columns(table: Table, fields: dict[str, tuple[str, ...]], explicit: dict
     return mapping, problems
 
 
-def unused_lookalikes(table: Table, fields: dict[str, tuple[str, ...]],
-                       mapping: dict[str, str], section: str) -> list[Problem]:
+def unused_lookalikes(
+    table: Table, fields: dict[str, tuple[str, ...]], mapping: dict[str, str], section: str
+) -> list[Problem]:
     """A column named like one of our fields that is not read (a mapping or an earlier
     column took the field): its data would otherwise be dropped without a word."""
     used = set(mapping.values())
@@ -135,35 +154,53 @@ def unused_lookalikes(table: Table, fields: dict[str, tuple[str, ...]],
         if header in used:
             continue
         norm = normalize_header(header)
-        field_name = next((f for f, aliases in fields.items()
-                           if norm in {normalize_header(a) for a in (f, *aliases)}), None)
+        field_name = next(
+            (
+                f
+                for f, aliases in fields.items()
+                if norm in {normalize_header(a) for a in (f, *aliases)}
+            ),
+            None,
+        )
         if field_name is None:
             continue
         source = mapping.get(field_name)
-        why = (f"{field_name} is read from column {source!r}" if source else
-               f"{field_name} is not read from it")
-        problems.append(Problem(
-            f"looks like the {field_name} column, but {why}; this column is not used "
-            f"(map it under [{section}.columns], or rename or remove it)",
-            file=table.name, row=table.header_row, column=header, warning=True))
+        why = (
+            f"{field_name} is read from column {source!r}"
+            if source
+            else f"{field_name} is not read from it"
+        )
+        problems.append(
+            Problem(
+                f"looks like the {field_name} column, but {why}; this column is not used "
+                f"(map it under [{section}.columns], or rename or remove it)",
+                file=table.name,
+                row=table.header_row,
+                column=header,
+                warning=True,
+            )
+        )
     return problems
 
 
-def missing_column(table: Table, field_name: str, fields: dict[str, tuple[str, ...]],
-                    section: str) -> Problem:
+def missing_column(
+    table: Table, field_name: str, fields: dict[str, tuple[str, ...]], section: str
+) -> Problem:
     aliases = [repr(a) for a in fields[field_name] if a != field_name]
     examples = ", ".join(aliases[:5]) + (", …" if len(aliases) > 5 else "")
     return Problem(
         f"missing column; add a column named {field_name!r} (or one of {examples}), "
         f"or map it in campaign.toml under [{section}.columns]",
-        file=table.name, row=table.header_row, column=field_name)
+        file=table.name,
+        row=table.header_row,
+        column=field_name,
+    )
 
 
 class RowReader:
     """Reads one row's fields by our names, collecting problems with their location."""
 
-    def __init__(self, table: Table, row: Row, mapping: dict[str, str],
-                 problems: list[Problem]):
+    def __init__(self, table: Table, row: Row, mapping: dict[str, str], problems: list[Problem]):
         self.table, self.row, self.mapping, self.problems = table, row, mapping, problems
 
     def get(self, name: str) -> str:
@@ -171,8 +208,15 @@ class RowReader:
         return self.row.cells.get(header, "").strip() if header else ""
 
     def fail(self, name: str, message: str, warning: bool = False) -> None:
-        self.problems.append(Problem(message, file=self.table.name, row=self.row.number,
-                                     column=self.mapping.get(name, name), warning=warning))
+        self.problems.append(
+            Problem(
+                message,
+                file=self.table.name,
+                row=self.row.number,
+                column=self.mapping.get(name, name),
+                warning=warning,
+            )
+        )
 
     def required(self, name: str) -> str:
         value = self.get(name)
@@ -182,5 +226,8 @@ class RowReader:
 
     def extra(self) -> dict[str, str]:
         used = set(self.mapping.values())
-        return {normalize_header(h).replace(" ", "_"): v
-                for h, v in self.row.cells.items() if h not in used}
+        return {
+            normalize_header(h).replace(" ", "_"): v
+            for h, v in self.row.cells.items()
+            if h not in used
+        }

@@ -26,29 +26,38 @@ from postcards.resources import bundled
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
 
 
-def example_problems(campaign: Settings, url: bool = True,
-                     pairings: Iterable = ()) -> list[Problem]:
+def example_problems(
+    campaign: Settings, url: bool = True, pairings: Iterable = ()
+) -> list[Problem]:
     """The lists that are still ``init``'s examples and, with ``url``, a placeholder
     ``[campaign] url`` (posters print it; cards never do)."""
     samples = bundled("samples").resolve()
     if campaign.root.resolve() == samples:
         return []  # the demo campaign, examples on purpose
     problems = []
-    for what, path in (("senders", campaign.senders_path),
-                       ("prisoners", campaign.prisoners_path)):
+    for what, path in (("senders", campaign.senders_path), ("prisoners", campaign.prisoners_path)):
         if path is not None and _same_file(path, samples / path.name):
-            problems.append(Problem(
-                f"this is the example {what} list of postcards init (fictional people), "
-                f"unchanged: put your campaign's {what} in it (--example takes the example "
-                "as it is)", file=display_name(path)))
+            problems.append(
+                Problem(
+                    f"this is the example {what} list of postcards init (fictional people), "
+                    f"unchanged: put your campaign's {what} in it (--example takes the example "
+                    "as it is)",
+                    file=display_name(path),
+                )
+            )
     if not problems:
         problems += example_rows(pairings, campaign)
     config = display_name(campaign.source or "campaign.toml")
     host = (urlsplit(campaign.url).hostname or "").lower()
     if url and any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
-        problems.append(Problem(
-            f"{campaign.url} is a placeholder ({host}); put your campaign's web address "
-            "(--example takes the example as it is)", file=config, column="campaign.url"))
+        problems.append(
+            Problem(
+                f"{campaign.url} is a placeholder ({host}); put your campaign's web address "
+                "(--example takes the example as it is)",
+                file=config,
+                column="campaign.url",
+            )
+        )
     return problems
 
 
@@ -63,16 +72,20 @@ def example_rows(pairings: Iterable, campaign: Settings) -> list[Problem]:
         if (pairing.prisoner.id, pairing.prisoner.name) in prisoners:
             found["prisoners"].add(pairing.prisoner.row)
     paths = {"senders": campaign.senders_path, "prisoners": campaign.prisoners_path}
-    return [Problem(
-        f"rows {_rows(rows)} are the example {what} of postcards init (fictional "
-        f"people): delete them (--example takes the example as it is)",
-        file=display_name(paths[what] or what)) for what, rows in found.items() if rows]
+    return [
+        Problem(
+            f"rows {_rows(rows)} are the example {what} of postcards init (fictional "
+            f"people): delete them (--example takes the example as it is)",
+            file=display_name(paths[what] or what),
+        )
+        for what, rows in found.items()
+        if rows
+    ]
 
 
 def _rows(rows: set[int]) -> str:
     shown = sorted(rows)
-    return ", ".join(map(str, shown[:10])) + (f" … ({len(shown)} rows)" if len(shown) > 10
-                                               else "")
+    return ", ".join(map(str, shown[:10])) + (f" … ({len(shown)} rows)" if len(shown) > 10 else "")
 
 
 @cache
@@ -81,14 +94,19 @@ def _example_people() -> tuple[frozenset, frozenset]:
     samples = load_campaign(bundled("samples") / "campaign.toml")
     senders = read_senders(read_table(samples.senders_path), samples.sender_columns)
     prisoners = read_prisoners(read_table(samples.prisoners_path), samples.prisoner_columns)
-    return (frozenset((s.id, s.name) for s in senders.records),
-            frozenset((p.id, p.name) for p in prisoners.records))
+    return (
+        frozenset((s.id, s.name) for s in senders.records),
+        frozenset((p.id, p.name) for p in prisoners.records),
+    )
 
 
 def _same_file(path: Path, example: Path) -> bool:
     try:
-        return (path.is_file() and example.is_file()
-                and path.stat().st_size == example.stat().st_size
-                and path.read_bytes() == example.read_bytes())
+        return (
+            path.is_file()
+            and example.is_file()
+            and path.stat().st_size == example.stat().st_size
+            and path.read_bytes() == example.read_bytes()
+        )
     except OSError:
         return False

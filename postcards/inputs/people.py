@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 STATUSES = ("in_custody", "released", "deceased", "unknown")
 
 
-
-
 @dataclass(frozen=True)
 class Sender:
     """A member of parliament who signs cards."""
@@ -81,61 +79,5 @@ class People:
         return self.columns.get(name, name)
 
 
-
-
 #: A spreadsheet file, or a pandas DataFrame (with the optional extra postcards[pandas]).
 Source = Union[str, Path, "DataFrame"]
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -40,15 +40,26 @@ from postcards.inputs.spreadsheets import (
 from postcards.invisible import invisible_problem
 
 _STATUS_ALIASES = {
-    "": "in_custody", "in custody": "in_custody", "custody": "in_custody",
-    "imprisoned": "in_custody", "detained": "in_custody", "в заключении": "in_custody",
-    "освобождён": "released", "освобожден": "released", "free": "released",
-    "died": "deceased", "dead": "deceased",
+    "": "in_custody",
+    "in custody": "in_custody",
+    "custody": "in_custody",
+    "imprisoned": "in_custody",
+    "detained": "in_custody",
+    "в заключении": "in_custody",
+    "освобождён": "released",
+    "освобожден": "released",
+    "free": "released",
+    "died": "deceased",
+    "dead": "deceased",
 }
 
 
-def load_table(source: Source, header_row: int | None = None,
-               known: frozenset[str] = frozenset(), limits: Limits | None = None) -> Table:
+def load_table(
+    source: Source,
+    header_row: int | None = None,
+    known: frozenset[str] = frozenset(),
+    limits: Limits | None = None,
+) -> Table:
     """A file's first sheet (within ``limits``), or a DataFrame, as a :class:`Table`
     with the same checks."""
     if isinstance(source, str | Path):
@@ -56,40 +67,57 @@ def load_table(source: Source, header_row: int | None = None,
     return table_from_dataframe(source, "DataFrame", header_row, known)
 
 
-def load_senders(source: Source, columns: dict[str, str] | None = None,
-                 config_name: str = "campaign.toml", header_row: int | None = None,
-                 limits: Limits | None = None) -> People:
+def load_senders(
+    source: Source,
+    columns: dict[str, str] | None = None,
+    config_name: str = "campaign.toml",
+    header_row: int | None = None,
+    limits: Limits | None = None,
+) -> People:
     """Senders from a spreadsheet file (or DataFrame), its header row found below any
     title rows."""
     known = header_names(SENDER_FIELDS, columns or {})
     return read_senders(load_table(source, header_row, known, limits), columns, config_name)
 
 
-def load_prisoners(source: Source, columns: dict[str, str] | None = None,
-                   config_name: str = "campaign.toml", header_row: int | None = None,
-                   limits: Limits | None = None) -> People:
+def load_prisoners(
+    source: Source,
+    columns: dict[str, str] | None = None,
+    config_name: str = "campaign.toml",
+    header_row: int | None = None,
+    limits: Limits | None = None,
+) -> People:
     """Prisoners from a spreadsheet file (or DataFrame), its header row found below any
     title rows."""
     known = header_names(PRISONER_FIELDS, columns or {})
-    return read_prisoners(load_table(source, header_row, known, limits), columns,
-                          config_name)
+    return read_prisoners(load_table(source, header_row, known, limits), columns, config_name)
 
 
-def _read(table: Table, fields: dict[str, tuple[str, ...]], required: tuple[str, ...],
-          explicit: dict[str, str], config_name: str, section: str,
-          build: Callable[[RowReader], object | None]) -> People:
+def _read(
+    table: Table,
+    fields: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    explicit: dict[str, str],
+    config_name: str,
+    section: str,
+    build: Callable[[RowReader], object | None],
+) -> People:
     mapping, problems = map_columns(table, fields, explicit, config_name, section)
     problems += list(table.notes) + unused_lookalikes(table, fields, mapping, section)
-    problems += [missing_column(table, f, fields, section) for f in required
-                 if f not in mapping]
-    problems += [p for h in table.headers
-                 if (p := invisible_problem(h, table.name, table.header_row, h))]
+    problems += [missing_column(table, f, fields, section) for f in required if f not in mapping]
+    problems += [
+        p for h in table.headers if (p := invisible_problem(h, table.name, table.header_row, h))
+    ]
     if any(not p.warning for p in problems):
         return People((), tuple(problems), table.name, mapping)
     if not table.rows:
-        problems.append(Problem(f"no {section}: the sheet has a header row but no rows "
-                                f"below it; add one row per {section[:-1]}",
-                                file=table.name))
+        problems.append(
+            Problem(
+                f"no {section}: the sheet has a header row but no rows "
+                f"below it; add one row per {section[:-1]}",
+                file=table.name,
+            )
+        )
     records = []
     for row in table.rows:
         record = build(RowReader(table, row, mapping, problems))
@@ -103,8 +131,10 @@ def _read(table: Table, fields: dict[str, tuple[str, ...]], required: tuple[str,
 
 def _invisible(table: Table, row: Row, warning: bool) -> list[Problem]:
     """Every cell of the row, read or not: an invisible control is never kept silently."""
-    found = (invisible_problem(text, table.name, row.number, header, warning)
-             for header, text in row.cells.items())
+    found = (
+        invisible_problem(text, table.name, row.number, header, warning)
+        for header, text in row.cells.items()
+    )
     return [problem for problem in found if problem]
 
 
@@ -112,9 +142,13 @@ def custody_problems(prisoners: People) -> list[Problem]:
     """A print run needs someone to write to: no prisoner in custody is an error."""
     if not prisoners.records or any(p.in_custody for p in prisoners.records):
         return []
-    return [Problem("no prisoner in custody: every row's status is released, deceased or "
-                    "unknown, so there is no card to print; check the status column",
-                    file=prisoners.file)]
+    return [
+        Problem(
+            "no prisoner in custody: every row's status is released, deceased or "
+            "unknown, so there is no card to print; check the status column",
+            file=prisoners.file,
+        )
+    ]
 
 
 def _duplicate_ids(table: Table, records: list, column: str) -> list[Problem]:
@@ -122,20 +156,27 @@ def _duplicate_ids(table: Table, records: list, column: str) -> list[Problem]:
     problems = []
     for record in records:
         if record.id in first_row:
-            problems.append(Problem(
-                f"duplicate id {record.id} (also on row {first_row[record.id]}); "
-                f"every row needs its own id",
-                file=table.name, row=record.row, column=column))
+            problems.append(
+                Problem(
+                    f"duplicate id {record.id} (also on row {first_row[record.id]}); "
+                    f"every row needs its own id",
+                    file=table.name,
+                    row=record.row,
+                    column=column,
+                )
+            )
         else:
             first_row[record.id] = record.row
     return problems
 
 
-def read_senders(table: Table, columns: dict[str, str] | None = None,
-                 config_name: str = "campaign.toml") -> People:
+def read_senders(
+    table: Table, columns: dict[str, str] | None = None, config_name: str = "campaign.toml"
+) -> People:
     """Senders from a table; ``columns`` is the [senders.columns] mapping."""
-    return _read(table, SENDER_FIELDS, ("name",), columns or {}, config_name, "senders",
-                 _build_sender)
+    return _read(
+        table, SENDER_FIELDS, ("name",), columns or {}, config_name, "senders", _build_sender
+    )
 
 
 def _build_sender(r: RowReader) -> Sender | None:
@@ -144,11 +185,20 @@ def _build_sender(r: RowReader) -> Sender | None:
         return None
     sender_id = r.get("id") or derive_id(name)
     return Sender(
-        id=sender_id, name=name, row=r.row.number, title=r.get("title"),
-        parliament=r.get("parliament"), group=r.get("group"), country=r.get("country"),
-        language=r.get("language").lower(), cards=_card_count(r),
-        return_address=split_lines(r.get("return_address")), signature=r.get("signature"),
-        email=r.get("email"), extra=r.extra())
+        id=sender_id,
+        name=name,
+        row=r.row.number,
+        title=r.get("title"),
+        parliament=r.get("parliament"),
+        group=r.get("group"),
+        country=r.get("country"),
+        language=r.get("language").lower(),
+        cards=_card_count(r),
+        return_address=split_lines(r.get("return_address")),
+        signature=r.get("signature"),
+        email=r.get("email"),
+        extra=r.extra(),
+    )
 
 
 def _card_count(r: RowReader) -> int | None:
@@ -167,11 +217,19 @@ def derive_id(name: str) -> str:
     return slug or "sender-" + "-".join(f"{ord(c):x}" for c in name[:6])
 
 
-def read_prisoners(table: Table, columns: dict[str, str] | None = None,
-                   config_name: str = "campaign.toml") -> People:
+def read_prisoners(
+    table: Table, columns: dict[str, str] | None = None, config_name: str = "campaign.toml"
+) -> People:
     """Prisoners from a table; ``columns`` is the [prisoners.columns] mapping."""
-    return _read(table, PRISONER_FIELDS, ("id", "name"), columns or {}, config_name,
-                 "prisoners", _build_prisoner)
+    return _read(
+        table,
+        PRISONER_FIELDS,
+        ("id", "name"),
+        columns or {},
+        config_name,
+        "prisoners",
+        _build_prisoner,
+    )
 
 
 def _build_prisoner(r: RowReader) -> Prisoner | None:
@@ -180,13 +238,25 @@ def _build_prisoner(r: RowReader) -> Prisoner | None:
     if not prisoner_id or not name:
         return None
     prisoner = Prisoner(
-        id=prisoner_id, name=name, row=r.row.number, name_dative=r.get("name_dative"),
-        name_latin=r.get("name_latin"), birth_year=birth_year(r, status != "in_custody"),
-        institution=r.get("institution"), address=address_lines(r),
+        id=prisoner_id,
+        name=name,
+        row=r.row.number,
+        name_dative=r.get("name_dative"),
+        name_latin=r.get("name_latin"),
+        birth_year=birth_year(r, status != "in_custody"),
+        institution=r.get("institution"),
+        address=address_lines(r),
         postcode=postcode(r, r.get("country") or "Belarus"),
-        city=r.get("city"), region=r.get("region"), country=r.get("country"),
-        language=r.get("language").lower(), status=status, photo=r.get("photo"),
-        sentence=r.get("sentence"), notes=r.get("notes"), extra=r.extra())
+        city=r.get("city"),
+        region=r.get("region"),
+        country=r.get("country"),
+        language=r.get("language").lower(),
+        status=status,
+        photo=r.get("photo"),
+        sentence=r.get("sentence"),
+        notes=r.get("notes"),
+        extra=r.extra(),
+    )
     if is_belarus(prisoner.country):
         check_belarus(r, prisoner)
     elif prisoner.in_custody:

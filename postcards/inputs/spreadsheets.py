@@ -58,7 +58,9 @@ def normalize_header(text: str) -> str:
 
 
 def read_table(
-    path: str | Path, limits: Limits | None = None, header_row: int | None = None,
+    path: str | Path,
+    limits: Limits | None = None,
+    header_row: int | None = None,
     known: frozenset[str] = frozenset(),
 ) -> Table:
     """Read the first sheet of a CSV, XLSX or ODS file as text.
@@ -105,27 +107,37 @@ def _header_index(
     if forced is not None:
         index = next((i for i, (n, _) in enumerate(records) if n == forced), None)
         if index is None or not any(_clean(c) for c in records[index][1]):
-            raise InputError(Problem(
-                f"header_row = {forced}, but row {forced} is empty or past the end; "
-                "give the row that names the columns", file=name))
+            raise InputError(
+                Problem(
+                    f"header_row = {forced}, but row {forced} is empty or past the end; "
+                    "give the row that names the columns",
+                    file=name,
+                )
+            )
         return index, ()
-    scores = [sum(normalize_header(_clean(c)) in known for c in cells)
-              for _, cells in records[:HEADER_SEARCH_ROWS]]
+    scores = [
+        sum(normalize_header(_clean(c)) in known for c in cells)
+        for _, cells in records[:HEADER_SEARCH_ROWS]
+    ]
     if not scores or max(scores) == 0 or scores[0] == max(scores):
         return 0, ()
     index = scores.index(max(scores))
-    above = [" ".join(c for c in (_clean(x) for x in cells) if c)
-             for _, cells in records[:index]]
+    above = [" ".join(c for c in (_clean(x) for x in cells) if c) for _, cells in records[:index]]
     shown = "; ".join(repr(a[:40]) for a in above if a) or "blank rows"
     note = Problem(
         f"took row {records[index][0]} as the header row (above it: {shown}); set "
         "header_row in campaign.toml if another row names the columns",
-        file=name, row=records[index][0], warning=True)
+        file=name,
+        row=records[index][0],
+        warning=True,
+    )
     return index, (note,)
 
 
 def table_from_dataframe(
-    frame: Any, name: str = "DataFrame", header_row: int | None = None,
+    frame: Any,
+    name: str = "DataFrame",
+    header_row: int | None = None,
     known: frozenset[str] = frozenset(),
 ) -> Table:
     """A pandas DataFrame as a :class:`Table`, with the checks a file gets.
@@ -141,11 +153,15 @@ def table_from_dataframe(
     import pandas
 
     if not isinstance(frame, pandas.DataFrame):
-        raise InputError(Problem(f"not a spreadsheet file or a pandas DataFrame: "
-                                 f"{type(frame).__name__}", file=name))
+        raise InputError(
+            Problem(
+                f"not a spreadsheet file or a pandas DataFrame: {type(frame).__name__}", file=name
+            )
+        )
     header = [_frame_text(c, pandas) for c in frame.columns]
-    body = [[_frame_text(v, pandas) for v in row]
-            for row in frame.itertuples(index=False, name=None)]
+    body = [
+        [_frame_text(v, pandas) for v in row] for row in frame.itertuples(index=False, name=None)
+    ]
     records = list(enumerate([header, *body], 1))
     start, notes = _header_index(records, name, header_row, known)
     headers, rows = _build_table(records[start:], name, None)
@@ -176,9 +192,11 @@ def _build_table(
 ) -> tuple[list[str], list[Row]]:
     """Split records into headers and rows, collecting every layout problem at once."""
     if not records or not any(_clean(c) for c in records[0][1]):
-        raise InputError(Problem(
-            "no header row; the first row must name the columns (or set header_row)",
-            file=name))
+        raise InputError(
+            Problem(
+                "no header row; the first row must name the columns (or set header_row)", file=name
+            )
+        )
     raw = [_clean(c) for c in records[0][1]]
     data = [(number, [_clean(c) for c in cells]) for number, cells in records[1:]]
     data = [(number, cells) for number, cells in data if any(cells)]

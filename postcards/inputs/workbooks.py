@@ -43,7 +43,10 @@ _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
 
 def read_grid(
-    path: Path, name: str, kind: str, limits: Limits,
+    path: Path,
+    name: str,
+    kind: str,
+    limits: Limits,
     reader: Callable[[Path, str, Limits], Iterator[Record]],
 ) -> list[Record]:
     """Run a spreadsheet reader, turning whatever a damaged file raises into one message."""
@@ -56,13 +59,16 @@ def read_grid(
         raise
     except Exception as exc:  # a damaged zip or XML fails in many ways, all the same to us
         if _defused(exc):
-            message = (f"refused: its XML declares entities or a DTD, which {kind} files "
-                       "never need (they can expand to gigabytes); open it in Excel or "
-                       "LibreOffice and save again")
+            message = (
+                f"refused: its XML declares entities or a DTD, which {kind} files "
+                "never need (they can expand to gigabytes); open it in Excel or "
+                "LibreOffice and save again"
+            )
         else:
             reason = str(exc) or type(exc).__name__
-            message = (f"cannot read as {kind}: {reason}; open it in Excel or LibreOffice "
-                       "and save again")
+            message = (
+                f"cannot read as {kind}: {reason}; open it in Excel or LibreOffice and save again"
+            )
         raise InputError(Problem(message, file=name)) from None
 
 
@@ -76,10 +82,14 @@ def _defused(exc: BaseException | None) -> bool:
 
 
 def _too_large(name: str, what: str) -> InputError:
-    return InputError(Problem(
-        f"{what}; this is not an address list (or it "
-        f"is damaged): save the sheet again with only its rows, or raise [inputs] "
-        f"max_megabytes / max_cells in campaign.toml", file=name))
+    return InputError(
+        Problem(
+            f"{what}; this is not an address list (or it "
+            f"is damaged): save the sheet again with only its rows, or raise [inputs] "
+            f"max_megabytes / max_cells in campaign.toml",
+            file=name,
+        )
+    )
 
 
 def _check_unpacked_size(path: Path, name: str, limits: Limits) -> None:
@@ -92,13 +102,18 @@ def _check_unpacked_size(path: Path, name: str, limits: Limits) -> None:
         members = archive.infolist()
     total = sum(m.file_size for m in members)
     if total > limits.max_bytes:
-        raise _too_large(name, f"unpacks to {total / 1e6:,.0f} MB, more than the limit "
-                         f"of {limits.max_megabytes:g} MB")
+        raise _too_large(
+            name,
+            f"unpacks to {total / 1e6:,.0f} MB, more than the limit of {limits.max_megabytes:g} MB",
+        )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_FLOOR and ratio > _MAX_RATIO:
-            raise _too_large(name, f"{member.filename} unpacks to {ratio:,.0f} times its "
-                             f"packed size, more than the limit of {_MAX_RATIO} times")
+            raise _too_large(
+                name,
+                f"{member.filename} unpacks to {ratio:,.0f} times its "
+                f"packed size, more than the limit of {_MAX_RATIO} times",
+            )
 
 
 def _cell_limit(name: str, limits: Limits) -> InputError:
@@ -128,8 +143,11 @@ def xlsx_records(path: Path, name: str, limits: Limits) -> Iterator[Record]:
     import openpyxl
 
     if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False in the environment
-        raise InputError(Problem("openpyxl is set not to use defusedxml "
-                                 "(OPENPYXL_DEFUSEDXML); unset it", file=name))
+        raise InputError(
+            Problem(
+                "openpyxl is set not to use defusedxml (OPENPYXL_DEFUSEDXML); unset it", file=name
+            )
+        )
     _count_xlsx_cells(path, name, limits)
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
@@ -241,11 +259,7 @@ def _ods_text(cell: Any) -> str:
     """
     value_type = cell.get(_q(_OFFICE, "value-type"))
     if value_type == "date":
-        return (
-            cell.get(_q(_OFFICE, "date-value"), "")
-            .removesuffix("T00:00:00")
-            .replace("T", " ")
-        )
+        return cell.get(_q(_OFFICE, "date-value"), "").removesuffix("T00:00:00").replace("T", " ")
     paragraphs = [c for c in cell if c.tag == _q(_TEXT, "p")]
     if paragraphs:
         return "\n".join(_odf_inline_text(p) for p in paragraphs)

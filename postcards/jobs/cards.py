@@ -33,12 +33,19 @@ from postcards.printing.run import CardOptions, Place, PrintRun
 from postcards.printing.settling import kill_point, run_files, settle
 from postcards.printing.signing import write_signing_sheets
 
-MANIFEST_COLUMNS = ["code", "wave", "sender_id", "sender_name", "prisoner_id",
-                    "prisoner_name", "language", "front_page", "back_page", "sheet", "slot"]
-
-
-
-
+MANIFEST_COLUMNS = [
+    "code",
+    "wave",
+    "sender_id",
+    "sender_name",
+    "prisoner_id",
+    "prisoner_name",
+    "language",
+    "front_page",
+    "back_page",
+    "sheet",
+    "slot",
+]
 
 
 @dataclass(frozen=True)
@@ -54,50 +61,12 @@ class CardsResult:
     already_sent: int = 0  # printed cards that had gone out before: duplicates in the post
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-def make_cards(campaign: Settings, out: Path, options: CardOptions = CardOptions(),
-               progress: Progress | None = None) -> tuple[CheckReport, CardsResult]:
+def make_cards(
+    campaign: Settings,
+    out: Path,
+    options: CardOptions = CardOptions(),
+    progress: Progress | None = None,
+) -> tuple[CheckReport, CardsResult]:
     """Render the cards (or sheets), write the manifest and record the cards:
     ``postcards cards``.
 
@@ -124,8 +93,11 @@ def make_cards(campaign: Settings, out: Path, options: CardOptions = CardOptions
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(staged(path)) for path in outputs]
         places = run.render(plans, temps[: len(files)], progress)
-        problems = [p for tmp, path in zip(temps, files, strict=False)
-                    for p in font_problems(tmp, path.name)]
+        problems = [
+            p
+            for tmp, path in zip(temps, files, strict=False)
+            for p in font_problems(tmp, path.name)
+        ]
         if problems:
             raise InputError(problems)
         _write_manifest(temps[len(files)], plans, places)
@@ -133,15 +105,24 @@ def make_cards(campaign: Settings, out: Path, options: CardOptions = CardOptions
             write_signing_sheets(planner, plans, temps[-1])
         new = _record(campaign, plans, planner.prisoners, list(zip(temps, outputs, strict=True)))
     sheets = max((place.sheet for place in places), default=0)
-    return report, CardsResult(files[0], manifest, len(plans), new,
-                               shown_url(campaign.database_url), tuple(files), sheets, signing,
-                               already_sent(codes, statuses))
+    return report, CardsResult(
+        files[0],
+        manifest,
+        len(plans),
+        new,
+        shown_url(campaign.database_url),
+        tuple(files),
+        sheets,
+        signing,
+        already_sent(codes, statuses),
+    )
 
 
-
-
-def _selected(campaign: Settings, pairings: list[Pairing], selection: Selection,
-              ) -> tuple[list[Pairing], dict[str, set[str]]]:
+def _selected(
+    campaign: Settings,
+    pairings: list[Pairing],
+    selection: Selection,
+) -> tuple[list[Pairing], dict[str, set[str]]]:
     """The cards this run prints (all, or a reprint's) and every status each of the
     wave's codes has had, from the ledger."""
     ledger = existing_ledger(campaign)
@@ -152,8 +133,11 @@ def _selected(campaign: Settings, pairings: list[Pairing], selection: Selection,
         statuses: dict[str, set[str]] = {}
         for event in ledger.events(campaign.name):
             statuses.setdefault(event.code, set()).add(event.status)
-        cards = {code: card for code in selection.codes
-                 if (card := ledger.card(code)) is not None and card.campaign == campaign.name}
+        cards = {
+            code: card
+            for code in selection.codes
+            if (card := ledger.card(code)) is not None and card.campaign == campaign.name
+        }
     return select(pairings, selection, codes, cards, statuses, campaign.wave), statuses
 
 
@@ -165,8 +149,7 @@ def _codes(campaign: Settings, pairings: list[Pairing]) -> list[str]:
             settle(ledger, campaign.name)  # a run killed before its files were in place
         known = ledger.codes_for(campaign.name, campaign.wave) if ledger else {}
         taken = set(known.values())
-        return [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken)
-                for p in pairings]
+        return [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken) for p in pairings]
 
 
 def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
@@ -177,13 +160,26 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
             return code
 
 
-def _record(campaign: Settings, plans: list[CardPlan], prisoners: People,
-            pairs: list[tuple[Path, Path]]) -> int:
+def _record(
+    campaign: Settings, plans: list[CardPlan], prisoners: People, pairs: list[tuple[Path, Path]]
+) -> int:
     """Commit the cards with a pending print run, rename the files into place, complete
     the run: the order that survives a kill at any point (see
     :mod:`postcards.printing.settling`)."""
-    cards = [LedgerCard(p.code, campaign.name, p.wave, p.sender.id, p.prisoner.id,
-                        p.language, p.sender.name, p.prisoner.name, p.text) for p in plans]
+    cards = [
+        LedgerCard(
+            p.code,
+            campaign.name,
+            p.wave,
+            p.sender.id,
+            p.prisoner.id,
+            p.language,
+            p.sender.name,
+            p.prisoner.name,
+            p.text,
+        )
+        for p in plans
+    ]
     files = run_files(pairs)
     kill_point("after-temps")
     with Ledger.open(campaign.database_url) as ledger:
@@ -207,13 +203,27 @@ def _record(campaign: Settings, plans: list[CardPlan], prisoners: People,
 def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:
     """Hook: keep the prisoner list this wave used, for the next list's comparison."""
     date = list_date(campaign)
-    ledger.record_list(campaign.name, snapshot(prisoners, campaign.wave,
-                                               date.isoformat() if date else ""))
+    ledger.record_list(
+        campaign.name, snapshot(prisoners, campaign.wave, date.isoformat() if date else "")
+    )
 
 
 def _write_manifest(path: Path, plans: list[CardPlan], places: list[Place]) -> None:
-    rows = [[p.code, p.wave, p.sender.id, p.sender.name, p.prisoner.id, p.prisoner.name,
-             p.language, at.front_page, at.back_page, at.sheet, at.slot]
-            for p, at in zip(plans, places, strict=True)]
+    rows = [
+        [
+            p.code,
+            p.wave,
+            p.sender.id,
+            p.sender.name,
+            p.prisoner.id,
+            p.prisoner.name,
+            p.language,
+            at.front_page,
+            at.back_page,
+            at.sheet,
+            at.slot,
+        ]
+        for p, at in zip(plans, places, strict=True)
+    ]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         write_csv(handle, MANIFEST_COLUMNS, rows)

@@ -43,8 +43,9 @@ from postcards.printing.settling import interrupted_warnings, settle
 from postcards.wording import counted
 
 
-def _pair(campaign: Settings, senders: People, prisoners: People,
-          report: CheckReport) -> Plan | None:
+def _pair(
+    campaign: Settings, senders: People, prisoners: People, report: CheckReport
+) -> Plan | None:
     try:
         path = assignments_file(campaign)
         if path is not None:
@@ -80,25 +81,40 @@ def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Pl
     report.pairings = plan.pairings
     if plan.uncovered:
         names = ", ".join(p.id for p in plan.uncovered[:10])
-        report.add([Problem(
-            f"{counted(len(plan.uncovered), 'prisoner', 'prisoners')} in custody "
-            f"{'gets' if len(plan.uncovered) == 1 else 'get'} no card ({names}"
-            f"{'…' if len(plan.uncovered) > 10 else ''}): the senders' Cards caps are "
-            f"used up; raise them or add senders", file=prisoners.file, warning=True)])
+        report.add(
+            [
+                Problem(
+                    f"{counted(len(plan.uncovered), 'prisoner', 'prisoners')} in custody "
+                    f"{'gets' if len(plan.uncovered) == 1 else 'get'} no card ({names}"
+                    f"{'…' if len(plan.uncovered) > 10 else ''}): the senders' Cards caps are "
+                    f"used up; raise them or add senders",
+                    file=prisoners.file,
+                    warning=True,
+                )
+            ]
+        )
 
 
 def _url_warning(campaign: Settings, strict: bool = False) -> list[Problem]:
     if campaign.qr_content == "url" and campaign.qr_placement == "card":
         domain = urlsplit(campaign.qr_url).hostname or campaign.qr_url
-        return [Problem(f"the cards carry a URL QR code naming {domain}; a prison censor "
-                        f"may withhold a card that names its organisers; use content = "
-                        f'"code" or placement = "sheet"', column="qr.content",
-                        file="campaign.toml", warning=not strict)]
+        return [
+            Problem(
+                f"the cards carry a URL QR code naming {domain}; a prison censor "
+                f"may withhold a card that names its organisers; use content = "
+                f'"code" or placement = "sheet"',
+                column="qr.content",
+                file="campaign.toml",
+                warning=not strict,
+            )
+        ]
     return []
 
 
-def prepare(campaign: Settings, options: CardOptions = CardOptions(),
-            ) -> tuple[CheckReport, CardPlanner | None]:
+def prepare(
+    campaign: Settings,
+    options: CardOptions = CardOptions(),
+) -> tuple[CheckReport, CardPlanner | None]:
     """Read, validate and pair everything a print run depends on, without writing."""
     report = CheckReport()
     report.add(list(campaign.warnings) + _url_warning(campaign, options.strict))
@@ -124,8 +140,9 @@ def prepare(campaign: Settings, options: CardOptions = CardOptions(),
     return report, CardPlanner(campaign, design, size, senders, prisoners)
 
 
-def _impose(campaign: Settings, options: CardOptions, size: CardSize,
-            report: CheckReport) -> Imposition | None:
+def _impose(
+    campaign: Settings, options: CardOptions, size: CardSize, report: CheckReport
+) -> Imposition | None:
     """The layout fitted to the card size; a card that does not fit is a problem."""
     try:
         layout = find_layout(options.layout or campaign.layout, campaign.layouts)
@@ -147,14 +164,14 @@ def _list_freshness(campaign: Settings, prisoners: People, report: CheckReport) 
         report.add(exc.problems)
 
 
-def content_check(campaign: Settings, options: CardOptions,
-                  report: CheckReport) -> ContentCheck | None:
+def content_check(
+    campaign: Settings, options: CardOptions, report: CheckReport
+) -> ContentCheck | None:
     """Hook: the content check of every card's message (risky words, language, script)."""
     try:
         mode = "warn" if options.allow_risky else campaign.risky
         senders = campaign.senders_path.name if campaign.senders_path else "senders"
-        return ContentCheck(risky_words_for(campaign.risky_words), options.strict, mode,
-                            senders)
+        return ContentCheck(risky_words_for(campaign.risky_words), options.strict, mode, senders)
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
@@ -166,18 +183,30 @@ def _load_design(campaign: Settings, report: CheckReport) -> Design | None:
         design.fonts  # noqa: B018 - loads and checks the font files now
         languages = design.messages.languages()
         if campaign.language not in languages:  # else only a row without one finds out
-            report.add([Problem(f"no message template for {campaign.language!r} in design "
-                                f"{design.name}; use one of {', '.join(languages)}",
-                                file="campaign.toml", column="cards.language")])
+            report.add(
+                [
+                    Problem(
+                        f"no message template for {campaign.language!r} in design "
+                        f"{design.name}; use one of {', '.join(languages)}",
+                        file="campaign.toml",
+                        column="cards.language",
+                    )
+                ]
+            )
         return design
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
 
 
-def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
-             report: CheckReport, progress: Progress | None = None,
-             content: ContentCheck | None = None) -> list[CardPlan]:
+def plan_all(
+    planner: CardPlanner,
+    pairings: list[Pairing],
+    codes: list[str],
+    report: CheckReport,
+    progress: Progress | None = None,
+    content: ContentCheck | None = None,
+) -> list[CardPlan]:
     """Plan every card, collecting every card's problems (and, given ``content``, its
     content-check findings) into ``report``."""
     plans, template_failures = [], set()
@@ -188,8 +217,13 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
             if content is not None:
                 content.add(plans[-1], _label(plans[-1]))
         except RenderError as exc:  # named with the first card it stopped
-            report.add([_on_card(problem, pairing) for problem in exc.problems
-                        if problem not in template_failures])
+            report.add(
+                [
+                    _on_card(problem, pairing)
+                    for problem in exc.problems
+                    if problem not in template_failures
+                ]
+            )
             template_failures.update(exc.problems)
         except PostcardsError as exc:
             report.add(exc.problems)
@@ -202,9 +236,12 @@ def plan_all(planner: CardPlanner, pairings: list[Pairing], codes: list[str],
 
 def _on_card(problem: Problem, pairing: Pairing) -> Problem:
     """A template's problem, naming the card it stopped (the first, when it stops all)."""
-    return dataclasses.replace(problem, message=f"{problem.message} (the card from "
-                               f"{pairing.sender.name} ({pairing.sender.id}) to "
-                               f"{pairing.prisoner.name} ({pairing.prisoner.id}))")
+    return dataclasses.replace(
+        problem,
+        message=f"{problem.message} (the card from "
+        f"{pairing.sender.name} ({pairing.sender.id}) to "
+        f"{pairing.prisoner.name} ({pairing.prisoner.id}))",
+    )
 
 
 def _label(plan: CardPlan) -> str:
@@ -218,26 +255,31 @@ def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
     the first named with a count of the others."""
     found: dict[object, tuple[list[Problem], int]] = {}
     for plan in plans:
-        key = (plan.qr.matrix.modules if plan.qr else None,
-               tuple(text_on_rules(plan, planner.design, planner.size)))
+        key = (
+            plan.qr.matrix.modules if plan.qr else None,
+            tuple(text_on_rules(plan, planner.design, planner.size)),
+        )
         if key in found:
             found[key] = (found[key][0], found[key][1] + 1)
         else:
             found[key] = (card_problems(plan, planner.design, planner.size), 0)
-    problems = [_and_more(problem, more) for found_problems, more in found.values()
-                for problem in found_problems]
+    problems = [
+        _and_more(problem, more)
+        for found_problems, more in found.values()
+        for problem in found_problems
+    ]
     signature = planner.design.back(planner.size).signature
     for path in sorted({plan.signature for plan in plans if plan.signature}):
-        problems += image_resolution(path, signature.width_mm, signature.height_mm,
-                                     "signature")
+        problems += image_resolution(path, signature.width_mm, signature.height_mm, "signature")
     return problems
 
 
 def _and_more(problem: Problem, more: int) -> Problem:
     if not more:
         return problem
-    return dataclasses.replace(problem, message=f"{problem.message} (and "
-                               f"{counted(more, 'more card')} like it)")
+    return dataclasses.replace(
+        problem, message=f"{problem.message} (and {counted(more, 'more card')} like it)"
+    )
 
 
 def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:
@@ -245,8 +287,9 @@ def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:
     return sorted(pairings, key=lambda p: (natural_key(p.sender.id), natural_key(p.prisoner.id)))
 
 
-def check(campaign: Settings, options: CardOptions = CardOptions(),
-          progress: Progress | None = None) -> CheckReport:
+def check(
+    campaign: Settings, options: CardOptions = CardOptions(), progress: Progress | None = None
+) -> CheckReport:
     """Everything a print run depends on, checked: ``postcards check``."""
     report, planner = prepare(campaign, options)
     check_examples(campaign, options, report)
@@ -254,13 +297,13 @@ def check(campaign: Settings, options: CardOptions = CardOptions(),
     if planner is not None:
         pairings = print_order(report.pairings)
         content = content_check(campaign, options, report)
-        plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress,
-                 content)
+        plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress, content)
     return report
 
 
-def check_examples(campaign: Settings, options: CardOptions, report: CheckReport,
-              url: bool = True) -> None:
+def check_examples(
+    campaign: Settings, options: CardOptions, report: CheckReport, url: bool = True
+) -> None:
     """``postcards init``'s example lists (and URL, for posters) are errors unless
     ``--example``."""
     if not options.example:

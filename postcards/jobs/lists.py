@@ -49,11 +49,14 @@ class CheckReport:
 
 def require_lists(campaign: Settings) -> list[Problem]:
     problems = []
-    for what, path in (("senders", campaign.senders_path),
-                       ("prisoners", campaign.prisoners_path)):
+    for what, path in (("senders", campaign.senders_path), ("prisoners", campaign.prisoners_path)):
         if path is None:
-            problems.append(Problem(f"no {what} spreadsheet: set [inputs] {what} in "
-                                    f"campaign.toml or pass --{what} FILE"))
+            problems.append(
+                Problem(
+                    f"no {what} spreadsheet: set [inputs] {what} in "
+                    f"campaign.toml or pass --{what} FILE"
+                )
+            )
     return problems
 
 
@@ -61,10 +64,14 @@ def read_people(campaign: Settings, report: CheckReport) -> tuple[People, People
     config = campaign.source.name if campaign.source else "campaign.toml"
     people = []
     for path, reader, columns, header_row in (
-            (campaign.senders_path, load_senders, campaign.sender_columns,
-             campaign.sender_header_row),
-            (campaign.prisoners_path, load_prisoners, campaign.prisoner_columns,
-             campaign.prisoner_header_row)):
+        (campaign.senders_path, load_senders, campaign.sender_columns, campaign.sender_header_row),
+        (
+            campaign.prisoners_path,
+            load_prisoners,
+            campaign.prisoner_columns,
+            campaign.prisoner_header_row,
+        ),
+    ):
         try:
             result = reader(path, columns, config, header_row, campaign.input_limits)
         except PostcardsError as exc:
@@ -81,11 +88,15 @@ def no_cards(campaign: Settings, prisoners: People, from_file: bool = True) -> P
     """A wave with no card is a mistake (a wave no row names, caps of 0), not a success;
     ``from_file``: the pairs come from the campaign's assignments file, if it has one."""
     if from_file and campaign.assignments_path is not None:
-        return Problem(f"no card to print: no row is for wave {campaign.wave}; pair "
-                       "senders with prisoners for it (postcards assign)",
-                       file=campaign.assignments_path.name)
-    return Problem(f"no card to print in wave {campaign.wave}: the senders' cards caps "
-                   "leave none; raise them", file=prisoners.file)
+        return Problem(
+            f"no card to print: no row is for wave {campaign.wave}; pair "
+            "senders with prisoners for it (postcards assign)",
+            file=campaign.assignments_path.name,
+        )
+    return Problem(
+        f"no card to print in wave {campaign.wave}: the senders' cards caps leave none; raise them",
+        file=prisoners.file,
+    )
 
 
 def existing_ledger(campaign: Settings) -> Ledger | None:

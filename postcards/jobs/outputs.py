@@ -36,8 +36,9 @@ class Protected:
     what: str
 
 
-def protected_paths(campaign: Settings, outputs: Sequence[Path] = (),
-                    assignments: bool = True) -> list[Protected]:
+def protected_paths(
+    campaign: Settings, outputs: Sequence[Path] = (), assignments: bool = True
+) -> list[Protected]:
     """The campaign's files an output must never replace.
 
     ``campaign.toml``, the senders, prisoners and (when ``assignments``) assignments
@@ -45,21 +46,26 @@ def protected_paths(campaign: Settings, outputs: Sequence[Path] = (),
     the design; and the photos and signatures the lists name, read only when one of
     ``outputs`` exists already (a file that does not exist cannot be a photo).
     """
-    found = [Protected(path, what) for path, what in (
-        (campaign.source, "the campaign file"),
-        (campaign.senders_path, "the senders list"),
-        (campaign.prisoners_path, "the prisoners list"),
-        (campaign.assignments_path if assignments else None, "the assignments file"),
-        (campaign.risky_words or _bundled_risky_words(), "the risky-words list"),
-    ) if path is not None]
+    found = [
+        Protected(path, what)
+        for path, what in (
+            (campaign.source, "the campaign file"),
+            (campaign.senders_path, "the senders list"),
+            (campaign.prisoners_path, "the prisoners list"),
+            (campaign.assignments_path if assignments else None, "the assignments file"),
+            (campaign.risky_words or _bundled_risky_words(), "the risky-words list"),
+        )
+        if path is not None
+    ]
     found += _ledger(campaign) + _design(campaign)
     if any(os.path.lexists(path) for path in outputs):
         found += _images(campaign)
     return found
 
 
-def check_outputs(outputs: Iterable[Path], protected: Iterable[Protected],
-                  suffixes: Sequence[str] = ()) -> None:
+def check_outputs(
+    outputs: Iterable[Path], protected: Iterable[Protected], suffixes: Sequence[str] = ()
+) -> None:
     """Refuse, before any work, outputs that would replace a protected file or that do
     not end as the command writes; and outputs that cannot be written there.
 
@@ -75,11 +81,14 @@ def check_outputs(outputs: Iterable[Path], protected: Iterable[Protected],
     for output in outputs:
         for guarded in protected:
             if same_file(output, guarded.path):
-                raise UsageError(f"{output} would replace {guarded.what} {guarded.path}; "
-                                 "choose another name for the output")
+                raise UsageError(
+                    f"{output} would replace {guarded.what} {guarded.path}; "
+                    "choose another name for the output"
+                )
     if outputs and suffixes and outputs[0].suffix.lower() not in suffixes:
-        raise UsageError(f"-o {outputs[0]}: this command writes {_either(suffixes)} files; "
-                         "name the output so")
+        raise UsageError(
+            f"-o {outputs[0]}: this command writes {_either(suffixes)} files; name the output so"
+        )
     for output in outputs:
         _check_place(output)
 
@@ -103,11 +112,19 @@ def _check_place(output: Path) -> None:
     for parent in Path(os.path.abspath(output)).parents:
         if parent.exists():
             if not parent.is_dir():
-                raise OutputError(Problem(f"cannot write {output}: {parent} is a file, not a "
-                                          "folder; choose another place"))
+                raise OutputError(
+                    Problem(
+                        f"cannot write {output}: {parent} is a file, not a "
+                        "folder; choose another place"
+                    )
+                )
             if not os.access(parent, os.W_OK | os.X_OK):
-                raise OutputError(Problem(f"cannot write {output}: the folder {parent} is "
-                                          "not writable; choose another place"))
+                raise OutputError(
+                    Problem(
+                        f"cannot write {output}: the folder {parent} is "
+                        "not writable; choose another place"
+                    )
+                )
             return
 
 
@@ -141,8 +158,11 @@ def _design(campaign: Settings) -> list[Protected]:
         return []  # a missing design is reported by the command that loads it
     files = [Protected(p, "a file of the design") for p in folder.rglob("*") if p.is_file()]
     if campaign.poster_templates is not None and campaign.poster_templates.is_dir():
-        files += [Protected(p, "a poster template") for p in
-                  campaign.poster_templates.rglob("*") if p.is_file()]
+        files += [
+            Protected(p, "a poster template")
+            for p in campaign.poster_templates.rglob("*")
+            if p.is_file()
+        ]
     return files
 
 
@@ -151,10 +171,8 @@ def _images(campaign: Settings) -> list[Protected]:
     the command itself reports them)."""
     found = []
     for path, reader, columns, field, what in (
-        (campaign.senders_path, read_senders, campaign.sender_columns, "signature",
-         "a signature"),
-        (campaign.prisoners_path, read_prisoners, campaign.prisoner_columns, "photo",
-         "a photo"),
+        (campaign.senders_path, read_senders, campaign.sender_columns, "signature", "a signature"),
+        (campaign.prisoners_path, read_prisoners, campaign.prisoner_columns, "photo", "a photo"),
     ):
         try:
             people = reader(read_table(path), columns) if path else None

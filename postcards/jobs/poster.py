@@ -94,8 +94,12 @@ def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Des
     else:
         prisoners, people = in_custody(campaign)
         if not prisoners:
-            raise InputError(Problem("no prisoner in custody on the list: a poster of 0 "
-                                     "would say nothing", file=people.file))
+            raise InputError(
+                Problem(
+                    "no prisoner in custody on the list: a poster of 0 would say nothing",
+                    file=people.file,
+                )
+            )
         photos = checked_photos(campaign.root, prisoners, people, problems)
         _check_fonts(
             design,
@@ -152,8 +156,7 @@ def _people(
             f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
         )
     config = campaign.source.name if campaign.source else "campaign.toml"
-    header_row = (campaign.sender_header_row if what == "senders"
-                  else campaign.prisoner_header_row)
+    header_row = campaign.sender_header_row if what == "senders" else campaign.prisoner_header_row
     people = reader(path, columns, config, header_row, campaign.input_limits)
     errors = [p for p in people.problems if not p.warning]
     if errors:
@@ -164,12 +167,17 @@ def _people(
 def _nobody(count: str) -> Problem:
     """Why a poster would count 0 senders, and what to do instead."""
     if count == "assigned":
-        return Problem("no sender is paired with a prisoner in this wave, so the poster "
-                       "would count 0; run `postcards assign` first", column="--count")
-    return Problem("no sender has a card sent yet (the ledger records none), so the poster "
-                   "would count 0; use --count assigned to count the senders paired in "
-                   "this wave, or scan the cards that went out (`postcards track scan`)",
-                   column="--count")
+        return Problem(
+            "no sender is paired with a prisoner in this wave, so the poster "
+            "would count 0; run `postcards assign` first",
+            column="--count",
+        )
+    return Problem(
+        "no sender has a card sent yet (the ledger records none), so the poster "
+        "would count 0; use --count assigned to count the senders paired in "
+        "this wave, or scan the cards that went out (`postcards track scan`)",
+        column="--count",
+    )
 
 
 def participants(campaign: Settings, count: str) -> tuple[list[Sender], str]:

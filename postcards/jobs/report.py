@@ -16,14 +16,20 @@ def read_directory(campaign: Settings) -> Directory:
     warnings: list[Problem] = []
     try:
         if campaign.senders_path is not None:
-            senders = load_senders(campaign.senders_path, campaign.sender_columns,
-                                   header_row=campaign.sender_header_row,
-                                   limits=campaign.input_limits)
+            senders = load_senders(
+                campaign.senders_path,
+                campaign.sender_columns,
+                header_row=campaign.sender_header_row,
+                limits=campaign.input_limits,
+            )
             parliaments = {s.id: s.parliament for s in senders.records}
         if campaign.prisoners_path is not None:
-            people = load_prisoners(campaign.prisoners_path, campaign.prisoner_columns,
-                                    header_row=campaign.prisoner_header_row,
-                                    limits=campaign.input_limits)
+            people = load_prisoners(
+                campaign.prisoners_path,
+                campaign.prisoner_columns,
+                header_row=campaign.prisoner_header_row,
+                limits=campaign.input_limits,
+            )
             prisoners = {p.id: p.name for p in people.records if p.in_custody}
     except PostcardsError as error:
         warnings = [Problem(f"{p}; the report uses the ledger alone", warning=True)

@@ -175,7 +175,6 @@ class Ledger(PrintRuns):
             tally["replies"] += "reply" in statuses
         return {key: Tally(**values) for key, values in counts.items()}
 
-
     def campaigns(self) -> dict[str, int]:
         """Each campaign name the ledger has cards of, with how many cards."""
         c = cards_table.c
@@ -192,18 +191,24 @@ class Ledger(PrintRuns):
                 campaigns would merge); nothing is changed then.
         """
         with self._write(serialise=True) as connection:
-            counts = dict(connection.execute(
-                sa.select(cards_table.c.campaign, sa.func.count())
-                .where(cards_table.c.campaign.in_([old, new]))
-                .group_by(cards_table.c.campaign)).all())
+            counts = dict(
+                connection.execute(
+                    sa.select(cards_table.c.campaign, sa.func.count())
+                    .where(cards_table.c.campaign.in_([old, new]))
+                    .group_by(cards_table.c.campaign)
+                ).all()
+            )
             if not counts.get(old):
                 raise self._error(f"no cards of campaign {old!r} to rename")
             if counts.get(new):
-                raise self._error(f"campaign {new!r} has {counts[new]} cards already; "
-                                  "renaming would merge two campaigns, nothing changed")
+                raise self._error(
+                    f"campaign {new!r} has {counts[new]} cards already; "
+                    "renaming would merge two campaigns, nothing changed"
+                )
             for table in (cards_table, lists_table):
-                connection.execute(table.update().where(table.c.campaign == old)
-                                   .values(campaign=new))
+                connection.execute(
+                    table.update().where(table.c.campaign == old).values(campaign=new)
+                )
         return counts[old]
 
     def record_generated(
@@ -237,19 +242,12 @@ class Ledger(PrintRuns):
         new = self._new_cards(connection, cards)
         self._update_texts(connection, cards, new)
         if new:
-            connection.execute(
-                cards_table.insert(), [{**asdict(c), "created_at": at} for c in new]
-            )
+            connection.execute(cards_table.insert(), [{**asdict(c), "created_at": at} for c in new])
             connection.execute(
                 _INSERT_EVENT,
                 [_event_row(Event(c.code, "generated", at, by, "")) for c in new],
             )
         return len(new)
-
-
-
-
-
 
     def record_event(
         self, code: str, status: str, by: str, note: str = "", at: str | None = None
@@ -303,8 +301,9 @@ class Ledger(PrintRuns):
                 connection.execute(_INSERT_EVENT, {**_event_row(event), "nonce": nonce or None})
         return card, history, event
 
-    def _update_texts(self, connection: sa.Connection, cards: list[LedgerCard],
-                      new: list[LedgerCard]) -> None:
+    def _update_texts(
+        self, connection: sa.Connection, cards: list[LedgerCard], new: list[LedgerCard]
+    ) -> None:
         """A reprint with another message: the ledger keeps the latest text while the
         card has not gone out (the old print is thrown away); once it went out, the text
         it carried is history, and the reprint is refused."""
@@ -312,9 +311,13 @@ class Ledger(PrintRuns):
         known = {c.code: c for c in cards if c.code not in fresh and c.message}
         if not known:
             return
-        stored = {row[0]: LedgerCard(*row) for start in range(0, len(known), 500)
-                  for row in connection.execute(
-                      _Q_CARDS_BY_CODE, {"codes": sorted(known)[start : start + 500]})}
+        stored = {
+            row[0]: LedgerCard(*row)
+            for start in range(0, len(known), 500)
+            for row in connection.execute(
+                _Q_CARDS_BY_CODE, {"codes": sorted(known)[start : start + 500]}
+            )
+        }
         for code, card in known.items():
             old = stored.get(code)
             if old is None or old.message == card.message:
@@ -324,9 +327,11 @@ class Ledger(PrintRuns):
                 raise self._error(
                     f"card {code} (sender {card.sender_id}, prisoner {card.prisoner_id}) "
                     f"went out on {went_out[0].at[:10]} with another message; its text stays "
-                    "as sent: put the new message on a card of another wave")
-            connection.execute(cards_table.update().where(cards_table.c.code == code)
-                               .values(message=card.message))
+                    "as sent: put the new message on a card of another wave"
+                )
+            connection.execute(
+                cards_table.update().where(cards_table.c.code == code).values(message=card.message)
+            )
 
     def _new_cards(self, connection: sa.Connection, cards: list[LedgerCard]) -> list[LedgerCard]:
         """The cards not yet recorded; raises when one clashes with a card already there

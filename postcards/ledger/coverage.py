@@ -84,8 +84,6 @@ class Directory:
     warnings: tuple[Problem, ...] = ()
 
 
-
-
 def build_report(ledger: Ledger, campaign: str, directory: Directory | None = None) -> Report:
     """Count a campaign's cards from the ledger.
 

@@ -131,14 +131,6 @@ class Database:
 
     # --- reading ---------------------------------------------------------------------
 
-
-
-
-
-
-
-
-
     def count_cards(self) -> int:
         """How many cards the ledger holds."""
         return self._rows(sa.select(sa.func.count()).select_from(cards_table))[0][0]
@@ -152,22 +144,9 @@ class Database:
         query = sa.select(sa.func.coalesce(sa.func.max(schema_version_table.c.version), 0))
         return self._rows(query)[0][0]
 
-
-
     # --- writing ---------------------------------------------------------------------
 
-
-
     # --- print runs --------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
 
     # --- the database edge ---------------------------------------------------------------
 
@@ -286,11 +265,3 @@ class Database:
 
 _LOCK_KEY = zlib.crc32(b"postcards ledger")
 """The PostgreSQL advisory lock that serialises writes which check before they insert."""
-
-
-
-
-
-
-
-

@@ -57,13 +57,16 @@ def check_campaign_name(campaign: Settings) -> None:
         return
     old, count = found
     folder = campaign.source.parent if campaign.source else campaign.root
-    raise InputError(Problem(
-        f"the ledger {display_name(path)} has {count} cards of campaign {old!r} and none "
-        f"of {campaign.name!r}: was the campaign renamed? Put the old name back, or give "
-        f"the cards the new name: postcards -c {folder} track rename {shlex.quote(old)} "
-        f"{shlex.quote(campaign.name)}",
-        file=display_name(campaign.source or "campaign.toml"), column="campaign.name"))
-
+    raise InputError(
+        Problem(
+            f"the ledger {display_name(path)} has {count} cards of campaign {old!r} and none "
+            f"of {campaign.name!r}: was the campaign renamed? Put the old name back, or give "
+            f"the cards the new name: postcards -c {folder} track rename {shlex.quote(old)} "
+            f"{shlex.quote(campaign.name)}",
+            file=display_name(campaign.source or "campaign.toml"),
+            column="campaign.name",
+        )
+    )
 
 
 def new_on_shared_ledger(campaign: Settings) -> list[Problem]:
@@ -77,9 +80,14 @@ def new_on_shared_ledger(campaign: Settings) -> list[Problem]:
     if not names or campaign.name in names:
         return []
     others = ", ".join(repr(n) for n in list(names)[:5]) + (" …" if len(names) > 5 else "")
-    return [Problem(
-        f"the ledger {shown_url(url)} has no cards of {campaign.name!r} yet, only of "
-        f"{others}: this starts a new campaign at zero; if it is one of those renamed, "
-        f"run postcards -c {campaign.source.parent} track rename OLD "
-        f"{shlex.quote(campaign.name)}", file=display_name(campaign.source),
-        column="campaign.name", warning=True)]
+    return [
+        Problem(
+            f"the ledger {shown_url(url)} has no cards of {campaign.name!r} yet, only of "
+            f"{others}: this starts a new campaign at zero; if it is one of those renamed, "
+            f"run postcards -c {campaign.source.parent} track rename OLD "
+            f"{shlex.quote(campaign.name)}",
+            file=display_name(campaign.source),
+            column="campaign.name",
+            warning=True,
+        )
+    ]

@@ -92,8 +92,10 @@ def scanned_code(line: str, url: str | None = None) -> str:
 def _check_campaign(card: LedgerCard, campaign: str | None) -> None:
     """A card of another campaign is refused: its scan belongs to that campaign's desk."""
     if campaign is not None and card.campaign != campaign:
-        raise _Refused(f"a card of the campaign {card.campaign!r}, not of {campaign!r}; "
-                       "scan it with that campaign's -c")
+        raise _Refused(
+            f"a card of the campaign {card.campaign!r}, not of {campaign!r}; "
+            "scan it with that campaign's -c"
+        )
 
 
 def _why_not(status: str, current: str, history: list[Event]) -> str:
@@ -147,9 +149,13 @@ class Scanner:
         try:
             line = raw.decode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
         except UnicodeDecodeError as error:
-            outcome = Outcome(repr(raw), REFUSED, f"refused: {_shown_bytes(raw)}: not UTF-8 "
-                              f"text (byte {raw[error.start]:#04x} at position "
-                              f"{error.start + 1}); scan or type the code again")
+            outcome = Outcome(
+                repr(raw),
+                REFUSED,
+                f"refused: {_shown_bytes(raw)}: not UTF-8 "
+                f"text (byte {raw[error.start]:#04x} at position "
+                f"{error.start + 1}); scan or type the code again",
+            )
             self.counts[outcome.kind] += 1
             return outcome
         return self.scan(line, at)
@@ -191,8 +197,9 @@ class Scanner:
         )
 
 
-def show(ledger: Ledger, text: str, campaign: str | None = None,
-         url: str | None = None) -> tuple[LedgerCard, list[Event]]:
+def show(
+    ledger: Ledger, text: str, campaign: str | None = None, url: str | None = None
+) -> tuple[LedgerCard, list[Event]]:
     """A card and its whole history, from a code as typed (``campaign`` and ``url`` as
     for :class:`Scanner`).
 

@@ -59,7 +59,8 @@ class FontSet:
     #: Widths measured so far: the same lines (a template's, an institution's) recur on
     #: thousands of cards, measured by fitting, drawing and preflight alike.
     _widths: dict[tuple[str, str, float], float] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def face(self, style: str) -> Face:
         return self.styles.get(style) or self.styles["regular"]
@@ -126,13 +127,17 @@ def describe_char(char: str) -> str:
     return f"{char!r} (U+{ord(char):04X} {name})"
 
 
-def font_problem(char: str, file: str | None = None, row: int | None = None,
-                 column: str | None = None) -> Problem:
+def font_problem(
+    char: str, file: str | None = None, row: int | None = None, column: str | None = None
+) -> Problem:
     """The problem for a character that no bundled font has."""
     return Problem(
         f"no bundled font has the character {describe_char(char)}; replace it, or add a "
         f"font that has it to the design's fallbacks",
-        file=file, row=row, column=column)
+        file=file,
+        row=row,
+        column=column,
+    )
 
 
 def load_fontset(fonts_dir: Path, files: dict[str, str], fallbacks: list[str]) -> FontSet:
@@ -143,8 +148,7 @@ def load_fontset(fonts_dir: Path, files: dict[str, str], fallbacks: list[str]) -
     """
     missing = [f for f in [*files.values(), *fallbacks] if not (fonts_dir / f).is_file()]
     if missing:
-        raise FontError([Problem(f"font file not found in {fonts_dir}", file=f)
-                         for f in missing])
+        raise FontError([Problem(f"font file not found in {fonts_dir}", file=f) for f in missing])
     styles = {style: load_face(fonts_dir / file) for style, file in files.items()}
     if "regular" not in styles:
         raise FontError("a design's fonts need at least a regular face")

@@ -110,8 +110,9 @@ def parse_size(text: str) -> CardSize:
     return CardSize(text.strip(), max(a, b), min(a, b))
 
 
-def _preset_or_mm(text: str, presets: dict[str, Any], what: str,
-                  column: str) -> Any | tuple[float, float]:
+def _preset_or_mm(
+    text: str, presets: dict[str, Any], what: str, column: str
+) -> Any | tuple[float, float]:
     """A preset by name (any case), or the two numbers of ``WIDTHxHEIGHTmm``."""
     for name, preset in presets.items():
         if text.strip().lower() == name.lower():
@@ -119,8 +120,9 @@ def _preset_or_mm(text: str, presets: dict[str, Any], what: str,
     match = _CUSTOM.match(text)
     if not match or float(match[1]) <= 0 or float(match[2]) <= 0:
         names = ", ".join(presets)
-        raise LayoutError(Problem(f"unknown {what} {text!r}: use {names} or WIDTHxHEIGHTmm",
-                                  column=column))
+        raise LayoutError(
+            Problem(f"unknown {what} {text!r}: use {names} or WIDTHxHEIGHTmm", column=column)
+        )
     return float(match[1]), float(match[2])
 
 
@@ -177,8 +179,9 @@ class Affine:
 
     def box(self, box: Box) -> Box:
         """The bounding box of a box's image (exact for turns by multiples of 90°)."""
-        corners = [self.apply(x, y) for x in (box.x_mm, box.right_mm)
-                   for y in (box.y_mm, box.top_mm)]
+        corners = [
+            self.apply(x, y) for x in (box.x_mm, box.right_mm) for y in (box.y_mm, box.top_mm)
+        ]
         xs, ys = [p[0] for p in corners], [p[1] for p in corners]
         return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
 

@@ -45,10 +45,10 @@ LAYOUTS: dict[str, Layout] = {
     "single": SINGLE,
     "a4-2up": Layout("a4-2up", SHEETS["A4"], rows=2, columns=1, gap_mm=14, margin_mm=10),
     "a4-4up": Layout("a4-4up", SHEETS["A4"], rows=2, columns=2, bleed_mm=0, mark_mm=0),
-    "letter-2up": Layout("letter-2up", SHEETS["Letter"], rows=2, columns=1, gap_mm=14,
-                         margin_mm=10),
-    "sra3-8up": Layout("sra3-8up", SHEETS["SRA3"], rows=4, columns=2, margin_mm=10,
-                       bleed_mm=1),
+    "letter-2up": Layout(
+        "letter-2up", SHEETS["Letter"], rows=2, columns=1, gap_mm=14, margin_mm=10
+    ),
+    "sra3-8up": Layout("sra3-8up", SHEETS["SRA3"], rows=4, columns=2, margin_mm=10, bleed_mm=1),
 }
 
 
@@ -61,5 +61,6 @@ def find_layout(name: str, custom: dict[str, Layout] | None = None) -> Layout:
     known = {**LAYOUTS, **(custom or {})}
     if name in known:
         return known[name]
-    raise LayoutError(Problem(f"unknown layout {name!r}; use one of {', '.join(known)}",
-                              column="layout"))
+    raise LayoutError(
+        Problem(f"unknown layout {name!r}; use one of {', '.join(known)}", column="layout")
+    )

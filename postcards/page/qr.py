@@ -41,15 +41,20 @@ class PlacedQR:
         return self.matrix.modules_with_quiet_zone * self.module_mm
 
 
-def draw_qr(canvas, matrix: QRMatrix, left_pt: float, bottom_pt: float,
-            module_pt: float) -> None:
+def draw_qr(canvas, matrix: QRMatrix, left_pt: float, bottom_pt: float, module_pt: float) -> None:
     """Draw a symbol's dark runs in the canvas's fill colour, its quiet zone starting at
     (left_pt, bottom_pt): integer rectangles under one transform, exact and compact."""
     last = matrix.modules - 1
     rects = " ".join(f"{col} {last - row} {length} 1 re" for row, col, length in matrix.runs)
     canvas.saveState()
-    canvas.transform(module_pt, 0, 0, module_pt, left_pt + QUIET_ZONE * module_pt,
-                     bottom_pt + QUIET_ZONE * module_pt)
+    canvas.transform(
+        module_pt,
+        0,
+        0,
+        module_pt,
+        left_pt + QUIET_ZONE * module_pt,
+        bottom_pt + QUIET_ZONE * module_pt,
+    )
     canvas._code.append(f"{rects} f")  # reportlab's Path would format hundreds of floats
     canvas.restoreState()
 

@@ -44,8 +44,13 @@ def template_environment(folder: Path) -> Any:
     from jinja2 import FileSystemLoader, StrictUndefined
 
     return _bounded_environment_class()(
-        loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
-        autoescape=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+        loader=FileSystemLoader(str(folder)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -69,8 +74,12 @@ def _bounded_environment_class() -> type:
 
 def _huge_power(base: Any, exponent: Any) -> bool:
     """True for an integer power of more than 4,096 bits (10**10**6 would take minutes)."""
-    return (isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1
-            and exponent * abs(base).bit_length() > 4096)
+    return (
+        isinstance(base, int)
+        and isinstance(exponent, int)
+        and abs(base) > 1
+        and exponent * abs(base).bit_length() > 4096
+    )
 
 
 def _check_repeat(sequence: Any, times: Any) -> None:
@@ -78,8 +87,10 @@ def _check_repeat(sequence: Any, times: Any) -> None:
         return
     if len(sequence) * times > MAX_OUTPUT_CHARS:
         what = "a text" if isinstance(sequence, str) else "a list"
-        raise RenderLimit(f"repeating {what} of {len(sequence)} {times:,} times makes "
-                          f"more than {MAX_OUTPUT_CHARS:,}")
+        raise RenderLimit(
+            f"repeating {what} of {len(sequence)} {times:,} times makes "
+            f"more than {MAX_OUTPUT_CHARS:,}"
+        )
 
 
 def render_bounded(chunks: Any) -> str:
@@ -155,14 +166,19 @@ class MessageTemplates:
             name = f"message.{language}.j2"
             if not (self.folder / name).is_file():
                 have = ", ".join(self.languages()) or "none"
-                raise TemplateError(Problem(
-                    f"no message template for language {language!r} in {self.folder}; "
-                    f"languages there: {have}", file=name))
+                raise TemplateError(
+                    Problem(
+                        f"no message template for language {language!r} in {self.folder}; "
+                        f"languages there: {have}",
+                        file=name,
+                    )
+                )
             try:
                 self._compiled[language] = self.env.get_template(name)
             except TemplateSyntaxError as exc:
-                raise TemplateError(Problem(f"template syntax error: {exc.message}",
-                                            file=name, row=exc.lineno)) from None
+                raise TemplateError(
+                    Problem(f"template syntax error: {exc.message}", file=name, row=exc.lineno)
+                ) from None
         return self._compiled[language]
 
     def uses(self, language: str) -> set[str]:
@@ -189,9 +205,13 @@ class MessageTemplates:
         try:
             text = render_bounded(template.generate(context))
         except UndefinedError as exc:
-            raise TemplateError(Problem(
-                f"{_explain(exc)}; fix the template or add the column to the spreadsheet",
-                file=name, row=_template_line(template.filename))) from None
+            raise TemplateError(
+                Problem(
+                    f"{_explain(exc)}; fix the template or add the column to the spreadsheet",
+                    file=name,
+                    row=_template_line(template.filename),
+                )
+            ) from None
         except Exception as exc:
             why = render_failure(exc)
             if why is None:
@@ -246,8 +266,14 @@ class FittedText:
     leading: float
 
 
-def fit_text(paragraphs: list[Line], fonts: FontSet, width_pt: float, height_pt: float,
-             max_size: float, min_size: float) -> FittedText:
+def fit_text(
+    paragraphs: list[Line],
+    fonts: FontSet,
+    width_pt: float,
+    height_pt: float,
+    max_size: float,
+    min_size: float,
+) -> FittedText:
     """Wrap paragraphs into the box, shrinking from ``max_size`` down to ``min_size``.
 
     Each paragraph keeps its own style; an empty paragraph is a blank line.
@@ -255,19 +281,27 @@ def fit_text(paragraphs: list[Line], fonts: FontSet, width_pt: float, height_pt:
     Raises:
         LayoutError: when the text does not fit even at ``min_size``.
     """
-    fitted = _fit(tuple(paragraphs), fonts, round(width_pt, 3), round(height_pt, 3),
-                  max_size, min_size)
+    fitted = _fit(
+        tuple(paragraphs), fonts, round(width_pt, 3), round(height_pt, 3), max_size, min_size
+    )
     if fitted is None:
         first = paragraphs[0][0] if paragraphs else ""
         raise LayoutError(
             f"the text does not fit its {width_pt / 72 * 25.4:.0f} × "
-            f"{height_pt / 72 * 25.4:.0f} mm box even at {min_size:g} pt: {first[:60]!r}")
+            f"{height_pt / 72 * 25.4:.0f} mm box even at {min_size:g} pt: {first[:60]!r}"
+        )
     return fitted
 
 
 @lru_cache(maxsize=8192)
-def _fit(paragraphs: tuple[Line, ...], fonts: FontSet, width_pt: float, height_pt: float,
-         max_size: float, min_size: float) -> FittedText | None:
+def _fit(
+    paragraphs: tuple[Line, ...],
+    fonts: FontSet,
+    width_pt: float,
+    height_pt: float,
+    max_size: float,
+    min_size: float,
+) -> FittedText | None:
     size = max_size
     while size >= min_size - 1e-9:
         lines = _wrap_all(paragraphs, fonts, size, width_pt)
@@ -277,8 +311,9 @@ def _fit(paragraphs: tuple[Line, ...], fonts: FontSet, width_pt: float, height_p
     return None
 
 
-def _wrap_all(paragraphs: tuple[Line, ...], fonts: FontSet, size: float,
-              width_pt: float) -> list[Line] | None:
+def _wrap_all(
+    paragraphs: tuple[Line, ...], fonts: FontSet, size: float, width_pt: float
+) -> list[Line] | None:
     lines: list[Line] = []
     for text, style in paragraphs:
         wrapped = wrap(text, fonts, style, size, width_pt)
@@ -288,8 +323,7 @@ def _wrap_all(paragraphs: tuple[Line, ...], fonts: FontSet, size: float,
     return lines
 
 
-def wrap(text: str, fonts: FontSet, style: str, size: float,
-         width_pt: float) -> list[str] | None:
+def wrap(text: str, fonts: FontSet, style: str, size: float, width_pt: float) -> list[str] | None:
     """Greedy word wrap of one paragraph; None when a single word is wider than the box."""
     lines: list[str] = []
     space = fonts.width(" ", style, size)

@@ -61,8 +61,11 @@ def read_assignments(
     pairings: list[Pairing] = []
     seen: dict[tuple[str, str], int] = {}
     for row in table.rows:
-        problems += [p for header, text in row.cells.items()
-                     if (p := invisible_problem(text, table.name, row.number, header))]
+        problems += [
+            p
+            for header, text in row.cells.items()
+            if (p := invisible_problem(text, table.name, row.number, header))
+        ]
         cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
         if cell.get("wave") and cell["wave"] != wave:
             continue
@@ -200,6 +203,10 @@ def unused_file(table: Table, wave: str) -> Problem:
     header = assignment_columns(table).get("wave")
     waves = sorted({r.cells.get(header, "").strip() for r in table.rows} - {""}) if header else []
     has = f"it has wave {', '.join(waves)} only" if waves else "it has no pairs"
-    return Problem(f"not used: no pairs for wave {wave} ({has}); the cards are paired anew "
-                   f"as postcards assign would; run postcards assign to write this wave's "
-                   "pairs", file=table.name, warning=True)
+    return Problem(
+        f"not used: no pairs for wave {wave} ({has}); the cards are paired anew "
+        f"as postcards assign would; run postcards assign to write this wave's "
+        "pairs",
+        file=table.name,
+        warning=True,
+    )

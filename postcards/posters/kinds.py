@@ -282,16 +282,6 @@ def fit_or_trim(
     return []
 
 
-
-
-
-
-
-
-
-
-
-
 # share ------------------------------------------------------------------------------------
 def plan_share(
     count: int, ctx: PosterContext, sizes: tuple[tuple[int, int], ...] = SHARE_PX

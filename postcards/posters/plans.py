@@ -172,8 +172,6 @@ class Poster:
         return json.dumps(data, ensure_ascii=False, indent=1, default=default)
 
 
-
-
 # Columns of names -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Group:
@@ -182,17 +180,3 @@ class Group:
     heading: str
     names: tuple[str, ...]
     continued: str = ""  # the heading repeated where the names go on to a new column
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -41,8 +41,10 @@ class Calibration:
 
 def targets(imposition: Imposition) -> list[tuple[float, float]]:
     """The crosses' centres on the front: the middle of every slot's trim."""
-    return [(s.trim.x_mm + s.trim.width_mm / 2, s.trim.y_mm + s.trim.height_mm / 2)
-            for s in imposition.slots]
+    return [
+        (s.trim.x_mm + s.trim.width_mm / 2, s.trim.y_mm + s.trim.height_mm / 2)
+        for s in imposition.slots
+    ]
 
 
 def corner_targets(imposition: Imposition) -> list[list[tuple[float, float]]]:
@@ -67,14 +69,23 @@ def printer_offset(campaign: Settings, printer: str | None) -> tuple[float, floa
         return (0.0, 0.0)
     if printer not in campaign.printers:
         have = ", ".join(campaign.printers) or "none in campaign.toml"
-        raise InputError(Problem(f"no printer profile {printer!r} ({have}); add "
-                                 f"[printers.{printer}] back_offset_mm = [x, y]",
-                                 column="printer"))
+        raise InputError(
+            Problem(
+                f"no printer profile {printer!r} ({have}); add "
+                f"[printers.{printer}] back_offset_mm = [x, y]",
+                column="printer",
+            )
+        )
     return campaign.printers[printer]
 
 
-def write_calibration(campaign: Settings, out: Path, layout_name: str | None = None,
-                      duplex: str | None = None, printer: str | None = None) -> Calibration:
+def write_calibration(
+    campaign: Settings,
+    out: Path,
+    layout_name: str | None = None,
+    duplex: str | None = None,
+    printer: str | None = None,
+) -> Calibration:
     """Write the two-page calibration PDF for a layout's sheet and duplex mode; with a
     printer profile, the backs are moved by its offset, as cards' backs are.
 
@@ -85,9 +96,13 @@ def write_calibration(campaign: Settings, out: Path, layout_name: str | None = N
     name = layout_name or (campaign.layout if campaign.layout != "single" else "a4-2up")
     layout = find_layout(name, campaign.layouts)
     if layout.single:
-        raise InputError(Problem("calibration is for sheets printed two-sided; pass "
-                                 "--layout a4-2up (or another sheet layout)",
-                                 column="layout"))
+        raise InputError(
+            Problem(
+                "calibration is for sheets printed two-sided; pass "
+                "--layout a4-2up (or another sheet layout)",
+                column="layout",
+            )
+        )
     duplex = duplex or (campaign.duplex if campaign.duplex != "separate" else "long-edge")
     imposition = impose(layout, parse_size(campaign.size), campaign.bleed_mm)
     fonts = load_design(campaign.design, campaign.root).fonts
@@ -98,37 +113,52 @@ def write_calibration(campaign: Settings, out: Path, layout_name: str | None = N
     return Calibration(out, layout.name, imposition.sheet.describe(), duplex, offset)
 
 
-def _draw(imposition: Imposition, duplex: str, offset: tuple[float, float], fonts,
-          path: Path) -> None:
+def _draw(
+    imposition: Imposition, duplex: str, offset: tuple[float, float], fonts, path: Path
+) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     sheet = imposition.sheet
     regular = fonts.face("regular").name
-    canvas = Canvas(str(path), pagesize=(pt(sheet.width_mm), pt(sheet.height_mm)),
-                    invariant=1, initialFontName=regular)
+    canvas = Canvas(
+        str(path),
+        pagesize=(pt(sheet.width_mm), pt(sheet.height_mm)),
+        invariant=1,
+        initialFontName=regular,
+    )
     canvas.setTitle(f"postcards calibration: {imposition.layout.name}, {duplex}")
     canvas.setCreator("postcards")
     flip = Affine.translate(*offset) @ imposition.sheet_flip(duplex)
     centres = targets(imposition)
     corners = [p for slot in corner_targets(imposition) for p in slot]
-    _note(canvas, regular, sheet.height_mm, [
-        f"FRONT — calibration for {imposition.layout.name} on {sheet.describe()}, "
-        f"duplex {duplex}",
-        "Print both pages double-sided at 100 % (no 'fit to page'). Hold the sheet to the",
-        "light: each cross shows through on the back's rulers; read x and y there.",
-    ])
+    _note(
+        canvas,
+        regular,
+        sheet.height_mm,
+        [
+            f"FRONT — calibration for {imposition.layout.name} on {sheet.describe()}, "
+            f"duplex {duplex}",
+            "Print both pages double-sided at 100 % (no 'fit to page'). Hold the sheet to the",
+            "light: each cross shows through on the back's rulers; read x and y there.",
+        ],
+    )
     for number, (x, y) in enumerate(centres, 1):
         _cross(canvas, regular, x, y, number)
     for x, y in corners:
         _cross(canvas, regular, x, y)
     canvas.showPage()
-    _note(canvas, regular, sheet.height_mm, [
-        "BACK — where the cross of the front shows through, read x on the horizontal ruler",
-        "and y on the vertical one (mm). Set [print] back_offset_mm = [x, y] in campaign.toml.",
-        "All crosses should read the same; if they differ, the printer also scales or skews.",
-        f"These backs are moved by back_offset_mm = [{offset[0]:g}, {offset[1]:g}]"
-        + (": with it right, every cross reads 0." if any(offset) else "."),
-    ])
+    _note(
+        canvas,
+        regular,
+        sheet.height_mm,
+        [
+            "BACK — where the cross of the front shows through, read x on the horizontal ruler",
+            "and y on the vertical one (mm). Set [print] back_offset_mm = [x, y] in campaign.toml.",
+            "All crosses should read the same; if they differ, the printer also scales or skews.",
+            f"These backs are moved by back_offset_mm = [{offset[0]:g}, {offset[1]:g}]"
+            + (": with it right, every cross reads 0." if any(offset) else "."),
+        ],
+    )
     for number, (x, y) in enumerate(centres, 1):
         _rulers(canvas, regular, *flip.apply(x, y), number)
     for x, y in corners:

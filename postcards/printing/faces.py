@@ -40,15 +40,22 @@ class CardRenderer:
 
         self.colours = {name: HexColor(value) for name, value in design.colours.items()}
 
-    def render(self, plans: Sequence[CardPlan], out: str | Path | IO[bytes],
-               progress: Progress | None = None) -> int:
+    def render(
+        self,
+        plans: Sequence[CardPlan],
+        out: str | Path | IO[bytes],
+        progress: Progress | None = None,
+    ) -> int:
         """Write one front page and one back page per card; return the number of cards."""
         from reportlab.pdfgen.canvas import Canvas
 
-        canvas = Canvas(str(out) if isinstance(out, str | Path) else out,
-                        pagesize=(pt(self.page.width_mm), pt(self.page.height_mm)),
-                        invariant=1, pageCompression=1,
-                        initialFontName=self.fonts.face("regular").name)
+        canvas = Canvas(
+            str(out) if isinstance(out, str | Path) else out,
+            pagesize=(pt(self.page.width_mm), pt(self.page.height_mm)),
+            invariant=1,
+            pageCompression=1,
+            initialFontName=self.fonts.face("regular").name,
+        )
         canvas.setTitle(self.title)
         canvas.setCreator("postcards")
         canvas.setAuthor("postcards")
@@ -76,8 +83,9 @@ class CardRenderer:
         name = f"front-{language}"
         if self.front.motif is not None and "motif" not in self._forms:
             self._begin_form(canvas, "motif")  # one image for every language's front
-            self._cover_image(canvas, self.front.motif, pt(self.page.width_mm),
-                              pt(self.page.height_mm))
+            self._cover_image(
+                canvas, self.front.motif, pt(self.page.width_mm), pt(self.page.height_mm)
+            )
             canvas.endForm()
             self._forms.add("motif")
         if name not in self._forms:
@@ -116,8 +124,14 @@ class CardRenderer:
 
     def _centred(self, canvas, text: str, style: TextStyle) -> None:
         box = style.box
-        fitted = fit_text([(text, style.style)], self.fonts, pt(box.width_mm),
-                          pt(box.height_mm), style.max_size, style.min_size)
+        fitted = fit_text(
+            [(text, style.style)],
+            self.fonts,
+            pt(box.width_mm),
+            pt(box.height_mm),
+            style.max_size,
+            style.min_size,
+        )
         y = pt(self._y(box.top_mm)) - fitted.size * _ASCENT
         for line, line_style in fitted.lines:
             width = self.fonts.width(line, line_style, fitted.size)
@@ -135,8 +149,13 @@ class CardRenderer:
             canvas.endForm()
             self._forms.add(name)
         canvas.doForm(name)
-        for block in (plan.message, plan.sender_block, plan.return_block, plan.address,
-                      plan.code_label):
+        for block in (
+            plan.message,
+            plan.sender_block,
+            plan.return_block,
+            plan.address,
+            plan.code_label,
+        ):
             if block is not None:
                 self._block(canvas, block)
         if plan.qr is not None:
@@ -150,16 +169,26 @@ class CardRenderer:
         for rule in self.back.rules:  # the very lines preflight checks
             if rule.dotted:
                 canvas.setDash(1, 2)
-            canvas.line(pt(self._x(rule.x0)), pt(self._y(rule.y0)),
-                        pt(self._x(rule.x1)), pt(self._y(rule.y1)))
+            canvas.line(
+                pt(self._x(rule.x0)),
+                pt(self._y(rule.y0)),
+                pt(self._x(rule.x1)),
+                pt(self._y(rule.y1)),
+            )
             canvas.setDash()
         self._stamp_box(canvas, language)
 
     def _stamp_box(self, canvas, language: str) -> None:
         stamp = self.back.stamp
         canvas.setDash(2, 2)
-        canvas.rect(pt(self._x(stamp.x_mm)), pt(self._y(stamp.y_mm)), pt(stamp.width_mm),
-                    pt(stamp.height_mm), stroke=1, fill=0)
+        canvas.rect(
+            pt(self._x(stamp.x_mm)),
+            pt(self._y(stamp.y_mm)),
+            pt(stamp.width_mm),
+            pt(stamp.height_mm),
+            stroke=1,
+            fill=0,
+        )
         canvas.setDash()
         label = self.back.stamp_labels.get(language) or self.back.stamp_labels.get("en", "")
         if label:
@@ -203,8 +232,7 @@ class CardRenderer:
             y -= fitted.leading
         canvas.drawText(text)
 
-    def _text_line(self, canvas, line: str, style: str, size: float, x: float,
-                   y: float) -> None:
+    def _text_line(self, canvas, line: str, style: str, size: float, x: float, y: float) -> None:
         text = canvas.beginText(x, y)
         for font, part in self.fonts.runs(line, style):
             text.setFont(font, size)
@@ -214,14 +242,20 @@ class CardRenderer:
     def _qr(self, canvas, qr: PlacedQR) -> None:
         """The code as vector rectangles (no raster per card)."""
         canvas.setFillColor(self.colours["qr"])
-        draw_qr(canvas, qr.matrix, pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)),
-                pt(qr.module_mm))
+        draw_qr(canvas, qr.matrix, pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)), pt(qr.module_mm))
 
     def _signature(self, canvas, path: Path) -> None:
         sig = self.back.signature
-        canvas.drawImage(str(path), pt(self._x(sig.x_mm)), pt(self._y(sig.y_mm)),
-                         pt(sig.width_mm), pt(sig.height_mm), mask="auto",
-                         preserveAspectRatio=True, anchor="sw")
+        canvas.drawImage(
+            str(path),
+            pt(self._x(sig.x_mm)),
+            pt(self._y(sig.y_mm)),
+            pt(sig.width_mm),
+            pt(sig.height_mm),
+            mask="auto",
+            preserveAspectRatio=True,
+            anchor="sw",
+        )
 
     # Trim coordinates -> page coordinates -----------------------------------------------
     def _x(self, x_mm: float) -> float:

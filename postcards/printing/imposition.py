@@ -25,11 +25,6 @@ _EPSILON = 1e-6
 SAFE_EDGE_MM = 5.0
 
 
-
-
-
-
-
 @dataclass(frozen=True)
 class Slot:
     """One place on a sheet; ``number`` counts row by row as seen on the front, from 1."""
@@ -107,13 +102,17 @@ class Imposition:
         was partly used before.
         """
         if not 1 <= start_at <= self.per_sheet:
-            raise LayoutError(Problem(
-                f"--start-at {start_at}: layout {self.layout.name} has slots 1 to "
-                f"{self.per_sheet}", column="start_at"))
+            raise LayoutError(
+                Problem(
+                    f"--start-at {start_at}: layout {self.layout.name} has slots 1 to "
+                    f"{self.per_sheet}",
+                    column="start_at",
+                )
+            )
         places: list[int | None] = [None] * (start_at - 1) + list(range(cards))
         count = max(1, math.ceil(len(places) / self.per_sheet))
         places += [None] * (count * self.per_sheet - len(places))
-        return [places[i * self.per_sheet:(i + 1) * self.per_sheet] for i in range(count)]
+        return [places[i * self.per_sheet : (i + 1) * self.per_sheet] for i in range(count)]
 
     def crop_marks(self, occupied: set[int]) -> list[Segment]:
         """Full-length crop marks for the occupied slots (by number), on the front.
@@ -138,15 +137,27 @@ class Imposition:
         grid = _union([s.cell for s in self.slots])
         found = []
         for x in (t.x_mm, t.right_mm):  # vertical cut lines: marks above and below
-            for start, far, sign in ((t.top_mm + reach, grid.top_mm, 1),
-                                     (t.y_mm - reach, grid.y_mm, -1)):
-                found.append(self._place(Segment(x, start, x, start + sign * length),
-                                         Segment(x, far, x, far + sign * length)))
+            for start, far, sign in (
+                (t.top_mm + reach, grid.top_mm, 1),
+                (t.y_mm - reach, grid.y_mm, -1),
+            ):
+                found.append(
+                    self._place(
+                        Segment(x, start, x, start + sign * length),
+                        Segment(x, far, x, far + sign * length),
+                    )
+                )
         for y in (t.y_mm, t.top_mm):  # horizontal cut lines: marks left and right
-            for start, far, sign in ((t.right_mm + reach, grid.right_mm, 1),
-                                     (t.x_mm - reach, grid.x_mm, -1)):
-                found.append(self._place(Segment(start, y, start + sign * length, y),
-                                         Segment(far, y, far + sign * length, y)))
+            for start, far, sign in (
+                (t.right_mm + reach, grid.right_mm, 1),
+                (t.x_mm - reach, grid.x_mm, -1),
+            ):
+                found.append(
+                    self._place(
+                        Segment(start, y, start + sign * length, y),
+                        Segment(far, y, far + sign * length, y),
+                    )
+                )
         return [mark for mark in found if mark is not None]
 
     def _place(self, near: Segment, far: Segment) -> Segment | None:
@@ -159,8 +170,12 @@ class Imposition:
         """Whether a mark lies where the press prints: SAFE_EDGE_MM inside every edge."""
         xs, ys = (mark.x0, mark.x1), (mark.y0, mark.y1)
         w, h, edge = self.sheet.width_mm, self.sheet.height_mm, SAFE_EDGE_MM
-        return (min(xs) >= edge - _EPSILON and max(xs) <= w - edge + _EPSILON
-                and min(ys) >= edge - _EPSILON and max(ys) <= h - edge + _EPSILON)
+        return (
+            min(xs) >= edge - _EPSILON
+            and max(xs) <= w - edge + _EPSILON
+            and min(ys) >= edge - _EPSILON
+            and max(ys) <= h - edge + _EPSILON
+        )
 
     def missing_marks(self) -> bool:
         """Whether some card of a full sheet would lose a crop mark (no room for it)."""
@@ -184,44 +199,62 @@ class Imposition:
         bands = [  # (free depth, band, text turn)
             (min(ys), Box(grid.x_mm, min(ys) - pad - height_mm, grid.width_mm, height_mm), 0),
             (h - max(ys), Box(grid.x_mm, max(ys) + pad, grid.width_mm, height_mm), 0),
-            (min(xs), Box(min(xs) - pad - height_mm, grid.y_mm, height_mm, grid.height_mm),
-             90),
+            (min(xs), Box(min(xs) - pad - height_mm, grid.y_mm, height_mm, grid.height_mm), 90),
             (w - max(xs), Box(max(xs) + pad, grid.y_mm, height_mm, grid.height_mm), 90),
         ]
         fitting = [band for band in bands if band[0] >= size - _EPSILON]
         if not fitting:
             return self._slug_between(marks, grid, height_mm, pad)
-        _, box, degrees = fitting[0] if fitting[0] is bands[0] else max(
-            fitting, key=lambda band: band[0])
+        _, box, degrees = (
+            fitting[0] if fitting[0] is bands[0] else max(fitting, key=lambda band: band[0])
+        )
         return Slug(box, degrees)
 
-    def _slug_between(self, marks: list[Segment], grid: Box, height_mm: float,
-                      pad: float) -> Slug | None:
+    def _slug_between(
+        self, marks: list[Segment], grid: Box, height_mm: float, pad: float
+    ) -> Slug | None:
         """The slug band between the marks of the bottom margin (else the widest side)."""
-        w, h, edge, depth = self.sheet.width_mm, self.sheet.height_mm, SAFE_EDGE_MM, \
-            height_mm + pad
+        w, h, edge, depth = self.sheet.width_mm, self.sheet.height_mm, SAFE_EDGE_MM, height_mm + pad
         upright = [m.x0 for m in marks if m.x0 == m.x1]
         level = [m.y0 for m in marks if m.y0 == m.y1]
         candidates = [  # (free depth, band along the side, text turn)
-            (grid.y_mm, _stretch(upright, grid.x_mm, grid.right_mm, pad),
-             lambda a, b: Box(a, grid.y_mm - depth, b - a, height_mm), 0),
-            (h - grid.top_mm, _stretch(upright, grid.x_mm, grid.right_mm, pad),
-             lambda a, b: Box(a, grid.top_mm + pad, b - a, height_mm), 0),
-            (grid.x_mm, _stretch(level, grid.y_mm, grid.top_mm, pad),
-             lambda a, b: Box(grid.x_mm - depth, a, height_mm, b - a), 90),
-            (w - grid.right_mm, _stretch(level, grid.y_mm, grid.top_mm, pad),
-             lambda a, b: Box(grid.right_mm + pad, a, height_mm, b - a), 90),
+            (
+                grid.y_mm,
+                _stretch(upright, grid.x_mm, grid.right_mm, pad),
+                lambda a, b: Box(a, grid.y_mm - depth, b - a, height_mm),
+                0,
+            ),
+            (
+                h - grid.top_mm,
+                _stretch(upright, grid.x_mm, grid.right_mm, pad),
+                lambda a, b: Box(a, grid.top_mm + pad, b - a, height_mm),
+                0,
+            ),
+            (
+                grid.x_mm,
+                _stretch(level, grid.y_mm, grid.top_mm, pad),
+                lambda a, b: Box(grid.x_mm - depth, a, height_mm, b - a),
+                90,
+            ),
+            (
+                w - grid.right_mm,
+                _stretch(level, grid.y_mm, grid.top_mm, pad),
+                lambda a, b: Box(grid.right_mm + pad, a, height_mm, b - a),
+                90,
+            ),
         ]
         fitting = [c for c in candidates if c[0] >= depth + edge - _EPSILON and c[1]]
         if not fitting:
             return None
-        _, (a, b), band, degrees = fitting[0] if fitting[0] is candidates[0] else max(
-            fitting, key=lambda c: c[1][1] - c[1][0])
+        _, (a, b), band, degrees = (
+            fitting[0]
+            if fitting[0] is candidates[0]
+            else max(fitting, key=lambda c: c[1][1] - c[1][0])
+        )
         return Slug(band(a, b), degrees)
 
 
-def _stretch(cuts: list[float], low: float, high: float,
-             pad: float) -> tuple[float, float] | None:
+def _stretch(cuts: list[float], low: float, high: float, pad: float) -> tuple[float, float] | None:
     """The widest stretch of [low, high] keeping ``pad`` from every cut, or None."""
     points = sorted({low - pad, high + pad, *(c for c in cuts if low - pad <= c <= high + pad)})
     a, b = max(zip(points, points[1:], strict=False), key=lambda p: p[1] - p[0])
@@ -236,8 +269,9 @@ def _union(boxes: list[Box]) -> Box:
 
 def _crosses(mark: Segment, cell: Box) -> bool:
     """True when a mark runs into a card's bleed box (touching its edge is allowed)."""
-    return (_overlaps(mark.x0, mark.x1, cell.x_mm, cell.right_mm)
-            and _overlaps(mark.y0, mark.y1, cell.y_mm, cell.top_mm))
+    return _overlaps(mark.x0, mark.x1, cell.x_mm, cell.right_mm) and _overlaps(
+        mark.y0, mark.y1, cell.y_mm, cell.top_mm
+    )
 
 
 def _overlaps(a0: float, a1: float, low: float, high: float) -> bool:
@@ -269,8 +303,9 @@ def impose(layout: Layout, card: CardSize, campaign_bleed_mm: float) -> Impositi
     height = layout.sheet.height_mm - 2 * layout.margin_mm
     options = []
     for turned in (False, True):
-        cell_w, cell_h = (page.height_mm, page.width_mm) if turned else (
-            page.width_mm, page.height_mm)
+        cell_w, cell_h = (
+            (page.height_mm, page.width_mm) if turned else (page.width_mm, page.height_mm)
+        )
         columns = _fits(layout.columns, cell_w, width, layout.gap_mm)
         rows = _fits(layout.rows, cell_h, height, layout.gap_mm)
         if rows and columns:
@@ -278,8 +313,9 @@ def impose(layout: Layout, card: CardSize, campaign_bleed_mm: float) -> Impositi
     if not options:
         raise LayoutError(_does_not_fit(layout, card, page))
     _, _, turned, rows, columns = max(options)
-    imposition = Imposition(layout, card, bleed, turned,
-                            _slots(layout, page, turned, rows, columns))
+    imposition = Imposition(
+        layout, card, bleed, turned, _slots(layout, page, turned, rows, columns)
+    )
     if imposition.missing_marks():
         raise LayoutError(_no_room_for_marks(layout, bleed))
     return imposition
@@ -292,25 +328,26 @@ def _no_room_for_marks(layout: Layout, bleed: float) -> Problem:
         f"{layout.name}: no room for the crop marks: a {layout.mark_mm:g} mm mark outside "
         f"the {bleed:g} mm bleed must keep {SAFE_EDGE_MM:g} mm from the sheet's edge, so "
         f"the cards need margin_mm = {need:g}; set margin_mm = "
-        f"{need:g}, fewer rows or columns, or mark_mm = 0 for no marks", column="layout")
+        f"{need:g}, fewer rows or columns, or mark_mm = 0 for no marks",
+        column="layout",
+    )
 
 
 def _does_not_fit(layout: Layout, card: CardSize, page: Page) -> Problem:
-    wanted = (f"{layout.rows * layout.columns} cards" if layout.rows and layout.columns
-              else "a card")
+    wanted = f"{layout.rows * layout.columns} cards" if layout.rows and layout.columns else "a card"
     return Problem(
         f"{layout.name}: {wanted} of {card.describe()} "
         f"({page.width_mm:g} × {page.height_mm:g} mm with bleed) do not fit on "
         f"{layout.sheet.describe()} with {layout.margin_mm:g} mm margins and "
         f"{layout.gap_mm:g} mm gaps, either way round; choose a smaller card size or "
-        "another layout", column="layout")
+        "another layout",
+        column="layout",
+    )
 
 
-def _slots(layout: Layout, page: Page, turned: bool, rows: int,
-           columns: int) -> tuple[Slot, ...]:
+def _slots(layout: Layout, page: Page, turned: bool, rows: int, columns: int) -> tuple[Slot, ...]:
     """The grid, centred on the sheet, numbered row by row from the top left."""
-    cell_w, cell_h = (page.height_mm, page.width_mm) if turned else (
-        page.width_mm, page.height_mm)
+    cell_w, cell_h = (page.height_mm, page.width_mm) if turned else (page.width_mm, page.height_mm)
     grid_w = columns * cell_w + (columns - 1) * layout.gap_mm
     grid_h = rows * cell_h + (rows - 1) * layout.gap_mm
     left = (layout.sheet.width_mm - grid_w) / 2
@@ -322,10 +359,10 @@ def _slots(layout: Layout, page: Page, turned: bool, rows: int,
             y = top - (row + 1) * cell_h - row * layout.gap_mm
             cell = Box(x, y, cell_w, cell_h)
             # A turned card has its top to the left: a quarter turn counter-clockwise.
-            front = (Affine(a=0.0, b=1.0, c=-1.0, d=0.0, e=x + cell_w, f=y) if turned
-                     else Affine.translate(x, y))
-            slots.append(Slot(len(slots) + 1, row, column, cell,
-                              front.box(page.trim), front))
+            front = (
+                Affine(a=0.0, b=1.0, c=-1.0, d=0.0, e=x + cell_w, f=y)
+                if turned
+                else Affine.translate(x, y)
+            )
+            slots.append(Slot(len(slots) + 1, row, column, cell, front.box(page.trim), front))
     return tuple(slots)
-
-

@@ -46,8 +46,9 @@ class Zone:
     box: Box
 
 
-def design_problems(design: Design, size: CardSize, campaign: Settings,
-                    bleed_mm: float) -> list[Problem]:
+def design_problems(
+    design: Design, size: CardSize, campaign: Settings, bleed_mm: float
+) -> list[Problem]:
     """What is wrong for every card of this design and size (found once, not per card)."""
     where = f"every card ({design.name}, {size.name})"
     zones = back_zones(design, size)
@@ -57,13 +58,22 @@ def design_problems(design: Design, size: CardSize, campaign: Settings,
     problems += _collisions(zones, where)
     problems += _rules_crossing(design.back(size).rules, zones, where)
     if campaign.qr_placement == "card" and campaign.qr_module_mm < MIN_QR_MODULE_MM:
-        problems.append(Problem(
-            f"rule 'QR code': {where}: modules of {campaign.qr_module_mm:g} mm are too "
-            f"small to scan reliably; set [qr] module_mm to {MIN_QR_MODULE_MM:g} or more",
-            file="campaign.toml", column="qr.module_mm"))
+        problems.append(
+            Problem(
+                f"rule 'QR code': {where}: modules of {campaign.qr_module_mm:g} mm are too "
+                f"small to scan reliably; set [qr] module_mm to {MIN_QR_MODULE_MM:g} or more",
+                file="campaign.toml",
+                column="qr.module_mm",
+            )
+        )
     if front.motif is not None:
-        problems += image_resolution(front.motif, Page(size, bleed_mm).width_mm,
-                                     Page(size, bleed_mm).height_mm, where, cover=True)
+        problems += image_resolution(
+            front.motif,
+            Page(size, bleed_mm).width_mm,
+            Page(size, bleed_mm).height_mm,
+            where,
+            cover=True,
+        )
     return problems
 
 
@@ -72,16 +82,26 @@ def card_problems(plan: CardPlan, design: Design, size: CardSize) -> list[Proble
     where = f"the card from {plan.sender.name} to {plan.prisoner.name}"
     if plan.code != PLACEHOLDER_CODE:
         where += f" ({format_code(plan.code)})"
-    problems = [Problem(f"rule 'lines': {where}: the {block} runs onto the {rule}; shorten "
-                        "the text or move the line (design.toml)", column="design")
-                for block, rule in text_on_rules(plan, design, size)]
+    problems = [
+        Problem(
+            f"rule 'lines': {where}: the {block} runs onto the {rule}; shorten "
+            "the text or move the line (design.toml)",
+            column="design",
+        )
+        for block, rule in text_on_rules(plan, design, size)
+    ]
     if plan.qr is None:
         return problems
-    qr = Zone("QR code with its quiet zone",
-              Box(plan.qr.x_mm, plan.qr.y_mm, plan.qr.size_mm, plan.qr.size_mm))
+    qr = Zone(
+        "QR code with its quiet zone",
+        Box(plan.qr.x_mm, plan.qr.y_mm, plan.qr.size_mm, plan.qr.size_mm),
+    )
     problems += _outside_safe_area([qr], size, where, "back")
-    problems += [_collision(qr, other, where, "QR code") for other in back_zones(design, size)
-                 if _overlap(qr.box, other.box)]
+    problems += [
+        _collision(qr, other, where, "QR code")
+        for other in back_zones(design, size)
+        if _overlap(qr.box, other.box)
+    ]
     problems += _rules_crossing(design.back(size).rules, [qr], where)
     return problems
 
@@ -92,12 +112,21 @@ def text_on_rules(plan: CardPlan, design: Design, size: CardSize) -> list[tuple[
     The fitted text is measured as drawn: its widest line from the box's left edge, from
     the box's top to the last baseline's descenders, which may reach past its box.
     """
-    blocks = (("message", plan.message), ("sender", plan.sender_block),
-              ("return address", plan.return_block), ("address", plan.address),
-              ("printed code", plan.code_label))
+    blocks = (
+        ("message", plan.message),
+        ("sender", plan.sender_block),
+        ("return address", plan.return_block),
+        ("address", plan.address),
+        ("printed code", plan.code_label),
+    )
     rules = design.back(size).rules
-    return [(name, rule.name) for name, block in blocks if block is not None
-            for rule in rules if _crosses(rule, text_extent(block, design))]
+    return [
+        (name, rule.name)
+        for name, block in blocks
+        if block is not None
+        for rule in rules
+        if _crosses(rule, text_extent(block, design))
+    ]
 
 
 def text_extent(block: PlacedText, design: Design) -> Box:
@@ -106,16 +135,28 @@ def text_extent(block: PlacedText, design: Design) -> Box:
     if not fitted.lines:
         return Box(box.x_mm, box.top_mm, 0, 0)
     widest = max(design.fonts.width(line, style, fitted.size) for line, style in fitted.lines)
-    depth = (fitted.size * _ASCENT + (len(fitted.lines) - 1) * fitted.leading
-             + fitted.size * _DESCENT)
-    return Box(box.x_mm, box.top_mm - depth * MM_PER_INCH / 72,
-               widest * MM_PER_INCH / 72, depth * MM_PER_INCH / 72)
+    depth = (
+        fitted.size * _ASCENT + (len(fitted.lines) - 1) * fitted.leading + fitted.size * _DESCENT
+    )
+    return Box(
+        box.x_mm,
+        box.top_mm - depth * MM_PER_INCH / 72,
+        widest * MM_PER_INCH / 72,
+        depth * MM_PER_INCH / 72,
+    )
 
 
 def _rules_crossing(rules: tuple[Rule, ...], zones: list[Zone], where: str) -> list[Problem]:
-    return [Problem(f"rule 'lines': {where}: the {rule.name} crosses the {zone.name}; move "
-                    "one of them (design.toml)", column="design")
-            for rule in rules for zone in zones if _crosses(rule, zone.box)]
+    return [
+        Problem(
+            f"rule 'lines': {where}: the {rule.name} crosses the {zone.name}; move "
+            "one of them (design.toml)",
+            column="design",
+        )
+        for rule in rules
+        for zone in zones
+        if _crosses(rule, zone.box)
+    ]
 
 
 def _crosses(rule: Rule, box: Box) -> bool:
@@ -124,20 +165,30 @@ def _crosses(rule: Rule, box: Box) -> bool:
     eps = 1e-6
     lo_x, hi_x = sorted((rule.x0, rule.x1))
     lo_y, hi_y = sorted((rule.y0, rule.y1))
-    return (lo_x < box.right_mm - eps and hi_x > box.x_mm + eps
-            and lo_y < box.top_mm - eps and hi_y > box.y_mm + eps)
+    return (
+        lo_x < box.right_mm - eps
+        and hi_x > box.x_mm + eps
+        and lo_y < box.top_mm - eps
+        and hi_y > box.y_mm + eps
+    )
 
 
 def back_zones(design: Design, size: CardSize) -> list[Zone]:
     """The boxes of a card's back, scaled to its size."""
     back = design.back(size)
-    return [Zone("message", back.message.box), Zone("signature", back.signature),
-            Zone("sender", back.sender.box), Zone("return address", back.return_address.box),
-            Zone("address", back.address.box), Zone("stamp", back.stamp)]
+    return [
+        Zone("message", back.message.box),
+        Zone("signature", back.signature),
+        Zone("sender", back.sender.box),
+        Zone("return address", back.return_address.box),
+        Zone("address", back.address.box),
+        Zone("stamp", back.stamp),
+    ]
 
 
-def image_resolution(path: Path, width_mm: float, height_mm: float, where: str,
-                     cover: bool = False) -> list[Problem]:
+def image_resolution(
+    path: Path, width_mm: float, height_mm: float, where: str, cover: bool = False
+) -> list[Problem]:
     """An image printed at ``width_mm`` × ``height_mm`` (covering it, or fitted inside)."""
     from PIL import Image, UnidentifiedImageError
 
@@ -152,11 +203,15 @@ def image_resolution(path: Path, width_mm: float, height_mm: float, where: str,
         return []
     printed_w, printed_h = pixels[0] * per_mm, pixels[1] * per_mm
     need = [round(v * MIN_DPI / dpi) for v in pixels]
-    return [Problem(
-        f"rule 'image resolution': {where}: {path.name} is {pixels[0]} × {pixels[1]} px "
-        f"printed at {printed_w:.0f} × {printed_h:.0f} mm, that is {dpi:.0f} dpi; print "
-        f"needs {MIN_DPI} dpi: use an image of at least {need[0]} × {need[1]} px",
-        file=display_name(path), warning=True)]
+    return [
+        Problem(
+            f"rule 'image resolution': {where}: {path.name} is {pixels[0]} × {pixels[1]} px "
+            f"printed at {printed_w:.0f} × {printed_h:.0f} mm, that is {dpi:.0f} dpi; print "
+            f"needs {MIN_DPI} dpi: use an image of at least {need[0]} × {need[1]} px",
+            file=display_name(path),
+            warning=True,
+        )
+    ]
 
 
 def unembedded_fonts(pdf: Path) -> list[str]:
@@ -166,55 +221,79 @@ def unembedded_fonts(pdf: Path) -> list[str]:
     """
     data = pdf.read_bytes()
     used = set(re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", data))
-    embedded = set(re.findall(rb"/FontFile[23]?\s+\d+\s+\d+\s+R\s+/FontName\s*/([^\s/<>\[\]]+)",
-                              data))
+    embedded = set(
+        re.findall(rb"/FontFile[23]?\s+\d+\s+\d+\s+R\s+/FontName\s*/([^\s/<>\[\]]+)", data)
+    )
     embedded |= set(re.findall(rb"/FontName\s*/([^\s/<>\[\]]+)[^>]*?/FontFile", data))
     return sorted(name.decode("latin-1") for name in used - embedded)
 
 
 def font_problems(pdf: Path, name: str) -> list[Problem]:
     """The rule 'fonts embedded' for a PDF of a print run (``name``: its final name)."""
-    return [Problem(f"rule 'fonts embedded': the font {font} is not embedded; a print shop "
-                    "would substitute another", file=name) for font in unembedded_fonts(pdf)]
+    return [
+        Problem(
+            f"rule 'fonts embedded': the font {font} is not embedded; a print shop "
+            "would substitute another",
+            file=name,
+        )
+        for font in unembedded_fonts(pdf)
+    ]
 
 
-def _outside_safe_area(zones: list[Zone], size: CardSize, where: str,
-                       side: str) -> list[Problem]:
-    safe = Box(SAFE_MARGIN_MM, SAFE_MARGIN_MM, size.width_mm - 2 * SAFE_MARGIN_MM,
-               size.height_mm - 2 * SAFE_MARGIN_MM)
-    return [Problem(
-        f"rule 'bleed': {where}: the {zone.name} on the {side} reaches "
-        f"{_distance_to_edge(zone.box, size):.1f} mm from the trim; keep everything but "
-        f"the background {SAFE_MARGIN_MM:g} mm inside the card's edge (design.toml)",
-        column="design") for zone in zones if not _inside(zone.box, safe)]
+def _outside_safe_area(zones: list[Zone], size: CardSize, where: str, side: str) -> list[Problem]:
+    safe = Box(
+        SAFE_MARGIN_MM,
+        SAFE_MARGIN_MM,
+        size.width_mm - 2 * SAFE_MARGIN_MM,
+        size.height_mm - 2 * SAFE_MARGIN_MM,
+    )
+    return [
+        Problem(
+            f"rule 'bleed': {where}: the {zone.name} on the {side} reaches "
+            f"{_distance_to_edge(zone.box, size):.1f} mm from the trim; keep everything but "
+            f"the background {SAFE_MARGIN_MM:g} mm inside the card's edge (design.toml)",
+            column="design",
+        )
+        for zone in zones
+        if not _inside(zone.box, safe)
+    ]
 
 
 def _collisions(zones: list[Zone], where: str) -> list[Problem]:
     problems = []
     for kept in ("address", "stamp"):
         zone = next(z for z in zones if z.name == kept)
-        problems += [_collision(other, zone, where, f"{kept} zone") for other in zones
-                     if other is not zone and _overlap(zone.box, other.box)
-                     and not (kept == "stamp" and other.name == "address")]
+        problems += [
+            _collision(other, zone, where, f"{kept} zone")
+            for other in zones
+            if other is not zone
+            and _overlap(zone.box, other.box)
+            and not (kept == "stamp" and other.name == "address")
+        ]
     return problems
 
 
 def _collision(zone: Zone, other: Zone, where: str, rule: str) -> Problem:
-    return Problem(f"rule '{rule}': {where}: the {zone.name} overlaps the {other.name}; "
-                   "move one of them (design.toml)", column="design")
+    return Problem(
+        f"rule '{rule}': {where}: the {zone.name} overlaps the {other.name}; "
+        "move one of them (design.toml)",
+        column="design",
+    )
 
 
 def _overlap(a: Box, b: Box) -> bool:
-    return (a.x_mm < b.right_mm and b.x_mm < a.right_mm and a.y_mm < b.top_mm
-            and b.y_mm < a.top_mm)
+    return a.x_mm < b.right_mm and b.x_mm < a.right_mm and a.y_mm < b.top_mm and b.y_mm < a.top_mm
 
 
 def _inside(box: Box, area: Box) -> bool:
     eps = 1e-6
-    return (box.x_mm >= area.x_mm - eps and box.y_mm >= area.y_mm - eps
-            and box.right_mm <= area.right_mm + eps and box.top_mm <= area.top_mm + eps)
+    return (
+        box.x_mm >= area.x_mm - eps
+        and box.y_mm >= area.y_mm - eps
+        and box.right_mm <= area.right_mm + eps
+        and box.top_mm <= area.top_mm + eps
+    )
 
 
 def _distance_to_edge(box: Box, size: CardSize) -> float:
-    return min(box.x_mm, box.y_mm, size.width_mm - box.right_mm,
-               size.height_mm - box.top_mm)
+    return min(box.x_mm, box.y_mm, size.width_mm - box.right_mm, size.height_mm - box.top_mm)

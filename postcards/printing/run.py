@@ -50,9 +50,13 @@ class PrintRun:
         if printer:
             if printer not in self.campaign.printers:
                 have = ", ".join(self.campaign.printers) or "none in campaign.toml"
-                raise InputError(Problem(f"no printer profile {printer!r} ({have}); add "
-                                         f"[printers.{printer}] back_offset_mm = [x, y]",
-                                         column="printer"))
+                raise InputError(
+                    Problem(
+                        f"no printer profile {printer!r} ({have}); add "
+                        f"[printers.{printer}] back_offset_mm = [x, y]",
+                        column="printer",
+                    )
+                )
             return self.campaign.printers[printer]
         return self.campaign.back_offset_mm
 
@@ -62,8 +66,9 @@ class PrintRun:
             return [out.with_suffix(".fronts.pdf"), out.with_suffix(".backs.pdf")]
         return [out]
 
-    def render(self, plans: list[CardPlan], temps: list[Path],
-               progress: Progress | None) -> list[Place]:
+    def render(
+        self, plans: list[CardPlan], temps: list[Path], progress: Progress | None
+    ) -> list[Place]:
         """Draw every card into ``temps``; returns each card's place, in print order."""
         page = Page(self.planner.size, self.imposition.bleed_mm)
         cards = CardRenderer(self.planner.design, page, self.campaign.name)
@@ -71,14 +76,18 @@ class PrintRun:
             cards.render(plans, temps[0], progress)
             return [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(len(plans))]
         sheets = self.imposition.sheets(len(plans), self.options.start_at)
-        options = SheetOptions(self.duplex, self.campaign.crop_marks, self.back_offset_mm,
-                               f"{self.campaign.name} · wave {self.campaign.wave}")
+        options = SheetOptions(
+            self.duplex,
+            self.campaign.crop_marks,
+            self.back_offset_mm,
+            f"{self.campaign.name} · wave {self.campaign.wave}",
+        )
         SheetRenderer(cards, self.imposition, options).render(
-            plans, sheets, temps[0], temps[1] if len(temps) > 1 else None, progress)
+            plans, sheets, temps[0], temps[1] if len(temps) > 1 else None, progress
+        )
         return self._places(sheets, len(plans), separate=len(temps) > 1)
 
-    def _places(self, sheets: list[list[int | None]], count: int,
-                separate: bool) -> list[Place]:
+    def _places(self, sheets: list[list[int | None]], count: int, separate: bool) -> list[Place]:
         places: list[Place | None] = [None] * count
         for number, slots in enumerate(sheets, 1):
             pages = (number, number) if separate else (2 * number - 1, 2 * number)

@@ -41,9 +41,14 @@ class SheetRenderer:
         every_slot = {slot.number for slot in imposition.slots}
         self._band: Slug | None = imposition.slug(imposition.crop_marks(every_slot))
 
-    def render(self, plans: Sequence[CardPlan], sheets: list[list[int | None]],
-               fronts: Path, backs: Path | None = None,
-               progress: Progress | None = None) -> None:
+    def render(
+        self,
+        plans: Sequence[CardPlan],
+        sheets: list[list[int | None]],
+        fronts: Path,
+        backs: Path | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         """Write every sheet: fronts and backs alternating in ``fronts``, or the backs in
         ``backs`` when given (for printers without duplex)."""
         front_canvas = self._canvas(fronts)
@@ -65,16 +70,21 @@ class SheetRenderer:
         from reportlab.pdfgen.canvas import Canvas
 
         sheet = self.imposition.sheet
-        canvas = Canvas(str(path), pagesize=(pt(sheet.width_mm), pt(sheet.height_mm)),
-                        invariant=1, pageCompression=1,
-                        initialFontName=self.cards.fonts.face("regular").name)
+        canvas = Canvas(
+            str(path),
+            pagesize=(pt(sheet.width_mm), pt(sheet.height_mm)),
+            invariant=1,
+            pageCompression=1,
+            initialFontName=self.cards.fonts.face("regular").name,
+        )
         canvas.setTitle(self.cards.title)
         canvas.setCreator("postcards")
         canvas.setAuthor("postcards")
         return canvas
 
-    def _front(self, canvas, plans: Sequence[CardPlan], slots: list[int | None],
-               number: int, total: int) -> None:
+    def _front(
+        self, canvas, plans: Sequence[CardPlan], slots: list[int | None], number: int, total: int
+    ) -> None:
         occupied = set()
         for slot, index in zip(self.imposition.slots, slots, strict=True):
             if index is not None:
@@ -85,8 +95,9 @@ class SheetRenderer:
         self._marks(canvas, marks)
         self._slug(canvas, Affine(), number, total, "front")
 
-    def _back(self, canvas, plans: Sequence[CardPlan], slots: list[int | None],
-              number: int, total: int) -> None:
+    def _back(
+        self, canvas, plans: Sequence[CardPlan], slots: list[int | None], number: int, total: int
+    ) -> None:
         duplex, offset = self.options.duplex, self.options.back_offset_mm
         for slot, index in zip(self.imposition.slots, slots, strict=True):
             if index is not None:
@@ -119,8 +130,10 @@ class SheetRenderer:
         box = flip.box(slug.box)
         fonts = self.cards.fonts
         room = pt(box.height_mm if slug.degrees == 90 else box.width_mm)
-        size = min(SLUG_SIZE_PT, SLUG_SIZE_PT * room / max(fonts.width(text, "regular",
-                                                                       SLUG_SIZE_PT), 1e-9))
+        size = min(
+            SLUG_SIZE_PT,
+            SLUG_SIZE_PT * room / max(fonts.width(text, "regular", SLUG_SIZE_PT), 1e-9),
+        )
         canvas.saveState()
         canvas.setFillColorRGB(0.35, 0.35, 0.35)
         if slug.degrees == 90:

@@ -10,7 +10,6 @@ later is set as text, never as HTML.
 from __future__ import annotations
 
 import json
-import secrets
 import tempfile
 import threading
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -33,11 +32,9 @@ from postcards.ledger.archive import collect, write_archive
 from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import Directory, build_report, write_report
 from postcards.ledger.scanning import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, show
+from postcards.station.guard import MAX_BODY, Guard, Refusal
 
 HERE = Path(__file__).parent
-MAX_BODY = 64 * 1024
-"""A scan is a few hundred bytes; anything over this is refused unread (413)."""
-COOKIE = "postcards_token"
 RESULTS = {RECORDED: "recorded", DUPLICATE: "repeat"}
 T = TypeVar("T")
 
@@ -74,75 +71,7 @@ class Station:
         return await run_in_threadpool(locked)
 
 
-class Refusal(Exception):
-    """Bad input: answered with ``status`` and a JSON ``reason``."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
-
-
 # --- the guards (a plain ASGI layer: cheap on every scan) ------------------------------
-
-
-class Guard:
-    """Token, origin and body-size checks in front of every route.
-
-    The token may come as ``Authorization: Bearer T``, the cookie, or ``?token=T`` (a
-    page fetched so is redirected to itself without it and gets the cookie, so the token
-    does not stay in the address bar or the history).
-    """
-
-    def __init__(self, app, token: str):
-        self.app, self.token = app, token
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        request = Request(scope)
-        if self.token:
-            given = _given_token(request)
-            if not (given and secrets.compare_digest(given, self.token)):
-                return await _answer(scope, receive, send, 401, "a token is required: "
-                                     "open the join URL the station printed")
-            if request.query_params.get("token") and request.method == "GET":
-                query = "&".join(f"{k}={v}" for k, v in request.query_params.multi_items()
-                                 if k != "token")  # fmt: skip
-                target = request.url.path + (f"?{query}" if query else "")
-                response = RedirectResponse(target, status_code=303)
-                response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict",
-                                    secure=request.url.scheme == "https")
-                return await response(scope, receive, send)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            why = _cross_origin(request)
-            if why:
-                return await _answer(scope, receive, send, 403, why)
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > MAX_BODY:
-                return await _answer(scope, receive, send, 413, "the request is over 64 KB")
-        await self.app(scope, receive, send)
-
-
-def _given_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.query_params.get("token") or request.cookies.get(COOKIE, "")
-
-
-def _cross_origin(request: Request) -> str:
-    """Why a state-changing request is refused as coming from another site, or ''."""
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        return "a request from another site is refused"
-    origin = request.headers.get("origin")
-    if origin is None:
-        return ""  # not a browser (a script with the token), or an old one
-    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    return "" if origin == own else f"a request from {origin} is refused"
-
-
-async def _answer(scope, receive, send, status: int, reason: str) -> None:
-    await JSONResponse({"reason": reason}, status_code=status)(scope, receive, send)
 
 
 # --- the API ---------------------------------------------------------------------------
@@ -157,9 +86,9 @@ async def _json_body(request: Request) -> dict[str, Any]:
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise Refusal(400, "the body is not JSON; send {\"code\": \"…\"}") from None
+        raise Refusal(400, 'the body is not JSON; send {"code": "…"}') from None
     if not isinstance(data, dict):
-        raise Refusal(400, "the body must be a JSON object: {\"code\": \"…\"}")
+        raise Refusal(400, 'the body must be a JSON object: {"code": "…"}')
     return data
 
 
@@ -179,15 +108,14 @@ async def post_scan(request: Request) -> JSONResponse:
     data = await _json_body(request)
     code = _text(data, "code")
     if not code:
-        raise Refusal(400, "no code: send {\"code\": \"…\"}")
+        raise Refusal(400, 'no code: send {"code": "…"}')
     status = _text(data, "status", "sent")
     if status not in SCAN_STATUSES:
         raise Refusal(400, f"status {status!r}: use one of {', '.join(SCAN_STATUSES)}")
     nonce, by = _text(data, "nonce", limit=100), _text(data, "by", limit=100)
     device, note = _text(data, "device", limit=100), _text(data, "note", limit=500)
     note = "; ".join(part for part in (note, f"station {device}" if device else "") if part)
-    scanner = Scanner(station.ledger, status=status, by=by or "station", note=note,
-                      **station.scope)
+    scanner = Scanner(station.ledger, status=status, by=by or "station", note=note, **station.scope)
     outcome = await station.run(lambda: scanner.scan(code, nonce=nonce))
     result = RESULTS.get(outcome.kind, "refused")
     answer: dict[str, Any] = {
@@ -247,8 +175,15 @@ def _coverage(station: Station) -> dict[str, Any]:
     last = []
     for event in reversed(events[-12:]):
         card = cards.get(event.code)
-        last.append({"code": format_code(event.code), "status": event.status, "at": event.at,
-                     "by": event.by, "prisoner_name": card.prisoner_name if card else ""})
+        last.append(
+            {
+                "code": format_code(event.code),
+                "status": event.status,
+                "at": event.at,
+                "by": event.by,
+                "prisoner_name": card.prisoner_name if card else "",
+            }
+        )
     return {
         "campaign": station.campaign,
         "cards": sum(report.totals.values()),
@@ -328,8 +263,11 @@ _CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'se
 
 async def dashboard(request: Request) -> HTMLResponse:
     station: Station = request.app.state.station
-    return _page("dashboard.html", data=await station.run(lambda: coverage(station)),
-                 archive=station.fonts is not None)
+    return _page(
+        "dashboard.html",
+        data=await station.run(lambda: coverage(station)),
+        archive=station.fonts is not None,
+    )
 
 
 async def scan_page(request: Request) -> HTMLResponse:
@@ -354,8 +292,9 @@ async def _refusal(request: Request, error: Refusal) -> JSONResponse:
 
 
 async def _http_error(request: Request, error: HTTPException) -> Response:
-    reason = {404: "no such page", 405: "method not allowed"}.get(error.status_code,
-                                                                   str(error.detail))
+    reason = {404: "no such page", 405: "method not allowed"}.get(
+        error.status_code, str(error.detail)
+    )
     if request.url.path.startswith("/api/") or error.status_code != 404:
         return JSONResponse({"reason": reason}, status_code=error.status_code)
     return _page("notfound.html", 404, campaign=request.app.state.station.campaign)
@@ -379,7 +318,13 @@ def create_app(station: Station):
         Route("/download/archive.zip", download_archive),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={
-        Refusal: _refusal, HTTPException: _http_error, PostcardsError: _ledger_error})
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            Refusal: _refusal,
+            HTTPException: _http_error,
+            PostcardsError: _ledger_error,
+        },
+    )
     app.state.station = station
     return Guard(app, station.token)

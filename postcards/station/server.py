@@ -104,10 +104,9 @@ def certificate_fingerprint(cert: Path) -> str:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    der = x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(
-        serialization.Encoding.DER)
+    der = x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER)
     digest = hashlib.sha256(der).hexdigest().upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 def terminal_qr(text: str) -> str:
