@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from postcards.errors import InputError, Problem
 from postcards.page.layouts import Layout
@@ -46,6 +47,9 @@ class Settings:
     senders_path: Path | None = None
     prisoners_path: Path | None = None
     assignments_path: Path | None = None
+    #: pandas DataFrames given to the Python API instead of the senders/prisoners files.
+    senders_frame: Any = None
+    prisoners_frame: Any = None
     #: [inputs] max_cells, max_megabytes: how far an XLSX/ODS may unpack (zip bombs).
     input_limits: Limits = Limits()
     design: str = "solidarity"
@@ -89,6 +93,13 @@ class Settings:
         if self.database.startswith(prefix) and not self.database.startswith(prefix + "/"):
             return prefix + str(self.root / self.database[len(prefix) :])
         return self.database
+
+    def list_source(self, what: str) -> Any:
+        """The senders or prisoners list to read: the API's DataFrame, else the file."""
+        frame = self.senders_frame if what == "senders" else self.prisoners_frame
+        if frame is not None:
+            return frame
+        return self.senders_path if what == "senders" else self.prisoners_path
 
     def with_inputs(self, **paths: Path | None) -> Settings:
         """A copy with input paths given on the command line (None keeps the file's)."""

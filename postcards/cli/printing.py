@@ -172,7 +172,7 @@ def cards(
 ) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from postcards.cards.reprint import Selection
-    from postcards.printing.run import CardOptions
+    from postcards.printing.run import CardOptions, card_outputs
 
     campaign = with_wave(
         campaign_from(
@@ -194,23 +194,12 @@ def cards(
         example=example,
         allow_risky=allow_risky,
     )
-    guard_outputs(campaign, _card_outputs(campaign, Path(output), duplex), (".pdf",))
+    guard_outputs(campaign, card_outputs(campaign, Path(output), duplex), (".pdf",))
     check_name(campaign)  # after the usage checks: it opens the ledger
     report, result = run_cards(campaign, Path(output), options)
     if report.pairs_from:
         click.echo(f"pairs: {report.pairs_from}")
     _print_result(result)
-
-
-def _card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:
-    """Every file `cards -o OUTPUT` may write: the PDF (or fronts and backs), the
-    manifest, the signing sheets."""
-    outputs = [output, output.with_suffix(".manifest.csv")]
-    if (duplex or campaign.duplex) == "separate":
-        outputs += [output.with_suffix(".fronts.pdf"), output.with_suffix(".backs.pdf")]
-    if campaign.qr_placement == "sheet":
-        outputs.append(output.with_suffix(".signing.pdf"))
-    return outputs
 
 
 def _pairs_from(report) -> str:

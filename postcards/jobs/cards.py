@@ -16,7 +16,7 @@ from postcards.cards.plans import CardPlan
 from postcards.cards.reprint import Selection, already_sent, select
 from postcards.codes import new_code
 from postcards.config import Settings
-from postcards.errors import InputError
+from postcards.errors import InputError, Problem
 from postcards.files import publish, remove_stale_parts, staged, write_csv
 from postcards.inputs.freshness import list_date, snapshot
 from postcards.inputs.people import People
@@ -59,6 +59,7 @@ class CardsResult:
     sheets: int = 0
     signing: Path | None = None  # the signing sheets, with [qr] placement = "sheet"
     already_sent: int = 0  # printed cards that had gone out before: duplicates in the post
+    warnings: tuple[Problem, ...] = ()  # what the checks found that does not stop printing
 
 
 def make_cards(

@@ -49,8 +49,8 @@ class CheckReport:
 
 def require_lists(campaign: Settings) -> list[Problem]:
     problems = []
-    for what, path in (("senders", campaign.senders_path), ("prisoners", campaign.prisoners_path)):
-        if path is None:
+    for what in ("senders", "prisoners"):
+        if campaign.list_source(what) is None:
             problems.append(
                 Problem(
                     f"no {what} spreadsheet: set [inputs] {what} in "
@@ -64,9 +64,14 @@ def read_people(campaign: Settings, report: CheckReport) -> tuple[People, People
     config = campaign.source.name if campaign.source else "campaign.toml"
     people = []
     for path, reader, columns, header_row in (
-        (campaign.senders_path, load_senders, campaign.sender_columns, campaign.sender_header_row),
         (
-            campaign.prisoners_path,
+            campaign.list_source("senders"),
+            load_senders,
+            campaign.sender_columns,
+            campaign.sender_header_row,
+        ),
+        (
+            campaign.list_source("prisoners"),
             load_prisoners,
             campaign.prisoner_columns,
             campaign.prisoner_header_row,

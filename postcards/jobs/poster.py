@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from postcards.cards.design import Design, load_design
 from postcards.config import Settings
@@ -148,9 +149,7 @@ def _share_sizes(size: str | None) -> tuple[tuple[int, int], ...]:
     )
 
 
-def _people(
-    path: Path | None, what: str, reader, columns: dict[str, str], campaign: Settings
-) -> People:
+def _people(path: Any, what: str, reader, columns: dict[str, str], campaign: Settings) -> People:
     if path is None:
         raise InputError(
             f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
@@ -190,7 +189,7 @@ def participants(campaign: Settings, count: str) -> tuple[list[Sender], str]:
         ids = {pairing.sender.id for pairing in report.pairings}
         return [s for s in planner.senders.records if s.id in ids], planner.senders.file
     senders = _people(
-        campaign.senders_path, "senders", load_senders, campaign.sender_columns, campaign
+        campaign.list_source("senders"), "senders", load_senders, campaign.sender_columns, campaign
     )
     return _senders_with_cards_sent(campaign, list(senders.records)), senders.file
 
@@ -237,7 +236,11 @@ def parliament_groups(
 def in_custody(campaign: Settings) -> tuple[list[Prisoner], People]:
     """The prisoners in custody, in list order, and the list they come from."""
     people = _people(
-        campaign.prisoners_path, "prisoners", load_prisoners, campaign.prisoner_columns, campaign
+        campaign.list_source("prisoners"),
+        "prisoners",
+        load_prisoners,
+        campaign.prisoner_columns,
+        campaign,
     )
     return [p for p in people.records if p.in_custody], people
 

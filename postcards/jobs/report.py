@@ -15,17 +15,17 @@ def read_directory(campaign: Settings) -> Directory:
     prisoners: dict[str, str] = {}
     warnings: list[Problem] = []
     try:
-        if campaign.senders_path is not None:
+        if campaign.list_source("senders") is not None:
             senders = load_senders(
-                campaign.senders_path,
+                campaign.list_source("senders"),
                 campaign.sender_columns,
                 header_row=campaign.sender_header_row,
                 limits=campaign.input_limits,
             )
             parliaments = {s.id: s.parliament for s in senders.records}
-        if campaign.prisoners_path is not None:
+        if campaign.list_source("prisoners") is not None:
             people = load_prisoners(
-                campaign.prisoners_path,
+                campaign.list_source("prisoners"),
                 campaign.prisoner_columns,
                 header_row=campaign.prisoner_header_row,
                 limits=campaign.input_limits,

@@ -154,7 +154,7 @@ def _coverage(cards, history: dict[str, list[tuple[str, str]]]) -> list[tuple[st
 TABLES = ("prisoners", "senders", "parliaments", "totals")
 
 
-def _tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
+def tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
     """The report's tables as (title, header, rows); the per-prisoner table first."""
 
     def table(title: str, kind: type, rows: list) -> tuple[str, list[str], list[list[object]]]:
@@ -170,12 +170,12 @@ def _tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
 
 def _chosen(report: Report, table: str | None) -> list[tuple[str, list[str], list[list[object]]]]:
     """All tables, or the one named by ``--table``."""
-    tables = _tables(report)
+    found = tables(report)
     if table is None:
-        return tables
+        return found
     if table.lower() not in TABLES:
         raise UsageError(f"--table: no table {table!r}; use {', '.join(TABLES)}")
-    return [tables[TABLES.index(table.lower())]]
+    return [found[TABLES.index(table.lower())]]
 
 
 def write_report(report: Report, path: Path, table: str | None = None) -> list[Path]:
@@ -277,7 +277,7 @@ def render_html(report: Report) -> str:
         "<h2>Coverage over time</h2>", _coverage_svg(report),
         "<h2>Per parliament</h2>", _parliament_svg(report),
     ]  # fmt: skip
-    for title, header, rows in _tables(report):
+    for title, header, rows in tables(report):
         parts.append(f"<h2>{title}</h2>" + _html_table(header, rows, title == "Prisoners"))
     return "\n".join(parts) + "\n</html>\n"
 

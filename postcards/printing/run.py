@@ -111,3 +111,14 @@ class CardOptions:
     selection: Selection = Selection()  # a reprint: --only, --sender, --prisoner
     example: bool = False  # let init's example lists and example.org URL through
     allow_risky: bool = False  # risky words print (as warnings) instead of stopping the run
+
+
+def card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:
+    """Every file `cards -o OUTPUT` may write: the PDF (or fronts and backs), the
+    manifest, the signing sheets."""
+    outputs = [output, output.with_suffix(".manifest.csv")]
+    if (duplex or campaign.duplex) == "separate":
+        outputs += [output.with_suffix(".fronts.pdf"), output.with_suffix(".backs.pdf")]
+    if campaign.qr_placement == "sheet":
+        outputs.append(output.with_suffix(".signing.pdf"))
+    return outputs

@@ -1,0 +1,279 @@
+"""The Python API: a campaign as an object, for notebooks and scripts.
+
+``Campaign.load(folder)`` reads ``campaign.toml``; its methods run the same jobs as the
+commands (``check``, ``assign``, ``cards``, ``poster``) and return what those return,
+never printing.  Every rule of the command line holds: an output that would replace an
+input, the ledger or the design is refused before any work, and bad input raises an
+:class:`~postcards.errors.InputError` whose ``problems`` say which file, row and column.
+The senders and prisoners may be pandas DataFrames instead of files.
+
+    >>> import postcards
+    >>> campaign = postcards.Campaign.load("my-campaign")       # doctest: +SKIP
+    >>> campaign.check().ok                                     # doctest: +SKIP
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from postcards.campaign_file import load_campaign
+from postcards.cards.reprint import Selection
+from postcards.config import Settings, default_campaign
+from postcards.errors import InputError, PostcardsError, Problem
+from postcards.inputs.people import People
+from postcards.inputs.reading import load_prisoners, load_senders
+from postcards.jobs.assign import AssignOptions, AssignResult, assign_wave
+from postcards.jobs.cards import CardsResult, make_cards
+from postcards.jobs.check import check
+from postcards.jobs.lists import CheckReport, Progress
+from postcards.jobs.outputs import check_outputs, protected_paths, same_file
+from postcards.jobs.poster import PosterOptions, PosterResult, plan_poster
+from postcards.jobs.report import read_directory
+from postcards.ledger.book import Ledger
+from postcards.ledger.coverage import Report, build_report, tables, write_report
+from postcards.ledger.engines import ledger_exists
+from postcards.ledger.model import Event, LedgerCard
+from postcards.ledger.scanning import Outcome, Scanner
+from postcards.posters.drawing import output_files, write_poster
+from postcards.printing.run import CardOptions, card_outputs
+
+CAMPAIGN_FILE = "campaign.toml"
+POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
+
+
+class Campaign:
+    """One campaign: its settings, its two lists and its ledger.
+
+    Each method reads the lists afresh, so a list edited between two calls is read as it
+    now is; nothing is held open between calls.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        """Wrap resolved settings; :meth:`load` is the usual way in."""
+        self.settings = settings
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path = ".",
+        *,
+        senders: Any = None,
+        prisoners: Any = None,
+        assignments: str | Path | None = None,
+        wave: str | None = None,
+    ) -> Campaign:
+        """The campaign of a folder (or of a ``campaign.toml``), with lists overridden.
+
+        Args:
+            path: the campaign folder or its ``campaign.toml``; a folder without one gets
+                the defaults of the specification, rooted there.
+            senders: a senders file, or a pandas DataFrame read as one.
+            prisoners: a prisoners file, or a pandas DataFrame read as one.
+            assignments: an assignments file (the pairs ``cards`` prints).
+            wave: the sending round, instead of ``campaign.toml``'s.
+
+        Raises:
+            InputError: ``campaign.toml`` has a problem (named, with the nearest key).
+        """
+        folder = Path(path)
+        if folder.is_file():
+            settings = load_campaign(folder)
+        elif (folder / CAMPAIGN_FILE).is_file():
+            settings = load_campaign(folder / CAMPAIGN_FILE)
+        else:
+            settings = default_campaign(folder.resolve())
+        settings = _with_lists(settings, senders, prisoners, assignments)
+        if wave:
+            settings = dataclasses.replace(settings, wave=wave)
+        return cls(settings)
+
+    @property
+    def name(self) -> str:
+        """The campaign's name, as the ledger and the posters show it."""
+        return self.settings.name
+
+    @property
+    def ledger(self) -> CampaignLedger:
+        """The campaign's ledger: scans, marks and coverage reports."""
+        return CampaignLedger(self.settings)
+
+    def senders(self) -> People:
+        """The senders list, read and checked (problems are in ``.problems``)."""
+        return load_senders(
+            self.settings.list_source("senders"),
+            self.settings.sender_columns,
+            header_row=self.settings.sender_header_row,
+            limits=self.settings.input_limits,
+        )
+
+    def prisoners(self) -> People:
+        """The prisoners list, read and checked (problems are in ``.problems``)."""
+        return load_prisoners(
+            self.settings.list_source("prisoners"),
+            self.settings.prisoner_columns,
+            header_row=self.settings.prisoner_header_row,
+            limits=self.settings.input_limits,
+        )
+
+    def check(self, progress: Progress | None = None, **options: Any) -> CheckReport:
+        """Everything a print run depends on, checked, as ``postcards check`` does.
+
+        ``options`` are :class:`~postcards.printing.run.CardOptions` fields (``layout``,
+        ``size``, ``strict``, ``example`` …).  The report's ``ok`` says whether cards
+        can be printed; ``problems`` and ``warnings`` say what to fix.
+        """
+        return check(self.settings, CardOptions(**options), progress)
+
+    def assign(
+        self,
+        output: str | Path | None = None,
+        *,
+        per_prisoner: int | None = None,
+        per_sender: int | None = None,
+        seed: int | None = None,
+    ) -> AssignResult:
+        """Pair senders with prisoners fairly and write the assignments file.
+
+        Raises:
+            InputError: the lists have problems, or ``output`` would replace an input.
+        """
+        if per_prisoner and per_sender:
+            raise InputError(Problem("give per_prisoner or per_sender, not both"))
+        settings = self.settings
+        target = Path(output) if output else settings.assignments_path
+        target = target or settings.root / "assignments.csv"
+        own = settings.assignments_path is not None and same_file(target, settings.assignments_path)
+        _guard(settings, [target], (".csv",), assignments=not own)
+        return assign_wave(settings, target, AssignOptions(per_prisoner, per_sender, seed))
+
+    def cards(
+        self,
+        out: str | Path = "cards.pdf",
+        *,
+        only: Sequence[str] = (),
+        senders: Sequence[str] = (),
+        prisoners: Sequence[str] = (),
+        progress: Progress | None = None,
+        **options: Any,
+    ) -> CardsResult:
+        """Render the cards PDF and manifest and record the cards, as ``postcards cards``.
+
+        ``only``, ``senders`` and ``prisoners`` choose a reprint (``"unsent"`` or codes,
+        sender ids, prisoner ids); ``options`` are the other
+        :class:`~postcards.printing.run.CardOptions` fields (``layout``, ``duplex``,
+        ``printer``, ``allow_risky`` …).  Warnings are in ``result.warnings``.
+
+        Raises:
+            InputError: with every problem found; nothing is written then.
+        """
+        selection = Selection.parse(tuple(only), tuple(senders), tuple(prisoners))
+        card_options = CardOptions(selection=selection, **options)
+        target = Path(out)
+        _guard(self.settings, card_outputs(self.settings, target, card_options.duplex), (".pdf",))
+        report, result = make_cards(self.settings, target, card_options, progress)
+        return dataclasses.replace(result, warnings=tuple(report.warnings))
+
+    def poster(self, out: str | Path = "poster.pdf", **options: Any) -> PosterResult:
+        """Draw a poster (PDF, PNG or JPG by ``out``'s suffix), as ``postcards poster``.
+
+        ``options`` are :class:`~postcards.jobs.poster.PosterOptions` fields (``kind``,
+        ``size``, ``landscape``, ``language``, ``count``, ``dpi``).
+
+        Raises:
+            InputError: the lists have problems, or an output would replace an input.
+        """
+        poster_options = PosterOptions(**options)
+        poster, design = plan_poster(self.settings, poster_options)
+        target = Path(out)
+        _guard(self.settings, output_files(poster, target), POSTER_SUFFIXES)
+        files = write_poster(
+            poster, design.fonts, design.colours, target, poster_options.dpi, self.name
+        )
+        return PosterResult(poster, tuple(files))
+
+
+class CampaignLedger:
+    """A campaign's ledger, opened for each call and closed after it."""
+
+    def __init__(self, settings: Settings) -> None:
+        """The ledger of ``settings`` (its ``[tracking] database``)."""
+        self.settings = settings
+
+    def scan(
+        self, codes: Iterable[str], status: str = "sent", by: str = "", note: str = ""
+    ) -> list[Outcome]:
+        """Record ``status`` for each code (or scanned URL), as ``postcards track scan``.
+
+        A code of another campaign, an unknown code or a status that cannot follow the
+        card's last one is refused in its :class:`~postcards.ledger.scanning.Outcome`,
+        never raised: the other codes are still recorded.
+        """
+        with self._open() as ledger:
+            scanner = Scanner(ledger, status, by, note, self.settings.name, self.settings.qr_url)
+            found = (scanner.scan(code) for code in codes)
+            return [outcome for outcome in found if outcome is not None]
+
+    def card(self, code: str) -> tuple[LedgerCard, list[Event]] | None:
+        """A card and its history (oldest first), or None for a code the ledger lacks."""
+        with self._open() as ledger:
+            card = ledger.card(code)
+            return None if card is None else (card, ledger.history(code))
+
+    def report(self) -> Report:
+        """Coverage: per prisoner, sender and parliament, and who has had nothing yet."""
+        directory = read_directory(self.settings)
+        with self._open() as ledger:
+            return build_report(ledger, self.settings.name, directory)
+
+    def write_report(self, out: str | Path, table: str | None = None) -> list[Path]:
+        """Write the report as CSV (one file per table), XLSX or HTML, by suffix."""
+        target = Path(out)
+        _guard(self.settings, [target], (".csv", ".xlsx", ".html"))
+        return write_report(self.report(), target, table)
+
+    def tables(self) -> dict[str, Any]:
+        """The report's tables (prisoners, senders, parliaments, totals) as DataFrames.
+
+        Needs pandas: ``pip install postcards[pandas]``.
+        """
+        import pandas  # the optional extra: only this method needs it
+
+        report = self.report()
+        return {
+            name.lower(): pandas.DataFrame(rows, columns=columns)
+            for name, columns, rows in tables(report)
+        }
+
+    def _open(self) -> Ledger:
+        url = self.settings.database_url
+        if not ledger_exists(url):
+            raise PostcardsError(Problem("no ledger yet: print cards first (Campaign.cards)"))
+        return Ledger.open(url)
+
+
+def _with_lists(settings: Settings, senders: Any, prisoners: Any, assignments: Any) -> Settings:
+    """Settings with the lists given to :meth:`Campaign.load`: paths or DataFrames."""
+    changes: dict[str, Any] = {}
+    for what, given in (("senders", senders), ("prisoners", prisoners)):
+        if given is None:
+            continue
+        if isinstance(given, str | Path):
+            changes[f"{what}_path"] = Path(given).resolve()
+            changes[f"{what}_frame"] = None
+        else:
+            changes[f"{what}_path"] = None
+            changes[f"{what}_frame"] = given
+    if assignments is not None:
+        changes["assignments_path"] = Path(assignments).resolve()
+    return dataclasses.replace(settings, **changes)
+
+
+def _guard(
+    settings: Settings, outputs: list[Path], suffixes: tuple[str, ...], assignments: bool = True
+) -> None:
+    """Refuse, before any work, an output that would replace an input or the ledger."""
+    check_outputs(outputs, protected_paths(settings, outputs, assignments), suffixes)

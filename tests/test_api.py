@@ -1,0 +1,161 @@
+"""The Python API: ``import postcards`` for notebooks and scripts.
+
+Each method runs the same job as its command and returns values: nothing printed, every
+output guarded as on the command line, bad input raised with its problems.  The README's
+library examples run here as they are written.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import postcards
+from postcards.errors import InputError, UsageError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_postcards_loads_no_stage_until_a_name_is_used() -> None:
+    code = (
+        "import sys, postcards\n"
+        "print(sorted(m for m in sys.modules if m.startswith('postcards.')))\n"
+        "postcards.Campaign\n"
+        "print('postcards.jobs.cards' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    before, after = result.stdout.splitlines()
+    assert before == "[]"
+    assert after == "True"
+
+
+def test_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'Campain'"):
+        postcards.Campain  # noqa: B018
+
+
+def test_check_returns_the_report_and_prints_nothing(
+    campaign: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = postcards.Campaign.load(campaign).check()
+    assert report.ok, report.problems
+    assert (report.senders, report.prisoners, report.in_custody) == (2, 5, 4)
+    assert len(report.pairings) > 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_cards_scan_and_report_round_trip(
+    campaign: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api = postcards.Campaign.load(campaign)
+    result = api.cards(tmp_path / "out" / "cards.pdf", layout="a4-2up")
+    assert result.files and result.files[0].is_file()
+    assert result.sheets == (result.cards + 1) // 2
+    with open(result.manifest, encoding="utf-8", newline="") as handle:
+        codes = [row["code"] for row in csv.DictReader(handle)]
+    assert len(codes) == result.cards == result.new_in_ledger
+
+    first, again = api.ledger.scan([codes[0], codes[0]], status="sent", by="desk 1")
+    assert (first.kind, again.kind) == ("recorded", "already scanned")
+    card, history = api.ledger.card(codes[0])
+    assert [event.status for event in history] == ["generated", "sent"]
+    assert history[-1].by == "desk 1"
+    report = api.ledger.report()
+    assert report.totals["sent"] == 1
+    tables = api.ledger.tables()
+    assert isinstance(tables["prisoners"], pd.DataFrame)
+    assert len(tables["prisoners"]) == len(report.prisoners)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_outputs_never_replace_an_input_or_the_ledger(campaign: Path, tmp_path: Path) -> None:
+    api = postcards.Campaign.load(campaign)
+    senders = campaign / "senders.csv"
+    before = senders.read_bytes()
+    with pytest.raises(UsageError, match="would replace the senders list"):
+        api.cards(senders)
+    (campaign / "linked.pdf").symlink_to(campaign / "campaign.toml")
+    with pytest.raises(UsageError, match="would replace the campaign file"):
+        api.cards(campaign / "linked.pdf")
+    assert senders.read_bytes() == before
+    assert not (campaign / "tracking.db").exists()  # refused before any work
+
+    api.cards(tmp_path / "cards.pdf")
+    ledger = (campaign / "tracking.db").read_bytes()
+    with pytest.raises(UsageError, match="ledger"):
+        api.cards(campaign / "tracking.db")
+    with pytest.raises(UsageError, match="prisoners list"):
+        api.ledger.write_report(campaign / "prisoners.csv")
+    assert (campaign / "tracking.db").read_bytes() == ledger
+
+
+def test_bad_lists_raise_their_problems(campaign: Path) -> None:
+    (campaign / "prisoners.csv").write_text("name,status\n,in_custody\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        postcards.Campaign.load(campaign).cards(campaign / "out.pdf")
+    assert any("prisoners.csv" in str(problem) for problem in caught.value.problems)
+    assert not (campaign / "out.pdf").exists()
+
+
+def test_dataframes_are_read_as_the_lists(campaign: Path) -> None:
+    from_files = postcards.Campaign.load(campaign).check()
+    senders = pd.read_csv(campaign / "senders.csv", dtype=str, keep_default_na=False)
+    prisoners = pd.read_csv(campaign / "prisoners.csv", dtype=str, keep_default_na=False)
+    (campaign / "senders.csv").unlink()
+    (campaign / "prisoners.csv").unlink()
+    api = postcards.Campaign.load(campaign, senders=senders, prisoners=prisoners)
+    from_frames = api.check()
+    assert from_frames.ok, from_frames.problems
+    pairs = {(p.sender.id, p.prisoner.id) for p in from_files.pairings}
+    assert {(p.sender.id, p.prisoner.id) for p in from_frames.pairings} == pairs
+    assert [p.name for p in api.prisoners().records] == list(prisoners["name"])
+
+
+def test_a_dataframe_with_a_wrong_cell_names_its_row(campaign: Path) -> None:
+    prisoners = pd.read_csv(campaign / "prisoners.csv", dtype=str, keep_default_na=False)
+    prisoners.loc[1, "name"] = ""
+    report = postcards.Campaign.load(campaign, prisoners=prisoners).check()
+    assert not report.ok
+    assert any(p.row == 3 and p.column == "name" for p in report.problems)
+
+
+def test_assign_writes_the_pairs_and_cards_print_them(campaign: Path, tmp_path: Path) -> None:
+    api = postcards.Campaign.load(campaign)
+    result = api.assign(seed=7)
+    assert result.output == campaign / "assignments.csv"
+    assert result.output.is_file() and result.plan.pairings
+    with pytest.raises(UsageError, match="prisoners list"):
+        api.assign(campaign / "prisoners.csv")
+    printed = postcards.Campaign.load(campaign, assignments=result.output).cards(
+        tmp_path / "cards.pdf"
+    )
+    assert printed.cards == len(result.plan.pairings)
+
+
+def test_readme_library_examples_run(campaign: Path, tmp_path: Path) -> None:
+    """Every ```python block of the README's library section, run in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Library", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) >= 2
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (campaign).rename(folder / "my-campaign")
+    old = Path.cwd()
+    os.chdir(folder)
+    try:
+        namespace: dict[str, object] = {}
+        for block in blocks:
+            exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+    finally:
+        os.chdir(old)
+    assert (folder / "out" / "cards.pdf").is_file()
