@@ -159,3 +159,29 @@ def test_readme_library_examples_run(campaign: Path, tmp_path: Path) -> None:
     finally:
         os.chdir(old)
     assert (folder / "out" / "cards.pdf").is_file()
+
+
+@pytest.mark.parametrize("job", ["cards", "check", "assign"])
+def test_a_job_opens_the_ledger_once(
+    job: str, campaign: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading tallies, the last list, codes and print runs, then recording: one ledger."""
+    from postcards.ledger.book import Ledger
+
+    api = postcards.Campaign.load(campaign)
+    api.cards(tmp_path / "first.pdf")  # now there is a ledger with a wave in it
+    opened: list[str] = []
+    real = Ledger.open.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Ledger], target: str) -> Ledger:
+        opened.append(str(target))
+        return real(cls, target)
+
+    monkeypatch.setattr(Ledger, "open", classmethod(counted))
+    if job == "cards":
+        api.cards(tmp_path / "again.pdf", only=["unsent"])
+    elif job == "check":
+        assert api.check().ok
+    else:
+        api.assign(tmp_path / "pairs.csv")
+    assert len(opened) == 1, opened

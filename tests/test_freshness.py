@@ -21,6 +21,7 @@ from postcards.inputs.freshness import (
 from postcards.inputs.people import Prisoner
 from postcards.inputs.reading import read_prisoners
 from postcards.inputs.spreadsheets import read_table
+from postcards.jobs.lists import list_date
 from postcards.ledger.book import Ledger
 from postcards.ledger.model import PrisonerList
 
@@ -100,11 +101,12 @@ def test_list_date_and_max_age_come_from_campaign_toml(campaign: Path) -> None:
     )
     loaded = load_campaign(toml)
     prisoners = read_prisoners(read_table(loaded.prisoners_path))
-    found = freshness_problems(loaded, prisoners, today=dt.date(2026, 3, 1))
+    date, days = list_date(loaded), loaded.list_max_age_days
+    found = freshness_problems(prisoners, None, loaded.name, date, days, dt.date(2026, 3, 1))
     assert [p.message.split(";")[0] for p in found] == [
         "the prisoner list is 50 days old (from 2026-01-10)"
     ]
-    assert freshness_problems(loaded, prisoners, today=dt.date(2026, 1, 20)) == []
+    assert freshness_problems(prisoners, None, loaded.name, date, days, dt.date(2026, 1, 20)) == []
 
 
 def _edit_list(path: Path) -> None:

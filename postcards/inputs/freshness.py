@@ -14,14 +14,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from postcards.codes import format_code
-from postcards.config import Settings
 from postcards.errors import Problem, display_name
 from postcards.inputs.people import People, Prisoner
 from postcards.ledger.book import Ledger
-from postcards.ledger.engines import ledger_exists
 from postcards.ledger.model import OUT_STATUSES, LedgerCard, PrisonerList
 from postcards.order import natural_key
 from postcards.wording import counted
@@ -159,41 +156,34 @@ def list_age_problem(
     )
 
 
-def list_date(campaign: Settings) -> dt.date | None:
-    """The list's snapshot date: ``[campaign] list_date``, else the file's date."""
-    if campaign.list_date:
-        return dt.date.fromisoformat(campaign.list_date)
-    path = campaign.prisoners_path
-    if path is None or not Path(path).is_file():
-        return None
-    return dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC).date()
-
-
 def freshness_problems(
-    campaign: Settings, prisoners: People, today: dt.date | None = None
+    prisoners: People,
+    ledger: Ledger | None,
+    campaign: str,
+    date: dt.date | None = None,
+    max_age_days: float | None = None,
+    today: dt.date | None = None,
 ) -> list[Problem]:
-    """Everything ``check`` and ``assign`` say about the list's freshness (warnings)."""
+    """Everything ``check`` and ``assign`` say about the list's freshness (warnings).
+
+    ``ledger`` is the campaign's, open (None before the first wave is printed: nothing to
+    compare with); ``date`` is the list's own date and ``max_age_days`` the age past
+    which it is stale.
+    """
     problems = []
-    date = list_date(campaign)
-    if campaign.list_max_age_days is not None and date is not None:
+    if max_age_days is not None and date is not None:
         today = today or dt.datetime.now(dt.UTC).date()
-        age = list_age_problem(
-            date,
-            campaign.list_max_age_days,
-            today,
-            display_name(campaign.prisoners_path or prisoners.file),
-        )
+        age = list_age_problem(date, max_age_days, today, display_name(prisoners.file))
         problems += [age] if age else []
-    if not ledger_exists(campaign.database_url):
+    if ledger is None:
         return problems  # no wave printed yet: nothing to compare with
-    with Ledger.open(campaign.database_url) as ledger:
-        last = ledger.last_list(campaign.name)
-        if last is None or last.list_hash == snapshot(prisoners, "").list_hash:
-            return problems
-        findings = compare(last, prisoners.records)
-        moved = {f.prisoner_id for f in findings if f.kind == "transferred"}
-        if moved:
-            findings = compare(last, prisoners.records, _unposted(ledger, campaign.name, moved))
+    last = ledger.last_list(campaign)
+    if last is None or last.list_hash == snapshot(prisoners, "").list_hash:
+        return problems
+    findings = compare(last, prisoners.records)
+    moved = {f.prisoner_id for f in findings if f.kind == "transferred"}
+    if moved:
+        findings = compare(last, prisoners.records, _unposted(ledger, campaign, moved))
     rows = {p.id: p.row for p in prisoners.records}
     return problems + [finding_problem(f, last, prisoners, rows) for f in findings]
 

@@ -10,6 +10,7 @@ with the same inputs and seed writes the same file, even after the wave was prin
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +18,17 @@ from pathlib import Path
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import publish, staged, write_csv
-from postcards.inputs.freshness import freshness_problems
 from postcards.inputs.people import People
 from postcards.inputs.spreadsheets import Table, read_table
-from postcards.jobs.lists import CheckReport, no_cards, read_people, require_lists
+from postcards.jobs.lists import (
+    CheckReport,
+    existing_ledger,
+    list_freshness,
+    no_cards,
+    read_people,
+    require_lists,
+)
 from postcards.ledger.book import Ledger
-from postcards.ledger.engines import ledger_exists
 from postcards.ledger.model import OUT_STATUSES, Tally
 from postcards.pairing.assignments import (
     ASSIGNMENT_COLUMNS,
@@ -90,9 +96,10 @@ def assign_wave(
     if people is None or report.problems:
         raise InputError(report.problems)
     senders, prisoners = people
-    report.add(freshness_problems(campaign, prisoners))
     output = output.resolve()
-    wave = plan_wave(campaign, senders, prisoners, options, output)
+    with existing_ledger(campaign) or contextlib.nullcontext() as ledger:
+        list_freshness(campaign, prisoners, ledger, report)
+        wave = plan_wave(campaign, senders, prisoners, options, output, ledger)
     if not wave.plan.pairings:
         raise InputError([no_cards(campaign, prisoners, from_file=False)])
     _write(output, campaign.wave, wave.plan.pairings)
@@ -117,6 +124,7 @@ def plan_wave(
     prisoners: People,
     options: AssignOptions = AssignOptions(),
     output: Path | None = None,
+    ledger: Ledger | None = None,
 ) -> WavePlan:
     """The wave's pairs without writing them: what ``cards`` prints when the campaign
     has no assignments file, and what ``assign`` writes.
@@ -125,7 +133,7 @@ def plan_wave(
         InputError: an assignments file's hand-written rows are wrong.
     """
     explicit = _explicit_pairs(campaign, output, senders, prisoners)
-    earlier = _earlier(campaign, output)
+    earlier = _earlier(campaign, output, ledger)
     rules = Rules(
         per_prisoner=options.per_prisoner or 1,
         per_sender=options.per_sender,
@@ -184,16 +192,15 @@ def _explicit_pairs(
     return list(pairs.values())
 
 
-def _earlier(campaign: Settings, output: Path | None) -> _Earlier:
+def _earlier(campaign: Settings, output: Path | None, ledger: Ledger | None) -> _Earlier:
     """Tallies and pairs of earlier waves: from the ledger, else the assignments files."""
-    if ledger_exists(campaign.database_url):
-        with Ledger.open(campaign.database_url) as ledger:
-            cards = [c for c in ledger.cards(campaign.name) if c.wave != campaign.wave]
-            if cards:
-                return _Earlier(
-                    _tallies_before(ledger, campaign),
-                    [(c.wave, c.sender_id, c.prisoner_id) for c in cards],
-                )
+    if ledger is not None:
+        cards = [c for c in ledger.cards(campaign.name) if c.wave != campaign.wave]
+        if cards:
+            return _Earlier(
+                _tallies_before(ledger, campaign),
+                [(c.wave, c.sender_id, c.prisoner_id) for c in cards],
+            )
     history = [row for path in _sources(campaign, output) for row in _file_history(path)]
     return _Earlier({}, [row for row in history if row[0] != campaign.wave])
 

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from postcards.cards.plans import CardPlan
-from postcards.cards.reprint import Selection, already_sent, select
+from postcards.cards.reprint import already_sent, select
 from postcards.codes import new_code
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import publish, remove_stale_parts, staged, write_csv
-from postcards.inputs.freshness import list_date, snapshot
+from postcards.inputs.freshness import snapshot
 from postcards.inputs.people import People
 from postcards.jobs.check import check_examples, content_check, plan_all, prepare, print_order
-from postcards.jobs.lists import CheckReport, Progress, existing_ledger
+from postcards.jobs.lists import CheckReport, Progress, existing_ledger, list_date
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import shown_url
-from postcards.ledger.model import LedgerCard
+from postcards.ledger.model import LedgerCard, RunFile
 from postcards.pairing.fair import Pairing
 from postcards.printing.preflight import (
     font_problems,
@@ -74,12 +74,26 @@ def make_cards(
     Raises:
         InputError: with every problem found; nothing is written then.
     """
-    report, planner = prepare(campaign, options)
+    with existing_ledger(campaign) or contextlib.nullcontext() as ledger:
+        return _print_run(campaign, out, options, progress, ledger)
+
+
+def _print_run(
+    campaign: Settings,
+    out: Path,
+    options: CardOptions,
+    progress: Progress | None,
+    ledger: Ledger | None,
+) -> tuple[CheckReport, CardsResult]:
+    """:func:`make_cards` with the campaign's ledger open (None before the first run)."""
+    if ledger is not None:
+        settle(ledger, campaign.name)  # a run killed before its files were in place
+    report, planner = prepare(campaign, options, ledger)
     check_examples(campaign, options, report, url=False)
     if planner is None or report.imposition is None or report.problems:
         raise InputError(report.problems)
-    pairings, statuses = _selected(campaign, print_order(report.pairings), options.selection)
-    codes = _codes(campaign, pairings)
+    pairings, statuses = _selected(campaign, ledger, print_order(report.pairings), options)
+    codes = _codes(ledger, campaign, pairings)
     content = content_check(campaign, options, report)
     plans = plan_all(planner, pairings, codes, report, content=content)
     if report.problems:
@@ -104,7 +118,8 @@ def make_cards(
         _write_manifest(temps[len(files)], plans, places)
         if signing:
             write_signing_sheets(planner, plans, temps[-1])
-        new = _record(campaign, plans, planner.prisoners, list(zip(temps, outputs, strict=True)))
+        pairs = list(zip(temps, outputs, strict=True))
+        new = _record(ledger, campaign, plans, planner.prisoners, pairs)
     sheets = max((place.sheet for place in places), default=0)
     return report, CardsResult(
         files[0],
@@ -121,36 +136,32 @@ def make_cards(
 
 def _selected(
     campaign: Settings,
+    ledger: Ledger | None,
     pairings: list[Pairing],
-    selection: Selection,
+    options: CardOptions,
 ) -> tuple[list[Pairing], dict[str, set[str]]]:
     """The cards this run prints (all, or a reprint's) and every status each of the
     wave's codes has had, from the ledger."""
-    ledger = existing_ledger(campaign)
+    selection = options.selection
     if ledger is None:
         return select(pairings, selection, {}, {}, {}, campaign.wave), {}
-    with ledger:
-        codes = ledger.codes_for(campaign.name, campaign.wave)
-        statuses: dict[str, set[str]] = {}
-        for event in ledger.events(campaign.name):
-            statuses.setdefault(event.code, set()).add(event.status)
-        cards = {
-            code: card
-            for code in selection.codes
-            if (card := ledger.card(code)) is not None and card.campaign == campaign.name
-        }
+    codes = ledger.codes_for(campaign.name, campaign.wave)
+    statuses: dict[str, set[str]] = {}
+    for event in ledger.events(campaign.name):
+        statuses.setdefault(event.code, set()).add(event.status)
+    cards = {
+        code: card
+        for code in selection.codes
+        if (card := ledger.card(code)) is not None and card.campaign == campaign.name
+    }
     return select(pairings, selection, codes, cards, statuses, campaign.wave), statuses
 
 
-def _codes(campaign: Settings, pairings: list[Pairing]) -> list[str]:
+def _codes(ledger: Ledger | None, campaign: Settings, pairings: list[Pairing]) -> list[str]:
     """Each card's code: the ledger's for a reprint, else a new random one."""
-    ledger = existing_ledger(campaign)
-    with ledger or contextlib.nullcontext():
-        if ledger:
-            settle(ledger, campaign.name)  # a run killed before its files were in place
-        known = ledger.codes_for(campaign.name, campaign.wave) if ledger else {}
-        taken = set(known.values())
-        return [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken) for p in pairings]
+    known = ledger.codes_for(campaign.name, campaign.wave) if ledger else {}
+    taken = set(known.values())
+    return [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken) for p in pairings]
 
 
 def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
@@ -162,7 +173,11 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
 
 
 def _record(
-    campaign: Settings, plans: list[CardPlan], prisoners: People, pairs: list[tuple[Path, Path]]
+    ledger: Ledger | None,
+    campaign: Settings,
+    plans: list[CardPlan],
+    prisoners: People,
+    pairs: list[tuple[Path, Path]],
 ) -> int:
     """Commit the cards with a pending print run, rename the files into place, complete
     the run: the order that survives a kill at any point (see
@@ -183,22 +198,36 @@ def _record(
     ]
     files = run_files(pairs)
     kill_point("after-temps")
-    with Ledger.open(campaign.database_url) as ledger:
-        run_id, new = ledger.begin_print_run(campaign.name, campaign.wave, cards, files)
-        kill_point("after-commit")
-        try:
-            for index, (tmp, path) in enumerate(pairs):
-                publish(tmp, path)
-                if index == 0:
-                    kill_point("after-first-rename")
-        except BaseException:
-            ledger.settle_print_run(run_id, "interrupted")
-            raise
-        kill_point("after-rename")
-        ledger.settle_print_run(run_id, "complete")
-        ledger.mark_reprinted(campaign.name, campaign.wave)
-        _record_list(ledger, campaign, prisoners)
-        return new
+    if ledger is None:  # the first print run makes the ledger
+        with Ledger.open(campaign.database_url) as created:
+            return _commit(created, campaign, cards, files, prisoners, pairs)
+    return _commit(ledger, campaign, cards, files, prisoners, pairs)
+
+
+def _commit(
+    ledger: Ledger,
+    campaign: Settings,
+    cards: list[LedgerCard],
+    files: list[RunFile],
+    prisoners: People,
+    pairs: list[tuple[Path, Path]],
+) -> int:
+    """Pending run, files into place, complete: see :func:`_record`."""
+    run_id, new = ledger.begin_print_run(campaign.name, campaign.wave, cards, files)
+    kill_point("after-commit")
+    try:
+        for index, (tmp, path) in enumerate(pairs):
+            publish(tmp, path)
+            if index == 0:
+                kill_point("after-first-rename")
+    except BaseException:
+        ledger.settle_print_run(run_id, "interrupted")
+        raise
+    kill_point("after-rename")
+    ledger.settle_print_run(run_id, "complete")
+    ledger.mark_reprinted(campaign.name, campaign.wave)
+    _record_list(ledger, campaign, prisoners)
+    return new
 
 
 def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections import Counter
 from urllib.parse import urlsplit
@@ -13,18 +14,19 @@ from postcards.codes import PLACEHOLDER_CODE, format_code
 from postcards.config import Settings
 from postcards.errors import PostcardsError, Problem
 from postcards.inputs.examples import example_problems
-from postcards.inputs.freshness import freshness_problems
 from postcards.inputs.people import People, Prisoner
 from postcards.inputs.spreadsheets import read_table
 from postcards.jobs.assign import plan_wave
 from postcards.jobs.lists import (
     CheckReport,
     Progress,
-    existing_ledger,
+    list_freshness,
     no_cards,
+    open_existing,
     read_people,
     require_lists,
 )
+from postcards.ledger.book import Ledger
 from postcards.order import natural_key
 from postcards.page.geometry import CardSize, parse_size
 from postcards.page.layouts import SINGLE, find_layout
@@ -44,7 +46,11 @@ from postcards.wording import counted
 
 
 def _pair(
-    campaign: Settings, senders: People, prisoners: People, report: CheckReport
+    campaign: Settings,
+    senders: People,
+    prisoners: People,
+    report: CheckReport,
+    ledger: Ledger | None,
 ) -> Plan | None:
     try:
         path = assignments_file(campaign)
@@ -55,7 +61,7 @@ def _pair(
                 report.pairs_from = path
                 return plan
             report.add([unused_file(table, campaign.wave)])
-        return plan_wave(campaign, senders, prisoners).plan
+        return plan_wave(campaign, senders, prisoners, ledger=ledger).plan
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
@@ -114,8 +120,13 @@ def _url_warning(campaign: Settings, strict: bool = False) -> list[Problem]:
 def prepare(
     campaign: Settings,
     options: CardOptions = CardOptions(),
+    ledger: Ledger | None = None,
 ) -> tuple[CheckReport, CardPlanner | None]:
-    """Read, validate and pair everything a print run depends on, without writing."""
+    """Read, validate and pair everything a print run depends on, without writing.
+
+    ``ledger`` is the campaign's, open, when there is one: earlier waves' tallies and the
+    last wave's list come from it.
+    """
     report = CheckReport()
     report.add(list(campaign.warnings) + _url_warning(campaign, options.strict))
     report.add(require_lists(campaign))
@@ -127,11 +138,11 @@ def prepare(
     if people is None or size is None or design is None or report.problems:
         return report, None
     senders, prisoners = people
-    _list_freshness(campaign, prisoners, report)
+    list_freshness(campaign, prisoners, ledger, report)
     report.imposition = _impose(campaign, options, size, report)
     if report.imposition is not None:
         report.add(design_problems(design, size, campaign, report.imposition.bleed_mm))
-    plan = _pair(campaign, senders, prisoners, report)
+    plan = _pair(campaign, senders, prisoners, report, ledger)
     if plan is None or report.imposition is None:
         return report, None
     _summarise(report, senders, prisoners, plan)
@@ -154,14 +165,6 @@ def _impose(
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
-
-
-def _list_freshness(campaign: Settings, prisoners: People, report: CheckReport) -> None:
-    """Hook: releases, transfers and new names since the last wave's list (warnings)."""
-    try:
-        report.add(freshness_problems(campaign, prisoners))
-    except PostcardsError as exc:
-        report.add(exc.problems)
 
 
 def content_check(
@@ -291,9 +294,15 @@ def check(
     campaign: Settings, options: CardOptions = CardOptions(), progress: Progress | None = None
 ) -> CheckReport:
     """Everything a print run depends on, checked: ``postcards check``."""
-    report, planner = prepare(campaign, options)
+    failed = CheckReport()
+    ledger = open_existing(campaign, failed)
+    with ledger or contextlib.nullcontext():
+        if ledger is not None:
+            settle(ledger, campaign.name)  # the print runs a kill left pending
+            failed.add(interrupted_warnings(ledger, campaign.name))
+        report, planner = prepare(campaign, options, ledger)
+    report.add(failed.problems + failed.warnings)
     check_examples(campaign, options, report)
-    _settle_runs(campaign, report)
     if planner is not None:
         pairings = print_order(report.pairings)
         content = content_check(campaign, options, report)
@@ -308,16 +317,3 @@ def check_examples(
     ``--example``."""
     if not options.example:
         report.add(example_problems(campaign, url, report.pairings))
-
-
-def _settle_runs(campaign: Settings, report: CheckReport) -> None:
-    """Settle the print runs a kill left pending; warn about those never printed."""
-    try:
-        ledger = existing_ledger(campaign)
-        if ledger is None:
-            return
-        with ledger:
-            settle(ledger, campaign.name)
-            report.add(interrupted_warnings(ledger, campaign.name))
-    except PostcardsError as exc:
-        report.add(exc.problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from postcards.config import Settings
 from postcards.errors import PostcardsError, Problem
+from postcards.inputs.freshness import freshness_problems
 from postcards.inputs.people import People
 from postcards.inputs.reading import custody_problems, load_prisoners, load_senders
 from postcards.ledger.book import Ledger
@@ -105,11 +107,45 @@ def no_cards(campaign: Settings, prisoners: People, from_file: bool = True) -> P
 
 
 def existing_ledger(campaign: Settings) -> Ledger | None:
+    """The campaign's ledger, open, or None when there is none yet (never created here:
+    a ledger comes into being when the first cards are printed)."""
     url = campaign.database_url
     if not ledger_exists(url):
-        return None  # no ledger yet: do not create one before anything is printed
+        return None
     return Ledger.open(url)
+
+
+def open_existing(campaign: Settings, report: CheckReport) -> Ledger | None:
+    """:func:`existing_ledger`, its problem (an unreachable server …) put in ``report``."""
+    try:
+        return existing_ledger(campaign)
+    except PostcardsError as exc:
+        report.add(exc.problems)
+        return None
 
 
 #: Called as progress(done, total): planning, then drawing, each counts the cards.
 Progress = Callable[[int, int], None]
+
+
+def list_date(campaign: Settings) -> dt.date | None:
+    """The list's snapshot date: ``[campaign] list_date``, else the file's date."""
+    if campaign.list_date:
+        return dt.date.fromisoformat(campaign.list_date)
+    path = campaign.prisoners_path
+    if path is None or not Path(path).is_file():
+        return None
+    return dt.datetime.fromtimestamp(Path(path).stat().st_mtime, dt.UTC).date()
+
+
+def list_freshness(
+    campaign: Settings, prisoners: People, ledger: Ledger | None, report: CheckReport
+) -> None:
+    """Releases, transfers and new names since the last wave's list, as warnings."""
+    try:
+        found = freshness_problems(
+            prisoners, ledger, campaign.name, list_date(campaign), campaign.list_max_age_days
+        )
+        report.add(found)
+    except PostcardsError as exc:
+        report.add(exc.problems)
