@@ -81,6 +81,8 @@ def test_the_progress_bar_says_what_it_does_from_the_first_second(tmp_path: Path
     first = text.index("cards: reading, checking and planning")
     assert "0:00:00" in text[first : first + 200]  # labelled in the first second
     assert "cards: drawing" in text and "45/45" in text
+    drawing = text[text.rindex("cards: drawing") :]
+    assert re.search(r"45/45 0:00:\d\d · [\d,]+ cards/s · 0:00:00 left", drawing), drawing[:300]
     assert "45 cards on 45 sheets -> " in done.stdout.read().decode()
 
 

@@ -8,6 +8,7 @@ the commands so that ``postcards --help`` starts at once.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,24 +99,41 @@ def progress_bar(
         yield None
         return
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     state = Phases(label, phases)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())  # fmt: skip
+               TextColumn("{task.fields[pace]}"))  # fmt: skip
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(state.description, total=None)
+        task = bar.add_task(state.description, total=None, pace=pace(0, 0, 0.0))
+        started = [time.monotonic()]
 
         def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=state.update(done, total))
+            phase = state.phase
+            description = state.update(done, total)
+            if state.phase != phase:  # a new pass: its rate and time left start afresh
+                started[0] = time.monotonic()
+            elapsed = time.monotonic() - started[0]
+            shown = pace(done, total, elapsed, label)
+            bar.update(task, completed=done, total=total, description=description, pace=shown)
 
         yield report
+
+
+def pace(done: int, total: int, elapsed: float, unit: str = "cards") -> str:
+    """The elapsed time, and once a pass is under way its rate and the time it has left:
+    ``0:00:04 · 2,350 cards/s · 0:00:03 left``."""
+    shown = _clock(elapsed)
+    if done and elapsed > 0:
+        rate = done / elapsed
+        left = (total - done) / rate if total > done else 0.0
+        shown += f" · {rate:,.0f} {unit}/s · {_clock(left)} left"
+    return shown
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 def _same_campaign(path: str) -> Path:
