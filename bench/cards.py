@@ -120,7 +120,8 @@ def run_one(cards: int, layout: str = "single") -> dict[str, float]:
 
 
 PEERS = ROOT.parent / "shared" / "peers"
-#: Runs a script or module in this interpreter and prints its peak RSS (MB) last, on stderr.
+#: Runs a script or module in this interpreter and prints, last on stderr, its peak RSS and
+#: the largest peak RSS of its worker processes (MB; 0 without workers).
 _MEASURED = (
     "import resource, runpy, sys\n"
     "kind, target, *sys.argv[1:] = sys.argv[1:]\n"
@@ -129,14 +130,16 @@ _MEASURED = (
     "    (runpy.run_module if kind == 'module' else runpy.run_path)(target, run_name='__main__')\n"
     "except SystemExit as exit:\n"
     "    if exit.code not in (0, None): raise\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)\n"
+    "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+    "print(own, workers, file=sys.stderr)\n"
 )
 
 
 def measured(
     kind: str, target: str, *args: str, env: dict | None = None, cwd: Path | None = None
-) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one whole process."""
+) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) of one whole process and the largest of its workers'."""
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURED, kind, target, *args],
@@ -148,11 +151,14 @@ def measured(
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{target} failed:\n{done.stderr[-3000:]}")
-    return seconds, float(done.stderr.strip().splitlines()[-1])
+    own, workers = done.stderr.strip().splitlines()[-1].split()
+    return seconds, float(own), float(workers)
 
 
-def ours(campaign: Path, out: Path, layout: str = "single") -> tuple[float, float]:
-    """One whole `postcards cards` process on a fresh ledger."""
+def ours(
+    campaign: Path, out: Path, layout: str = "single", jobs: int | None = None
+) -> tuple[float, float, float]:
+    """One whole `postcards cards` process on a fresh ledger (``jobs``: its --jobs)."""
     for stale in out.parent.glob("tracking.db*"):
         stale.unlink()
     return measured(
@@ -165,6 +171,7 @@ def ours(campaign: Path, out: Path, layout: str = "single") -> tuple[float, floa
         layout,
         "-o",
         str(out),
+        *(["--jobs", str(jobs)] if jobs else []),
         cwd=out.parent,
     )
 
@@ -195,7 +202,7 @@ def peer(cards: int, rounds: int) -> None:
         for round_ in range(1, rounds + 1):
             for name in ("postcards", "peer") if round_ % 2 else ("peer", "postcards"):
                 if name == "peer":
-                    seconds, peak = measured(
+                    seconds, peak, _ = measured(
                         "path",
                         str(PEERS / "peer_b_reportlab_fast.py"),
                         str(folder / "peer.csv"),
@@ -204,7 +211,7 @@ def peer(cards: int, rounds: int) -> None:
                         cwd=PEERS,
                     )
                 else:
-                    seconds, peak = ours(campaign, folder / "ours.pdf")
+                    seconds, peak, _ = ours(campaign, folder / "ours.pdf", jobs=1)
                 times[name].append(seconds)
                 peaks[name].append(peak)
                 print(f"  round {round_}: {name:<9} {seconds:6.2f} s  {peak:6.0f} MB")
@@ -218,14 +225,20 @@ def peer(cards: int, rounds: int) -> None:
 
 
 def scale(sizes: list[int], layout: str = "single") -> None:
-    """The whole `postcards cards` command at each size: time, cards/s, peak RSS."""
-    print(f"layout {layout}, whole `postcards cards` processes")
-    print(f"{'cards':>7} {'seconds':>8} {'cards/s':>8} {'peak MB':>8}")
+    """The whole `postcards cards` command at each size: time, cards/s, peak RSS of the
+    main process and of the largest worker (--jobs defaults to the cores there are)."""
+    print(f"layout {layout}, whole `postcards cards` processes, --jobs as many as cores")
+    print(f"{'cards':>7} {'seconds':>8} {'cards/s':>8} {'main MB':>8} {'worker MB':>9}")
+    first = None
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             campaign = write_campaign(Path(tmp), n)
-            seconds, peak = ours(campaign, Path(tmp) / "cards.pdf", layout)
-        print(f"{n:>7} {seconds:>8.2f} {n / seconds:>8.0f} {peak:>8.0f}")
+            seconds, peak, worker = ours(campaign, Path(tmp) / "cards.pdf", layout)
+        first = first or max(peak, worker)
+        print(f"{n:>7} {seconds:>8.2f} {n / seconds:>8.0f} {peak:>8.0f} {worker:>9.0f}")
+    print(
+        f"peak RSS growth {sizes[0]} -> {sizes[-1]}: {max(peak, worker) / first:.2f}x (bar: < 1.5x)"
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -237,7 +250,10 @@ def main(argv: list[str]) -> None:
         peer(*(numbers + [10000, 3][len(numbers) :]))
         return
     if argv[:1] == ["--scale"]:
-        scale([int(a) for a in argv[1:]] or [1000, 10000, 100000])
+        layout = "single"
+        if argv[1:2] == ["--layout"]:
+            layout, argv = argv[2], argv[2:]
+        scale([int(a) for a in argv[1:]] or [1000, 10000, 100000], layout)
         return
     layout = "single"
     if argv[:1] == ["--layout"]:
