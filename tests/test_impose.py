@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from postcards.errors import LayoutError
@@ -51,8 +51,7 @@ def centre(box) -> tuple[float, float]:
 @given(layouts, st.sampled_from(["long-edge", "short-edge"]), st.floats(-3, 3), st.floats(-3, 3))
 def test_every_back_is_behind_its_front_turned_as_paper_turns(layout, duplex, dx, dy) -> None:
     imposition = fitted(layout)
-    if imposition is None:
-        return
+    assume(imposition is not None)
     w, h = layout.sheet.width_mm, layout.sheet.height_mm
     about_vertical = (duplex == "long-edge") == (h >= w)
     for slot in imposition.slots:
@@ -70,8 +69,7 @@ def test_every_back_is_behind_its_front_turned_as_paper_turns(layout, duplex, dx
 @given(layouts, st.data())
 def test_crop_marks_are_full_length_outside_every_card_and_on_the_sheet(layout, data) -> None:
     imposition = fitted(layout)
-    if imposition is None:
-        return
+    assume(imposition is not None)
     numbers = [s.number for s in imposition.slots]
     occupied = set(data.draw(st.lists(st.sampled_from(numbers), unique=True)))
     marks = imposition.crop_marks(occupied)
@@ -112,8 +110,7 @@ def test_crop_marks_are_full_length_outside_every_card_and_on_the_sheet(layout, 
 @given(layouts)
 def test_slots_are_on_the_sheet_apart_and_numbered_row_by_row(layout) -> None:
     imposition = fitted(layout)
-    if imposition is None:
-        return
+    assume(imposition is not None)
     cells = [s.cell for s in imposition.slots]
     for c in cells:
         assert c.x_mm >= layout.margin_mm - 1e-6 and c.y_mm >= layout.margin_mm - 1e-6
