@@ -1,7 +1,8 @@
 """campaign.toml read and checked: every section and key known, every value in range.
 
 A key that is not understood is an error naming the nearest valid one: a misspelt
-setting must never be ignored the night before a print run."""
+setting must never be ignored the night before a print run.
+"""
 
 from __future__ import annotations
 
@@ -344,7 +345,8 @@ class _Reader:
 
     def unknown_keys(self) -> None:
         """A section or key we do not know is an error naming the nearest valid one: a
-        typo (``[card]``, ``sise``) would otherwise silently not apply."""
+        typo (``[card]``, ``sise``) would otherwise silently not apply.
+        """
         for section, table in self.data.items():
             if section in _NAMED and isinstance(table, dict):
                 for name, inner in table.items():

@@ -22,7 +22,8 @@ MAX_BACK_OFFSET_MM = 5.0
 @dataclass(frozen=True)
 class Limits:
     """How large a spreadsheet may grow when unpacked: ``[inputs] max_cells`` and
-    ``max_megabytes`` in campaign.toml."""
+    ``max_megabytes`` in campaign.toml.
+    """
 
     max_cells: int = 1_000_000
     max_megabytes: float = 200.0
@@ -123,7 +124,8 @@ def database_setting(
     """The ledger URL: env POSTCARDS_DATABASE (one server for several offices, without
     editing every campaign.toml) wins over ``[tracking] database``.  A URL of another
     form is an error: ``sqlite:/tracking.db`` would be a folder named ``sqlite:`` and a
-    second, empty ledger, silently splitting the campaign's cards in two."""
+    second, empty ledger, silently splitting the campaign's cards in two.
+    """
     env = os.environ.get(DATABASE_ENV, "").strip()
     url = env or configured
     problem = database_problem(url)

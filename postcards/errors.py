@@ -87,4 +87,5 @@ class UsageError(PostcardsError):
 
 class OutputError(PostcardsError):
     """An output cannot be written where asked (a full disk, a read-only or missing place,
-    a folder in the way): exit 1, like bad input, for the user must choose another place."""
+    a folder in the way): exit 1, like bad input, for the user must choose another place.
+    """

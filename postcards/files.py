@@ -84,7 +84,8 @@ def publish(tmp: Path, path: Path) -> None:
 
 def private_mode(replacing: Path | None = None) -> int:
     """The mode of a new output: the user's umask applied to :data:`PRIVATE_MODE`, and
-    never wider than the file it replaces (a file made private stays private)."""
+    never wider than the file it replaces (a file made private stays private).
+    """
     mode = PRIVATE_MODE & ~current_umask()
     if replacing is not None:
         with contextlib.suppress(OSError):
@@ -94,7 +95,8 @@ def private_mode(replacing: Path | None = None) -> int:
 
 def current_umask() -> int:
     """The process's umask, read without changing it where the system tells it (Linux),
-    else by setting it and back (the only portable way)."""
+    else by setting it and back (the only portable way).
+    """
     with contextlib.suppress(OSError, ValueError):
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("Umask:"):
@@ -168,7 +170,8 @@ def write_csv(handle: IO[str], header: list[str], rows: list[list[object]]) -> N
 
 def remove_stale_parts(paths: list[Path]) -> list[Path]:
     """Remove the temporary files (:func:`staged`) that a killed run left beside these
-    outputs; a run that dies cannot clean up after itself.  Returns what was removed."""
+    outputs; a run that dies cannot clean up after itself.  Returns what was removed.
+    """
     removed = []
     for path in paths:
         for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):

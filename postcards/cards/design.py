@@ -65,7 +65,8 @@ class BackLayout:
     @property
     def rules(self) -> tuple[Rule, ...]:
         """The back's lines: the divider (margin to margin), the dotted line for a
-        handwritten word (under the message, as wide), the signature line (at its foot)."""
+        handwritten word (under the message, as wide), the signature line (at its foot).
+        """
         x, margin, y, sig = (
             self.divider_x_mm,
             self.margin_mm,

@@ -192,7 +192,8 @@ class CardPlanner:
 
     def message_in(self, language: str, pairing: Pairing) -> str:
         """A card's message in any language with a template (a signing sheet shows the
-        signer a translation)."""
+        signer a translation).
+        """
         return self._message(language, pairing)
 
     def _message(self, language: str, pairing: Pairing) -> str:

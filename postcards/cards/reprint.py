@@ -108,7 +108,8 @@ def _check_requested(
     wave: str,
 ) -> None:
     """Every code, sender and prisoner asked for is in the wave's plan: a typo must not
-    print nothing, or the wrong stack, without a word."""
+    print nothing, or the wrong stack, without a word.
+    """
     planned = {codes.get((p.sender.id, p.prisoner.id)) for p in pairings}
     problems = [
         Problem(_why_not_planned(code, cards.get(code), wave))

@@ -204,7 +204,8 @@ def cards(
 
 def _card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:
     """Every file `cards -o OUTPUT` may write: the PDF (or fronts and backs), the
-    manifest, the signing sheets."""
+    manifest, the signing sheets.
+    """
     outputs = [output, output.with_suffix(".manifest.csv")]
     if (duplex or campaign.duplex) == "separate":
         outputs += [output.with_suffix(".fronts.pdf"), output.with_suffix(".backs.pdf")]

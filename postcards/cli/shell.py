@@ -61,7 +61,8 @@ def guard_outputs(
     assignments: bool = True,
 ) -> None:
     """Before any work: refuse outputs that would replace an input, the ledger or the
-    design, that end otherwise than the command writes, or that cannot be written."""
+    design, that end otherwise than the command writes, or that cannot be written.
+    """
     from postcards.jobs.outputs import check_outputs, protected_paths
 
     with reported_errors():
@@ -71,7 +72,8 @@ def guard_outputs(
 class Phases:
     """What a long job is doing, said from its first second: the first phase runs before
     anything is counted (reading, checking, planning), each later one is a pass the
-    library counts; a count that starts again marks the next pass."""
+    library counts; a count that starts again marks the next pass.
+    """
 
     def __init__(self, label: str, names: tuple[str, ...]):
         self.label, self.names, self.phase, self.last = label, names, 0, 0
@@ -93,7 +95,8 @@ def progress_bar(
     label: str, phases: tuple[str, ...] = ("reading, checking and planning", "drawing")
 ) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr when it is a terminal, labelled with what is being done
-    from the start; silent in a pipe."""
+    from the start; silent in a pipe.
+    """
     if not sys.stderr.isatty():
         yield None
         return
@@ -126,7 +129,8 @@ def _same_campaign(path: str) -> Path:
 
 def _take_campaign(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> None:
     """-c before or after the subcommand means the same; two different ones are a usage
-    error rather than one silently winning."""
+    error rather than one silently winning.
+    """
     root = ctx.find_root()
     root.ensure_object(dict)
     for value in values:
@@ -160,7 +164,8 @@ def main(ctx: click.Context) -> None:
 
 def campaign_from(ctx: click.Context, name_check: bool = True, **inputs: str | None) -> Settings:
     """The campaign -c names; unless ``name_check`` is off, a renamed campaign whose
-    ledger holds the old name's cards is refused (see postcards.ledger.renaming)."""
+    ledger holds the old name's cards is refused (see postcards.ledger.renaming).
+    """
     with reported_errors():
         campaign = resolve_campaign(ctx.find_root().obj["campaign_path"])
     if name_check:

@@ -41,7 +41,8 @@ def _open_ledger(
     name_check: bool = True,
 ):
     """The campaign and its open ledger; a missing SQLite file is an error, not a new one.
-    ``outputs`` are checked first (:func:`guard_outputs`)."""
+    ``outputs`` are checked first (:func:`guard_outputs`).
+    """
     from postcards.ledger.book import Ledger
     from postcards.ledger.database import sqlite_path
     from postcards.ledger.engines import ledger_exists
@@ -63,7 +64,8 @@ def _open_ledger(
 
 def _scan_scope(campaign: Settings) -> dict[str, str | None]:
     """The campaign a scan must belong to and its URL pattern; none without campaign.toml
-    (a bare ledger named by POSTCARDS_DATABASE takes any of its cards)."""
+    (a bare ledger named by POSTCARDS_DATABASE takes any of its cards).
+    """
     if campaign.source is None:
         return {"campaign": None, "url": None}
     return {"campaign": campaign.name, "url": campaign.qr_url}
@@ -244,7 +246,8 @@ def write_report_file(
 @click.pass_context
 def rename(ctx: click.Context, old: str, new: str) -> None:
     """Give the ledger's cards of campaign OLD the name NEW (after renaming
-    [campaign] name in campaign.toml); refused when NEW has cards already."""
+    [campaign] name in campaign.toml); refused when NEW has cards already.
+    """
     _, ledger = _open_ledger(ctx, name_check=False)
     with ledger, reported_errors():
         moved = ledger.rename_campaign(old, new)

@@ -54,7 +54,8 @@ def _plausible_date(groups: tuple[str | None, ...]) -> bool:
 
 def _wordy_year(text: str) -> str | None:
     """``12 марта 1985 г.`` or ``March 12, 1985``: one four-digit year among a month
-    name and at most a day number."""
+    name and at most a day number.
+    """
     numbers = re.findall(r"\d+", text)
     years = [n for n in numbers if len(n) == 4]
     words = re.findall(r"[^\W\d_]+", text)
@@ -166,7 +167,8 @@ _TRANSLIT = {
 
 def to_ascii(text: str) -> str:
     """Lower-case ASCII with every letter kept: ``Żółkiewska`` -> ``zolkiewska``,
-    ``Łukasz`` -> ``lukasz``, ``Сяргей`` -> ``siargei``."""
+    ``Łukasz`` -> ``lukasz``, ``Сяргей`` -> ``siargei``.
+    """
     out = []
     for char in unicodedata.normalize("NFC", text.casefold()):
         if char in _TRANSLIT:

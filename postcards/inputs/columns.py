@@ -2,7 +2,8 @@
 
 Headers are matched case- and space-insensitively through aliases (``Full name``,
 ``ФИО``…) or an explicit ``[senders.columns]`` mapping.  A column that looks like a
-field but is not read is reported, never dropped silently."""
+field but is not read is reported, never dropped silently.
+"""
 
 from __future__ import annotations
 
@@ -96,7 +97,8 @@ PRISONER_FIELDS: dict[str, tuple[str, ...]] = {
 
 def header_names(fields: dict[str, tuple[str, ...]], explicit: dict[str, str]) -> frozenset[str]:
     """Every header (normalized) that names one of ``fields``: how the header row is
-    recognised below an office's title rows."""
+    recognised below an office's title rows.
+    """
     names = {normalize_header(a) for name, aliases in fields.items() for a in (name, *aliases)}
     return frozenset(names | {normalize_header(h) for h in explicit.values()})
 
@@ -147,7 +149,8 @@ def unused_lookalikes(
     table: Table, fields: dict[str, tuple[str, ...]], mapping: dict[str, str], section: str
 ) -> list[Problem]:
     """A column named like one of our fields that is not read (a mapping or an earlier
-    column took the field): its data would otherwise be dropped without a word."""
+    column took the field): its data would otherwise be dropped without a word.
+    """
     used = set(mapping.values())
     problems = []
     for header in table.headers:

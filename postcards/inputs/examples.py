@@ -30,7 +30,8 @@ def example_problems(
     campaign: Settings, url: bool = True, pairings: Iterable = ()
 ) -> list[Problem]:
     """The lists that are still ``init``'s examples and, with ``url``, a placeholder
-    ``[campaign] url`` (posters print it; cards never do)."""
+    ``[campaign] url`` (posters print it; cards never do).
+    """
     samples = bundled("samples").resolve()
     if campaign.root.resolve() == samples:
         return []  # the demo campaign, examples on purpose
@@ -63,7 +64,8 @@ def example_problems(
 
 def example_rows(pairings: Iterable, campaign: Settings) -> list[Problem]:
     """The example's fictional people still among the cards to print: a list edited by
-    adding rows below init's examples differs from them but still holds them."""
+    adding rows below init's examples differs from them but still holds them.
+    """
     senders, prisoners = _example_people()
     found: dict[str, set[int]] = {"senders": set(), "prisoners": set()}
     for pairing in pairings:

@@ -1,7 +1,8 @@
 """Rows of a spreadsheet (or a DataFrame) -> checked :class:`People`.
 
 Unknown columns are kept in ``extra`` for templates.  Every problem names the file, the
-row and the column."""
+row and the column.
+"""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def load_table(
     limits: Limits | None = None,
 ) -> Table:
     """A file's first sheet (within ``limits``), or a DataFrame, as a :class:`Table`
-    with the same checks."""
+    with the same checks.
+    """
     if isinstance(source, str | Path):
         return read_table(source, limits, header_row, known)
     return table_from_dataframe(source, "DataFrame", header_row, known)
@@ -75,7 +77,8 @@ def load_senders(
     limits: Limits | None = None,
 ) -> People:
     """Senders from a spreadsheet file (or DataFrame), its header row found below any
-    title rows."""
+    title rows.
+    """
     known = header_names(SENDER_FIELDS, columns or {})
     return read_senders(load_table(source, header_row, known, limits), columns, config_name)
 
@@ -88,7 +91,8 @@ def load_prisoners(
     limits: Limits | None = None,
 ) -> People:
     """Prisoners from a spreadsheet file (or DataFrame), its header row found below any
-    title rows."""
+    title rows.
+    """
     known = header_names(PRISONER_FIELDS, columns or {})
     return read_prisoners(load_table(source, header_row, known, limits), columns, config_name)
 

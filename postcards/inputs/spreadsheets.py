@@ -103,7 +103,8 @@ def _header_index(
     records: list[Record], name: str, forced: int | None, known: frozenset[str]
 ) -> tuple[int, tuple[Problem, ...]]:
     """Which record holds the headers (an index into ``records``), and a note when it
-    is not the first row."""
+    is not the first row.
+    """
     if forced is not None:
         index = next((i for i, (n, _) in enumerate(records) if n == forced), None)
         if index is None or not any(_clean(c) for c in records[index][1]):

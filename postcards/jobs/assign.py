@@ -200,7 +200,8 @@ def _earlier(campaign: Settings, output: Path | None) -> _Earlier:
 
 def _tallies_before(ledger: Ledger, campaign: Settings) -> dict[str, Tally]:
     """The ledger's tallies per prisoner without this wave's own cards, so that a rerun
-    after printing deals the same pairs."""
+    after printing deals the same pairs.
+    """
     totals = ledger.tallies(campaign.name, by="prisoner")
     sent = {pid: t.sent for pid, t in totals.items()}
     made = {pid: t.generated for pid, t in totals.items()}
@@ -250,7 +251,8 @@ def _kept_rows(
     table: Table, columns: dict[str, str], wave: str, header: list[str]
 ) -> tuple[list[list[str]], set[tuple[str, str]]]:
     """Other waves' rows and the hand-written rows of this wave (or of every wave), as
-    they were, with the pairs of the latter; the rows ``assign`` wrote for this wave go."""
+    they were, with the pairs of the latter; the rows ``assign`` wrote for this wave go.
+    """
     by_ours = {name: columns.get(name, name) for name in header}
     rows, verbatim = [], set()
     for row in table.rows:

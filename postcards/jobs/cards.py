@@ -124,7 +124,8 @@ def _selected(
     selection: Selection,
 ) -> tuple[list[Pairing], dict[str, set[str]]]:
     """The cards this run prints (all, or a reprint's) and every status each of the
-    wave's codes has had, from the ledger."""
+    wave's codes has had, from the ledger.
+    """
     ledger = existing_ledger(campaign)
     if ledger is None:
         return select(pairings, selection, {}, {}, {}, campaign.wave), {}
@@ -165,7 +166,8 @@ def _record(
 ) -> int:
     """Commit the cards with a pending print run, rename the files into place, complete
     the run: the order that survives a kill at any point (see
-    :mod:`postcards.printing.settling`)."""
+    :mod:`postcards.printing.settling`).
+    """
     cards = [
         LedgerCard(
             p.code,

@@ -208,7 +208,8 @@ def plan_all(
     content: ContentCheck | None = None,
 ) -> list[CardPlan]:
     """Plan every card, collecting every card's problems (and, given ``content``, its
-    content-check findings) into ``report``."""
+    content-check findings) into ``report``.
+    """
     plans, template_failures = [], set()
     for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
         try:
@@ -252,7 +253,8 @@ def _label(plan: CardPlan) -> str:
 
 def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
     """Per-card preflight; cards alike (same QR size, same signature) are checked once,
-    the first named with a count of the others."""
+    the first named with a count of the others.
+    """
     found: dict[object, tuple[list[Problem], int]] = {}
     for plan in plans:
         key = (
@@ -305,7 +307,8 @@ def check_examples(
     campaign: Settings, options: CardOptions, report: CheckReport, url: bool = True
 ) -> None:
     """``postcards init``'s example lists (and URL, for posters) are errors unless
-    ``--example``."""
+    ``--example``.
+    """
     if not options.example:
         report.add(example_problems(campaign, url, report.pairings))
 

@@ -86,7 +86,8 @@ def read_people(campaign: Settings, report: CheckReport) -> tuple[People, People
 
 def no_cards(campaign: Settings, prisoners: People, from_file: bool = True) -> Problem:
     """A wave with no card is a mistake (a wave no row names, caps of 0), not a success;
-    ``from_file``: the pairs come from the campaign's assignments file, if it has one."""
+    ``from_file``: the pairs come from the campaign's assignments file, if it has one.
+    """
     if from_file and campaign.assignments_path is not None:
         return Problem(
             f"no card to print: no row is for wave {campaign.wave}; pair "

@@ -95,7 +95,8 @@ def check_outputs(
 
 def same_file(a: Path, b: Path) -> bool:
     """True when ``a`` and ``b`` name one file: the same path once symlinks are resolved,
-    or, for existing files, the same device and inode (a hard link)."""
+    or, for existing files, the same device and inode (a hard link).
+    """
     try:
         if Path(a).resolve() == Path(b).resolve():
             return True
@@ -168,7 +169,8 @@ def _design(campaign: Settings) -> list[Protected]:
 
 def _images(campaign: Settings) -> list[Protected]:
     """The photos and signatures the lists name (rows that cannot be read are skipped:
-    the command itself reports them)."""
+    the command itself reports them).
+    """
     found = []
     for path, reader, columns, field, what in (
         (campaign.senders_path, read_senders, campaign.sender_columns, "signature", "a signature"),

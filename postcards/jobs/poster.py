@@ -182,7 +182,8 @@ def _nobody(count: str) -> Problem:
 
 def participants(campaign: Settings, count: str) -> tuple[list[Sender], str]:
     """The senders a poster counts: with a card sent (ledger), or assigned (plan); and
-    the name of the senders' file."""
+    the name of the senders' file.
+    """
     if count == "assigned":
         report, planner = prepare(campaign)
         if planner is None:

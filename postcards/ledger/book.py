@@ -254,7 +254,8 @@ class Ledger(PrintRuns):
     ) -> Event:
         """Append one event to a known card. Whether the status may follow the card's
         current one is the tracking module's business; the ledger only refuses unknown
-        codes and statuses."""
+        codes and statuses.
+        """
         if status not in STATUSES:
             raise self._error(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         event = Event(code, status, at or utc_now(), by, note)
@@ -306,7 +307,8 @@ class Ledger(PrintRuns):
     ) -> None:
         """A reprint with another message: the ledger keeps the latest text while the
         card has not gone out (the old print is thrown away); once it went out, the text
-        it carried is history, and the reprint is refused."""
+        it carried is history, and the reprint is refused.
+        """
         fresh = {c.code for c in new}
         known = {c.code: c for c in cards if c.code not in fresh and c.message}
         if not known:
@@ -335,7 +337,8 @@ class Ledger(PrintRuns):
 
     def _new_cards(self, connection: sa.Connection, cards: list[LedgerCard]) -> list[LedgerCard]:
         """The cards not yet recorded; raises when one clashes with a card already there
-        (or earlier in the batch).  Looks the batch up in a few queries, not per card."""
+        (or earlier in the batch).  Looks the batch up in a few queries, not per card.
+        """
         live: dict[tuple[str, str, str, str], str] = {}  # key -> code, void cards left out
         for campaign, wave in {(c.campaign, c.wave) for c in cards}:
             for sender, prisoner, code in connection.execute(

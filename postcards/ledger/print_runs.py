@@ -54,7 +54,8 @@ class PrintRuns(Database):
         to rename into place, in one transaction.  Returns (run id, new cards).
 
         The cards are committed before their files appear, so a PDF in place never has
-        codes the ledger does not know; :meth:`settle_print_run` closes the run."""
+        codes the ledger does not know; :meth:`settle_print_run` closes the run.
+        """
         at = utc_now()
         with self._write(serialise=True) as connection:
             new = self._insert_generated(connection, cards, GENERATED_BY, at)
@@ -70,7 +71,8 @@ class PrintRuns(Database):
     def settle_print_run(self, run_id: int, status: str) -> None:
         """Close a run: "complete" (its files are in place; also from "interrupted", which
         a `check` elsewhere may have said while the run was renaming) or "interrupted"
-        (only from "pending")."""
+        (only from "pending").
+        """
         before = ("pending", "interrupted") if status == "complete" else ("pending",)
         with self._write(serialise=True) as connection:
             connection.execute(
@@ -102,7 +104,8 @@ class PrintRuns(Database):
 
     def record_list(self, campaign: str, prisoners: PrisonerList) -> bool:
         """Keep the prisoner list a wave used; the same list as the last one is not stored
-        twice. Returns True when it was stored."""
+        twice. Returns True when it was stored.
+        """
         last = self.last_list(campaign)
         if last is not None and (last.list_hash, last.wave) == (
             prisoners.list_hash,

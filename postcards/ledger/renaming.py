@@ -71,7 +71,8 @@ def check_campaign_name(campaign: Settings) -> None:
 
 def new_on_shared_ledger(campaign: Settings) -> list[Problem]:
     """For ``check``: a warning when a shared ledger (outside the campaign folder) has
-    other campaigns' cards and none of this one: new, or renamed?"""
+    other campaigns' cards and none of this one: new, or renamed?
+    """
     url = campaign.database_url
     if campaign.source is None or own_ledger(campaign) or not ledger_exists(url):
         return []

@@ -135,7 +135,8 @@ class Scanner:
 
     def scan(self, line: str, at: str | None = None, nonce: str = "") -> Outcome | None:
         """Record one line; None for a blank line (a scanner's stray Enter).  A scan
-        resent with a ``nonce`` the ledger already has is a repeat."""
+        resent with a ``nonce`` the ledger already has is a repeat.
+        """
         if not line.strip():
             return None
         outcome = self._scan(line.strip(), at, nonce)
@@ -145,7 +146,8 @@ class Scanner:
     def scan_bytes(self, raw: bytes, at: str | None = None) -> Outcome | None:
         """Record one line as read from a file or a scanner; a line that is not UTF-8
         (a scanner set to another keyboard layout, a binary file) is refused, the rest
-        go on."""
+        go on.
+        """
         try:
             line = raw.decode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
         except UnicodeDecodeError as error:

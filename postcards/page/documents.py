@@ -25,7 +25,8 @@ _ASCENT = 0.93
 def fit(lines: list[Line], fonts: FontSet, width_mm: float, height_mm: float,
         max_size: float, min_size: float) -> FittedText:  # fmt: skip
     """Fit lines into a box; what does not fit even small is cut with an ellipsis, since
-    a working document (unlike a card) may show less than everything."""
+    a working document (unlike a card) may show less than everything.
+    """
     try:
         return fit_text(lines, fonts, pt(width_mm), pt(height_mm), max_size, min_size)
     except LayoutError:

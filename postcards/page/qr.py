@@ -43,7 +43,8 @@ class PlacedQR:
 
 def draw_qr(canvas, matrix: QRMatrix, left_pt: float, bottom_pt: float, module_pt: float) -> None:
     """Draw a symbol's dark runs in the canvas's fill colour, its quiet zone starting at
-    (left_pt, bottom_pt): integer rectangles under one transform, exact and compact."""
+    (left_pt, bottom_pt): integer rectangles under one transform, exact and compact.
+    """
     last = matrix.modules - 1
     rects = " ".join(f"{col} {last - row} {length} 1 re" for row, col, length in matrix.runs)
     canvas.saveState()

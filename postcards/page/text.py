@@ -30,7 +30,8 @@ RENDER_SECONDS = 2.0
 
 class RenderError(TemplateError):
     """A template that failed while rendering (a missing include, a runaway, an error in
-    an expression): the print run names the card it stopped."""
+    an expression): the print run names the card it stopped.
+    """
 
 
 class RenderLimit(Exception):
@@ -40,7 +41,8 @@ class RenderLimit(Exception):
 def template_environment(folder: Path) -> Any:
     """The sandboxed Jinja2 environment every template runs in (messages, posters):
     immutable, strict about undefined fields, and with string repetition, powers and
-    ``range()`` capped (see :func:`render_bounded` for the output and time limits)."""
+    ``range()`` capped (see :func:`render_bounded` for the output and time limits).
+    """
     from jinja2 import FileSystemLoader, StrictUndefined
 
     return _bounded_environment_class()(

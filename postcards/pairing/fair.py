@@ -126,7 +126,8 @@ def pair(
 
 def _rank(rules: Rules, key: str) -> str:
     """A tie-breaker that does not depend on row order or Python's hash seed: the id
-    itself, or a hash of it with the seed."""
+    itself, or a hash of it with the seed.
+    """
     if rules.seed is None:
         return key
     return hashlib.sha256(f"{rules.seed}\0{key}".encode()).hexdigest()
@@ -146,7 +147,8 @@ def _quotas(
     free: list[Sender], load: Counter, custody: list[Prisoner], got: Counter, rules: Rules
 ) -> list[int]:
     """How many new cards each free sender signs: N each with ``per_sender``, else the
-    wave's cards spread as evenly as the ``cards`` caps allow (extras in seeded order)."""
+    wave's cards spread as evenly as the ``cards`` caps allow (extras in seeded order).
+    """
     caps = [min(len(custody), _cap(s, load)) for s in free]
     if rules.per_sender is not None:
         return [min(rules.per_sender, cap) for cap in caps]
@@ -162,7 +164,8 @@ def _cap(sender: Sender, load: Counter) -> int:
 
 def even_shares(caps: Sequence[int], total: int) -> list[int]:
     """Split ``total`` as evenly as possible under per-slot caps; earlier slots take the
-    remainder.  The shares add up to ``min(total, sum(caps))``."""
+    remainder.  The shares add up to ``min(total, sum(caps))``.
+    """
     shares = [0] * len(caps)
     remaining, open_ = total, [i for i, cap in enumerate(caps) if cap > 0]
     while remaining > 0 and open_:
@@ -209,7 +212,8 @@ def sender_languages(sender: Sender) -> set[str]:
 class _Dealer:
     """Hands out senders: one who shares the language first (when asked), then the one
     with the most cards still to sign, then the seeded order.  Heaps with lazy deletion
-    keep each card at O(log senders), so 500 × 1,215 takes a fraction of a second."""
+    keep each card at O(log senders), so 500 × 1,215 takes a fraction of a second.
+    """
 
     def __init__(self, free: list[Sender], quotas: list[int], rules: Rules):
         self.senders, self.left = free, list(quotas)
@@ -234,7 +238,8 @@ class _Dealer:
 
     def take(self, prisoner_id: str, language: str, paired: set[tuple[str, str]]) -> Sender | None:
         """The sender for this prisoner's next card, or None when every sender with
-        cards left has written to this prisoner already."""
+        cards left has written to this prisoner already.
+        """
         keys = [language, ""] if self.languages and language in self.heaps else [""]
         for key in keys:
             index = self._pop(self.heaps[key], prisoner_id, paired)

@@ -2,7 +2,8 @@
 
 Names are fitted into columns first, then the font shrinks down to a readable minimum
 (which grows with the paper), and only then does the list go on to a second page.  A
-wall of tiles does the same with tile size."""
+wall of tiles does the same with tile size.
+"""
 
 from __future__ import annotations
 
@@ -110,7 +111,8 @@ class _Measured:
 
     def wrap(self, size: float, width_pt: float, indent_em: float = 0.0) -> list[str] | None:
         """Greedy word wrap at ``size``, lines after the first ``indent_em`` narrower; None
-        when one word is wider than the column."""
+        when one word is wider than the column.
+        """
         first, rest = width_pt / size, width_pt / size - indent_em
         lines: list[list[str]] = []
         used = 0.0
@@ -195,7 +197,8 @@ class _Flow:
 
     def _next_column(self) -> None:
         """Move on; names that go on to another column or page are headed again, so no
-        name stands under the wrong parliament."""
+        name stands under the wrong parliament.
+        """
         self.column += 1
         self.top = self.body.top_mm
         if self.column == self.columns:

@@ -29,7 +29,8 @@ PHOTO_DPI = 200
 
 def output_files(poster: Poster, out: Path) -> list[Path]:
     """The files a poster is written to: ``out`` for a PDF or a single image; numbered
-    pages (``poster-1.png``) or named sizes (``share-1080x1080.png``) otherwise."""
+    pages (``poster-1.png``) or named sizes (``share-1080x1080.png``) otherwise.
+    """
     if out.suffix.lower() == ".pdf" or len(poster.pages) == 1:
         return [out]
     if all(page.pixels for page in poster.pages):
@@ -180,7 +181,8 @@ class PosterRenderer:
 
     def _picture(self, canvas: Any, picture: Picture) -> None:
         """The image scaled to cover its box, what overflows clipped away (or, with
-        ``fit="contain"``, whole and centred in it)."""
+        ``fit="contain"``, whole and centred in it).
+        """
         from reportlab.lib.utils import ImageReader
 
         box = picture.box

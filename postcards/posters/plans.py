@@ -67,7 +67,8 @@ class PosterSize:
     @property
     def reading_scale(self) -> float:
         """How much the smallest readable type grows: less than the paper, since a big
-        poster is read from further away but also walked up to."""
+        poster is read from further away but also walked up to.
+        """
         return self.scale**0.5
 
 
@@ -117,7 +118,8 @@ class Fill:
 @dataclass(frozen=True)
 class Picture:
     """An image scaled to cover its box (cropped, never distorted), or with ``fit =
-    "contain"`` as large as fits whole inside it (centred)."""
+    "contain"`` as large as fits whole inside it (centred).
+    """
 
     box: Box
     path: Path

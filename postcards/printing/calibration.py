@@ -49,7 +49,8 @@ def targets(imposition: Imposition) -> list[tuple[float, float]]:
 
 def corner_targets(imposition: Imposition) -> list[list[tuple[float, float]]]:
     """Per slot, four crosses near its trim's corners, inset so that their rulers stay
-    inside the slot (a shift that differs between corners is scaling or skew)."""
+    inside the slot (a shift that differs between corners is scaling or skew).
+    """
     inset, corners = CORNER_INSET_MM, []
     for s in imposition.slots:
         t = s.trim
@@ -190,7 +191,8 @@ def _rulers(canvas, font: str, x: float, y: float, number: int | None = None) ->
 
     The numbers turn like a pinwheel (the horizontal ruler's above it on the right and
     below it on the left, the vertical ruler's left of it at the top and right of it at
-    the bottom), so that no number of one ruler lands on a number of the other."""
+    the bottom), so that no number of one ruler lands on a number of the other.
+    """
     if number is not None:
         canvas.setFont(font, 7)
         canvas.drawString(pt(x + 6.5), pt(y + 3), f"slot {number}")

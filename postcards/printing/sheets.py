@@ -50,7 +50,8 @@ class SheetRenderer:
         progress: Progress | None = None,
     ) -> None:
         """Write every sheet: fronts and backs alternating in ``fronts``, or the backs in
-        ``backs`` when given (for printers without duplex)."""
+        ``backs`` when given (for printers without duplex).
+        """
         front_canvas = self._canvas(fronts)
         back_canvas = self._canvas(backs) if backs is not None else front_canvas
         done = 0
@@ -122,7 +123,8 @@ class SheetRenderer:
         """Campaign, wave, sheet and side, outside the marks: a dropped stack can be
         put back in order.  A slug longer than its band is set smaller, never over a
         mark.  The band is that of a full sheet, so the slug stands in the
-        same place on every sheet, on both sides."""
+        same place on every sheet, on both sides.
+        """
         if self._band is None:
             return
         slug = self._band

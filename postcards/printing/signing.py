@@ -47,7 +47,8 @@ class SignerSheet:
 
 def signer_language(planner: CardPlanner, plan: CardPlan) -> str:
     """The language to show a signer: theirs when there is a template for it, else
-    English, else the card's own."""
+    English, else the card's own.
+    """
     have = set(planner.design.messages.languages())
     for language in (plan.sender.language, "en"):
         if language and language in have:

@@ -161,7 +161,8 @@ async def get_card(request: Request) -> JSONResponse:
 def coverage(station: Station) -> dict[str, Any]:
     """What the dashboard shows, from the ledger (called under the lock).  Rebuilt only
     when the ledger has new cards or events (several dashboards poll it), so that a
-    poll does not hold up the scans."""
+    poll does not hold up the scans.
+    """
     key = (station.ledger.count_cards(), station.ledger.count_events())
     if station.cached is None or station.cached[0] != key:
         station.cached = (key, _coverage(station))

@@ -61,7 +61,8 @@ def plan(host: str, port: int, token: str | None, tls: bool, campaign_root: Path
 
 def ensure_certificate(folder: Path, host: str) -> tuple[Path, Path]:
     """A self-signed certificate kept in the campaign folder, made on first use, so that
-    phones that accepted it once keep accepting it."""
+    phones that accepted it once keep accepting it.
+    """
     cert, key = folder / "cert.pem", folder / "key.pem"
     if cert.exists() and key.exists():
         return cert, key
@@ -111,7 +112,8 @@ def certificate_fingerprint(cert: Path) -> str:
 
 def terminal_qr(text: str) -> str:
     """A QR code of ``text`` drawn with half blocks, two modules a character row, dark
-    on a light quiet zone, for a phone to read off the terminal."""
+    on a light quiet zone, for a phone to read off the terminal.
+    """
     import zxingcpp
 
     image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="L")
@@ -169,7 +171,8 @@ def serve(app, plan: Plan) -> None:
 @contextmanager
 def background(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve ``app`` from a thread until the block ends (tests, the load bench, a
-    script); yields the base URL.  Port 0 takes a free one."""
+    script); yields the base URL.  Port 0 takes a free one.
+    """
     import threading
 
     import uvicorn
