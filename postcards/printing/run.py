@@ -41,6 +41,7 @@ class PrintRun:
 
     @property
     def duplex(self) -> str:
+        """How the sheets are printed two-sided: --duplex, else campaign.toml's."""
         return self.options.duplex or self.campaign.duplex
 
     @property
