@@ -118,8 +118,10 @@ def plan_wave(
     options: AssignOptions = AssignOptions(),
     output: Path | None = None,
 ) -> WavePlan:
-    """The wave's pairs without writing them: what ``cards`` prints when the campaign
-    has no assignments file, and what ``assign`` writes.
+    """The wave's pairs, without writing them.
+
+    This is what ``cards`` prints when the campaign has no assignments file, and what ``assign``
+    writes.
 
     Raises:
         InputError: an assignments file's hand-written rows are wrong.
@@ -199,8 +201,9 @@ def _earlier(campaign: Settings, output: Path | None) -> _Earlier:
 
 
 def _tallies_before(ledger: Ledger, campaign: Settings) -> dict[str, Tally]:
-    """The ledger's tallies per prisoner without this wave's own cards, so that a rerun
-    after printing deals the same pairs.
+    """The ledger's tallies per prisoner without this wave's own cards.
+
+    Leaving them out makes a rerun after printing deal the same pairs.
     """
     totals = ledger.tallies(campaign.name, by="prisoner")
     sent = {pid: t.sent for pid, t in totals.items()}
@@ -250,8 +253,10 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
 def _kept_rows(
     table: Table, columns: dict[str, str], wave: str, header: list[str]
 ) -> tuple[list[list[str]], set[tuple[str, str]]]:
-    """Other waves' rows and the hand-written rows of this wave (or of every wave), as
-    they were, with the pairs of the latter; the rows ``assign`` wrote for this wave go.
+    """The rows a rerun of ``assign`` keeps, with the pairs of the hand-written ones.
+
+    Other waves' rows and the hand-written rows of this wave (or of every wave) are kept as they
+    were; the rows ``assign`` wrote for this wave go.
     """
     by_ours = {name: columns.get(name, name) for name in header}
     rows, verbatim = [], set()
