@@ -180,7 +180,7 @@ class Affine:
         )
 
     def apply(self, x: float, y: float) -> tuple[float, float]:
-        """The image of the point (x, y)."""
+        """Where the map takes the point (x, y)."""
         return (self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f)
 
     def box(self, box: Box) -> Box:

@@ -218,8 +218,8 @@ class _Dealer:
     """Hands out senders, in O(log senders) per card.
 
     Order: one who shares the language first (when asked), then the one with the most cards still to
-    sign, then the seeded order.  Heaps with lazy deletion keep each card at O(log senders), so 500
-    × 1,215 takes a fraction of a second.
+    sign, then the seeded order.  Heaps with lazy deletion keep each card at O(log senders), so
+    500 × 1,215 takes a fraction of a second.
     """
 
     def __init__(self, free: list[Sender], quotas: list[int], rules: Rules):
