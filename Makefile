@@ -30,6 +30,7 @@ demo: $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check postcards tests bench
+	$(BIN)/ruff format --check postcards tests bench
 
 test: lint
 	$(BIN)/python -m pytest -q

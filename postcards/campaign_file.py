@@ -1,7 +1,8 @@
 """campaign.toml read and checked: every section and key known, every value in range.
 
 A key that is not understood is an error naming the nearest valid one: a misspelt
-setting must never be ignored the night before a print run."""
+setting must never be ignored the night before a print run.
+"""
 
 from __future__ import annotations
 
@@ -130,7 +131,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Settings:
 
 
 def _nearest(name: str, valid: Iterable[str], shown: str) -> str:
-    """ "; did you mean X?" for the closest valid name, else the valid names."""
+    """The message's tail: ``; did you mean X?`` for the closest valid name, else the valid ones."""
     valid = sorted(valid)
     # 0.65, not difflib's 0.6: `tracker` still finds tracking, `ledger` no longer
     # suggests senders (a wrong hint is worse than the list).
@@ -343,8 +344,10 @@ class _Reader:
         return float(value)
 
     def unknown_keys(self) -> None:
-        """A section or key we do not know is an error naming the nearest valid one: a
-        typo (``[card]``, ``sise``) would otherwise silently not apply."""
+        """A section or key we do not know is an error naming the nearest valid one.
+
+        A typo (``[card]``, ``sise``) would otherwise silently not apply.
+        """
         for section, table in self.data.items():
             if section in _NAMED and isinstance(table, dict):
                 for name, inner in table.items():

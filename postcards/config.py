@@ -22,14 +22,17 @@ MAX_BACK_OFFSET_MM = 5.0
 
 @dataclass(frozen=True)
 class Limits:
-    """How large a spreadsheet may grow when unpacked: ``[inputs] max_cells`` and
-    ``max_megabytes`` in campaign.toml."""
+    """How large a spreadsheet may grow when unpacked.
+
+    Set by ``[inputs] max_cells`` and ``max_megabytes`` in campaign.toml.
+    """
 
     max_cells: int = 1_000_000
     max_megabytes: float = 200.0
 
     @property
     def max_bytes(self) -> int:
+        """The unpacked-size limit in bytes (``max_megabytes`` counts millions of bytes)."""
         return int(self.max_megabytes * 1_000_000)
 
 
@@ -131,10 +134,12 @@ DATABASE_FORMS = (
 def database_setting(
     configured: str, fail: Callable[[Problem], None], name: str = "campaign.toml"
 ) -> str:
-    """The ledger URL: env POSTCARDS_DATABASE (one server for several offices, without
-    editing every campaign.toml) wins over ``[tracking] database``.  A URL of another
-    form is an error: ``sqlite:/tracking.db`` would be a folder named ``sqlite:`` and a
-    second, empty ledger, silently splitting the campaign's cards in two."""
+    """The ledger URL: env POSTCARDS_DATABASE wins over ``[tracking] database``.
+
+    The environment variable lets one server serve several offices without editing every
+    campaign.toml.  A URL of another form is an error: ``sqlite:/tracking.db`` would be a folder
+    named ``sqlite:`` and a second, empty ledger, silently splitting the campaign's cards in two.
+    """
     env = os.environ.get(DATABASE_ENV, "").strip()
     url = env or configured
     problem = database_problem(url)

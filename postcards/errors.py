@@ -86,5 +86,8 @@ class UsageError(PostcardsError):
 
 
 class OutputError(PostcardsError):
-    """An output cannot be written where asked (a full disk, a read-only or missing place,
-    a folder in the way): exit 1, like bad input, for the user must choose another place."""
+    """An output cannot be written where asked: exit 1, for the user must choose another place.
+
+    Causes are a full disk, a read-only or missing place, or a folder in the way; the exit code is
+    that of bad input.
+    """

@@ -66,8 +66,9 @@ def staged(path: Path) -> Iterator[Path]:
 
 
 def publish(tmp: Path, path: Path) -> None:
-    """Move a finished temporary file to its final name in one atomic rename, with a
-    private mode (:func:`private_mode`; no wider than the file it replaces).
+    """Move a finished temporary file to its final name in one atomic rename.
+
+    The file gets a private mode (:func:`private_mode`; no wider than the file it replaces).
 
     Raises:
         OutputError: the file could not be flushed or moved into place.
@@ -83,8 +84,10 @@ def publish(tmp: Path, path: Path) -> None:
 
 
 def private_mode(replacing: Path | None = None) -> int:
-    """The mode of a new output: the user's umask applied to :data:`PRIVATE_MODE`, and
-    never wider than the file it replaces (a file made private stays private)."""
+    """The mode of a new output: the user's umask applied to :data:`PRIVATE_MODE`.
+
+    It is never wider than the file it replaces (a file made private stays private).
+    """
     mode = PRIVATE_MODE & ~current_umask()
     if replacing is not None:
         with contextlib.suppress(OSError):
@@ -93,8 +96,10 @@ def private_mode(replacing: Path | None = None) -> int:
 
 
 def current_umask() -> int:
-    """The process's umask, read without changing it where the system tells it (Linux),
-    else by setting it and back (the only portable way)."""
+    """The process's umask, read without changing it where the system allows.
+
+    Linux tells it; elsewhere it is set and set back (the only portable way).
+    """
     with contextlib.suppress(OSError, ValueError):
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("Umask:"):
@@ -167,8 +172,10 @@ def write_csv(handle: IO[str], header: list[str], rows: list[list[object]]) -> N
 
 
 def remove_stale_parts(paths: list[Path]) -> list[Path]:
-    """Remove the temporary files (:func:`staged`) that a killed run left beside these
-    outputs; a run that dies cannot clean up after itself.  Returns what was removed."""
+    """Remove the temporary files (:func:`staged`) that a killed run left beside these outputs.
+
+    A run that dies cannot clean up after itself.  Returns what was removed.
+    """
     removed = []
     for path in paths:
         for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):

@@ -14,8 +14,10 @@ _RUNS = re.compile(r"(\d+)")
 
 
 def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
-    """A sort key: digit runs compare as numbers (3 < 4 < 31), letters alphabetically as a
-    reader expects (Éamonn with the Es, Łukasz with the Ls, case ignored).
+    """A sort key: numbers by value, letters alphabetically as a reader expects.
+
+    Digit runs compare as numbers (3 < 4 < 31); letters compare alphabetically (Éamonn with the Es,
+    Łukasz with the Ls, case ignored).
 
     Text and numbers never compare with each other: a run is tagged, numbers first.  The
     text itself breaks ties, so the order is total and repeatable (``P03`` and ``P3``).

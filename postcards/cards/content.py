@@ -92,6 +92,7 @@ class RiskyWords:
 
     @classmethod
     def from_dict(cls, data: dict, name: str = "") -> RiskyWords:
+        """Risky words from a parsed TOML table; every malformed entry is reported at once."""
         exact: dict[str, str] = {}
         prefixes: list[tuple[str, str]] = []
         problems = []
@@ -210,8 +211,9 @@ class _Key:
 
 
 class ContentCheck:
-    """The content check of a print run, over the whole card: message, front headline,
-    sender block and return address.
+    """The content check of a print run, over the whole card.
+
+    It reads the message, the front headline, the sender block and the return address.
 
     A risky word is an error unless ``risky`` is "warn" (``--allow-risky``); language and
     Latin-script findings are warnings; ``strict`` makes every finding an error.  Each
@@ -234,6 +236,7 @@ class ContentCheck:
     def findings(
         self, text: str, language: str, country_line: str, part: str = "message"
     ) -> list[Finding]:
+        """A text's findings, computed once per distinct text, language, country and part."""
         key = (text, language, country_line, part)
         if key not in self._seen:
             if part == "message":

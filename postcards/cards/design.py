@@ -64,8 +64,11 @@ class BackLayout:
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        """The back's lines: the divider (margin to margin), the dotted line for a
-        handwritten word (under the message, as wide), the signature line (at its foot)."""
+        """The back's lines: the divider, the handwritten word's line, the signature line.
+
+        The divider runs margin to margin; the dotted line for a handwritten word sits under the
+        message, as wide; the signature line sits at the signature's foot.
+        """
         x, margin, y, sig = (
             self.divider_x_mm,
             self.margin_mm,
@@ -83,6 +86,8 @@ class BackLayout:
 
 @dataclass(frozen=True)
 class FrontLayout:
+    """The front's motif and headline box, with the headline per language."""
+
     motif: Path | None
     headline: TextStyle
     headline_colour: str
@@ -109,6 +114,7 @@ class Design:
 
     @cached_property
     def fonts(self) -> FontSet:
+        """The design's fonts from the bundled folder, with its fallbacks."""
         spec = dict(self.data.get("fonts", {}))
         fallbacks = list(spec.pop("fallbacks", []))
         return load_fontset(bundled("fonts"), {k: str(v) for k, v in spec.items()}, fallbacks)

@@ -137,6 +137,7 @@ class CardPlanner:
         self._sender_problems: dict[str, list[Problem]] = {}
 
     def language_of(self, pairing: Pairing) -> str:
+        """The card's language: the pairing's, else the prisoner's, else the campaign's."""
         return pairing.language or pairing.prisoner.language or self.campaign.language
 
     def plan(self, pairing: Pairing, code: str) -> CardPlan:
@@ -191,8 +192,10 @@ class CardPlanner:
         return {"file": f"message.{language}.j2"}
 
     def message_in(self, language: str, pairing: Pairing) -> str:
-        """A card's message in any language with a template (a signing sheet shows the
-        signer a translation)."""
+        """A card's message in any language with a template.
+
+        A signing sheet shows the signer a translation.
+        """
         return self._message(language, pairing)
 
     def _message(self, language: str, pairing: Pairing) -> str:

@@ -37,8 +37,9 @@ class Selection:
     def parse(
         cls, only: Iterable[str] = (), senders: Iterable[str] = (), prisoners: Iterable[str] = ()
     ) -> Selection:
-        """From the command line: ``--only`` takes ``unsent`` or card codes (as printed,
-        typed or scanned).
+        """The selection from the command line: ``--only`` takes ``unsent`` or card codes.
+
+        Codes may be given as printed, typed or scanned.
 
         Raises:
             UsageError: an ``--only`` value that is neither.
@@ -107,8 +108,10 @@ def _check_requested(
     cards: Mapping[str, LedgerCard],
     wave: str,
 ) -> None:
-    """Every code, sender and prisoner asked for is in the wave's plan: a typo must not
-    print nothing, or the wrong stack, without a word."""
+    """Every code, sender and prisoner asked for must be in the wave's plan.
+
+    A typo must not print nothing, or the wrong stack, without a word.
+    """
     planned = {codes.get((p.sender.id, p.prisoner.id)) for p in pairings}
     problems = [
         Problem(_why_not_planned(code, cards.get(code), wave))

@@ -87,8 +87,10 @@ DEMO_FILES = (
 
 
 def _guard_demo(ctx: click.Context, samples: Settings, out: Path) -> None:
-    """The demo writes its own ledger and files: never into a campaign folder, never over
-    the samples or the current campaign's files (its ledger above all)."""
+    """The demo writes its own ledger and files, never into a campaign folder.
+
+    It never writes over the samples or the current campaign's files (its ledger above all).
+    """
     from postcards.jobs.outputs import check_outputs, protected_paths
 
     if (out / CAMPAIGN_FILE).exists():

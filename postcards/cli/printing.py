@@ -77,6 +77,7 @@ def check(
 
 
 def print_summary(report, campaign: Settings, size: str | None) -> None:
+    """Print what a passing check found: the people, the wave's cards, the layout."""
     excluded = ", ".join(
         f"{n} {status.replace('_', ' ')}" for status, n in sorted(report.excluded.items())
     )
@@ -224,6 +225,7 @@ def _print_result(result) -> None:
 
 
 def run_cards(campaign: Settings, output: Path, options):
+    """Run the cards job under a progress bar and print its warnings; an error exits."""
     from postcards.jobs.cards import make_cards
 
     with reported_errors(), progress_bar("cards") as progress:

@@ -24,6 +24,7 @@ CAMPAIGN_FILE = "campaign.toml"
 
 
 def resolve_campaign(path: str | None) -> Settings:
+    """The campaign -c names (a folder or its file), else the current folder's, else defaults."""
     if path is None:
         default = Path.cwd() / CAMPAIGN_FILE
         return load_campaign(default) if default.is_file() else default_campaign()
@@ -34,6 +35,7 @@ def resolve_campaign(path: str | None) -> Settings:
 
 
 def print_problems(problems: list[Problem], err: bool = True) -> None:
+    """Print each problem as ``file:row: column: message``, on stderr unless ``err`` is off."""
     for problem in problems:
         click.echo(str(problem), err=err)
 
@@ -61,8 +63,11 @@ def guard_outputs(
     suffixes: tuple[str, ...] = (),
     assignments: bool = True,
 ) -> None:
-    """Before any work: refuse outputs that would replace an input, the ledger or the
-    design, that end otherwise than the command writes, or that cannot be written."""
+    """Refuse, before any work, outputs that are unsafe or impossible to write.
+
+    Refused are outputs that would replace an input, the ledger or the design, that end otherwise
+    than the command writes, or that cannot be written.
+    """
     from postcards.jobs.outputs import check_outputs, protected_paths
 
     with reported_errors():
@@ -70,15 +75,18 @@ def guard_outputs(
 
 
 class Phases:
-    """What a long job is doing, said from its first second: the first phase runs before
-    anything is counted (reading, checking, planning), each later one is a pass the
-    library counts; a count that starts again marks the next pass."""
+    """What a long job is doing, said from its first second.
+
+    The first phase runs before anything is counted (reading, checking, planning); each later one is
+    a pass the library counts; a count that starts again marks the next pass.
+    """
 
     def __init__(self, label: str, names: tuple[str, ...]):
         self.label, self.names, self.phase, self.last = label, names, 0, 0
 
     @property
     def description(self) -> str:
+        """The label and the current phase, as the progress bar shows them."""
         return f"{self.label}: {self.names[self.phase]}"
 
     def update(self, done: int, total: int) -> str:
@@ -93,8 +101,10 @@ class Phases:
 def progress_bar(
     label: str, phases: tuple[str, ...] = ("reading, checking and planning", "drawing")
 ) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr when it is a terminal, labelled with what is being done
-    from the start; silent in a pipe."""
+    """A progress bar on stderr when it is a terminal; silent in a pipe.
+
+    The bar is labelled with what is being done from the start.
+    """
     if not sys.stderr.isatty():
         yield None
         return
@@ -121,8 +131,10 @@ def progress_bar(
 
 
 def pace(done: int, total: int, elapsed: float, unit: str = "cards") -> str:
-    """The elapsed time, and once a pass is under way its rate and the time it has left:
-    ``0:00:04 · 2,350 cards/s · 0:00:03 left``."""
+    """The elapsed time; once a pass is under way, also its rate and the time it has left.
+
+    For example ``0:00:04 · 2,350 cards/s · 0:00:03 left``.
+    """
     shown = _clock(elapsed)
     if done and elapsed > 0:
         rate = done / elapsed
@@ -143,8 +155,10 @@ def _same_campaign(path: str) -> Path:
 
 
 def _take_campaign(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> None:
-    """-c before or after the subcommand means the same; two different ones are a usage
-    error rather than one silently winning."""
+    """-c before or after the subcommand means the same.
+
+    Two different ones are a usage error rather than one silently winning.
+    """
     root = ctx.find_root()
     root.ensure_object(dict)
     for value in values:
@@ -177,8 +191,11 @@ def main(ctx: click.Context) -> None:
 
 
 def campaign_from(ctx: click.Context, name_check: bool = True, **inputs: str | None) -> Settings:
-    """The campaign -c names; unless ``name_check`` is off, a renamed campaign whose
-    ledger holds the old name's cards is refused (see postcards.ledger.renaming)."""
+    """The campaign -c names, refused when renamed with its cards left under the old name.
+
+    Unless ``name_check`` is off, a renamed campaign whose ledger holds the old name's cards is
+    refused (see postcards.ledger.renaming).
+    """
     with reported_errors():
         campaign = resolve_campaign(ctx.find_root().obj["campaign_path"])
     if name_check:
@@ -207,6 +224,7 @@ def input_options(func: Callable) -> Callable:
 
 
 def card_options(func: Callable) -> Callable:
+    """Add the options that choose the wave, the card size and the sheet layout."""
     func = click.option(
         "--start-at",
         type=click.IntRange(min=1),
@@ -230,6 +248,7 @@ def card_options(func: Callable) -> Callable:
 
 
 def with_wave(campaign: Settings, wave: str | None) -> Settings:
+    """The campaign with --wave applied, when given."""
     from dataclasses import replace
 
     return replace(campaign, wave=wave) if wave else campaign

@@ -41,7 +41,9 @@ def _open_ledger(
     name_check: bool = True,
 ):
     """The campaign and its open ledger; a missing SQLite file is an error, not a new one.
-    ``outputs`` are checked first (:func:`guard_outputs`)."""
+
+    ``outputs`` are checked first (:func:`guard_outputs`).
+    """
     from postcards.ledger.book import Ledger
     from postcards.ledger.database import sqlite_path
     from postcards.ledger.engines import ledger_exists
@@ -62,8 +64,11 @@ def _open_ledger(
 
 
 def _scan_scope(campaign: Settings) -> dict[str, str | None]:
-    """The campaign a scan must belong to and its URL pattern; none without campaign.toml
-    (a bare ledger named by POSTCARDS_DATABASE takes any of its cards)."""
+    """The campaign a scan must belong to and its URL pattern.
+
+    Both are None without campaign.toml: a bare ledger named by POSTCARDS_DATABASE takes any of its
+    cards.
+    """
     if campaign.source is None:
         return {"campaign": None, "url": None}
     return {"campaign": campaign.name, "url": campaign.qr_url}
@@ -243,8 +248,10 @@ def write_report_file(
 @click.argument("new")
 @click.pass_context
 def rename(ctx: click.Context, old: str, new: str) -> None:
-    """Give the ledger's cards of campaign OLD the name NEW (after renaming
-    [campaign] name in campaign.toml); refused when NEW has cards already."""
+    """Give the ledger's cards of campaign OLD the name NEW; refused if NEW has cards already.
+
+    Run it after renaming [campaign] name in campaign.toml.
+    """
     _, ledger = _open_ledger(ctx, name_check=False)
     with ledger, reported_errors():
         moved = ledger.rename_campaign(old, new)

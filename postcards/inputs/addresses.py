@@ -1,7 +1,8 @@
 """Will a card reach this prisoner?  Address and birth-year checks, Belarus's first.
 
 A Belarusian prison needs a six-digit postcode, the institution, and the street and city
-in Cyrillic; its censor also matches a card to a prisoner by birth year."""
+in Cyrillic; its censor also matches a card to a prisoner by birth year.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from postcards.inputs.people import Prisoner
 
 
 def birth_year(r: RowReader, warning: bool) -> str:
-    """The year of birth, from a year or a date of birth in any common form: 1900 to 14
-    years ago (an error only in custody)."""
+    """The year of birth, from a year or a date of birth in any common form.
+
+    It must lie between 1900 and 14 years ago (an error only in custody).
+    """
     text = r.get("birth_year")
     year = year_of_birth(text) if text else ""
     last = dt.date.today().year - ADULT_AGE
@@ -37,8 +40,10 @@ def birth_year(r: RowReader, warning: bool) -> str:
 
 
 def postcode(r: RowReader, country: str) -> str:
-    """The postcode; one that a number cell stripped of its leading zero is restored,
-    with a warning, when the country's codes make that unambiguous."""
+    """The postcode, with leading zeros a number cell dropped restored when unambiguous.
+
+    A code is restored, with a warning, only when the country's codes make that unambiguous.
+    """
     text = whole_number(r.get("postcode"))
     restored = restored_postcode(text, country)
     if restored is None:
@@ -57,6 +62,7 @@ def postcode(r: RowReader, country: str) -> str:
 
 
 def split_lines(text: str) -> tuple[str, ...]:
+    """The non-empty lines of a cell, stripped."""
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 

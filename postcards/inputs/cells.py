@@ -53,8 +53,10 @@ def _plausible_date(groups: tuple[str | None, ...]) -> bool:
 
 
 def _wordy_year(text: str) -> str | None:
-    """``12 марта 1985 г.`` or ``March 12, 1985``: one four-digit year among a month
-    name and at most a day number."""
+    """One four-digit year among a month name and at most a day number.
+
+    Examples: ``12 марта 1985 г.`` or ``March 12, 1985``.
+    """
     numbers = re.findall(r"\d+", text)
     years = [n for n in numbers if len(n) == 4]
     words = re.findall(r"[^\W\d_]+", text)
@@ -91,8 +93,10 @@ _ZERO_LED_POSTCODES: dict[str, int] = {
 
 
 def restored_postcode(postcode: str, country: str) -> str | None:
-    """The postcode with the leading zeros a number cell dropped, when the country's
-    codes have one fixed length and may start with zero; None when nothing is restored.
+    """The postcode with the leading zeros a number cell dropped, or None.
+
+    Zeros are restored when the country's codes have one fixed length and may start with zero; None
+    when nothing is restored.
 
     ``1067`` in Germany is ``01067`` (Dresden).  Belarusian and Russian codes never start
     with zero, so a short one there is a mistake to report, not to mend.
@@ -165,8 +169,10 @@ _TRANSLIT = {
 
 
 def to_ascii(text: str) -> str:
-    """Lower-case ASCII with every letter kept: ``Żółkiewska`` -> ``zolkiewska``,
-    ``Łukasz`` -> ``lukasz``, ``Сяргей`` -> ``siargei``."""
+    """Lower-case ASCII with every letter kept.
+
+    ``Żółkiewska`` -> ``zolkiewska``, ``Łukasz`` -> ``lukasz``, ``Сяргей`` -> ``siargei``.
+    """
     out = []
     for char in unicodedata.normalize("NFC", text.casefold()):
         if char in _TRANSLIT:

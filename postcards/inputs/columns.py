@@ -2,7 +2,8 @@
 
 Headers are matched case- and space-insensitively through aliases (``Full name``,
 ``ФИО``…) or an explicit ``[senders.columns]`` mapping.  A column that looks like a
-field but is not read is reported, never dropped silently."""
+field but is not read is reported, never dropped silently.
+"""
 
 from __future__ import annotations
 
@@ -95,8 +96,10 @@ PRISONER_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def header_names(fields: dict[str, tuple[str, ...]], explicit: dict[str, str]) -> frozenset[str]:
-    """Every header (normalized) that names one of ``fields``: how the header row is
-    recognised below an office's title rows."""
+    """Every header (normalized) that names one of ``fields``.
+
+    This is how the header row is recognised below an office's title rows.
+    """
     names = {normalize_header(a) for name, aliases in fields.items() for a in (name, *aliases)}
     return frozenset(names | {normalize_header(h) for h in explicit.values()})
 
@@ -146,8 +149,11 @@ def map_columns(
 def unused_lookalikes(
     table: Table, fields: dict[str, tuple[str, ...]], mapping: dict[str, str], section: str
 ) -> list[Problem]:
-    """A column named like one of our fields that is not read (a mapping or an earlier
-    column took the field): its data would otherwise be dropped without a word."""
+    """A column named like one of our fields that is not read.
+
+    A mapping or an earlier column took the field; its data would otherwise be dropped without a
+    word.
+    """
     used = set(mapping.values())
     problems = []
     for header in table.headers:
@@ -186,6 +192,7 @@ def unused_lookalikes(
 def missing_column(
     table: Table, field_name: str, fields: dict[str, tuple[str, ...]], section: str
 ) -> Problem:
+    """The problem for a required column that is missing, naming its aliases and the mapping."""
     aliases = [repr(a) for a in fields[field_name] if a != field_name]
     examples = ", ".join(aliases[:5]) + (", …" if len(aliases) > 5 else "")
     return Problem(
@@ -204,10 +211,12 @@ class RowReader:
         self.table, self.row, self.mapping, self.problems = table, row, mapping, problems
 
     def get(self, name: str) -> str:
+        """The stripped text of field ``name`` in this row; empty when no column holds it."""
         header = self.mapping.get(name)
         return self.row.cells.get(header, "").strip() if header else ""
 
     def fail(self, name: str, message: str, warning: bool = False) -> None:
+        """Record a problem (or a warning) at this row, in the column that holds ``name``."""
         self.problems.append(
             Problem(
                 message,
@@ -219,12 +228,14 @@ class RowReader:
         )
 
     def required(self, name: str) -> str:
+        """The field's text; an empty cell in a present column is a problem."""
         value = self.get(name)
         if not value and name in self.mapping:
             self.fail(name, "empty")
         return value
 
     def extra(self) -> dict[str, str]:
+        """The cells of the columns no field reads, by normalized header: template fields."""
         used = set(self.mapping.values())
         return {
             normalize_header(h).replace(" ", "_"): v

@@ -29,8 +29,10 @@ PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
 def example_problems(
     campaign: Settings, url: bool = True, pairings: Iterable = ()
 ) -> list[Problem]:
-    """The lists that are still ``init``'s examples and, with ``url``, a placeholder
-    ``[campaign] url`` (posters print it; cards never do)."""
+    """The lists that are still ``init``'s examples, and the placeholder URL.
+
+    With ``url``, a placeholder ``[campaign] url`` is named too (posters print it; cards never do).
+    """
     samples = bundled("samples").resolve()
     if campaign.root.resolve() == samples:
         return []  # the demo campaign, examples on purpose
@@ -62,8 +64,10 @@ def example_problems(
 
 
 def example_rows(pairings: Iterable, campaign: Settings) -> list[Problem]:
-    """The example's fictional people still among the cards to print: a list edited by
-    adding rows below init's examples differs from them but still holds them."""
+    """The example's fictional people still among the cards to print.
+
+    A list edited by adding rows below init's examples differs from them but still holds them.
+    """
     senders, prisoners = _example_people()
     found: dict[str, set[int]] = {"senders": set(), "prisoners": set()}
     for pairing in pairings:

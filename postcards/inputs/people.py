@@ -62,6 +62,7 @@ class Prisoner:
 
     @property
     def in_custody(self) -> bool:
+        """Whether the prisoner is held: only they get cards (not released, deceased or unknown)."""
         return self.status == "in_custody"
 
 

@@ -85,10 +85,12 @@ def _open(path: Path) -> Any:
 
 
 def load_scaled(path: Path, width_px: int, height_px: int) -> Any:
-    """The photo as an RGB Pillow image covering ``width_px`` × ``height_px``, cropped to
-    that shape around its centre.  A JPEG (what cameras write) is decoded at 1/2, 1/4 or
-    1/8 of its size, the smallest that still covers the box; other formats are decoded
-    whole, then shrunk."""
+    """The photo as an RGB Pillow image covering ``width_px`` × ``height_px``.
+
+    It is cropped to that shape around its centre.  A JPEG (what cameras write) is decoded at 1/2,
+    1/4 or 1/8 of its size, the smallest that still covers the box; other formats are decoded whole,
+    then shrunk.
+    """
     from PIL import ImageOps
 
     with _open(path) as image:

@@ -1,7 +1,8 @@
 """Rows of a spreadsheet (or a DataFrame) -> checked :class:`People`.
 
 Unknown columns are kept in ``extra`` for templates.  Every problem names the file, the
-row and the column."""
+row and the column.
+"""
 
 from __future__ import annotations
 
@@ -60,8 +61,10 @@ def load_table(
     known: frozenset[str] = frozenset(),
     limits: Limits | None = None,
 ) -> Table:
-    """A file's first sheet (within ``limits``), or a DataFrame, as a :class:`Table`
-    with the same checks."""
+    """A file's first sheet (within ``limits``), or a DataFrame, as a :class:`Table`.
+
+    A DataFrame goes through the same checks as a file.
+    """
     if isinstance(source, str | Path):
         return read_table(source, limits, header_row, known)
     return table_from_dataframe(source, "DataFrame", header_row, known)
@@ -74,8 +77,10 @@ def load_senders(
     header_row: int | None = None,
     limits: Limits | None = None,
 ) -> People:
-    """Senders from a spreadsheet file (or DataFrame), its header row found below any
-    title rows."""
+    """Senders from a spreadsheet file (or DataFrame).
+
+    The header row is found below any title rows.
+    """
     known = header_names(SENDER_FIELDS, columns or {})
     return read_senders(load_table(source, header_row, known, limits), columns, config_name)
 
@@ -87,8 +92,10 @@ def load_prisoners(
     header_row: int | None = None,
     limits: Limits | None = None,
 ) -> People:
-    """Prisoners from a spreadsheet file (or DataFrame), its header row found below any
-    title rows."""
+    """Prisoners from a spreadsheet file (or DataFrame).
+
+    The header row is found below any title rows.
+    """
     known = header_names(PRISONER_FIELDS, columns or {})
     return read_prisoners(load_table(source, header_row, known, limits), columns, config_name)
 

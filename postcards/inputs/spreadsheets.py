@@ -102,8 +102,10 @@ def read_table(
 def _header_index(
     records: list[Record], name: str, forced: int | None, known: frozenset[str]
 ) -> tuple[int, tuple[Problem, ...]]:
-    """Which record holds the headers (an index into ``records``), and a note when it
-    is not the first row."""
+    """Which record holds the headers (an index into ``records``).
+
+    Also returns a note when it is not the first row.
+    """
     if forced is not None:
         index = next((i for i, (n, _) in enumerate(records) if n == forced), None)
         if index is None or not any(_clean(c) for c in records[index][1]):
@@ -183,7 +185,7 @@ def _frame_text(value: Any, pandas: Any) -> str:
 
 
 def _clean(text: str) -> str:
-    """Strip a cell and use "\\n" for line breaks, whatever the file's line ends."""
+    """Strip a cell and use a lone line feed for line breaks, whatever the file's line ends."""
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 

@@ -140,6 +140,7 @@ def _count_xlsx_cells(path: Path, name: str, limits: Limits) -> None:
 
 
 def xlsx_records(path: Path, name: str, limits: Limits) -> Iterator[Record]:
+    """The numbered rows of an XLSX file's first sheet as text, within ``limits``."""
     import openpyxl
 
     if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False in the environment

@@ -126,8 +126,10 @@ def plan_wave(
     output: Path | None = None,
     ledger: Ledger | None = None,
 ) -> WavePlan:
-    """The wave's pairs without writing them: what ``cards`` prints when the campaign
-    has no assignments file, and what ``assign`` writes.
+    """The wave's pairs, without writing them.
+
+    This is what ``cards`` prints when the campaign has no assignments file, and what ``assign``
+    writes.
 
     Raises:
         InputError: an assignments file's hand-written rows are wrong.
@@ -206,8 +208,10 @@ def _earlier(campaign: Settings, output: Path | None, ledger: Ledger | None) -> 
 
 
 def _tallies_before(ledger: Ledger, campaign: Settings) -> dict[str, Tally]:
-    """The ledger's tallies per prisoner without this wave's own cards, so that a rerun
-    after printing deals the same pairs."""
+    """The ledger's tallies per prisoner without this wave's own cards.
+
+    Leaving them out makes a rerun after printing deal the same pairs.
+    """
     totals = ledger.tallies(campaign.name, by="prisoner")
     sent = {pid: t.sent for pid, t in totals.items()}
     made = {pid: t.generated for pid, t in totals.items()}
@@ -256,8 +260,11 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
 def _kept_rows(
     table: Table, columns: dict[str, str], wave: str, header: list[str]
 ) -> tuple[list[list[str]], set[tuple[str, str]]]:
-    """Other waves' rows and the hand-written rows of this wave (or of every wave), as
-    they were, with the pairs of the latter; the rows ``assign`` wrote for this wave go."""
+    """The rows a rerun of ``assign`` keeps, with the pairs of the hand-written ones.
+
+    Other waves' rows and the hand-written rows of this wave (or of every wave) are kept as they
+    were; the rows ``assign`` wrote for this wave go.
+    """
     by_ours = {name: columns.get(name, name) for name in header}
     rows, verbatim = [], set()
     for row in table.rows:

@@ -50,6 +50,8 @@ MANIFEST_COLUMNS = [
 
 @dataclass(frozen=True)
 class CardsResult:
+    """What ``cards`` wrote and recorded, for the command to report."""
+
     pdf: Path
     manifest: Path
     cards: int
@@ -68,8 +70,7 @@ def make_cards(
     options: CardOptions = CardOptions(),
     progress: Progress | None = None,
 ) -> tuple[CheckReport, CardsResult]:
-    """Render the cards (or sheets), write the manifest and record the cards:
-    ``postcards cards``.
+    """``postcards cards``: render the cards (or sheets), write the manifest, record the cards.
 
     Raises:
         InputError: with every problem found; nothing is written then.
@@ -140,8 +141,10 @@ def _selected(
     pairings: list[Pairing],
     options: CardOptions,
 ) -> tuple[list[Pairing], dict[str, set[str]]]:
-    """The cards this run prints (all, or a reprint's) and every status each of the
-    wave's codes has had, from the ledger."""
+    """The cards this run prints (all, or a reprint's) and their codes' statuses.
+
+    The statuses are every status each of the wave's codes has had, from the ledger.
+    """
     selection = options.selection
     if ledger is None:
         return select(pairings, selection, {}, {}, {}, campaign.wave), {}
@@ -179,9 +182,10 @@ def _record(
     prisoners: People,
     pairs: list[tuple[Path, Path]],
 ) -> int:
-    """Commit the cards with a pending print run, rename the files into place, complete
-    the run: the order that survives a kill at any point (see
-    :mod:`postcards.printing.settling`)."""
+    """Commit the cards with a pending print run, rename the files into place, complete the run.
+
+    This order survives a kill at any point (see :mod:`postcards.printing.settling`).
+    """
     cards = [
         LedgerCard(
             p.code,

@@ -210,8 +210,10 @@ def plan_all(
     progress: Progress | None = None,
     content: ContentCheck | None = None,
 ) -> list[CardPlan]:
-    """Plan every card, collecting every card's problems (and, given ``content``, its
-    content-check findings) into ``report``."""
+    """Plan every card, collecting every card's problems into ``report``.
+
+    Given ``content``, its content-check findings are collected too.
+    """
     plans, template_failures = [], set()
     for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
         try:
@@ -254,8 +256,11 @@ def _label(plan: CardPlan) -> str:
 
 
 def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
-    """Per-card preflight; cards alike (same QR size, same signature) are checked once,
-    the first named with a count of the others."""
+    """Per-card preflight; cards alike are checked once.
+
+    Cards alike have the same QR size and the same signature; the first is named with a count of the
+    others.
+    """
     found: dict[object, tuple[list[Problem], int]] = {}
     for plan in plans:
         key = (
@@ -313,7 +318,6 @@ def check(
 def check_examples(
     campaign: Settings, options: CardOptions, report: CheckReport, url: bool = True
 ) -> None:
-    """``postcards init``'s example lists (and URL, for posters) are errors unless
-    ``--example``."""
+    """``postcards init``'s example lists (and URL, for posters) are errors unless ``--example``."""
     if not options.example:
         report.add(example_problems(campaign, url, report.pairings))

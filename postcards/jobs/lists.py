@@ -37,9 +37,11 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
+        """True when nothing but warnings was found."""
         return not self.problems
 
     def add(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        """Add problems to the errors or the warnings, each once."""
         # A set, not a scan of the lists: a content finding on 10,000 cards is 10,000
         # problems, and scanning made adding them quadratic (24 s).
         for problem in problems:
@@ -50,6 +52,7 @@ class CheckReport:
 
 
 def require_lists(campaign: Settings) -> list[Problem]:
+    """A problem for each list that neither campaign.toml nor an option names."""
     problems = []
     for what in ("senders", "prisoners"):
         if campaign.list_source(what) is None:
@@ -63,6 +66,7 @@ def require_lists(campaign: Settings) -> list[Problem]:
 
 
 def read_people(campaign: Settings, report: CheckReport) -> tuple[People, People] | None:
+    """Senders and prisoners, their problems added to ``report``; None when a list is unreadable."""
     config = campaign.source.name if campaign.source else "campaign.toml"
     people = []
     for path, reader, columns, header_row in (
@@ -92,8 +96,11 @@ def read_people(campaign: Settings, report: CheckReport) -> tuple[People, People
 
 
 def no_cards(campaign: Settings, prisoners: People, from_file: bool = True) -> Problem:
-    """A wave with no card is a mistake (a wave no row names, caps of 0), not a success;
-    ``from_file``: the pairs come from the campaign's assignments file, if it has one."""
+    """The problem to report when the wave has no card: a mistake, not a success.
+
+    A wave no row names, or caps of 0, give no card.  ``from_file``: the pairs come from the
+    campaign's assignments file, if it has one.
+    """
     if from_file and campaign.assignments_path is not None:
         return Problem(
             f"no card to print: no row is for wave {campaign.wave}; pair "
@@ -107,8 +114,7 @@ def no_cards(campaign: Settings, prisoners: People, from_file: bool = True) -> P
 
 
 def existing_ledger(campaign: Settings) -> Ledger | None:
-    """The campaign's ledger, open, or None when there is none yet (never created here:
-    a ledger comes into being when the first cards are printed)."""
+    """The campaign's ledger, or None before anything was printed (reading creates none)."""
     url = campaign.database_url
     if not ledger_exists(url):
         return None

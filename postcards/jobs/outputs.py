@@ -66,8 +66,10 @@ def protected_paths(
 def check_outputs(
     outputs: Iterable[Path], protected: Iterable[Protected], suffixes: Sequence[str] = ()
 ) -> None:
-    """Refuse, before any work, outputs that would replace a protected file or that do
-    not end as the command writes; and outputs that cannot be written there.
+    """Refuse, before any work, outputs that are unsafe or impossible to write.
+
+    Refused are outputs that would replace a protected file or that do not end as the command
+    writes, and outputs that cannot be written there.
 
     ``outputs`` starts with the file the user named (``-o``), then those derived from it;
     ``suffixes`` are the extensions the named one may have (none: any).
@@ -94,8 +96,11 @@ def check_outputs(
 
 
 def same_file(a: Path, b: Path) -> bool:
-    """True when ``a`` and ``b`` name one file: the same path once symlinks are resolved,
-    or, for existing files, the same device and inode (a hard link)."""
+    """True when ``a`` and ``b`` name one file.
+
+    That is the same path once symlinks are resolved, or, for existing files, the same device and
+    inode (a hard link).
+    """
     try:
         if Path(a).resolve() == Path(b).resolve():
             return True
@@ -167,8 +172,10 @@ def _design(campaign: Settings) -> list[Protected]:
 
 
 def _images(campaign: Settings) -> list[Protected]:
-    """The photos and signatures the lists name (rows that cannot be read are skipped:
-    the command itself reports them)."""
+    """The photos and signatures the lists name.
+
+    Rows that cannot be read are skipped: the command itself reports them.
+    """
     found = []
     for path, reader, columns, field, what in (
         (campaign.senders_path, read_senders, campaign.sender_columns, "signature", "a signature"),

@@ -56,6 +56,8 @@ class PosterOptions:
 
 @dataclass(frozen=True)
 class PosterResult:
+    """The poster's plan and the files it was written to."""
+
     poster: Poster
     files: tuple[Path, ...]
 
@@ -180,8 +182,10 @@ def _nobody(count: str) -> Problem:
 
 
 def participants(campaign: Settings, count: str) -> tuple[list[Sender], str]:
-    """The senders a poster counts: with a card sent (ledger), or assigned (plan); and
-    the name of the senders' file."""
+    """The senders a poster counts, and the name of the senders' file.
+
+    A sender counts with a card sent (ledger), or assigned (plan).
+    """
     if count == "assigned":
         report, planner = prepare(campaign)
         if planner is None:

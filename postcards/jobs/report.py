@@ -9,8 +9,10 @@ from postcards.ledger.coverage import Directory
 
 
 def read_directory(campaign: Settings) -> Directory:
-    """The senders' parliaments and the prisoners in custody, read leniently: a report
-    from the ledger alone is still worth having, so a problem becomes a warning."""
+    """The senders' parliaments and the prisoners in custody, read leniently.
+
+    A report from the ledger alone is still worth having, so a problem becomes a warning.
+    """
     parliaments: dict[str, str] = {}
     prisoners: dict[str, str] = {}
     warnings: list[Problem] = []

@@ -68,8 +68,10 @@ def file_name(prisoner_id: str) -> str:
 
 
 def archive_paths(bundles: list[Bundle], folder: Path) -> list[Path]:
-    """The file each bundle is written to, in order: ``ID.pdf``, numbered when two ids
-    differ only in characters a file name cannot hold."""
+    """The file each bundle is written to, in order: ``ID.pdf``.
+
+    Names are numbered when two ids differ only in characters a file name cannot hold.
+    """
     paths = []
     names: dict[str, int] = {}
     for bundle in bundles:

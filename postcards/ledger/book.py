@@ -96,8 +96,7 @@ class Ledger(PrintRuns):
     """A connection to one ledger; use :meth:`open` rather than the constructor."""
 
     def codes_for(self, campaign: str, wave: str) -> dict[tuple[str, str], str]:
-        """The codes already given in a wave, by (sender_id, prisoner_id); void cards
-        left out.
+        """The codes already given in a wave, by (sender_id, prisoner_id); void cards left out.
 
         A reprint looks its cards up here so that a card keeps its code, and a card that
         was voided (spoiled) gets a new one.
@@ -182,9 +181,10 @@ class Ledger(PrintRuns):
         return dict(self._rows(query.order_by(c.campaign)))
 
     def rename_campaign(self, old: str, new: str) -> int:
-        """Give every card and prisoner list of campaign ``old`` the name ``new``, in one
-        transaction (a renamed campaign.toml keeps its cards). Events name cards by code,
-        so their append-only history stays as it was. Returns how many cards moved.
+        """Give every card and prisoner list of campaign ``old`` the name ``new``.
+
+        This is one transaction (a renamed campaign.toml keeps its cards). Events name cards by
+        code, so their append-only history stays as it was. Returns how many cards moved.
 
         Raises:
             LedgerError: ``old`` has no cards, or ``new`` has cards already (two
@@ -252,9 +252,10 @@ class Ledger(PrintRuns):
     def record_event(
         self, code: str, status: str, by: str, note: str = "", at: str | None = None
     ) -> Event:
-        """Append one event to a known card. Whether the status may follow the card's
-        current one is the tracking module's business; the ledger only refuses unknown
-        codes and statuses."""
+        """Append one event to a known card; unknown codes and statuses are refused.
+
+        Whether the status may follow the card's current one is the tracking module's business.
+        """
         if status not in STATUSES:
             raise self._error(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         event = Event(code, status, at or utc_now(), by, note)
@@ -304,9 +305,11 @@ class Ledger(PrintRuns):
     def _update_texts(
         self, connection: sa.Connection, cards: list[LedgerCard], new: list[LedgerCard]
     ) -> None:
-        """A reprint with another message: the ledger keeps the latest text while the
-        card has not gone out (the old print is thrown away); once it went out, the text
-        it carried is history, and the reprint is refused."""
+        """A reprint with another message: kept before the card goes out, refused after.
+
+        The ledger keeps the latest text while the card has not gone out (the old print is thrown
+        away); once it went out, the text it carried is history, and the reprint is refused.
+        """
         fresh = {c.code for c in new}
         known = {c.code: c for c in cards if c.code not in fresh and c.message}
         if not known:
@@ -334,8 +337,11 @@ class Ledger(PrintRuns):
             )
 
     def _new_cards(self, connection: sa.Connection, cards: list[LedgerCard]) -> list[LedgerCard]:
-        """The cards not yet recorded; raises when one clashes with a card already there
-        (or earlier in the batch).  Looks the batch up in a few queries, not per card."""
+        """The cards not yet recorded; raises when one clashes with a card already there.
+
+        A clash with a card earlier in the batch counts too.  Looks the batch up in a few queries,
+        not per card.
+        """
         live: dict[tuple[str, str, str, str], str] = {}  # key -> code, void cards left out
         for campaign, wave in {(c.campaign, c.wave) for c in cards}:
             for sender, prisoner, code in connection.execute(

@@ -29,6 +29,8 @@ FORMATS = (".csv", ".xlsx", ".html")
 
 @dataclass(frozen=True)
 class PrisonerRow:
+    """One prisoner's cards in the report, by status, and when one last went out."""
+
     prisoner_id: str
     prisoner_name: str
     generated: int
@@ -39,6 +41,8 @@ class PrisonerRow:
 
 @dataclass(frozen=True)
 class SenderRow:
+    """One sender's cards in the report, by status, with the replies they had."""
+
     sender_id: str
     sender_name: str
     parliament: str
@@ -50,6 +54,8 @@ class SenderRow:
 
 @dataclass(frozen=True)
 class ParliamentRow:
+    """One parliament's senders and their cards in the report, by status."""
+
     parliament: str
     senders: int
     generated: int

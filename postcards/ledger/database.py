@@ -194,8 +194,11 @@ class Database:
                 self._sqlite_foreign_keys(True)
 
     def _sqlite_foreign_keys(self, on: bool) -> None:
-        """Foreign keys can only be switched outside a transaction: on the driver's own
-        connection, which SQLAlchemy leaves in autocommit between our transactions."""
+        """Foreign keys can only be switched outside a transaction.
+
+        So they are switched on the driver's own connection, which SQLAlchemy leaves in autocommit
+        between our transactions.
+        """
         with self._guard():
             driver = self._open_connection().connection.dbapi_connection
             driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")

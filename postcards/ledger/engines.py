@@ -40,9 +40,11 @@ def sqlite_engine(path: Path) -> sa.Engine:
 
 
 def _create_private(path: Path) -> None:
-    """Make a new ledger file private (the umask, never wider than 0640: it holds
-    prisoners' names) before SQLite makes it 0644; SQLite gives its -wal and -shm files
-    the same mode.  An empty file is a valid new SQLite database."""
+    """Make a new ledger file private before SQLite makes it 0644: it holds prisoners' names.
+
+    The mode is the umask, never wider than 0640; SQLite gives its -wal and -shm files the same
+    mode.  An empty file is a valid new SQLite database.
+    """
     with contextlib.suppress(OSError):  # it exists, or SQLite will say why it cannot
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, private_mode()))
 
@@ -67,8 +69,10 @@ def is_sqlite(target: str | Path) -> bool:
 
 
 def ledger_exists(target: str | Path) -> bool:
-    """False only for an SQLite ledger whose file is not made yet (nothing printed): such
-    a ledger is not created by reading it.  A PostgreSQL ledger is a server: it exists."""
+    """False only for an SQLite ledger whose file is not made yet (nothing printed).
+
+    Such a ledger is not created by reading it.  A PostgreSQL ledger is a server: it exists.
+    """
     return not is_sqlite(target) or sqlite_path(target).exists()
 
 
@@ -181,8 +185,11 @@ def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:
-    """Switch to WAL, retrying: SQLite answers "locked" at once, without waiting on
-    busy_timeout, when several processes open a new ledger at the same moment."""
+    """Switch to WAL, retrying.
+
+    SQLite answers "locked" at once, without waiting on busy_timeout, when several processes open a
+    new ledger at the same moment.
+    """
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:

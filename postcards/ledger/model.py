@@ -1,6 +1,7 @@
 """The ledger's records as plain values: cards, events, tallies, lists and print runs.
 
-No database here: pairing takes tallies and reports take cards without loading SQLAlchemy."""
+No database here: pairing takes tallies and reports take cards without loading SQLAlchemy.
+"""
 
 from __future__ import annotations
 

@@ -50,11 +50,14 @@ class PrintRuns(Database):
     def begin_print_run(
         self, campaign: str, wave: str, cards: list[LedgerCard], files: list[RunFile]
     ) -> tuple[int, int]:
-        """Record a print run's cards, with the run "pending" and the files it is about
-        to rename into place, in one transaction.  Returns (run id, new cards).
+        """Record a print run's cards with the run "pending", in one transaction.
+
+        The run also records the files it is about to rename into place.  Returns (run id, new
+        cards).
 
         The cards are committed before their files appear, so a PDF in place never has
-        codes the ledger does not know; :meth:`settle_print_run` closes the run."""
+        codes the ledger does not know; :meth:`settle_print_run` closes the run.
+        """
         at = utc_now()
         with self._write(serialise=True) as connection:
             new = self._insert_generated(connection, cards, GENERATED_BY, at)
@@ -68,9 +71,11 @@ class PrintRuns(Database):
         return run_id, new
 
     def settle_print_run(self, run_id: int, status: str) -> None:
-        """Close a run: "complete" (its files are in place; also from "interrupted", which
-        a `check` elsewhere may have said while the run was renaming) or "interrupted"
-        (only from "pending")."""
+        """Close a run as "complete" or "interrupted".
+
+        "complete": its files are in place; also from "interrupted", which a `check` elsewhere may
+        have said while the run was renaming. "interrupted": only from "pending".
+        """
         before = ("pending", "interrupted") if status == "complete" else ("pending",)
         with self._write(serialise=True) as connection:
             connection.execute(
@@ -101,8 +106,10 @@ class PrintRuns(Database):
                 for i, wave, st, files, cards, new, started in rows]  # fmt: skip
 
     def record_list(self, campaign: str, prisoners: PrisonerList) -> bool:
-        """Keep the prisoner list a wave used; the same list as the last one is not stored
-        twice. Returns True when it was stored."""
+        """Keep the prisoner list a wave used; True when it was stored.
+
+        The same list as the last one is not stored twice.
+        """
         last = self.last_list(campaign)
         if last is not None and (last.list_hash, last.wave) == (
             prisoners.list_hash,

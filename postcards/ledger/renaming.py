@@ -70,8 +70,11 @@ def check_campaign_name(campaign: Settings) -> None:
 
 
 def new_on_shared_ledger(campaign: Settings) -> list[Problem]:
-    """For ``check``: a warning when a shared ledger (outside the campaign folder) has
-    other campaigns' cards and none of this one: new, or renamed?"""
+    """For ``check``: a warning when a shared ledger has only other campaigns' cards.
+
+    The ledger is shared when it is outside the campaign folder; with other campaigns' cards and
+    none of this one, the campaign is new, or renamed?
+    """
     url = campaign.database_url
     if campaign.source is None or own_ledger(campaign) or not ledger_exists(url):
         return []

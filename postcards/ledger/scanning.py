@@ -53,6 +53,7 @@ class Outcome:
 
     @property
     def refused(self) -> bool:
+        """True when the line was refused and nothing was recorded."""
         return self.kind == REFUSED
 
 
@@ -134,8 +135,10 @@ class Scanner:
             raise ValueError(f"status {self.status!r}: use one of {', '.join(SCAN_STATUSES)}")
 
     def scan(self, line: str, at: str | None = None, nonce: str = "") -> Outcome | None:
-        """Record one line; None for a blank line (a scanner's stray Enter).  A scan
-        resent with a ``nonce`` the ledger already has is a repeat."""
+        """Record one line; None for a blank line (a scanner's stray Enter).
+
+        A scan resent with a ``nonce`` the ledger already has is a repeat.
+        """
         if not line.strip():
             return None
         outcome = self._scan(line.strip(), at, nonce)
@@ -143,9 +146,11 @@ class Scanner:
         return outcome
 
     def scan_bytes(self, raw: bytes, at: str | None = None) -> Outcome | None:
-        """Record one line as read from a file or a scanner; a line that is not UTF-8
-        (a scanner set to another keyboard layout, a binary file) is refused, the rest
-        go on."""
+        """Record one line as read from a file or a scanner; refuse one that is not UTF-8.
+
+        A line that is not UTF-8 (a scanner set to another keyboard layout, a binary file) is
+        refused, the rest go on.
+        """
         try:
             line = raw.decode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
         except UnicodeDecodeError as error:
@@ -200,8 +205,9 @@ class Scanner:
 def show(
     ledger: Ledger, text: str, campaign: str | None = None, url: str | None = None
 ) -> tuple[LedgerCard, list[Event]]:
-    """A card and its whole history, from a code as typed (``campaign`` and ``url`` as
-    for :class:`Scanner`).
+    """A card and its whole history, from a code as typed.
+
+    ``campaign`` and ``url`` are as for :class:`Scanner`.
 
     Raises:
         CodeError: the text is not a card code, or not the campaign's URL.

@@ -24,8 +24,10 @@ _ASCENT = 0.93
 
 def fit(lines: list[Line], fonts: FontSet, width_mm: float, height_mm: float,
         max_size: float, min_size: float) -> FittedText:  # fmt: skip
-    """Fit lines into a box; what does not fit even small is cut with an ellipsis, since
-    a working document (unlike a card) may show less than everything."""
+    """Fit lines into a box; what does not fit even small is cut with an ellipsis.
+
+    A working document (unlike a card) may show less than everything.
+    """
     try:
         return fit_text(lines, fonts, pt(width_mm), pt(height_mm), max_size, min_size)
     except LayoutError:
@@ -45,6 +47,7 @@ class Document:
 
     @classmethod
     def create(cls, path: Path, fonts: FontSet, title: str) -> Document:
+        """A new A4 document at ``path``, deterministic (same inputs, same bytes)."""
         from reportlab.pdfgen.canvas import Canvas
 
         canvas = Canvas(str(path), pagesize=(pt(A4_MM[0]), pt(A4_MM[1])), invariant=1,
@@ -79,15 +82,19 @@ class Document:
         return matrix.modules_with_quiet_zone * module_mm
 
     def box(self, x_mm: float, y_mm: float, width_mm: float, height_mm: float) -> None:
+        """Draw a box's outline, such as a signing sheet's tick box."""
         self.canvas.setLineWidth(0.8)
         self.canvas.rect(pt(x_mm), pt(y_mm), pt(width_mm), pt(height_mm), stroke=1, fill=0)
 
     def rule(self, y_mm: float) -> None:
+        """Draw a thin rule from margin to margin at height ``y_mm``."""
         self.canvas.setLineWidth(0.3)
         self.canvas.line(pt(MARGIN_MM), pt(y_mm), pt(A4_MM[0] - MARGIN_MM), pt(y_mm))
 
     def new_page(self) -> None:
+        """End the page; what follows goes on a new one."""
         self.canvas.showPage()
 
     def save(self) -> None:
+        """Write the PDF to its path."""
         self.canvas.save()

@@ -29,6 +29,7 @@ class Face:
     chars: frozenset[int]
 
     def has(self, char: str) -> bool:
+        """Whether this face has a glyph for ``char``."""
         return ord(char) in self.chars
 
 
@@ -63,6 +64,7 @@ class FontSet:
     )
 
     def face(self, style: str) -> Face:
+        """The face for ``style``, or the regular one when the set has no such style."""
         return self.styles.get(style) or self.styles["regular"]
 
     @cached_property

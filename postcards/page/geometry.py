@@ -42,10 +42,12 @@ class Box:
 
     @property
     def top_mm(self) -> float:
+        """The box's top edge, in mm from the bottom."""
         return self.y_mm + self.height_mm
 
     @property
     def right_mm(self) -> float:
+        """The box's right edge, in mm from the left."""
         return self.x_mm + self.width_mm
 
     def scaled(self, sx: float, sy: float) -> Box:
@@ -68,6 +70,7 @@ class CardSize:
             raise LayoutError(f"card size {self.name}: {self.describe()} is not a card size")
 
     def describe(self) -> str:
+        """The size as messages show it: ``148 × 105 mm``."""
         return f"{self.width_mm:g} × {self.height_mm:g} mm"
 
     def postcard_problem(self) -> Problem | None:
@@ -135,10 +138,12 @@ class Page:
 
     @property
     def width_mm(self) -> float:
+        """The page width: the trim and the bleed on both sides."""
         return self.size.width_mm + 2 * self.bleed_mm
 
     @property
     def height_mm(self) -> float:
+        """The page height: the trim and the bleed on both sides."""
         return self.size.height_mm + 2 * self.bleed_mm
 
     @property
@@ -175,6 +180,7 @@ class Affine:
         )
 
     def apply(self, x: float, y: float) -> tuple[float, float]:
+        """Where the map takes the point (x, y)."""
         return (self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f)
 
     def box(self, box: Box) -> Box:
@@ -198,6 +204,7 @@ class Affine:
 
     @staticmethod
     def translate(x_mm: float, y_mm: float) -> Affine:
+        """A move by (x_mm, y_mm)."""
         return Affine(e=x_mm, f=y_mm)
 
     @staticmethod
@@ -220,6 +227,7 @@ class SheetSize:
     height_mm: float
 
     def describe(self) -> str:
+        """The sheet as messages show it: ``A4 (210 × 297 mm)``."""
         return f"{self.name} ({self.width_mm:g} × {self.height_mm:g} mm)"
 
 

@@ -31,6 +31,7 @@ class Layout:
 
     @property
     def single(self) -> bool:
+        """True for one card a page, with no imposition."""
         return self.name == "single"
 
 

@@ -24,6 +24,7 @@ class QRMatrix:
 
     @property
     def modules_with_quiet_zone(self) -> int:
+        """The symbol's width in modules, with the quiet zone on both sides."""
         return self.modules + 2 * QUIET_ZONE
 
 
@@ -38,12 +39,16 @@ class PlacedQR:
 
     @property
     def size_mm(self) -> float:
+        """The symbol's width on the page, quiet zone included."""
         return self.matrix.modules_with_quiet_zone * self.module_mm
 
 
 def draw_qr(canvas, matrix: QRMatrix, left_pt: float, bottom_pt: float, module_pt: float) -> None:
-    """Draw a symbol's dark runs in the canvas's fill colour, its quiet zone starting at
-    (left_pt, bottom_pt): integer rectangles under one transform, exact and compact."""
+    """Draw a symbol's dark runs in the canvas's fill colour.
+
+    Its quiet zone starts at (left_pt, bottom_pt); integer rectangles under one transform are exact
+    and compact.
+    """
     last = matrix.modules - 1
     rects = " ".join(f"{col} {last - row} {length} 1 re" for row, col, length in matrix.runs)
     canvas.saveState()

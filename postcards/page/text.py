@@ -29,8 +29,10 @@ RENDER_SECONDS = 2.0
 
 
 class RenderError(TemplateError):
-    """A template that failed while rendering (a missing include, a runaway, an error in
-    an expression): the print run names the card it stopped."""
+    """A template that failed while rendering: the print run names the card it stopped.
+
+    Causes are a missing include, a runaway, or an error in an expression.
+    """
 
 
 class RenderLimit(Exception):
@@ -38,9 +40,11 @@ class RenderLimit(Exception):
 
 
 def template_environment(folder: Path) -> Any:
-    """The sandboxed Jinja2 environment every template runs in (messages, posters):
-    immutable, strict about undefined fields, and with string repetition, powers and
-    ``range()`` capped (see :func:`render_bounded` for the output and time limits)."""
+    """The sandboxed Jinja2 environment every template runs in (messages, posters).
+
+    It is immutable, strict about undefined fields, and with string repetition, powers and
+    ``range()`` capped (see :func:`render_bounded` for the output and time limits).
+    """
     from jinja2 import FileSystemLoader, StrictUndefined
 
     return _bounded_environment_class()(
@@ -94,8 +98,10 @@ def _check_repeat(sequence: Any, times: Any) -> None:
 
 
 def render_bounded(chunks: Any) -> str:
-    """Join a template's output chunks (``template.generate(...)`` or a block's render
-    function), stopping past :data:`MAX_OUTPUT_CHARS` or :data:`RENDER_SECONDS`.
+    """Join a template's output chunks, stopping past the size or time limit.
+
+    The chunks come from ``template.generate(...)`` or a block's render function; the limits are
+    :data:`MAX_OUTPUT_CHARS` and :data:`RENDER_SECONDS`.
 
     The time limit is an interval timer, which only the main thread can set; elsewhere
     only the size limits apply.

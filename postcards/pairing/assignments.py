@@ -166,8 +166,10 @@ def is_explicit_reason(reason: str) -> bool:
 
 
 def is_kept(cell: dict[str, str]) -> bool:
-    """A row ``assign`` keeps as written: hand-written, or given a personal message (the
-    sender's own words are never dropped by a rerun)."""
+    """A row ``assign`` keeps as written: hand-written, or given a personal message.
+
+    The sender's own words are never dropped by a rerun.
+    """
     return is_explicit_reason(cell.get("reason", "")) or bool(cell.get("message"))
 
 
@@ -189,9 +191,11 @@ def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:
 
 
 def assignments_file(campaign: Settings) -> Path | None:
-    """The file ``cards`` prints the pairs of: ``[inputs] assignments`` (or
-    ``--assignments``), else ``assign``'s default output beside campaign.toml when it
-    exists, so that ``cards`` prints what ``assign`` just wrote."""
+    """The file ``cards`` prints the pairs of, so that it prints what ``assign`` just wrote.
+
+    That is ``[inputs] assignments`` (or ``--assignments``), else ``assign``'s default output beside
+    campaign.toml when it exists.
+    """
     if campaign.assignments_path is not None:
         return campaign.assignments_path
     default = campaign.root / DEFAULT_FILE

@@ -85,7 +85,8 @@ def pair(
     """Deal the cards of one wave.
 
     Args:
-        senders, prisoners: the current lists (prisoners not in custody get nothing).
+        senders: the current list of senders.
+        prisoners: the current list of prisoners (those not in custody get nothing).
         rules: how many cards, the seed, the language preference, earlier tallies.
         fixed: pairs already decided (explicit rows, kept godchildren); they count
             towards the senders' caps and the prisoners' coverage.
@@ -125,8 +126,10 @@ def pair(
 
 
 def _rank(rules: Rules, key: str) -> str:
-    """A tie-breaker that does not depend on row order or Python's hash seed: the id
-    itself, or a hash of it with the seed."""
+    """A tie-breaker that does not depend on row order or Python's hash seed.
+
+    It is the id itself, or a hash of it with the seed.
+    """
     if rules.seed is None:
         return key
     return hashlib.sha256(f"{rules.seed}\0{key}".encode()).hexdigest()
@@ -145,8 +148,11 @@ def _priority(custody: list[Prisoner], rules: Rules) -> list[Prisoner]:
 def _quotas(
     free: list[Sender], load: Counter, custody: list[Prisoner], got: Counter, rules: Rules
 ) -> list[int]:
-    """How many new cards each free sender signs: N each with ``per_sender``, else the
-    wave's cards spread as evenly as the ``cards`` caps allow (extras in seeded order)."""
+    """How many new cards each free sender signs.
+
+    N each with ``per_sender``, else the wave's cards spread as evenly as the ``cards`` caps allow
+    (extras in seeded order).
+    """
     caps = [min(len(custody), _cap(s, load)) for s in free]
     if rules.per_sender is not None:
         return [min(rules.per_sender, cap) for cap in caps]
@@ -161,8 +167,10 @@ def _cap(sender: Sender, load: Counter) -> int:
 
 
 def even_shares(caps: Sequence[int], total: int) -> list[int]:
-    """Split ``total`` as evenly as possible under per-slot caps; earlier slots take the
-    remainder.  The shares add up to ``min(total, sum(caps))``."""
+    """Split ``total`` as evenly as possible under per-slot caps.
+
+    Earlier slots take the remainder.  The shares add up to ``min(total, sum(caps))``.
+    """
     shares = [0] * len(caps)
     remaining, open_ = total, [i for i, cap in enumerate(caps) if cap > 0]
     while remaining > 0 and open_:
@@ -207,9 +215,12 @@ def sender_languages(sender: Sender) -> set[str]:
 
 
 class _Dealer:
-    """Hands out senders: one who shares the language first (when asked), then the one
-    with the most cards still to sign, then the seeded order.  Heaps with lazy deletion
-    keep each card at O(log senders), so 500 × 1,215 takes a fraction of a second."""
+    """Hands out senders, in O(log senders) per card.
+
+    Order: one who shares the language first (when asked), then the one with the most cards still to
+    sign, then the seeded order.  Heaps with lazy deletion keep each card at O(log senders), so
+    500 × 1,215 takes a fraction of a second.
+    """
 
     def __init__(self, free: list[Sender], quotas: list[int], rules: Rules):
         self.senders, self.left = free, list(quotas)
@@ -233,8 +244,10 @@ class _Dealer:
         return self.remaining <= 0
 
     def take(self, prisoner_id: str, language: str, paired: set[tuple[str, str]]) -> Sender | None:
-        """The sender for this prisoner's next card, or None when every sender with
-        cards left has written to this prisoner already."""
+        """The sender for this prisoner's next card, or None.
+
+        None when every sender with cards left has written to this prisoner already.
+        """
         keys = [language, ""] if self.languages and language in self.heaps else [""]
         for key in keys:
             index = self._pop(self.heaps[key], prisoner_id, paired)
@@ -273,7 +286,8 @@ def godchildren(
 
     Args:
         history: (wave, sender_id, prisoner_id) oldest first, from the ledger's cards or
-            an assignments file; rows of ``wave`` itself are ignored.
+            an assignments file.
+        wave: the wave being dealt; its own rows in ``history`` are ignored.
 
     Returns:
         sender_id -> (that wave, the prisoner ids, in order).

@@ -2,7 +2,8 @@
 
 Names are fitted into columns first, then the font shrinks down to a readable minimum
 (which grows with the paper), and only then does the list go on to a second page.  A
-wall of tiles does the same with tile size."""
+wall of tiles does the same with tile size.
+"""
 
 from __future__ import annotations
 
@@ -109,8 +110,10 @@ class _Measured:
         self.space = fonts.width(" ", font_style, 1.0)
 
     def wrap(self, size: float, width_pt: float, indent_em: float = 0.0) -> list[str] | None:
-        """Greedy word wrap at ``size``, lines after the first ``indent_em`` narrower; None
-        when one word is wider than the column."""
+        """Greedy word wrap at ``size``, lines after the first ``indent_em`` narrower.
+
+        None when one word is wider than the column.
+        """
         first, rest = width_pt / size, width_pt / size - indent_em
         lines: list[list[str]] = []
         used = 0.0
@@ -194,8 +197,10 @@ class _Flow:
             self.top -= mm(space * LEADING)
 
     def _next_column(self) -> None:
-        """Move on; names that go on to another column or page are headed again, so no
-        name stands under the wrong parliament."""
+        """Move on, heading again the names that go on to another column or page.
+
+        So no name stands under the wrong parliament.
+        """
         self.column += 1
         self.top = self.body.top_mm
         if self.column == self.columns:
@@ -236,6 +241,7 @@ class Grid:
 
     @property
     def per_page(self) -> int:
+        """How many tiles fit on one page."""
         return self.columns * self.rows
 
     def cell(self, body: Box, index: int) -> Box:
@@ -247,8 +253,9 @@ class Grid:
 
 
 def fit_grid(count: int, body: Box, ratio: float, gap_mm: float, min_tile_mm: float) -> Grid:
-    """The biggest tiles (height = ``ratio`` × width) that put ``count`` on one page;
-    at ``min_tile_mm`` wide, as many pages as it takes.
+    """The biggest tiles (height = ``ratio`` × width) that put ``count`` on one page.
+
+    At ``min_tile_mm`` wide, as many pages as it takes.
 
     Raises:
         LayoutError: not even one tile of the minimum width fits the page.

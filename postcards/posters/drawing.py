@@ -28,8 +28,11 @@ PHOTO_DPI = 200
 
 
 def output_files(poster: Poster, out: Path) -> list[Path]:
-    """The files a poster is written to: ``out`` for a PDF or a single image; numbered
-    pages (``poster-1.png``) or named sizes (``share-1080x1080.png``) otherwise."""
+    """The files a poster is written to.
+
+    ``out`` for a PDF or a single image; numbered pages (``poster-1.png``) or named sizes
+    (``share-1080x1080.png``) otherwise.
+    """
     if out.suffix.lower() == ".pdf" or len(poster.pages) == 1:
         return [out]
     if all(page.pixels for page in poster.pages):
@@ -129,11 +132,13 @@ class PosterRenderer:
         self.colours = {name: HexColor(value) for name, value in palette.items()}
 
     def colour(self, name: str) -> Any:
+        """A palette colour by name, else the name read as a hex colour."""
         from reportlab.lib.colors import HexColor
 
         return self.colours.get(name) or HexColor(name)
 
     def render(self, poster: Poster, out: Path, title: str = "") -> None:
+        """Write the poster as one PDF, a page per poster page, deterministic."""
         from reportlab.pdfgen.canvas import Canvas
 
         first = poster.pages[0]
@@ -154,6 +159,7 @@ class PosterRenderer:
         canvas.save()
 
     def draw_page(self, canvas: Any, page: PosterPage) -> None:
+        """Draw one page: fills, pictures, tiles and QR code, then the text lines on top."""
         for fill in page.fills:
             box = fill.box
             if fill.stroke:
@@ -179,8 +185,10 @@ class PosterRenderer:
             self._line(canvas, line)
 
     def _picture(self, canvas: Any, picture: Picture) -> None:
-        """The image scaled to cover its box, what overflows clipped away (or, with
-        ``fit="contain"``, whole and centred in it)."""
+        """The image scaled to cover its box, what overflows clipped away.
+
+        With ``fit="contain"``, the image is whole and centred in its box.
+        """
         from reportlab.lib.utils import ImageReader
 
         box = picture.box

@@ -62,6 +62,7 @@ class Stack:
         self.lines: list[TextLine] = []
 
     def box(self, height_mm: float) -> Box:
+        """Take the next ``height_mm`` of the column from the top."""
         box = Box(self.x, self.top - height_mm, self.width, height_mm)
         self.top -= height_mm
         return box
@@ -77,6 +78,7 @@ class Stack:
         align: str = "centre",
         gap_mm: float = 0.0,
     ) -> None:
+        """Fit ``text`` into the next box of ``height_mm``; an empty text keeps the space."""
         box = self.box(height_mm)
         if text:
             self.lines += block_lines(
@@ -88,6 +90,7 @@ class Stack:
 def page_header(
     ctx: PosterContext, size: PosterSize, headline: str, count_line: str, stack: Stack
 ) -> None:
+    """The hashtag (if any), the headline and the count, from the top of the page."""
     s = size.scale
     if ctx.hashtag:
         stack.text(ctx.hashtag, 16 * s, 36 * s, 14 * s, "bold", "accent", gap_mm=2 * s)
@@ -117,6 +120,7 @@ def page_footer(
 
 
 def page_rule(size: PosterSize, y_mm: float) -> Fill:
+    """A thin accent-coloured rule across the page at ``y_mm``."""
     s = size.scale
     return Fill(Box(12 * s, y_mm, size.width_mm - 24 * s, 0.6 * s), "accent")
 

@@ -66,8 +66,10 @@ class PosterSize:
 
     @property
     def reading_scale(self) -> float:
-        """How much the smallest readable type grows: less than the paper, since a big
-        poster is read from further away but also walked up to."""
+        """How much the smallest readable type grows: less than the paper.
+
+        A big poster is read from further away but also walked up to.
+        """
         return self.scale**0.5
 
 
@@ -116,8 +118,10 @@ class Fill:
 
 @dataclass(frozen=True)
 class Picture:
-    """An image scaled to cover its box (cropped, never distorted), or with ``fit =
-    "contain"`` as large as fits whole inside it (centred)."""
+    """An image scaled to cover its box (cropped, never distorted).
+
+    With ``fit = "contain"``, as large as fits whole inside it (centred).
+    """
 
     box: Box
     path: Path

@@ -99,8 +99,11 @@ _TERM = re.compile(
 
 
 def _term(sentence: str, ctx: PosterContext) -> str:
-    """A term as the list usually gives it (``6 лет``, ``2 года 6 месяцев``) said in the
-    poster's language, so that the page reads in one language; anything else as given."""
+    """A term as the list usually gives it, said in the poster's language.
+
+    ``6 лет``, ``2 года 6 месяцев`` are translated so that the page reads in one language; anything
+    else is kept as given.
+    """
     match = _TERM.fullmatch(sentence)
     has = getattr(ctx.texts, "has", lambda block: False)  # a campaign's older templates
     if not match or not (match["years"] or match["months"]) or not has("term"):

@@ -32,6 +32,8 @@ CORNER_INSET_MM = 10.0  # corner crosses stand this far inside the trim, rulers 
 
 @dataclass(frozen=True)
 class Calibration:
+    """The calibration PDF written, with the layout, sheet, duplex and offset it was made for."""
+
     path: Path
     layout: str
     sheet: str
@@ -48,8 +50,11 @@ def targets(imposition: Imposition) -> list[tuple[float, float]]:
 
 
 def corner_targets(imposition: Imposition) -> list[list[tuple[float, float]]]:
-    """Per slot, four crosses near its trim's corners, inset so that their rulers stay
-    inside the slot (a shift that differs between corners is scaling or skew)."""
+    """Per slot, four crosses near its trim's corners.
+
+    They are inset so that their rulers stay inside the slot (a shift that differs between corners
+    is scaling or skew).
+    """
     inset, corners = CORNER_INSET_MM, []
     for s in imposition.slots:
         t = s.trim
@@ -86,8 +91,9 @@ def write_calibration(
     duplex: str | None = None,
     printer: str | None = None,
 ) -> Calibration:
-    """Write the two-page calibration PDF for a layout's sheet and duplex mode; with a
-    printer profile, the backs are moved by its offset, as cards' backs are.
+    """Write the two-page calibration PDF for a layout's sheet and duplex mode.
+
+    With a printer profile, the backs are moved by its offset, as cards' backs are.
 
     Raises:
         PostcardsError: an unknown layout or printer, or a layout that is not a sheet.
@@ -185,12 +191,14 @@ def _cross(canvas, font: str, x: float, y: float, number: int | None = None) -> 
 
 
 def _rulers(canvas, font: str, x: float, y: float, number: int | None = None) -> None:
-    """Rulers through (x, y): ticks every 0.5 mm, numbered every 2 mm, + to the right
-    and upwards, so the reading is the offset to enter.
+    """Rulers through (x, y) whose reading is the offset to enter.
+
+    Ticks every 0.5 mm, numbered every 2 mm, + to the right and upwards.
 
     The numbers turn like a pinwheel (the horizontal ruler's above it on the right and
     below it on the left, the vertical ruler's left of it at the top and right of it at
-    the bottom), so that no number of one ruler lands on a number of the other."""
+    the bottom), so that no number of one ruler lands on a number of the other.
+    """
     if number is not None:
         canvas.setFont(font, 7)
         canvas.drawString(pt(x + 6.5), pt(y + 3), f"slot {number}")

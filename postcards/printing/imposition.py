@@ -67,10 +67,12 @@ class Imposition:
 
     @property
     def sheet(self) -> SheetSize:
+        """The paper the cards are imposed on."""
         return self.layout.sheet
 
     @property
     def per_sheet(self) -> int:
+        """How many cards one sheet holds."""
         return len(self.slots)
 
     @property

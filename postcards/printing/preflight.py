@@ -160,8 +160,10 @@ def _rules_crossing(rules: tuple[Rule, ...], zones: list[Zone], where: str) -> l
 
 
 def _crosses(rule: Rule, box: Box) -> bool:
-    """Whether a line runs into a box (along its edge is allowed: the signature line
-    is the foot of the signature box)."""
+    """Whether a line runs into a box.
+
+    Along its edge is allowed: the signature line is the foot of the signature box.
+    """
     eps = 1e-6
     lo_x, hi_x = sorted((rule.x0, rule.x1))
     lo_y, hi_y = sorted((rule.y0, rule.y1))

@@ -41,6 +41,7 @@ class PrintRun:
 
     @property
     def duplex(self) -> str:
+        """How the sheets are printed two-sided: --duplex, else campaign.toml's."""
         return self.options.duplex or self.campaign.duplex
 
     @property
@@ -114,8 +115,10 @@ class CardOptions:
 
 
 def card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:
-    """Every file `cards -o OUTPUT` may write: the PDF (or fronts and backs), the
-    manifest, the signing sheets."""
+    """Every file `cards -o OUTPUT` may write.
+
+    These are the PDF (or fronts and backs), the manifest and the signing sheets.
+    """
     outputs = [output, output.with_suffix(".manifest.csv")]
     if (duplex or campaign.duplex) == "separate":
         outputs += [output.with_suffix(".fronts.pdf"), output.with_suffix(".backs.pdf")]

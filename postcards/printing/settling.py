@@ -67,9 +67,12 @@ def in_place(record: PrintRunRecord) -> bool:
 
 
 def settle(ledger: Ledger, campaign: str) -> None:
-    """Close the pending runs a killed ``cards`` left: complete when their files are in
-    place, else interrupted.  An interrupted run whose files have since appeared (a run
-    still renaming when another office's ``check`` looked) is complete after all."""
+    """Close the pending runs a killed ``cards`` left.
+
+    They are complete when their files are in place, else interrupted.  An interrupted run whose
+    files have since appeared (a run still renaming when another office's ``check`` looked) is
+    complete after all.
+    """
     for status in ("pending", "interrupted"):
         for record in ledger.print_runs(campaign, status):
             if in_place(record):

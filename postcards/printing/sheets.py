@@ -49,8 +49,11 @@ class SheetRenderer:
         backs: Path | None = None,
         progress: Progress | None = None,
     ) -> None:
-        """Write every sheet: fronts and backs alternating in ``fronts``, or the backs in
-        ``backs`` when given (for printers without duplex)."""
+        """Write every sheet, fronts and backs alternating, or the backs in their own file.
+
+        Fronts and backs alternate in ``fronts``; the backs go in ``backs`` when given (for printers
+        without duplex).
+        """
         front_canvas = self._canvas(fronts)
         back_canvas = self._canvas(backs) if backs is not None else front_canvas
         done = 0
@@ -119,10 +122,11 @@ class SheetRenderer:
         canvas.restoreState()
 
     def _slug(self, canvas, flip: Affine, number: int, total: int, side: str) -> None:
-        """Campaign, wave, sheet and side, outside the marks: a dropped stack can be
-        put back in order.  A slug longer than its band is set smaller, never over a
-        mark.  The band is that of a full sheet, so the slug stands in the
-        same place on every sheet, on both sides."""
+        """Campaign, wave, sheet and side, outside the marks, to put a dropped stack back in order.
+
+        A slug longer than its band is set smaller, never over a mark.  The band is that of a full
+        sheet, so the slug stands in the same place on every sheet, on both sides.
+        """
         if self._band is None:
             return
         slug = self._band

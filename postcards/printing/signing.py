@@ -46,8 +46,10 @@ class SignerSheet:
 
 
 def signer_language(planner: CardPlanner, plan: CardPlan) -> str:
-    """The language to show a signer: theirs when there is a template for it, else
-    English, else the card's own."""
+    """The language to show a signer.
+
+    Theirs when there is a template for it, else English, else the card's own.
+    """
     have = set(planner.design.messages.languages())
     for language in (plan.sender.language, "en"):
         if language and language in have:

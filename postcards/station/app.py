@@ -104,6 +104,7 @@ def _text(data: dict[str, Any], key: str, default: str = "", limit: int = 200) -
 
 
 async def post_scan(request: Request) -> JSONResponse:
+    """Record a scan posted by a phone; answers recorded, repeat or refused."""
     station: Station = request.app.state.station
     data = await _json_body(request)
     code = _text(data, "code")
@@ -147,6 +148,7 @@ def _card(card, history) -> dict[str, Any] | None:
 
 
 async def get_card(request: Request) -> JSONResponse:
+    """A card and its history as JSON; 400 for a malformed code, 404 for an unknown one."""
     station: Station = request.app.state.station
     text = request.path_params["code"]
     try:
@@ -159,9 +161,11 @@ async def get_card(request: Request) -> JSONResponse:
 
 
 def coverage(station: Station) -> dict[str, Any]:
-    """What the dashboard shows, from the ledger (called under the lock).  Rebuilt only
-    when the ledger has new cards or events (several dashboards poll it), so that a
-    poll does not hold up the scans."""
+    """What the dashboard shows, from the ledger (called under the lock).
+
+    Rebuilt only when the ledger has new cards or events (several dashboards poll it), so that a
+    poll does not hold up the scans.
+    """
     key = (station.ledger.count_cards(), station.ledger.count_events())
     if station.cached is None or station.cached[0] != key:
         station.cached = (key, _coverage(station))
@@ -201,11 +205,13 @@ def _coverage(station: Station) -> dict[str, Any]:
 
 
 async def get_coverage(request: Request) -> JSONResponse:
+    """The dashboard's figures as JSON, for its polling."""
     station: Station = request.app.state.station
     return JSONResponse(await station.run(lambda: coverage(station)))
 
 
 async def download_report(request: Request) -> Response:
+    """The campaign report as an HTML, XLSX or CSV download."""
     station: Station = request.app.state.station
     suffix = request.path_params["suffix"]
     if suffix not in ("html", "xlsx", "csv"):
@@ -262,6 +268,7 @@ _CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'se
 
 
 async def dashboard(request: Request) -> HTMLResponse:
+    """The dashboard page, with the ledger's figures."""
     station: Station = request.app.state.station
     return _page(
         "dashboard.html",
@@ -271,10 +278,12 @@ async def dashboard(request: Request) -> HTMLResponse:
 
 
 async def scan_page(request: Request) -> HTMLResponse:
+    """The page phones scan cards with."""
     return _page("scan.html", campaign=request.app.state.station.campaign)
 
 
 async def card_page(request: Request) -> HTMLResponse:
+    """The page of one card and its history; 404 when the code names no card."""
     station: Station = request.app.state.station
     text = request.path_params["code"]
     try:

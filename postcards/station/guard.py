@@ -33,6 +33,7 @@ class Guard:
         self.app, self.token = app, token
 
     async def __call__(self, scope, receive, send) -> None:
+        """Pass requests that carry the token; a GET with it in the URL is given a cookie."""
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         request = Request(scope)

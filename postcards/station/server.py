@@ -34,6 +34,7 @@ class Plan:
 
     @property
     def scheme(self) -> str:
+        """``https`` with a certificate, else ``http``."""
         return "https" if self.cert else "http"
 
     def join_url(self) -> str:
@@ -60,8 +61,10 @@ def plan(host: str, port: int, token: str | None, tls: bool, campaign_root: Path
 
 
 def ensure_certificate(folder: Path, host: str) -> tuple[Path, Path]:
-    """A self-signed certificate kept in the campaign folder, made on first use, so that
-    phones that accepted it once keep accepting it."""
+    """A self-signed certificate kept in the campaign folder, made on first use.
+
+    Phones that accepted it once keep accepting it.
+    """
     cert, key = folder / "cert.pem", folder / "key.pem"
     if cert.exists() and key.exists():
         return cert, key
@@ -110,8 +113,10 @@ def certificate_fingerprint(cert: Path) -> str:
 
 
 def terminal_qr(text: str) -> str:
-    """A QR code of ``text`` drawn with half blocks, two modules a character row, dark
-    on a light quiet zone, for a phone to read off the terminal."""
+    """A QR code of ``text`` drawn with half blocks, for a phone to read off the terminal.
+
+    Two modules a character row, dark on a light quiet zone.
+    """
     import zxingcpp
 
     image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="L")
@@ -168,8 +173,10 @@ def serve(app, plan: Plan) -> None:
 
 @contextmanager
 def background(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve ``app`` from a thread until the block ends (tests, the load bench, a
-    script); yields the base URL.  Port 0 takes a free one."""
+    """Serve ``app`` from a thread until the block ends; yields the base URL.
+
+    For tests, the load bench, a script.  Port 0 takes a free one.
+    """
     import threading
 
     import uvicorn
