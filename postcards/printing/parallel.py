@@ -1,0 +1,82 @@
+"""Rendering in worker processes: chunks of a print run, drawn apart, joined in order.
+
+A print run is cut into chunks of a fixed number of sheets, whatever ``--jobs`` is, so
+each chunk's bytes are the same whether one process draws them all or several share
+them: the joined PDF is byte-identical for any ``--jobs``.  Results come back in print
+order, with only a few chunks in flight, so memory stays flat however long the run.
+
+Workers are forked from the process that planned the cards, so the design, the fonts and
+the forms are theirs without being sent; only the chunk's plans go out and its bytes come
+back.  Ctrl-C (or any error) stops every worker and the exception goes up as it was, so
+the caller's temporary files are removed as after any failure.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: The drawing function of the current run, set before the workers are forked.
+_WORK: list[Callable] = []
+
+
+def default_jobs() -> int:
+    """The cores this process may use: ``--jobs``'s default."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator[R]:
+    """``work(chunk)`` for every chunk, in order, drawn by ``jobs`` processes.
+
+    One job (or a single chunk) works in this process.  Otherwise at most two chunks per
+    worker are in flight, so the chunks may be a generator that plans as it goes.
+    """
+    if jobs <= 1:
+        yield from map(work, chunks)
+        return
+    _WORK[:] = [work]
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_quiet_worker)
+    pending: deque[Future] = deque()
+    try:
+        for chunk in chunks:
+            pending.append(pool.submit(_work, chunk))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BaseException:
+        _stop(pool, pending)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _WORK.clear()
+
+
+def _work(chunk: object) -> object:
+    return _WORK[0](chunk)
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them all and cleans up once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor, pending: deque[Future]) -> None:
+    """Cancel what has not started and end the workers now, not after their chunks."""
+    for future in pending:
+        future.cancel()
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive():
+            process.terminate()
