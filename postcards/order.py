@@ -22,8 +22,11 @@ def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
     Text and numbers never compare with each other: a run is tagged, numbers first.  The
     text itself breaks ties, so the order is total and repeatable (``P03`` and ``P3``).
     """
-    base = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
-    folded = "".join(c for c in base if not unicodedata.combining(c))
+    if text.isascii():  # ids, mostly: no accent to fold, and casefold is lower
+        folded = text.lower()
+    else:
+        base = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
+        folded = "".join(c for c in base if not unicodedata.combining(c))
     parts: list[tuple[int, int | str]] = []
     for index, run in enumerate(_RUNS.split(folded)):
         if index % 2:

@@ -134,7 +134,7 @@ def test_the_bundled_design_passes_preflight_on_every_size(campaign: Path) -> No
 def test_unembedded_fonts_are_found(tmp_path: Path) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
-    from postcards.printing.preflight import font_problems
+    from postcards.printing.shop_checks import font_problems
 
     Canvas(str(tmp_path / "h.pdf")).save()  # reportlab's default: Helvetica, not embedded
     (problem,) = font_problems(tmp_path / "h.pdf", "h.pdf")

@@ -22,16 +22,17 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postcards.cards.plans import country_line
+from postcards.cards.addressing import country_line
 from postcards.errors import InputError, Problem, display_name
 from postcards.resources import bundled
 
 if TYPE_CHECKING:
-    from postcards.cards.plans import CardPlan
+    from postcards.cards.plans import CardPlan, PlacedText
 
 #: Languages each destination's prisons pass, keyed by the address block's country line,
 #: with the country's short name for messages.
@@ -47,6 +48,8 @@ LANGUAGE_NAMES = {
     "fr": "French",
 }
 CYRILLIC_LANGUAGES = ("ru", "be", "uk")
+_UNSEEN = object()
+_TOPICS_KEPT = 200_000
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 
@@ -71,6 +74,9 @@ class RiskyWords:
     exact: dict[str, str]  # folded word -> topic
     prefixes: tuple[tuple[str, str], ...]  # (folded stem, topic), longest first
     source: str = ""
+    _topics: dict[str, str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, path: Path) -> RiskyWords:
@@ -127,8 +133,19 @@ class RiskyWords:
         return cls(exact, tuple(p for p in prefixes if p[0]), name)
 
     def topic(self, word: str) -> str | None:
-        """The topic a word falls under, or None for a word that is not on the list."""
-        folded = fold(word)
+        """The topic a word falls under, or None for a word that is not on the list.
+
+        Each word is looked up once: names and titles recur on thousands of cards, and
+        each lookup scans every stem.
+        """
+        known = self._topics.get(word, _UNSEEN)
+        if known is _UNSEEN:
+            if len(self._topics) >= _TOPICS_KEPT:
+                self._topics.clear()  # bounded: memory stays flat however many cards
+            known = self._topics[word] = self._lookup(fold(word))
+        return known
+
+    def _lookup(self, folded: str) -> str | None:
         if folded in self.exact:
             return self.exact[folded]
         for stem, topic in self.prefixes:
@@ -146,7 +163,8 @@ def risky_findings(text: str, risky: RiskyWords) -> list[Finding]:
     """Each risky word of the text once, in order, with its topic."""
     found: dict[str, Finding] = {}
     for word in words(text):
-        for candidate in (word, *re.split(r"[-‐]", word)):
+        parts = re.split(r"[-‐]", word) if "-" in word or "‐" in word else []
+        for candidate in (word, *parts):
             topic = risky.topic(candidate)
             if topic is not None and fold(word) not in found:
                 found[fold(word)] = Finding("risky", word, topic)
@@ -248,11 +266,16 @@ class ContentCheck:
             self._seen[key] = found
         return self._seen[key]
 
-    def add(self, plan: CardPlan, label: str) -> None:
-        """Check one planned card; ``label`` names it in the report."""
+    def add(self, plan: CardPlan, label: str | Callable[[], str]) -> None:
+        """Check one planned card; ``label`` names it in the report.
+
+        A function as ``label`` is called only when the card has a finding.
+        """
         country = country_line(plan.prisoner.country)
         for part, text, source in card_texts(plan, self.senders_file):
             for finding in self.findings(text, plan.language, country, part):
+                if callable(label):
+                    label = label()
                 self._cards.setdefault(_Key(part, finding, source), []).append(label)
 
     def problems(self) -> list[Problem]:
@@ -278,25 +301,38 @@ class ContentCheck:
 def card_texts(plan: CardPlan, senders_file: str = "senders") -> list[tuple[str, str, str]]:
     """(part, text, source file) of everything printed on a card that a censor reads."""
     message_source = plan.message_file or f"message.{plan.language}.j2"
-    sender = "\n".join(line for line, _style in plan.sender_block.text.lines)
     texts = [
-        (
-            "message",
-            plan.text or "\n".join(line for line, _style in plan.message.text.lines),
-            message_source,
-        ),
+        ("message", plan.text or _text_of(plan.message), message_source),
         ("headline", plan.headline, "design.toml"),
-        ("sender block", sender, senders_file),
+        ("sender block", _text_of(plan.sender_block), senders_file),
     ]
     if plan.return_block is not None:
         texts.append(
             (
                 "return address",
-                "\n".join(line for line, _style in plan.return_block.text.lines),
+                _text_of(plan.return_block),
                 senders_file if plan.sender.return_address else "campaign.toml",
             )
         )
     return [t for t in texts if t[1]]
+
+
+#: The text of fitted blocks seen lately, by id (kept with the block, so an id is never
+#: mistaken): a sender's block or the return address is on many cards.
+_TEXTS: dict[int, tuple[object, str]] = {}
+
+
+def _text_of(block: PlacedText) -> str:
+    """A block's lines as one text."""
+    fitted = block.text
+    known = _TEXTS.get(id(fitted))
+    if known is not None and known[0] is fitted:
+        return known[1]
+    text = "\n".join(line for line, _style in fitted.lines)
+    if len(_TEXTS) >= 4096:
+        _TEXTS.clear()
+    _TEXTS[id(fitted)] = (fitted, text)
+    return text
 
 
 def describe_one(finding: Finding, part: str, source: str = "") -> str:

@@ -111,6 +111,7 @@ class Design:
             **data.get("colours", {}),
         }
         self.messages = MessageTemplates(folder)
+        self._backs: dict[CardSize, BackLayout] = {}
 
     @cached_property
     def fonts(self) -> FontSet:
@@ -130,7 +131,15 @@ class Design:
         return TextStyle(box, float(max_size), float(min_size), section.get("style", style))
 
     def back(self, size: CardSize) -> BackLayout:
-        """The back layout scaled to ``size``; stamp and QR keep their printed size."""
+        """The back layout scaled to ``size``; stamp and QR keep their printed size.
+
+        Made once per size: preflight asks for it on every card.
+        """
+        if size not in self._backs:
+            self._backs[size] = self._back(size)
+        return self._backs[size]
+
+    def _back(self, size: CardSize) -> BackLayout:
         sx, sy = self._scale(size)
         b = self.data["back"]
         stamp_w, stamp_h = b["stamp"]["size"]

@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from postcards.cards.addressing import recipient_lines, template_fields
 from postcards.cards.design import BackLayout, Design, TextStyle
 from postcards.codes import format_code
 from postcards.config import Settings
@@ -21,25 +23,14 @@ from postcards.errors import LayoutError, PostcardsError, Problem
 from postcards.inputs.people import People, Prisoner, Sender
 from postcards.page.fonts import FontSet, font_problem
 from postcards.page.geometry import Box, CardSize, pt
-from postcards.page.qr import QUIET_ZONE, PlacedQR, qr_matrix
+from postcards.page.qr import QUIET_ZONE, PlacedQR, matrix_summary, qr_matrix
 from postcards.page.text import FittedText, fit_text
 from postcards.pairing.fair import Pairing
 
-_BELARUS = {
-    "",
-    "belarus",
-    "by",
-    "blr",
-    "беларусь",
-    "республика беларусь",
-    "рэспубліка беларусь",
-    "republic of belarus",
-    "belarus republic of",
-}
-_BIRTH_YEAR = {"be": "{} г. н.", "ru": "{} г. р."}
+_PLACED_KEPT = 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlacedText:
     """Fitted text and the box it is drawn in (from the top of the box)."""
 
@@ -48,9 +39,12 @@ class PlacedText:
     colour: str = "ink"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardPlan:
-    """Everything the renderer draws for one card."""
+    """Everything the renderer draws for one card.
+
+    Slots, and the QR's runs packed as bytes: a print run may hold 100,000 plans.
+    """
 
     code: str
     wave: str
@@ -82,38 +76,8 @@ class CardPlan:
 
         data = dataclasses.asdict(self)
         if data["qr"]:
-            data["qr"]["matrix"]["runs"] = len(data["qr"]["matrix"]["runs"])
+            data["qr"]["matrix"] = matrix_summary(data["qr"]["matrix"])
         return json.dumps(data, ensure_ascii=False, indent=1, default=default)
-
-
-def country_line(country: str) -> str:
-    """The destination country alone in Latin capitals, as the postal services read it."""
-    if " ".join(country.casefold().replace(",", " ").split()) in _BELARUS:
-        return "REPUBLIC OF BELARUS"
-    return country.upper()
-
-
-def recipient_lines(prisoner: Prisoner) -> list[tuple[str, str]]:
-    """The address block, most specific line first, as (text, font style) pairs."""
-    lines = [(prisoner.name_dative or prisoner.name, "bold")]
-    if prisoner.birth_year:
-        label = _BIRTH_YEAR.get(prisoner.language, _BIRTH_YEAR["ru"])
-        lines.append((label.format(prisoner.birth_year), "regular"))
-    lines += [(line, "regular") for line in (prisoner.institution, *prisoner.address) if line]
-    place = ", ".join(part for part in (prisoner.postcode, prisoner.city) if part)
-    lines += [(line, "regular") for line in (place, prisoner.region) if line]
-    lines.append((country_line(prisoner.country), "bold"))
-    return lines
-
-
-def template_fields(record: Sender | Prisoner) -> dict[str, Any]:
-    """A record as template fields: its own fields, then unknown columns by header."""
-    fields = {
-        k: "\n".join(v) if isinstance(v, tuple) else v
-        for k, v in vars(record).items()
-        if k != "extra"
-    }
-    return {**record.extra, **fields}
 
 
 class CardPlanner:
@@ -135,6 +99,11 @@ class CardPlanner:
         }
         self._shared_messages: dict[str, str] = {}
         self._sender_problems: dict[str, list[Problem]] = {}
+        #: Blocks placed so far by (part, text): the template's message and the return
+        #: address are the same on thousands of cards.  Boxes and sizes are fixed for a
+        #: planner, so the text is the whole key.
+        self._placed: dict[tuple[str, object], Any] = {}
+        self._printable: set[str] = set()  # messages every character of which prints
 
     def language_of(self, pairing: Pairing) -> str:
         """The card's language: the pairing's, else the prisoner's, else the campaign's."""
@@ -151,26 +120,33 @@ class CardPlanner:
             raise PostcardsError(problems)
         language = self.language_of(pairing)
         message = pairing.message or self._message(language, pairing)
-        missing = self.fonts.missing(message)
+        missing = self.fonts.missing(message) if message not in self._printable else []
         if missing:
             where = self._message_source(pairing, language)
             raise PostcardsError([font_problem(c, **where) for c in missing])
+        if len(self._printable) < _PLACED_KEPT:
+            self._printable.add(message)
         return CardPlan(
             code=code,
             wave=self.campaign.wave,
             language=language,
             sender=pairing.sender,
             prisoner=pairing.prisoner,
-            message=self._place(message, self.back.message, pairing, "message"),
-            sender_block=self._place_lines(
-                self._sender_lines(pairing.sender), self.back.sender, pairing, "sender"
+            message=self._placed_once(
+                ("message", message),
+                lambda: self._place(message, self.back.message, pairing, "message"),
             ),
+            sender_block=self._sender_block(pairing),
             return_block=self._return_block(pairing),
             address=self._place_lines(
                 recipient_lines(pairing.prisoner), self.back.address, pairing, "address"
             ),
-            qr=self._qr(code) if self.campaign.qr_placement == "card" else None,
-            code_label=self._code_label(code) if self.campaign.qr_placement == "card" else None,
+            qr=self._placed_once(("qr", code), lambda: self._qr(code))
+            if self.campaign.qr_placement == "card"
+            else None,
+            code_label=self._placed_once(("code", code), lambda: self._code_label(code))
+            if self.campaign.qr_placement == "card"
+            else None,
             signature=self._signature(pairing.sender),
             text=message,
             personal=bool(pairing.message),
@@ -222,16 +198,38 @@ class CardPlanner:
         detail = ", ".join(part for part in (sender.title, sender.parliament) if part)
         return lines + ([(detail, "regular")] if detail else [])
 
+    def _sender_block(self, pairing: Pairing) -> PlacedText:
+        lines = self._sender_lines(pairing.sender)
+        return self._placed_once(
+            ("sender", tuple(lines)),
+            lambda: self._place_lines(lines, self.back.sender, pairing, "sender"),
+        )
+
     def _return_block(self, pairing: Pairing) -> PlacedText | None:
         lines = pairing.sender.return_address or self.campaign.return_address
         if not lines:
             return None
-        return self._place_lines(
-            [(line, "regular") for line in lines],
-            self.back.return_address,
-            pairing,
-            "return address",
+        return self._placed_once(
+            ("return address", tuple(lines)),
+            lambda: self._place_lines(
+                [(line, "regular") for line in lines],
+                self.back.return_address,
+                pairing,
+                "return address",
+            ),
         )
+
+    def _placed_once(self, key: tuple[str, object], place: Any) -> Any:
+        """``place()``, or the block an earlier card placed for the same text.
+
+        A text that does not fit raises on every card (and is never kept).
+        """
+        found = self._placed.get(key)
+        if found is None:
+            if len(self._placed) >= _PLACED_KEPT:
+                self._placed.clear()  # bounded: personal messages are each their own
+            found = self._placed[key] = place()
+        return found
 
     def _place(
         self, text: str, style: TextStyle, pairing: Pairing, what: str, colour: str = "ink"
@@ -298,10 +296,7 @@ class CardPlanner:
         return PlacedQR(right - side, bottom + 3.0, module, matrix)
 
     def _code_label(self, code: str) -> PlacedText:
-        module = self.campaign.qr_module_mm
-        side = (21 + 2 * QUIET_ZONE) * module
-        right, bottom = self.back.qr_corner_mm
-        box = Box(right - side, bottom, side, 3.0)
+        box = self._code_box
         fitted = fit_text(
             [(format_code(code), "regular")],
             self.fonts,
@@ -311,6 +306,14 @@ class CardPlanner:
             5.0,
         )
         return PlacedText(box, fitted, "ink")
+
+    @cached_property
+    def _code_box(self) -> Box:
+        """Where the printed code goes: the same on every card, so one box for all."""
+        module = self.campaign.qr_module_mm
+        side = (21 + 2 * QUIET_ZONE) * module
+        right, bottom = self.back.qr_corner_mm
+        return Box(right - side, bottom, side, 3.0)
 
     def _signature(self, sender: Sender) -> Path | None:
         return (self.campaign.root / sender.signature).resolve() if sender.signature else None
@@ -367,6 +370,13 @@ class CardPlanner:
         self, people: People, record: Sender | Prisoner, names: tuple[str, ...]
     ) -> list[Problem]:
         """Characters no font has, located at the record's row and column."""
+        values = [getattr(record, name) for name in names]
+        if not self.fonts.missing(
+            "".join(  # the usual case, in one look at every field
+                "".join(value) if isinstance(value, tuple) else value for value in values
+            )
+        ):
+            return []
         problems = []
         for name in names:
             value = getattr(record, name)

@@ -70,10 +70,13 @@ def address_lines(r: RowReader) -> tuple[str, ...]:
     """Street and house (joined as the first line), the address cell, address1…5."""
     street = ", ".join(v for v in (r.get("street"), r.get("house")) if v)
     lines = [street] if street else []
-    lines += split_lines(r.get("address"))
-    for i in range(1, 6):
-        lines += split_lines(r.get(f"address{i}"))
+    for name in _ADDRESS_COLUMNS:
+        if name in r.mapping:  # most lists have one or two of these columns
+            lines += split_lines(r.get(name))
     return tuple(lines)
+
+
+_ADDRESS_COLUMNS = ("address", *(f"address{i}" for i in range(1, 6)))
 
 
 def check_addressable(r: RowReader, prisoner: Prisoner) -> None:

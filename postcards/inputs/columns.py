@@ -209,11 +209,12 @@ class RowReader:
 
     def __init__(self, table: Table, row: Row, mapping: dict[str, str], problems: list[Problem]):
         self.table, self.row, self.mapping, self.problems = table, row, mapping, problems
+        self.cells = row.cells
 
     def get(self, name: str) -> str:
         """The stripped text of field ``name`` in this row; empty when no column holds it."""
         header = self.mapping.get(name)
-        return self.row.cells.get(header, "").strip() if header else ""
+        return self.cells.get(header, "").strip() if header else ""
 
     def fail(self, name: str, message: str, warning: bool = False) -> None:
         """Record a problem (or a warning) at this row, in the column that holds ``name``."""

@@ -34,7 +34,7 @@ def read_csv(path: Path, name: str) -> tuple[list[Record], str, str]:
     delimiter = _sniff_delimiter(text, "\t" if path.suffix.lower() == ".tsv" else ",")
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        records = [(number, cells) for number, cells in enumerate(reader, 1)]
+        records = list(enumerate(reader, 1))
     except csv.Error as exc:
         raise InputError(Problem(f"cannot read as CSV: {exc}", file=name)) from None
     return records, encoding, delimiter

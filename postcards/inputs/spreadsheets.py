@@ -186,7 +186,9 @@ def _frame_text(value: Any, pandas: Any) -> str:
 
 def _clean(text: str) -> str:
     """Strip a cell and use a lone line feed for line breaks, whatever the file's line ends."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
 def _build_table(
@@ -211,8 +213,14 @@ def _build_table(
     if problems:
         raise InputError(problems)
     named = [(i, h) for i, h in enumerate(raw) if h]
+    every = len(named) == len(raw)  # no unnamed column: a full row zips with the headers
     rows = [
-        Row(number, {h: cells[i] if i < len(cells) else "" for i, h in named})
+        Row(
+            number,
+            dict(zip(raw, cells, strict=False))
+            if every and len(cells) >= len(raw)
+            else {h: cells[i] if i < len(cells) else "" for i, h in named},
+        )
         for number, cells in data
     ]
     return [h for _, h in named], rows
@@ -256,6 +264,8 @@ def _long_rows(
     named = sum(1 for h in raw if h)
     hint = _DELIMITER_NAMES.get(delimiter or "", "the delimiter")
     for number, cells in data:
+        if len(cells) <= len(raw):
+            continue  # no cell past the headers
         used = max(i for i, c in enumerate(cells) if c) + 1
         if used > len(raw):
             message = (

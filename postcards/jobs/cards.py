@@ -21,16 +21,20 @@ from postcards.files import publish, remove_stale_parts, staged, write_csv
 from postcards.inputs.freshness import snapshot
 from postcards.inputs.people import People
 from postcards.jobs.check import check_examples, content_check, plan_all, prepare, print_order
-from postcards.jobs.lists import CheckReport, Progress, existing_ledger, list_date
+from postcards.jobs.lists import (
+    CheckReport,
+    Progress,
+    existing_ledger,
+    few_full_collections,
+    list_date,
+)
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import shown_url
 from postcards.ledger.model import LedgerCard, RunFile
 from postcards.pairing.fair import Pairing
-from postcards.printing.preflight import (
-    font_problems,
-)
 from postcards.printing.run import CardOptions, Place, PrintRun
 from postcards.printing.settling import kill_point, run_files, settle
+from postcards.printing.shop_checks import font_problems
 from postcards.printing.signing import write_signing_sheets
 
 MANIFEST_COLUMNS = [
@@ -64,6 +68,7 @@ class CardsResult:
     warnings: tuple[Problem, ...] = ()  # what the checks found that does not stop printing
 
 
+@few_full_collections()
 def make_cards(
     campaign: Settings,
     out: Path,

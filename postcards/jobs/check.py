@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections import Counter
+from collections.abc import Iterator
+from functools import partial
 from urllib.parse import urlsplit
 
 from postcards.cards.content import ContentCheck, risky_words_for
@@ -22,6 +24,7 @@ from postcards.jobs.lists import (
     Progress,
     list_freshness,
     no_cards,
+    no_collections,
     open_existing,
     read_people,
     require_lists,
@@ -34,12 +37,7 @@ from postcards.page.text import RenderError
 from postcards.pairing.assignments import assignments_file, read_assignments, unused_file
 from postcards.pairing.fair import Pairing, Plan
 from postcards.printing.imposition import Imposition, impose
-from postcards.printing.preflight import (
-    card_problems,
-    design_problems,
-    image_resolution,
-    text_on_rules,
-)
+from postcards.printing.preflight import CardPreflight, design_problems
 from postcards.printing.run import CardOptions
 from postcards.printing.settling import interrupted_warnings, settle
 from postcards.wording import counted
@@ -214,13 +212,28 @@ def plan_all(
 
     Given ``content``, its content-check findings are collected too.
     """
-    plans, template_failures = [], set()
+    return list(iter_plans(planner, pairings, codes, report, progress, content))
+
+
+def iter_plans(
+    planner: CardPlanner,
+    pairings: list[Pairing],
+    codes: list[str],
+    report: CheckReport,
+    progress: Progress | None = None,
+    content: ContentCheck | None = None,
+) -> Iterator[CardPlan]:
+    """Plan the cards one by one, checking each as it goes: a caller may use each and drop it.
+
+    ``check`` keeps none, so memory stays flat.  The content check's findings and the
+    preflight's problems go into ``report`` once the last card is planned: read
+    ``report.problems`` only after exhausting the generator.
+    """
+    template_failures: set[Problem] = set()
+    preflight = CardPreflight(planner.design, planner.size)
     for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
         try:
-            plans.append(planner.plan(pairing, code))
-            report.languages[plans[-1].language] += 1
-            if content is not None:
-                content.add(plans[-1], _label(plans[-1]))
+            plan = planner.plan(pairing, code)
         except RenderError as exc:  # named with the first card it stopped
             report.add(
                 [
@@ -232,11 +245,16 @@ def plan_all(
             template_failures.update(exc.problems)
         except PostcardsError as exc:
             report.add(exc.problems)
+        else:
+            report.languages[plan.language] += 1
+            if content is not None:
+                content.add(plan, partial(_label, plan))  # named only if it has a finding
+            preflight.add(plan)
+            yield plan
         if progress:
             progress(done, len(pairings))
     report.add(content.problems() if content is not None else [])
-    report.add(_preflight(planner, plans))
-    return plans
+    report.add(preflight.problems())
 
 
 def _on_card(problem: Problem, pairing: Pairing) -> Problem:
@@ -255,46 +273,20 @@ def _label(plan: CardPlan) -> str:
     return f"{plan.sender.name} → {plan.prisoner.name} ({code})"
 
 
-def _preflight(planner: CardPlanner, plans: list[CardPlan]) -> list[Problem]:
-    """Per-card preflight; cards alike are checked once.
-
-    Cards alike have the same QR size and the same signature; the first is named with a count of the
-    others.
-    """
-    found: dict[object, tuple[list[Problem], int]] = {}
-    for plan in plans:
-        key = (
-            plan.qr.matrix.modules if plan.qr else None,
-            tuple(text_on_rules(plan, planner.design, planner.size)),
-        )
-        if key in found:
-            found[key] = (found[key][0], found[key][1] + 1)
-        else:
-            found[key] = (card_problems(plan, planner.design, planner.size), 0)
-    problems = [
-        _and_more(problem, more)
-        for found_problems, more in found.values()
-        for problem in found_problems
-    ]
-    signature = planner.design.back(planner.size).signature
-    for path in sorted({plan.signature for plan in plans if plan.signature}):
-        problems += image_resolution(path, signature.width_mm, signature.height_mm, "signature")
-    return problems
-
-
-def _and_more(problem: Problem, more: int) -> Problem:
-    if not more:
-        return problem
-    return dataclasses.replace(
-        problem, message=f"{problem.message} (and {counted(more, 'more card')} like it)"
-    )
-
-
 def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:
     """Cards grouped by sender, so each member signs one stack."""
-    return sorted(pairings, key=lambda p: (natural_key(p.sender.id), natural_key(p.prisoner.id)))
+    keys: dict[str, tuple] = {}  # a sender signs many cards: each id's key made once
+
+    def key(id_: str) -> tuple:
+        found = keys.get(id_)
+        if found is None:
+            found = keys[id_] = natural_key(id_)
+        return found
+
+    return sorted(pairings, key=lambda p: (key(p.sender.id), key(p.prisoner.id)))
 
 
+@no_collections()
 def check(
     campaign: Settings, options: CardOptions = CardOptions(), progress: Progress | None = None
 ) -> CheckReport:
@@ -311,7 +303,10 @@ def check(
     if planner is not None:
         pairings = print_order(report.pairings)
         content = content_check(campaign, options, report)
-        plan_all(planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress, content)
+        for _plan in iter_plans(
+            planner, pairings, [PLACEHOLDER_CODE] * len(pairings), report, progress, content
+        ):
+            pass  # each plan is checked as it is made, and dropped
     return report
 
 

@@ -261,9 +261,12 @@ def normalize_text(text: str) -> str:
 
 
 Line = tuple[str, str]  # (text, font style)
+#: A line measured whole this much inside its box fits however its words' widths are
+#: summed (float rounding is far below it).
+_SLACK_PT = 1e-6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FittedText:
     """Lines at one font size, ready to draw from the top of their box."""
 
@@ -321,16 +324,36 @@ def _wrap_all(
     paragraphs: tuple[Line, ...], fonts: FontSet, size: float, width_pt: float
 ) -> list[Line] | None:
     lines: list[Line] = []
-    for text, style in paragraphs:
-        wrapped = wrap(text, fonts, style, size, width_pt)
+    for paragraph in paragraphs:
+        text, style = paragraph
+        if _as_written(text, fonts, style, size, width_pt):
+            lines.append(paragraph)  # the paragraph itself is the line: nothing copied
+            continue
+        wrapped = _greedy(text, fonts, style, size, width_pt)
         if wrapped is None:
             return None
         lines += [(line, style) for line in wrapped]
     return lines
 
 
+def _as_written(text: str, fonts: FontSet, style: str, size: float, width_pt: float) -> bool:
+    """Whether a paragraph is one line as written.
+
+    It is measured whole, which is cheaper than word by word and gives the same line.
+    """
+    return fonts.width(text, style, size) <= width_pt - _SLACK_PT and " ".join(text.split()) == text
+
+
 def wrap(text: str, fonts: FontSet, style: str, size: float, width_pt: float) -> list[str] | None:
     """Greedy word wrap of one paragraph; None when a single word is wider than the box."""
+    if _as_written(text, fonts, style, size, width_pt):
+        return [text]
+    return _greedy(text, fonts, style, size, width_pt)
+
+
+def _greedy(
+    text: str, fonts: FontSet, style: str, size: float, width_pt: float
+) -> list[str] | None:
     lines: list[str] = []
     space = fonts.width(" ", style, size)
     line, line_width = "", 0.0
@@ -344,5 +367,6 @@ def wrap(text: str, fonts: FontSet, style: str, size: float, width_pt: float) ->
             if line:
                 lines.append(line)
             line, line_width = word, word_width
-    lines.append(line)
+    # A paragraph that fits as written keeps its own string: a plan holds no copy of it.
+    lines.append(text if not lines and line == text else line)
     return lines

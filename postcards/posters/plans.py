@@ -20,7 +20,7 @@ from typing import Any
 
 from postcards.errors import LayoutError, Problem
 from postcards.page.geometry import POINTS_PER_MM, Box
-from postcards.page.qr import PlacedQR
+from postcards.page.qr import PlacedQR, matrix_summary
 
 KINDS = ("godparents", "wall", "prisoner", "share")
 
@@ -172,7 +172,7 @@ class Poster:
         data = dataclasses.asdict(self)
         for page in data["pages"]:
             if page["qr"]:
-                page["qr"]["matrix"]["runs"] = len(page["qr"]["matrix"]["runs"])
+                page["qr"]["matrix"] = matrix_summary(page["qr"]["matrix"])
         return json.dumps(data, ensure_ascii=False, indent=1, default=default)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from postcards.cards.plans import recipient_lines
+from postcards.cards.addressing import recipient_lines
 from postcards.errors import LayoutError
 from postcards.inputs.people import Prisoner
 from postcards.page.geometry import Box

@@ -17,7 +17,7 @@ Rules, each named in its message so a failure says which card broke which rule:
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,13 +25,17 @@ from postcards.cards.design import Design, Rule
 from postcards.cards.plans import CardPlan, PlacedText
 from postcards.codes import PLACEHOLDER_CODE, format_code
 from postcards.config import Settings
-from postcards.errors import Problem, display_name
+from postcards.errors import Problem
 from postcards.page.geometry import Box, CardSize, Page
+from postcards.page.text import FittedText
+from postcards.printing.shop_checks import MM_PER_INCH, image_resolution
+from postcards.wording import counted
 
 SAFE_MARGIN_MM = 3.0
-MIN_DPI = 300
+#: How much wider than its box a fitted line may measure, at most (float rounding); the
+#: quick test of a block's reach widens it by this much every way.
+_WIDTH_SLACK_MM = 1e-3
 MIN_QR_MODULE_MM = 0.4
-MM_PER_INCH = 25.4
 #: A glyph's depth below its baseline, as a fraction of the font size (PT Sans, DejaVu).
 _DESCENT = 0.25
 #: The first baseline below the top of a text box, as the renderer sets it.
@@ -106,27 +110,128 @@ def card_problems(plan: CardPlan, design: Design, size: CardSize) -> list[Proble
     return problems
 
 
-def text_on_rules(plan: CardPlan, design: Design, size: CardSize) -> list[tuple[str, str]]:
-    """(text, line) pairs where a card's fitted text reaches a line of the back.
+class CardPreflight:
+    """Per-card preflight over a print run, a card at a time (nothing kept per card).
 
-    The fitted text is measured as drawn: its widest line from the box's left edge, from
-    the box's top to the last baseline's descenders, which may reach past its box.
+    Only what can differ between cards is checked per card: the QR code's size and
+    where each fitted text reaches.  Cards alike (same QR size, same text on the same
+    lines) are checked once, the first named with a count of the others; a block placed
+    for many cards (the template's message, the return address, a sender's block) is
+    measured once.
     """
-    blocks = (
+
+    _KEPT = 4096  # blocks remembered; bounded, so memory stays flat
+
+    def __init__(self, design: Design, size: CardSize):
+        self.design, self.size = design, size
+        self.rules = design.back(size).rules
+        self._found: dict[object, list] = {}  # key -> [problems, cards like it]
+        self._signatures: set[Path] = set()
+        self._blocks: dict[int, tuple[object, Box, tuple[str, ...]]] = {}
+        eps = 1e-6  # as _crosses: a line along a box's edge does not cross it
+        self._reach = [
+            (
+                min(r.x0, r.x1) + eps,
+                max(r.x0, r.x1) - eps,
+                min(r.y0, r.y1) + eps,
+                max(r.y0, r.y1) - eps,
+            )
+            for r in self.rules
+        ]
+
+    def add(self, plan: CardPlan) -> None:
+        """Check one card."""
+        key = (plan.qr.matrix.modules if plan.qr else None, self._text_on_rules(plan))
+        found = self._found.get(key)
+        if found is None:
+            self._found[key] = [card_problems(plan, self.design, self.size), 0]
+        else:
+            found[1] += 1
+        if plan.signature:
+            self._signatures.add(plan.signature)
+
+    def problems(self) -> list[Problem]:
+        """Every card's problems (and the signatures' resolution), in the cards' order."""
+        problems = [
+            _and_more(problem, more) for found, more in self._found.values() for problem in found
+        ]
+        signature = self.design.back(self.size).signature
+        for path in sorted(self._signatures):
+            problems += image_resolution(path, signature.width_mm, signature.height_mm, "signature")
+        return problems
+
+    def _text_on_rules(self, plan: CardPlan) -> tuple[tuple[str, str], ...]:
+        found: list[tuple[str, str]] = []
+        for name, block in _blocks(plan):
+            if block is not None:
+                found += [(name, rule) for rule in self._crossed(block)]
+        return tuple(found)
+
+    def _crossed(self, block: PlacedText) -> tuple[str, ...]:
+        """The lines a block's text reaches, measured once per fitted text and box.
+
+        The result is kept with the text itself, so an id is never mistaken.
+        """
+        known = self._blocks.get(id(block.text))
+        if known is not None and known[0] is block.text and known[1] == block.box:
+            return known[2]
+        crossed: tuple[str, ...] = ()
+        if not block.text.lines or self._may_cross(block):
+            extent = text_extent(block, self.design)
+            crossed = tuple(rule.name for rule in self.rules if _crosses(rule, extent))
+        if len(self._blocks) >= self._KEPT:
+            self._blocks.clear()
+        self._blocks[id(block.text)] = (block.text, block.box, crossed)
+        return crossed
+
+    def _may_cross(self, block: PlacedText) -> bool:
+        """Whether a line would reach the block's text if every line were as wide as its box.
+
+        Fitting keeps lines narrower: when none reaches the box, none reaches the text,
+        and measuring each line is saved.
+        """
+        fitted, box = block.text, block.box
+        left, top = box.x_mm, box.y_mm + box.height_mm + _WIDTH_SLACK_MM
+        bottom = top - _WIDTH_SLACK_MM - _depth(fitted) * MM_PER_INCH / 72 - _WIDTH_SLACK_MM
+        right = left + box.width_mm + _WIDTH_SLACK_MM
+        for lo_x, hi_x, lo_y, hi_y in self._reach:
+            if lo_x < right and hi_x > left and lo_y < top and hi_y > bottom:
+                return True
+        return False
+
+
+def _and_more(problem: Problem, more: int) -> Problem:
+    if not more:
+        return problem
+    return dataclasses.replace(
+        problem, message=f"{problem.message} (and {counted(more, 'more card')} like it)"
+    )
+
+
+def _blocks(plan: CardPlan) -> tuple[tuple[str, PlacedText | None], ...]:
+    """A card's text blocks as preflight names them."""
+    return (
         ("message", plan.message),
         ("sender", plan.sender_block),
         ("return address", plan.return_block),
         ("address", plan.address),
         ("printed code", plan.code_label),
     )
+
+
+def text_on_rules(plan: CardPlan, design: Design, size: CardSize) -> list[tuple[str, str]]:
+    """(text, line) pairs where a card's fitted text reaches a line of the back.
+
+    The fitted text is measured as drawn: its widest line from the box's left edge, from
+    the box's top to the last baseline's descenders, which may reach past its box.
+    """
     rules = design.back(size).rules
-    return [
-        (name, rule.name)
-        for name, block in blocks
-        if block is not None
-        for rule in rules
-        if _crosses(rule, text_extent(block, design))
-    ]
+    found = []
+    for name, block in _blocks(plan):
+        if block is not None:
+            extent = text_extent(block, design)  # once a block, not once a rule
+            found += [(name, rule.name) for rule in rules if _crosses(rule, extent)]
+    return found
 
 
 def text_extent(block: PlacedText, design: Design) -> Box:
@@ -135,15 +240,18 @@ def text_extent(block: PlacedText, design: Design) -> Box:
     if not fitted.lines:
         return Box(box.x_mm, box.top_mm, 0, 0)
     widest = max(design.fonts.width(line, style, fitted.size) for line, style in fitted.lines)
-    depth = (
-        fitted.size * _ASCENT + (len(fitted.lines) - 1) * fitted.leading + fitted.size * _DESCENT
-    )
+    depth = _depth(fitted)
     return Box(
         box.x_mm,
         box.top_mm - depth * MM_PER_INCH / 72,
         widest * MM_PER_INCH / 72,
         depth * MM_PER_INCH / 72,
     )
+
+
+def _depth(fitted: FittedText) -> float:
+    """From the top of the box to the last baseline's descenders, in points."""
+    return fitted.size * _ASCENT + (len(fitted.lines) - 1) * fitted.leading + fitted.size * _DESCENT
 
 
 def _rules_crossing(rules: tuple[Rule, ...], zones: list[Zone], where: str) -> list[Problem]:
@@ -185,60 +293,6 @@ def back_zones(design: Design, size: CardSize) -> list[Zone]:
         Zone("return address", back.return_address.box),
         Zone("address", back.address.box),
         Zone("stamp", back.stamp),
-    ]
-
-
-def image_resolution(
-    path: Path, width_mm: float, height_mm: float, where: str, cover: bool = False
-) -> list[Problem]:
-    """An image printed at ``width_mm`` × ``height_mm`` (covering it, or fitted inside)."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            pixels = image.size
-    except (OSError, UnidentifiedImageError) as exc:
-        return [Problem(f"cannot read the image: {exc}", file=display_name(path))]
-    per_mm = (max if cover else min)(width_mm / pixels[0], height_mm / pixels[1])
-    dpi = MM_PER_INCH / per_mm
-    if dpi >= MIN_DPI - 0.5:
-        return []
-    printed_w, printed_h = pixels[0] * per_mm, pixels[1] * per_mm
-    need = [round(v * MIN_DPI / dpi) for v in pixels]
-    return [
-        Problem(
-            f"rule 'image resolution': {where}: {path.name} is {pixels[0]} × {pixels[1]} px "
-            f"printed at {printed_w:.0f} × {printed_h:.0f} mm, that is {dpi:.0f} dpi; print "
-            f"needs {MIN_DPI} dpi: use an image of at least {need[0]} × {need[1]} px",
-            file=display_name(path),
-            warning=True,
-        )
-    ]
-
-
-def unembedded_fonts(pdf: Path) -> list[str]:
-    """Fonts a PDF names without carrying their file (a print shop would substitute them).
-
-    reportlab writes font dictionaries uncompressed, so a scan of the bytes finds them.
-    """
-    data = pdf.read_bytes()
-    used = set(re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", data))
-    embedded = set(
-        re.findall(rb"/FontFile[23]?\s+\d+\s+\d+\s+R\s+/FontName\s*/([^\s/<>\[\]]+)", data)
-    )
-    embedded |= set(re.findall(rb"/FontName\s*/([^\s/<>\[\]]+)[^>]*?/FontFile", data))
-    return sorted(name.decode("latin-1") for name in used - embedded)
-
-
-def font_problems(pdf: Path, name: str) -> list[Problem]:
-    """The rule 'fonts embedded' for a PDF of a print run (``name``: its final name)."""
-    return [
-        Problem(
-            f"rule 'fonts embedded': the font {font} is not embedded; a print shop "
-            "would substitute another",
-            file=name,
-        )
-        for font in unembedded_fonts(pdf)
     ]
 
 
