@@ -119,7 +119,12 @@ def run_one(cards: int, layout: str = "single") -> dict[str, float]:
     }
 
 
-PEERS = ROOT.parent / "shared" / "peers"
+#: The reference: beside the checkout, or beside the folder of worktrees it sits in.
+PEERS = next(
+    (p for p in (ROOT.parent / "shared" / "peers", ROOT.parent.parent / "shared" / "peers")
+     if p.is_dir()),
+    ROOT.parent / "shared" / "peers",
+)  # fmt: skip
 #: Runs a script or module in this interpreter and prints, last on stderr, its peak RSS and
 #: the largest peak RSS of its worker processes (MB; 0 without workers).
 _MEASURED = (

@@ -501,6 +501,8 @@ def test_fonts_are_embedded_in_sheets_and_cards(tmp_path: Path) -> None:
                     fonts[font["/BaseFont"]] = font
         assert fonts
         for name, font in fonts.items():
+            if "/DescendantFonts" in font:  # a Type0 font: the glyphs are its CIDFont's
+                font = font["/DescendantFonts"][0].get_object()
             assert "/FontFile2" in font["/FontDescriptor"], f"{name} is not embedded"
 
 

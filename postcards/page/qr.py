@@ -65,16 +65,21 @@ class PlacedQR:
         return self.matrix.modules_with_quiet_zone * self.module_mm
 
 
-def draw_qr(canvas, matrix: QRMatrix, left_pt: float, bottom_pt: float, module_pt: float) -> None:
-    """Draw a symbol's dark runs in the canvas's fill colour.
+def qr_rects(matrix: QRMatrix) -> str:
+    """A symbol's dark runs as filled PDF rectangles in module units, row 0 at the top.
 
-    Its quiet zone starts at (left_pt, bottom_pt); integer rectangles under one transform are exact
-    and compact.
+    They are drawn under one transform (:func:`qr_transform`): exact and compact.
     """
     last = matrix.modules - 1
     rects = " ".join(f"{col} {last - row} {length} 1 re" for row, col, length in matrix.runs)
-    canvas.saveState()
-    canvas.transform(
+    return f"{rects} f"
+
+
+def qr_transform(
+    left_pt: float, bottom_pt: float, module_pt: float
+) -> tuple[float, float, float, float, float, float]:
+    """The transform that puts module units on the page, the quiet zone at (left, bottom)."""
+    return (
         module_pt,
         0,
         0,
@@ -82,7 +87,16 @@ def draw_qr(canvas, matrix: QRMatrix, left_pt: float, bottom_pt: float, module_p
         left_pt + QUIET_ZONE * module_pt,
         bottom_pt + QUIET_ZONE * module_pt,
     )
-    canvas._code.append(f"{rects} f")  # reportlab's Path would format hundreds of floats
+
+
+def draw_qr(canvas, matrix: QRMatrix, left_pt: float, bottom_pt: float, module_pt: float) -> None:
+    """Draw a symbol on a reportlab canvas in its fill colour.
+
+    Its quiet zone starts at (left_pt, bottom_pt).
+    """
+    canvas.saveState()
+    canvas.transform(*qr_transform(left_pt, bottom_pt, module_pt))
+    canvas._code.append(qr_rects(matrix))  # reportlab's Path would format hundreds of floats
     canvas.restoreState()
 
 

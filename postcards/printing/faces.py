@@ -1,23 +1,29 @@
-"""Card plans -> PDF pages with reportlab.
+"""Card plans -> PDF pages, with the cards' own streaming writer (:mod:`postcards.page.writer`).
 
 What is the same on every card (the motif and headline of a front, the rules and stamp
-box of a back) is drawn once as a PDF form and placed by reference; per card we draw only
-its text and its QR code as vector rectangles.  ``invariant`` mode makes the same plans
-give the same bytes.
+box of a back) is drawn once as a PDF form and placed by reference; a text block that
+recurs in the run (a sender's name, a shared message) is a form too.  Per card we draw
+only its own text and its QR code as vector rectangles.  Each page goes to the file as
+soon as it is drawn, and the same plans give the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO
 
 from postcards.cards.design import Design, TextStyle
 from postcards.cards.plans import CardPlan, PlacedText
+from postcards.errors import Problem, TemplateError
+from postcards.page.embedding import TrueTypeFont
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import Page, pt
-from postcards.page.qr import PlacedQR, draw_qr
+from postcards.page.qr import PlacedQR, qr_rects, qr_transform
 from postcards.page.text import fit_text
+from postcards.page.writer import Content, PdfWriter, Rect
 
 #: Called as progress(done, total) while cards are drawn.
 Progress = Callable[[int, int], None]
@@ -25,20 +31,69 @@ Progress = Callable[[int, int], None]
 #: Baseline of the first line below the top of its box, as a fraction of the font size.
 _ASCENT = 0.93
 
+Colour = tuple[float, float, float]
+
+
+def hex_colour(value: str, name: str = "colour") -> Colour:
+    """``#rrggbb`` (or ``0xrrggbb``) as RGB fractions, as design.toml writes colours."""
+    text = value.strip()
+    text = text[1:] if text.startswith("#") else text[2:] if text[:2].lower() == "0x" else text
+    try:
+        number = int(text, 16)
+    except ValueError:
+        number = -1
+    if len(text) != 6 or number < 0:
+        raise TemplateError(Problem(f"colour {name} = {value!r} is not #rrggbb", column="design"))
+    return ((number >> 16) / 255, (number >> 8 & 255) / 255, (number & 255) / 255)
+
+
+def recurring_blocks(plans: Iterable[CardPlan]) -> dict[PlacedText, None]:
+    """The text blocks that appear on more than one card: each is drawn once, as a form.
+
+    Decided from all the plans before drawing, so that a card is drawn the same whatever
+    was drawn before it (and whichever process draws it).  In order of first use.
+    """
+    seen = Counter(block for plan in plans for block in _blocks(plan) if block is not None)
+    return dict.fromkeys(block for block, count in seen.items() if count > 1)
+
+
+def _blocks(plan: CardPlan) -> tuple[PlacedText | None, ...]:
+    return (plan.message, plan.sender_block, plan.return_block, plan.address, plan.code_label)
+
 
 class CardRenderer:
-    """Draws cards of one design and page size onto a reportlab canvas."""
+    """Draws cards of one design and page size as content streams of a :class:`PdfWriter`."""
 
     def __init__(self, design: Design, page: Page, title: str):
         self.design, self.page, self.title = design, page, title
         self.fonts: FontSet = design.fonts
         self.front = design.front(page.size)
         self.back = design.back(page.size)
-        self._forms: set[str] = set()
-        self._blocks: dict[PlacedText, int | str] = {}
-        from reportlab.lib.colors import HexColor
+        self.colours = {name: hex_colour(value, name) for name, value in design.colours.items()}
+        self.headline_colour = hex_colour(self.front.headline_colour, "headline_colour")
+        self.width, self.height = pt(page.width_mm), pt(page.height_mm)
+        self.writer: PdfWriter | None = None
 
-        self.colours = {name: HexColor(value) for name, value in design.colours.items()}
+    def begin(self, writer: PdfWriter, plans: Sequence[CardPlan]) -> None:
+        """Draw into ``writer``: its fonts in a fixed order, the run's recurring blocks."""
+        self.writer = writer
+        faces = (*self.fonts.styles.values(), *self.fonts.fallbacks)
+        self._faces: dict[str, TrueTypeFont] = {f.name: writer.add_font(f.path) for f in faces}
+        self._forms: dict[object, str] = {}
+        self._recurring = recurring_blocks(plans)
+        self._make_forms(plans)
+
+    def _make_forms(self, plans: Sequence[CardPlan]) -> None:
+        """Every form of the run, in a fixed order, before any page.
+
+        Drawing a page then only names them, so pages can be drawn anywhere and joined in
+        any order.
+        """
+        for language in dict.fromkeys(plan.language for plan in plans):
+            self._form(("front", language), partial(self._front_form, language=language))
+            self._form(("back", language), partial(self._back_form, language=language))
+        for block in self._recurring:
+            self._form(block, partial(self._draw_block, block=block))
 
     def render(
         self,
@@ -47,82 +102,70 @@ class CardRenderer:
         progress: Progress | None = None,
     ) -> int:
         """Write one front page and one back page per card; return the number of cards."""
-        from reportlab.pdfgen.canvas import Canvas
-
-        canvas = Canvas(
-            str(out) if isinstance(out, str | Path) else out,
-            pagesize=(pt(self.page.width_mm), pt(self.page.height_mm)),
-            invariant=1,
-            pageCompression=1,
-            initialFontName=self.fonts.face("regular").name,
+        trim = self.page.trim
+        boxes: tuple[Rect, Rect, Rect] = (
+            (0, 0, self.width, self.height),
+            (pt(trim.x_mm), pt(trim.y_mm), pt(trim.right_mm), pt(trim.top_mm)),
+            (0, 0, self.width, self.height),
         )
-        canvas.setTitle(self.title)
-        canvas.setCreator("postcards")
-        canvas.setAuthor("postcards")
-        self._set_boxes(canvas)
-        count = 0
-        for plan in plans:
-            self.draw_front(canvas, plan.language)
-            canvas.showPage()
-            self.draw_back(canvas, plan)
-            canvas.showPage()
-            count += 1
-            if progress:
-                progress(count, len(plans))
-        canvas.save()
+        with PdfWriter(out, self.title) as writer:
+            self.begin(writer, plans)
+            count = 0
+            for plan in plans:
+                front = Content()
+                self.draw_front(front, plan.language)
+                writer.add_page(front.bytes(), *boxes)
+                back = Content()
+                self.draw_back(back, plan)
+                writer.add_page(back.bytes(), *boxes)
+                count += 1
+                if progress:
+                    progress(count, len(plans))
+            writer.close()
         return count
 
-    def _set_boxes(self, canvas) -> None:
-        trim = self.page.trim
-        canvas.setTrimBox((pt(trim.x_mm), pt(trim.y_mm), pt(trim.right_mm), pt(trim.top_mm)))
-        canvas.setBleedBox((0, 0, pt(self.page.width_mm), pt(self.page.height_mm)))
+    def _form(self, key: object, draw: Callable[[Content], None]) -> str:
+        """A form the size of the card's page (whatever the size of the sheet), made once."""
+        name = self._forms.get(key)
+        if name is None:
+            content = Content()
+            draw(content)
+            assert self.writer is not None
+            name = self._forms[key] = self.writer.form(self.width, self.height, content.bytes())
+        return name
+
+    def runs(self, text: str, style: str) -> list[tuple[TrueTypeFont, str]]:
+        """``text`` as (font, substring) runs, with the font set's fallback per character."""
+        faces = self._faces
+        return [(faces[name], part) for name, part in self.fonts.runs(text, style)]
 
     # Fronts -----------------------------------------------------------------------------
-    def draw_front(self, canvas, language: str) -> None:
+    def draw_front(self, content: Content, language: str) -> None:
         """The design's motif, full bleed, and its headline in the card's language."""
-        name = f"front-{language}"
-        if self.front.motif is not None and "motif" not in self._forms:
-            self._begin_form(canvas, "motif")  # one image for every language's front
-            self._cover_image(
-                canvas, self.front.motif, pt(self.page.width_mm), pt(self.page.height_mm)
-            )
-            canvas.endForm()
-            self._forms.add("motif")
-        if name not in self._forms:
-            self._begin_form(canvas, name)
-            self._front_form(canvas, language)
-            canvas.endForm()
-            self._forms.add(name)
-        canvas.doForm(name)
+        content.draw(self._form(("front", language), lambda c: self._front_form(c, language)))
 
-    def _begin_form(self, canvas, name: str) -> None:
-        """A form the size of the card's page, whatever the size of the sheet."""
-        canvas.beginForm(name, 0, 0, pt(self.page.width_mm), pt(self.page.height_mm))
-
-    def _front_form(self, canvas, language: str) -> None:
-        if self.front.motif is not None:
-            canvas.doForm("motif")
+    def _front_form(self, content: Content, language: str) -> None:
+        if self.front.motif is not None:  # one image for every language's front
+            content.draw(self._form("motif", self._cover_image))
         headline = self.front.headlines.get(language) or self.front.headlines.get("en", "")
         if headline:
-            canvas.setFillColor(self.front.headline_colour)
-            self._centred(canvas, headline, self.front.headline)
+            content.fill(self.headline_colour)
+            self._centred(content, headline, self.front.headline)
 
-    def _cover_image(self, canvas, path: Path, width: float, height: float) -> None:
+    def _cover_image(self, content: Content) -> None:
         """Scale the image to cover the page (bleed included), cropping what overflows."""
-        from reportlab.lib.utils import ImageReader
-
-        image = ImageReader(str(path))
-        iw, ih = image.getSize()
+        assert self.writer is not None and self.front.motif is not None
+        name, iw, ih = self.writer.image(self.front.motif)
+        width, height = self.width, self.height
         scale = max(width / iw, height / ih)
         w, h = iw * scale, ih * scale
-        canvas.saveState()
-        clip = canvas.beginPath()
-        clip.rect(0, 0, width, height)
-        canvas.clipPath(clip, stroke=0, fill=0)
-        canvas.drawImage(image, (width - w) / 2, (height - h) / 2, w, h)
-        canvas.restoreState()
+        content.save()
+        content.rect(0, 0, width, height, "W n")
+        content.transform(w, 0, 0, h, (width - w) / 2, (height - h) / 2)
+        content.draw(name)
+        content.restore()
 
-    def _centred(self, canvas, text: str, style: TextStyle) -> None:
+    def _centred(self, content: Content, text: str, style: TextStyle) -> None:
         box = style.box
         fitted = fit_text(
             [(text, style.style)],
@@ -133,129 +176,105 @@ class CardRenderer:
             style.min_size,
         )
         y = pt(self._y(box.top_mm)) - fitted.size * _ASCENT
+        lines = []
         for line, line_style in fitted.lines:
             width = self.fonts.width(line, line_style, fitted.size)
             x = pt(self._x(box.x_mm)) + (pt(box.width_mm) - width) / 2
-            self._text_line(canvas, line, line_style, fitted.size, x, y)
+            lines.append((self.runs(line, line_style), x, y))
             y -= fitted.leading
+        content.text_lines(lines, fitted.size)
 
     # Backs ------------------------------------------------------------------------------
-    def draw_back(self, canvas, plan: CardPlan) -> None:
+    def draw_back(self, content: Content, plan: CardPlan) -> None:
         """The static back for the card's language, then this card's text and QR."""
-        name = f"back-{plan.language}"
-        if name not in self._forms:
-            self._begin_form(canvas, name)
-            self._back_form(canvas, plan.language)
-            canvas.endForm()
-            self._forms.add(name)
-        canvas.doForm(name)
-        for block in (
-            plan.message,
-            plan.sender_block,
-            plan.return_block,
-            plan.address,
-            plan.code_label,
-        ):
+        language = plan.language
+        content.draw(self._form(("back", language), lambda c: self._back_form(c, language)))
+        for block in _blocks(plan):
             if block is not None:
-                self._block(canvas, block)
+                self._block(content, block)
         if plan.qr is not None:
-            self._qr(canvas, plan.qr)
+            self._qr(content, plan.qr)
         if plan.signature is not None:
-            self._signature(canvas, plan.signature)
+            self._signature(content, plan.signature)
 
-    def _back_form(self, canvas, language: str) -> None:
-        canvas.setStrokeColor(self.colours["rule"])
-        canvas.setLineWidth(0.5)
+    def _back_form(self, content: Content, language: str) -> None:
+        content.stroke(self.colours["rule"])
+        content.line_width(0.5)
         for rule in self.back.rules:  # the very lines preflight checks
             if rule.dotted:
-                canvas.setDash(1, 2)
-            canvas.line(
+                content.dash(1, 2)
+            content.line(
                 pt(self._x(rule.x0)),
                 pt(self._y(rule.y0)),
                 pt(self._x(rule.x1)),
                 pt(self._y(rule.y1)),
             )
-            canvas.setDash()
-        self._stamp_box(canvas, language)
+            if rule.dotted:
+                content.dash()
+        self._stamp_box(content, language)
 
-    def _stamp_box(self, canvas, language: str) -> None:
+    def _stamp_box(self, content: Content, language: str) -> None:
         stamp = self.back.stamp
-        canvas.setDash(2, 2)
-        canvas.rect(
+        content.dash(2, 2)
+        content.rect(
             pt(self._x(stamp.x_mm)),
             pt(self._y(stamp.y_mm)),
             pt(stamp.width_mm),
             pt(stamp.height_mm),
-            stroke=1,
-            fill=0,
         )
-        canvas.setDash()
+        content.dash()
         label = self.back.stamp_labels.get(language) or self.back.stamp_labels.get("en", "")
         if label:
-            canvas.setFillColor(self.colours["rule"])
+            content.fill(self.colours["rule"])
             size = 7.0
             width = self.fonts.width(label, "regular", size)
             x = pt(self._x(stamp.x_mm)) + (pt(stamp.width_mm) - width) / 2
             y = pt(self._y(stamp.y_mm + stamp.height_mm / 2)) - size / 3
-            self._text_line(canvas, label, "regular", size, x, y)
+            content.text(self.runs(label, "regular"), size, x, y)
 
-    def _block(self, canvas, block: PlacedText) -> None:
-        """A text block; one that recurs (a sender's name, a shared message) is a form."""
-        seen = self._blocks.get(block)
-        if seen is None:
-            self._blocks[block] = 1
-            self._draw_block(canvas, block)
-            return
-        if isinstance(seen, int):
-            seen = f"block-{len(self._forms)}"
-            self._begin_form(canvas, seen)
-            self._draw_block(canvas, block)
-            canvas.endForm()
-            self._forms.add(seen)
-            self._blocks[block] = seen
-        canvas.doForm(seen)
+    def _block(self, content: Content, block: PlacedText) -> None:
+        """A text block; one that recurs in the run is a form, drawn once.
 
-    def _draw_block(self, canvas, block: PlacedText) -> None:
+        Recurring blocks are a sender's name or a shared message, for instance.
+        """
+        if block in self._recurring:
+            content.draw(self._form(block, lambda c: self._draw_block(c, block)))
+        else:
+            self._draw_block(content, block)
+
+    def _draw_block(self, content: Content, block: PlacedText) -> None:
         fitted = block.text
-        canvas.setFillColor(self.colours[block.colour])
+        content.fill(self.colours[block.colour])
         x = pt(self._x(block.box.x_mm))
         y = pt(self._y(block.box.top_mm)) - fitted.size * _ASCENT
-        text = canvas.beginText()
-        current = None
+        lines = []
         for line, style in fitted.lines:
-            text.setTextOrigin(x, y)
-            for font, part in self.fonts.runs(line, style):
-                if font != current:
-                    text.setFont(font, fitted.size)
-                    current = font
-                text.textOut(part)
+            lines.append((self.runs(line, style), x, y))
             y -= fitted.leading
-        canvas.drawText(text)
+        content.text_lines(lines, fitted.size)
 
-    def _text_line(self, canvas, line: str, style: str, size: float, x: float, y: float) -> None:
-        text = canvas.beginText(x, y)
-        for font, part in self.fonts.runs(line, style):
-            text.setFont(font, size)
-            text.textOut(part)
-        canvas.drawText(text)
-
-    def _qr(self, canvas, qr: PlacedQR) -> None:
+    def _qr(self, content: Content, qr: PlacedQR) -> None:
         """The code as vector rectangles (no raster per card)."""
-        canvas.setFillColor(self.colours["qr"])
-        draw_qr(canvas, qr.matrix, pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)), pt(qr.module_mm))
-
-    def _signature(self, canvas, path: Path) -> None:
-        sig = self.back.signature
-        canvas.drawImage(
-            str(path),
-            pt(self._x(sig.x_mm)),
-            pt(self._y(sig.y_mm)),
-            pt(sig.width_mm),
-            pt(sig.height_mm),
-            mask="auto",
-            preserveAspectRatio=True,
-            anchor="sw",
+        content.fill(self.colours["qr"])
+        content.save()
+        content.transform(
+            *qr_transform(pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)), pt(qr.module_mm))
         )
+        content.op(qr_rects(qr.matrix))
+        content.restore()
+
+    def _signature(self, content: Content, path: Path) -> None:
+        """The signature fitted into its box, keeping its proportions, from the bottom left."""
+        assert self.writer is not None
+        sig = self.back.signature
+        name, iw, ih = self.writer.image(path)
+        scale = min(pt(sig.width_mm) / iw, pt(sig.height_mm) / ih)
+        content.save()
+        content.transform(
+            iw * scale, 0, 0, ih * scale, pt(self._x(sig.x_mm)), pt(self._y(sig.y_mm))
+        )
+        content.draw(name)
+        content.restore()
 
     # Trim coordinates -> page coordinates -----------------------------------------------
     def _x(self, x_mm: float) -> float:

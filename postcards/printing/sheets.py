@@ -9,18 +9,23 @@ offset); both sides carry the slug line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import contextlib
+import copy
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from postcards.cards.plans import CardPlan
 from postcards.page.geometry import Affine, pt
+from postcards.page.writer import Content, PdfWriter
 from postcards.printing.faces import CardRenderer, Progress
 from postcards.printing.imposition import Imposition, Segment, Slug
 
 MARK_WIDTH_PT = 0.25
 SLUG_SIZE_PT = 5.5
+#: Registration black: all four inks, so a mark prints on every plate.
+REGISTRATION = (1.0, 1.0, 1.0, 1.0)
+SLUG_GREY = (0.35, 0.35, 0.35)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,10 @@ class SheetRenderer:
         self.cards, self.imposition, self.options = cards, imposition, options
         every_slot = {slot.number for slot in imposition.slots}
         self._band: Slug | None = imposition.slug(imposition.crop_marks(every_slot))
+        sheet = imposition.sheet
+        self._media = (0.0, 0.0, pt(sheet.width_mm), pt(sheet.height_mm))
+        #: Operators that recur on every sheet: slot placements, the marks of a filling.
+        self._ops: dict[object, str] = {}
 
     def render(
         self,
@@ -49,116 +58,137 @@ class SheetRenderer:
         backs: Path | None = None,
         progress: Progress | None = None,
     ) -> None:
-        """Write every sheet, fronts and backs alternating, or the backs in their own file.
+        """Write every sheet, each page as soon as it is drawn.
 
-        Fronts and backs alternate in ``fronts``; the backs go in ``backs`` when given (for printers
-        without duplex).
+        Fronts and backs alternate in ``fronts``, or the backs go to ``backs`` when given
+        (for printers without duplex).
         """
-        front_canvas = self._canvas(fronts)
-        back_canvas = self._canvas(backs) if backs is not None else front_canvas
-        done = 0
-        for number, slots in enumerate(sheets, 1):
-            self._front(front_canvas, plans, slots, number, len(sheets))
-            front_canvas.showPage()
-            self._back(back_canvas, plans, slots, number, len(sheets))
-            back_canvas.showPage()
-            done += sum(index is not None for index in slots)
-            if progress:
-                progress(done, len(plans))
-        front_canvas.save()
-        if back_canvas is not front_canvas:
-            back_canvas.save()
-
-    def _canvas(self, path: Path):
-        from reportlab.pdfgen.canvas import Canvas
-
-        sheet = self.imposition.sheet
-        canvas = Canvas(
-            str(path),
-            pagesize=(pt(sheet.width_mm), pt(sheet.height_mm)),
-            invariant=1,
-            pageCompression=1,
-            initialFontName=self.cards.fonts.face("regular").name,
-        )
-        canvas.setTitle(self.cards.title)
-        canvas.setCreator("postcards")
-        canvas.setAuthor("postcards")
-        return canvas
+        with contextlib.ExitStack() as stack:
+            front_writer = stack.enter_context(PdfWriter(fronts, self.cards.title))
+            back_writer = front_writer
+            if backs is not None:
+                back_writer = stack.enter_context(PdfWriter(backs, self.cards.title))
+            back_cards = self.cards
+            if back_writer is not front_writer:  # each file has its own fonts and forms
+                back_cards = copy.copy(self.cards)
+                back_cards.begin(back_writer, plans)
+            self.cards.begin(front_writer, plans)
+            done = 0
+            for number, slots in enumerate(sheets, 1):
+                page = Content()
+                self._front(page, plans, slots, number, len(sheets))
+                front_writer.add_page(page.bytes(), self._media)
+                page = Content()
+                self._back(back_cards, page, plans, slots, number, len(sheets))
+                back_writer.add_page(page.bytes(), self._media)
+                done += sum(index is not None for index in slots)
+                if progress:
+                    progress(done, len(plans))
+            front_writer.close()
+            if back_writer is not front_writer:
+                back_writer.close()
 
     def _front(
-        self, canvas, plans: Sequence[CardPlan], slots: list[int | None], number: int, total: int
+        self,
+        page: Content,
+        plans: Sequence[CardPlan],
+        slots: list[int | None],
+        number: int,
+        total: int,
     ) -> None:
         occupied = set()
         for slot, index in zip(self.imposition.slots, slots, strict=True):
             if index is not None:
                 occupied.add(slot.number)
-                with _placed(canvas, slot.front):
-                    self.cards.draw_front(canvas, plans[index].language)
-        marks = self.imposition.crop_marks(occupied) if self.options.crop_marks else []
-        self._marks(canvas, marks)
-        self._slug(canvas, Affine(), number, total, "front")
+                self._placed(page, ("front", slot.number), lambda s=slot: s.front)
+                self.cards.draw_front(page, plans[index].language)
+                page.restore()
+        if self.options.crop_marks:
+            page.op(self._marks(frozenset(occupied)))
+        self._slug(page, Affine(), number, total, "front")
 
     def _back(
-        self, canvas, plans: Sequence[CardPlan], slots: list[int | None], number: int, total: int
+        self,
+        cards: CardRenderer,
+        page: Content,
+        plans: Sequence[CardPlan],
+        slots: list[int | None],
+        number: int,
+        total: int,
     ) -> None:
         duplex, offset = self.options.duplex, self.options.back_offset_mm
         for slot, index in zip(self.imposition.slots, slots, strict=True):
             if index is not None:
-                with _placed(canvas, self.imposition.back(slot, duplex, offset)):
-                    self.cards.draw_back(canvas, plans[index])
+                self._placed(
+                    page,
+                    ("back", slot.number),
+                    lambda s=slot: self.imposition.back(s, duplex, offset),
+                )
+                cards.draw_back(page, plans[index])
+                page.restore()
         flip = Affine.translate(*offset) @ self.imposition.sheet_flip(duplex)
-        self._slug(canvas, flip, number, total, "back")
+        self._slug(page, flip, number, total, "back", cards)
 
-    def _marks(self, canvas, marks: list[Segment]) -> None:
-        """Hairline crop marks in registration black (all four inks), as print shops use."""
-        if not marks:
-            return
-        from reportlab.lib.colors import CMYKColor
+    def _placed(self, page: Content, key: tuple[str, int], where: Callable[[], Affine]) -> None:
+        """Start drawing under a slot's placement map (the caller restores the state)."""
+        ops = self._ops.get(key)
+        if ops is None:
+            placed = Content()
+            placed.save()
+            placed.transform(*where().in_points())
+            ops = self._ops[key] = " ".join(placed.parts)
+        page.op(ops)
 
-        canvas.saveState()
-        canvas.setStrokeColor(CMYKColor(1, 1, 1, 1))
-        canvas.setLineWidth(MARK_WIDTH_PT)
-        canvas.lines([(pt(m.x0), pt(m.y0), pt(m.x1), pt(m.y1)) for m in marks])
-        canvas.restoreState()
+    def _marks(self, occupied: frozenset[int]) -> str:
+        """Hairline crop marks in registration black (all four inks), as print shops use.
 
-    def _slug(self, canvas, flip: Affine, number: int, total: int, side: str) -> None:
-        """Campaign, wave, sheet and side, outside the marks, to put a dropped stack back in order.
+        They are the same for every sheet with the same slots filled.
+        """
+        ops = self._ops.get(occupied)
+        if ops is None:
+            marks = Content()
+            segments: list[Segment] = self.imposition.crop_marks(set(occupied))
+            if segments:
+                marks.save()
+                marks.stroke(REGISTRATION)
+                marks.line_width(MARK_WIDTH_PT)
+                for m in segments:
+                    marks.line(pt(m.x0), pt(m.y0), pt(m.x1), pt(m.y1))
+                marks.restore()
+            ops = self._ops[occupied] = "\n".join(marks.parts)
+        return ops
 
-        A slug longer than its band is set smaller, never over a mark.  The band is that of a full
-        sheet, so the slug stands in the same place on every sheet, on both sides.
+    def _slug(
+        self,
+        page: Content,
+        flip: Affine,
+        number: int,
+        total: int,
+        side: str,
+        cards: CardRenderer | None = None,
+    ) -> None:
+        """Campaign, wave, sheet and side, outside the marks: a dropped stack can be sorted.
+
+        A slug longer than its band is set smaller, never over a mark.  The band is that of
+        a full sheet, so the slug stands in the same place on every sheet, on both sides.
         """
         if self._band is None:
             return
+        cards = cards or self.cards
         slug = self._band
         text = f"{self.options.slug} · sheet {number} of {total} · {side}"
         box = flip.box(slug.box)
-        fonts = self.cards.fonts
+        fonts = cards.fonts
         room = pt(box.height_mm if slug.degrees == 90 else box.width_mm)
         size = min(
             SLUG_SIZE_PT,
             SLUG_SIZE_PT * room / max(fonts.width(text, "regular", SLUG_SIZE_PT), 1e-9),
         )
-        canvas.saveState()
-        canvas.setFillColorRGB(0.35, 0.35, 0.35)
+        page.save()
+        page.fill(SLUG_GREY)
         if slug.degrees == 90:
-            canvas.translate(pt(box.right_mm) - 0.3 * size, pt(box.y_mm))
-            canvas.rotate(90)
+            page.transform(0, 1, -1, 0, pt(box.right_mm) - 0.3 * size, pt(box.y_mm))
         else:
-            canvas.translate(pt(box.x_mm), pt(box.y_mm) + 0.3 * size)
-        line = canvas.beginText(0, 0)
-        for font, part in fonts.runs(text, "regular"):
-            line.setFont(font, size)
-            line.textOut(part)
-        canvas.drawText(line)
-        canvas.restoreState()
-
-
-@contextmanager
-def _placed(canvas, where: Affine) -> Iterator[None]:
-    """Draw under a placement map, restoring the canvas afterwards."""
-    canvas.saveState()
-    canvas.transform(*where.in_points())
-    try:
-        yield
-    finally:
-        canvas.restoreState()
+            page.transform(1, 0, 0, 1, pt(box.x_mm), pt(box.y_mm) + 0.3 * size)
+        page.text(cards.runs(text, "regular"), size, 0, 0)
+        page.restore()

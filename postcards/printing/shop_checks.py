@@ -44,15 +44,35 @@ def image_resolution(
 def unembedded_fonts(pdf: Path) -> list[str]:
     """Fonts a PDF names without carrying their file (a print shop would substitute them).
 
-    reportlab writes font dictionaries uncompressed, so a scan of the bytes finds them.
+    Font dictionaries are written uncompressed (by reportlab and by the cards' writer), so
+    a scan of the bytes finds them; the file is read in pieces that overlap, so a run of
+    100,000 cards is checked without holding it in memory.
     """
-    data = pdf.read_bytes()
-    used = set(re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", data))
-    embedded = set(
-        re.findall(rb"/FontFile[23]?\s+\d+\s+\d+\s+R\s+/FontName\s*/([^\s/<>\[\]]+)", data)
-    )
-    embedded |= set(re.findall(rb"/FontName\s*/([^\s/<>\[\]]+)[^>]*?/FontFile", data))
-    return sorted(name.decode("latin-1") for name in used - embedded)
+    found: dict[bytes, set[bytes]] = {pattern: set() for pattern in _FONT_PATTERNS}
+    tail = b""
+    with open(pdf, "rb") as handle:
+        while True:
+            piece = handle.read(1 << 22)
+            data = tail + piece
+            # a match starting in the last stretch is left for the next piece (it may be
+            # cut); at the end of the file, everything counts
+            limit = len(data) - _OVERLAP if piece else len(data)
+            for pattern, names in found.items():
+                names.update(m[1] for m in re.finditer(pattern, data) if m.start() < limit)
+            if not piece:
+                break
+            tail = data[max(limit, 0) :]
+    used, *embedded = found.values()
+    return sorted(name.decode("latin-1") for name in used - set().union(*embedded))
+
+
+_FONT_PATTERNS = (
+    rb"/BaseFont\s*/([^\s/<>\[\]]+)",
+    rb"/FontFile[23]?\s+\d+\s+\d+\s+R\s+/FontName\s*/([^\s/<>\[\]]+)",
+    rb"/FontName\s*/([^\s/<>\[\]]+)[^>]*?/FontFile",
+)
+#: Longer than any font dictionary or descriptor, so none is cut between two pieces.
+_OVERLAP = 8192
 
 
 def font_problems(pdf: Path, name: str) -> list[Problem]:
