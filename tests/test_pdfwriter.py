@@ -17,7 +17,7 @@ from postcards.jobs.cards import make_cards
 from postcards.jobs.check import prepare, print_order
 from postcards.page.geometry import Page, pt
 from postcards.page.writer import Content, PdfWriter
-from postcards.printing.faces import CardRenderer
+from postcards.printing.faces import CardRenderer, languages_of, signatures_of
 from postcards.printing.run import CardOptions
 
 CODE = "K7M2QX9DR"  # the golden files' code: plans that do not depend on a random one
@@ -184,7 +184,8 @@ def test_pages_made_elsewhere_join_into_the_same_bytes(samples, tmp_path: Path) 
     direct = render(samples, 1, tmp_path / "direct.pdf").read_bytes()
 
     worker = CardRenderer(renderer.design, renderer.page, renderer.title)
-    worker.begin(PdfWriter(io.BytesIO(), renderer.title), plans[:1])  # a worker's own fonts
+    one = plans[:1]
+    worker.begin(PdfWriter(io.BytesIO(), renderer.title), languages_of(one), signatures_of(one))
     made = []
     for draw in (
         lambda c: worker.draw_front(c, plans[0].language),
@@ -197,7 +198,7 @@ def test_pages_made_elsewhere_join_into_the_same_bytes(samples, tmp_path: Path) 
     out = io.BytesIO()
     parent = CardRenderer(renderer.design, renderer.page, renderer.title)
     with PdfWriter(out, renderer.title) as writer:
-        parent.begin(writer, plans[:1])  # the parent makes the forms, draws no page
+        parent.begin(writer, languages_of(one), signatures_of(one))  # forms, no page
         trim = renderer.page.trim
         boxes = (
             (0, 0, renderer.width, renderer.height),

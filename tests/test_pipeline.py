@@ -188,11 +188,10 @@ def test_a_crash_while_rendering_leaves_no_file_and_no_ledger(
 ) -> None:
     from postcards.printing import faces as render
 
-    def explode(self, plans, out, progress=None):
-        Path(out).write_bytes(b"%PDF-1.4 half a file")
+    def explode(self, plan):
         raise OSError("disk full")
 
-    monkeypatch.setattr(render.CardRenderer, "render", explode)
+    monkeypatch.setattr(render.CardRenderer, "card_pages", explode)
     result = run("-c", campaign, "cards", "-o", campaign / "out" / "cards.pdf")
     assert (result.exit_code, result.stderr) == (1, "disk full\n")  # no traceback
     assert not (campaign / "out").exists()  # nor the folder made for the file

@@ -315,6 +315,10 @@ class CardPlanner:
         right, bottom = self.back.qr_corner_mm
         return Box(right - side, bottom, side, 3.0)
 
+    def signature_of(self, sender: Sender) -> Path | None:
+        """The sender's signature image, resolved in the campaign folder, if any."""
+        return self._signature(sender)
+
     def _signature(self, sender: Sender) -> Path | None:
         return (self.campaign.root / sender.signature).resolve() if sender.signature else None
 

@@ -150,6 +150,13 @@ def print_summary(report, campaign: Settings, size: str | None) -> None:
     is_flag=True,
     help="Print cards with words a censor may stop (each is still reported).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that draw the cards (default: one per core). The PDF is the same.",
+)
 @click.pass_context
 def cards(
     ctx: click.Context,
@@ -170,6 +177,7 @@ def cards(
     strict: bool,
     example: bool,
     allow_risky: bool,
+    jobs: int | None,
 ) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from postcards.cards.reprint import Selection
@@ -194,6 +202,7 @@ def cards(
         selection=selection,
         example=example,
         allow_risky=allow_risky,
+        jobs=jobs,
     )
     guard_outputs(campaign, card_outputs(campaign, Path(output), duplex), (".pdf",))
     check_name(campaign)  # after the usage checks: it opens the ledger
@@ -228,7 +237,10 @@ def run_cards(campaign: Settings, output: Path, options):
     """Run the cards job under a progress bar and print its warnings; an error exits."""
     from postcards.jobs.cards import make_cards
 
-    with reported_errors(), progress_bar("cards") as progress:
+    with (
+        reported_errors(),
+        progress_bar("cards", ("reading and checking", "planning and drawing")) as progress,
+    ):
         report, result = make_cards(campaign, output, options, progress)
     print_problems(report.warnings)
     return report, result

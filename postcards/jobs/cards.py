@@ -9,6 +9,7 @@ as temporary files, before they are renamed into place (see :mod:`postcards.prin
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from postcards.errors import InputError, Problem
 from postcards.files import publish, remove_stale_parts, staged, write_csv
 from postcards.inputs.freshness import snapshot
 from postcards.inputs.people import People
-from postcards.jobs.check import check_examples, content_check, plan_all, prepare, print_order
+from postcards.jobs.check import check_examples, content_check, iter_plans, prepare, print_order
 from postcards.jobs.lists import (
     CheckReport,
     Progress,
@@ -32,6 +33,8 @@ from postcards.ledger.book import Ledger
 from postcards.ledger.engines import shown_url
 from postcards.ledger.model import LedgerCard, RunFile
 from postcards.pairing.fair import Pairing
+from postcards.printing.chunks import ShortOfCards
+from postcards.printing.parallel import default_jobs
 from postcards.printing.run import CardOptions, Place, PrintRun
 from postcards.printing.settling import kill_point, run_files, settle
 from postcards.printing.shop_checks import font_problems
@@ -91,7 +94,13 @@ def _print_run(
     progress: Progress | None,
     ledger: Ledger | None,
 ) -> tuple[CheckReport, CardsResult]:
-    """:func:`make_cards` with the campaign's ledger open (None before the first run)."""
+    """:func:`make_cards` with the campaign's ledger open (None before the first run).
+
+    The cards are planned, checked and drawn as they go, a chunk at a time, into
+    temporary files: nothing per card is kept but the manifest's and the ledger's rows.
+    A problem found on any card (or by the checks that look at all of them) removes the
+    temporary files and records nothing, as if nothing had been drawn.
+    """
     if ledger is not None:
         settle(ledger, campaign.name)  # a run killed before its files were in place
     report, planner = prepare(campaign, options, ledger)
@@ -101,19 +110,18 @@ def _print_run(
     pairings, statuses = _selected(campaign, ledger, print_order(report.pairings), options)
     codes = _codes(ledger, campaign, pairings)
     content = content_check(campaign, options, report)
-    plans = plan_all(planner, pairings, codes, report, content=content)
-    if report.problems:
-        raise InputError(report.problems)
     out = out.resolve()
     manifest = out.with_suffix(".manifest.csv")
-    run = PrintRun(campaign, planner, report.imposition, options)
+    run = PrintRun(campaign, planner, report.imposition, options, pairings)
     files = run.files(out)
     signing = out.with_suffix(".signing.pdf") if campaign.qr_placement == "sheet" else None
     outputs = [*files, manifest, *([signing] if signing else [])]
     remove_stale_parts(outputs)
+    kept = _Kept(campaign.name, keep_plans=signing is not None)
+    plans = kept.recording(iter_plans(planner, pairings, codes, report, content=content))
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(staged(path)) for path in outputs]
-        places = run.render(plans, temps[: len(files)], progress)
+        places = _drawn(run, plans, len(pairings), temps[: len(files)], progress, options, report)
         problems = [
             p
             for tmp, path in zip(temps, files, strict=False)
@@ -121,16 +129,16 @@ def _print_run(
         ]
         if problems:
             raise InputError(problems)
-        _write_manifest(temps[len(files)], plans, places)
+        _write_manifest(temps[len(files)], kept.rows, places)
         if signing:
-            write_signing_sheets(planner, plans, temps[-1])
+            write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
-        new = _record(ledger, campaign, plans, planner.prisoners, pairs)
+        new = _record(ledger, campaign, kept.cards, planner.prisoners, pairs)
     sheets = max((place.sheet for place in places), default=0)
     return report, CardsResult(
         files[0],
         manifest,
-        len(plans),
+        len(kept.cards),
         new,
         shown_url(campaign.database_url),
         tuple(files),
@@ -138,6 +146,64 @@ def _print_run(
         signing,
         already_sent(codes, statuses),
     )
+
+
+def _drawn(
+    run: PrintRun,
+    plans: Iterator[CardPlan],
+    count: int,
+    temps: list[Path],
+    progress: Progress | None,
+    options: CardOptions,
+    report: CheckReport,
+) -> list[Place]:
+    """Draw the cards as they are planned: a card's problem stops the run, after all checks.
+
+    Every card is still checked, so that every problem is reported at once.
+    """
+    places: list[Place] | None = None
+    with contextlib.suppress(ShortOfCards):  # a card could not be planned: check the rest
+        places = run.render(plans, count, temps, progress, options.jobs or default_jobs())
+    for _plan in plans:  # the checks that look at every card report when the plans end
+        pass
+    if report.problems or places is None:
+        raise InputError(report.problems or [Problem("a card could not be planned")])
+    return places
+
+
+class _Kept:
+    """What a print run keeps of each card as it passes: the manifest's and ledger's rows."""
+
+    def __init__(self, campaign: str, keep_plans: bool = False) -> None:
+        self.campaign = campaign
+        self.rows: list[tuple[str, ...]] = []
+        self.cards: list[LedgerCard] = []
+        self.plans: list[CardPlan] = []
+        self.keep_plans = keep_plans
+
+    def recording(self, plans: Iterator[CardPlan]) -> Iterator[CardPlan]:
+        """``plans``, each recorded as it passes."""
+        for p in plans:
+            sender, prisoner = p.sender, p.prisoner
+            self.rows.append(
+                (p.code, p.wave, sender.id, sender.name, prisoner.id, prisoner.name, p.language)
+            )
+            self.cards.append(
+                LedgerCard(
+                    p.code,
+                    self.campaign,
+                    p.wave,
+                    sender.id,
+                    prisoner.id,
+                    p.language,
+                    sender.name,
+                    prisoner.name,
+                    p.text,
+                )
+            )
+            if self.keep_plans:
+                self.plans.append(p)
+            yield p
 
 
 def _selected(
@@ -183,7 +249,7 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
 def _record(
     ledger: Ledger | None,
     campaign: Settings,
-    plans: list[CardPlan],
+    cards: list[LedgerCard],
     prisoners: People,
     pairs: list[tuple[Path, Path]],
 ) -> int:
@@ -191,20 +257,6 @@ def _record(
 
     This order survives a kill at any point (see :mod:`postcards.printing.settling`).
     """
-    cards = [
-        LedgerCard(
-            p.code,
-            campaign.name,
-            p.wave,
-            p.sender.id,
-            p.prisoner.id,
-            p.language,
-            p.sender.name,
-            p.prisoner.name,
-            p.text,
-        )
-        for p in plans
-    ]
     files = run_files(pairs)
     kill_point("after-temps")
     if ledger is None:  # the first print run makes the ledger
@@ -247,22 +299,14 @@ def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:
     )
 
 
-def _write_manifest(path: Path, plans: list[CardPlan], places: list[Place]) -> None:
-    rows = [
-        [
-            p.code,
-            p.wave,
-            p.sender.id,
-            p.sender.name,
-            p.prisoner.id,
-            p.prisoner.name,
-            p.language,
-            at.front_page,
-            at.back_page,
-            at.sheet,
-            at.slot,
-        ]
-        for p, at in zip(plans, places, strict=True)
-    ]
+def _write_manifest(path: Path, rows: list[tuple[str, ...]], places: list[Place]) -> None:
+    """One row per card, in print order: who to whom, and where it is printed."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        write_csv(handle, MANIFEST_COLUMNS, rows)
+        write_csv(
+            handle,
+            MANIFEST_COLUMNS,
+            (
+                [*row, at.front_page, at.back_page, at.sheet, at.slot]
+                for row, at in zip(rows, places, strict=True)
+            ),
+        )

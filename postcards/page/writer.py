@@ -52,6 +52,7 @@ class PdfWriter:
         self.fonts: dict[str, TrueTypeFont] = {}
         self._xobjects: dict[str, int] = {}
         self._images: dict[Path, tuple[str, int, int]] = {}
+        self._sealed = False
         self._boxes: dict[tuple, str] = {}
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
@@ -94,13 +95,35 @@ class PdfWriter:
         self.fonts[font.resource] = font
         return font
 
+    def seal(self) -> None:
+        """From now on only pages and named forms: an image first asked for now is refused.
+
+        Pages may be drawn in worker processes, which share this file's descriptor: only
+        the parent may write to it, so every image must be registered before they start.
+        """
+        self._sealed = True
+
+    def flush(self) -> None:
+        """Write what is buffered, so a forked worker inherits no unwritten bytes."""
+        self._file.flush()
+
+    def glyphs(self) -> dict[str, dict[int, int]]:
+        """The glyphs each font has used so far, by resource name (for :meth:`note_glyphs`)."""
+        return {name: dict(font.used) for name, font in self.fonts.items()}
+
     def note_glyphs(self, resource: str, used: dict[int, int]) -> None:
         """Glyphs a page made elsewhere used (glyph id -> code point), for the subset."""
         self.fonts[resource].note(used)
 
-    def form(self, width: float, height: float, content: bytes) -> str:
-        """A form XObject from Flate-compressed ``content``; returns its resource name."""
-        name = f"Fm{len(self._xobjects) + 1}"
+    def form(self, width: float, height: float, content: bytes, name: str = "") -> str:
+        """A form XObject from Flate-compressed ``content``; returns its resource name.
+
+        ``name`` is given when the pages that use the form were drawn elsewhere (a worker
+        names a chunk's forms after the chunk); otherwise forms are numbered in order.
+        """
+        name = name or f"Fm{len(self._xobjects) + 1}"
+        if name in self._xobjects:
+            raise ValueError(f"a second form named {name}")
         number = self._reserve()
         self._stream(
             number,
@@ -115,6 +138,8 @@ class PdfWriter:
         """An image XObject (once per file): its resource name and size in pixels."""
         if path in self._images:
             return self._images[path]
+        if self._sealed:
+            raise RuntimeError(f"image {path} was not registered before the pages")
         name = f"Im{len(self._xobjects) + 1}"
         (entries, data), mask, size = image_objects(path)
         number = self._reserve()

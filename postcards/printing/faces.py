@@ -57,6 +57,16 @@ def recurring_blocks(plans: Iterable[CardPlan]) -> dict[PlacedText, None]:
     return dict.fromkeys(block for block, count in seen.items() if count > 1)
 
 
+def languages_of(plans: Iterable[CardPlan]) -> list[str]:
+    """The languages of the cards, in order of first use."""
+    return list(dict.fromkeys(plan.language for plan in plans))
+
+
+def signatures_of(plans: Iterable[CardPlan]) -> list[Path]:
+    """The signature images on the cards, in order of first use."""
+    return list(dict.fromkeys(plan.signature for plan in plans if plan.signature))
+
+
 def _blocks(plan: CardPlan) -> tuple[PlacedText | None, ...]:
     return (plan.message, plan.sender_block, plan.return_block, plan.address, plan.code_label)
 
@@ -74,26 +84,53 @@ class CardRenderer:
         self.width, self.height = pt(page.width_mm), pt(page.height_mm)
         self.writer: PdfWriter | None = None
 
-    def begin(self, writer: PdfWriter, plans: Sequence[CardPlan]) -> None:
-        """Draw into ``writer``: its fonts in a fixed order, the run's recurring blocks."""
+    def begin(
+        self, writer: PdfWriter, languages: Iterable[str], signatures: Iterable[Path] = ()
+    ) -> None:
+        """Draw into ``writer``: its fonts, then every form and image of the run.
+
+        Fonts, the fronts and backs of each language and the signatures are written in a
+        fixed order before any page, so a page only names them: pages can then be drawn
+        in any process and joined in order.  Nothing is written by the drawing that
+        follows but the pages (and each chunk's recurring blocks, see
+        :meth:`start_chunk`).
+        """
         self.writer = writer
         faces = (*self.fonts.styles.values(), *self.fonts.fallbacks)
         self._faces: dict[str, TrueTypeFont] = {f.name: writer.add_font(f.path) for f in faces}
         self._forms: dict[object, str] = {}
-        self._recurring = recurring_blocks(plans)
-        self._make_forms(plans)
-
-    def _make_forms(self, plans: Sequence[CardPlan]) -> None:
-        """Every form of the run, in a fixed order, before any page.
-
-        Drawing a page then only names them, so pages can be drawn anywhere and joined in
-        any order.
-        """
-        for language in dict.fromkeys(plan.language for plan in plans):
+        for language in languages:
             self._form(("front", language), partial(self._front_form, language=language))
             self._form(("back", language), partial(self._back_form, language=language))
-        for block in self._recurring:
-            self._form(block, partial(self._draw_block, block=block))
+        for path in signatures:
+            writer.image(path)
+        writer.seal()
+        self.start_chunk((), "")
+
+    def start_chunk(self, plans: Sequence[CardPlan], prefix: str) -> None:
+        """Draw a chunk of cards: the blocks that recur in it become forms named after it.
+
+        A chunk's forms depend on its cards alone, and a run is cut into the same chunks
+        however many processes draw it, so the file is the same byte for byte.
+        """
+        self._recurring = recurring_blocks(plans)
+        self._chunk_forms: dict[PlacedText, str] = {}
+        self._prefix = prefix
+        self.new_forms: list[tuple[str, bytes]] = []
+
+    def page_boxes(self) -> tuple[Rect, Rect, Rect]:
+        """A card page's media, trim and bleed boxes, in points."""
+        trim = self.page.trim
+        whole = (0.0, 0.0, self.width, self.height)
+        return whole, (pt(trim.x_mm), pt(trim.y_mm), pt(trim.right_mm), pt(trim.top_mm)), whole
+
+    def card_pages(self, plan: CardPlan) -> tuple[bytes, bytes]:
+        """One card's front page and back page, as compressed content streams."""
+        front = Content()
+        self.draw_front(front, plan.language)
+        back = Content()
+        self.draw_back(back, plan)
+        return front.bytes(), back.bytes()
 
     def render(
         self,
@@ -102,27 +139,20 @@ class CardRenderer:
         progress: Progress | None = None,
     ) -> int:
         """Write one front page and one back page per card; return the number of cards."""
-        trim = self.page.trim
-        boxes: tuple[Rect, Rect, Rect] = (
-            (0, 0, self.width, self.height),
-            (pt(trim.x_mm), pt(trim.y_mm), pt(trim.right_mm), pt(trim.top_mm)),
-            (0, 0, self.width, self.height),
-        )
+        boxes = self.page_boxes()
         with PdfWriter(out, self.title) as writer:
-            self.begin(writer, plans)
-            count = 0
-            for plan in plans:
-                front = Content()
-                self.draw_front(front, plan.language)
-                writer.add_page(front.bytes(), *boxes)
-                back = Content()
-                self.draw_back(back, plan)
-                writer.add_page(back.bytes(), *boxes)
-                count += 1
+            self.begin(writer, languages_of(plans), signatures_of(plans))
+            self.start_chunk(plans, "C1")
+            pages = [self.card_pages(plan) for plan in plans]
+            for name, content in self.new_forms:
+                writer.form(self.width, self.height, content, name)
+            for count, (front, back) in enumerate(pages, 1):
+                writer.add_page(front, *boxes)
+                writer.add_page(back, *boxes)
                 if progress:
                     progress(count, len(plans))
             writer.close()
-        return count
+        return len(plans)
 
     def _form(self, key: object, draw: Callable[[Content], None]) -> str:
         """A form the size of the card's page (whatever the size of the sheet), made once."""
@@ -237,10 +267,16 @@ class CardRenderer:
 
         Recurring blocks are a sender's name or a shared message, for instance.
         """
-        if block in self._recurring:
-            content.draw(self._form(block, lambda c: self._draw_block(c, block)))
-        else:
+        if block not in self._recurring:
             self._draw_block(content, block)
+            return
+        name = self._chunk_forms.get(block)
+        if name is None:
+            drawn = Content()
+            self._draw_block(drawn, block)
+            name = self._chunk_forms[block] = f"{self._prefix}B{len(self._chunk_forms) + 1}"
+            self.new_forms.append((name, drawn.bytes()))
+        content.draw(name)
 
     def _draw_block(self, content: Content, block: PlacedText) -> None:
         fitted = block.text

@@ -19,13 +19,20 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from postcards.errors import PostcardsError, Problem
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: The drawing function of the current run, set before the workers are forked.
 _WORK: list[Callable] = []
+
+
+class WorkerError(PostcardsError):
+    """A worker process died (killed, out of memory): the run stops, nothing is written."""
 
 
 def default_jobs() -> int:
@@ -56,6 +63,14 @@ def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BrokenProcessPool:
+        _stop(pool, pending)
+        raise WorkerError(
+            Problem(
+                "a process drawing the cards ended before its work was done (killed, or out "
+                "of memory); nothing was written; run again, or with --jobs 1"
+            )
+        ) from None
     except BaseException:
         _stop(pool, pending)
         raise

@@ -7,6 +7,8 @@ each card landed (:class:`Place`) for the manifest.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,9 @@ from postcards.cards.reprint import Selection
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.page.geometry import Page
+from postcards.page.writer import PdfWriter
+from postcards.pairing.fair import Pairing
+from postcards.printing.chunks import draw_cards, draw_sheets
 from postcards.printing.faces import CardRenderer, Progress
 from postcards.printing.imposition import Imposition
 from postcards.printing.sheets import SheetOptions, SheetRenderer
@@ -38,6 +43,7 @@ class PrintRun:
     planner: CardPlanner
     imposition: Imposition
     options: CardOptions
+    pairings: Sequence[Pairing] = ()  # the run's cards, for the forms drawn before them
 
     @property
     def duplex(self) -> str:
@@ -68,25 +74,55 @@ class PrintRun:
         return [out]
 
     def render(
-        self, plans: list[CardPlan], temps: list[Path], progress: Progress | None
+        self,
+        plans: Iterator[CardPlan],
+        count: int,
+        temps: list[Path],
+        progress: Progress | None = None,
+        jobs: int = 1,
     ) -> list[Place]:
-        """Draw every card into ``temps``; returns each card's place, in print order."""
+        """Draw ``count`` cards from ``plans`` into ``temps``, ``jobs`` processes drawing.
+
+        ``plans`` may be a generator that plans (and checks) as it goes: it is pulled a
+        chunk at a time.  Returns each card's place, in print order.
+
+        Raises:
+            ShortOfCards: ``plans`` ended early (a card could not be planned).
+        """
         page = Page(self.planner.size, self.imposition.bleed_mm)
         cards = CardRenderer(self.planner.design, page, self.campaign.name)
-        if self.imposition.layout.single:
-            cards.render(plans, temps[0], progress)
-            return [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(len(plans))]
-        sheets = self.imposition.sheets(len(plans), self.options.start_at)
-        options = SheetOptions(
+        languages, signatures = self._forms_needed()
+        with contextlib.ExitStack() as stack:
+            writers = [stack.enter_context(PdfWriter(t, self.campaign.name)) for t in temps]
+            if self.imposition.layout.single:
+                cards.begin(writers[0], languages, signatures)
+                draw_cards(cards, plans, count, writers[0], jobs, progress)
+                places = [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(count)]
+            else:
+                layout = self.imposition.sheets(count, self.options.start_at)
+                sheets = SheetRenderer(cards, self.imposition, self._sheet_options())
+                sheets.begin(writers[0], writers[1] if len(writers) > 1 else None, languages,
+                             signatures)  # fmt: skip
+                draw_sheets(sheets, plans, layout, writers, jobs, progress)
+                places = self._places(layout, count, separate=len(writers) > 1)
+            for writer in writers:
+                writer.close()
+        return places
+
+    def _forms_needed(self) -> tuple[list[str], list[Path]]:
+        """The run's languages and signature images, in a fixed order: drawn once each."""
+        pairings = self.pairings
+        languages = sorted({self.planner.language_of(p) for p in pairings})
+        signatures = {self.planner.signature_of(p.sender) for p in pairings}
+        return languages, sorted(path for path in signatures if path is not None)
+
+    def _sheet_options(self) -> SheetOptions:
+        return SheetOptions(
             self.duplex,
             self.campaign.crop_marks,
             self.back_offset_mm,
             f"{self.campaign.name} · wave {self.campaign.wave}",
         )
-        SheetRenderer(cards, self.imposition, options).render(
-            plans, sheets, temps[0], temps[1] if len(temps) > 1 else None, progress
-        )
-        return self._places(sheets, len(plans), separate=len(temps) > 1)
 
     def _places(self, sheets: list[list[int | None]], count: int, separate: bool) -> list[Place]:
         places: list[Place | None] = [None] * count
@@ -112,6 +148,7 @@ class CardOptions:
     selection: Selection = Selection()  # a reprint: --only, --sender, --prisoner
     example: bool = False  # let init's example lists and example.org URL through
     allow_risky: bool = False  # risky words print (as warnings) instead of stopping the run
+    jobs: int | None = None  # processes drawing the cards (None: as many as there are cores)
 
 
 def card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from postcards.cards.plans import CardPlan
 from postcards.page.geometry import Affine, pt
-from postcards.page.writer import Content, PdfWriter
-from postcards.printing.faces import CardRenderer, Progress
+from postcards.page.writer import Content, PdfWriter, Rect
+from postcards.printing.faces import CardRenderer, Progress, languages_of, signatures_of
 from postcards.printing.imposition import Imposition, Segment, Slug
 
 MARK_WIDTH_PT = 0.25
@@ -49,6 +49,46 @@ class SheetRenderer:
         self._media = (0.0, 0.0, pt(sheet.width_mm), pt(sheet.height_mm))
         #: Operators that recur on every sheet: slot placements, the marks of a filling.
         self._ops: dict[object, str] = {}
+        self.back_cards = cards
+
+    @property
+    def media(self) -> Rect:
+        """A sheet page's media box, in points."""
+        return self._media
+
+    def begin(
+        self,
+        fronts: PdfWriter,
+        backs: PdfWriter | None,
+        languages: Sequence[str],
+        signatures: Sequence[Path] = (),
+    ) -> None:
+        """Draw into ``fronts`` (and the backs into ``backs``, for printers without duplex).
+
+        Each file has its own fonts and forms, so the backs have a renderer of their own.
+        """
+        self.back_cards = self.cards
+        if backs is not None:
+            self.back_cards = copy.copy(self.cards)
+            self.back_cards.begin(backs, languages, signatures)
+        self.cards.begin(fronts, languages, signatures)
+
+    def start_chunk(self, plans: Sequence[CardPlan], prefix: str) -> None:
+        """Draw a chunk of sheets; see :meth:`CardRenderer.start_chunk`."""
+        self.cards.start_chunk(plans, prefix)
+        if self.back_cards is not self.cards:
+            self.back_cards.start_chunk(plans, prefix)
+
+    def sheet_pages(
+        self, cards: Sequence[CardPlan | None], number: int, total: int
+    ) -> tuple[bytes, bytes]:
+        """One sheet's front and back pages; ``cards`` are the plans in slot order."""
+        page = Content()
+        self._front(page, cards, number, total)
+        front = page.bytes()
+        page = Content()
+        self._back(self.back_cards, page, cards, number, total)
+        return front, page.bytes()
 
     def render(
         self,
@@ -58,50 +98,47 @@ class SheetRenderer:
         backs: Path | None = None,
         progress: Progress | None = None,
     ) -> None:
-        """Write every sheet, each page as soon as it is drawn.
+        """Write every sheet in this process (see :mod:`postcards.printing.chunks` for more).
 
         Fronts and backs alternate in ``fronts``, or the backs go to ``backs`` when given
         (for printers without duplex).
         """
         with contextlib.ExitStack() as stack:
             front_writer = stack.enter_context(PdfWriter(fronts, self.cards.title))
-            back_writer = front_writer
+            back_writer = None
             if backs is not None:
                 back_writer = stack.enter_context(PdfWriter(backs, self.cards.title))
-            back_cards = self.cards
-            if back_writer is not front_writer:  # each file has its own fonts and forms
-                back_cards = copy.copy(self.cards)
-                back_cards.begin(back_writer, plans)
-            self.cards.begin(front_writer, plans)
+            self.begin(front_writer, back_writer, languages_of(plans), signatures_of(plans))
+            self.start_chunk(plans, "C1")
+            pages = [
+                self.sheet_pages(
+                    [plans[i] if i is not None else None for i in slots], n, len(sheets)
+                )
+                for n, slots in enumerate(sheets, 1)
+            ]
+            target = back_writer or front_writer
+            for name, content in self.back_cards.new_forms:
+                target.form(self.cards.width, self.cards.height, content, name)
             done = 0
-            for number, slots in enumerate(sheets, 1):
-                page = Content()
-                self._front(page, plans, slots, number, len(sheets))
-                front_writer.add_page(page.bytes(), self._media)
-                page = Content()
-                self._back(back_cards, page, plans, slots, number, len(sheets))
-                back_writer.add_page(page.bytes(), self._media)
+            for (front, back), slots in zip(pages, sheets, strict=True):
+                front_writer.add_page(front, self._media)
+                target.add_page(back, self._media)
                 done += sum(index is not None for index in slots)
                 if progress:
                     progress(done, len(plans))
             front_writer.close()
-            if back_writer is not front_writer:
+            if back_writer is not None:
                 back_writer.close()
 
     def _front(
-        self,
-        page: Content,
-        plans: Sequence[CardPlan],
-        slots: list[int | None],
-        number: int,
-        total: int,
+        self, page: Content, cards: Sequence[CardPlan | None], number: int, total: int
     ) -> None:
         occupied = set()
-        for slot, index in zip(self.imposition.slots, slots, strict=True):
-            if index is not None:
+        for slot, plan in zip(self.imposition.slots, cards, strict=True):
+            if plan is not None:
                 occupied.add(slot.number)
                 self._placed(page, ("front", slot.number), lambda s=slot: s.front)
-                self.cards.draw_front(page, plans[index].language)
+                self.cards.draw_front(page, plan.language)
                 page.restore()
         if self.options.crop_marks:
             page.op(self._marks(frozenset(occupied)))
@@ -109,25 +146,24 @@ class SheetRenderer:
 
     def _back(
         self,
-        cards: CardRenderer,
+        renderer: CardRenderer,
         page: Content,
-        plans: Sequence[CardPlan],
-        slots: list[int | None],
+        cards: Sequence[CardPlan | None],
         number: int,
         total: int,
     ) -> None:
         duplex, offset = self.options.duplex, self.options.back_offset_mm
-        for slot, index in zip(self.imposition.slots, slots, strict=True):
-            if index is not None:
+        for slot, plan in zip(self.imposition.slots, cards, strict=True):
+            if plan is not None:
                 self._placed(
                     page,
                     ("back", slot.number),
                     lambda s=slot: self.imposition.back(s, duplex, offset),
                 )
-                cards.draw_back(page, plans[index])
+                renderer.draw_back(page, plan)
                 page.restore()
         flip = Affine.translate(*offset) @ self.imposition.sheet_flip(duplex)
-        self._slug(page, flip, number, total, "back", cards)
+        self._slug(page, flip, number, total, "back", renderer)
 
     def _placed(self, page: Content, key: tuple[str, int], where: Callable[[], Affine]) -> None:
         """Start drawing under a slot's placement map (the caller restores the state)."""
@@ -192,3 +228,8 @@ class SheetRenderer:
             page.transform(1, 0, 0, 1, pt(box.x_mm), pt(box.y_mm) + 0.3 * size)
         page.text(cards.runs(text, "regular"), size, 0, 0)
         page.restore()
+
+
+def on_sheet(plans: Sequence[CardPlan], slots: Sequence[int | None]) -> list[CardPlan | None]:
+    """The plans of one sheet in slot order (None for an empty slot)."""
+    return [plans[index] if index is not None else None for index in slots]

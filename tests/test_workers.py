@@ -1,0 +1,140 @@
+"""``cards --jobs``: the same bytes for any number of workers, flat memory, clean stops."""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import postcards
+from postcards.cards.plans import CardPlan
+from postcards.page.writer import PdfWriter
+from postcards.printing import chunks, parallel
+from postcards.printing.faces import CardRenderer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from cards import write_campaign  # noqa: E402  (bench/cards.py: fictional rows)
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    """A campaign of 150 fictional cards, with a ledger of its own."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    toml = write_campaign(folder, 150)
+    return toml.parent
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 16 cards, so that 150 cards make ten chunks among the workers."""
+    monkeypatch.setattr(chunks, "CHUNK_CARDS", 16)
+
+
+@pytest.mark.parametrize(
+    ("layout", "duplex"), [("single", None), ("a4-2up", "long-edge"), ("a4-4up", "separate")]
+)
+def test_the_pdf_is_the_same_whatever_the_number_of_workers(
+    many: Path, tmp_path: Path, small_chunks: None, layout: str, duplex: str | None
+) -> None:
+    campaign = postcards.Campaign.load(many)
+    made = {}
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"jobs{jobs}" / "cards.pdf"
+        result = campaign.cards(out, layout=layout, duplex=duplex, jobs=jobs)
+        assert result.cards == 150
+        made[jobs] = [path.read_bytes() for path in result.files]
+        made[jobs].append(result.manifest.read_bytes())
+    assert made[1] == made[2] == made[3]
+    if duplex == "separate":
+        assert len(made[1]) == 3  # fronts, backs, manifest
+
+
+def test_qpdf_finds_the_joined_file_sound(many: Path, tmp_path: Path, small_chunks: None) -> None:
+    qpdf = subprocess.run(["which", "qpdf"], capture_output=True, text=True).stdout.strip()
+    if not qpdf:
+        pytest.skip("qpdf is not installed (apt-get install qpdf)")
+    result = postcards.Campaign.load(many).cards(tmp_path / "cards.pdf", jobs=2)
+    check = subprocess.run([qpdf, "--check", str(result.pdf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_memory_holds_a_few_chunks_of_plans_not_the_run(
+    many: Path, tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While pages are written, the plans alive are those of a chunk or two, never all."""
+    alive: list[int] = []
+    add_page = PdfWriter.add_page
+
+    def counted(self: PdfWriter, *args: object, **kwargs: object) -> None:
+        if self.page_count % 40 == 0:
+            alive.append(sum(isinstance(o, CardPlan) for o in gc.get_objects()))
+        add_page(self, *args, **kwargs)
+
+    monkeypatch.setattr(PdfWriter, "add_page", counted)
+    postcards.Campaign.load(many).cards(tmp_path / "cards.pdf", jobs=1)
+    assert len(alive) >= 5
+    assert max(alive) <= 3 * 16, alive
+
+
+def _die_on_second_chunk(self: CardRenderer, plans: list, prefix: str) -> None:
+    if prefix == "C2":
+        os.kill(os.getpid(), signal.SIGKILL)
+    self._recurring, self._chunk_forms, self._prefix, self.new_forms = {}, {}, prefix, []
+
+
+def test_a_killed_worker_stops_the_run_and_leaves_nothing(
+    many: Path, tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CardRenderer, "start_chunk", _die_on_second_chunk)
+    out = tmp_path / "out" / "cards.pdf"
+    with pytest.raises(parallel.WorkerError, match="ended before its work was done"):
+        postcards.Campaign.load(many).cards(out, jobs=2)
+    assert not list(out.parent.glob("*")) if out.parent.exists() else True
+    assert not (many / "tracking.db").exists()  # nothing recorded
+
+
+def test_ctrl_c_stops_every_worker_and_leaves_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    write_campaign(folder, 4000)
+    out = tmp_path / "out" / "cards.pdf"
+    command = [sys.executable, "-m", "postcards", "-c", str(folder), "cards", "--jobs", "2",
+               "-o", str(out)]  # fmt: skip
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    children: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(children) < 2:
+        children |= _children(run.pid)
+        time.sleep(0.05)
+    assert len(children) >= 2, "the workers never started"
+    run.send_signal(signal.SIGINT)
+    assert run.wait(30) != 0
+    time.sleep(0.5)
+    assert [pid for pid in children if _alive(pid)] == []
+    leftovers = list(out.parent.glob("*")) if out.parent.exists() else []
+    assert leftovers == []
+    assert not (folder / "tracking.db").exists()
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found |= {int(child) for child in text.split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
