@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 STATUSES = ("in_custody", "released", "deceased", "unknown")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sender:
     """A member of parliament who signs cards."""
 
@@ -37,7 +37,7 @@ class Sender:
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prisoner:
     """A political prisoner as the address list describes them."""
 

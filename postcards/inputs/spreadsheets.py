@@ -29,7 +29,7 @@ _DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a v
 HEADER_SEARCH_ROWS = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One data row: its number as the spreadsheet shows it and its cells by header."""
 

@@ -17,7 +17,7 @@ is rarely confirmed."""
 GENERATED_BY = "postcards cards"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LedgerCard:
     """One card as the ledger knows it: who writes to whom, in which campaign and wave.
 

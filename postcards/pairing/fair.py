@@ -30,7 +30,7 @@ from postcards.ledger.model import Tally
 from postcards.order import natural_key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pairing:
     """One card to make: who signs it, who receives it, in which language, and why."""
 

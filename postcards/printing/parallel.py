@@ -13,6 +13,7 @@ the caller's temporary files are removed as after any failure.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -53,6 +54,9 @@ def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator
         yield from map(work, chunks)
         return
     _WORK[:] = [work]
+    # The workers share the parent's objects until they write to them; a collection in a
+    # worker would touch them all (and copy every page), so the parent's are frozen.
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_quiet_worker)
     pending: deque[Future] = deque()
@@ -77,6 +81,7 @@ def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _WORK.clear()
+        gc.unfreeze()
 
 
 def _work(chunk: object) -> object:
