@@ -31,6 +31,7 @@ demo: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check postcards tests bench
 	$(BIN)/ruff format --check postcards tests bench
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest -q

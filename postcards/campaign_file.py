@@ -149,7 +149,8 @@ class _Reader:
     """Typed access to the TOML tables, collecting every wrong value before failing."""
 
     def __init__(self, data: dict[str, Any], name: str):
-        self.data, self.name, self.problems = data, name, []
+        self.data, self.name = data, name
+        self.problems: list[Problem] = []
 
     def _get(self, section: str, key: str) -> Any:
         table = self.data.get(section, {})
@@ -187,7 +188,7 @@ class _Reader:
                 self.fail("inputs", key, f"expected a positive number, found {value!r}")
             else:
                 found[key] = int(value) if key == "max_cells" else float(value)
-        return Limits(**found)
+        return Limits(**found)  # type: ignore[arg-type]  # each key read as its own type
 
     def days(self, section: str, key: str) -> float | None:
         value = self._get(section, key)

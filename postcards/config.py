@@ -106,7 +106,7 @@ class Settings:
 
     def with_inputs(self, **paths: Path | None) -> Settings:
         """A copy with input paths given on the command line (None keeps the file's)."""
-        given = {k: Path(v).resolve() for k, v in paths.items() if v is not None}
+        given: dict[str, Any] = {k: Path(v).resolve() for k, v in paths.items() if v is not None}
         return replace(self, **given)
 
 

@@ -18,7 +18,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -163,7 +163,7 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def write_csv(handle: IO[str], header: list[str], rows: list[list[object]]) -> None:
+def write_csv(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """UTF-8 CSV with formula-safe cells."""
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(header)

@@ -6,6 +6,7 @@ the PostgreSQL server that conftest starts.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -146,7 +147,7 @@ def test_unknown_code(ledger_url: str) -> None:
 
 def test_code_used_by_another_card_writes_nothing(ledger_url: str) -> None:
     first, second, third = make_cards(3)
-    clash = LedgerCard(**{**vars(third), "code": first.code})
+    clash = LedgerCard(**{**dataclasses.asdict(third), "code": first.code})
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([first], at=AT)
         with pytest.raises(LedgerError) as caught:
@@ -161,7 +162,7 @@ def test_code_used_by_another_card_writes_nothing(ledger_url: str) -> None:
 
 def test_same_code_twice_in_one_batch_is_refused(ledger_url: str) -> None:
     first, second = make_cards(2)
-    clash = LedgerCard(**{**vars(second), "code": first.code})
+    clash = LedgerCard(**{**dataclasses.asdict(second), "code": first.code})
     with Ledger.open(ledger_url) as ledger:
         with pytest.raises(LedgerError, match="already used by another card"):
             ledger.record_generated([first, clash], at=AT)
@@ -170,7 +171,7 @@ def test_same_code_twice_in_one_batch_is_refused(ledger_url: str) -> None:
 
 def test_a_card_keeps_its_code(ledger_url: str) -> None:
     [card] = make_cards(1)
-    other_code = LedgerCard(**{**vars(card), "code": make_cards(1, seed=9)[0].code})
+    other_code = LedgerCard(**{**dataclasses.asdict(card), "code": make_cards(1, seed=9)[0].code})
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([card], at=AT)
         with pytest.raises(LedgerError, match=f"already have card {card.code}"):
@@ -180,7 +181,7 @@ def test_a_card_keeps_its_code(ledger_url: str) -> None:
 
 def test_an_invalid_code_is_refused(ledger_url: str) -> None:
     [card] = make_cards(1)
-    bad = LedgerCard(**{**vars(card), "code": "K7M2QX9D4"})
+    bad = LedgerCard(**{**dataclasses.asdict(card), "code": "K7M2QX9D4"})
     with Ledger.open(ledger_url) as ledger:
         with pytest.raises(LedgerError, match="'K7M2QX9D4' is not a valid card code"):
             ledger.record_generated([bad], at=AT)
@@ -392,7 +393,7 @@ def test_prisoner_lists_round_trip(ledger_url: str) -> None:
 
 def test_message_is_kept_per_card(ledger_url: str) -> None:
     cards = [
-        LedgerCard(**{**vars(c), "message": f"Дарагі {i}\n<b>&"})
+        LedgerCard(**{**dataclasses.asdict(c), "message": f"Дарагі {i}\n<b>&"})
         for i, c in enumerate(make_cards(2))
     ]
     with Ledger.open(ledger_url) as ledger:
@@ -416,7 +417,7 @@ def test_a_step_2_ledger_is_migrated(db: Path) -> None:
     [card] = make_cards(1)
     connection.execute(
         "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*vars(card).values(), AT)[:8] + (AT,),
+        (*dataclasses.asdict(card).values(), AT)[:8] + (AT,),
     )
     connection.execute(
         "INSERT INTO events (code, status, at, by_name) VALUES (?, ?, ?, ?)",
@@ -452,7 +453,7 @@ def test_record_checked_sees_the_history_and_may_add_nothing(ledger_url: str) ->
 
 def test_a_void_card_is_reprinted_with_a_new_code(ledger_url: str) -> None:
     [card] = make_cards(1)
-    reprint = LedgerCard(**{**vars(card), "code": make_cards(1, seed=7)[0].code})
+    reprint = LedgerCard(**{**dataclasses.asdict(card), "code": make_cards(1, seed=7)[0].code})
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([card], at=AT)
         assert ledger.codes_for("spring", "1") == {("S0", "P0"): card.code}

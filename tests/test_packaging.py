@@ -44,6 +44,7 @@ STRAYS = [
 EXPECTED = [
     "postcards/__init__.py",
     "postcards/cli/__init__.py",
+    "postcards/py.typed",
     "postcards/cli/shell.py",
     "postcards/jobs/cards.py",
     "postcards/ledger/book.py",

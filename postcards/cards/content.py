@@ -143,7 +143,7 @@ class RiskyWords:
             if len(self._topics) >= _TOPICS_KEPT:
                 self._topics.clear()  # bounded: memory stays flat however many cards
             known = self._topics[word] = self._lookup(fold(word))
-        return known
+        return known  # type: ignore[return-value]  # _UNSEEN is never stored
 
     def _lookup(self, folded: str) -> str | None:
         if folded in self.exact:

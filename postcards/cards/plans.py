@@ -327,7 +327,7 @@ class CardPlanner:
         path = self._signature(sender)
         if path is None:
             return []
-        where = {
+        where: dict[str, Any] = {
             "file": self.senders.file,
             "row": sender.row,
             "column": self.senders.column("signature"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,7 +38,7 @@ def _default_by() -> str:
 def _open_ledger(
     ctx: click.Context,
     must_exist: bool = True,
-    outputs: list[Path] = (),
+    outputs: Sequence[Path] = (),
     suffixes: tuple[str, ...] = (),
     name_check: bool = True,
 ):
@@ -63,7 +65,7 @@ def _open_ledger(
         return campaign, Ledger.open(url)
 
 
-def _scan_scope(campaign: Settings) -> dict[str, str | None]:
+def _scan_scope(campaign: Settings) -> dict[str, Any]:
     """The campaign a scan must belong to and its URL pattern.
 
     Both are None without campaign.toml: a bare ledger named by POSTCARDS_DATABASE takes any of its

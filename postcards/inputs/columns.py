@@ -139,7 +139,8 @@ def map_columns(
             continue
         taken = set(mapping.values())
         for alias in (name, *aliases):
-            header = by_norm.get(normalize_header(alias))
+            found = by_norm.get(normalize_header(alias))
+            header = found or ""
             if header and header not in taken:
                 mapping[name] = header
                 break

@@ -96,6 +96,7 @@ def _rows(rows: set[int]) -> str:
 def _example_people() -> tuple[frozenset, frozenset]:
     """(id, name) of every sender and prisoner of the bundled example lists."""
     samples = load_campaign(bundled("samples") / "campaign.toml")
+    assert samples.senders_path and samples.prisoners_path  # the bundled campaign names both
     senders = read_senders(read_table(samples.senders_path), samples.sender_columns)
     prisoners = read_prisoners(read_table(samples.prisoners_path), samples.prisoner_columns)
     return (

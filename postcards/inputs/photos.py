@@ -47,7 +47,7 @@ def photo_path(root: Path, prisoner: Prisoner, people: People) -> Path | None:
 
 def check_photo(path: Path, prisoner: Prisoner, people: People) -> Problem | None:
     """Why a photo cannot be used (a warning: initials print instead), or None."""
-    where = {
+    where: dict[str, Any] = {
         "file": people.file,
         "row": prisoner.row,
         "column": people.column("photo"),

@@ -144,7 +144,9 @@ def plan_wave(
         language=campaign.language,
         tallies=earlier.tallies,
     )
-    fixed, closed, notes = list(explicit), set(), []
+    fixed = list(explicit)
+    notes: list[str] = []
+    closed: set[str] = set()
     if campaign.godparenthood:
         history = godchildren(earlier.history, campaign.wave)
         kept, closed, notes = keep_godchildren(
@@ -239,7 +241,9 @@ def _file_history(path: Path) -> Iterator[tuple[str, str, str]]:
 
 def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
     """Rows kept as they were (other waves', hand-written ones), then the wave's new rows."""
-    header, kept, verbatim = list(ASSIGNMENT_COLUMNS), [], set()
+    header = list(ASSIGNMENT_COLUMNS)
+    verbatim: set[tuple[str, str]] = set()
+    kept: list[list[str]] = []
     if output.is_file():
         table = read_table(output)
         columns = assignment_columns(table)

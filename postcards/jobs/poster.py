@@ -8,6 +8,7 @@ checked here, so the planners in :mod:`postcards.posters.kinds` stay pure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -274,7 +275,9 @@ def checked_photos(
     return photos
 
 
-def _check_fonts(design: Design, file: str, fields: list[tuple[Sender | Prisoner, str]]) -> None:
+def _check_fonts(
+    design: Design, file: str, fields: Sequence[tuple[Sender | Prisoner, str]]
+) -> None:
     problems = []
     for record, name in fields:
         for char in design.fonts.missing(getattr(record, name)):

@@ -206,7 +206,7 @@ class Ledger(PrintRuns):
                 campaigns would merge); nothing is changed then.
         """
         with self._write(serialise=True) as connection:
-            counts = dict(
+            counts: dict[str, int] = dict(
                 connection.execute(
                     sa.select(cards_table.c.campaign, sa.func.count())
                     .where(cards_table.c.campaign.in_([old, new]))

@@ -245,7 +245,8 @@ def _write_xlsx(tables: list[tuple[str, list[str], list[list[object]]]], path: P
     book.remove(book.active)
     for title, header, rows in tables:
         sheet = book.create_sheet(title)
-        for row in [header, *rows]:
+        lines: list[list[object]] = [list(header), *rows]
+        for row in lines:
             sheet.append(["" if v is None else v for v in row])
         for cells in sheet.iter_rows():
             for cell in cells:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -59,7 +60,7 @@ class Database:
         self._dialect = engine.dialect.name
 
     @classmethod
-    def open(cls, target: str | Path) -> Database:
+    def open(cls, target: str | Path) -> Self:
         """Open (and if need be create) a ledger and bring its schema up to date.
 
         Args:
@@ -81,7 +82,7 @@ class Database:
         return ledger
 
     @classmethod
-    def _sqlite(cls, target: str | Path) -> Database:
+    def _sqlite(cls, target: str | Path) -> Self:
         path = sqlite_path(target)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +97,7 @@ class Database:
         return cls(engine, display_name(path), path)
 
     @classmethod
-    def _postgresql(cls, target: str) -> Database:
+    def _postgresql(cls, target: str) -> Self:
         url = postgresql_url(target)
         engine = postgresql_engine(url)
         return cls(engine, url.render_as_string(hide_password=True), None)
@@ -108,7 +109,7 @@ class Database:
             self._connection = None
         self._engine.dispose()
 
-    def __enter__(self) -> Database:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -201,6 +202,7 @@ class Database:
         """
         with self._guard():
             driver = self._open_connection().connection.dbapi_connection
+            assert driver is not None  # an open connection has its driver's
             driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
     def _rows(self, query: sa.Executable) -> list[tuple]:

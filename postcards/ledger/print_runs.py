@@ -8,6 +8,7 @@ so the next list can be compared with it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 
 import sqlalchemy as sa
@@ -30,6 +31,9 @@ from postcards.ledger.schema import (
 
 class PrintRuns(Database):
     """What the ledger keeps of print runs and of the prisoner list each wave used."""
+
+    #: Recording the cards themselves is the :class:`~postcards.ledger.book.Ledger`'s.
+    _insert_generated: Callable[[sa.Connection, list[LedgerCard], str, str], int]
 
     def last_list(self, campaign: str) -> PrisonerList | None:
         """The prisoner list the newest wave recorded, or None before the first wave."""

@@ -179,8 +179,8 @@ class Scanner:
         try:
             card, history, event = self.ledger.record_checked(code, decide, nonce)
         except _Refused as why:
-            card = self.ledger.card(code)
-            return Outcome(line, REFUSED, f"{shown}: refused: {why}", code, card)
+            found = self.ledger.card(code)
+            return Outcome(line, REFUSED, f"{shown}: refused: {why}", code, found)
         except LedgerError as error:
             if self.ledger.card(code) is None:
                 return Outcome(line, REFUSED, f"{shown}: refused: unknown code; no card in "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from postcards.errors import LayoutError
 from postcards.page.fonts import FontSet
@@ -42,7 +43,7 @@ def fit(lines: list[Line], fonts: FontSet, width_mm: float, height_mm: float,
 class Document:
     """A reportlab canvas of A4 pages, with the design's fonts."""
 
-    canvas: object
+    canvas: Any  # reportlab's Canvas (reportlab ships no type hints)
     fonts: FontSet
 
     @classmethod

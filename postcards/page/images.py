@@ -26,7 +26,7 @@ def image_objects(path: Path) -> tuple[Stream, Stream | None, tuple[int, int]]:
         image.load()
         alpha = None
         if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-            image = image.convert("RGBA")
+            image = image.convert("RGBA")  # type: ignore[assignment]  # an Image all the same
             alpha = image.getchannel("A")
         grey = image.mode in ("L", "LA", "1")
         pixels = image.convert("L" if grey else "RGB")

@@ -118,7 +118,8 @@ def _encoded(payload: str) -> QRMatrix:
     barcode = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = barcode.to_image(scale=1, add_quiet_zones=False)
     size = image.shape[0]
-    return QRMatrix(payload, size, _dark_runs(bytes(image), size))
+    pixels = bytes(image)  # type: ignore[call-overload]  # zxing-cpp's Image is a buffer
+    return QRMatrix(payload, size, _dark_runs(pixels, size))
 
 
 _LIGHT = b"\xff"  # zxing-cpp images: 0 is a dark module, 255 a light one

@@ -40,7 +40,7 @@ class PdfWriter:
     def __init__(self, out: str | Path | IO[bytes], title: str):
         self._own = isinstance(out, str | Path)
         self._file: IO[bytes] = (
-            open(out, "wb", buffering=1 << 20)  # noqa: SIM115 (closed by close)
+            open(out, "wb", buffering=1 << 20)  # type: ignore[arg-type, assignment]  # noqa: SIM115
             if self._own
             else out
         )

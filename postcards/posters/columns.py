@@ -149,14 +149,15 @@ def _flow(
     width_mm = (body.width_mm - (columns - 1) * style.gap_mm) / columns
     width_pt = width_mm * POINTS_PER_MM
     heading_size = round(size * style.heading_scale, 2)
-    blocks = []
+    blocks: list[tuple[list[str], list[list[str]], list[str]]] = []
     for heading_text, name_texts, continued_text in groups:
         heading = heading_text.wrap(heading_size, width_pt)
         continued = continued_text.wrap(heading_size, width_pt)
-        names = [name.wrap(size, width_pt, INDENT_EM) for name in name_texts]
-        if heading is None or continued is None or any(n is None for n in names):
+        wrapped = [name.wrap(size, width_pt, INDENT_EM) for name in name_texts]
+        fitted = [lines for lines in wrapped if lines is not None]
+        if heading is None or continued is None or len(fitted) < len(wrapped):
             return None
-        blocks.append((heading, names, continued))
+        blocks.append((heading, fitted, continued))
     flow = _Flow(fonts, body, style, width_mm, columns)
     indent_mm = mm(size * INDENT_EM)
     for heading, names, continued in blocks:

@@ -37,8 +37,7 @@ def output_files(poster: Poster, out: Path) -> list[Path]:
         return [out]
     if all(page.pixels for page in poster.pages):
         return [
-            out.with_name(f"{out.stem}-{page.pixels[0]}x{page.pixels[1]}{out.suffix}")
-            for page in poster.pages
+            out.with_name(f"{out.stem}-{_size(page.pixels)}{out.suffix}") for page in poster.pages
         ]
     digits = len(str(len(poster.pages)))
     return [
@@ -228,6 +227,7 @@ class PosterRenderer:
         box = tile.photo_box
         pixels = [max(1, round(side / 25.4 * PHOTO_DPI)) for side in (box.width_mm, box.height_mm)]
         try:
+            assert tile.photo is not None  # a tile with a photo box has a photo
             image = load_scaled(tile.photo, *pixels)
         except Exception:  # noqa: BLE001 - checked before; a file changed since: initials
             return False
@@ -248,3 +248,9 @@ class PosterRenderer:
             text.setFont(font, line.size)
             text.textOut(part)
         canvas.drawText(text)
+
+
+def _size(pixels: tuple[int, int] | None) -> str:
+    """A share image's size as a file name shows it (``1080x1350``)."""
+    assert pixels is not None  # every page of a share image has its pixel size
+    return f"{pixels[0]}x{pixels[1]}"

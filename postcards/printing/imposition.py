@@ -248,10 +248,11 @@ class Imposition:
         fitting = [c for c in candidates if c[0] >= depth + edge - _EPSILON and c[1]]
         if not fitting:
             return None
+        # ``fitting`` keeps the candidates whose span is not None
         _, (a, b), band, degrees = (
-            fitting[0]
+            fitting[0]  # type: ignore[misc]
             if fitting[0] is candidates[0]
-            else max(fitting, key=lambda c: c[1][1] - c[1][0])
+            else max(fitting, key=lambda c: c[1][1] - c[1][0])  # type: ignore[index]
         )
         return Slug(band(a, b), degrees)
 
@@ -354,7 +355,7 @@ def _slots(layout: Layout, page: Page, turned: bool, rows: int, columns: int) ->
     grid_h = rows * cell_h + (rows - 1) * layout.gap_mm
     left = (layout.sheet.width_mm - grid_w) / 2
     top = (layout.sheet.height_mm + grid_h) / 2
-    slots = []
+    slots: list[Slot] = []
     for row in range(rows):
         for column in range(columns):
             x = left + column * (cell_w + layout.gap_mm)

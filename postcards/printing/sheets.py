@@ -137,7 +137,7 @@ class SheetRenderer:
         for slot, plan in zip(self.imposition.slots, cards, strict=True):
             if plan is not None:
                 occupied.add(slot.number)
-                self._placed(page, ("front", slot.number), lambda s=slot: s.front)
+                self._placed(page, ("front", slot.number), lambda s=slot: s.front)  # type: ignore[misc]
                 self.cards.draw_front(page, plan.language)
                 page.restore()
         if self.options.crop_marks:
@@ -158,7 +158,7 @@ class SheetRenderer:
                 self._placed(
                     page,
                     ("back", slot.number),
-                    lambda s=slot: self.imposition.back(s, duplex, offset),
+                    lambda s=slot: self.imposition.back(s, duplex, offset),  # type: ignore[misc]
                 )
                 renderer.draw_back(page, plan)
                 page.restore()

@@ -59,7 +59,7 @@ class Station:
     fonts: Callable[[], Any] | None = None  # the design's FontSet, for the archive
     lock: threading.Lock = field(default_factory=threading.Lock)
     cached: tuple[tuple[int, int], dict[str, Any]] | None = None
-    scope: dict[str, str | None] = field(default_factory=dict)
+    scope: dict[str, Any] = field(default_factory=dict)
 
     async def run(self, work: Callable[[], T]) -> T:
         """Run ledger work in a worker thread, one at a time."""
@@ -118,6 +118,7 @@ async def post_scan(request: Request) -> JSONResponse:
     note = "; ".join(part for part in (note, f"station {device}" if device else "") if part)
     scanner = Scanner(station.ledger, status=status, by=by or "station", note=note, **station.scope)
     outcome = await station.run(lambda: scanner.scan(code, nonce=nonce))
+    assert outcome is not None  # a code that is not empty always has an outcome
     result = RESULTS.get(outcome.kind, "refused")
     answer: dict[str, Any] = {
         "result": result, "code": format_code(outcome.code) if outcome.code else "",
@@ -127,7 +128,8 @@ async def post_scan(request: Request) -> JSONResponse:
         answer["first"] = {"at": outcome.event.at, "by": outcome.event.by,
                            "status": outcome.event.status}  # fmt: skip
     if result != "refused":
-        answer["card"]["status"] = status if result == "recorded" else outcome.event.status
+        assert result == "recorded" or outcome.event is not None  # a repeat names the first
+        answer["card"]["status"] = status if result == "recorded" else outcome.event.status  # type: ignore[union-attr]
     return JSONResponse(answer)
 
 
@@ -236,10 +238,11 @@ async def download_archive(request: Request) -> Response:
     if station.fonts is None:
         raise HTTPException(404)
     folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
+    fonts = station.fonts
 
     def write() -> Path:
         bundles = collect(station.ledger, station.campaign)
-        written = write_archive(bundles, folder / "archive", station.fonts(), station.campaign)
+        written = write_archive(bundles, folder / "archive", fonts(), station.campaign)
         target = folder / "archive.zip"
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in written:
@@ -329,10 +332,11 @@ def create_app(station: Station):
     ]
     app = Starlette(
         routes=routes,
+        # starlette types its handlers for Exception alone: these take their subclass
         exception_handlers={
-            Refusal: _refusal,
-            HTTPException: _http_error,
-            PostcardsError: _ledger_error,
+            Refusal: _refusal,  # type: ignore[dict-item]
+            HTTPException: _http_error,  # type: ignore[dict-item]
+            PostcardsError: _ledger_error,  # type: ignore[dict-item]
         },
     )
     app.state.station = station

@@ -122,7 +122,7 @@ def terminal_qr(text: str) -> str:
     image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="L")
     matrix = image.to_image(scale=1, add_quiet_zones=False)
     size = matrix.shape[0]
-    pixels = bytes(matrix)
+    pixels = bytes(matrix)  # type: ignore[call-overload]  # zxing-cpp's Image is a buffer
     quiet = 2
     full = size + 2 * quiet
 
