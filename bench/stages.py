@@ -56,7 +56,11 @@ def run_one(cards: int) -> dict[str, float]:
         assert not report.problems, report.problems[:3]
         start = time.perf_counter()
         places = [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(len(plans))]
-        job._write_manifest(folder / "cards.manifest.csv", plans, places)
+        rows = [
+            (p.code, p.wave, p.sender.id, p.sender.name, p.prisoner.id, p.prisoner.name, p.language)
+            for p in plans
+        ]
+        job._write_manifest(folder / "cards.manifest.csv", rows, places)
         times["manifest"] = time.perf_counter() - start
         start = time.perf_counter()
         rows = [
