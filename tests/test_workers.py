@@ -104,7 +104,7 @@ def test_a_killed_worker_stops_the_run_and_leaves_nothing(
 def test_ctrl_c_stops_every_worker_and_leaves_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "big"
     folder.mkdir()
-    write_campaign(folder, 4000)
+    write_campaign(folder, 20000)  # long enough to be stopped while drawing, even when slow
     out = tmp_path / "out" / "cards.pdf"
     command = [sys.executable, "-m", "postcards", "-c", str(folder), "cards", "--jobs", "2",
                "-o", str(out)]  # fmt: skip
@@ -116,7 +116,12 @@ def test_ctrl_c_stops_every_worker_and_leaves_nothing(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert len(children) >= 2, "the workers never started"
     run.send_signal(signal.SIGINT)
-    assert run.wait(30) != 0
+    try:
+        _, stderr = run.communicate(timeout=60)  # read its pipes: a full pipe would stall it
+    except subprocess.TimeoutExpired:
+        run.kill()
+        raise AssertionError(f"still running after Ctrl-C: {run.communicate()[1][-2000:]!r}")
+    assert run.returncode != 0, stderr
     time.sleep(0.5)
     assert [pid for pid in children if _alive(pid)] == []
     leftovers = list(out.parent.glob("*")) if out.parent.exists() else []

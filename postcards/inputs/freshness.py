@@ -58,8 +58,14 @@ def list_rows(prisoners: Iterable[Prisoner]) -> dict[str, dict[str, str]]:
 
 def list_hash(rows: dict[str, dict[str, str]]) -> str:
     """A hash of the list's content, independent of row order and unknown columns."""
-    text = json.dumps(rows, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256(b"{")  # json.dumps(rows, sort_keys=True), a row at a time
+    for index, key in enumerate(sorted(rows)):
+        row = json.dumps(rows[key], ensure_ascii=False, sort_keys=True)
+        digest.update(
+            f"{', ' if index else ''}{json.dumps(key, ensure_ascii=False)}: {row}".encode()
+        )
+    digest.update(b"}")
+    return digest.hexdigest()
 
 
 def snapshot(prisoners: People, wave: str, list_date: str = "") -> PrisonerList:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from sys import intern  # a list repeats its prisons, cities and years: kept once each
 
 from postcards.config import Limits
 from postcards.errors import Problem
@@ -253,15 +254,15 @@ def _build_prisoner(r: RowReader) -> Prisoner | None:
         row=r.row.number,
         name_dative=r.get("name_dative"),
         name_latin=r.get("name_latin"),
-        birth_year=birth_year(r, status != "in_custody"),
-        institution=r.get("institution"),
-        address=address_lines(r),
-        postcode=postcode(r, r.get("country") or "Belarus"),
-        city=r.get("city"),
-        region=r.get("region"),
-        country=r.get("country"),
-        language=r.get("language").lower(),
-        status=status,
+        birth_year=intern(birth_year(r, status != "in_custody")),
+        institution=intern(r.get("institution")),
+        address=tuple(map(intern, address_lines(r))),
+        postcode=intern(postcode(r, r.get("country") or "Belarus")),
+        city=intern(r.get("city")),
+        region=intern(r.get("region")),
+        country=intern(r.get("country")),
+        language=intern(r.get("language").lower()),
+        status=intern(status),
         photo=r.get("photo"),
         sentence=r.get("sentence"),
         notes=r.get("notes"),

@@ -9,9 +9,12 @@ as temporary files, before they are renamed into place (see :mod:`postcards.prin
 from __future__ import annotations
 
 import contextlib
+import pickle
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from postcards.cards.plans import CardPlan
 from postcards.cards.reprint import already_sent, select
@@ -117,10 +120,11 @@ def _print_run(
     signing = out.with_suffix(".signing.pdf") if campaign.qr_placement == "sheet" else None
     outputs = [*files, manifest, *([signing] if signing else [])]
     remove_stale_parts(outputs)
-    kept = _Kept(campaign.name, keep_plans=signing is not None)
-    plans = kept.recording(iter_plans(planner, pairings, codes, report, content=content))
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(staged(path)) for path in outputs]
+        kept = _Kept(campaign.name, temps[0].parent, keep_plans=signing is not None)
+        stack.callback(kept.close)
+        plans = kept.recording(iter_plans(planner, pairings, codes, report, content=content))
         places = _drawn(run, plans, len(pairings), temps[: len(files)], progress, options, report)
         problems = [
             p
@@ -129,16 +133,16 @@ def _print_run(
         ]
         if problems:
             raise InputError(problems)
-        _write_manifest(temps[len(files)], kept.rows, places)
+        _write_manifest(temps[len(files)], kept.cards(), places)
         if signing:
             write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
-        new = _record(ledger, campaign, kept.cards, planner.prisoners, pairs)
+        new = _record(ledger, campaign, kept.cards(), planner.prisoners, pairs)
     sheets = max((place.sheet for place in places), default=0)
     return report, CardsResult(
         files[0],
         manifest,
-        len(kept.cards),
+        kept.count,
         new,
         shown_url(campaign.database_url),
         tuple(files),
@@ -172,38 +176,64 @@ def _drawn(
 
 
 class _Kept:
-    """What a print run keeps of each card as it passes: the manifest's and ledger's rows."""
+    """What a print run keeps of each card as it passes: its ledger row, on disk.
 
-    def __init__(self, campaign: str, keep_plans: bool = False) -> None:
-        self.campaign = campaign
-        self.rows: list[tuple[str, ...]] = []
-        self.cards: list[LedgerCard] = []
+    The rows go to an anonymous temporary file beside the output (unlinked at once, never
+    seen under a name) a batch at a time, so 100,000 cards cost no memory; they are read
+    back, in print order, for the manifest and for the ledger.
+    """
+
+    _BATCH = 5000
+
+    def __init__(self, campaign: str, folder: Path, keep_plans: bool = False) -> None:
+        self.campaign, self.folder = campaign, folder
+        self.count = 0
         self.plans: list[CardPlan] = []
         self.keep_plans = keep_plans
+        self._batch: list[tuple[str, ...]] = []
+        self._spool: IO[bytes] | None = None
 
     def recording(self, plans: Iterator[CardPlan]) -> Iterator[CardPlan]:
         """``plans``, each recorded as it passes."""
         for p in plans:
             sender, prisoner = p.sender, p.prisoner
-            self.rows.append(
-                (p.code, p.wave, sender.id, sender.name, prisoner.id, prisoner.name, p.language)
-            )
-            self.cards.append(
-                LedgerCard(
-                    p.code,
-                    self.campaign,
-                    p.wave,
-                    sender.id,
-                    prisoner.id,
-                    p.language,
-                    sender.name,
-                    prisoner.name,
-                    p.text,
-                )
-            )
+            self._batch.append(
+                (p.code, p.wave, sender.id, prisoner.id, p.language, sender.name,
+                 prisoner.name, p.text)
+            )  # fmt: skip
+            self.count += 1
+            if len(self._batch) >= self._BATCH:
+                self._flush()
             if self.keep_plans:
                 self.plans.append(p)
             yield p
+
+    def cards(self) -> Iterator[LedgerCard]:
+        """Every card recorded, in print order, as the ledger keeps it."""
+        self._flush()
+        if self._spool is None:
+            return
+        self._spool.seek(0)
+        while True:
+            try:
+                batch = pickle.load(self._spool)
+            except EOFError:
+                return
+            for code, wave, *rest in batch:
+                yield LedgerCard(code, self.campaign, wave, *rest)
+
+    def close(self) -> None:
+        """Let go of the spool (the file was never visible under a name)."""
+        if self._spool is not None:
+            self._spool.close()
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile(dir=self.folder)  # noqa: SIM115 - closed by close()
+        pickle.dump(self._batch, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self._batch = []
 
 
 def _selected(
@@ -249,7 +279,7 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
 def _record(
     ledger: Ledger | None,
     campaign: Settings,
-    cards: list[LedgerCard],
+    cards: Iterator[LedgerCard],
     prisoners: People,
     pairs: list[tuple[Path, Path]],
 ) -> int:
@@ -268,7 +298,7 @@ def _record(
 def _commit(
     ledger: Ledger,
     campaign: Settings,
-    cards: list[LedgerCard],
+    cards: Iterator[LedgerCard],
     files: list[RunFile],
     prisoners: People,
     pairs: list[tuple[Path, Path]],
@@ -299,14 +329,26 @@ def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:
     )
 
 
-def _write_manifest(path: Path, rows: list[tuple[str, ...]], places: list[Place]) -> None:
+def _write_manifest(path: Path, cards: Iterator[LedgerCard], places: list[Place]) -> None:
     """One row per card, in print order: who to whom, and where it is printed."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
         write_csv(
             handle,
             MANIFEST_COLUMNS,
             (
-                [*row, at.front_page, at.back_page, at.sheet, at.slot]
-                for row, at in zip(rows, places, strict=True)
-            ),
+                [
+                    c.code,
+                    c.wave,
+                    c.sender_id,
+                    c.sender_name,
+                    c.prisoner_id,
+                    c.prisoner_name,
+                    c.language,
+                    at.front_page,
+                    at.back_page,
+                    at.sheet,
+                    at.slot,
+                ]
+                for c, at in zip(cards, places, strict=True)
+            ),  # fmt: skip
         )

@@ -8,8 +8,9 @@ so the next list can be compared with it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from itertools import islice
 
 import sqlalchemy as sa
 
@@ -27,6 +28,11 @@ from postcards.ledger.schema import (
     lists_table,
     runs_table,
 )
+
+#: Rows inserted at once: few enough that a long list never needs them all in memory.
+_BATCH = 2000
+#: Cards recorded at once (each batch checks the cards recorded before it for clashes).
+_CARDS = 20_000
 
 
 class PrintRuns(Database):
@@ -52,7 +58,7 @@ class PrintRuns(Database):
         return PrisonerList(wave, list_hash, recorded_at, list_date, source, fields)
 
     def begin_print_run(
-        self, campaign: str, wave: str, cards: list[LedgerCard], files: list[RunFile]
+        self, campaign: str, wave: str, cards: Iterable[LedgerCard], files: list[RunFile]
     ) -> tuple[int, int]:
         """Record a print run's cards with the run "pending", in one transaction.
 
@@ -64,11 +70,16 @@ class PrintRuns(Database):
         """
         at = utc_now()
         with self._write(serialise=True) as connection:
-            new = self._insert_generated(connection, cards, GENERATED_BY, at)
+            # a batch at a time: each sees the ones before it, in this same transaction
+            new = count = 0
+            pending = iter(cards)
+            while batch := list(islice(pending, _CARDS)):
+                new += self._insert_generated(connection, batch, GENERATED_BY, at)
+                count += len(batch)
             run_id = connection.execute(
                 runs_table.insert()
                 .values(campaign=campaign, wave=wave, status="pending",
-                        files=json.dumps([asdict(f) for f in files]), cards=len(cards),
+                        files=json.dumps([asdict(f) for f in files]), cards=count,
                         new_cards=new, started_at=at)
                 .returning(runs_table.c.id)
             ).scalar_one()  # fmt: skip
@@ -133,11 +144,12 @@ class PrintRuns(Database):
                 )
                 .returning(lists_table.c.id)
             ).scalar_one()
-            rows = [
-                {"list_id": list_id, "prisoner_id": pid,
-                 "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True)}
-                for pid, fields in sorted(prisoners.rows.items())
-            ]  # fmt: skip
-            if rows:
+            ids = sorted(prisoners.rows)
+            for start in range(0, len(ids), _BATCH):  # a list of 100,000: a batch at a time
+                rows = [
+                    {"list_id": list_id, "prisoner_id": pid,
+                     "fields": json.dumps(prisoners.rows[pid], ensure_ascii=False, sort_keys=True)}
+                    for pid in ids[start : start + _BATCH]
+                ]  # fmt: skip
                 connection.execute(list_rows_table.insert(), rows)
         return True

@@ -215,9 +215,10 @@ class PdfWriter:
     def _xref(self) -> None:
         start = self._position
         ident = self._hash.hexdigest().upper()
-        lines = [b"xref\n0 %d\n0000000000 65535 f \n" % len(self._offsets)]
-        lines += [b"%010d 00000 n \n" % offset for offset in self._offsets[1:]]
-        self._write(b"".join(lines))
+        self._write(b"xref\n0 %d\n0000000000 65535 f \n" % len(self._offsets))
+        for first in range(1, len(self._offsets), 10_000):  # 200,000 pages: a piece at a time
+            piece = self._offsets[first : first + 10_000]
+            self._write(b"".join(b"%010d 00000 n \n" % offset for offset in piece))
         self._write(
             (
                 f"trailer\n<< /Size {len(self._offsets)} /Root {_CATALOG} 0 R /Info "

@@ -67,6 +67,7 @@ def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+        pool.shutdown(wait=True)
     except BrokenProcessPool:
         _stop(pool, pending)
         raise WorkerError(
@@ -79,7 +80,6 @@ def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator
         _stop(pool, pending)
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         _WORK.clear()
         gc.unfreeze()
 
@@ -94,9 +94,26 @@ def _quiet_worker() -> None:
 
 
 def _stop(pool: ProcessPoolExecutor, pending: deque[Future]) -> None:
-    """Cancel what has not started and end the workers now, not after their chunks."""
+    """End the workers now, not after their chunks, and never wait on them.
+
+    The executor keeps its workers and its queues private; they are reached here because
+    waiting on a killed worker would wait forever, and so would exiting: the queue's feeder
+    thread blocks on a full pipe that nobody reads any more, and the executor's own thread
+    on half a result that will never be finished.
+    """
     for future in pending:
         future.cancel()
-    for process in list(getattr(pool, "_processes", {}).values()):
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
         if process.is_alive():
-            process.terminate()
+            process.kill()
+    queue = getattr(pool, "_call_queue", None)
+    if queue is not None:  # its feeder may be writing a chunk that nobody will read
+        queue.cancel_join_thread()
+        queue._reader.close()  # the write fails at once, and the feeder thread ends
+    results = getattr(pool, "_result_queue", None)
+    if results is not None:  # a worker killed while sending its pages left half a message:
+        results._writer.close()  # with every writer gone, the reader sees the end, not a wait
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)

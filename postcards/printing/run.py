@@ -25,7 +25,7 @@ from postcards.printing.imposition import Imposition
 from postcards.printing.sheets import SheetOptions, SheetRenderer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """Where a card is printed: its front and back pages, its sheet and slot."""
 
