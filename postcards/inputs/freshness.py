@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from postcards.codes import format_code
@@ -45,18 +45,36 @@ class Finding:
     codes: tuple[str, ...] = ()
 
 
-def list_rows(prisoners: Iterable[Prisoner]) -> dict[str, dict[str, str]]:
-    """Each prisoner's fields as the ledger keeps them (an address as one text)."""
-    rows = {}
-    for p in prisoners:
-        rows[p.id] = {
+def list_rows(prisoners: Iterable[Prisoner]) -> Mapping[str, Mapping[str, str]]:
+    """Each prisoner's fields as the ledger keeps them (an address as one text).
+
+    Made on demand, a prisoner at a time: a list of 100,000 is hashed and stored without
+    a second copy of it in memory.
+    """
+    return _ListRows({p.id: p for p in prisoners})
+
+
+class _ListRows(Mapping[str, Mapping[str, str]]):
+    """A read-only view of the prisoners as list rows, each made when asked for."""
+
+    def __init__(self, prisoners: dict[str, Prisoner]) -> None:
+        self._prisoners = prisoners
+
+    def __getitem__(self, prisoner_id: str) -> dict[str, str]:
+        p = self._prisoners[prisoner_id]
+        return {
             name: "\n".join(v) if isinstance(v := getattr(p, name), tuple) else v
             for name in LIST_FIELDS
         }
-    return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._prisoners)
+
+    def __len__(self) -> int:
+        return len(self._prisoners)
 
 
-def list_hash(rows: dict[str, dict[str, str]]) -> str:
+def list_hash(rows: Mapping[str, Mapping[str, str]]) -> str:
     """A hash of the list's content, independent of row order and unknown columns."""
     digest = hashlib.sha256(b"{")  # json.dumps(rows, sort_keys=True), a row at a time
     for index, key in enumerate(sorted(rows)):
@@ -114,7 +132,7 @@ def compare(
     return findings
 
 
-def _address(fields: dict[str, str]) -> str:
+def _address(fields: Mapping[str, str]) -> str:
     return ", ".join(
         " ".join(fields.get(n, "").split()) for n in ADDRESS_FIELDS if fields.get(n, "").strip()
     )

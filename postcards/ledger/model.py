@@ -5,7 +5,7 @@ No database here: pairing takes tallies and reports take cards without loading S
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -70,7 +70,7 @@ class PrisonerList:
     recorded_at: str
     list_date: str
     source: str
-    rows: dict[str, dict[str, str]]
+    rows: Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True)
