@@ -120,7 +120,9 @@ def test_ctrl_c_stops_every_worker_and_leaves_nothing(tmp_path: Path) -> None:
         _, stderr = run.communicate(timeout=60)  # read its pipes: a full pipe would stall it
     except subprocess.TimeoutExpired:
         run.kill()
-        raise AssertionError(f"still running after Ctrl-C: {run.communicate()[1][-2000:]!r}")
+        raise AssertionError(
+            f"still running after Ctrl-C: {run.communicate()[1][-2000:]!r}"
+        ) from None
     assert run.returncode != 0, stderr
     time.sleep(0.5)
     assert [pid for pid in children if _alive(pid)] == []
