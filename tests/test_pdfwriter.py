@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -53,6 +54,8 @@ def print_layout(campaign: Path, layout: str) -> Path:
 @pytest.mark.parametrize("layout", ["single", "a4-2up"])
 def test_qpdf_finds_nothing_wrong(campaign: Path, layout: str) -> None:
     if shutil.which("qpdf") is None:
+        if os.environ.get("POSTCARDS_REQUIRE_QPDF"):
+            pytest.fail("qpdf is required here (POSTCARDS_REQUIRE_QPDF) but not installed")
         pytest.skip("qpdf is not installed (apt-get install -y qpdf)")
     pdf = print_layout(campaign, layout)
     done = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)

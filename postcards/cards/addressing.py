@@ -6,20 +6,8 @@ import dataclasses
 from functools import lru_cache
 from typing import Any
 
+from postcards.inputs.addresses import is_belarus
 from postcards.inputs.people import Prisoner, Sender
-
-_BELARUS = {
-    "",
-    "belarus",
-    "by",
-    "blr",
-    "беларусь",
-    "республика беларусь",
-    "рэспубліка беларусь",
-    "republic of belarus",
-    "belarus republic of",
-}
-
 
 _BIRTH_YEAR = {"be": "{} г. н.", "ru": "{} г. р."}
 
@@ -27,7 +15,7 @@ _BIRTH_YEAR = {"be": "{} г. н.", "ru": "{} г. р."}
 @lru_cache(maxsize=256)
 def country_line(country: str) -> str:
     """The destination country alone in Latin capitals, as the postal services read it."""
-    if " ".join(country.casefold().replace(",", " ").split()) in _BELARUS:
+    if is_belarus(country):
         return "REPUBLIC OF BELARUS"
     return country.upper()
 
