@@ -78,6 +78,7 @@ _Q_LIVE_CODES = sa.select(
 ).where(
     cards_table.c.campaign == sa.bindparam("campaign"),
     cards_table.c.wave == sa.bindparam("wave"),
+    cards_table.c.sender_id.in_(sa.bindparam("senders", expanding=True)),
     ~_is_void(cards_table.c.code),
 )
 
@@ -358,9 +359,12 @@ class Ledger(PrintRuns):
         not per card.
         """
         live: dict[tuple[str, str, str, str], str] = {}  # key -> code, void cards left out
-        for campaign, wave in {(c.campaign, c.wave) for c in cards}:
+        senders: dict[tuple[str, str], set[str]] = {}  # only the batch's senders can clash
+        for card in cards:
+            senders.setdefault((card.campaign, card.wave), set()).add(card.sender_id)
+        for (campaign, wave), ids in senders.items():
             for sender, prisoner, code in connection.execute(
-                _Q_LIVE_CODES, {"campaign": campaign, "wave": wave}
+                _Q_LIVE_CODES, {"campaign": campaign, "wave": wave, "senders": sorted(ids)}
             ):
                 live[(campaign, wave, sender, prisoner)] = code
         taken: dict[str, LedgerCard] = {}  # code -> card, of those in this batch
