@@ -47,7 +47,7 @@ def default_jobs() -> int:
 def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator[R]:
     """``work(chunk)`` for every chunk, in order, drawn by ``jobs`` processes.
 
-    One job (or a single chunk) works in this process.  Otherwise at most two chunks per
+    One job works in this process.  Otherwise at most two chunks per
     worker are in flight, so the chunks may be a generator that plans as it goes.
     """
     if jobs <= 1:
