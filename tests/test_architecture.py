@@ -30,7 +30,7 @@ ORDER: list[tuple[str, ...]] = [
     ("cli", "api"),
 ]
 RANK = {stage: rank for rank, stages in enumerate(ORDER) for stage in stages}
-KERNEL = {"errors", "codes", "files", "resources", "wording", "order", "invisible"}
+KERNEL = {"errors", "codes", "files", "resources", "wording", "order", "invisible", "spool"}
 CONFIG = {"config", "campaign_file"}
 
 #: Project imports made inside a function outside the command line, and why.  Each keeps

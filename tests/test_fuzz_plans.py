@@ -4,7 +4,6 @@ cards and events come back from the ledger exactly as recorded."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -63,8 +62,7 @@ def test_any_name_and_address_plans_or_says_why(
     message: str,
 ) -> None:
     planner, pairing = planner_and_pairing
-    prisoner = dataclasses.replace(
-        pairing.prisoner,
+    prisoner = pairing.prisoner.replace(
         name=name,
         name_dative=dative,
         institution=institution,

@@ -68,8 +68,7 @@ def test_each_sender_and_return_address_gets_its_own_block(sample) -> None:
     sender with their own return address, must not get another's block."""
     _campaign, report, planner = sample
     pairing = report.pairings[0]
-    other = dataclasses.replace(
-        pairing.sender,
+    other = pairing.sender.replace(
         title="Member of the Seimas",
         return_address=("Gedimino pr. 53", "01109 Vilnius", "LITHUANIA"),
     )
@@ -167,7 +166,7 @@ def test_a_risky_word_in_a_second_senders_block_is_found(sample) -> None:
     pairing = report.pairings[0]
     content = ContentCheck(risky_words_for(None))
     content.add(planner.plan(pairing, new_code()), "first card")
-    brave = dataclasses.replace(pairing.sender, title="за свободу")
+    brave = pairing.sender.replace(title="за свободу")
     content.add(planner.plan(dataclasses.replace(pairing, sender=brave), new_code()), "second card")
     found = [str(p) for p in content.problems()]
     assert any("свободу" in p and "second card" in p and "first card" not in p for p in found), (
@@ -194,8 +193,9 @@ def test_each_card_is_checked_as_it_is_planned(sample) -> None:
 
 
 def test_a_plan_stays_small(sample) -> None:
-    """100,000 plans must fit a process of a few hundred MB: what one plan holds beyond
-    the people it names (the QR symbol packed, shared blocks shared) is bounded."""
+    """A chunk of plans must stay small: what one plan holds (the QR symbol packed, shared
+    blocks shared, and its sender's and prisoner's fields, loaded from the lists' spool
+    for as long as the plan lives) is bounded."""
     _campaign, report, planner = sample
     pairings = print_order(report.pairings)
     cards = [(p, new_code()) for p in pairings] * 8  # 360 plans, each its own code
@@ -211,7 +211,7 @@ def test_a_plan_stays_small(sample) -> None:
         per_plan = (tracemalloc.get_traced_memory()[0] - before) / len(plans)
     finally:
         tracemalloc.stop()
-    assert per_plan < 2500, f"{per_plan:.0f} bytes a plan"
+    assert per_plan < 3200, f"{per_plan:.0f} bytes a plan"
     assert all(len(p.qr.matrix.packed) < 600 for p in plans)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from functools import lru_cache
 from typing import Any
 
@@ -36,8 +35,8 @@ def recipient_lines(prisoner: Prisoner) -> list[tuple[str, str]]:
 def template_fields(record: Sender | Prisoner) -> dict[str, Any]:
     """A record as template fields: its own fields, then unknown columns by header."""
     fields = {
-        f.name: "\n".join(v) if isinstance(v := getattr(record, f.name), tuple) else v
-        for f in dataclasses.fields(record)
-        if f.name != "extra"
+        name: "\n".join(v) if isinstance(v, tuple) else v
+        for name, v in record.as_dict().items()
+        if name != "extra"
     }
     return {**record.extra, **fields}

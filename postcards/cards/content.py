@@ -228,6 +228,10 @@ class _Key:
     source: str
 
 
+#: Texts whose findings are remembered; a forgotten one is only checked again.
+_SEEN_KEPT = 4096
+
+
 class ContentCheck:
     """The content check of a print run, over the whole card.
 
@@ -257,6 +261,8 @@ class ContentCheck:
         """A text's findings, computed once per distinct text, language, country and part."""
         key = (text, language, country_line, part)
         if key not in self._seen:
+            if len(self._seen) >= _SEEN_KEPT:
+                self._seen.clear()  # bounded: each sender's block is a text of its own
             if part == "message":
                 found = check_message(text, language, country_line, self.risky)
             elif part == "headline":

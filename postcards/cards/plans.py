@@ -28,6 +28,7 @@ from postcards.page.text import FittedText, fit_text
 from postcards.pairing.fair import Pairing
 
 _PLACED_KEPT = 1024
+_NO_PROBLEMS: list[Problem] = []  # shared by every sender without one: never changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,8 @@ class CardPlan:
                 return value.name
             if isinstance(value, frozenset | set):
                 return sorted(value)
+            if isinstance(value, Sender | Prisoner):
+                return value.as_dict()
             raise TypeError(type(value))
 
         data = dataclasses.asdict(self)
@@ -115,7 +118,10 @@ class CardPlanner:
         Raises:
             PostcardsError: every problem of this card, located in the spreadsheets.
         """
-        problems = self._prisoner_problems(pairing.prisoner) + self._checked_sender(pairing.sender)
+        sender_id = pairing.sender.id  # the kept record's: a loaded copy's would stay in memory
+        pairing = pairing.loaded()  # the card reads its people's fields many times
+        problems = self._prisoner_problems(pairing.prisoner)
+        problems += self._checked_sender(sender_id, pairing.sender)
         if problems:
             raise PostcardsError(problems)
         language = self.language_of(pairing)
@@ -346,13 +352,15 @@ class CardPlanner:
             ]
         return []
 
-    def _checked_sender(self, sender: Sender) -> list[Problem]:
-        """A sender's problems, found once however many cards they sign."""
-        if sender.id not in self._sender_problems:
-            self._sender_problems[sender.id] = self._font_problems(
+    def _checked_sender(self, sender_id: str, sender: Sender) -> list[Problem]:
+        """A sender's problems, found once however many cards they sign (kept by ``sender_id``)."""
+        found = self._sender_problems.get(sender_id)
+        if found is None:
+            found = self._font_problems(
                 self.senders, sender, ("name", "title", "parliament", "return_address")
             ) + self._signature_problems(sender)
-        return self._sender_problems[sender.id]
+            self._sender_problems[sender_id] = found or _NO_PROBLEMS  # 25,000 senders: one list
+        return list(found)
 
     def _prisoner_problems(self, prisoner: Prisoner) -> list[Problem]:
         return self._font_problems(

@@ -7,8 +7,9 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 from postcards.errors import InputError, Problem
 
@@ -21,9 +22,61 @@ _ENCODING_HELP = 'cannot tell the encoding; save it as "CSV UTF-8" from Excel or
 _WORD = re.compile(r"[^\W\d_]+")  # a run of letters in any script
 
 
-def read_csv(path: Path, name: str) -> tuple[list[Record], str, str]:
-    """Decode, sniff the delimiter from the header line and split into records."""
-    data = _read_bytes(path, name)
+def read_csv(path: Path, name: str) -> tuple[Iterator[Record], str, str]:
+    """Name the encoding, sniff the delimiter from the header line, and stream the records.
+
+    The file is read twice, a block at a time: once to check its encoding, then row by
+    row as the caller takes the records, so a list of 100,000 rows is never held whole.
+    """
+    encoding, text = _encoding(path, name)
+    if text is not None:  # a code page or UTF-16: the whole text is decoded already
+        delimiter = _sniff_delimiter(text, _default_delimiter(path))
+        lines: IO[str] = io.StringIO(text, newline="")
+    else:
+        lines = _open_text(path, name, encoding)
+        delimiter = _sniff_delimiter(lines.read(_BLOCK), _default_delimiter(path))
+        lines.seek(0)
+    return _records(lines, name, delimiter), encoding, delimiter
+
+
+#: How much of a file is read at a time while checking its encoding.
+_BLOCK = 1 << 20
+
+
+def _default_delimiter(path: Path) -> str:
+    return "\t" if path.suffix.lower() == ".tsv" else ","
+
+
+def _records(lines: IO[str], name: str, delimiter: str) -> Iterator[Record]:
+    """The numbered records of a CSV text; the file is closed when they end (or are dropped)."""
+    with lines:
+        try:
+            yield from enumerate(csv.reader(lines, delimiter=delimiter), 1)
+        except csv.Error as exc:
+            raise InputError(Problem(f"cannot read as CSV: {exc}", file=name)) from None
+
+
+def _open_text(path: Path, name: str, encoding: str) -> IO[str]:
+    try:
+        return open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by _records
+    except OSError as exc:
+        raise InputError(Problem(f"cannot open: {exc.strerror}", file=name)) from None
+
+
+def _encoding(path: Path, name: str) -> tuple[str, str | None]:
+    """The file's encoding, and its whole text when it had to be decoded to tell.
+
+    UTF-8 (the usual case) is checked a block at a time and streamed afterwards; a file
+    in a Windows code page, or in UTF-16, is decoded whole.
+    """
+    try:
+        with open(path, "rb") as handle:
+            first = handle.read(_BLOCK)
+            if not first.startswith(_BOMS) and _utf8_blocks(first, handle):
+                return ("utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"), None
+            data = first + handle.read()
+    except OSError as exc:
+        raise InputError(Problem(f"cannot open: {exc.strerror}", file=name)) from None
     encoding = _detect_encoding(data, name)
     try:
         text = data.decode(encoding)
@@ -31,20 +84,28 @@ def read_csv(path: Path, name: str) -> tuple[list[Record], str, str]:
         raise InputError(Problem(_ENCODING_HELP, file=name)) from None
     if "\x00" in text:  # UTF-16 without a BOM, or not a text file at all
         raise InputError(Problem(_ENCODING_HELP, file=name))
-    delimiter = _sniff_delimiter(text, "\t" if path.suffix.lower() == ".tsv" else ",")
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        records = list(enumerate(reader, 1))
-    except csv.Error as exc:
-        raise InputError(Problem(f"cannot read as CSV: {exc}", file=name)) from None
-    return records, encoding, delimiter
+    return encoding, text
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _utf8_blocks(first: bytes, handle: IO[bytes]) -> bool:
+    """Whether the file is UTF-8 without a NUL, read on from ``first`` a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    block = first
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(Problem(f"cannot open: {exc.strerror}", file=name)) from None
+        while block:
+            if b"\x00" in block:
+                return False
+            decoder.decode(block)
+            block = handle.read(_BLOCK)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        handle.seek(len(first))
+    return True
 
 
 def _detect_encoding(data: bytes, name: str) -> str:

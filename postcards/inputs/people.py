@@ -6,11 +6,13 @@ frozen values that pairing, planning and posters take.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Self, Union
 
 from postcards.errors import Problem
+from postcards.spool import Spool
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -18,47 +20,192 @@ if TYPE_CHECKING:
 STATUSES = ("in_custody", "released", "deceased", "unknown")
 
 
-@dataclass(frozen=True, slots=True)
-class Sender:
+class _Record:
+    """A row of a list: a few fields kept in the object, the rest in a :class:`Spool` or a tuple.
+
+    Pairing and checking touch every row's id, status and language; planning reads a
+    card's other fields once.  So a row read from a file keeps only those few in memory
+    and the rest in the list's spool (see :mod:`postcards.spool`), which is what lets a
+    list of 100,000 prisoners cost a few megabytes.  A record made in code keeps its
+    fields in a tuple.  Either way it behaves as a frozen dataclass: equal when every
+    field but ``extra`` is, hashable, and pickled (to a worker) with every field.
+    """
+
+    __slots__ = ("_values", "_spool")
+    _values: Any  # every field's value (a tuple), or its number in _spool
+    _spool: Spool | None
+    #: Every field, in the constructor's order.
+    FIELDS: ClassVar[tuple[str, ...]]
+    _HOT: ClassVar[tuple[str, ...]]
+
+    def __init_subclass__(cls) -> None:
+        cls._HOT = tuple(cls.__slots__)
+        for index, name in enumerate(cls.FIELDS):
+            if name not in cls._HOT:
+                setattr(cls, name, _field(index))
+
+    def _set(self, values: tuple, spool: Spool | None = None) -> None:
+        for name in self._HOT:
+            object.__setattr__(self, name, values[self.FIELDS.index(name)])
+        object.__setattr__(self, "_spool", spool)
+        object.__setattr__(self, "_values", values if spool is None else spool.add(values))
+
+    def _fields(self) -> tuple:
+        """Every field's value, in :attr:`FIELDS` order."""
+        return self._values if self._spool is None else self._spool[self._values]
+
+    def loaded(self) -> Self:
+        """The same record with every field in memory (itself, if they are)."""
+        if self._spool is None:
+            return self
+        loaded = object.__new__(type(self))
+        loaded._set(self._fields())
+        return loaded
+
+    def kept_in(self, spool: Spool) -> Self:
+        """The same record with its fields in ``spool``, only the few hot ones in memory."""
+        kept = object.__new__(type(self))
+        kept._set(self._fields(), spool)
+        return kept
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def _compared(self) -> tuple:
+        return self._fields()[:-1]  # every field but extra, which comes last
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _Record)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(self.FIELDS, self._fields(), strict=True))
+        return f"{type(self).__name__}({shown})"
+
+    def __reduce__(self) -> tuple:
+        return type(self), self._fields()
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy (in memory) with ``changes`` to its fields, as ``dataclasses.replace`` makes."""
+        unknown = set(changes) - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
+        return type(self)(**{**self.as_dict(), **changes})
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field by name."""
+        return dict(zip(self.FIELDS, self._fields(), strict=True))
+
+
+def _field(index: int) -> property:
+    """The property that reads field number ``index`` of a record."""
+
+    def read(record: _Record) -> Any:
+        spool = record._spool  # _fields(), inlined: planning reads 60 fields a card
+        return (record._values if spool is None else spool[record._values])[index]
+
+    return property(read)
+
+
+class Sender(_Record):
     """A member of parliament who signs cards."""
 
+    __slots__ = ("id", "language", "cards")
+    FIELDS = ("id", "name", "row", "title", "parliament", "group", "country", "language",
+              "cards", "return_address", "signature", "email", "extra")  # fmt: skip
+
     id: str
     name: str
     row: int
-    title: str = ""
-    parliament: str = ""
-    group: str = ""
-    country: str = ""
-    language: str = ""
-    cards: int | None = None
-    return_address: tuple[str, ...] = ()
-    signature: str = ""
-    email: str = ""
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    title: str
+    parliament: str
+    group: str
+    country: str
+    language: str
+    cards: int | None
+    return_address: tuple[str, ...]
+    signature: str
+    email: str
+    extra: dict[str, str]
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        row: int,
+        title: str = "",
+        parliament: str = "",
+        group: str = "",
+        country: str = "",
+        language: str = "",
+        cards: int | None = None,
+        return_address: tuple[str, ...] = (),
+        signature: str = "",
+        email: str = "",
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        """A sender with these fields (``extra``: the unknown columns, by header)."""
+        self._set((id, name, row, title, parliament, group, country, language, cards,
+                   return_address, signature, email, {} if extra is None else extra))  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Prisoner:
+class Prisoner(_Record):
     """A political prisoner as the address list describes them."""
 
+    __slots__ = ("id", "language", "status")
+    FIELDS = ("id", "name", "row", "name_dative", "name_latin", "birth_year", "institution",
+              "address", "postcode", "city", "region", "country", "language", "status",
+              "photo", "sentence", "notes", "extra")  # fmt: skip
+
     id: str
     name: str
     row: int
-    name_dative: str = ""
-    name_latin: str = ""
-    birth_year: str = ""
-    institution: str = ""
-    address: tuple[str, ...] = ()
-    postcode: str = ""
-    city: str = ""
-    region: str = ""
-    country: str = ""
-    language: str = ""
-    status: str = "in_custody"
-    photo: str = ""
-    sentence: str = ""
-    notes: str = ""
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    name_dative: str
+    name_latin: str
+    birth_year: str
+    institution: str
+    address: tuple[str, ...]
+    postcode: str
+    city: str
+    region: str
+    country: str
+    language: str
+    status: str
+    photo: str
+    sentence: str
+    notes: str
+    extra: dict[str, str]
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        row: int,
+        name_dative: str = "",
+        name_latin: str = "",
+        birth_year: str = "",
+        institution: str = "",
+        address: tuple[str, ...] = (),
+        postcode: str = "",
+        city: str = "",
+        region: str = "",
+        country: str = "",
+        language: str = "",
+        status: str = "in_custody",
+        photo: str = "",
+        sentence: str = "",
+        notes: str = "",
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        """A prisoner with these fields (``extra``: the unknown columns, by header)."""
+        self._set((id, name, row, name_dative, name_latin, birth_year, institution, address,
+                   postcode, city, region, country, language, status, photo, sentence, notes,
+                   {} if extra is None else extra))  # fmt: skip
 
     @property
     def in_custody(self) -> bool:

@@ -40,6 +40,7 @@ from postcards.inputs.spreadsheets import (
     table_from_dataframe,
 )
 from postcards.invisible import invisible_problem
+from postcards.spool import Spool
 
 _STATUS_ALIASES = {
     "": "in_custody",
@@ -64,10 +65,11 @@ def load_table(
 ) -> Table:
     """A file's first sheet (within ``limits``), or a DataFrame, as a :class:`Table`.
 
-    A DataFrame goes through the same checks as a file.
+    A file's rows are read as they are taken (once).  A DataFrame goes through the same
+    checks as a file.
     """
     if isinstance(source, str | Path):
-        return read_table(source, limits, header_row, known)
+        return read_table(source, limits, header_row, known, stream=True)
     return table_from_dataframe(source, "DataFrame", header_row, known)
 
 
@@ -108,7 +110,7 @@ def _read(
     explicit: dict[str, str],
     config_name: str,
     section: str,
-    build: Callable[[RowReader], object | None],
+    build: Callable[[RowReader], Sender | Prisoner | None],
 ) -> People:
     mapping, problems = map_columns(table, fields, explicit, config_name, section)
     problems += list(table.notes) + unused_lookalikes(table, fields, mapping, section)
@@ -117,8 +119,22 @@ def _read(
         p for h in table.headers if (p := invisible_problem(h, table.name, table.header_row, h))
     ]
     if any(not p.warning for p in problems):
+        for _ in table.rows:  # a problem in the rows' layout is reported first, as it comes first
+            pass
         return People((), tuple(problems), table.name, mapping)
-    if not table.rows:
+    records = []
+    spool = Spool()  # the rows' fields, out of memory: see postcards.spool
+    rows = 0
+    first_row: dict[str, int] = {}
+    for row in table.rows:
+        rows += 1
+        record = build(RowReader(table, row, mapping, problems))
+        if record is not None:
+            records.append(record.kept_in(spool))
+            problems += _duplicate_id(table, record, first_row, mapping.get("id", "id"))
+        released = isinstance(record, Prisoner) and not record.in_custody
+        problems += _invisible(table, row, warning=released)
+    if not rows:
         problems.append(
             Problem(
                 f"no {section}: the sheet has a header row but no rows "
@@ -126,14 +142,6 @@ def _read(
                 file=table.name,
             )
         )
-    records = []
-    for row in table.rows:
-        record = build(RowReader(table, row, mapping, problems))
-        if record is not None:
-            records.append(record)
-        released = isinstance(record, Prisoner) and not record.in_custody
-        problems += _invisible(table, row, warning=released)
-    problems += _duplicate_ids(table, records, mapping.get("id", "id"))
     return People(tuple(records), tuple(problems), table.name, mapping)
 
 
@@ -162,23 +170,21 @@ def custody_problems(prisoners: People) -> list[Problem]:
     ]
 
 
-def _duplicate_ids(table: Table, records: list, column: str) -> list[Problem]:
-    first_row: dict[str, int] = {}
-    problems = []
-    for record in records:
-        if record.id in first_row:
-            problems.append(
-                Problem(
-                    f"duplicate id {record.id} (also on row {first_row[record.id]}); "
-                    f"every row needs its own id",
-                    file=table.name,
-                    row=record.row,
-                    column=column,
-                )
-            )
-        else:
-            first_row[record.id] = record.row
-    return problems
+def _duplicate_id(
+    table: Table, record: Sender | Prisoner, first_row: dict[str, int], column: str
+) -> list[Problem]:
+    """The problem when ``record``'s id was on an earlier row (``first_row``: id -> row)."""
+    first = first_row.setdefault(record.id, record.row)
+    if first == record.row:
+        return []
+    return [
+        Problem(
+            f"duplicate id {record.id} (also on row {first}); every row needs its own id",
+            file=table.name,
+            row=record.row,
+            column=column,
+        )
+    ]
 
 
 def read_senders(

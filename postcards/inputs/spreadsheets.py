@@ -9,8 +9,11 @@ reports the problems in their layout (duplicate or missing headers, extra cells)
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +47,7 @@ class Table:
     path: Path
     name: str
     headers: list[str]
-    rows: list[Row]
+    rows: Iterable[Row]  # a list, or with read_table(stream=True) one pass over the file
     encoding: str | None
     delimiter: str | None
     header_row: int = 1
@@ -62,6 +65,7 @@ def read_table(
     limits: Limits | None = None,
     header_row: int | None = None,
     known: frozenset[str] = frozenset(),
+    stream: bool = False,
 ) -> Table:
     """Read the first sheet of a CSV, XLSX or ODS file as text.
 
@@ -69,6 +73,10 @@ def read_table(
     (normalized header names the caller understands), the header is the row, among the
     first :data:`HEADER_SEARCH_ROWS`, with the most known cells (the first on a tie); the
     rows above it are skipped and a note says so.  ``header_row`` forces a row.
+
+    With ``stream``, the table's rows are read from the file as they are taken, once: a
+    list of 100,000 prisoners is never in memory whole, and a layout problem in a row
+    (extra cells, data under no header) is raised when the rows end.
 
     Raises:
         InputError: the file is missing, unreadable, of an unknown type, or its layout
@@ -93,10 +101,36 @@ def read_table(
         supported = ", ".join(CSV_SUFFIXES + XLSX_SUFFIXES + ODS_SUFFIXES)
         kind = f'"{path.suffix}"' if path.suffix else "(no extension)"
         raise InputError(Problem(f"unsupported file type {kind}; use {supported}", file=name))
-    start, notes = _header_index(records, name, header_row, known)
-    headers, rows = _build_table(records[start:], name, delimiter)
-    number = records[start][0] if records else 1
+    table = _table(path, name, records, encoding, delimiter, header_row, known)
+    return table if stream else dataclasses.replace(table, rows=list(table.rows))
+
+
+def _table(
+    path: Path,
+    name: str,
+    records: Iterator[Record],
+    encoding: str | None,
+    delimiter: str | None,
+    header_row: int | None,
+    known: frozenset[str],
+) -> Table:
+    """The header found among the first records, and the rest as a stream of rows."""
+    head = _head(records, max(HEADER_SEARCH_ROWS, header_row or 0))
+    start, notes = _header_index(head, name, header_row, known)
+    rest = itertools.chain(head[start:], records)
+    headers, rows = _stream_table(rest, name, delimiter)
+    number = head[start][0] if head else 1
     return Table(path, name, headers, rows, encoding, delimiter, number, notes)
+
+
+def _head(records: Iterator[Record], rows: int) -> list[Record]:
+    """The records up to row number ``rows`` (the header is looked for among them)."""
+    head: list[Record] = []
+    for record in records:
+        head.append(record)
+        if record[0] >= rows:
+            break
+    return head
 
 
 def _header_index(
@@ -164,10 +198,9 @@ def table_from_dataframe(
     body = [
         [_frame_text(v, pandas) for v in row] for row in frame.itertuples(index=False, name=None)
     ]
-    records = list(enumerate([header, *body], 1))
-    start, notes = _header_index(records, name, header_row, known)
-    headers, rows = _build_table(records[start:], name, None)
-    return Table(Path(name), name, headers, rows, None, None, records[start][0], notes)
+    records = enumerate([header, *body], 1)
+    table = _table(Path(name), name, records, None, None, header_row, known)
+    return dataclasses.replace(table, rows=list(table.rows))
 
 
 def _frame_text(value: Any, pandas: Any) -> str:
@@ -191,39 +224,100 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
-def _build_table(
-    records: list[Record], name: str, delimiter: str | None
-) -> tuple[list[str], list[Row]]:
-    """Split records into headers and rows, collecting every layout problem at once."""
-    if not records or not any(_clean(c) for c in records[0][1]):
+def _stream_table(
+    records: Iterator[Record], name: str, delimiter: str | None
+) -> tuple[list[str], Iterator[Row]]:
+    """The headers, and the data rows as they are read.
+
+    A missing header row is raised at once; the other problems of the layout (a header
+    used twice, data under no header, extra cells) are collected and raised, all at once,
+    when the rows end.
+    """
+    first = next(records, None)
+    if first is None or not any(_clean(c) for c in first[1]):
         raise InputError(
             Problem(
                 "no header row; the first row must name the columns (or set header_row)", file=name
             )
         )
-    raw = [_clean(c) for c in records[0][1]]
-    data = [(number, [_clean(c) for c in cells]) for number, cells in records[1:]]
-    data = [(number, cells) for number, cells in data if any(cells)]
-    if delimiter is None:  # a grid: a header cell past the last one written is just empty
-        raw += [""] * (max((len(c) for _, c in data), default=0) - len(raw))
-    header_row = records[0][0]
-    problems = _duplicate_headers(raw, name, header_row)
-    problems += _unnamed_columns(raw, data, name, header_row)
-    problems += _long_rows(raw, data, name, delimiter, header_row)
-    if problems:
-        raise InputError(problems)
+    header_row, raw = first[0], [_clean(c) for c in first[1]]
+    duplicates = _duplicate_headers(raw, name, header_row)
+    return [h for h in raw if h], _rows(records, raw, name, delimiter, header_row, duplicates)
+
+
+def _rows(
+    records: Iterator[Record],
+    raw: list[str],
+    name: str,
+    delimiter: str | None,
+    header_row: int,
+    duplicates: list[Problem],
+) -> Iterator[Row]:
+    """The non-blank rows below the header, each cell under its header.
+
+    The layout's problems (``duplicates``: headers used twice) are raised when they end.
+    """
     named = [(i, h) for i, h in enumerate(raw) if h]
     every = len(named) == len(raw)  # no unnamed column: a full row zips with the headers
-    rows = [
-        Row(
+    unnamed: dict[int, int] = {}  # column index -> the first row with data in it
+    problems: list[Problem] = []
+    for number, record in records:
+        cells = [_clean(c) for c in record]
+        if not any(cells):
+            continue
+        if not every or len(cells) > len(raw):
+            _layout(cells, raw, number, delimiter, unnamed, problems, name, header_row)
+        yield Row(
             number,
             dict(zip(raw, cells, strict=False))
             if every and len(cells) >= len(raw)
             else {h: cells[i] if i < len(cells) else "" for i, h in named},
         )
-        for number, cells in data
-    ]
-    return [h for _, h in named], rows
+    problems[:0] = [_unnamed_column(i, row, name, header_row) for i, row in sorted(unnamed.items())]
+    problems[:0] = duplicates
+    if problems:
+        raise InputError(problems)
+
+
+def _layout(
+    cells: list[str],
+    raw: list[str],
+    number: int,
+    delimiter: str | None,
+    unnamed: dict[int, int],
+    problems: list[Problem],
+    name: str,
+    header_row: int,
+) -> None:
+    """A row's data that no header names.
+
+    In a grid (XLSX, ODS) a header cell past the last one written is just empty, so a
+    cell beyond the header row is data in an unnamed column; in a CSV file a longer row
+    usually means an unquoted delimiter in a cell.
+    """
+    for index, cell in enumerate(cells):
+        beyond = index >= len(raw)
+        if cell and (not beyond and not raw[index] or beyond and delimiter is None):
+            unnamed.setdefault(index, number)
+    if delimiter is None or len(cells) <= len(raw):
+        return
+    used = max(i for i, c in enumerate(cells) if c) + 1
+    if used > len(raw):
+        hint = _DELIMITER_NAMES.get(delimiter, "the delimiter")
+        message = (
+            f"{used} cells but only {sum(1 for h in raw if h)} column headers; put quotes "
+            f"around cells that contain {hint}, or name the extra columns in row {header_row}"
+        )
+        problems.append(Problem(message, file=name, row=number))
+
+
+def _unnamed_column(index: int, row: int, name: str, header_row: int) -> Problem:
+    """Data under an empty header would be silently lost; columns with no data are fine."""
+    message = (
+        f"column {index + 1} has no header but row {row} has data in it; "
+        f"name the column in row {header_row}"
+    )
+    return Problem(message, file=name, row=header_row)
 
 
 def _duplicate_headers(raw: list[str], name: str, header_row: int) -> list[Problem]:
@@ -235,42 +329,4 @@ def _duplicate_headers(raw: list[str], name: str, header_row: int) -> list[Probl
             message = f"column appears twice (columns {first[header]} and {index}); rename one"
             problems.append(Problem(message, file=name, row=header_row, column=header))
         first.setdefault(header, index)
-    return problems
-
-
-def _unnamed_columns(
-    raw: list[str], data: list[Record], name: str, header_row: int
-) -> list[Problem]:
-    """Data under an empty header would be silently lost; columns with no data are fine."""
-    problems = []
-    for index, header in enumerate(raw):
-        if header:
-            continue
-        found = next((n for n, cells in data if index < len(cells) and cells[index]), None)
-        if found is not None:
-            message = (
-                f"column {index + 1} has no header but row {found} has data in it; "
-                f"name the column in row {header_row}"
-            )
-            problems.append(Problem(message, file=name, row=header_row))
-    return problems
-
-
-def _long_rows(
-    raw: list[str], data: list[Record], name: str, delimiter: str | None, header_row: int
-) -> list[Problem]:
-    """A CSV row longer than the header usually has an unquoted delimiter in a cell."""
-    problems = []
-    named = sum(1 for h in raw if h)
-    hint = _DELIMITER_NAMES.get(delimiter or "", "the delimiter")
-    for number, cells in data:
-        if len(cells) <= len(raw):
-            continue  # no cell past the headers
-        used = max(i for i, c in enumerate(cells) if c) + 1
-        if used > len(raw):
-            message = (
-                f"{used} cells but only {named} column headers; put quotes around cells "
-                f"that contain {hint}, or name the extra columns in row {header_row}"
-            )
-            problems.append(Problem(message, file=name, row=number))
     return problems

@@ -48,28 +48,37 @@ def read_grid(
     kind: str,
     limits: Limits,
     reader: Callable[[Path, str, Limits], Iterator[Record]],
-) -> list[Record]:
-    """Run a spreadsheet reader, turning whatever a damaged file raises into one message."""
+) -> Iterator[Record]:
+    """Run a spreadsheet reader, turning whatever a damaged file raises into one message.
+
+    The records come as the reader reads them, one row at a time.
+    """
     try:
         _check_unpacked_size(path, name, limits)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl's style warnings mean nothing here
-            return list(reader(path, name, limits))
+        records = reader(path, name, limits)
+        while True:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl's style warnings mean nothing here
+                record = next(records, None)
+            if record is None:
+                return
+            yield record
     except InputError:
         raise
     except Exception as exc:  # a damaged zip or XML fails in many ways, all the same to us
-        if _defused(exc):
-            message = (
-                f"refused: its XML declares entities or a DTD, which {kind} files "
-                "never need (they can expand to gigabytes); open it in Excel or "
-                "LibreOffice and save again"
-            )
-        else:
-            reason = str(exc) or type(exc).__name__
-            message = (
-                f"cannot read as {kind}: {reason}; open it in Excel or LibreOffice and save again"
-            )
-        raise InputError(Problem(message, file=name)) from None
+        raise InputError(Problem(_damaged(exc, kind), file=name)) from None
+
+
+def _damaged(exc: Exception, kind: str) -> str:
+    """The message for a file the reader could not read."""
+    if _defused(exc):
+        return (
+            f"refused: its XML declares entities or a DTD, which {kind} files "
+            "never need (they can expand to gigabytes); open it in Excel or "
+            "LibreOffice and save again"
+        )
+    reason = str(exc) or type(exc).__name__
+    return f"cannot read as {kind}: {reason}; open it in Excel or LibreOffice and save again"
 
 
 def _defused(exc: BaseException | None) -> bool:

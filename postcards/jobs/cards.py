@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -38,7 +38,7 @@ from postcards.ledger.model import LedgerCard, RunFile
 from postcards.pairing.fair import Pairing
 from postcards.printing.chunks import ShortOfCards
 from postcards.printing.parallel import default_jobs
-from postcards.printing.run import CardOptions, Place, PrintRun
+from postcards.printing.run import CardOptions, Place, Places, PrintRun
 from postcards.printing.settling import kill_point, run_files, settle
 from postcards.printing.shop_checks import font_problems
 from postcards.printing.signing import write_signing_sheets
@@ -138,7 +138,7 @@ def _print_run(
             write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
         new = _record(ledger, campaign, kept.cards(), planner.prisoners, pairs)
-    sheets = max((place.sheet for place in places), default=0)
+    sheets = places.sheets
     return report, CardsResult(
         files[0],
         manifest,
@@ -160,12 +160,12 @@ def _drawn(
     progress: Progress | None,
     options: CardOptions,
     report: CheckReport,
-) -> list[Place]:
+) -> Places:
     """Draw the cards as they are planned: a card's problem stops the run, after all checks.
 
     Every card is still checked, so that every problem is reported at once.
     """
-    places: list[Place] | None = None
+    places: Places | None = None
     with contextlib.suppress(ShortOfCards):  # a card could not be planned: check the rest
         places = run.render(plans, count, temps, progress, options.jobs or default_jobs())
     for _plan in plans:  # the checks that look at every card report when the plans end
@@ -329,7 +329,7 @@ def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:
     )
 
 
-def _write_manifest(path: Path, cards: Iterator[LedgerCard], places: list[Place]) -> None:
+def _write_manifest(path: Path, cards: Iterator[LedgerCard], places: Sequence[Place]) -> None:
     """One row per card, in print order: who to whom, and where it is printed."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
         write_csv(

@@ -274,16 +274,18 @@ def _label(plan: CardPlan) -> str:
 
 
 def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:
-    """Cards grouped by sender, so each member signs one stack."""
-    keys: dict[str, tuple] = {}  # a sender signs many cards: each id's key made once
+    """Cards grouped by sender, so each member signs one stack; then by prisoner.
 
-    def key(id_: str) -> tuple:
-        found = keys.get(id_)
-        if found is None:
-            found = keys[id_] = natural_key(id_)
-        return found
-
-    return sorted(pairings, key=lambda p: (key(p.sender.id), key(p.prisoner.id)))
+    The senders are sorted once, then each one's few cards: 100,000 cards sort without a
+    natural key held for each at once.
+    """
+    stacks: dict[str, list[Pairing]] = {}
+    for pairing in pairings:
+        stacks.setdefault(pairing.sender.id, []).append(pairing)
+    ordered: list[Pairing] = []
+    for sender in sorted(stacks, key=natural_key):
+        ordered += sorted(stacks.pop(sender), key=lambda p: natural_key(p.prisoner.id))
+    return ordered
 
 
 @no_collections()

@@ -195,10 +195,7 @@ class PdfWriter:
                 f"{font_dict} >> /XObject << {xobjects} >> >>"
             ).encode("ascii"),
         )
-        kids = " ".join(f"{n} 0 R" for n in self._pages)
-        self._object(
-            _PAGES, f"<< /Type /Pages /Count {len(self._pages)} /Kids [{kids}] >>".encode("ascii")
-        )
+        self._page_tree()
         self._object(_CATALOG, f"<< /Type /Catalog /Pages {_PAGES} 0 R >>".encode("ascii"))
         who = _text_string("postcards")
         self._object(
@@ -211,6 +208,15 @@ class PdfWriter:
         self._xref()
         if self._own:
             self._file.close()
+
+    def _page_tree(self) -> None:
+        """The Pages object, its kids written a piece at a time (200,000 pages: 2 MB)."""
+        self._offsets[_PAGES] = self._position
+        self._write(b"%d 0 obj\n<< /Type /Pages /Count %d /Kids [" % (_PAGES, len(self._pages)))
+        for first in range(0, len(self._pages), 10_000):
+            piece = self._pages[first : first + 10_000]
+            self._write(b" " * (first > 0) + b" ".join(b"%d 0 R" % n for n in piece))
+        self._write(b"] >>\nendobj\n")
 
     def _xref(self) -> None:
         start = self._position

@@ -18,12 +18,14 @@ same inputs and seed always give the same pairs, whatever the rows' order.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from sys import intern  # most cards share their reason: kept once
 
 from postcards.inputs.people import Prisoner, Sender
 from postcards.ledger.model import Tally
@@ -42,6 +44,12 @@ class Pairing:
     message: str = ""  # the sender's own words; empty: the template's message
     translation: str = ""  # the personal message in the signer's language, for the sheet
     source: str = ""  # the assignments file's name, for problems with its row
+
+    def loaded(self) -> Pairing:
+        """The same pairing with its sender's and prisoner's fields in memory, not in a spool."""
+        return dataclasses.replace(
+            self, sender=self.sender.loaded(), prisoner=self.prisoner.loaded()
+        )
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ def pair(
     closed = set(closed)
     free = sorted((s for s in senders if s.id not in closed), key=lambda s: _rank(rules, s.id))
     got = Counter(p.prisoner.id for p in fixed)
-    paired = {(p.sender.id, p.prisoner.id) for p in fixed}
+    paired = _Pairs((p.sender.id, p.prisoner.id) for p in fixed)
     quotas = _quotas(free, Counter(p.sender.id for p in fixed), custody, got, rules)
     dealer = _Dealer(free, quotas, rules)
     new: list[Pairing] = []
@@ -117,12 +125,12 @@ def pair(
                 sender,
                 prisoner,
                 language,
-                reason=_reason(got[prisoner.id], prisoner, sender, language, rules),
+                reason=intern(_reason(got[prisoner.id], prisoner, sender, language, rules)),
             )
         )
     left = (p for p in custody if not got[p.id])
     uncovered = tuple(sorted(left, key=lambda p: natural_key(p.id)))
-    return Plan(tuple(fixed) + tuple(new), uncovered)
+    return Plan((*fixed, *new), uncovered)
 
 
 def _rank(rules: Rules, key: str) -> str:
@@ -142,6 +150,8 @@ def _tally(rules: Rules, prisoner_id: str) -> tuple[int, int]:
 
 def _priority(custody: list[Prisoner], rules: Rules) -> list[Prisoner]:
     """Fewest cards sent before first, then fewest generated, then the seeded order."""
+    if not rules.tallies and rules.seed is None:  # a first wave: the ids' order, no key tuples
+        return sorted(custody, key=lambda p: p.id)
     return sorted(custody, key=lambda p: (*_tally(rules, p.id), _rank(rules, p.id)))
 
 
@@ -214,6 +224,37 @@ def sender_languages(sender: Sender) -> set[str]:
     return {part for part in re.split(r"[\s,;/]+", sender.language.lower()) if part}
 
 
+class _Pairs:
+    """Who already writes to whom this wave, by prisoner.
+
+    Most prisoners get one card, so their one sender's id is kept as it is, not in a set
+    of tuples: 100,000 cards cost a dict entry each.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        self._senders: dict[str, str | set[str]] = {}
+        for sender_id, prisoner_id in pairs:
+            self.add((sender_id, prisoner_id))
+
+    def add(self, pair: tuple[str, str]) -> None:
+        """Record that the sender writes to the prisoner (``pair``: their ids)."""
+        sender_id, prisoner_id = pair
+        found = self._senders.setdefault(prisoner_id, sender_id)
+        if isinstance(found, set):
+            found.add(sender_id)
+        elif found != sender_id:
+            self._senders[prisoner_id] = {found, sender_id}
+
+    def has(self, sender_id: str, prisoner_id: str) -> bool:
+        """Whether the sender writes to the prisoner already."""
+        found = self._senders.get(prisoner_id)
+        return (
+            found == sender_id
+            if isinstance(found, str)
+            else found is not None and sender_id in found
+        )
+
+
 class _Dealer:
     """Hands out senders, in O(log senders) per card.
 
@@ -243,7 +284,7 @@ class _Dealer:
     def empty(self) -> bool:
         return self.remaining <= 0
 
-    def take(self, prisoner_id: str, language: str, paired: set[tuple[str, str]]) -> Sender | None:
+    def take(self, prisoner_id: str, language: str, paired: _Pairs) -> Sender | None:
         """The sender for this prisoner's next card, or None.
 
         None when every sender with cards left has written to this prisoner already.
@@ -258,15 +299,13 @@ class _Dealer:
                 return self.senders[index]
         return None
 
-    def _pop(
-        self, heap: list[tuple[int, int]], prisoner_id: str, paired: set[tuple[str, str]]
-    ) -> int | None:
+    def _pop(self, heap: list[tuple[int, int]], prisoner_id: str, paired: _Pairs) -> int | None:
         skipped, found = [], None
         while heap:
             left, i = heapq.heappop(heap)
             if -left != self.left[i] or self.left[i] <= 0:
                 continue  # stale: this sender's current entry is elsewhere in the heap
-            if (self.senders[i].id, prisoner_id) in paired:
+            if paired.has(self.senders[i].id, prisoner_id):
                 skipped.append((left, i))
                 continue
             found = i

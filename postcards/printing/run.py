@@ -8,9 +8,11 @@ each card landed (:class:`Place`) for the manifest.
 from __future__ import annotations
 
 import contextlib
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.cards.reprint import Selection
@@ -33,6 +35,42 @@ class Place:
     back_page: int
     sheet: int
     slot: int
+
+
+class Places(Sequence[Place]):
+    """Where each card of a run is printed, in print order: a sheet and a slot a card.
+
+    Kept as two arrays of numbers (8 bytes a card, not a :class:`Place` of 80), the pages
+    following from the sheet, so that 100,000 cards' places cost under a megabyte.
+    """
+
+    def __init__(self, sheets: array[int], slots: array[int], separate: bool) -> None:
+        """``separate``: fronts and backs in two files, so a sheet is one page of each."""
+        self._sheets, self._slots, self._separate = sheets, slots, separate
+
+    @classmethod
+    def single(cls, count: int) -> Places:
+        """``count`` cards printed one to a sheet, front then back."""
+        return cls(array("I", range(1, count + 1)), array("H", [1]) * count, False)
+
+    def __len__(self) -> int:
+        return len(self._sheets)
+
+    @overload
+    def __getitem__(self, index: int) -> Place: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Place]: ...
+    def __getitem__(self, index: int | slice) -> Place | Sequence[Place]:  # noqa: D105
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        sheet = self._sheets[index]
+        front, back = (sheet, sheet) if self._separate else (2 * sheet - 1, 2 * sheet)
+        return Place(front, back, sheet, self._slots[index])
+
+    @property
+    def sheets(self) -> int:
+        """How many sheets the cards take (0 for none)."""
+        return max(self._sheets, default=0)
 
 
 @dataclass(frozen=True)
@@ -80,7 +118,7 @@ class PrintRun:
         temps: list[Path],
         progress: Progress | None = None,
         jobs: int = 1,
-    ) -> list[Place]:
+    ) -> Places:
         """Draw ``count`` cards from ``plans`` into ``temps``, ``jobs`` processes drawing.
 
         ``plans`` may be a generator that plans (and checks) as it goes: it is pulled a
@@ -97,7 +135,7 @@ class PrintRun:
             if self.imposition.layout.single:
                 cards.begin(writers[0], languages, signatures)
                 draw_cards(cards, plans, count, writers[0], jobs, progress)
-                places = [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(count)]
+                places = Places.single(count)
             else:
                 layout = self.imposition.sheets(count, self.options.start_at)
                 sheets = SheetRenderer(cards, self.imposition, self._sheet_options())
@@ -124,14 +162,13 @@ class PrintRun:
             f"{self.campaign.name} · wave {self.campaign.wave}",
         )
 
-    def _places(self, sheets: list[list[int | None]], count: int, separate: bool) -> list[Place]:
-        places: list[Place | None] = [None] * count
-        for number, slots in enumerate(sheets, 1):
-            pages = (number, number) if separate else (2 * number - 1, 2 * number)
-            for slot, index in enumerate(slots, 1):
+    def _places(self, sheets: list[list[int | None]], count: int, separate: bool) -> Places:
+        numbers, slots = array("I", [0]) * count, array("H", [0]) * count
+        for number, row in enumerate(sheets, 1):
+            for slot, index in enumerate(row, 1):
                 if index is not None:
-                    places[index] = Place(*pages, number, slot)
-        return [place for place in places if place is not None]
+                    numbers[index], slots[index] = number, slot
+        return Places(numbers, slots, separate)
 
 
 @dataclass(frozen=True)

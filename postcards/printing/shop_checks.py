@@ -52,7 +52,7 @@ def unembedded_fonts(pdf: Path) -> list[str]:
     tail = b""
     with open(pdf, "rb") as handle:
         while True:
-            piece = handle.read(1 << 22)
+            piece = handle.read(1 << 20)
             data = tail + piece
             # a match starting in the last stretch is left for the next piece (it may be
             # cut); at the end of the file, everything counts
