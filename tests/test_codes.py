@@ -12,6 +12,7 @@ from postcards.codes import (
     ALPHABET,
     CODE_LENGTH,
     CodeError,
+    CodeList,
     check_char,
     format_code,
     is_valid,
@@ -261,3 +262,37 @@ def test_parse_code_returns_a_valid_code_or_refuses(text: str) -> None:
         assert str(error)
     else:
         assert is_valid(code)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(new_code, st.randoms(use_true_random=False)),
+            st.text(max_size=12),  # what an old or hand-edited ledger might hold
+        ),
+        max_size=40,
+    )
+)
+def test_a_code_list_gives_back_every_code_as_it_was_given(codes: list[str]) -> None:
+    """A print run's codes are packed; every one comes back unchanged, in its place."""
+    packed = CodeList(codes)
+    assert len(packed) == len(codes)
+    assert list(packed) == codes
+    assert [packed[i] for i in range(len(codes))] == codes
+    assert [packed[-i] for i in range(1, len(codes) + 1)] == [
+        codes[-i] for i in range(1, len(codes) + 1)
+    ]
+    assert packed[1:-1] == codes[1:-1]
+    with pytest.raises(IndexError):
+        packed[len(codes)]
+
+
+def test_a_code_list_costs_a_tenth_of_a_list_of_strings() -> None:
+    """100,000 codes are kept from pairing to the ledger: a buffer, not 100,000 objects."""
+    import sys
+
+    codes = [new_code(random.Random(i)) for i in range(10_000)]
+    packed = CodeList(codes)
+    as_strings = sys.getsizeof(codes) + sum(sys.getsizeof(c) for c in codes)
+    assert sys.getsizeof(packed._packed) < as_strings / 5
+    assert packed[9_999] == codes[9_999]

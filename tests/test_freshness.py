@@ -152,3 +152,17 @@ def test_check_and_assign_report_the_changes_since_the_last_wave(campaign: Path)
         ledger.record_event(codes["P2"], "sent", "office")
     again = run("-c", campaign, "check", "--wave", "T2")
     assert "moved since" in again.stdout and "reprint" not in again.stdout
+
+
+def test_list_rows_find_every_prisoner_by_id_and_no_other() -> None:
+    """The rows the ledger stores and the hash reads: each id once, its later row if repeated."""
+    rows = list_rows(
+        [_prisoner("P10"), _prisoner("P2", institution="ИК № 1"), _prisoner("P2"), _prisoner("P1")]
+    )
+    assert list(rows) == ["P1", "P10", "P2"]
+    assert len(rows) == 3
+    assert rows["P2"]["institution"] == "ИК № 9"  # the later row, as a dict by id keeps it
+    assert rows["P10"]["name"] == "Name P10"
+    for missing in ("P0", "P3", "P", "Q", ""):
+        assert missing not in rows
+    assert dict(rows) == {p: rows[p] for p in ("P1", "P10", "P2")}

@@ -49,7 +49,7 @@ LANGUAGE_NAMES = {
 }
 CYRILLIC_LANGUAGES = ("ru", "be", "uk")
 _UNSEEN = object()
-_TOPICS_KEPT = 200_000
+_TOPICS_KEPT = 20_000
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 
@@ -229,7 +229,7 @@ class _Key:
 
 
 #: Texts whose findings are remembered; a forgotten one is only checked again.
-_SEEN_KEPT = 4096
+_SEEN_KEPT = 1024
 
 
 class ContentCheck:
@@ -335,7 +335,7 @@ def _text_of(block: PlacedText) -> str:
     if known is not None and known[0] is fitted:
         return known[1]
     text = "\n".join(line for line, _style in fitted.lines)
-    if len(_TEXTS) >= 4096:
+    if len(_TEXTS) >= 1024:
         _TEXTS.clear()
     _TEXTS[id(fitted)] = (fitted, text)
     return text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -46,32 +47,47 @@ class Finding:
 
 
 def list_rows(prisoners: Iterable[Prisoner]) -> Mapping[str, Mapping[str, str]]:
-    """Each prisoner's fields as the ledger keeps them (an address as one text).
+    """Each prisoner's fields as the ledger keeps them (an address as one text), by id.
 
     Made on demand, a prisoner at a time: a list of 100,000 is hashed and stored without
-    a second copy of it in memory.
+    a second copy of it in memory.  An id seen twice is the later row, as in a dict.
     """
-    return _ListRows({p.id: p for p in prisoners})
+    return _ListRows(prisoners)
 
 
 class _ListRows(Mapping[str, Mapping[str, str]]):
-    """A read-only view of the prisoners as list rows, each made when asked for."""
+    """A read-only view of the prisoners as list rows, each made when asked for, ids sorted.
 
-    def __init__(self, prisoners: dict[str, Prisoner]) -> None:
-        self._prisoners = prisoners
+    The prisoners are held sorted by id and found by bisection: two lists of pointers
+    (1.6 MB for 100,000 prisoners) where a dict by id costs 5 MB, at the end of a print
+    run when memory peaks.  The ledger and the list's hash read the rows in id order.
+    """
+
+    def __init__(self, prisoners: Iterable[Prisoner]) -> None:
+        ordered = sorted(prisoners, key=_id)  # stable: of one id, the last row comes last
+        last = [i == len(ordered) - 1 or p.id != ordered[i + 1].id for i, p in enumerate(ordered)]
+        self._prisoners = [p for p, keep in zip(ordered, last, strict=True) if keep]
+        self._ids = [p.id for p in self._prisoners]
 
     def __getitem__(self, prisoner_id: str) -> dict[str, str]:
-        p = self._prisoners[prisoner_id]
+        index = bisect_right(self._ids, prisoner_id) - 1
+        if index < 0 or self._ids[index] != prisoner_id:
+            raise KeyError(prisoner_id)
+        p = self._prisoners[index]
         return {
             name: "\n".join(v) if isinstance(v := getattr(p, name), tuple) else v
             for name in LIST_FIELDS
         }
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._prisoners)
+        return iter(self._ids)
 
     def __len__(self) -> int:
-        return len(self._prisoners)
+        return len(self._ids)
+
+
+def _id(prisoner: Prisoner) -> str:
+    return prisoner.id
 
 
 def list_hash(rows: Mapping[str, Mapping[str, str]]) -> str:

@@ -18,7 +18,7 @@ from typing import IO
 
 from postcards.cards.plans import CardPlan
 from postcards.cards.reprint import already_sent, select
-from postcards.codes import new_code
+from postcards.codes import CodeList, new_code
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import publish, remove_stale_parts, staged, write_csv
@@ -183,7 +183,7 @@ class _Kept:
     back, in print order, for the manifest and for the ledger.
     """
 
-    _BATCH = 5000
+    _BATCH = 1000
 
     def __init__(self, campaign: str, folder: Path, keep_plans: bool = False) -> None:
         self.campaign, self.folder = campaign, folder
@@ -261,11 +261,13 @@ def _selected(
     return select(pairings, selection, codes, cards, statuses, campaign.wave), statuses
 
 
-def _codes(ledger: Ledger | None, campaign: Settings, pairings: list[Pairing]) -> list[str]:
+def _codes(ledger: Ledger | None, campaign: Settings, pairings: list[Pairing]) -> CodeList:
     """Each card's code: the ledger's for a reprint, else a new random one."""
     known = ledger.codes_for(campaign.name, campaign.wave) if ledger else {}
     taken = set(known.values())
-    return [known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken) for p in pairings]
+    return CodeList(
+        known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken) for p in pairings
+    )
 
 
 def _fresh(ledger: Ledger | None, taken: set[str]) -> str:

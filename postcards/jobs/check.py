@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -203,7 +203,7 @@ def _load_design(campaign: Settings, report: CheckReport) -> Design | None:
 def plan_all(
     planner: CardPlanner,
     pairings: list[Pairing],
-    codes: list[str],
+    codes: Sequence[str],
     report: CheckReport,
     progress: Progress | None = None,
     content: ContentCheck | None = None,
@@ -218,7 +218,7 @@ def plan_all(
 def iter_plans(
     planner: CardPlanner,
     pairings: list[Pairing],
-    codes: list[str],
+    codes: Sequence[str],
     report: CheckReport,
     progress: Progress | None = None,
     content: ContentCheck | None = None,

@@ -32,7 +32,7 @@ from postcards.ledger.schema import (
 #: Rows inserted at once: few enough that a long list never needs them all in memory.
 _BATCH = 2000
 #: Cards recorded at once (each batch checks the cards recorded before it for clashes).
-_CARDS = 5000
+_CARDS = 2000
 
 
 class PrintRuns(Database):

@@ -13,7 +13,7 @@ import hashlib
 import io
 from pathlib import Path
 
-_KEPT = 4096  # encodings cached per font (under a MB); cleared when full: memory stays flat
+_KEPT = 1024  # encodings cached per font (under a MB); cleared when full: memory stays flat
 
 
 class TrueTypeFont:

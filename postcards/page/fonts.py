@@ -48,7 +48,7 @@ def load_face(path: Path) -> Face:
     return Face(name, path, frozenset(font.face.charToGlyph))
 
 
-_WIDTHS_KEPT = 10_000
+_WIDTHS_KEPT = 2048
 
 
 @dataclass(frozen=True, eq=False)

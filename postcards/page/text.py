@@ -302,7 +302,7 @@ def fit_text(
     return fitted
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _fit(
     paragraphs: tuple[Line, ...],
     fonts: FontSet,

@@ -120,7 +120,7 @@ class CardPreflight:
     measured once.
     """
 
-    _KEPT = 4096  # blocks remembered; bounded, so memory stays flat
+    _KEPT = 1024  # blocks remembered; bounded, so memory stays flat
 
     def __init__(self, design: Design, size: CardSize):
         self.design, self.size = design, size
