@@ -37,16 +37,18 @@ class _Record:
     #: Every field, in the constructor's order.
     FIELDS: ClassVar[tuple[str, ...]]
     _HOT: ClassVar[tuple[str, ...]]
+    _HOT_AT: ClassVar[tuple[int, ...]]  # where each hot field is in FIELDS
 
     def __init_subclass__(cls) -> None:
         cls._HOT = tuple(cls.__slots__)
+        cls._HOT_AT = tuple(cls.FIELDS.index(name) for name in cls._HOT)
         for index, name in enumerate(cls.FIELDS):
             if name not in cls._HOT:
                 setattr(cls, name, _field(index))
 
     def _set(self, values: tuple, spool: Spool | None = None) -> None:
-        for name in self._HOT:
-            object.__setattr__(self, name, values[self.FIELDS.index(name)])
+        for name, at in zip(self._HOT, self._HOT_AT, strict=True):
+            object.__setattr__(self, name, values[at])
         object.__setattr__(self, "_spool", spool)
         object.__setattr__(self, "_values", values if spool is None else spool.add(values))
 

@@ -79,13 +79,15 @@ def load_senders(
     config_name: str = "campaign.toml",
     header_row: int | None = None,
     limits: Limits | None = None,
+    spooled: bool = True,
 ) -> People:
     """Senders from a spreadsheet file (or DataFrame).
 
-    The header row is found below any title rows.
+    The header row is found below any title rows.  ``spooled``: see :func:`read_senders`.
     """
     known = header_names(SENDER_FIELDS, columns or {})
-    return read_senders(load_table(source, header_row, known, limits), columns, config_name)
+    table = load_table(source, header_row, known, limits)
+    return read_senders(table, columns, config_name, spooled)
 
 
 def load_prisoners(
@@ -94,13 +96,15 @@ def load_prisoners(
     config_name: str = "campaign.toml",
     header_row: int | None = None,
     limits: Limits | None = None,
+    spooled: bool = True,
 ) -> People:
     """Prisoners from a spreadsheet file (or DataFrame).
 
-    The header row is found below any title rows.
+    The header row is found below any title rows.  ``spooled``: see :func:`read_prisoners`.
     """
     known = header_names(PRISONER_FIELDS, columns or {})
-    return read_prisoners(load_table(source, header_row, known, limits), columns, config_name)
+    table = load_table(source, header_row, known, limits)
+    return read_prisoners(table, columns, config_name, spooled)
 
 
 def _read(
@@ -111,6 +115,7 @@ def _read(
     config_name: str,
     section: str,
     build: Callable[[RowReader], Sender | Prisoner | None],
+    spooled: bool = True,
 ) -> People:
     mapping, problems = map_columns(table, fields, explicit, config_name, section)
     problems += list(table.notes) + unused_lookalikes(table, fields, mapping, section)
@@ -123,14 +128,14 @@ def _read(
             pass
         return People((), tuple(problems), table.name, mapping)
     records = []
-    spool = Spool()  # the rows' fields, out of memory: see postcards.spool
+    spool = Spool() if spooled else None  # the rows' fields, out of memory: postcards.spool
     rows = 0
     first_row: dict[str, int] = {}
     for row in table.rows:
         rows += 1
         record = build(RowReader(table, row, mapping, problems))
         if record is not None:
-            records.append(record.kept_in(spool))
+            records.append(record.kept_in(spool) if spool is not None else record)
             problems += _duplicate_id(table, record, first_row, mapping.get("id", "id"))
         released = isinstance(record, Prisoner) and not record.in_custody
         problems += _invisible(table, row, warning=released)
@@ -188,11 +193,25 @@ def _duplicate_id(
 
 
 def read_senders(
-    table: Table, columns: dict[str, str] | None = None, config_name: str = "campaign.toml"
+    table: Table,
+    columns: dict[str, str] | None = None,
+    config_name: str = "campaign.toml",
+    spooled: bool = True,
 ) -> People:
-    """Senders from a table; ``columns`` is the [senders.columns] mapping."""
+    """Senders from a table; ``columns`` is the [senders.columns] mapping.
+
+    ``spooled``: the rows' fields are kept in a :class:`Spool` (a print run's memory stays
+    flat); else in memory (faster to plan from, for a check that draws nothing).
+    """
     return _read(
-        table, SENDER_FIELDS, ("name",), columns or {}, config_name, "senders", _build_sender
+        table,
+        SENDER_FIELDS,
+        ("name",),
+        columns or {},
+        config_name,
+        "senders",
+        _build_sender,
+        spooled,
     )
 
 
@@ -235,9 +254,15 @@ def derive_id(name: str) -> str:
 
 
 def read_prisoners(
-    table: Table, columns: dict[str, str] | None = None, config_name: str = "campaign.toml"
+    table: Table,
+    columns: dict[str, str] | None = None,
+    config_name: str = "campaign.toml",
+    spooled: bool = True,
 ) -> People:
-    """Prisoners from a table; ``columns`` is the [prisoners.columns] mapping."""
+    """Prisoners from a table; ``columns`` is the [prisoners.columns] mapping.
+
+    ``spooled``: as for :func:`read_senders`.
+    """
     return _read(
         table,
         PRISONER_FIELDS,
@@ -246,6 +271,7 @@ def read_prisoners(
         config_name,
         "prisoners",
         _build_prisoner,
+        spooled,
     )
 
 

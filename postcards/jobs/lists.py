@@ -67,8 +67,13 @@ def require_lists(campaign: Settings) -> list[Problem]:
     return problems
 
 
-def read_people(campaign: Settings, report: CheckReport) -> tuple[People, People] | None:
-    """Senders and prisoners, their problems added to ``report``; None when a list is unreadable."""
+def read_people(
+    campaign: Settings, report: CheckReport, spooled: bool = True
+) -> tuple[People, People] | None:
+    """Senders and prisoners, their problems added to ``report``; None when a list is unreadable.
+
+    ``spooled``: the rows kept out of memory (see :func:`postcards.inputs.reading.read_senders`).
+    """
     config = campaign.source.name if campaign.source else "campaign.toml"
     people = []
     for path, reader, columns, header_row in (
@@ -86,7 +91,7 @@ def read_people(campaign: Settings, report: CheckReport) -> tuple[People, People
         ),
     ):
         try:
-            result = reader(path, columns, config, header_row, campaign.input_limits)
+            result = reader(path, columns, config, header_row, campaign.input_limits, spooled)
         except PostcardsError as exc:
             report.add(exc.problems)
             continue

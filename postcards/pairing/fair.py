@@ -18,7 +18,6 @@ same inputs and seed always give the same pairs, whatever the rows' order.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import heapq
 import re
@@ -46,10 +45,26 @@ class Pairing:
     source: str = ""  # the assignments file's name, for problems with its row
 
     def loaded(self) -> Pairing:
-        """The same pairing with its sender's and prisoner's fields in memory, not in a spool."""
-        return dataclasses.replace(
-            self, sender=self.sender.loaded(), prisoner=self.prisoner.loaded()
+        """The same pairing with its sender's and prisoner's fields in memory, not in a spool.
+
+        A sender's cards come together in print order: ``_LAST_SENDER`` keeps the last one.
+        """
+        last = _LAST_SENDER[0]  # read once: another thread may plan meanwhile
+        if last is None or last[0] is not self.sender:
+            last = _LAST_SENDER[0] = (self.sender, self.sender.loaded())
+        return Pairing(
+            last[1],
+            self.prisoner.loaded(),
+            self.language,
+            self.source_row,
+            self.reason,
+            self.message,
+            self.translation,
+            self.source,
         )
+
+
+_LAST_SENDER: list[tuple[Sender, Sender] | None] = [None]
 
 
 @dataclass(frozen=True)
