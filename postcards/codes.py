@@ -294,17 +294,13 @@ class CodeList(Sequence[str]):
             index += self._count
         if not 0 <= index < self._count:
             raise IndexError("code index out of range")
+        return self._at(index)
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._at, range(self._count))
+
+    def _at(self, index: int) -> str:
         odd = self._odd.get(index)
         if odd is not None:
             return odd
         return self._packed[index * CODE_LENGTH : (index + 1) * CODE_LENGTH].decode("ascii")
-
-    def __iter__(self) -> Iterator[str]:
-        packed, odd = self._packed, self._odd
-        for index in range(self._count):
-            code = odd.get(index)
-            yield (
-                code
-                if code is not None
-                else packed[index * CODE_LENGTH : (index + 1) * CODE_LENGTH].decode("ascii")
-            )
