@@ -23,23 +23,22 @@ from typing import Any
 from postcards.campaign_file import load_campaign
 from postcards.cards.reprint import Selection
 from postcards.config import Settings, default_campaign
-from postcards.errors import InputError, PostcardsError, Problem
+from postcards.errors import PostcardsError, Problem
 from postcards.inputs.people import People
 from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.jobs.assign import AssignOptions, AssignResult, assign_wave
 from postcards.jobs.cards import CardsResult, make_cards
 from postcards.jobs.check import check
 from postcards.jobs.lists import CheckReport, Progress
-from postcards.jobs.outputs import check_outputs, protected_paths, same_file
-from postcards.jobs.poster import PosterOptions, PosterResult, plan_poster
-from postcards.jobs.report import read_directory
+from postcards.jobs.outputs import check_outputs, protected_paths
+from postcards.jobs.poster import PosterOptions, PosterResult, make_poster
+from postcards.jobs.report import campaign_report
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import Report, build_report, tables, write_report
+from postcards.ledger.coverage import Report, tables, write_report
 from postcards.ledger.engines import ledger_exists
 from postcards.ledger.model import Event, LedgerCard
 from postcards.ledger.scanning import Outcome, Scanner
-from postcards.posters.drawing import output_files, write_poster
-from postcards.printing.run import CardOptions, card_outputs
+from postcards.printing.run import CardOptions
 
 CAMPAIGN_FILE = "campaign.toml"
 POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
@@ -136,19 +135,14 @@ class Campaign:
         per_sender: int | None = None,
         seed: int | None = None,
     ) -> AssignResult:
-        """Pair senders with prisoners fairly and write the assignments file.
+        """Pair senders with prisoners fairly and write the assignments file, as ``assign``.
 
         Raises:
-            InputError: the lists have problems, or ``output`` would replace an input.
+            InputError: the lists have problems (or the office, on a shared ledger).
+            UsageError: ``output`` would replace an input.
         """
-        if per_prisoner and per_sender:
-            raise InputError(Problem("give per_prisoner or per_sender, not both"))
-        settings = self.settings
-        target = Path(output) if output else settings.assignments_path
-        target = target or settings.root / "assignments.csv"
-        own = settings.assignments_path is not None and same_file(target, settings.assignments_path)
-        _guard(settings, [target], (".csv",), assignments=not own)
-        return assign_wave(settings, target, AssignOptions(per_prisoner, per_sender, seed))
+        target = Path(output) if output else None
+        return assign_wave(self.settings, target, AssignOptions(per_prisoner, per_sender, seed))
 
     def cards(
         self,
@@ -172,9 +166,7 @@ class Campaign:
         """
         selection = Selection.parse(tuple(only), tuple(senders), tuple(prisoners))
         card_options = CardOptions(selection=selection, **options)
-        target = Path(out)
-        _guard(self.settings, card_outputs(self.settings, target, card_options.duplex), (".pdf",))
-        report, result = make_cards(self.settings, target, card_options, progress)
+        report, result = make_cards(self.settings, Path(out), card_options, progress)
         return dataclasses.replace(result, warnings=tuple(report.warnings))
 
     def poster(self, out: str | Path = "poster.pdf", **options: Any) -> PosterResult:
@@ -186,14 +178,7 @@ class Campaign:
         Raises:
             InputError: the lists have problems, or an output would replace an input.
         """
-        poster_options = PosterOptions(**options)
-        poster, design = plan_poster(self.settings, poster_options)
-        target = Path(out)
-        _guard(self.settings, output_files(poster, target), POSTER_SUFFIXES)
-        files = write_poster(
-            poster, design.fonts, design.colours, target, poster_options.dpi, self.name
-        )
-        return PosterResult(poster, tuple(files))
+        return make_poster(self.settings, PosterOptions(**options), Path(out))
 
 
 class CampaignLedger:
@@ -223,26 +208,30 @@ class CampaignLedger:
             card = ledger.card(code)
             return None if card is None else (card, ledger.history(code))
 
-    def report(self) -> Report:
-        """Coverage: per prisoner, sender and parliament, and who has had nothing yet."""
-        directory = read_directory(self.settings)
-        with self._open() as ledger:
-            return build_report(ledger, self.settings.name, directory)
+    def report(self, office: str | None = None) -> Report:
+        """Coverage: per prisoner, sender, parliament and office, who has had nothing yet.
 
-    def write_report(self, out: str | Path, table: str | None = None) -> list[Path]:
+        ``office``: that office's cards alone (None: the whole campaign).
+        """
+        with self._open() as ledger:
+            return campaign_report(self.settings, ledger, office)
+
+    def write_report(
+        self, out: str | Path, table: str | None = None, office: str | None = None
+    ) -> list[Path]:
         """Write the report as CSV (one file per table), XLSX or HTML, by suffix."""
         target = Path(out)
         _guard(self.settings, [target], (".csv", ".xlsx", ".html"))
-        return write_report(self.report(), target, table)
+        return write_report(self.report(office), target, table)
 
-    def tables(self) -> dict[str, Any]:
-        """The report's tables (prisoners, senders, parliaments, totals) as DataFrames.
+    def tables(self, office: str | None = None) -> dict[str, Any]:
+        """The report's tables (prisoners, senders, parliaments, offices, totals) as DataFrames.
 
         Needs pandas: ``pip install postcards[pandas]``.
         """
         import pandas  # the optional extra: only this method needs it
 
-        report = self.report()
+        report = self.report(office)
         return {
             name.lower(): pandas.DataFrame(rows, columns=columns)
             for name, columns, rows in tables(report)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from postcards.config import MAX_BACK_OFFSET_MM, Limits, Settings, database_setting
+from postcards.config import MAX_BACK_OFFSET_MM, Limits, Settings, database_setting, office_problem
 from postcards.errors import InputError, LayoutError, Problem, display_name
 from postcards.page.geometry import parse_sheet
 from postcards.page.layouts import DUPLEX_MODES, LAYOUTS, Layout
@@ -25,6 +25,7 @@ _KNOWN: dict[str, set[str]] = {
         "hashtag",
         "url",
         "wave",
+        "office",
         "return_address",
         "list_date",
         "godparenthood",
@@ -83,6 +84,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Settings:
         hashtag=reader.text("campaign", "hashtag", ""),
         url=reader.text("campaign", "url", ""),
         wave=reader.text("campaign", "wave", Settings.wave),
+        office=reader.office(),
         return_address=reader.lines("campaign", "return_address"),
         senders_path=input_path("senders"),
         prisoners_path=input_path("prisoners"),
@@ -167,6 +169,15 @@ class _Reader:
             self.fail(section, key, f"expected text, found {value!r}")
             return default
         return str(value).strip()
+
+    def office(self) -> str:
+        """[campaign] office: a short name, checked (an empty one is a mistake, not none)."""
+        value = self._get("campaign", "office")
+        text = value if isinstance(value, str) else ""
+        problem = office_problem(text) if text == value else f"expected text, found {value!r}"
+        if value is not None and problem:
+            self.fail("campaign", "office", problem)
+        return "" if problem else text
 
     def number(self, section: str, key: str, default: float) -> float:
         value = self._get(section, key)

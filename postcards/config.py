@@ -46,6 +46,8 @@ class Settings:
     hashtag: str = ""
     url: str = ""
     wave: str = "1"
+    #: [campaign] office: the office that prints, scoping its senders' ids on the ledger.
+    office: str = ""
     return_address: tuple[str, ...] = ()
     senders_path: Path | None = None
     prisoners_path: Path | None = None
@@ -164,3 +166,30 @@ def database_problem(url: str) -> str | None:
     # A URL with a password is shown by its scheme only.
     shown = repr(url) if "@" not in url else repr((scheme or url.split(":")[0]) + "://…")
     return f"{shown} is not a database URL; write {DATABASE_FORMS}"
+
+
+#: The longest office name: a short name, shown in manifests, reports and on the station.
+OFFICE_MAX = 40
+_OFFICE_MARKS = frozenset(" -_.&()'’/")
+
+
+def office_problem(office: str) -> str | None:
+    """Why ``office`` cannot name an office, or None.
+
+    An office is a short name (``seimas-lt``, ``Bundestag Büro Müller``): letters of any
+    script, digits, spaces and ``- _ . & ( ) ' /``, at most 40 characters, no space at
+    either end; it is shown in manifests, reports and the dashboard.
+    """
+    if not office:
+        return "is empty; give the office a short name, or leave the setting out"
+    if len(office) > OFFICE_MAX:
+        return f"is {len(office)} characters long; give a short name (at most {OFFICE_MAX})"
+    if office != office.strip():
+        return f"{office!r} starts or ends with a space; remove it"
+    for char in office:
+        if not (char.isalnum() or char in _OFFICE_MARKS):
+            return (
+                f"{office!r} has {char!r} (U+{ord(char):04X}); use letters, digits, spaces "
+                "and - _ . & ( ) ' /"
+            )
+    return None

@@ -210,8 +210,10 @@ def test_godchildren_are_kept_and_a_release_frees_the_sender() -> None:
 
 
 def _write_senders(campaign: Path, caps: list[str]) -> Path:
+    # S1 and S2 are the campaign's own senders: the ledger knows them by these names
+    names = {1: "Łukasz Wiśniewski", 2: "Jūratė Kazlauskienė"}
     lines = ["id,name,language,cards"] + [
-        f"S{i + 1},Sender {i + 1},ru,{cap}" for i, cap in enumerate(caps)
+        f"S{i + 1},{names.get(i + 1, f'Sender {i + 1}')},ru,{cap}" for i, cap in enumerate(caps)
     ]
     path = campaign / "senders-capped.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -300,10 +302,10 @@ def test_godparenthood_keeps_the_godchild_and_reports_a_release(campaign: Path) 
         )
     assert second["S2"] not in (released, first["S1"], first["S3"])
     assert (
-        f"godparenthood: Sender 2 (S2): godchild {released} from wave T1 is released"
+        f"godparenthood: Jūratė Kazlauskienė (S2): godchild {released} from wave T1 is released"
         in result.stdout
     )
-    assert "godparenthood: Sender 2 (S2) is free for a new godchild" in result.stdout
+    assert "godparenthood: Jūratė Kazlauskienė (S2) is free for a new godchild" in result.stdout
     assert len(read_manifest(campaign / "assignments.csv")) == 6  # T1's rows are kept
 
 

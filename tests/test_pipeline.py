@@ -75,6 +75,7 @@ def test_manifest_pages_and_slots_follow_print_order(demo: Path) -> None:
     assert list(manifest[0]) == [
         "code",
         "wave",
+        "office",
         "sender_id",
         "sender_name",
         "prisoner_id",

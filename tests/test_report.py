@@ -87,7 +87,7 @@ def test_exact_counts(ledger: Ledger) -> None:
 def test_csv_writes_one_table_per_file_and_keeps_formulas_as_text(ledger, tmp_path) -> None:
     paths = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.csv")
     assert [p.name for p in paths] == ["r.prisoners.csv", "r.senders.csv", "r.parliaments.csv",
-                                       "r.totals.csv"]  # fmt: skip
+                                       "r.offices.csv", "r.totals.csv"]  # fmt: skip
     assert not (tmp_path / "r.csv").exists()
     tables = [list(csv.reader(p.read_text(encoding="utf-8").splitlines())) for p in paths]
     assert tables[0][0] == ["prisoner_id", "prisoner_name", "generated", "sent", "returned",
@@ -117,7 +117,7 @@ def test_xlsx_has_a_readable_sheet_per_table_and_formulas_stay_text(ledger, tmp_
 
     [path] = write_report(build_report(ledger, "spring", DIRECTORY), tmp_path / "r.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["Prisoners", "Senders", "Parliaments", "Totals"]
+    assert book.sheetnames == ["Prisoners", "Senders", "Parliaments", "Offices", "Totals"]
     senders = book["Senders"]
     evil = [row for row in senders.iter_rows(min_row=2) if row[0].value == "S2"][0][1]
     assert evil.value == EVIL  # nothing visible added in front of the name

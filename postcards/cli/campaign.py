@@ -124,9 +124,6 @@ def _demo_report(campaign: Settings, output: Path) -> None:
 POSTER_KINDS = ("godparents", "wall", "prisoner", "share")
 
 
-POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
-
-
 def _poster_options(**chosen):
     from postcards.jobs.poster import PosterOptions
 
@@ -135,16 +132,11 @@ def _poster_options(**chosen):
 
 def _make_poster(campaign: Settings, options, output: Path) -> None:
     """Plan the poster, check the files its pages go to (NAME-1.png …), then draw it."""
-    from postcards.jobs.poster import plan_poster
-    from postcards.posters.drawing import output_files, write_poster
+    from postcards.jobs.poster import make_poster
 
     with reported_errors():
-        poster, design = plan_poster(campaign, options)
-    guard_outputs(campaign, output_files(poster, output), POSTER_SUFFIXES)
-    with reported_errors():
-        written = write_poster(
-            poster, design.fonts, design.colours, output, options.dpi, campaign.name
-        )
+        result = make_poster(campaign, options, output)
+    poster, written = result.poster, result.files
     print_problems(list(poster.problems))
     pages, files = len(poster.pages), [str(f) for f in written]
     shown = ", ".join(files) if len(files) <= 3 else f"{files[0]} … {files[-1]}"
@@ -198,20 +190,13 @@ def assign(
     """Pair senders with prisoners fairly and write assignments.csv for `cards`."""
     from postcards.jobs.assign import AssignOptions, assign_wave
 
-    if per_prisoner and per_sender:
-        raise click.UsageError("give --per-prisoner or --per-sender, not both")
     campaign = with_wave(
-        campaign_from(ctx, senders=senders, prisoners=prisoners, assignments=assignments), wave
+        campaign_from(
+            ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
+        ),
+        wave,
     )
-    target = (
-        Path(output) if output else (campaign.assignments_path or campaign.root / "assignments.csv")
-    )
-    # assign rewrites the assignments file it reads (keeping other waves' rows): that file
-    # alone it may replace, and only when it is its own output.
-    from postcards.jobs.outputs import same_file
-
-    own = campaign.assignments_path is not None and same_file(target, campaign.assignments_path)
-    guard_outputs(campaign, [target], (".csv",), assignments=not own)
+    target = Path(output) if output else None
     with reported_errors():
         result = assign_wave(campaign, target, AssignOptions(per_prisoner, per_sender, seed))
     print_problems(result.report.warnings, err=False)
@@ -313,10 +298,17 @@ def poster(
     output: str,
 ) -> None:
     """Print a campaign poster or social images from the senders, prisoners and ledger."""
-    campaign = campaign_from(ctx, senders=senders, prisoners=prisoners, assignments=assignments)
-    guard_outputs(campaign, [Path(output)], POSTER_SUFFIXES)
+    campaign = campaign_from(
+        ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
+    )
     options = _poster_options(
-        kind=kind, size=size, landscape=landscape, language=language, count=count, dpi=dpi
+        kind=kind,
+        size=size,
+        landscape=landscape,
+        language=language,
+        count=count,
+        dpi=dpi,
+        office=ctx.find_root().obj.get("office"),  # --office NAME: that office's senders alone
     )
     _make_poster(campaign, options, Path(output))
 

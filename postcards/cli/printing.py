@@ -11,7 +11,6 @@ from postcards.cli.shell import (
     campaign_from,
     campaign_option,
     card_options,
-    check_name,
     example_option,
     guard_outputs,
     input_options,
@@ -51,7 +50,10 @@ def check(
     from postcards.printing.run import CardOptions
 
     campaign = with_wave(
-        campaign_from(ctx, senders=senders, prisoners=prisoners, assignments=assignments), wave
+        campaign_from(
+            ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
+        ),
+        wave,
     )
     options = CardOptions(
         size=size,
@@ -61,11 +63,8 @@ def check(
         strict=strict,
         example=example,
     )
-    from postcards.ledger.renaming import new_on_shared_ledger
-
     with reported_errors():
         report = run_check(campaign, options)
-        report.add(new_on_shared_ledger(campaign))
     print_problems(report.warnings + report.problems, err=False)
     if not report.ok:
         click.echo(
@@ -181,7 +180,7 @@ def cards(
 ) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from postcards.cards.reprint import Selection
-    from postcards.printing.run import CardOptions, card_outputs
+    from postcards.printing.run import CardOptions
 
     campaign = with_wave(
         campaign_from(
@@ -204,8 +203,6 @@ def cards(
         allow_risky=allow_risky,
         jobs=jobs,
     )
-    guard_outputs(campaign, card_outputs(campaign, Path(output), duplex), (".pdf",))
-    check_name(campaign)  # after the usage checks: it opens the ledger
     report, result = run_cards(campaign, Path(output), options)
     if report.pairs_from:
         click.echo(f"pairs: {report.pairs_from}")

@@ -11,12 +11,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from postcards.campaign_file import load_campaign
-from postcards.config import Settings, default_campaign
+from postcards.config import Settings, default_campaign, office_problem
 from postcards.errors import PostcardsError, Problem
 from postcards.wording import counted
 
@@ -168,8 +169,27 @@ def _take_campaign(ctx: click.Context, _param: click.Parameter, values: tuple[st
         root.obj["campaign_path"] = value
 
 
+def _take_office(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> None:
+    """--office before or after the subcommand means the same; two different are an error."""
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    for value in values:
+        given = root.obj.get("office")
+        if given is not None and given != value:
+            raise click.UsageError(f"--office given twice: {given!r} and {value!r}", ctx)
+        root.obj["office"] = value
+
+
 def campaign_option(func: Callable) -> Callable:
-    """-c/--campaign, accepted before the subcommand and after it."""
+    """-c/--campaign and --office, accepted before the subcommand and after it."""
+    func = click.option(
+        "--office",
+        expose_value=False,
+        multiple=True,
+        callback=_take_office,
+        help="The office that prints, as [campaign] office: each office's sender ids are its own "
+        "on a shared ledger.",
+    )(func)
     return click.option(
         "-c",
         "--campaign",
@@ -196,8 +216,15 @@ def campaign_from(ctx: click.Context, name_check: bool = True, **inputs: str | N
     Unless ``name_check`` is off, a renamed campaign whose ledger holds the old name's cards is
     refused (see postcards.ledger.renaming).
     """
+    obj = ctx.find_root().obj
     with reported_errors():
-        campaign = resolve_campaign(ctx.find_root().obj["campaign_path"])
+        campaign = resolve_campaign(obj["campaign_path"])
+    office = obj.get("office")
+    if office is not None:
+        problem = office_problem(office)
+        if problem:
+            raise click.UsageError(f"--office {problem}", ctx)
+        campaign = replace(campaign, office=office)
     if name_check:
         check_name(campaign)
     paths = {f"{k}_path": Path(v) for k, v in inputs.items() if v}
@@ -249,8 +276,6 @@ def card_options(func: Callable) -> Callable:
 
 def with_wave(campaign: Settings, wave: str | None) -> Settings:
     """The campaign with --wave applied, when given."""
-    from dataclasses import replace
-
     return replace(campaign, wave=wave) if wave else campaign
 
 

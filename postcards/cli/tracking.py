@@ -165,14 +165,15 @@ def show(ctx: click.Context, code: str) -> None:
     with ledger, reported_errors():
         card, history = show_card(ledger, code, **_scan_scope(campaign))
     click.echo(f"card {format_code(card.code)}: campaign {card.campaign}, wave {card.wave}")
-    click.echo(f"from: {card.sender_name} ({card.sender_id})")
+    office = f", office {card.office}" if card.office else ""
+    click.echo(f"from: {card.sender_name} ({card.sender_id}{office})")
     click.echo(f"to:   {card.prisoner_name} ({card.prisoner_id}), language {card.language}")
     for event in history:
         note = f" ({event.note})" if event.note else ""
         click.echo(f"  {event.at}  {event.status:<9}  {event.by}{note}")
 
 
-REPORT_TABLES = ("prisoners", "senders", "parliaments", "totals")  # report.TABLES
+REPORT_TABLES = ("prisoners", "senders", "parliaments", "offices", "totals")  # report.TABLES
 
 
 @track.command()
@@ -198,8 +199,9 @@ def report(ctx: click.Context, output: str | None, table: str | None) -> None:
     campaign, ledger = _open_ledger(
         ctx, outputs=_report_outputs(target, table), suffixes=REPORT_SUFFIXES
     )
+    office = ctx.find_root().obj.get("office")  # --office NAME: that office's cards alone
     with ledger, reported_errors():
-        write_report_file(campaign, ledger, target, table)
+        write_report_file(campaign, ledger, target, table, office)
 
 
 REPORT_SUFFIXES = (".csv", ".xlsx", ".html")
@@ -215,15 +217,20 @@ def _report_outputs(target: Path | None, table: str | None) -> list[Path]:
 
 
 def write_report_file(
-    campaign: Settings, ledger, output: Path | None, table: str | None = None
+    campaign: Settings,
+    ledger,
+    output: Path | None,
+    table: str | None = None,
+    office: str | None = None,
 ) -> list[Path]:
     """Build the report, print its summary, and write it when asked to."""
-    from postcards.jobs.report import read_directory
-    from postcards.ledger.coverage import build_report, write_report
+    from postcards.jobs.report import campaign_report
+    from postcards.ledger.coverage import write_report
 
-    directory = read_directory(campaign)
-    print_problems(list(directory.warnings))
-    built = build_report(ledger, campaign.name, directory)
+    built = campaign_report(campaign, ledger, office)
+    print_problems(list(built.warnings))
+    if office is not None:
+        click.echo(f"office: {office} (its cards alone)")
     totals = ", ".join(f"{status} {n}" for status, n in built.totals.items()) or "no cards"
     click.echo(f"cards: {totals}")
     reached = len(built.prisoners) - len(built.unreached)
@@ -258,6 +265,35 @@ def rename(ctx: click.Context, old: str, new: str) -> None:
     with ledger, reported_errors():
         moved = ledger.rename_campaign(old, new)
     click.echo(f"{moved} cards of campaign {old!r} now belong to {new!r} in {ledger.name}")
+
+
+@track.command("claim-office")
+@campaign_option
+@click.pass_context
+def claim_office(ctx: click.Context) -> None:
+    """Give the cards this campaign printed without an office to --office NAME.
+
+    For an office that printed alone and names itself when a second office joins the
+    ledger; refused when NAME has cards already (two offices would merge).
+    """
+    campaign, ledger = _open_ledger(ctx)
+    if not campaign.office:
+        raise click.UsageError("name the office: postcards --office NAME track claim-office")
+    with ledger, reported_errors():
+        moved = ledger.claim_office(campaign.name, campaign.office)
+    click.echo(
+        f"{counted(moved, 'card')} of campaign {campaign.name!r} printed without an office now "
+        f"belong to office {campaign.office!r} in {ledger.name}"
+    )
+    if campaign.source is not None and not _office_in_file(campaign.source):
+        click.echo(f'next: set [campaign] office = "{campaign.office}" in {campaign.source}')
+
+
+def _office_in_file(path: Path) -> bool:
+    """True when campaign.toml names an office itself (not only --office)."""
+    from postcards.campaign_file import load_campaign
+
+    return bool(load_campaign(path).office)
 
 
 @track.command()

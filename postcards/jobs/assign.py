@@ -11,12 +11,12 @@ with the same inputs and seed writes the same file, even after the wave was prin
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from postcards.config import Settings
-from postcards.errors import InputError, Problem
+from postcards.errors import InputError, Problem, UsageError
 from postcards.files import publish, staged, write_csv
 from postcards.inputs.people import People
 from postcards.inputs.spreadsheets import Table, read_table
@@ -28,8 +28,11 @@ from postcards.jobs.lists import (
     read_people,
     require_lists,
 )
+from postcards.jobs.offices import office_problems, renamed_problem
+from postcards.jobs.outputs import check_outputs, protected_paths, same_file
 from postcards.ledger.book import Ledger
 from postcards.ledger.model import OUT_STATUSES, Tally
+from postcards.ledger.renaming import is_shared
 from postcards.pairing.assignments import (
     ASSIGNMENT_COLUMNS,
     assignment_columns,
@@ -74,35 +77,60 @@ class _Earlier:
 
 @dataclass(frozen=True)
 class WavePlan:
-    """A wave's pairs with what went into them: explicit rows, kept godchildren, notes."""
+    """A wave's pairs with what went into them: explicit rows, kept godchildren, notes.
+
+    ``recorded_before``: when the pairs were recorded on the ledger (:func:`plan_wave` with
+    ``record``), the office's pairs as they were before, for :func:`undo_pairs`.
+    """
 
     plan: Plan
     explicit: int = 0
     kept: int = 0
     notes: tuple[str, ...] = ()
+    recorded_before: tuple[tuple[str, str], ...] | None = None
 
 
 def assign_wave(
-    campaign: Settings, output: Path, options: AssignOptions = AssignOptions()
+    campaign: Settings, output: Path | None = None, options: AssignOptions = AssignOptions()
 ) -> AssignResult:
-    """Pair the senders with the prisoners for ``campaign.wave`` and write ``output``.
+    """``postcards assign``: pair senders with prisoners for ``campaign.wave``, write the file.
+
+    ``output`` is the assignments file to write (default: ``[inputs] assignments``, else
+    ``assignments.csv`` in the campaign folder); it may be the campaign's own assignments
+    file, never another input.  On a shared ledger the pairs are chosen and recorded in
+    one serialised step, so that offices assigning at once get different prisoners.
 
     Raises:
-        InputError: a list or the assignments file is wrong; nothing is written then.
+        InputError: a list, the office or the assignments file is wrong; nothing is written.
+        UsageError: ``output`` would replace an input or is not a .csv file.
     """
+    if options.per_prisoner and options.per_sender:
+        raise UsageError("give --per-prisoner or --per-sender, not both")
+    output = (output or campaign.assignments_path or campaign.root / "assignments.csv").resolve()
+    own = campaign.assignments_path is not None and same_file(output, campaign.assignments_path)
+    check_outputs([output], protected_paths(campaign, [output], assignments=not own), (".csv",))
     report = CheckReport()
     report.add(list(campaign.warnings) + require_lists(campaign))
     people = None if report.problems else read_people(campaign, report)
     if people is None or report.problems:
         raise InputError(report.problems)
     senders, prisoners = people
-    output = output.resolve()
-    with existing_ledger(campaign) or contextlib.nullcontext() as ledger:
+    shared = is_shared(campaign)  # the other offices see the pairs as they are chosen
+    with existing_ledger(campaign, shared) or contextlib.nullcontext() as ledger:
+        if ledger is not None:
+            report.add(renamed_problem(campaign, ledger))
+        report.add(office_problems(campaign, senders, ledger))
+        if report.problems:
+            raise InputError(report.problems)
         list_freshness(campaign, prisoners, ledger, report)
-        wave = plan_wave(campaign, senders, prisoners, options, output, ledger)
-    if not wave.plan.pairings:
-        raise InputError([no_cards(campaign, prisoners, from_file=False)])
-    _write(output, campaign.wave, wave.plan.pairings)
+        wave = plan_wave(campaign, senders, prisoners, options, output, ledger, record=shared)
+        try:
+            if not wave.plan.pairings:
+                raise InputError([no_cards(campaign, prisoners, from_file=False)])
+            _write(output, campaign.wave, wave.plan.pairings)
+        except BaseException:
+            undo_pairs(campaign, ledger, wave.recorded_before)
+            raise
     in_custody = sum(p.in_custody for p in prisoners.records)
     result = AssignResult(
         output,
@@ -125,17 +153,54 @@ def plan_wave(
     options: AssignOptions = AssignOptions(),
     output: Path | None = None,
     ledger: Ledger | None = None,
+    record: bool = False,
 ) -> WavePlan:
-    """The wave's pairs, without writing them.
+    """The wave's pairs: what ``cards`` prints without an assignments file, what ``assign`` writes.
 
-    This is what ``cards`` prints when the campaign has no assignments file, and what ``assign``
-    writes.
+    The pairs other offices chose in this wave (before this office's first) come first in
+    the count, then earlier waves.  ``record``: the pairs are chosen and recorded on the
+    ledger in one serialised transaction (``assign`` and ``cards``; ``check`` only reads).
 
     Raises:
         InputError: an assignments file's hand-written rows are wrong.
     """
     explicit = _explicit_pairs(campaign, output, senders, prisoners)
     earlier = _earlier(campaign, output, ledger)
+
+    def deal(in_wave: Mapping[str, int]) -> WavePlan:
+        return _deal(campaign, senders, prisoners, options, explicit, earlier, in_wave)
+
+    if ledger is None:
+        return deal({})
+    if not record:
+        return deal(ledger.others_in_wave(campaign.name, campaign.wave, campaign.office))
+    wave, before = ledger.choose_pairs(
+        campaign.name, campaign.wave, campaign.office, deal, _pairs_of
+    )
+    return replace(wave, recorded_before=tuple(before))
+
+
+def undo_pairs(
+    campaign: Settings, ledger: Ledger | None, before: tuple[tuple[str, str], ...] | None
+) -> None:
+    """Put the office's recorded pairs back as they were (``before``) after a failed run."""
+    if ledger is not None and before is not None:
+        ledger.restore_pairs(campaign.name, campaign.wave, campaign.office, list(before))
+
+
+def _pairs_of(wave: WavePlan) -> Iterator[tuple[str, str]]:
+    return ((p.sender.id, p.prisoner.id) for p in wave.plan.pairings)
+
+
+def _deal(
+    campaign: Settings,
+    senders: People,
+    prisoners: People,
+    options: AssignOptions,
+    explicit: list[Pairing],
+    earlier: _Earlier,
+    in_wave: Mapping[str, int],
+) -> WavePlan:
     rules = Rules(
         per_prisoner=options.per_prisoner or 1,
         per_sender=options.per_sender,
@@ -143,6 +208,7 @@ def plan_wave(
         match_language=campaign.match_language,
         language=campaign.language,
         tallies=earlier.tallies,
+        in_wave=dict(in_wave),
     )
     fixed = list(explicit)
     notes: list[str] = []
@@ -201,18 +267,20 @@ def _earlier(campaign: Settings, output: Path | None, ledger: Ledger | None) -> 
     if ledger is not None:
         cards = [c for c in ledger.cards(campaign.name) if c.wave != campaign.wave]
         if cards:
+            own = campaign.office  # godchildren are this office's senders' own
             return _Earlier(
                 _tallies_before(ledger, campaign),
-                [(c.wave, c.sender_id, c.prisoner_id) for c in cards],
+                [(c.wave, c.sender_id, c.prisoner_id) for c in cards if c.office == own],
             )
     history = [row for path in _sources(campaign, output) for row in _file_history(path)]
     return _Earlier({}, [row for row in history if row[0] != campaign.wave])
 
 
 def _tallies_before(ledger: Ledger, campaign: Settings) -> dict[str, Tally]:
-    """The ledger's tallies per prisoner without this wave's own cards.
+    """The ledger's tallies per prisoner, every office's, without this wave's cards.
 
-    Leaving them out makes a rerun after printing deal the same pairs.
+    The wave's own pairs are counted apart (:meth:`Ledger.others_in_wave`); leaving this
+    office's out makes a rerun after printing deal the same pairs.
     """
     totals = ledger.tallies(campaign.name, by="prisoner")
     sent = {pid: t.sent for pid, t in totals.items()}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from postcards.cards.plans import CardPlan
+from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.cards.reprint import already_sent, select
 from postcards.codes import CodeList, new_code
 from postcards.config import Settings
@@ -24,6 +24,7 @@ from postcards.errors import InputError, Problem
 from postcards.files import publish, remove_stale_parts, staged, write_csv
 from postcards.inputs.freshness import snapshot
 from postcards.inputs.people import People
+from postcards.jobs.assign import undo_pairs
 from postcards.jobs.check import check_examples, content_check, iter_plans, prepare, print_order
 from postcards.jobs.lists import (
     CheckReport,
@@ -32,13 +33,16 @@ from postcards.jobs.lists import (
     few_full_collections,
     list_date,
 )
+from postcards.jobs.offices import renamed_problem
+from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import shown_url
-from postcards.ledger.model import LedgerCard, RunFile
+from postcards.ledger.model import LedgerCard, LedgerSender, RunFile
+from postcards.ledger.renaming import is_shared
 from postcards.pairing.fair import Pairing
 from postcards.printing.chunks import ShortOfCards
 from postcards.printing.parallel import default_jobs
-from postcards.printing.run import CardOptions, Place, Places, PrintRun
+from postcards.printing.run import CardOptions, Place, Places, PrintRun, card_outputs
 from postcards.printing.settling import kill_point, run_files, settle
 from postcards.printing.shop_checks import font_problems
 from postcards.printing.signing import write_signing_sheets
@@ -46,6 +50,7 @@ from postcards.printing.signing import write_signing_sheets
 MANIFEST_COLUMNS = [
     "code",
     "wave",
+    "office",
     "sender_id",
     "sender_name",
     "prisoner_id",
@@ -83,10 +88,20 @@ def make_cards(
 ) -> tuple[CheckReport, CardsResult]:
     """``postcards cards``: render the cards (or sheets), write the manifest, record the cards.
 
+    Every rule holds here, whichever shell calls it: the outputs may not replace an input,
+    the ledger or the design; a renamed campaign, an office the shared ledger needs, or a
+    sender the ledger knows as someone else stops the run.
+
     Raises:
+        UsageError: an output would replace an input, or is not a .pdf.
         InputError: with every problem found; nothing is written then.
     """
-    with existing_ledger(campaign) or contextlib.nullcontext() as ledger:
+    outputs = card_outputs(campaign, out, options.duplex)
+    check_outputs(outputs, protected_paths(campaign, outputs), (".pdf",))
+    with existing_ledger(campaign, is_shared(campaign)) or contextlib.nullcontext() as ledger:
+        renamed = renamed_problem(campaign, ledger) if ledger is not None else []
+        if renamed:
+            raise InputError(renamed)
         return _print_run(campaign, out, options, progress, ledger)
 
 
@@ -106,7 +121,26 @@ def _print_run(
     """
     if ledger is not None:
         settle(ledger, campaign.name)  # a run killed before its files were in place
-    report, planner = prepare(campaign, options, ledger)
+    # on a shared ledger the pairs are recorded as they are chosen, for the other offices
+    record = ledger is not None and is_shared(campaign)
+    report, planner = prepare(campaign, options, ledger, record=record)
+    try:
+        return _print_planned(campaign, out, options, progress, ledger, report, planner)
+    except BaseException:
+        undo_pairs(campaign, ledger, report.recorded_before)
+        raise
+
+
+def _print_planned(
+    campaign: Settings,
+    out: Path,
+    options: CardOptions,
+    progress: Progress | None,
+    ledger: Ledger | None,
+    report: CheckReport,
+    planner: CardPlanner | None,
+) -> tuple[CheckReport, CardsResult]:
+    """The run once its pairs are chosen: a failure here puts the office's pairs back."""
     check_examples(campaign, options, report, url=False)
     if planner is None or report.imposition is None or report.problems:
         raise InputError(report.problems)
@@ -122,7 +156,7 @@ def _print_run(
     remove_stale_parts(outputs)
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(staged(path)) for path in outputs]
-        kept = _Kept(campaign.name, temps[0].parent, keep_plans=signing is not None)
+        kept = _Kept(campaign, temps[0].parent, keep_plans=signing is not None)
         stack.callback(kept.close)
         plans = kept.recording(iter_plans(planner, pairings, codes, report, content=content))
         places = _drawn(run, plans, len(pairings), temps[: len(files)], progress, options, report)
@@ -137,7 +171,7 @@ def _print_run(
         if signing:
             write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
-        new = _record(ledger, campaign, kept.cards(), planner.prisoners, pairs)
+        new = _record(ledger, campaign, kept, planner.prisoners, pairs)
     sheets = places.sheets
     return report, CardsResult(
         files[0],
@@ -185,9 +219,10 @@ class _Kept:
 
     _BATCH = 1000
 
-    def __init__(self, campaign: str, folder: Path, keep_plans: bool = False) -> None:
-        self.campaign, self.folder = campaign, folder
+    def __init__(self, campaign: Settings, folder: Path, keep_plans: bool = False) -> None:
+        self.campaign, self.office, self.folder = campaign.name, campaign.office, folder
         self.count = 0
+        self.senders: dict[str, LedgerSender] = {}  # the run's senders, as the ledger keeps them
         self.plans: list[CardPlan] = []
         self.keep_plans = keep_plans
         self._batch: list[tuple[str, ...]] = []
@@ -202,6 +237,10 @@ class _Kept:
                  prisoner.name, p.text)
             )  # fmt: skip
             self.count += 1
+            if sender.id not in self.senders:
+                self.senders[sender.id] = LedgerSender(
+                    self.campaign, self.office, sender.id, sender.name, sender.parliament
+                )
             if len(self._batch) >= self._BATCH:
                 self._flush()
             if self.keep_plans:
@@ -219,8 +258,9 @@ class _Kept:
                 batch = pickle.load(self._spool)
             except EOFError:
                 return
-            for code, wave, *rest in batch:
-                yield LedgerCard(code, self.campaign, wave, *rest)
+            for code, wave, sender, prisoner, language, name, addressee, text in batch:
+                yield LedgerCard(code, self.campaign, wave, sender, prisoner, language, name,
+                                 addressee, text, self.office)  # fmt: skip
 
     def close(self) -> None:
         """Let go of the spool (the file was never visible under a name)."""
@@ -249,21 +289,22 @@ def _selected(
     selection = options.selection
     if ledger is None:
         return select(pairings, selection, {}, {}, {}, campaign.wave), {}
-    codes = ledger.codes_for(campaign.name, campaign.wave)
+    codes = ledger.codes_for(campaign.name, campaign.wave, campaign.office)
     statuses: dict[str, set[str]] = {}
-    for event in ledger.events(campaign.name):
+    for event in ledger.events(campaign.name, campaign.office):
         statuses.setdefault(event.code, set()).add(event.status)
     cards = {
         code: card
         for code in selection.codes
-        if (card := ledger.card(code)) is not None and card.campaign == campaign.name
+        if (card := ledger.card(code)) is not None
+        and (card.campaign, card.office) == (campaign.name, campaign.office)
     }
     return select(pairings, selection, codes, cards, statuses, campaign.wave), statuses
 
 
 def _codes(ledger: Ledger | None, campaign: Settings, pairings: list[Pairing]) -> CodeList:
     """Each card's code: the ledger's for a reprint, else a new random one."""
-    known = ledger.codes_for(campaign.name, campaign.wave) if ledger else {}
+    known = ledger.codes_for(campaign.name, campaign.wave, campaign.office) if ledger else {}
     taken = set(known.values())
     return CodeList(
         known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken) for p in pairings
@@ -281,7 +322,7 @@ def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
 def _record(
     ledger: Ledger | None,
     campaign: Settings,
-    cards: Iterator[LedgerCard],
+    cards: _Kept,
     prisoners: People,
     pairs: list[tuple[Path, Path]],
 ) -> int:
@@ -300,13 +341,20 @@ def _record(
 def _commit(
     ledger: Ledger,
     campaign: Settings,
-    cards: Iterator[LedgerCard],
+    kept: _Kept,
     files: list[RunFile],
     prisoners: People,
     pairs: list[tuple[Path, Path]],
 ) -> int:
     """Pending run, files into place, complete: see :func:`_record`."""
-    run_id, new = ledger.begin_print_run(campaign.name, campaign.wave, cards, files)
+    run_id, new = ledger.begin_print_run(
+        campaign.name,
+        campaign.wave,
+        kept.cards(),
+        files,
+        campaign.office,
+        kept.senders.values(),
+    )
     kill_point("after-commit")
     try:
         for index, (tmp, path) in enumerate(pairs):
@@ -318,7 +366,7 @@ def _commit(
         raise
     kill_point("after-rename")
     ledger.settle_print_run(run_id, "complete")
-    ledger.mark_reprinted(campaign.name, campaign.wave)
+    ledger.mark_reprinted(campaign.name, campaign.wave, campaign.office)
     _record_list(ledger, campaign, prisoners)
     return new
 
@@ -332,25 +380,11 @@ def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:
 
 
 def _write_manifest(path: Path, cards: Iterator[LedgerCard], places: Sequence[Place]) -> None:
-    """One row per card, in print order: who to whom, and where it is printed."""
+    """One row per card, in print order: who to whom, from which office, and where it is."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        write_csv(
-            handle,
-            MANIFEST_COLUMNS,
-            (
-                [
-                    c.code,
-                    c.wave,
-                    c.sender_id,
-                    c.sender_name,
-                    c.prisoner_id,
-                    c.prisoner_name,
-                    c.language,
-                    at.front_page,
-                    at.back_page,
-                    at.sheet,
-                    at.slot,
-                ]
-                for c, at in zip(cards, places, strict=True)
-            ),  # fmt: skip
-        )
+        rows = (
+            [c.code, c.wave, c.office, c.sender_id, c.sender_name, c.prisoner_id,
+             c.prisoner_name, c.language, at.front_page, at.back_page, at.sheet, at.slot]
+            for c, at in zip(cards, places, strict=True)
+        )  # fmt: skip
+        write_csv(handle, MANIFEST_COLUMNS, rows)

@@ -14,11 +14,11 @@ from postcards.cards.design import Design, load_design
 from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.codes import PLACEHOLDER_CODE, format_code
 from postcards.config import Settings
-from postcards.errors import PostcardsError, Problem
+from postcards.errors import InputError, PostcardsError, Problem
 from postcards.inputs.examples import example_problems
 from postcards.inputs.people import People, Prisoner
 from postcards.inputs.spreadsheets import read_table
-from postcards.jobs.assign import plan_wave
+from postcards.jobs.assign import WavePlan, plan_wave
 from postcards.jobs.lists import (
     CheckReport,
     Progress,
@@ -29,7 +29,9 @@ from postcards.jobs.lists import (
     read_people,
     require_lists,
 )
+from postcards.jobs.offices import office_problems, renamed_problem
 from postcards.ledger.book import Ledger
+from postcards.ledger.renaming import new_on_shared_ledger
 from postcards.order import natural_key
 from postcards.page.geometry import CardSize, parse_size
 from postcards.page.layouts import SINGLE, find_layout
@@ -49,7 +51,8 @@ def _pair(
     prisoners: People,
     report: CheckReport,
     ledger: Ledger | None,
-) -> Plan | None:
+    record: bool,
+) -> WavePlan | None:
     try:
         path = assignments_file(campaign)
         if path is not None:
@@ -57,9 +60,9 @@ def _pair(
             plan = read_assignments(table, senders, prisoners, campaign.wave)
             if plan.pairings or campaign.assignments_path is not None:
                 report.pairs_from = path
-                return plan
+                return WavePlan(plan)
             report.add([unused_file(table, campaign.wave)])
-        return plan_wave(campaign, senders, prisoners, ledger=ledger).plan
+        return plan_wave(campaign, senders, prisoners, ledger=ledger, record=record)
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
@@ -120,12 +123,17 @@ def prepare(
     options: CardOptions = CardOptions(),
     ledger: Ledger | None = None,
     spooled: bool = True,
+    record: bool = False,
 ) -> tuple[CheckReport, CardPlanner | None]:
-    """Read, validate and pair everything a print run depends on, without writing.
+    """Read, validate and pair everything a print run depends on.
 
-    ``ledger`` is the campaign's, open, when there is one: earlier waves' tallies and the
-    last wave's list come from it.  ``spooled``: the lists' rows are kept out of memory,
-    as a print run needs; ``check`` keeps them in memory (100,000 rows: 180 MB, 20 % faster).
+    ``ledger`` is the campaign's, open, when there is one: earlier waves' tallies, other
+    offices' pairs and the last wave's list come from it, and the list's senders are
+    checked against it (office, identity).  ``spooled``: the lists' rows are kept out of
+    memory, as a print run needs; ``check`` keeps them in memory (100,000 rows: 180 MB,
+    20 % faster).  ``record``: pairs dealt here are recorded on the ledger as the office's
+    choice (``cards``; ``report.recorded_before`` says how to undo it); else nothing is
+    written.
     """
     report = CheckReport()
     report.add(list(campaign.warnings) + _url_warning(campaign, options.strict))
@@ -138,13 +146,18 @@ def prepare(
     if people is None or size is None or design is None or report.problems:
         return report, None
     senders, prisoners = people
+    report.add(office_problems(campaign, senders, ledger))
+    if report.problems:
+        return report, None
     list_freshness(campaign, prisoners, ledger, report)
     report.imposition = _impose(campaign, options, size, report)
     if report.imposition is not None:
         report.add(design_problems(design, size, campaign, report.imposition.bleed_mm))
-    plan = _pair(campaign, senders, prisoners, report, ledger)
-    if plan is None or report.imposition is None:
+    wave = _pair(campaign, senders, prisoners, report, ledger, record and not report.problems)
+    if wave is None or report.imposition is None:
         return report, None
+    report.recorded_before = wave.recorded_before
+    plan = wave.plan
     _summarise(report, senders, prisoners, plan)
     if not plan.pairings and not report.problems:
         report.add([no_cards(campaign, prisoners)])
@@ -299,6 +312,10 @@ def check(
     ledger = open_existing(campaign, failed)
     with ledger or contextlib.nullcontext():
         if ledger is not None:
+            renamed = renamed_problem(campaign, ledger)
+            if renamed:
+                raise InputError(renamed)
+            failed.add(new_on_shared_ledger(campaign, ledger))
             settle(ledger, campaign.name)  # the print runs a kill left pending
             failed.add(interrupted_warnings(ledger, campaign.name))
         report, planner = prepare(campaign, options, ledger, spooled=False)

@@ -35,6 +35,8 @@ class CheckReport:
     languages: Counter = field(default_factory=Counter)
     imposition: Imposition | None = None
     pairs_from: Path | None = None  # the assignments file the pairs came from, if any
+    # the office's pairs before this run recorded its own (None: nothing recorded)
+    recorded_before: tuple[tuple[str, str], ...] | None = None
     _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
 
     @property
@@ -120,10 +122,14 @@ def no_cards(campaign: Settings, prisoners: People, from_file: bool = True) -> P
     )
 
 
-def existing_ledger(campaign: Settings) -> Ledger | None:
-    """The campaign's ledger, or None before anything was printed (reading creates none)."""
+def existing_ledger(campaign: Settings, shared: bool = False) -> Ledger | None:
+    """The campaign's ledger, or None before anything was printed (reading creates none).
+
+    ``shared``: a ledger shared by offices (:func:`~postcards.ledger.renaming.is_shared`)
+    is created if need be, so that the first offices pairing at once see each other.
+    """
     url = campaign.database_url
-    if not ledger_exists(url):
+    if not ledger_exists(url) and not shared:
         return None
     return Ledger.open(url)
 

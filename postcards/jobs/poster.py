@@ -21,12 +21,15 @@ from postcards.inputs.people import People, Prisoner, Sender
 from postcards.inputs.photos import check_photo, photo_path
 from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.jobs.check import prepare
+from postcards.jobs.offices import renamed_problem
+from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import ledger_exists
+from postcards.ledger.model import LedgerSender
 from postcards.order import natural_key
 from postcards.page.fonts import font_problem
 from postcards.page.geometry import CardSize
-from postcards.posters.drawing import write_poster
+from postcards.posters.drawing import output_files, write_poster
 from postcards.posters.kinds import (
     PosterContext,
     display_name,
@@ -52,6 +55,7 @@ class PosterOptions:
     language: str | None = None
     count: str = "sent"
     dpi: int = 150
+    office: str | None = None  # count this office's senders alone (None: every office's)
     today: date = field(default_factory=date.today)
 
 
@@ -63,13 +67,28 @@ class PosterResult:
     files: tuple[Path, ...]
 
 
+#: What a poster may be written as.
+POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
+
+
 def make_poster(campaign: Settings, options: PosterOptions, out: Path) -> PosterResult:
-    """Plan the poster, draw it and write it (PDF, or PNG/JPG pages) atomically.
+    """``postcards poster``: plan the poster, draw it and write it (PDF, PNG/JPG pages).
+
+    The rename check comes first; the files the pages go to (``NAME-1.png`` …) are checked
+    against the campaign's inputs once the plan knows how many there are; every file is
+    written atomically.
 
     Raises:
+        UsageError: an output would replace an input, or has another suffix.
         PostcardsError: wrong inputs, a missing template, text that cannot fit.
     """
+    check_outputs([out], protected_paths(campaign, [out]), POSTER_SUFFIXES)
+    renamed = renamed_problem(campaign)
+    if renamed:
+        raise InputError(renamed)
     poster, design = plan_poster(campaign, options)
+    outputs = output_files(poster, out)
+    check_outputs(outputs, protected_paths(campaign, outputs), POSTER_SUFFIXES)
     files = write_poster(poster, design.fonts, design.colours, out, options.dpi, campaign.name)
     return PosterResult(poster, tuple(files))
 
@@ -84,7 +103,7 @@ def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Des
     ctx = _context(campaign, options, design)
     problems: list[Problem] = []
     if options.kind in ("godparents", "share"):
-        senders, file = participants(campaign, options.count)
+        senders, file = participants(campaign, options.count, options.office)
         if not senders:
             raise InputError(_nobody(options.count))
         groups = parliament_groups(senders, ctx.texts("other"), file, problems)
@@ -182,10 +201,13 @@ def _nobody(count: str) -> Problem:
     )
 
 
-def participants(campaign: Settings, count: str) -> tuple[list[Sender], str]:
+def participants(
+    campaign: Settings, count: str, office: str | None = None
+) -> tuple[list[Sender], str]:
     """The senders a poster counts, and the name of the senders' file.
 
-    A sender counts with a card sent (ledger), or assigned (plan).
+    A sender counts with a card sent (ledger: every office's, or ``office``'s alone), or
+    assigned (this office's plan for the wave).
     """
     if count == "assigned":
         report, planner = prepare(campaign)
@@ -196,24 +218,41 @@ def participants(campaign: Settings, count: str) -> tuple[list[Sender], str]:
     senders = _people(
         campaign.list_source("senders"), "senders", load_senders, campaign.sender_columns, campaign
     )
-    return _senders_with_cards_sent(campaign, list(senders.records)), senders.file
+    return _senders_with_cards_sent(campaign, list(senders.records), office), senders.file
 
 
-def _senders_with_cards_sent(campaign: Settings, senders: list[Sender]) -> list[Sender]:
-    """Senders the ledger has a card out for; one no longer in the list keeps its name."""
+def _senders_with_cards_sent(
+    campaign: Settings, senders: list[Sender], office: str | None
+) -> list[Sender]:
+    """Senders the ledger has a card out for, each office's by its own ids.
+
+    This office's senders come from its list; another office's (or one no longer in the
+    list) as the ledger recorded them, with their name and parliament.
+    """
     url = campaign.database_url
     if not ledger_exists(url):
         return []  # no ledger yet: nothing has been sent
     with Ledger.open(url) as ledger:
-        sent = {
-            sid
-            for sid, tally in ledger.tallies(campaign.name, by="sender").items()
-            if tally.sent > 0
-        }
-        names = {card.sender_id: card.sender_name for card in ledger.cards(campaign.name)}
-    known = [s for s in senders if s.id in sent]
-    gone = sorted(sent - {s.id for s in known}, key=natural_key)
-    return known + [Sender(id=sid, name=names.get(sid) or sid, row=0) for sid in gone]
+        tallies = ledger.tallies(campaign.name, by="sender", office=office)
+        sent = {key for key, tally in tallies.items() if tally.sent > 0}
+        known = {(s.office, s.sender_id): s for s in ledger.ledger_senders(campaign.name, office)}
+        names = {(c.office, c.sender_id): c.sender_name for c in ledger.cards(campaign.name)}
+    own = [s for s in senders if (campaign.office, s.id) in sent]
+    gone = sorted(sent - {(campaign.office, s.id) for s in own},
+                  key=lambda key: (natural_key(key[0]), natural_key(key[1])))  # fmt: skip
+    return own + [_recorded(key, known.get(key), names.get(key, "")) for key in gone]
+
+
+def _recorded(key: tuple[str, str], record: LedgerSender | None, name: str) -> Sender:
+    """A sender the poster knows from the ledger alone (row 0: not in this office's list)."""
+    office, sid = key
+    return Sender(
+        id=sid,
+        name=(record.name if record else name) or sid,
+        row=0,
+        parliament=record.parliament if record else "",
+        extra={"office": office},
+    )
 
 
 def parliament_groups(
@@ -222,12 +261,15 @@ def parliament_groups(
     """Senders grouped by parliament (alphabetical), names sorted; no parliament: ``other``."""
     by_parliament: dict[str, list[str]] = {}
     for sender in senders:
-        if not sender.parliament and sender.row:
+        if not sender.parliament:
+            office = sender.extra.get("office", "")
             problems.append(
                 Problem(
-                    f"no parliament for {sender.name}; listed under {other!r}",
-                    file=file,
-                    row=sender.row,
+                    f"no parliament for {sender.name}"
+                    + (f" (office {office!r}, on the ledger)" if office else "")
+                    + f"; listed under {other!r}: give the parliament in the senders list",
+                    file=file if sender.row else None,
+                    row=sender.row or None,
                     column="parliament",
                     warning=True,
                 )

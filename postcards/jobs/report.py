@@ -1,11 +1,33 @@
-"""``postcards report``: the ledger's coverage, with the names from the campaign's lists."""
+"""``postcards track report``: the ledger's coverage, with the names from the campaign's lists."""
 
 from __future__ import annotations
 
 from postcards.config import Settings
-from postcards.errors import PostcardsError, Problem
+from postcards.errors import InputError, PostcardsError, Problem
 from postcards.inputs.reading import load_prisoners, load_senders
-from postcards.ledger.coverage import Directory
+from postcards.ledger.book import Ledger
+from postcards.ledger.coverage import Directory, Report, build_report
+
+
+def campaign_report(campaign: Settings, ledger: Ledger, office: str | None = None) -> Report:
+    """The campaign's coverage (every office's cards, or ``office``'s alone).
+
+    Raises:
+        InputError: ``office`` has no cards of the campaign (a misspelt office would
+            otherwise report zero everywhere); the message names the offices there are.
+    """
+    if office is not None:
+        offices = ledger.offices(campaign.name)
+        if office not in offices:
+            shown = ", ".join(repr(o) for o in offices if o) or "none named"
+            raise InputError(
+                Problem(
+                    f"--office {office!r}: no cards of campaign {campaign.name!r} were printed "
+                    f"by that office; the offices on the ledger: {shown}",
+                    file=ledger.name,
+                )
+            )
+    return build_report(ledger, campaign.name, read_directory(campaign), office)
 
 
 def read_directory(campaign: Settings) -> Directory:
@@ -36,4 +58,4 @@ def read_directory(campaign: Settings) -> Directory:
     except PostcardsError as error:
         warnings = [Problem(f"{p}; the report uses the ledger alone", warning=True)
                     for p in error.problems]  # fmt: skip
-    return Directory(parliaments, prisoners, tuple(warnings))
+    return Directory(parliaments, prisoners, tuple(warnings), campaign.office)

@@ -29,11 +29,10 @@ from postcards.ledger.model import (
     Tally,
     utc_now,
 )
-from postcards.ledger.print_runs import PrintRuns
+from postcards.ledger.offices import Offices
 from postcards.ledger.schema import (
     cards_table,
     events_table,
-    lists_table,
 )
 
 _CARD_COLUMNS = [cards_table.c[f] for f in LedgerCard.__dataclass_fields__]
@@ -77,6 +76,7 @@ _Q_LIVE_CODES = sa.select(
     cards_table.c.sender_id, cards_table.c.prisoner_id, cards_table.c.code
 ).where(
     cards_table.c.campaign == sa.bindparam("campaign"),
+    cards_table.c.office == sa.bindparam("office"),
     cards_table.c.wave == sa.bindparam("wave"),
     cards_table.c.sender_id.in_(sa.bindparam("senders", expanding=True)),
     ~_is_void(cards_table.c.code),
@@ -99,6 +99,7 @@ def _card_row(card: LedgerCard, at: str) -> dict[str, str]:
         "sender_name": card.sender_name,
         "prisoner_name": card.prisoner_name,
         "message": card.message,
+        "office": card.office,
         "created_at": at,
     }
 
@@ -108,19 +109,20 @@ def _event_row(event: Event) -> dict[str, str]:
             "by_name": event.by, "note": event.note}  # fmt: skip
 
 
-class Ledger(PrintRuns):
+class Ledger(Offices):
     """A connection to one ledger; use :meth:`open` rather than the constructor."""
 
-    def codes_for(self, campaign: str, wave: str) -> dict[tuple[str, str], str]:
-        """The codes already given in a wave, by (sender_id, prisoner_id); void cards left out.
+    def codes_for(self, campaign: str, wave: str, office: str = "") -> dict[tuple[str, str], str]:
+        """An office's codes in a wave, by (sender_id, prisoner_id); void cards left out.
 
         A reprint looks its cards up here so that a card keeps its code, and a card that
-        was voided (spoiled) gets a new one.
+        was voided (spoiled) gets a new one.  Another office's sender "1" is another sender:
+        its cards are never this office's.
         """
         c = cards_table.c
         rows = self._rows(
             sa.select(c.sender_id, c.prisoner_id, c.code).where(
-                c.campaign == campaign, c.wave == wave, ~_is_void(c.code)
+                c.campaign == campaign, c.office == office, c.wave == wave, ~_is_void(c.code)
             )
         )
         return {(sender, prisoner): code for sender, prisoner, code in rows}
@@ -139,14 +141,16 @@ class Ledger(PrintRuns):
         with self._read() as connection:
             return _history(connection, code)
 
-    def cards(self, campaign: str) -> list[LedgerCard]:
-        """Every card of a campaign, oldest first."""
+    def cards(self, campaign: str, office: str | None = None) -> list[LedgerCard]:
+        """Every card of a campaign (of one office, or of all), oldest first."""
         c = cards_table.c
         query = sa.select(*_CARD_COLUMNS).where(c.campaign == campaign)
+        if office is not None:
+            query = query.where(c.office == office)
         return [LedgerCard(*row) for row in self._rows(query.order_by(c.created_at, c.code))]
 
-    def events(self, campaign: str) -> list[Event]:
-        """Every event of a campaign's cards, in the order they were recorded."""
+    def events(self, campaign: str, office: str | None = None) -> list[Event]:
+        """Every event of a campaign's cards (of one office, or of all), in recorded order."""
         e, c = events_table.c, cards_table.c
         query = (
             sa.select(*_EVENT_COLUMNS)
@@ -154,29 +158,33 @@ class Ledger(PrintRuns):
             .where(c.campaign == campaign)
             .order_by(e.id)
         )
+        if office is not None:
+            query = query.where(c.office == office)
         return [Event(*row) for row in self._rows(query)]
 
-    def tallies(self, campaign: str, by: str = "prisoner") -> dict[str, Tally]:
+    def tallies(self, campaign: str, by: str = "prisoner", office: str | None = None) -> dict:
         """Cards generated, sent, returned and answered, per prisoner or per sender.
 
-        Pairing puts the prisoners with the fewest cards first; reports and posters count
-        from here. Only ids with at least one card appear.
+        Per prisoner the key is the prisoner's id; per sender it is (office, sender id),
+        since each office numbers its own senders.  Pairing puts the prisoners with the
+        fewest cards first; reports and posters count from here.  Only those with at
+        least one card appear; ``office`` counts one office's cards alone.
         """
         if by not in ("prisoner", "sender"):
             raise ValueError(f"tallies by {by!r}: use 'prisoner' or 'sender'")
         seen: dict[str, set[str]] = {}
         sent_at: dict[str, str] = {}  # when a card went out: its first "sent" event
         out_at: dict[str, str] = {}  # else its first sign of having gone out
-        for event in self.events(campaign):
+        for event in self.events(campaign, office):
             seen.setdefault(event.code, set()).add(event.status)
             if event.status == "sent":
                 sent_at.setdefault(event.code, event.at)
             elif event.status in OUT_STATUSES:
                 out_at.setdefault(event.code, event.at)
         last_sent = out_at | sent_at
-        counts: dict[str, dict[str, Any]] = {}
-        for card in self.cards(campaign):
-            key = card.prisoner_id if by == "prisoner" else card.sender_id
+        counts: dict[Any, dict[str, Any]] = {}
+        for card in self.cards(campaign, office):
+            key = card.prisoner_id if by == "prisoner" else (card.office, card.sender_id)
             tally = counts.setdefault(key, dict(Tally().__dict__))
             statuses = seen.get(card.code, set())
             if "void" in statuses:
@@ -189,43 +197,6 @@ class Ledger(PrintRuns):
             tally["returned"] += "returned" in statuses
             tally["replies"] += "reply" in statuses
         return {key: Tally(**values) for key, values in counts.items()}
-
-    def campaigns(self) -> dict[str, int]:
-        """Each campaign name the ledger has cards of, with how many cards."""
-        c = cards_table.c
-        query = sa.select(c.campaign, sa.func.count()).group_by(c.campaign)
-        return dict(self._rows(query.order_by(c.campaign)))
-
-    def rename_campaign(self, old: str, new: str) -> int:
-        """Give every card and prisoner list of campaign ``old`` the name ``new``.
-
-        This is one transaction (a renamed campaign.toml keeps its cards). Events name cards by
-        code, so their append-only history stays as it was. Returns how many cards moved.
-
-        Raises:
-            LedgerError: ``old`` has no cards, or ``new`` has cards already (two
-                campaigns would merge); nothing is changed then.
-        """
-        with self._write(serialise=True) as connection:
-            counts: dict[str, int] = dict(
-                connection.execute(
-                    sa.select(cards_table.c.campaign, sa.func.count())
-                    .where(cards_table.c.campaign.in_([old, new]))
-                    .group_by(cards_table.c.campaign)
-                ).all()
-            )
-            if not counts.get(old):
-                raise self._error(f"no cards of campaign {old!r} to rename")
-            if counts.get(new):
-                raise self._error(
-                    f"campaign {new!r} has {counts[new]} cards already; "
-                    "renaming would merge two campaigns, nothing changed"
-                )
-            for table in (cards_table, lists_table):
-                connection.execute(
-                    table.update().where(table.c.campaign == old).values(campaign=new)
-                )
-        return counts[old]
 
     def record_generated(
         self, cards: Iterable[LedgerCard], by: str = GENERATED_BY, at: str | None = None
@@ -339,6 +310,12 @@ class Ledger(PrintRuns):
         }
         for code, card in known.items():
             old = stored.get(code)
+            if old is not None and old.key != card.key:
+                raise self._error(
+                    f"code {code} is the card of sender {old.sender_id}{_office_of(old)} to "
+                    f"prisoner {old.prisoner_id}, not this run's card of sender "
+                    f"{card.sender_id}{_office_of(card)}; nothing was recorded"
+                )
             if old is None or old.message == card.message:
                 continue
             went_out = [e for e in _history(connection, code) if e.status in OUT_STATUSES]
@@ -358,15 +335,16 @@ class Ledger(PrintRuns):
         A clash with a card earlier in the batch counts too.  Looks the batch up in a few queries,
         not per card.
         """
-        live: dict[tuple[str, str, str, str], str] = {}  # key -> code, void cards left out
-        senders: dict[tuple[str, str], set[str]] = {}  # only the batch's senders can clash
+        live: dict[tuple[str, ...], str] = {}  # key -> code, void cards left out
+        senders: dict[tuple[str, str, str], set[str]] = {}  # only the batch's senders can clash
         for card in cards:
-            senders.setdefault((card.campaign, card.wave), set()).add(card.sender_id)
-        for (campaign, wave), ids in senders.items():
+            senders.setdefault((card.campaign, card.office, card.wave), set()).add(card.sender_id)
+        for (campaign, office, wave), ids in senders.items():
             for sender, prisoner, code in connection.execute(
-                _Q_LIVE_CODES, {"campaign": campaign, "wave": wave, "senders": sorted(ids)}
+                _Q_LIVE_CODES,
+                {"campaign": campaign, "office": office, "wave": wave, "senders": sorted(ids)},
             ):
-                live[(campaign, wave, sender, prisoner)] = code
+                live[(campaign, office, wave, sender, prisoner)] = code
         taken: dict[str, LedgerCard] = {}  # code -> card, of those in this batch
         codes = sorted({c.code for c in cards})
         for start in range(0, len(codes), 500):
@@ -389,9 +367,14 @@ class Ledger(PrintRuns):
             if other is not None:
                 raise self._error(
                     f"code {card.code} is already used by another card (sender "
-                    f"{other.sender_id}, prisoner {other.prisoner_id}, campaign "
-                    f"{other.campaign!r}, wave {other.wave!r}); draw a new code"
+                    f"{other.sender_id}{_office_of(other)}, prisoner {other.prisoner_id}, "
+                    f"campaign {other.campaign!r}, wave {other.wave!r}); draw a new code"
                 )
             live[card.key], taken[card.code] = card.code, card
             new.append(card)
         return new
+
+
+def _office_of(card: LedgerCard) -> str:
+    """`` of office 'seimas'`` when the card has an office."""
+    return f" of office {card.office!r}" if card.office else ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 
 from postcards.errors import Problem, UsageError
@@ -41,11 +41,15 @@ class PrisonerRow:
 
 @dataclass(frozen=True)
 class SenderRow:
-    """One sender's cards in the report, by status, with the replies they had."""
+    """One sender's cards in the report, by status, with the replies they had.
+
+    A sender is the office's own id: ``1`` of two offices are two rows.
+    """
 
     sender_id: str
     sender_name: str
     parliament: str
+    office: str
     generated: int
     sent: int
     returned: int
@@ -64,6 +68,17 @@ class ParliamentRow:
 
 
 @dataclass(frozen=True)
+class OfficeRow:
+    """One office's senders and their cards in the report, by status ('' unnamed)."""
+
+    office: str
+    senders: int
+    generated: int
+    sent: int
+    returned: int
+
+
+@dataclass(frozen=True)
 class Report:
     """What ``track report`` shows; rows are in the order a coordinator reads them."""
 
@@ -74,6 +89,9 @@ class Report:
     senders: list[SenderRow]
     parliaments: list[ParliamentRow]
     coverage: list[tuple[str, int]]  # (day, prisoners reached by then)
+    offices: list[OfficeRow] = field(default_factory=list)
+    office: str | None = None  # the one office reported on, or None for the campaign
+    warnings: tuple[Problem, ...] = ()  # why the lists could not add names or parliaments
 
     @property
     def unreached(self) -> list[PrisonerRow]:
@@ -85,27 +103,31 @@ class Report:
 class Directory:
     """What the campaign's spreadsheets add: parliaments and prisoners without cards."""
 
-    parliaments: dict[str, str]  # sender id -> parliament
+    parliaments: dict[str, str]  # sender id -> parliament, of ``office``'s list
     prisoners: dict[str, str]  # prisoner id -> name, those in custody
     warnings: tuple[Problem, ...] = ()
+    office: str = ""  # the office whose senders list gave ``parliaments``
 
 
-def build_report(ledger: Ledger, campaign: str, directory: Directory | None = None) -> Report:
+def build_report(
+    ledger: Ledger, campaign: str, directory: Directory | None = None, office: str | None = None
+) -> Report:
     """Count a campaign's cards from the ledger.
 
     Args:
         ledger: the open ledger.
         campaign: the campaign's name, as its cards were recorded.
         directory: parliaments and prisoners from the spreadsheets, if at hand.
+        office: count one office's cards alone (None: every office's).
     """
     directory = directory or Directory({}, {})
-    cards = ledger.cards(campaign)
+    cards = ledger.cards(campaign, office)
     history: dict[str, list[tuple[str, str]]] = {}
-    for event in ledger.events(campaign):
+    for event in ledger.events(campaign, office):
         history.setdefault(event.code, []).append((event.status, event.at))
     totals = Counter(history[c.code][-1][0] if c.code in history else "generated" for c in cards)
-    by_prisoner = ledger.tallies(campaign, by="prisoner")
-    by_sender = ledger.tallies(campaign, by="sender")
+    by_prisoner = ledger.tallies(campaign, by="prisoner", office=office)
+    by_sender = ledger.tallies(campaign, by="sender", office=office)
     names = {c.prisoner_id: c.prisoner_name for c in cards}
     prisoners = [
         PrisonerRow(pid, names.get(pid) or directory.prisoners.get(pid, ""), t.generated,
@@ -114,25 +136,37 @@ def build_report(ledger: Ledger, campaign: str, directory: Directory | None = No
     ] + [PrisonerRow(pid, name, 0, 0, 0, "") for pid, name in directory.prisoners.items()
          if pid not in by_prisoner]  # fmt: skip
     prisoners.sort(key=lambda row: (row.sent, natural_key(row.prisoner_id)))
-    sender_names = {c.sender_id: c.sender_name for c in cards}
+    known = {(s.office, s.sender_id): s for s in ledger.ledger_senders(campaign, office)}
+    sender_names = {(c.office, c.sender_id): c.sender_name for c in cards}
+
+    def parliament(key: tuple[str, str]) -> str:
+        """The ledger's record, else the office's own list."""
+        record = known.get(key)
+        if record is not None and record.parliament:
+            return record.parliament
+        return directory.parliaments.get(key[1], "") if key[0] == directory.office else ""
+
     senders = sorted(
-        (SenderRow(sid, sender_names[sid], directory.parliaments.get(sid, ""), t.generated,
-                   t.sent, t.returned, t.replies) for sid, t in by_sender.items()),
+        (SenderRow(key[1], sender_names[key], parliament(key), key[0], t.generated, t.sent,
+                   t.returned, t.replies) for key, t in by_sender.items()),
         key=lambda row: (natural_key(row.parliament), natural_key(row.sender_name),
-                         natural_key(row.sender_id)),
+                         natural_key(row.office), natural_key(row.sender_id)),
     )  # fmt: skip
     return Report(campaign, utc_now(), dict(sorted(totals.items())), prisoners, senders,
-                  _parliaments(senders), _coverage(cards, history))  # fmt: skip
+                  _grouped(senders, "parliament", ParliamentRow), _coverage(cards, history),
+                  _grouped(senders, "office", OfficeRow), office, directory.warnings)  # fmt: skip
 
 
-def _parliaments(senders: list[SenderRow]) -> list[ParliamentRow]:
+def _grouped(senders: list[SenderRow], by: str, row: type) -> list:
+    """Senders and their cards per parliament (or office), in name order."""
     rows: dict[str, list[int]] = {}
     for s in senders:
-        totals = rows.setdefault(s.parliament or "(not given)", [0, 0, 0, 0])
+        name = getattr(s, by) or ("(not given)" if by == "parliament" else "")
+        totals = rows.setdefault(name, [0, 0, 0, 0])
         for i, value in enumerate((1, s.generated, s.sent, s.returned)):
             totals[i] += value
     ordered = sorted(rows.items(), key=lambda item: natural_key(item[0]))
-    return [ParliamentRow(name, *values) for name, values in ordered]
+    return [row(name, *values) for name, values in ordered]
 
 
 def _coverage(cards, history: dict[str, list[tuple[str, str]]]) -> list[tuple[str, int]]:
@@ -157,7 +191,7 @@ def _coverage(cards, history: dict[str, list[tuple[str, str]]]) -> list[tuple[st
 # --- writers ---------------------------------------------------------------------------
 
 #: The report's tables by the name ``--table`` takes, the per-prisoner table first.
-TABLES = ("prisoners", "senders", "parliaments", "totals")
+TABLES = ("prisoners", "senders", "parliaments", "offices", "totals")
 
 
 def tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
@@ -170,6 +204,7 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[object]]]]:
         table("Prisoners", PrisonerRow, report.prisoners),
         table("Senders", SenderRow, report.senders),
         table("Parliaments", ParliamentRow, report.parliaments),
+        table("Offices", OfficeRow, report.offices),
         ("Totals", ["status", "cards"], [[k, v] for k, v in report.totals.items()]),
     ]
 
@@ -277,7 +312,7 @@ def render_html(report: Report) -> str:
     parts = [
         f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{e(report.campaign)}: '
         f"report</title><style>{_CSS}</style><h1>{e(report.campaign)}</h1>",
-        f"<p>{reached} of {counted(len(report.prisoners), 'prisoner')} "
+        f"<p>{_scope(report)}{reached} of {counted(len(report.prisoners), 'prisoner')} "
         f"{'has' if len(report.prisoners) == 1 else 'have'} had a card sent; "
         f"{len(report.unreached)} {'has' if len(report.unreached) == 1 else 'have'} had none. "
         f"Generated {e(report.generated_at)}.</p>",
@@ -287,6 +322,11 @@ def render_html(report: Report) -> str:
     for title, header, rows in tables(report):
         parts.append(f"<h2>{title}</h2>" + _html_table(header, rows, title == "Prisoners"))
     return "\n".join(parts) + "\n</html>\n"
+
+
+def _scope(report: Report) -> str:
+    """Whose cards the report counts, when one office's alone."""
+    return "" if report.office is None else f"Office {html.escape(report.office)!s} only: "
 
 
 def _html_table(header: list[str], rows: list[list[object]], mark_none: bool) -> str:

@@ -5,6 +5,7 @@ No database here: pairing takes tallies and reports take cards without loading S
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +23,10 @@ class LedgerCard:
     """One card as the ledger knows it: who writes to whom, in which campaign and wave.
 
     ``message`` is the text printed on the card, kept for the archive handed to the
-    prisoner after release (empty for cards recorded before schema step 3).
+    prisoner after release (empty for cards recorded before schema step 3).  ``office``
+    is the office that printed it (``[campaign] office``; '' for a campaign printed by
+    one office, and for cards recorded before schema step 6): the sender's id is that
+    office's own.
     """
 
     code: str
@@ -34,11 +38,48 @@ class LedgerCard:
     sender_name: str
     prisoner_name: str
     message: str = ""
+    office: str = ""
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        """What makes a card unique: one card per campaign, wave, sender and prisoner."""
-        return (self.campaign, self.wave, self.sender_id, self.prisoner_id)
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What makes a card unique: one per campaign, office, wave, sender and prisoner."""
+        return (self.campaign, self.office, self.wave, self.sender_id, self.prisoner_id)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerSender:
+    """A sender as the ledger first knew them, in their office of a campaign.
+
+    The id is the office's own (``1`` in two offices is two senders); the name and
+    parliament say who it is, so that an id that comes back as someone else is caught.
+    """
+
+    campaign: str
+    office: str
+    sender_id: str
+    name: str
+    parliament: str = ""
+
+    def differs(self, name: str, parliament: str) -> str:
+        """What makes (``name``, ``parliament``) another person: "name", "parliament" or "".
+
+        Names are compared as a reader would (case, accents composed or not, spacing);
+        a parliament the ledger does not know yet is no difference.
+        """
+        if not same_text(self.name, name):
+            return "name"
+        if self.parliament and parliament and not same_text(self.parliament, parliament):
+            return "parliament"
+        return ""
+
+
+def same_text(a: str, b: str) -> bool:
+    """True when two names read the same: Unicode NFC, case and runs of spaces ignored."""
+    return _folded(a) == _folded(b)
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 @dataclass(frozen=True)
@@ -92,6 +133,7 @@ class PrintRunRecord:
     cards: int
     new_cards: int
     started_at: str
+    office: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from postcards.ledger.database import Database
 from postcards.ledger.model import (
     GENERATED_BY,
     LedgerCard,
+    LedgerSender,
     PrintRunRecord,
     PrisonerList,
     RunFile,
@@ -38,8 +39,11 @@ _CARDS = 2000
 class PrintRuns(Database):
     """What the ledger keeps of print runs and of the prisoner list each wave used."""
 
-    #: Recording the cards themselves is the :class:`~postcards.ledger.book.Ledger`'s.
+    #: Recording the cards themselves is the :class:`~postcards.ledger.book.Ledger`'s,
+    #: their senders and pairs :class:`~postcards.ledger.offices.Offices`'.
     _insert_generated: Callable[[sa.Connection, list[LedgerCard], str, str], int]
+    _record_senders: Callable[[sa.Connection, list[LedgerSender]], None]
+    _record_printed_pairs: Callable[[sa.Connection, str, str, str, list[tuple[str, str]]], None]
 
     def last_list(self, campaign: str) -> PrisonerList | None:
         """The prisoner list the newest wave recorded, or None before the first wave."""
@@ -58,11 +62,19 @@ class PrintRuns(Database):
         return PrisonerList(wave, list_hash, recorded_at, list_date, source, fields)
 
     def begin_print_run(
-        self, campaign: str, wave: str, cards: Iterable[LedgerCard], files: list[RunFile]
+        self,
+        campaign: str,
+        wave: str,
+        cards: Iterable[LedgerCard],
+        files: list[RunFile],
+        office: str = "",
+        senders: Iterable[LedgerSender] = (),
     ) -> tuple[int, int]:
         """Record a print run's cards with the run "pending", in one transaction.
 
-        The run also records the files it is about to rename into place.  Returns (run id, new
+        The run also records the files it is about to rename into place, the office's
+        senders (a sender the ledger knows as someone else stops it: nothing is written)
+        and the pairs printed.  Every card must be of ``office``.  Returns (run id, new
         cards).
 
         The cards are committed before their files appear, so a PDF in place never has
@@ -70,15 +82,20 @@ class PrintRuns(Database):
         """
         at = utc_now()
         with self._write(serialise=True) as connection:
+            self._record_senders(connection, list(senders))
             # a batch at a time: each sees the ones before it, in this same transaction
             new = count = 0
             pending = iter(cards)
             while batch := list(islice(pending, _CARDS)):
+                if any(card.office != office for card in batch):
+                    raise self._error(f"a card of another office than {office!r} in its run")
                 new += self._insert_generated(connection, batch, GENERATED_BY, at)
+                pairs = [(card.sender_id, card.prisoner_id) for card in batch]
+                self._record_printed_pairs(connection, campaign, wave, office, pairs)
                 count += len(batch)
             run_id = connection.execute(
                 runs_table.insert()
-                .values(campaign=campaign, wave=wave, status="pending",
+                .values(campaign=campaign, office=office, wave=wave, status="pending",
                         files=json.dumps([asdict(f) for f in files]), cards=count,
                         new_cards=new, started_at=at)
                 .returning(runs_table.c.id)
@@ -99,13 +116,13 @@ class PrintRuns(Database):
                 .values(status=status, settled_at=utc_now())
             )
 
-    def mark_reprinted(self, campaign: str, wave: str) -> None:
-        """Interrupted runs of a wave whose cards a complete run has since printed."""
+    def mark_reprinted(self, campaign: str, wave: str, office: str = "") -> None:
+        """Interrupted runs of an office's wave whose cards a complete run has since printed."""
         with self._write(serialise=True) as connection:
             connection.execute(
                 runs_table.update()
                 .where(runs_table.c.campaign == campaign, runs_table.c.wave == wave,
-                       runs_table.c.status == "interrupted")
+                       runs_table.c.office == office, runs_table.c.status == "interrupted")
                 .values(status="reprinted")
             )  # fmt: skip
 
@@ -113,12 +130,13 @@ class PrintRuns(Database):
         """The print runs of a campaign in a status, oldest first."""
         r = runs_table.c
         rows = self._rows(
-            sa.select(r.id, r.wave, r.status, r.files, r.cards, r.new_cards, r.started_at)
+            sa.select(r.id, r.wave, r.status, r.files, r.cards, r.new_cards, r.started_at,
+                      r.office)
             .where(r.campaign == campaign, r.status == status).order_by(r.id)
         )  # fmt: skip
         return [PrintRunRecord(i, wave, st, tuple(RunFile(**f) for f in json.loads(files)),
-                               cards, new, started)
-                for i, wave, st, files, cards, new, started in rows]  # fmt: skip
+                               cards, new, started, office)
+                for i, wave, st, files, cards, new, started, office in rows]  # fmt: skip
 
     def record_list(self, campaign: str, prisoners: PrisonerList) -> bool:
         """Keep the prisoner list a wave used; True when it was stored.

@@ -33,6 +33,17 @@ def own_ledger(campaign: Settings) -> Path | None:
     return path if path.is_relative_to(campaign.root.resolve()) else None
 
 
+def is_shared(campaign: Settings) -> bool:
+    """True when the ledger may be shared with other offices or campaigns.
+
+    That is a PostgreSQL server, or an SQLite file outside the campaign folder.
+    """
+    url = campaign.database_url
+    if campaign.source is None or not is_sqlite(url):
+        return not is_sqlite(url)
+    return not sqlite_path(url).resolve().is_relative_to(campaign.root.resolve())
+
+
 def renamed_from(campaign: Settings, ledger: Ledger) -> tuple[str, int] | None:
     """The old name and its card count when the ledger's only campaign is not this one."""
     names = ledger.campaigns()
@@ -41,8 +52,10 @@ def renamed_from(campaign: Settings, ledger: Ledger) -> tuple[str, int] | None:
     return next(iter(names.items()))
 
 
-def check_campaign_name(campaign: Settings) -> None:
+def check_campaign_name(campaign: Settings, ledger: Ledger | None = None) -> None:
     """Refuse a campaign whose own ledger holds the cards of one other campaign name.
+
+    ``ledger``: the campaign's ledger when a job has it open already.
 
     Raises:
         InputError: the campaign was renamed; the message names both names and the
@@ -51,8 +64,11 @@ def check_campaign_name(campaign: Settings) -> None:
     path = own_ledger(campaign)
     if path is None:
         return
-    with Ledger.open(campaign.database_url) as ledger:
+    if ledger is not None:
         found = renamed_from(campaign, ledger)
+    else:
+        with Ledger.open(campaign.database_url) as opened:
+            found = renamed_from(campaign, opened)
     if found is None:
         return
     old, count = found
@@ -69,17 +85,16 @@ def check_campaign_name(campaign: Settings) -> None:
     )
 
 
-def new_on_shared_ledger(campaign: Settings) -> list[Problem]:
-    """For ``check``: a warning when a shared ledger has only other campaigns' cards.
+def new_on_shared_ledger(campaign: Settings, ledger: Ledger) -> list[Problem]:
+    """For ``check``: a warning when a shared ledger (open) has only other campaigns' cards.
 
     The ledger is shared when it is outside the campaign folder; with other campaigns' cards and
     none of this one, the campaign is new, or renamed?
     """
     url = campaign.database_url
-    if campaign.source is None or own_ledger(campaign) or not ledger_exists(url):
+    if campaign.source is None or own_ledger(campaign):
         return []
-    with Ledger.open(url) as ledger:
-        names = ledger.campaigns()
+    names = ledger.campaigns()
     if not names or campaign.name in names:
         return []
     others = ", ".join(repr(n) for n in list(names)[:5]) + (" …" if len(names) > 5 else "")

@@ -150,6 +150,48 @@ MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
         "ALTER TABLE events ADD COLUMN nonce TEXT",
         "CREATE UNIQUE INDEX events_by_nonce ON events (nonce)",
     ),
+    (
+        # Offices on one ledger (issue 20).  A card belongs to the office that printed
+        # it; ids of senders are the office's own, so sender "1" of two offices is two
+        # senders.  Cards printed before this step belong to the unnamed office ''.
+        "ALTER TABLE cards ADD COLUMN office TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX cards_by_office ON cards (campaign, office, wave, sender_id, prisoner_id)",
+        "ALTER TABLE print_runs ADD COLUMN office TEXT NOT NULL DEFAULT ''",
+        # Each sender as the ledger first knew them: an id that comes back under another
+        # name or parliament is another person (another office's list), never an update.
+        """CREATE TABLE senders (
+            campaign TEXT NOT NULL,
+            office TEXT NOT NULL,
+            sender_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            parliament TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (campaign, office, sender_id)
+        )""",
+        # Senders of earlier cards, by the name on their first card (parliaments were not
+        # kept: the next print fills them in).
+        """INSERT INTO senders (campaign, office, sender_id, name, parliament, recorded_at)
+            SELECT c.campaign, '', c.sender_id, c.sender_name, '', c.created_at FROM cards c
+            WHERE c.code = (SELECT f.code FROM cards f WHERE f.campaign = c.campaign
+                AND f.sender_id = c.sender_id ORDER BY f.created_at, f.code LIMIT 1)""",
+        # The pairs each office chose in a wave, printed or not yet: offices that assign
+        # or print at the same moment see each other's choice.  The id orders the
+        # choices: an office's pairs are dealt around those chosen before its first.
+        """CREATE TABLE pairs (
+            id {serial},
+            campaign TEXT NOT NULL,
+            wave TEXT NOT NULL,
+            office TEXT NOT NULL,
+            sender_id TEXT NOT NULL,
+            prisoner_id TEXT NOT NULL,
+            chosen_at TEXT NOT NULL,
+            UNIQUE (campaign, wave, office, sender_id, prisoner_id)
+        )""",
+        """INSERT INTO pairs (campaign, wave, office, sender_id, prisoner_id, chosen_at)
+            SELECT campaign, wave, '', sender_id, prisoner_id, MIN(created_at) FROM cards
+            GROUP BY campaign, wave, sender_id, prisoner_id
+            ORDER BY MIN(created_at), campaign, wave, sender_id, prisoner_id""",
+    ),
 )
 
 #: Steps that rebuild a table on SQLite, run with foreign keys off (SQLite's own recipe).
@@ -167,7 +209,7 @@ cards_table = sa.Table(
     "cards", _META,
     *(sa.Column(name, _T) for name in (
         "code", "campaign", "wave", "sender_id", "prisoner_id", "language", "sender_name",
-        "prisoner_name", "message", "created_at")),
+        "prisoner_name", "message", "created_at", "office")),
 )  # fmt: skip
 events_table = sa.Table(
     "events", _META, sa.Column("id", sa.Integer),
@@ -180,11 +222,21 @@ lists_table = sa.Table(
 )  # fmt: skip
 runs_table = sa.Table(
     "print_runs", _META, sa.Column("id", sa.Integer),
-    *(sa.Column(n, _T) for n in ("campaign", "wave", "status", "files")),
+    *(sa.Column(n, _T) for n in ("campaign", "office", "wave", "status", "files")),
     sa.Column("cards", sa.Integer), sa.Column("new_cards", sa.Integer),
     *(sa.Column(n, _T) for n in ("started_at", "settled_at")),
 )  # fmt: skip
 list_rows_table = sa.Table(
     "prisoner_list_rows", _META, sa.Column("list_id", sa.Integer),
     sa.Column("prisoner_id", _T), sa.Column("fields", _T),
+)  # fmt: skip
+senders_table = sa.Table(
+    "senders", _META,
+    *(sa.Column(n, _T) for n in ("campaign", "office", "sender_id", "name", "parliament",
+                                  "recorded_at")),
+)  # fmt: skip
+pairs_table = sa.Table(
+    "pairs", _META, sa.Column("id", sa.Integer),
+    *(sa.Column(n, _T) for n in ("campaign", "wave", "office", "sender_id", "prisoner_id",
+                                  "chosen_at")),
 )  # fmt: skip

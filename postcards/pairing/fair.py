@@ -7,7 +7,8 @@ Three sources of pairs, applied in this order:
 2. with godparenthood, each sender's prisoners from their latest earlier wave (a released
    godchild frees the sender, and the plan's notes say so);
 3. the fair deal: every prisoner in custody is covered before any gets a second card,
-   prisoners with the fewest cards sent (then generated) in earlier waves come first,
+   prisoners with the fewest pairs of other offices in the wave, then the fewest cards
+   sent (then generated) in earlier waves come first,
    senders share the work evenly within their ``cards`` caps, a sender never gets the
    same prisoner twice in a wave, and senders who share the prisoner's language are
    preferred when the campaign asks for it.
@@ -88,6 +89,7 @@ class Rules:
         language: the language of a prisoner whose row names none ("" leaves it to the
             campaign's default when the card is planned).
         tallies: cards per prisoner id in earlier waves (fewest sent, then generated, first).
+        in_wave: other offices' pairs in this wave per prisoner id (the fewest first of all).
     """
 
     per_prisoner: int = 1
@@ -96,6 +98,7 @@ class Rules:
     match_language: bool = False
     language: str = ""
     tallies: Mapping[str, Tally] = field(default_factory=dict)
+    in_wave: Mapping[str, int] = field(default_factory=dict)
 
 
 def pair(
@@ -158,14 +161,17 @@ def _rank(rules: Rules, key: str) -> str:
     return hashlib.sha256(f"{rules.seed}\0{key}".encode()).hexdigest()
 
 
-def _tally(rules: Rules, prisoner_id: str) -> tuple[int, int]:
-    tally = rules.tallies.get(prisoner_id)
-    return (tally.sent, tally.generated) if tally else (0, 0)
+_NO_TALLY = Tally()
+
+
+def _tally(rules: Rules, prisoner_id: str) -> tuple[int, int, int]:
+    tally = rules.tallies.get(prisoner_id) or _NO_TALLY
+    return (rules.in_wave.get(prisoner_id, 0), tally.sent, tally.generated)
 
 
 def _priority(custody: list[Prisoner], rules: Rules) -> list[Prisoner]:
-    """Fewest cards sent before first, then fewest generated, then the seeded order."""
-    if not rules.tallies and rules.seed is None:  # a first wave: the ids' order, no key tuples
+    """Fewest pairs of other offices in the wave first, then fewest sent, generated, seed."""
+    if not rules.tallies and not rules.in_wave and rules.seed is None:  # ids' order
         return sorted(custody, key=lambda p: p.id)
     return sorted(custody, key=lambda p: (*_tally(rules, p.id), _rank(rules, p.id)))
 
@@ -227,8 +233,10 @@ def _slots(custody: list[Prisoner], got: Counter, rules: Rules, senders: int) ->
 
 
 def _reason(number: int, prisoner: Prisoner, sender: Sender, language: str, rules: Rules) -> str:
-    sent, generated = _tally(rules, prisoner.id)
+    others, sent, generated = _tally(rules, prisoner.id)
     text = f"card {number} this wave; {sent} sent, {generated} made before"
+    if others:
+        text += f"; {others} from other offices this wave"
     if rules.match_language and language in sender_languages(sender):
         text += f"; shares {language}"
     return text
@@ -381,19 +389,11 @@ def keep_godchildren(
         for pid in ids:
             prisoner = by_id.get(pid)
             if prisoner is not None and prisoner.in_custody:
-                kept.append(
-                    Pairing(
-                        sender,
-                        prisoner,
-                        prisoner.language or language,
-                        reason=f"godchild since wave {wave}",
-                    )
-                )
+                reason = f"godchild since wave {wave}"
+                kept.append(Pairing(sender, prisoner, prisoner.language or language, reason=reason))
                 closed.add(sender.id)
                 continue
-            state = (
-                "not on the current list" if prisoner is None else prisoner.status.replace("_", " ")
-            )
+            state = prisoner.status.replace("_", " ") if prisoner else "not on the current list"
             notes.append(f"{sender.name} ({sender.id}): godchild {pid} from wave {wave} is {state}")
         if sender.id not in closed:
             notes.append(f"{sender.name} ({sender.id}) is free for a new godchild")
