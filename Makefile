@@ -46,6 +46,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/scan.py
 	$(BIN)/python bench/station.py
 	$(BIN)/python bench/posters.py
+	$(BIN)/python bench/offices.py
 
 # The sdist and the wheel built from it, in dist/; build/ is emptied first because
 # setuptools packs whatever an earlier build left there.

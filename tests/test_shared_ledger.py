@@ -254,6 +254,8 @@ def conflict_message(url: str) -> str:
 def test_an_id_the_ledger_holds_as_someone_else_stops_every_job(unnamed, command) -> None:
     seimas, bundestag, url = unnamed
     before = ledger_state(url)
+    file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite") else None
+    data = file.read_bytes() if file else b""
     args = ["-o", bundestag / "cards.pdf"] if command == "cards" else []
     result = run("-c", bundestag, command, *args)
     assert result.exit_code == 1
@@ -261,6 +263,7 @@ def test_an_id_the_ledger_holds_as_someone_else_stops_every_job(unnamed, command
     assert conflict_message(url) in lines
     assert sum("holds sender" in line for line in lines) == 3  # one line per sender
     assert ledger_state(url) == before
+    assert file is None or file.read_bytes() == data  # not a byte of the ledger changed
     assert sorted(p.name for p in bundestag.iterdir()) == [
         "campaign.toml", "prisoners.csv", "senders.csv"]  # fmt: skip
 
@@ -291,6 +294,8 @@ def test_naming_an_office_gives_ids_of_their_own_and_the_first_office_claims_its
     assert refused.exit_code == 1
     assert "printed by other offices ('bundestag' (6 cards)): name your office" in refused.stderr
     assert "track claim-office" in refused.stderr
+    with pytest.raises(InputError, match="name your office"):  # the Python API: the same rule
+        postcards.Campaign.load(seimas).cards(seimas / "again.pdf")
     # naming itself without claiming its cards would print them twice: refused too
     set_office(seimas, "seimas")
     twice = run("-c", seimas, "cards", "-o", seimas / "again.pdf")

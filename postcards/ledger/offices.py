@@ -9,9 +9,10 @@ its own spreadsheet that numbers its senders 1, 2, 3 …  The ledger keeps:
   (:meth:`Offices.sender_conflicts`, and again inside the print run's transaction).
 - **pairs** each office chose in a wave, printed or not yet, in the order they were
   chosen.  An office deals its pairs around the pairs the other offices chose before its
-  own first pair of the wave (so a rerun deals the same pairs); choosing and recording
-  happen in one serialised transaction (:meth:`Offices.choose_pairs`), so two offices
-  pairing at the same moment get disjoint pairs while prisoners are left.
+  own first pair of the wave (so a rerun deals the same pairs).  On a shared ledger,
+  ``assign`` and ``cards`` choose and record in one serialised transaction
+  (:meth:`Offices.choose_pairs`), so two offices pairing at the same moment get disjoint
+  pairs while prisoners are left; every print run records its pairs too.
 """
 
 from __future__ import annotations
