@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import page_texts, read_manifest, run
+from hypothesis import given
+from hypothesis import strategies as st
 
 import postcards
+from postcards.codes import check_char, format_code
 from postcards.errors import InputError, UsageError
 from postcards.jobs.report import campaign_report
 from postcards.ledger.book import Ledger
@@ -434,8 +437,6 @@ def test_a_ledger_from_before_offices_keeps_every_card_event_and_message(
         ("CCCCCCCC", "S2", "P1", "Jonas Kazlauskas", "", "2025-03-01"),
         ("DDDDDDDD", "S1", "P3", "Hans Müller", "", "2025-03-05"),  # the old bug: another "S1"
     ]
-    from postcards.codes import check_char
-
     mark = "?" if "://" not in ledger_url else "%s"  # each driver's placeholder
     with Ledger.open(ledger_url) as ledger:  # written as postcards 0.2 wrote it
         assert ledger.schema_version() == 5
@@ -475,3 +476,141 @@ def test_a_ledger_from_before_offices_keeps_every_card_event_and_message(
         assert senders == {"S1": "Ona Petraitė", "S2": "Jonas Kazlauskas"}  # the first card's
         assert ledger.others_in_wave("C", "W1", "seimas") == Counter(
             {"P1": 2, "P2": 1, "P3": 1})  # fmt: skip
+
+
+# --- nothing of one office is taken by another ---------------------------------------------
+
+
+def test_another_office_never_replaces_a_personal_message(offices) -> None:
+    """The first office's sender 1 wrote their own words; the second office's sender 1
+    prints the same wave with the template: the archive keeps what was written."""
+    seimas, bundestag, url = offices
+    own = "Брангавіце, мы памятаем пра вас."
+    pairs = seimas / "pairs.csv"
+    with open(pairs, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerows([["sender_id", "prisoner_id", "message"], ["1", "P01", own]])
+    first = run("-c", seimas, "cards", "--assignments", pairs, "-o", seimas / "cards.pdf")
+    assert first.exit_code == 0, first.stderr
+    [row] = read_manifest(seimas / "cards.manifest.csv")
+    # the other office is told to print sender 1 to P01 too: a card of its own
+    theirs = bundestag / "pairs.csv"
+    with open(theirs, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["sender_id", "prisoner_id"], ["1", "P01"]])
+    second = run("-c", bundestag, "cards", "--assignments", theirs, "-o", bundestag / "c.pdf")
+    assert second.exit_code == 0, second.stderr
+    assert "ledger: 1 new card recorded" in second.stdout
+    [other] = read_manifest(bundestag / "c.manifest.csv")
+    assert other["code"] != row["code"]
+    with Ledger.open(url) as ledger:
+        assert ledger.card(row["code"].replace("-", "")).message == own
+        assert ledger.card(other["code"].replace("-", "")).sender_name == "Hans Müller"
+    # the first office can still reprint its wave once its card went out … with its words
+    assert run("-c", seimas, "track", "mark", row["code"], "--status", "sent").exit_code == 0
+    again = run("-c", seimas, "cards", "--assignments", pairs, "-o", seimas / "again.pdf")
+    assert again.exit_code == 0, again.stderr
+    assert read_manifest(seimas / "again.manifest.csv")[0]["code"] == row["code"]
+
+
+def test_a_reprint_of_another_offices_code_names_that_office(offices) -> None:
+    seimas, bundestag, url = offices
+    assert run("-c", seimas, "cards", "-o", seimas / "cards.pdf").exit_code == 0
+    theirs = read_manifest(seimas / "cards.manifest.csv")[0]
+    assert run("-c", bundestag, "cards", "-o", bundestag / "cards.pdf").exit_code == 0
+    result = run("-c", bundestag, "cards", "--only", theirs["code"], "-o", bundestag / "r.pdf")
+    assert result.exit_code == 1
+    assert (
+        f"--only {format_code(theirs['code'])}: a card of office 'seimas' (its sender 1, "
+        "Ona Petraitė); only that office reprints it"
+    ) in result.stderr
+    assert not (bundestag / "r.pdf").exists()
+
+
+def test_the_ledger_refuses_a_code_on_two_cards_whatever_the_office(ledger_url: str) -> None:
+    from postcards.errors import LedgerError
+    from postcards.ledger.model import LedgerCard
+
+    first, second = (body + check_char(body) for body in ("AAAAAAAA", "BBBBBBBB"))
+    one = LedgerCard(first, "C", "W1", "1", "P1", "ru", "Ona", "Имя", "", "seimas")
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([one])
+        # the same sender id and prisoner in another office: another card, another code
+        two = LedgerCard(second, "C", "W1", "1", "P1", "ru", "Hans", "Имя", "", "bundestag")
+        assert ledger.record_generated([two]) == 1
+        clash = LedgerCard(first, "C", "W1", "2", "P2", "ru", "Petra", "Имя", "", "bundestag")
+        with pytest.raises(LedgerError, match=f"code {first} is already used by another card "
+                           r"\(sender 1 of office 'seimas'"):  # fmt: skip
+            ledger.record_generated([clash])
+        assert ledger.codes_for("C", "W1", "seimas") == {("1", "P1"): first}
+        assert ledger.codes_for("C", "W1", "bundestag") == {("1", "P1"): second}
+        assert ledger.count_cards() == 2
+
+
+def test_a_print_run_refuses_a_sender_the_ledger_knows_as_someone_else(ledger_url: str) -> None:
+    """The last guard, inside the print run's transaction: nothing at all is recorded."""
+    from postcards.errors import LedgerError
+    from postcards.ledger.model import LedgerCard, LedgerSender
+
+    ona = LedgerSender("C", "", "1", "Ona Petraitė", "Seimas")
+    first, second = (body + check_char(body) for body in ("AAAAAAAA", "BBBBBBBB"))
+    card = LedgerCard(first, "C", "W1", "1", "P1", "ru", "Ona Petraitė", "Имя")
+    with Ledger.open(ledger_url) as ledger:
+        ledger.begin_print_run("C", "W1", [card], [], senders=[ona])
+        hans = LedgerSender("C", "", "1", "Hans Müller", "Bundestag")
+        other = LedgerCard(second, "C", "W1", "1", "P2", "ru", "Hans Müller", "Имя")
+        with pytest.raises(LedgerError, match="sender 1 is 'Hans Müller' in this list but "
+                           r"'Ona Petraitė' \(Seimas\) on the ledger \(name differs\)"):  # fmt: skip
+            ledger.begin_print_run("C", "W1", [other], [], senders=[hans])
+        assert ledger.count_cards() == 1
+        # the same person, spelt as a reader would read it the same: no conflict; a
+        # parliament the ledger lacked is filled in, never changed
+        same = LedgerSender("C", "", "1", "ONA  PETRAITĖ", "Seimas")
+        assert ledger.sender_conflicts([same]) == []
+        moved = LedgerSender("C", "", "1", "Ona Petraitė", "Sejm")
+        assert [what for *_, what in ledger.sender_conflicts([moved])] == ["parliament"]
+
+
+# --- office names and names of people, whatever is typed ------------------------------------
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_an_accepted_office_name_reads_back_from_campaign_toml(text: str) -> None:
+    import tempfile
+
+    from postcards.campaign_file import load_campaign
+    from postcards.config import office_problem
+
+    problem = office_problem(text)
+    if problem is None:
+        assert text and len(text) <= 40 and text == text.strip()
+        assert all(c.isalnum() or c in " -_.&()'’/" for c in text)
+    with tempfile.TemporaryDirectory() as folder:
+        toml = Path(folder) / "campaign.toml"
+        quoted = "".join(f"\\u{ord(c):04x}" if c in '"\\' or ord(c) < 32 or ord(c) == 127
+                         else c for c in text)  # fmt: skip
+        toml.write_text(f'[campaign]\noffice = "{quoted}"\n', encoding="utf-8")
+        try:
+            settings = load_campaign(toml)
+        except InputError as error:
+            assert problem is not None
+            assert [p.column for p in error.problems] == ["campaign.office"]
+        else:
+            assert problem is None and settings.office == text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=30))
+def test_a_name_is_the_same_in_any_case_spacing_or_composition(name: str) -> None:
+    import unicodedata
+
+    from postcards.ledger.model import LedgerSender, same_text
+
+    spaced = "  " + "   ".join(name.split()) + " "
+    for variant in (unicodedata.normalize("NFD", name), name.upper().lower(), spaced):
+        if (
+            unicodedata.normalize("NFC", variant).casefold().split()
+            == unicodedata.normalize("NFC", name).casefold().split()
+        ):
+            assert same_text(variant, name)
+    sender = LedgerSender("C", "", "1", name, "")
+    assert sender.differs(name, "Seimas") == ""  # a parliament the ledger lacked
+    assert sender.differs(name + "x", "") == ("name" if not same_text(name + "x", name) else "")

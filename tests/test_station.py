@@ -218,6 +218,9 @@ def test_a_token_is_required_when_set(tmp_path: Path, cards) -> None:
             assert "HttpOnly" in page.history[0].headers["set-cookie"]
             assert "SameSite=strict" in page.history[0].headers["set-cookie"]
             assert browser.get("/api/coverage").status_code == 200  # the cookie
+            office = browser.get("/?token=s3cret&office=a%26b c")  # another query kept whole
+            assert office.history[0].headers["location"] == "/?office=a%26b+c"
+            assert office.status_code == 400 and "a&amp;b c" in office.text
 
 
 def test_plan_token_tls_and_qr(tmp_path: Path) -> None:
@@ -371,3 +374,148 @@ def test_tls_serves_https_with_the_printed_fingerprint(tmp_path: Path, cards) ->
     assert f"certificate SHA-256 fingerprint: {shown}" in out, out + err
     assert f"open https://127.0.0.1:{port}/scan" in out
     assert (tmp_path / "station-tls" / "cert.pem").exists()
+
+
+# --- offices: several offices print for one campaign, each numbering its own senders ----
+
+HANS, ONA = "Hans Müller", "Ona Šimonytė"
+
+
+def office_cards() -> dict[str, LedgerCard]:
+    """Sender "1" of office bundestag (Hans) and "1" of seimas (Ona): two people.
+
+    Hans writes to B0, B1 and X; Ona to L0 and X (a prisoner both offices write to).
+    """
+    rng = random.Random(23)
+    pairs = [("bundestag", HANS, "B0"), ("bundestag", HANS, "B1"), ("bundestag", HANS, "X"),
+             ("seimas", ONA, "L0"), ("seimas", ONA, "X")]  # fmt: skip
+    return {
+        f"{office}:{prisoner}": LedgerCard(
+            new_code(rng), CAMPAIGN, "1", "1", prisoner, "de", sender, f"Prisoner {prisoner}",
+            message=f"Greetings from {sender}", office=office,
+        )
+        for office, sender, prisoner in pairs
+    }  # fmt: skip
+
+
+def test_coverage_per_office(ledger_url: str) -> None:
+    """The dashboard's figures for the campaign and for each office alone: the same sender
+    id in two offices is two senders, and no card of one office is counted in the other's."""
+    cards = office_cards()
+    with station(ledger_url, list(cards.values())) as base:
+
+        def coverage(**params) -> dict:
+            response = httpx.get(f"{base}/api/coverage", params=params)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        before = coverage(office="bundestag")  # cached before the scans: rebuilt after them
+        assert before["by_status"] == {"generated": 3} and before["office"] == "bundestag"
+        assert scan(base, code=cards["bundestag:B0"].code, by="Anna").json()["result"] == "recorded"
+        assert scan(base, code=cards["seimas:X"].code, by="Jonas").json()["result"] == "recorded"
+
+        whole = coverage()
+        assert whole["office"] is None and whole["cards"] == 5
+        assert whole["by_status"] == {"generated": 3, "sent": 2}
+        assert whole["prisoners"] == 4
+        assert {p["prisoner_id"] for p in whole["prisoners_without_sent"]} == {"B1", "L0"}
+        assert whole["parliaments"][0]["senders"] == 2  # the two senders "1"
+        offices = [
+            {"office": "bundestag", "senders": 1, "generated": 3, "sent": 1, "returned": 0},
+            {"office": "seimas", "senders": 1, "generated": 2, "sent": 1, "returned": 0},
+        ]
+        assert whole["offices"] == offices
+        assert {e["sender_name"] for e in whole["last_scans"]} == {HANS, ONA}
+
+        bundestag = coverage(office="bundestag")
+        assert bundestag["office"] == "bundestag" and bundestag["cards"] == 3
+        assert bundestag["by_status"] == {"generated": 2, "sent": 1}
+        assert bundestag["prisoners"] == 3  # B0, B1, X: not Ona's L0
+        assert {p["prisoner_id"] for p in bundestag["prisoners_without_sent"]} == {"B1", "X"}
+        assert [e["code"] for e in bundestag["last_scans"]] == [
+            format_code(cards["bundestag:B0"].code)
+        ]
+        assert bundestag["last_scans"][0]["office"] == "bundestag"
+        assert bundestag["parliaments"][0]["senders"] == 1
+        assert bundestag["events"] == 1 and bundestag["offices"] == offices  # all, to choose
+
+        seimas = coverage(office="seimas")
+        assert seimas["cards"] == 2 and seimas["by_status"] == {"generated": 1, "sent": 1}
+        assert seimas["prisoners"] == 2
+        assert [p["prisoner_id"] for p in seimas["prisoners_without_sent"]] == ["L0"]
+        assert seimas["last_scans"][0]["prisoner_name"] == "Prisoner X"
+
+        # The other office's people are nowhere in an office's answer.
+        for office, other, their_prisoner in (("bundestag", ONA, "L0"), ("seimas", HANS, "B1")):
+            text = httpx.get(f"{base}/api/coverage", params={"office": office}).text
+            assert other not in text and f'"{their_prisoner}"' not in text, office
+            page = httpx.get(f"{base}/", params={"office": office}).text
+            assert f"Office {office} only" in page and other not in page
+            assert f'href="/download/report.html?office={office}"' in page
+        assert coverage() == whole  # the cache keeps each filter's figures apart
+
+
+def test_an_office_without_cards_is_refused(base: str) -> None:
+    """A campaign printed by one unnamed office: ``?office=`` (empty) is that office."""
+    assert httpx.get(f"{base}/api/coverage", params={"office": ""}).json()["cards"] == 12
+    for where in ("/api/coverage", "/download/report.html", "/download/report.csv"):
+        response = httpx.get(f"{base}{where}", params={"office": "nowhere"})
+        assert response.status_code == 400, where
+        assert "no cards of office 'nowhere'" in response.json()["reason"]
+        assert "'' (unnamed)" in response.json()["reason"]
+    page = httpx.get(f"{base}/", params={"office": "<b>nowhere</b>"})
+    assert page.status_code == 400 and "text/html" in page.headers["content-type"]
+    assert "&lt;b&gt;nowhere" in page.text and "<b>nowhere" not in page.text
+    assert 'id="office-choice" hidden' in httpx.get(f"{base}/").text  # one office: no choice
+    long = httpx.get(f"{base}/api/coverage", params={"office": "x" * 201})
+    assert long.status_code == 400 and "longer than" in long.json()["reason"]
+
+
+def test_cards_and_reports_name_their_office(tmp_path: Path) -> None:
+    cards = office_cards()
+    with station(str(tmp_path / "offices.db"), list(cards.values())) as base:
+        for key, card in cards.items():
+            shown = httpx.get(f"{base}/api/cards/{card.code}").json()
+            assert shown["office"] == key.split(":")[0] and shown["sender_id"] == "1"
+        assert scan(base, code=cards["seimas:L0"].code).json()["card"]["office"] == "seimas"
+        page = httpx.get(f"{base}/cards/{cards['seimas:L0'].code}").text
+        assert "<b>Office</b> seimas" in page and ONA in page
+        report = httpx.get(f"{base}/download/report.html", params={"office": "bundestag"})
+        assert report.status_code == 200 and "Office bundestag only" in report.text
+        assert HANS in report.text and ONA not in report.text
+        assert 'filename="report-bundestag.html"' in report.headers["content-disposition"]
+        whole = httpx.get(f"{base}/download/report.html").text
+        assert HANS in whole and ONA in whole and " only: " not in whole
+
+
+def test_the_archive_names_each_letters_office(tmp_path: Path) -> None:
+    """Two offices' senders "1" write to X, and one card of the unnamed office: each
+    letter says who wrote it, with the office when the card has one."""
+    from conftest import page_texts
+
+    from postcards.cards.design import load_design
+    from postcards.ledger.archive import collect, write_archive
+
+    cards = office_cards()
+    unnamed = LedgerCard(new_code(random.Random(5)), CAMPAIGN, "1", "1", "X", "en", "Anna Lee",
+                         "Prisoner X", message="Greetings from Anna Lee")  # fmt: skip
+    with Ledger.open(tmp_path / "archive.db") as ledger:
+        ledger.record_generated([*cards.values(), unnamed], at=AT)
+        for card in (cards["bundestag:X"], cards["seimas:X"], unnamed, cards["seimas:L0"]):
+            ledger.record_event(card.code, "sent", "me", at=AT)
+        bundles = collect(ledger, CAMPAIGN)
+    by_prisoner = {b.prisoner_id: b for b in bundles}
+    assert sorted(by_prisoner) == ["L0", "X"]
+    assert sorted(letter.signed for letter in by_prisoner["X"].letters) == [
+        "Anna Lee",
+        f"{HANS} (office bundestag)",
+        f"{ONA} (office seimas)",
+    ]
+    written = write_archive(bundles, tmp_path / "out", load_design("solidarity").fonts, CAMPAIGN)
+    text = " ".join(page_texts(written[[b.prisoner_id for b in bundles].index("X")]))
+    assert f"{HANS} (office bundestag) · 2025-03-01" in text
+    assert f"{ONA} (office seimas) · 2025-03-01" in text
+    assert "Anna Lee · 2025-03-01" in text and "Anna Lee (office" not in text
+    assert f"Greetings from {HANS}" in text and f"Greetings from {ONA}" in text
+    lone = " ".join(page_texts(written[[b.prisoner_id for b in bundles].index("L0")]))
+    assert f"{ONA} (office seimas)" in lone and HANS not in lone

@@ -91,6 +91,35 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ledger.close()
 
 
+OFFICES = {"bundestag": ("Hans Müller", 4), "seimas": ("Ona Šimonytė", 2)}
+
+
+def office_cards() -> list[LedgerCard]:
+    """Sender "1" of two offices: two people, four cards of bundestag's, two of seimas's."""
+    rng = random.Random(13)
+    return [
+        LedgerCard(new_code(rng), "spring", "1", "1", f"{office[0].upper()}{i}", "de", name,
+                   f"Prisoner {office[0].upper()}{i}", office=office)
+        for office, (name, count) in OFFICES.items()
+        for i in range(count)
+    ]  # fmt: skip
+
+
+OFFICE_CARDS = office_cards()
+
+
+@pytest.fixture(scope="module")
+def office_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("offices")
+    ledger = Ledger.open(folder / "tracking.db")
+    ledger.record_generated(OFFICE_CARDS, at=AT)
+    try:
+        with background(create_app(Station(ledger, "spring"))) as url:
+            yield url
+    finally:
+        ledger.close()
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory):
     executable = _chromium()
@@ -159,6 +188,7 @@ def test_the_dashboard_changes_live(page, base) -> None:
     expect(sent).to_have_text(str(before + 1), timeout=5000)
     assert format_code(CARDS[1].code) in page.locator("#last").inner_text()
     assert "Алесь 1" not in page.locator("#unreached").inner_text()
+    expect(page.locator("#office-choice")).to_be_hidden()  # one unnamed office: no choice
 
 
 def test_a_scan_made_offline_is_sent_once_when_back(page, base) -> None:
@@ -196,3 +226,45 @@ def test_the_card_page_marks_returned(page, base) -> None:
     page.locator("#mark-answer.good").wait_for(timeout=5000)
     history = httpx.get(f"{base}/api/cards/{card.code}").json()["events"]
     assert history[-1]["status"] == "returned" and history[-1]["note"] == "moved to another colony"
+
+
+def test_the_dashboard_shows_one_office(browser, office_base) -> None:
+    """Choosing an office shows its cards alone, live, and a reload keeps the choice."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=office_base)
+    page = context.new_page()
+    try:
+        page.goto("/")
+        cards, shown = page.locator("#n-cards"), page.locator("#shown")
+        sent = page.locator('[data-status="sent"]')
+        expect(page.locator("#office")).to_be_visible()
+        expect(cards).to_have_text("6")
+        expect(shown).to_have_text("Whole campaign")
+        assert page.locator("#offices tbody tr").count() == 2
+        page.select_option("#office", label="seimas")
+        expect(shown).to_have_text("Office seimas only")
+        expect(cards).to_have_text("2")
+        assert page.url.endswith("/?office=seimas")
+        link = page.locator('[data-report="html"]')
+        assert link.get_attribute("href") == "/download/report.html?office=seimas"
+        hans = next(c for c in OFFICE_CARDS if c.office == "bundestag")
+        ona = next(c for c in OFFICE_CARDS if c.office == "seimas")
+        for card in (hans, ona):
+            answer = httpx.post(f"{office_base}/api/scans", json={"code": card.code})
+            assert answer.status_code == 200
+        expect(page.locator("#last li")).to_have_count(1, timeout=5000)  # Ona's alone
+        expect(sent).to_have_text("1")
+        last = page.locator("#last").inner_text()
+        assert format_code(ona.code) in last and "Ona Šimonytė" in last
+        assert format_code(hans.code) not in last and "Hans" not in page.inner_text("main")
+        page.reload()
+        expect(shown).to_have_text("Office seimas only")
+        expect(cards).to_have_text("2")
+        page.select_option("#office", label="All offices")
+        expect(cards).to_have_text("6")
+        expect(sent).to_have_text("2")
+        expect(page.locator("#last li")).to_have_count(2)
+        assert page.url.endswith("/") and link.get_attribute("href") == "/download/report.html"
+    finally:
+        context.close()

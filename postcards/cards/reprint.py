@@ -65,11 +65,13 @@ def select(
     cards: Mapping[str, LedgerCard],
     statuses: Mapping[str, set[str]],
     wave: str,
+    office: str = "",
 ) -> list[Pairing]:
     """The pairings a reprint prints, in print order.
 
-    ``codes`` are the wave's codes by (sender id, prisoner id); ``cards`` the ledger's
-    cards for the requested codes; ``statuses`` every status each code has had.
+    ``codes`` are the office's codes of the wave by (sender id, prisoner id); ``cards`` the
+    ledger's cards of the campaign for the requested codes (any office's: a code of
+    another office is named as such); ``statuses`` every status each code has had.
 
     Raises:
         InputError: a requested code, sender or prisoner that is not in this wave's plan,
@@ -77,7 +79,7 @@ def select(
     """
     if not selection:
         return pairings
-    _check_requested(pairings, selection, codes, cards, wave)
+    _check_requested(pairings, selection, codes, cards, wave, office)
     wanted = set(selection.codes)
     chosen = [
         p
@@ -107,6 +109,7 @@ def _check_requested(
     codes: Mapping[tuple[str, str], str],
     cards: Mapping[str, LedgerCard],
     wave: str,
+    office: str,
 ) -> None:
     """Every code, sender and prisoner asked for must be in the wave's plan.
 
@@ -114,7 +117,7 @@ def _check_requested(
     """
     planned = {codes.get((p.sender.id, p.prisoner.id)) for p in pairings}
     problems = [
-        Problem(_why_not_planned(code, cards.get(code), wave))
+        Problem(_why_not_planned(code, cards.get(code), wave, office))
         for code in selection.codes
         if code not in planned
     ]
@@ -131,10 +134,16 @@ def _check_requested(
         raise InputError(problems)
 
 
-def _why_not_planned(code: str, card: LedgerCard | None, wave: str) -> str:
+def _why_not_planned(code: str, card: LedgerCard | None, wave: str, office: str) -> str:
     shown = format_code(code)
     if card is None:
         return f"--only {shown}: no card of this campaign has this code in the ledger"
+    if card.office != office:
+        printer = f"office {card.office!r}" if card.office else "the office named no office"
+        return (
+            f"--only {shown}: a card of {printer} (its sender {card.sender_id}, "
+            f"{card.sender_name}); only that office reprints it"
+        )
     if card.wave != wave:
         return f"--only {shown}: a card of wave {card.wave}; reprint it with --wave {card.wave}"
     return (

@@ -81,6 +81,8 @@ def print_summary(report, campaign: Settings, size: str | None) -> None:
         f"{n} {status.replace('_', ' ')}" for status, n in sorted(report.excluded.items())
     )
     languages = ", ".join(f"{lang} {n}" for lang, n in sorted(report.languages.items()))
+    if campaign.office:
+        click.echo(f"office: {campaign.office}")
     click.echo(f"senders: {report.senders}")
     click.echo(
         f"prisoners: {report.prisoners}, {report.in_custody} in custody"

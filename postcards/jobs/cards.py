@@ -296,10 +296,10 @@ def _selected(
     cards = {
         code: card
         for code in selection.codes
-        if (card := ledger.card(code)) is not None
-        and (card.campaign, card.office) == (campaign.name, campaign.office)
+        if (card := ledger.card(code)) is not None and card.campaign == campaign.name
     }
-    return select(pairings, selection, codes, cards, statuses, campaign.wave), statuses
+    chosen = select(pairings, selection, codes, cards, statuses, campaign.wave, campaign.office)
+    return chosen, statuses
 
 
 def _codes(ledger: Ledger | None, campaign: Settings, pairings: list[Pairing]) -> CodeList:

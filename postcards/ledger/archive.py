@@ -24,12 +24,18 @@ _LOST = "(the text of this card was not kept: it was printed before postcards ke
 
 @dataclass(frozen=True)
 class Letter:
-    """One card that went out: who wrote, when it went, what it said."""
+    """One card that went out: who wrote (from which office, if named), when, what it said."""
 
     code: str
     sender: str
     sent: str  # the day, YYYY-MM-DD
     text: str
+    office: str = ""  # the office that printed it ('' unnamed: the campaign's only one)
+
+    @property
+    def signed(self) -> str:
+        """The sender as the letter names them: "Hans Müller (office bundestag)"."""
+        return f"{self.sender} (office {self.office})" if self.office else self.sender
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,8 @@ def collect(ledger: Ledger, campaign: str) -> list[Bundle]:
         if card.code in void or card.code not in went_out:
             continue
         _, letters = bundles.setdefault(card.prisoner_id, (card.prisoner_name, []))
-        letters.append(Letter(card.code, card.sender_name, went_out[card.code], card.message))
+        letters.append(Letter(card.code, card.sender_name, went_out[card.code], card.message,
+                              card.office))  # fmt: skip
     return [
         Bundle(pid, name, tuple(sorted(letters, key=lambda x: (x.sent, x.sender, x.code))))
         for pid, (name, letters) in sorted(bundles.items(), key=lambda item: natural_key(item[0]))
@@ -114,7 +121,7 @@ def _write_bundle(bundle: Bundle, path: Path, fonts: FontSet, campaign: str) -> 
             document.new_page()
             y = top
         document.rule(y)
-        document.line(f"{letter.sender} · {letter.sent}", MARGIN_MM, y - 6, 10, "bold")
+        document.line(f"{letter.signed} · {letter.sent}", MARGIN_MM, y - 6, 10, "bold")
         document.text(body, MARGIN_MM, y - 9)
         y -= height
     document.save()

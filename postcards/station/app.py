@@ -10,6 +10,7 @@ later is set as text, never as HTML.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from postcards.ledger.archive import collect, write_archive
 from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import Directory, build_report, write_report
 from postcards.ledger.scanning import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, show
+from postcards.station.coverage import FigureCache, check_office, figures
 from postcards.station.guard import MAX_BODY, Guard, Refusal
 
 HERE = Path(__file__).parent
@@ -58,7 +60,7 @@ class Station:
     token: str = ""
     fonts: Callable[[], Any] | None = None  # the design's FontSet, for the archive
     lock: threading.Lock = field(default_factory=threading.Lock)
-    cached: tuple[tuple[int, int], dict[str, Any]] | None = None
+    cached: FigureCache = field(default_factory=FigureCache)  # the dashboard's, per office
     scope: dict[str, Any] = field(default_factory=dict)
 
     async def run(self, work: Callable[[], T]) -> T:
@@ -140,7 +142,7 @@ def _card(card, history) -> dict[str, Any] | None:
         "code": format_code(card.code), "campaign": card.campaign, "wave": card.wave,
         "sender_id": card.sender_id, "sender_name": card.sender_name,
         "prisoner_id": card.prisoner_id, "prisoner_name": card.prisoner_name,
-        "language": card.language,
+        "language": card.language, "office": card.office,
     }  # fmt: skip
     if history is not None:
         shown["status"] = history[-1].status if history else "generated"
@@ -162,72 +164,52 @@ async def get_card(request: Request) -> JSONResponse:
     return JSONResponse(_card(card, history))
 
 
-def coverage(station: Station) -> dict[str, Any]:
-    """What the dashboard shows, from the ledger (called under the lock).
+def coverage(station: Station, office: str | None = None) -> dict[str, Any]:
+    """What the dashboard shows, for the campaign or one office (called under the lock).
 
     Rebuilt only when the ledger has new cards or events (several dashboards poll it), so that a
     poll does not hold up the scans.
+
+    Raises:
+        Refusal: 400, the ledger has no cards of ``office``.
     """
-    key = (station.ledger.count_cards(), station.ledger.count_events())
-    if station.cached is None or station.cached[0] != key:
-        station.cached = (key, _coverage(station))
-    return station.cached[1]
+    return figures(station.ledger, station.campaign, station.directory, station.cached, office)
 
 
-def _coverage(station: Station) -> dict[str, Any]:
-    report = build_report(station.ledger, station.campaign, station.directory)
-    events = [e for e in station.ledger.events(station.campaign) if e.status != "generated"]
-    cards = {c.code: c for c in station.ledger.cards(station.campaign)} if events else {}
-    last = []
-    for event in reversed(events[-12:]):
-        card = cards.get(event.code)
-        last.append(
-            {
-                "code": format_code(event.code),
-                "status": event.status,
-                "at": event.at,
-                "by": event.by,
-                "prisoner_name": card.prisoner_name if card else "",
-            }
-        )
-    return {
-        "campaign": station.campaign,
-        "cards": sum(report.totals.values()),
-        "by_status": report.totals,
-        "prisoners": len(report.prisoners),
-        "prisoners_without_sent": [{"prisoner_id": p.prisoner_id, "prisoner_name":
-                                    p.prisoner_name, "cards": p.generated}
-                                   for p in report.unreached],
-        "parliaments": [{"parliament": p.parliament, "senders": p.senders,
-                         "generated": p.generated, "sent": p.sent, "returned": p.returned}
-                        for p in report.parliaments],
-        "last_scans": last,
-        "events": len(events),
-    }  # fmt: skip
+def _office(request: Request) -> str | None:
+    """The office asked for (``?office=NAME``; an empty name is the unnamed office), or None."""
+    office = request.query_params.get("office")
+    if office is not None and len(office) > 200:
+        raise Refusal(400, "'office' is longer than 200 characters")
+    return office
 
 
 async def get_coverage(request: Request) -> JSONResponse:
     """The dashboard's figures as JSON, for its polling."""
     station: Station = request.app.state.station
-    return JSONResponse(await station.run(lambda: coverage(station)))
+    office = _office(request)
+    return JSONResponse(await station.run(lambda: coverage(station, office)))
 
 
 async def download_report(request: Request) -> Response:
-    """The campaign report as an HTML, XLSX or CSV download."""
+    """The campaign report (or ``?office=NAME``'s) as an HTML, XLSX or CSV download."""
     station: Station = request.app.state.station
     suffix = request.path_params["suffix"]
     if suffix not in ("html", "xlsx", "csv"):
         raise HTTPException(404)
-    folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
+    office = _office(request)
 
     def write() -> Path:
         """One file: a CSV download is the per-prisoner table (who has had nothing yet)."""
-        report = build_report(station.ledger, station.campaign, station.directory)
+        check_office(station.ledger, station.campaign, office)
+        folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
+        report = build_report(station.ledger, station.campaign, station.directory, office)
         table = "prisoners" if suffix == "csv" else None
         return write_report(report, folder / f"report.{suffix}", table)[0]
 
     path = await station.run(write)
-    return FileResponse(path, filename=f"report.{suffix}")
+    name = "report" if office is None else f"report-{re.sub(r'[^A-Za-z0-9_-]', '_', office)}"
+    return FileResponse(path, filename=f"{name}.{suffix}")
 
 
 async def download_archive(request: Request) -> Response:
@@ -271,13 +253,15 @@ _CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'se
 
 
 async def dashboard(request: Request) -> HTMLResponse:
-    """The dashboard page, with the ledger's figures."""
+    """The dashboard page, with the ledger's figures (``?office=NAME``: that office's)."""
     station: Station = request.app.state.station
-    return _page(
-        "dashboard.html",
-        data=await station.run(lambda: coverage(station)),
-        archive=station.fonts is not None,
-    )
+    office = _office(request)
+    try:
+        data = await station.run(lambda: coverage(station, office))
+    except Refusal as refusal:
+        return _page("notfound.html", refusal.status, campaign=station.campaign,
+                     reason=refusal.reason)  # fmt: skip
+    return _page("dashboard.html", data=data, archive=station.fonts is not None)
 
 
 async def scan_page(request: Request) -> HTMLResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
@@ -48,8 +49,8 @@ class Guard:
                     "a token is required: open the join URL the station printed",
                 )
             if request.query_params.get("token") and request.method == "GET":
-                query = "&".join(f"{k}={v}" for k, v in request.query_params.multi_items()
-                                 if k != "token")  # fmt: skip
+                query = urlencode([(k, v) for k, v in request.query_params.multi_items()
+                                   if k != "token"])  # fmt: skip
                 target = request.url.path + (f"?{query}" if query else "")
                 response = RedirectResponse(target, status_code=303)
                 response.set_cookie(

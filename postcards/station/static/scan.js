@@ -44,7 +44,7 @@ function counters() {
 function answered(scan, reply, ok) {
   if (!ok) { show("refused", "Refused", reply.reason || "the station refused the scan"); return; }
   const card = reply.card;
-  const who = card ? `${card.prisoner_name} (${card.prisoner_id}) from ${card.sender_name}` : "";
+  const who = card ? `${card.prisoner_name} (${card.prisoner_id}) from ${card.sender_name}${card.office ? ` (office ${card.office})` : ""}` : "";
   if (reply.result === "recorded") {
     store.set(COUNT, store.get(COUNT, 0) + 1);
     show("recorded", `${reply.code}: ${scan.status}`, who);
