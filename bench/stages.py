@@ -34,7 +34,7 @@ def run_one(cards: int) -> dict[str, float]:
     from postcards.jobs import check as checking
     from postcards.jobs.lists import few_full_collections
     from postcards.ledger.book import Ledger
-    from postcards.ledger.model import LedgerCard
+    from postcards.ledger.model import LedgerCard, LedgerSender
     from postcards.printing.run import CardOptions, Place
 
     times: dict[str, float] = {}
@@ -57,28 +57,20 @@ def run_one(cards: int) -> dict[str, float]:
         start = time.perf_counter()
         places = [Place(2 * i + 1, 2 * i + 2, i + 1, 1) for i in range(len(plans))]
         rows = [
-            (p.code, p.wave, p.sender.id, p.sender.name, p.prisoner.id, p.prisoner.name, p.language)
+            LedgerCard(p.code, campaign.name, p.wave, p.sender.id, p.prisoner.id, p.language,
+                       p.sender.name, p.prisoner.name, p.text, campaign.office)
             for p in plans
-        ]
-        job._write_manifest(folder / "cards.manifest.csv", rows, places)
+        ]  # fmt: skip
+        job._write_manifest(folder / "cards.manifest.csv", iter(rows), places)
         times["manifest"] = time.perf_counter() - start
         start = time.perf_counter()
-        rows = [
-            LedgerCard(
-                p.code,
-                campaign.name,
-                p.wave,
-                p.sender.id,
-                p.prisoner.id,
-                p.language,
-                p.sender.name,
-                p.prisoner.name,
-                p.text,
-            )
-            for p in plans
-        ]
+        senders = {p.sender.id: LedgerSender(campaign.name, campaign.office, p.sender.id,
+                                             p.sender.name, p.sender.parliament)
+                   for p in plans}  # fmt: skip
         with Ledger.open(campaign.database_url) as ledger:
-            run_id, _ = ledger.begin_print_run(campaign.name, campaign.wave, rows, [])
+            run_id, _ = ledger.begin_print_run(
+                campaign.name, campaign.wave, rows, [], campaign.office, senders.values()
+            )
             ledger.settle_print_run(run_id, "complete")
             job._record_list(ledger, campaign, planner.prisoners)
         times["ledger"] = time.perf_counter() - start

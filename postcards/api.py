@@ -30,11 +30,10 @@ from postcards.jobs.assign import AssignOptions, AssignResult, assign_wave
 from postcards.jobs.cards import CardsResult, make_cards
 from postcards.jobs.check import check
 from postcards.jobs.lists import CheckReport, Progress
-from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.jobs.poster import PosterOptions, PosterResult, make_poster
-from postcards.jobs.report import campaign_report
+from postcards.jobs.report import campaign_report, write_campaign_report
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import Report, tables, write_report
+from postcards.ledger.coverage import Report, tables
 from postcards.ledger.engines import ledger_exists
 from postcards.ledger.model import Event, LedgerCard
 from postcards.ledger.scanning import Outcome, Scanner
@@ -220,9 +219,8 @@ class CampaignLedger:
         self, out: str | Path, table: str | None = None, office: str | None = None
     ) -> list[Path]:
         """Write the report as CSV (one file per table), XLSX or HTML, by suffix."""
-        target = Path(out)
-        _guard(self.settings, [target], (".csv", ".xlsx", ".html"))
-        return write_report(self.report(office), target, table)
+        with self._open() as ledger:
+            return write_campaign_report(self.settings, ledger, Path(out), table, office)[1]
 
     def tables(self, office: str | None = None) -> dict[str, Any]:
         """The report's tables (prisoners, senders, parliaments, offices, totals) as DataFrames.
@@ -259,10 +257,3 @@ def _with_lists(settings: Settings, senders: Any, prisoners: Any, assignments: A
     if assignments is not None:
         changes["assignments_path"] = Path(assignments).resolve()
     return dataclasses.replace(settings, **changes)
-
-
-def _guard(
-    settings: Settings, outputs: list[Path], suffixes: tuple[str, ...], assignments: bool = True
-) -> None:
-    """Refuse, before any work, an output that would replace an input or the ledger."""
-    check_outputs(outputs, protected_paths(settings, outputs, assignments), suffixes)

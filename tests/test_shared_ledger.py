@@ -313,8 +313,11 @@ def test_naming_an_office_gives_ids_of_their_own_and_the_first_office_claims_its
     assert "ledger: 0 new cards recorded" in again.stdout
     assert [r["code"] for r in read_manifest(seimas / "again.manifest.csv")] == [
         r["code"] for r in first]  # fmt: skip
-    # a second claim would merge two offices: refused
-    assert run("-c", seimas, "track", "claim-office").exit_code == 1
+    # a second claim would merge two offices: refused; a claim names an office
+    again = run("-c", seimas, "track", "claim-office")
+    assert again.exit_code == 1 and "has no cards printed without an office" in again.stderr
+    nameless = run("-c", bundestag, "track", "claim-office")
+    assert nameless.exit_code == 2 and "name the office" in nameless.stderr
 
 
 def test_a_campaign_printed_by_one_office_works_as_before(campaign: Path) -> None:
@@ -614,3 +617,19 @@ def test_a_name_is_the_same_in_any_case_spacing_or_composition(name: str) -> Non
     sender = LedgerSender("C", "", "1", name, "")
     assert sender.differs(name, "Seimas") == ""  # a parliament the ledger lacked
     assert sender.differs(name + "x", "") == ("name" if not same_text(name + "x", name) else "")
+
+
+@pytest.mark.parametrize("shell", ["cli", "api"])
+def test_assign_writes_the_default_file_from_both_shells(campaign: Path, shell: str) -> None:
+    """The default output (assignments.csv in the campaign folder) is the job's rule."""
+    if shell == "cli":
+        assert run("-c", campaign, "assign").exit_code == 0
+    else:
+        result = postcards.Campaign.load(campaign).assign()
+        assert result.output == campaign / "assignments.csv"
+    rows = read_manifest(campaign / "assignments.csv")
+    assert len(rows) == 4 and {r["wave"] for r in rows} == {"T1"}
+    with pytest.raises(UsageError, match="give --per-prisoner or --per-sender, not both"):
+        postcards.Campaign.load(campaign).assign(per_prisoner=1, per_sender=1)
+    both = run("-c", campaign, "assign", "--per-prisoner", "1", "--per-sender", "1")
+    assert both.exit_code == 2 and "not both" in both.stderr

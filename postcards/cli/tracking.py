@@ -192,28 +192,16 @@ REPORT_TABLES = ("prisoners", "senders", "parliaments", "offices", "totals")  # 
 )
 @click.pass_context
 def report(ctx: click.Context, output: str | None, table: str | None) -> None:
-    """Coverage per prisoner, sender and parliament; who has had nothing yet."""
+    """Coverage per prisoner, sender, parliament and office; who has had nothing yet.
+
+    With --office NAME, that office's cards alone.
+    """
     if table and not output:
         raise click.UsageError("--table needs -o FILE.csv or FILE.xlsx")
-    target = Path(output) if output else None
-    campaign, ledger = _open_ledger(
-        ctx, outputs=_report_outputs(target, table), suffixes=REPORT_SUFFIXES
-    )
+    campaign, ledger = _open_ledger(ctx)
     office = ctx.find_root().obj.get("office")  # --office NAME: that office's cards alone
     with ledger, reported_errors():
-        write_report_file(campaign, ledger, target, table, office)
-
-
-REPORT_SUFFIXES = (".csv", ".xlsx", ".html")
-
-
-def _report_outputs(target: Path | None, table: str | None) -> list[Path]:
-    """The files `track report -o` writes: a CSV without --table is a file per table."""
-    if target is None:
-        return []
-    if target.suffix.lower() != ".csv" or table:
-        return [target]
-    return [target, *(target.with_name(f"{target.stem}.{t}.csv") for t in REPORT_TABLES)]
+        write_report_file(campaign, ledger, Path(output) if output else None, table, office)
 
 
 def write_report_file(
@@ -223,11 +211,14 @@ def write_report_file(
     table: str | None = None,
     office: str | None = None,
 ) -> list[Path]:
-    """Build the report, print its summary, and write it when asked to."""
-    from postcards.jobs.report import campaign_report
-    from postcards.ledger.coverage import write_report
+    """Build the report (and write it when asked to), then print its summary."""
+    from postcards.jobs.report import campaign_report, write_campaign_report
 
-    built = campaign_report(campaign, ledger, office)
+    paths: list[Path] = []
+    if output is None:
+        built = campaign_report(campaign, ledger, office)
+    else:
+        built, paths = write_campaign_report(campaign, ledger, output, table, office)
     print_problems(list(built.warnings))
     if office is not None:
         click.echo(f"office: {office} (its cards alone)")
@@ -244,8 +235,6 @@ def write_report_file(
         more = len(built.unreached) - 20
         if more > 0:
             click.echo(f"  … and {more} more (write the whole report with -o report.html)")
-        return []
-    paths = write_report(built, output, table)
     for path in paths:
         click.echo(f"report -> {path}")
     return paths
@@ -277,10 +266,11 @@ def claim_office(ctx: click.Context) -> None:
     ledger; refused when NAME has cards already (two offices would merge).
     """
     campaign, ledger = _open_ledger(ctx)
-    if not campaign.office:
-        raise click.UsageError("name the office: postcards --office NAME track claim-office")
-    with ledger, reported_errors():
-        moved = ledger.claim_office(campaign.name, campaign.office)
+    with ledger:
+        if not campaign.office:
+            raise click.UsageError("name the office: postcards --office NAME track claim-office")
+        with reported_errors():
+            moved = ledger.claim_office(campaign.name, campaign.office)
     click.echo(
         f"{counted(moved, 'card')} of campaign {campaign.name!r} printed without an office now "
         f"belong to office {campaign.office!r} in {ledger.name}"

@@ -33,11 +33,11 @@ from postcards.jobs.lists import (
     few_full_collections,
     list_date,
 )
-from postcards.jobs.offices import renamed_problem
+from postcards.jobs.offices import ledger_senders, renamed_problem
 from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import shown_url
-from postcards.ledger.model import LedgerCard, LedgerSender, RunFile
+from postcards.ledger.model import LedgerCard, RunFile
 from postcards.ledger.renaming import is_shared
 from postcards.pairing.fair import Pairing
 from postcards.printing.chunks import ShortOfCards
@@ -171,7 +171,7 @@ def _print_planned(
         if signing:
             write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
-        new = _record(ledger, campaign, kept, planner.prisoners, pairs)
+        new = _record(ledger, campaign, kept, planner, pairs)
     sheets = places.sheets
     return report, CardsResult(
         files[0],
@@ -222,7 +222,7 @@ class _Kept:
     def __init__(self, campaign: Settings, folder: Path, keep_plans: bool = False) -> None:
         self.campaign, self.office, self.folder = campaign.name, campaign.office, folder
         self.count = 0
-        self.senders: dict[str, LedgerSender] = {}  # the run's senders, as the ledger keeps them
+        self.senders: set[str] = set()  # the ids of the run's senders (the records' own strings)
         self.plans: list[CardPlan] = []
         self.keep_plans = keep_plans
         self._batch: list[tuple[str, ...]] = []
@@ -237,10 +237,7 @@ class _Kept:
                  prisoner.name, p.text)
             )  # fmt: skip
             self.count += 1
-            if sender.id not in self.senders:
-                self.senders[sender.id] = LedgerSender(
-                    self.campaign, self.office, sender.id, sender.name, sender.parliament
-                )
+            self.senders.add(sender.id)
             if len(self._batch) >= self._BATCH:
                 self._flush()
             if self.keep_plans:
@@ -323,7 +320,7 @@ def _record(
     ledger: Ledger | None,
     campaign: Settings,
     cards: _Kept,
-    prisoners: People,
+    planner: CardPlanner,
     pairs: list[tuple[Path, Path]],
 ) -> int:
     """Commit the cards with a pending print run, rename the files into place, complete the run.
@@ -334,8 +331,8 @@ def _record(
     kill_point("after-temps")
     if ledger is None:  # the first print run makes the ledger
         with Ledger.open(campaign.database_url) as created:
-            return _commit(created, campaign, cards, files, prisoners, pairs)
-    return _commit(ledger, campaign, cards, files, prisoners, pairs)
+            return _commit(created, campaign, cards, files, planner, pairs)
+    return _commit(ledger, campaign, cards, files, planner, pairs)
 
 
 def _commit(
@@ -343,17 +340,14 @@ def _commit(
     campaign: Settings,
     kept: _Kept,
     files: list[RunFile],
-    prisoners: People,
+    planner: CardPlanner,
     pairs: list[tuple[Path, Path]],
 ) -> int:
     """Pending run, files into place, complete: see :func:`_record`."""
+    listed = ledger_senders(campaign, planner.senders)
+    senders = (sender for sender in listed if sender.sender_id in kept.senders)
     run_id, new = ledger.begin_print_run(
-        campaign.name,
-        campaign.wave,
-        kept.cards(),
-        files,
-        campaign.office,
-        kept.senders.values(),
+        campaign.name, campaign.wave, kept.cards(), files, campaign.office, senders
     )
     kill_point("after-commit")
     try:
@@ -367,7 +361,7 @@ def _commit(
     kill_point("after-rename")
     ledger.settle_print_run(run_id, "complete")
     ledger.mark_reprinted(campaign.name, campaign.wave, campaign.office)
-    _record_list(ledger, campaign, prisoners)
+    _record_list(ledger, campaign, planner.prisoners)
     return new
 
 

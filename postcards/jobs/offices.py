@@ -17,6 +17,7 @@ Each returns problems (file, row, column); the jobs raise them before writing an
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterator
 
 from postcards.config import Settings
 from postcards.errors import InputError, Problem, display_name
@@ -47,11 +48,13 @@ def office_problems(campaign: Settings, senders: People, ledger: Ledger | None) 
 
 def identity_problems(campaign: Settings, senders: People, ledger: Ledger) -> list[Problem]:
     """A problem for each sender whose id the ledger holds as someone else in this office."""
-    listed = [_as_ledger(campaign, sender) for sender in senders.records]
-    rows = {sender.id: sender.row for sender in senders.records}
+    rows = {}
     where = _office_words(campaign.office)
     problems = []
-    for mine, theirs, what in ledger.sender_conflicts(listed):
+    clashes = ledger.sender_conflicts(ledger_senders(campaign, senders))
+    if clashes:
+        rows = {sender.id: sender.row for sender in senders.records}
+    for mine, theirs, what in clashes:
         problems.append(
             Problem(
                 f"sender {mine.sender_id} is {_who(mine)} here, but the ledger "
@@ -66,9 +69,9 @@ def identity_problems(campaign: Settings, senders: People, ledger: Ledger) -> li
     return problems
 
 
-def ledger_senders(campaign: Settings, senders: People) -> list[LedgerSender]:
-    """The list's senders as the print run records them on the ledger."""
-    return [_as_ledger(campaign, sender) for sender in senders.records]
+def ledger_senders(campaign: Settings, senders: People) -> Iterator[LedgerSender]:
+    """The list's senders as the ledger records them, one at a time."""
+    return (_as_ledger(campaign, sender) for sender in senders.records)
 
 
 def renamed_problem(campaign: Settings, ledger: Ledger | None = None) -> list[Problem]:

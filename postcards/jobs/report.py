@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem
 from postcards.inputs.reading import load_prisoners, load_senders
+from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import Directory, Report, build_report
+from postcards.ledger.coverage import FORMATS, TABLES, Directory, Report, build_report, write_report
+
+
+def report_outputs(out: Path, table: str | None = None) -> list[Path]:
+    """The files ``track report -o`` writes: a CSV without a table is a file per table."""
+    if out.suffix.lower() != ".csv" or table:
+        return [out]
+    return [out, *(out.with_name(f"{out.stem}.{t}.csv") for t in TABLES)]
+
+
+def write_campaign_report(
+    campaign: Settings,
+    ledger: Ledger,
+    out: Path,
+    table: str | None = None,
+    office: str | None = None,
+) -> tuple[Report, list[Path]]:
+    """``postcards track report -o``: the report written as CSV, XLSX or HTML, by suffix.
+
+    Raises:
+        UsageError: an output would replace an input or the ledger, or has another suffix.
+        InputError: ``office`` has no cards of the campaign.
+    """
+    outputs = report_outputs(out, table)
+    check_outputs(outputs, protected_paths(campaign, outputs), FORMATS)
+    report = campaign_report(campaign, ledger, office)
+    return report, write_report(report, out, table)
 
 
 def campaign_report(campaign: Settings, ledger: Ledger, office: str | None = None) -> Report:

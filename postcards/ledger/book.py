@@ -234,6 +234,7 @@ class Ledger(Offices):
                 _INSERT_EVENT,
                 [_event_row(Event(c.code, "generated", at, by, "")) for c in new],
             )
+            self._record_printed_pairs(connection, new)  # a new card's pair is a chosen pair
         return len(new)
 
     def record_event(

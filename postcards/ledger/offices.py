@@ -18,12 +18,13 @@ its own spreadsheet that numbers its senders 1, 2, 3 …  The ledger keeps:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
 from typing import TypeVar
 
 import sqlalchemy as sa
 
-from postcards.ledger.model import LedgerSender, utc_now
+from postcards.ledger.model import LedgerCard, LedgerSender, utc_now
 from postcards.ledger.print_runs import PrintRuns
 from postcards.ledger.schema import (
     cards_table,
@@ -47,6 +48,11 @@ _INSERT_PAIR_IF_NEW = sa.text(
 
 _SENDER_COLUMNS = [senders_table.c[n] for n in ("campaign", "office", "sender_id", "name",
                                                  "parliament")]  # fmt: skip
+_Q_SENDERS = sa.select(*_SENDER_COLUMNS).where(
+    senders_table.c.campaign == sa.bindparam("campaign"),
+    senders_table.c.office == sa.bindparam("office"),
+    senders_table.c.sender_id.in_(sa.bindparam("ids", expanding=True)),
+)
 
 
 class Offices(PrintRuns):
@@ -107,11 +113,15 @@ class Offices(PrintRuns):
     def sender_conflicts(
         self, senders: Iterable[LedgerSender]
     ) -> list[tuple[LedgerSender, LedgerSender, str]]:
-        """(the list's sender, the ledger's, "name" or "parliament") for each clash."""
-        wanted = list(senders)
+        """(the list's sender, the ledger's, "name" or "parliament") for each clash.
+
+        The senders are looked up a batch at a time: a list of 25,000 costs no memory.
+        """
+        found = []
         with self._read() as connection:
-            known = self._known_senders(connection, wanted)
-        return _clashes(wanted, known)
+            for batch in _batches(senders):
+                found += _clashes(batch, self._known_senders(connection, batch))
+        return found
 
     def claim_office(self, campaign: str, office: str) -> int:
         """Give the cards a campaign printed without an office to ``office``; returns how many.
@@ -234,63 +244,74 @@ class Offices(PrintRuns):
 
     # --- recording a print run's senders and pairs ---------------------------------------------
 
-    def _record_senders(self, connection: sa.Connection, senders: list[LedgerSender]) -> None:
+    def _record_senders(self, connection: sa.Connection, senders: Iterable[LedgerSender]) -> None:
         """Add the run's new senders; a clash with the ledger's raises, so nothing is written.
 
         A parliament the ledger lacked (senders recorded before schema step 6) is filled in.
+        A batch at a time, each looked up by its ids.
         """
-        known = self._known_senders(connection, senders)
-        clashes = _clashes(senders, known)
-        if clashes:
-            mine, theirs, what = clashes[0]
-            raise self._error(
-                f"sender {mine.sender_id} is {mine.name!r} in this list but {theirs.name!r}"
-                f"{_of(theirs)} on the ledger ({what} differs); nothing was recorded"
-            )
         at, s = utc_now(), senders_table.c
-        new = [x for x in senders if (x.office, x.sender_id) not in known]
-        if new:
-            connection.execute(
-                senders_table.insert(),
-                [{"campaign": x.campaign, "office": x.office, "sender_id": x.sender_id,
-                  "name": x.name, "parliament": x.parliament, "recorded_at": at} for x in new],
-            )  # fmt: skip
-        for x in senders:
-            old = known.get((x.office, x.sender_id))
-            if old is not None and x.parliament and not old.parliament:
+        for batch in _batches(senders):
+            known = self._known_senders(connection, batch)
+            clashes = _clashes(batch, known)
+            if clashes:
+                mine, theirs, what = clashes[0]
+                raise self._error(
+                    f"sender {mine.sender_id} is {mine.name!r} in this list but "
+                    f"{theirs.name!r}{_of(theirs)} on the ledger ({what} differs); nothing "
+                    "was recorded"
+                )
+            new = [x for x in batch if (x.office, x.sender_id) not in known]
+            if new:
                 connection.execute(
-                    senders_table.update()
-                    .where(s.campaign == x.campaign, s.office == x.office,
-                           s.sender_id == x.sender_id)
-                    .values(parliament=x.parliament)
+                    senders_table.insert(),
+                    [{"campaign": x.campaign, "office": x.office, "sender_id": x.sender_id,
+                      "name": x.name, "parliament": x.parliament, "recorded_at": at}
+                     for x in new],
                 )  # fmt: skip
+            for x in batch:
+                old = known.get((x.office, x.sender_id))
+                if old is not None and x.parliament and not old.parliament:
+                    connection.execute(
+                        senders_table.update()
+                        .where(s.campaign == x.campaign, s.office == x.office,
+                               s.sender_id == x.sender_id)
+                        .values(parliament=x.parliament)
+                    )  # fmt: skip
 
-    def _record_printed_pairs(
-        self, connection: sa.Connection, campaign: str, wave: str, office: str, pairs: list[Pair]
-    ) -> None:
-        """A print run's pairs are chosen pairs too (those from an assignments file, say).
+    def _record_printed_pairs(self, connection: sa.Connection, cards: list[LedgerCard]) -> None:
+        """New cards' pairs are chosen pairs too (printed from an assignments file, say).
 
         Pairs recorded already keep their row (and so their place in the order of choices).
         """
-        if pairs:
-            at = utc_now()
-            connection.execute(
-                _INSERT_PAIR_IF_NEW,
-                [{"campaign": campaign, "wave": wave, "office": office, "sender_id": sender,
-                  "prisoner_id": prisoner, "chosen_at": at} for sender, prisoner in pairs],
-            )  # fmt: skip
+        at = utc_now()
+        connection.execute(
+            _INSERT_PAIR_IF_NEW,
+            [{"campaign": c.campaign, "wave": c.wave, "office": c.office, "sender_id": c.sender_id,
+              "prisoner_id": c.prisoner_id, "chosen_at": at} for c in cards],
+        )  # fmt: skip
 
     def _known_senders(
         self, connection: sa.Connection, senders: list[LedgerSender]
     ) -> dict[tuple[str, str], LedgerSender]:
-        """The ledger's senders of the same campaign and offices as ``senders``, by (office, id)."""
-        s = senders_table.c
+        """The ledger's records of ``senders`` (same campaign, office and id), by (office, id)."""
         found: dict[tuple[str, str], LedgerSender] = {}
-        for campaign, office in sorted({(x.campaign, x.office) for x in senders}):
-            query = sa.select(*_SENDER_COLUMNS).where(s.campaign == campaign, s.office == office)
-            for row in connection.execute(query):
+        wanted: dict[tuple[str, str], list[str]] = {}
+        for x in senders:
+            wanted.setdefault((x.campaign, x.office), []).append(x.sender_id)
+        for (campaign, office), ids in sorted(wanted.items()):
+            for row in connection.execute(
+                _Q_SENDERS, {"campaign": campaign, "office": office, "ids": ids}
+            ):
                 found[(row.office, row.sender_id)] = LedgerSender(*row)
         return found
+
+
+def _batches(items: Iterable[_T], size: int = 500) -> Iterator[list[_T]]:
+    """``items`` a list of ``size`` at a time (an SQL ``IN`` list stays small)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _clashes(

@@ -40,10 +40,9 @@ class PrintRuns(Database):
     """What the ledger keeps of print runs and of the prisoner list each wave used."""
 
     #: Recording the cards themselves is the :class:`~postcards.ledger.book.Ledger`'s,
-    #: their senders and pairs :class:`~postcards.ledger.offices.Offices`'.
+    #: their senders :class:`~postcards.ledger.offices.Offices`'.
     _insert_generated: Callable[[sa.Connection, list[LedgerCard], str, str], int]
-    _record_senders: Callable[[sa.Connection, list[LedgerSender]], None]
-    _record_printed_pairs: Callable[[sa.Connection, str, str, str, list[tuple[str, str]]], None]
+    _record_senders: Callable[[sa.Connection, Iterable[LedgerSender]], None]
 
     def last_list(self, campaign: str) -> PrisonerList | None:
         """The prisoner list the newest wave recorded, or None before the first wave."""
@@ -72,17 +71,17 @@ class PrintRuns(Database):
     ) -> tuple[int, int]:
         """Record a print run's cards with the run "pending", in one transaction.
 
-        The run also records the files it is about to rename into place, the office's
-        senders (a sender the ledger knows as someone else stops it: nothing is written)
-        and the pairs printed.  Every card must be of ``office``.  Returns (run id, new
-        cards).
+        The run also records the files it is about to rename into place and the office's
+        senders (a sender the ledger knows as someone else stops it: nothing is written);
+        each new card's pair is recorded as the office's choice.  Every card must be of
+        ``office``.  Returns (run id, new cards).
 
         The cards are committed before their files appear, so a PDF in place never has
         codes the ledger does not know; :meth:`settle_print_run` closes the run.
         """
         at = utc_now()
         with self._write(serialise=True) as connection:
-            self._record_senders(connection, list(senders))
+            self._record_senders(connection, senders)
             # a batch at a time: each sees the ones before it, in this same transaction
             new = count = 0
             pending = iter(cards)
@@ -90,8 +89,6 @@ class PrintRuns(Database):
                 if any(card.office != office for card in batch):
                     raise self._error(f"a card of another office than {office!r} in its run")
                 new += self._insert_generated(connection, batch, GENERATED_BY, at)
-                pairs = [(card.sender_id, card.prisoner_id) for card in batch]
-                self._record_printed_pairs(connection, campaign, wave, office, pairs)
                 count += len(batch)
             run_id = connection.execute(
                 runs_table.insert()
