@@ -165,6 +165,7 @@ def test_a_second_office_pairs_with_the_prisoners_the_first_left(offices) -> Non
     assert run("-c", seimas, "cards", "-o", seimas / "cards.pdf").exit_code == 0
     printed = run("-c", bundestag, "cards", "-o", bundestag / "cards.pdf")
     assert printed.exit_code == 0, printed.stderr
+    assert "get no card" not in printed.stderr  # the first office's prisoners have theirs
     first = {r["prisoner_id"] for r in read_manifest(seimas / "cards.manifest.csv")}
     second = {r["prisoner_id"] for r in read_manifest(bundestag / "cards.manifest.csv")}
     assert not first & second and len(first | second) == 12

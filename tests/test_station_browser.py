@@ -79,16 +79,20 @@ def write_y4m(path: Path, text: str, width: int = 640, height: int = 480) -> Pat
     return path
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("station")
+def _station(folder: Path, cards: list[LedgerCard]) -> Iterator[str]:
+    """A station on a new ledger holding ``cards``; yields its URL."""
     ledger = Ledger.open(folder / "tracking.db")
-    ledger.record_generated(CARDS, at=AT)
+    ledger.record_generated(cards, at=AT)
     try:
         with background(create_app(Station(ledger, "spring"))) as url:
             yield url
     finally:
         ledger.close()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _station(tmp_path_factory.mktemp("station"), CARDS)
 
 
 OFFICES = {"bundestag": ("Hans Müller", 4), "seimas": ("Ona Šimonytė", 2)}
@@ -110,14 +114,7 @@ OFFICE_CARDS = office_cards()
 
 @pytest.fixture(scope="module")
 def office_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("offices")
-    ledger = Ledger.open(folder / "tracking.db")
-    ledger.record_generated(OFFICE_CARDS, at=AT)
-    try:
-        with background(create_app(Station(ledger, "spring"))) as url:
-            yield url
-    finally:
-        ledger.close()
+    yield from _station(tmp_path_factory.mktemp("offices"), OFFICE_CARDS)
 
 
 @pytest.fixture(scope="module")

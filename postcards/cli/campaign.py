@@ -11,15 +11,14 @@ from postcards.campaign_file import load_campaign
 from postcards.cli.printing import print_summary, run_cards
 from postcards.cli.shell import (
     CAMPAIGN_FILE,
-    campaign_from,
     campaign_option,
     guard_outputs,
     input_options,
+    job_campaign,
     main,
     print_problems,
     reported_errors,
     resolve_campaign,
-    with_wave,
 )
 from postcards.cli.tracking import write_report_file
 from postcards.config import Settings
@@ -190,12 +189,7 @@ def assign(
     """Pair senders with prisoners fairly and write assignments.csv for `cards`."""
     from postcards.jobs.assign import AssignOptions, assign_wave
 
-    campaign = with_wave(
-        campaign_from(
-            ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
-        ),
-        wave,
-    )
+    campaign = job_campaign(ctx, senders, prisoners, assignments, wave)
     target = Path(output) if output else None
     with reported_errors():
         result = assign_wave(campaign, target, AssignOptions(per_prisoner, per_sender, seed))
@@ -298,9 +292,7 @@ def poster(
     output: str,
 ) -> None:
     """Print a campaign poster or social images from the senders, prisoners and ledger."""
-    campaign = campaign_from(
-        ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
-    )
+    campaign = job_campaign(ctx, senders, prisoners, assignments)
     options = _poster_options(
         kind=kind,
         size=size,

@@ -14,12 +14,12 @@ from postcards.cli.shell import (
     example_option,
     guard_outputs,
     input_options,
+    job_campaign,
     main,
     print_problems,
     progress_bar,
     reported_errors,
     strict_option,
-    with_wave,
 )
 from postcards.config import Settings
 from postcards.wording import counted
@@ -49,12 +49,7 @@ def check(
     from postcards.jobs.check import check as run_check
     from postcards.printing.run import CardOptions
 
-    campaign = with_wave(
-        campaign_from(
-            ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
-        ),
-        wave,
-    )
+    campaign = job_campaign(ctx, senders, prisoners, assignments, wave)
     options = CardOptions(
         size=size,
         not_a_postcard=not_a_postcard,
@@ -184,12 +179,7 @@ def cards(
     from postcards.cards.reprint import Selection
     from postcards.printing.run import CardOptions
 
-    campaign = with_wave(
-        campaign_from(
-            ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
-        ),
-        wave,
-    )
+    campaign = job_campaign(ctx, senders, prisoners, assignments, wave)
     with reported_errors():
         selection = Selection.parse(only, only_senders, only_prisoners)
     options = CardOptions(

@@ -231,6 +231,23 @@ def campaign_from(ctx: click.Context, name_check: bool = True, **inputs: str | N
     return campaign.with_inputs(**paths)
 
 
+def job_campaign(
+    ctx: click.Context,
+    senders: str | None,
+    prisoners: str | None,
+    assignments: str | None,
+    wave: str | None = None,
+) -> Settings:
+    """The campaign a job command runs on, with --senders/--prisoners/--assignments/--wave.
+
+    The job itself checks the rename, the office and the outputs, as it does for the API.
+    """
+    campaign = campaign_from(
+        ctx, name_check=False, senders=senders, prisoners=prisoners, assignments=assignments
+    )
+    return with_wave(campaign, wave)
+
+
 def check_name(campaign: Settings) -> None:
     """A renamed campaign whose own ledger holds the old name's cards is refused."""
     from postcards.ledger.renaming import check_campaign_name

@@ -146,7 +146,7 @@ def pair(
                 reason=intern(_reason(got[prisoner.id], prisoner, sender, language, rules)),
             )
         )
-    left = (p for p in custody if not got[p.id])
+    left = (p for p in custody if not got[p.id] and not rules.in_wave.get(p.id))
     uncovered = tuple(sorted(left, key=lambda p: natural_key(p.id)))
     return Plan((*fixed, *new), uncovered)
 
