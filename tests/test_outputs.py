@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import shutil
@@ -267,23 +266,6 @@ def test_an_unwritable_folder(printed: Path, tmp_path: Path) -> None:
     assert_clean_failure(result, printed, before, f"the folder {locked} is not writable")
     assert_clean_failure(report, printed, before, f"the folder {locked} is not writable")
     assert files_under(locked) == []
-
-
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB tmpfs: too small for any cards PDF."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tiny tmpfs to fill needs root")
-    folder = tmp_path / "full"
-    folder.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder]).returncode:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
-        yield folder
-    finally:
-        gc.collect()  # reportlab leaves the failed file open until collected
-        if subprocess.run(["umount", folder]).returncode:
-            subprocess.run(["umount", "-l", folder], check=True)
 
 
 def test_a_full_disk_writes_nothing(printed: Path, full_disk: Path) -> None:

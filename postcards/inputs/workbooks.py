@@ -31,6 +31,9 @@ _RATIO_FLOOR = 10_000_000  # small members may compress as they like
 
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+#: A cell's row, from its reference (``<c r="B12" …>``), and a whole cell tag without one.
+_CELL_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^<>]*?\br="\$?[A-Za-z]{1,3}\$?(\d+)"')
+_CELL_WITHOUT_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:\s(?![^<>]*\br=)[^<>]*)?/?>")
 
 
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -129,8 +132,14 @@ def _cell_limit(name: str, limits: Limits) -> InputError:
     return _too_large(name, f"has more than the limit of {limits.max_cells:,} cells")
 
 
-def _count_xlsx_cells(path: Path, name: str, limits: Limits) -> None:
-    """Count the cell elements of every worksheet, streaming, before openpyxl builds them."""
+def _count_xlsx_cells(path: Path, name: str, limits: Limits) -> int | None:
+    """Count the cell elements of every worksheet, streaming, before openpyxl builds them.
+
+    Returns the last row number any worksheet has a cell in (None when a cell does not say
+    its row): the formatted empty rows after it (a sheet "used" down to row 11,600,000)
+    are never parsed, which took a minute and a gigabyte.
+    """
+    last: int | None = 0
     with zipfile.ZipFile(path) as archive:
         for member in archive.namelist():
             if not member.startswith("xl/worksheets/") or not member.endswith(".xml"):
@@ -140,12 +149,22 @@ def _count_xlsx_cells(path: Path, name: str, limits: Limits) -> None:
                 while chunk := handle.read(1 << 20):
                     data = tail + chunk
                     count += len(_CELL.findall(data))
-                    tail = data[-64:]
+                    last = _last_row(data, last)
+                    tail = data[-512:]
                     count -= len(_CELL.findall(tail))  # counted again with the next chunk
                     if count > limits.max_cells:
                         raise _cell_limit(name, limits)
             if count + len(_CELL.findall(tail)) > limits.max_cells:
                 raise _cell_limit(name, limits)
+    return last
+
+
+def _last_row(data: bytes, last: int | None) -> int | None:
+    """The highest row a cell of ``data`` names, or None once a cell names none."""
+    if last is None or _CELL_WITHOUT_ROW.search(data):
+        return None
+    rows = [int(found) for found in _CELL_ROW.findall(data)]
+    return max([last, *rows])
 
 
 def xlsx_records(path: Path, name: str, limits: Limits) -> Iterator[Record]:
@@ -158,13 +177,15 @@ def xlsx_records(path: Path, name: str, limits: Limits) -> Iterator[Record]:
                 "openpyxl is set not to use defusedxml (OPENPYXL_DEFUSEDXML); unset it", file=name
             )
         )
-    _count_xlsx_cells(path, name, limits)
+    last = _count_xlsx_cells(path, name, limits)
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows
         cells = 0
         for number, row in enumerate(sheet.iter_rows(), 1):
+            if last is not None and number > last:
+                break  # only empty rows follow
             cells += len(row)
             if cells > limits.max_cells:
                 raise _cell_limit(name, limits)

@@ -8,11 +8,12 @@ cards that never went out are left out.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from postcards.files import make_folder, publish, staged
+from postcards.files import make_folder, publish, remove_folders, staged
 from postcards.ledger.book import Ledger
 from postcards.ledger.model import OUT_STATUSES
 from postcards.order import natural_key
@@ -92,17 +93,28 @@ def archive_paths(bundles: list[Bundle], folder: Path) -> list[Path]:
 
 def write_archive(bundles: list[Bundle], folder: Path, fonts: FontSet, campaign: str
                   ) -> list[Path]:  # fmt: skip
-    """Write one PDF per prisoner into ``folder``, each atomically; returns the paths.
+    """Write one PDF per prisoner into ``folder``, all or none; returns the paths.
+
+    Every PDF is written as a temporary file first; only when all are complete are they
+    renamed into place, so a full disk halfway leaves no archive with prisoners missing.
 
     Raises:
         OutputError: the folder cannot be made or a file cannot be written there.
     """
-    make_folder(folder)
+    made = make_folder(folder)
     written = archive_paths(bundles, folder)
-    for bundle, path in zip(bundles, written, strict=True):
-        with staged(path) as tmp:
-            _write_bundle(bundle, tmp, fonts, campaign)
-            publish(tmp, path)
+    try:
+        with contextlib.ExitStack() as stack:
+            finished = []
+            for bundle, path in zip(bundles, written, strict=True):
+                tmp = stack.enter_context(staged(path))
+                _write_bundle(bundle, tmp, fonts, campaign)
+                finished.append((tmp, path))
+            for tmp, path in finished:
+                publish(tmp, path)
+    except BaseException:
+        remove_folders(made)
+        raise
     return written
 
 

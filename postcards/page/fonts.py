@@ -7,6 +7,7 @@ letter still prints; a character that no face has is an error before anything is
 
 from __future__ import annotations
 
+import struct
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -44,6 +45,14 @@ def load_face(path: Path) -> Face:
         font = TTFont(name, str(path))
     except (TTFError, OSError) as exc:
         raise FontError(Problem(f"cannot use this font: {exc}", file=path.name)) from None
+    except (struct.error, IndexError, KeyError, ValueError) as exc:  # a truncated file
+        raise FontError(
+            Problem(
+                f"cannot use this font: the file is damaged or cut short ({exc}); "
+                "copy it again from the font's source",
+                file=path.name,
+            )
+        ) from None
     pdfmetrics.registerFont(font)
     return Face(name, path, frozenset(font.face.charToGlyph))
 
