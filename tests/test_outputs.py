@@ -348,3 +348,16 @@ def test_demo_never_writes_into_the_current_campaigns_ledger(printed: Path, tmp_
     again.mkdir()
     (again / "tracking.db").write_bytes(b"")
     assert run("demo", "-o", ".", cwd=again).exit_code == 0
+    assert run("demo", "-o", ".", cwd=again).exit_code == 0  # the demo's own folder, again
+
+
+def test_demo_never_replaces_a_campaigns_printed_cards(printed: Path) -> None:
+    """`postcards demo -o out` inside a campaign whose cards went to out/cards.pdf."""
+    assert run("-c", printed, "cards", "-o", printed / "out" / "cards.pdf").exit_code == 0
+    before = {p.name: digest(p) for p in (printed / "out").iterdir()}
+    result = run("demo", "-o", "out", cwd=printed)
+    assert result.exit_code == 2
+    assert "holds cards.pdf, cards.manifest.csv, which postcards demo did not write" in (
+        result.stderr
+    )
+    assert {p.name: digest(p) for p in (printed / "out").iterdir()} == before

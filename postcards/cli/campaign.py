@@ -52,6 +52,7 @@ def demo(ctx: click.Context, output: str) -> None:
     _guard_demo(ctx, campaign, out)
     with reported_errors():
         make_folder(out)
+        (out / DEMO_MARK).write_text("files written by postcards demo\n", encoding="utf-8")
     click.echo(f"campaign: {campaign.name} (samples in {campaign.root})")
     with reported_errors():
         assigned = assign_wave(campaign, out / "assignments.csv")
@@ -72,6 +73,9 @@ def demo(ctx: click.Context, output: str) -> None:
         _make_poster(campaign, _poster_options(count="assigned", dpi=100), out / name)
     _demo_report(campaign, out / "report.html")
 
+
+#: The file that marks a folder as the demo's own, so that a rerun may write over it.
+DEMO_MARK = ".postcards-demo"
 
 DEMO_FILES = (
     "assignments.csv",
@@ -99,6 +103,12 @@ def _guard_demo(ctx: click.Context, samples: Settings, out: Path) -> None:
         )
     outputs = [out / name for name in DEMO_FILES]
     guard_outputs(samples, outputs)
+    theirs = [path.name for path in outputs if os.path.lexists(path)]
+    if theirs and not (out / DEMO_MARK).is_file():
+        raise click.UsageError(
+            f"{out} holds {', '.join(theirs)}, which postcards demo did not write: the demo "
+            "would replace them; choose a new folder"
+        )
     try:
         current = resolve_campaign(ctx.obj["campaign_path"])
     except PostcardsError:
