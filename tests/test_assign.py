@@ -480,3 +480,22 @@ def test_assignments_and_print_order_sort_ids_naturally() -> None:
     expected = [(s, p) for s in ("S1", "S2", "S10") for p in ("P3", "P4", "P31")]
     assert [(p.sender.id, p.prisoner.id) for p in print_order(pairings)] == expected
     assert [(row[0], row[2]) for row in assignment_rows(pairings, "W1")] == expected
+
+
+def test_a_generated_row_changed_by_hand_is_reported_not_dropped_silently(campaign: Path) -> None:
+    assert run("-c", campaign, "assign").exit_code == 0
+    pairs = campaign / "assignments.csv"
+    text = pairs.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    edited = next(i for i, line in enumerate(lines) if line.startswith("S1,") and ",P1," in line)
+    lines[edited] = lines[edited].replace(",P1,", ",P5,", 1)  # P5 is someone else (released)
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("-c", campaign, "assign")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"assignments.csv:{edited + 1}: prisoner_id: warning: this row of wave T1, written by "
+        "assign, was changed by hand (S1 to P5); the new pairing replaces it: to keep a pair, "
+        "clear its reason (a hand-written row) and run assign again"
+    ) in result.stdout
+    # an untouched file gives no such warning
+    assert "changed by hand" not in run("-c", campaign, "assign").stdout

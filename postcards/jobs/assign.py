@@ -127,6 +127,7 @@ def assign_wave(
         try:
             if not wave.plan.pairings:
                 raise InputError([no_cards(campaign, prisoners, from_file=False)])
+            report.add(_edits_replaced(output, campaign.wave, wave.plan, senders, prisoners))
             _write(output, campaign.wave, wave.plan.pairings)
         except BaseException:
             undo_pairs(campaign, ledger, wave.recorded_before)
@@ -327,6 +328,51 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
             publish(tmp, output)
     except OSError as exc:
         raise InputError(Problem(f"cannot write: {exc.strerror}", file=output.name)) from exc
+
+
+def _edits_replaced(
+    output: Path, wave: str, plan: Plan, senders: People, prisoners: People
+) -> list[Problem]:
+    """A warning for each row ``assign`` wrote for the wave that was changed by hand since.
+
+    Such a row (its ids no longer match the names beside them) is replaced by the new
+    pairing like every generated row: said, never silent.
+    """
+    if not output.is_file():
+        return []
+    table = read_table(output)
+    columns = assignment_columns(table)
+    dealt = {(p.sender.id, p.prisoner.id) for p in plan.pairings}
+    replaced = []  # the wave's generated rows the new pairing does not deal again
+    for row in table.rows:
+        cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}
+        for who in ("sender_name", "prisoner_name"):  # as assign writes them, beside the ids
+            cell[who] = row.cells.get(who, "").strip()
+        pair = (cell.get("sender_id", ""), cell.get("prisoner_id", ""))
+        if cell.get("wave", "") == wave and not is_kept(cell) and pair not in dealt:
+            replaced.append((row.number, cell))
+    if not replaced:
+        return []
+    names = {"sender": {s.id: s.name for s in senders.records},
+             "prisoner": {p.id: p.name for p in prisoners.records}}  # fmt: skip
+    found = []
+    for number, cell in replaced:
+        changed = [who for who in ("sender", "prisoner") if cell[f"{who}_name"]
+                   and cell[f"{who}_name"] != names[who].get(cell[f"{who}_id"])]  # fmt: skip
+        if changed:
+            found.append(
+                Problem(
+                    f"this row of wave {wave}, written by assign, was changed by hand "
+                    f"({cell['sender_id']} to {cell['prisoner_id']}); the new pairing replaces "
+                    "it: to keep a pair, clear its reason (a hand-written row) and run assign "
+                    "again",
+                    file=output.name,
+                    row=number,
+                    column=f"{changed[0]}_id",
+                    warning=True,
+                )
+            )
+    return found
 
 
 def _kept_rows(
