@@ -475,3 +475,23 @@ def test_shown_url_hides_the_password() -> None:
     )
     assert shown_url("sqlite:///tracking.db") == "sqlite:///tracking.db"
     assert "secret" not in shown_url("mysql://office:secret@db.local/ledger")
+
+
+def test_a_nonce_is_one_scan_of_one_card(ledger_url: str) -> None:
+    """A resent scan is recorded once; the same nonce on another card is refused, and
+    that card gets nothing (a phone reusing nonces must not lose or merge scans)."""
+    from postcards.ledger.book import NonceTaken
+
+    first, second = make_cards(2)
+
+    def sent(card: LedgerCard, history: list[Event]) -> Event | None:
+        return Event(card.code, "sent", AT, "desk", "")
+
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([first, second], at=AT)
+        assert ledger.record_checked(first.code, sent, nonce="n-1")[2] is not None
+        assert ledger.record_checked(first.code, sent, nonce="n-1")[2] is None  # resent
+        with pytest.raises(NonceTaken, match="the scan's nonce was used for another card"):
+            ledger.record_checked(second.code, sent, nonce="n-1")
+        assert [e.status for e in ledger.history(first.code)] == ["generated", "sent"]
+        assert [e.status for e in ledger.history(second.code)] == ["generated"]

@@ -83,13 +83,23 @@ def track() -> None:
 
 
 def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: str) -> None:
-    """Record every line, answering each at once; exit 1 when any line was refused."""
-    from postcards.ledger.scanning import Scanner
+    """Record every line, answering each at once.
+
+    A line the ledger cannot record (a full disk, a server gone) is answered "not recorded", with
+    the reason, and the next lines are tried: they are recorded once the ledger can write again.
+    Exit 1 when any line was refused or not recorded.
+    """
+    from postcards.ledger.scanning import NOT_RECORDED, REFUSED, Scanner
 
     campaign, ledger = _open_ledger(ctx)
     with ledger, reported_errors():
         scanner = Scanner(
-            ledger, status=status, by=by or _default_by(), note=note, **_scan_scope(campaign)
+            ledger,
+            status=status,
+            by=by or _default_by(),
+            note=note,
+            keep_going=True,
+            **_scan_scope(campaign),
         )
         try:
             for line in lines:  # bytes from a file or stdin, str from the command line
@@ -101,7 +111,7 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
         except KeyboardInterrupt:  # Ctrl-C at a scanning desk ends the session, tidily
             click.echo("", err=True)
     click.echo(scanner.summary(), err=True)
-    if scanner.counts["refused"]:
+    if scanner.counts[REFUSED] or scanner.counts[NOT_RECORDED]:
         sys.exit(1)
 
 
@@ -329,7 +339,7 @@ def _design_fonts(campaign: Settings):
     help="Address to listen on; 0.0.0.0 for phones on the office network.",
 )
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--token", help="Token for other addresses (default: a new one, printed).")
+@click.option("--token", help="Token, 16 characters or more (default: a new one, off localhost).")
 @click.option(
     "--tls",
     is_flag=True,
@@ -347,9 +357,9 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
 
     campaign, ledger = _open_ledger(ctx)
     with ledger, reported_errors():
+        plan = make_plan(host, port, token, tls, campaign.root)  # a bad --token: exit 2
         directory = read_directory(campaign)
         print_problems(list(directory.warnings))
-        plan = make_plan(host, port, token, tls, campaign.root)
         station = Station(
             ledger,
             campaign.name,
@@ -357,6 +367,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
             plan.token,
             fonts=lambda: _design_fonts(campaign),
             scope=_scan_scope(campaign),
+            hosts=plan.hosts,
         )
         url = plan.join_url()
         click.echo(f"station for {campaign.name} on {ledger.name}")

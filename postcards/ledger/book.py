@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from postcards.codes import is_valid
+from postcards.errors import LedgerError, Problem
 from postcards.ledger.model import (
     GENERATED_BY,
     OUT_STATUSES,
@@ -63,7 +64,11 @@ _Q_CARDS_BY_CODE = sa.select(*_CARD_COLUMNS).where(
 _INSERT_EVENT = events_table.insert()
 
 
-_Q_NONCE = sa.select(events_table.c.id).where(events_table.c.nonce == sa.bindparam("nonce"))
+_Q_NONCE = sa.select(*_EVENT_COLUMNS).where(events_table.c.nonce == sa.bindparam("nonce"))
+
+
+class NonceTaken(LedgerError):
+    """A scan's nonce that an event of another card holds: a client reusing one."""
 
 
 def _is_void(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
@@ -265,12 +270,15 @@ class Ledger(Offices):
             decide: given the card and its events (oldest first), returns the event to
                 add or None; an exception it raises writes nothing and is passed on.
             nonce: the sender's id for this one scan (the station's offline queue); it
-                is kept with the event, and a nonce already kept adds nothing again.
+                is kept with the event, and a scan resent with it adds nothing again.  A
+                nonce kept with another card's event is refused (after ``decide``, whose
+                refusals come first).
 
         Returns:
             The card, its history before this call, and the event added (or None).
 
         Raises:
+            NonceTaken: the nonce is kept with an event of another card.
             LedgerError: no card has the code, or the event's status is unknown.
         """
         with self._write(serialise=False) as connection:
@@ -279,9 +287,17 @@ class Ledger(Offices):
                 raise self._error(f"no card has the code {code}")
             card = LedgerCard(*row)
             history = _history(connection, code)
-            if nonce and connection.execute(_Q_NONCE, {"nonce": nonce}).first():
-                return card, history, None
+            kept = connection.execute(_Q_NONCE, {"nonce": nonce}).first() if nonce else None
+            if kept is not None and kept.code == code:
+                return card, history, None  # the same scan, resent: recorded once
             event = decide(card, history)
+            if kept is not None:  # a client reusing a nonce: never taken for this card
+                raise NonceTaken(
+                    Problem(
+                        "the scan's nonce was used for another card; scan this card again",
+                        file=self.name,
+                    )
+                )
             if event is not None:
                 if event.status not in STATUSES:
                     raise self._error(

@@ -8,6 +8,11 @@ by URL ``postgresql+psycopg://user@host/db``; reaching each is
 :class:`~postcards.errors.LedgerError` that names the ledger (never its password) and
 says what to do.
 
+A failed write is rolled back; after a driver error (a full disk, a lost server) the
+connection itself is discarded, and the next call opens a new one: the ledger works again
+by itself once the cause is gone.  A text the ledger cannot keep alike on both databases
+(a NUL, a lone surrogate) is refused before its statement runs.
+
 The schema is versioned: the steps of :data:`postcards.ledger.schema.MIGRATIONS` a
 ledger lacks are applied in order when it is opened, each in its own transaction, and
 recorded in ``schema_version``.  Events are only ever added: from step 3 the database
@@ -16,7 +21,9 @@ itself refuses to change or delete one.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,12 +36,15 @@ from sqlalchemy import exc as sa_exc
 
 from postcards.errors import LedgerError, Problem, display_name
 from postcards.ledger.engines import (
+    SaveUncertain,
     explain,
+    from_driver,
     is_sqlite,
     postgresql_engine,
     postgresql_url,
     sqlite_engine,
     sqlite_path,
+    unkeepable_parameter,
 )
 from postcards.ledger.model import utc_now
 from postcards.ledger.schema import MIGRATIONS as _MIGRATIONS
@@ -57,7 +67,11 @@ class Database:
         self._name = name
         self._path = path
         self._connection: sa.Connection | None = None
+        self._closed = False
+        self._used = 0.0  # when the connection last finished a transaction
         self._dialect = engine.dialect.name
+        self._secret = engine.url.password if isinstance(engine.url.password, str) else None
+        sa.event.listen(engine, "before_cursor_execute", self._check_texts)
 
     @classmethod
     def open(cls, target: str | Path) -> Self:
@@ -73,8 +87,7 @@ class Database:
         """
         ledger = cls._sqlite(target) if is_sqlite(target) else cls._postgresql(str(target))
         try:
-            with ledger._guard():
-                ledger._connection = ledger._engine.connect()
+            ledger._open_connection()
             ledger._migrate()
         except BaseException:
             ledger.close()
@@ -104,9 +117,10 @@ class Database:
 
     def close(self) -> None:
         """Close the connection; closing twice is harmless."""
+        self._closed = True
         if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+            connection, self._connection = self._connection, None
+            connection.close()
         self._engine.dispose()
 
     def __enter__(self) -> Self:
@@ -217,7 +231,7 @@ class Database:
             with self._guard():
                 yield connection
             return
-        with self._transaction(connection, write=False, serialise=False):
+        with self._transaction(write=False, serialise=False) as connection:
             yield connection
 
     @contextmanager
@@ -229,43 +243,132 @@ class Database:
         takes a ledger-wide lock for the writes that check before they insert (new cards,
         lists, migrations); status changes lock only their card.
         """
-        connection = self._open_connection()
-        with self._transaction(connection, write=True, serialise=serialise):
+        with self._transaction(write=True, serialise=serialise) as connection:
             yield connection
 
     @contextmanager
-    def _transaction(
-        self, connection: sa.Connection, write: bool, serialise: bool
-    ) -> Iterator[None]:
+    def _transaction(self, write: bool, serialise: bool) -> Iterator[sa.Connection]:
+        """A transaction that commits, or leaves nothing behind and the ledger usable.
+
+        Driver errors, the commit's too, become a :class:`LedgerError` saying why.
+        """
+        connection = self._live_connection()
         connection.info["immediate"] = write
-        with self._guard():
-            transaction = connection.begin()
-            if serialise and self._dialect == "postgresql":
-                connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
         try:
-            yield
-        except BaseException:
             with self._guard():
-                transaction.rollback()
+                transaction = connection.begin()
+                if serialise and self._dialect == "postgresql":
+                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
+                yield connection
+            with self._guard(committing=True):
+                transaction.commit()
+        except BaseException as error:
+            self._abandon(connection, error)
             raise
-        with self._guard():
-            transaction.commit()
+        finally:
+            self._used = time.monotonic()
+
+    def _abandon(self, connection: sa.Connection, error: BaseException) -> None:
+        """Roll back a failed transaction, so that the next call starts clean.
+
+        After a driver error (a commit that failed on a full disk, a server gone) the
+        connection is suspect, and SQLAlchemy may still hold the failed transaction: it is
+        discarded, which rolls back whatever the driver still held, and the next call
+        opens a new one.  A transaction a refusal ended (nothing wrong with the
+        connection) is rolled back on it.
+        """
+        if not from_driver(error):
+            try:
+                connection.rollback()
+                return
+            except Exception:  # noqa: BLE001 - a connection that cannot roll back is discarded
+                pass
+        self._discard()
+
+    def _discard(self) -> None:
+        """Drop the connection (closing it as far as it still can be); the next call opens one."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        with contextlib.suppress(Exception):
+            connection.invalidate()  # closes the driver's connection now: its transaction ends
+        with contextlib.suppress(Exception):
+            connection.close()
 
     def _open_connection(self) -> sa.Connection:
-        if self._connection is None:
+        """The connection, opened again when a failure discarded it."""
+        if self._closed:
             raise self._error("the ledger is closed")
+        if self._connection is None:
+            with self._guard():
+                self._connection = self._engine.connect()
+            self._used = time.monotonic()
         return self._connection
 
+    def _live_connection(self) -> sa.Connection:
+        """The connection for a new transaction.
+
+        On PostgreSQL, one unused for a while is checked first: a server that restarted
+        meanwhile dropped it, and a new one is opened instead of failing once.
+        """
+        connection = self._open_connection()
+        if self._dialect != "postgresql" or time.monotonic() - self._used < _PING_AFTER:
+            return connection
+        try:
+            driver = connection.connection.dbapi_connection
+            assert driver is not None  # an open connection has its driver's
+            self._engine.dialect.do_ping(driver)
+            driver.rollback()  # the ping's own transaction
+        except Exception:  # noqa: BLE001 - any failure: the connection is no good
+            self._discard()
+            connection = self._open_connection()
+        return connection
+
     @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """Turn driver errors into a LedgerError naming the ledger and what to do."""
+    def _guard(self, committing: bool = False) -> Iterator[None]:
+        """Turn driver errors into a LedgerError naming the ledger and what to do.
+
+        A connection lost while committing leaves unknown whether the server kept the
+        change: that is a :class:`SaveUncertain`, which says so.
+        """
         try:
             yield
         except (sa_exc.SQLAlchemyError, sqlite3.Error) as error:
+            if committing and getattr(error, "connection_invalidated", False):
+                raise SaveUncertain(
+                    self._problem(
+                        f"{explain(error)}; the connection was lost while the change was being "
+                        "saved, so the server may have kept it: look before doing it again"
+                    )
+                ) from error
             raise self._error(explain(error)) from error
 
+    def _check_texts(
+        self,
+        _connection: sa.Connection,
+        _cursor: object,
+        _statement: str,
+        parameters: object,
+        _context: object,
+        executemany: bool,
+    ) -> None:
+        """Refuse, before its statement runs, a text the ledger cannot keep: nothing is stored."""
+        why = unkeepable_parameter(parameters, executemany)
+        if why is not None:
+            raise self._error(why)
+
     def _error(self, message: str) -> LedgerError:
-        return LedgerError(Problem(message, file=self._name))
+        return LedgerError(self._problem(message))
+
+    def _problem(self, message: str) -> Problem:
+        """The problem, naming the ledger; a driver's message never shows the password."""
+        if self._secret and len(self._secret) >= 4:
+            message = message.replace(self._secret, "***")
+        return Problem(message, file=self._name)
+
+
+_PING_AFTER = 1.0
+"""Seconds a PostgreSQL connection may sit unused before a transaction checks it."""
 
 
 _LOCK_KEY = zlib.crc32(b"postcards ledger")

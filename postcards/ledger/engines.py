@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -138,8 +140,22 @@ def explain(error: BaseException) -> str:
     original = getattr(error, "orig", None) or error
     text = str(original).strip().splitlines()[0] if str(original).strip() else repr(error)
     lowered = text.lower()
+    local = isinstance(original, sqlite3.Error)
     if "append-only" in lowered:
         return "events are append-only: an event cannot be changed or deleted"
+    if "nul (0x00)" in lowered or "surrogates not allowed" in lowered:
+        return f"a text holds a character the ledger cannot keep ({text}); remove it"
+    if "disk is full" in lowered or "no space left" in lowered or "disk full" in lowered:
+        where = "the disk" if local else "the PostgreSQL server's disk"
+        return f"{where} is full: free some space on it, then try again ({text})"
+    if "readonly" in lowered or "read-only" in lowered:
+        return (
+            f"the ledger is read-only ({text}); check that you may write to the file and its "
+            "folder, and that the drive is not mounted read-only"
+            if local
+            else f"the PostgreSQL ledger is read-only ({text}); give a server that accepts "
+            "writes (not a standby) and a user that may write"
+        )
     if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return (
             "the ledger is busy: another postcards process has been writing to it for more "
@@ -150,19 +166,71 @@ def explain(error: BaseException) -> str:
             "not a postcards ledger (the file is not an SQLite database, or it is damaged); "
             "check the ledger path, or restore the file from a backup"
         )
-    if "unable to open" in lowered or "readonly" in lowered or "permission denied" in lowered:
+    if "unable to open" in lowered or "permission denied" in lowered:
         return (
             f"cannot open or write the ledger ({text}); check that the path is a file in a "
             "folder you may write to"
         )
     if "disk" in lowered or "i/o" in lowered:
-        return f"cannot write the ledger ({text}); check free disk space and the drive"
-    if isinstance(original, _connection_errors()):
+        return f"cannot write the ledger ({text}); check the drive and its free space"
+    if "authentication failed" in lowered or "no password supplied" in lowered:
+        return (
+            f"the PostgreSQL server refused the login ({text}); check the user and password "
+            "in [tracking] database or POSTCARDS_DATABASE"
+        )
+    if isinstance(original, _connection_errors()) or getattr(
+        error, "connection_invalidated", False
+    ):
         return (
             f"cannot reach the PostgreSQL ledger ({text}); check [tracking] database or "
             "POSTCARDS_DATABASE and that the server runs"
         )
     return f"ledger error: {text}"
+
+
+class SaveUncertain(LedgerError):
+    """The connection was lost while a change was committed: the server may have kept it."""
+
+
+def from_driver(error: BaseException) -> bool:
+    """True for a driver's error, or a LedgerError made from one (the connection is suspect)."""
+    driver = (sa_exc.SQLAlchemyError, sqlite3.Error)
+    return isinstance(error, driver) or isinstance(error.__cause__, driver)
+
+
+def unkeepable(text: str) -> str | None:
+    """Why the ledger cannot keep a text, or None when it can.
+
+    PostgreSQL refuses a NUL (U+0000) that SQLite stores as is, and neither driver can
+    encode a lone surrogate (half of a UTF-16 pair, not a character): both are refused on
+    both databases, before any statement carries them.
+    """
+    found = _UNKEEPABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "holds a NUL character (U+0000), which the ledger cannot keep; remove it"
+    return (
+        f"holds a lone surrogate (U+{ord(found.group()):04X}, half of a UTF-16 pair, not a "
+        "character), which the ledger cannot keep; type the text again"
+    )
+
+
+def unkeepable_parameter(parameters: object, executemany: bool) -> str | None:
+    """What is wrong with the first text of a statement's parameters the ledger cannot keep."""
+    if not parameters:
+        return None
+    rows: Iterable[object] = parameters if executemany else (parameters,)  # type: ignore[assignment]
+    for row in rows:
+        values = row.values() if isinstance(row, Mapping) else row
+        for value in values:  # type: ignore[attr-defined]
+            if isinstance(value, str) and _UNKEEPABLE.search(value):
+                shown = repr(value[:40]) + ("…" if len(value) > 40 else "")
+                return f"{shown} {unkeepable(value)}; nothing was recorded"
+    return None
+
+
+_UNKEEPABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _connection_errors() -> tuple[type[BaseException], ...]:

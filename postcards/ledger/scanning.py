@@ -5,7 +5,9 @@ as a card code however it arrives: with or without hyphens, in lower case, insid
 campaign URL, with the Crockford look-alikes (O for 0, I and L for 1).  Each line gets an
 :class:`Outcome` at once: the card and its new status, "already scanned" (nothing new is
 recorded), or why it was refused (not a code, a wrong check character, an unknown card, a
-status that cannot follow the card's current one).
+status that cannot follow the card's current one).  When the ledger cannot record a line (a
+full disk, a server gone), ``track scan`` says so and goes on: the line is "not recorded",
+and the next ones are recorded once the ledger can write again.
 
 The rules of which status may follow which live here, in :data:`NEXT`; the ledger makes
 the check and the new event one locked step, so that several scanners at once record a
@@ -19,7 +21,8 @@ from dataclasses import dataclass, field
 
 from postcards.codes import CodeError, code_in_url, format_code, is_url, parse_code
 from postcards.errors import LedgerError
-from postcards.ledger.book import Ledger
+from postcards.ledger.book import Ledger, NonceTaken
+from postcards.ledger.engines import SaveUncertain, from_driver, unkeepable
 from postcards.ledger.model import Event, LedgerCard, utc_now
 
 NEXT: dict[str, frozenset[str]] = {
@@ -38,6 +41,8 @@ SCAN_STATUSES = ("printed", "sent", "returned", "reply", "delivered", "void")
 """What staff may record by scanning or by hand ("generated" is the print run's)."""
 
 RECORDED, DUPLICATE, REFUSED = "recorded", "already scanned", "refused"
+NOT_RECORDED = "not recorded"
+"""The ledger could not record the line (see :attr:`Scanner.keep_going`); scan it again."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class Outcome:
     """What became of one scanned or typed line."""
 
     line: str
-    kind: str  # RECORDED, DUPLICATE or REFUSED
+    kind: str  # RECORDED, DUPLICATE, REFUSED or NOT_RECORDED
     message: str
     code: str = ""
     card: LedgerCard | None = None
@@ -120,6 +125,10 @@ class Scanner:
             share) is refused, naming its campaign.
         url: when given, the campaign's ``[qr] url`` pattern: a scanned URL must match
             it ("" or no ``{code}``: the cards carry no URL, so a URL is refused).
+        keep_going: when on (``track scan``), a line the ledger cannot record (a full
+            disk, a server gone) is answered :data:`NOT_RECORDED` with the reason, and the
+            next line is tried; when off (the station), the LedgerError is raised, so that
+            the phone keeps the scan and sends it again.
     """
 
     ledger: Ledger
@@ -129,6 +138,7 @@ class Scanner:
     campaign: str | None = None
     url: str | None = None
     counts: Counter = field(default_factory=Counter)
+    keep_going: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in SCAN_STATUSES:
@@ -171,7 +181,24 @@ class Scanner:
         except CodeError as error:
             return Outcome(line, REFUSED, f"refused: {error}")
         shown = format_code(code)
+        for what, text in (
+            ("who scans", self.by),
+            ("the note", self.note),
+            ("the scan's nonce", nonce),
+        ):
+            why = unkeepable(text)
+            if why is not None:
+                return Outcome(line, REFUSED, f"{shown}: refused: {what} {why}", code)
+        try:
+            return self._record(line, code, shown, at, nonce)
+        except LedgerError as error:
+            if not self.keep_going:
+                raise
+            if isinstance(error, SaveUncertain):
+                return Outcome(line, NOT_RECORDED, f"{shown}: perhaps not recorded: {error}", code)
+            return Outcome(line, NOT_RECORDED, f"{shown}: not recorded: {error}", code)
 
+    def _record(self, line: str, code: str, shown: str, at: str | None, nonce: str) -> Outcome:
         def decide(card: LedgerCard, history: list[Event]) -> Event | None:
             _check_campaign(card, self.campaign)
             return next_event(card, history, self.status, self.by, self.note, at)
@@ -181,11 +208,19 @@ class Scanner:
         except _Refused as why:
             found = self.ledger.card(code)
             return Outcome(line, REFUSED, f"{shown}: refused: {why}", code, found)
+        except NonceTaken as taken:
+            return Outcome(line, REFUSED, f"{shown}: refused: {taken.problems[0].message}", code)
         except LedgerError as error:
-            if self.ledger.card(code) is None:
+            if from_driver(error):  # the ledger failed (a full disk, a server gone): say why
+                raise
+            try:
+                unknown = self.ledger.card(code) is None
+            except LedgerError:  # the ledger cannot answer now: the first error says why
+                unknown = False
+            if unknown:
                 return Outcome(line, REFUSED, f"{shown}: refused: unknown code; no card in "
                                f"{self.ledger.name} has it", code)  # fmt: skip
-            raise error
+            raise
         who = f"{card.prisoner_name} ({card.prisoner_id}) from {card.sender_name}"
         if event is None:
             first = next((e for e in history if e.status == self.status), history[-1])
@@ -195,11 +230,17 @@ class Scanner:
         return Outcome(line, RECORDED, f"{shown}: {self.status}: {who}", code, card, event)
 
     def summary(self) -> str:
-        """One line: how many lines were recorded, repeated and refused."""
-        return (
+        """One line: how many lines were recorded, repeated, refused and not recorded."""
+        summary = (
             f"{self.counts[RECORDED]} recorded as {self.status}, {self.counts[DUPLICATE]} "
             f"already scanned, {self.counts[REFUSED]} refused"
         )
+        if self.counts[NOT_RECORDED]:
+            summary += (
+                f", {self.counts[NOT_RECORDED]} not recorded (the ledger could not write "
+                "them: scan them again)"
+            )
+        return summary
 
 
 def show(
