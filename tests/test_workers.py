@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 
 import postcards
 from postcards.cards.plans import CardPlan
+from postcards.cli.shell import progress_bar
 from postcards.page.writer import PdfWriter
 from postcards.printing import chunks, parallel
 from postcards.printing.faces import CardRenderer
@@ -105,19 +108,8 @@ def test_a_killed_worker_stops_the_run_and_leaves_nothing(
 
 
 def test_ctrl_c_stops_every_worker_and_leaves_nothing(tmp_path: Path) -> None:
-    folder = tmp_path / "big"
-    folder.mkdir()
-    write_campaign(folder, 20000)  # long enough to be stopped while drawing, even when slow
-    out = tmp_path / "out" / "cards.pdf"
-    command = [sys.executable, "-m", "postcards", "-c", str(folder), "cards", "--jobs", "2",
-               "-o", str(out)]  # fmt: skip
-    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    children: set[int] = set()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(children) < 2:
-        children |= _children(run.pid)
-        time.sleep(0.05)
-    assert len(children) >= 2, "the workers never started"
+    folder, out = _big_campaign(tmp_path)
+    run, children = _drawing(folder, out)
     run.send_signal(signal.SIGINT)
     try:
         _, stderr = run.communicate(timeout=60)  # read its pipes: a full pipe would stall it
@@ -132,6 +124,112 @@ def test_ctrl_c_stops_every_worker_and_leaves_nothing(tmp_path: Path) -> None:
     leftovers = list(out.parent.glob("*")) if out.parent.exists() else []
     assert leftovers == []
     assert not (folder / "tracking.db").exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_the_workers_die_with_their_parent(tmp_path: Path, sig: signal.Signals) -> None:
+    """A parent killed while its workers draw takes them with it within a second or two.
+
+    Killed outright, it leaves its temporary files (the next run does not mind them);
+    SIGTERM, like Ctrl-C, stops the workers and removes them.  Nothing reaches the ledger.
+    """
+    folder, out = _big_campaign(tmp_path)
+    run, children = _drawing(folder, out)
+    time.sleep(0.3)  # the workers are drawing
+    os.kill(run.pid, sig)
+    try:
+        returncode = run.wait(timeout=60)
+    finally:
+        survivors = _survivors(children, seconds=2.0)
+        for pid in survivors:  # never leave the orphans of a failed test drawing for minutes
+            os.kill(pid, signal.SIGKILL)
+        _, stderr = run.communicate(timeout=60)
+    assert survivors == [], f"workers outlived their parent by 2 s: {survivors}"
+    assert not (folder / "tracking.db").exists()  # nothing recorded
+    leftovers = sorted(path.name for path in out.parent.glob("*")) if out.parent.exists() else []
+    if sig == signal.SIGTERM:
+        assert returncode == 128 + signal.SIGTERM, stderr.decode()[-2000:]
+        assert leftovers == []
+    else:
+        assert returncode == -signal.SIGKILL
+        assert all(name.endswith(".part") for name in leftovers), leftovers
+    write_campaign(folder, 150)  # the next run works as after any other stop
+    again = subprocess.run(_cards(folder, out), capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert f"150 cards on 150 sheets -> {out}" in again.stdout
+    assert out.is_file()
+
+
+#: The threads alive in the parent at each fork, while a test watches.
+_FORKS: list[set[str]] = []
+_WATCHING: list[bool] = []
+
+
+def _note_threads() -> None:
+    if _WATCHING:
+        _FORKS.append({thread.name for thread in threading.enumerate()})
+
+
+os.register_at_fork(before=_note_threads)  # once per test process: it cannot be removed
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_thread_runs_when_the_workers_are_forked_under_the_progress_bar(
+    many: Path, tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread running at a fork may hold a lock the child then waits on forever."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)  # the command line's bar, on a "terminal"
+    before = {thread.name for thread in threading.enumerate()}
+    _FORKS.clear()
+    _WATCHING.append(True)
+    try:
+        with progress_bar("cards", ("reading and checking", "planning and drawing")) as report:
+            assert report is not None
+            campaign = postcards.Campaign.load(many)
+            campaign.cards(tmp_path / "cards.pdf", jobs=2, progress=report)
+    finally:
+        _WATCHING.clear()
+    assert "cards: planning and drawing" in terminal.getvalue()  # the bar was up
+    assert len(_FORKS) == 2
+    assert [threads - before for threads in _FORKS] == [set(), set()]
+
+
+def _big_campaign(tmp_path: Path) -> tuple[Path, Path]:
+    """A campaign long enough to be stopped while drawing, even when slow; its output."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    write_campaign(folder, 20000)
+    return folder, tmp_path / "out" / "cards.pdf"
+
+
+def _cards(folder: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "postcards", "-c", str(folder), "cards", "--jobs", "2",
+            "-o", str(out)]  # fmt: skip
+
+
+def _drawing(folder: Path, out: Path) -> tuple[subprocess.Popen, set[int]]:
+    """``cards --jobs 2`` started, once both its workers exist: the run and their pids."""
+    run = subprocess.Popen(_cards(folder, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    children: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(children) < 2:
+        children |= _children(run.pid)
+        time.sleep(0.05)
+    assert len(children) >= 2, "the workers never started"
+    return run, children
+
+
+def _survivors(pids: set[int], seconds: float) -> list[int]:
+    """The processes still alive after waiting up to ``seconds`` for them all to end."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+        time.sleep(0.02)
+    return sorted(pid for pid in pids if _alive(pid))
 
 
 def _children(pid: int) -> set[int]:

@@ -104,7 +104,10 @@ def progress_bar(
 ) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr when it is a terminal; silent in a pipe.
 
-    The bar is labelled with what is being done from the start.
+    The bar is labelled with what is being done from the start.  It is redrawn when the
+    library reports progress, at most a few times a second (and at each new pass and at
+    the end), never by a thread of its own: ``cards --jobs`` forks its workers while the
+    bar is up, and a thread running at a fork may leave the child a lock held forever.
     """
     if not sys.stderr.isatty():
         yield None
@@ -115,18 +118,24 @@ def progress_bar(
     state = Phases(label, phases)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[pace]}"))  # fmt: skip
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    every = 0.25  # seconds: the bar is redrawn at most this often (and at a pass's start and end)
+    bar = Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False)
+    with bar:
         task = bar.add_task(state.description, total=None, pace=pace(0, 0, 0.0))
         started = [time.monotonic()]
+        drawn = [time.monotonic()]
 
         def report(done: int, total: int) -> None:
             phase = state.phase
             description = state.update(done, total)
             if state.phase != phase:  # a new pass: its rate and time left start afresh
                 started[0] = time.monotonic()
-            elapsed = time.monotonic() - started[0]
-            shown = pace(done, total, elapsed, label)
+            now = time.monotonic()
+            shown = pace(done, total, now - started[0], label)
             bar.update(task, completed=done, total=total, description=description, pace=shown)
+            if state.phase != phase or done >= total or now - drawn[0] >= every:
+                drawn[0] = now
+                bar.refresh()
 
         yield report
 

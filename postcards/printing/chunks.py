@@ -12,7 +12,8 @@ byte for any number of workers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -129,25 +130,30 @@ def _glyphs(cards: CardRenderer) -> dict[str, dict[int, int]]:
 
 
 def _write_all(
-    drawn: Iterator[Drawn],
+    drawn: Generator[Drawn, None, None],
     writers: Sequence[PdfWriter],
     size: tuple[float, float],
     boxes: tuple[Rect, ...],
     count: int,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Write each chunk as it comes back, in print order, and say how far the run is."""
+    """Write each chunk as it comes back, in print order, and say how far the run is.
+
+    Whatever stops the writing (an error, Ctrl-C, SIGTERM between two chunks) closes the
+    chunks at once, which stops the workers before the exception goes up.
+    """
     for writer in writers:
         writer.flush()  # the workers are forked from here: nothing unwritten to inherit
     done = 0
-    for chunk in drawn:
-        for file, name, stream in chunk.forms:
-            writers[file].form(*size, stream, name)
-        for file, used in enumerate(chunk.glyphs):
-            for resource, glyphs in used.items():
-                writers[file].note_glyphs(resource, glyphs)
-        for file, stream in chunk.pages:
-            writers[file].add_page(stream, *boxes)
-        done += chunk.cards
-        if progress:
-            progress(done, count)
+    with closing(drawn):
+        for chunk in drawn:
+            for file, name, stream in chunk.forms:
+                writers[file].form(*size, stream, name)
+            for file, used in enumerate(chunk.glyphs):
+                for resource, glyphs in used.items():
+                    writers[file].note_glyphs(resource, glyphs)
+            for file, stream in chunk.pages:
+                writers[file].add_page(stream, *boxes)
+            done += chunk.cards
+            if progress:
+                progress(done, count)

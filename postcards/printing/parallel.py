@@ -8,7 +8,13 @@ order, with only a few chunks in flight, so memory stays flat however long the r
 Workers are forked from the process that planned the cards, so the design, the fonts and
 the forms are theirs without being sent; only the chunk's plans go out and its bytes come
 back.  Ctrl-C (or any error) stops every worker and the exception goes up as it was, so
-the caller's temporary files are removed as after any failure.
+the caller's temporary files are removed as after any failure; SIGTERM does the same, as
+:class:`SystemExit` (status 143), while the run draws.  Workers die with their parent: a
+parent killed outright (``kill -9``) takes them with it at once, through the kernel's
+parent-death signal on Linux (elsewhere a worker looks for its parent twice a second).
+No thread runs in the parent when the workers are forked (a thread's locks would be
+copied held): the pool forks them before its own threads start, and the caller must not
+run any (the command line's progress bar is redrawn from the progress callback).
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import TypeVar
 
 from postcards.errors import PostcardsError, Problem
@@ -44,21 +53,30 @@ def default_jobs() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator[R]:
+def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Generator[R, None, None]:
     """``work(chunk)`` for every chunk, in order, drawn by ``jobs`` processes.
 
     One job works in this process.  Otherwise at most two chunks per
-    worker are in flight, so the chunks may be a generator that plans as it goes.
+    worker are in flight, so the chunks may be a generator that plans as it goes.  The
+    caller closes the generator when it stops early (an error while writing, Ctrl-C), so
+    that the workers stop then, not when it is collected.
     """
-    if jobs <= 1:
-        yield from map(work, chunks)
-        return
+    with _terminated_as_exit():
+        if jobs <= 1:
+            yield from map(work, chunks)
+        else:
+            yield from _in_workers(chunks, work, jobs)
+
+
+def _in_workers(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator[R]:
     _WORK[:] = [work]
     # The workers share the parent's objects until they write to them; a collection in a
     # worker would touch them all (and copy every page), so the parent's are frozen.
     gc.freeze()
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_quiet_worker)
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_quiet_worker, initargs=(os.getpid(),)
+    )
     pending: deque[Future] = deque()
     try:
         for chunk in chunks:
@@ -88,9 +106,72 @@ def _work(chunk: object) -> object:
     return _WORK[0](chunk)
 
 
-def _quiet_worker() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them all and cleans up once."""
+@contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM, while the run draws, raises :class:`SystemExit` (status 143) as Ctrl-C would.
+
+    The exception stops the workers and goes up through the caller's cleanup, so nothing is
+    left, where the signal's default would end the process with its temporary files in place.
+    Only where the signal is the process's to take: in the main thread, when nobody else
+    handles it.  A second SIGTERM during the cleanup is ignored; after it, the default is back.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    raised: list[int] = []
+
+    def terminate(signum: int, frame: object) -> None:
+        if not raised:
+            raised.append(signum)
+            raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _quiet_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent, which stops them all and cleans up once.
+
+    A SIGTERM sent to a worker ends it (the parent then stops the run).  A worker dies with
+    its parent, so that a parent killed outright leaves none behind: a worker waits on a
+    queue whose writing end it holds itself, and would wait forever.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, copied by fork
+    if not _parent_death_signal():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the worker could ask to follow it
+        os._exit(1)
+
+
+#: ``prctl``'s option that sends a process a signal when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def _parent_death_signal() -> bool:
+    """Ask the kernel for SIGKILL when the parent dies (Linux); False where it cannot.
+
+    Strictly, when the parent's thread that forked ends: the pool forks its workers in the
+    thread that first submits work, the one reading :func:`in_order`'s results.
+    """
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return False
+    return bool(prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+
+
+def _watch_parent(parent: int) -> None:
+    """Where the kernel will not tell: end the worker within half a second of its parent."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _stop(pool: ProcessPoolExecutor, pending: deque[Future]) -> None:
