@@ -230,8 +230,9 @@ def test_plan_token_tls_and_qr(tmp_path: Path) -> None:
     assert f"token={lan.token}" in lan.join_url()
     assert (tmp_path / "station-tls" / "cert.pem").exists()
     assert len(lan.fingerprint.split(":")) == 32
-    again = plan("0.0.0.0", 8000, "given", True, tmp_path)
-    assert again.fingerprint == lan.fingerprint and again.token == "given"  # kept, not remade
+    again = plan("0.0.0.0", 8000, "given-token-16-chars", True, tmp_path)
+    assert again.fingerprint == lan.fingerprint  # kept, not remade
+    assert again.token == "given-token-16-chars"
     assert ensure_certificate(tmp_path / "station-tls", "x")[1].stat().st_mode & 0o077 == 0
     import numpy as np
     import zxingcpp

@@ -1,5 +1,7 @@
 """The station's pages in a real Chromium (Debian's, driven by playwright): a wedge
-scanner typing, the dashboard changing live, a scan made offline, the camera fed a QR.
+scanner typing, the dashboard changing live, a scan made offline, the camera fed a QR,
+scans kept on the phone across a station restart with a new token, a busy ledger and
+server errors.
 
 Skips when Chromium is not installed, unless POSTCARDS_REQUIRE_CHROMIUM=1 (CI): then
 it fails.
@@ -9,14 +11,22 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from postcards.codes import format_code, new_code
+from postcards.ledger import engines
 from postcards.ledger.book import Ledger
 from postcards.ledger.model import LedgerCard
 from postcards.station.app import Station, create_app
@@ -265,3 +275,190 @@ def test_the_dashboard_shows_one_office(browser, office_base) -> None:
         assert page.url.endswith("/") and link.get_attribute("href") == "/download/report.html"
     finally:
         context.close()
+
+
+# --- scans the station could not take stay on the phone --------------------------------
+
+
+def ledger_events(path: Path, card: LedgerCard) -> list[str]:
+    """The card's events as the ledger file holds them (not as a station answers)."""
+    with Ledger.open(path) as ledger:
+        return [e.status for e in ledger.history(card.code)]
+
+
+@contextmanager
+def serve(folder: Path, port: int, token: str) -> Iterator[str]:
+    """``postcards serve --token`` in its own process on ``port``, the ledger in ``folder``;
+    yields the join URL it prints, and stops it with SIGTERM as Ctrl-C would."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "postcards", "serve", "--port", str(port), "--token", token],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1",
+             "POSTCARDS_DATABASE": f"sqlite:///{folder / 'tracking.db'}"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        join = ""
+        while not join and (line := process.stdout.readline()):
+            join = line.split()[1] if line.startswith("open ") else ""
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(join)  # any answer: it listens
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    why = process.communicate()[1]
+                    raise RuntimeError(f"the station did not start: {why}") from None
+                time.sleep(0.05)
+        yield join
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+
+
+def test_scans_queued_across_a_restart_with_a_new_token(browser, tmp_path: Path) -> None:
+    """The station stops; three cards are scanned meanwhile; it comes back with another
+    token.  The phone keeps them (asking for the new join link), and once the volunteer
+    opens it the same queue drains: each card recorded once."""
+    from conftest import _free_port
+    from playwright.sync_api import expect
+
+    with Ledger.open(tmp_path / "tracking.db") as ledger:
+        ledger.record_generated(CARDS, at=AT)
+    (tmp_path / "campaign.toml").write_text('[campaign]\nname = "spring"\n')
+    port = _free_port()
+    cards = CARDS[4:7]
+    context = browser.new_context()
+    page = context.new_page()
+    answer, queued = page.locator("#answer"), page.locator("#queued")
+    try:
+        with serve(tmp_path, port, "first-token-16-chars") as join:
+            assert join == f"http://127.0.0.1:{port}/scan?token=first-token-16-chars"
+            page.goto(join)
+            assert page.url == f"http://127.0.0.1:{port}/scan"  # the token went to a cookie
+        for card in cards:  # the station is stopped
+            wedge(page, card.code)
+        expect(answer).to_have_class(re.compile(r"\bqueued\b"))
+        expect(answer).to_contain_text("3 waiting: station unreachable")
+        expect(queued).to_have_text("3")
+        with serve(tmp_path, port, "second-token-16-chars") as join:
+            # The retries reach the new station, which does not know token A's cookie.
+            expect(answer).to_contain_text("3 waiting: open the join link again", timeout=35000)
+            expect(queued).to_have_text("3")
+            assert [ledger_events(tmp_path / "tracking.db", c) for c in cards] == [
+                ["generated"]
+            ] * 3
+            page.goto(join)  # the link the restarted station printed, on the same phone
+            expect(queued).to_have_text("0", timeout=10000)
+            expect(answer).to_have_class(re.compile(r"\brecorded\b"))
+            expect(page.locator("#recent li")).to_have_count(3)
+            expect(page.locator("#count")).to_have_text("3")
+            page.wait_for_timeout(1500)  # nothing more is sent
+        for card in cards:
+            assert ledger_events(tmp_path / "tracking.db", card) == ["generated", "sent"]
+    finally:
+        context.close()
+
+
+def test_scans_wait_while_the_ledger_is_busy(browser, tmp_path: Path, monkeypatch) -> None:
+    """Another process holds the ledger's write lock: the station answers 503 (the ledger
+    is busy); the scans stay on the phone, say so quietly, and are recorded once each
+    when the lock goes, without anyone touching the phone."""
+    from playwright.sync_api import expect
+
+    # The station gives up on a locked ledger after 1 s instead of 10 s: the same 503,
+    # sooner.  (The ledger takes the value when it opens its connection.)
+    monkeypatch.setattr(engines, "BUSY_TIMEOUT_MS", 1000)
+    with contextmanager(_station)(tmp_path, CARDS) as base:
+        context = browser.new_context(base_url=base)
+        page = context.new_page()
+        answer, queued = page.locator("#answer"), page.locator("#queued")
+        try:
+            page.goto("/scan")
+            holder = sqlite3.connect(tmp_path / "tracking.db", isolation_level=None)
+            holder.execute("BEGIN IMMEDIATE")  # as a print run writing its cards
+            try:
+                wedge(page, CARDS[0].code)
+                wedge(page, CARDS[1].code)
+                expect(answer).to_contain_text("2 waiting: station busy", timeout=10000)
+                expect(answer).to_contain_text("the ledger is busy")
+                expect(queued).to_have_text("2")
+                page.wait_for_timeout(2500)  # another retry, answered 503 too
+                expect(answer).to_have_class(re.compile(r"\bqueued\b"))
+                expect(queued).to_have_text("2")
+            finally:
+                holder.execute("ROLLBACK")
+                holder.close()
+            expect(queued).to_have_text("0", timeout=20000)
+            expect(answer).to_have_class(re.compile(r"\brecorded\b"))
+            assert events(base, CARDS[0]) == events(base, CARDS[1]) == ["generated", "sent"]
+        finally:
+            context.close()
+
+
+TONES = """window.tones = 0;
+window.AudioContext = class extends window.AudioContext {
+  createOscillator() { window.tones += 1; return super.createOscillator(); }
+};"""
+"""Counts the refusal tones the page plays (they still play)."""
+
+
+def test_a_server_error_keeps_the_scan_a_refusal_drops_it(page, base) -> None:
+    """500 and 503 answers (here from Chromium's own network layer) keep the scan and
+    retry it with the same nonce, quietly; a refusal about the card (an unknown code, a
+    code the station cannot read) takes it off the phone, with the refusal tone."""
+    from playwright.sync_api import expect
+
+    answer, queued = page.locator("#answer"), page.locator("#queued")
+    failing = {"with": 500}
+    nonces: list[str] = []
+
+    def station_trouble(route) -> None:
+        nonces.append(route.request.post_data_json["nonce"])
+        if failing["with"] == 500:
+            route.fulfill(status=500, content_type="text/plain", body="Internal Server Error")
+        elif failing["with"] == 503:
+            reason = "cannot write the ledger (database or disk is full); check free disk space"
+            route.fulfill(status=503, json={"reason": reason})
+        else:
+            route.continue_()
+
+    page.add_init_script(TONES)
+    page.route("**/api/scans", station_trouble)
+    page.goto("/scan")
+    wedge(page, CARDS[4].code)
+    expect(answer).to_contain_text("1 waiting: station error")
+    expect(answer).to_contain_text("HTTP 500")
+    expect(queued).to_have_text("1")
+    failing["with"] = 503
+    expect(answer).to_contain_text("1 waiting: station busy", timeout=10000)
+    expect(answer).to_contain_text("disk is full")
+    assert events(base, CARDS[4]) == ["generated"]
+    failing["with"] = 0
+    expect(answer).to_have_class(re.compile(r"\brecorded\b"), timeout=20000)
+    assert events(base, CARDS[4]) == ["generated", "sent"]
+    assert len(nonces) >= 3 and set(nonces) == {nonces[0]}  # one scan, sent again
+    assert page.evaluate("window.tones") == 0  # waiting is quiet
+
+    unknown = new_code(random.Random(99))  # a well-formed code no card has
+    assert unknown not in {card.code for card in CARDS}
+    wedge(page, format_code(unknown))
+    expect(answer).to_have_class(re.compile(r"\brefused\b"))
+    expect(answer).to_contain_text("unknown code")
+    expect(queued).to_have_text("0")
+    assert page.evaluate("window.tones") == 1
+    wedge(page, "K" * 201)  # the station answers 400: it cannot read the scan at all
+    expect(answer).to_contain_text("longer than 200 characters")
+    expect(queued).to_have_text("0")
+    assert page.evaluate("window.tones") == 2
+    refused = page.locator("#recent li").filter(has_text="refused")
+    expect(refused).to_have_count(2)

@@ -1,7 +1,9 @@
 """The station's web app: pages, the JSON API, and the guards in front of them.
 
 Every scan goes through :class:`postcards.ledger.scanning.Scanner`, so the station refuses exactly
-what ``track scan`` refuses, with the same reasons.  The ledger is one connection used by
+what ``track scan`` refuses, with the same reasons; but a card of another campaign is refused
+without naming its campaign or its people.  A ledger that cannot be read or written is
+answered 503 with the reason, on every route.  The ledger is one connection used by
 one thread at a time (a lock): SQLite serialises writers anyway, and a scan is a single
 short transaction.  Pages are Jinja2 templates with autoescaping; what the scripts add
 later is set as text, never as HTML.
@@ -9,9 +11,7 @@ later is set as text, never as HTML.
 
 from __future__ import annotations
 
-import json
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,18 +23,26 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from postcards.codes import CodeError, format_code
-from postcards.errors import LedgerError, PostcardsError
+from postcards.errors import PostcardsError
 from postcards.ledger.archive import collect, write_archive
 from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import Directory, build_report, write_report
-from postcards.ledger.scanning import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, show
-from postcards.station.coverage import FigureCache, check_office, figures
-from postcards.station.guard import MAX_BODY, Guard, Refusal
+from postcards.ledger.model import Event, LedgerCard
+from postcards.ledger.scanning import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, scanned_code
+from postcards.station.coverage import (
+    Download,
+    FigureCache,
+    built,
+    check_office,
+    figures,
+    headers_only,
+)
+from postcards.station.guard import Guard, Refusal, json_body, text_field
 
 HERE = Path(__file__).parent
 RESULTS = {RECORDED: "recorded", DUPLICATE: "repeat"}
@@ -52,6 +60,8 @@ class Station:
         token: required on every request when set (any address but localhost).
         scope: the campaign and ``[qr] url`` a scanned card must belong to, as for
             ``track scan`` (:class:`postcards.ledger.scanning.Scanner`); empty: any card.
+        hosts: the names the Host header may give besides the loopback names and the
+            address a request came in on (:class:`postcards.station.guard.Guard`).
     """
 
     ledger: Ledger
@@ -62,6 +72,7 @@ class Station:
     lock: threading.Lock = field(default_factory=threading.Lock)
     cached: FigureCache = field(default_factory=FigureCache)  # the dashboard's, per office
     scope: dict[str, Any] = field(default_factory=dict)
+    hosts: tuple[str, ...] = ()  # names it answers to besides loopback and its own address
 
     async def run(self, work: Callable[[], T]) -> T:
         """Run ledger work in a worker thread, one at a time."""
@@ -79,52 +90,30 @@ class Station:
 # --- the API ---------------------------------------------------------------------------
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Refusal(413, "the request is over 64 KB")
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise Refusal(400, 'the body is not JSON; send {"code": "…"}') from None
-    if not isinstance(data, dict):
-        raise Refusal(400, 'the body must be a JSON object: {"code": "…"}')
-    return data
-
-
-def _text(data: dict[str, Any], key: str, default: str = "", limit: int = 200) -> str:
-    value = data.get(key, default)
-    if value is None:
-        value = default
-    if not isinstance(value, str):
-        raise Refusal(400, f"{key!r} must be text")
-    if len(value) > limit:
-        raise Refusal(400, f"{key!r} is longer than {limit} characters")
-    return value.strip()
-
-
 async def post_scan(request: Request) -> JSONResponse:
     """Record a scan posted by a phone; answers recorded, repeat or refused."""
     station: Station = request.app.state.station
-    data = await _json_body(request)
-    code = _text(data, "code")
+    data = await json_body(request)
+    code = text_field(data, "code")
     if not code:
         raise Refusal(400, 'no code: send {"code": "…"}')
-    status = _text(data, "status", "sent")
+    status = text_field(data, "status", "sent")
     if status not in SCAN_STATUSES:
         raise Refusal(400, f"status {status!r}: use one of {', '.join(SCAN_STATUSES)}")
-    nonce, by = _text(data, "nonce", limit=100), _text(data, "by", limit=100)
-    device, note = _text(data, "device", limit=100), _text(data, "note", limit=500)
+    nonce, by = text_field(data, "nonce", limit=100), text_field(data, "by", limit=100)
+    device, note = text_field(data, "device", limit=100), text_field(data, "note", limit=500)
     note = "; ".join(part for part in (note, f"station {device}" if device else "") if part)
     scanner = Scanner(station.ledger, status=status, by=by or "station", note=note, **station.scope)
     outcome = await station.run(lambda: scanner.scan(code, nonce=nonce))
     assert outcome is not None  # a code that is not empty always has an outcome
+    shown = format_code(outcome.code) if outcome.code else ""
+    if _foreign(station, outcome.card):  # refused (or a nonce resent): no names of theirs
+        return JSONResponse({"result": "refused", "code": shown, "card": None,
+                             "reason": f"{shown}: refused: {_OTHER_CAMPAIGN}"})  # fmt: skip
     result = RESULTS.get(outcome.kind, "refused")
     answer: dict[str, Any] = {
-        "result": result, "code": format_code(outcome.code) if outcome.code else "",
-        "reason": outcome.message, "card": _card(outcome.card, None),
+        "result": result, "code": shown, "reason": outcome.message,
+        "card": _card(outcome.card, None),
     }  # fmt: skip
     if result == "repeat" and outcome.event is not None:
         answer["first"] = {"at": outcome.event.at, "by": outcome.event.by,
@@ -151,16 +140,41 @@ def _card(card, history) -> dict[str, Any] | None:
     return shown
 
 
+_OTHER_CAMPAIGN = "a card of another campaign; scan it at that campaign's station"
+
+
+def _foreign(station: Station, card: LedgerCard | None) -> bool:
+    """True for a card of another campaign than the station's (a ledger campaigns share)."""
+    campaign = station.scope.get("campaign")
+    return card is not None and campaign is not None and card.campaign != campaign
+
+
+def _lookup(station: Station, text: str) -> tuple[LedgerCard, list[Event]]:
+    """A card of the station's campaign and its history (called under the lock).
+
+    Raises:
+        Refusal: 400 for a malformed code, 404 for a code of no card or of another
+            campaign's card (naming none of its people).
+        LedgerError: the ledger cannot be read (answered 503).
+    """
+    try:
+        code = scanned_code(text, station.scope.get("url"))
+    except CodeError as error:
+        raise Refusal(400, f"{text!r}: {error}") from None
+    card = station.ledger.card(code)
+    if card is None:
+        raise Refusal(404, f"{format_code(code)}: unknown code; no card in "
+                           f"{station.ledger.name} has it")  # fmt: skip
+    if _foreign(station, card):
+        raise Refusal(404, f"{format_code(code)}: {_OTHER_CAMPAIGN}")
+    return card, station.ledger.history(code)
+
+
 async def get_card(request: Request) -> JSONResponse:
     """A card and its history as JSON; 400 for a malformed code, 404 for an unknown one."""
     station: Station = request.app.state.station
     text = request.path_params["code"]
-    try:
-        card, history = await station.run(lambda: show(station.ledger, text, **station.scope))
-    except CodeError as error:
-        raise Refusal(400, f"{text!r}: {error}") from None
-    except LedgerError as error:
-        raise Refusal(404, str(error.problems[0].message)) from None
+    card, history = await station.run(lambda: _lookup(station, text))
     return JSONResponse(_card(card, history))
 
 
@@ -198,18 +212,20 @@ async def download_report(request: Request) -> Response:
     if suffix not in ("html", "xlsx", "csv"):
         raise HTTPException(404)
     office = _office(request)
+    name = "report" if office is None else f"report-{re.sub(r'[^A-Za-z0-9_-]', '_', office)}"
+    if request.method == "HEAD":
+        await station.run(lambda: check_office(station.ledger, station.campaign, office))
+        return headers_only(f"{name}.{suffix}")
 
-    def write() -> Path:
+    def write(folder: Path) -> Path:
         """One file: a CSV download is the per-prisoner table (who has had nothing yet)."""
         check_office(station.ledger, station.campaign, office)
-        folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
         report = build_report(station.ledger, station.campaign, station.directory, office)
         table = "prisoners" if suffix == "csv" else None
         return write_report(report, folder / f"report.{suffix}", table)[0]
 
-    path = await station.run(write)
-    name = "report" if office is None else f"report-{re.sub(r'[^A-Za-z0-9_-]', '_', office)}"
-    return FileResponse(path, filename=f"{name}.{suffix}")
+    folder, path = await station.run(built(write))
+    return Download(folder, path, f"{name}.{suffix}")
 
 
 async def download_archive(request: Request) -> Response:
@@ -219,10 +235,11 @@ async def download_archive(request: Request) -> Response:
     station: Station = request.app.state.station
     if station.fonts is None:
         raise HTTPException(404)
-    folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
+    if request.method == "HEAD":
+        return headers_only("archive.zip")
     fonts = station.fonts
 
-    def write() -> Path:
+    def write(folder: Path) -> Path:
         bundles = collect(station.ledger, station.campaign)
         written = write_archive(bundles, folder / "archive", fonts(), station.campaign)
         target = folder / "archive.zip"
@@ -231,8 +248,8 @@ async def download_archive(request: Request) -> Response:
                 archive.write(path, f"archive/{path.name}")
         return target
 
-    path = await station.run(write)
-    return FileResponse(path, filename="archive.zip")
+    folder, path = await station.run(built(write))
+    return Download(folder, path, "archive.zip")
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -274,9 +291,9 @@ async def card_page(request: Request) -> HTMLResponse:
     station: Station = request.app.state.station
     text = request.path_params["code"]
     try:
-        card, history = await station.run(lambda: show(station.ledger, text, **station.scope))
-    except (CodeError, LedgerError) as error:
-        return _page("card.html", 404, card=None, error=str(error), campaign=station.campaign)
+        card, history = await station.run(lambda: _lookup(station, text))
+    except Refusal as refusal:
+        return _page("card.html", 404, card=None, error=refusal.reason, campaign=station.campaign)
     return _page("card.html", card=_card(card, history), error="", campaign=station.campaign)
 
 
@@ -297,7 +314,11 @@ async def _http_error(request: Request, error: HTTPException) -> Response:
 
 
 async def _ledger_error(request: Request, error: PostcardsError) -> JSONResponse:
-    """The ledger went away (a PostgreSQL server down): 503, saying why."""
+    """The ledger cannot be read or written (PostgreSQL down, a full disk): 503, saying why.
+
+    Any :class:`~postcards.errors.LedgerError` (and any other error of the library, which a
+    user fixes) is answered so, on every route: pages and downloads too.
+    """
     return JSONResponse({"reason": str(error)}, status_code=503)
 
 
@@ -324,4 +345,4 @@ def create_app(station: Station):
         },
     )
     app.state.station = station
-    return Guard(app, station.token)
+    return Guard(app, station.token, station.hosts)

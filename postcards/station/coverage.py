@@ -1,15 +1,25 @@
-"""The dashboard's figures: the whole campaign's, or one office's cards alone.
+"""The dashboard's figures (the whole campaign's, or one office's cards alone) and its downloads.
 
 Several dashboards poll the figures every second or two, so they are rebuilt only when the
 ledger has new cards or events, and then once for each office filter asked for: a poll
 does not hold up the scans.  The list of offices (what the dashboard offers to choose
 from) is always the whole campaign's, whichever office is shown.
+
+A download (a report, the archive) is built in a temporary folder of its own, sent, and
+removed when the answer ends; a HEAD builds nothing.
 """
 
 from __future__ import annotations
 
+import mimetypes
+import shutil
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from starlette.responses import FileResponse, Response
 
 from postcards.codes import format_code
 from postcards.ledger.book import Ledger
@@ -112,3 +122,58 @@ def _figures(
         "last_scans": last,
         "events": len(events),
     }  # fmt: skip
+
+
+# --- downloads -------------------------------------------------------------------------
+
+
+class Download(FileResponse):
+    """A file built for one download in a folder of its own, removed when the answer ends.
+
+    Removed in a ``finally`` rather than a background task, which is skipped when sending
+    fails: a download sent whole, cut off by the browser or failed leaves nothing behind.
+    """
+
+    def __init__(self, folder: Path, path: Path, filename: str):
+        super().__init__(path, filename=filename)
+        self.folder = folder
+
+    async def __call__(self, scope, receive, send) -> None:
+        """Send the file, then remove its folder whatever happened."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def built(write: Callable[[Path], Path]) -> Callable[[], tuple[Path, Path]]:
+    """``write`` run in a new temporary folder: the folder and the file, or no folder at all.
+
+    Raises:
+        Refusal: 503, the temporary folder cannot be written (a full disk).
+    """
+
+    def build() -> tuple[Path, Path]:
+        folder = None
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="postcards-station-"))
+            return folder, write(folder)
+        except BaseException as error:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            if isinstance(error, OSError):
+                why = error.strerror or str(error)
+                raise Refusal(503, f"the download could not be written: {why}") from None
+            raise
+
+    return build
+
+
+def headers_only(filename: str) -> Response:
+    """The answer to a HEAD of a download: its type and name, nothing built."""
+    response = Response(
+        media_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+    del response.headers["content-length"]  # not known without building it
+    return response

@@ -2,23 +2,33 @@
 
 Library code: it returns what to tell the user (:class:`Plan`) and never prints; the CLI
 prints.  uvicorn stops on Ctrl-C or SIGTERM after the requests in flight are answered,
-and each scan is one committed transaction, so a stop loses none.
+and each scan is one committed transaction, so a stop loses none.  uvicorn runs with
+:class:`Limits`: slow or many clients are closed in time and bounded in number, and what
+it logs about them is said once a minute, not once a connection.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
+import os
 import secrets
 import socket
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
+
+from postcards.errors import UsageError
 
 TLS_FOLDER = "station-tls"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+MIN_TOKEN = 16
+"""Characters a token given with ``--token`` must have at least (a made one has 24)."""
+ANY_ADDRESS = ("0.0.0.0", "::", "")
 
 
 @dataclass(frozen=True)
@@ -44,14 +54,51 @@ class Plan:
             host = _lan_address()
         if ":" in host:
             host = f"[{host}]"
-        query = f"?token={self.token}" if self.token else ""
+        query = f"?token={quote(self.token, safe='')}" if self.token else ""
         return f"{self.scheme}://{host}:{self.port}/scan{query}"
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """The names the station answers to besides loopback and the address a request came in on.
+
+        The address listened on, when it is a name; on every address (0.0.0.0, ::), this
+        machine's host name and its ``.local`` name (mDNS).  An address is never needed here:
+        a request naming the address it came in on always passes (the join URL's does).
+        """
+        if self.host in ANY_ADDRESS:
+            name = socket.gethostname().lower().rstrip(".")
+            return (name, f"{name}.local") if name else ()
+        return (self.host,)
+
+
+def check_token(token: str) -> None:
+    """Refuse a token anyone could guess or that turns the check off (an empty one).
+
+    Raises:
+        UsageError: the token is empty, shorter than :data:`MIN_TOKEN` characters, or holds
+            other than visible ASCII characters (it travels in a URL and a header).
+    """
+    fix = "or leave --token out and the station makes one"
+    if not token:
+        raise UsageError(f"--token is empty (an unset shell variable?): give a token of at "
+                         f"least {MIN_TOKEN} characters, {fix}")  # fmt: skip
+    if len(token) < MIN_TOKEN:
+        size = f"{len(token)} character{'s' if len(token) > 1 else ''}"
+        raise UsageError(f"--token is {size} long: give one of at least {MIN_TOKEN}, {fix}")
+    if not (token.isascii() and token.isprintable()) or " " in token:
+        raise UsageError(f"--token may hold visible ASCII characters only (no spaces), {fix}")
 
 
 def plan(host: str, port: int, token: str | None, tls: bool, campaign_root: Path) -> Plan:
-    """The token (generated off localhost when not given) and the certificate."""
+    """The token (generated off localhost when not given) and the certificate.
+
+    Raises:
+        UsageError: a given token is empty or too short (:func:`check_token`).
+    """
     if token is None:
         token = "" if host in LOCAL_HOSTS else secrets.token_urlsafe(18)
+    else:
+        check_token(token)
     cert = key = None
     fingerprint = ""
     if tls:
@@ -94,12 +141,29 @@ def ensure_certificate(folder: Path, host: str) -> tuple[Path, Path]:
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .sign(private, hashes.SHA256())
     )  # fmt: skip
-    key.write_bytes(private.private_bytes(serialization.Encoding.PEM,
+    _write_new(key, private.private_bytes(serialization.Encoding.PEM,
                                           serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))  # fmt: skip
-    key.chmod(0o600)
-    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+                                          serialization.NoEncryption()), 0o600)  # fmt: skip
+    _write_new(cert, certificate.public_bytes(serialization.Encoding.PEM), 0o644)
     return cert, key
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    """Write ``path`` as a new file with ``mode`` from its first byte, then move it in place.
+
+    A file or link already at ``path`` is replaced, never written through: the key is never
+    readable by others, not for a moment, and never lands where a planted link points.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(temporary, flags, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def certificate_fingerprint(cert: Path) -> str:
@@ -150,14 +214,42 @@ def _lan_address() -> str:
             return "127.0.0.1"
 
 
-def serve(app, plan: Plan) -> None:
+@dataclass(frozen=True)
+class Limits:
+    """What the station takes from its clients, so that slow or many cannot take it down.
+
+    Attributes:
+        request: seconds a connection has, from its opening or the previous answer, to send
+            its whole next request (line, headers, body); then it is closed.  A request
+            being answered (an archive built) is never cut.
+        keep_alive: seconds an idle connection is kept between requests.
+        connections: open connections at most; past it, the one waiting longest for its
+            request is closed to make room (never one whose request is being answered).
+        requests: requests in flight at most (uvicorn's ``limit_concurrency``: past it, a
+            503); uvicorn counts open connections too, so it is above ``connections``.
+        head: bytes of a request line and headers at most (h11's); over it, a 400.
+    """
+
+    request: float = 10.0
+    keep_alive: int = 5
+    connections: int = 256
+    requests: int = 320
+    head: int = 8 * 1024
+
+
+LIMITS = Limits()
+"""The limits ``serve`` runs with (and ``background`` by default)."""
+
+
+def serve(app, plan: Plan, limits: Limits = LIMITS) -> None:
     """Run until Ctrl-C or SIGTERM; the scans in flight are answered first."""
     import uvicorn
 
-    config = uvicorn.Config(
-        app, host=plan.host, port=plan.port, log_level="warning", access_log=False,
+    _enough_files(4 * limits.connections)
+    config = _config(
+        app, plan.host, plan.port, limits, timeout_graceful_shutdown=10,
         ssl_certfile=str(plan.cert) if plan.cert else None,
-        ssl_keyfile=str(plan.key) if plan.key else None, timeout_graceful_shutdown=10,
+        ssl_keyfile=str(plan.key) if plan.key else None,
     )  # fmt: skip
     # uvicorn stops gracefully on the signal, then raises it again for the handler it
     # found: a quiet one here, so that a stop is a normal end (exit 0), not a kill.
@@ -172,7 +264,12 @@ def serve(app, plan: Plan) -> None:
 
 
 @contextmanager
-def background(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def background(
+    app,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    limits: Limits = LIMITS,
+) -> Iterator[str]:
     """Serve ``app`` from a thread until the block ends; yields the base URL.
 
     For tests, the load bench, a script.  Port 0 takes a free one.
@@ -184,9 +281,7 @@ def background(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind((host, port))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
-                            access_log=False)  # fmt: skip
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(_config(app, host, port, limits))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -199,3 +294,102 @@ def background(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def _config(app, host: str, port: int, limits: Limits, **more):
+    """The station's uvicorn settings: h11 with :class:`Limits`, logs said once a minute."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False,
+        http=_protocol(limits), ws="none", timeout_keep_alive=limits.keep_alive,
+        limit_concurrency=limits.requests, h11_max_incomplete_event_size=limits.head, **more,
+    )  # fmt: skip
+    for name in ("uvicorn.error", "asyncio"):  # after Config, which sets logging up
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OncePerMinute) for f in logger.filters):
+            logger.addFilter(OncePerMinute())
+    return config
+
+
+def _protocol(limits: Limits) -> type:
+    """The h11 protocol of uvicorn with a deadline for each request and a cap on connections."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class Bounded(H11Protocol):
+        deadline = None
+        waiting_since = 0.0
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self.waiting_since = self.loop.time()
+            self._arm()
+            open_ = [c for c in self.connections if not c.transport.is_closing()]
+            if len(open_) > limits.connections:  # make room: close the longest waiting
+                waiting = [c for c in open_ if isinstance(c, Bounded) and c.waiting()]
+                min(waiting, key=lambda c: c.waiting_since, default=self).transport.abort()
+
+        def waiting(self) -> bool:
+            """True until the whole request is in: no request yet, or its body coming."""
+            cycle = self.cycle
+            return cycle is None or cycle.response_complete or cycle.more_body
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self.waiting_since = self.loop.time()
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            self.deadline = self.loop.call_later(limits.request, self._expire)
+
+        def _expire(self) -> None:
+            self.deadline = None
+            if self.waiting() and not self.transport.is_closing():
+                self.transport.abort()
+
+    return Bounded
+
+
+class OncePerMinute(logging.Filter):
+    """Lets each message through once a minute, saying how many like it were held back.
+
+    uvicorn logs a warning for each bad request ("Invalid HTTP request received.") and
+    each over its limits: a flood of them would otherwise flood the terminal.
+    """
+
+    def __init__(self, every: float = 60.0):
+        super().__init__()
+        self.every = every
+        self.seen: dict[str, tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """True for the first of its message in a minute."""
+        key, now = str(record.msg), time.monotonic()
+        last, held = self.seen.get(key, (now - self.every, 0))
+        if now - last < self.every:
+            self.seen[key] = (last, held + 1)
+            return False
+        self.seen[key] = (now, 0)
+        if held:
+            record.msg = f"{record.msg} ({held} more like it held back)"
+        return True
+
+
+def _enough_files(needed: int) -> None:
+    """Raise the open-file limit to ``needed`` where allowed (macOS starts at 256)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        with suppress(ValueError, OSError):
+            top = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))

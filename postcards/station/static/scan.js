@@ -1,7 +1,8 @@
 // The scan page: a wedge scanner types a code and Enter (or Tab); a camera decodes QR
 // codes (BarcodeDetector, else the station's own zxing WebAssembly).  Every scan gets a
-// nonce and waits in localStorage until the station has answered it, so a scan made
-// offline is sent when the connection returns and a resent one is recorded once.
+// nonce and waits in localStorage until the station has answered it about the card, so a
+// scan made offline, or while the station restarts or its ledger is busy, is sent again
+// later; the station records a resent nonce once.
 "use strict";
 const $ = (id) => document.getElementById(id);
 const QUEUE = "postcards.queue", PREFS = "postcards.prefs", COUNT = "postcards.count";
@@ -22,14 +23,15 @@ for (const id of ["status", "by"]) {
   $(id).addEventListener("change", () => { prefs[id] = $(id).value; store.set(PREFS, prefs); $("code").focus(); });
 }
 
+// --- what the volunteer sees and hears ---------------------------------------------------
+
 function show(kind, headline, detail) {
   const box = $("answer");
   box.className = "answer " + kind;
   box.querySelector(".headline").textContent = headline;
   box.querySelector(".detail").textContent = detail;
-  if (kind === "refused") beep();
 }
-function beep() {
+function beep() {  // the refusal tone: only for a card the station refused
   try {
     const audio = new (window.AudioContext || window.webkitAudioContext)();
     const tone = audio.createOscillator();
@@ -41,51 +43,159 @@ function counters() {
   $("count").textContent = store.get(COUNT, 0);
   $("queued").textContent = store.get(QUEUE, []).length;
 }
-function answered(scan, reply, ok) {
-  if (!ok) { show("refused", "Refused", reply.reason || "the station refused the scan"); return; }
+const RECENT = 8;
+function remember(kind, code, text) {
+  // Several queued scans can be answered at once (the station is back): the box shows
+  // the last answer, this list keeps a refusal among them in sight.
+  if (code.length > 40) code = code.slice(0, 40) + "…";
+  text = text.replace(/^(?:[^:]*: )?refused: /, "");  // the badge says it, and the code
+  const list = $("recent");
+  const item = document.createElement("li");
+  const badge = document.createElement("span");
+  badge.className = "badge r-" + kind;
+  badge.textContent = kind;
+  item.append(badge, ` ${code} · ${text}`);
+  list.prepend(item);
+  while (list.children.length > RECENT) list.lastElementChild.remove();
+  list.hidden = false;
+}
+function answered(scan, reply) {
+  waitingFor = null;
   const card = reply.card;
   const who = card ? `${card.prisoner_name} (${card.prisoner_id}) from ${card.sender_name}${card.office ? ` (office ${card.office})` : ""}` : "";
+  const code = reply.code || scan.code;
   if (reply.result === "recorded") {
     store.set(COUNT, store.get(COUNT, 0) + 1);
-    show("recorded", `${reply.code}: ${scan.status}`, who);
+    show("recorded", `${code}: ${scan.status}`, who);
+    remember("recorded", code, `${scan.status}: ${who}`);
   } else if (reply.result === "repeat") {
     const first = reply.first || {};
-    show("repeat", `${reply.code}: already ${first.status || scan.status}`,
-         `on ${first.at || "?"}${first.by ? " by " + first.by : ""} · ${who}`);
+    const status = first.status || scan.status;
+    show("repeat", `${code}: already ${status}`, `on ${first.at || "?"}${first.by ? " by " + first.by : ""} · ${who}`);
+    remember("repeat", code, `already ${status}: ${who}`);
   } else {
-    show("refused", "Refused", reply.reason);
+    const reason = reply.reason || "the station refused the scan";
+    show("refused", "Refused", reason);
+    remember("refused", code, reason);
+    beep();
   }
 }
 
-let flushing = false;
+// Why scans are still on this device: a short label ("3 waiting: station busy") and
+// what to do about it.  None of these is about a card, so none sounds the refusal tone.
+const KEPT = "The scans are kept on this device and sent by themselves.";
+const WAITING = {
+  unreachable: ["station unreachable", `No network, or the station is stopped. ${KEPT}`],
+  slow: ["station slow to answer", KEPT],
+  timeout: ["station not answering", KEPT],
+  join: ["open the join link again", "The station restarted with a new token: open the join " +
+         "link it prints (or scan its QR code) on this device. The scans are kept and sent then."],
+  busy: ["station busy", KEPT],
+  error: ["station error", KEPT],
+};
+let waitingShown = "", waitingFor = null;  // waitingFor: [why, reason] while scans wait
+function waiting(why, reason) {
+  const count = store.get(QUEUE, []).length;
+  if (!count) return;
+  waitingFor = [why, reason];
+  const [label, help] = WAITING[why];
+  // The station's own words say what is wrong with it (the ledger busy, a full disk).
+  const detail = reason && why !== "join" ? `The station says: ${reason.replace(/\.$/, "")}. ${help}` : help;
+  const shown = `${count}|${label}|${detail}`;
+  // The box is an assertive live region: say it again only when something changed,
+  // not on every retry.
+  if (shown === waitingShown && $("answer").classList.contains("queued")) return;
+  waitingShown = shown;
+  show("queued", `${count} waiting: ${label}`, detail);
+}
+
+// --- sending: a scan leaves the queue only once the station has answered about the card -
+
+const TIMEOUT_MS = 15000;  // longer than the station's own wait for a busy ledger (10 s)
+const SLOW_MS = 2000;      // then the page says the scan is waiting
+const RETRY_FIRST_MS = 1000, RETRY_MOST_MS = 30000;
+
+// The station's answer (a JSON object) or null: a captive portal or another server may
+// answer in HTML, and that is no answer about the card.
+async function body(response) {
+  try {
+    const reply = await response.json();
+    return reply && typeof reply === "object" ? reply : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+// What an HTTP answer means for the scan: {reply} when it is about the card (the scan
+// leaves the queue), else {why, reason} (it stays).
+function verdict(status, reply) {
+  const reason = reply && typeof reply.reason === "string" ? reply.reason : "";
+  if (status === 200 && reply && ["recorded", "repeat", "refused"].includes(reply.result)) {
+    return { reply };
+  }
+  // 400 and 413 are the station's refusal of the scan itself (a code over 200
+  // characters, no code): sending it again cannot help.
+  if ((status === 400 || status === 413) && reason) {
+    return { reply: { result: "refused", code: "", reason } };
+  }
+  if (status === 401 || status === 403) return { why: "join", reason };
+  if (status === 503) return { why: "busy", reason };
+  return { why: "error", reason: reason || `HTTP ${status}` };
+}
+
+async function send(scan) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+  try {
+    const response = await fetch("/api/scans", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(scan), credentials: "same-origin", signal: abort.signal,
+    });
+    return verdict(response.status, await body(response));
+  } catch (e) {
+    return { why: abort.signal.aborted ? "timeout" : "unreachable", reason: "" };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function unqueue(scan) {  // by nonce: scans were added (or sent by another tab) meanwhile
+  store.set(QUEUE, store.get(QUEUE, []).filter((s) => s.nonce !== scan.nonce));
+}
+
+let flushing = false, stuck = null, retryTimer = 0, retryDelay = RETRY_FIRST_MS;
+function retryLater() {  // 1 s, 2 s, 4 s … 30 s: a station that is down is not hammered
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(flush, retryDelay);
+  retryDelay = Math.min(retryDelay * 2, RETRY_MOST_MS);
+}
 async function flush() {
   if (flushing) return;
   flushing = true;
+  clearTimeout(retryTimer);
   try {
     for (;;) {
-      const queue = store.get(QUEUE, []);
-      if (!queue.length) break;
-      const scan = queue[0];
-      let response, reply;
-      try {
-        response = await fetch("/api/scans", {
-          method: "POST", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(scan), credentials: "same-origin",
-        });
-        reply = await response.json();
-      } catch (e) {
-        show("queued", `${scan.code}: saved on this device`,
-             "The station cannot be reached; the scan is sent when the connection returns.");
+      const scan = store.get(QUEUE, [])[0];
+      if (!scan) break;
+      const slow = setTimeout(() => waiting(stuck ? stuck.why : "slow", stuck && stuck.reason), SLOW_MS);
+      const outcome = await send(scan);
+      clearTimeout(slow);
+      if (!outcome.reply) {
+        stuck = outcome;
+        waiting(outcome.why, outcome.reason);
+        retryLater();
         break;
       }
-      store.set(QUEUE, store.get(QUEUE, []).filter((s) => s.nonce !== scan.nonce));
-      answered(scan, reply, response.ok);
+      stuck = null; retryDelay = RETRY_FIRST_MS;
+      unqueue(scan);
+      answered(scan, outcome.reply);
     }
   } finally {
     flushing = false;
     counters();
   }
 }
+function retryNow() { if (store.get(QUEUE, []).length) flush(); }
 
 let lastCode = "", lastAt = 0;
 function submit(code) {
@@ -99,6 +209,9 @@ function submit(code) {
                device: prefs.device, nonce: nonce() });
   store.set(QUEUE, queue);
   counters();
+  // While scans wait, say at once that this one waits too (quietly): the box would
+  // otherwise still show the answer about the card before it.
+  if (waitingFor) waiting(...waitingFor);
   flush();
 }
 $("scan-form").addEventListener("submit", (event) => {
@@ -113,8 +226,12 @@ $("code").addEventListener("keydown", (event) => {
     submit($("code").value); $("code").value = "";
   }
 });
-window.addEventListener("online", flush);
-setInterval(flush, 3000);
+// Back online, or back to this page (the phone was in a pocket, or the join link was
+// opened in another tab): try at once rather than at the end of a long wait.
+window.addEventListener("online", () => { retryDelay = RETRY_FIRST_MS; retryNow(); });
+window.addEventListener("focus", retryNow);
+document.addEventListener("visibilitychange", () => { if (!document.hidden) retryNow(); });
+window.addEventListener("storage", (event) => { if (event.key === QUEUE || event.key === COUNT) counters(); });
 counters();
 flush();
 
