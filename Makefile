@@ -45,6 +45,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/assign.py
 	$(BIN)/python bench/scan.py
 	$(BIN)/python bench/station.py
+	$(BIN)/python bench/station_faults.py
 	$(BIN)/python bench/posters.py
 	$(BIN)/python bench/offices.py
 

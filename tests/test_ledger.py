@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from postcards.codes import new_code
+from postcards.codes import format_code, new_code
 from postcards.errors import LedgerError
 from postcards.ledger.book import Ledger
 from postcards.ledger.database import SCHEMA_VERSION
@@ -495,3 +495,55 @@ def test_a_nonce_is_one_scan_of_one_card(ledger_url: str) -> None:
             ledger.record_checked(second.code, sent, nonce="n-1")
         assert [e.status for e in ledger.history(first.code)] == ["generated", "sent"]
         assert [e.status for e in ledger.history(second.code)] == ["generated"]
+
+
+def test_a_void_made_by_mistake_is_undone_until_a_reprint(ledger_url: str) -> None:
+    from postcards.ledger.scanning import Scanner, unvoid
+
+    first, other = make_cards(2)
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([first, other], at=AT)
+        ledger.record_event(first.code, "printed", "desk")
+        ledger.record_event(first.code, "void", "desk", note="wrong stack")
+        assert ledger.codes_for("spring", "1") == {("S1", "P1"): other.code}
+        assert ledger.tallies("spring")["P0"] == Tally(void=1)
+        card, event = unvoid(ledger, first.code, "desk", "voided by mistake")
+        assert (card.code, event.status, event.note) == (first.code, "unvoid", "voided by mistake")
+        assert ledger.codes_for("spring", "1")[("S0", "P0")] == first.code  # live again
+        assert ledger.tallies("spring")["P0"] == Tally(generated=1)
+        # it is printed again, and goes out as any card
+        outcome = Scanner(ledger, "sent", "desk").scan(first.code)
+        assert outcome is not None and outcome.kind == "recorded", outcome
+        with pytest.raises(LedgerError, match="not void: it is sent; nothing recorded"):
+            unvoid(ledger, first.code, "desk")
+        # voided again, then reprinted: the reprint is the live card, the void stays
+        ledger.record_event(other.code, "void", "desk")
+        [reprint] = make_cards(1, seed=7)
+        reprint = dataclasses.replace(reprint, sender_id="S1", prisoner_id="P1")
+        ledger.record_generated([reprint], at=AT)
+        with pytest.raises(LedgerError, match=f"its reprint {format_code(reprint.code)} "
+                           "replaced it"):  # fmt: skip
+            unvoid(ledger, other.code, "desk")
+        assert [e.status for e in ledger.history(other.code)] == ["generated", "void"]
+
+
+def test_a_step_6_ledger_gains_unvoid_and_keeps_its_events(
+    ledger_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import postcards.ledger.database as database
+
+    monkeypatch.setattr(database, "SCHEMA_VERSION", 6)
+    cards = make_cards(3)
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated(cards, at=AT)
+        ledger.record_checked(cards[0].code, lambda c, h: Event(c.code, "sent", AT, "a", ""), "n1")
+        ledger.record_event(cards[1].code, "void", "desk", note="smudge")
+        before = [(e.code, e.status, e.at, e.by, e.note) for e in ledger.events("spring")]
+    monkeypatch.undo()
+    with Ledger.open(ledger_url) as ledger:
+        assert ledger.schema_version() == database.SCHEMA_VERSION == 7
+        assert [(e.code, e.status, e.at, e.by, e.note) for e in ledger.events("spring")] == before
+        assert ledger.record_checked(cards[0].code, lambda c, h: None, "n1")[2] is None  # nonce
+        ledger.record_event(cards[1].code, "unvoid", "desk")
+        with pytest.raises((LedgerError, sa.exc.DBAPIError), match="append-only"):
+            raw(ledger, "UPDATE events SET note = 'changed'")

@@ -468,7 +468,7 @@ def test_a_ledger_from_before_offices_keeps_every_card_event_and_message(
                     if code != coded[1]}  # fmt: skip
     monkeypatch.undo()
     with Ledger.open(ledger_url) as ledger:
-        assert ledger.schema_version() == database.SCHEMA_VERSION == 6
+        assert ledger.schema_version() == database.SCHEMA_VERSION  # every step since
         after = ledger.cards("C")
         days = {code: card[5] for code, card in zip(coded, cards, strict=True)}
         assert [c.code for c in after] == sorted(coded, key=lambda code: (days[code], code))

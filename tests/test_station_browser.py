@@ -462,3 +462,27 @@ def test_a_server_error_keeps_the_scan_a_refusal_drops_it(page, base) -> None:
     assert page.evaluate("window.tones") == 2
     refused = page.locator("#recent li").filter(has_text="refused")
     expect(refused).to_have_count(2)
+
+
+def test_void_asks_again_and_can_be_undone(page, base) -> None:
+    """A void by mistake: the first click only asks; the second voids; the undo brings the
+    card back (a scan of it is then recorded)."""
+    card = CARDS[8]
+    page.goto(f"/cards/{card.code}")
+    void = page.locator("button[data-status=void]")
+    void.click()
+    assert "click again to confirm" in void.inner_text()
+    assert events(base, card) == ["generated"]  # one click voids nothing
+    void.click()
+    page.locator("#mark-answer.good").wait_for(timeout=5000)
+    page.wait_for_load_state("load")
+    page.locator("#unvoid").wait_for(timeout=5000)  # the page reloads with the undo button
+    assert events(base, card) == ["generated", "void"]
+    page.click("#unvoid")
+    page.locator("#mark-answer.good").wait_for(timeout=5000)
+    assert events(base, card) == ["generated", "void", "unvoid"]
+    assert httpx.get(f"{base}/api/cards/{card.code}").json()["status"] == "generated"
+    sent = httpx.post(f"{base}/api/scans", json={"code": card.code}).json()
+    assert sent["result"] == "recorded"
+    again = httpx.post(f"{base}/api/cards/{card.code}/unvoid", json={})
+    assert again.status_code == 409 and "not void" in again.json()["reason"]

@@ -158,6 +158,12 @@ def test_track_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     shown = run("track", "show", format_code(cards[2].code).lower(), cwd=tmp_path)
     assert shown.exit_code == 0
     assert "void" in shown.stdout and "smudge" in shown.stdout and "Алесь 2" in shown.stdout
+    undone = run("track", "unvoid", cards[2].code, "--note", "by mistake", cwd=tmp_path)
+    assert undone.exit_code == 0, undone.stderr
+    assert undone.stdout == f"{format_code(cards[2].code)}: void undone; generated again\n"
+    assert run("track", "mark", cards[2].code, "--status", "sent", cwd=tmp_path).exit_code == 0
+    twice = run("track", "unvoid", cards[2].code, cwd=tmp_path)
+    assert twice.exit_code == 1 and "not void: it is sent; nothing recorded" in twice.stderr
 
 
 def test_scan_without_a_ledger_says_so(tmp_path: Path) -> None:

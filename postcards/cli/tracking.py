@@ -154,6 +154,26 @@ def mark(
 @track.command()
 @campaign_option
 @click.argument("codes", nargs=-1, required=True)
+@click.option("--by", help="Who undoes the void (default: your login name).")
+@click.option("--note", default="", help="Why, e.g. 'voided by mistake'.")
+@click.pass_context
+def unvoid(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str) -> None:
+    """Undo a void made by mistake, while the card has no reprint; its status comes back."""
+    from postcards.codes import format_code
+    from postcards.ledger.model import current_status
+    from postcards.ledger.scanning import unvoid as undo
+
+    campaign, ledger = _open_ledger(ctx)
+    with ledger, reported_errors():
+        for code in codes:
+            card, _ = undo(ledger, code, by or _default_by(), note, **_scan_scope(campaign))
+            status = current_status(e.status for e in ledger.history(card.code))
+            click.echo(f"{format_code(card.code)}: void undone; {status} again")
+
+
+@track.command()
+@campaign_option
+@click.argument("codes", nargs=-1, required=True)
 @click.option("--by", help="Who voids them (default: your login name).")
 @click.option("--note", default="", help="Why, e.g. 'ink smudge'.")
 @click.pass_context
@@ -285,15 +305,8 @@ def claim_office(ctx: click.Context) -> None:
         f"{counted(moved, 'card')} of campaign {campaign.name!r} printed without an office now "
         f"belong to office {campaign.office!r} in {ledger.name}"
     )
-    if campaign.source is not None and not _office_in_file(campaign.source):
+    if campaign.source is not None and ctx.find_root().obj.get("office") is not None:
         click.echo(f'next: set [campaign] office = "{campaign.office}" in {campaign.source}')
-
-
-def _office_in_file(path: Path) -> bool:
-    """True when campaign.toml names an office itself (not only --office)."""
-    from postcards.campaign_file import load_campaign
-
-    return bool(load_campaign(path).office)
 
 
 @track.command()

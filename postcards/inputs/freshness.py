@@ -20,7 +20,7 @@ from postcards.codes import format_code
 from postcards.errors import Problem, display_name
 from postcards.inputs.people import People, Prisoner
 from postcards.ledger.book import Ledger
-from postcards.ledger.model import OUT_STATUSES, LedgerCard, PrisonerList
+from postcards.ledger.model import OUT_STATUSES, LedgerCard, PrisonerList, is_void
 from postcards.order import natural_key
 from postcards.wording import counted
 
@@ -233,7 +233,7 @@ def _unposted(ledger: Ledger, campaign: str, prisoner_ids: set[str]) -> dict[str
     codes: dict[str, list[str]] = {}
     cards: list[LedgerCard] = [c for c in ledger.cards(campaign) if c.prisoner_id in prisoner_ids]
     for card in cards:
-        statuses = {event.status for event in ledger.history(card.code)}
-        if not statuses & (OUT_STATUSES | {"void"}):
+        history = [event.status for event in ledger.history(card.code)]
+        if not set(history) & OUT_STATUSES and not is_void(history):
             codes.setdefault(card.prisoner_id, []).append(card.code)
     return codes

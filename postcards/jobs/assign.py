@@ -31,7 +31,7 @@ from postcards.jobs.lists import (
 from postcards.jobs.offices import office_problems, renamed_problem
 from postcards.jobs.outputs import check_outputs, protected_paths, same_file
 from postcards.ledger.book import Ledger
-from postcards.ledger.model import OUT_STATUSES, Tally
+from postcards.ledger.model import OUT_STATUSES, Tally, is_void
 from postcards.ledger.renaming import is_shared
 from postcards.pairing.assignments import (
     ASSIGNMENT_COLUMNS,
@@ -289,9 +289,10 @@ def _tallies_before(ledger: Ledger, campaign: Settings) -> dict[str, Tally]:
     for card in ledger.cards(campaign.name):
         if card.wave != campaign.wave:
             continue
-        statuses = {e.status for e in ledger.history(card.code)}
-        if "void" in statuses:
+        history = [e.status for e in ledger.history(card.code)]
+        if is_void(history):
             continue
+        statuses = set(history)
         made[card.prisoner_id] -= 1
         sent[card.prisoner_id] -= bool(statuses & OUT_STATUSES)
     return {pid: Tally(generated=made[pid], sent=sent[pid]) for pid in totals}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from postcards.files import make_folder, publish, remove_folders, staged
 from postcards.ledger.book import Ledger
-from postcards.ledger.model import OUT_STATUSES
+from postcards.ledger.model import OUT_STATUSES, is_void
 from postcards.order import natural_key
 from postcards.page.documents import A4_MM, MARGIN_MM, Document, fit
 from postcards.page.fonts import FontSet
@@ -51,12 +51,12 @@ class Bundle:
 def collect(ledger: Ledger, campaign: str) -> list[Bundle]:
     """Per prisoner, the cards that went out (not void), oldest first."""
     went_out: dict[str, str] = {}
-    void: set[str] = set()
+    history: dict[str, list[str]] = {}
     for event in ledger.events(campaign):
-        if event.status == "void":
-            void.add(event.code)
-        elif event.status in OUT_STATUSES:
+        history.setdefault(event.code, []).append(event.status)
+        if event.status in OUT_STATUSES:
             went_out.setdefault(event.code, event.at[:10])
+    void = {code for code, statuses in history.items() if is_void(statuses)}
     bundles: dict[str, tuple[str, list[Letter]]] = {}
     for card in ledger.cards(campaign):
         if card.code in void or card.code not in went_out:

@@ -28,6 +28,7 @@ from postcards.ledger.model import (
     Event,
     LedgerCard,
     Tally,
+    is_void,
     utc_now,
 )
 from postcards.ledger.offices import Offices
@@ -72,9 +73,16 @@ class NonceTaken(LedgerError):
 
 
 def _is_void(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
-    """True for a card with a 'void' event."""
+    """True for a card whose last void was not undone (its last void or unvoid is a void)."""
     e = events_table.c
-    return sa.exists().where(e.code == code, e.status == "void")
+    last = (
+        sa.select(e.status)
+        .where(e.code == code, e.status.in_(["void", "unvoid"]))
+        .order_by(e.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(last, "") == "void"
 
 
 _Q_LIVE_CODES = sa.select(
@@ -94,19 +102,11 @@ def _history(connection: sa.Connection, code: str) -> list[Event]:
 
 def _card_row(card: LedgerCard, at: str) -> dict[str, str]:
     """A card as a row of the cards table (``asdict`` took as long as the insert)."""
-    return {
-        "code": card.code,
-        "campaign": card.campaign,
-        "wave": card.wave,
-        "sender_id": card.sender_id,
-        "prisoner_id": card.prisoner_id,
-        "language": card.language,
-        "sender_name": card.sender_name,
-        "prisoner_name": card.prisoner_name,
-        "message": card.message,
-        "office": card.office,
-        "created_at": at,
-    }
+    return {"code": card.code, "campaign": card.campaign, "wave": card.wave,
+            "sender_id": card.sender_id, "prisoner_id": card.prisoner_id,
+            "language": card.language, "sender_name": card.sender_name,
+            "prisoner_name": card.prisoner_name, "message": card.message,
+            "office": card.office, "created_at": at}  # fmt: skip
 
 
 def _event_row(event: Event) -> dict[str, str]:
@@ -177,11 +177,11 @@ class Ledger(Offices):
         """
         if by not in ("prisoner", "sender"):
             raise ValueError(f"tallies by {by!r}: use 'prisoner' or 'sender'")
-        seen: dict[str, set[str]] = {}
+        seen: dict[str, list[str]] = {}  # each card's statuses, oldest first
         sent_at: dict[str, str] = {}  # when a card went out: its first "sent" event
         out_at: dict[str, str] = {}  # else its first sign of having gone out
         for event in self.events(campaign, office):
-            seen.setdefault(event.code, set()).add(event.status)
+            seen.setdefault(event.code, []).append(event.status)
             if event.status == "sent":
                 sent_at.setdefault(event.code, event.at)
             elif event.status in OUT_STATUSES:
@@ -191,10 +191,11 @@ class Ledger(Offices):
         for card in self.cards(campaign, office):
             key = card.prisoner_id if by == "prisoner" else (card.office, card.sender_id)
             tally = counts.setdefault(key, dict(Tally().__dict__))
-            statuses = seen.get(card.code, set())
-            if "void" in statuses:
+            history = seen.get(card.code, [])
+            if is_void(history):
                 tally["void"] += 1
                 continue
+            statuses = set(history)
             tally["generated"] += 1
             if statuses & OUT_STATUSES:
                 tally["sent"] += 1

@@ -20,7 +20,7 @@ from pathlib import Path
 from postcards.errors import Problem, UsageError
 from postcards.files import publish, staged, write_csv
 from postcards.ledger.book import Ledger
-from postcards.ledger.model import OUT_STATUSES, utc_now
+from postcards.ledger.model import OUT_STATUSES, current_status, is_void, utc_now
 from postcards.order import natural_key
 from postcards.wording import counted
 
@@ -125,7 +125,7 @@ def build_report(
     history: dict[str, list[tuple[str, str]]] = {}
     for event in ledger.events(campaign, office):
         history.setdefault(event.code, []).append((event.status, event.at))
-    totals = Counter(history[c.code][-1][0] if c.code in history else "generated" for c in cards)
+    totals = Counter(current_status(s for s, _ in history.get(c.code, ())) for c in cards)
     by_prisoner = ledger.tallies(campaign, by="prisoner", office=office)
     by_sender = ledger.tallies(campaign, by="sender", office=office)
     names = {c.prisoner_id: c.prisoner_name for c in cards}
@@ -174,7 +174,7 @@ def _coverage(cards, history: dict[str, list[tuple[str, str]]]) -> list[tuple[st
     first: dict[str, str] = {}
     for card in cards:
         events = history.get(card.code, [])
-        if any(status == "void" for status, _ in events):
+        if is_void(status for status, _ in events):
             continue
         out = [at[:10] for status, at in events if status in OUT_STATUSES]
         if out:

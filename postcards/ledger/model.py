@@ -6,13 +6,34 @@ No database here: pairing takes tallies and reports take cards without loading S
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-STATUSES = ("generated", "printed", "sent", "returned", "reply", "delivered", "void")
+STATUSES = ("generated", "printed", "sent", "returned", "reply", "delivered", "void", "unvoid")
 """What can happen to a card. "sent" is what an office can know; delivery into a prison
-is rarely confirmed."""
+is rarely confirmed.  "unvoid" undoes a void made by mistake (schema step 7)."""
+
+
+def current_status(statuses: Iterable[str]) -> str:
+    """A card's status after its events (oldest first): an unvoid gives back the one before.
+
+    ``generated`` for a card with no event.
+    """
+    current, before = "generated", "generated"
+    for status in statuses:
+        if status == "unvoid":
+            current = before if current == "void" else current
+        elif status == "void":
+            current, before = "void", current
+        else:
+            current = status
+    return current
+
+
+def is_void(statuses: Iterable[str]) -> bool:
+    """True when the card's last void was not undone (events oldest first)."""
+    return current_status(statuses) == "void"
 
 
 GENERATED_BY = "postcards cards"

@@ -23,7 +23,7 @@ from postcards.codes import CodeError, code_in_url, format_code, is_url, parse_c
 from postcards.errors import LedgerError
 from postcards.ledger.book import Ledger, NonceTaken
 from postcards.ledger.engines import SaveUncertain, from_driver, unkeepable
-from postcards.ledger.model import Event, LedgerCard, utc_now
+from postcards.ledger.model import Event, LedgerCard, current_status, is_void, utc_now
 
 NEXT: dict[str, frozenset[str]] = {
     "generated": frozenset({"printed", "sent", "void"}),
@@ -71,12 +71,14 @@ def next_event(
 ) -> Event | None:
     """The event a scan adds, None for a repeated scan, or :class:`_Refused`.
 
-    A status the card already had is a repeat (recorded once); otherwise the status must
-    be allowed after the card's current one (its newest event).
+    A status the card already had is a repeat (recorded once; a void only while it stands);
+    otherwise the status must be allowed after the card's current one (its newest event,
+    or after an unvoid the one before the void).
     """
-    if any(event.status == status for event in history):
+    statuses = [event.status for event in history]
+    current = current_status(statuses)
+    if status == current or (status != "void" and status in statuses):
         return None
-    current = history[-1].status if history else "generated"
     if status not in NEXT[current]:
         raise _Refused(_why_not(status, current, history))
     return Event(card.code, status, at or utc_now(), by, note)
@@ -263,3 +265,44 @@ def show(
     except _Refused as why:
         raise LedgerError(f"{format_code(code)}: {why}") from None
     return card, ledger.history(code)
+
+
+def unvoid(
+    ledger: Ledger,
+    text: str,
+    by: str,
+    note: str = "",
+    campaign: str | None = None,
+    url: str | None = None,
+) -> tuple[LedgerCard, Event]:
+    """Undo a void made by mistake: the card is back to the status it had before.
+
+    Only while the card has no reprint (a reprint gave its pair a new code: that card is
+    the live one).  The void stays in the history; an ``unvoid`` event follows it.
+
+    Raises:
+        CodeError: the text is not a card code, or not the campaign's URL.
+        LedgerError: no card has the code, it is another campaign's, it is not void, or
+            its reprint replaced it; nothing is recorded.
+    """
+    card, _ = show(ledger, text, campaign, url)
+    shown = format_code(card.code)
+    live = ledger.codes_for(card.campaign, card.wave, card.office)
+    reprint = live.get((card.sender_id, card.prisoner_id))
+    if reprint is not None and reprint != card.code:
+        raise LedgerError(
+            f"{shown}: its reprint {format_code(reprint)} replaced it; void that card first to "
+            "bring this one back"
+        )
+
+    def decide(found: LedgerCard, history: list[Event]) -> Event:
+        if not is_void(event.status for event in history):
+            raise _Refused(f"not void: it is {current_status(e.status for e in history)}")
+        return Event(found.code, "unvoid", utc_now(), by, note)
+
+    try:
+        card, _, event = ledger.record_checked(card.code, decide)
+    except _Refused as why:
+        raise LedgerError(f"{shown}: {why}; nothing recorded") from None
+    assert event is not None  # decide always adds one or raises
+    return card, event

@@ -192,10 +192,49 @@ MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
             GROUP BY campaign, wave, sender_id, prisoner_id
             ORDER BY MIN(created_at), campaign, wave, sender_id, prisoner_id""",
     ),
+    (
+        # "unvoid" undoes a void made by mistake (while the card has no reprint).  SQLite
+        # cannot change a CHECK: the events table is rebuilt with its ids, indexes and
+        # append-only triggers (foreign keys are off for this step, see REBUILDS).
+        {
+            "sqlite": """CREATE TABLE events_v7 (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL REFERENCES cards (code),
+                status TEXT NOT NULL CHECK (status IN ('generated', 'printed', 'sent',
+                    'returned', 'reply', 'delivered', 'void', 'unvoid')),
+                at TEXT NOT NULL,
+                by_name TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                nonce TEXT
+            )""",
+            "postgresql": "ALTER TABLE events DROP CONSTRAINT events_status_check",
+        },
+        {
+            "sqlite": "INSERT INTO events_v7 (id, code, status, at, by_name, note, nonce) "
+            "SELECT id, code, status, at, by_name, note, nonce FROM events",
+            "postgresql": "ALTER TABLE events ADD CONSTRAINT events_status_check CHECK (status "
+            "IN ('generated', 'printed', 'sent', 'returned', 'reply', 'delivered', 'void', "
+            "'unvoid'))",
+        },
+        {"sqlite": "DROP TABLE events", "postgresql": ""},
+        {"sqlite": "ALTER TABLE events_v7 RENAME TO events", "postgresql": ""},
+        {"sqlite": "CREATE INDEX events_by_code ON events (code, id)", "postgresql": ""},
+        {"sqlite": "CREATE UNIQUE INDEX events_by_nonce ON events (nonce)", "postgresql": ""},
+        {
+            "sqlite": "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+            "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+            "postgresql": "",
+        },
+        {
+            "sqlite": "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+            "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
+            "postgresql": "",
+        },
+    ),
 )
 
 #: Steps that rebuild a table on SQLite, run with foreign keys off (SQLite's own recipe).
-REBUILDS = frozenset({3})
+REBUILDS = frozenset({3, 7})
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The newest schema this version of postcards knows."""

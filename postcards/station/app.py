@@ -28,12 +28,20 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from postcards.codes import CodeError, format_code
-from postcards.errors import PostcardsError
+from postcards.errors import LedgerError, PostcardsError
 from postcards.ledger.archive import collect, write_archive
 from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import Directory, build_report, write_report
-from postcards.ledger.model import Event, LedgerCard
-from postcards.ledger.scanning import DUPLICATE, RECORDED, SCAN_STATUSES, Scanner, scanned_code
+from postcards.ledger.engines import from_driver
+from postcards.ledger.model import Event, LedgerCard, current_status
+from postcards.ledger.scanning import (
+    DUPLICATE,
+    RECORDED,
+    SCAN_STATUSES,
+    Scanner,
+    scanned_code,
+    unvoid,
+)
 from postcards.station.coverage import (
     Download,
     FigureCache,
@@ -134,7 +142,7 @@ def _card(card, history) -> dict[str, Any] | None:
         "language": card.language, "office": card.office,
     }  # fmt: skip
     if history is not None:
-        shown["status"] = history[-1].status if history else "generated"
+        shown["status"] = current_status(e.status for e in history)
         shown["events"] = [{"status": e.status, "at": e.at, "by": e.by, "note": e.note}
                            for e in history]  # fmt: skip
     return shown
@@ -176,6 +184,30 @@ async def get_card(request: Request) -> JSONResponse:
     text = request.path_params["code"]
     card, history = await station.run(lambda: _lookup(station, text))
     return JSONResponse(_card(card, history))
+
+
+async def post_unvoid(request: Request) -> JSONResponse:
+    """Undo a void made by mistake (``{"by"?, "note"?}``); 409 when it cannot be undone.
+
+    That is a card that is not void, or whose reprint replaced it.
+    """
+    station: Station = request.app.state.station
+    data = await json_body(request)
+    by, note = text_field(data, "by", limit=100), text_field(data, "note", limit=500)
+    text = request.path_params["code"]
+
+    def undo() -> tuple[LedgerCard, list[Event]]:
+        card, _ = _lookup(station, text)  # another campaign's card: 404, naming no one
+        try:
+            unvoid(station.ledger, card.code, by or "station", note, **station.scope)
+        except LedgerError as error:
+            if from_driver(error):  # the ledger cannot write: 503, the phone may retry
+                raise
+            raise Refusal(409, error.problems[0].message) from None
+        return card, station.ledger.history(card.code)
+
+    card, history = await station.run(undo)
+    return JSONResponse({"result": "recorded", "card": _card(card, history)})
 
 
 def coverage(station: Station, office: str | None = None) -> dict[str, Any]:
@@ -331,6 +363,7 @@ def create_app(station: Station):
         Route("/api/scans", post_scan, methods=["POST"]),
         Route("/api/coverage", get_coverage),
         Route("/api/cards/{code}", get_card),
+        Route("/api/cards/{code}/unvoid", post_unvoid, methods=["POST"]),
         Route("/download/report.{suffix}", download_report),
         Route("/download/archive.zip", download_archive),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
