@@ -17,16 +17,16 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from postgres_server import Postgres  # noqa: E402
 
 from postcards.ledger.book import Ledger  # noqa: E402
 
@@ -109,48 +109,6 @@ def verify(folders: list[Path], url: str) -> str:
     return f"{rows} cards, {len(codes)} codes, {len(set(prisoners))} prisoners: all distinct"
 
 
-def start_postgres(folder: Path) -> tuple[str, Callable[[], None]]:
-    folder.mkdir()
-    binaries = Path(shutil.which("initdb") or "").parent
-    if not (binaries / "pg_ctl").exists():
-        found = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-        if not found:
-            raise SystemExit("--postgres: initdb/pg_ctl not found")
-        binaries = found[-1]
-    who = {}
-    if os.geteuid() == 0:
-        import pwd
-
-        nobody = pwd.getpwnam("nobody")
-        who = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
-        os.chown(folder, nobody.pw_uid, nobody.pw_gid)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    data = folder / "data"
-    run = {"check": True, "capture_output": True, "cwd": folder, **who}
-    subprocess.run([binaries / "initdb", "-D", data, "-U", "postcards", "-A", "trust", "-E",
-                    "UTF8", "--no-sync"], **run)  # fmt: skip
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
-    subprocess.run([binaries / "pg_ctl", "-D", data, "-l", folder / "log", "-w", "-o", options,
-                    "start"], **run)  # fmt: skip
-
-    def stop() -> None:
-        subprocess.run([binaries / "pg_ctl", "-D", data, "-m", "fast", "stop"],
-                       **{**run, "check": False})  # fmt: skip
-
-    return f"postgresql+psycopg://postcards@127.0.0.1:{port}/postgres", stop
-
-
-def new_database(server: str, name: str) -> str:
-    import psycopg
-
-    base = server.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return server.rsplit("/", 1)[0] + f"/{name}"
-
-
 def main() -> None:
     args = sys.argv[1:]
     postgres = "--postgres" in args
@@ -159,7 +117,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.chmod(root, 0o755)
-        server, stop = start_postgres(root / "pg") if postgres else (None, None)
+        server = Postgres(root / "pg") if postgres else None
         try:
             for count in counts:
                 kinds = ["sqlite"] + (["postgresql"] if server else [])
@@ -167,7 +125,7 @@ def main() -> None:
                     folder = root / f"{kind}-{count}"
                     folder.mkdir()
                     url = (f"sqlite:///{folder / 'shared.db'}" if kind == "sqlite"
-                           else new_database(server, f"bench_{count}"))  # fmt: skip
+                           else server.new_database(f"bench_{count}"))  # fmt: skip
                     prisoners = folder / "prisoners.csv"
                     write_prisoners(prisoners, cards * count + 20)
                     Ledger.open(url).close()
@@ -178,8 +136,8 @@ def main() -> None:
                     print(f"{count} offices at once on {kind}: {wall:.2f} s wall "
                           f"(each office {min(own):.2f}–{max(own):.2f} s); {checked}")  # fmt: skip
         finally:
-            if stop:
-                stop()
+            if server:
+                server.stop(check=False)
 
 
 if __name__ == "__main__":

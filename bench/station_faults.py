@@ -61,6 +61,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from postgres_server import Postgres, free_port  # noqa: E402
+
 from postcards.codes import new_code  # noqa: E402
 from postcards.ledger.book import Ledger  # noqa: E402
 from postcards.ledger.model import LedgerCard  # noqa: E402
@@ -323,13 +325,6 @@ class Station:
         return "\n".join([line for line in text if not set(line) & set("█▀▄")][-lines:])
 
 
-def free_port(host: str) -> int:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
 def network_address() -> str:
     """This machine's address on its network (no packet sent), when it can listen there."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
@@ -343,51 +338,6 @@ def network_address() -> str:
     except OSError:
         return "127.0.0.1"
     return address
-
-
-# --- PostgreSQL (as bench/offices.py starts it, with a stop and a start) ------------------
-
-
-class Postgres:
-    def __init__(self, folder: Path):
-        folder.mkdir()
-        binaries = Path(shutil.which("initdb") or "").parent
-        if not (binaries / "pg_ctl").exists():
-            found = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-            if not found:
-                raise SystemExit("--postgres: initdb/pg_ctl not found")
-            binaries = found[-1]
-        who: dict = {}
-        if os.geteuid() == 0:
-            import pwd
-
-            nobody = pwd.getpwnam("nobody")
-            who = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
-            os.chown(folder, nobody.pw_uid, nobody.pw_gid)
-        self.port = free_port("127.0.0.1")
-        self.folder, self.binaries, self.data = folder, binaries, folder / "data"
-        self.run = {"check": True, "capture_output": True, "cwd": folder, **who}
-        subprocess.run([binaries / "initdb", "-D", self.data, "-U", "postcards", "-A", "trust",
-                        "-E", "UTF8", "--no-sync"], **self.run)  # fmt: skip
-        self.start()
-        self.server = f"postgresql+psycopg://postcards@127.0.0.1:{self.port}/postgres"
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-        subprocess.run([self.binaries / "pg_ctl", "-D", self.data, "-l", self.folder / "log",
-                        "-w", "-o", options, "start"], **self.run)  # fmt: skip
-
-    def stop(self, check: bool = True) -> None:
-        subprocess.run([self.binaries / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"],
-                       **{**self.run, "check": check})  # fmt: skip
-
-    def new_database(self, name: str) -> str:
-        import psycopg
-
-        base = self.server.replace("postgresql+psycopg://", "postgresql://")
-        with psycopg.connect(base, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        return self.server.rsplit("/", 1)[0] + f"/{name}"
 
 
 # --- the faults -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,24 +202,36 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 KiB tmpfs: too small for any cards PDF."""
+@contextmanager
+def tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` mounted on ``folder`` (made here), to fill for real; skips the
+    test (with why) where mounting cannot be done: not root, or no mount allowed."""
     import gc
     import subprocess
 
     if os.geteuid() != 0:
-        pytest.skip("mounting a tiny tmpfs to fill needs root")
-    folder = tmp_path / "full"
+        pytest.skip("mounting a small tmpfs to fill needs root (CI runs the tests as root)")
     folder.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder]).returncode:
-        pytest.skip("cannot mount a tmpfs here")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", folder],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
         yield folder
     finally:
-        gc.collect()  # reportlab leaves the failed file open until collected
+        gc.collect()  # reportlab leaves a failed file open until collected
         if subprocess.run(["umount", folder]).returncode:
             subprocess.run(["umount", "-l", folder], check=True)
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs: too small for any cards PDF."""
+    with tmpfs(tmp_path / "full", "64k") as folder:
+        yield folder
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from conftest import PG_REQUIRED, ROOT, _as_unprivileged, _free_port, _pg_binaries, run
+from conftest import PG_REQUIRED, ROOT, _as_unprivileged, _free_port, _pg_binaries, run, tmpfs
 
 from postcards.codes import format_code, new_code
 from postcards.errors import LedgerError
@@ -337,20 +337,8 @@ class Desk:
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 1 MiB tmpfs of its own, to fill for real."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs to fill needs root (CI runs the tests as root)")
-    folder = tmp_path / "small"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", folder], capture_output=True, text=True
-    )
-    if mounted.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "small", "1m") as folder:
         yield folder
-    finally:
-        if subprocess.run(["umount", folder]).returncode:
-            subprocess.run(["umount", "-l", folder], check=True)
 
 
 def fill(folder: Path) -> Path:
