@@ -411,6 +411,7 @@ def test_an_output_over_an_input_is_refused_by_both_shells(
     assert not (campaign / "tracking.db").exists()
 
 
+@pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)  # not about the database
 def test_the_api_and_the_cli_deal_the_same_pairs_for_a_second_office(offices) -> None:
     seimas, bundestag, url = offices
     assert run("-c", seimas, "cards", "-o", seimas / "cards.pdf").exit_code == 0
@@ -485,6 +486,7 @@ def test_a_ledger_from_before_offices_keeps_every_card_event_and_message(
 # --- nothing of one office is taken by another ---------------------------------------------
 
 
+@pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)  # not about the database
 def test_another_office_never_replaces_a_personal_message(offices) -> None:
     """The first office's sender 1 wrote their own words; the second office's sender 1
     prints the same wave with the template: the archive keeps what was written."""
@@ -516,6 +518,7 @@ def test_another_office_never_replaces_a_personal_message(offices) -> None:
     assert read_manifest(seimas / "again.manifest.csv")[0]["code"] == row["code"]
 
 
+@pytest.mark.parametrize("ledger_url", ["sqlite"], indirect=True)  # not about the database
 def test_a_reprint_of_another_offices_code_names_that_office(offices) -> None:
     seimas, bundestag, url = offices
     assert run("-c", seimas, "cards", "-o", seimas / "cards.pdf").exit_code == 0
