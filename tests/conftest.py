@@ -133,73 +133,80 @@ def _as_unprivileged() -> dict:
     return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
 
 
+class Cluster:
+    """A throwaway PostgreSQL cluster in a temporary folder, on a free localhost port (trust
+    authentication, no fsync; as nobody when run as root).  Skips the test, or fails it when
+    POSTCARDS_REQUIRE_POSTGRES=1 (as in CI), when PostgreSQL's programs are not installed."""
+
+    def __init__(self, prefix: str = "postcards-pg-") -> None:
+        import subprocess
+        import tempfile
+
+        binaries = _pg_binaries()
+        if binaries is None:
+            reason = "PostgreSQL not installed (no initdb/pg_ctl on PATH or in /usr/lib/postgresql)"
+            if PG_REQUIRED:
+                pytest.fail(f"POSTCARDS_REQUIRE_POSTGRES=1 but {reason}")
+            pytest.skip(reason)
+        self.pg_ctl = binaries / "pg_ctl"
+        who = _as_unprivileged()
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix))  # in /tmp: nobody can enter it
+        if who:
+            os.chown(self.folder, who["user"], who["group"])
+        self.run_as = {"check": True, "capture_output": True, "cwd": self.folder, **who}
+        self.data = self.folder / "data"
+        self.port = _free_port()
+        subprocess.run(
+            [binaries / "initdb", "-D", self.data, "-U", "postcards", "-A", "trust", "-E",
+             "UTF8", "--no-sync", "--no-instructions"],
+            **self.run_as,
+        )  # fmt: skip
+
+    def start(self, settings: str = "") -> None:
+        """Start the server (``settings``: more ``-c name=value`` options); fails the test
+        with the server's log when it does not start."""
+        import subprocess
+
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        try:
+            subprocess.run(
+                [self.pg_ctl, "-D", self.data, "-l", self.folder / "server.log", "-w", "-o",
+                 f"{options} {settings}".strip(), "start"],
+                **self.run_as,
+            )  # fmt: skip
+        except subprocess.CalledProcessError as error:
+            log = self.folder / "server.log"
+            detail = (error.stderr or b"").decode(errors="replace") + (
+                log.read_text(errors="replace") if log.exists() else ""
+            )
+            self.remove()
+            pytest.fail(f"PostgreSQL did not start: {detail}")
+
+    def stop(self, mode: str = "fast") -> None:
+        import subprocess
+
+        subprocess.run([self.pg_ctl, "-D", self.data, "-m", mode, "-w", "stop"], **self.run_as)
+
+    def remove(self) -> None:
+        """Stop the server at once, whatever its state, and remove its folder."""
+        import subprocess
+
+        subprocess.run(
+            [self.pg_ctl, "-D", self.data, "-m", "immediate", "stop"],
+            **{**self.run_as, "check": False},
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """Start PostgreSQL in a temporary folder for the test session, or skip (fail when
-    POSTCARDS_REQUIRE_POSTGRES=1, as in CI) when its programs are not installed."""
-    import subprocess
-    import tempfile
-
-    binaries = _pg_binaries()
-    if binaries is None:
-        reason = "PostgreSQL not installed (no initdb/pg_ctl on PATH or in /usr/lib/postgresql)"
-        if PG_REQUIRED:
-            pytest.fail(f"POSTCARDS_REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(reason)
-    who = _as_unprivileged()
-    folder = Path(tempfile.mkdtemp(prefix="postcards-pg-"))  # in /tmp: nobody can enter it
-    data = folder / "data"
-    if who:
-        os.chown(folder, who["user"], who["group"])
-    run_as = {"check": True, "capture_output": True, "cwd": folder, **who}
-    port = _free_port()
+    """PostgreSQL in a temporary folder for the test session (see :class:`Cluster`)."""
+    cluster = Cluster()
+    cluster.start("-c full_page_writes=off -c max_connections=50")
     try:
-        subprocess.run(
-            [
-                binaries / "initdb",
-                "-D",
-                data,
-                "-U",
-                "postcards",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-                "--no-instructions",
-            ],
-            **run_as,
-        )
-        subprocess.run(
-            [
-                binaries / "pg_ctl",
-                "-D",
-                data,
-                "-l",
-                folder / "server.log",
-                "-w",
-                "-o",
-                f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c full_page_writes=off -c max_connections=50",
-                "start",
-            ],
-            **run_as,
-        )
-    except subprocess.CalledProcessError as error:
-        log = folder / "server.log"
-        detail = (error.stderr or b"").decode(errors="replace") + (
-            log.read_text(errors="replace") if log.exists() else ""
-        )
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start: {detail}")
-    try:
-        yield PostgresServer(port)
+        yield PostgresServer(cluster.port)
     finally:
-        subprocess.run(
-            [binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
-            **{**run_as, "check": False},
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster.remove()
 
 
 @contextmanager

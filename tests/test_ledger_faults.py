@@ -16,11 +16,9 @@ import json
 import os
 import random
 import select
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-from conftest import PG_REQUIRED, ROOT, _as_unprivileged, _free_port, _pg_binaries, run, tmpfs
+from conftest import ROOT, Cluster, run, tmpfs
 
 from postcards.codes import format_code, new_code
 from postcards.errors import LedgerError
@@ -420,51 +418,15 @@ def test_track_scan_on_a_disk_that_fills_then_frees(small_disk: Path, tmp_path: 
 # --- PostgreSQL goes away and comes back -----------------------------------------------
 
 
-class OwnServer:
+class OwnServer(Cluster):
     """A PostgreSQL server of this test alone, to stop and start (conftest's is shared)."""
 
     def __init__(self) -> None:
-        binaries = _pg_binaries()
-        if binaries is None:
-            reason = "PostgreSQL not installed (no initdb/pg_ctl)"
-            if PG_REQUIRED:
-                pytest.fail(f"POSTCARDS_REQUIRE_POSTGRES=1 but {reason}")
-            pytest.skip(reason)
-        self.pg_ctl = binaries / "pg_ctl"
-        who = _as_unprivileged()
-        self.folder = Path(tempfile.mkdtemp(prefix="postcards-pg-down-"))
-        if who:
-            os.chown(self.folder, who["user"], who["group"])
-        self.run_as = {"check": True, "capture_output": True, "cwd": self.folder, **who}
-        self.data = self.folder / "data"
-        self.port = _free_port()
-        subprocess.run(
-            [binaries / "initdb", "-D", self.data, "-U", "postcards", "-A", "trust", "-E",
-             "UTF8", "--no-sync", "--no-instructions"],
-            **self.run_as,
-        )  # fmt: skip
+        super().__init__(prefix="postcards-pg-down-")
 
     def url(self) -> str:
         """With a password (trust authentication ignores it): messages must never show it."""
         return f"postgresql+psycopg://postcards:{PASSWORD}@127.0.0.1:{self.port}/postgres"
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            [self.pg_ctl, "-D", self.data, "-l", self.folder / "server.log", "-w", "-o",
-             options, "start"],
-            **self.run_as,
-        )  # fmt: skip
-
-    def stop(self, mode: str = "fast") -> None:
-        subprocess.run([self.pg_ctl, "-D", self.data, "-m", mode, "-w", "stop"], **self.run_as)
-
-    def remove(self) -> None:
-        subprocess.run(
-            [self.pg_ctl, "-D", self.data, "-m", "immediate", "stop"],
-            **{**self.run_as, "check": False},
-        )
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @pytest.fixture
