@@ -259,14 +259,16 @@ class _Reader:
         self.fail(section, key, "expected a list of address lines")
         return ()
 
-    def mapping(self, section: str, key: str) -> dict[str, str]:
+    def mapping(self, section: str, key: str) -> dict[str, str | tuple[str, ...]]:
         value = self._get(section, key)
         if value is None:
             return {}
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            self.fail(section, key, 'expected lines like birth_year = "Born"')
+        if not isinstance(value, dict) or not all(  # a header, or headers (a name in three)
+            isinstance(h, str) for v in value.values() for h in (v if isinstance(v, list) else [v])
+        ):
+            self.fail(section, key, 'expected lines like birth_year = "Born" or name = ["A", "B"]')
             return {}
-        return {str(k): v for k, v in value.items()}
+        return {str(k): v if isinstance(v, str) else tuple(v) for k, v in value.items()}
 
     def pair(self, section: str, key: str, value: Any) -> tuple[float, float] | None:
         """Two numbers of millimetres, either sign, each at most MAX_BACK_OFFSET_MM.

@@ -73,8 +73,9 @@ class Settings:
     qr_url: str = ""
     qr_module_mm: float = 0.5
     database: str = "sqlite:///tracking.db"
-    sender_columns: dict[str, str] = field(default_factory=dict)
-    prisoner_columns: dict[str, str] = field(default_factory=dict)
+    #: ``[senders.columns]``: field -> header, or headers joined (a name in three columns)
+    sender_columns: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    prisoner_columns: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     # The row that names the columns, when found wrongly below an office's title rows.
     sender_header_row: int | None = None
     prisoner_header_row: int | None = None

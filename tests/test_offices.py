@@ -214,9 +214,9 @@ def test_a_look_alike_column_that_is_not_read_is_reported(tmp_path: Path) -> Non
     people = read_prisoners(read_table(path), {"birth_year": "Born"})
     assert people.records[0].birth_year == "1970"
     assert [str(p) for p in people.problems] == [
-        "list.csv:1: Date of birth: warning: looks like the birth_year column, but "
-        "birth_year is read from column 'Born'; this column is not used (map it under "
-        "[prisoners.columns], or rename or remove it)"
+        "list.csv:1: warning: 1 column not read: 'Date of birth' (birth_year, which is read "
+        "from 'Born'). Map a column postcards should read under [prisoners.columns] (field = "
+        '"header"), and list the others as other = ["…"] to keep them for templates only'
     ]
 
 

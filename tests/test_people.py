@@ -37,7 +37,12 @@ def test_russian_headers_and_unknown_columns_are_kept(tmp_path: Path) -> None:
         "1,Иванов Иван,1980,ИК № 9,213410,г. Горки,5\n",
     )
     people = read_prisoners(table)
-    assert not people.problems
+    assert [str(p) for p in people.problems] == [
+        "list.csv:1: warning: 1 column not read: 'Отряд'. Map a column postcards should read "
+        'under [prisoners.columns] (field = "header"), and list the others as other = ["…"] '
+        "to keep them for templates only"
+    ]
+    assert not read_prisoners(table, {"other": ("Отряд",)}).problems
     p = people.records[0]
     assert (p.name, p.birth_year, p.postcode, p.institution) == (
         "Иванов Иван",
@@ -54,7 +59,8 @@ def test_explicit_column_mapping_wins(tmp_path: Path) -> None:
     assert people.records[0].birth_year == "1970"
     bad = read_prisoners(table, {"birth_year": "Geboren"})
     assert [str(p) for p in bad.problems] == [
-        "campaign.toml: prisoners.columns.birth_year: no column 'Geboren' in list.csv"
+        "campaign.toml: prisoners.columns.birth_year: 'Geboren' not in list.csv; its columns "
+        "are 'id', 'name', 'Born', 'city', 'institution'"
     ]
 
 
@@ -68,8 +74,9 @@ def test_statuses_exclude_and_unknown_values_are_errors(tmp_path: Path) -> None:
     people = read_prisoners(table)
     assert [p.status for p in people.records] == ["in_custody", "released", "unknown"]
     assert [str(p) for p in people.problems] == [
-        "list.csv:4: status: unknown status 'escaped'; use one of in_custody, released, "
-        "deceased, unknown"
+        "list.csv:4: status: unknown status 'escaped'; use one of in custody, in transit, "
+        "released, deceased, unknown (or as lists write them: в заключении, этап, "
+        "освобождена, умер…)"
     ]
 
 

@@ -13,6 +13,7 @@ from postcards.errors import Problem
 from postcards.inputs.cells import restored_postcode, whole_number, year_of_birth
 from postcards.inputs.columns import RowReader
 from postcards.inputs.people import Prisoner
+from postcards.inputs.values import tidy_postcode
 
 
 def birth_year(r: RowReader, warning: bool) -> str:
@@ -40,11 +41,12 @@ def birth_year(r: RowReader, warning: bool) -> str:
 
 
 def postcode(r: RowReader, country: str) -> str:
-    """The postcode, with leading zeros a number cell dropped restored when unambiguous.
+    """The postcode, spaces between its digits tidied and a number cell's lost zeros restored.
 
-    A code is restored, with a warning, only when the country's codes make that unambiguous.
+    ``213 410`` is how people type six digits.  A dropped zero is restored, with a warning,
+    only when the country's codes make that unambiguous.
     """
-    text = whole_number(r.get("postcode"))
+    text = tidy_postcode(whole_number(r.get("postcode")))
     restored = restored_postcode(text, country)
     if restored is None:
         return text

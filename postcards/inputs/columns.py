@@ -1,204 +1,164 @@
-"""Which column is which field: headers matched through aliases in six languages.
+"""Which column is which field: headers matched in ten languages, or mapped by hand.
 
-Headers are matched case- and space-insensitively through aliases (``Full name``,
-``ФИО``…) or an explicit ``[senders.columns]`` mapping.  A column that looks like a
-field but is not read is reported, never dropped silently.
+Headers are matched case- and space-insensitively through the tables of
+:mod:`postcards.inputs.headings` (``Full name``, ``ФИО``, ``Vardas, pavardė``…) or an
+explicit ``[senders.columns]`` mapping, where a field may name several columns
+(``name = ["Akad. Titel", "Vorname", "Nachname"]``) and ``other`` lists the columns kept
+for templates only.  A list with given- and family-name columns and no full name has its
+name composed from them.  Every column is read or named: the ones no field reads are
+listed in one warning, each with the field it may be.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from postcards.errors import Problem
-from postcards.inputs.spreadsheets import (
-    Row,
-    Table,
-    normalize_header,
+from postcards.inputs.headings import (
+    PRISONER_FIELDS,
+    SENDER_FIELDS,
+    Fields,
+    field_of,
+    likely_field,
 )
+from postcards.inputs.spreadsheets import Row, Table, normalize_header
 
-#: Header aliases, compared after :func:`normalize_header`, in English, Russian,
-#: Belarusian, German, French and Polish (the languages of the offices that use it).
-_ID = ("№", "no", "nr", "n°", "#", "lp", "номер", "nummer", "numéro", "numer")
+__all__ = ["PRISONER_FIELDS", "SENDER_FIELDS", "ColumnMap", "Columns", "RowReader"]
 
+#: A ``[senders.columns]`` or ``[prisoners.columns]`` table: field -> header or headers.
+ColumnMap = Mapping[str, str | tuple[str, ...]]
 
-# The alias tables read best as one line per field.
-# fmt: off
-SENDER_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "sender id", "code", *_ID),
-    "name": ("name", "full name", "sender", "sender name", "member", "фио", "ф и о", "имя",
-             "фамилия имя отчество", "имя фамилия", "прозвішча імя", "імя", "nom",
-             "nom complet", "vollständiger name", "imię i nazwisko", "nazwisko i imię"),
-    "title": ("title", "position", "function", "должность", "пасада", "titel", "funktion",
-              "titre", "fonction", "stanowisko", "tytuł"),
-    "parliament": ("parliament", "chamber", "house", "парламент", "parlament", "parlement",
-                   "kammer", "chambre", "izba"),
-    "group": ("group", "political group", "party", "фракция", "фракцыя", "партия",
-              "fraktion", "partei", "groupe", "groupe politique", "parti", "grupa", "klub",
-              "partia"),
-    "country": ("country", "member state", "страна", "краіна", "land", "pays", "kraj"),
-    "language": ("language", "lang", "язык", "мова", "sprache", "langue", "język"),
-    "cards": ("cards", "number of cards", "card count", "quantity", "открытки",
-              "паштоўкі", "karten", "cartes", "kartki"),
-    "return_address": ("return address", "address", "обратный адрес", "зваротны адрас",
-                       "absender", "absenderadresse", "adresse de retour", "adres zwrotny"),
-    "signature": ("signature", "signature image", "подпись", "подпіс", "unterschrift",
-                  "podpis"),
-    "email": ("email", "e mail", "mail", "e mail address", "email address", "e mail adresse",
-              "adresse e mail", "courriel", "adres e mail", "электронная почта",
-              "электронная пошта"),
+#: The key of a column mapping that lists columns read for templates only.
+OTHER = "other"
+
+#: Fields a full name is composed from when a list has no full-name column, in the order
+#: the name is written: a member of parliament as they sign, a prisoner as the Belarusian
+#: post addresses them (family name first).
+NAME_PARTS = {
+    "senders": ("academic_title", "given_name", "name_infix", "family_name"),
+    "prisoners": ("family_name", "given_name", "patronymic"),
 }
 
-
-PRISONER_FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "prisoner id", "code", *_ID),
-    "name": ("name", "full name", "фио", "ф и о", "имя", "прозвішча імя",
-             "фамилия имя отчество", "прозвішча", "nom", "nom complet",
-             "vollständiger name", "imię i nazwisko", "nazwisko i imię"),
-    "name_dative": ("name dative", "dative", "name to", "кому", "фио дательный",
-                    "дательный падеж", "каму"),
-    "name_latin": ("name latin", "latin name", "transliteration", "name in latin",
-                   "транслитерация", "транслітарацыя"),
-    "birth_year": ("birth year", "year of birth", "born", "год рождения", "год нараджэння",
-                   "г р", "date of birth", "birth date", "birthdate", "dob",
-                   "дата рождения", "дата нараджэння", "geburtsdatum", "geburtsjahr",
-                   "jahrgang", "date de naissance", "année de naissance", "data urodzenia",
-                   "rok urodzenia"),
-    "institution": ("institution", "prison", "colony", "facility", "учреждение", "колония",
-                    "место заключения", "установа", "месца зняволення", "турма",
-                    "haftanstalt", "justizvollzugsanstalt", "gefängnis", "anstalt",
-                    "établissement", "établissement pénitentiaire", "zakład karny",
-                    "więzienie"),
-    "address": ("address", "адрес", "адрас", "adresse", "anschrift", "adres"),
-    "street": ("street", "улица", "вуліца", "straße", "strasse", "rue", "ulica"),
-    "house": ("house", "house number", "house no", "дом", "дом №", "№ дома", "номер дома",
-              "дом корпус", "хата", "дом нумар", "hausnummer", "haus nr", "numéro de rue",
-              "nr domu", "numer domu"),
-    "address1": ("address1", "address 1", "address line 1"),
-    "address2": ("address2", "address 2", "address line 2"),
-    "address3": ("address3", "address 3", "address line 3"),
-    "address4": ("address4", "address 4", "address line 4"),
-    "address5": ("address5", "address 5", "address line 5"),
-    "postcode": ("postcode", "postal code", "post code", "zip", "индекс", "почтовый индекс",
-                 "паштовы індэкс", "індэкс", "plz", "postleitzahl", "code postal",
-                 "kod pocztowy"),
-    "city": ("city", "town", "город", "горад", "населённый пункт", "населенный пункт",
-             "населены пункт", "stadt", "ort", "ville", "miasto", "miejscowość"),
-    "region": ("region", "oblast", "область", "вобласць", "bundesland", "région",
-               "województwo"),
-    "country": ("country", "страна", "краіна", "land", "pays", "kraj"),
-    "language": ("language", "lang", "язык", "мова", "sprache", "langue", "język"),
-    "status": ("status", "статус", "стан", "statut"),
-    "photo": ("photo", "picture", "фото", "фота", "foto", "zdjęcie"),
-    "sentence": ("sentence", "срок", "приговор", "прысуд", "тэрмін", "urteil", "strafe",
-                 "peine", "wyrok"),
-    "notes": ("notes", "note", "comment", "comments", "примечание", "заметки", "нататкі",
-              "anmerkungen", "bemerkung", "remarques", "uwagi"),
-}
-# fmt: on
+#: Fields whose parts are lines of an address rather than words of one line.
+_LINES = frozenset({"address", "return_address", *(f"address{i}" for i in range(1, 6))})
 
 
-def header_names(fields: dict[str, tuple[str, ...]], explicit: dict[str, str]) -> frozenset[str]:
+@dataclass(frozen=True)
+class Columns:
+    """Where each field is in a file: one header, or several joined (a composed name)."""
+
+    single: dict[str, str] = field(default_factory=dict)
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    other: tuple[str, ...] = ()
+
+    def described(self) -> dict[str, str]:
+        """Field -> the header(s) as a message names them (``Vorname + Nachname``)."""
+        return {**self.single, **{f: " + ".join(hs) for f, hs in self.parts.items()}}
+
+    def used(self) -> set[str]:
+        """Every header a field reads, or the mapping names as ``other``."""
+        return {*self.single.values(), *(h for hs in self.parts.values() for h in hs), *self.other}
+
+
+def header_names(fields: Fields, explicit: ColumnMap) -> frozenset[str]:
     """Every header (normalized) that names one of ``fields``.
 
     This is how the header row is recognised below an office's title rows.
     """
-    names = {normalize_header(a) for name, aliases in fields.items() for a in (name, *aliases)}
-    return frozenset(names | {normalize_header(h) for h in explicit.values()})
+    names = {h for headers in fields.values() for h in headers}
+    mapped = {normalize_header(h) for value in explicit.values() for h in _headers(value)}
+    return frozenset(names | mapped)
+
+
+def _headers(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def map_columns(
-    table: Table,
-    fields: dict[str, tuple[str, ...]],
-    explicit: dict[str, str],
-    config_name: str,
-    section: str,
-) -> tuple[dict[str, str], list[Problem]]:
-    """Field -> header in the file, from the explicit mapping first, then aliases."""
+    table: Table, fields: Fields, explicit: ColumnMap, config_name: str, section: str
+) -> tuple[Columns, list[Problem]]:
+    """Field -> header(s) in the file, from the explicit mapping first, then the tables."""
     by_norm = {normalize_header(h): h for h in table.headers}
-    mapping: dict[str, str] = {}
+    single: dict[str, str] = {}
+    parts: dict[str, tuple[str, ...]] = {}
+    other: tuple[str, ...] = ()
     problems: list[Problem] = []
-    for name, header in explicit.items():
-        if name not in fields:
-            problems.append(
-                Problem(
-                    f"not a field; fields are {', '.join(fields)}",
-                    file=config_name,
-                    column=f"{section}.columns.{name}",
-                )
-            )
-        elif normalize_header(header) not in by_norm:
-            problems.append(
-                Problem(
-                    f"no column {header!r} in {table.name}",
-                    file=config_name,
-                    column=f"{section}.columns.{name}",
-                )
-            )
-        else:
-            mapping[name] = by_norm[normalize_header(header)]
-    for name, aliases in fields.items():
-        if name in mapping:
+    for name, value in explicit.items():
+        where = f"{section}.columns.{name}"
+        if name != OTHER and name not in fields:
+            message = f"not a field; fields are {', '.join(fields)} (and {OTHER})"
+            problems.append(Problem(message, file=config_name, column=where))
             continue
-        taken = set(mapping.values())
-        for alias in (name, *aliases):
-            found = by_norm.get(normalize_header(alias))
-            header = found or ""
-            if header and header not in taken:
-                mapping[name] = header
-                break
-    return mapping, problems
+        missing = [h for h in _headers(value) if normalize_header(h) not in by_norm]
+        if missing or not _headers(value):
+            shown = ", ".join(repr(h) for h in missing) or "no column"
+            message = f"{shown} not in {table.name}; its columns are {_listed(table.headers)}"
+            problems.append(Problem(message, file=config_name, column=where))
+            continue
+        found = tuple(by_norm[normalize_header(h)] for h in _headers(value))
+        if name == OTHER:
+            other = found
+        elif isinstance(value, str):
+            single[name] = found[0]
+        else:
+            parts[name] = found
+    taken = {*single.values(), *(h for hs in parts.values() for h in hs), *other}
+    for name, aliases in fields.items():
+        if name in single or name in parts:
+            continue
+        header = next((by_norm[a] for a in aliases if a in by_norm and by_norm[a] not in taken), "")
+        if header:
+            single[name] = header
+            taken.add(header)
+    composed = tuple(single[f] for f in NAME_PARTS[section] if f in single)
+    if "name" in fields and "name" not in single and "name" not in parts and composed:
+        parts["name"] = composed
+    return Columns(single, parts, other), problems
 
 
-def unused_lookalikes(
-    table: Table, fields: dict[str, tuple[str, ...]], mapping: dict[str, str], section: str
-) -> list[Problem]:
-    """A column named like one of our fields that is not read.
+def _listed(headers: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(repr(h) for h in headers) or "none"
 
-    A mapping or an earlier column took the field; its data would otherwise be dropped without a
-    word.
+
+def unread_columns(table: Table, fields: Fields, columns: Columns, section: str) -> list[Problem]:
+    """One warning naming every column no field reads, each with the field it may be.
+
+    A column left unread is dropped from the cards; a user who meant it must be told
+    (``Atvirukų sk.: not read; is it cards?``), and one who did not can say so under
+    ``other``, which also keeps it for templates.
     """
-    used = set(mapping.values())
-    problems = []
+    used = columns.used()
+    described = columns.described()
+    unread = []
     for header in table.headers:
         if header in used:
             continue
-        norm = normalize_header(header)
-        field_name = next(
-            (
-                f
-                for f, aliases in fields.items()
-                if norm in {normalize_header(a) for a in (f, *aliases)}
-            ),
-            None,
-        )
-        if field_name is None:
-            continue
-        source = mapping.get(field_name)
-        why = (
-            f"{field_name} is read from column {source!r}"
-            if source
-            else f"{field_name} is not read from it"
-        )
-        problems.append(
-            Problem(
-                f"looks like the {field_name} column, but {why}; this column is not used "
-                f"(map it under [{section}.columns], or rename or remove it)",
-                file=table.name,
-                row=table.header_row,
-                column=header,
-                warning=True,
-            )
-        )
-    return problems
+        exact = field_of(header, fields)
+        if exact is not None:
+            hint = f"{exact}, which is read from {described.get(exact, '')!r}"
+        else:
+            guess = likely_field(header, fields)
+            hint = f"is it {guess}?" if guess else ""
+        unread.append(f"{header!r}" + (f" ({hint})" if hint else ""))
+    if not unread:
+        return []
+    message = (
+        f"{len(unread)} column{'s' * (len(unread) > 1)} not read: {'; '.join(unread)}. "
+        f'Map a column postcards should read under [{section}.columns] (field = "header"), '
+        f'and list the others as {OTHER} = ["…"] to keep them for templates only'
+    )
+    return [Problem(message, file=table.name, row=table.header_row, warning=True)]
 
 
-def missing_column(
-    table: Table, field_name: str, fields: dict[str, tuple[str, ...]], section: str
-) -> Problem:
-    """The problem for a required column that is missing, naming its aliases and the mapping."""
-    aliases = [repr(a) for a in fields[field_name] if a != field_name]
-    examples = ", ".join(aliases[:5]) + (", …" if len(aliases) > 5 else "")
+def missing_column(table: Table, field_name: str, section: str) -> Problem:
+    """A required field no column holds: one error naming the headers the file has."""
+    parts = NAME_PARTS[section] if field_name == "name" else ()
+    alternative = " (or given- and family-name columns)" if parts else ""
     return Problem(
-        f"missing column; add a column named {field_name!r} (or one of {examples}), "
-        f"or map it in campaign.toml under [{section}.columns]",
+        f"no column holds the {field_name.replace('_', ' ')}{alternative}; the columns are "
+        f"{_listed(table.headers)}: map one in campaign.toml under [{section}.columns] "
+        f'({field_name} = "…"), or name it {field_name!r}',
         file=table.name,
         row=table.header_row,
         column=field_name,
@@ -208,13 +168,22 @@ def missing_column(
 class RowReader:
     """Reads one row's fields by our names, collecting problems with their location."""
 
-    def __init__(self, table: Table, row: Row, mapping: dict[str, str], problems: list[Problem]):
-        self.table, self.row, self.mapping, self.problems = table, row, mapping, problems
+    def __init__(self, table: Table, row: Row, columns: Columns, problems: list[Problem]):
+        self.table, self.row, self.columns, self.problems = table, row, columns, problems
+        self.mapping = columns.described()
         self.cells = row.cells
 
     def get(self, name: str) -> str:
-        """The stripped text of field ``name`` in this row; empty when no column holds it."""
-        header = self.mapping.get(name)
+        """The stripped text of field ``name`` in this row; empty when no column holds it.
+
+        A field composed of several columns joins their non-empty cells: with spaces, or
+        as lines for an address.
+        """
+        parts = self.columns.parts.get(name)
+        if parts is not None:
+            texts = (self.cells.get(h, "").strip() for h in parts)
+            return ("\n" if name in _LINES else " ").join(t for t in texts if t)
+        header = self.columns.single.get(name)
         return self.cells.get(header, "").strip() if header else ""
 
     def fail(self, name: str, message: str, warning: bool = False) -> None:
@@ -238,7 +207,7 @@ class RowReader:
 
     def extra(self) -> dict[str, str]:
         """The cells of the columns no field reads, by normalized header: template fields."""
-        used = set(self.mapping.values())
+        used = self.columns.used() - set(self.columns.other)
         return {
             normalize_header(h).replace(" ", "_"): v
             for h, v in self.row.cells.items()

@@ -17,7 +17,8 @@ from postcards.spool import Spool
 if TYPE_CHECKING:
     from pandas import DataFrame
 
-STATUSES = ("in_custody", "released", "deceased", "unknown")
+#: A prisoner's status; only those in custody get cards (in transit: once an address is known).
+STATUSES = ("in_custody", "in_transit", "released", "deceased", "unknown")
 
 
 class _Record:
@@ -119,7 +120,8 @@ class Sender(_Record):
 
     __slots__ = ("id", "language", "cards")
     FIELDS = ("id", "name", "row", "title", "parliament", "group", "country", "language",
-              "cards", "return_address", "signature", "email", "extra")  # fmt: skip
+              "cards", "return_address", "signature", "email", "family_name", "notes",
+              "extra")  # fmt: skip
 
     id: str
     name: str
@@ -133,6 +135,8 @@ class Sender(_Record):
     return_address: tuple[str, ...]
     signature: str
     email: str
+    family_name: str  # for sorting posters by surname; empty when the list has only full names
+    notes: str
     extra: dict[str, str]
 
     def __init__(
@@ -149,11 +153,14 @@ class Sender(_Record):
         return_address: tuple[str, ...] = (),
         signature: str = "",
         email: str = "",
+        family_name: str = "",
+        notes: str = "",
         extra: dict[str, str] | None = None,
     ) -> None:
         """A sender with these fields (``extra``: the unknown columns, by header)."""
         self._set((id, name, row, title, parliament, group, country, language, cards,
-                   return_address, signature, email, {} if extra is None else extra))  # fmt: skip
+                   return_address, signature, email, family_name, notes,
+                   {} if extra is None else extra))  # fmt: skip
 
 
 class Prisoner(_Record):

@@ -26,12 +26,14 @@ from postcards.inputs.cells import to_ascii
 from postcards.inputs.columns import (
     PRISONER_FIELDS,
     SENDER_FIELDS,
+    ColumnMap,
     RowReader,
     header_names,
     map_columns,
     missing_column,
-    unused_lookalikes,
+    unread_columns,
 )
+from postcards.inputs.duplicates import SamePeople, all_empty, lookalike_problems
 from postcards.inputs.people import STATUSES, People, Prisoner, Sender, Source
 from postcards.inputs.spreadsheets import (
     Row,
@@ -39,22 +41,9 @@ from postcards.inputs.spreadsheets import (
     read_table,
     table_from_dataframe,
 )
+from postcards.inputs.values import language_of, languages_in, status_of
 from postcards.invisible import invisible_problem
 from postcards.spool import Spool
-
-_STATUS_ALIASES = {
-    "": "in_custody",
-    "in custody": "in_custody",
-    "custody": "in_custody",
-    "imprisoned": "in_custody",
-    "detained": "in_custody",
-    "в заключении": "in_custody",
-    "освобождён": "released",
-    "освобожден": "released",
-    "free": "released",
-    "died": "deceased",
-    "dead": "deceased",
-}
 
 
 def load_table(
@@ -75,7 +64,7 @@ def load_table(
 
 def load_senders(
     source: Source,
-    columns: dict[str, str] | None = None,
+    columns: ColumnMap | None = None,
     config_name: str = "campaign.toml",
     header_row: int | None = None,
     limits: Limits | None = None,
@@ -92,7 +81,7 @@ def load_senders(
 
 def load_prisoners(
     source: Source,
-    columns: dict[str, str] | None = None,
+    columns: ColumnMap | None = None,
     config_name: str = "campaign.toml",
     header_row: int | None = None,
     limits: Limits | None = None,
@@ -111,15 +100,16 @@ def _read(
     table: Table,
     fields: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
-    explicit: dict[str, str],
+    explicit: ColumnMap,
     config_name: str,
     section: str,
     build: Callable[[RowReader], Sender | Prisoner | None],
     spooled: bool = True,
 ) -> People:
-    mapping, problems = map_columns(table, fields, explicit, config_name, section)
-    problems += list(table.notes) + unused_lookalikes(table, fields, mapping, section)
-    problems += [missing_column(table, f, fields, section) for f in required if f not in mapping]
+    columns, problems = map_columns(table, fields, explicit, config_name, section)
+    mapping = columns.described()
+    problems += list(table.notes) + unread_columns(table, fields, columns, section)
+    problems += [missing_column(table, f, section) for f in required if f not in mapping]
     problems += [
         p for h in table.headers if (p := invisible_problem(h, table.name, table.header_row, h))
     ]
@@ -131,12 +121,15 @@ def _read(
     spool = Spool() if spooled else None  # the rows' fields, out of memory: postcards.spool
     rows = 0
     first_row: dict[str, int] = {}
+    twins = SamePeople(table.name, mapping.get("id", "id"))
     for row in table.rows:
         rows += 1
-        record = build(RowReader(table, row, mapping, problems))
+        reader = RowReader(table, row, columns, problems)
+        record = build(reader)
         if record is not None:
             records.append(record.kept_in(spool) if spool is not None else record)
             problems += _duplicate_id(table, record, first_row, mapping.get("id", "id"))
+            problems += lookalike_problems(reader, record) + twins.add(record)
         released = isinstance(record, Prisoner) and not record.in_custody
         problems += _invisible(table, row, warning=released)
     if not rows:
@@ -147,6 +140,8 @@ def _read(
                 file=table.name,
             )
         )
+    required_columns = [(f, mapping[f]) for f in required if f in mapping]
+    problems = all_empty(problems, required_columns, rows, table, section)
     return People(tuple(records), tuple(problems), table.name, mapping)
 
 
@@ -194,7 +189,7 @@ def _duplicate_id(
 
 def read_senders(
     table: Table,
-    columns: dict[str, str] | None = None,
+    columns: ColumnMap | None = None,
     config_name: str = "campaign.toml",
     spooled: bool = True,
 ) -> People:
@@ -219,6 +214,9 @@ def _build_sender(r: RowReader) -> Sender | None:
     name = r.required("name")
     if not name:
         return None
+    title = r.get("academic_title")
+    if title and "name" not in r.columns.parts and not name.startswith(title):
+        name = f"{title} {name}"  # "Dr." in its own column, the name in another
     sender_id = r.get("id") or derive_id(name)
     return Sender(
         id=sender_id,
@@ -228,13 +226,29 @@ def _build_sender(r: RowReader) -> Sender | None:
         parliament=r.get("parliament"),
         group=r.get("group"),
         country=r.get("country"),
-        language=r.get("language").lower(),
+        language=_language(r),
         cards=_card_count(r),
         return_address=split_lines(r.get("return_address")),
         signature=r.get("signature"),
         email=r.get("email"),
+        family_name=" ".join(v for v in (r.get("name_infix"), r.get("family_name")) if v),
+        notes=r.get("notes"),
         extra=r.extra(),
     )
+
+
+def _language(r: RowReader) -> str:
+    """The language code, from a code or a name as lists write it (``русский``: ru)."""
+    text = r.get("language")
+    found = languages_in(text)
+    if len(found) > 1:
+        r.fail(
+            "language",
+            f"{text!r} names {len(found)} languages; cards are written in the first, "
+            f"{found[0]} (leave one to choose another)",
+            warning=True,
+        )
+    return language_of(text)
 
 
 def _card_count(r: RowReader) -> int | None:
@@ -255,7 +269,7 @@ def derive_id(name: str) -> str:
 
 def read_prisoners(
     table: Table,
-    columns: dict[str, str] | None = None,
+    columns: ColumnMap | None = None,
     config_name: str = "campaign.toml",
     spooled: bool = True,
 ) -> People:
@@ -293,7 +307,7 @@ def _build_prisoner(r: RowReader) -> Prisoner | None:
         city=intern(r.get("city")),
         region=intern(r.get("region")),
         country=intern(r.get("country")),
-        language=intern(r.get("language").lower()),
+        language=intern(_language(r)),
         status=intern(status),
         photo=r.get("photo"),
         sentence=r.get("sentence"),
@@ -309,9 +323,13 @@ def _build_prisoner(r: RowReader) -> Prisoner | None:
 
 def _status(r: RowReader) -> str:
     text = r.get("status")
-    key = " ".join(text.casefold().replace("_", " ").split())
-    status = _STATUS_ALIASES.get(key, key.replace(" ", "_"))
-    if status not in STATUSES:
-        r.fail("status", f"unknown status {text!r}; use one of {', '.join(STATUSES)}")
+    status = status_of(text)
+    if status is None:
+        shown = ", ".join(s.replace("_", " ") for s in STATUSES)
+        r.fail(
+            "status",
+            f"unknown status {text!r}; use one of {shown} (or as lists write them: "
+            "в заключении, этап, освобождена, умер…)",
+        )
         return "unknown"
     return status

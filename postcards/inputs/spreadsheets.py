@@ -55,9 +55,9 @@ class Table:
 
 
 def normalize_header(text: str) -> str:
-    """The form in which headers are compared: case, spaces, dots and dashes folded."""
+    """The form in which headers are compared: case, spaces, dots, commas and dashes folded."""
     text = unicodedata.normalize("NFC", text).casefold()
-    return " ".join(re.sub(r"[_\-.:()/]+", " ", text).split())
+    return " ".join(re.sub(r"[_\-.,;:()/]+", " ", text).split())
 
 
 def read_table(

@@ -17,6 +17,7 @@ from typing import Any
 from postcards.cards.design import Design, load_design
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem, UsageError
+from postcards.inputs.columns import ColumnMap
 from postcards.inputs.people import People, Prisoner, Sender
 from postcards.inputs.photos import check_photo, photo_path
 from postcards.inputs.reading import load_prisoners, load_senders
@@ -171,7 +172,7 @@ def _share_sizes(size: str | None) -> tuple[tuple[int, int], ...]:
     )
 
 
-def _people(path: Any, what: str, reader, columns: dict[str, str], campaign: Settings) -> People:
+def _people(path: Any, what: str, reader, columns: ColumnMap, campaign: Settings) -> People:
     if path is None:
         raise InputError(
             f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
@@ -258,8 +259,8 @@ def _recorded(key: tuple[str, str], record: LedgerSender | None, name: str) -> S
 def parliament_groups(
     senders: list[Sender], other: str, file: str, problems: list[Problem]
 ) -> list[Group]:
-    """Senders grouped by parliament (alphabetical), names sorted; no parliament: ``other``."""
-    by_parliament: dict[str, list[str]] = {}
+    """Senders grouped by parliament (alphabetical), by surname; no parliament: ``other``."""
+    by_parliament: dict[str, list[Sender]] = {}
     for sender in senders:
         if not sender.parliament:
             office = sender.extra.get("office", "")
@@ -274,10 +275,16 @@ def parliament_groups(
                     warning=True,
                 )
             )
-        by_parliament.setdefault(sender.parliament, []).append(sender.name)
+        by_parliament.setdefault(sender.parliament, []).append(sender)
     keys = sorted((k for k in by_parliament if k), key=natural_key)
     keys += [""] if "" in by_parliament else []
-    return [Group(key or other, tuple(sorted(by_parliament[key], key=natural_key))) for key in keys]
+    return [Group(key or other, _by_surname(by_parliament[key])) for key in keys]
+
+
+def _by_surname(senders: list[Sender]) -> tuple[str, ...]:
+    """Names in order of family name where the list gives it (``Dr. Anna Zimmermann`` by Z)."""
+    ordered = sorted(senders, key=lambda s: (natural_key(s.family_name or s.name), s.name))
+    return tuple(s.name for s in ordered)
 
 
 def in_custody(campaign: Settings) -> tuple[list[Prisoner], People]:

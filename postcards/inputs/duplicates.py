@@ -1,0 +1,151 @@
+"""The same person twice, a Latin letter in a Cyrillic name, a column empty on every row.
+
+Lists are merged from several sources and typed by hand: a prisoner renumbered in a new
+edition is listed twice (two cards for one, none for another), and a Latin ``o`` typed
+inside ``Петров`` looks right on screen but makes another name for the censor, the
+ledger and the duplicate check.  A required column empty on every row means the column
+holding the data was not recognised: one message says so, instead of one per row.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from postcards.errors import Problem
+from postcards.inputs.columns import RowReader
+from postcards.inputs.people import Prisoner, Sender
+from postcards.inputs.spreadsheets import Table
+
+#: Latin letters that look like Cyrillic ones, and the Cyrillic letter each is taken for.
+LOOKALIKES = dict(zip("aceopxyiABCEHKMOPTXYI", "асеорхуіАВСЕНКМОРТХУІ", strict=True))
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_WORD = re.compile(r"\w+")
+
+#: The fields a card prints from a row, where a mixed word would be printed.
+_CHECKED = ("name", "name_dative", "institution", "city")
+
+
+def mixed_words(text: str) -> list[tuple[str, str]]:
+    """(word, the letters of its lesser script) for each word mixing Latin and Cyrillic."""
+    if text.isascii() or not _LATIN.search(text) or not _CYRILLIC.search(text):
+        return []  # the usual cell, in two looks
+    found = []
+    for word in _WORD.findall(text):
+        cyrillic, latin = _CYRILLIC.findall(word), _LATIN.findall(word)
+        if cyrillic and latin:
+            fewer = latin if len(latin) <= len(cyrillic) else cyrillic
+            found.append((word, "".join(dict.fromkeys(fewer))))
+    return found
+
+
+def lookalike_problems(r: RowReader, record: Sender | Prisoner) -> list[Problem]:
+    """A warning for each printed field with a word in two alphabets, naming the letters."""
+    problems = []
+    for name in _CHECKED:
+        if name not in r.mapping:
+            continue
+        for word, letters in mixed_words(getattr(record, name, "")):
+            script = "Latin" if _LATIN.match(letters) else "Cyrillic"
+            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in letters)
+            problems.append(
+                Problem(
+                    f"{word!r} mixes Latin and Cyrillic letters: {shown} "
+                    f"{'is' if len(letters) == 1 else 'are'} {script}; retype the word in "
+                    "one alphabet (the post, the censor and the ledger read them as "
+                    "different names)",
+                    file=r.table.name,
+                    row=r.row.number,
+                    column=r.mapping[name],
+                    warning=True,
+                )
+            )
+    return problems
+
+
+def folded(text: str) -> str:
+    """A name as two rows of one person may differ: case, spacing, ё, look-alike letters."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
+    words = []
+    for word in _WORD.findall(text):
+        if _CYRILLIC.search(word):
+            word = "".join(LOOKALIKES.get(c, c) for c in word)
+        words.append(word)
+    return " ".join(words)
+
+
+def _person(record: Sender | Prisoner) -> tuple[str, ...]:
+    if isinstance(record, Prisoner):
+        return (folded(record.name), record.birth_year, folded(record.institution))
+    return (folded(record.name), folded(record.parliament))
+
+
+class SamePeople:
+    """Finds a person listed again under another id (name, birth year, institution).
+
+    For senders, the same name in the same parliament.  Released or deceased prisoners
+    listed twice get no card either way, so only a pair with someone in custody counts.
+    Rows are taken one at a time, as they are read, so a spooled list is not read back.
+    """
+
+    def __init__(self, file: str, column: str) -> None:
+        self.file, self.column = file, column
+        self.first: dict[tuple[str, ...], tuple[str, int, bool]] = {}
+
+    def add(self, record: Sender | Prisoner) -> list[Problem]:
+        """The error when ``record`` is someone an earlier row listed under another id."""
+        custody = not isinstance(record, Prisoner) or record.in_custody
+        earlier = self.first.setdefault(_person(record), (record.id, record.row, custody))
+        first_id, first_row, first_custody = earlier
+        if first_row == record.row or first_id == record.id:
+            return []  # the same id twice is reported as such
+        if not (custody or first_custody):
+            return []
+        extra = ", birth year or institution" if isinstance(record, Prisoner) else ""
+        return [
+            Problem(
+                f"the same person as row {first_row} ({_described(record)}) under another "
+                f"id: {first_id} on row {first_row}, {record.id} here; keep one row (two "
+                f"cards would go to one person), or correct the name{extra}",
+                file=self.file,
+                row=record.row,
+                column=self.column,
+            )
+        ]
+
+
+def _described(record: Sender | Prisoner) -> str:
+    parts: tuple[str, ...] = (record.name, record.parliament if isinstance(record, Sender) else "")
+    if isinstance(record, Prisoner):
+        parts = (record.name, record.birth_year and f"born {record.birth_year}",
+                 record.institution)  # fmt: skip
+    return ", ".join(p for p in parts if p)
+
+
+def all_empty(
+    problems: list[Problem],
+    required: Sequence[tuple[str, str]],
+    rows: int,
+    table: Table,
+    section: str,
+) -> list[Problem]:
+    """One error for a required column (field, header) empty on every row, not one per row."""
+    for field_name, header in required:
+        empty = {id(p) for p in problems if p.column == header and p.message == "empty"}
+        if rows < 2 or len(empty) < rows:
+            continue
+        others = ", ".join(repr(h) for h in table.headers if h != header)
+        problems = [p for p in problems if id(p) not in empty] + [
+            Problem(
+                f"empty on all {rows} rows: is the {field_name.replace('_', ' ')} in another "
+                f"column? The others are {others}; map it in campaign.toml under "
+                f'[{section}.columns] ({field_name} = "…")',
+                file=table.name,
+                row=table.header_row,
+                column=header,
+            )
+        ]
+    return problems

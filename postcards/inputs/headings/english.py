@@ -1,0 +1,53 @@
+"""English headers: the European Parliament's own lists, NGOs, and the fields' own names."""
+
+# fmt: off
+SENDERS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "sender id", "code", "no", "nr", "#", "number"),
+    "name": ("name", "full name", "sender", "sender name", "member", "mp", "mep"),
+    "academic_title": ("academic title", "honorific", "prefix", "degree"),
+    "given_name": ("given name", "first name", "forename"),
+    "family_name": ("family name", "surname", "last name"),
+    "title": ("title", "position", "function", "role"),
+    "parliament": ("parliament", "chamber", "house", "assembly"),
+    "group": ("group", "political group", "party", "faction"),
+    "country": ("country", "member state"),
+    "language": ("language", "lang"),
+    "cards": ("cards", "number of cards", "card count", "quantity", "no of cards",
+              "cards to sign"),
+    "return_address": ("return address", "address", "postal address", "office address"),
+    "signature": ("signature", "signature image"),
+    "email": ("email", "e mail", "mail", "e mail address", "email address"),
+    "notes": ("notes", "note", "comment", "comments", "remarks"),
+}
+
+PRISONERS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "prisoner id", "code", "no", "nr", "#", "number"),
+    "name": ("name", "full name", "prisoner", "prisoner name"),
+    "given_name": ("given name", "first name", "forename"),
+    "family_name": ("family name", "surname", "last name"),
+    "patronymic": ("patronymic", "middle name", "father's name"),
+    "name_dative": ("name dative", "dative", "name to", "addressee"),
+    "name_latin": ("name latin", "latin name", "transliteration", "name in latin"),
+    "birth_year": ("birth year", "year of birth", "born", "date of birth", "birth date",
+                   "birthdate", "dob"),
+    "institution": ("institution", "prison", "colony", "facility", "penal colony",
+                    "detention facility", "place of detention"),
+    "address": ("address", "postal address", "prison address"),
+    "street": ("street",),
+    "house": ("house", "house number", "house no", "building"),
+    "address1": ("address1", "address 1", "address line 1"),
+    "address2": ("address2", "address 2", "address line 2"),
+    "address3": ("address3", "address 3", "address line 3"),
+    "address4": ("address4", "address 4", "address line 4"),
+    "address5": ("address5", "address 5", "address line 5"),
+    "postcode": ("postcode", "postal code", "post code", "zip", "zip code", "index"),
+    "city": ("city", "town", "locality", "settlement"),
+    "region": ("region", "oblast", "province"),
+    "country": ("country",),
+    "language": ("language", "lang"),
+    "status": ("status", "state"),
+    "photo": ("photo", "picture", "portrait"),
+    "sentence": ("sentence", "term", "verdict"),
+    "notes": ("notes", "note", "comment", "comments", "remarks"),
+}
+# fmt: on

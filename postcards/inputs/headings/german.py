@@ -1,0 +1,53 @@
+"""German headers: the Bundestag, the Landtage, the Nationalrat and German-speaking NGOs."""
+
+# fmt: off
+SENDERS: dict[str, tuple[str, ...]] = {
+    "id": ("nummer", "nr", "lfd nr", "kennung"),
+    "name": ("vollständiger name", "name vollständig", "abgeordnete", "abgeordneter",
+             "mitglied", "absender name"),
+    "academic_title": ("titel", "akad titel", "akademischer titel", "akad grad",
+                       "akademischer grad", "titel akad", "namenszusatz"),
+    "given_name": ("vorname", "vornamen", "rufname"),
+    "family_name": ("nachname", "familienname", "zuname"),
+    "title": ("funktion", "amt", "position", "dienstbezeichnung"),
+    "parliament": ("parlament", "kammer", "volksvertretung"),
+    "group": ("fraktion", "partei", "gruppe"),
+    "country": ("land", "staat", "mitgliedstaat"),
+    "language": ("sprache",),
+    "cards": ("karten", "anzahl karten", "kartenanzahl", "anzahl", "anzahl postkarten",
+              "postkarten", "menge", "stückzahl"),
+    "return_address": ("absender", "absenderadresse", "rücksendeadresse", "anschrift",
+                       "postanschrift", "büroanschrift"),
+    "signature": ("unterschrift",),
+    "email": ("e mail adresse", "e mail", "email adresse"),
+    "notes": ("anmerkungen", "anmerkung", "bemerkung", "bemerkungen", "notiz", "notizen",
+              "kommentar"),
+}
+
+PRISONERS: dict[str, tuple[str, ...]] = {
+    "id": ("nummer", "nr", "lfd nr", "kennung"),
+    "name": ("vollständiger name", "name vollständig", "gefangene", "gefangener",
+             "häftling"),
+    "given_name": ("vorname", "vornamen"),
+    "family_name": ("nachname", "familienname", "zuname"),
+    "patronymic": ("vatersname", "patronym"),
+    "name_dative": ("name im dativ", "dativ", "empfänger"),
+    "name_latin": ("name lateinisch", "lateinische schreibweise", "transliteration"),
+    "birth_year": ("geburtsdatum", "geburtsjahr", "jahrgang", "geboren"),
+    "institution": ("haftanstalt", "justizvollzugsanstalt", "gefängnis", "anstalt",
+                    "strafkolonie", "haftort"),
+    "address": ("adresse", "anschrift", "postanschrift"),
+    "street": ("straße", "strasse"),
+    "house": ("hausnummer", "haus nr", "hausnr"),
+    "postcode": ("plz", "postleitzahl"),
+    "city": ("stadt", "ort", "wohnort"),
+    "region": ("bundesland", "gebiet", "oblast"),
+    "country": ("land", "staat"),
+    "language": ("sprache",),
+    "status": ("status", "haftstatus"),
+    "photo": ("foto", "bild"),
+    "sentence": ("urteil", "strafe", "haftstrafe", "strafmaß"),
+    "notes": ("anmerkungen", "anmerkung", "bemerkung", "bemerkungen", "notiz", "notizen",
+              "kommentar"),
+}
+# fmt: on

@@ -1,0 +1,244 @@
+"""Lists as offices keep them: every column read or named, in the offices' languages.
+
+The files in tests/data/lists are made once by make_lists.py and committed, as a user
+would hand them over: a Seimas office's XLSX under a title row, a Bundestag list with
+the name in three columns, Russian lists saved by Excel in cp1251.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import DATA, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postcards.inputs.headings import LANGUAGES, PRISONER_FIELDS, SENDER_FIELDS
+from postcards.inputs.reading import load_prisoners, load_senders, read_prisoners, read_senders
+from postcards.inputs.spreadsheets import Row, Table, normalize_header
+from postcards.inputs.values import (
+    LANGUAGE_WORDS,
+    STATUS_WORDS,
+    language_of,
+    status_of,
+    tidy_postcode,
+)
+from postcards.jobs.poster import parliament_groups
+
+LISTS = DATA / "lists"
+
+
+def _messages(people) -> list[str]:
+    return [str(p) for p in people.problems]
+
+
+def test_a_seimas_list_with_lithuanian_headers_reads_without_a_mapping() -> None:
+    people = load_senders(LISTS / "seimas.xlsx", spooled=False)
+    rows = [(s.id, s.name, s.title, s.parliament, s.group, s.cards) for s in people.records]
+    assert rows == [
+        ("1", "Ona Petraitė", "Seimo narė", "Lietuvos Respublikos Seimas", "TS-LKD", 3),
+        ("2", "Jonas Kazlauskas", "Komiteto pirmininkas", "Lietuvos Respublikos Seimas",
+         "LSDP", 2),
+        ("3", "Rūta Žemaitienė", "Seimo narė", "Lietuvos Respublikos Seimas", "LS", 1),
+    ]  # fmt: skip
+    assert sum(s.cards for s in people.records) == 6  # not one card per prisoner each
+    assert _messages(people)[1:] == [
+        "seimas.xlsx:3: warning: 1 column not read: 'Telefonas'. Map a column postcards "
+        'should read under [senders.columns] (field = "header"), and list the others as '
+        'other = ["…"] to keep them for templates only'
+    ]
+    assert people.column("name") == "Vardas + Pavardė"
+
+
+def test_a_bundestag_list_composes_title_given_and_family_name() -> None:
+    people = load_senders(LISTS / "bundestag.xlsx", spooled=False)
+    assert [(s.name, s.family_name, s.title, s.cards) for s in people.records] == [
+        ("Dr. Hans Müller-Lüdenscheidt", "Müller-Lüdenscheidt", "MdB", 2),
+        ("Anna Zimmermann", "Zimmermann", "MdB", 1),
+        ("Prof. Dr. Erika Albers", "Albers", "Vizepräsidentin", 1),
+    ]
+    assert _messages(people) == [
+        "bundestag.xlsx:1: warning: 1 column not read: 'Wahlkreis'. Map a column postcards "
+        'should read under [senders.columns] (field = "header"), and list the others as '
+        'other = ["…"] to keep them for templates only'
+    ]
+    quiet = load_senders(LISTS / "bundestag.xlsx", {"other": ("Wahlkreis",)}, spooled=False)
+    assert not quiet.problems
+    assert quiet.records[0].extra["wahlkreis"] == "Köln I"  # still there for templates
+    # the poster lists them by surname, not by "Dr." and "Prof."
+    (group,) = parliament_groups(list(people.records), "Bundestag", "b.xlsx", [])
+    assert group.names == (
+        "Prof. Dr. Erika Albers",
+        "Dr. Hans Müller-Lüdenscheidt",
+        "Anna Zimmermann",
+    )
+
+
+def test_a_name_mapped_to_several_columns_joins_them_in_that_order() -> None:
+    people = load_senders(
+        LISTS / "bundestag.xlsx", {"name": ("Nachname", "Vorname"), "other": ("Wahlkreis",)}
+    )
+    assert [s.name for s in people.records][:2] == ["Müller-Lüdenscheidt Hans", "Zimmermann Anna"]
+    bad = load_senders(LISTS / "bundestag.xlsx", {"name": ("Akad. Titel", "Vornahme")})
+    assert _messages(bad)[:1] == [
+        "campaign.toml: senders.columns.name: 'Vornahme' not in bundestag.xlsx; its columns are "
+        "'Lfd. Nr.', 'Akad. Titel', 'Vorname', 'Nachname', 'Funktion', 'Fraktion', "
+        "'Anzahl Karten', 'Wahlkreis'"
+    ]
+
+
+def test_a_required_column_not_recognised_is_one_error_naming_the_headers() -> None:
+    people = load_senders(LISTS / "unknown-name.xlsx")
+    assert _messages(people) == [
+        "unknown-name.xlsx:1: warning: 2 columns not read: 'Abgeordnete(r)' (is it name?); "
+        "'Kartenzahl' (is it cards?). Map a column postcards should read under "
+        '[senders.columns] (field = "header"), and list the others as other = ["…"] to keep '
+        "them for templates only",
+        "unknown-name.xlsx:1: name: no column holds the name (or given- and family-name "
+        "columns); the columns are 'Kennung', 'Abgeordnete(r)', 'Fraktion', 'Kartenzahl': "
+        "map one in campaign.toml under [senders.columns] (name = \"…\"), or name it 'name'",
+    ]
+
+
+def test_a_required_column_empty_on_every_row_is_one_error() -> None:
+    people = load_prisoners(LISTS / "name-elsewhere.csv")
+    assert _messages(people)[1:] == [
+        "name-elsewhere.csv:1: name: empty on all 3 rows: is the name in another column? The "
+        "others are 'id', 'ФИО полностью', 'Год рождения', 'Учреждение', 'Индекс', 'Город'; "
+        'map it in campaign.toml under [prisoners.columns] (name = "…")'
+    ]
+    assert "(is it name?)" in _messages(people)[0]
+
+
+def test_statuses_languages_and_postcodes_as_a_russian_list_writes_them() -> None:
+    people = load_prisoners(LISTS / "statuses.csv", spooled=False)
+    assert not people.problems, _messages(people)
+    rows = [(p.name, p.status, p.language, p.postcode) for p in people.records]
+    assert rows == [
+        ("Иванов Сергей Петрович", "in_custody", "ru", "213410"),
+        ("Петрова Анна Ивановна", "released", "be", "220030"),
+        ("Ковалёв Алесь", "deceased", "be", "212013"),
+        ("Сидорова Мария", "deceased", "ru", "246035"),
+        ("Новик Павел Олегович", "in_transit", "ru", ""),
+        ("Козлов Дмитрий", "in_custody", "ru", "211300"),
+    ]
+    assert [p.in_custody for p in people.records] == [True, False, False, False, False, True]
+
+
+def test_the_same_person_twice_stops_and_a_latin_letter_is_named() -> None:
+    people = load_prisoners(LISTS / "twins.csv")
+    assert _messages(people) == [
+        "twins.csv:4: ФИО: warning: 'Петрoв' mixes Latin and Cyrillic letters: 'o' (U+006F) is "
+        "Latin; retype the word in one alphabet (the post, the censor and the ledger read them "
+        "as different names)",
+        "twins.csv:4: №: the same person as row 2 (Петрoв Иван Сергеевич, born 1980, ИК № 9) "
+        "under another id: 1 on row 2, 17 here; keep one row (two cards would go to one "
+        "person), or correct the name, birth year or institution",
+    ]
+
+
+def test_check_stops_on_twins_and_passes_an_office_list(tmp_path: Path) -> None:
+    campaign = tmp_path / "c"
+    assert run("init", campaign).exit_code == 0
+    (campaign / "twins.csv").write_bytes((LISTS / "twins.csv").read_bytes())
+    checked = run("-c", campaign, "check", "--prisoners", campaign / "twins.csv", "--example")
+    assert checked.exit_code == 1
+    assert any(
+        line.startswith("twins.csv:4: №: the same person") for line in checked.stdout.splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "value_of"), [(STATUS_WORDS, status_of), (LANGUAGE_WORDS, language_of)]
+)
+def test_every_word_of_a_value_table_means_its_value(table, value_of) -> None:
+    for value, words in table.items():
+        for word in words:
+            assert value_of(word) == value, word
+            assert value_of(f" {word.upper()} ") == value, word
+
+
+@pytest.mark.parametrize(
+    ("cell", "status"),
+    [
+        ("в заключении (ШИЗО)", "in_custody"),
+        ("Освобождена 12.03.2024", "released"),
+        ("освобождён досрочно", "released"),
+        ("умер", "deceased"),
+        ("УМЕРЛА", "deceased"),
+        ("этап", "in_transit"),
+        ("не освобождена", None),
+        ("escaped", None),
+    ],
+)
+def test_statuses_with_remarks_dates_and_forms(cell: str, status: str | None) -> None:
+    assert status_of(cell) == status
+
+
+@given(st.lists(st.integers(0, 9), min_size=4, max_size=8), st.data())
+def test_a_postcode_typed_with_spaces_keeps_its_digits(digits: list[int], data) -> None:
+    text = "".join(str(d) + data.draw(st.sampled_from(["", " ", "\u00a0"])) for d in digits)
+    assert tidy_postcode(text.strip()) == "".join(map(str, digits))
+
+
+@pytest.mark.parametrize("code", ["SW1A 1AA", "00-950", "K1A 0B1"])
+def test_a_postcode_with_letters_or_a_dash_is_kept(code: str) -> None:
+    assert tidy_postcode(code) == code
+
+
+@pytest.mark.parametrize("table", ["SENDERS", "PRISONERS"])
+def test_no_header_names_two_fields_of_one_list(table: str) -> None:
+    seen: dict[str, str] = {}
+    for language, module in LANGUAGES.items():
+        for name, headers in getattr(module, table).items():
+            for header in map(normalize_header, headers):
+                assert seen.setdefault(header, name) == name, (language, header)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_every_language_names_what_office_lists_hold(language: str) -> None:
+    senders = LANGUAGES[language].SENDERS
+    prisoners = LANGUAGES[language].PRISONERS
+    for name in ("id", "name", "given_name", "family_name", "title", "cards", "notes"):
+        assert senders.get(name), (language, name)
+    for name in ("name", "given_name", "family_name", "birth_year", "institution", "notes"):
+        assert prisoners.get(name), (language, name)
+    assert set(senders) <= set(SENDER_FIELDS) and set(prisoners) <= set(PRISONER_FIELDS)
+
+
+_KNOWN = sorted({h for headers in SENDER_FIELDS.values() for h in headers})
+_HEADER = st.one_of(
+    st.sampled_from(_KNOWN),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüабвгдежзик ", min_size=1, max_size=14),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_HEADER, min_size=1, max_size=8, unique_by=normalize_header))
+def test_every_column_is_read_or_named(headers: list[str]) -> None:
+    headers = [h.strip() for h in headers if h.strip()]
+    if len({normalize_header(h) for h in headers}) < len(headers) or not headers:
+        return
+    row = Row(2, {h: "x" for h in headers})
+    table = Table(Path("l.csv"), "l.csv", headers, [row], "utf-8", ",")
+    people = read_senders(table, spooled=False)
+    read = set(people.columns.values()) | {
+        part for value in people.columns.values() for part in value.split(" + ")
+    }
+    said = " ".join(str(p) for p in people.problems)
+    for header in headers:
+        assert header in read or repr(header) in said, (header, people.columns, said)
+
+
+def test_one_warning_per_list_not_one_per_column() -> None:
+    headers = ["name", "Telefon", "Zimmer", "Wahlkreis", "Büro"]
+    table = Table(
+        Path("l.csv"), "l.csv", headers, [Row(2, dict.fromkeys(headers, "x"))], None, None
+    )
+    warnings = [p for p in read_prisoners(table).problems if "not read" in p.message]
+    assert len(warnings) == 1
+    assert re.search(
+        r"4 columns not read: 'Telefon'; 'Zimmer'; 'Wahlkreis'; 'Büro'", warnings[0].message
+    )
