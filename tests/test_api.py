@@ -185,3 +185,30 @@ def test_a_job_opens_the_ledger_once(
     else:
         api.assign(tmp_path / "pairs.csv")
     assert len(opened) == 1, opened
+
+
+def test_each_result_holds_a_warning_once(campaign: Path, tmp_path: Path) -> None:
+    prisoners = campaign / "prisoners.csv"
+    prisoners.write_text(
+        prisoners.read_text(encoding="utf-8").replace(",1985,", ",,", 1), encoding="utf-8"
+    )
+    expected = (
+        "prisoners.csv:2: birth_year: warning: empty: namesakes in one institution cannot be "
+        "told apart without the year of birth; add it"
+    )
+    api = postcards.Campaign.load(campaign)
+    checked = api.check()
+    assigned = api.assign(tmp_path / "pairs.csv")
+    printed = postcards.Campaign.load(campaign, assignments=assigned.output).cards(
+        tmp_path / "cards.pdf"
+    )
+    for warnings in (checked.warnings, assigned.report.warnings, printed.warnings):
+        assert [str(w) for w in warnings] == [expected]
+
+
+def test_an_error_holds_each_problem_once() -> None:
+    from postcards.errors import Problem
+
+    twice = Problem("empty", file="prisoners.csv", row=6, column="name")
+    other = Problem("empty", file="prisoners.csv", row=7, column="name")
+    assert InputError([twice, other, twice]).problems == [twice, other]
