@@ -60,7 +60,7 @@ def test_cards_scan_and_report_round_trip(
     result = api.cards(tmp_path / "out" / "cards.pdf", layout="a4-2up")
     assert result.files and result.files[0].is_file()
     assert result.sheets == (result.cards + 1) // 2
-    with open(result.manifest, encoding="utf-8", newline="") as handle:
+    with open(result.manifest, encoding="utf-8-sig", newline="") as handle:
         codes = [row["code"] for row in csv.DictReader(handle)]
     assert len(codes) == result.cards == result.new_in_ledger
 
@@ -212,3 +212,16 @@ def test_an_error_holds_each_problem_once() -> None:
     twice = Problem("empty", file="prisoners.csv", row=6, column="name")
     other = Problem("empty", file="prisoners.csv", row=7, column="name")
     assert InputError([twice, other, twice]).problems == [twice, other]
+
+
+def test_csv_files_start_with_a_bom_unless_load_says_bom_false(
+    campaign: Path, tmp_path: Path
+) -> None:
+    with_bom = postcards.Campaign.load(campaign).assign(tmp_path / "a.csv").output
+    assert with_bom.read_bytes().startswith(b"\xef\xbb\xbfsender_id,")
+    plain = postcards.Campaign.load(campaign, bom=False)
+    assert plain.assign(tmp_path / "b.csv").output.read_bytes().startswith(b"sender_id,")
+    printed = plain.cards(tmp_path / "cards.pdf")
+    assert printed.manifest.read_bytes().startswith(b"code,")
+    [report] = plain.ledger.write_report(tmp_path / "r.csv", table="totals")
+    assert report.read_bytes().startswith(b"status,")

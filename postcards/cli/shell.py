@@ -214,8 +214,24 @@ def _take_office(ctx: click.Context, _param: click.Parameter, values: tuple[str,
         root.obj["office"] = value
 
 
+def _take_no_bom(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--no-bom before or after the subcommand means the same."""
+    if value:
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        root.obj["no_bom"] = True
+
+
 def campaign_option(func: Callable) -> Callable:
-    """-c/--campaign and --office, accepted before the subcommand and after it."""
+    """-c/--campaign, --office and --no-bom, accepted before the subcommand and after it."""
+    func = click.option(
+        "--no-bom",
+        is_flag=True,
+        expose_value=False,
+        callback=_take_no_bom,
+        help="Write CSV files without the UTF-8 byte order mark (Excel on Windows needs it "
+        "to show Cyrillic; some tools do not want it).",
+    )(func)
     func = click.option(
         "--office",
         expose_value=False,
@@ -259,10 +275,16 @@ def campaign_from(ctx: click.Context, name_check: bool = True, **inputs: str | N
         if problem:
             raise click.UsageError(f"--office {problem}", ctx)
         campaign = replace(campaign, office=office)
+    campaign = with_bom_choice(ctx, campaign)
     if name_check:
         check_name(campaign)
     paths = {f"{k}_path": Path(v) for k, v in inputs.items() if v}
     return campaign.with_inputs(**paths)
+
+
+def with_bom_choice(ctx: click.Context, campaign: Settings) -> Settings:
+    """The campaign with --no-bom applied: its CSV outputs start without a byte order mark."""
+    return replace(campaign, csv_bom=False) if ctx.find_root().obj.get("no_bom") else campaign
 
 
 def job_campaign(

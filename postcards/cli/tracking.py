@@ -381,6 +381,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
             fonts=lambda: _design_fonts(campaign),
             scope=_scan_scope(campaign),
             hosts=plan.hosts,
+            bom=campaign.csv_bom,
         )
         url = plan.join_url()
         click.echo(f"station for {campaign.name} on {ledger.name}")
