@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import run
 
 
@@ -179,3 +180,58 @@ def test_a_problem_is_printed_once_per_command_and_counted_as_printed() -> None:
             "p.csv:4: bad",
             "2 problems; nothing was written.",
         ]
+
+
+# --- -c after the command name, for every command (issue 22) -----------------------------
+
+
+def test_every_command_but_init_takes_c_and_the_global_flags_after_its_name() -> None:
+    import click
+
+    from postcards.cli import main
+
+    commands = []
+    for name, command in main.commands.items():
+        commands.append((name, command))
+        if isinstance(command, click.Group):
+            commands += [(f"{name} {sub}", c) for sub, c in command.commands.items()]
+    assert "serve" in dict(commands) and "track report" in dict(commands)
+    missing = [
+        f"{name} {flag}"
+        for name, command in commands
+        for flag in ("--campaign", "-c", "--office", "--no-bom")
+        if name != "init" and not any(flag in p.opts for p in command.params)
+    ]
+    assert not missing  # init makes a campaign: it takes a folder, not -c
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list:
+    """`postcards serve` up to the point it would listen: the app it would serve, kept."""
+    import postcards.station.server
+
+    apps: list = []
+    monkeypatch.setattr(postcards.station.server, "serve", lambda app, plan: apps.append(app))
+    return apps
+
+
+def test_serve_takes_c_after_its_name(campaign: Path, tmp_path: Path, served: list) -> None:
+    assert run("-c", campaign, "cards", "-o", campaign / "out" / "cards.pdf").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"  # no campaign here: all comes from -c
+    elsewhere.mkdir()
+    result = run("serve", "-c", campaign, "--port", "8765", cwd=elsewhere)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        "station for Test campaign on tracking.db",
+        "open http://127.0.0.1:8765/scan  (dashboard: http://127.0.0.1:8765/)",
+    ]
+    station = served[-1].app.state.station  # inside the Host and token guard
+    assert station.campaign == "Test campaign" and station.bom is True
+    assert station.ledger.path == campaign / "tracking.db"  # the campaign's own ledger
+    assert sorted(station.directory.prisoners) == ["P1", "P2", "P3", "P4"]  # its lists
+    toml = campaign / "campaign.toml"
+    assert run("serve", "--campaign", toml, "--no-bom", cwd=elsewhere).exit_code == 0
+    assert served[-1].app.state.station.bom is False
+    assert run("-c", campaign, "serve", "-c", toml, cwd=elsewhere).exit_code == 0  # the same one
+    twice = run("-c", elsewhere, "serve", "-c", campaign)
+    assert twice.exit_code == 2 and "-c given twice" in twice.stderr

@@ -345,6 +345,7 @@ def _design_fonts(campaign: Settings):
 
 
 @main.command()
+@campaign_option
 @click.option(
     "--host",
     default="127.0.0.1",
