@@ -95,7 +95,7 @@ def verify(folders: list[Path], url: str) -> str:
     codes, prisoners, rows = set(), [], 0
     with Ledger.open(url) as ledger:
         for folder in folders:
-            with open(folder / "cards.manifest.csv", encoding="utf-8") as handle:
+            with open(folder / "cards.manifest.csv", encoding="utf-8-sig") as handle:
                 for row in csv.DictReader(handle):
                     rows += 1
                     codes.add(row["code"])

@@ -63,6 +63,7 @@ class Campaign:
         prisoners: Any = None,
         assignments: str | Path | None = None,
         wave: str | None = None,
+        bom: bool = True,
     ) -> Campaign:
         """The campaign of a folder (or of a ``campaign.toml``), with lists overridden.
 
@@ -73,6 +74,8 @@ class Campaign:
             prisoners: a prisoners file, or a pandas DataFrame read as one.
             assignments: an assignments file (the pairs ``cards`` prints).
             wave: the sending round, instead of ``campaign.toml``'s.
+            bom: the CSV files written (assignments, manifests, reports) start with the
+                UTF-8 byte order mark, as Excel on Windows needs; False leaves it out.
 
         Raises:
             InputError: ``campaign.toml`` has a problem (named, with the nearest key).
@@ -87,7 +90,7 @@ class Campaign:
         settings = _with_lists(settings, senders, prisoners, assignments)
         if wave:
             settings = dataclasses.replace(settings, wave=wave)
-        return cls(settings)
+        return cls(dataclasses.replace(settings, csv_bom=bom))
 
     @property
     def name(self) -> str:

@@ -91,6 +91,9 @@ class Settings:
     poster_language: str = "en"
     poster_size: str = "A3"
     poster_templates: Path | None = None
+    #: CSV outputs start with the UTF-8 byte order mark (Excel on Windows reads them as UTF-8
+    #: then); ``--no-bom`` turns it off.  No campaign.toml setting: a flag is enough.
+    csv_bom: bool = True
 
     @property
     def database_url(self) -> str:

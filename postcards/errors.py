@@ -55,7 +55,7 @@ class PostcardsError(Exception):
             problems = [Problem(problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
-        self.problems: list[Problem] = list(problems)
+        self.problems: list[Problem] = list(dict.fromkeys(problems))  # each once, in order
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -163,8 +163,18 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def open_csv(path: Path, bom: bool = True) -> IO[str]:
+    """A new CSV file for :func:`write_csv`, in UTF-8 with a byte order mark unless ``bom`` is off.
+
+    Excel on Windows reads a CSV file without the mark in the computer's code page, which
+    turns Cyrillic into mojibake; with it, as UTF-8.  The mark is written once, at the start
+    of the file, however many tables follow.  postcards reads its own files either way.
+    """
+    return open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")  # noqa: SIM115
+
+
 def write_csv(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    """UTF-8 CSV with formula-safe cells."""
+    """CSV with formula-safe cells, to a handle :func:`open_csv` gave."""
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(header)
     for row in rows:

@@ -52,7 +52,8 @@ def campaign(tmp_path: Path) -> Path:
 
 
 def read_manifest(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
+    """A CSV file postcards wrote, read as Excel does (the byte order mark is not a header)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

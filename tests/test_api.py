@@ -60,7 +60,7 @@ def test_cards_scan_and_report_round_trip(
     result = api.cards(tmp_path / "out" / "cards.pdf", layout="a4-2up")
     assert result.files and result.files[0].is_file()
     assert result.sheets == (result.cards + 1) // 2
-    with open(result.manifest, encoding="utf-8", newline="") as handle:
+    with open(result.manifest, encoding="utf-8-sig", newline="") as handle:
         codes = [row["code"] for row in csv.DictReader(handle)]
     assert len(codes) == result.cards == result.new_in_ledger
 
@@ -185,3 +185,43 @@ def test_a_job_opens_the_ledger_once(
     else:
         api.assign(tmp_path / "pairs.csv")
     assert len(opened) == 1, opened
+
+
+def test_each_result_holds_a_warning_once(campaign: Path, tmp_path: Path) -> None:
+    prisoners = campaign / "prisoners.csv"
+    prisoners.write_text(
+        prisoners.read_text(encoding="utf-8").replace(",1985,", ",,", 1), encoding="utf-8"
+    )
+    expected = (
+        "prisoners.csv:2: birth_year: warning: empty: namesakes in one institution cannot be "
+        "told apart without the year of birth; add it"
+    )
+    api = postcards.Campaign.load(campaign)
+    checked = api.check()
+    assigned = api.assign(tmp_path / "pairs.csv")
+    printed = postcards.Campaign.load(campaign, assignments=assigned.output).cards(
+        tmp_path / "cards.pdf"
+    )
+    for warnings in (checked.warnings, assigned.report.warnings, printed.warnings):
+        assert [str(w) for w in warnings] == [expected]
+
+
+def test_an_error_holds_each_problem_once() -> None:
+    from postcards.errors import Problem
+
+    twice = Problem("empty", file="prisoners.csv", row=6, column="name")
+    other = Problem("empty", file="prisoners.csv", row=7, column="name")
+    assert InputError([twice, other, twice]).problems == [twice, other]
+
+
+def test_csv_files_start_with_a_bom_unless_load_says_bom_false(
+    campaign: Path, tmp_path: Path
+) -> None:
+    with_bom = postcards.Campaign.load(campaign).assign(tmp_path / "a.csv").output
+    assert with_bom.read_bytes().startswith(b"\xef\xbb\xbfsender_id,")
+    plain = postcards.Campaign.load(campaign, bom=False)
+    assert plain.assign(tmp_path / "b.csv").output.read_bytes().startswith(b"sender_id,")
+    printed = plain.cards(tmp_path / "cards.pdf")
+    assert printed.manifest.read_bytes().startswith(b"code,")
+    [report] = plain.ledger.write_report(tmp_path / "r.csv", table="totals")
+    assert report.read_bytes().startswith(b"status,")

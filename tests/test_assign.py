@@ -236,7 +236,7 @@ def test_assign_writes_the_pairs_that_cards_then_prints(campaign: Path) -> None:
     result = run("-c", campaign, "assign", "--seed", "3")
     assert result.exit_code == 0, result.stderr
     out = campaign / "assignments.csv"
-    lines = out.read_text(encoding="utf-8").splitlines()
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "sender_id,sender_name,prisoner_id,prisoner_name,wave,language,reason"
     assert len(lines) == 5 and all(",T1," in line for line in lines[1:])
     assert (
@@ -253,7 +253,7 @@ def test_assign_writes_the_pairs_that_cards_then_prints(campaign: Path) -> None:
     assert manifest == assigned
     again = run("-c", campaign, "assign", "--seed", "3")  # after printing: the same pairs
     assert again.exit_code == 0
-    assert out.read_text(encoding="utf-8").splitlines() == lines
+    assert out.read_text(encoding="utf-8-sig").splitlines() == lines
 
 
 def test_next_wave_puts_prisoners_with_fewer_sent_cards_first(campaign: Path) -> None:

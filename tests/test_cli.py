@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import run
 
 
@@ -99,3 +100,138 @@ def test_counts_are_singular_for_one(campaign: Path) -> None:
     result = run("-c", campaign, "check")
     assert result.exit_code == 1
     assert "1 problem: fix it before printing." in result.stdout
+
+
+# --- once is enough: each warning once per command (issue 22) ----------------------------
+
+#: A warning the bundled samples give: two prisoners without a year of birth.
+SAMPLE_WARNINGS = [
+    f"prisoners.csv:{row}: birth_year: warning: empty: namesakes in one institution cannot be "
+    "told apart without the year of birth; add it"
+    for row in (28, 51)
+]
+
+
+def problem_lines(result) -> list[str]:
+    """The lines of a command's output, stdout and stderr, that are warnings or problems."""
+    lines = (result.stdout + result.stderr).splitlines()
+    return [line for line in lines if ": warning: " in line or line.startswith("prisoners.csv:")]
+
+
+def test_demo_shows_each_warning_once(tmp_path: Path) -> None:
+    """assign, cards and the sheets each read the lists: the user reads each warning once."""
+    result = run("demo", "-o", tmp_path / "demo")
+    assert result.exit_code == 0, result.stderr
+    assert problem_lines(result) == SAMPLE_WARNINGS
+    everything = (result.stdout + result.stderr).splitlines()
+    assert everything.count(SAMPLE_WARNINGS[0]) == 1
+    assert not [line for line in everything if "warning" in line and everything.count(line) > 1]
+
+
+def _without_a_birth_year(campaign: Path) -> str:
+    prisoners = campaign / "prisoners.csv"
+    prisoners.write_text(
+        prisoners.read_text(encoding="utf-8").replace(",1985,", ",,", 1), encoding="utf-8"
+    )
+    return (
+        "prisoners.csv:2: birth_year: warning: empty: namesakes in one institution cannot be "
+        "told apart without the year of birth; add it"
+    )
+
+
+def test_check_assign_and_cards_show_a_warning_once(campaign: Path) -> None:
+    warning = _without_a_birth_year(campaign)
+    for args in (
+        ["check"],
+        ["assign"],
+        ["cards", "-o", campaign / "out" / "cards.pdf"],  # prints the pairs assign wrote
+        ["cards", "--layout", "a4-2up", "-o", campaign / "out" / "sheets.pdf"],
+    ):
+        result = run("-c", campaign, *args)
+        assert result.exit_code == 0, result.stderr
+        assert problem_lines(result) == [warning], args
+
+
+def test_a_problem_is_printed_once_per_command_and_counted_as_printed() -> None:
+    """The printer remembers what it showed for as long as the command runs, and no longer."""
+    import click
+    from click.testing import CliRunner
+
+    from postcards.cli.shell import print_problems, reported_errors
+    from postcards.errors import InputError, Problem
+
+    warning = Problem("empty", file="p.csv", row=3, column="birth_year", warning=True)
+    error = Problem("empty", file="p.csv", row=2, column="name")
+
+    @click.command()
+    def twice() -> None:
+        print_problems([warning])
+        print_problems([warning, warning], err=False)
+        with reported_errors():
+            raise InputError([warning, error, error, Problem("bad", file="p.csv", row=4)])
+
+    for _ in range(2):  # a second run of the command shows it all again
+        result = CliRunner().invoke(twice)
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert result.stderr.splitlines() == [
+            "p.csv:3: birth_year: warning: empty",
+            "p.csv:2: name: empty",
+            "p.csv:4: bad",
+            "2 problems; nothing was written.",
+        ]
+
+
+# --- -c after the command name, for every command (issue 22) -----------------------------
+
+
+def test_every_command_but_init_takes_c_and_the_global_flags_after_its_name() -> None:
+    import click
+
+    from postcards.cli import main
+
+    commands = []
+    for name, command in main.commands.items():
+        commands.append((name, command))
+        if isinstance(command, click.Group):
+            commands += [(f"{name} {sub}", c) for sub, c in command.commands.items()]
+    assert "serve" in dict(commands) and "track report" in dict(commands)
+    missing = [
+        f"{name} {flag}"
+        for name, command in commands
+        for flag in ("--campaign", "-c", "--office", "--no-bom")
+        if name != "init" and not any(flag in p.opts for p in command.params)
+    ]
+    assert not missing  # init makes a campaign: it takes a folder, not -c
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list:
+    """`postcards serve` up to the point it would listen: the app it would serve, kept."""
+    import postcards.station.server
+
+    apps: list = []
+    monkeypatch.setattr(postcards.station.server, "serve", lambda app, plan: apps.append(app))
+    return apps
+
+
+def test_serve_takes_c_after_its_name(campaign: Path, tmp_path: Path, served: list) -> None:
+    assert run("-c", campaign, "cards", "-o", campaign / "out" / "cards.pdf").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"  # no campaign here: all comes from -c
+    elsewhere.mkdir()
+    result = run("serve", "-c", campaign, "--port", "8765", cwd=elsewhere)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        "station for Test campaign on tracking.db",
+        "open http://127.0.0.1:8765/scan  (dashboard: http://127.0.0.1:8765/)",
+    ]
+    station = served[-1].app.state.station  # inside the Host and token guard
+    assert station.campaign == "Test campaign" and station.bom is True
+    assert station.ledger.path == campaign / "tracking.db"  # the campaign's own ledger
+    assert sorted(station.directory.prisoners) == ["P1", "P2", "P3", "P4"]  # its lists
+    toml = campaign / "campaign.toml"
+    assert run("serve", "--campaign", toml, "--no-bom", cwd=elsewhere).exit_code == 0
+    assert served[-1].app.state.station.bom is False
+    assert run("-c", campaign, "serve", "-c", toml, cwd=elsewhere).exit_code == 0  # the same one
+    twice = run("-c", elsewhere, "serve", "-c", campaign)
+    assert twice.exit_code == 2 and "-c given twice" in twice.stderr

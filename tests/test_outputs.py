@@ -361,3 +361,85 @@ def test_demo_never_replaces_a_campaigns_printed_cards(printed: Path) -> None:
         result.stderr
     )
     assert {p.name: digest(p) for p in (printed / "out").iterdir()} == before
+
+
+# --- CSV files carry a UTF-8 byte order mark, for Excel (issue 22) ------------------------
+
+BOM = b"\xef\xbb\xbf"
+
+
+def _header(path: Path) -> list[str]:
+    """The header row, read as Excel on Windows reads a CSV file that starts with a BOM."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def _csv_outputs(campaign: Path, *flags: str, after: tuple[str, ...] = ()) -> list[Path]:
+    """assign, cards (of assign's pairs) and track report -o CSV; the CSV files they wrote."""
+    pairs, out = campaign / "pairs.csv", campaign / "out"
+    for args in (
+        ["assign", "-o", pairs],
+        ["cards", "--assignments", pairs, "-o", out / "cards.pdf"],
+        ["track", "report", "-o", out / "report.csv"],
+    ):
+        result = run(*flags, "-c", campaign, *args, *after)
+        assert result.exit_code == 0, (args, result.stderr)
+    return [pairs, out / "cards.manifest.csv", *(out / f"report.{t}.csv" for t in TABLES)]
+
+
+TABLES = ("prisoners", "senders", "parliaments", "offices", "totals")
+HEADERS = ["sender_id", "code", "prisoner_id", "sender_id", "parliament", "office", "status"]
+
+
+def test_every_csv_output_starts_with_a_bom_and_reads_back(campaign: Path) -> None:
+    from postcards.inputs.spreadsheets import read_table
+
+    written = _csv_outputs(campaign)
+    for path, first in zip(written, HEADERS, strict=True):
+        data = path.read_bytes()
+        assert data[:3] == BOM, path.name
+        assert BOM not in data[3:] and "\ufeff" not in data[3:].decode("utf-8"), path.name
+        assert _header(path)[0] == first, path.name
+    pairs, manifest = written[0], written[1]
+    table = read_table(pairs)  # postcards reads its own file: the BOM is not in a header
+    assert table.headers[:3] == ["sender_id", "sender_name", "prisoner_id"]
+    assigned = {(r.cells["sender_id"], r.cells["prisoner_id"]) for r in table.rows}
+    assert {(r["sender_id"], r["prisoner_id"]) for r in read_manifest(manifest)} == assigned
+    assert len(assigned) == 4
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_no_bom_before_or_after_the_command(campaign: Path, where: str) -> None:
+    if where == "before":
+        written = _csv_outputs(campaign, "--no-bom")
+    else:
+        written = _csv_outputs(campaign, after=("--no-bom",))
+    for path, first in zip(written, HEADERS, strict=True):
+        assert path.read_bytes().startswith(first.encode()), path.name
+    printed = run("-c", campaign, "cards", "--assignments", written[0], "-o", campaign / "c.pdf")
+    assert printed.exit_code == 0 and "4 cards on 4 sheets" in printed.stdout
+
+
+def test_assign_rewrites_its_file_with_one_bom_at_the_start(campaign: Path) -> None:
+    """A second wave's pairs go into the same file: written whole again, never appended to."""
+    pairs = campaign / "assignments.csv"
+    pairs.write_text("sender_id,prisoner_id,wave\nS1,P1,T0\n", encoding="utf-8")  # by hand
+    for wave in ("T1", "T2"):
+        assert run("-c", campaign, "assign", "--wave", wave, "-o", pairs).exit_code == 0
+        data = pairs.read_bytes()
+        assert data[:3] == BOM and BOM not in data[3:]
+    rows = read_manifest(pairs)
+    assert [r["wave"] for r in rows] == ["T0"] + ["T1"] * 4 + ["T2"] * 4
+    assert run("--no-bom", "-c", campaign, "assign", "--wave", "T3", "-o", pairs).exit_code == 0
+    assert pairs.read_bytes().startswith(b"sender_id,") and len(read_manifest(pairs)) == 13
+
+
+def test_the_demo_writes_bom_csv_files_unless_told_not_to(tmp_path: Path) -> None:
+    for flags, mark in (((), BOM), (("--no-bom",), b"")):
+        out = tmp_path / f"demo{len(flags)}"
+        assert run("demo", *flags, "-o", out).exit_code == 0
+        assert (out / "assignments.csv").read_bytes().startswith(mark + b"sender_id,")
+        for manifest in ("cards.manifest.csv", "sheets-a4-2up.manifest.csv"):
+            assert (out / manifest).read_bytes().startswith(mark + b"code,")

@@ -149,7 +149,7 @@ def test_assign_keeps_the_message_column(campaign: Path) -> None:
     with open(pairs, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([["sender_id", "prisoner_id", "Message"], ["S1", "P1", OWN]])
     assert run("-c", campaign, "assign", "-o", pairs).exit_code == 0
-    with open(pairs, encoding="utf-8", newline="") as handle:
+    with open(pairs, encoding="utf-8-sig", newline="") as handle:
         kept = [r for r in csv.DictReader(handle) if r["prisoner_id"] == "P1"]
     assert [r["Message"] for r in kept] == [OWN]
     code, output, out = _cards(campaign, pairs)
@@ -279,7 +279,7 @@ def test_a_finding_on_many_cards_is_one_line_naming_three(tmp_path: Path) -> Non
 def test_a_message_typed_into_a_row_assign_wrote_survives_a_rerun(campaign: Path) -> None:
     pairs = campaign / "assignments.csv"
     assert run("-c", campaign, "assign", "-o", pairs).exit_code == 0
-    with open(pairs, encoding="utf-8", newline="") as handle:
+    with open(pairs, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows[0]["reason"]  # a row assign wrote
     rows[0]["message"] = OWN
@@ -289,7 +289,7 @@ def test_a_message_typed_into_a_row_assign_wrote_survives_a_rerun(campaign: Path
         writer.writerows(rows)
     for seed in ("1", "2", "3"):
         assert run("-c", campaign, "assign", "--seed", seed, "-o", pairs).exit_code == 0
-    with open(pairs, encoding="utf-8", newline="") as handle:
+    with open(pairs, encoding="utf-8-sig", newline="") as handle:
         after = list(csv.DictReader(handle))
     mine = [r for r in after if r["message"] == OWN]
     assert [(r["sender_id"], r["prisoner_id"]) for r in mine] == [

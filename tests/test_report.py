@@ -89,7 +89,7 @@ def test_csv_writes_one_table_per_file_and_keeps_formulas_as_text(ledger, tmp_pa
     assert [p.name for p in paths] == ["r.prisoners.csv", "r.senders.csv", "r.parliaments.csv",
                                        "r.offices.csv", "r.totals.csv"]  # fmt: skip
     assert not (tmp_path / "r.csv").exists()
-    tables = [list(csv.reader(p.read_text(encoding="utf-8").splitlines())) for p in paths]
+    tables = [list(csv.reader(p.read_text(encoding="utf-8-sig").splitlines())) for p in paths]
     assert tables[0][0] == ["prisoner_id", "prisoner_name", "generated", "sent", "returned",
                             "last_sent"]  # fmt: skip
     assert tables[1][0][:2] == ["sender_id", "sender_name"]
@@ -106,7 +106,7 @@ def test_csv_table_option_writes_that_table_to_the_path(ledger, tmp_path) -> Non
     report = build_report(ledger, "spring", DIRECTORY)
     [path] = write_report(report, tmp_path / "p.csv", table="prisoners")
     assert path == tmp_path / "p.csv"
-    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][0] == "prisoner_id" and len(rows) == 1 + len(report.prisoners)
     with pytest.raises(UsageError, match="no table 'cards'; use prisoners, senders"):
         write_report(report, tmp_path / "x.csv", table="cards")
@@ -175,7 +175,7 @@ def test_track_report_command(ledger, tmp_path, monkeypatch) -> None:
     assert result.exit_code == 0 and (tmp_path / "out" / "report.xlsx").is_file()
     result = run("track", "report", "--table", "senders", "-o", "s.csv", cwd=tmp_path)
     assert result.exit_code == 0 and "report -> s.csv" in result.stdout
-    assert (tmp_path / "s.csv").read_text(encoding="utf-8").startswith("sender_id,")
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8-sig").startswith("sender_id,")
     result = run("track", "report", "-o", "r.csv", cwd=tmp_path)
     assert "report -> r.prisoners.csv\nreport -> r.senders.csv" in result.stdout
     assert run("track", "report", "--table", "cards", "-o", "s.csv", cwd=tmp_path).exit_code == 2

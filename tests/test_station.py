@@ -200,9 +200,18 @@ def test_state_changes_from_another_site_are_refused(base: str, cards) -> None:
 
 
 def test_downloads(base: str) -> None:
-    for suffix, start in (("csv", b""), ("xlsx", b"PK"), ("html", b"<!")):
+    for suffix, start in (("csv", b"\xef\xbb\xbfprisoner_id,"), ("xlsx", b"PK"), ("html", b"<!")):
         response = httpx.get(f"{base}/download/report.{suffix}")
         assert response.status_code == 200 and response.content.startswith(start)
+
+
+def test_the_csv_download_without_a_bom(tmp_path: Path, cards) -> None:
+    """`serve --no-bom`: the CSV download starts with its header, for tools that want that."""
+    with Ledger.open(tmp_path / "tracking.db") as ledger:
+        ledger.record_generated(cards, at=AT)
+        with background(create_app(Station(ledger, CAMPAIGN, bom=False))) as base:
+            response = httpx.get(f"{base}/download/report.csv")
+    assert response.status_code == 200 and response.content.startswith(b"prisoner_id,")
 
 
 def test_a_token_is_required_when_set(tmp_path: Path, cards) -> None:

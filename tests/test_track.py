@@ -220,7 +220,7 @@ def test_a_print_run_and_scans_on_postgresql(
     assert not (campaign / "tracking.db").exists()
     again = run("-c", campaign, "cards", "-o", campaign / "out" / "again.pdf")
     assert "ledger: 0 new cards" in again.stdout
-    codes = (campaign / "out" / "cards.manifest.csv").read_text().splitlines()[1:]
+    codes = (campaign / "out" / "cards.manifest.csv").read_text("utf-8-sig").splitlines()[1:]
     scanned = run("-c", campaign, "track", "mark", codes[0].split(",")[0], "--status", "sent")
     assert scanned.exit_code == 0, scanned.stdout
     report = run("-c", campaign, "track", "report")

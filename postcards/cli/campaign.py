@@ -19,6 +19,7 @@ from postcards.cli.shell import (
     print_problems,
     reported_errors,
     resolve_campaign,
+    with_bom_choice,
 )
 from postcards.cli.tracking import write_report_file
 from postcards.config import Settings
@@ -27,6 +28,7 @@ from postcards.wording import counted
 
 
 @main.command()
+@campaign_option
 @click.option(
     "-o",
     "--output",
@@ -48,7 +50,7 @@ def demo(ctx: click.Context, output: str) -> None:
     out = Path(output).resolve()
     with reported_errors():
         campaign = load_campaign(bundled("samples") / CAMPAIGN_FILE)
-    campaign = replace(campaign, database=f"sqlite:///{out / 'tracking.db'}")
+    campaign = with_bom_choice(ctx, replace(campaign, database=f"sqlite:///{out / 'tracking.db'}"))
     _guard_demo(ctx, campaign, out)
     with reported_errors():
         make_folder(out)

@@ -11,6 +11,7 @@ from postcards.cli.shell import (
     campaign_from,
     campaign_option,
     card_options,
+    count_errors,
     example_option,
     guard_outputs,
     input_options,
@@ -62,9 +63,9 @@ def check(
         report = run_check(campaign, options)
     print_problems(report.warnings + report.problems, err=False)
     if not report.ok:
+        count = count_errors(report.problems)
         click.echo(
-            f"{counted(len(report.problems), 'problem')}: fix "
-            f"{'it' if len(report.problems) == 1 else 'them'} before printing."
+            f"{counted(count, 'problem')}: fix {'it' if count == 1 else 'them'} before printing."
         )
         sys.exit(1)
     print_summary(report, campaign, size)

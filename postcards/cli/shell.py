@@ -36,9 +36,34 @@ def resolve_campaign(path: str | None) -> Settings:
 
 
 def print_problems(problems: list[Problem], err: bool = True) -> None:
-    """Print each problem as ``file:row: column: message``, on stderr unless ``err`` is off."""
+    """Print each problem as ``file:row: column: message``, on stderr unless ``err`` is off.
+
+    A line this command has shown already is not shown again: ``demo`` reads the lists in
+    each of its steps (assign, cards, sheets), and each step finds the same warnings.
+    """
+    shown = _shown_lines()
     for problem in problems:
-        click.echo(str(problem), err=err)
+        line = str(problem)
+        if line not in shown:
+            shown.add(line)
+            click.echo(line, err=err)
+
+
+def _shown_lines() -> set[str]:
+    """The problem lines printed so far by this run of a command.
+
+    Kept in the click context's ``meta``, which lives as long as the command line being run:
+    a second command (another ``CliRunner.invoke``) starts with none shown.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:  # called outside a command: nothing to remember it by
+        return set()
+    return ctx.meta.setdefault("postcards.shown_problems", set())
+
+
+def count_errors(problems: list[Problem]) -> int:
+    """How many distinct error lines (not warnings) ``problems`` show: the count a summary gives."""
+    return len({str(p) for p in problems if not p.warning})
 
 
 @contextmanager
@@ -48,7 +73,7 @@ def reported_errors() -> Iterator[None]:
         yield
     except PostcardsError as exc:
         print_problems(exc.problems)
-        count = len([p for p in exc.problems if not p.warning])
+        count = count_errors(exc.problems)
         if count > 1:
             click.echo(f"{counted(count, 'problem')}; nothing was written.", err=True)
         sys.exit(exc.exit_code)
@@ -189,8 +214,24 @@ def _take_office(ctx: click.Context, _param: click.Parameter, values: tuple[str,
         root.obj["office"] = value
 
 
+def _take_no_bom(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--no-bom before or after the subcommand means the same."""
+    if value:
+        root = ctx.find_root()
+        root.ensure_object(dict)
+        root.obj["no_bom"] = True
+
+
 def campaign_option(func: Callable) -> Callable:
-    """-c/--campaign and --office, accepted before the subcommand and after it."""
+    """-c/--campaign, --office and --no-bom, accepted before the subcommand and after it."""
+    func = click.option(
+        "--no-bom",
+        is_flag=True,
+        expose_value=False,
+        callback=_take_no_bom,
+        help="Write CSV files without the UTF-8 byte order mark (Excel on Windows needs it "
+        "to show Cyrillic; some tools do not want it).",
+    )(func)
     func = click.option(
         "--office",
         expose_value=False,
@@ -234,10 +275,16 @@ def campaign_from(ctx: click.Context, name_check: bool = True, **inputs: str | N
         if problem:
             raise click.UsageError(f"--office {problem}", ctx)
         campaign = replace(campaign, office=office)
+    campaign = with_bom_choice(ctx, campaign)
     if name_check:
         check_name(campaign)
     paths = {f"{k}_path": Path(v) for k, v in inputs.items() if v}
     return campaign.with_inputs(**paths)
+
+
+def with_bom_choice(ctx: click.Context, campaign: Settings) -> Settings:
+    """The campaign with --no-bom applied: its CSV outputs start without a byte order mark."""
+    return replace(campaign, csv_bom=False) if ctx.find_root().obj.get("no_bom") else campaign
 
 
 def job_campaign(

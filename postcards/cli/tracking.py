@@ -345,6 +345,7 @@ def _design_fonts(campaign: Settings):
 
 
 @main.command()
+@campaign_option
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -381,6 +382,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
             fonts=lambda: _design_fonts(campaign),
             scope=_scan_scope(campaign),
             hosts=plan.hosts,
+            bom=campaign.csv_bom,
         )
         url = plan.join_url()
         click.echo(f"station for {campaign.name} on {ledger.name}")

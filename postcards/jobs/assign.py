@@ -17,7 +17,7 @@ from pathlib import Path
 
 from postcards.config import Settings
 from postcards.errors import InputError, Problem, UsageError
-from postcards.files import publish, staged, write_csv
+from postcards.files import open_csv, publish, staged, write_csv
 from postcards.inputs.people import People
 from postcards.inputs.spreadsheets import Table, read_table
 from postcards.jobs.lists import (
@@ -128,7 +128,7 @@ def assign_wave(
             if not wave.plan.pairings:
                 raise InputError([no_cards(campaign, prisoners, from_file=False)])
             report.add(_edits_replaced(output, campaign.wave, wave.plan, senders, prisoners))
-            _write(output, campaign.wave, wave.plan.pairings)
+            _write(output, campaign.wave, wave.plan.pairings, campaign.csv_bom)
         except BaseException:
             undo_pairs(campaign, ledger, wave.recorded_before)
             raise
@@ -309,7 +309,7 @@ def _file_history(path: Path) -> Iterator[tuple[str, str, str]]:
             yield cell["wave"], cell["sender_id"], cell["prisoner_id"]
 
 
-def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
+def _write(output: Path, wave: str, pairings: tuple[Pairing, ...], bom: bool) -> None:
     """Rows kept as they were (other waves', hand-written ones), then the wave's new rows."""
     header = list(ASSIGNMENT_COLUMNS)
     verbatim: set[tuple[str, str]] = set()
@@ -324,7 +324,7 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...]) -> None:
     rows = kept + [row + [""] * (len(header) - len(row)) for row in assignment_rows(fresh, wave)]
     try:
         with staged(output) as tmp:
-            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            with open_csv(tmp, bom) as handle:
                 write_csv(handle, header, rows)
             publish(tmp, output)
     except OSError as exc:

@@ -21,7 +21,7 @@ from postcards.cards.reprint import already_sent, select
 from postcards.codes import CodeList, new_code
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
-from postcards.files import publish, remove_stale_parts, staged, write_csv
+from postcards.files import open_csv, publish, remove_stale_parts, staged, write_csv
 from postcards.inputs.freshness import snapshot
 from postcards.inputs.people import People
 from postcards.jobs.assign import undo_pairs
@@ -167,7 +167,7 @@ def _print_planned(
         ]
         if problems:
             raise InputError(problems)
-        _write_manifest(temps[len(files)], kept.cards(), places)
+        _write_manifest(temps[len(files)], kept.cards(), places, campaign.csv_bom)
         if signing:
             write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
@@ -373,9 +373,11 @@ def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:
     )
 
 
-def _write_manifest(path: Path, cards: Iterator[LedgerCard], places: Sequence[Place]) -> None:
+def _write_manifest(
+    path: Path, cards: Iterator[LedgerCard], places: Sequence[Place], bom: bool
+) -> None:
     """One row per card, in print order: who to whom, from which office, and where it is."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    with open_csv(path, bom) as handle:
         rows = (
             [c.code, c.wave, c.office, c.sender_id, c.sender_name, c.prisoner_id,
              c.prisoner_name, c.language, at.front_page, at.back_page, at.sheet, at.slot]

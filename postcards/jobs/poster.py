@@ -134,7 +134,7 @@ def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Des
         if options.kind == "wall":
             prisoners = sorted(prisoners, key=lambda p: natural_key(display_name(p, ctx.language)))
         poster = plan(_paper(campaign, options), prisoners, photos, ctx)
-    return replace(poster, problems=tuple(problems)), design
+    return replace(poster, problems=tuple(dict.fromkeys(problems))), design
 
 
 def _context(campaign: Settings, options: PosterOptions, design: Design) -> PosterContext:

@@ -35,7 +35,7 @@ def write_campaign_report(
     outputs = report_outputs(out, table)
     check_outputs(outputs, protected_paths(campaign, outputs), FORMATS)
     report = campaign_report(campaign, ledger, office)
-    return report, write_report(report, out, table)
+    return report, write_report(report, out, table, campaign.csv_bom)
 
 
 def campaign_report(campaign: Settings, ledger: Ledger, office: str | None = None) -> Report:

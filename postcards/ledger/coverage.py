@@ -18,7 +18,7 @@ from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 
 from postcards.errors import Problem, UsageError
-from postcards.files import publish, staged, write_csv
+from postcards.files import open_csv, publish, staged, write_csv
 from postcards.ledger.book import Ledger
 from postcards.ledger.model import OUT_STATUSES, current_status, is_void, utc_now
 from postcards.order import natural_key
@@ -219,13 +219,16 @@ def _chosen(report: Report, table: str | None) -> list[tuple[str, list[str], lis
     return [found[TABLES.index(table.lower())]]
 
 
-def write_report(report: Report, path: Path, table: str | None = None) -> list[Path]:
+def write_report(
+    report: Report, path: Path, table: str | None = None, bom: bool = True
+) -> list[Path]:
     """Write the report as CSV, XLSX or HTML, chosen by the file's suffix, atomically.
 
     A CSV file holds one table, so that a spreadsheet opens it as one: without ``table``,
     ``report.csv`` becomes ``report.prisoners.csv``, ``report.senders.csv``,
     ``report.parliaments.csv`` and ``report.totals.csv`` beside it; with ``table``, that
     table alone goes to ``path``.  An XLSX file has a sheet per table (or only ``table``).
+    A CSV file starts with the UTF-8 byte order mark unless ``bom`` is off.
 
     Returns:
         The files written, in table order.
@@ -245,7 +248,7 @@ def write_report(report: Report, path: Path, table: str | None = None) -> list[P
             named = [(path.with_name(f"{path.stem}.{t[0].lower()}.csv"), [t]) for t in tables]
         else:
             named = [(path, tables)]
-        return [_atomically(lambda tmp, t=chosen: _write_csv(t, tmp), out)
+        return [_atomically(lambda tmp, t=chosen: _write_csv(t, tmp, bom), out)
                 for out, chosen in named]  # fmt: skip
     if suffix == ".xlsx":
         return [_atomically(lambda tmp: _write_xlsx(tables, tmp), path)]
@@ -259,9 +262,11 @@ def _atomically(write, path: Path) -> Path:
     return path
 
 
-def _write_csv(tables: list[tuple[str, list[str], list[list[object]]]], path: Path) -> None:
+def _write_csv(
+    tables: list[tuple[str, list[str], list[list[object]]]], path: Path, bom: bool
+) -> None:
     """One table, formula-safe (a leading ``'``: CSV has no way to say "text")."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    with open_csv(path, bom) as handle:
         for _, header, rows in tables:
             write_csv(handle, header, rows)
 

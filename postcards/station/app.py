@@ -81,6 +81,7 @@ class Station:
     cached: FigureCache = field(default_factory=FigureCache)  # the dashboard's, per office
     scope: dict[str, Any] = field(default_factory=dict)
     hosts: tuple[str, ...] = ()  # names it answers to besides loopback and its own address
+    bom: bool = True  # CSV downloads start with the UTF-8 byte order mark (serve --no-bom)
 
     async def run(self, work: Callable[[], T]) -> T:
         """Run ledger work in a worker thread, one at a time."""
@@ -254,7 +255,7 @@ async def download_report(request: Request) -> Response:
         check_office(station.ledger, station.campaign, office)
         report = build_report(station.ledger, station.campaign, station.directory, office)
         table = "prisoners" if suffix == "csv" else None
-        return write_report(report, folder / f"report.{suffix}", table)[0]
+        return write_report(report, folder / f"report.{suffix}", table, station.bom)[0]
 
     folder, path = await station.run(built(write))
     return Download(folder, path, f"{name}.{suffix}")
