@@ -18,6 +18,7 @@ from postcards.config import MAX_BACK_OFFSET_MM, Limits, Settings, database_sett
 from postcards.errors import InputError, LayoutError, Problem, display_name
 from postcards.page.geometry import parse_sheet
 from postcards.page.layouts import DUPLEX_MODES, LAYOUTS, Layout
+from postcards.return_addresses import TABLE, read_return_addresses
 
 _KNOWN: dict[str, set[str]] = {
     "campaign": {
@@ -72,10 +73,8 @@ def load_campaign(path: str | Path) -> Settings:
 def _from_dict(data: dict[str, Any], path: Path) -> Settings:
     reader = _Reader(data, display_name(path))
     root = path.parent
-
-    def input_path(key: str) -> Path | None:
-        value = reader.text("inputs", key, "")
-        return (root / value).resolve() if value else None
+    addresses, problems = read_return_addresses(data.get(TABLE), reader.name)
+    reader.problems += problems
 
     campaign = Settings(
         root=root,
@@ -86,9 +85,10 @@ def _from_dict(data: dict[str, Any], path: Path) -> Settings:
         wave=reader.text("campaign", "wave", Settings.wave),
         office=reader.office(),
         return_address=reader.lines("campaign", "return_address"),
-        senders_path=input_path("senders"),
-        prisoners_path=input_path("prisoners"),
-        assignments_path=input_path("assignments"),
+        return_addresses=addresses,
+        senders_path=_resolved(root, reader.text("inputs", "senders", "")),
+        prisoners_path=_resolved(root, reader.text("inputs", "prisoners", "")),
+        assignments_path=_resolved(root, reader.text("inputs", "assignments", "")),
         input_limits=reader.limits(),
         design=reader.text("cards", "design", Settings.design),
         size=reader.text("cards", "size", Settings.size),
@@ -117,12 +117,10 @@ def _from_dict(data: dict[str, Any], path: Path) -> Settings:
         match_language=reader.flag("campaign", "match_language", False),
         list_max_age_days=reader.days("check", "list_max_age_days"),
         risky=reader.choice("check", "risky", ("error", "warn")),
-        risky_words=(root / reader.text("check", "risky_words", "")).resolve()
-        if reader.text("check", "risky_words", "")
-        else None,
+        risky_words=_resolved(root, reader.text("check", "risky_words", "")),
         poster_language=reader.text("posters", "language", Settings.poster_language),
         poster_size=reader.text("posters", "size", Settings.poster_size),
-        poster_templates=_folder(root, reader.text("posters", "templates", "")),
+        poster_templates=_resolved(root, reader.text("posters", "templates", "")),
     )
     if campaign.qr_content == "url" and "{code}" not in campaign.qr_url:
         reader.fail("qr", "url", 'must contain {code} when content = "url"')
@@ -143,7 +141,7 @@ def _nearest(name: str, valid: Iterable[str], shown: str) -> str:
     return "; use one of " + ", ".join(shown.format(v) for v in valid)
 
 
-def _folder(root: Path, value: str) -> Path | None:
+def _resolved(root: Path, value: str) -> Path | None:
     return (root / value).resolve() if value else None
 
 
@@ -363,6 +361,8 @@ class _Reader:
         A typo (``[card]``, ``sise``) would otherwise silently not apply.
         """
         for section, table in self.data.items():
+            if section == TABLE:
+                continue  # keys are parliaments' names, checked by read_return_addresses
             if section in _NAMED and isinstance(table, dict):
                 for name, inner in table.items():
                     if isinstance(inner, dict):
@@ -372,7 +372,7 @@ class _Reader:
             if not isinstance(table, dict):
                 self._outside(section)
             elif known is None:
-                hint = _nearest(section, [*_KNOWN, *_NAMED], "[{}]")
+                hint = _nearest(section, [*_KNOWN, *_NAMED, TABLE], "[{}]")
                 self.problems.append(
                     Problem(f"unknown section{hint}", file=self.name, column=f"[{section}]")
                 )

@@ -15,6 +15,7 @@ from typing import Any
 
 from postcards.errors import InputError, Problem
 from postcards.page.layouts import Layout
+from postcards.return_addresses import ReturnAddresses
 
 #: The largest back offset accepted, in millimetres, either way (marks keep 5 mm inside).
 MAX_BACK_OFFSET_MM = 5.0
@@ -49,6 +50,8 @@ class Settings:
     #: [campaign] office: the office that prints, scoping its senders' ids on the ledger.
     office: str = ""
     return_address: tuple[str, ...] = ()
+    #: [return_addresses]: a parliament's return address, by parliament (keys as written).
+    return_addresses: dict[str, tuple[str, ...]] = field(default_factory=dict)
     senders_path: Path | None = None
     prisoners_path: Path | None = None
     assignments_path: Path | None = None
@@ -102,6 +105,11 @@ class Settings:
         if self.database.startswith(prefix) and not self.database.startswith(prefix + "/"):
             return prefix + str(self.root / self.database[len(prefix) :])
         return self.database
+
+    @property
+    def returns(self) -> ReturnAddresses:
+        """Who chooses each card's return address: the sender's, the parliament's, ours."""
+        return ReturnAddresses(self.return_address, self.return_addresses)
 
     def list_source(self, what: str) -> Any:
         """The senders or prisoners list to read: the API's DataFrame, else the file."""

@@ -249,6 +249,8 @@ def write_prisoners(path: Path) -> None:
 SENDER_HEADERS = ["ID", "Full name", "Title", "Parliament", "Political group", "Country",
                   "Language", "Cards", "Email"]
 
+# Each parliament has its postal address in campaign.toml's [return_addresses] (a test
+# checks that every sender's cards get their own parliament's): add one with a parliament.
 EP = "European Parliament"
 BT = "Bundestag"
 SEJM = "Sejm RP"

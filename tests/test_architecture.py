@@ -31,7 +31,7 @@ ORDER: list[tuple[str, ...]] = [
 ]
 RANK = {stage: rank for rank, stages in enumerate(ORDER) for stage in stages}
 KERNEL = {"errors", "codes", "files", "resources", "wording", "order", "invisible", "spool"}
-CONFIG = {"config", "campaign_file"}
+CONFIG = {"config", "campaign_file", "return_addresses"}
 
 #: Project imports made inside a function outside the command line, and why.  Each keeps
 #: ``postcards --help`` fast or a heavy dependency off the paths that do not need it.

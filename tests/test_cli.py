@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import page_texts, read_manifest, run
 
 
 def test_init_writes_a_campaign_that_checks(tmp_path: Path) -> None:
@@ -39,6 +39,21 @@ def test_demo_says_where_the_files_are(tmp_path: Path) -> None:
     assert "45 cards" in out
     assert f"godparents poster (27 counted, 1 page) -> {tmp_path / 'demo' / 'poster.png'}" in out
     assert (tmp_path / "demo" / "poster.pdf").stat().st_size > 0
+    # Issue 22: each card carries its sender's parliament's address, not Brussels for all.
+    manifest = read_manifest(tmp_path / "demo" / "cards.manifest.csv")
+    backs = page_texts(tmp_path / "demo" / "cards.pdf")
+    bundestag = next(row for row in manifest if row["sender_id"] == "S09")  # Jürgen Weißhaupt
+    back = backs[int(bundestag["back_page"]) - 1]
+    assert "Deutscher Bundestag Platz der Republik 1 11011 Berlin GERMANY" in back
+    assert "Brussels" not in back
+    assert bundestag["return_address"] == (
+        "Deutscher Bundestag / Platz der Republik 1 / 11011 Berlin / GERMANY"
+    )
+    brussels = {row["sender_id"] for row in manifest if "Brussels" in row["return_address"]}
+    assert brussels == {f"S0{n}" for n in range(1, 9)}  # the MEPs, and no one else
+    assert sum("1047 Brussels" in backs[int(row["back_page"]) - 1] for row in manifest) == sum(
+        row["sender_id"] in brussels for row in manifest
+    )
 
 
 def test_unknown_command_is_a_usage_error() -> None:

@@ -85,6 +85,7 @@ def test_manifest_pages_and_slots_follow_print_order(demo: Path) -> None:
         "back_page",
         "sheet",
         "slot",
+        "return_address",
     ]
     for i, card in enumerate(manifest):
         assert (card["front_page"], card["back_page"], card["sheet"], card["slot"]) == (

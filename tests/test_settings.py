@@ -272,9 +272,78 @@ def test_an_init_folder_with_its_own_lists_and_url_checks(tmp_path: Path) -> Non
     _set(folder, 'senders = "senders.xlsx"', 'senders = "senders.csv"')
     _set(folder, '[senders.columns]\nname = "Full name"', "")
     _set(folder, "https://example.org/standbyyou", "https://standbyyou.eu")
+    _own_name_and_hashtag(folder)
     result = run("-c", folder, "check")
     assert result.exit_code == 0, result.stdout
     assert result.stdout.splitlines()[-1] == "ok: ready to print"
+
+
+def _own_name_and_hashtag(folder: Path) -> None:
+    _set(folder, 'name = "Stand by You (sample)"', 'name = "Solidarity from Vilnius"')
+    _set(folder, 'hashtag = "#StandByYouSample"', 'hashtag = "#SolidarityFromVilnius"')
+
+
+def _own_lists(folder: Path, parliament: str = "") -> None:
+    """init's folder with the test campaign's lists (S1 of Sejm RP, S2 of Seimas)."""
+    senders = (DATA / "campaign" / "senders.csv").read_text(encoding="utf-8")
+    if parliament:
+        senders = senders.replace(",Sejm RP,", f",{parliament},")
+    (folder / "senders.csv").write_text(senders, encoding="utf-8")
+    shutil.copyfile(DATA / "campaign" / "prisoners.csv", folder / "prisoners.csv")
+    _set(folder, 'senders = "senders.xlsx"', 'senders = "senders.csv"')
+    _set(folder, '[senders.columns]\nname = "Full name"', "")
+    _set(folder, "https://example.org/standbyyou", "https://standbyyou.eu")
+
+
+def test_init_s_sample_name_hashtag_and_return_address_are_refused_with_real_lists(
+    tmp_path: Path,
+) -> None:
+    """Issue 22: the lists are the campaign's own, the name, hashtag and campaign-wide return
+    address still the sample's: S1 now sits in the Bundestag, which the sample's table lacks
+    once its entry is deleted, so S1's cards would come back to Brussels."""
+    folder = tmp_path / "new"
+    assert run("init", folder).exit_code == 0
+    _own_lists(folder, parliament="Bundestag")
+    _set(folder, '"Bundestag" = ["Deutscher Bundestag"', '# "Bundestag" = ["Deutscher Bundestag"')
+    result = run("-c", folder, "check")
+    assert result.exit_code == 1
+    errors = [line for line in result.stdout.splitlines() if ": warning: " not in line]
+    assert errors == [
+        "campaign.toml: campaign.name: 'Stand by You (sample)' is the sample campaign's name "
+        "(postcards init): give your campaign its own name (the ledger keeps cards by "
+        "campaign name) (--example takes the example as it is)",
+        "campaign.toml: campaign.hashtag: '#StandByYouSample' is the sample campaign's "
+        "hashtag (postcards init): put your campaign's hashtag, or delete the line "
+        "(--example takes the example as it is)",
+        "campaign.toml: campaign.return_address: the sample's return address (European "
+        "Parliament, Rue Wiertz 60, 1047 Brussels, BELGIUM) would be printed on 2 cards of "
+        "senders who do not sit in European Parliament (Bundestag: 2), whose returned cards "
+        "would go to the wrong building: put your office's address here, or give their "
+        "parliaments' addresses in [return_addresses] (--example takes the example as it is)",
+        "3 problems: fix them before printing.",
+    ]
+    assert run("-c", folder, "check", "--example").exit_code == 0
+    refused = run("-c", folder, "cards", "-o", folder / "cards.pdf")
+    assert refused.exit_code == 1 and "campaign.return_address" in refused.stderr
+    assert not (folder / "cards.pdf").exists()
+    _own_name_and_hashtag(folder)
+    _set(folder, '# "Bundestag" = ["Deutscher Bundestag"', '"Bundestag" = ["Deutscher Bundestag"')
+    result = run("-c", folder, "check")
+    assert result.exit_code == 0, result.stdout  # every card has its parliament's address
+
+
+def test_init_s_sample_return_address_passes_for_members_of_its_parliament(
+    tmp_path: Path,
+) -> None:
+    """The sample's campaign-wide address is the European Parliament's: right for MEPs,
+    and never printed when every sender's parliament has its entry."""
+    folder = tmp_path / "new"
+    assert run("init", folder).exit_code == 0
+    _own_lists(folder, parliament="European Parliament")
+    _own_name_and_hashtag(folder)
+    _set(folder, '"European Parliament" = [', '# "European Parliament" = [')
+    result = run("-c", folder, "check")
+    assert result.exit_code == 0, result.stdout
 
 
 def test_the_example_rows_left_in_an_edited_list_are_refused(tmp_path: Path) -> None:

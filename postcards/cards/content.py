@@ -312,14 +312,9 @@ def card_texts(plan: CardPlan, senders_file: str = "senders") -> list[tuple[str,
         ("headline", plan.headline, "design.toml"),
         ("sender block", _text_of(plan.sender_block), senders_file),
     ]
-    if plan.return_block is not None:
-        texts.append(
-            (
-                "return address",
-                _text_of(plan.return_block),
-                senders_file if plan.sender.return_address else "campaign.toml",
-            )
-        )
+    if plan.return_block is not None and plan.return_address is not None:
+        source = plan.return_address.source_file(senders_file)
+        texts.append(("return address", _text_of(plan.return_block), source))
     return [t for t in texts if t[1]]
 
 

@@ -26,9 +26,14 @@ from postcards.page.geometry import Box, CardSize, pt
 from postcards.page.qr import QUIET_ZONE, PlacedQR, matrix_summary, qr_matrix
 from postcards.page.text import FittedText, fit_text
 from postcards.pairing.fair import Pairing
+from postcards.return_addresses import ReturnAddress
 
 _PLACED_KEPT = 1024
 _NO_PROBLEMS: list[Problem] = []  # shared by every sender without one: never changed
+#: The fields of each person that a card prints, checked for characters no font has.
+_PRISONER_PRINTED = ("name", "name_dative", "institution", "address", "postcode", "city",
+                     "region", "country")  # fmt: skip
+_SENDER_PRINTED = ("name", "title", "parliament", "return_address")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,7 @@ class CardPlan:
     message_file: str = ""  # where the message comes from: a template or assignments file
     translation: str = ""  # the personal message in the signer's language, if given
     headline: str = ""  # the front's headline in the card's language
+    return_address: ReturnAddress | None = None  # printed under the sender, and its source
 
     def to_json(self) -> str:
         """The plan as JSON: makes a layout bug easy to see and to test."""
@@ -94,6 +100,7 @@ class CardPlanner:
         self.back: BackLayout = design.back(size)
         self.front_headlines: dict[str, str] = design.front(size).headlines
         self.fonts: FontSet = design.fonts
+        self.returns = campaign.returns  # each sender's return address, chosen in one place
         self._campaign_fields = {
             "name": campaign.name,
             "hashtag": campaign.hashtag,
@@ -125,6 +132,7 @@ class CardPlanner:
         if problems:
             raise PostcardsError(problems)
         language = self.language_of(pairing)
+        returns = self.returns.choose(pairing.sender.return_address, pairing.sender.parliament)
         message = pairing.message or self._message(language, pairing)
         missing = self.fonts.missing(message) if message not in self._printable else []
         if missing:
@@ -143,7 +151,7 @@ class CardPlanner:
                 lambda: self._place(message, self.back.message, pairing, "message"),
             ),
             sender_block=self._sender_block(pairing),
-            return_block=self._return_block(pairing),
+            return_block=self._return_block(returns, pairing),
             address=self._place_lines(
                 recipient_lines(pairing.prisoner), self.back.address, pairing, "address"
             ),
@@ -159,6 +167,7 @@ class CardPlanner:
             translation=pairing.translation,
             message_file=self._message_source(pairing, language)["file"],
             headline=self.headline(language),
+            return_address=returns,
         )
 
     def headline(self, language: str) -> str:
@@ -211,10 +220,10 @@ class CardPlanner:
             lambda: self._place_lines(lines, self.back.sender, pairing, "sender"),
         )
 
-    def _return_block(self, pairing: Pairing) -> PlacedText | None:
-        lines = pairing.sender.return_address or self.campaign.return_address
-        if not lines:
+    def _return_block(self, chosen: ReturnAddress | None, pairing: Pairing) -> PlacedText | None:
+        if chosen is None:
             return None
+        lines = chosen.lines
         return self._placed_once(
             ("return address", tuple(lines)),
             lambda: self._place_lines(
@@ -271,6 +280,10 @@ class CardPlanner:
         column = {"address": self.prisoners.column("institution")}.get(what, what)
         if what in ("sender", "return address"):
             people, row, column = self.senders, pairing.sender.row, what
+        where: dict[str, Any] = {"file": people.file, "row": row, "column": column}
+        chosen = self.returns.choose(pairing.sender.return_address, pairing.sender.parliament)
+        if what == "return address" and chosen is not None:  # the campaign's, or its table's
+            where = chosen.location(people.file, row, people.column("return_address"))
         if what == "message" and pairing.message:
             return LayoutError(
                 Problem(
@@ -285,9 +298,7 @@ class CardPlanner:
                 f"the {what} of the card from {pairing.sender.name} to {p.name} does not fit "
                 f"its {style.box.width_mm:.0f} × {style.box.height_mm:.0f} mm box even at "
                 f"{style.min_size:g} pt; shorten it",
-                file=people.file,
-                row=row,
-                column=column,
+                **where,
             )
         )
 
@@ -357,26 +368,13 @@ class CardPlanner:
         found = self._sender_problems.get(sender_id)
         if found is None:
             found = self._font_problems(
-                self.senders, sender, ("name", "title", "parliament", "return_address")
+                self.senders, sender, _SENDER_PRINTED
             ) + self._signature_problems(sender)
             self._sender_problems[sender_id] = found or _NO_PROBLEMS  # 25,000 senders: one list
         return list(found)
 
     def _prisoner_problems(self, prisoner: Prisoner) -> list[Problem]:
-        return self._font_problems(
-            self.prisoners,
-            prisoner,
-            (
-                "name",
-                "name_dative",
-                "institution",
-                "address",
-                "postcode",
-                "city",
-                "region",
-                "country",
-            ),
-        )
+        return self._font_problems(self.prisoners, prisoner, _PRISONER_PRINTED)
 
     def _font_problems(
         self, people: People, record: Sender | Prisoner, names: tuple[str, ...]

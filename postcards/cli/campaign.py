@@ -334,6 +334,6 @@ def init(directory: str) -> None:
             copy_file(bundled("samples") / name, target / name)
     click.echo(f"created {target / CAMPAIGN_FILE}, senders.xlsx and prisoners.csv")
     click.echo(
-        f"next: put your campaign's lists and web address in them (check refuses "
-        f"the examples), then run: postcards -c {target} check"
+        f"next: put your campaign's lists, name, hashtag, web address and return "
+        f"addresses in them (check refuses the examples), then run: postcards -c {target} check"
     )

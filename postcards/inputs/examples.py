@@ -5,11 +5,15 @@ example.org) to show what goes where.  Printing it as it is would put fictional 
 real cards, so ``check`` and ``cards`` say so, and pass it only with ``--example``.  The
 lists are recognised by their content (the same bytes as the bundled examples), not by a
 marker a user could delete without replacing them; the bundled samples folder itself is
-the demo and passes.
+the demo and passes.  Once the lists are the campaign's own, the sample's name, hashtag
+and campaign-wide return address are refused too: they would key the ledger, go on
+posters and bring returned cards to the wrong building.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -21,6 +25,8 @@ from postcards.errors import Problem, display_name
 from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
 from postcards.resources import bundled
+from postcards.return_addresses import FROM_CAMPAIGN, TABLE, parliament_key
+from postcards.wording import counted
 
 #: Domains reserved for examples (RFC 2606): a URL there is a placeholder.
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
@@ -29,7 +35,7 @@ PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
 def example_problems(
     campaign: Settings, url: bool = True, pairings: Iterable = ()
 ) -> list[Problem]:
-    """The lists that are still ``init``'s examples, and the placeholder URL.
+    """The lists that are still ``init``'s examples, the sample's settings, the placeholder URL.
 
     With ``url``, a placeholder ``[campaign] url`` is named too (posters print it; cards never do).
     """
@@ -47,9 +53,12 @@ def example_problems(
                     file=display_name(path),
                 )
             )
-    if not problems:
-        problems += example_rows(pairings, campaign)
     config = display_name(campaign.source or "campaign.toml")
+    if not problems:
+        pairings = list(pairings)
+        problems += example_rows(pairings, campaign)
+    if not problems:  # the lists are the campaign's own: so must its name and addresses be
+        problems += example_settings(campaign, pairings, config)
     host = (urlsplit(campaign.url).hostname or "").lower()
     if url and any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
         problems.append(
@@ -87,6 +96,84 @@ def example_rows(pairings: Iterable, campaign: Settings) -> list[Problem]:
     ]
 
 
+def example_settings(campaign: Settings, pairings: Iterable, config: str) -> list[Problem]:
+    """``init``'s sample name, hashtag and campaign-wide return address, kept with real lists.
+
+    The sample's return address (the European Parliament's) is refused only on cards of
+    senders of other parliaments: for an MEP it is the right building, and so is every
+    entry of the sample's ``[return_addresses]``, which is never refused.
+    """
+    sample = _sample_campaign()
+    problems = []
+    for key, value, what, fix in (
+        ("name", campaign.name, sample.name, "give your campaign its own name (the ledger "
+         "keeps cards by campaign name)"),
+        ("hashtag", campaign.hashtag, sample.hashtag, "put your campaign's hashtag, or "
+         "delete the line"),
+    ):  # fmt: skip
+        if value and _fold(value) == _fold(what):
+            problems.append(
+                Problem(
+                    f"{value!r} is the sample campaign's {key} (postcards init): {fix} "
+                    "(--example takes the example as it is)",
+                    file=config,
+                    column=f"campaign.{key}",
+                )
+            )
+    return problems + _sample_return_address(campaign, pairings, config)
+
+
+def _sample_return_address(campaign: Settings, pairings: Iterable, config: str) -> list[Problem]:
+    """The sample's campaign-wide return address on cards of senders it does not house."""
+    sample = _sample_campaign()
+    if _folded(campaign.return_address) != _folded(sample.return_address):
+        return []
+    houses = {  # the parliaments at that address, by the sample's own table
+        parliament_key(key): key
+        for key, lines in sample.return_addresses.items()
+        if _folded(lines) == _folded(sample.return_address)
+    }
+    returns, elsewhere = campaign.returns, Counter[str]()
+    for pairing in pairings:
+        sender = pairing.sender
+        chosen = returns.choose(sender.return_address, sender.parliament)
+        if (
+            chosen
+            and chosen.source == FROM_CAMPAIGN
+            and parliament_key(sender.parliament) not in houses
+        ):
+            elsewhere[sender.parliament or "no parliament given"] += 1
+    if not elsewhere:
+        return []
+    shown = ", ".join(f"{p}: {n}" for p, n in sorted(elsewhere.items()))
+    outside = " or ".join(houses.values()) or "that building"
+    return [
+        Problem(
+            f"the sample's return address ({', '.join(sample.return_address)}) would be "
+            f"printed on {counted(sum(elsewhere.values()), 'card')} of senders who do not "
+            f"sit in {outside} ({shown}), whose returned cards would go to the wrong "
+            f"building: put your office's address here, or give their parliaments' "
+            f"addresses in [{TABLE}] (--example takes the example as it is)",
+            file=config,
+            column="campaign.return_address",
+        )
+    ]
+
+
+def _fold(text: str) -> str:
+    """Text as a reader compares it: accents composed, case and runs of spaces ignored."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _folded(lines: Iterable[str]) -> tuple[str, ...]:
+    return tuple(_fold(line) for line in lines)
+
+
+@cache
+def _sample_campaign() -> Settings:
+    return load_campaign(bundled("samples") / "campaign.toml")
+
+
 def _rows(rows: set[int]) -> str:
     shown = sorted(rows)
     return ", ".join(map(str, shown[:10])) + (f" … ({len(shown)} rows)" if len(shown) > 10 else "")
@@ -95,7 +182,7 @@ def _rows(rows: set[int]) -> str:
 @cache
 def _example_people() -> tuple[frozenset, frozenset]:
     """(id, name) of every sender and prisoner of the bundled example lists."""
-    samples = load_campaign(bundled("samples") / "campaign.toml")
+    samples = _sample_campaign()
     assert samples.senders_path and samples.prisoners_path  # the bundled campaign names both
     senders = read_senders(read_table(samples.senders_path), samples.sender_columns)
     prisoners = read_prisoners(read_table(samples.prisoners_path), samples.prisoner_columns)

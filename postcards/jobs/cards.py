@@ -60,6 +60,7 @@ MANIFEST_COLUMNS = [
     "back_page",
     "sheet",
     "slot",
+    "return_address",  # where a prison sends the card back: the lines printed, joined by " / "
 ]
 
 
@@ -167,7 +168,7 @@ def _print_planned(
         ]
         if problems:
             raise InputError(problems)
-        _write_manifest(temps[len(files)], kept.cards(), places, campaign.csv_bom)
+        _write_manifest(temps[len(files)], kept.with_returns(), places, campaign.csv_bom)
         if signing:
             write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
@@ -232,9 +233,10 @@ class _Kept:
         """``plans``, each recorded as it passes."""
         for p in plans:
             sender, prisoner = p.sender, p.prisoner
+            returned = " / ".join(p.return_address.lines) if p.return_address else ""
             self._batch.append(
                 (p.code, p.wave, sender.id, prisoner.id, p.language, sender.name,
-                 prisoner.name, p.text)
+                 prisoner.name, p.text, returned)
             )  # fmt: skip
             self.count += 1
             self.senders.add(sender.id)
@@ -246,6 +248,10 @@ class _Kept:
 
     def cards(self) -> Iterator[LedgerCard]:
         """Every card recorded, in print order, as the ledger keeps it."""
+        return (card for card, _returned in self.with_returns())
+
+    def with_returns(self) -> Iterator[tuple[LedgerCard, str]]:
+        """Every card recorded, with its return address as the manifest shows it."""
         self._flush()
         if self._spool is None:
             return
@@ -255,9 +261,10 @@ class _Kept:
                 batch = pickle.load(self._spool)
             except EOFError:
                 return
-            for code, wave, sender, prisoner, language, name, addressee, text in batch:
-                yield LedgerCard(code, self.campaign, wave, sender, prisoner, language, name,
-                                 addressee, text, self.office)  # fmt: skip
+            for code, wave, sender, prisoner, language, name, addressee, text, returned in batch:
+                card = LedgerCard(code, self.campaign, wave, sender, prisoner, language, name,
+                                  addressee, text, self.office)  # fmt: skip
+                yield card, returned
 
     def close(self) -> None:
         """Let go of the spool (the file was never visible under a name)."""
@@ -374,13 +381,14 @@ def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:
 
 
 def _write_manifest(
-    path: Path, cards: Iterator[LedgerCard], places: Sequence[Place], bom: bool
+    path: Path, cards: Iterator[tuple[LedgerCard, str]], places: Sequence[Place], bom: bool
 ) -> None:
     """One row per card, in print order: who to whom, from which office, and where it is."""
     with open_csv(path, bom) as handle:
         rows = (
             [c.code, c.wave, c.office, c.sender_id, c.sender_name, c.prisoner_id,
-             c.prisoner_name, c.language, at.front_page, at.back_page, at.sheet, at.slot]
-            for c, at in zip(cards, places, strict=True)
+             c.prisoner_name, c.language, at.front_page, at.back_page, at.sheet, at.slot,
+             returned]
+            for (c, returned), at in zip(cards, places, strict=True)
         )  # fmt: skip
         write_csv(handle, MANIFEST_COLUMNS, rows)

@@ -9,12 +9,13 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from urllib.parse import urlsplit
 
+from postcards.cards.addressing import return_problems
 from postcards.cards.content import ContentCheck, risky_words_for
 from postcards.cards.design import Design, load_design
 from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.codes import PLACEHOLDER_CODE, format_code
 from postcards.config import Settings
-from postcards.errors import InputError, PostcardsError, Problem
+from postcards.errors import InputError, PostcardsError, Problem, display_name
 from postcards.inputs.examples import example_problems
 from postcards.inputs.people import People, Prisoner
 from postcards.inputs.spreadsheets import read_table
@@ -147,6 +148,7 @@ def prepare(
         return report, None
     senders, prisoners = people
     report.add(office_problems(campaign, senders, ledger))
+    report.add(return_problems(campaign.returns, senders, _config_name(campaign)))
     if report.problems:
         return report, None
     list_freshness(campaign, prisoners, ledger, report)
@@ -162,6 +164,10 @@ def prepare(
     if not plan.pairings and not report.problems:
         report.add([no_cards(campaign, prisoners)])
     return report, CardPlanner(campaign, design, size, senders, prisoners)
+
+
+def _config_name(campaign: Settings) -> str:
+    return display_name(campaign.source) if campaign.source else "campaign.toml"
 
 
 def _impose(
