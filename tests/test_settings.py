@@ -270,7 +270,6 @@ def test_an_init_folder_with_its_own_lists_and_url_checks(tmp_path: Path) -> Non
     assert "prisoners.csv" not in result.stdout and "senders.xlsx" in result.stdout
     shutil.copyfile(DATA / "campaign" / "senders.csv", folder / "senders.csv")
     _set(folder, 'senders = "senders.xlsx"', 'senders = "senders.csv"')
-    _set(folder, '[senders.columns]\nname = "Full name"', "")
     _set(folder, "https://example.org/standbyyou", "https://standbyyou.eu")
     _own_name_and_hashtag(folder)
     result = run("-c", folder, "check")
@@ -291,7 +290,6 @@ def _own_lists(folder: Path, parliament: str = "") -> None:
     (folder / "senders.csv").write_text(senders, encoding="utf-8")
     shutil.copyfile(DATA / "campaign" / "prisoners.csv", folder / "prisoners.csv")
     _set(folder, 'senders = "senders.xlsx"', 'senders = "senders.csv"')
-    _set(folder, '[senders.columns]\nname = "Full name"', "")
     _set(folder, "https://example.org/standbyyou", "https://standbyyou.eu")
 
 
@@ -360,7 +358,6 @@ def test_the_example_rows_left_in_an_edited_list_are_refused(tmp_path: Path) -> 
         )
     shutil.copyfile(DATA / "campaign" / "senders.csv", folder / "senders.csv")
     _set(folder, 'senders = "senders.xlsx"', 'senders = "senders.csv"')
-    _set(folder, '[senders.columns]\nname = "Full name"', "")
     _set(folder, "https://example.org/standbyyou", "https://standbyyou.eu")
     result = run("-c", folder, "cards", "-o", folder / "cards.pdf")
     assert result.exit_code == 1
