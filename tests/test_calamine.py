@@ -274,6 +274,32 @@ def test_a_sheet_spanning_past_the_cell_limit_never_reaches_calamine(
     )
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b"<c r='XFD1048576' t=\"inlineStr\"><is><t>x</t></is></c>",  # quotes it does not read
+        b'<c t="inlineStr"><is><t>x</t></is></c>',  # no reference: the row and order place it
+    ],
+)
+def test_a_cell_whose_place_the_survey_cannot_read_goes_to_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: bytes
+) -> None:
+    from test_limits import xlsx_with_sheet
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("calamine opened it")
+
+    monkeypatch.setattr(calamine_grids, "_first_worksheet", refuse)
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>Jan</t></is></c></row>'
+        b'<row r="3">' + cell + b"</row></sheetData></worksheet>"
+    )
+    path = xlsx_with_sheet(tmp_path / "senders.xlsx", lambda handle: handle.write(sheet))
+    read_table(path, stream=True)  # openpyxl reads it (or refuses it) as it always did
+
+
 def test_the_survey_counts_cells_before_calamine(tmp_path: Path, calamine_only) -> None:
     book = openpyxl.Workbook()
     for number in range(100):

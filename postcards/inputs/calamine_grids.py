@@ -110,7 +110,7 @@ def _records(
     lead = [""] * first_column
     for index, row in enumerate(rows):
         number = first_row + index + 1
-        cells = [*lead, *(xlsx_text(value) for value in row)]
+        cells = [*lead, *(v if type(v) is str else xlsx_text(v) for v in row)]  # fast for text
         for column, value in enumerate(row, first_column + 1) if padded else ():
             width = padded.get((number, column))
             if width:

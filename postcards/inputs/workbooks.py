@@ -188,11 +188,13 @@ def xlsx_text(value: Any, number_format: str | None = None) -> str:
 
 _PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?c"
 _CELL = re.compile(_PREFIX + rb"[\s/>]")
-#: A cell's column and row, from its reference (``<c r="B12" …>``).
-_CELL_REF = re.compile(_PREFIX + rb'\s[^<>]*?\br="\$?([A-Za-z]{1,3})\$?(\d+)"')
-_CELL_WITHOUT_REF = re.compile(_PREFIX + rb"(?:\s(?![^<>]*\br=)[^<>]*)?/?>")
-#: Cells whose value python-calamine reads otherwise: errors (``#N/A``), ISO dates.
-_ODD_TYPE = re.compile(_PREFIX + rb'\s[^<>]*?\bt="[ed]"')
+#: A cell's column and row, from its reference (``<c r="B12" …>``).  A cell whose reference
+#: this does not find (none, or spelled otherwise) leaves the cell count and the reference
+#: count unequal, and the span unknown.
+_CELL_REF = re.compile(_PREFIX + rb"""\s[^<>]*?\br=["']\$?([A-Za-z]{1,3})\$?(\d+)["']""")
+#: Cells whose value python-calamine reads otherwise: errors (``#N/A``), ISO dates.  Looked
+#: for as plain bytes, which is fast; a match elsewhere only sends the file to openpyxl.
+_ODD_TYPES = (b't="e"', b't="d"', b"t='e'", b"t='d'")
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -203,7 +205,7 @@ _OVERLAP = 512  # bytes kept from one chunk to the next, longer than any cell ta
 class Survey:
     """What the scan learnt; ``last_row`` and ``last_column`` are over every worksheet.
 
-    ``refless`` means a cell gives no reference, so the span is unknown; ``odd_types``
+    ``refless`` means a cell gives no reference we could read, so the span is unknown; ``odd_types``
     that some cell is an error or an ISO date; ``padded`` maps (row, column), both from
     1, of a cell of the first sheet formatted as zeros (``00000``) to the digits it shows;
     ``first_sheet`` is that sheet's member, or None when the first sheet is no worksheet.
@@ -250,26 +252,33 @@ def _scan(
     name: str,
     limits: Limits,
 ) -> None:
-    """Add one worksheet's cells to the survey, a megabyte at a time."""
-    count, tail = 0, b""
+    """Add one worksheet's cells to the survey, a megabyte at a time.
+
+    Each chunk is scanned with the last bytes of the one before it, so that a tag cut in
+    two is found whole; what the overlap holds is counted with the next chunk.
+    """
+    cells = refs = 0
+    tail = b""
     while chunk := handle.read(1 << 20):
         data = tail + chunk
-        count += len(_CELL.findall(data))
-        refs = _CELL_REF.findall(data)
-        if refs:
-            survey.last_row = max(survey.last_row, max(int(row) for _, row in refs))
-            columns = {letters for letters, _ in refs}
+        found = _CELL_REF.findall(data)
+        if found:
+            survey.last_row = max(survey.last_row, max(int(row) for _, row in found))
+            columns = {letters for letters, _ in found}
             survey.last_column = max(survey.last_column, *map(column_number, columns))
-        survey.refless = survey.refless or bool(_CELL_WITHOUT_REF.search(data))
-        survey.odd_types = survey.odd_types or bool(_ODD_TYPE.search(data))
+        survey.odd_types = survey.odd_types or any(odd in data for odd in _ODD_TYPES)
         pattern, widths = padded
         for style, letters, row in pattern.findall(data) if pattern else ():
             survey.padded[int(row), column_number(letters)] = widths[int(style)]
         tail = data[-_OVERLAP:]
-        count -= len(_CELL.findall(tail))  # counted again with the next chunk
-        if survey.cells + count > limits.max_cells:
+        cells += len(_CELL.findall(data)) - len(_CELL.findall(tail))
+        refs += len(found) - len(_CELL_REF.findall(tail))
+        if survey.cells + cells > limits.max_cells:
             raise cell_limit(name, limits)
-    survey.cells += count + len(_CELL.findall(tail))
+    cells += len(_CELL.findall(tail))
+    refs += len(_CELL_REF.findall(tail))
+    survey.refless = survey.refless or refs != cells
+    survey.cells += cells
     if survey.cells > limits.max_cells:
         raise cell_limit(name, limits)
 
@@ -288,7 +297,8 @@ def _padded_cells(widths: dict[int, int]) -> re.Pattern[bytes] | None:
         return None
     styles = b"|".join(str(style).encode() for style in widths)
     return re.compile(
-        _PREFIX + rb'\s(?=[^<>]*?\bs="(' + styles + rb')")[^<>]*?\br="\$?([A-Za-z]{1,3})\$?(\d+)"'
+        _PREFIX + rb"""\s(?=[^<>]*?\bs=["'](""" + styles + rb""")["'])"""
+        rb"""[^<>]*?\br=["']\$?([A-Za-z]{1,3})\$?(\d+)["']"""
     )
 
 
