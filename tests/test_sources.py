@@ -355,10 +355,11 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
 
 
 def test_unsupported_file_type_lists_the_supported_ones(tmp_path: Path) -> None:
-    path = tmp_path / "prisoners.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    path = tmp_path / "prisoners.numbers"
+    path.write_bytes(b"PK\x03\x04")
     assert error_text(path) == (
-        'prisoners.xls: unsupported file type ".xls"; use .csv, .tsv, .txt, .xlsx, .xlsm, .ods'
+        'prisoners.numbers: unsupported file type ".numbers"; '
+        "use .csv, .tsv, .txt, .xlsx, .xlsm, .xls, .ods"
     )
 
 

@@ -318,7 +318,7 @@ def input_options(func: Callable) -> Callable:
         func = click.option(
             f"--{name}",
             type=click.Path(dir_okay=False),
-            help=f"The {name} spreadsheet (CSV, XLSX, ODS).",
+            help=f"The {name} spreadsheet (CSV, XLSX, XLS, ODS).",
         )(func)
     return func
 

@@ -1,4 +1,4 @@
-"""Spreadsheets to rows of text: CSV (any encoding Excel writes), XLSX and ODS.
+"""Spreadsheets to rows of text: CSV (any encoding Excel writes), XLSX, XLS and ODS.
 
 Every cell comes back as the text a person sees in the spreadsheet, never as a number
 or a date object: postcode ``02134`` must not become ``2134.0`` and the country code
@@ -20,11 +20,14 @@ from typing import Any
 
 from postcards.config import Limits
 from postcards.errors import InputError, Problem, display_name
+from postcards.inputs.calamine_grids import xls_records
 from postcards.inputs.csv_text import Record, read_csv
-from postcards.inputs.workbooks import ods_records, read_grid, xlsx_records, xlsx_text
+from postcards.inputs.ods import ods_records
+from postcards.inputs.workbooks import read_grid, xlsx_text
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XLS_SUFFIXES = (".xls",)
 ODS_SUFFIXES = (".ods",)
 _DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a vertical bar (|)"}
 
@@ -67,7 +70,7 @@ def read_table(
     known: frozenset[str] = frozenset(),
     stream: bool = False,
 ) -> Table:
-    """Read the first sheet of a CSV, XLSX or ODS file as text.
+    """Read the first sheet of a CSV, XLSX, XLS (Excel 97-2003) or ODS file as text.
 
     Offices put a title, a date or blank rows above the header row.  Given ``known``
     (normalized header names the caller understands), the header is the row, among the
@@ -80,8 +83,9 @@ def read_table(
 
     Raises:
         InputError: the file is missing, unreadable, of an unknown type, or its layout
-            is wrong (no header row, duplicate or missing headers, extra cells), or an
-            XLSX/ODS file would unpack past ``limits`` (default :class:`Limits`).
+            is wrong (no header row, duplicate or missing headers, extra cells), or a
+            workbook would unpack past ``limits`` (default :class:`Limits`), or an ``.xls``
+            file is a web page or text, or is protected with a password.
     """
     limits = limits or Limits()
     path = Path(path)
@@ -93,12 +97,12 @@ def read_table(
     delimiter: str | None = None
     if suffix in CSV_SUFFIXES:
         records, encoding, delimiter = read_csv(path, name)
-    elif suffix in XLSX_SUFFIXES:
-        records = read_grid(path, name, "XLSX", limits, xlsx_records)
+    elif suffix in XLSX_SUFFIXES + XLS_SUFFIXES:
+        records = xls_records(path, name, limits)  # looks at what the file is, then reads it
     elif suffix in ODS_SUFFIXES:
         records = read_grid(path, name, "ODS", limits, ods_records)
     else:
-        supported = ", ".join(CSV_SUFFIXES + XLSX_SUFFIXES + ODS_SUFFIXES)
+        supported = ", ".join(CSV_SUFFIXES + XLSX_SUFFIXES + XLS_SUFFIXES + ODS_SUFFIXES)
         kind = f'"{path.suffix}"' if path.suffix else "(no extension)"
         raise InputError(Problem(f"unsupported file type {kind}; use {supported}", file=name))
     table = _table(path, name, records, encoding, delimiter, header_row, known)

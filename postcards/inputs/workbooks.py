@@ -1,9 +1,17 @@
-"""XLSX and ODS workbooks, read as text, safely.
+"""XLSX and ODS workbooks, read safely; XLSX through openpyxl.
 
 Both are zip files of XML.  A few megabytes on disk can expand to gigabytes (a "zip
 bomb"), and XML can define entities that expand to gigabytes too ("billion laughs").
 So the zip's members are sized before anything is parsed, every XML read goes through
 defusedxml (which refuses DTDs and entities), and cells are counted while streaming.
+
+A reader that loads a whole sheet (python-calamine) allocates one slot for every cell of
+the rectangle its cells span: a 10 kB file with a cell in A1 and one in XFD1048576 would
+ask for 17 billion.  So every worksheet is first surveyed as bytes, streamed, with regular
+expressions (:func:`survey_xlsx`): its cells are counted against the limit, and the last
+row and column any cell names are found.  The same pass finds what python-calamine reads
+otherwise than openpyxl: error cells, ISO date cells, cells without a reference, and the
+cells of the first sheet formatted ``000000``, whose leading zeros only the format keeps.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,21 +37,6 @@ _MAX_RATIO = 1000
 
 
 _RATIO_FLOOR = 10_000_000  # small members may compress as they like
-
-
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-#: A cell's row, from its reference (``<c r="B12" …>``), and a whole cell tag without one.
-_CELL_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^<>]*?\br="\$?[A-Za-z]{1,3}\$?(\d+)"')
-_CELL_WITHOUT_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:\s(?![^<>]*\br=)[^<>]*)?/?>")
-
-
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-
-
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-
-
-_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
 
 def read_grid(
@@ -93,7 +87,8 @@ def _defused(exc: BaseException | None) -> bool:
     return False
 
 
-def _too_large(name: str, what: str) -> InputError:
+def too_large(name: str, what: str) -> InputError:
+    """The refusal of a workbook past a limit, saying which and how to get under it."""
     return InputError(
         Problem(
             f"{what}; this is not an address list (or it "
@@ -114,61 +109,33 @@ def _check_unpacked_size(path: Path, name: str, limits: Limits) -> None:
         members = archive.infolist()
     total = sum(m.file_size for m in members)
     if total > limits.max_bytes:
-        raise _too_large(
+        raise too_large(
             name,
             f"unpacks to {total / 1e6:,.0f} MB, more than the limit of {limits.max_megabytes:g} MB",
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_FLOOR and ratio > _MAX_RATIO:
-            raise _too_large(
+            raise too_large(
                 name,
                 f"{member.filename} unpacks to {ratio:,.0f} times its "
                 f"packed size, more than the limit of {_MAX_RATIO} times",
             )
 
 
-def _cell_limit(name: str, limits: Limits) -> InputError:
-    return _too_large(name, f"has more than the limit of {limits.max_cells:,} cells")
+def cell_limit(name: str, limits: Limits) -> InputError:
+    """The refusal of a workbook with more cells than ``limits`` allow."""
+    return too_large(name, f"has more than the limit of {limits.max_cells:,} cells")
 
 
-def _count_xlsx_cells(path: Path, name: str, limits: Limits) -> int | None:
-    """Count the cell elements of every worksheet, streaming, before openpyxl builds them.
+def xlsx_records(
+    path: Path, name: str, limits: Limits, survey: Survey | None = None
+) -> Iterator[Record]:
+    """The numbered rows of an XLSX file's first sheet as text, within ``limits``.
 
-    Returns the last row number any worksheet has a cell in (None when a cell does not say
-    its row): the formatted empty rows after it (a sheet "used" down to row 11,600,000)
+    The formatted empty rows after the last cell (a sheet "used" down to row 11,600,000)
     are never parsed, which took a minute and a gigabyte.
     """
-    last: int | None = 0
-    with zipfile.ZipFile(path) as archive:
-        for member in archive.namelist():
-            if not member.startswith("xl/worksheets/") or not member.endswith(".xml"):
-                continue
-            count, tail = 0, b""
-            with archive.open(member) as handle:
-                while chunk := handle.read(1 << 20):
-                    data = tail + chunk
-                    count += len(_CELL.findall(data))
-                    last = _last_row(data, last)
-                    tail = data[-512:]
-                    count -= len(_CELL.findall(tail))  # counted again with the next chunk
-                    if count > limits.max_cells:
-                        raise _cell_limit(name, limits)
-            if count + len(_CELL.findall(tail)) > limits.max_cells:
-                raise _cell_limit(name, limits)
-    return last
-
-
-def _last_row(data: bytes, last: int | None) -> int | None:
-    """The highest row a cell of ``data`` names, or None once a cell names none."""
-    if last is None or _CELL_WITHOUT_ROW.search(data):
-        return None
-    rows = [int(found) for found in _CELL_ROW.findall(data)]
-    return max([last, *rows])
-
-
-def xlsx_records(path: Path, name: str, limits: Limits) -> Iterator[Record]:
-    """The numbered rows of an XLSX file's first sheet as text, within ``limits``."""
     import openpyxl
 
     if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False in the environment
@@ -177,8 +144,11 @@ def xlsx_records(path: Path, name: str, limits: Limits) -> Iterator[Record]:
                 "openpyxl is set not to use defusedxml (OPENPYXL_DEFUSEDXML); unset it", file=name
             )
         )
-    last = _count_xlsx_cells(path, name, limits)
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    survey = survey or survey_xlsx(path, name, limits)
+    last = None if survey.refless else survey.last_row
+    # From a handle, not a path: openpyxl refuses an XLSX that is named .xls by its name.
+    handle = path.open("rb")
+    book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows
@@ -188,10 +158,11 @@ def xlsx_records(path: Path, name: str, limits: Limits) -> Iterator[Record]:
                 break  # only empty rows follow
             cells += len(row)
             if cells > limits.max_cells:
-                raise _cell_limit(name, limits)
+                raise cell_limit(name, limits)
             yield number, [xlsx_text(c.value, c.number_format) for c in row]
     finally:
         book.close()
+        handle.close()
 
 
 def xlsx_text(value: Any, number_format: str | None = None) -> str:
@@ -213,105 +184,166 @@ def xlsx_text(value: Any, number_format: str | None = None) -> str:
     return str(value)
 
 
-def _q(namespace: str, local: str) -> str:
-    return f"{{{namespace}}}{local}"
+# --- the survey: what the worksheets hold, from their bytes ---------------------------
+
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?c"
+_CELL = re.compile(_PREFIX + rb"[\s/>]")
+#: A cell's column and row, from its reference (``<c r="B12" …>``).  A cell whose reference
+#: this does not find (none, or spelled otherwise) leaves the cell count and the reference
+#: count unequal, and the span unknown.
+_CELL_REF = re.compile(_PREFIX + rb"""\s[^<>]*?\br=["']\$?([A-Za-z]{1,3})\$?(\d+)["']""")
+#: Cells whose value python-calamine reads otherwise: errors (``#N/A``), ISO dates.  Looked
+#: for as plain bytes, which is fast; a match elsewhere only sends the file to openpyxl.
+_ODD_TYPES = (b't="e"', b't="d"', b"t='e'", b"t='d'")
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_OVERLAP = 512  # bytes kept from one chunk to the next, longer than any cell tag we match
 
 
-class _OdsBudget:
-    """Counts cells as they stream by: elements parsed and cells built from repeats."""
+@dataclass
+class Survey:
+    """What the scan learnt; ``last_row`` and ``last_column`` are over every worksheet.
 
-    def __init__(self, name: str, limits: Limits):
-        self.name, self.limits, self.used = name, limits, 0
-
-    def spend(self, cells: int) -> None:
-        self.used += cells
-        if self.used > self.limits.max_cells:
-            raise _cell_limit(self.name, self.limits)
-
-
-def ods_records(path: Path, name: str, limits: Limits) -> Iterator[Record]:
-    """The first table of content.xml, streamed with defusedxml; rows freed as read."""
-    from defusedxml.ElementTree import iterparse
-
-    table, row, cell = _q(_TABLE, "table"), _q(_TABLE, "table-row"), _q(_TABLE, "table-cell")
-    covered = _q(_TABLE, "covered-table-cell")
-    elements, built = _OdsBudget(name, limits), _OdsBudget(name, limits)
-    stack: list[Any] = []
-    tables = 0
-    number = 1
-    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as handle:
-        for event, element in iterparse(handle, events=("start", "end")):
-            if event == "start":
-                stack.append(element)
-                if element.tag == table:
-                    tables += 1
-                    if tables > 1:
-                        return  # only the first sheet is read
-                elif element.tag in (cell, covered):
-                    elements.spend(1)
-                continue
-            stack.pop()
-            if element.tag != row or tables != 1:
-                continue
-            repeat = int(element.get(_q(_TABLE, "number-rows-repeated"), 1))
-            cells = _ods_cells(element, built)
-            if cells:  # empty tails repeat a million times
-                built.spend(len(cells) * (repeat - 1))
-                for offset in range(repeat):
-                    yield number + offset, cells
-            number += repeat
-            if stack:
-                stack[-1].remove(element)  # keep memory flat: the row is done
-
-
-def _ods_cells(row: Any, budget: _OdsBudget) -> list[str]:
-    """Cell texts up to the last non-empty one; empty repeats are counted, not built."""
-    cells: list[str] = []
-    pending = 0
-    for cell in row:
-        if cell.tag not in (_q(_TABLE, "table-cell"), _q(_TABLE, "covered-table-cell")):
-            continue
-        repeat = int(cell.get(_q(_TABLE, "number-columns-repeated"), 1))
-        text = _ods_text(cell)
-        if not text:
-            pending += repeat
-            continue
-        budget.spend(pending + repeat)
-        cells += [""] * pending + [text] * repeat
-        pending = 0
-    return cells
-
-
-def _ods_text(cell: Any) -> str:
-    """The displayed text of an ODS cell: its paragraphs joined by newlines.
-
-    Dates use their ISO value instead, as in XLSX; a cell with a value but no displayed
-    text (some generators write none) falls back to the value.
+    ``refless`` means a cell gives no reference we could read, so the span is unknown; ``odd_types``
+    that some cell is an error or an ISO date; ``padded`` maps (row, column), both from
+    1, of a cell of the first sheet formatted as zeros (``00000``) to the digits it shows;
+    ``first_sheet`` is that sheet's member, or None when the first sheet is no worksheet.
     """
-    value_type = cell.get(_q(_OFFICE, "value-type"))
-    if value_type == "date":
-        return cell.get(_q(_OFFICE, "date-value"), "").removesuffix("T00:00:00").replace("T", " ")
-    paragraphs = [c for c in cell if c.tag == _q(_TEXT, "p")]
-    if paragraphs:
-        return "\n".join(_odf_inline_text(p) for p in paragraphs)
-    if value_type == "boolean":
-        return cell.get(_q(_OFFICE, "boolean-value"), "").upper()
-    if value_type in ("float", "percentage", "currency"):
-        return xlsx_text(float(cell.get(_q(_OFFICE, "value"), "0")))
-    return cell.get(_q(_OFFICE, "string-value"), "")
+
+    cells: int = 0
+    last_row: int = 0
+    last_column: int = 0
+    refless: bool = False
+    odd_types: bool = False
+    padded: dict[tuple[int, int], int] = field(default_factory=dict)
+    first_sheet: str | None = None
+
+    @property
+    def span(self) -> int:
+        """How many cells the rectangle from A1 to the last row and column holds."""
+        return self.last_row * self.last_column
 
 
-def _odf_inline_text(element: Any) -> str:
-    """Text of a paragraph, expanding ODF's space, tab and line-break elements."""
-    parts = [element.text or ""]
-    for node in element:
-        if node.tag == _q(_TEXT, "s"):
-            parts.append(" " * int(node.get(_q(_TEXT, "c"), 1)))
-        elif node.tag == _q(_TEXT, "tab"):
-            parts.append("\t")
-        elif node.tag == _q(_TEXT, "line-break"):
-            parts.append("\n")
-        elif not node.tag.startswith(f"{{{_OFFICE}}}"):  # spans hold text; notes do not
-            parts.append(_odf_inline_text(node))
-        parts.append(node.tail or "")
-    return "".join(parts)
+def survey_xlsx(path: Path, name: str, limits: Limits) -> Survey:
+    """Scan every worksheet of an XLSX file, streaming, within the cell limit.
+
+    Raises:
+        InputError: the worksheets hold more cells than ``limits.max_cells``.
+        Exception: whatever a damaged zip or XML raises (``read_grid`` names it).
+    """
+    survey = Survey()
+    with zipfile.ZipFile(path) as archive:
+        survey.first_sheet = _first_sheet(archive)
+        widths = _zero_formats(archive) if survey.first_sheet else {}
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                first = member == survey.first_sheet
+                padded = (_padded_cells(widths), widths) if first else (None, {})
+                with archive.open(member) as handle:
+                    _scan(handle, survey, padded, name, limits)
+    return survey
+
+
+def _scan(
+    handle: Any,
+    survey: Survey,
+    padded: tuple[re.Pattern[bytes] | None, dict[int, int]],
+    name: str,
+    limits: Limits,
+) -> None:
+    """Add one worksheet's cells to the survey, a megabyte at a time.
+
+    Each chunk is scanned with the last bytes of the one before it, so that a tag cut in
+    two is found whole; what the overlap holds is counted with the next chunk.
+    """
+    cells = refs = 0
+    tail = b""
+    while chunk := handle.read(1 << 20):
+        data = tail + chunk
+        found = _CELL_REF.findall(data)
+        if found:
+            survey.last_row = max(survey.last_row, max(int(row) for _, row in found))
+            columns = {letters for letters, _ in found}
+            survey.last_column = max(survey.last_column, *map(column_number, columns))
+        survey.odd_types = survey.odd_types or any(odd in data for odd in _ODD_TYPES)
+        pattern, widths = padded
+        for style, letters, row in pattern.findall(data) if pattern else ():
+            survey.padded[int(row), column_number(letters)] = widths[int(style)]
+        tail = data[-_OVERLAP:]
+        cells += len(_CELL.findall(data)) - len(_CELL.findall(tail))
+        refs += len(found) - len(_CELL_REF.findall(tail))
+        if survey.cells + cells > limits.max_cells:
+            raise cell_limit(name, limits)
+    cells += len(_CELL.findall(tail))
+    refs += len(_CELL_REF.findall(tail))
+    survey.refless = survey.refless or refs != cells
+    survey.cells += cells
+    if survey.cells > limits.max_cells:
+        raise cell_limit(name, limits)
+
+
+def column_number(letters: bytes | str) -> int:
+    """``A`` is 1, ``Z`` 26, ``AA`` 27, ``XFD`` 16384."""
+    number = 0
+    for letter in letters.upper() if isinstance(letters, str) else letters.decode().upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _padded_cells(widths: dict[int, int]) -> re.Pattern[bytes] | None:
+    """A pattern for the cells whose style shows zeros; it finds (style, column, row)."""
+    if not widths:
+        return None
+    styles = b"|".join(str(style).encode() for style in widths)
+    return re.compile(
+        _PREFIX + rb"""\s(?=[^<>]*?\bs=["'](""" + styles + rb""")["'])"""
+        rb"""[^<>]*?\br=["']\$?([A-Za-z]{1,3})\$?(\d+)["']"""
+    )
+
+
+def _zero_formats(archive: zipfile.ZipFile) -> dict[int, int]:
+    """Cell styles whose number format is only zeros (``000000``), with their widths.
+
+    openpyxl gives such a cell's format and ``xlsx_text`` pads the number with zeros;
+    python-calamine gives the number alone.  The built-in formats hold no such format.
+    """
+    from defusedxml.ElementTree import fromstring
+
+    if "xl/styles.xml" not in archive.namelist():
+        return {}
+    root = fromstring(archive.read("xl/styles.xml"))
+    codes = {
+        int(f.get("numFmtId", -1)): f.get("formatCode", "") for f in root.iter(f"{{{_MAIN}}}numFmt")
+    }
+    xfs = root.find(f"{{{_MAIN}}}cellXfs")
+    widths = {}
+    for index, xf in enumerate(xfs if xfs is not None else []):
+        code = codes.get(int(xf.get("numFmtId", 0)), "")
+        if re.fullmatch(r"0{2,}", code):
+            widths[index] = len(code)
+    return widths
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The member of the workbook's first sheet, or None when it is not a worksheet.
+
+    openpyxl reads the first worksheet, skipping chart sheets; python-calamine's first
+    sheet may be a chart sheet, so such a workbook is left to openpyxl.
+    """
+    from defusedxml.ElementTree import fromstring
+
+    names = set(archive.namelist())
+    if not {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= names:
+        return None  # openpyxl names what is missing
+    book = fromstring(archive.read("xl/workbook.xml"))
+    sheet = book.find(f"{{{_MAIN}}}sheets/{{{_MAIN}}}sheet")
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    if sheet is None:
+        return None
+    wanted = sheet.get(f"{{{_DOC_RELS}}}id")
+    for rel in rels.iter(f"{{{_RELS}}}Relationship"):
+        if rel.get("Id") == wanted and rel.get("Type", "").endswith("/worksheet"):
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
