@@ -242,3 +242,29 @@ def test_one_warning_per_list_not_one_per_column() -> None:
     assert re.search(
         r"4 columns not read: 'Telefon'; 'Zimmer'; 'Wahlkreis'; 'Büro'", warnings[0].message
     )
+
+
+_SENDER_PROBE = {"id": "7", "given_name": "Ona", "family_name": "Petraitė", "title": "MP",
+                 "parliament": "Seimas", "group": "G", "cards": "4", "notes": "n"}  # fmt: skip
+_PRISONER_PROBE = {"id": "P1", "family_name": "Иванов", "given_name": "Сергей",
+                   "birth_year": "1985", "institution": "ИК № 9", "postcode": "213410",
+                   "city": "г. Горки", "notes": "n"}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_an_office_list_in_each_language_checks_without_a_mapping(language: str) -> None:
+    module = LANGUAGES[language]
+    for fields, probe, read in (
+        (module.SENDERS, _SENDER_PROBE, read_senders),
+        (module.PRISONERS, _PRISONER_PROBE, read_prisoners),
+    ):
+        headers = {fields[name][0]: value for name, value in probe.items() if name in fields}
+        table = Table(Path("l.csv"), "l.csv", list(headers), [Row(2, headers)], None, None)
+        people = read(table, spooled=False)
+        assert not people.problems, (language, [str(p) for p in people.problems])
+        (record,) = people.records
+        assert record.notes == "n"
+        if read is read_senders:
+            assert (record.name, record.cards, record.title) == ("Ona Petraitė", 4, "MP")
+        else:
+            assert (record.name, record.birth_year) == ("Иванов Сергей", "1985")
