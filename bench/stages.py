@@ -61,7 +61,9 @@ def run_one(cards: int) -> dict[str, float]:
                        p.sender.name, p.prisoner.name, p.text, campaign.office)
             for p in plans
         ]  # fmt: skip
-        job._write_manifest(folder / "cards.manifest.csv", iter(rows), places)
+        returns = [" / ".join(p.return_address.lines) if p.return_address else "" for p in plans]
+        manifest = zip(rows, returns, strict=True)
+        job._write_manifest(folder / "cards.manifest.csv", manifest, places, campaign.csv_bom)
         times["manifest"] = time.perf_counter() - start
         start = time.perf_counter()
         senders = {p.sender.id: LedgerSender(campaign.name, campaign.office, p.sender.id,

@@ -179,7 +179,7 @@ class RowReader:
         A field composed of several columns joins their non-empty cells: with spaces, or
         as lines for an address.
         """
-        parts = self.columns.parts.get(name)
+        parts = self.columns.parts.get(name) if self.columns.parts else None
         if parts is not None:
             texts = (self.cells.get(h, "").strip() for h in parts)
             return ("\n" if name in _LINES else " ").join(t for t in texts if t)

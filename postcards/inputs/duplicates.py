@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from postcards.errors import Problem
 from postcards.inputs.columns import RowReader
@@ -20,6 +21,7 @@ from postcards.inputs.spreadsheets import Table
 
 #: Latin letters that look like Cyrillic ones, and the Cyrillic letter each is taken for.
 LOOKALIKES = dict(zip("aceopxyiABCEHKMOPTXYI", "асеорхуіАВСЕНКМОРТХУІ", strict=True))
+_TO_CYRILLIC = str.maketrans(LOOKALIKES)
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -44,11 +46,12 @@ def mixed_words(text: str) -> list[tuple[str, str]]:
 
 def lookalike_problems(r: RowReader, record: Sender | Prisoner) -> list[Problem]:
     """A warning for each printed field with a word in two alphabets, naming the letters."""
+    texts = [(name, getattr(record, name, "")) for name in _CHECKED if name in r.mapping]
+    if not mixed_words("\n".join(text for _, text in texts)):
+        return []  # the usual row, in one look at the printed fields together
     problems = []
-    for name in _CHECKED:
-        if name not in r.mapping:
-            continue
-        for word, letters in mixed_words(getattr(record, name, "")):
+    for name, text in texts:
+        for word, letters in mixed_words(text):
             script = "Latin" if _LATIN.match(letters) else "Cyrillic"
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in letters)
             problems.append(
@@ -68,18 +71,23 @@ def lookalike_problems(r: RowReader, record: Sender | Prisoner) -> list[Problem]
 
 def folded(text: str) -> str:
     """A name as two rows of one person may differ: case, spacing, ё, look-alike letters."""
-    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
-    words = []
-    for word in _WORD.findall(text):
-        if _CYRILLIC.search(word):
-            word = "".join(LOOKALIKES.get(c, c) for c in word)
-        words.append(word)
-    return " ".join(words)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    text = text.casefold().replace("ё", "е")
+    if text.isascii() or not _LATIN.search(text):
+        return " ".join(_WORD.findall(text))  # the usual name: one alphabet
+    return " ".join(
+        word.translate(_TO_CYRILLIC) if _CYRILLIC.search(word) else word
+        for word in _WORD.findall(text)
+    )
+
+
+_folded_place = lru_cache(maxsize=4096)(folded)  # a list names a few hundred prisons
 
 
 def _person(record: Sender | Prisoner) -> tuple[str, ...]:
     if isinstance(record, Prisoner):
-        return (folded(record.name), record.birth_year, folded(record.institution))
+        return (folded(record.name), record.birth_year, _folded_place(record.institution))
     return (folded(record.name), folded(record.parliament))
 
 

@@ -9,6 +9,7 @@ postcards uses; a word in none of them is still an error, never a guess.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: A prisoner's status -> how lists write it (compared after :func:`_key`).
 # fmt: off
@@ -100,6 +101,7 @@ _STATUSES = _lookup(STATUS_WORDS)
 _LANGUAGES = _lookup(LANGUAGE_WORDS)
 
 
+@lru_cache(maxsize=4096)  # a list of 100,000 rows writes a handful of statuses
 def status_of(text: str) -> str | None:
     """The status a cell means, or None when no table names it.
 
@@ -114,6 +116,7 @@ def status_of(text: str) -> str | None:
     return _STATUSES[""] if not words else None
 
 
+@lru_cache(maxsize=4096)
 def language_of(text: str) -> str:
     """The language code a cell means (``русский``: ru); an unknown word, lowercased, as it is.
 
@@ -124,14 +127,15 @@ def language_of(text: str) -> str:
     return first[0] if first else text.strip().lower()
 
 
-def languages_in(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def languages_in(text: str) -> tuple[str, ...]:
     """The codes of the languages a cell names, in order; empty if it names none we know."""
-    found = []
+    found: list[str] = []
     for part in re.split(r"[,;/&+]|\bи\b|\band\b|\bund\b", text):
         code = _LANGUAGES.get(_key(part))
         if code and code not in found:
             found.append(code)
-    return found
+    return tuple(found)
 
 
 def tidy_postcode(text: str) -> str:
@@ -140,5 +144,10 @@ def tidy_postcode(text: str) -> str:
     Only all-digit codes are tidied: a space in ``SW1A 1AA`` or a dash in ``00-950`` is
     part of the code.
     """
-    squeezed = re.sub(r"[\s\u00a0\u2007\u202f]+", "", text)
+    if text.isdigit() or not text:
+        return text  # the usual code, in one look
+    squeezed = _SPACES.sub("", text)
     return squeezed if squeezed.isdigit() else text
+
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
