@@ -64,6 +64,10 @@ def test_a_bundestag_list_composes_title_given_and_family_name() -> None:
         'should read under [senders.columns] (field = "header"), and list the others as '
         'other = ["…"] to keep them for templates only'
     ]
+    without_ids = load_senders(
+        LISTS / "bundestag.xlsx", {"other": ("Wahlkreis", "Lfd. Nr.")}, spooled=False
+    )
+    assert without_ids.records[0].id == "hans-muller-ludenscheidt"  # "Dr." is not who they are
     quiet = load_senders(LISTS / "bundestag.xlsx", {"other": ("Wahlkreis",)}, spooled=False)
     assert not quiet.problems
     assert quiet.records[0].extra["wahlkreis"] == "Köln I"  # still there for templates

@@ -215,9 +215,10 @@ def _build_sender(r: RowReader) -> Sender | None:
     if not name:
         return None
     title = r.get("academic_title")
+    plain = name.removeprefix(title).strip() if title else name  # a doctorate is no new person
     if title and "name" not in r.columns.parts and not name.startswith(title):
         name = f"{title} {name}"  # "Dr." in its own column, the name in another
-    sender_id = r.get("id") or derive_id(name)
+    sender_id = r.get("id") or derive_id(plain)
     return Sender(
         id=sender_id,
         name=name,
