@@ -93,6 +93,15 @@ def test_a_name_mapped_to_several_columns_joins_them_in_that_order() -> None:
     ]
 
 
+def test_an_empty_list_of_columns_is_refused() -> None:
+    people = load_senders(LISTS / "bundestag.xlsx", {"name": ()})
+    assert _messages(people)[0] == (
+        "campaign.toml: senders.columns.name: no column named in bundestag.xlsx; its columns "
+        "are 'Lfd. Nr.', 'Akad. Titel', 'Vorname', 'Nachname', 'Funktion', 'Fraktion', "
+        "'Anzahl Karten', 'Wahlkreis'"
+    )
+
+
 def test_a_required_column_not_recognised_is_one_error_naming_the_headers() -> None:
     people = load_senders(LISTS / "unknown-name.xlsx")
     assert _messages(people) == [

@@ -92,8 +92,8 @@ def map_columns(
             continue
         missing = [h for h in _headers(value) if normalize_header(h) not in by_norm]
         if missing or not _headers(value):
-            shown = ", ".join(repr(h) for h in missing) or "no column"
-            message = f"{shown} not in {table.name}; its columns are {_listed(table.headers)}"
+            shown = ", ".join(repr(h) for h in missing) + " not" if missing else "no column named"
+            message = f"{shown} in {table.name}; its columns are {_listed(table.headers)}"
             problems.append(Problem(message, file=config_name, column=where))
             continue
         found = tuple(by_norm[normalize_header(h)] for h in _headers(value))
