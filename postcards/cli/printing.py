@@ -212,6 +212,8 @@ def _print_result(result) -> None:
     for path in result.files:
         click.echo(f"{counted(result.cards, 'card')}{sheets} -> {path}")
     click.echo(f"manifest -> {result.manifest}")
+    if result.ticket:
+        click.echo(f"job ticket -> {result.ticket}")
     if result.signing:
         click.echo(f"signing sheets -> {result.signing}")
     click.echo(f"ledger: {counted(result.new_in_ledger, 'new card')} recorded in {result.ledger}")
