@@ -1,7 +1,7 @@
 """The Python API: a campaign as an object, for notebooks and scripts.
 
 ``Campaign.load(folder)`` reads ``campaign.toml``; its methods run the same jobs as the
-commands (``check``, ``assign``, ``cards``, ``poster``) and return what those return,
+commands (``check``, ``assign``, ``cards``, ``proof``, ``poster``) and return what those return,
 never printing.  Every rule of the command line holds: an output that would replace an
 input, the ledger or the design is refused before any work, and bad input raises an
 :class:`~postcards.errors.InputError` whose ``problems`` say which file, row and column.
@@ -31,6 +31,7 @@ from postcards.jobs.cards import CardsResult, make_cards
 from postcards.jobs.check import check
 from postcards.jobs.lists import CheckReport, Progress
 from postcards.jobs.poster import PosterOptions, PosterResult, make_poster
+from postcards.jobs.proof import CardPreview, ProofOptions, ProofResult, card_preview, make_proofs
 from postcards.jobs.report import campaign_report, write_campaign_report
 from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import Report, tables
@@ -170,6 +171,38 @@ class Campaign:
         card_options = CardOptions(selection=selection, **options)
         report, result = make_cards(self.settings, Path(out), card_options, progress)
         return dataclasses.replace(result, warnings=tuple(report.warnings))
+
+    def proof(
+        self,
+        folder: str | Path = "proofs",
+        *,
+        only: Sequence[str] = (),
+        dpi: int = 150,
+        progress: Progress | None = None,
+        **options: Any,
+    ) -> ProofResult:
+        """Write the wave's cards as marked PNGs and a contact sheet, as ``postcards proof``.
+
+        ``only`` takes sender and prisoner ids; ``options`` are
+        :class:`~postcards.printing.run.CardOptions` fields (``layout``, ``size``,
+        ``example``).  Nothing is recorded in the ledger.
+
+        Raises:
+            InputError: the lists have problems, or an id of ``only`` has no card.
+        """
+        chosen = ProofOptions(tuple(only), dpi, CardOptions(**options))
+        report, result = make_proofs(self.settings, Path(folder), chosen, progress)
+        return dataclasses.replace(result, warnings=tuple(report.warnings))
+
+    def preview(self, sender: str, prisoner: str, *, dpi: int = 150, **options: Any) -> CardPreview:
+        """One card's front and back as marked PNG bytes (for a page that shows them).
+
+        Nothing is written, nor recorded.
+
+        Raises:
+            InputError: the lists have problems, or no card goes from ``sender`` to ``prisoner``.
+        """
+        return card_preview(self.settings, sender, prisoner, dpi, CardOptions(**options))
 
     def poster(self, out: str | Path = "poster.pdf", **options: Any) -> PosterResult:
         """Draw a poster (PDF, PNG or JPG by ``out``'s suffix), as ``postcards poster``.

@@ -32,6 +32,8 @@ from postcards.errors import InputError
 
 #: The code ``check`` plans cards with: no card ever gets it (new codes are random).
 PLACEHOLDER_CODE = "000000000"
+#: What a proof's QR code and printed code start with (``PROOF-0001``): never a card's.
+PROOF_PREFIX = "PROOF-"
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford base32: digits and letters without I, L, O and U."""
@@ -138,8 +140,19 @@ def is_valid(code: str) -> bool:
 
 
 def format_code(code: str) -> str:
-    """The printed form: ``K7M2QX9DR`` -> ``K7M2-QX9D-R``."""
+    """The printed form: ``K7M2QX9DR`` -> ``K7M2-QX9D-R`` (a proof's code as it is)."""
+    if code.startswith(PROOF_PREFIX):
+        return code
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def proof_code(number: int) -> str:
+    """The stand-in code of a proof's ``number``-th card, ``PROOF-0001``.
+
+    A proof takes no code from the ledger; :func:`parse_code` refuses this one, so a proof
+    scanned by mistake is named as a proof and records nothing.
+    """
+    return f"{PROOF_PREFIX}{number:04d}"
 
 
 def parse_code(text: str) -> str:
@@ -151,10 +164,13 @@ def parse_code(text: str) -> str:
 
     Raises:
         CodeError: the text is empty, has a character that is not in a card code, has
-            the wrong number of characters, or its check character is wrong.
+            the wrong number of characters, or its check character is wrong; or it is
+            a proof's code (:func:`proof_code`).
     """
     shown = _shown(text)
     typed = "".join(_strip_url(text.strip()).split())
+    if typed.upper().startswith(PROOF_PREFIX):
+        raise CodeError(f"{shown}: the code of a proof (postcards proof), not of a card")
     typed = "".join(c for c in typed if c not in _DASHES)
     if not typed:
         raise CodeError(f"empty: expected a card code like {EXAMPLE}")

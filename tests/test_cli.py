@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import page_texts, read_manifest, run
 
+from postcards.cli.campaign import DEMO_FILES, DEMO_MARK
+
 
 def test_init_writes_a_campaign_that_checks(tmp_path: Path) -> None:
     folder = tmp_path / "new"
@@ -36,6 +38,10 @@ def test_demo_says_where_the_files_are(tmp_path: Path) -> None:
     out = result.stdout
     assert f"cards -> {tmp_path / 'demo' / 'cards.pdf'}" in out
     assert f"manifest -> {tmp_path / 'demo' / 'cards.manifest.csv'}" in out
+    for name in ("cards", "sheets-a4-2up"):  # issue 23: a job ticket beside each print file
+        assert f"job ticket -> {tmp_path / 'demo' / f'{name}.ticket.pdf'}" in out
+    written = {p.name for p in (tmp_path / "demo").iterdir()}
+    assert written == {*DEMO_FILES, DEMO_MARK, "tracking.db"}  # the guard knows every file
     assert "45 cards" in out
     assert f"godparents poster (27 counted, 1 page) -> {tmp_path / 'demo' / 'poster.png'}" in out
     assert (tmp_path / "demo" / "poster.pdf").stat().st_size > 0

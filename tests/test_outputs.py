@@ -357,8 +357,9 @@ def test_demo_never_replaces_a_campaigns_printed_cards(printed: Path) -> None:
     before = {p.name: digest(p) for p in (printed / "out").iterdir()}
     result = run("demo", "-o", "out", cwd=printed)
     assert result.exit_code == 2
-    assert "holds cards.pdf, cards.manifest.csv, which postcards demo did not write" in (
-        result.stderr
+    assert (
+        "holds cards.pdf, cards.manifest.csv, cards.ticket.pdf, which postcards demo did not write"
+        in result.stderr
     )
     assert {p.name: digest(p) for p in (printed / "out").iterdir()} == before
 

@@ -126,7 +126,7 @@ def test_a_renamed_campaign_is_refused_by_every_command(printed: Path) -> None:
         result = run("-c", printed, *args, stdin="")
         assert result.exit_code == 1, args
         assert result.stderr.splitlines() == [message], args
-    assert sorted(p.name for p in printed.glob("*.pdf")) == ["first.pdf"]
+    assert sorted(p.name for p in printed.glob("*.pdf")) == ["first.pdf", "first.ticket.pdf"]
     assert not (printed / "assignments.csv").exists()
 
 

@@ -65,12 +65,14 @@ def demo(ctx: click.Context, output: str) -> None:
     print_summary(report, campaign, None)
     click.echo(f"{counted(result.cards, 'card')} -> {result.pdf}")
     click.echo(f"manifest -> {result.manifest}")
+    click.echo(f"job ticket -> {result.ticket}")
     click.echo(f"ledger -> {out / 'tracking.db'} ({counted(result.new_in_ledger, 'new card')})")
     _, sheets = run_cards(campaign, out / "sheets-a4-2up.pdf", CardOptions(layout="a4-2up"))
     click.echo(
         f"{counted(sheets.cards, 'card')} on {counted(sheets.sheets, 'A4 sheet')}, "
         f"two-sided -> {sheets.pdf}"
     )
+    click.echo(f"job ticket -> {sheets.ticket}")
     for name in ("poster.pdf", "poster.png"):
         _make_poster(campaign, _poster_options(count="assigned", dpi=100), out / name)
     _demo_report(campaign, out / "report.html")
@@ -83,8 +85,10 @@ DEMO_FILES = (
     "assignments.csv",
     "cards.pdf",
     "cards.manifest.csv",
+    "cards.ticket.pdf",
     "sheets-a4-2up.pdf",
     "sheets-a4-2up.manifest.csv",
+    "sheets-a4-2up.ticket.pdf",
     "poster.pdf",
     "poster.png",
     "report.html",

@@ -1,4 +1,4 @@
-"""``postcards check``, ``cards`` and ``calibrate``: the print run's commands."""
+"""``postcards check``, ``cards``, ``proof`` and ``calibrate``: the print run's commands."""
 
 from __future__ import annotations
 
@@ -212,6 +212,8 @@ def _print_result(result) -> None:
     for path in result.files:
         click.echo(f"{counted(result.cards, 'card')}{sheets} -> {path}")
     click.echo(f"manifest -> {result.manifest}")
+    if result.ticket:
+        click.echo(f"job ticket -> {result.ticket}")
     if result.signing:
         click.echo(f"signing sheets -> {result.signing}")
     click.echo(f"ledger: {counted(result.new_in_ledger, 'new card')} recorded in {result.ledger}")
@@ -234,6 +236,68 @@ def run_cards(campaign: Settings, output: Path, options):
         report, result = make_cards(campaign, output, options, progress)
     print_problems(report.warnings)
     return report, result
+
+
+@main.command()
+@campaign_option
+@input_options
+@card_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    default="proofs",
+    show_default=True,
+    help="The folder for the images and the contact sheet.",
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="Just the cards from this sender or to this prisoner (repeat it for several).",
+)
+@click.option(
+    "--dpi", type=click.IntRange(36, 600), default=150, show_default=True, help="Resolution."
+)
+@example_option
+@click.pass_context
+def proof(
+    ctx: click.Context,
+    senders: str | None,
+    prisoners: str | None,
+    assignments: str | None,
+    wave: str | None,
+    size: str | None,
+    not_a_postcard: bool,
+    layout: str | None,
+    start_at: int,
+    output: str,
+    only: tuple[str, ...],
+    dpi: int,
+    example: bool,
+) -> None:
+    """Card previews as PNG (front and back) and a contact sheet; records nothing."""
+    from postcards.jobs.proof import ProofOptions, make_proofs
+    from postcards.printing.run import CardOptions
+
+    campaign = job_campaign(ctx, senders, prisoners, assignments, wave)
+    cards = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
+                        start_at=start_at, example=example)  # fmt: skip
+    with (
+        reported_errors(),
+        progress_bar("cards", ("reading and checking", "drawing proofs")) as bar,
+    ):
+        report, result = make_proofs(campaign, Path(output), ProofOptions(only, dpi, cards), bar)
+    print_problems(report.warnings)
+    click.echo(
+        f"{counted(result.cards, 'card')}, {counted(len(result.images), 'image')} -> "
+        f"{result.folder}"
+    )
+    click.echo(f"contact sheet -> {result.contact}")
+    click.echo(
+        "ledger: nothing recorded (the proofs carry PROOF-0001 … codes, which no scanner takes)"
+    )
 
 
 @main.command()

@@ -46,6 +46,7 @@ from postcards.printing.run import CardOptions, Place, Places, PrintRun, card_ou
 from postcards.printing.settling import kill_point, run_files, settle
 from postcards.printing.shop_checks import font_problems
 from postcards.printing.signing import write_signing_sheets
+from postcards.printing.ticket import OFFICE_COLOUR, plan_ticket, ticket_files, write_ticket
 
 MANIFEST_COLUMNS = [
     "code",
@@ -78,6 +79,7 @@ class CardsResult:
     signing: Path | None = None  # the signing sheets, with [qr] placement = "sheet"
     already_sent: int = 0  # printed cards that had gone out before: duplicates in the post
     warnings: tuple[Problem, ...] = ()  # what the checks found that does not stop printing
+    ticket: Path | None = None  # the job ticket beside the print file
 
 
 @few_full_collections()
@@ -153,7 +155,8 @@ def _print_planned(
     run = PrintRun(campaign, planner, report.imposition, options, pairings)
     files = run.files(out)
     signing = out.with_suffix(".signing.pdf") if campaign.qr_placement == "sheet" else None
-    outputs = [*files, manifest, *([signing] if signing else [])]
+    ticket = out.with_suffix(".ticket.pdf")
+    outputs = [*files, manifest, ticket, *([signing] if signing else [])]
     remove_stale_parts(outputs)
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(staged(path)) for path in outputs]
@@ -169,11 +172,13 @@ def _print_planned(
         if problems:
             raise InputError(problems)
         _write_manifest(temps[len(files)], kept.with_returns(), places, campaign.csv_bom)
+        prints = ticket_files(list(zip(temps, files, strict=False)))
+        job = plan_ticket(run, kept.count, places.sheets, prints, colour=OFFICE_COLOUR)
+        write_ticket(job, planner.fonts, temps[len(files) + 1])
         if signing:
             write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
         new = _record(ledger, campaign, kept, planner, pairs)
-    sheets = places.sheets
     return report, CardsResult(
         files[0],
         manifest,
@@ -181,9 +186,10 @@ def _print_planned(
         new,
         shown_url(campaign.database_url),
         tuple(files),
-        sheets,
+        places.sheets,
         signing,
         already_sent(codes, statuses),
+        ticket=ticket,
     )
 
 

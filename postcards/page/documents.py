@@ -1,4 +1,4 @@
-"""Drawing on plain A4 documents (signing sheets, the archive): text and QR symbols.
+"""Plain A4 documents (signing sheets, the archive, job tickets, contact sheets).
 
 Cards have their own renderer; the documents around them need only a few things: lines of
 fitted text in the design's fonts (with per-character fallback, so Cyrillic, Polish or
@@ -81,6 +81,14 @@ class Document:
         self.canvas.setFillColorRGB(0, 0, 0)
         draw_qr(self.canvas, matrix, pt(x_mm), pt(y_mm), pt(module_mm))
         return matrix.modules_with_quiet_zone * module_mm
+
+    def image(self, image: Any, x_mm: float, y_mm: float, width_mm: float,
+              height_mm: float) -> None:  # fmt: skip
+        """Draw a Pillow image into the box whose bottom-left corner is (x, y)."""
+        from reportlab.lib.utils import ImageReader
+
+        self.canvas.drawImage(ImageReader(image), pt(x_mm), pt(y_mm), pt(width_mm),
+                              pt(height_mm))  # fmt: skip
 
     def box(self, x_mm: float, y_mm: float, width_mm: float, height_mm: float) -> None:
         """Draw a box's outline, such as a signing sheet's tick box."""

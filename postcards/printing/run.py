@@ -191,9 +191,10 @@ class CardOptions:
 def card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:
     """Every file `cards -o OUTPUT` may write.
 
-    These are the PDF (or fronts and backs), the manifest and the signing sheets.
+    These are the PDF (or fronts and backs), the manifest, the job ticket and the signing
+    sheets.
     """
-    outputs = [output, output.with_suffix(".manifest.csv")]
+    outputs = [output, output.with_suffix(".manifest.csv"), output.with_suffix(".ticket.pdf")]
     if (duplex or campaign.duplex) == "separate":
         outputs += [output.with_suffix(".fronts.pdf"), output.with_suffix(".backs.pdf")]
     if campaign.qr_placement == "sheet":
