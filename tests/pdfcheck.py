@@ -244,6 +244,47 @@ def render(pdf: Path, page: int, dpi: float, renderer: str = "pdfium"):
             return image.convert("RGB")
 
 
+def render_exact(pdf: Path, page: int, dpi: float, renderer: str = "pdfium"):
+    """A page drawn to be read pixel by pixel, as an RGB image.
+
+    pdfium draws without anti-aliasing (paths, text, images): a pixel is set when its
+    centre is inside.  poppler's unsmoothed mode sets every pixel a path touches, so it
+    draws anti-aliased: for shapes on whole pixels a pixel is then inked fully or not at
+    all, and :func:`dark_pixels` reads the same set.
+    """
+    from PIL import Image
+
+    if renderer == "pdfium":
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            bitmap = document[page].render(
+                scale=dpi / 72, no_smoothpath=True, no_smoothtext=True, no_smoothimage=True
+            )
+            return bitmap.to_pil().convert("RGB")
+        finally:
+            document.close()
+    require("pdftoppm")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "page"
+        subprocess.run(
+            ["pdftoppm", "-r", f"{dpi:g}", "-f", str(page + 1), "-l", str(page + 1)]
+            + ["-png", "-singlefile", str(pdf), str(out)],
+            check=True,
+        )
+        with Image.open(out.with_suffix(".png")) as image:
+            return image.convert("RGB")
+
+
+def dark_pixels(image, threshold: int = 128) -> set[tuple[int, int]]:
+    """The (column, row from the top) of every pixel darker than ``threshold``."""
+    grey = image.convert("L")
+    data = grey.tobytes()
+    width = grey.width
+    return {(i % width, i // width) for i, value in enumerate(data) if value < threshold}
+
+
 def differing_pixels(ours, reference, tolerance: int = TOLERANCE) -> int:
     """How many pixels differ by more than ``tolerance`` in any channel."""
     from PIL import ImageChops
