@@ -92,23 +92,25 @@ class Found:
 
 def fronts(pdf: Path, page: int) -> list[Front]:
     """Every card front on a page, in reading order (rows from the top, then left to right):
-    the motif's centre and the turn of the headline's text."""
-    import pdfplumber
+    the centre of the box its motif is clipped to (the card's page: the motif itself is
+    placed about its subject, not centred) and the turn the motif is drawn with."""
+    from pdfcheck import apply, walk_pages
 
-    with pdfplumber.open(pdf) as document:
-        p = document.pages[page]
-        height = float(p.height)
-        found = []
-        for image in p.images:
-            cx, cy = (image["x0"] + image["x1"]) / 2, height - (image["top"] + image["bottom"]) / 2
-            inside = [
-                c
-                for c in p.chars
-                if image["x0"] <= c["matrix"][4] <= image["x1"]
-                and image["top"] <= height - c["matrix"][5] <= image["bottom"]
-            ]
-            a, b = inside[0]["matrix"][:2]
-            found.append(Front(cx / MM, cy / MM, round(math.degrees(math.atan2(b, a))) % 360))
+    found: list[Front] = []
+    clip: list[tuple[float, float]] = []
+
+    def visit(operator, operands, ctm, resources, stream) -> None:
+        if operator == b"re":
+            x, y, w, h = (float(v) for v in operands)
+            clip[:] = [apply(ctm, x, y), apply(ctm, x + w, y + h)]
+        elif operator == b"Do":
+            target = resources["/XObject"][operands[0]].get_object()
+            if target.get("/Subtype") == "/Image":
+                (x0, y0), (x1, y1) = clip
+                turn = round(math.degrees(math.atan2(ctm[1], ctm[0]))) % 360
+                found.append(Front((x0 + x1) / 2 / MM, (y0 + y1) / 2 / MM, turn))
+
+    walk_pages(pdf, visit, [page])
     return sorted(found, key=lambda f: (-round(f.y), round(f.x)))
 
 
