@@ -333,7 +333,7 @@ class _Reader:
                 if value is not None and (not isinstance(value, int) or value < 1):
                     self.fail(section, key, f"expected a whole number from 1, found {value!r}")
                     counts[key] = None
-            sizes = {
+            sizes: dict[str, Any] = {
                 k: self._mm(section, table, k)
                 for k in ("gap_mm", "margin_mm", "bleed_mm", "mark_mm")
                 if k in table

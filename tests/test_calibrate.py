@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import run
 
 MM = 72 / 25.4  # points per mm
-NUMBER = re.compile(r"^[+-]\d+(\.\d+)?$")
+NUMBER = re.compile(r"^[24]$")  # the rulers number 2 and 4 mm
 
 
 def crossings(page, length_mm: float) -> list[tuple[float, float]]:
@@ -65,21 +65,50 @@ def calibrate(tmp_path: Path, *args: str, cwd: Path | None = None, toml: Path | 
 def test_ruler_numbers_never_overlap(tmp_path: Path) -> None:
     _, document = calibrate(tmp_path)
     with document:
-        words = [
-            w
-            for w in document.pages[1].extract_words(x_tolerance=0.3, y_tolerance=0.3)
-            if NUMBER.match(w["text"])
-        ]
-    assert len(words) == 10 * 8  # ten rulers, ±2 and ±4 on each axis; merged ones overlap
-    for i, a in enumerate(words):
-        for b in words[i + 1 :]:
-            apart = (
-                a["x1"] <= b["x0"]
-                or b["x1"] <= a["x0"]
-                or a["bottom"] <= b["top"]
-                or b["bottom"] <= a["top"]
+        every = document.pages[1].extract_words(x_tolerance=0.3, y_tolerance=0.3, return_chars=True)
+    slots = [w for w in every if w["text"] == "slot"]
+    words = [
+        w
+        for w in every
+        if NUMBER.match(w["text"])  # not a slot's number, just right of its "slot"
+        and not any(abs(w["top"] - s["top"]) < 1 and 0 < w["x0"] - s["x1"] < 5 for s in slots)
+    ]
+    assert len(words) == 10 * 8  # ten rulers, 2 and 4 on each half; merged ones overlap
+    ink = [(w["text"], w["x0"], w["x1"], *_digits_ink(w)) for w in words]
+    for i, (text, left, right, low, high) in enumerate(ink):
+        for other, left2, right2, low2, high2 in ink[i + 1 :]:
+            apart = right <= left2 or right2 <= left or high <= low2 or high2 <= low
+            assert apart, f"{text} and {other} overlap at {left:.1f},{low:.1f}"
+
+
+def _digits_ink(word: dict) -> tuple[float, float]:
+    """Where digits put ink, bottom and top in PDF points: baseline to 0.72 em above."""
+    char = word["chars"][0] if "chars" in word else word
+    return char["matrix"][5], char["matrix"][5] + 0.72 * char["size"]
+
+
+def test_numbers_and_ticks_read_through_300_g_card(tmp_path: Path) -> None:
+    """Held to the light, thin lines and small type vanish: lines ≥ 0.5 pt, text ≥ 7 pt,
+    and no number touches a tick (the glyphs' boxes, read back with pdfplumber)."""
+    from pdfcheck import strokes
+
+    _, document = calibrate(tmp_path)
+    with document:
+        for page in document.pages:
+            assert page.chars and min(c["size"] for c in page.chars) >= 7 - 1e-6
+        back = document.pages[1]
+        digits = [c for c in back.chars if c["text"].isdigit()]
+    for index in (0, 1):
+        lines = strokes(tmp_path / "calib.pdf", index)
+        assert lines and min(line.width for line in lines) >= 0.5
+    for line in strokes(tmp_path / "calib.pdf", 1):
+        left, right = sorted((line.x0, line.x1))
+        low, high = sorted((line.y0, line.y1))
+        for c in digits:
+            bottom, top = _digits_ink(c)
+            assert not (left < c["x1"] and right > c["x0"] and low < top and high > bottom), (
+                f"the number {c['text']} touches a tick at {c['x0']:.1f},{c['top']:.1f}"
             )
-            assert apart, f"{a['text']} and {b['text']} overlap at {a['x0']:.1f},{a['top']:.1f}"
 
 
 def test_crosses_at_centre_and_four_corners_with_rulers_behind_each(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from postcards.errors import LayoutError
-from postcards.page.geometry import Affine, CardSize, SheetSize
+from postcards.page.geometry import Affine, Box, CardSize, SheetSize
 from postcards.page.layouts import Layout
 from postcards.printing.imposition import impose
 
@@ -31,9 +31,11 @@ def _layouts(margin_mm: float, bleeds: list[float], **more: st.SearchStrategy) -
     )
 
 
-layouts = _layouts(20, [0.0, 2.0], mark_mm=st.sampled_from([0.0, 2.5, 5.0]))
+layouts = _layouts(
+    20, [0.0, 2.0], mark_mm=st.sampled_from([0.0, 2.5, 5.0]), shared_cuts=st.booleans()
+)
 #: Layouts with the standard 5 mm marks and margins wide enough for them as often as not.
-marked_layouts = _layouts(30, [0.0, 1.0, 2.0])
+marked_layouts = _layouts(30, [0.0, 1.0, 2.0], shared_cuts=st.booleans())
 
 
 def fitted(layout: Layout):
@@ -95,8 +97,12 @@ def test_crop_marks_are_full_length_outside_every_card_and_on_the_sheet(layout, 
         assert min(m.y0, m.y1) >= 5 - 1e-6 and max(m.y0, m.y1) <= layout.sheet.height_mm - 5 + 1e-6
         # on a cut line of an occupied card
         assert round(m.x0, 6) in cuts_x if m.x0 == m.x1 else round(m.y0, 6) in cuts_y
-        for slot in imposition.slots:  # never into any card's bleed box
-            c = slot.cell
+        for slot in imposition.slots:  # never into any card's bleed, even where clipped
+            b = imposition.bleed_mm
+            c = Box(
+                slot.trim.x_mm - b, slot.trim.y_mm - b, slot.trim.width_mm + 2 * b,
+                slot.trim.height_mm + 2 * b,
+            )  # fmt: skip
             inside_x = c.x_mm + 1e-6 < max(m.x0, m.x1) and min(m.x0, m.x1) < c.right_mm - 1e-6
             inside_y = c.y_mm + 1e-6 < max(m.y0, m.y1) and min(m.y0, m.y1) < c.top_mm - 1e-6
             if m.x0 == m.x1:
@@ -198,14 +204,44 @@ def test_sra3_8up_keeps_eight_cards_and_full_marks_5_mm_inside() -> None:
     from postcards.page.layouts import LAYOUTS
 
     imposition = impose(LAYOUTS["sra3-8up"], CARD, 3.0)
-    assert imposition.per_sheet == 8 and imposition.bleed_mm == 1
+    assert imposition.per_sheet == 8 and imposition.bleed_mm == 3
     marks = imposition.crop_marks({s.number for s in imposition.slots})
     edge = min(
         min(m.x0, m.x1, m.y0, m.y1, 320 - max(m.x0, m.x1), 450 - max(m.y0, m.y1)) for m in marks
     )
     assert edge == pytest.approx(5.0)
-    assert {round(math.hypot(m.x1 - m.x0, m.y1 - m.y0), 6) for m in marks} == {5.0}
-    assert imposition.slug(marks) is not None
+    assert {round(math.hypot(m.x1 - m.x0, m.y1 - m.y0), 6) for m in marks} == {4.0}
+    # one cut between neighbours: 3 cut lines across, 5 down, a mark at each end
+    assert len(marks) == 2 * (3 + 5)
+    assert imposition.slug(marks, 3.0) is not None
+
+
+def test_sra3_8up_has_3_mm_bleed_around_the_grid_and_cards_clipped_at_shared_cuts() -> None:
+    """8 A6 with 3 mm bleed on every side would need 308 x 444 mm: no room for marks."""
+    from postcards.page.layouts import LAYOUTS
+
+    imposition = impose(LAYOUTS["sra3-8up"], CARD, 3.0)
+    left = min(s.cell.x_mm for s in imposition.slots)
+    right = max(s.cell.right_mm for s in imposition.slots)
+    bottom = min(s.cell.y_mm for s in imposition.slots)
+    top = max(s.cell.top_mm for s in imposition.slots)
+    assert (left, bottom, right, top) == pytest.approx((9, 12, 311, 438))  # on the sheet
+    for slot in imposition.slots:
+        t, c = slot.trim, slot.cell
+        outer = (t.x_mm - 3 == pytest.approx(left), t.y_mm - 3 == pytest.approx(bottom))
+        assert c.x_mm == pytest.approx(t.x_mm - 3 if outer[0] else t.x_mm)
+        assert c.y_mm == pytest.approx(t.y_mm - 3 if outer[1] else t.y_mm)
+        assert imposition.clip(slot) == c
+        for other in imposition.slots:  # butted: trims touch, cells never overlap
+            if other is not slot:
+                o = other.cell
+                apart = (
+                    c.right_mm <= o.x_mm + 1e-6
+                    or o.right_mm <= c.x_mm + 1e-6
+                    or c.top_mm <= o.y_mm + 1e-6
+                    or o.top_mm <= c.y_mm + 1e-6
+                )
+                assert apart
 
 
 def test_a_custom_layout_without_room_for_marks_is_refused() -> None:

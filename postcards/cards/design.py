@@ -86,12 +86,17 @@ class BackLayout:
 
 @dataclass(frozen=True)
 class FrontLayout:
-    """The front's motif and headline box, with the headline per language."""
+    """The front's motif and headline box, with the headline per language.
+
+    ``focus`` is the motif's subject, as fractions of its width from the left and of its
+    height from the top: where the card's shape crops the motif, the crop keeps it.
+    """
 
     motif: Path | None
     headline: TextStyle
     headline_colour: str
     headlines: dict[str, str]
+    focus: tuple[float, float] = (0.5, 0.5)
 
 
 class Design:
@@ -168,6 +173,9 @@ class Design:
         f = self.data.get("front", {})
         max_size, min_size = f.get("headline_size", [28, 14])
         motif = self.folder / f["motif"] if f.get("motif") else None
+        focus = tuple(float(v) for v in f.get("motif_focus", [0.5, 0.5]))
+        if len(focus) != 2 or not all(0 <= v <= 1 for v in focus):
+            raise ValueError(f"motif_focus = {list(focus)}: two fractions from 0 to 1")
         return FrontLayout(
             motif=motif,
             headline=TextStyle(
@@ -178,6 +186,7 @@ class Design:
             ),
             headline_colour=f.get("headline_colour", self.colours["accent"]),
             headlines=dict(f.get("headline", {})),
+            focus=(focus[0], focus[1]),
         )
 
 

@@ -28,6 +28,8 @@ from postcards.page.text import FittedText, fit_text
 from postcards.pairing.fair import Pairing
 from postcards.return_addresses import ReturnAddress
 
+CODE_LABEL_PT = 7.0  # the code printed under the QR, typed when a scan fails: never smaller
+
 _PLACED_KEPT = 1024
 _NO_PROBLEMS: list[Problem] = []  # shared by every sender without one: never changed
 #: The fields of each person that a card prints, checked for characters no font has.
@@ -313,15 +315,12 @@ class CardPlanner:
         return PlacedQR(right - side, bottom + 3.0, module, matrix)
 
     def _code_label(self, code: str) -> PlacedText:
-        box = self._code_box
-        fitted = fit_text(
-            [(format_code(code), "regular")],
-            self.fonts,
-            pt(box.width_mm),
-            pt(box.height_mm),
-            7.0,
-            5.0,
-        )
+        """The code at :data:`CODE_LABEL_PT` under the symbol, in a box as wide as it is."""
+        text, under = format_code(code), self._code_box
+        width = self.fonts.width(text, "regular", CODE_LABEL_PT) * 25.4 / 72 + 0.01
+        box = Box(under.x_mm + (under.width_mm - width) / 2, under.y_mm, width, 3.2)
+        size = CODE_LABEL_PT
+        fitted = fit_text([(text, "regular")], self.fonts, pt(width), pt(3.2), size, size)
         return PlacedText(box, fitted, "ink")
 
     @cached_property

@@ -26,8 +26,15 @@ from postcards.printing.imposition import Imposition, impose
 
 RULER_MM = 5.0
 TICK_MM = 0.5
-NUMBER_EVERY = 4  # ticks: a number every 2 mm, so that neighbouring numbers never touch
+NUMBER_EVERY = 4  # ticks: a number every 2 mm
 CORNER_INSET_MM = 10.0  # corner crosses stand this far inside the trim, rulers and all
+#: Read through 300 g card held to the light: no line thinner, no number smaller.
+LINE_PT = 0.5
+NUMBER_PT = 7.0
+#: Whole and half millimetre ticks: short enough that the other ruler's numbers clear them.
+TICKS_MM = (1.0, 0.6)
+#: The height of a digit at NUMBER_PT, and the space between a number and its ruler.
+DIGIT_MM, GAP_MM = 0.7 * NUMBER_PT * 25.4 / 72, 0.4
 
 
 @dataclass(frozen=True)
@@ -181,42 +188,48 @@ def _note(canvas, font: str, height_mm: float, lines: list[str]) -> None:
 
 def _cross(canvas, font: str, x: float, y: float, number: int | None = None) -> None:
     """A fine cross with a circle, and its slot number (at the slot's centre)."""
-    canvas.setLineWidth(0.3)
+    canvas.setLineWidth(LINE_PT)
     canvas.line(pt(x - 6), pt(y), pt(x + 6), pt(y))
     canvas.line(pt(x), pt(y - 6), pt(x), pt(y + 6))
     canvas.circle(pt(x), pt(y), pt(2), stroke=1, fill=0)
     if number is not None:
-        canvas.setFont(font, 7)
+        canvas.setFont(font, NUMBER_PT)
         canvas.drawString(pt(x + 3), pt(y + 3), f"slot {number}")
 
 
 def _rulers(canvas, font: str, x: float, y: float, number: int | None = None) -> None:
     """Rulers through (x, y) whose reading is the offset to enter.
 
-    Ticks every 0.5 mm, numbered every 2 mm, + to the right and upwards.
-
-    The numbers turn like a pinwheel (the horizontal ruler's above it on the right and
-    below it on the left, the vertical ruler's left of it at the top and right of it at
-    the bottom), so that no number of one ruler lands on a number of the other.
+    Ticks every 0.5 mm, numbered every 2 mm, ``+`` at the right and top ends, ``−`` at
+    the left and bottom ones.  Ticks and numbers turn like a pinwheel: each half ruler
+    has its ticks on one side and its numbers on the other (right half: ticks below,
+    numbers above; top half: ticks right, numbers left; and so on round), so that each
+    quarter around the centre holds one ruler's numbers and the other's short ticks,
+    and 7 pt numbers touch neither.
     """
     if number is not None:
-        canvas.setFont(font, 7)
+        canvas.setFont(font, NUMBER_PT)
         canvas.drawString(pt(x + 6.5), pt(y + 3), f"slot {number}")
-    canvas.setLineWidth(0.2)
+    canvas.setLineWidth(LINE_PT)
     canvas.line(pt(x - RULER_MM), pt(y), pt(x + RULER_MM), pt(y))
     canvas.line(pt(x), pt(y - RULER_MM), pt(x), pt(y + RULER_MM))
-    canvas.setFont(font, 4.5)
+    canvas.setFont(font, NUMBER_PT)
     steps = round(RULER_MM / TICK_MM)
-    for i in range(-steps, steps + 1):
-        d = i * TICK_MM
-        whole = i % 2 == 0
-        tick = 1.6 if whole else 0.9
-        canvas.line(pt(x + d), pt(y), pt(x + d), pt(y - tick))
-        canvas.line(pt(x), pt(y + d), pt(x - tick), pt(y + d))
-        if i and i % NUMBER_EVERY == 0:
-            label = f"{d:+g}"
-            canvas.drawCentredString(pt(x + d), pt(y + (0.6 if d > 0 else -3.4)), label)
-            if d > 0:
-                canvas.drawRightString(pt(x - 2.1), pt(y + d - 0.6), label)
-            else:
-                canvas.drawString(pt(x + 0.8), pt(y + d - 0.6), label)
+    for ux, uy, sign in ((1, 0, "+"), (0, 1, "+"), (-1, 0, "−"), (0, -1, "−")):
+        tx, ty = uy, -ux  # the ticks' side; the numbers stand on the other
+        for i in range(1, steps + 1):
+            d, tick = i * TICK_MM, TICKS_MM[i % 2]
+            px, py = x + ux * d, y + uy * d
+            canvas.line(pt(px), pt(py), pt(px + tx * tick), pt(py + ty * tick))
+            if i % NUMBER_EVERY == 0:
+                label = f"{d:g}"
+                across = DIGIT_MM if ux else canvas.stringWidth(label) * 25.4 / 72
+                out = GAP_MM + across / 2
+                _centred(canvas, label, px - tx * out, py - ty * out)
+        end = RULER_MM + GAP_MM + DIGIT_MM / 2
+        _centred(canvas, sign, x + ux * end, y + uy * end)
+
+
+def _centred(canvas, text: str, x: float, y: float) -> None:
+    """Text centred on (x, y) in mm, as digits and signs sit (no descenders)."""
+    canvas.drawCentredString(pt(x), pt(y - DIGIT_MM / 2), text)

@@ -47,6 +47,14 @@ def hex_colour(value: str, name: str = "colour") -> Colour:
     return ((number >> 16) / 255, (number >> 8 & 255) / 255, (number & 255) / 255)
 
 
+def _towards(page: float, image: float, focus: float) -> float:
+    """Where an image longer than the page starts: its ``focus`` (a fraction) centred.
+
+    As near the page's middle as covering the page allows.
+    """
+    return min(0.0, max(page - image, page / 2 - focus * image))
+
+
 def recurring_blocks(plans: Iterable[CardPlan]) -> dict[PlacedText, None]:
     """The text blocks that appear on more than one card: each is drawn once, as a form.
 
@@ -183,15 +191,20 @@ class CardRenderer:
             self._centred(content, headline, self.front.headline)
 
     def _cover_image(self, content: Content) -> None:
-        """Scale the image to cover the page (bleed included), cropping what overflows."""
+        """Scale the image to cover the page (bleed included), cropping what overflows.
+
+        The crop keeps the design's focus (its subject) as near the page's centre as the
+        image allows, so that a long, thin card (DL) still shows the subject.
+        """
         assert self.writer is not None and self.front.motif is not None
         name, iw, ih = self.writer.image(self.front.motif)
         width, height = self.width, self.height
         scale = max(width / iw, height / ih)
         w, h = iw * scale, ih * scale
+        fx, fy = self.front.focus
         content.save()
         content.rect(0, 0, width, height, "W n")
-        content.transform(w, 0, 0, h, (width - w) / 2, (height - h) / 2)
+        content.transform(w, 0, 0, h, _towards(width, w, fx), _towards(height, h, 1 - fy))
         content.draw(name)
         content.restore()
 

@@ -80,6 +80,10 @@ class Imposition:
         """A card's own page (trim plus bleed), the space card faces are drawn in."""
         return Page(self.card, self.bleed_mm)
 
+    def clip(self, slot: Slot) -> Box | None:
+        """Where a card in ``slot`` is clipped on the front: its cell, with shared cuts."""
+        return slot.cell if self.layout.shared_cuts else None
+
     def sheet_flip(self, duplex: str) -> Affine:
         """Where a point on the front of the sheet lies on its back page.
 
@@ -135,7 +139,7 @@ class Imposition:
         return list(marks.values())
 
     def _marks_for(self, slot: Slot) -> list[Segment]:
-        t, reach, length = slot.trim, slot.trim.x_mm - slot.cell.x_mm, self.layout.mark_mm
+        t, reach, length = slot.trim, self.bleed_mm, self.layout.mark_mm
         grid = _union([s.cell for s in self.slots])
         found = []
         for x in (t.x_mm, t.right_mm):  # vertical cut lines: marks above and below
@@ -163,8 +167,11 @@ class Imposition:
         return [mark for mark in found if mark is not None]
 
     def _place(self, near: Segment, far: Segment) -> Segment | None:
+        # a card's whole bleed, even where a shared cut clips it: never a mark on a cut
+        page = Box(0, 0, self.page.width_mm, self.page.height_mm)
+        bleeds = [s.front.box(page) for s in self.slots]
         for mark in (near, far):
-            if self._on_sheet(mark) and not any(_crosses(mark, s.cell) for s in self.slots):
+            if self._on_sheet(mark) and not any(_crosses(mark, b) for b in bleeds):
                 return mark
         return None
 
@@ -302,15 +309,17 @@ def impose(layout: Layout, card: CardSize, campaign_bleed_mm: float) -> Impositi
     """
     bleed = campaign_bleed_mm if layout.bleed_mm is None else layout.bleed_mm
     page = Page(card, bleed)
-    width = layout.sheet.width_mm - 2 * layout.margin_mm
-    height = layout.sheet.height_mm - 2 * layout.margin_mm
+    # shared cuts: the cards butt at their trims, the bleed only around the whole grid
+    inner = 2 * bleed if layout.shared_cuts else 0.0
+    width = layout.sheet.width_mm - 2 * layout.margin_mm - inner
+    height = layout.sheet.height_mm - 2 * layout.margin_mm - inner
     options = []
     for turned in (False, True):
         cell_w, cell_h = (
             (page.height_mm, page.width_mm) if turned else (page.width_mm, page.height_mm)
         )
-        columns = _fits(layout.columns, cell_w, width, layout.gap_mm)
-        rows = _fits(layout.rows, cell_h, height, layout.gap_mm)
+        columns = _fits(layout.columns, cell_w - inner, width, layout.gap_mm)
+        rows = _fits(layout.rows, cell_h - inner, height, layout.gap_mm)
         if rows and columns:
             options.append((rows * columns, not turned, turned, rows, columns))
     if not options:
@@ -349,23 +358,32 @@ def _does_not_fit(layout: Layout, card: CardSize, page: Page) -> Problem:
 
 
 def _slots(layout: Layout, page: Page, turned: bool, rows: int, columns: int) -> tuple[Slot, ...]:
-    """The grid, centred on the sheet, numbered row by row from the top left."""
+    """The grid, centred on the sheet, numbered row by row from the top left.
+
+    With shared cuts a slot's cell is its page less the bleed on the sides that face a
+    neighbour: that is where the card is clipped, so that no card prints over another.
+    """
     cell_w, cell_h = (page.height_mm, page.width_mm) if turned else (page.width_mm, page.height_mm)
-    grid_w = columns * cell_w + (columns - 1) * layout.gap_mm
-    grid_h = rows * cell_h + (rows - 1) * layout.gap_mm
+    bleed = page.bleed_mm if layout.shared_cuts else 0.0
+    step_x, step_y = cell_w - 2 * bleed + layout.gap_mm, cell_h - 2 * bleed + layout.gap_mm
+    grid_w = columns * step_x - layout.gap_mm + 2 * bleed
+    grid_h = rows * step_y - layout.gap_mm + 2 * bleed
     left = (layout.sheet.width_mm - grid_w) / 2
     top = (layout.sheet.height_mm + grid_h) / 2
     slots: list[Slot] = []
     for row in range(rows):
         for column in range(columns):
-            x = left + column * (cell_w + layout.gap_mm)
-            y = top - (row + 1) * cell_h - row * layout.gap_mm
-            cell = Box(x, y, cell_w, cell_h)
+            x, y = left + column * step_x, top - cell_h - row * step_y
             # A turned card has its top to the left: a quarter turn counter-clockwise.
             front = (
                 Affine(a=0.0, b=1.0, c=-1.0, d=0.0, e=x + cell_w, f=y)
                 if turned
                 else Affine.translate(x, y)
             )
+            x0 = x + bleed * (column > 0)
+            x1 = x + cell_w - bleed * (column < columns - 1)
+            y0 = y + bleed * (row < rows - 1)
+            y1 = y + cell_h - bleed * (row > 0)
+            cell = Box(x0, y0, x1 - x0, y1 - y0)
             slots.append(Slot(len(slots) + 1, row, column, cell, front.box(page.trim), front))
     return tuple(slots)

@@ -3,8 +3,9 @@
 Each sheet is a front page and a back page.  Card faces are drawn by the
 :class:`~postcards.printing.faces.CardRenderer` in their own page's coordinates and placed with
 one transform each, so a card on a sheet is the very card of the ``single`` layout.
-Crop marks go on the fronts only (marks on a back would double up with any printer
-offset); both sides carry the slug line.
+Crop marks go on both sides: a back's marks are the front's turned over with the sheet
+and moved by the printer's measured offset, so they fall on the front's marks and a
+stack can be cut from either side.  Both sides carry the slug line.
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from postcards.cards.plans import CardPlan
+from postcards.page.fonts import FontSet
 from postcards.page.geometry import Affine, pt
 from postcards.page.writer import Content, PdfWriter, Rect
 from postcards.printing.faces import CardRenderer, Progress, languages_of, signatures_of
 from postcards.printing.imposition import Imposition, Segment, Slug
 
 MARK_WIDTH_PT = 0.25
-SLUG_SIZE_PT = 5.5
+#: Nothing printed on a sheet is smaller than this (a slug too long is shortened instead).
+LABEL_MIN_PT = 7.0
+SLUG_SIZE_PT = LABEL_MIN_PT
+SLUG_BAND_MM = 3.0
 #: Registration black: all four inks, so a mark prints on every plate.
 REGISTRATION = (1.0, 1.0, 1.0, 1.0)
 SLUG_GREY = (0.35, 0.35, 0.35)
@@ -44,7 +49,7 @@ class SheetRenderer:
     def __init__(self, cards: CardRenderer, imposition: Imposition, options: SheetOptions):
         self.cards, self.imposition, self.options = cards, imposition, options
         every_slot = {slot.number for slot in imposition.slots}
-        self._band: Slug | None = imposition.slug(imposition.crop_marks(every_slot))
+        self._band: Slug | None = imposition.slug(imposition.crop_marks(every_slot), SLUG_BAND_MM)
         sheet = imposition.sheet
         self._media = (0.0, 0.0, pt(sheet.width_mm), pt(sheet.height_mm))
         #: Operators that recur on every sheet: slot placements, the marks of a filling.
@@ -137,11 +142,11 @@ class SheetRenderer:
         for slot, plan in zip(self.imposition.slots, cards, strict=True):
             if plan is not None:
                 occupied.add(slot.number)
-                self._placed(page, ("front", slot.number), lambda s=slot: s.front)  # type: ignore[misc]
+                self._placed(page, ("front", slot.number), lambda s=slot: (s.front, Affine()))  # type: ignore[misc]
                 self.cards.draw_front(page, plan.language)
                 page.restore()
         if self.options.crop_marks:
-            page.op(self._marks(frozenset(occupied)))
+            page.op(self._marks(frozenset(occupied), "front"))
         self._slug(page, Affine(), number, total, "front")
 
     def _back(
@@ -153,37 +158,61 @@ class SheetRenderer:
         total: int,
     ) -> None:
         duplex, offset = self.options.duplex, self.options.back_offset_mm
+        flip = self._flip()
+        occupied = set()
         for slot, plan in zip(self.imposition.slots, cards, strict=True):
             if plan is not None:
+                occupied.add(slot.number)
                 self._placed(
                     page,
                     ("back", slot.number),
-                    lambda s=slot: self.imposition.back(s, duplex, offset),  # type: ignore[misc]
+                    lambda s=slot: (self.imposition.back(s, duplex, offset), flip),  # type: ignore[misc]
                 )
                 renderer.draw_back(page, plan)
                 page.restore()
-        flip = Affine.translate(*offset) @ self.imposition.sheet_flip(duplex)
+        if self.options.crop_marks:
+            page.op(self._marks(frozenset(occupied), "back"))
         self._slug(page, flip, number, total, "back", renderer)
 
-    def _placed(self, page: Content, key: tuple[str, int], where: Callable[[], Affine]) -> None:
-        """Start drawing under a slot's placement map (the caller restores the state)."""
+    def _flip(self) -> Affine:
+        """Where a point of the front lies on the back page: the duplex turn, the offset."""
+        turn = self.imposition.sheet_flip(self.options.duplex)
+        return Affine.translate(*self.options.back_offset_mm) @ turn
+
+    def _placed(
+        self, page: Content, key: tuple[str, int], where: Callable[[], tuple[Affine, Affine]]
+    ) -> None:
+        """Start drawing under a slot's placement map (the caller restores the state).
+
+        ``where`` gives the map and the side's turn; with shared cuts the card is first
+        clipped to its cell (turned with the side), so its bleed stays off its neighbours.
+        """
         ops = self._ops.get(key)
         if ops is None:
             placed = Content()
             placed.save()
-            placed.transform(*where().in_points())
+            place, side = where()
+            clip = self.imposition.clip(self.imposition.slots[key[1] - 1])
+            if clip is not None:
+                box = side.box(clip)
+                placed.rect(pt(box.x_mm), pt(box.y_mm), pt(box.width_mm), pt(box.height_mm), "W n")
+            placed.transform(*place.in_points())
             ops = self._ops[key] = " ".join(placed.parts)
         page.op(ops)
 
-    def _marks(self, occupied: frozenset[int]) -> str:
+    def _marks(self, occupied: frozenset[int], side: str) -> str:
         """Hairline crop marks in registration black (all four inks), as print shops use.
 
-        They are the same for every sheet with the same slots filled.
+        A back's marks are the front's, turned over with the sheet and moved by the
+        printer's offset: through the paper they stand on the front's.  They are the same
+        for every sheet with the same slots filled.
         """
-        ops = self._ops.get(occupied)
+        ops = self._ops.get((occupied, side))
         if ops is None:
             marks = Content()
             segments: list[Segment] = self.imposition.crop_marks(set(occupied))
+            if side == "back":
+                segments = [_moved(m, self._flip()) for m in segments]
             if segments:
                 marks.save()
                 marks.stroke(REGISTRATION)
@@ -191,7 +220,7 @@ class SheetRenderer:
                 for m in segments:
                     marks.line(pt(m.x0), pt(m.y0), pt(m.x1), pt(m.y1))
                 marks.restore()
-            ops = self._ops[occupied] = "\n".join(marks.parts)
+            ops = self._ops[(occupied, side)] = "\n".join(marks.parts)
         return ops
 
     def _slug(
@@ -205,20 +234,18 @@ class SheetRenderer:
     ) -> None:
         """Campaign, wave, sheet and side, outside the marks: a dropped stack can be sorted.
 
-        A slug longer than its band is set smaller, never over a mark.  The band is that of
-        a full sheet, so the slug stands in the same place on every sheet, on both sides.
+        A slug longer than its band loses the end of the campaign's name (never set below
+        :data:`LABEL_MIN_PT`, never over a mark).  The band is that of a full sheet, so the
+        slug stands in the same place on every sheet, on both sides.
         """
         if self._band is None:
             return
         cards = cards or self.cards
-        slug = self._band
-        text = f"{self.options.slug} · sheet {number} of {total} · {side}"
+        slug, size = self._band, SLUG_SIZE_PT
         box = flip.box(slug.box)
-        fonts = cards.fonts
         room = pt(box.height_mm if slug.degrees == 90 else box.width_mm)
-        size = min(
-            SLUG_SIZE_PT,
-            SLUG_SIZE_PT * room / max(fonts.width(text, "regular", SLUG_SIZE_PT), 1e-9),
+        text = _shortened(
+            self.options.slug, f" · sheet {number} of {total} · {side}", room, cards.fonts
         )
         page.save()
         page.fill(SLUG_GREY)
@@ -228,6 +255,21 @@ class SheetRenderer:
             page.transform(1, 0, 0, 1, pt(box.x_mm), pt(box.y_mm) + 0.3 * size)
         page.text(cards.runs(text, "regular"), size, 0, 0)
         page.restore()
+
+
+def _shortened(name: str, rest: str, room: float, fonts: FontSet) -> str:
+    """``name + rest`` at the slug's size, the name cut short (with …) to fit ``room``."""
+    text = name + rest
+    while name and fonts.width(text, "regular", SLUG_SIZE_PT) > room:
+        name = name[:-1]
+        text = name.rstrip() + "…" + rest if name else rest.removeprefix(" · ")
+    return text
+
+
+def _moved(mark: Segment, where: Affine) -> Segment:
+    """A crop mark under a map (the turn of the sheet)."""
+    (x0, y0), (x1, y1) = where.apply(mark.x0, mark.y0), where.apply(mark.x1, mark.y1)
+    return Segment(x0, y0, x1, y1)
 
 
 def on_sheet(plans: Sequence[CardPlan], slots: Sequence[int | None]) -> list[CardPlan | None]:
