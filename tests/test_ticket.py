@@ -94,8 +94,14 @@ def test_separate_fronts_and_backs_each_have_their_hash(campaign: Path) -> None:
         "Duplex separate: print the fronts, turn the stack over like a book page, print the backs"
         in lines
     )
-    assert "154 × 111 mm with 1 mm bleed" not in lines  # sra3-8up's bleed is 1 mm
-    assert "150 × 107 mm with 1 mm bleed" in lines
+    assert (  # sra3-8up's cards butt on shared cuts, with the bleed around the grid
+        "154 × 111 mm with 3 mm bleed around the grid; neighbours share one cut, with no "
+        "bleed between" in lines
+    )
+    assert (
+        "Finishing cut on the crop marks to 148 × 105 mm; 3 mm bleed; one cut between "
+        "neighbours; 8 cards a sheet" in lines
+    )
 
 
 def test_a_colour_line_and_a_printer_offset_show_on_the_ticket(campaign: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from postcards.page.documents import A4_MM, MARGIN_MM, Document
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import Page
+from postcards.printing.imposition import Imposition
 from postcards.printing.run import PrintRun
 from postcards.printing.settling import sha256
 
@@ -71,7 +72,7 @@ def plan_ticket(
         ("Cards", str(cards)),
         _pages(run, cards, sheets),
         ("Card size", f"{imposition.card.name}: {imposition.card.describe()} trimmed"),
-        ("", f"{page.width_mm:g} × {page.height_mm:g} mm with {imposition.bleed_mm:g} mm bleed"),
+        ("", _with_bleed(page, imposition)),
         ("Layout", _layout(run)),
         ("Duplex", _duplex(run)),
         *_offset(run),
@@ -174,6 +175,14 @@ def _offset(run: PrintRun) -> list[tuple[str, str]]:
     return [("Back offset", f"backs moved x {x:+g} mm, y {y:+g} mm{printer}")]
 
 
+def _with_bleed(page: Page, imposition: Imposition) -> str:
+    """The card with its bleed; on shared cuts, the bleed is around the grid alone."""
+    size = f"{page.width_mm:g} × {page.height_mm:g} mm with {imposition.bleed_mm:g} mm bleed"
+    if imposition.layout.shared_cuts:
+        return f"{size} around the grid; neighbours share one cut, with no bleed between"
+    return size
+
+
 def _finishing(run: PrintRun) -> str:
     imposition = run.imposition
     card = imposition.card.describe()
@@ -184,7 +193,8 @@ def _finishing(run: PrintRun) -> str:
     if not run.campaign.crop_marks or imposition.layout.mark_mm <= 0:
         bleed = f"{imposition.bleed_mm:g} mm bleed" if imposition.bleed_mm else "no bleed"
         return f"no crop marks: cut to {card} on the shared cut lines; {bleed}; {cards}"
-    return f"cut on the crop marks to {card}; {imposition.bleed_mm:g} mm bleed; {cards}"
+    shared = "; one cut between neighbours" if imposition.layout.shared_cuts else ""
+    return f"cut on the crop marks to {card}; {imposition.bleed_mm:g} mm bleed{shared}; {cards}"
 
 
 def _checks(run: PrintRun) -> tuple[str, ...]:
