@@ -7,8 +7,10 @@ cards' writer sets.
 
 For PDF/X-4 (``cards --icc``) an :class:`OutputProfile` converts the design's colours and
 images from sRGB (or an image's own profile) to the press's CMYK with littleCMS, rendering
-intent relative colorimetric with black point compensation, and caps their total ink at the
-profile's limit by moving the grey part of cyan, magenta and yellow to black (GCR).
+intent relative colorimetric (flat colours as measured: a slate blue within 1.5 ΔE; images
+with black point compensation, so that their shadows keep their detail), and caps their
+total ink at the profile's limit by moving the grey part of cyan, magenta and yellow to
+black (GCR).
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class OutputProfile:
     def __init__(self, path: Path, data: bytes, description: str, profile: Any) -> None:
         self.path, self.data, self.description = path, data, description
         self._profile = profile
-        self._transforms: dict[bytes, Any] = {}
+        self._transforms: dict[tuple[bytes, bool], Any] = {}
         self._images: dict[Path, Any] = {}
         self.max_ink = min(MAX_INK, sum(self._convert((0, 0, 0))))
 
@@ -123,7 +125,7 @@ class OutputProfile:
     def separate(self, path: Path, image: Any) -> Any:
         """``image`` (RGB, from ``path``) as the press's CMYK, its total ink capped."""
         if path not in self._images:
-            self._images[path] = self._cap_image(self._apply(image))
+            self._images[path] = self._cap_image(self._apply(image, shadows=True))
         return self._images[path]
 
     def _convert(self, rgb: tuple[int, int, int]) -> tuple[float, float, float, float]:
@@ -132,24 +134,27 @@ class OutputProfile:
         cmyk = self._apply(Image.new("RGB", (1, 1), rgb)).getpixel((0, 0))
         return tuple(v / 255 for v in cmyk)
 
-    def _apply(self, image: Any) -> Any:
-        """Convert with the image's own embedded profile as source, else sRGB."""
+    def _apply(self, image: Any, shadows: bool = False) -> Any:
+        """Convert with the image's own embedded profile as source, else sRGB.
+
+        ``shadows``: with black point compensation, as for photographs.
+        """
         from PIL import Image, ImageCms
 
         source = image.info.get("icc_profile") or b""
-        transform = self._transforms.get(source)
+        transform = self._transforms.get((source, shadows))
         if transform is None:
             try:
                 given = ImageCms.ImageCmsProfile(io.BytesIO(source)) if source else None
             except (OSError, ImageCms.PyCMSError):
                 given = None  # a broken embedded profile: the image is taken as sRGB
-            transform = self._transforms[source] = ImageCms.buildTransform(
+            transform = self._transforms[source, shadows] = ImageCms.buildTransform(
                 given or ImageCms.createProfile("sRGB"),
                 self._profile,
                 "RGB",
                 "CMYK",
                 ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                ImageCms.Flags.BLACKPOINTCOMPENSATION,
+                ImageCms.Flags.BLACKPOINTCOMPENSATION if shadows else ImageCms.Flags.NONE,
             )
         out = Image.new("CMYK", image.size)
         # the transform's own apply() also copies the output profile into the image's info,
