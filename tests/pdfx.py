@@ -3,7 +3,8 @@
 :func:`pdfx_problems` lists what keeps a file from being PDF/X-4 (ISO 15930-7) as far as
 its structure shows: the output intent and its profile, the version keys in Info and XMP
 and their agreement, Trapped, the dates, the page boxes, the colour spaces of every page,
-form, image, shading and transparency group, embedded fonts, no encryption, PDF >= 1.6.
+form, image, shading and transparency group, embedded fonts that their licence lets be
+embedded, no encryption, PDF >= 1.6.
 It cannot judge what needs a colour engine or a font licence: see the README's list.
 
 :func:`rgb_greys` finds greys written as RGB in any content stream (``0 0 0 rg``): black
@@ -201,6 +202,8 @@ def _resource_problems(holder, seen: set[int]) -> Iterator[str]:
     for name, font in _items(resources.get("/Font")):
         if not _embedded(font):
             yield f"font {name} ({font.get('/BaseFont')}) is not embedded"
+        elif _restricted(font):
+            yield f"font {name} ({font.get('/BaseFont')}) may not be embedded (OS/2 fsType)"
     for name, xobject in _items(resources.get("/XObject")):
         if id(xobject) in seen:
             continue
@@ -250,6 +253,21 @@ def _embedded(font: DictionaryObject) -> bool:
     descriptor = font.get("/FontDescriptor")
     descriptor = descriptor.get_object() if descriptor is not None else {}
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def _restricted(font: DictionaryObject) -> bool:
+    """A TrueType font whose licence forbids embedding (OS/2 fsType: restricted licence)."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    file = font["/FontDescriptor"].get_object().get("/FontFile2")
+    if file is None:
+        return False
+    tables = TTFont(io.BytesIO(file.get_object().get_data()))
+    return "OS/2" in tables and bool(tables["OS/2"].fsType & 0x0002)
 
 
 def _operator_problems(stream: StreamObject | None) -> Iterator[str]:

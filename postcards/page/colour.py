@@ -72,15 +72,15 @@ def cap_ink(cmyk: tuple[float, float, float, float], limit: float) -> Paint:
 class OutputProfile:
     """A print shop's CMYK output profile, checked, with the conversions of a print run.
 
-    Made with :meth:`load`.  The transforms are built once; images are converted once
-    per path (a run's fronts and backs files share them).
+    Made with :meth:`load`.  The transforms are built once; :attr:`images` keeps what
+    was made of each image file, so that a run's fronts and backs files convert it once.
     """
 
     def __init__(self, path: Path, data: bytes, description: str, profile: Any) -> None:
         self.path, self.data, self.description = path, data, description
         self._profile = profile
         self._transforms: dict[tuple[bytes, bool], Any] = {}
-        self._images: dict[Path, Any] = {}
+        self.images: dict[Path, Any] = {}
         self.max_ink = min(MAX_INK, sum(self._convert((0, 0, 0))))
 
     @classmethod
@@ -122,11 +122,9 @@ class OutputProfile:
         rgb = tuple(round(v * 255) for v in colour)
         return cap_ink(self._convert(rgb), self.max_ink)  # type: ignore[arg-type]
 
-    def separate(self, path: Path, image: Any) -> Any:
-        """``image`` (RGB, from ``path``) as the press's CMYK, its total ink capped."""
-        if path not in self._images:
-            self._images[path] = self._cap_image(self._apply(image, shadows=True))
-        return self._images[path]
+    def separate(self, image: Any) -> Any:
+        """``image`` (RGB) as the press's CMYK, its total ink capped."""
+        return self._cap_image(self._apply(image, shadows=True))
 
     def _convert(self, rgb: tuple[int, int, int]) -> tuple[float, float, float, float]:
         from PIL import Image
@@ -163,24 +161,41 @@ class OutputProfile:
         return out
 
     def _cap_image(self, image: Any) -> Any:
-        """Every pixel's total ink at most :attr:`max_ink`, as :func:`cap_ink` does."""
+        """Every pixel's total ink at most :attr:`max_ink`, as :func:`cap_ink` does.
+
+        A band of rows at a time, so that a large photograph costs a few megabytes more,
+        not ten times its size in floating point.
+        """
         import numpy as np
         from PIL import Image
 
-        ink = np.asarray(image, dtype=np.float32) / 255
-        limit = self.max_ink
-        total = ink.sum(axis=2)
-        if float(total.max()) <= limit + 1 / 255:
-            return image
-        cmy, k = ink[..., :3], ink[..., 3]
-        moved = np.minimum(np.maximum(total - limit, 0) / 2, np.minimum(cmy.min(axis=2), 1 - k))
-        cmy = cmy - moved[..., None]
-        k = k + moved
-        over = np.maximum(cmy.sum(axis=2) + k - limit, 0)
-        scale = np.where(over > 0, 1 - over / np.maximum(cmy.sum(axis=2), 1e-6), 1)
-        cmy = cmy * np.clip(scale, 0, 1)[..., None]
-        pixels = np.concatenate([cmy, k[..., None]], axis=2)
-        return Image.fromarray(np.rint(pixels * 255).astype(np.uint8), "CMYK")
+        limit = round(self.max_ink * 255)
+        width, height = image.size
+        capped = None  # a copy once a band is over: usually the profile keeps within it
+        for top in range(0, height, 128):
+            band = np.asarray(image.crop((0, top, width, min(height, top + 128))))
+            if int(band.sum(axis=2, dtype=np.uint16).max()) <= limit:
+                continue
+            if capped is None:
+                capped = image.copy()
+            inks = _capped(band.astype(np.float32), limit)
+            capped.paste(Image.fromarray(inks, "CMYK"), (0, top))
+        return image if capped is None else capped
+
+
+def _capped(ink: Any, limit: float) -> Any:
+    """:func:`cap_ink` on an array of CMYK pixels (0..255), ``limit`` in the same units."""
+    import numpy as np
+
+    cmy, k = ink[..., :3], ink[..., 3]
+    over = np.maximum(ink.sum(axis=2) - limit, 0)
+    moved = np.minimum(over / 2, np.minimum(cmy.min(axis=2), 255 - k))
+    cmy = cmy - moved[..., None]
+    k = k + moved
+    rest = np.maximum(cmy.sum(axis=2) + k - limit, 0)
+    scale = np.clip(1 - rest / np.maximum(cmy.sum(axis=2), 1e-6), 0, 1)
+    capped = np.concatenate([cmy * scale[..., None], k[..., None]], axis=2)
+    return np.clip(np.floor(capped), 0, 255).astype(np.uint8)
 
 
 def _description(data: bytes) -> str:

@@ -26,10 +26,24 @@ Stream = tuple[str, bytes]
 _ADOBE_CMYK = " /Decode [1 0 1 0 1 0 1 0]"
 
 
-def image_objects(
-    path: Path, profile: OutputProfile | None = None
-) -> tuple[Stream, Stream | None, tuple[int, int]]:
-    """The image stream, its soft mask (or None) and its size in pixels."""
+#: An image's stream, its soft mask (or None) and its size in pixels.
+Objects = tuple[Stream, Stream | None, tuple[int, int]]
+
+
+def image_objects(path: Path, profile: OutputProfile | None = None) -> Objects:
+    """The image stream, its soft mask (or None) and its size in pixels.
+
+    With a ``profile``, made once per file and profile (kept in ``profile.images``).
+    """
+    if profile is None:
+        return _objects(path, None)
+    if path not in profile.images:
+        profile.images[path] = _objects(path, profile)
+    made: Objects = profile.images[path]
+    return made
+
+
+def _objects(path: Path, profile: OutputProfile | None) -> Objects:
     from PIL import Image
 
     with Image.open(path) as image:
@@ -53,7 +67,7 @@ def image_objects(
     if alpha is not None and alpha.getextrema() != (255, 255):
         mask = (_entries(size, "/DeviceGray", "/FlateDecode"), zlib.compress(alpha.tobytes()))
     if profile is not None and not grey:
-        return _separated(profile.separate(path, pixels), jpeg), mask, size
+        return _separated(profile.separate(pixels), jpeg), mask, size
     space = "/DeviceGray" if grey else "/DeviceRGB"
     stream = (_entries(size, space, "/FlateDecode"), zlib.compress(pixels.tobytes()))
     return stream, mask, size

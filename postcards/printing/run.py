@@ -89,7 +89,7 @@ class PrintRun:
     @cached_property
     def pdfx(self) -> PdfX | None:
         """PDF/X-4 for the press's profile (--icc, else [print] profile); None: plain PDF."""
-        return press(self.campaign, self.options)
+        return pdfx_for(self.campaign, self.options)
 
     @property
     def duplex(self) -> str:
@@ -200,7 +200,7 @@ class CardOptions:
     icc: Path | None = None  # the press's CMYK profile: PDF/X-4 (wins over [print] profile)
 
 
-def press(campaign: Settings, options: CardOptions) -> PdfX | None:
+def pdfx_for(campaign: Settings, options: CardOptions) -> PdfX | None:
     """The run's PDF/X-4 settings: ``--icc``'s profile, else ``[print] profile``'s, or None.
 
     Raises:
@@ -216,9 +216,9 @@ def press(campaign: Settings, options: CardOptions) -> PdfX | None:
 
 
 def profile_problems(campaign: Settings, options: CardOptions) -> list[Problem]:
-    """What is wrong with the run's press profile (see :func:`press`), for ``check``."""
+    """What is wrong with the run's press profile (see :func:`pdfx_for`), for ``check``."""
     try:
-        press(campaign, options)
+        pdfx_for(campaign, options)
     except PostcardsError as exc:
         return list(exc.problems)
     return []
