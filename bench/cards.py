@@ -3,12 +3,16 @@
 Usage: python bench/cards.py [--layout L] [N ...]   (default: single, 1000 10000)
        python bench/cards.py --peer [N] [ROUNDS]    (default: 10000 cards, 3 rounds)
        python bench/cards.py --scale [N ...]        (default: 1000 10000 100000)
+       python bench/cards.py --icc PROFILE.icc [--layout L] [N] [ROUNDS]
+                                                    (default: single, 10000 cards, 3 rounds)
 
 ``--peer`` times whole processes, paired and alternating in one run: ``postcards cards``
 on its own N-card campaign against the hand-optimised reportlab reference in
 ``../shared/peers`` (``PEER_QR=zxing``, its own N rows), and prints the ratio of the
 medians (the bar is 1.0).  ``--scale`` times the whole ``postcards cards`` command at each
-size and prints wall time, cards/s and the peak RSS of the process.
+size and prints wall time, cards/s and the peak RSS of the process.  ``--icc`` times what
+PDF/X-4 costs: whole ``postcards cards`` processes, paired and alternating, on one
+campaign, plain against ``--icc PROFILE.icc``, and prints the medians and their ratio.
 
 Each size runs in a fresh process, so peak memory (max RSS) belongs to that size alone.
 The time covers the whole `cards` job: reading the spreadsheets, checking, pairing,
@@ -161,9 +165,16 @@ def measured(
 
 
 def ours(
-    campaign: Path, out: Path, layout: str = "single", jobs: int | None = None
+    campaign: Path,
+    out: Path,
+    layout: str = "single",
+    jobs: int | None = None,
+    extra: tuple[str, ...] = (),
 ) -> tuple[float, float, float]:
-    """One whole `postcards cards` process on a fresh ledger (``jobs``: its --jobs)."""
+    """One whole `postcards cards` process on a fresh ledger (``jobs``: its --jobs).
+
+    ``extra``: more options, such as ``--icc PROFILE``.
+    """
     for stale in out.parent.glob("tracking.db*"):
         stale.unlink()
     return measured(
@@ -177,8 +188,41 @@ def ours(
         "-o",
         str(out),
         *(["--jobs", str(jobs)] if jobs else []),
+        *extra,
         cwd=out.parent,
     )
+
+
+def icc_cost(profile: Path, cards: int, rounds: int, layout: str = "single") -> None:
+    """Paired, alternating whole-process runs: a plain PDF against PDF/X-4 (``--icc``)."""
+    import statistics
+
+    kinds = {"rgb": (), "icc": ("--icc", str(profile.resolve()))}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        campaign = write_campaign(folder, cards)
+        times: dict[str, list[float]] = {kind: [] for kind in kinds}
+        peaks: dict[str, list[float]] = {kind: [] for kind in kinds}
+        sizes: dict[str, float] = {}
+        print(f"{cards} cards, layout {layout}, {rounds} paired rounds (whole processes)")
+        for round_ in range(1, rounds + 1):
+            for kind in ("rgb", "icc") if round_ % 2 else ("icc", "rgb"):
+                out = folder / f"{kind}.pdf"
+                seconds, peak, worker = ours(campaign, out, layout, extra=kinds[kind])
+                times[kind].append(seconds)
+                peaks[kind].append(max(peak, worker))
+                sizes[kind] = out.stat().st_size / 1e6
+                print(f"  round {round_}: {kind}  {seconds:6.2f} s  {max(peak, worker):6.0f} MB")
+        median = {kind: statistics.median(values) for kind, values in times.items()}
+        for kind in kinds:
+            print(
+                f"median {kind}: {median[kind]:.2f} s ({cards / median[kind]:.0f} cards/s), "
+                f"peak {max(peaks[kind]):.0f} MB, PDF {sizes[kind]:.1f} MB"
+            )
+        print(
+            f"ratio icc / rgb: {median['icc'] / median['rgb']:.3f} "
+            f"(+{median['icc'] - median['rgb']:.2f} s)"
+        )
 
 
 def peer(cards: int, rounds: int) -> None:
@@ -253,6 +297,14 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--peer"]:
         numbers = [int(a) for a in argv[1:]]
         peer(*(numbers + [10000, 3][len(numbers) :]))
+        return
+    if argv[:1] == ["--icc"]:
+        profile, rest = Path(argv[1]), argv[2:]
+        layout = "single"
+        if rest[:1] == ["--layout"]:
+            layout, rest = rest[1], rest[2:]
+        numbers = [int(a) for a in rest]
+        icc_cost(profile, *(numbers + [10000, 3][len(numbers) :]), layout=layout)  # type: ignore[arg-type]
         return
     if argv[:1] == ["--scale"]:
         layout = "single"

@@ -39,7 +39,7 @@ _KNOWN: dict[str, set[str]] = {
     "tracking": {"database"},
     "senders": {"columns", "header_row"},
     "prisoners": {"columns", "header_row"},
-    "print": {"back_offset_mm", "printer"},
+    "print": {"back_offset_mm", "printer", "profile"},
     "posters": {"language", "size", "templates"},
 }
 
@@ -97,6 +97,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Settings:
         bleed_mm=reader.number("cards", "bleed_mm", Settings.bleed_mm),
         crop_marks=reader.flag("cards", "crop_marks", Settings.crop_marks),
         duplex=reader.choice("cards", "duplex", DUPLEX_MODES),
+        print_profile=_resolved(root, reader.text("print", "profile", "")),
         printers=reader.printers(),
         layouts=reader.layouts(),
         qr_placement=reader.choice("qr", "placement", ("card", "sheet")),
@@ -283,14 +284,12 @@ class _Reader:
             return None
         x, y = float(value[0]), float(value[1])
         if max(abs(x), abs(y)) > MAX_BACK_OFFSET_MM:
-            self.fail(
-                section,
-                key,
-                f"offset [{x:g}, {y:g}] mm is more than "
-                f"{MAX_BACK_OFFSET_MM:g} mm in x or y and would push the backs off "
-                "the sheet; print calibrate again and measure, or fix the printer's "
-                "paper guides",
+            message = (
+                f"offset [{x:g}, {y:g}] mm is more than {MAX_BACK_OFFSET_MM:g} mm in x or y and "
+                "would push the backs off the sheet; print calibrate again and measure, or fix "
+                "the printer's paper guides"
             )
+            self.fail(section, key, message)
             return None
         return (x, y)
 

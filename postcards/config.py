@@ -68,6 +68,8 @@ class Settings:
     crop_marks: bool = True
     duplex: str = "long-edge"
     back_offset_mm: tuple[float, float] = (0.0, 0.0)
+    #: [print] profile: the print shop's CMYK ICC profile; cards are then PDF/X-4.
+    print_profile: Path | None = None
     printer: str = ""
     printers: dict[str, tuple[float, float]] = field(default_factory=dict)
     layouts: dict[str, Layout] = field(default_factory=dict)

@@ -154,6 +154,14 @@ def print_summary(report, campaign: Settings, size: str | None) -> None:
     default=None,
     help="Processes that draw the cards (default: one per core). The PDF is the same.",
 )
+@click.option(
+    "--icc",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="PROFILE.icc",
+    help="The print shop's CMYK output profile: write PDF/X-4, colours and images in its "
+    "inks (default: campaign.toml's [print] profile, else a plain PDF).",
+)
 @click.pass_context
 def cards(
     ctx: click.Context,
@@ -175,6 +183,7 @@ def cards(
     example: bool,
     allow_risky: bool,
     jobs: int | None,
+    icc: str | None,
 ) -> None:
     """Render the cards PDF and its manifest, and record the cards in the ledger."""
     from postcards.cards.reprint import Selection
@@ -195,6 +204,7 @@ def cards(
         example=example,
         allow_risky=allow_risky,
         jobs=jobs,
+        icc=Path(icc).resolve() if icc else None,
     )
     report, result = run_cards(campaign, Path(output), options)
     if report.pairs_from:

@@ -46,7 +46,7 @@ from postcards.printing.run import CardOptions, Place, Places, PrintRun, card_ou
 from postcards.printing.settling import kill_point, run_files, settle
 from postcards.printing.shop_checks import font_problems
 from postcards.printing.signing import write_signing_sheets
-from postcards.printing.ticket import OFFICE_COLOUR, plan_ticket, ticket_files, write_ticket
+from postcards.printing.ticket import plan_ticket, ticket_files, write_ticket
 
 MANIFEST_COLUMNS = [
     "code",
@@ -173,7 +173,7 @@ def _print_planned(
             raise InputError(problems)
         _write_manifest(temps[len(files)], kept.with_returns(), places, campaign.csv_bom)
         prints = ticket_files(list(zip(temps, files, strict=False)))
-        job = plan_ticket(run, kept.count, places.sheets, prints, colour=OFFICE_COLOUR)
+        job = plan_ticket(run, kept.count, places.sheets, prints)
         write_ticket(job, planner.fonts, temps[len(files) + 1])
         if signing:
             write_signing_sheets(planner, kept.plans, temps[-1])

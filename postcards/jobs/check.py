@@ -41,7 +41,7 @@ from postcards.pairing.assignments import assignments_file, read_assignments, un
 from postcards.pairing.fair import Pairing, Plan
 from postcards.printing.imposition import Imposition, impose
 from postcards.printing.preflight import CardPreflight, design_problems
-from postcards.printing.run import CardOptions
+from postcards.printing.run import CardOptions, profile_problems
 from postcards.printing.settling import interrupted_warnings, settle
 from postcards.wording import counted
 
@@ -138,7 +138,7 @@ def prepare(
     """
     report = CheckReport()
     report.add(list(campaign.warnings) + _url_warning(campaign, options.strict))
-    report.add(require_lists(campaign))
+    report.add(require_lists(campaign) + profile_problems(campaign, options))
     if report.problems:
         return report, None
     size = _card_size(campaign, options, report)

@@ -52,7 +52,7 @@ class Document:
         from reportlab.pdfgen.canvas import Canvas
 
         canvas = Canvas(str(path), pagesize=(pt(A4_MM[0]), pt(A4_MM[1])), invariant=1,
-                        pageCompression=1)  # fmt: skip
+                        pageCompression=1, initialFontName=fonts.face("regular").name)  # fmt: skip
         canvas.setTitle(title)
         canvas.setCreator("postcards")
         canvas.setAuthor("postcards")
@@ -78,7 +78,7 @@ class Document:
 
     def qr(self, matrix: QRMatrix, x_mm: float, y_mm: float, module_mm: float) -> float:
         """A vector QR symbol whose quiet zone starts at (x, y); returns its side in mm."""
-        self.canvas.setFillColorRGB(0, 0, 0)
+        self.canvas.setFillGray(0)  # black on the black plate alone, never 0 0 0 rg
         draw_qr(self.canvas, matrix, pt(x_mm), pt(y_mm), pt(module_mm))
         return matrix.modules_with_quiet_zone * module_mm
 

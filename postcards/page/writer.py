@@ -6,6 +6,8 @@ end), and text uses the fonts' own glyph ids, so a page's content is plain bytes
 process can make (:class:`Content`) and the parent writes in order (:meth:`add_page`,
 :meth:`note_glyphs`): the file is the same byte for byte however the work was split.
 The bytes depend only on what is drawn: no dates, and the /ID is a hash of the content.
+A PDF/X-4 file (given a :class:`~postcards.page.pdfx.PdfX`) carries the dates of its run,
+not of the clock, its output intent and XMP metadata, and its images in the press's CMYK.
 """
 
 from __future__ import annotations
@@ -16,10 +18,15 @@ from array import array
 from pathlib import Path
 from typing import IO
 
+from postcards.page.colour import Paint, grey_if_neutral
 from postcards.page.embedding import TrueTypeFont, pdf_number
 from postcards.page.images import image_objects
+from postcards.page.pdfx import PdfX
 
 _CATALOG, _PAGES, _RESOURCES, _INFO = 1, 2, 3, 4
+
+#: The fill operator for a colour of 1, 3 or 4 values (the stroke's is its upper case).
+_FILL = {1: " g", 3: " rg", 4: " k"}
 
 #: (x0, y0, x1, y1) in points.
 Rect = tuple[float, float, float, float]
@@ -37,7 +44,7 @@ def _text_string(text: str) -> str:
 class PdfWriter:
     """Writes one PDF file: fonts, images and forms once, then pages one by one."""
 
-    def __init__(self, out: str | Path | IO[bytes], title: str):
+    def __init__(self, out: str | Path | IO[bytes], title: str, pdfx: PdfX | None = None):
         self._own = isinstance(out, str | Path)
         self._file: IO[bytes] = (
             open(out, "wb", buffering=1 << 20)  # type: ignore[arg-type, assignment]  # noqa: SIM115
@@ -49,6 +56,7 @@ class PdfWriter:
         self._offsets = array("Q", [0] * 5)
         self._pages = array("L")
         self.title = title
+        self.pdfx = pdfx
         self.fonts: dict[str, TrueTypeFont] = {}
         self._xobjects: dict[str, int] = {}
         self._images: dict[Path, tuple[str, int, int]] = {}
@@ -141,7 +149,8 @@ class PdfWriter:
         if self._sealed:
             raise RuntimeError(f"image {path} was not registered before the pages")
         name = f"Im{len(self._xobjects) + 1}"
-        (entries, data), mask, size = image_objects(path)
+        profile = self.pdfx.profile if self.pdfx else None
+        (entries, data), mask, size = image_objects(path, profile)
         number = self._reserve()
         if mask is not None:
             mask_number = self._reserve()
@@ -196,18 +205,28 @@ class PdfWriter:
             ).encode("ascii"),
         )
         self._page_tree()
-        self._object(_CATALOG, f"<< /Type /Catalog /Pages {_PAGES} 0 R >>".encode("ascii"))
+        catalog = self._pdfx_catalog() if self.pdfx else ""
+        self._object(_CATALOG, f"<< /Type /Catalog /Pages {_PAGES} 0 R{catalog} >>".encode("ascii"))
         who = _text_string("postcards")
         self._object(
             _INFO,
             (
                 f"<< /Title {_text_string(self.title)} /Author {who} /Creator "
-                f"{who} /Producer {who} >>"
+                f"{who} /Producer {who}{' ' + self.pdfx.info_entries() if self.pdfx else ''} >>"
             ).encode("ascii"),
         )
         self._xref()
         if self._own:
             self._file.close()
+
+    def _pdfx_catalog(self) -> str:
+        """Write the output intent's profile and the XMP; the catalog's entries naming them."""
+        assert self.pdfx is not None
+        profile, metadata = self._reserve(), self._reserve()
+        self._stream(profile, "/N 4 /Filter /FlateDecode", zlib.compress(self.pdfx.profile.data))
+        xmp = self.pdfx.xmp(self.title, "postcards", self._hash.hexdigest())
+        self._stream(metadata, "/Type /Metadata /Subtype /XML", xmp)  # plain: tools read it
+        return f" /Metadata {metadata} 0 R /OutputIntents [{self.pdfx.output_intent(profile)}]"
 
     def _page_tree(self) -> None:
         """The Pages object, its kids written a piece at a time (200,000 pages: 2 MB)."""
@@ -288,13 +307,18 @@ class Content:
         """Concatenate a matrix to the current transform (``cm``)."""
         self.parts.append(" ".join(map(pdf_number, (a, b, c, d, e, f))) + " cm")
 
-    def fill(self, colour: tuple[float, ...]) -> None:
-        """An RGB (3 values) or CMYK (4 values) fill colour, 0..1."""
-        self.parts.append(" ".join(map(pdf_number, colour)) + (" rg" if len(colour) == 3 else " k"))
+    def fill(self, colour: Paint) -> None:
+        """A grey (1 value), RGB (3) or CMYK (4) fill colour, 0..1; an RGB grey is set as grey.
 
-    def stroke(self, colour: tuple[float, ...]) -> None:
-        """An RGB (3 values) or CMYK (4 values) stroke colour, 0..1."""
-        self.parts.append(" ".join(map(pdf_number, colour)) + (" RG" if len(colour) == 3 else " K"))
+        Black and grey text then print on the black plate alone (``0 g``, not ``0 0 0 rg``).
+        """
+        colour = grey_if_neutral(colour)
+        self.parts.append(" ".join(map(pdf_number, colour)) + _FILL[len(colour)])
+
+    def stroke(self, colour: Paint) -> None:
+        """A grey (1 value), RGB (3) or CMYK (4) stroke colour, 0..1; an RGB grey as grey."""
+        colour = grey_if_neutral(colour)
+        self.parts.append(" ".join(map(pdf_number, colour)) + _FILL[len(colour)].upper())
 
     def line_width(self, width: float) -> None:
         """The width of stroked lines, in points."""

@@ -162,10 +162,10 @@ class PosterRenderer:
         for fill in page.fills:
             box = fill.box
             if fill.stroke:
-                canvas.setStrokeColor(self.colour(fill.colour))
+                _paint(canvas, self.colour(fill.colour), stroke=True)
                 canvas.setLineWidth(1.0)
             else:
-                canvas.setFillColor(self.colour(fill.colour))
+                _paint(canvas, self.colour(fill.colour))
             canvas.rect(
                 pt(box.x_mm),
                 pt(box.y_mm),
@@ -213,7 +213,7 @@ class PosterRenderer:
         box = tile.photo_box
         if tile.photo is not None and self._photo(canvas, tile):
             return
-        canvas.setFillColor(self.colour(tile.colour))
+        _paint(canvas, self.colour(tile.colour))
         canvas.rect(
             pt(box.x_mm), pt(box.y_mm), pt(box.width_mm), pt(box.height_mm), stroke=0, fill=1
         )
@@ -238,16 +238,24 @@ class PosterRenderer:
 
     def _qr(self, canvas: Any, qr: PlacedQR) -> None:
         """The code as vector rectangles, in ink."""
-        canvas.setFillColor(self.colour("ink"))
+        _paint(canvas, self.colour("ink"))
         draw_qr(canvas, qr.matrix, pt(qr.x_mm), pt(qr.y_mm), pt(qr.module_mm))
 
     def _line(self, canvas: Any, line: TextLine) -> None:
-        canvas.setFillColor(self.colour(line.colour))
+        _paint(canvas, self.colour(line.colour))
         text = canvas.beginText(pt(line.x_mm), pt(line.baseline_mm))
         for font, part in self.fonts.runs(line.text, line.style):
             text.setFont(font, line.size)
             text.textOut(part)
         canvas.drawText(text)
+
+
+def _paint(canvas: Any, colour: Any, stroke: bool = False) -> None:
+    """Set a reportlab colour; a grey as DeviceGray, so black prints on the black plate alone."""
+    if colour.red == colour.green == colour.blue:
+        (canvas.setStrokeGray if stroke else canvas.setFillGray)(colour.red)
+    else:
+        (canvas.setStrokeColor if stroke else canvas.setFillColor)(colour)
 
 
 def _size(pixels: tuple[int, int] | None) -> str:

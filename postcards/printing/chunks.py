@@ -113,8 +113,8 @@ def draw_sheets(
         return drawn
 
     size = (sheets.cards.width, sheets.cards.height)
-    media = (sheets.media,)
-    _write_all(in_order(chunks(), draw, jobs), writers, size, media, count, progress)
+    boxes = sheets.page_boxes()
+    _write_all(in_order(chunks(), draw, jobs), writers, size, boxes, count, progress)
 
 
 def _take(plans: Iterator[CardPlan], wanted: int) -> list[CardPlan]:

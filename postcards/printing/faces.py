@@ -4,7 +4,9 @@ What is the same on every card (the motif and headline of a front, the rules and
 box of a back) is drawn once as a PDF form and placed by reference; a text block that
 recurs in the run (a sender's name, a shared message) is a form too.  Per card we draw
 only its own text and its QR code as vector rectangles.  Each page goes to the file as
-soon as it is drawn, and the same plans give the same bytes.
+soon as it is drawn, and the same plans give the same bytes.  Greys are set as DeviceGray
+(black text prints on the black plate alone); for PDF/X-4 the design's other colours are
+converted once, here, to the press's CMYK.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import IO
 from postcards.cards.design import Design, TextStyle
 from postcards.cards.plans import CardPlan, PlacedText
 from postcards.errors import Problem, TemplateError
+from postcards.page.colour import OutputProfile, Paint, grey_if_neutral
 from postcards.page.embedding import TrueTypeFont
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import Page, pt
@@ -82,13 +85,19 @@ def _blocks(plan: CardPlan) -> tuple[PlacedText | None, ...]:
 class CardRenderer:
     """Draws cards of one design and page size as content streams of a :class:`PdfWriter`."""
 
-    def __init__(self, design: Design, page: Page, title: str):
+    def __init__(
+        self, design: Design, page: Page, title: str, profile: OutputProfile | None = None
+    ):
+        """``profile``: the press's, for PDF/X-4; the colours are then its CMYK."""
         self.design, self.page, self.title = design, page, title
         self.fonts: FontSet = design.fonts
         self.front = design.front(page.size)
         self.back = design.back(page.size)
-        self.colours = {name: hex_colour(value, name) for name, value in design.colours.items()}
-        self.headline_colour = hex_colour(self.front.headline_colour, "headline_colour")
+        paint = profile.paint if profile is not None else grey_if_neutral
+        self.colours: dict[str, Paint] = {
+            name: paint(hex_colour(value, name)) for name, value in design.colours.items()
+        }
+        self.headline_colour = paint(hex_colour(self.front.headline_colour, "headline_colour"))
         self.width, self.height = pt(page.width_mm), pt(page.height_mm)
         self.writer: PdfWriter | None = None
 

@@ -11,14 +11,17 @@ import contextlib
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import overload
 
 from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.cards.reprint import Selection
 from postcards.config import Settings
-from postcards.errors import InputError, Problem
+from postcards.errors import InputError, PostcardsError, Problem
+from postcards.page.colour import OutputProfile
 from postcards.page.geometry import Page
+from postcards.page.pdfx import PdfX, print_date
 from postcards.page.writer import PdfWriter
 from postcards.pairing.fair import Pairing
 from postcards.printing.chunks import draw_cards, draw_sheets
@@ -83,6 +86,11 @@ class PrintRun:
     options: CardOptions
     pairings: Sequence[Pairing] = ()  # the run's cards, for the forms drawn before them
 
+    @cached_property
+    def pdfx(self) -> PdfX | None:
+        """PDF/X-4 for the press's profile (--icc, else [print] profile); None: plain PDF."""
+        return pdfx_for(self.campaign, self.options)
+
     @property
     def duplex(self) -> str:
         """How the sheets are printed two-sided: --duplex, else campaign.toml's."""
@@ -128,10 +136,13 @@ class PrintRun:
             ShortOfCards: ``plans`` ended early (a card could not be planned).
         """
         page = Page(self.planner.size, self.imposition.bleed_mm)
-        cards = CardRenderer(self.planner.design, page, self.campaign.name)
+        profile = self.pdfx.profile if self.pdfx else None
+        cards = CardRenderer(self.planner.design, page, self.campaign.name, profile)
         languages, signatures = self._forms_needed()
         with contextlib.ExitStack() as stack:
-            writers = [stack.enter_context(PdfWriter(t, self.campaign.name)) for t in temps]
+            writers = [
+                stack.enter_context(PdfWriter(t, self.campaign.name, self.pdfx)) for t in temps
+            ]
             if self.imposition.layout.single:
                 cards.begin(writers[0], languages, signatures)
                 draw_cards(cards, plans, count, writers[0], jobs, progress)
@@ -186,6 +197,31 @@ class CardOptions:
     example: bool = False  # let init's example lists and example.org URL through
     allow_risky: bool = False  # risky words print (as warnings) instead of stopping the run
     jobs: int | None = None  # processes drawing the cards (None: as many as there are cores)
+    icc: Path | None = None  # the press's CMYK profile: PDF/X-4 (wins over [print] profile)
+
+
+def pdfx_for(campaign: Settings, options: CardOptions) -> PdfX | None:
+    """The run's PDF/X-4 settings: ``--icc``'s profile, else ``[print] profile``'s, or None.
+
+    Raises:
+        InputError: the profile is missing or not a printer's CMYK profile.
+    """
+    if options.icc is not None:
+        profile = OutputProfile.load(options.icc, "--icc")
+    elif campaign.print_profile is not None:
+        profile = OutputProfile.load(campaign.print_profile, "[print] profile")
+    else:
+        return None
+    return PdfX(profile, print_date(campaign.wave, campaign.list_date))
+
+
+def profile_problems(campaign: Settings, options: CardOptions) -> list[Problem]:
+    """What is wrong with the run's press profile (see :func:`pdfx_for`), for ``check``."""
+    try:
+        pdfx_for(campaign, options)
+    except PostcardsError as exc:
+        return list(exc.problems)
+    return []
 
 
 def card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:

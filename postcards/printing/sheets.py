@@ -30,7 +30,7 @@ SLUG_SIZE_PT = LABEL_MIN_PT
 SLUG_BAND_MM = 3.0
 #: Registration black: all four inks, so a mark prints on every plate.
 REGISTRATION = (1.0, 1.0, 1.0, 1.0)
-SLUG_GREY = (0.35, 0.35, 0.35)
+SLUG_GREY = (0.35,)
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,13 @@ class SheetRenderer:
     def media(self) -> Rect:
         """A sheet page's media box, in points."""
         return self._media
+
+    def page_boxes(self) -> tuple[Rect, Rect, Rect]:
+        """A sheet page's media, trim and bleed boxes: the sheet is what the printer makes.
+
+        The cards are cut from it along the marks afterwards; PDF/X wants the boxes said.
+        """
+        return self._media, self._media, self._media
 
     def begin(
         self,
@@ -126,8 +133,8 @@ class SheetRenderer:
                 target.form(self.cards.width, self.cards.height, content, name)
             done = 0
             for (front, back), slots in zip(pages, sheets, strict=True):
-                front_writer.add_page(front, self._media)
-                target.add_page(back, self._media)
+                front_writer.add_page(front, *self.page_boxes())
+                target.add_page(back, *self.page_boxes())
                 done += sum(index is not None for index in slots)
                 if progress:
                     progress(done, len(plans))

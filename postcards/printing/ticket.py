@@ -55,7 +55,7 @@ def plan_ticket(
     cards: int,
     sheets: int,
     files: Sequence[PrintFile],
-    colour: str = OFFICE_COLOUR,
+    colour: str | None = None,
 ) -> Ticket:
     """The ticket of a print run of ``cards`` cards on ``sheets`` sheets (0 for ``single``).
 
@@ -64,6 +64,7 @@ def plan_ticket(
     """
     campaign, imposition = run.campaign, run.imposition
     page = Page(imposition.card, imposition.bleed_mm)
+    colour = colour or _colour(run)
     rows: list[tuple[str, str]] = [
         ("Campaign", campaign.name),
         ("Wave", campaign.wave),
@@ -173,6 +174,15 @@ def _offset(run: PrintRun) -> list[tuple[str, str]]:
         return []
     printer = f" (printer {run.options.printer})" if run.options.printer else ""
     return [("Back offset", f"backs moved x {x:+g} mm, y {y:+g} mm{printer}")]
+
+
+def _colour(run: PrintRun) -> str:
+    """The colour line: the press profile of a PDF/X-4 run, else the office's RGB."""
+    pdfx = run.pdfx
+    if pdfx is None:
+        return OFFICE_COLOUR
+    name = f"{pdfx.profile.description} ({pdfx.profile.path.name})"
+    return f"CMYK, PDF/X-4 for {name}; black on K alone"
 
 
 def _with_bleed(page: Page, imposition: Imposition) -> str:
