@@ -34,7 +34,7 @@ lint: $(INSTALLED)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet "qrcode>=7"  # the reference peer imports it
