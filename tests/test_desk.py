@@ -5,6 +5,8 @@ and the refusals of the station's guard on the new routes."""
 from __future__ import annotations
 
 import io
+import re
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -193,3 +195,272 @@ def test_the_office_flow_through_the_desk(fresh: Desk) -> None:
         for p in client.get("/api/pairs").json()["pairs"]
     }
     assert codes == {(c["sender_id"], c["prisoner_id"]): format_code(c["code"]) for c in cards}
+
+
+# --- what the desk refuses -------------------------------------------------------------------
+
+
+def test_a_broken_upload_keeps_the_previous_list(fresh: Desk) -> None:
+    folder = fresh.folder
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    broken = fresh.upload("senders", "senders.xlsx", b"PK\x03\x04 not a workbook at all")
+    assert broken.status_code == 400
+    (problem,) = broken.json()["problems"]
+    assert problem["file"] == "senders.xlsx" and problem["severity"] == "error"
+    assert broken.json()["reason"] == problem["text"]
+    unknown = fresh.upload("senders", "senders.exe", b"MZ")
+    assert unknown.status_code == 400 and 'unsupported file type ".exe"' in unknown.json()["reason"]
+    empty = fresh.upload("prisoners", "prisoners.csv", b"")
+    assert empty.status_code == 400
+    after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    assert after == before  # the same lists, campaign.toml untouched, nothing kept or left over
+    assert [p.name for p in folder.iterdir() if p.is_dir()] == []
+
+
+def test_an_upload_of_another_kind_moves_the_campaign_to_it(fresh: Desk) -> None:
+    """senders.xlsx replaced by a CSV: [inputs] names senders.csv, both old files kept, dated,
+    a second upload in the same minute never overwriting the first one's."""
+    folder = fresh.folder
+    example = (folder / "senders.xlsx").read_bytes()
+    first = (DATA / "campaign" / "senders.csv").read_bytes()
+    answer = fresh.upload("senders", "Senders (2).CSV", first).json()
+    assert answer["file"] == "senders.csv" and answer["problems"] == []
+    toml = (folder / "campaign.toml").read_text(encoding="utf-8")
+    assert 'senders = "senders.csv"                 # CSV, XLSX or ODS' in toml
+    assert not (folder / "senders.xlsx").exists()
+    (kept_xlsx,) = answer["kept"]
+    assert (folder / kept_xlsx).read_bytes() == example and kept_xlsx.endswith(".xlsx")
+    second = first.replace(b"S2,", b"S3,")
+    kept_csv = fresh.upload("senders", "s.csv", second).json()["kept"]
+    third = fresh.upload("senders", "s.csv", first).json()["kept"]
+    assert (folder / kept_csv[0]).read_bytes() == first and (
+        folder / third[0]
+    ).read_bytes() == second
+    assert len({kept_xlsx, *kept_csv, *third}) == 3
+    assert (folder / "senders.csv").read_bytes() == first
+
+
+def test_settings_are_validated_as_the_file_is(fresh: Desk) -> None:
+    client, toml = fresh.client, fresh.folder / "campaign.toml"
+    before = toml.read_bytes()
+    cases = [
+        ({"cards": {"sise": "A6"}}, "[cards] sise", "unknown setting; did you mean size?"),
+        ({"cards": {"duplex": "both"}}, "cards.duplex", "expected one of long-edge"),
+        (
+            {"cards": {"crop_marks": "yes"}},
+            "cards.crop_marks",
+            "expected true or false, found 'yes'",
+        ),
+        ({"campagne": {"name": "x"}}, "[campagne]", "unknown section"),
+        ({"tracking": {"database": "sqlite:////tmp/x.db"}}, "[tracking]", "POSTCARDS_DATABASE"),
+        ({"inputs": {"senders": "../../etc/passwd"}}, "[inputs]", "upload a list"),
+        ({"campaign": {"name": {"first": "x"}}}, "campaign.name", "expected text, a number"),
+        (
+            {"return_addresses": {"Bundestag": "Platz der Republik 1"}},
+            "return_addresses.Bundestag",
+            "a list of address lines",
+        ),
+        (
+            {"return_addresses": {"Bundestag": ["", "x"]}},
+            'return_addresses."Bundestag"',
+            "each non-empty text",
+        ),
+    ]
+    for body, column, words in cases:
+        answer = client.put("/api/settings", json=body)
+        assert answer.status_code == 400, body
+        columns = [p["column"] for p in answer.json()["problems"]]
+        assert column in columns, (body, columns)
+        if words:
+            assert any(words in p["message"] for p in answer.json()["problems"]), answer.json()
+    assert toml.read_bytes() == before  # nothing written by any of them
+    deleted = client.put(
+        "/api/settings", json={"campaign": {"hashtag": None}, "cards": {"size": "DL"}}
+    )
+    assert deleted.status_code == 200
+    text = toml.read_text(encoding="utf-8")
+    assert "hashtag =" not in text and 'size = "DL"' in text
+    assert "# A printer's measured front/back offset" in text  # the comments stay
+
+
+def test_the_guard_stands_in_front_of_the_desk(fresh: Desk, tmp_path: Path) -> None:
+    toml = fresh.folder / "campaign.toml"
+    before = toml.read_bytes()
+    stranger = TestClient(fresh.client.app, base_url="http://localhost")
+    assert stranger.get("/api/check").status_code == 401
+    assert stranger.put("/api/settings", json={"campaign": {"name": "x"}}).status_code == 401
+    assert (
+        stranger.put("/api/lists/senders", files={"file": ("s.csv", b"id,name\n")}).status_code
+        == 401
+    )
+    rebound = fresh.client.get("/api/pairs", headers={"Host": "evil.example"})
+    assert rebound.status_code == 421
+    cross = fresh.client.put("/api/settings", json={"campaign": {"name": "x"}},
+                             headers={"Origin": "http://evil.example"})  # fmt: skip
+    assert cross.status_code == 403 and "evil.example" in cross.json()["reason"]
+    sent = fresh.client.put("/api/lists/senders", files={"file": ("s.csv", b"id,name\n")},
+                            headers={"Sec-Fetch-Site": "cross-site"})  # fmt: skip
+    assert sent.status_code == 403
+    assert toml.read_bytes() == before
+
+
+def test_uploads_are_held_to_20_mb(fresh: Desk) -> None:
+    from postcards.station.guard import MAX_UPLOAD
+
+    headers = {"Content-Type": "multipart/form-data; boundary=x"}
+    said = fresh.client.put("/api/lists/senders", content=b"x" * (MAX_UPLOAD + 1), headers=headers)
+    assert said.status_code == 413 and "20 MB" in said.json()["reason"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it comes
+        for _ in range(21):
+            yield b"x" * 2**20
+
+    streamed = fresh.client.put("/api/lists/senders", content=chunks(), headers=headers)
+    assert streamed.status_code == 413
+    scan_sized = fresh.client.put("/api/settings", content=b"{" + b" " * 70000 + b"}",
+                                  headers={"Content-Type": "application/json"})  # fmt: skip
+    assert scan_sized.status_code == 413  # JSON calls keep the station's 64 KB
+
+
+def test_list_names_cannot_leave_the_campaign_folder(fresh: Desk, tmp_path: Path) -> None:
+    data = (DATA / "campaign" / "prisoners.csv").read_bytes()
+    for path in ("/api/lists/..%2F..%2Fevil", "/api/lists/campaign.toml", "/api/lists/..",
+                 "/api/columns/..%2Fcampaign"):  # fmt: skip
+        answer = fresh.client.put(path, files={"file": ("p.csv", data)})
+        assert answer.status_code in (404, 405), path
+    answer = fresh.upload("prisoners", "../../../evil/p.csv", data)
+    assert answer.status_code == 200 and answer.json()["file"] == "prisoners.csv"
+    assert (fresh.folder / "prisoners.csv").read_bytes() == data
+    assert not (tmp_path / "evil").exists() and not (tmp_path / "p.csv").exists()
+    windows = fresh.upload("prisoners", "..\\..\\p.csv", data)
+    assert windows.json()["file"] == "prisoners.csv"
+
+
+def test_a_mapping_that_names_no_column_is_refused(fresh: Desk) -> None:
+    fresh.upload("senders", "a.xlsx", german_senders())
+    toml = fresh.folder / "campaign.toml"
+    before = toml.read_bytes()
+    wrong = fresh.client.put("/api/columns/senders", json={"name": ["Vornahme", "Nachname"]})
+    assert wrong.status_code == 400
+    (problem,) = wrong.json()["problems"]
+    assert (
+        problem["column"] == "senders.columns.name"
+        and "'Vornahme' not in senders.xlsx" in problem["message"]
+    )
+    field = fresh.client.put("/api/columns/senders", json={"nmae": "Vorname"})
+    assert field.status_code == 400 and "not a field" in field.json()["reason"]
+    assert toml.read_bytes() == before
+
+
+class HeldDesk(CampaignDesk):
+    """A desk whose print runs wait until let go."""
+
+    def __init__(self, source: Path):
+        super().__init__(source)
+        self.go = threading.Event()
+
+    def print_run(self, options):
+        work = super().print_run(options)
+
+        def held(progress):
+            self.go.wait(60)
+            return work(progress)
+
+        return held
+
+
+def test_one_print_run_at_a_time(tmp_path: Path) -> None:
+    folder = tmp_path / "new"
+    assert run("init", folder).exit_code == 0
+    held = HeldDesk((folder / "campaign.toml").resolve())
+    desk = Desk(folder, desk=held)
+    try:
+        ready(desk)
+        first = desk.client.post("/api/print", json={})
+        assert first.status_code == 202
+        second = desk.client.post("/api/print", json={"layout": "a4-2up"})
+        assert second.status_code == 409 and first.json()["job"] in second.json()["reason"]
+        assert desk.client.get(f"/api/print/{first.json()['job']}").json()["state"] == "running"
+        bad = desk.client.post("/api/print", json={"colour": "red"})
+        assert bad.status_code == 400 and "'colour'" in bad.json()["reason"]
+        held.go.set()
+        assert desk.wait(first.json()["job"])["state"] == "done"
+        again = desk.client.post("/api/print", json={"layout": "a4-2up"})
+        assert again.status_code == 202  # the first has ended
+        assert desk.wait(again.json()["job"])["state"] == "done"
+        assert desk.client.get("/api/print/nonsense").status_code == 404
+    finally:
+        held.go.set()
+        desk.ledger.close()
+
+
+def test_a_failed_print_run_writes_and_records_nothing(fresh: Desk) -> None:
+    ready(fresh)
+    client, folder = fresh.client, fresh.folder
+    client.post("/api/assign", json={"seed": 3})
+    pair = client.get("/api/pairs").json()["pairs"][0]
+    message = {"message": "Свобода политзаключённым!"}
+    client.put(f"/api/pairs/{pair['sender_id']}/{pair['prisoner_id']}", json=message)
+    job = client.post("/api/print", json={}).json()["job"]
+    state = fresh.wait(job)
+    assert state["state"] == "failed" and state["files"] == {}
+    cli = run("-c", folder, "cards", "-o", folder / "cards.pdf")
+    assert cli.exit_code == 1
+
+    def masked(lines: list[str]) -> list[str]:  # each run draws its own codes
+        return [re.sub(r"\(\w{4}-\w{4}-\w\)", "(CODE)", line) for line in lines]
+
+    shown = [
+        line for line in cli.stderr.splitlines() if line.startswith("assignments.csv: content:")
+    ]
+    assert len(shown) == 2
+    assert masked([p["text"] for p in state["problems"]]) == masked(shown)
+    assert client.get(f"/api/print/{job}/file").status_code == 404
+    assert not (folder / "prints").exists() or not any((folder / "prints").rglob("*"))
+    assert fresh.ledger.count_cards() == 0 and not (folder / "cards.pdf").exists()
+
+
+def test_the_desk_needs_a_campaign_folder(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "tracking.db") as ledger:
+        client = TestClient(create_app(Station(ledger, "bare")), base_url="http://localhost")
+        answer = client.get("/api/check")
+        assert answer.status_code == 404 and "campaign.toml" in answer.json()["reason"]
+        assert client.get("/desk").status_code == 200
+
+
+def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
+    """No ledger yet: the station starts, its desk answers, the dashboard shows nothing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+    from conftest import _free_port
+
+    folder = tmp_path / "new"
+    assert run("init", folder).exit_code == 0
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "POSTCARDS_DATABASE"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "postcards", "serve", "--port", str(port)],
+        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                httpx.get(f"{base}/api/coverage")
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert httpx.get(f"{base}/api/coverage").json()["cards"] == 0
+        assert "/api/settings" in httpx.get(f"{base}/desk").text
+        checked = httpx.get(f"{base}/api/check", timeout=60).json()
+        assert not checked["ok"] and "example senders list" in checked["problems"][0]["text"]
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "station for Stand by You (sample)" in out
