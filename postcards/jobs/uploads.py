@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -166,10 +167,25 @@ def _keep(root: Path, files: list[Path]) -> tuple[str, ...]:
             extra = "" if number == 1 else f"-{number}"
             target = root / f"{path.stem}.{stamp}{extra}{path.suffix}"
             with contextlib.suppress(FileExistsError):
-                os.link(path, target)
+                _link(path, target)
                 kept.append(target.name)
                 break
     return tuple(kept)
+
+
+def _link(path: Path, target: Path) -> None:
+    """A second name for ``path``, or a copy where the folder takes no links.
+
+    Raises:
+        FileExistsError: ``target`` is there already (nothing is ever overwritten).
+    """
+    try:
+        os.link(path, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        with open(path, "rb") as source, open(target, "xb") as copy:
+            shutil.copyfileobj(source, copy)
 
 
 def report_json(report: ListReport) -> dict[str, Any]:

@@ -124,7 +124,7 @@ def _list_name(request: Request) -> str:
 
 async def put_settings(request: Request) -> JSONResponse:
     """``PUT /api/settings``: ``{"campaign": {…}, "cards": {…}}`` saved to campaign.toml."""
-    data = await json_body(request)
+    data = await json_body(request, '{"campaign": {"name": "…"}}')
     return _json(await _call(request, lambda b: b.save_settings(data), refresh=True))
 
 
@@ -178,7 +178,7 @@ async def _upload(request: Request) -> tuple[str, bytes]:
 async def put_columns(request: Request) -> JSONResponse:
     """``PUT /api/columns/{what}``: ``{"name": ["Vorname", "Nachname"], "other": […]}``."""
     what = _list_name(request)
-    data = await json_body(request)
+    data = await json_body(request, '{"name": ["Vorname", "Nachname"]}')
     return _json(await _call(request, lambda b: b.save_columns(what, data), refresh=True))
 
 
@@ -189,7 +189,7 @@ async def get_check(request: Request) -> JSONResponse:
 
 async def post_assign(request: Request) -> JSONResponse:
     """``POST /api/assign``: ``{}`` or ``{"per_prisoner"|"per_sender", "seed"}``."""
-    data = await json_body(request)
+    data = await json_body(request, "{}")
     return _json(await _call(request, lambda b: b.assign(data)))
 
 
@@ -208,7 +208,7 @@ async def get_pairs(request: Request) -> JSONResponse:
 async def put_pair(request: Request) -> JSONResponse:
     """``PUT /api/pairs/{sender}/{prisoner}`` ``{"message"}``: saved, with its findings."""
     sender, prisoner = request.path_params["sender"], request.path_params["prisoner"]
-    data = await json_body(request)
+    data = await json_body(request, '{"message": "…"}')
     message = data.get("message", "")
     if not isinstance(message, str):
         raise Refusal(400, "'message' must be text")
@@ -224,7 +224,7 @@ async def get_preview(request: Request) -> Response:
 
 async def post_print(request: Request) -> JSONResponse:
     """``POST /api/print``: 202 ``{"job"}``; 409 while another run draws."""
-    data = await json_body(request)
+    data = await json_body(request, '{"layout": "a4-2up"}')
     work = await _call(request, lambda b: b.print_run(data))
     try:
         job = request.app.state.prints.start(work)

@@ -197,7 +197,7 @@ async def _answer(scope, receive, send, status: int, reason: str) -> None:
 # --- what a request brings -------------------------------------------------------------
 
 
-async def json_body(request: Request) -> dict[str, Any]:
+async def json_body(request: Request, example: str = '{"code": "…"}') -> dict[str, Any]:
     """The request's JSON object, read up to :data:`MAX_BODY` and :data:`MAX_DEPTH` deep.
 
     Raises:
@@ -214,13 +214,13 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise Refusal(400, "the request was cut off") from None
     if _depth(body) > MAX_DEPTH:
         why = f"the body is nested deeper than {MAX_DEPTH} levels"
-        raise Refusal(400, f'{why}; send one flat object: {{"code": "…"}}')
+        raise Refusal(400, f"{why}; send an object like {example}")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise Refusal(400, 'the body is not JSON; send {"code": "…"}') from None
+        raise Refusal(400, f"the body is not JSON; send {example}") from None
     if not isinstance(data, dict):
-        raise Refusal(400, 'the body must be a JSON object: {"code": "…"}')
+        raise Refusal(400, f"the body must be a JSON object: {example}")
     return data
 
 
