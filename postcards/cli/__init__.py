@@ -4,7 +4,7 @@ One module per group of commands; importing this package registers them all on
 :func:`main`, the entry point.
 """
 
-from postcards.cli import campaign, printing, tracking  # noqa: F401 - registers the commands
+from postcards.cli import campaign, printing, station, tracking  # noqa: F401 - registers the commands
 from postcards.cli.shell import main
 
 __all__ = ["main"]

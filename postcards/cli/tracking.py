@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -35,7 +34,7 @@ def _default_by() -> str:
         return "scanner"
 
 
-def _open_ledger(
+def open_ledger(
     ctx: click.Context,
     must_exist: bool = True,
     outputs: Sequence[Path] = (),
@@ -65,17 +64,6 @@ def _open_ledger(
         return campaign, Ledger.open(url)
 
 
-def _scan_scope(campaign: Settings) -> dict[str, Any]:
-    """The campaign a scan must belong to and its URL pattern.
-
-    Both are None without campaign.toml: a bare ledger named by POSTCARDS_DATABASE takes any of its
-    cards.
-    """
-    if campaign.source is None:
-        return {"campaign": None, "url": None}
-    return {"campaign": campaign.name, "url": campaign.qr_url}
-
-
 @main.group()
 @campaign_option
 def track() -> None:
@@ -89,9 +77,9 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
     the reason, and the next lines are tried: they are recorded once the ledger can write again.
     Exit 1 when any line was refused or not recorded.
     """
-    from postcards.ledger.scanning import NOT_RECORDED, REFUSED, Scanner
+    from postcards.ledger.scanning import NOT_RECORDED, REFUSED, Scanner, scan_scope
 
-    campaign, ledger = _open_ledger(ctx)
+    campaign, ledger = open_ledger(ctx)
     with ledger, reported_errors():
         scanner = Scanner(
             ledger,
@@ -99,7 +87,7 @@ def _run_scanner(ctx: click.Context, lines, status: str, by: str | None, note: s
             by=by or _default_by(),
             note=note,
             keep_going=True,
-            **_scan_scope(campaign),
+            **scan_scope(campaign),
         )
         try:
             for line in lines:  # bytes from a file or stdin, str from the command line
@@ -161,12 +149,13 @@ def unvoid(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str
     """Undo a void made by mistake, while the card has no reprint; its status comes back."""
     from postcards.codes import format_code
     from postcards.ledger.model import current_status
+    from postcards.ledger.scanning import scan_scope
     from postcards.ledger.scanning import unvoid as undo
 
-    campaign, ledger = _open_ledger(ctx)
+    campaign, ledger = open_ledger(ctx)
     with ledger, reported_errors():
         for code in codes:
-            card, _ = undo(ledger, code, by or _default_by(), note, **_scan_scope(campaign))
+            card, _ = undo(ledger, code, by or _default_by(), note, **scan_scope(campaign))
             status = current_status(e.status for e in ledger.history(card.code))
             click.echo(f"{format_code(card.code)}: void undone; {status} again")
 
@@ -189,11 +178,12 @@ def void(ctx: click.Context, codes: tuple[str, ...], by: str | None, note: str) 
 def show(ctx: click.Context, code: str) -> None:
     """A card and its whole history."""
     from postcards.codes import format_code
+    from postcards.ledger.scanning import scan_scope
     from postcards.ledger.scanning import show as show_card
 
-    campaign, ledger = _open_ledger(ctx)
+    campaign, ledger = open_ledger(ctx)
     with ledger, reported_errors():
-        card, history = show_card(ledger, code, **_scan_scope(campaign))
+        card, history = show_card(ledger, code, **scan_scope(campaign))
     click.echo(f"card {format_code(card.code)}: campaign {card.campaign}, wave {card.wave}")
     office = f", office {card.office}" if card.office else ""
     click.echo(f"from: {card.sender_name} ({card.sender_id}{office})")
@@ -228,7 +218,7 @@ def report(ctx: click.Context, output: str | None, table: str | None) -> None:
     """
     if table and not output:
         raise click.UsageError("--table needs -o FILE.csv or FILE.xlsx")
-    campaign, ledger = _open_ledger(ctx)
+    campaign, ledger = open_ledger(ctx)
     office = ctx.find_root().obj.get("office")  # --office NAME: that office's cards alone
     with ledger, reported_errors():
         write_report_file(campaign, ledger, Path(output) if output else None, table, office)
@@ -280,7 +270,7 @@ def rename(ctx: click.Context, old: str, new: str) -> None:
 
     Run it after renaming [campaign] name in campaign.toml.
     """
-    _, ledger = _open_ledger(ctx, name_check=False)
+    _, ledger = open_ledger(ctx, name_check=False)
     with ledger, reported_errors():
         moved = ledger.rename_campaign(old, new)
     click.echo(f"{moved} cards of campaign {old!r} now belong to {new!r} in {ledger.name}")
@@ -295,7 +285,7 @@ def claim_office(ctx: click.Context) -> None:
     For an office that printed alone and names itself when a second office joins the
     ledger; refused when NAME has cards already (two offices would merge).
     """
-    campaign, ledger = _open_ledger(ctx)
+    campaign, ledger = open_ledger(ctx)
     with ledger:
         if not campaign.office:
             raise click.UsageError("name the office: postcards --office NAME track claim-office")
@@ -324,7 +314,7 @@ def export(ctx: click.Context, texts: str) -> None:
     from postcards.cards.design import load_design
     from postcards.ledger.archive import archive_paths, collect, write_archive
 
-    campaign, ledger = _open_ledger(ctx)
+    campaign, ledger = open_ledger(ctx)
     with ledger:
         with reported_errors():
             bundles = collect(ledger, campaign.name)
@@ -336,62 +326,3 @@ def export(ctx: click.Context, texts: str) -> None:
     click.echo(
         f"{counted(letters, 'message')} to {counted(len(written), 'prisoner')} -> {Path(texts)}"
     )
-
-
-def _design_fonts(campaign: Settings):
-    from postcards.cards.design import load_design
-
-    return load_design(campaign.design, campaign.root).fonts
-
-
-@main.command()
-@campaign_option
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on; 0.0.0.0 for phones on the office network.",
-)
-@click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--token", help="Token, 16 characters or more (default: a new one, off localhost).")
-@click.option(
-    "--tls",
-    is_flag=True,
-    help="HTTPS with a self-signed certificate kept in the campaign folder "
-    "(phones give the camera only to secure pages).",
-)
-@click.pass_context
-def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool) -> None:
-    """The campaign station: scan cards and watch coverage in a browser."""
-    from postcards.jobs.report import read_directory
-    from postcards.station.app import Station, create_app
-    from postcards.station.server import plan as make_plan
-    from postcards.station.server import serve as run_server
-    from postcards.station.server import terminal_qr
-
-    campaign, ledger = _open_ledger(ctx)
-    with ledger, reported_errors():
-        plan = make_plan(host, port, token, tls, campaign.root)  # a bad --token: exit 2
-        directory = read_directory(campaign)
-        print_problems(list(directory.warnings))
-        station = Station(
-            ledger,
-            campaign.name,
-            directory,
-            plan.token,
-            fonts=lambda: _design_fonts(campaign),
-            scope=_scan_scope(campaign),
-            hosts=plan.hosts,
-            bom=campaign.csv_bom,
-        )
-        url = plan.join_url()
-        click.echo(f"station for {campaign.name} on {ledger.name}")
-        click.echo(f"open {url}  (dashboard: {url.replace('/scan', '/', 1)})")
-        if plan.fingerprint:
-            click.echo(f"certificate SHA-256 fingerprint: {plan.fingerprint}")
-        if plan.token:
-            click.echo("phones: scan this to join")
-            click.echo(terminal_qr(url))
-        click.echo("Ctrl-C stops the station")
-        run_server(create_app(station), plan)
-    click.echo("station stopped; every scan it answered is in the ledger")

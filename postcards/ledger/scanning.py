@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from postcards.codes import CodeError, code_in_url, format_code, is_url, parse_code
+from postcards.config import Settings
 from postcards.errors import LedgerError
 from postcards.ledger.book import Ledger, NonceTaken
 from postcards.ledger.engines import SaveUncertain, from_driver, unkeepable
@@ -306,3 +308,14 @@ def unvoid(
         raise LedgerError(f"{shown}: {why}; nothing recorded") from None
     assert event is not None  # decide always adds one or raises
     return card, event
+
+
+def scan_scope(campaign: Settings) -> dict[str, Any]:
+    """The campaign a scan must belong to and its URL pattern, as :class:`Scanner` takes them.
+
+    Both are None without campaign.toml: a bare ledger named by POSTCARDS_DATABASE takes any of its
+    cards.
+    """
+    if campaign.source is None:
+        return {"campaign": None, "url": None}
+    return {"campaign": campaign.name, "url": campaign.qr_url}

@@ -50,6 +50,7 @@ from postcards.station.coverage import (
     figures,
     headers_only,
 )
+from postcards.station.desk import Backend, Refused, desk_routes, new_print_jobs, refused
 from postcards.station.guard import Guard, Refusal, json_body, text_field
 
 HERE = Path(__file__).parent
@@ -82,6 +83,7 @@ class Station:
     scope: dict[str, Any] = field(default_factory=dict)
     hosts: tuple[str, ...] = ()  # names it answers to besides loopback and its own address
     bom: bool = True  # CSV downloads start with the UTF-8 byte order mark (serve --no-bom)
+    desk: Backend | None = None  # the campaign desk's work (postcards.station.desk), if any
 
     async def run(self, work: Callable[[], T]) -> T:
         """Run ledger work in a worker thread, one at a time."""
@@ -319,6 +321,12 @@ async def scan_page(request: Request) -> HTMLResponse:
     return _page("scan.html", campaign=request.app.state.station.campaign)
 
 
+async def desk_page(request: Request) -> HTMLResponse:
+    """The desk: for now, the list of its API (the pages are a later step)."""
+    station: Station = request.app.state.station
+    return _page("desk.html", campaign=station.campaign, ready=station.desk is not None)
+
+
 async def card_page(request: Request) -> HTMLResponse:
     """The page of one card and its history; 404 when the code names no card."""
     station: Station = request.app.state.station
@@ -361,6 +369,8 @@ def create_app(station: Station):
         Route("/", dashboard),
         Route("/scan", scan_page),
         Route("/cards/{code}", card_page),
+        Route("/desk", desk_page),
+        *desk_routes(),
         Route("/api/scans", post_scan, methods=["POST"]),
         Route("/api/coverage", get_coverage),
         Route("/api/cards/{code}", get_card),
@@ -374,9 +384,10 @@ def create_app(station: Station):
         # starlette types its handlers for Exception alone: these take their subclass
         exception_handlers={
             Refusal: _refusal,  # type: ignore[dict-item]
+            Refused: refused,  # type: ignore[dict-item]
             HTTPException: _http_error,  # type: ignore[dict-item]
             PostcardsError: _ledger_error,  # type: ignore[dict-item]
         },
     )
-    app.state.station = station
+    app.state.station, app.state.prints = station, new_print_jobs()
     return Guard(app, station.token, station.hosts)

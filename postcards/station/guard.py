@@ -25,6 +25,12 @@ from postcards.invisible import describe, invisible_chars
 MAX_BODY = 64 * 1024
 """A scan is a few hundred bytes; anything over this is refused unread (413)."""
 
+MAX_UPLOAD = 20 * 1024 * 1024
+"""A list uploaded to the desk (``PUT /api/lists/…``) may be this large; over it, 413."""
+
+UPLOADS = "/api/lists/"
+"""The paths whose bodies are uploads, held to :data:`MAX_UPLOAD` instead."""
+
 MAX_DEPTH = 8
 """A scan is one flat object; JSON nested deeper is refused (400) before it is parsed."""
 
@@ -90,8 +96,11 @@ class Guard:
             if why:
                 return await _answer(scope, receive, send, 403, why)
             length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > MAX_BODY:
-                return await _answer(scope, receive, send, 413, "the request is over 64 KB")
+            upload = scope["path"].startswith(UPLOADS)
+            if length.isdigit() and int(length) > (MAX_UPLOAD if upload else MAX_BODY):
+                why = f"the upload is over {MAX_UPLOAD // 2**20} MB" if upload else ""
+                why = why or "the request is over 64 KB"
+                return await _answer(scope, receive, send, 413, why)
         await self.app(scope, receive, send)
 
     def _misdirected(self, scope, host: str) -> str:
@@ -188,7 +197,7 @@ async def _answer(scope, receive, send, status: int, reason: str) -> None:
 # --- what a request brings -------------------------------------------------------------
 
 
-async def json_body(request: Request) -> dict[str, Any]:
+async def json_body(request: Request, example: str = '{"code": "…"}') -> dict[str, Any]:
     """The request's JSON object, read up to :data:`MAX_BODY` and :data:`MAX_DEPTH` deep.
 
     Raises:
@@ -205,13 +214,13 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise Refusal(400, "the request was cut off") from None
     if _depth(body) > MAX_DEPTH:
         why = f"the body is nested deeper than {MAX_DEPTH} levels"
-        raise Refusal(400, f'{why}; send one flat object: {{"code": "…"}}')
+        raise Refusal(400, f"{why}; send an object like {example}")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise Refusal(400, 'the body is not JSON; send {"code": "…"}') from None
+        raise Refusal(400, f"the body is not JSON; send {example}") from None
     if not isinstance(data, dict):
-        raise Refusal(400, 'the body must be a JSON object: {"code": "…"}')
+        raise Refusal(400, f"the body must be a JSON object: {example}")
     return data
 
 
