@@ -157,11 +157,15 @@ def build_report(
                   _grouped(senders, "office", OfficeRow), office, directory.warnings)  # fmt: skip
 
 
+NO_PARLIAMENT = "(not given)"
+"""The parliament row of senders whose parliament no list gives (the station translates it)."""
+
+
 def _grouped(senders: list[SenderRow], by: str, row: type) -> list:
     """Senders and their cards per parliament (or office), in name order."""
     rows: dict[str, list[int]] = {}
     for s in senders:
-        name = getattr(s, by) or ("(not given)" if by == "parliament" else "")
+        name = getattr(s, by) or (NO_PARLIAMENT if by == "parliament" else "")
         totals = rows.setdefault(name, [0, 0, 0, 0])
         for i, value in enumerate((1, s.generated, s.sent, s.returned)):
             totals[i] += value

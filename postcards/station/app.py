@@ -31,7 +31,7 @@ from postcards.codes import CodeError, format_code
 from postcards.errors import LedgerError, PostcardsError
 from postcards.ledger.archive import collect, write_archive
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import Directory, build_report, write_report
+from postcards.ledger.coverage import NO_PARLIAMENT, Directory, build_report, write_report
 from postcards.ledger.engines import from_driver
 from postcards.ledger.model import Event, LedgerCard, current_status
 from postcards.ledger.scanning import (
@@ -315,7 +315,8 @@ async def dashboard(request: Request) -> HTMLResponse:
     except Refusal as refusal:
         return _page(request, "notfound.html", refusal.status, campaign=station.campaign,
                      reason=refusal.reason)  # fmt: skip
-    return _page(request, "dashboard.html", data=data, archive=station.fonts is not None)
+    return _page(request, "dashboard.html", data=data, archive=station.fonts is not None,
+                 no_parliament=NO_PARLIAMENT)  # fmt: skip
 
 
 async def scan_page(request: Request) -> HTMLResponse:

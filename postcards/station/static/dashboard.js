@@ -73,7 +73,9 @@ function render(data) {
     li.append(small);
     return li;
   }));
-  rows("#parliaments tbody", data.parliaments, (p) => [p.parliament, p.senders, p.generated, p.sent, p.returned]);
+  const none = document.getElementById("parliaments").dataset.none;  // no list gives it
+  rows("#parliaments tbody", data.parliaments, (p) => [
+    p.parliament === none ? words.t("dashboard.no_parliament") : p.parliament, p.senders, p.generated, p.sent, p.returned]);
 }
 async function poll() {
   const live = document.getElementById("live");
