@@ -87,13 +87,11 @@ def from_header(header: str) -> str:
     wanted: list[tuple[float, int, str]] = []
     for place, part in enumerate(header[:1000].split(",")):
         tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        match = re.search(r"q\s*=\s*([0-9.]+)", params)
-        if match:
-            try:
-                quality = float(match[1])
-            except ValueError:
-                continue
+        match = re.search(r"q\s*=\s*([^;\s]*)", params)
+        try:
+            quality = float(match[1]) if match else 1.0
+        except ValueError:
+            continue  # a quality that is no number: that range is passed over
         language = tag.strip().split("-")[0].lower()
         if quality > 0 and language in NAMES:
             wanted.append((-quality, place, language))
