@@ -25,6 +25,7 @@ from postcards.order import natural_key
 from postcards.wording import counted
 
 FORMATS = (".csv", ".xlsx", ".html")
+NO_PARLIAMENT = "(not given)"  # the row of senders no list gives a parliament (translated)
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,6 @@ def build_report(
     return Report(campaign, utc_now(), dict(sorted(totals.items())), prisoners, senders,
                   _grouped(senders, "parliament", ParliamentRow), _coverage(cards, history),
                   _grouped(senders, "office", OfficeRow), office, directory.warnings)  # fmt: skip
-
-
-NO_PARLIAMENT = "(not given)"
-"""The parliament row of senders whose parliament no list gives (the station translates it)."""
 
 
 def _grouped(senders: list[SenderRow], by: str, row: type) -> list:
