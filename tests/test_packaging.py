@@ -71,6 +71,9 @@ EXPECTED = [
     "postcards/station/templates/scan.html",
     "postcards/station/templates/dashboard.html",
     "postcards/station/static/scan.js",
+    "postcards/station/static/words.js",
+    "postcards/station/messages/en.toml",
+    "postcards/station/messages/ru.toml",
     "postcards/station/static/zxing_reader.wasm",
     "postcards/station/static/ZXING-WASM-LICENSE.txt",
 ]

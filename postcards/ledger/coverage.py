@@ -25,6 +25,7 @@ from postcards.order import natural_key
 from postcards.wording import counted
 
 FORMATS = (".csv", ".xlsx", ".html")
+NO_PARLIAMENT = "(not given)"  # the row of senders no list gives a parliament (translated)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _grouped(senders: list[SenderRow], by: str, row: type) -> list:
     """Senders and their cards per parliament (or office), in name order."""
     rows: dict[str, list[int]] = {}
     for s in senders:
-        name = getattr(s, by) or ("(not given)" if by == "parliament" else "")
+        name = getattr(s, by) or (NO_PARLIAMENT if by == "parliament" else "")
         totals = rows.setdefault(name, [0, 0, 0, 0])
         for i, value in enumerate((1, s.generated, s.sent, s.returned)):
             totals[i] += value

@@ -31,7 +31,7 @@ from postcards.codes import CodeError, format_code
 from postcards.errors import LedgerError, PostcardsError
 from postcards.ledger.archive import collect, write_archive
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import Directory, build_report, write_report
+from postcards.ledger.coverage import NO_PARLIAMENT, Directory, build_report, write_report
 from postcards.ledger.engines import from_driver
 from postcards.ledger.model import Event, LedgerCard, current_status
 from postcards.ledger.scanning import (
@@ -52,6 +52,7 @@ from postcards.station.coverage import (
 )
 from postcards.station.desk import Backend, Refused, desk_routes, new_print_jobs, refused
 from postcards.station.guard import Guard, Refusal, json_body, text_field
+from postcards.station.language import LanguageChoice, page_context
 
 HERE = Path(__file__).parent
 RESULTS = {RECORDED: "recorded", DUPLICATE: "repeat"}
@@ -293,10 +294,13 @@ _TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"),
                          autoescape=select_autoescape(default=True))  # fmt: skip
 
 
-def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = _TEMPLATES.get_template(name).render(statuses=SCAN_STATUSES, **context)
-    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": _CSP,
-                                       "Referrer-Policy": "no-referrer"})  # fmt: skip
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page in the language the request asks for (:mod:`postcards.station.language`)."""
+    words = page_context(request, name.removesuffix(".html"))
+    html = _TEMPLATES.get_template(name).render(statuses=SCAN_STATUSES, **words, **context)
+    headers = {"Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer",
+               "Content-Language": words["lang"]}  # fmt: skip
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 _CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -311,20 +315,21 @@ async def dashboard(request: Request) -> HTMLResponse:
     try:
         data = await station.run(lambda: coverage(station, office))
     except Refusal as refusal:
-        return _page("notfound.html", refusal.status, campaign=station.campaign,
+        return _page(request, "notfound.html", refusal.status, campaign=station.campaign,
                      reason=refusal.reason)  # fmt: skip
-    return _page("dashboard.html", data=data, archive=station.fonts is not None)
+    return _page(request, "dashboard.html", data=data, archive=station.fonts is not None,
+                 no_parliament=NO_PARLIAMENT)  # fmt: skip
 
 
 async def scan_page(request: Request) -> HTMLResponse:
     """The page phones scan cards with."""
-    return _page("scan.html", campaign=request.app.state.station.campaign)
+    return _page(request, "scan.html", campaign=request.app.state.station.campaign)
 
 
 async def desk_page(request: Request) -> HTMLResponse:
     """The desk: for now, the list of its API (the pages are a later step)."""
     station: Station = request.app.state.station
-    return _page("desk.html", campaign=station.campaign, ready=station.desk is not None)
+    return _page(request, "desk.html", campaign=station.campaign, ready=station.desk is not None)
 
 
 async def card_page(request: Request) -> HTMLResponse:
@@ -334,8 +339,10 @@ async def card_page(request: Request) -> HTMLResponse:
     try:
         card, history = await station.run(lambda: _lookup(station, text))
     except Refusal as refusal:
-        return _page("card.html", 404, card=None, error=refusal.reason, campaign=station.campaign)
-    return _page("card.html", card=_card(card, history), error="", campaign=station.campaign)
+        return _page(request, "card.html", 404, card=None, error=refusal.reason,
+                     campaign=station.campaign)  # fmt: skip
+    return _page(request, "card.html", card=_card(card, history), error="",
+                 campaign=station.campaign)  # fmt: skip
 
 
 # --- errors ----------------------------------------------------------------------------
@@ -351,7 +358,7 @@ async def _http_error(request: Request, error: HTTPException) -> Response:
     )
     if request.url.path.startswith("/api/") or error.status_code != 404:
         return JSONResponse({"reason": reason}, status_code=error.status_code)
-    return _page("notfound.html", 404, campaign=request.app.state.station.campaign)
+    return _page(request, "notfound.html", 404, campaign=request.app.state.station.campaign)
 
 
 async def _ledger_error(request: Request, error: PostcardsError) -> JSONResponse:
@@ -390,4 +397,4 @@ def create_app(station: Station):
         },
     )
     app.state.station, app.state.prints = station, new_print_jobs()
-    return Guard(app, station.token, station.hosts)
+    return Guard(LanguageChoice(app), station.token, station.hosts)

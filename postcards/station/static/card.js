@@ -12,10 +12,10 @@ async function post(url, body) {
                              by: document.getElementById("by").value }),
     });
     const reply = await response.json();
-    answer.textContent = reply.reason || (reply.result === "recorded" ? "done" : "");
+    answer.textContent = reply.reason || (reply.result === "recorded" ? words.t("card.done") : "");
     answer.className = reply.result === "refused" || !response.ok ? "bad" : "good";
     if (reply.result === "recorded") setTimeout(() => location.reload(), 600);
-  } catch (e) { answer.textContent = "the station cannot be reached"; answer.className = "bad"; }
+  } catch (e) { answer.textContent = words.t("card.unreachable"); answer.className = "bad"; }
 }
 
 // A dangerous button acts on a second click within 5 s; the first one says what it does.

@@ -22,8 +22,9 @@ function rows(selector, list, cells) {
     return tr;
   }));
 }
-const officeName = (name) => name || "(unnamed office)";
-const scope = (office) => (office === null ? "Whole campaign" : `Office ${officeName(office)} only`);
+const officeName = (name) => name || words.t("dashboard.unnamed_office");
+const scope = (office) => (office === null ? words.t("dashboard.whole_campaign")
+                                             : words.t("dashboard.office_only", { office: officeName(office) }));
 // The office chosen: null for the whole campaign ("" is the unnamed office).
 function chosen() {
   const option = choice.selectedOptions[0];
@@ -59,14 +60,22 @@ function render(data) {
     el.textContent = data.by_status[el.dataset.status] || 0;
   }
   document.getElementById("n-unreached").textContent =
-    `${data.prisoners_without_sent.length} of ${data.prisoners} prisoners`;
+    words.t("dashboard.unreached", { count: data.prisoners_without_sent.length, total: data.prisoners });
   document.getElementById("unreached").replaceChildren(...data.prisoners_without_sent.map((p) =>
-    item([["span", p.prisoner_name], ["small", `${p.prisoner_id} · cards made: ${p.cards}`]])));
-  document.getElementById("last").replaceChildren(...data.last_scans.map((e) =>
-    item([["a", e.code, "", "/cards/" + encodeURIComponent(e.code)], ["span", e.status, "badge s-" + e.status],
-          ["span", e.prisoner_name],
-          ["small", `from ${e.sender_name}${e.office ? ` (${e.office})` : ""} · ${e.at.slice(0, 16).replace("T", " ")} ${e.by}`]])));
-  rows("#parliaments tbody", data.parliaments, (p) => [p.parliament, p.senders, p.generated, p.sent, p.returned]);
+    item([["span", p.prisoner_name], ["small", words.t("dashboard.cards_made", { prisoner_id: p.prisoner_id, cards: p.cards })]])));
+  document.getElementById("last").replaceChildren(...data.last_scans.map((e) => {
+    const li = item([["a", e.code, "", "/cards/" + encodeURIComponent(e.code)],
+                     ["span", words.status(e.status), "badge s-" + e.status], ["span", e.prisoner_name]]);
+    const from = e.office ? words.t("dashboard.from_office", { sender: e.sender_name, office: e.office })
+                          : words.t("dashboard.from", { sender: e.sender_name });
+    const small = document.createElement("small");
+    small.append(`${from} · `, words.time(e.at), ` ${e.by}`);
+    li.append(small);
+    return li;
+  }));
+  const none = document.getElementById("parliaments").dataset.none;  // no list gives it
+  rows("#parliaments tbody", data.parliaments, (p) => [
+    p.parliament === none ? words.t("dashboard.no_parliament") : p.parliament, p.senders, p.generated, p.sent, p.returned]);
 }
 async function poll() {
   const live = document.getElementById("live");
@@ -75,9 +84,9 @@ async function poll() {
     const response = await fetch("/api/coverage" + only(office), { credentials: "same-origin" });
     if (office !== chosen()) return;  // another office was chosen meanwhile: its poll shows it
     const data = await response.json();
-    if (response.ok) { render(data); live.textContent = "live"; live.className = "live"; }
+    if (response.ok) { render(data); live.textContent = words.t("dashboard.live"); live.className = "live"; }
     else { live.textContent = data.reason; live.className = "live off"; }
-  } catch (e) { live.textContent = "offline: retrying"; live.className = "live off"; }
+  } catch (e) { live.textContent = words.t("dashboard.offline"); live.className = "live off"; }
 }
 choice.addEventListener("change", () => {
   const office = chosen();

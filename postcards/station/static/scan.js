@@ -53,7 +53,7 @@ function remember(kind, code, text) {
   const item = document.createElement("li");
   const badge = document.createElement("span");
   badge.className = "badge r-" + kind;
-  badge.textContent = kind;
+  badge.textContent = words.t("scan.badge_" + kind);
   item.append(badge, ` ${code} · ${text}`);
   list.prepend(item);
   while (list.children.length > RECENT) list.lastElementChild.remove();
@@ -62,20 +62,25 @@ function remember(kind, code, text) {
 function answered(scan, reply) {
   waitingFor = null;
   const card = reply.card;
-  const who = card ? `${card.prisoner_name} (${card.prisoner_id}) from ${card.sender_name}${card.office ? ` (office ${card.office})` : ""}` : "";
+  const who = !card ? "" : words.t(card.office ? "scan.who_office" : "scan.who", {
+    prisoner: card.prisoner_name, prisoner_id: card.prisoner_id, sender: card.sender_name, office: card.office,
+  });
   const code = reply.code || scan.code;
   if (reply.result === "recorded") {
     store.set(COUNT, store.get(COUNT, 0) + 1);
-    show("recorded", `${code}: ${scan.status}`, who);
-    remember("recorded", code, `${scan.status}: ${who}`);
+    const status = words.status(scan.status);
+    show("recorded", words.t("scan.recorded", { code, status }), who);
+    remember("recorded", code, `${status}: ${who}`);
   } else if (reply.result === "repeat") {
     const first = reply.first || {};
-    const status = first.status || scan.status;
-    show("repeat", `${code}: already ${status}`, `on ${first.at || "?"}${first.by ? " by " + first.by : ""} · ${who}`);
-    remember("repeat", code, `already ${status}: ${who}`);
+    const status = words.status(first.status || scan.status);
+    const at = first.at ? words.when(first.at) : "?";
+    show("repeat", words.t("scan.repeat", { code, status }),
+         words.t(first.by ? "scan.repeat_when_by" : "scan.repeat_when", { at, by: first.by, who }));
+    remember("repeat", code, words.t("scan.repeat_short", { status, who }));
   } else {
-    const reason = reply.reason || "the station refused the scan";
-    show("refused", "Refused", reason);
+    const reason = reply.reason || words.t("scan.refused_default");
+    show("refused", words.t("scan.refused"), reason);
     remember("refused", code, reason);
     beep();
   }
@@ -83,15 +88,14 @@ function answered(scan, reply) {
 
 // Why scans are still on this device: a short label ("3 waiting: station busy") and
 // what to do about it.  None of these is about a card, so none sounds the refusal tone.
-const KEPT = "The scans are kept on this device and sent by themselves.";
+const KEPT = words.t("scan.kept");
 const WAITING = {
-  unreachable: ["station unreachable", `No network, or the station is stopped. ${KEPT}`],
-  slow: ["station slow to answer", KEPT],
-  timeout: ["station not answering", KEPT],
-  join: ["open the join link again", "The station restarted with a new token: open the join " +
-         "link it prints (or scan its QR code) on this device. The scans are kept and sent then."],
-  busy: ["station busy", KEPT],
-  error: ["station error", KEPT],
+  unreachable: [words.t("scan.unreachable"), words.t("scan.unreachable_help")],
+  slow: [words.t("scan.slow"), KEPT],
+  timeout: [words.t("scan.timeout"), KEPT],
+  join: [words.t("scan.join"), words.t("scan.join_help")],
+  busy: [words.t("scan.busy"), KEPT],
+  error: [words.t("scan.error"), KEPT],
 };
 let waitingShown = "", waitingFor = null;  // waitingFor: [why, reason] while scans wait
 function waiting(why, reason) {
@@ -100,13 +104,14 @@ function waiting(why, reason) {
   waitingFor = [why, reason];
   const [label, help] = WAITING[why];
   // The station's own words say what is wrong with it (the ledger busy, a full disk).
-  const detail = reason && why !== "join" ? `The station says: ${reason.replace(/\.$/, "")}. ${help}` : help;
+  const detail = reason && why !== "join"
+    ? words.t("scan.station_says", { reason: reason.replace(/\.$/, ""), help }) : help;
   const shown = `${count}|${label}|${detail}`;
   // The box is an assertive live region: say it again only when something changed,
   // not on every retry.
   if (shown === waitingShown && $("answer").classList.contains("queued")) return;
   waitingShown = shown;
-  show("queued", `${count} waiting: ${label}`, detail);
+  show("queued", words.t("scan.waiting", { count, label }), detail);
 }
 
 // --- sending: a scan leaves the queue only once the station has answered about the card -
@@ -266,20 +271,19 @@ $("camera").addEventListener("click", async () => {
   const video = $("video");
   if (reader) {  // a second press stops the camera
     video.srcObject.getTracks().forEach((t) => t.stop());
-    video.hidden = true; reader = null; $("camera").textContent = "Camera";
+    video.hidden = true; reader = null; $("camera").textContent = words.t("scan.camera");
     return;
   }
   try {
     video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
   } catch (e) {
-    show("refused", "No camera", window.isSecureContext ? String(e) :
-         "Browsers give the camera only to secure pages: start the station with --tls.");
+    show("refused", words.t("scan.no_camera"), window.isSecureContext ? String(e) : words.t("scan.camera_needs_tls"));
     return;
   }
   video.hidden = false;
   await video.play();
   reader = await decoder();
-  $("camera").textContent = "Stop camera";
+  $("camera").textContent = words.t("scan.stop_camera");
   const tick = async () => {
     if (!reader) return;
     try { for (const text of await reader(video)) submit(text); } catch (e) { /* next frame */ }
