@@ -236,6 +236,13 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list:
     return apps
 
 
+def _station(app):
+    """The station inside the Host and token guard and the language middleware."""
+    while not hasattr(app, "state"):
+        app = app.app
+    return app.state.station
+
+
 def test_serve_takes_c_after_its_name(campaign: Path, tmp_path: Path, served: list) -> None:
     assert run("-c", campaign, "cards", "-o", campaign / "out" / "cards.pdf").exit_code == 0
     elsewhere = tmp_path / "elsewhere"  # no campaign here: all comes from -c
@@ -246,13 +253,13 @@ def test_serve_takes_c_after_its_name(campaign: Path, tmp_path: Path, served: li
         "station for Test campaign on tracking.db",
         "open http://127.0.0.1:8765/scan  (dashboard: http://127.0.0.1:8765/)",
     ]
-    station = served[-1].app.state.station  # inside the Host and token guard
+    station = _station(served[-1])
     assert station.campaign == "Test campaign" and station.bom is True
     assert station.ledger.path == campaign / "tracking.db"  # the campaign's own ledger
     assert sorted(station.directory.prisoners) == ["P1", "P2", "P3", "P4"]  # its lists
     toml = campaign / "campaign.toml"
     assert run("serve", "--campaign", toml, "--no-bom", cwd=elsewhere).exit_code == 0
-    assert served[-1].app.state.station.bom is False
+    assert _station(served[-1]).bom is False
     assert run("-c", campaign, "serve", "-c", toml, cwd=elsewhere).exit_code == 0  # the same one
     twice = run("-c", elsewhere, "serve", "-c", campaign)
     assert twice.exit_code == 2 and "-c given twice" in twice.stderr
