@@ -464,3 +464,24 @@ def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
         process.kill()
     assert process.returncode == 0, err
     assert "station for Stand by You (sample)" in out
+
+
+def test_the_settings_form_and_the_poster_are_read_through_the_api(fresh: Desk) -> None:
+    """What the desk's pages read: the campaign form's values and choices, the fields a
+    column may be mapped to, the godparents poster (PNG to look at, PDF to download)."""
+    client = fresh.client
+    settings = client.get("/api/settings").json()
+    assert settings["campaign"]["wave"] == "2026-12" and settings["cards"]["size"] == "A6"
+    assert settings["return_addresses"]["Bundestag"][0] == "Deutscher Bundestag"
+    assert "Bundestag" in settings["parliaments"] and "a4-2up" in settings["choices"]["layout"]
+    assert client.get("/api/lists/senders").json()["fields"][-1] == "other"
+    ready(fresh)
+    assert client.get("/api/settings").json()["campaign"]["name"] == NAME
+    nobody = client.get("/api/poster", params={"count": "sent"})
+    assert nobody.status_code == 400 and "sent" in nobody.json()["reason"]  # no card sent yet
+    png = client.get("/api/poster", params={"count": "assigned"})
+    assert png.status_code == 200 and Image.open(io.BytesIO(png.content)).format == "PNG"
+    pdf = client.get("/api/poster", params={"count": "assigned", "format": "pdf"})
+    assert pdf.content.startswith(b"%PDF") and "poster.pdf" in pdf.headers["content-disposition"]
+    assert client.get("/api/poster", params={"format": "svg"}).status_code == 400
+    assert not list(fresh.folder.glob("poster*"))  # nothing left in the campaign folder
