@@ -455,7 +455,7 @@ def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
             except httpx.TransportError:
                 time.sleep(0.05)
         assert httpx.get(f"{base}/api/coverage").json()["cards"] == 0
-        assert "/api/settings" in httpx.get(f"{base}/desk").text
+        assert 'id="settings"' in httpx.get(f"{base}/desk").text  # the campaign form
         checked = httpx.get(f"{base}/api/check", timeout=60).json()
         assert not checked["ok"] and "example senders list" in checked["problems"][0]["text"]
         process.send_signal(signal.SIGTERM)
@@ -485,3 +485,16 @@ def test_the_settings_form_and_the_poster_are_read_through_the_api(fresh: Desk) 
     assert pdf.content.startswith(b"%PDF") and "poster.pdf" in pdf.headers["content-disposition"]
     assert client.get("/api/poster", params={"format": "svg"}).status_code == 400
     assert not list(fresh.folder.glob("poster*"))  # nothing left in the campaign folder
+
+
+def test_the_desk_pages_are_served_with_the_station_s_headers(fresh: Desk) -> None:
+    from postcards.station.desk_pages import PAGES
+
+    dashboard = fresh.client.get("/")
+    for path in PAGES:
+        page = fresh.client.get(path)
+        assert page.status_code == 200 and 'href="/desk"' in page.text
+        assert (
+            page.headers["content-security-policy"] == dashboard.headers["content-security-policy"]
+        )
+        assert '<script type="application/json" id="words">' in page.text

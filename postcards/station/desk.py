@@ -23,6 +23,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from postcards.errors import LedgerError, PostcardsError, Problem
+from postcards.station.desk_pages import desk_pages
 from postcards.station.guard import MAX_UPLOAD, Refusal, json_body, text_field
 from postcards.station.print_jobs import Busy, PrintJobs, Progress
 
@@ -275,8 +276,9 @@ async def get_print_file(request: Request) -> Response:
 
 
 def desk_routes() -> list[Route]:
-    """The desk API's routes."""
+    """The desk's pages and its API's routes."""
     return [
+        *desk_pages(),
         Route("/api/settings", get_settings, methods=["GET"]),
         Route("/api/settings", put_settings, methods=["PUT"]),
         Route("/api/lists/{what}", get_list, methods=["GET"]),
