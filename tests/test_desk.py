@@ -498,3 +498,19 @@ def test_the_desk_pages_are_served_with_the_station_s_headers(fresh: Desk) -> No
             page.headers["content-security-policy"] == dashboard.headers["content-security-policy"]
         )
         assert '<script type="application/json" id="words">' in page.text
+
+
+def test_every_desk_message_is_used_and_every_key_used_exists() -> None:
+    """The desk's words are all in messages/desk.en.toml, as the station's catalogues hold
+    theirs: templates call ``t("desk.key")``, desk.js ``words.t("desk.key")``."""
+    from postcards.station.desk_pages import HERE, catalogue
+
+    texts = [p.read_text() for p in (HERE / "templates").glob("desk*.html")]
+    script = (HERE / "static" / "desk.js").read_text()
+    used = set()
+    for text in texts:
+        used |= set(re.findall(r"""\bt(?:\.markup)?\(\s*["'](desk\.[\w.]+)["']""", text))
+    used |= set(re.findall(r"""\bwords\.t\(\s*["'](desk\.[\w.]+)["']""", script))
+    assert sorted(used - set(catalogue())) == [], "used but not in desk.en.toml"
+    assert sorted(set(catalogue()) - used) == [], "in desk.en.toml but never used"
+    assert not re.search(r"""textContent\s*=\s*["'`][A-Za-z]""", script)  # no English in the script
