@@ -455,7 +455,7 @@ def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
             except httpx.TransportError:
                 time.sleep(0.05)
         assert httpx.get(f"{base}/api/coverage").json()["cards"] == 0
-        assert "/api/settings" in httpx.get(f"{base}/desk").text
+        assert 'id="settings"' in httpx.get(f"{base}/desk").text  # the campaign form
         checked = httpx.get(f"{base}/api/check", timeout=60).json()
         assert not checked["ok"] and "example senders list" in checked["problems"][0]["text"]
         process.send_signal(signal.SIGTERM)
@@ -464,3 +464,56 @@ def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
         process.kill()
     assert process.returncode == 0, err
     assert "station for Stand by You (sample)" in out
+
+
+def test_the_settings_form_and_the_poster_are_read_through_the_api(fresh: Desk) -> None:
+    """What the desk's pages read: the campaign form's values and choices, the fields a
+    column may be mapped to, the godparents poster (PNG to look at, PDF to download)."""
+    client = fresh.client
+    settings = client.get("/api/settings").json()
+    assert settings["campaign"]["wave"] == "2026-12" and settings["cards"]["size"] == "A6"
+    assert settings["return_addresses"]["Bundestag"][0] == "Deutscher Bundestag"
+    assert "Bundestag" in settings["parliaments"] and "a4-2up" in settings["choices"]["layout"]
+    assert client.get("/api/lists/senders").json()["fields"][-1] == "other"
+    ready(fresh)
+    assert client.get("/api/settings").json()["campaign"]["name"] == NAME
+    nobody = client.get("/api/poster", params={"count": "sent"})
+    assert nobody.status_code == 400 and "sent" in nobody.json()["reason"]  # no card sent yet
+    png = client.get("/api/poster", params={"count": "assigned"})
+    assert png.status_code == 200 and Image.open(io.BytesIO(png.content)).format == "PNG"
+    pdf = client.get("/api/poster", params={"count": "assigned", "format": "pdf"})
+    assert pdf.content.startswith(b"%PDF") and "poster.pdf" in pdf.headers["content-disposition"]
+    assert client.get("/api/poster", params={"format": "svg"}).status_code == 400
+    assert not list(fresh.folder.glob("poster*"))  # nothing left in the campaign folder
+
+
+def test_the_desk_pages_are_served_with_the_station_s_headers(fresh: Desk) -> None:
+    from postcards.station.desk_pages import PAGES
+
+    dashboard = fresh.client.get("/")
+    for path in PAGES:
+        page = fresh.client.get(path)
+        assert page.status_code == 200 and 'href="/desk"' in page.text
+        assert (
+            page.headers["content-security-policy"] == dashboard.headers["content-security-policy"]
+        )
+        assert '<script type="application/json" id="words">' in page.text
+
+
+def test_every_desk_message_is_used_and_every_key_used_exists() -> None:
+    """The desk's words are all in messages/desk.en.toml, as the station's catalogues hold
+    theirs: templates call ``t("desk.key")``, desk.js ``words.t("desk.key")``."""
+    from postcards.station.desk_pages import HERE
+    from postcards.station.language import catalogue
+
+    desk = {key for key in catalogue("en") if key.startswith("desk.")}
+
+    texts = [p.read_text() for p in (HERE / "templates").glob("desk*.html")]
+    script = (HERE / "static" / "desk.js").read_text()
+    used = set()
+    for text in texts:
+        used |= set(re.findall(r"""\bt(?:\.markup)?\(\s*["'](desk\.[\w.]+)["']""", text))
+    used |= set(re.findall(r"""\bwords\.t\(\s*["'](desk\.[\w.]+)["']""", script))
+    assert sorted(used - desk) == [], "used but not in desk.en.toml"
+    assert sorted(desk - used) == [], "in desk.en.toml but never used"
+    assert not re.search(r"""textContent\s*=\s*["'`][A-Za-z]""", script)  # no English in the script

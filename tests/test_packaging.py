@@ -74,6 +74,10 @@ EXPECTED = [
     "postcards/station/static/words.js",
     "postcards/station/messages/en.toml",
     "postcards/station/messages/ru.toml",
+    "postcards/station/messages/desk.en.toml",
+    "postcards/station/messages/desk.ru.toml",
+    "postcards/station/templates/desk_lists.html",
+    "postcards/station/static/desk.js",
     "postcards/station/static/zxing_reader.wasm",
     "postcards/station/static/ZXING-WASM-LICENSE.txt",
 ]

@@ -225,7 +225,10 @@ def visible(html: str) -> str:
 # Latin words a Russian page may show: the program's name, the language menu (each
 # language in itself), the download formats, the Enter key and the --tls option.
 ALLOWED = {"postcards", "English", "Deutsch", "Français", "Lietuvių", "Polski", "ZIP", "HTML",
-           "XLSX", "CSV", "Enter", "tls", "QR"}  # fmt: skip
+           "XLSX", "CSV", "Enter", "tls", "QR",
+           # the desk's commands, files and option values, kept as written in every language
+           "serve", "check", "campaign", "toml", "FOLDER", "ODS", "PDF", "other", "single",
+           "a4-2up", "up", "long", "short", "edge", "unsent", "ru", "be"}  # fmt: skip
 
 
 def english_left(text: str) -> list[str]:
@@ -242,6 +245,10 @@ def english_left(text: str) -> list[str]:
     return found + sorted(f"word {w!r}" for w in words)
 
 
+DESK_PAGES = ("/desk", "/desk/lists", "/desk/check", "/desk/pairs", "/desk/preview",
+              "/desk/print", "/desk/posters")  # fmt: skip
+
+
 def test_no_english_is_left_on_a_russian_page(station: str) -> None:
     """Every page (and the 404s) in Russian: no English message of the catalogue, and no
     Latin word but the few allowed; the card codes and the station's reasons (the same
@@ -250,7 +257,8 @@ def test_no_english_is_left_on_a_russian_page(station: str) -> None:
     reason = httpx.get(f"{station}/api/cards/{unknown}").json()["reason"]
     office_reason = httpx.get(f"{station}/api/coverage?office=нигде").json()["reason"]
     pages = ["/", "/?office=сейм", "/scan", "/nowhere", f"/cards/{unknown}",
-             "/?office=нигде", *(f"/cards/{card.code}" for card in CARDS[:4])]  # fmt: skip
+             "/?office=нигде", *(f"/cards/{card.code}" for card in CARDS[:4]),
+             *DESK_PAGES]  # fmt: skip
     for path in pages:
         page = get(station, path, "ru-RU,ru;q=0.9")
         assert page.headers["content-language"] == "ru", path

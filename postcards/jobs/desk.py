@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -26,11 +27,14 @@ from postcards.jobs.cards import make_cards
 from postcards.jobs.check import check
 from postcards.jobs.lists import CheckReport, Progress
 from postcards.jobs.pairs import card_findings, set_message, wave_pairs
+from postcards.jobs.poster import COUNTS, PosterOptions, make_poster
 from postcards.jobs.proof import card_preview
 from postcards.jobs.report import read_directory
 from postcards.jobs.uploads import list_report, report_json, upload_list
 from postcards.ledger.coverage import Directory
 from postcards.ledger.scanning import scan_scope
+from postcards.page.geometry import PRESETS
+from postcards.page.layouts import DUPLEX_MODES, LAYOUTS
 from postcards.printing.run import CardOptions
 
 #: What a print run gives the desk: its files by kind, and the warnings.
@@ -64,6 +68,27 @@ class CampaignDesk:
         """
         campaign = self.campaign()
         return campaign.name, read_directory(campaign), scan_scope(campaign)
+
+    def settings(self) -> dict[str, Any]:
+        """``GET /api/settings``: what the desk's campaign form shows, and its choices.
+
+        The parliaments are those of ``[return_addresses]`` and of the senders list (read
+        leniently: a list with problems still names its parliaments).
+        """
+        campaign = self.campaign()
+        listed = read_directory(campaign).parliaments.values()
+        parliaments = sorted({*campaign.return_addresses, *(p for p in listed if p)})
+        return {
+            "campaign": {"name": campaign.name, "hashtag": campaign.hashtag, "url": campaign.url,
+                         "wave": campaign.wave, "office": campaign.office,
+                         "return_address": list(campaign.return_address)},
+            "cards": {"size": campaign.size, "language": campaign.language,
+                      "layout": campaign.layout, "duplex": campaign.duplex},
+            "return_addresses": {k: list(v) for k, v in campaign.return_addresses.items()},
+            "parliaments": parliaments,
+            "choices": {"size": list(PRESETS), "layout": list(LAYOUTS),
+                        "duplex": list(DUPLEX_MODES), "count": list(COUNTS)},
+        }  # fmt: skip
 
     def save_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
         """``PUT /api/settings``: the changes saved, or refused with every problem."""
@@ -167,6 +192,25 @@ class CampaignDesk:
             return files, report.warnings
 
         return run
+
+    def poster(self, count: str, suffix: str) -> bytes:
+        """``GET /api/poster``: the godparents poster as ``postcards poster`` draws it.
+
+        ``count``: ``sent`` (cards scanned as sent) or ``assigned`` (the wave's pairs);
+        ``suffix``: ``png`` (its first page, for the page's preview) or ``pdf``.  Written
+        in a private folder and read back: nothing is left in the campaign folder.
+
+        Raises:
+            UsageError: another count or suffix.
+            InputError: no sender counted yet, or the lists have problems.
+        """
+        if suffix not in ("png", "pdf"):
+            raise UsageError(f"poster as {suffix!r}: use png or pdf")
+        campaign = self.campaign()
+        options = PosterOptions(count=count, dpi=60 if suffix == "png" else 150)
+        with tempfile.TemporaryDirectory(prefix="postcards-poster-") as folder:
+            result = make_poster(campaign, options, Path(folder) / f"poster.{suffix}")
+            return result.files[0].read_bytes()
 
 
 def summary(report: CheckReport) -> dict[str, Any]:

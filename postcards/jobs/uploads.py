@@ -58,6 +58,7 @@ class ListReport:
         unread: the headers nothing reads (each also named in a warning).
         problems: what reading the list found, as ``check`` words it.
         kept: the previous file's new name, when an upload replaced one.
+        fields: the fields a column may be mapped to, ``other`` last (the desk's menus).
     """
 
     file: str
@@ -66,6 +67,7 @@ class ListReport:
     unread: tuple[str, ...]
     problems: tuple[Problem, ...]
     kept: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
 
 
 def list_path(campaign: Settings, what: str) -> Path:
@@ -113,6 +115,7 @@ def list_report(
         tuple((h, field_of.get(h, "")) for h in table.headers),
         tuple(h for h in table.headers if h not in mapped.used()),
         tuple(problems),
+        fields=(*fields, OTHER),
     )
 
 
@@ -196,5 +199,6 @@ def report_json(report: ListReport) -> dict[str, Any]:
         "columns": [{"header": h, "field": f} for h, f in report.columns],
         "unread": list(report.unread),
         "kept": list(report.kept),
+        "fields": list(report.fields),
         "problems": list(report.problems),
     }

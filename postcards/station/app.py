@@ -326,12 +326,6 @@ async def scan_page(request: Request) -> HTMLResponse:
     return _page(request, "scan.html", campaign=request.app.state.station.campaign)
 
 
-async def desk_page(request: Request) -> HTMLResponse:
-    """The desk: for now, the list of its API (the pages are a later step)."""
-    station: Station = request.app.state.station
-    return _page(request, "desk.html", campaign=station.campaign, ready=station.desk is not None)
-
-
 async def card_page(request: Request) -> HTMLResponse:
     """The page of one card and its history; 404 when the code names no card."""
     station: Station = request.app.state.station
@@ -376,7 +370,6 @@ def create_app(station: Station):
         Route("/", dashboard),
         Route("/scan", scan_page),
         Route("/cards/{code}", card_page),
-        Route("/desk", desk_page),
         *desk_routes(),
         Route("/api/scans", post_scan, methods=["POST"]),
         Route("/api/coverage", get_coverage),

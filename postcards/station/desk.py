@@ -23,6 +23,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from postcards.errors import LedgerError, PostcardsError, Problem
+from postcards.station.desk_pages import desk_pages
 from postcards.station.guard import MAX_UPLOAD, Refusal, json_body, text_field
 from postcards.station.print_jobs import Busy, PrintJobs, Progress
 
@@ -33,6 +34,7 @@ LISTS = ("senders", "prisoners")
 class Backend(Protocol):
     """What the desk asks of its campaign (see :class:`postcards.jobs.desk.CampaignDesk`)."""
 
+    def settings(self) -> dict[str, Any]: ...  # noqa: D102
     def save_settings(self, changes: dict[str, Any]) -> dict[str, Any]: ...  # noqa: D102
     def list_report(self, what: str) -> dict[str, Any]: ...  # noqa: D102
     def upload_list(self, what: str, filename: str, data: bytes) -> dict[str, Any]: ...  # noqa: D102
@@ -45,6 +47,7 @@ class Backend(Protocol):
     def print_run(  # noqa: D102
         self, options: dict[str, Any]
     ) -> Callable[[Progress], tuple[dict[str, Path], list[Problem]]]: ...
+    def poster(self, count: str, suffix: str) -> bytes: ...  # noqa: D102
     def view(self) -> tuple[str, Any, dict[str, Any]]: ...  # noqa: D102
 
 
@@ -120,6 +123,11 @@ def _list_name(request: Request) -> str:
     if what not in LISTS:
         raise Refusal(404, f"no list {what[:40]!r}: the lists are senders and prisoners")
     return what
+
+
+async def get_settings(request: Request) -> JSONResponse:
+    """``GET /api/settings``: the campaign form's values, parliaments and choices."""
+    return _json(await _call(request, lambda b: b.settings()))
 
 
 async def put_settings(request: Request) -> JSONResponse:
@@ -222,6 +230,16 @@ async def get_preview(request: Request) -> Response:
     return Response(png, media_type="image/png")
 
 
+async def get_poster(request: Request) -> Response:
+    """``GET /api/poster?count=sent|assigned&format=png|pdf``: the godparents poster."""
+    count, suffix = _ids(request, "count", "format")
+    data = await _call(request, lambda b: b.poster(count or "sent", suffix or "png"))
+    if suffix == "pdf":
+        saved = {"Content-Disposition": 'attachment; filename="poster.pdf"'}
+        return Response(data, media_type="application/pdf", headers=saved)
+    return Response(data, media_type="image/png")
+
+
 async def post_print(request: Request) -> JSONResponse:
     """``POST /api/print``: 202 ``{"job"}``; 409 while another run draws."""
     data = await json_body(request, '{"layout": "a4-2up"}')
@@ -258,8 +276,10 @@ async def get_print_file(request: Request) -> Response:
 
 
 def desk_routes() -> list[Route]:
-    """The desk API's routes."""
+    """The desk's pages and its API's routes."""
     return [
+        *desk_pages(),
+        Route("/api/settings", get_settings, methods=["GET"]),
         Route("/api/settings", put_settings, methods=["PUT"]),
         Route("/api/lists/{what}", get_list, methods=["GET"]),
         Route("/api/lists/{what}", put_list, methods=["PUT"]),
@@ -269,6 +289,7 @@ def desk_routes() -> list[Route]:
         Route("/api/pairs", get_pairs, methods=["GET"]),
         Route("/api/pairs/{sender}/{prisoner}", put_pair, methods=["PUT"]),
         Route("/api/preview", get_preview, methods=["GET"]),
+        Route("/api/poster", get_poster, methods=["GET"]),
         Route("/api/print", post_print, methods=["POST"]),
         Route("/api/print/{job}", get_print, methods=["GET"]),
         Route("/api/print/{job}/{kind}", get_print_file, methods=["GET"]),

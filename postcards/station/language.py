@@ -1,7 +1,8 @@
 """The station's languages: a message catalogue per language, and which one a request gets.
 
-Each language's words are ``messages/<language>.toml``: tables of keys (``[scan] ready =
-"Ready"``), read as flat keys (``scan.ready``).  A message may hold ``{name}`` placeholders,
+Each language's words are ``messages/<language>.toml`` and, for the desk's pages,
+``messages/desk.<language>.toml``: tables of keys (``[scan] ready = "Ready"``), read as
+flat keys (``scan.ready``).  A message may hold ``{name}`` placeholders,
 filled with values that are data, never markup.  English is the reference: a test checks
 that every catalogue has exactly its keys and placeholders.
 
@@ -50,8 +51,11 @@ def catalogue(language: str) -> dict[str, str]:
     """The messages of ``language`` (one of :data:`NAMES`) as flat keys: ``scan.ready``."""
     if language not in NAMES:
         raise ValueError(f"no catalogue for {language!r}; the station has {', '.join(NAMES)}")
-    with open(MESSAGES / f"{language}.toml", "rb") as file:
-        return _flat(tomllib.load(file))
+    messages: dict[str, str] = {}
+    for part in (f"{language}.toml", f"desk.{language}.toml"):  # the station's, the desk's
+        with open(MESSAGES / part, "rb") as file:
+            messages.update(_flat(tomllib.load(file)))
+    return messages
 
 
 def _flat(tables: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
