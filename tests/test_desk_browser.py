@@ -55,9 +55,11 @@ def desk(folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def opened(browser, url: str, width: int = 1280):
+def opened(browser, url: str, width: int = 1280, locale: str = "en-GB"):
     """A page that has the station's token (as the join URL gives it), then the desk."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, accept_downloads=True, locale=locale
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -219,21 +221,25 @@ def paired(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_every_desk_page_fits_without_sideways_scrolling(browser, paired: Path, width) -> None:
-    """Every desk page with what it shows filled in: no page is wider than the window."""
-    with desk(paired) as url, opened(browser, url, width) as page:
+@pytest.mark.parametrize(("width", "locale"), [(390, "ru-RU"), (1280, "en-GB"), (390, "de-DE")])
+def test_every_desk_page_fits_without_sideways_scrolling(
+    browser, paired: Path, width: int, locale: str
+) -> None:
+    """Every desk page with what it shows filled in: no page is wider than the window, in
+    English, and in the longer words of Russian and German on a phone."""
+    with desk(paired) as url, opened(browser, url, width, locale) as page:
         for path in PAGES:
             page.goto(url + path)
             page.wait_for_load_state("networkidle")
             if path == "/desk/posters":
                 page.locator("#count").select_option("assigned")
-                page.click("text=Show the poster")
+                page.click('form button[type="submit"]')
                 page.locator("#image").wait_for(state="visible", timeout=WAIT)
             if path == "/desk/preview":
                 page.locator("#back").wait_for(state="visible", timeout=WAIT)
             if path == "/desk/pairs":
                 assert page.locator("#pairs tbody tr").count() == 4
+            assert page.locator("html").get_attribute("lang") == locale[:2], path
             wider = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
