@@ -517,3 +517,28 @@ def test_every_desk_message_is_used_and_every_key_used_exists() -> None:
     assert sorted(used - desk) == [], "used but not in desk.en.toml"
     assert sorted(desk - used) == [], "in desk.en.toml but never used"
     assert not re.search(r"""textContent\s*=\s*["'`][A-Za-z]""", script)  # no English in the script
+
+
+def test_the_lists_news_since_the_last_wave_come_apart(campaign: Path) -> None:
+    """Releases, transfers, new names and cards to reprint: their own list on the check."""
+    from test_freshness import _edit_list
+
+    assert run("-c", campaign, "cards", "-o", campaign / "w1.pdf").exit_code == 0
+    _edit_list(campaign / "prisoners.csv")
+    office = Desk(campaign)
+    try:
+        saved = office.client.put("/api/settings", json={"campaign": {"wave": "T2"}})
+        assert saved.json()["ok"] is True
+        answer = office.client.get("/api/check").json()
+    finally:
+        office.ledger.close()
+    news = [(p["row"], p["severity"], p["message"].split(" (")[0]) for p in answer["freshness"]]
+    assert news == [
+        (2, "warning", "Иванов Сергей Петрович"),
+        (3, "warning", "Кавалёў Алесь Пятровіч"),
+        (7, "warning", "Новикова Ольга Петровна"),
+    ]
+    assert "reprint the 1 card(s)" in answer["freshness"][1]["message"]
+    shown = {p["message"] for p in answer["problems"]}
+    assert not shown & {p["message"] for p in answer["freshness"]}  # once, in their own list
+    assert answer["ok"] is True

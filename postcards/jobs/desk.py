@@ -126,10 +126,16 @@ class CampaignDesk:
         return self.list_report(what)
 
     def check(self) -> dict[str, Any]:
-        """``GET /api/check``: what ``postcards check`` finds, and its counts."""
+        """``GET /api/check``: what ``postcards check`` finds, and its counts.
+
+        The list's news since the last wave (releases, transfers, new names, cards to
+        reprint) come apart, as ``freshness``: they ask for a look, not a fix.
+        """
         report = check(self.campaign())
-        return {"ok": report.ok, "problems": report.problems + report.warnings,
-                "summary": summary(report)}  # fmt: skip
+        news = set(report.freshness)  # releases, transfers, reprints: a list of their own
+        warnings = [w for w in report.warnings if w not in news]
+        return {"ok": report.ok, "problems": report.problems + warnings,
+                "freshness": report.freshness, "summary": summary(report)}  # fmt: skip
 
     def assign(self, options: dict[str, Any]) -> dict[str, Any]:
         """``POST /api/assign``: the wave paired and the assignments file written."""

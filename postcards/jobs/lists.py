@@ -35,6 +35,7 @@ class CheckReport:
     languages: Counter = field(default_factory=Counter)
     imposition: Imposition | None = None
     pairs_from: Path | None = None  # the assignments file the pairs came from, if any
+    freshness: list[Problem] = field(default_factory=list)  # the list's news since last wave
     # the office's pairs before this run recorded its own (None: nothing recorded)
     recorded_before: tuple[tuple[str, str], ...] | None = None
     _seen: set[Problem] = field(default_factory=set, repr=False, compare=False)
@@ -165,6 +166,7 @@ def list_freshness(
         found = freshness_problems(
             prisoners, ledger, campaign.name, list_date(campaign), campaign.list_max_age_days
         )
+        report.freshness += [p for p in found if p.warning]  # also a list of their own
         report.add(found)
     except PostcardsError as exc:
         report.add(exc.problems)

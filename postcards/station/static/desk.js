@@ -49,7 +49,9 @@
   }
 
   // Problems as tables, errors apart from warnings: file, row, column, message.
-  function showProblems(target, problems) {
+  // titled: the warnings' heading for their count (the check's news have their own)
+  function showProblems(target, problems,
+    titled = (count) => words.t("desk.problems.warnings", { count })) {
     target.replaceChildren();
     const groups = [
       ["error", words.t("desk.problems.errors", { count: 0 })],
@@ -61,7 +63,7 @@
       const box = element("section", null, "problems " + severity);
       const heading = severity === "error"
         ? words.t("desk.problems.errors", { count: some.length })
-        : words.t("desk.problems.warnings", { count: some.length });
+        : titled(some.length);
       box.append(element("h3", heading));
       const table = element("table", null, "stack");
       const head = table.createTHead().insertRow();
@@ -342,10 +344,12 @@
         say($("verdict"), words.t("desk.check.cannot"), "bad");
         return showProblems($("problems"), problemsOf(answer));
       }
-      const { ok, problems, summary } = answer.data;
+      const { ok, problems, freshness, summary } = answer.data;
       say($("verdict"), ok ? words.t("desk.check.ok") : words.t("desk.check.not_ok"), ok ? "good" : "bad");
       $("summary").textContent = words.t("desk.check.summary", summary);
       showProblems($("problems"), problems);
+      showProblems($("freshness"), freshness || [],
+        (count) => words.t("desk.check.freshness", { count }));
       if (!problems.length) $("problems").append(element("p", words.t("desk.check.none")));
     }
     $("check-again").addEventListener("click", run);
