@@ -9,6 +9,7 @@ import re
 import threading
 import time
 import warnings
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -484,7 +485,18 @@ def test_the_settings_form_and_the_poster_are_read_through_the_api(fresh: Desk) 
     pdf = client.get("/api/poster", params={"count": "assigned", "format": "pdf"})
     assert pdf.content.startswith(b"%PDF") and "poster.pdf" in pdf.headers["content-disposition"]
     assert client.get("/api/poster", params={"format": "svg"}).status_code == 400
+    share = {"kind": "share", "count": "assigned"}
+    first = client.get("/api/poster", params=share)
+    assert Image.open(io.BytesIO(first.content)).size == (1080, 1080)
+    packed = client.get("/api/poster", params={**share, "format": "zip"})
+    assert "share-images.zip" in packed.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(packed.content)) as archive:
+        sizes = [Image.open(archive.open(name)).size for name in archive.namelist()]
+    assert sizes == [(1080, 1080), (1080, 1350), (1200, 675)]  # each network's own shape
+    assert client.get("/api/poster", params={**share, "format": "pdf"}).status_code == 400
+    assert client.get("/api/poster", params={"kind": "wall"}).status_code == 400
     assert not list(fresh.folder.glob("poster*"))  # nothing left in the campaign folder
+    assert not list(fresh.folder.glob("share*"))
 
 
 def test_the_desk_pages_are_served_with_the_station_s_headers(fresh: Desk) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -199,24 +201,35 @@ class CampaignDesk:
 
         return run
 
-    def poster(self, count: str, suffix: str) -> bytes:
-        """``GET /api/poster``: the godparents poster as ``postcards poster`` draws it.
+    def poster(self, kind: str, count: str, suffix: str) -> bytes:
+        """``GET /api/poster``: the godparents poster or the share images, as ``poster`` draws.
 
-        ``count``: ``sent`` (cards scanned as sent) or ``assigned`` (the wave's pairs);
-        ``suffix``: ``png`` (its first page, for the page's preview) or ``pdf``.  Written
-        in a private folder and read back: nothing is left in the campaign folder.
+        ``kind``: ``godparents`` or ``share``; ``count``: ``sent`` (cards scanned as sent)
+        or ``assigned`` (the wave's pairs); ``suffix``: ``png`` (the first page, for the
+        page's preview), ``pdf`` (the godparents poster) or ``zip`` (every share image).
+        Written in a private folder and read back: nothing is left in the campaign folder.
 
         Raises:
-            UsageError: another count or suffix.
+            UsageError: another kind, count or suffix.
             InputError: no sender counted yet, or the lists have problems.
         """
-        if suffix not in ("png", "pdf"):
-            raise UsageError(f"poster as {suffix!r}: use png or pdf")
+        allowed = {"godparents": ("png", "pdf"), "share": ("png", "zip")}
+        if kind not in allowed:
+            raise UsageError(f"poster kind {kind!r}: use godparents or share")
+        if suffix not in allowed[kind]:
+            raise UsageError(f"a {kind} poster as {suffix!r}: use {' or '.join(allowed[kind])}")
         campaign = self.campaign()
-        options = PosterOptions(count=count, dpi=60 if suffix == "png" else 150)
+        options = PosterOptions(kind=kind, count=count, dpi=60 if suffix == "png" else 150)
+        drawn = "pdf" if suffix == "pdf" else "png"
         with tempfile.TemporaryDirectory(prefix="postcards-poster-") as folder:
-            result = make_poster(campaign, options, Path(folder) / f"poster.{suffix}")
-            return result.files[0].read_bytes()
+            result = make_poster(campaign, options, Path(folder) / f"poster.{drawn}")
+            if suffix != "zip":
+                return result.files[0].read_bytes()
+            packed = io.BytesIO()
+            with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as archive:
+                for file in result.files:  # PNGs: compressed already
+                    archive.write(file, file.name)
+            return packed.getvalue()
 
 
 def summary(report: CheckReport) -> dict[str, Any]:

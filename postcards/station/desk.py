@@ -47,7 +47,7 @@ class Backend(Protocol):
     def print_run(  # noqa: D102
         self, options: dict[str, Any]
     ) -> Callable[[Progress], tuple[dict[str, Path], list[Problem]]]: ...
-    def poster(self, count: str, suffix: str) -> bytes: ...  # noqa: D102
+    def poster(self, kind: str, count: str, suffix: str) -> bytes: ...  # noqa: D102
     def view(self) -> tuple[str, Any, dict[str, Any]]: ...  # noqa: D102
 
 
@@ -231,12 +231,18 @@ async def get_preview(request: Request) -> Response:
 
 
 async def get_poster(request: Request) -> Response:
-    """``GET /api/poster?count=sent|assigned&format=png|pdf``: the godparents poster."""
-    count, suffix = _ids(request, "count", "format")
-    data = await _call(request, lambda b: b.poster(count or "sent", suffix or "png"))
-    if suffix == "pdf":
-        saved = {"Content-Disposition": 'attachment; filename="poster.pdf"'}
-        return Response(data, media_type="application/pdf", headers=saved)
+    """``GET /api/poster?kind=godparents|share&count=sent|assigned&format=png|pdf|zip``.
+
+    The godparents poster (PNG to look at, PDF to print) or the share images (the first
+    as PNG, all of them in a ZIP).
+    """
+    kind, count, suffix = _ids(request, "kind", "count", "format")
+    kind, suffix = kind or "godparents", suffix or "png"
+    data = await _call(request, lambda b: b.poster(kind, count or "sent", suffix))
+    if suffix in ("pdf", "zip"):
+        name = "poster.pdf" if suffix == "pdf" else "share-images.zip"
+        saved = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(data, media_type=f"application/{suffix}", headers=saved)
     return Response(data, media_type="image/png")
 
 

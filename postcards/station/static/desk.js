@@ -564,9 +564,18 @@
 
   function postersPage() {
     const count = $("count");
+    const kind = $("kind");
     const download = $("download");
-    const address = (format) => "/api/poster?" + new URLSearchParams({ count: count.value, format });
-    count.addEventListener("change", () => { download.href = address("pdf"); });
+    const address = (format) =>
+      "/api/poster?" + new URLSearchParams({ kind: kind.value, count: count.value, format });
+    function downloads() {  // the godparents poster as a PDF, the share images in a ZIP
+      const share = kind.value === "share";
+      download.href = address(share ? "zip" : "pdf");
+      download.download = share ? "share-images.zip" : "poster.pdf";
+      download.textContent = share ? kind.dataset.zip : kind.dataset.pdf;
+    }
+    count.addEventListener("change", downloads);
+    kind.addEventListener("change", downloads);
     $("poster").addEventListener("submit", async (event) => {
       event.preventDefault();
       say($("status"), words.t("desk.posters.drawing"));
