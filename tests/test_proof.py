@@ -182,6 +182,9 @@ def test_proof_errors_name_the_problem(printed: Path, tmp_path: Path) -> None:
     assert run("-c", printed, "proof", "--dpi", "5").exit_code == 2
     into_input = run("-c", printed, "proof", "-o", printed / "campaign.toml")
     assert into_input.exit_code == 2
+    resumed = run("-c", printed, "proof", "-o", printed / "p", "--start-at", "3")
+    assert resumed.exit_code == 2 and "--start-at: proofs are numbered" in resumed.stderr
+    assert not (printed / "p").exists()
 
 
 def test_the_api_gives_a_cards_previews_and_writes_proofs(printed: Path) -> None:

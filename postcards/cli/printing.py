@@ -291,9 +291,14 @@ def proof(
     from postcards.jobs.proof import ProofOptions, make_proofs
     from postcards.printing.run import CardOptions
 
+    if start_at != 1:  # an option taken and not used would be dropped silently
+        raise click.UsageError(
+            "--start-at: proofs are numbered by their place in the wave's print order; "
+            "it is an option of cards (resume a print run)"
+        )
     campaign = job_campaign(ctx, senders, prisoners, assignments, wave)
     cards = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
-                        start_at=start_at, example=example)  # fmt: skip
+                        example=example)  # fmt: skip
     with (
         reported_errors(),
         progress_bar("cards", ("reading and checking", "drawing proofs")) as bar,
