@@ -54,7 +54,8 @@ def write_campaign(
             )
     with open(folder / "prisoners.csv", "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["id", "name", "name_latin", "birth_year", "institution", "city", "photo"])
+        out.writerow(["id", "name", "name_latin", "birth_year", "institution", "address",
+                      "postcode", "city", "photo"])  # fmt: skip
         for i in range(prisoners):
             out.writerow(
                 [
@@ -63,12 +64,14 @@ def write_campaign(
                     f"Ivanov Sergei {i}",
                     1950 + i % 50,
                     "ИК № 9",
+                    "ул. Заводская, 22",
+                    "213410",
                     "г. Горки",
                     "photos/big.jpg" if i < photos else "",
                 ]
             )
     (folder / "campaign.toml").write_text(
-        '[campaign]\nname = "Bench"\nhashtag = "#Bench"\nurl = "https://example.org/b"\n'
+        '[campaign]\nname = "Bench"\nhashtag = "#Bench"\nurl = "https://standbyyou.eu/bench"\n'
         '[inputs]\nsenders = "senders.csv"\nprisoners = "prisoners.csv"\n',
         encoding="utf-8",
     )
