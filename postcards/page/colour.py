@@ -174,7 +174,7 @@ class OutputProfile:
         capped = None  # a copy once a band is over: usually the profile keeps within it
         for top in range(0, height, 128):
             band = np.asarray(image.crop((0, top, width, min(height, top + 128))))
-            if int(band.sum(axis=2, dtype=np.uint16).max()) <= limit:
+            if int(np.max(band.sum(axis=2, dtype=np.uint16))) <= limit:
                 continue
             if capped is None:
                 capped = image.copy()

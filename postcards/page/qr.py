@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 #: Light modules around the symbol that a reader needs to find it (ISO/IEC 18004).
 QUIET_ZONE = 4
@@ -118,7 +119,7 @@ def _encoded(payload: str) -> QRMatrix:
     barcode = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = barcode.to_image(scale=1, add_quiet_zones=False)
     size = image.shape[0]
-    pixels = bytes(image)  # type: ignore[call-overload]  # zxing-cpp's Image is a buffer
+    pixels = bytes(cast(Any, image))  # zxing-cpp's Image is a buffer (typed so from 3.12)
     return QRMatrix(payload, size, _dark_runs(pixels, size))
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import quote
 
 from postcards.errors import UsageError
@@ -186,7 +187,7 @@ def terminal_qr(text: str) -> str:
     image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="L")
     matrix = image.to_image(scale=1, add_quiet_zones=False)
     size = matrix.shape[0]
-    pixels = bytes(matrix)  # type: ignore[call-overload]  # zxing-cpp's Image is a buffer
+    pixels = bytes(cast(Any, matrix))  # zxing-cpp's Image is a buffer (typed so from 3.12)
     quiet = 2
     full = size + 2 * quiet
 
