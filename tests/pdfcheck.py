@@ -222,7 +222,6 @@ def qpdf_problems(pdf: Path) -> str:
 # --- rendering and comparing ------------------------------------------------------------
 def render(pdf: Path, page: int, dpi: float, renderer: str = "pdfium"):
     """Page ``page`` (0-based) as an RGB image, drawn by pdfium or by poppler (pdftoppm)."""
-    from PIL import Image
 
     if renderer == "pdfium":
         import pypdfium2 as pdfium
@@ -232,16 +231,7 @@ def render(pdf: Path, page: int, dpi: float, renderer: str = "pdfium"):
             return document[page].render(scale=dpi / 72).to_pil().convert("RGB")
         finally:
             document.close()
-    require("pdftoppm")
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "page"
-        subprocess.run(
-            ["pdftoppm", "-r", f"{dpi:g}", "-f", str(page + 1), "-l", str(page + 1)]
-            + ["-png", "-singlefile", str(pdf), str(out)],
-            check=True,
-        )
-        with Image.open(out.with_suffix(".png")) as image:
-            return image.convert("RGB")
+    return _poppler(pdf, page, dpi)
 
 
 def render_exact(pdf: Path, page: int, dpi: float, renderer: str = "pdfium"):
@@ -252,7 +242,6 @@ def render_exact(pdf: Path, page: int, dpi: float, renderer: str = "pdfium"):
     draws anti-aliased: for shapes on whole pixels a pixel is then inked fully or not at
     all, and :func:`dark_pixels` reads the same set.
     """
-    from PIL import Image
 
     if renderer == "pdfium":
         import pypdfium2 as pdfium
@@ -265,6 +254,13 @@ def render_exact(pdf: Path, page: int, dpi: float, renderer: str = "pdfium"):
             return bitmap.to_pil().convert("RGB")
         finally:
             document.close()
+    return _poppler(pdf, page, dpi)
+
+
+def _poppler(pdf: Path, page: int, dpi: float):
+    """Page ``page`` (0-based) as poppler draws it (pdftoppm, anti-aliased), in RGB."""
+    from PIL import Image
+
     require("pdftoppm")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "page"

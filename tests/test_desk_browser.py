@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, decode_qr, read_manifest, run
 from test_desk import NAME, Desk, german_senders, ready
-from test_station_browser import FLAGS, _chromium
+from test_station_browser import launched
 
 from postcards.jobs.desk import CampaignDesk
 from postcards.ledger.book import Ledger
@@ -32,13 +32,8 @@ WAIT = 60_000  # ms: a print run, a check or a preview on a busy machine
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @contextmanager

@@ -127,18 +127,25 @@ def office_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _station(tmp_path_factory.mktemp("offices"), OFFICE_CARDS)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):
+@contextmanager
+def launched(*flags: str) -> Iterator:
+    """Debian's Chromium through playwright, with the station tests' flags and ``flags``."""
     executable = _chromium()
     from playwright.sync_api import sync_playwright
 
-    video = write_y4m(tmp_path_factory.mktemp("camera") / "qr.y4m", CAMERA_CARD.code)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=executable, args=[*FLAGS, f"--use-file-for-fake-video-capture={video}"]
-        )
+        chromium = playwright.chromium.launch(executable_path=executable, args=[*FLAGS, *flags])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    video = write_y4m(tmp_path_factory.mktemp("camera") / "qr.y4m", CAMERA_CARD.code)
+    with launched(f"--use-file-for-fake-video-capture={video}") as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from test_station_browser import FLAGS, _chromium, _station, wedge
+from test_station_browser import _station, launched, wedge
 
 from postcards.codes import format_code, new_code
 from postcards.ledger.model import LedgerCard
@@ -49,13 +49,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 def context(browser, base: str, locale: str, width: int = 1280, zone: str = "Asia/Tokyo"):
