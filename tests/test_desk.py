@@ -554,3 +554,40 @@ def test_the_lists_news_since_the_last_wave_come_apart(campaign: Path) -> None:
     shown = {p["message"] for p in answer["problems"]}
     assert not shown & {p["message"] for p in answer["freshness"]}  # once, in their own list
     assert answer["ok"] is True
+
+
+def test_the_desk_and_the_command_line_print_at_once(tmp_path: Path) -> None:
+    """A desk's print run and `postcards cards` on the same campaign at the same moment:
+    each card keeps one code, whichever run drew it; no pair gets two, no code two pairs."""
+    import csv
+    import subprocess
+    import sys
+
+    folder = tmp_path / "new"
+    assert run("init", folder).exit_code == 0
+    held = HeldDesk((folder / "campaign.toml").resolve())
+    desk = Desk(folder, desk=held)
+    try:
+        ready(desk)
+        assert desk.client.post("/api/assign", json={}).status_code == 200
+        job = desk.client.post("/api/print", json={}).json()["job"]
+        command = [sys.executable, "-m", "postcards", "-c", str(folder), "cards", "-o",
+                   str(folder / "cli" / "cards.pdf")]  # fmt: skip
+        cli = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        held.go.set()  # both draw now
+        _, errors = cli.communicate(timeout=120)
+        state = desk.wait(job)
+        assert cli.returncode == 0, errors
+        assert state["state"] == "done", state["problems"]
+        manifest = desk.client.get(f"/api/print/{job}/manifest").content.decode("utf-8-sig")
+        with open(folder / "cli" / "cards.manifest.csv", encoding="utf-8-sig") as handle:
+            cli_rows = list(csv.DictReader(handle))
+        desk_rows = list(csv.DictReader(io.StringIO(manifest)))
+        recorded = {c.code: (c.sender_id, c.prisoner_id) for c in desk.ledger.cards(NAME)}
+    finally:
+        held.go.set()
+        desk.ledger.close()
+    assert len(recorded) == 4 and len(set(recorded.values())) == 4  # one code a pair
+    for rows in (desk_rows, cli_rows):
+        assert len(rows) == 4
+        assert {r["code"]: (r["sender_id"], r["prisoner_id"]) for r in rows} == recorded
