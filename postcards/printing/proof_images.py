@@ -28,7 +28,7 @@ MARK_RED = (200, 16, 46)
 TRIM_BLUE = (0, 150, 220)
 MARK_FONT = "PTSans-Bold.ttf"
 #: The tab's share of the trimmed card's width and height.
-TAB = (0.28, 0.14)
+TAB = (0.2, 0.045)  # from the bleed into the top margin, clear of the text
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,12 @@ def png_bytes(image: Any) -> bytes:
 def tab_box(width: int, height: int, page: Page) -> tuple[int, int, int, int]:
     """The red PROOF tab of a face ``width`` × ``height`` px: left, top, right, bottom."""
     sx, sy = width / page.width_mm, height / page.height_mm
-    left, top = round(page.bleed_mm * sx), round(page.bleed_mm * sy)
+    left = round(page.bleed_mm * sx)  # from the sheet's edge: the bleed is cut away anyway
     return (
         left,
-        top,
+        0,
         left + round(page.size.width_mm * TAB[0] * sx),
-        top + round(page.size.height_mm * TAB[1] * sy),
+        round((page.bleed_mm + page.size.height_mm * TAB[1]) * sy),
     )
 
 
