@@ -32,6 +32,7 @@ def run_one(cards: int) -> dict[str, float]:
     from postcards.campaign_file import load_campaign
     from postcards.jobs import cards as job
     from postcards.jobs import check as checking
+    from postcards.jobs import planning
     from postcards.jobs.lists import few_full_collections
     from postcards.ledger.book import Ledger
     from postcards.ledger.model import LedgerCard, LedgerSender
@@ -51,7 +52,7 @@ def run_one(cards: int) -> dict[str, float]:
         times["print order, codes"] = time.perf_counter() - start
         start = time.perf_counter()
         content = checking.content_check(campaign, options, report)
-        plans = checking.plan_all(planner, pairings, codes, report, content=content)
+        plans = planning.plan_all(planner, pairings, codes, report, content=content)
         times["plan, content check, preflight"] = time.perf_counter() - start
         assert not report.problems, report.problems[:3]
         start = time.perf_counter()

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import gc
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import postcards
-from postcards.cards.plans import CardPlan
+from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.cli.shell import progress_bar
+from postcards.errors import InputError
 from postcards.page.writer import PdfWriter
 from postcards.printing import chunks, parallel
 from postcards.printing.faces import CardRenderer
@@ -59,6 +63,70 @@ def test_the_pdf_is_the_same_whatever_the_number_of_workers(
     assert made[1] == made[2] == made[3]
     if duplex == "separate":
         assert len(made[1]) == 3  # fronts, backs, manifest
+
+
+def _with_trouble(folder: Path) -> None:
+    """Two prisoners named with a sign no font has; two senders titled with a risky word."""
+    for name, column, value, rows in (
+        ("prisoners.csv", 1, "Лосик \U00013000", {"P000040", "P000120"}),
+        ("senders.csv", 2, "борец", {"S00003", "S00030"}),
+    ):
+        path = folder / name
+        with open(path, encoding="utf-8", newline="") as handle:
+            table = list(csv.reader(handle))
+        for row in table:
+            if row[0] in rows:
+                row[column] = value
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(table)
+
+
+def test_the_problems_are_the_same_whatever_the_number_of_workers(
+    many: Path, tmp_path: Path, small_chunks: None
+) -> None:
+    """Each worker checks the cards it plans; the report joins them in the cards' order.
+
+    Cards that cannot be printed sit in different chunks, so in different workers: every
+    one is named, once, in the same words and order, and nothing is written or recorded.
+    """
+    _with_trouble(many)
+    campaign = postcards.Campaign.load(many)
+    found = {}
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"jobs{jobs}" / "cards.pdf"
+        with pytest.raises(InputError) as failed:
+            campaign.cards(out, jobs=jobs)
+        found[jobs] = [  # each run draws new codes
+            re.sub(r"\(\w{4}-\w{4}-\w\)", "(code)", str(problem))
+            for problem in failed.value.problems
+        ]
+        assert not out.parent.exists() or list(out.parent.iterdir()) == []
+    assert not (many / "tracking.db").exists()
+    assert found[1] == found[2] == found[3]
+    fonts = [p for p in found[1] if "U+13000" in p]
+    assert [p.split(": name:")[0] for p in fonts] == ["prisoners.csv:42", "prisoners.csv:122"]
+    risky = [p for p in found[1] if '"борец"' in p]
+    assert len(risky) == 1 and "on 8 cards" in risky[0], risky  # 4 cards from each sender
+
+
+def test_the_workers_plan_the_cards_they_draw(
+    many: Path, tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two jobs, the parent plans no card: planning is most of a run's work."""
+    planned = tmp_path / "planned.txt"
+    plan = CardPlanner.plan
+
+    def noted(self: CardPlanner, *args: object) -> CardPlan:
+        with open(planned, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return plan(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CardPlanner, "plan", noted)
+    postcards.Campaign.load(many).cards(tmp_path / "cards.pdf", jobs=2)
+    planners = Counter(planned.read_text().split())
+    assert sum(planners.values()) == 150
+    assert str(os.getpid()) not in planners
+    assert 1 <= len(planners) <= 2
 
 
 def test_qpdf_finds_the_joined_file_sound(many: Path, tmp_path: Path, small_chunks: None) -> None:

@@ -228,8 +228,32 @@ class _Key:
     source: str
 
 
+#: A run's findings so far: each with the cards it touches, in order of first use.
+Findings = dict[_Key, "Touched"]
+
 #: Texts whose findings are remembered; a forgotten one is only checked again.
 _SEEN_KEPT = 1024
+#: Cards a finding names; the others are counted.
+_NAMED = 3
+
+
+@dataclass
+class Touched:
+    """The cards one finding touches: the first few by name, and how many in all."""
+
+    cards: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, label: str) -> None:
+        """One more card."""
+        if len(self.cards) < _NAMED:
+            self.cards.append(label)
+        self.count += 1
+
+    def join(self, later: Touched) -> None:
+        """The cards another part of the run found, after these."""
+        self.cards += later.cards[: _NAMED - len(self.cards)]
+        self.count += later.count
 
 
 class ContentCheck:
@@ -253,7 +277,7 @@ class ContentCheck:
         self.risky, self.strict, self.mode = risky, strict, mode
         self.senders_file = senders_file
         self._seen: dict[tuple[str, str, str, str], list[Finding]] = {}
-        self._cards: dict[_Key, list[str]] = {}
+        self._cards: Findings = {}
 
     def findings(
         self, text: str, language: str, country_line: str, part: str = "message"
@@ -282,17 +306,40 @@ class ContentCheck:
             for finding in self.findings(text, plan.language, country, part):
                 if callable(label):
                     label = label()
-                self._cards.setdefault(_Key(part, finding, source), []).append(label)
+                key = _Key(part, finding, source)
+                touched = self._cards.get(key)
+                if touched is None:
+                    touched = self._cards[key] = Touched()
+                touched.add(label)
+
+    def take(self) -> Findings:
+        """The findings so far, handed over and forgotten: a chunk's, for the run to join."""
+        cards, self._cards = self._cards, {}
+        return cards
+
+    def merge(self, cards: Findings) -> None:
+        """Join findings :meth:`take` handed over (from a later part of the run)."""
+        for key, touched in cards.items():
+            mine = self._cards.get(key)
+            if mine is None:
+                self._cards[key] = Touched(list(touched.cards), touched.count)
+            else:
+                mine.join(touched)
+
+    def emptied(self) -> ContentCheck:
+        """A check with the same words and rules and no findings: where a run joins its parts."""
+        return ContentCheck(self.risky, self.strict, self.mode, self.senders_file)
 
     def problems(self) -> list[Problem]:
         """One problem per distinct finding, naming the cards it touches."""
-        return [self._problem(key, cards) for key, cards in self._cards.items()]
+        return [self._problem(key, touched) for key, touched in self._cards.items()]
 
-    def _problem(self, key: _Key, cards: list[str]) -> Problem:
+    def _problem(self, key: _Key, touched: Touched) -> Problem:
         finding = key.finding
         error = self.strict or (finding.kind == "risky" and self.mode == "error")
-        shown = ", ".join(cards[:3]) + (f" ... and {len(cards) - 3} more" if len(cards) > 3 else "")
-        count = f"{len(cards)} card" + ("s" if len(cards) != 1 else "")
+        more = touched.count - len(touched.cards)
+        shown = ", ".join(touched.cards) + (f" ... and {more} more" if more > 0 else "")
+        count = f"{touched.count} card" + ("s" if touched.count != 1 else "")
         fix = ""
         if error and finding.kind == "risky":
             fix = "; reword it, or print anyway with --allow-risky"

@@ -25,7 +25,7 @@ from postcards.files import open_csv, publish, remove_stale_parts, staged, write
 from postcards.inputs.freshness import snapshot
 from postcards.inputs.people import People
 from postcards.jobs.assign import undo_pairs
-from postcards.jobs.check import check_examples, content_check, iter_plans, prepare, print_order
+from postcards.jobs.check import check_examples, content_check, prepare, print_order
 from postcards.jobs.lists import (
     CheckReport,
     Progress,
@@ -35,12 +35,12 @@ from postcards.jobs.lists import (
 )
 from postcards.jobs.offices import ledger_senders, renamed_problem
 from postcards.jobs.outputs import check_outputs, protected_paths
+from postcards.jobs.planning import CardChecks, Checked, RunChecks
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import shown_url
 from postcards.ledger.model import LedgerCard, RunFile
 from postcards.ledger.renaming import is_shared
 from postcards.pairing.fair import Pairing
-from postcards.printing.chunks import ShortOfCards
 from postcards.printing.parallel import default_jobs
 from postcards.printing.run import CardOptions, Place, Places, PrintRun, card_outputs
 from postcards.printing.settling import kill_point, run_files, settle
@@ -160,10 +160,10 @@ def _print_planned(
     remove_stale_parts(outputs)
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(staged(path)) for path in outputs]
-        kept = _Kept(campaign, temps[0].parent, keep_plans=signing is not None)
+        kept = _Kept(campaign, temps[0].parent)
         stack.callback(kept.close)
-        plans = kept.recording(iter_plans(planner, pairings, codes, report, content=content))
-        places = _drawn(run, plans, len(pairings), temps[: len(files)], progress, options, report)
+        checks = CardChecks(planner, pairings, codes, content, rows=True, plans=bool(signing))
+        places = _drawn(run, checks, kept, temps[: len(files)], progress, options, report)
         problems = [
             p
             for tmp, path in zip(temps, files, strict=False)
@@ -195,22 +195,27 @@ def _print_planned(
 
 def _drawn(
     run: PrintRun,
-    plans: Iterator[CardPlan],
-    count: int,
+    checks: CardChecks,
+    kept: _Kept,
     temps: list[Path],
     progress: Progress | None,
     options: CardOptions,
     report: CheckReport,
 ) -> Places:
-    """Draw the cards as they are planned: a card's problem stops the run, after all checks.
+    """Plan, check and draw the cards: a card's problem stops the run, after all checks.
 
     Every card is still checked, so that every problem is reported at once.
     """
-    places: Places | None = None
-    with contextlib.suppress(ShortOfCards):  # a card could not be planned: check the rest
-        places = run.render(plans, count, temps, progress, options.jobs or default_jobs())
-    for _plan in plans:  # the checks that look at every card report when the plans end
-        pass
+    found = RunChecks(checks.planner, checks.content, report)
+
+    def checked(chunk: object) -> None:
+        assert isinstance(chunk, Checked)
+        found.add(chunk)
+        kept.add(chunk)
+
+    jobs = options.jobs or default_jobs()
+    places = run.render(checks, len(checks.pairings), temps, progress, jobs, checked)
+    found.finish()
     if report.problems or places is None:
         raise InputError(report.problems or [Problem("a card could not be planned")])
     return places
@@ -220,37 +225,28 @@ class _Kept:
     """What a print run keeps of each card as it passes: its ledger row, on disk.
 
     The rows go to an anonymous temporary file beside the output (unlinked at once, never
-    seen under a name) a batch at a time, so 100,000 cards cost no memory; they are read
+    seen under a name) a chunk at a time, so 100,000 cards cost no memory; they are read
     back, in print order, for the manifest and for the ledger.
     """
 
-    _BATCH = 1000
-
-    def __init__(self, campaign: Settings, folder: Path, keep_plans: bool = False) -> None:
+    def __init__(self, campaign: Settings, folder: Path) -> None:
         self.campaign, self.office, self.folder = campaign.name, campaign.office, folder
         self.count = 0
-        self.senders: set[str] = set()  # the ids of the run's senders (the records' own strings)
-        self.plans: list[CardPlan] = []
-        self.keep_plans = keep_plans
-        self._batch: list[tuple[str, ...]] = []
+        self.senders: set[str] = set()  # the ids of the run's senders
+        self.plans: list[CardPlan] = []  # the cards' plans, for signing sheets (else none)
         self._spool: IO[bytes] | None = None
 
-    def recording(self, plans: Iterator[CardPlan]) -> Iterator[CardPlan]:
-        """``plans``, each recorded as it passes."""
-        for p in plans:
-            sender, prisoner = p.sender, p.prisoner
-            returned = " / ".join(p.return_address.lines) if p.return_address else ""
-            self._batch.append(
-                (p.code, p.wave, sender.id, prisoner.id, p.language, sender.name,
-                 prisoner.name, p.text, returned)
-            )  # fmt: skip
-            self.count += 1
-            self.senders.add(sender.id)
-            if len(self._batch) >= self._BATCH:
-                self._flush()
-            if self.keep_plans:
-                self.plans.append(p)
-            yield p
+    def add(self, checked: Checked) -> None:
+        """A chunk's cards, in print order after the chunks before it."""
+        rows = checked.rows
+        if not rows:
+            return
+        self.count += len(rows)
+        self.senders.update(row[2] for row in rows)
+        self.plans += checked.plans
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile(dir=self.folder)  # noqa: SIM115 - closed by close()
+        pickle.dump(rows, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
 
     def cards(self) -> Iterator[LedgerCard]:
         """Every card recorded, in print order, as the ledger keeps it."""
@@ -258,7 +254,6 @@ class _Kept:
 
     def with_returns(self) -> Iterator[tuple[LedgerCard, str]]:
         """Every card recorded, with its return address as the manifest shows it."""
-        self._flush()
         if self._spool is None:
             return
         self._spool.seek(0)
@@ -276,14 +271,6 @@ class _Kept:
         """Let go of the spool (the file was never visible under a name)."""
         if self._spool is not None:
             self._spool.close()
-
-    def _flush(self) -> None:
-        if not self._batch:
-            return
-        if self._spool is None:
-            self._spool = tempfile.TemporaryFile(dir=self.folder)  # noqa: SIM115 - closed by close()
-        pickle.dump(self._batch, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
-        self._batch = []
 
 
 def _selected(

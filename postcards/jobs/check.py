@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from functools import partial
 from urllib.parse import urlsplit
 
 from postcards.cards.addressing import return_problems
 from postcards.cards.content import ContentCheck, risky_words_for
 from postcards.cards.design import Design, load_design
-from postcards.cards.plans import CardPlan, CardPlanner
-from postcards.codes import PLACEHOLDER_CODE, format_code
+from postcards.cards.plans import CardPlanner
+from postcards.codes import PLACEHOLDER_CODE
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem, display_name
 from postcards.inputs.examples import example_problems
@@ -31,16 +28,16 @@ from postcards.jobs.lists import (
     require_lists,
 )
 from postcards.jobs.offices import office_problems, renamed_problem
+from postcards.jobs.planning import iter_plans
 from postcards.ledger.book import Ledger
 from postcards.ledger.renaming import new_on_shared_ledger
 from postcards.order import natural_key
 from postcards.page.geometry import CardSize, parse_size
 from postcards.page.layouts import SINGLE, find_layout
-from postcards.page.text import RenderError
 from postcards.pairing.assignments import assignments_file, read_assignments, unused_file
 from postcards.pairing.fair import Pairing, Plan
 from postcards.printing.imposition import Imposition, impose
-from postcards.printing.preflight import CardPreflight, design_problems
+from postcards.printing.preflight import design_problems
 from postcards.printing.run import CardOptions, profile_problems
 from postcards.printing.settling import interrupted_warnings, settle
 from postcards.wording import counted
@@ -219,79 +216,6 @@ def _load_design(campaign: Settings, report: CheckReport) -> Design | None:
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
-
-
-def plan_all(
-    planner: CardPlanner,
-    pairings: list[Pairing],
-    codes: Sequence[str],
-    report: CheckReport,
-    progress: Progress | None = None,
-    content: ContentCheck | None = None,
-) -> list[CardPlan]:
-    """Plan every card, collecting every card's problems into ``report``.
-
-    Given ``content``, its content-check findings are collected too.
-    """
-    return list(iter_plans(planner, pairings, codes, report, progress, content))
-
-
-def iter_plans(
-    planner: CardPlanner,
-    pairings: list[Pairing],
-    codes: Sequence[str],
-    report: CheckReport,
-    progress: Progress | None = None,
-    content: ContentCheck | None = None,
-) -> Iterator[CardPlan]:
-    """Plan the cards one by one, checking each as it goes: a caller may use each and drop it.
-
-    ``check`` keeps none, so memory stays flat.  The content check's findings and the
-    preflight's problems go into ``report`` once the last card is planned: read
-    ``report.problems`` only after exhausting the generator.
-    """
-    template_failures: set[Problem] = set()
-    preflight = CardPreflight(planner.design, planner.size)
-    for done, (pairing, code) in enumerate(zip(pairings, codes, strict=True), 1):
-        try:
-            plan = planner.plan(pairing, code)
-        except RenderError as exc:  # named with the first card it stopped
-            report.add(
-                [
-                    _on_card(problem, pairing)
-                    for problem in exc.problems
-                    if problem not in template_failures
-                ]
-            )
-            template_failures.update(exc.problems)
-        except PostcardsError as exc:
-            report.add(exc.problems)
-        else:
-            report.languages[plan.language] += 1
-            if content is not None:
-                content.add(plan, partial(_label, plan))  # named only if it has a finding
-            preflight.add(plan)
-            yield plan
-        if progress:
-            progress(done, len(pairings))
-    report.add(content.problems() if content is not None else [])
-    report.add(preflight.problems())
-
-
-def _on_card(problem: Problem, pairing: Pairing) -> Problem:
-    """A template's problem, naming the card it stopped (the first, when it stops all)."""
-    return dataclasses.replace(
-        problem,
-        message=f"{problem.message} (the card from "
-        f"{pairing.sender.name} ({pairing.sender.id}) to "
-        f"{pairing.prisoner.name} ({pairing.prisoner.id}))",
-    )
-
-
-def _label(plan: CardPlan) -> str:
-    """A card as the content check names it: sender → prisoner (code)."""
-    code = plan.prisoner.id if plan.code == PLACEHOLDER_CODE else format_code(plan.code)
-    return f"{plan.sender.name} → {plan.prisoner.name} ({code})"
 
 
 def print_order(pairings: tuple[Pairing, ...]) -> list[Pairing]:

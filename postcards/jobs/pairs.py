@@ -22,8 +22,9 @@ from postcards.inputs.people import People
 from postcards.inputs.spreadsheets import CSV_SUFFIXES, read_table
 from postcards.invisible import invisible_chars
 from postcards.jobs.assign import plan_wave
-from postcards.jobs.check import content_check, iter_plans, prepare, print_order
+from postcards.jobs.check import content_check, prepare, print_order
 from postcards.jobs.lists import CheckReport, existing_ledger, read_people
+from postcards.jobs.planning import iter_plans
 from postcards.ledger.book import Ledger
 from postcards.pairing.assignments import assignment_columns, assignments_file, read_assignments
 from postcards.pairing.fair import Pairing

@@ -22,10 +22,11 @@ from postcards.codes import proof_code
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import make_folder, publish, staged
-from postcards.jobs.check import check_examples, iter_plans, prepare, print_order
+from postcards.jobs.check import check_examples, prepare, print_order
 from postcards.jobs.lists import CheckReport, Progress, existing_ledger
 from postcards.jobs.offices import renamed_problem
 from postcards.jobs.outputs import check_outputs, protected_paths
+from postcards.jobs.planning import iter_plans
 from postcards.page.layouts import SINGLE
 from postcards.pairing.fair import Pairing
 from postcards.printing.contact import ContactSheet, Thumb

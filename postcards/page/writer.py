@@ -68,8 +68,8 @@ class PdfWriter:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
-        """On an error, let go of the file at once (the caller removes it)."""
-        if kind is not None and self._own:
+        """Let go of the file: after :meth:`close`, or unfinished (the caller removes it)."""
+        if self._own:
             self._file.close()
 
     # Low level ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ Rules, each named in its message so a failure says which card broke which rule:
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from postcards.cards.design import Design, Rule
@@ -110,6 +110,18 @@ def card_problems(plan: CardPlan, design: Design, size: CardSize) -> list[Proble
     return problems
 
 
+@dataclass
+class PreflightTally:
+    """What the preflight found on some cards, to be joined with the rest of the run's.
+
+    Each kind of card's problems with how many more cards were like it, and the
+    signatures the cards carry.
+    """
+
+    found: dict[object, list] = field(default_factory=dict)  # key -> [problems, cards like it]
+    signatures: set[Path] = field(default_factory=set)
+
+
 class CardPreflight:
     """Per-card preflight over a print run, a card at a time (nothing kept per card).
 
@@ -125,8 +137,7 @@ class CardPreflight:
     def __init__(self, design: Design, size: CardSize):
         self.design, self.size = design, size
         self.rules = design.back(size).rules
-        self._found: dict[object, list] = {}  # key -> [problems, cards like it]
-        self._signatures: set[Path] = set()
+        self._tally = PreflightTally()
         self._blocks: dict[int, tuple[object, Box, tuple[str, ...]]] = {}
         eps = 1e-6  # as _crosses: a line along a box's edge does not cross it
         self._reach = [
@@ -142,21 +153,38 @@ class CardPreflight:
     def add(self, plan: CardPlan) -> None:
         """Check one card."""
         key = (plan.qr.matrix.modules if plan.qr else None, self._text_on_rules(plan))
-        found = self._found.get(key)
+        found = self._tally.found.get(key)
         if found is None:
-            self._found[key] = [card_problems(plan, self.design, self.size), 0]
+            self._tally.found[key] = [card_problems(plan, self.design, self.size), 0]
         else:
             found[1] += 1
         if plan.signature:
-            self._signatures.add(plan.signature)
+            self._tally.signatures.add(plan.signature)
+
+    def take(self) -> PreflightTally:
+        """What was found so far, handed over and forgotten: a chunk's, for the run to join."""
+        tally, self._tally = self._tally, PreflightTally()
+        return tally
+
+    def merge(self, later: PreflightTally) -> None:
+        """Join what :meth:`take` handed over from a later part of the run."""
+        found = self._tally.found
+        for key, (problems, more) in later.found.items():
+            if key in found:
+                found[key][1] += 1 + more  # its first card is one more like the earlier
+            else:
+                found[key] = [problems, more]
+        self._tally.signatures |= later.signatures
 
     def problems(self) -> list[Problem]:
         """Every card's problems (and the signatures' resolution), in the cards' order."""
         problems = [
-            _and_more(problem, more) for found, more in self._found.values() for problem in found
+            _and_more(problem, more)
+            for found, more in self._tally.found.values()
+            for problem in found
         ]
         signature = self.design.back(self.size).signature
-        for path in sorted(self._signatures):
+        for path in sorted(self._tally.signatures):
             problems += image_resolution(path, signature.width_mm, signature.height_mm, "signature")
         return problems
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from postcards.cards.plans import CardPlan
 from postcards.page.geometry import Page
+from postcards.printing.chunks import Planned
 from postcards.printing.faces import Progress
 from postcards.printing.run import PrintRun
 from postcards.resources import bundled
@@ -57,7 +58,7 @@ def render_faces(
     page = Page(run.imposition.card, run.imposition.bleed_mm)
     with tempfile.TemporaryDirectory(prefix="postcards-proof-") as folder:
         pdf = Path(folder) / "proof.pdf"
-        run.render(iter(plans), len(plans), [pdf], jobs=1)
+        run.render(Planned(plans), len(plans), [pdf], jobs=1)
         document = pdfium.PdfDocument(str(pdf))
         try:
             for index, plan in enumerate(plans):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import overload
 
-from postcards.cards.plans import CardPlan, CardPlanner
+from postcards.cards.plans import CardPlanner
 from postcards.cards.reprint import Selection
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem
@@ -24,7 +24,7 @@ from postcards.page.geometry import Page
 from postcards.page.pdfx import PdfX, print_date
 from postcards.page.writer import PdfWriter
 from postcards.pairing.fair import Pairing
-from postcards.printing.chunks import draw_cards, draw_sheets
+from postcards.printing.chunks import Checked, Planning, draw_cards, draw_sheets
 from postcards.printing.faces import CardRenderer, Progress
 from postcards.printing.imposition import Imposition
 from postcards.printing.sheets import SheetOptions, SheetRenderer
@@ -121,19 +121,19 @@ class PrintRun:
 
     def render(
         self,
-        plans: Iterator[CardPlan],
+        planning: Planning,
         count: int,
         temps: list[Path],
         progress: Progress | None = None,
         jobs: int = 1,
-    ) -> Places:
-        """Draw ``count`` cards from ``plans`` into ``temps``, ``jobs`` processes drawing.
+        checked: Checked | None = None,
+    ) -> Places | None:
+        """Plan and draw ``count`` cards into ``temps``, ``jobs`` processes planning and drawing.
 
-        ``plans`` may be a generator that plans (and checks) as it goes: it is pulled a
-        chunk at a time.  Returns each card's place, in print order.
-
-        Raises:
-            ShortOfCards: ``plans`` ended early (a card could not be planned).
+        Each process plans (and checks) the cards it draws, a chunk at a time; what the
+        checks found goes to ``checked``, chunk by chunk in print order.  Returns each
+        card's place, in print order; None when a card could not be planned (every card
+        is still checked, and the files are incomplete).
         """
         page = Page(self.planner.size, self.imposition.bleed_mm)
         profile = self.pdfx.profile if self.pdfx else None
@@ -145,15 +145,17 @@ class PrintRun:
             ]
             if self.imposition.layout.single:
                 cards.begin(writers[0], languages, signatures)
-                draw_cards(cards, plans, count, writers[0], jobs, progress)
+                drawn = draw_cards(cards, planning, count, writers[0], jobs, progress, checked)
                 places = Places.single(count)
             else:
                 layout = self.imposition.sheets(count, self.options.start_at)
                 sheets = SheetRenderer(cards, self.imposition, self._sheet_options())
                 sheets.begin(writers[0], writers[1] if len(writers) > 1 else None, languages,
                              signatures)  # fmt: skip
-                draw_sheets(sheets, plans, layout, writers, jobs, progress)
+                drawn = draw_sheets(sheets, planning, layout, writers, jobs, progress, checked)
                 places = self._places(layout, count, separate=len(writers) > 1)
+            if not drawn:
+                return None
             for writer in writers:
                 writer.close()
         return places
