@@ -444,3 +444,26 @@ def test_the_demo_writes_bom_csv_files_unless_told_not_to(tmp_path: Path) -> Non
         assert (out / "assignments.csv").read_bytes().startswith(mark + b"sender_id,")
         for manifest in ("cards.manifest.csv", "sheets-a4-2up.manifest.csv"):
             assert (out / manifest).read_bytes().startswith(mark + b"code,")
+
+
+@pytest.mark.parametrize("output", ["cards.pdf", "cards.ticket.pdf"])
+def test_cards_never_replace_a_signature_they_print(campaign: Path, output: str) -> None:
+    """The lists are read once; the signatures they name are guarded before anything is written.
+
+    A signature saved under a name that ends in .pdf (a PNG all the same) is refused as
+    the output, or as one of the files named after it, and stays as it was.
+    """
+    signature = campaign / "sig" / output
+    signature.parent.mkdir()
+    shutil.copyfile(DESIGN / "motif.jpg", signature)
+    senders = campaign / "senders.csv"
+    lines = senders.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",signature"] + [line + f",sig/{output}" for line in lines[1:]]
+    senders.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    before = digest(signature)
+    result = run("-c", campaign, "cards", "-o", campaign / "sig" / "cards.pdf")
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert f"would replace a signature {signature}" in result.stderr
+    assert digest(signature) == before
+    assert files_under(campaign / "sig") == [output]
+    assert not (campaign / "tracking.db").exists()

@@ -34,7 +34,7 @@ from postcards.jobs.lists import (
     list_date,
 )
 from postcards.jobs.offices import ledger_senders, renamed_problem
-from postcards.jobs.outputs import check_outputs, protected_paths
+from postcards.jobs.outputs import check_outputs, named_images, protected_paths
 from postcards.jobs.planning import CardChecks, Checked, RunChecks
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import shown_url
@@ -100,7 +100,8 @@ def make_cards(
         InputError: with every problem found; nothing is written then.
     """
     outputs = card_outputs(campaign, out, options.duplex)
-    check_outputs(outputs, protected_paths(campaign, outputs), (".pdf",))
+    # the photos and signatures are guarded once the lists are read (see _print_planned)
+    check_outputs(outputs, protected_paths(campaign, outputs, images=False), (".pdf",))
     with existing_ledger(campaign, is_shared(campaign)) or contextlib.nullcontext() as ledger:
         renamed = renamed_problem(campaign, ledger) if ledger is not None else []
         if renamed:
@@ -147,6 +148,8 @@ def _print_planned(
     check_examples(campaign, options, report, url=False)
     if planner is None or report.imposition is None or report.problems:
         raise InputError(report.problems)
+    guarded = card_outputs(campaign, out, options.duplex)
+    check_outputs(guarded, named_images(campaign.root, guarded, planner.senders, planner.prisoners))
     pairings, statuses = _selected(campaign, ledger, print_order(report.pairings), options)
     codes = _codes(ledger, campaign, pairings)
     content = content_check(campaign, options, report)

@@ -19,6 +19,7 @@ from pathlib import Path
 from postcards.cards.design import find_design
 from postcards.config import Settings
 from postcards.errors import OutputError, PostcardsError, Problem, UsageError
+from postcards.inputs.people import People
 from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
 from postcards.ledger.engines import is_sqlite, sqlite_path
@@ -37,14 +38,19 @@ class Protected:
 
 
 def protected_paths(
-    campaign: Settings, outputs: Sequence[Path] = (), assignments: bool = True
+    campaign: Settings,
+    outputs: Sequence[Path] = (),
+    assignments: bool = True,
+    images: bool = True,
 ) -> list[Protected]:
     """The campaign's files an output must never replace.
 
     ``campaign.toml``, the senders, prisoners and (when ``assignments``) assignments
     files, the SQLite ledger and its companions, the risky-words list and every file of
     the design; and the photos and signatures the lists name, read only when one of
-    ``outputs`` exists already (a file that does not exist cannot be a photo).
+    ``outputs`` exists already (a file that does not exist cannot be a photo).  A job
+    that reads the lists anyway passes ``images=False`` and asks :func:`named_images`
+    once it has them, before it writes anything: 100,000 rows are then read once.
     """
     found = [
         Protected(path, what)
@@ -58,8 +64,29 @@ def protected_paths(
         if path is not None
     ]
     found += _ledger(campaign) + _design(campaign)
-    if any(os.path.lexists(path) for path in outputs):
+    if images and any(os.path.lexists(path) for path in outputs):
         found += _images(campaign)
+    return found
+
+
+def named_images(
+    root: Path, outputs: Sequence[Path], senders: People, prisoners: People
+) -> list[Protected]:
+    """The signatures and photos the lists as read name, when one of ``outputs`` exists.
+
+    A list without a signature (or photo) column names none, and is not gone through.
+    """
+    if not any(os.path.lexists(path) for path in outputs):
+        return []
+    found = []
+    for people, field, what in ((senders, "signature", "a signature"),
+                                (prisoners, "photo", "a photo")):  # fmt: skip
+        if field in people.columns:
+            found += [
+                Protected(root / getattr(record, field), what)
+                for record in people.records
+                if getattr(record, field, "")
+            ]
     return found
 
 

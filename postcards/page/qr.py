@@ -1,19 +1,23 @@
 """QR symbols as module runs, ready to be drawn as vector rectangles.
 
-zxing-cpp encodes (about 0.08 ms a symbol, where the pure-Python encoders take 1.5–2.5 ms
-for their mask selection); we keep only the dark runs of each row, so a renderer draws a
-handful of rectangles instead of placing a raster image on every card.  The runs are kept
-packed, three bytes a run (a symbol is at most 177 modules wide), because a print run
-keeps a symbol for every card: a tuple of tuples took about 17 KB a card, the bytes 0.4 KB.
+A card's code is encoded by :mod:`postcards.page.small_qr` (about 0.05 ms), anything else
+(a URL, a poster's address) by zxing-cpp (about 0.1 ms, where the pure-Python encoders
+take 1.5–2.5 ms for their mask selection).  A symbol is kept as its rows, an integer each
+(bit ``c``: column ``c`` is dark), and drawn as its dark runs, a handful of rectangles
+instead of a raster image on every card.  A row's rectangles are written once and kept:
+most rows of a code's symbol (those crossing a finder pattern) recur on thousands of cards.
 The same payload (``check`` plans every card with one placeholder code, a poster its URL)
 is encoded once.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
+
+from postcards.page.small_qr import small_symbol
 
 #: Light modules around the symbol that a reader needs to find it (ISO/IEC 18004).
 QUIET_ZONE = 4
@@ -25,13 +29,16 @@ class QRMatrix:
 
     payload: str
     modules: int
-    packed: bytes  # the dark runs, 3 bytes each: row from the top, first column, length
+    rows: tuple[int, ...]  # from the top; bit c of a row set: column c is dark
 
     @property
     def runs(self) -> tuple[tuple[int, int, int], ...]:
         """The dark runs as (row from the top, first column, length), row by row."""
-        packed = self.packed
-        return tuple(zip(packed[0::3], packed[1::3], packed[2::3], strict=True))
+        return tuple(
+            (row, column, length)
+            for row, bits in enumerate(self.rows)
+            for column, length in _row_runs(bits, self.modules)
+        )
 
     @property
     def modules_with_quiet_zone(self) -> int:
@@ -44,10 +51,11 @@ def matrix_summary(matrix: dict) -> dict:
 
     The input is ``dataclasses.asdict``'s; the runs themselves say nothing to a reader.
     """
+    modules = matrix["modules"]
     return {
         "payload": matrix["payload"],
-        "modules": matrix["modules"],
-        "runs": len(matrix["packed"]) // 3,
+        "modules": modules,
+        "runs": sum(len(_row_runs(bits, modules)) for bits in matrix["rows"]),
     }
 
 
@@ -71,9 +79,33 @@ def qr_rects(matrix: QRMatrix) -> str:
 
     They are drawn under one transform (:func:`qr_transform`): exact and compact.
     """
-    last = matrix.modules - 1
-    rects = " ".join(f"{col} {last - row} {length} 1 re" for row, col, length in matrix.runs)
-    return f"{rects} f"
+    modules = matrix.modules
+    rects = []
+    for row, bits in enumerate(matrix.rows):
+        if bits:
+            key = (bits << 16) | (row << 8) | modules
+            found = _ROW_RECTS.get(key)
+            if found is None:
+                if len(_ROW_RECTS) >= _ROWS_KEPT:
+                    _ROW_RECTS.clear()  # bounded: memory stays flat however many cards
+                y = modules - 1 - row
+                found = _ROW_RECTS[key] = " ".join(
+                    f"{column} {y} {length} 1 re" for column, length in _row_runs(bits, modules)
+                )
+            rects.append(found)
+    return " ".join(rects) + " f"
+
+
+#: Rows' rectangles, by row, modules and dark bits: a code's symbols share most rows.
+_ROW_RECTS: dict[int, str] = {}
+_ROWS_KEPT = 20_000
+_DARK_RUN = re.compile("1+")
+
+
+def _row_runs(bits: int, modules: int) -> list[tuple[int, int]]:
+    """A row's dark runs as (first column, length)."""
+    written = format(bits, f"0{modules}b")[::-1]  # column 0 first
+    return [(m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(written)]
 
 
 def qr_transform(
@@ -114,32 +146,24 @@ def qr_matrix(payload: str) -> QRMatrix:
 
 @lru_cache(maxsize=64)
 def _encoded(payload: str) -> QRMatrix:
+    rows = small_symbol(payload)
+    if rows is not None:
+        return QRMatrix(payload, len(rows), rows)
     import zxingcpp
 
     barcode = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = barcode.to_image(scale=1, add_quiet_zones=False)
     size = image.shape[0]
     pixels = bytes(cast(Any, image))  # zxing-cpp's Image is a buffer (typed so from 3.12)
-    return QRMatrix(payload, size, _dark_runs(pixels, size))
+    return QRMatrix(payload, size, _rows(pixels, size))
 
 
-_LIGHT = b"\xff"  # zxing-cpp images: 0 is a dark module, 255 a light one
+_AS_BITS = bytes.maketrans(b"\x00\xff", b"10")  # zxing-cpp: 0 a dark module, 255 a light one
 
 
-def _dark_runs(pixels: bytes, size: int) -> bytes:
-    """Runs of dark modules, row by row, packed three bytes a run.
-
-    A row split at its light modules leaves the dark runs (and empty pieces): a few C
-    calls a row instead of work per module.
-    """
-    runs: list[int] = []
-    for row in range(size):
-        column = 0
-        for piece in pixels[row * size : (row + 1) * size].split(_LIGHT):
-            if piece:
-                length = len(piece)
-                runs += (row, column, length)
-                column += length + 1
-            else:
-                column += 1
-    return bytes(runs)
+def _rows(pixels: bytes, size: int) -> tuple[int, ...]:
+    """An image's rows as integers, bit ``c`` set where column ``c`` is dark."""
+    return tuple(
+        int(pixels[row * size : (row + 1) * size].translate(_AS_BITS)[::-1], 2)
+        for row in range(size)
+    )

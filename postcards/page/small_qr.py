@@ -1,0 +1,288 @@
+"""The card codes' QR symbols, encoded here in a fraction of zxing-cpp's time.
+
+Every card carries a symbol of its own code (``K7M2QX9D4``): nine upper-case letters and
+digits, always a version 1 symbol (21 × 21 modules) in alphanumeric mode at error
+correction level M.  zxing-cpp takes about 0.1 ms a symbol, a quarter of the planning of
+a card; this encoder takes that one case only and does its work on whole symbols at
+once: the symbol's modules are held as one integer (a row of 21 modules every 32 bits),
+so placing the codewords, masking, and the four penalty rules that choose the mask are
+a few dozen integer operations each, not work per module.
+
+The result is the same symbol zxing-cpp makes (the same mask chosen by the same
+penalties, ISO/IEC 18004 section 7.8.3), module for module: the tests compare the two on
+thousands of codes.  Any other payload (a URL, or a code with six digits in a row, which
+zxing-cpp may encode partly in numeric mode: about 1 code in 250) returns None, and the
+caller asks zxing-cpp.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+SIZE = 21  # modules a side, version 1
+_STRIDE = 32  # bits a row; the row's modules are bits 5 to 25, light padding around them
+_LOW = 5
+_DATA_CODEWORDS, _EC_CODEWORDS = 16, 10  # version 1-M: one block
+_ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_VALUES = {char: value for value, char in enumerate(_ALPHANUMERIC)}
+#: Payloads this encoder takes: alphanumeric, at most 20 characters (version 1-M), not all
+#: digits and with no run of six digits or more (an encoder may then use numeric mode for
+#: the digits, as zxing-cpp does).
+_FITS = re.compile(r"(?!.*[0-9]{6})(?=.*[^0-9])[0-9A-Z $%*+\-./:]{1,20}")
+_MASK80 = (1 << 80) - 1
+_ROW = (1 << SIZE) - 1
+_SEGMENT = (SIZE + 1) * _STRIDE  # a symbol and a light row: one mask's share of the eight
+_WHOLE = (1 << _SEGMENT) - 1
+
+
+def small_symbol(payload: str) -> tuple[int, ...] | None:
+    """The symbol's rows, top first, each an int whose bit ``c`` is column ``c`` (1: dark).
+
+    None when the payload is not one this encoder takes (see the module's docstring).
+    """
+    if not _FITS.fullmatch(payload):
+        return None
+    tables = _tables()
+    data = _data_codewords(payload)
+    codewords = data + _ec_codewords(data, tables.ec)
+    rows, columns = 0, 0
+    for position, value in enumerate(codewords):
+        rows |= tables.rows[position][value]
+        columns |= tables.columns[position][value]
+    chosen = rows ^ tables.mask_rows[_best_mask(rows, columns, tables)]
+    return tuple((chosen >> (row * _STRIDE + _LOW)) & _ROW for row in range(SIZE))
+
+
+def _data_codewords(payload: str) -> bytes:
+    """Mode, count, the characters two at a time, terminator and padding: 16 bytes."""
+    values = [_VALUES[char] for char in payload]
+    bits, length = 0b0010, 4  # alphanumeric mode
+    bits, length = (bits << 9) | len(values), length + 9
+    for index in range(0, len(values) - 1, 2):
+        bits, length = (bits << 11) | (values[index] * 45 + values[index + 1]), length + 11
+    if len(values) % 2:
+        bits, length = (bits << 6) | values[-1], length + 6
+    capacity = _DATA_CODEWORDS * 8
+    terminator = min(4, capacity - length)
+    bits, length = bits << terminator, length + terminator
+    pad = -length % 8
+    bits, length = bits << pad, length + pad
+    data = bytearray(bits.to_bytes(length // 8, "big"))
+    for index in range(_DATA_CODEWORDS - len(data)):
+        data.append(0xEC if index % 2 == 0 else 0x11)
+    return bytes(data)
+
+
+def _ec_codewords(data: bytes, table: tuple[int, ...]) -> bytes:
+    """Reed-Solomon error correction: the remainder of data·x^10 by the generator."""
+    remainder = 0
+    for byte in data:
+        factor = byte ^ (remainder >> 72)
+        remainder = ((remainder << 8) & _MASK80) ^ table[factor]
+    return remainder.to_bytes(_EC_CODEWORDS, "big")
+
+
+def _best_mask(rows: int, columns: int, tables: _Tables) -> int:
+    """The mask with the lowest penalty by the four rules, as zxing-cpp and ISO/IEC 18004 count.
+
+    The eight masked symbols are laid side by side in one integer (:data:`_SEGMENT` bits
+    each), so that each rule is a few operations for all eight; each mask's score is then
+    read from its own segment.  The first of equal penalties is taken.
+    """
+    dark_rows = _eight(rows) ^ tables.masks_rows
+    dark_columns = _eight(columns) ^ tables.masks_columns
+    board, around = tables.boards, tables.arounds
+    scores = [0] * 8
+    for dark in (dark_rows, dark_columns):
+        light = board ^ dark
+        # rule 1: five or more alike in a line: 3, and 1 for each module more
+        runs = 0
+        for same in (dark, light):  # disjoint: a module cannot start both
+            runs |= same & (same >> 1) & (same >> 2) & (same >> 3) & (same >> 4)
+        starts = runs & ~(runs << 1)
+        # rule 3: dark-light-dark-dark-dark-light-dark with four light (or the edge) beside
+        open_ = around ^ dark
+        pattern = (dark & (open_ >> 1) & (dark >> 2) & (dark >> 3) & (dark >> 4)
+                   & (open_ >> 5) & (dark >> 6))  # fmt: skip
+        before = (open_ << 1) & (open_ << 2) & (open_ << 3) & (open_ << 4)
+        after = (open_ >> 7) & (open_ >> 8) & (open_ >> 9) & (open_ >> 10)
+        finders = pattern & (before | after)
+        for mask in range(8):
+            shift = mask * _SEGMENT
+            scores[mask] += (
+                (runs >> shift & _WHOLE).bit_count()
+                + 2 * (starts >> shift & _WHOLE).bit_count()
+                + 40 * (finders >> shift & _WHOLE).bit_count()
+            )
+    blocks = 0
+    for same in (dark_rows, board ^ dark_rows):  # rule 2: each 2 × 2 block alike
+        below = same >> _STRIDE
+        blocks |= same & (same >> 1) & below & (below >> 1)
+    total = SIZE * SIZE
+    for mask in range(8):
+        shift = mask * _SEGMENT
+        dark_modules = (dark_rows >> shift & _WHOLE).bit_count()  # rule 4: far from half dark
+        scores[mask] += 3 * (blocks >> shift & _WHOLE).bit_count() + 10 * (
+            abs(dark_modules * 2 - total) * 10 // total
+        )
+    return scores.index(min(scores))
+
+
+def _eight(symbol: int) -> int:
+    """The symbol in each of the eight segments."""
+    two = symbol | symbol << _SEGMENT
+    four = two | two << 2 * _SEGMENT
+    return four | four << 4 * _SEGMENT
+
+
+class _Tables:
+    """What every symbol shares, worked out once a process (about 10 ms)."""
+
+    def __init__(self) -> None:
+        function = _function_modules()
+        order = _data_order(function)
+        self.board = sum(_bit(r, c) for r in range(SIZE) for c in range(SIZE))
+        self.around = sum(1 << i for i in range(SIZE * _STRIDE + _LOW + 1))  # the edge is light
+        base_rows, base_columns = _fixed_dark()
+        self.mask_rows, self.mask_columns = [], []
+        for mask in range(8):
+            format_rows, format_columns = _format_dark(mask)
+            flip = [(r, c) for r, c in order if _masked(mask, r, c)]
+            self.mask_rows.append(base_rows | format_rows | sum(_bit(r, c) for r, c in flip))
+            self.mask_columns.append(
+                base_columns | format_columns | sum(_bit(c, r) for r, c in flip)
+            )
+        self.masks_rows = sum(m << k * _SEGMENT for k, m in enumerate(self.mask_rows))
+        self.masks_columns = sum(m << k * _SEGMENT for k, m in enumerate(self.mask_columns))
+        self.boards = _eight(self.board)
+        self.arounds = _eight(self.around)
+        self.rows = [_codeword_table(order[8 * k : 8 * k + 8], False) for k in range(26)]
+        self.columns = [_codeword_table(order[8 * k : 8 * k + 8], True) for k in range(26)]
+        self.ec = _ec_table()
+
+
+@cache
+def _tables() -> _Tables:
+    return _Tables()
+
+
+def _bit(row: int, column: int) -> int:
+    return 1 << (row * _STRIDE + _LOW + column)
+
+
+def _codeword_table(places: list[tuple[int, int]], transposed: bool) -> tuple[int, ...]:
+    """For each value of one codeword, its dark modules (its first bit placed first)."""
+    bits = [_bit(c, r) if transposed else _bit(r, c) for r, c in places]
+    return tuple(
+        sum(bit for index, bit in enumerate(bits) if value >> (7 - index) & 1)
+        for value in range(256)
+    )
+
+
+def _finder_dark(top: int, left: int) -> list[tuple[int, int]]:
+    return [
+        (top + r, left + c)
+        for r in range(7)
+        for c in range(7)
+        if max(abs(r - 3), abs(c - 3)) != 2  # the 7 × 7 ring, a light ring, the 3 × 3 centre
+    ]
+
+
+def _function_modules() -> set[tuple[int, int]]:
+    """Modules not for data: finders and separators, timing, format, the dark module."""
+    taken = set()
+    for top, left in ((0, 0), (0, SIZE - 8), (SIZE - 8, 0)):
+        taken |= {(top + r, left + c) for r in range(8) for c in range(8)}
+    taken |= {(6, i) for i in range(SIZE)} | {(i, 6) for i in range(SIZE)}
+    taken |= {(8, i) for i in range(9)} | {(i, 8) for i in range(9)}
+    taken |= {(8, SIZE - 1 - i) for i in range(8)} | {(SIZE - 1 - i, 8) for i in range(8)}
+    return taken
+
+
+def _fixed_dark() -> tuple[int, int]:
+    """The dark modules every symbol has (finders, timing, the dark module): rows, columns."""
+    dark = set()
+    for top, left in ((0, 0), (0, SIZE - 7), (SIZE - 7, 0)):
+        dark |= set(_finder_dark(top, left))
+    dark |= {(6, i) for i in range(8, SIZE - 8) if i % 2 == 0}
+    dark |= {(i, 6) for i in range(8, SIZE - 8) if i % 2 == 0}
+    dark.add((SIZE - 8, 8))
+    return sum(_bit(r, c) for r, c in dark), sum(_bit(c, r) for r, c in dark)
+
+
+def _format_dark(mask: int) -> tuple[int, int]:
+    """The format information's dark modules for level M and ``mask``: rows, columns."""
+    data = mask  # level M is 00
+    remainder = data
+    for _ in range(10):
+        remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537)
+    bits = ((data << 10) | remainder) ^ 0x5412
+    first = (
+        [(i, 8) for i in range(6)] + [(7, 8), (8, 8), (8, 7)] + [(8, 14 - i) for i in range(9, 15)]
+    )
+    second = [(8, SIZE - 1 - i) for i in range(8)] + [(SIZE - 15 + i, 8) for i in range(8, 15)]
+    dark = {place for i in range(15) if bits >> i & 1 for place in (first[i], second[i])}
+    return sum(_bit(r, c) for r, c in dark), sum(_bit(c, r) for r, c in dark)
+
+
+def _data_order(function: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The data modules in placement order: up and down two columns at a time, from the right."""
+    order = []
+    upward = True
+    column = SIZE - 1
+    while column > 0:
+        if column == 6:
+            column -= 1  # the vertical timing pattern
+        rows = range(SIZE - 1, -1, -1) if upward else range(SIZE)
+        for row in rows:
+            for c in (column, column - 1):
+                if (row, c) not in function:
+                    order.append((row, c))
+        upward = not upward
+        column -= 2
+    assert len(order) == 208
+    return order
+
+
+def _masked(mask: int, row: int, column: int) -> bool:
+    """Whether ``mask`` flips the module (ISO/IEC 18004 table 10)."""
+    r, c = row, column
+    return (
+        (r + c) % 2 == 0,
+        r % 2 == 0,
+        c % 3 == 0,
+        (r + c) % 3 == 0,
+        (r // 2 + c // 3) % 2 == 0,
+        (r * c) % 2 + (r * c) % 3 == 0,
+        ((r * c) % 2 + (r * c) % 3) % 2 == 0,
+        ((r * c) % 3 + (r + c) % 2) % 2 == 0,
+    )[mask]
+
+
+def _gf_multiply(a: int, b: int) -> int:
+    result = 0
+    for _ in range(8):
+        if b & 1:
+            result ^= a
+        b >>= 1
+        a <<= 1
+        if a & 0x100:
+            a ^= 0x11D
+    return result
+
+
+def _ec_table() -> tuple[int, ...]:
+    """For each factor, the generator polynomial times it, as one 80-bit integer."""
+    divisor = [0] * (_EC_CODEWORDS - 1) + [1]
+    root = 1
+    for _ in range(_EC_CODEWORDS):
+        for j in range(_EC_CODEWORDS):
+            divisor[j] = _gf_multiply(divisor[j], root)
+            if j + 1 < _EC_CODEWORDS:
+                divisor[j] ^= divisor[j + 1]
+        root = _gf_multiply(root, 2)
+    return tuple(
+        int.from_bytes(bytes(_gf_multiply(coefficient, factor) for coefficient in divisor), "big")
+        for factor in range(256)
+    )
