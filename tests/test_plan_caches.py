@@ -17,7 +17,7 @@ from postcards.campaign_file import load_campaign
 from postcards.cards.content import ContentCheck, RiskyWords, risky_words_for
 from postcards.cards.plans import CardPlanner, PlacedText
 from postcards.codes import format_code, new_code
-from postcards.jobs.check import prepare, print_order
+from postcards.jobs.check import card_settings, prepare, print_order
 from postcards.jobs.planning import iter_plans
 from postcards.page.geometry import Box, parse_size, pt
 from postcards.page.qr import QUIET_ZONE, qr_matrix
@@ -36,7 +36,11 @@ def sample():
 def _planner(sample, size: str) -> CardPlanner:
     campaign, _report, planner = sample
     return CardPlanner(
-        campaign, planner.design, parse_size(size), planner.senders, planner.prisoners
+        card_settings(campaign),
+        planner.design,
+        parse_size(size),
+        planner.senders,
+        planner.prisoners,
     )
 
 

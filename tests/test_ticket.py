@@ -137,9 +137,12 @@ def _planned(settings):
 
 
 def _run(settings, planner, report):
+    from postcards.jobs.check import print_settings
     from postcards.printing.run import CardOptions, PrintRun
 
-    return PrintRun(settings, planner, report.imposition, CardOptions(layout="a4-2up"))
+    return PrintRun(
+        print_settings(settings), planner, report.imposition, CardOptions(layout="a4-2up")
+    )
 
 
 def test_a_rerun_writes_the_same_ticket(campaign: Path, monkeypatch: pytest.MonkeyPatch) -> None:

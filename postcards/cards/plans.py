@@ -18,7 +18,6 @@ from typing import Any
 from postcards.cards.addressing import recipient_lines, template_fields
 from postcards.cards.design import BackLayout, Design, TextStyle
 from postcards.codes import format_code
-from postcards.config import Settings
 from postcards.errors import LayoutError, PostcardsError, Problem
 from postcards.inputs.people import People, Prisoner, Sender
 from postcards.page.fonts import FontSet, font_problem
@@ -26,7 +25,7 @@ from postcards.page.geometry import Box, CardSize, pt
 from postcards.page.qr import QUIET_ZONE, PlacedQR, matrix_summary, qr_matrix
 from postcards.page.text import FittedText, fit_text
 from postcards.pairing.fair import Pairing
-from postcards.return_addresses import ReturnAddress
+from postcards.return_addresses import ReturnAddress, ReturnAddresses
 
 CODE_LABEL_PT = 7.0  # the code printed under the QR, typed when a scan fails: never smaller
 
@@ -91,11 +90,33 @@ class CardPlan:
         return json.dumps(data, ensure_ascii=False, indent=1, default=default)
 
 
+@dataclass(frozen=True)
+class CardSettings:
+    """What planning a card reads of campaign.toml: made once by the job that plans."""
+
+    name: str
+    wave: str
+    language: str  # a card's when neither its pairing nor its prisoner gives one
+    root: Path  # the campaign folder: signature images are found in it, never outside
+    returns: ReturnAddresses  # each sender's return address, chosen in one place
+    hashtag: str
+    url: str
+    qr_placement: str  # "card": a symbol and its code on each card; "sheet": on signing sheets
+    qr_content: str  # "code", or "url": qr_url with the code in it
+    qr_url: str
+    qr_module_mm: float
+
+
 class CardPlanner:
     """Plans cards of one size and design for one campaign."""
 
     def __init__(
-        self, campaign: Settings, design: Design, size: CardSize, senders: People, prisoners: People
+        self,
+        campaign: CardSettings,
+        design: Design,
+        size: CardSize,
+        senders: People,
+        prisoners: People,
     ):
         self.campaign, self.design, self.size = campaign, design, size
         self.senders, self.prisoners = senders, prisoners

@@ -25,7 +25,13 @@ from postcards.files import open_csv, publish, remove_stale_parts, staged, write
 from postcards.inputs.freshness import snapshot
 from postcards.inputs.people import People
 from postcards.jobs.assign import undo_pairs
-from postcards.jobs.check import check_examples, content_check, prepare, print_order
+from postcards.jobs.check import (
+    check_examples,
+    content_check,
+    prepare,
+    print_order,
+    print_settings,
+)
 from postcards.jobs.lists import (
     CheckReport,
     Progress,
@@ -99,7 +105,7 @@ def make_cards(
         UsageError: an output would replace an input, or is not a .pdf.
         InputError: with every problem found; nothing is written then.
     """
-    outputs = card_outputs(campaign, out, options.duplex)
+    outputs = card_outputs(print_settings(campaign), out, options.duplex)
     # the photos and signatures are guarded once the lists are read (see _print_planned)
     check_outputs(outputs, protected_paths(campaign, outputs, images=False), (".pdf",))
     with existing_ledger(campaign, is_shared(campaign)) or contextlib.nullcontext() as ledger:
@@ -148,14 +154,14 @@ def _print_planned(
     check_examples(campaign, options, report, url=False)
     if planner is None or report.imposition is None or report.problems:
         raise InputError(report.problems)
-    guarded = card_outputs(campaign, out, options.duplex)
+    guarded = card_outputs(print_settings(campaign), out, options.duplex)
     check_outputs(guarded, named_images(campaign.root, guarded, planner.senders, planner.prisoners))
     pairings, statuses = _selected(campaign, ledger, print_order(report.pairings), options)
     codes = _codes(ledger, campaign, pairings)
     content = content_check(campaign, options, report)
     out = out.resolve()
     manifest = out.with_suffix(".manifest.csv")
-    run = PrintRun(campaign, planner, report.imposition, options, pairings)
+    run = PrintRun(print_settings(campaign), planner, report.imposition, options, pairings)
     files = run.files(out)
     signing = out.with_suffix(".signing.pdf") if campaign.qr_placement == "sheet" else None
     ticket = out.with_suffix(".ticket.pdf")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from postcards.cards.addressing import return_problems
 from postcards.cards.content import ContentCheck, risky_words_for
 from postcards.cards.design import Design, load_design
-from postcards.cards.plans import CardPlanner
+from postcards.cards.plans import CardPlanner, CardSettings
 from postcards.codes import PLACEHOLDER_CODE
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem, display_name
@@ -38,7 +38,7 @@ from postcards.pairing.assignments import assignments_file, read_assignments, un
 from postcards.pairing.fair import Pairing, Plan
 from postcards.printing.imposition import Imposition, impose
 from postcards.printing.preflight import design_problems
-from postcards.printing.run import CardOptions, profile_problems
+from postcards.printing.run import CardOptions, PrintSettings, profile_problems
 from postcards.printing.settling import interrupted_warnings, settle
 from postcards.wording import counted
 
@@ -135,7 +135,7 @@ def prepare(
     """
     report = CheckReport()
     report.add(list(campaign.warnings) + _url_warning(campaign, options.strict))
-    report.add(require_lists(campaign) + profile_problems(campaign, options))
+    report.add(require_lists(campaign) + profile_problems(print_settings(campaign), options))
     if report.problems:
         return report, None
     size = _card_size(campaign, options, report)
@@ -160,7 +160,40 @@ def prepare(
     _summarise(report, senders, prisoners, plan)
     if not plan.pairings and not report.problems:
         report.add([no_cards(campaign, prisoners)])
-    return report, CardPlanner(campaign, design, size, senders, prisoners)
+    return report, CardPlanner(card_settings(campaign), design, size, senders, prisoners)
+
+
+def print_settings(campaign: Settings) -> PrintSettings:
+    """What a print run reads of the campaign, once: the run never sees the rest."""
+    return PrintSettings(
+        name=campaign.name,
+        wave=campaign.wave,
+        office=campaign.office,
+        duplex=campaign.duplex,
+        crop_marks=campaign.crop_marks,
+        back_offset_mm=campaign.back_offset_mm,
+        printers=campaign.printers,
+        qr_placement=campaign.qr_placement,
+        print_profile=campaign.print_profile,
+        list_date=campaign.list_date,
+    )
+
+
+def card_settings(campaign: Settings) -> CardSettings:
+    """What planning reads of the campaign, once: the planner never sees the rest."""
+    return CardSettings(
+        name=campaign.name,
+        wave=campaign.wave,
+        language=campaign.language,
+        root=campaign.root,
+        returns=campaign.returns,
+        hashtag=campaign.hashtag,
+        url=campaign.url,
+        qr_placement=campaign.qr_placement,
+        qr_content=campaign.qr_content,
+        qr_url=campaign.qr_url,
+        qr_module_mm=campaign.qr_module_mm,
+    )
 
 
 def _config_name(campaign: Settings) -> str:

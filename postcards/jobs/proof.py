@@ -22,7 +22,7 @@ from postcards.codes import proof_code
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import make_folder, publish, staged
-from postcards.jobs.check import check_examples, prepare, print_order
+from postcards.jobs.check import check_examples, prepare, print_order, print_settings
 from postcards.jobs.lists import CheckReport, Progress, existing_ledger
 from postcards.jobs.offices import renamed_problem
 from postcards.jobs.outputs import check_outputs, protected_paths
@@ -166,7 +166,9 @@ def _prepare(campaign: Settings, options: ProofOptions, both: bool = False) -> _
     numbered = list(enumerate(print_order(report.pairings), 1))
     numbered = _chosen(numbered, options.only, campaign.wave, both)
     single = Imposition(SINGLE, planner.size, report.imposition.bleed_mm, False, ())
-    run = PrintRun(campaign, planner, single, card_options, [p for _, p in numbered])
+    run = PrintRun(
+        print_settings(campaign), planner, single, card_options, [p for _, p in numbered]
+    )
     return _Proofs(report, run, numbered)
 
 

@@ -17,7 +17,6 @@ from typing import overload
 
 from postcards.cards.plans import CardPlanner
 from postcards.cards.reprint import Selection
-from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem
 from postcards.page.colour import OutputProfile
 from postcards.page.geometry import Page
@@ -77,10 +76,26 @@ class Places(Sequence[Place]):
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    """What a print run reads of campaign.toml: made once by the job that prints."""
+
+    name: str
+    wave: str
+    office: str
+    duplex: str  # how sheets are printed two-sided, unless --duplex says
+    crop_marks: bool
+    back_offset_mm: tuple[float, float]  # the printer's measured offset, unless --printer
+    printers: dict[str, tuple[float, float]]  # [printers.NAME] back_offset_mm, by name
+    qr_placement: str  # "sheet": the codes go on signing sheets, a file of their own
+    print_profile: Path | None  # [print] profile: the press's CMYK profile (PDF/X-4)
+    list_date: str  # [campaign] list_date: the PDF/X dates when the wave names no date
+
+
+@dataclass(frozen=True)
 class PrintRun:
     """One print run's layout decisions: which files, which pages, which renderer."""
 
-    campaign: Settings
+    campaign: PrintSettings
     planner: CardPlanner
     imposition: Imposition
     options: CardOptions
@@ -202,7 +217,7 @@ class CardOptions:
     icc: Path | None = None  # the press's CMYK profile: PDF/X-4 (wins over [print] profile)
 
 
-def pdfx_for(campaign: Settings, options: CardOptions) -> PdfX | None:
+def pdfx_for(campaign: PrintSettings, options: CardOptions) -> PdfX | None:
     """The run's PDF/X-4 settings: ``--icc``'s profile, else ``[print] profile``'s, or None.
 
     Raises:
@@ -217,7 +232,7 @@ def pdfx_for(campaign: Settings, options: CardOptions) -> PdfX | None:
     return PdfX(profile, print_date(campaign.wave, campaign.list_date))
 
 
-def profile_problems(campaign: Settings, options: CardOptions) -> list[Problem]:
+def profile_problems(campaign: PrintSettings, options: CardOptions) -> list[Problem]:
     """What is wrong with the run's press profile (see :func:`pdfx_for`), for ``check``."""
     try:
         pdfx_for(campaign, options)
@@ -226,7 +241,7 @@ def profile_problems(campaign: Settings, options: CardOptions) -> list[Problem]:
     return []
 
 
-def card_outputs(campaign: Settings, output: Path, duplex: str | None) -> list[Path]:
+def card_outputs(campaign: PrintSettings, output: Path, duplex: str | None) -> list[Path]:
     """Every file `cards -o OUTPUT` may write.
 
     These are the PDF (or fronts and backs), the manifest, the job ticket and the signing
