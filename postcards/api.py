@@ -29,7 +29,7 @@ from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.jobs.assign import AssignOptions, AssignResult, assign_wave
 from postcards.jobs.cards import CardsResult, make_cards
 from postcards.jobs.check import check
-from postcards.jobs.lists import CheckReport, Progress
+from postcards.jobs.lists import CheckReport
 from postcards.jobs.poster import PosterOptions, PosterResult, make_poster
 from postcards.jobs.proof import CardPreview, ProofOptions, ProofResult, card_preview, make_proofs
 from postcards.jobs.report import campaign_report, write_campaign_report
@@ -39,6 +39,7 @@ from postcards.ledger.engines import ledger_exists
 from postcards.ledger.model import Event, LedgerCard
 from postcards.ledger.scanning import Outcome, Scanner
 from postcards.printing.run import CardOptions
+from postcards.progress import Progress
 
 CAMPAIGN_FILE = "campaign.toml"
 POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")

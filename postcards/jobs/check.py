@@ -22,7 +22,6 @@ from postcards.inputs.spreadsheets import read_table
 from postcards.jobs.assign import WavePlan, plan_wave
 from postcards.jobs.lists import (
     CheckReport,
-    Progress,
     list_freshness,
     no_cards,
     no_collections,
@@ -43,6 +42,7 @@ from postcards.printing.imposition import Imposition, impose
 from postcards.printing.preflight import CardPreflight, design_problems
 from postcards.printing.run import CardOptions, profile_problems
 from postcards.printing.settling import interrupted_warnings, settle
+from postcards.progress import Progress
 from postcards.wording import counted
 
 

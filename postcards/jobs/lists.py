@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,10 +142,6 @@ def open_existing(campaign: Settings, report: CheckReport) -> Ledger | None:
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
-
-
-#: Called as progress(done, total): planning, then drawing, each counts the cards.
-Progress = Callable[[int, int], None]
 
 
 def list_date(campaign: Settings) -> dt.date | None:

@@ -27,9 +27,7 @@ from postcards.page.geometry import Page, pt
 from postcards.page.qr import PlacedQR, qr_rects, qr_transform
 from postcards.page.text import fit_text
 from postcards.page.writer import Content, PdfWriter, Rect
-
-#: Called as progress(done, total) while cards are drawn.
-Progress = Callable[[int, int], None]
+from postcards.progress import Progress
 
 #: Baseline of the first line below the top of its box, as a fraction of the font size.
 _ASCENT = 0.93

@@ -23,9 +23,10 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from postcards.errors import LedgerError, PostcardsError, Problem
+from postcards.progress import Progress
 from postcards.station.desk_pages import desk_pages
 from postcards.station.guard import MAX_UPLOAD, Refusal, json_body, text_field
-from postcards.station.print_jobs import Busy, PrintJobs, Progress
+from postcards.station.print_jobs import Busy, PrintJobs
 
 T = TypeVar("T")
 LISTS = ("senders", "prisoners")
