@@ -26,6 +26,7 @@ from postcards.cards.plans import CardPlan, PlacedText
 from postcards.codes import PLACEHOLDER_CODE, format_code
 from postcards.config import Settings
 from postcards.errors import Problem
+from postcards.page.fonts import ASCENT, DESCENT
 from postcards.page.geometry import Box, CardSize, Page
 from postcards.page.text import FittedText
 from postcards.printing.shop_checks import MM_PER_INCH, image_resolution
@@ -36,10 +37,6 @@ SAFE_MARGIN_MM = 3.0
 #: quick test of a block's reach widens it by this much every way.
 _WIDTH_SLACK_MM = 1e-3
 MIN_QR_MODULE_MM = 0.4
-#: A glyph's depth below its baseline, as a fraction of the font size (PT Sans, DejaVu).
-_DESCENT = 0.25
-#: The first baseline below the top of a text box, as the renderer sets it.
-_ASCENT = 0.93
 
 
 @dataclass(frozen=True)
@@ -251,7 +248,7 @@ def text_extent(block: PlacedText, design: Design) -> Box:
 
 def _depth(fitted: FittedText) -> float:
     """From the top of the box to the last baseline's descenders, in points."""
-    return fitted.size * _ASCENT + (len(fitted.lines) - 1) * fitted.leading + fitted.size * _DESCENT
+    return fitted.size * ASCENT + (len(fitted.lines) - 1) * fitted.leading + fitted.size * DESCENT
 
 
 def _rules_crossing(rules: tuple[Rule, ...], zones: list[Zone], where: str) -> list[Problem]:
