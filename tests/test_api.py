@@ -132,13 +132,13 @@ def test_assign_writes_the_pairs_and_cards_print_them(campaign: Path, tmp_path: 
     api = postcards.Campaign.load(campaign)
     result = api.assign(seed=7)
     assert result.output == campaign / "assignments.csv"
-    assert result.output.is_file() and result.plan.pairings
+    assert result.output.is_file() and result.pairs.pairings
     with pytest.raises(UsageError, match="prisoners list"):
         api.assign(campaign / "prisoners.csv")
     printed = postcards.Campaign.load(campaign, assignments=result.output).cards(
         tmp_path / "cards.pdf"
     )
-    assert printed.cards == len(result.plan.pairings)
+    assert printed.cards == len(result.pairs.pairings)
 
 
 def test_readme_library_examples_run(campaign: Path, tmp_path: Path) -> None:

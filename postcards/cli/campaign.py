@@ -228,7 +228,7 @@ def _assign_summary(result) -> str:
     """One line: how many cards, for whom, from whom, and where they were written."""
     from collections import Counter
 
-    pairings = result.plan.pairings
+    pairings = result.pairs.pairings
     per_sender = Counter(p.sender.id for p in pairings)
     low, high = min(per_sender.values(), default=0), max(per_sender.values(), default=0)
     spread = f"{low}" if low == high else f"{low}–{high}"

@@ -37,7 +37,7 @@ from postcards.page.geometry import CardSize, parse_size
 from postcards.page.layouts import SINGLE, find_layout
 from postcards.page.text import RenderError
 from postcards.pairing.assignments import assignments_file, read_assignments, unused_file
-from postcards.pairing.fair import Pairing, Plan
+from postcards.pairing.fair import Pairing, WavePairs
 from postcards.printing.imposition import Imposition, impose
 from postcards.printing.preflight import CardPreflight, design_problems
 from postcards.printing.run import CardOptions, profile_problems
@@ -58,10 +58,10 @@ def _pair(
         path = assignments_file(campaign)
         if path is not None:
             table = read_table(path, campaign.input_limits)
-            plan = read_assignments(table, senders, prisoners, campaign.wave)
-            if plan.pairings or campaign.assignments_path is not None:
+            pairs = read_assignments(table, senders, prisoners, campaign.wave)
+            if pairs.pairings or campaign.assignments_path is not None:
                 report.pairs_from = path
-                return WavePlan(plan)
+                return WavePlan(pairs)
             report.add([unused_file(table, campaign.wave)])
         return plan_wave(campaign, senders, prisoners, ledger=ledger, record=record)
     except PostcardsError as exc:
@@ -81,20 +81,20 @@ def _card_size(campaign: Settings, options: CardOptions, report: CheckReport) ->
     return size
 
 
-def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Plan) -> None:
+def _summarise(report: CheckReport, senders: People, prisoners: People, pairs: WavePairs) -> None:
     records: tuple[Prisoner, ...] = prisoners.records
     report.senders, report.prisoners = len(senders.records), len(records)
     report.in_custody = sum(p.in_custody for p in records)
     report.excluded = Counter(p.status for p in records if not p.in_custody)
-    report.pairings = plan.pairings
-    if plan.uncovered:
-        names = ", ".join(p.id for p in plan.uncovered[:10])
+    report.pairings = pairs.pairings
+    if pairs.uncovered:
+        names = ", ".join(p.id for p in pairs.uncovered[:10])
         report.add(
             [
                 Problem(
-                    f"{counted(len(plan.uncovered), 'prisoner', 'prisoners')} in custody "
-                    f"{'gets' if len(plan.uncovered) == 1 else 'get'} no card ({names}"
-                    f"{'…' if len(plan.uncovered) > 10 else ''}): the senders' Cards caps are "
+                    f"{counted(len(pairs.uncovered), 'prisoner', 'prisoners')} in custody "
+                    f"{'gets' if len(pairs.uncovered) == 1 else 'get'} no card ({names}"
+                    f"{'…' if len(pairs.uncovered) > 10 else ''}): the senders' Cards caps are "
                     f"used up; raise them or add senders",
                     file=prisoners.file,
                     warning=True,
@@ -159,9 +159,8 @@ def prepare(
     if wave is None or report.imposition is None:
         return report, None
     report.recorded_before = wave.recorded_before
-    plan = wave.plan
-    _summarise(report, senders, prisoners, plan)
-    if not plan.pairings and not report.problems:
+    _summarise(report, senders, prisoners, wave.pairs)
+    if not wave.pairs.pairings and not report.problems:
         report.add([no_cards(campaign, prisoners)])
     return report, CardPlanner(campaign, design, size, senders, prisoners)
 

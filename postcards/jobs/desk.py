@@ -145,7 +145,7 @@ class CampaignDesk:
         chosen = AssignOptions(**_numbers(options, ("per_prisoner", "per_sender", "seed")))
         with self.lock:
             result = assign_wave(self.campaign(), None, chosen)
-        return {"pairs": len(result.plan.pairings), "file": result.output.name,
+        return {"pairs": len(result.pairs.pairings), "file": result.output.name,
                 "problems": result.report.warnings, "notes": result.notes}  # fmt: skip
 
     def pairs(self, sender: str = "", prisoner: str = "", office: str | None = None) -> list[dict]:

@@ -72,10 +72,10 @@ def _pairings(
     path = assignments_file(campaign)
     if path is not None:
         table = read_table(path, campaign.input_limits)
-        plan = read_assignments(table, senders, prisoners, campaign.wave)
-        if plan.pairings or campaign.assignments_path is not None:
-            return print_order(plan.pairings)
-    return print_order(plan_wave(campaign, senders, prisoners, ledger=ledger).plan.pairings)
+        pairs = read_assignments(table, senders, prisoners, campaign.wave)
+        if pairs.pairings or campaign.assignments_path is not None:
+            return print_order(pairs.pairings)
+    return print_order(plan_wave(campaign, senders, prisoners, ledger=ledger).pairs.pairings)
 
 
 def _row(campaign: Settings, pairing: Pairing, code: str) -> PairRow:

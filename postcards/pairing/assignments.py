@@ -15,7 +15,7 @@ from postcards.inputs.people import People, Prisoner, Sender
 from postcards.inputs.spreadsheets import Table, normalize_header
 from postcards.invisible import invisible_problem
 from postcards.order import natural_key
-from postcards.pairing.fair import Pairing, Plan
+from postcards.pairing.fair import Pairing, WavePairs
 
 ASSIGNMENT_COLUMNS = [
     "sender_id",
@@ -44,7 +44,7 @@ _ALIASES = {
 
 def read_assignments(
     table: Table, senders: People, prisoners: People, wave: str, explicit_only: bool = False
-) -> Plan:
+) -> WavePairs:
     """Explicit pairs from an assignments file, validated against both lists.
 
     Rows for another wave are ignored (a row without a wave belongs to every wave);
@@ -95,7 +95,7 @@ def read_assignments(
             )
     if problems:
         raise InputError(problems)
-    return Plan(tuple(pairings), ())
+    return WavePairs(tuple(pairings), ())
 
 
 def _text(cell: str) -> str:
