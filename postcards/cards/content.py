@@ -54,7 +54,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
-class Finding:
+class ContentFinding:
     """One thing on a card a censor may stop: ``kind`` is risky, latin or language."""
 
     kind: str
@@ -159,15 +159,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def risky_findings(text: str, risky: RiskyWords) -> list[Finding]:
+def risky_findings(text: str, risky: RiskyWords) -> list[ContentFinding]:
     """Each risky word of the text once, in order, with its topic."""
-    found: dict[str, Finding] = {}
+    found: dict[str, ContentFinding] = {}
     for word in words(text):
         parts = re.split(r"[-‐]", word) if "-" in word or "‐" in word else []
         for candidate in (word, *parts):
             topic = risky.topic(candidate)
             if topic is not None and fold(word) not in found:
-                found[fold(word)] = Finding("risky", word, topic)
+                found[fold(word)] = ContentFinding("risky", word, topic)
     return list(found.values())
 
 
@@ -178,18 +178,18 @@ def is_cyrillic(text: str) -> bool:
     return bool(letters) and cyrillic * 2 > len(letters)
 
 
-def latin_findings(text: str, language: str) -> list[Finding]:
+def latin_findings(text: str, language: str) -> list[ContentFinding]:
     """Latin-script words and abbreviations (EU, OK, Brussels) in a Cyrillic message."""
     if language not in CYRILLIC_LANGUAGES and not is_cyrillic(text):
         return []
-    found: dict[str, Finding] = {}
+    found: dict[str, ContentFinding] = {}
     for word in words(text):
         if any("LATIN" in unicodedata.name(c, "") for c in word):
-            found.setdefault(word, Finding("latin", word))
+            found.setdefault(word, ContentFinding("latin", word))
     return list(found.values())
 
 
-def language_findings(language: str, country_line: str) -> list[Finding]:
+def language_findings(language: str, country_line: str) -> list[ContentFinding]:
     """The message language against what the destination's prisons accept."""
     if country_line not in ACCEPTED_LANGUAGES:
         return []
@@ -197,17 +197,19 @@ def language_findings(language: str, country_line: str) -> list[Finding]:
     if language in accepted:
         return []
     names = " or ".join(LANGUAGE_NAMES.get(lang, lang) for lang in accepted)
-    return [Finding("language", language, f"prisons in {country} pass cards in {names}")]
+    return [ContentFinding("language", language, f"prisons in {country} pass cards in {names}")]
 
 
-def check_message(text: str, language: str, country_line: str, risky: RiskyWords) -> list[Finding]:
+def check_message(
+    text: str, language: str, country_line: str, risky: RiskyWords
+) -> list[ContentFinding]:
     """Everything a censor may stop in one message, language first."""
-    script: list[Finding] = []
+    script: list[ContentFinding] = []
     if (
         language in CYRILLIC_LANGUAGES and any(c.isalpha() for c in text) and not is_cyrillic(text)
     ):  # one finding, not one per word of the text
         name = LANGUAGE_NAMES.get(language, language)
-        script = [Finding("script", language, f"mostly in Latin script, not {name}")]
+        script = [ContentFinding("script", language, f"mostly in Latin script, not {name}")]
     return (
         language_findings(language, country_line)
         + risky_findings(text, risky)
@@ -224,7 +226,7 @@ class _Key:
     """One distinct finding: what, where on the card, and from which source."""
 
     part: str
-    finding: Finding
+    finding: ContentFinding
     source: str
 
 
@@ -252,12 +254,12 @@ class ContentCheck:
     ):
         self.risky, self.strict, self.mode = risky, strict, mode
         self.senders_file = senders_file
-        self._seen: dict[tuple[str, str, str, str], list[Finding]] = {}
+        self._seen: dict[tuple[str, str, str, str], list[ContentFinding]] = {}
         self._cards: dict[_Key, list[str]] = {}
 
     def findings(
         self, text: str, language: str, country_line: str, part: str = "message"
-    ) -> list[Finding]:
+    ) -> list[ContentFinding]:
         """A text's findings, computed once per distinct text, language, country and part."""
         key = (text, language, country_line, part)
         if key not in self._seen:
@@ -336,7 +338,7 @@ def _text_of(block: PlacedText) -> str:
     return text
 
 
-def describe_one(finding: Finding, part: str, source: str = "") -> str:
+def describe_one(finding: ContentFinding, part: str, source: str = "") -> str:
     """One finding, as the report line starts."""
     if finding.kind == "language":
         name = LANGUAGE_NAMES.get(finding.word, finding.word)
