@@ -42,7 +42,6 @@ from postcards.printing.run import CardOptions
 from postcards.progress import Progress
 
 CAMPAIGN_FILE = "campaign.toml"
-POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
 
 
 class Campaign:

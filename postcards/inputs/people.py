@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pandas import DataFrame
 
 #: A prisoner's status; only those in custody get cards (in transit: once an address is known).
-STATUSES = ("in_custody", "in_transit", "released", "deceased", "unknown")
+PRISONER_STATUSES = ("in_custody", "in_transit", "released", "deceased", "unknown")
 
 
 class _Record:

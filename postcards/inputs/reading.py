@@ -34,7 +34,7 @@ from postcards.inputs.columns import (
     unread_columns,
 )
 from postcards.inputs.duplicates import SamePeople, all_empty, lookalike_problems
-from postcards.inputs.people import STATUSES, People, Prisoner, Sender, Source
+from postcards.inputs.people import PRISONER_STATUSES, People, Prisoner, Sender, Source
 from postcards.inputs.spreadsheets import (
     Row,
     Table,
@@ -326,7 +326,7 @@ def _status(r: RowReader) -> str:
     text = r.get("status")
     status = status_of(text)
     if status is None:
-        shown = ", ".join(s.replace("_", " ") for s in STATUSES)
+        shown = ", ".join(s.replace("_", " ") for s in PRISONER_STATUSES)
         r.fail(
             "status",
             f"unknown status {text!r}; use one of {shown} (or as lists write them: "

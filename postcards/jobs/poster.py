@@ -30,13 +30,13 @@ from postcards.ledger.model import LedgerSender
 from postcards.order import natural_key
 from postcards.page.fonts import font_problem
 from postcards.page.geometry import CardSize
-from postcards.posters.drawing import output_files, write_poster
+from postcards.posters.drawing import POSTER_SUFFIXES, output_files, write_poster
 from postcards.posters.kinds import (
     PosterContext,
-    display_name,
     plan_godparents,
     plan_share,
     plan_wall,
+    poster_name,
 )
 from postcards.posters.plans import KINDS, SHARE_PX, Group, Poster, PosterSize, poster_size
 from postcards.posters.portraits import plan_prisoners
@@ -66,10 +66,6 @@ class PosterResult:
 
     poster: Poster
     files: tuple[Path, ...]
-
-
-#: What a poster may be written as.
-POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
 
 
 def make_poster(campaign: Settings, options: PosterOptions, out: Path) -> PosterResult:
@@ -132,7 +128,7 @@ def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Des
         )
         plan = plan_wall if options.kind == "wall" else plan_prisoners
         if options.kind == "wall":
-            prisoners = sorted(prisoners, key=lambda p: natural_key(display_name(p, ctx.language)))
+            prisoners = sorted(prisoners, key=lambda p: natural_key(poster_name(p, ctx.language)))
         poster = plan(_paper(campaign, options), prisoners, photos, ctx)
     return replace(poster, problems=tuple(dict.fromkeys(problems))), design
 

@@ -9,7 +9,14 @@ from postcards.errors import InputError, PostcardsError, Problem
 from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import FORMATS, TABLES, Directory, Report, build_report, write_report
+from postcards.ledger.coverage import (
+    REPORT_SUFFIXES,
+    TABLES,
+    Directory,
+    Report,
+    build_report,
+    write_report,
+)
 
 
 def report_outputs(out: Path, table: str | None = None) -> list[Path]:
@@ -33,7 +40,7 @@ def write_campaign_report(
         InputError: ``office`` has no cards of the campaign.
     """
     outputs = report_outputs(out, table)
-    check_outputs(outputs, protected_paths(campaign, outputs), FORMATS)
+    check_outputs(outputs, protected_paths(campaign, outputs), REPORT_SUFFIXES)
     report = campaign_report(campaign, ledger, office)
     return report, write_report(report, out, table, campaign.csv_bom)
 
