@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from postcards.campaign_file import load_campaign
+from postcards.campaign_file import CAMPAIGN_FILE, load_campaign
 from postcards.cards.reprint import Selection
 from postcards.config import Settings, default_campaign
 from postcards.errors import PostcardsError, Problem
@@ -40,8 +40,6 @@ from postcards.ledger.model import Event, LedgerCard
 from postcards.ledger.scanning import Outcome, Scanner
 from postcards.printing.run import CardOptions
 from postcards.progress import Progress
-
-CAMPAIGN_FILE = "campaign.toml"
 
 
 class Campaign:

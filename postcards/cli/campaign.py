@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from postcards.campaign_file import load_campaign
+from postcards.campaign_file import CAMPAIGN_FILE, load_campaign
 from postcards.cli.printing import print_summary, run_cards
 from postcards.cli.shell import (
-    CAMPAIGN_FILE,
     campaign_option,
     guard_outputs,
     input_options,

@@ -12,7 +12,6 @@ posters and bring returned cards to the wrong building.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -24,6 +23,7 @@ from postcards.config import Settings
 from postcards.errors import Problem, display_name
 from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
+from postcards.order import folded
 from postcards.resources import bundled
 from postcards.return_addresses import FROM_CAMPAIGN, TABLE, parliament_key
 from postcards.wording import counted
@@ -111,7 +111,7 @@ def example_settings(campaign: Settings, pairings: Iterable, config: str) -> lis
         ("hashtag", campaign.hashtag, sample.hashtag, "put your campaign's hashtag, or "
          "delete the line"),
     ):  # fmt: skip
-        if value and _fold(value) == _fold(what):
+        if value and folded(value) == folded(what):
             problems.append(
                 Problem(
                     f"{value!r} is the sample campaign's {key} (postcards init): {fix} "
@@ -160,13 +160,8 @@ def _sample_return_address(campaign: Settings, pairings: Iterable, config: str) 
     ]
 
 
-def _fold(text: str) -> str:
-    """Text as a reader compares it: accents composed, case and runs of spaces ignored."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
 def _folded(lines: Iterable[str]) -> tuple[str, ...]:
-    return tuple(_fold(line) for line in lines)
+    return tuple(map(folded, lines))
 
 
 @cache

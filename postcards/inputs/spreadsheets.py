@@ -21,7 +21,8 @@ from typing import Any
 from postcards.config import Limits
 from postcards.errors import InputError, Problem, display_name
 from postcards.inputs.calamine_grids import xls_records
-from postcards.inputs.csv_text import Record, read_csv
+from postcards.inputs.cells import Record
+from postcards.inputs.csv_text import read_csv
 from postcards.inputs.ods import ods_records
 from postcards.inputs.workbooks import read_grid, xlsx_text
 
