@@ -17,6 +17,9 @@ from postcards.spool import Spool
 if TYPE_CHECKING:
     from pandas import DataFrame
 
+#: The campaign's two lists, by the name campaign.toml, the commands and the desk give them.
+LISTS = ("senders", "prisoners")
+
 #: A prisoner's status; only those in custody get cards (in transit: once an address is known).
 PRISONER_STATUSES = ("in_custody", "in_transit", "released", "deceased", "unknown")
 

@@ -30,6 +30,9 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 XLS_SUFFIXES = (".xls",)
 ODS_SUFFIXES = (".ods",)
+#: Bytes a list file uploaded to the desk may have (a workbook is also held to ``[inputs]``
+#: limits once it is read); the station refuses a larger body before reading it.
+MAX_UPLOAD = 20 * 1024 * 1024
 _DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a vertical bar (|)"}
 
 #: How far down a sheet the header row is looked for: title, date and blank rows above it.
