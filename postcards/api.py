@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from postcards.campaign_file import CAMPAIGN_FILE, load_campaign
+from postcards.campaign_file import load_campaign
 from postcards.cards.reprint import Selection
-from postcards.config import Settings, default_campaign
+from postcards.config import CAMPAIGN_FILE, Settings, default_campaign
 from postcards.errors import PostcardsError, Problem
 from postcards.inputs.people import People
 from postcards.inputs.reading import load_prisoners, load_senders

@@ -20,9 +20,6 @@ from postcards.page.geometry import parse_sheet
 from postcards.page.layouts import DUPLEX_MODES, LAYOUTS, Layout
 from postcards.return_addresses import TABLE, read_return_addresses
 
-#: The file a campaign folder is known by (``-c DIR`` and ``Campaign.load(DIR)`` read it).
-CAMPAIGN_FILE = "campaign.toml"
-
 _KNOWN: dict[str, set[str]] = {
     "campaign": {
         "name",

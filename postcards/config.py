@@ -17,6 +17,8 @@ from postcards.errors import InputError, Problem
 from postcards.page.layouts import Layout
 from postcards.return_addresses import ReturnAddresses
 
+#: The file a campaign folder is known by (``-c DIR`` and ``Campaign.load(DIR)`` read it).
+CAMPAIGN_FILE = "campaign.toml"
 #: The largest back offset accepted, in millimetres, either way (marks keep 5 mm inside).
 MAX_BACK_OFFSET_MM = 5.0
 

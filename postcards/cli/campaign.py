@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from postcards.campaign_file import CAMPAIGN_FILE, load_campaign
+from postcards.campaign_file import load_campaign
 from postcards.cli.printing import print_summary, run_cards
 from postcards.cli.shell import (
     campaign_option,
@@ -21,7 +21,7 @@ from postcards.cli.shell import (
     with_bom_choice,
 )
 from postcards.cli.tracking import write_report_file
-from postcards.config import Settings
+from postcards.config import CAMPAIGN_FILE, Settings
 from postcards.errors import PostcardsError
 from postcards.wording import counted
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import click
 
-from postcards.campaign_file import CAMPAIGN_FILE, load_campaign
-from postcards.config import Settings, default_campaign, office_problem
+from postcards.campaign_file import load_campaign
+from postcards.config import CAMPAIGN_FILE, Settings, default_campaign, office_problem
 from postcards.errors import PostcardsError, Problem
 from postcards.wording import counted
 
