@@ -71,7 +71,7 @@ def stage(module: str) -> str:
             return "config"
         if name == "__main__":
             return "cli"
-        if name in ("__init__", "api"):
+        if name in ("__init__", "api", "api_ledger"):
             return "api"
         return name
     return parts[1]
