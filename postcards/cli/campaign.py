@@ -212,9 +212,7 @@ def assign(
     for note in result.notes:
         click.echo(f"godparenthood: {note}")
     click.echo(_assign_summary(result))
-    from postcards.pairing.assignments import assignments_file
-
-    if assignments_file(campaign) != result.output:
+    if not result.printed_next:
         click.echo(
             f"next: postcards cards --assignments {result.output} "
             f"(or set [inputs] assignments in campaign.toml)"

@@ -35,8 +35,10 @@ from postcards.ledger.model import OUT_STATUSES, Tally, is_void
 from postcards.ledger.renaming import is_shared
 from postcards.pairing.assignments import (
     ASSIGNMENT_COLUMNS,
+    DEFAULT_FILE,
     assignment_columns,
     assignment_rows,
+    assignments_file,
     is_kept,
     read_assignments,
 )
@@ -65,6 +67,8 @@ class AssignResult:
     explicit: int = 0
     kept: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Whether ``cards`` prints these pairs as it is (else it needs ``--assignments``).
+    printed_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ def assign_wave(
     """
     if options.per_prisoner and options.per_sender:
         raise UsageError("give --per-prisoner or --per-sender, not both")
-    output = (output or campaign.assignments_path or campaign.root / "assignments.csv").resolve()
+    output = (output or campaign.assignments_path or campaign.root / DEFAULT_FILE).resolve()
     own = campaign.assignments_path is not None and same_file(output, campaign.assignments_path)
     check_outputs([output], protected_paths(campaign, [output], assignments=not own), (".csv",))
     report = CheckReport()
@@ -133,16 +137,9 @@ def assign_wave(
             undo_pairs(campaign, ledger, wave.recorded_before)
             raise
     in_custody = sum(p.in_custody for p in prisoners.records)
-    result = AssignResult(
-        output,
-        wave.pairs,
-        report,
-        in_custody,
-        len(senders.records),
-        wave.explicit,
-        wave.kept,
-        list(wave.notes),
-    )
+    printed_next = assignments_file(campaign.assignments_path, campaign.root) == output
+    result = AssignResult(output, wave.pairs, report, in_custody, len(senders.records),
+                          wave.explicit, wave.kept, list(wave.notes), printed_next)  # fmt: skip
     _warn_uncovered(result, prisoners, options.per_sender is not None)
     return result
 

@@ -55,7 +55,7 @@ def _pair(
     record: bool,
 ) -> WavePlan | None:
     try:
-        path = assignments_file(campaign)
+        path = assignments_file(campaign.assignments_path, campaign.root)
         if path is not None:
             table = read_table(path, campaign.input_limits)
             pairs = read_assignments(table, senders, prisoners, campaign.wave)

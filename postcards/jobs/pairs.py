@@ -69,7 +69,7 @@ def _pairings(
     campaign: Settings, senders: People, prisoners: People, ledger: Ledger | None
 ) -> list[Pairing]:
     """As ``cards`` pairs them: the assignments file's rows for the wave, else the fair deal."""
-    path = assignments_file(campaign)
+    path = assignments_file(campaign.assignments_path, campaign.root)
     if path is not None:
         table = read_table(path, campaign.input_limits)
         pairs = read_assignments(table, senders, prisoners, campaign.wave)
@@ -111,7 +111,7 @@ def set_message(campaign: Settings, sender_id: str, prisoner_id: str, message: s
     problem = message_problem(message)
     if problem:
         raise InputError(Problem(problem, column="message"))
-    path = assignments_file(campaign)
+    path = assignments_file(campaign.assignments_path, campaign.root)
     if path is None or not path.is_file():
         raise InputError(Problem("no pairs written yet: assign the wave first", column="message"))
     name = display_name(path)
