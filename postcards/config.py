@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from postcards.errors import InputError, Problem
+from postcards.errors import InputError, Problem, display_name
 from postcards.page.layouts import Layout
 from postcards.return_addresses import ReturnAddresses
 
@@ -109,6 +109,11 @@ class Settings:
         if self.database.startswith(prefix) and not self.database.startswith(prefix + "/"):
             return prefix + str(self.root / self.database[len(prefix) :])
         return self.database
+
+    @property
+    def config_name(self) -> str:
+        """The campaign file as messages name it (``campaign.toml`` when there is none)."""
+        return display_name(self.source or CAMPAIGN_FILE)
 
     @property
     def returns(self) -> ReturnAddresses:

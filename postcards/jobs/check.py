@@ -15,8 +15,8 @@ from postcards.cards.design import Design, load_design
 from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.codes import PLACEHOLDER_CODE, format_code
 from postcards.config import Settings
-from postcards.errors import InputError, PostcardsError, Problem, display_name
-from postcards.inputs.examples import example_problems
+from postcards.errors import InputError, PostcardsError, Problem
+from postcards.inputs.examples import CampaignIdentity, example_problems
 from postcards.inputs.people import People, Prisoner
 from postcards.inputs.spreadsheets import read_table
 from postcards.jobs.assign import WavePlan, plan_wave
@@ -148,13 +148,14 @@ def prepare(
         return report, None
     senders, prisoners = people
     report.add(office_problems(campaign, senders, ledger))
-    report.add(return_problems(campaign.returns, senders, _config_name(campaign)))
+    report.add(return_problems(campaign.returns, senders, campaign.config_name))
     if report.problems:
         return report, None
     list_freshness(campaign, prisoners, ledger, report)
     report.imposition = _impose(campaign, options, size, report)
     if report.imposition is not None:
-        report.add(design_problems(design, size, campaign, report.imposition.bleed_mm))
+        on_card = campaign.qr_module_mm if campaign.qr_placement == "card" else None
+        report.add(design_problems(design, size, report.imposition.bleed_mm, on_card))
     wave = _pair(campaign, senders, prisoners, report, ledger, record and not report.problems)
     if wave is None or report.imposition is None:
         return report, None
@@ -163,10 +164,6 @@ def prepare(
     if not wave.pairs.pairings and not report.problems:
         report.add([no_cards(campaign, prisoners)])
     return report, CardPlanner(campaign, design, size, senders, prisoners)
-
-
-def _config_name(campaign: Settings) -> str:
-    return display_name(campaign.source) if campaign.source else "campaign.toml"
 
 
 def _impose(
@@ -341,4 +338,13 @@ def check_examples(
 ) -> None:
     """``postcards init``'s example lists (and URL, for posters) are errors unless ``--example``."""
     if not options.example:
-        report.add(example_problems(campaign, url, report.pairings))
+        report.add(example_problems(_identity(campaign), url, report.pairings))
+
+
+def _identity(campaign: Settings) -> CampaignIdentity:
+    """What the example check reads of the campaign's settings."""
+    return CampaignIdentity(
+        campaign.root, campaign.senders_path, campaign.prisoners_path,
+        campaign.config_name, campaign.name, campaign.hashtag,
+        campaign.url, campaign.return_address, campaign.returns,
+    )  # fmt: skip

@@ -99,7 +99,7 @@ def list_report(
     if columns is None:
         columns = campaign.sender_columns if senders else campaign.prisoner_columns
     header_row = campaign.sender_header_row if senders else campaign.prisoner_header_row
-    config = display_name(campaign.source) if campaign.source else "campaign.toml"
+    config = campaign.config_name
     known = header_names(fields, columns)
     table = read_table(path, campaign.input_limits, header_row, known)
     mapped, _ = map_columns(table, fields, columns, config, what)
