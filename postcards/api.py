@@ -27,11 +27,10 @@ from postcards.campaign_file import load_campaign
 from postcards.cards.reprint import Selection
 from postcards.config import CAMPAIGN_FILE, Settings, default_campaign
 from postcards.inputs.people import People, Prisoner, Sender, Source
-from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.jobs.assign import AssignOptions, AssignResult, assign_wave
 from postcards.jobs.cards import CardsResult, make_cards
 from postcards.jobs.check import check
-from postcards.jobs.lists import CheckReport
+from postcards.jobs.lists import CheckReport, campaign_prisoners, campaign_senders
 from postcards.jobs.poster import PosterOptions, PosterResult, make_poster
 from postcards.jobs.proof import CardPreview, ProofOptions, ProofResult, card_preview, make_proofs
 from postcards.printing.run import CardOptions
@@ -102,24 +101,14 @@ class Campaign:
 
         The list is iterable and sized, and ``.to_dataframe()`` gives it to pandas.
         """
-        return load_senders(
-            self.settings.list_source("senders"),
-            self.settings.sender_columns,
-            header_row=self.settings.sender_header_row,
-            limits=self.settings.input_limits,
-        )
+        return campaign_senders(self.settings)
 
     def load_prisoners(self) -> People[Prisoner]:
         """The prisoners list, read and checked (problems are in ``.problems``).
 
         The list is iterable and sized, and ``.to_dataframe()`` gives it to pandas.
         """
-        return load_prisoners(
-            self.settings.list_source("prisoners"),
-            self.settings.prisoner_columns,
-            header_row=self.settings.prisoner_header_row,
-            limits=self.settings.input_limits,
-        )
+        return campaign_prisoners(self.settings)
 
     def senders(self) -> People[Sender]:
         """Deprecated: :meth:`load_senders` (``senders=`` names the list :meth:`load` takes)."""
