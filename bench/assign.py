@@ -110,7 +110,7 @@ def main() -> None:
             start = time.perf_counter()
             result = assign_wave(settings, Path(tmp) / "assignments.csv")
             elapsed = time.perf_counter() - start
-            print(f"{label:<23}{elapsed * 1000:7.1f} ms ({len(result.plan.pairings)} cards)")
+            print(f"{label:<23}{elapsed * 1000:7.1f} ms ({len(result.pairs.pairings)} cards)")
 
 
 if __name__ == "__main__":

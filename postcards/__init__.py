@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 #: The public names, and the module each comes from (imported on first use).
 _EXPORTS = {
     "Campaign": "postcards.api",
-    "CampaignLedger": "postcards.api",
+    "CampaignLedger": "postcards.api_ledger",
     "load_senders": "postcards.inputs.reading",
     "load_prisoners": "postcards.inputs.reading",
     "PostcardsError": "postcards.errors",
@@ -42,7 +42,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from postcards.api import Campaign, CampaignLedger
+    from postcards.api import Campaign
+    from postcards.api_ledger import CampaignLedger
     from postcards.errors import InputError, PostcardsError, Problem
     from postcards.inputs.reading import load_prisoners, load_senders
 

@@ -16,32 +16,25 @@ The senders and prisoners may be pandas DataFrames instead of files.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from postcards.api_ledger import CampaignLedger
 from postcards.campaign_file import load_campaign
 from postcards.cards.reprint import Selection
-from postcards.config import Settings, default_campaign
-from postcards.errors import PostcardsError, Problem
-from postcards.inputs.people import People
-from postcards.inputs.reading import load_prisoners, load_senders
+from postcards.config import CAMPAIGN_FILE, Settings, default_campaign
+from postcards.inputs.people import People, Prisoner, Sender, Source
 from postcards.jobs.assign import AssignOptions, AssignResult, assign_wave
 from postcards.jobs.cards import CardsResult, make_cards
 from postcards.jobs.check import check
-from postcards.jobs.lists import CheckReport, Progress
+from postcards.jobs.lists import CheckReport, campaign_prisoners, campaign_senders
 from postcards.jobs.poster import PosterOptions, PosterResult, make_poster
 from postcards.jobs.proof import CardPreview, ProofOptions, ProofResult, card_preview, make_proofs
-from postcards.jobs.report import campaign_report, write_campaign_report
-from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import Report, tables
-from postcards.ledger.engines import ledger_exists
-from postcards.ledger.model import Event, LedgerCard
-from postcards.ledger.scanning import Outcome, Scanner
 from postcards.printing.run import CardOptions
-
-CAMPAIGN_FILE = "campaign.toml"
-POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
+from postcards.progress import Progress
 
 
 class Campaign:
@@ -60,8 +53,8 @@ class Campaign:
         cls,
         path: str | Path = ".",
         *,
-        senders: Any = None,
-        prisoners: Any = None,
+        senders: Source | None = None,
+        prisoners: Source | None = None,
         assignments: str | Path | None = None,
         wave: str | None = None,
         bom: bool = True,
@@ -103,32 +96,65 @@ class Campaign:
         """The campaign's ledger: scans, marks and coverage reports."""
         return CampaignLedger(self.settings)
 
-    def senders(self) -> People:
-        """The senders list, read and checked (problems are in ``.problems``)."""
-        return load_senders(
-            self.settings.list_source("senders"),
-            self.settings.sender_columns,
-            header_row=self.settings.sender_header_row,
-            limits=self.settings.input_limits,
-        )
+    def load_senders(self) -> People[Sender]:
+        """The senders list, read and checked (problems are in ``.problems``).
 
-    def prisoners(self) -> People:
-        """The prisoners list, read and checked (problems are in ``.problems``)."""
-        return load_prisoners(
-            self.settings.list_source("prisoners"),
-            self.settings.prisoner_columns,
-            header_row=self.settings.prisoner_header_row,
-            limits=self.settings.input_limits,
-        )
+        The list is iterable and sized, and ``.to_dataframe()`` gives it to pandas.
+        """
+        return campaign_senders(self.settings)
 
-    def check(self, progress: Progress | None = None, **options: Any) -> CheckReport:
+    def load_prisoners(self) -> People[Prisoner]:
+        """The prisoners list, read and checked (problems are in ``.problems``).
+
+        The list is iterable and sized, and ``.to_dataframe()`` gives it to pandas.
+        """
+        return campaign_prisoners(self.settings)
+
+    def senders(self) -> People[Sender]:
+        """Deprecated: :meth:`load_senders` (``senders=`` names the list :meth:`load` takes)."""
+        _renamed("Campaign.senders()", "Campaign.load_senders()")
+        return self.load_senders()
+
+    def prisoners(self) -> People[Prisoner]:
+        """Deprecated: :meth:`load_prisoners` (``prisoners=`` names the list :meth:`load` takes)."""
+        _renamed("Campaign.prisoners()", "Campaign.load_prisoners()")
+        return self.load_prisoners()
+
+    def check(
+        self,
+        progress: Progress | None = None,
+        *,
+        size: str | None = None,
+        not_a_postcard: bool = False,
+        layout: str | None = None,
+        start_at: int = 1,
+        strict: bool = False,
+        allow_risky: bool = False,
+        example: bool = False,
+        icc: str | Path | None = None,
+    ) -> CheckReport:
         """Everything a print run depends on, checked, as ``postcards check`` does.
 
-        ``options`` are :class:`~postcards.printing.run.CardOptions` fields (``layout``,
-        ``size``, ``strict``, ``example`` …).  The report's ``ok`` says whether cards
-        can be printed; ``problems`` and ``warnings`` say what to fix.
+        The report's ``ok`` says whether cards can be printed; ``problems`` and
+        ``warnings`` say what to fix.
+
+        Args:
+            progress: called as ``progress(done, total)`` while the cards are planned.
+            size: the card size (``A6``, ``4x6in``, ``DL``, ``WIDTHxHEIGHTmm``), instead of
+                ``[cards] size``.
+            not_a_postcard: allow a size outside the postal limits.
+            layout: the sheet layout (``single``, ``a4-2up`` …), instead of ``[cards] layout``.
+            start_at: the first slot of the first sheet to print on.
+            strict: content-check findings are errors, not warnings.
+            allow_risky: words a censor may stop are warnings, not errors.
+            example: take ``postcards init``'s example lists and URL as they are.
+            icc: the print shop's CMYK output profile (PDF/X-4), checked.
         """
-        return check(self.settings, CardOptions(**options), progress)
+        options = CardOptions(
+            size=size, not_a_postcard=not_a_postcard, layout=layout, start_at=start_at,
+            strict=strict, allow_risky=allow_risky, example=example, icc=_resolved(icc),
+        )  # fmt: skip
+        return check(self.settings, options, progress)
 
     def assign(
         self,
@@ -139,6 +165,14 @@ class Campaign:
         seed: int | None = None,
     ) -> AssignResult:
         """Pair senders with prisoners fairly and write the assignments file, as ``assign``.
+
+        Args:
+            output: the assignments file to write (default: ``[inputs] assignments``, else
+                ``assignments.csv`` in the campaign folder).
+            per_prisoner: cards for each prisoner in custody (default 1).
+            per_sender: instead, this many prisoners for each sender.
+            seed: breaks ties in a shuffled order (None: in id order); the same seed and
+                inputs give the same pairs.
 
         Raises:
             InputError: the lists have problems (or the office, on a shared ledger).
@@ -152,24 +186,56 @@ class Campaign:
         out: str | Path = "cards.pdf",
         *,
         only: Sequence[str] = (),
-        senders: Sequence[str] = (),
-        prisoners: Sequence[str] = (),
+        sender_ids: Sequence[str] = (),
+        prisoner_ids: Sequence[str] = (),
+        size: str | None = None,
+        not_a_postcard: bool = False,
+        layout: str | None = None,
+        duplex: str | None = None,
+        start_at: int = 1,
+        printer: str | None = None,
+        strict: bool = False,
+        allow_risky: bool = False,
+        example: bool = False,
+        jobs: int | None = None,
+        icc: str | Path | None = None,
         progress: Progress | None = None,
-        **options: Any,
     ) -> CardsResult:
         """Render the cards PDF and manifest and record the cards, as ``postcards cards``.
 
-        ``only``, ``senders`` and ``prisoners`` choose a reprint (``"unsent"`` or codes,
-        sender ids, prisoner ids); ``options`` are the other
-        :class:`~postcards.printing.run.CardOptions` fields (``layout``, ``duplex``,
-        ``printer``, ``allow_risky`` …).  Warnings are in ``result.warnings``.
+        ``only``, ``sender_ids`` and ``prisoner_ids`` choose a reprint; the cards keep
+        their codes.  Warnings are in ``result.warnings``.
+
+        Args:
+            out: the PDF to write; the manifest and the job ticket go beside it.
+            only: ``"unsent"`` (the wave's cards not yet sent) or card codes.
+            sender_ids: reprint just these senders' cards.
+            prisoner_ids: reprint just the cards to these prisoners.
+            size: the card size (``A6``, ``4x6in``, ``DL``, ``WIDTHxHEIGHTmm``), instead of
+                ``[cards] size``.
+            not_a_postcard: allow a size outside the postal limits.
+            layout: the sheet layout (``single``, ``a4-2up`` …), instead of ``[cards] layout``.
+            duplex: ``long-edge``, ``short-edge`` or ``separate``, instead of ``[cards] duplex``.
+            start_at: the first slot of the first sheet to print on (stock with slots used).
+            printer: a ``[printers.NAME]`` profile whose back offset to apply.
+            strict: content-check findings stop the run instead of warning.
+            allow_risky: print cards with words a censor may stop (each still reported).
+            example: take ``postcards init``'s example lists and URL as they are.
+            jobs: processes that draw the cards (None: one per core); the PDF is the same.
+            icc: the print shop's CMYK output profile: the PDF is then PDF/X-4.
+            progress: called as ``progress(done, total)`` while cards are planned and drawn.
 
         Raises:
             InputError: with every problem found; nothing is written then.
+            UsageError: ``out`` would replace an input, or an ``only`` value is no code.
         """
-        selection = Selection.parse(tuple(only), tuple(senders), tuple(prisoners))
-        card_options = CardOptions(selection=selection, **options)
-        report, result = make_cards(self.settings, Path(out), card_options, progress)
+        options = CardOptions(
+            size=size, not_a_postcard=not_a_postcard, layout=layout, duplex=duplex,
+            start_at=start_at, printer=printer, strict=strict,
+            selection=Selection.parse(tuple(only), tuple(sender_ids), tuple(prisoner_ids)),
+            example=example, allow_risky=allow_risky, jobs=jobs, icc=_resolved(icc),
+        )  # fmt: skip
+        report, result = make_cards(self.settings, Path(out), options, progress)
         return dataclasses.replace(result, warnings=tuple(report.warnings))
 
     def proof(
@@ -178,107 +244,127 @@ class Campaign:
         *,
         only: Sequence[str] = (),
         dpi: int = 150,
+        size: str | None = None,
+        not_a_postcard: bool = False,
+        layout: str | None = None,
+        example: bool = False,
         progress: Progress | None = None,
-        **options: Any,
     ) -> ProofResult:
         """Write the wave's cards as marked PNGs and a contact sheet, as ``postcards proof``.
 
-        ``only`` takes sender and prisoner ids; ``options`` are
-        :class:`~postcards.printing.run.CardOptions` fields (``layout``, ``size``,
-        ``example``).  Nothing is recorded in the ledger.
+        Nothing is recorded in the ledger.
+
+        Args:
+            folder: where the images and ``contact.pdf`` go.
+            only: sender and prisoner ids: just the cards from or to them.
+            dpi: the images' resolution.
+            size: the card size, instead of ``[cards] size``.
+            not_a_postcard: allow a size outside the postal limits.
+            layout: the layout whose bleed is drawn, instead of ``[cards] layout``.
+            example: take ``postcards init``'s example lists and URL as they are.
+            progress: called as ``progress(done, total)`` while the proofs are drawn.
 
         Raises:
             InputError: the lists have problems, or an id of ``only`` has no card.
         """
-        chosen = ProofOptions(tuple(only), dpi, CardOptions(**options))
+        cards = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
+                            example=example)  # fmt: skip
+        chosen = ProofOptions(tuple(only), dpi, cards)
         report, result = make_proofs(self.settings, Path(folder), chosen, progress)
         return dataclasses.replace(result, warnings=tuple(report.warnings))
 
-    def preview(self, sender: str, prisoner: str, *, dpi: int = 150, **options: Any) -> CardPreview:
+    def preview(
+        self,
+        sender_id: str,
+        prisoner_id: str,
+        *,
+        dpi: int = 150,
+        size: str | None = None,
+        not_a_postcard: bool = False,
+        layout: str | None = None,
+        example: bool = False,
+    ) -> CardPreview:
         """One card's front and back as marked PNG bytes (for a page that shows them).
 
         Nothing is written, nor recorded.
 
-        Raises:
-            InputError: the lists have problems, or no card goes from ``sender`` to ``prisoner``.
-        """
-        return card_preview(self.settings, sender, prisoner, dpi, CardOptions(**options))
+        Args:
+            sender_id: the card's sender.
+            prisoner_id: the card's prisoner.
+            dpi: the images' resolution.
+            size: the card size, instead of ``[cards] size``.
+            not_a_postcard: allow a size outside the postal limits.
+            layout: the layout whose bleed is drawn, instead of ``[cards] layout``.
+            example: take ``postcards init``'s example lists and URL as they are.
 
-    def poster(self, out: str | Path = "poster.pdf", **options: Any) -> PosterResult:
+        Raises:
+            InputError: the lists have problems, or no card goes from the sender to the
+                prisoner.
+        """
+        cards = CardOptions(size=size, not_a_postcard=not_a_postcard, layout=layout,
+                            example=example)  # fmt: skip
+        return card_preview(self.settings, sender_id, prisoner_id, dpi, cards)
+
+    def poster(
+        self,
+        out: str | Path = "poster.pdf",
+        *,
+        kind: str = "godparents",
+        size: str | None = None,
+        landscape: bool = False,
+        language: str | None = None,
+        count: str = "sent",
+        dpi: int = 150,
+        office: str | None = None,
+        today: date | None = None,
+    ) -> PosterResult:
         """Draw a poster (PDF, PNG or JPG by ``out``'s suffix), as ``postcards poster``.
 
-        ``options`` are :class:`~postcards.jobs.poster.PosterOptions` fields (``kind``,
-        ``size``, ``landscape``, ``language``, ``count``, ``dpi``).
+        Args:
+            out: the file to write (``.pdf``, ``.png``, ``.jpg``); a poster of several
+                pages or sizes as images is written as numbered or sized files beside it.
+            kind: ``godparents``, ``wall``, ``prisoner`` or ``share``.
+            size: the paper (A4 to A0, Letter, Tabloid; default A3), or for ``share`` one
+                image size (``1080x1080`` …).
+            landscape: turn the paper.
+            language: the poster's language (default: the campaign's).
+            count: ``sent`` (senders whose cards went out) or ``assigned`` (every sender
+                with a pair).
+            dpi: the resolution of PNG and JPG pages.
+            office: count this office's senders alone (None: every office's).
+            today: the date the poster is dated and ages are counted from (None: today).
 
         Raises:
             InputError: the lists have problems, or an output would replace an input.
         """
-        return make_poster(self.settings, PosterOptions(**options), Path(out))
+        options = PosterOptions(
+            kind=kind, size=size, landscape=landscape, language=language, count=count,
+            dpi=dpi, office=office, today=today or date.today(),
+        )  # fmt: skip
+        return make_poster(self.settings, options, Path(out))
 
 
-class CampaignLedger:
-    """A campaign's ledger, opened for each call and closed after it."""
-
-    def __init__(self, settings: Settings) -> None:
-        """The ledger of ``settings`` (its ``[tracking] database``)."""
-        self.settings = settings
-
-    def scan(
-        self, codes: Iterable[str], status: str = "sent", by: str = "", note: str = ""
-    ) -> list[Outcome]:
-        """Record ``status`` for each code (or scanned URL), as ``postcards track scan``.
-
-        A code of another campaign, an unknown code or a status that cannot follow the
-        card's last one is refused in its :class:`~postcards.ledger.scanning.Outcome`,
-        never raised: the other codes are still recorded.
-        """
-        with self._open() as ledger:
-            scanner = Scanner(ledger, status, by, note, self.settings.name, self.settings.qr_url)
-            found = (scanner.scan(code) for code in codes)
-            return [outcome for outcome in found if outcome is not None]
-
-    def card(self, code: str) -> tuple[LedgerCard, list[Event]] | None:
-        """A card and its history (oldest first), or None for a code the ledger lacks."""
-        with self._open() as ledger:
-            card = ledger.card(code)
-            return None if card is None else (card, ledger.history(code))
-
-    def report(self, office: str | None = None) -> Report:
-        """Coverage: per prisoner, sender, parliament and office, who has had nothing yet.
-
-        ``office``: that office's cards alone (None: the whole campaign).
-        """
-        with self._open() as ledger:
-            return campaign_report(self.settings, ledger, office)
-
-    def write_report(
-        self, out: str | Path, table: str | None = None, office: str | None = None
-    ) -> list[Path]:
-        """Write the report as CSV (one file per table), XLSX or HTML, by suffix."""
-        with self._open() as ledger:
-            return write_campaign_report(self.settings, ledger, Path(out), table, office)[1]
-
-    def tables(self, office: str | None = None) -> dict[str, Any]:
-        """The report's tables (prisoners, senders, parliaments, offices, totals) as DataFrames.
-
-        Needs pandas: ``pip install postcards[pandas]``.
-        """
-        import pandas  # the optional extra: only this method needs it
-
-        report = self.report(office)
-        return {
-            name.lower(): pandas.DataFrame(rows, columns=columns)
-            for name, columns, rows in tables(report)
-        }
-
-    def _open(self) -> Ledger:
-        url = self.settings.database_url
-        if not ledger_exists(url):
-            raise PostcardsError(Problem("no ledger yet: print cards first (Campaign.cards)"))
-        return Ledger.open(url)
+def _renamed(old: str, new: str) -> None:
+    """Warn that ``old`` is now ``new``: the README's old names keep working for a while."""
+    warnings.warn(
+        f"{old} is now {new}: 'senders' and 'prisoners' name the lists Campaign.load takes; "
+        f"{old} will be removed in a later version",
+        DeprecationWarning,
+        stacklevel=3,
+    )
 
 
-def _with_lists(settings: Settings, senders: Any, prisoners: Any, assignments: Any) -> Settings:
+def _resolved(path: str | Path | None) -> Path | None:
+    """A path given to the API as the command line resolves one (None stays None)."""
+    return Path(path).resolve() if path else None
+
+
+def _with_lists(
+    settings: Settings,
+    senders: Source | None,
+    prisoners: Source | None,
+    assignments: str | Path | None,
+) -> Settings:
     """Settings with the lists given to :meth:`Campaign.load`: paths or DataFrames."""
     changes: dict[str, Any] = {}
     for what, given in (("senders", senders), ("prisoners", prisoners)):

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from postcards.errors import InputError, Problem
+from postcards.errors import InputError, Problem, display_name
 from postcards.page.layouts import Layout
 from postcards.return_addresses import ReturnAddresses
 
+#: The file a campaign folder is known by (``-c DIR`` and ``Campaign.load(DIR)`` read it).
+CAMPAIGN_FILE = "campaign.toml"
 #: The largest back offset accepted, in millimetres, either way (marks keep 5 mm inside).
 MAX_BACK_OFFSET_MM = 5.0
 
@@ -107,6 +109,11 @@ class Settings:
         if self.database.startswith(prefix) and not self.database.startswith(prefix + "/"):
             return prefix + str(self.root / self.database[len(prefix) :])
         return self.database
+
+    @property
+    def config_name(self) -> str:
+        """The campaign file as messages name it (``campaign.toml`` when there is none)."""
+        return display_name(self.source or CAMPAIGN_FILE)
 
     @property
     def returns(self) -> ReturnAddresses:

@@ -1,8 +1,9 @@
-"""The order people expect for ids and names: natural, accent-blind, case-blind.
+"""The order people expect for ids and names (natural, accent-blind, case-blind), and sameness.
 
 A computer sorts ``P3, P31, P4``; a coordinator looking for P4 expects ``P3, P4, P31``.
 Every list that a person reads (reports, posters, manifests, assignments) sorts with
-:func:`natural_key`, so the same ids come in the same order everywhere.
+:func:`natural_key`, so the same ids come in the same order everywhere.  Two names that
+read the same (``Sejm  RP`` and ``sejm rp``) compare equal in their :func:`folded` form.
 """
 
 from __future__ import annotations
@@ -34,3 +35,12 @@ def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
         elif run:
             parts.append((1, run))
     return tuple(parts), text
+
+
+def folded(text: str) -> str:
+    """Text as a reader compares it: accents composed (NFC), case and runs of spaces ignored.
+
+    ``"Dáil  Éireann"`` typed with decomposed accents and ``"dáil éireann"`` fold alike;
+    unlike :func:`natural_key`, the accents still count (``Łukasz`` is not ``Lukasz``).
+    """
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())

@@ -17,13 +17,13 @@ manifest alike, so that what is printed and what is reported never disagree.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from postcards.errors import Problem
+from postcards.order import folded
 
 #: The table in campaign.toml, and its keys as messages name them.
 TABLE = "return_addresses"
@@ -38,7 +38,7 @@ def parliament_key(name: str) -> str:
     ``"Sejm  RP"``, ``"sejm rp"`` and ``"Sejm RP"`` are one parliament; so are
     ``"Dáil Éireann"`` typed with composed or decomposed accents.
     """
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    return folded(name)
 
 
 def key_column(key: str) -> str:

@@ -8,6 +8,8 @@ library examples run here as they are written.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import inspect
 import os
 import re
 import subprocess
@@ -19,6 +21,8 @@ import pytest
 
 import postcards
 from postcards.errors import InputError, UsageError
+from postcards.jobs.poster import PosterOptions
+from postcards.printing.run import CardOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,7 +121,7 @@ def test_dataframes_are_read_as_the_lists(campaign: Path) -> None:
     assert from_frames.ok, from_frames.problems
     pairs = {(p.sender.id, p.prisoner.id) for p in from_files.pairings}
     assert {(p.sender.id, p.prisoner.id) for p in from_frames.pairings} == pairs
-    assert [p.name for p in api.prisoners().records] == list(prisoners["name"])
+    assert [p.name for p in api.load_prisoners()] == list(prisoners["name"])
 
 
 def test_a_dataframe_with_a_wrong_cell_names_its_row(campaign: Path) -> None:
@@ -132,13 +136,13 @@ def test_assign_writes_the_pairs_and_cards_print_them(campaign: Path, tmp_path: 
     api = postcards.Campaign.load(campaign)
     result = api.assign(seed=7)
     assert result.output == campaign / "assignments.csv"
-    assert result.output.is_file() and result.plan.pairings
+    assert result.output.is_file() and result.pairs.pairings
     with pytest.raises(UsageError, match="prisoners list"):
         api.assign(campaign / "prisoners.csv")
     printed = postcards.Campaign.load(campaign, assignments=result.output).cards(
         tmp_path / "cards.pdf"
     )
-    assert printed.cards == len(result.plan.pairings)
+    assert printed.cards == len(result.pairs.pairings)
 
 
 def test_readme_library_examples_run(campaign: Path, tmp_path: Path) -> None:
@@ -225,3 +229,60 @@ def test_csv_files_start_with_a_bom_unless_load_says_bom_false(
     assert printed.manifest.read_bytes().startswith(b"code,")
     [report] = plain.ledger.write_report(tmp_path / "r.csv", table="totals")
     assert report.read_bytes().startswith(b"status,")
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "typo"),
+    [
+        ("check", (), {"layuot": "a4-2up"}),
+        ("cards", ("out.pdf",), {"alow_risky": True}),
+        ("cards", ("out.pdf",), {"senders": ["S1"]}),  # reprint ids are sender_ids now
+        ("proof", ("proofs",), {"dpl": 100}),
+        ("preview", ("S1", "P1"), {"sise": "A6"}),
+        ("poster", ("poster.pdf",), {"knd": "wall"}),
+        ("assign", (), {"per_prisonner": 2}),
+    ],
+)
+def test_a_misspelt_option_is_a_type_error_before_any_work(
+    campaign: Path, method: str, args: tuple, typo: dict
+) -> None:
+    api = postcards.Campaign.load(campaign)
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        getattr(api, method)(*args, **typo)
+    assert not (campaign / "tracking.db").exists()
+
+
+def test_every_print_and_poster_option_is_a_keyword_of_the_api() -> None:
+    """A new option of the command line reaches the API too, or this fails."""
+    card_options = {f.name for f in dataclasses.fields(CardOptions)} - {"selection"}
+    cards = inspect.signature(postcards.Campaign.cards).parameters
+    assert card_options <= set(cards)
+    assert {"only", "sender_ids", "prisoner_ids"} <= set(cards)
+    poster = inspect.signature(postcards.Campaign.poster).parameters
+    assert {f.name for f in dataclasses.fields(PosterOptions)} <= set(poster)
+    for method in ("check", "cards", "proof", "preview", "poster", "assign"):
+        parameters = inspect.signature(getattr(postcards.Campaign, method)).parameters.values()
+        assert all(p.kind is not p.VAR_KEYWORD for p in parameters), method
+        assert all(p.annotation is not p.empty for p in parameters if p.name != "self"), method
+
+
+def test_sender_ids_reprint_just_those_senders_cards(campaign: Path, tmp_path: Path) -> None:
+    api = postcards.Campaign.load(campaign)
+    everything = api.cards(tmp_path / "all.pdf")
+    (sender, *_others) = sorted({s.id for s in api.load_senders()})
+    again = api.cards(tmp_path / "again.pdf", sender_ids=[sender])
+    with open(again.manifest, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and {row["sender_id"] for row in rows} == {sender}
+    assert again.cards < everything.cards and again.new_in_ledger == 0
+
+
+def test_the_old_list_methods_still_answer_with_a_deprecation_warning(campaign: Path) -> None:
+    api = postcards.Campaign.load(campaign)
+    with pytest.warns(
+        DeprecationWarning, match=r"Campaign.senders\(\) is now Campaign.load_senders"
+    ):
+        senders = api.senders()
+    with pytest.warns(DeprecationWarning, match=r"Campaign.load_prisoners\(\)"):
+        prisoners = api.prisoners()
+    assert senders == api.load_senders() and prisoners == api.load_prisoners()

@@ -30,7 +30,9 @@ ORDER: list[tuple[str, ...]] = [
     ("cli", "api"),
 ]
 RANK = {stage: rank for rank, stages in enumerate(ORDER) for stage in stages}
-KERNEL = {"errors", "codes", "files", "resources", "wording", "order", "invisible", "spool"}
+KERNEL = {
+    "errors", "codes", "files", "resources", "wording", "order", "invisible", "spool", "progress"
+}  # fmt: skip
 CONFIG = {"config", "campaign_file", "return_addresses"}
 
 #: Project imports made inside a function outside the command line, and why.  Each keeps
@@ -69,7 +71,7 @@ def stage(module: str) -> str:
             return "config"
         if name == "__main__":
             return "cli"
-        if name in ("__init__", "api"):
+        if name in ("__init__", "api", "api_ledger"):
             return "api"
         return name
     return parts[1]

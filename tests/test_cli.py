@@ -232,7 +232,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list:
     import postcards.station.server
 
     apps: list = []
-    monkeypatch.setattr(postcards.station.server, "serve", lambda app, plan: apps.append(app))
+    monkeypatch.setattr(postcards.station.server, "serve", lambda app, setup: apps.append(app))
     return apps
 
 

@@ -9,14 +9,13 @@ import pytest
 from conftest import ROOT, run
 
 from postcards.cards.content import (
-    Finding,
-    RiskyWords,
+    ContentFinding,
     check_message,
     language_findings,
     latin_findings,
     risky_findings,
-    risky_words_for,
 )
+from postcards.cards.risky_words import RiskyWords, risky_words_for
 from postcards.errors import InputError
 
 BUNDLED = risky_words_for(None)
@@ -32,7 +31,7 @@ BE = (
 )
 
 
-def _words(findings: list[Finding]) -> dict[str, str]:
+def _words(findings: list[ContentFinding]) -> dict[str, str]:
     return {f.word: f.detail for f in findings}
 
 
@@ -73,7 +72,7 @@ def test_the_bundled_messages_are_left_alone(language: str) -> None:
 
 def test_a_word_without_a_star_matches_only_itself() -> None:
     assert risky_findings("Судьба любит терпеливых. Суд", BUNDLED) == [
-        Finding("risky", "Суд", "case")
+        ContentFinding("risky", "Суд", "case")
     ]
     assert risky_findings("политзаключенный", BUNDLED)  # ё and е are the same
 

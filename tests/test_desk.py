@@ -306,7 +306,7 @@ def test_the_guard_stands_in_front_of_the_desk(fresh: Desk, tmp_path: Path) -> N
 
 
 def test_uploads_are_held_to_20_mb(fresh: Desk) -> None:
-    from postcards.station.guard import MAX_UPLOAD
+    from postcards.inputs.spreadsheets import MAX_UPLOAD
 
     headers = {"Content-Type": "multipart/form-data; boundary=x"}
     said = fresh.client.put("/api/lists/senders", content=b"x" * (MAX_UPLOAD + 1), headers=headers)
@@ -515,8 +515,8 @@ def test_the_desk_pages_are_served_with_the_station_s_headers(fresh: Desk) -> No
 def test_every_desk_message_is_used_and_every_key_used_exists() -> None:
     """The desk's words are all in messages/desk.en.toml, as the station's catalogues hold
     theirs: templates call ``t("desk.key")``, desk.js ``words.t("desk.key")``."""
-    from postcards.station.desk_pages import HERE
     from postcards.station.language import catalogue
+    from postcards.station.pages import HERE
 
     desk = {key for key in catalogue("en") if key.startswith("desk.")}
 

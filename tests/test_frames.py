@@ -104,3 +104,29 @@ def test_the_command_line_never_imports_pandas() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert "python_calamine" in result.stderr  # the import log is there, and it reads the sheets
     assert "pandas" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("load", "name"), [(load_senders, "senders.xlsx"), (load_prisoners, "prisoners.csv")]
+)
+def test_a_list_goes_to_a_dataframe_and_back_unchanged(load, name: str) -> None:
+    """Every field, the multi-line address, the empty cap and the kept columns survive."""
+    people = load(ROOT / "samples" / name, spooled=False)
+    frame = people.to_dataframe()
+    assert len(frame) == len(people) and "row" not in frame.columns
+    assert frame.columns[0] == "id" and all(isinstance(v, str) for v in frame.to_numpy().ravel())
+    back = load(frame, spooled=False)
+    assert not [p for p in back.problems if not p.warning]
+    assert back.records == people.records  # every field, row numbers included
+    assert [r.extra for r in back] == [r.extra for r in people]
+
+
+def test_a_prisoner_address_is_one_multi_line_cell() -> None:
+    from postcards.inputs.people import People, Prisoner
+
+    held = Prisoner("P1", "Иванов Иван", 2, address=("ул. Заводская, 22", "корп. 2"),
+                    extra={"отряд": "5"})  # fmt: skip
+    frame = People((held,), ()).to_dataframe()
+    assert frame.loc[0, "address"] == "ул. Заводская, 22\nкорп. 2"
+    assert frame.loc[0, "отряд"] == "5" and frame.loc[0, "status"] == "in_custody"
+    assert People((), ()).to_dataframe().empty

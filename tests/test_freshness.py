@@ -11,7 +11,7 @@ from conftest import read_manifest, run
 from postcards.campaign_file import load_campaign
 from postcards.codes import format_code
 from postcards.inputs.freshness import (
-    Finding,
+    ListChange,
     compare,
     freshness_problems,
     list_age_problem,
@@ -51,10 +51,10 @@ def test_one_release_one_transfer_one_new_give_exactly_three_findings() -> None:
         _prisoner("P3"),
         _prisoner("P4"),
     ]
-    findings = compare(last, current, {"P2": ["K7M2QX9D4"], "P3": ["AAAAAAAA0"]})
-    assert findings == [
-        Finding("released", "P1", "Name P1", "in custody", "released"),
-        Finding(
+    changes = compare(last, current, {"P2": ["K7M2QX9D4"], "P3": ["AAAAAAAA0"]})
+    assert changes == [
+        ListChange("released", "P1", "Name P1", "in custody", "released"),
+        ListChange(
             "transferred",
             "P2",
             "Name P2",
@@ -62,13 +62,13 @@ def test_one_release_one_transfer_one_new_give_exactly_three_findings() -> None:
             "ИК № 15, 213410, г. Горки",
             ("K7M2QX9D4",),
         ),
-        Finding("new", "P4", "Name P4"),
+        ListChange("new", "P4", "Name P4"),
     ]
 
 
 def test_a_prisoner_gone_from_the_list_is_reported() -> None:
     last = _last([_prisoner("P1"), _prisoner("P2", status="released")])
-    assert compare(last, []) == [Finding("removed", "P1", "Name P1")]
+    assert compare(last, []) == [ListChange("removed", "P1", "Name P1")]
 
 
 def test_the_hash_ignores_row_order_but_not_an_address() -> None:

@@ -10,8 +10,9 @@ import pytest
 from conftest import page_texts, run
 from PIL import Image
 
-from postcards.cards.content import risky_findings, risky_words_for
+from postcards.cards.content import risky_findings
 from postcards.cards.design import load_design
+from postcards.cards.risky_words import risky_words_for
 from postcards.page.geometry import CardSize
 from postcards.resources import bundled
 

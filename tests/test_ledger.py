@@ -19,7 +19,7 @@ from postcards.codes import format_code, new_code
 from postcards.errors import LedgerError
 from postcards.ledger.book import Ledger
 from postcards.ledger.database import SCHEMA_VERSION
-from postcards.ledger.model import STATUSES, Event, LedgerCard, PrisonerList, Tally
+from postcards.ledger.model import CARD_STATUSES, Event, LedgerCard, PrisonerList, Tally
 
 AT = "2025-03-01T09:30:00Z"
 
@@ -214,13 +214,13 @@ def test_status_is_checked_by_the_database(ledger_url: str) -> None:
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated([card], at=AT)
         insert = "INSERT INTO events (code, status, at, by_name) VALUES (:c, :s, :at, 't')"
-        for status in STATUSES:
+        for status in CARD_STATUSES:
             raw(ledger, insert, c=card.code, s=status, at=AT)
         with pytest.raises(sa.exc.IntegrityError):
             raw(ledger, insert, c=card.code, s="lost", at=AT)
         with pytest.raises(sa.exc.IntegrityError):  # foreign keys are on
             raw(ledger, insert, c="X", s="sent", at=AT)
-        assert ledger.count_events() == 1 + len(STATUSES)
+        assert ledger.count_events() == 1 + len(CARD_STATUSES)
 
 
 def test_events_are_append_only(ledger_url: str) -> None:

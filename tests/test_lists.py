@@ -15,7 +15,7 @@ from conftest import DATA, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postcards.inputs.headings import LANGUAGES, PRISONER_FIELDS, SENDER_FIELDS
+from postcards.inputs.headings import HEADINGS, PRISONER_FIELDS, SENDER_FIELDS
 from postcards.inputs.reading import load_prisoners, load_senders, read_prisoners, read_senders
 from postcards.inputs.spreadsheets import Row, Table, normalize_header
 from postcards.inputs.values import (
@@ -204,16 +204,16 @@ def test_a_postcode_with_letters_or_a_dash_is_kept(code: str) -> None:
 @pytest.mark.parametrize("table", ["SENDERS", "PRISONERS"])
 def test_no_header_names_two_fields_of_one_list(table: str) -> None:
     seen: dict[str, str] = {}
-    for language, module in LANGUAGES.items():
+    for language, module in HEADINGS.items():
         for name, headers in getattr(module, table).items():
             for header in map(normalize_header, headers):
                 assert seen.setdefault(header, name) == name, (language, header)
 
 
-@pytest.mark.parametrize("language", sorted(LANGUAGES))
+@pytest.mark.parametrize("language", sorted(HEADINGS))
 def test_every_language_names_what_office_lists_hold(language: str) -> None:
-    senders = LANGUAGES[language].SENDERS
-    prisoners = LANGUAGES[language].PRISONERS
+    senders = HEADINGS[language].SENDERS
+    prisoners = HEADINGS[language].PRISONERS
     for name in ("id", "name", "given_name", "family_name", "title", "cards", "notes"):
         assert senders.get(name), (language, name)
     for name in ("name", "given_name", "family_name", "birth_year", "institution", "notes"):
@@ -264,9 +264,9 @@ _PRISONER_PROBE = {"id": "P1", "family_name": "Иванов", "given_name": "С�
                    "city": "г. Горки", "notes": "n"}  # fmt: skip
 
 
-@pytest.mark.parametrize("language", sorted(LANGUAGES))
+@pytest.mark.parametrize("language", sorted(HEADINGS))
 def test_an_office_list_in_each_language_checks_without_a_mapping(language: str) -> None:
-    module = LANGUAGES[language]
+    module = HEADINGS[language]
     for fields, probe, read in (
         (module.SENDERS, _SENDER_PROBE, read_senders),
         (module.PRISONERS, _PRISONER_PROBE, read_prisoners),

@@ -138,3 +138,14 @@ def test_a_header_only_prisoner_list_names_the_file(tmp_path: Path) -> None:
         "prisoners.xlsx.csv: no prisoners: the sheet has a header row but no rows below it; "
         "add one row per prisoner"
     ]
+
+
+def test_a_list_is_iterable_and_sized_and_empty_is_false(tmp_path: Path) -> None:
+    people = read_prisoners(
+        _table(tmp_path, "id,name,institution,city\nP1,A B,ИК № 9,Горки\nP2,C D,ИК № 9,Горки\n")
+    )
+    assert len(people) == 2 == len(people.records)
+    assert [p.id for p in people] == ["P1", "P2"]
+    assert list(people) == list(people.records)
+    empty = read_prisoners(_table(tmp_path, "id,name\n", "empty.csv"))
+    assert len(empty) == 0 and not empty and list(empty) == []

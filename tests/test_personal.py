@@ -249,7 +249,8 @@ def test_a_risky_word_anywhere_on_the_card_stops_cards(
 
 
 def test_a_human_rights_title_is_a_finding_and_a_parliament_name_is_not() -> None:
-    from postcards.cards.content import risky_findings, risky_words_for
+    from postcards.cards.content import risky_findings
+    from postcards.cards.risky_words import risky_words_for
 
     risky = risky_words_for(None)
     title = "Chair of the Committee on Human Rights, European Parliament"

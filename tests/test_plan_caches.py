@@ -14,8 +14,9 @@ import pytest
 from conftest import ROOT
 
 from postcards.campaign_file import load_campaign
-from postcards.cards.content import ContentCheck, RiskyWords, risky_words_for
+from postcards.cards.content import ContentCheck
 from postcards.cards.plans import CardPlanner, PlacedText
+from postcards.cards.risky_words import RiskyWords, risky_words_for
 from postcards.codes import format_code, new_code
 from postcards.jobs.check import card_settings, prepare, print_order
 from postcards.jobs.planning import iter_plans

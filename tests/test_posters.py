@@ -24,7 +24,7 @@ from postcards.posters.columns import fit_grid
 from postcards.posters.drawing import PosterRenderer
 from postcards.posters.kinds import PosterContext, plan_godparents, plan_wall
 from postcards.posters.plans import Group, poster_size
-from postcards.posters.templates import LANGUAGES, PosterTexts, plural_index
+from postcards.posters.templates import POSTER_LANGUAGES, PosterTexts, plural_index
 from postcards.resources import bundled
 
 URL = "https://example.org/godparents"
@@ -578,7 +578,7 @@ def test_load_scaled_decodes_a_huge_jpeg_at_a_fraction(tmp_path: Path) -> None:
 
 
 # Texts ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", POSTER_LANGUAGES)
 def test_every_language_has_every_poster_text(language: str) -> None:
     texts = PosterTexts(
         bundled("templates") / "posters", language, {"name": "N", "hashtag": "#H", "url": URL}

@@ -420,7 +420,7 @@ def test_the_api_and_the_cli_deal_the_same_pairs_for_a_second_office(offices) ->
     assert cli.exit_code == 0, cli.stderr
     assert read_manifest(bundestag / "api.csv") == read_manifest(bundestag / "cli.csv")
     first = {r["prisoner_id"] for r in read_manifest(seimas / "cards.manifest.csv")}
-    assert not {p.prisoner.id for p in api.plan.pairings} & first
+    assert not {p.prisoner.id for p in api.pairs.pairings} & first
     assert Counter(r["sender_id"] for r in read_manifest(bundestag / "cli.csv")) == {
         "1": 2, "2": 2, "3": 2}  # fmt: skip
 

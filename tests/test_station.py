@@ -18,7 +18,7 @@ from postcards.ledger.book import Ledger
 from postcards.ledger.model import LedgerCard
 from postcards.ledger.scanning import Scanner
 from postcards.station.app import Station, create_app
-from postcards.station.server import background, ensure_certificate, plan, terminal_qr
+from postcards.station.server import background, ensure_certificate, station_setup, terminal_qr
 
 AT = "2025-03-01T09:30:00Z"
 CAMPAIGN = "spring"
@@ -232,14 +232,14 @@ def test_a_token_is_required_when_set(tmp_path: Path, cards) -> None:
             assert office.status_code == 400 and "a&amp;b c" in office.text
 
 
-def test_plan_token_tls_and_qr(tmp_path: Path) -> None:
-    assert plan("127.0.0.1", 8000, None, False, tmp_path).token == ""
-    lan = plan("0.0.0.0", 8000, None, True, tmp_path)
+def test_station_setup_token_tls_and_qr(tmp_path: Path) -> None:
+    assert station_setup("127.0.0.1", 8000, None, False, tmp_path).token == ""
+    lan = station_setup("0.0.0.0", 8000, None, True, tmp_path)
     assert len(lan.token) >= 20 and lan.join_url().startswith("https://")
     assert f"token={lan.token}" in lan.join_url()
     assert (tmp_path / "station-tls" / "cert.pem").exists()
     assert len(lan.fingerprint.split(":")) == 32
-    again = plan("0.0.0.0", 8000, "given-token-16-chars", True, tmp_path)
+    again = station_setup("0.0.0.0", 8000, "given-token-16-chars", True, tmp_path)
     assert again.fingerprint == lan.fingerprint  # kept, not remade
     assert again.token == "given-token-16-chars"
     assert ensure_certificate(tmp_path / "station-tls", "x")[1].stat().st_mode & 0o077 == 0

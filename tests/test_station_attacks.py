@@ -26,12 +26,12 @@ from postcards.ledger.book import Ledger
 from postcards.ledger.model import LedgerCard
 from postcards.station.app import Station, create_app
 from postcards.station.server import (
-    LIMITS,
-    Limits,
-    Plan,
+    CLIENT_LIMITS,
+    ClientLimits,
+    StationSetup,
     background,
     ensure_certificate,
-    plan,
+    station_setup,
 )
 
 AT = "2025-03-01T09:30:00Z"
@@ -53,7 +53,7 @@ CARDS = make_cards(6)
 
 @contextmanager
 def station(
-    url: str | Path, cards=CARDS, limits: Limits = LIMITS, **settings
+    url: str | Path, cards=CARDS, limits: ClientLimits = CLIENT_LIMITS, **settings
 ) -> Iterator[tuple[str, Ledger]]:
     """A real station (uvicorn in a thread) on the ledger at ``url``: its URL and ledger."""
     ledger = Ledger.open(url)
@@ -110,11 +110,11 @@ def test_the_join_url_of_a_station_on_every_address_passes(tmp_path: Path) -> No
     opens), which is the address its requests come in on; the host name passes too."""
     with Ledger.open(tmp_path / "t.db") as ledger:
         ledger.record_generated(CARDS, at=AT)
-        lan = Plan("0.0.0.0", 0, TOKEN, None, None, "")
+        lan = StationSetup("0.0.0.0", 0, TOKEN, None, None, "")
         app = create_app(Station(ledger, CAMPAIGN, token=TOKEN, hosts=lan.hosts))
         with background(app, host="0.0.0.0") as base:
             port = int(base.rsplit(":", 1)[1])
-            join = Plan("0.0.0.0", port, TOKEN, None, None, "").join_url()
+            join = StationSetup("0.0.0.0", port, TOKEN, None, None, "").join_url()
             with httpx.Client(follow_redirects=True) as phone:
                 page = phone.get(join)
                 assert page.status_code == 200 and page.url.path == "/scan", join
@@ -144,8 +144,11 @@ def test_the_join_url_of_a_station_on_every_address_passes(tmp_path: Path) -> No
 def test_a_weak_token_is_refused_at_start(tmp_path: Path, token: str, words: str) -> None:
     for host in ("0.0.0.0", "127.0.0.1"):
         with pytest.raises(UsageError, match=re.escape(words)):
-            plan(host, 8000, token, False, tmp_path)
-    assert plan("0.0.0.0", 8000, "sixteen-chars-ok", False, tmp_path).token == "sixteen-chars-ok"
+            station_setup(host, 8000, token, False, tmp_path)
+    assert (
+        station_setup("0.0.0.0", 8000, "sixteen-chars-ok", False, tmp_path).token
+        == "sixteen-chars-ok"
+    )
 
 
 def test_the_serve_command_refuses_an_empty_token(tmp_path: Path) -> None:
@@ -315,7 +318,7 @@ def test_slow_clients_are_bounded_in_number_and_time(tmp_path: Path) -> None:
     """200 clients send half a request line and stall: the station keeps at most its
     connection limit of them, still answers a scan at once, and closes every one of them
     within its request timeout.  Nothing of it floods the log."""
-    limits = Limits(request=1.5, connections=50)
+    limits = ClientLimits(request=1.5, connections=50)
     with station(tmp_path / "t.db", limits=limits) as (base, ledger):
         port = int(base.rsplit(":", 1)[1])
         records = Records()

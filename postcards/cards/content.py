@@ -20,16 +20,14 @@ reports each distinct finding once, with the cards it touches.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postcards.cards.addressing import country_line
-from postcards.errors import InputError, Problem, display_name
-from postcards.resources import bundled
+from postcards.cards.risky_words import RiskyWords, fold
+from postcards.errors import Problem
 
 if TYPE_CHECKING:
     from postcards.cards.plans import CardPlan, PlacedText
@@ -48,13 +46,11 @@ LANGUAGE_NAMES = {
     "fr": "French",
 }
 CYRILLIC_LANGUAGES = ("ru", "be", "uk")
-_UNSEEN = object()
-_TOPICS_KEPT = 20_000
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
-class Finding:
+class ContentFinding:
     """One thing on a card a censor may stop: ``kind`` is risky, latin or language."""
 
     kind: str
@@ -62,112 +58,20 @@ class Finding:
     detail: str = ""
 
 
-def fold(word: str) -> str:
-    """The form in which words are compared: NFC, case-folded, ё as е."""
-    return unicodedata.normalize("NFC", word).casefold().replace("ё", "е")
-
-
-@dataclass(frozen=True)
-class RiskyWords:
-    """Word patterns by topic; a pattern ending in ``*`` matches every word it starts."""
-
-    exact: dict[str, str]  # folded word -> topic
-    prefixes: tuple[tuple[str, str], ...]  # (folded stem, topic), longest first
-    source: str = ""
-    _topics: dict[str, str | None] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
-
-    @classmethod
-    def load(cls, path: Path) -> RiskyWords:
-        """Read a risky-words TOML file: ``[language] topic = ["word", "stem*"]``.
-
-        Raises:
-            InputError: the file is missing, not TOML, or a value is not a list of words.
-        """
-        name = display_name(path)
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(
-                Problem("file not found; check [check] risky_words in campaign.toml", file=name)
-            ) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(Problem(f"not valid UTF-8 TOML: {exc}", file=name)) from None
-        return cls.from_dict(data, name)
-
-    @classmethod
-    def from_dict(cls, data: dict, name: str = "") -> RiskyWords:
-        """Risky words from a parsed TOML table; every malformed entry is reported at once."""
-        exact: dict[str, str] = {}
-        prefixes: list[tuple[str, str]] = []
-        problems = []
-        for language, topics in data.items():
-            for topic, words in topics.items() if isinstance(topics, dict) else ():
-                if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-                    problems.append(
-                        Problem(
-                            'expected a list of words like ["режим*"]',
-                            file=name,
-                            column=f"{language}.{topic}",
-                        )
-                    )
-                    continue
-                for word in words:
-                    folded = fold(word.strip())
-                    if folded.endswith("*"):
-                        prefixes.append((folded.rstrip("*"), topic))
-                    elif folded:
-                        exact[folded] = topic
-            if not isinstance(topics, dict):
-                problems.append(
-                    Problem(
-                        "expected a table of topics, like [ru] war = [...]",
-                        file=name,
-                        column=language,
-                    )
-                )
-        if problems:
-            raise InputError(problems)
-        prefixes.sort(key=lambda item: (-len(item[0]), item[0]))
-        return cls(exact, tuple(p for p in prefixes if p[0]), name)
-
-    def topic(self, word: str) -> str | None:
-        """The topic a word falls under, or None for a word that is not on the list.
-
-        Each word is looked up once: names and titles recur on thousands of cards, and
-        each lookup scans every stem.
-        """
-        known = self._topics.get(word, _UNSEEN)
-        if known is _UNSEEN:
-            if len(self._topics) >= _TOPICS_KEPT:
-                self._topics.clear()  # bounded: memory stays flat however many cards
-            known = self._topics[word] = self._lookup(fold(word))
-        return known  # type: ignore[return-value]  # _UNSEEN is never stored
-
-    def _lookup(self, folded: str) -> str | None:
-        if folded in self.exact:
-            return self.exact[folded]
-        for stem, topic in self.prefixes:
-            if folded.startswith(stem):
-                return topic
-        return None
-
-
 def words(text: str) -> list[str]:
     """The words of a text, hyphenated words kept whole."""
     return _WORD.findall(text)
 
 
-def risky_findings(text: str, risky: RiskyWords) -> list[Finding]:
+def risky_findings(text: str, risky: RiskyWords) -> list[ContentFinding]:
     """Each risky word of the text once, in order, with its topic."""
-    found: dict[str, Finding] = {}
+    found: dict[str, ContentFinding] = {}
     for word in words(text):
         parts = re.split(r"[-‐]", word) if "-" in word or "‐" in word else []
         for candidate in (word, *parts):
             topic = risky.topic(candidate)
             if topic is not None and fold(word) not in found:
-                found[fold(word)] = Finding("risky", word, topic)
+                found[fold(word)] = ContentFinding("risky", word, topic)
     return list(found.values())
 
 
@@ -178,18 +82,18 @@ def is_cyrillic(text: str) -> bool:
     return bool(letters) and cyrillic * 2 > len(letters)
 
 
-def latin_findings(text: str, language: str) -> list[Finding]:
+def latin_findings(text: str, language: str) -> list[ContentFinding]:
     """Latin-script words and abbreviations (EU, OK, Brussels) in a Cyrillic message."""
     if language not in CYRILLIC_LANGUAGES and not is_cyrillic(text):
         return []
-    found: dict[str, Finding] = {}
+    found: dict[str, ContentFinding] = {}
     for word in words(text):
         if any("LATIN" in unicodedata.name(c, "") for c in word):
-            found.setdefault(word, Finding("latin", word))
+            found.setdefault(word, ContentFinding("latin", word))
     return list(found.values())
 
 
-def language_findings(language: str, country_line: str) -> list[Finding]:
+def language_findings(language: str, country_line: str) -> list[ContentFinding]:
     """The message language against what the destination's prisons accept."""
     if country_line not in ACCEPTED_LANGUAGES:
         return []
@@ -197,17 +101,19 @@ def language_findings(language: str, country_line: str) -> list[Finding]:
     if language in accepted:
         return []
     names = " or ".join(LANGUAGE_NAMES.get(lang, lang) for lang in accepted)
-    return [Finding("language", language, f"prisons in {country} pass cards in {names}")]
+    return [ContentFinding("language", language, f"prisons in {country} pass cards in {names}")]
 
 
-def check_message(text: str, language: str, country_line: str, risky: RiskyWords) -> list[Finding]:
+def check_message(
+    text: str, language: str, country_line: str, risky: RiskyWords
+) -> list[ContentFinding]:
     """Everything a censor may stop in one message, language first."""
-    script: list[Finding] = []
+    script: list[ContentFinding] = []
     if (
         language in CYRILLIC_LANGUAGES and any(c.isalpha() for c in text) and not is_cyrillic(text)
     ):  # one finding, not one per word of the text
         name = LANGUAGE_NAMES.get(language, language)
-        script = [Finding("script", language, f"mostly in Latin script, not {name}")]
+        script = [ContentFinding("script", language, f"mostly in Latin script, not {name}")]
     return (
         language_findings(language, country_line)
         + risky_findings(text, risky)
@@ -224,7 +130,7 @@ class _Key:
     """One distinct finding: what, where on the card, and from which source."""
 
     part: str
-    finding: Finding
+    finding: ContentFinding
     source: str
 
 
@@ -276,12 +182,12 @@ class ContentCheck:
     ):
         self.risky, self.strict, self.mode = risky, strict, mode
         self.senders_file = senders_file
-        self._seen: dict[tuple[str, str, str, str], list[Finding]] = {}
+        self._seen: dict[tuple[str, str, str, str], list[ContentFinding]] = {}
         self._cards: Findings = {}
 
     def findings(
         self, text: str, language: str, country_line: str, part: str = "message"
-    ) -> list[Finding]:
+    ) -> list[ContentFinding]:
         """A text's findings, computed once per distinct text, language, country and part."""
         key = (text, language, country_line, part)
         if key not in self._seen:
@@ -383,7 +289,7 @@ def _text_of(block: PlacedText) -> str:
     return text
 
 
-def describe_one(finding: Finding, part: str, source: str = "") -> str:
+def describe_one(finding: ContentFinding, part: str, source: str = "") -> str:
     """One finding, as the report line starts."""
     if finding.kind == "language":
         name = LANGUAGE_NAMES.get(finding.word, finding.word)
@@ -394,10 +300,3 @@ def describe_one(finding: Finding, part: str, source: str = "") -> str:
         return f'the Latin-script word "{finding.word}" in the Cyrillic {part}'
     where = f", {source}" if source else ""
     return f'the word "{finding.word}" ({finding.detail}{where}) in the {part}'
-
-
-def risky_words_for(path: Path | None) -> RiskyWords:
-    """The campaign's list, or the bundled ``templates/risky-words.toml``."""
-    if path is None:
-        path = bundled("templates") / "risky-words.toml"
-    return RiskyWords.load(path)

@@ -17,6 +17,7 @@ from typing import Any
 
 from postcards.cards.addressing import recipient_lines, template_fields
 from postcards.cards.design import BackLayout, Design, TextStyle
+from postcards.cards.settings import CardSettings
 from postcards.codes import format_code
 from postcards.errors import LayoutError, PostcardsError, Problem
 from postcards.inputs.people import People, Prisoner, Sender
@@ -25,7 +26,7 @@ from postcards.page.geometry import Box, CardSize, pt
 from postcards.page.qr import QUIET_ZONE, PlacedQR, matrix_summary, qr_matrix
 from postcards.page.text import FittedText, fit_text
 from postcards.pairing.fair import Pairing
-from postcards.return_addresses import ReturnAddress, ReturnAddresses
+from postcards.return_addresses import ReturnAddress
 
 CODE_LABEL_PT = 7.0  # the code printed under the QR, typed when a scan fails: never smaller
 
@@ -88,23 +89,6 @@ class CardPlan:
         if data["qr"]:
             data["qr"]["matrix"] = matrix_summary(data["qr"]["matrix"])
         return json.dumps(data, ensure_ascii=False, indent=1, default=default)
-
-
-@dataclass(frozen=True)
-class CardSettings:
-    """What planning a card reads of campaign.toml: made once by the job that plans."""
-
-    name: str
-    wave: str
-    language: str  # a card's when neither its pairing nor its prisoner gives one
-    root: Path  # the campaign folder: signature images are found in it, never outside
-    returns: ReturnAddresses  # each sender's return address, chosen in one place
-    hashtag: str
-    url: str
-    qr_placement: str  # "card": a symbol and its code on each card; "sheet": on signing sheets
-    qr_content: str  # "code", or "url": qr_url with the code in it
-    qr_url: str
-    qr_module_mm: float
 
 
 class CardPlanner:
@@ -184,7 +168,7 @@ class CardPlanner:
             code_label=self._placed_once(("code", code), lambda: self._code_label(code))
             if self.campaign.qr_placement == "card"
             else None,
-            signature=self._signature(pairing.sender),
+            signature=self.signature_of(pairing.sender),
             text=message,
             personal=bool(pairing.message),
             translation=pairing.translation,
@@ -354,14 +338,11 @@ class CardPlanner:
 
     def signature_of(self, sender: Sender) -> Path | None:
         """The sender's signature image, resolved in the campaign folder, if any."""
-        return self._signature(sender)
-
-    def _signature(self, sender: Sender) -> Path | None:
         return (self.campaign.root / sender.signature).resolve() if sender.signature else None
 
     def _signature_problems(self, sender: Sender) -> list[Problem]:
         """A signature image must exist inside the campaign folder (never elsewhere)."""
-        path = self._signature(sender)
+        path = self.signature_of(sender)
         if path is None:
             return []
         where: dict[str, Any] = {

@@ -27,15 +27,26 @@ class Selection:
 
     unsent: bool = False
     codes: tuple[str, ...] = ()
-    senders: tuple[str, ...] = ()
-    prisoners: tuple[str, ...] = ()
+    sender_ids: tuple[str, ...] = ()
+    prisoner_ids: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.unsent or self.codes or self.senders or self.prisoners)
+        return bool(self.unsent or self.codes or self.sender_ids or self.prisoner_ids)
+
+    def describe(self) -> str:
+        """The selection in words, for messages."""
+        parts = ["unsent cards"] if self.unsent else []
+        parts += [f"code {format_code(c)}" for c in self.codes]
+        parts += [f"sender {s}" for s in self.sender_ids]
+        parts += [f"prisoner {p}" for p in self.prisoner_ids]
+        return " and ".join(parts) or "the whole wave"
 
     @classmethod
     def parse(
-        cls, only: Iterable[str] = (), senders: Iterable[str] = (), prisoners: Iterable[str] = ()
+        cls,
+        only: Iterable[str] = (),
+        sender_ids: Iterable[str] = (),
+        prisoner_ids: Iterable[str] = (),
     ) -> Selection:
         """The selection from the command line: ``--only`` takes ``unsent`` or card codes.
 
@@ -55,7 +66,7 @@ class Selection:
                 raise UsageError(
                     f"--only {value}: not 'unsent' and not a card code ({exc})"
                 ) from None
-        return cls(unsent, tuple(dict.fromkeys(codes)), tuple(senders), tuple(prisoners))
+        return cls(unsent, tuple(dict.fromkeys(codes)), tuple(sender_ids), tuple(prisoner_ids))
 
 
 def select(
@@ -85,13 +96,13 @@ def select(
         p
         for p in pairings
         if (not wanted or codes.get((p.sender.id, p.prisoner.id)) in wanted)
-        and (not selection.senders or p.sender.id in selection.senders)
-        and (not selection.prisoners or p.prisoner.id in selection.prisoners)
+        and (not selection.sender_ids or p.sender.id in selection.sender_ids)
+        and (not selection.prisoner_ids or p.prisoner.id in selection.prisoner_ids)
         and (not selection.unsent or not _went_out(codes, statuses, p))
     ]
     if not chosen:
         raise InputError(
-            Problem(f"no card of wave {wave} matches {describe(selection)}; nothing to print")
+            Problem(f"no card of wave {wave} matches {selection.describe()}; nothing to print")
         )
     return chosen
 
@@ -122,8 +133,8 @@ def _check_requested(
         if code not in planned
     ]
     for option, wanted, have in (
-        ("--sender", selection.senders, {p.sender.id for p in pairings}),
-        ("--prisoner", selection.prisoners, {p.prisoner.id for p in pairings}),
+        ("--sender", selection.sender_ids, {p.sender.id for p in pairings}),
+        ("--prisoner", selection.prisoner_ids, {p.prisoner.id for p in pairings}),
     ):
         problems += [
             Problem(f"{option} {value}: no card for this id in wave {wave}")
@@ -155,12 +166,3 @@ def _why_not_planned(code: str, card: LedgerCard | None, wave: str, office: str)
 def already_sent(printed: Iterable[str], statuses: Mapping[str, set[str]]) -> int:
     """How many of the printed codes had already gone out (sent, or later news of it)."""
     return sum(bool(statuses.get(code, set()) & OUT_STATUSES) for code in printed)
-
-
-def describe(selection: Selection) -> str:
-    """The selection in words, for messages."""
-    parts = ["unsent cards"] if selection.unsent else []
-    parts += [f"code {format_code(c)}" for c in selection.codes]
-    parts += [f"sender {s}" for s in selection.senders]
-    parts += [f"prisoner {p}" for p in selection.prisoners]
-    return " and ".join(parts) or "the whole wave"

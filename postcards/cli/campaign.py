@@ -10,7 +10,6 @@ import click
 from postcards.campaign_file import load_campaign
 from postcards.cli.printing import print_summary, run_cards
 from postcards.cli.shell import (
-    CAMPAIGN_FILE,
     campaign_option,
     guard_outputs,
     input_options,
@@ -22,7 +21,7 @@ from postcards.cli.shell import (
     with_bom_choice,
 )
 from postcards.cli.tracking import write_report_file
-from postcards.config import Settings
+from postcards.config import CAMPAIGN_FILE, Settings
 from postcards.errors import PostcardsError
 from postcards.wording import counted
 
@@ -213,9 +212,7 @@ def assign(
     for note in result.notes:
         click.echo(f"godparenthood: {note}")
     click.echo(_assign_summary(result))
-    from postcards.pairing.assignments import assignments_file
-
-    if assignments_file(campaign) != result.output:
+    if not result.printed_next:
         click.echo(
             f"next: postcards cards --assignments {result.output} "
             f"(or set [inputs] assignments in campaign.toml)"
@@ -228,7 +225,7 @@ def _assign_summary(result) -> str:
     """One line: how many cards, for whom, from whom, and where they were written."""
     from collections import Counter
 
-    pairings = result.plan.pairings
+    pairings = result.pairs.pairings
     per_sender = Counter(p.sender.id for p in pairings)
     low, high = min(per_sender.values(), default=0), max(per_sender.values(), default=0)
     spread = f"{low}" if low == high else f"{low}–{high}"

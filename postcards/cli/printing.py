@@ -13,7 +13,6 @@ from postcards.cli.shell import (
     card_options,
     count_errors,
     example_option,
-    guard_outputs,
     input_options,
     job_campaign,
     main,
@@ -343,12 +342,11 @@ def calibrate(
     ctx: click.Context, layout: str | None, duplex: str | None, printer: str | None, output: str
 ) -> None:
     """A two-sided test sheet from which to read a printer's front/back offset."""
-    from postcards.printing.calibration import write_calibration
+    from postcards.jobs.calibrate import make_calibration
 
     campaign = campaign_from(ctx, name_check=False)
-    guard_outputs(campaign, [Path(output)], (".pdf",))
     with reported_errors():
-        result = write_calibration(campaign, Path(output), layout, duplex, printer)
+        result = make_calibration(campaign, Path(output), layout, duplex, printer)
     click.echo(
         f"calibration sheet ({result.layout}, {result.sheet}, {result.duplex}) -> {result.path}"
     )

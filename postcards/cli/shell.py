@@ -17,11 +17,9 @@ from pathlib import Path
 import click
 
 from postcards.campaign_file import load_campaign
-from postcards.config import Settings, default_campaign, office_problem
+from postcards.config import CAMPAIGN_FILE, Settings, default_campaign, office_problem
 from postcards.errors import PostcardsError, Problem
 from postcards.wording import counted
-
-CAMPAIGN_FILE = "campaign.toml"
 
 
 def resolve_campaign(path: str | None) -> Settings:

@@ -53,15 +53,14 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
     from postcards.jobs.report import read_directory
     from postcards.ledger.scanning import scan_scope
     from postcards.station.app import Station, create_app
-    from postcards.station.server import plan as make_plan
     from postcards.station.server import serve as run_server
-    from postcards.station.server import terminal_qr
+    from postcards.station.server import station_setup, terminal_qr
 
     # A campaign folder fresh from `init` has no ledger yet: the station opens a new one.
     fresh = campaign_from(ctx, name_check=False).source is not None
     campaign, ledger = open_ledger(ctx, must_exist=not fresh)
     with ledger, reported_errors():
-        plan = make_plan(host, port, token, tls, campaign.root)  # a bad --token: exit 2
+        setup = station_setup(host, port, token, tls, campaign.root)  # a bad --token: exit 2
         desk = None
         if campaign.source is not None:
             desk = CampaignDesk(campaign.source, lambda read: _as_served(ctx, read))
@@ -71,21 +70,21 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None, tls: bool
             ledger,
             campaign.name,
             directory,
-            plan.token,
+            setup.token,
             fonts=lambda: _design_fonts(campaign),
             scope=scan_scope(campaign),
-            hosts=plan.hosts,
+            hosts=setup.hosts,
             bom=campaign.csv_bom,
             desk=desk,
         )
-        url = plan.join_url()
+        url = setup.join_url()
         click.echo(f"station for {campaign.name} on {ledger.name}")
         click.echo(f"open {url}  (dashboard: {url.replace('/scan', '/', 1)})")
-        if plan.fingerprint:
-            click.echo(f"certificate SHA-256 fingerprint: {plan.fingerprint}")
-        if plan.token:
+        if setup.fingerprint:
+            click.echo(f"certificate SHA-256 fingerprint: {setup.fingerprint}")
+        if setup.token:
             click.echo("phones: scan this to join")
             click.echo(terminal_qr(url))
         click.echo("Ctrl-C stops the station")
-        run_server(create_app(station), plan)
+        run_server(create_app(station), setup)
     click.echo("station stopped; every scan it answered is in the ledger")

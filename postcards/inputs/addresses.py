@@ -10,7 +10,13 @@ import datetime as dt
 import re
 
 from postcards.errors import Problem
-from postcards.inputs.cells import restored_postcode, whole_number, year_of_birth
+from postcards.inputs.cells import (
+    CYRILLIC_LETTER,
+    LATIN_LETTER,
+    restored_postcode,
+    whole_number,
+    year_of_birth,
+)
 from postcards.inputs.columns import RowReader
 from postcards.inputs.people import Prisoner
 from postcards.inputs.values import tidy_postcode
@@ -108,12 +114,6 @@ BELARUS_NAMES = frozenset(
 )
 
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-
-
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-
-
 ADULT_AGE = 14  # the age of criminal responsibility in Belarus
 
 
@@ -158,7 +158,7 @@ def check_belarus(r: RowReader, prisoner: Prisoner) -> None:
 def check_cyrillic(r: RowReader, prisoner: Prisoner, warn: bool) -> None:
     """An address in Latin letters only: Belarusian post and censors need Cyrillic."""
     for name, text in (("address", "\n".join(prisoner.address)), ("city", prisoner.city)):
-        if _LATIN.search(text) and not _CYRILLIC.search(text):
+        if LATIN_LETTER.search(text) and not CYRILLIC_LETTER.search(text):
             column = name if name in r.mapping or name == "city" else "address1"
             r.fail(
                 column,

@@ -26,8 +26,8 @@ import python_calamine
 
 from postcards.config import Limits
 from postcards.errors import InputError, Problem
+from postcards.inputs.cells import Record
 from postcards.inputs.workbooks import (
-    Record,
     Survey,
     cell_limit,
     read_grid,

@@ -12,6 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: A row as a reader gives it: its number as the spreadsheet shows it, and its raw cells.
+Record = tuple[int, list[str]]
+
+#: A letter of the Cyrillic script, and one of the Latin script with its accented letters.
+CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
 _EXCEL_WHOLE = re.compile(r"(\d+)\.0+")  # a whole number that Excel wrote as a float
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?")
 _DAY_FIRST = re.compile(

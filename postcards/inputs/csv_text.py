@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import IO
 
 from postcards.errors import InputError, Problem
+from postcards.inputs.cells import Record
 
 DELIMITERS = (",", ";", "\t", "|")  # on a tie the earlier one wins
-Record = tuple[int, list[str]]  # (row number as the spreadsheet shows it, raw cells)
 
 _ENCODING_HELP = 'cannot tell the encoding; save it as "CSV UTF-8" from Excel or LibreOffice'
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from postcards.errors import Problem
+from postcards.inputs.cells import CYRILLIC_LETTER, LATIN_LETTER
 from postcards.inputs.columns import RowReader
 from postcards.inputs.people import Prisoner, Sender
 from postcards.inputs.spreadsheets import Table
@@ -23,8 +24,6 @@ from postcards.inputs.spreadsheets import Table
 LOOKALIKES = dict(zip("aceopxyiABCEHKMOPTXYI", "асеорхуіАВСЕНКМОРТХУІ", strict=True))
 _TO_CYRILLIC = str.maketrans(LOOKALIKES)
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"\w+")
 
 #: The fields a card prints from a row, where a mixed word would be printed.
@@ -33,11 +32,11 @@ _CHECKED = ("name", "name_dative", "institution", "city")
 
 def mixed_words(text: str) -> list[tuple[str, str]]:
     """(word, the letters of its lesser script) for each word mixing Latin and Cyrillic."""
-    if text.isascii() or not _LATIN.search(text) or not _CYRILLIC.search(text):
+    if text.isascii() or not LATIN_LETTER.search(text) or not CYRILLIC_LETTER.search(text):
         return []  # the usual cell, in two looks
     found = []
     for word in _WORD.findall(text):
-        cyrillic, latin = _CYRILLIC.findall(word), _LATIN.findall(word)
+        cyrillic, latin = CYRILLIC_LETTER.findall(word), LATIN_LETTER.findall(word)
         if cyrillic and latin:
             fewer = latin if len(latin) <= len(cyrillic) else cyrillic
             found.append((word, "".join(dict.fromkeys(fewer))))
@@ -52,7 +51,7 @@ def lookalike_problems(r: RowReader, record: Sender | Prisoner) -> list[Problem]
     problems = []
     for name, text in texts:
         for word, letters in mixed_words(text):
-            script = "Latin" if _LATIN.match(letters) else "Cyrillic"
+            script = "Latin" if LATIN_LETTER.match(letters) else "Cyrillic"
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in letters)
             problems.append(
                 Problem(
@@ -74,10 +73,10 @@ def folded(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     text = text.casefold().replace("ё", "е")
-    if text.isascii() or not _LATIN.search(text):
+    if text.isascii() or not LATIN_LETTER.search(text):
         return " ".join(_WORD.findall(text))  # the usual name: one alphabet
     return " ".join(
-        word.translate(_TO_CYRILLIC) if _CYRILLIC.search(word) else word
+        word.translate(_TO_CYRILLIC) if CYRILLIC_LETTER.search(word) else word
         for word in _WORD.findall(text)
     )
 

@@ -12,28 +12,56 @@ posters and bring returned cards to the wrong building.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from postcards.campaign_file import load_campaign
-from postcards.config import Settings
+from postcards.config import CAMPAIGN_FILE
 from postcards.errors import Problem, display_name
 from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
+from postcards.order import folded
 from postcards.resources import bundled
-from postcards.return_addresses import FROM_CAMPAIGN, TABLE, parliament_key
+from postcards.return_addresses import FROM_CAMPAIGN, TABLE, ReturnAddresses, parliament_key
 from postcards.wording import counted
 
 #: Domains reserved for examples (RFC 2606): a URL there is a placeholder.
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
 
 
+@dataclass(frozen=True)
+class CampaignIdentity:
+    """What makes a campaign its own rather than ``init``'s sample: what this check reads.
+
+    Attributes:
+        root: the campaign folder (the bundled samples folder is the demo, examples on purpose).
+        senders_path: the senders file (None: a DataFrame, or none given).
+        prisoners_path: the prisoners file (likewise).
+        config_name: ``campaign.toml`` as messages name it.
+        name: ``[campaign] name``.
+        hashtag: ``[campaign] hashtag``.
+        url: ``[campaign] url``.
+        return_address: the campaign-wide return address.
+        returns: who chooses each card's return address (sender, parliament, campaign).
+    """
+
+    root: Path
+    senders_path: Path | None
+    prisoners_path: Path | None
+    config_name: str
+    name: str
+    hashtag: str
+    url: str
+    return_address: tuple[str, ...]
+    returns: ReturnAddresses
+
+
 def example_problems(
-    campaign: Settings, url: bool = True, pairings: Iterable = ()
+    campaign: CampaignIdentity, url: bool = True, pairings: Iterable = ()
 ) -> list[Problem]:
     """The lists that are still ``init``'s examples, the sample's settings, the placeholder URL.
 
@@ -53,7 +81,7 @@ def example_problems(
                     file=display_name(path),
                 )
             )
-    config = display_name(campaign.source or "campaign.toml")
+    config = campaign.config_name
     if not problems:
         pairings = list(pairings)
         problems += example_rows(pairings, campaign)
@@ -72,7 +100,7 @@ def example_problems(
     return problems
 
 
-def example_rows(pairings: Iterable, campaign: Settings) -> list[Problem]:
+def example_rows(pairings: Iterable, campaign: CampaignIdentity) -> list[Problem]:
     """The example's fictional people still among the cards to print.
 
     A list edited by adding rows below init's examples differs from them but still holds them.
@@ -96,7 +124,7 @@ def example_rows(pairings: Iterable, campaign: Settings) -> list[Problem]:
     ]
 
 
-def example_settings(campaign: Settings, pairings: Iterable, config: str) -> list[Problem]:
+def example_settings(campaign: CampaignIdentity, pairings: Iterable, config: str) -> list[Problem]:
     """``init``'s sample name, hashtag and campaign-wide return address, kept with real lists.
 
     The sample's return address (the European Parliament's) is refused only on cards of
@@ -111,7 +139,7 @@ def example_settings(campaign: Settings, pairings: Iterable, config: str) -> lis
         ("hashtag", campaign.hashtag, sample.hashtag, "put your campaign's hashtag, or "
          "delete the line"),
     ):  # fmt: skip
-        if value and _fold(value) == _fold(what):
+        if value and folded(value) == folded(what):
             problems.append(
                 Problem(
                     f"{value!r} is the sample campaign's {key} (postcards init): {fix} "
@@ -123,7 +151,9 @@ def example_settings(campaign: Settings, pairings: Iterable, config: str) -> lis
     return problems + _sample_return_address(campaign, pairings, config)
 
 
-def _sample_return_address(campaign: Settings, pairings: Iterable, config: str) -> list[Problem]:
+def _sample_return_address(
+    campaign: CampaignIdentity, pairings: Iterable, config: str
+) -> list[Problem]:
     """The sample's campaign-wide return address on cards of senders it does not house."""
     sample = _sample_campaign()
     if _folded(campaign.return_address) != _folded(sample.return_address):
@@ -160,18 +190,24 @@ def _sample_return_address(campaign: Settings, pairings: Iterable, config: str) 
     ]
 
 
-def _fold(text: str) -> str:
-    """Text as a reader compares it: accents composed, case and runs of spaces ignored."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
 def _folded(lines: Iterable[str]) -> tuple[str, ...]:
-    return tuple(_fold(line) for line in lines)
+    return tuple(map(folded, lines))
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """What ``init``'s sample campaign says, as far as this check compares it."""
+
+    name: str
+    hashtag: str
+    return_address: tuple[str, ...]
+    return_addresses: dict[str, tuple[str, ...]]
 
 
 @cache
-def _sample_campaign() -> Settings:
-    return load_campaign(bundled("samples") / "campaign.toml")
+def _sample_campaign() -> _Sample:
+    sample = load_campaign(bundled("samples") / CAMPAIGN_FILE)
+    return _Sample(sample.name, sample.hashtag, sample.return_address, sample.return_addresses)
 
 
 def _rows(rows: set[int]) -> str:
@@ -182,7 +218,7 @@ def _rows(rows: set[int]) -> str:
 @cache
 def _example_people() -> tuple[frozenset, frozenset]:
     """(id, name) of every sender and prisoner of the bundled example lists."""
-    samples = _sample_campaign()
+    samples = load_campaign(bundled("samples") / CAMPAIGN_FILE)
     assert samples.senders_path and samples.prisoners_path  # the bundled campaign names both
     senders = read_senders(read_table(samples.senders_path), samples.sender_columns)
     prisoners = read_prisoners(read_table(samples.prisoners_path), samples.prisoner_columns)

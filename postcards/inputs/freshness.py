@@ -30,7 +30,7 @@ LIST_FIELDS = ("name", *ADDRESS_FIELDS, "status")
 
 
 @dataclass(frozen=True)
-class Finding:
+class ListChange:
     """One difference between the last wave's list and the current one.
 
     ``kind`` is ``released`` (no longer in custody), ``removed`` (no longer on the list),
@@ -110,7 +110,7 @@ def snapshot(prisoners: People, wave: str, list_date: str = "") -> PrisonerList:
 
 def compare(
     last: PrisonerList, current: Sequence[Prisoner], to_reprint: dict[str, list[str]] | None = None
-) -> list[Finding]:
+) -> list[ListChange]:
     """Releases, removals, transfers and new names since ``last``, in list order.
 
     Args:
@@ -120,20 +120,20 @@ def compare(
     """
     to_reprint = to_reprint or {}
     now = list_rows(current)
-    findings = []
+    changes = []
     for p in current:
         before = last.rows.get(p.id)
         was_in = before is not None and before.get("status", "in_custody") == "in_custody"
         if before is None or not was_in:
             if p.in_custody:
-                findings.append(Finding("new", p.id, p.name))
+                changes.append(ListChange("new", p.id, p.name))
         elif not p.in_custody:
-            findings.append(
-                Finding("released", p.id, p.name, "in custody", p.status.replace("_", " "))
+            changes.append(
+                ListChange("released", p.id, p.name, "in custody", p.status.replace("_", " "))
             )
         elif _address(before) != _address(now[p.id]):
-            findings.append(
-                Finding(
+            changes.append(
+                ListChange(
                     "transferred",
                     p.id,
                     p.name,
@@ -144,8 +144,8 @@ def compare(
             )
     for pid, before in sorted(last.rows.items(), key=lambda item: natural_key(item[0])):
         if pid not in now and before.get("status", "in_custody") == "in_custody":
-            findings.append(Finding("removed", pid, before.get("name", "")))
-    return findings
+            changes.append(ListChange("removed", pid, before.get("name", "")))
+    return changes
 
 
 def _address(fields: Mapping[str, str]) -> str:
@@ -154,27 +154,27 @@ def _address(fields: Mapping[str, str]) -> str:
     )
 
 
-def finding_problem(
-    finding: Finding, last: PrisonerList, prisoners: People, rows: dict[str, int]
+def change_problem(
+    change: ListChange, last: PrisonerList, prisoners: People, rows: dict[str, int]
 ) -> Problem:
-    """A finding as a warning located at the prisoner's row."""
-    who, since = f"{finding.name} ({finding.prisoner_id})", f"the list of wave {last.wave}"
+    """A change as a warning located at the prisoner's row."""
+    who, since = f"{change.name} ({change.prisoner_id})", f"the list of wave {last.wave}"
     message = {
         "new": f"{who} is new since {since}",
-        "released": f"{who} was in custody in {since}, now {finding.after}: no new card",
+        "released": f"{who} was in custody in {since}, now {change.after}: no new card",
         "removed": f"{who} was in custody in {since} and is not on this list",
-        "transferred": f"{who} moved since {since}: {finding.before} -> {finding.after}",
-    }[finding.kind]
-    if finding.codes:
+        "transferred": f"{who} moved since {since}: {change.before} -> {change.after}",
+    }[change.kind]
+    if change.codes:
         message += (
-            f"; reprint the {len(finding.codes)} card(s) printed for the old address: "
-            + ", ".join(format_code(c) for c in finding.codes)
+            f"; reprint the {len(change.codes)} card(s) printed for the old address: "
+            + ", ".join(format_code(c) for c in change.codes)
         )
-    column = {"transferred": "institution", "released": "status"}.get(finding.kind)
+    column = {"transferred": "institution", "released": "status"}.get(change.kind)
     return Problem(
         message,
         file=prisoners.file,
-        row=rows.get(finding.prisoner_id),
+        row=rows.get(change.prisoner_id),
         column=prisoners.column(column) if column else None,
         warning=True,
     )
@@ -220,12 +220,12 @@ def freshness_problems(
     last = ledger.last_list(campaign)
     if last is None or last.list_hash == snapshot(prisoners, "").list_hash:
         return problems
-    findings = compare(last, prisoners.records)
-    moved = {f.prisoner_id for f in findings if f.kind == "transferred"}
+    changes = compare(last, prisoners.records)
+    moved = {f.prisoner_id for f in changes if f.kind == "transferred"}
     if moved:
-        findings = compare(last, prisoners.records, _unposted(ledger, campaign, moved))
+        changes = compare(last, prisoners.records, _unposted(ledger, campaign, moved))
     rows = {p.id: p.row for p in prisoners.records}
-    return problems + [finding_problem(f, last, prisoners, rows) for f in findings]
+    return problems + [change_problem(f, last, prisoners, rows) for f in changes]
 
 
 def _unposted(ledger: Ledger, campaign: str, prisoner_ids: set[str]) -> dict[str, list[str]]:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from postcards.config import Limits
-from postcards.inputs.workbooks import Record, cell_limit, xlsx_text
+from postcards.inputs.cells import Record
+from postcards.inputs.workbooks import cell_limit, xlsx_text
 
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 

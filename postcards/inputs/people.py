@@ -7,9 +7,10 @@ frozen values that pairing, planning and posters take.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Self, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, Union
 
 from postcards.errors import Problem
 from postcards.spool import Spool
@@ -17,8 +18,11 @@ from postcards.spool import Spool
 if TYPE_CHECKING:
     from pandas import DataFrame
 
+#: The campaign's two lists, by the name campaign.toml, the commands and the desk give them.
+LISTS = ("senders", "prisoners")
+
 #: A prisoner's status; only those in custody get cards (in transit: once an address is known).
-STATUSES = ("in_custody", "in_transit", "released", "deceased", "unknown")
+PRISONER_STATUSES = ("in_custody", "in_transit", "released", "deceased", "unknown")
 
 
 class _Record:
@@ -222,18 +226,69 @@ class Prisoner(_Record):
         return self.status == "in_custody"
 
 
-@dataclass(frozen=True)
-class People:
-    """What a spreadsheet held: the records and the problems found reading them."""
+#: The kind of record a list holds: :class:`Sender` or :class:`Prisoner`.
+R = TypeVar("R", Sender, Prisoner)
 
-    records: tuple
+
+@dataclass(frozen=True)
+class People(Generic[R]):
+    """What a spreadsheet held: the records and the problems found reading them.
+
+    A list of people as Python sees one: ``len(people)`` rows read, ``for person in
+    people``, and :meth:`to_dataframe` to hand it to pandas.
+    """
+
+    records: tuple[R, ...]
     problems: tuple[Problem, ...]
     file: str = ""
     columns: dict[str, str] = field(default_factory=dict)
 
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
     def column(self, name: str) -> str:
         """The header in the file that holds our field ``name`` (for messages)."""
         return self.columns.get(name, name)
+
+    def to_dataframe(self) -> DataFrame:
+        """The list as a pandas DataFrame that reads back as the same records.
+
+        A column per field under our name for it (``id``, ``name``, ``address`` …), then
+        the columns kept for templates; an address is one multi-line cell, as a
+        spreadsheet holds it, and an empty number an empty cell.  Every cell is text.
+        :func:`~postcards.inputs.reading.load_senders` (or ``load_prisoners``) reads the
+        frame back; ``row`` is left out, the frame being numbered anew.  An empty list
+        gives an empty frame.  Needs pandas: ``pip install postcards[pandas]``.
+        """
+        import pandas  # the optional extra: only this method needs it
+
+        if not self.records:
+            return pandas.DataFrame()
+        fields: list[str] = [f for f in type(self.records[0]).FIELDS if f not in _NOT_COLUMNS]
+        extra: list[str] = list(
+            dict.fromkeys(key for record in self.records for key in record.extra)
+        )
+        rows = [
+            [_cell(getattr(record, f)) for f in fields] + [record.extra.get(k, "") for k in extra]
+            for record in self.records
+        ]
+        return pandas.DataFrame(rows, columns=[*fields, *extra], dtype=str)
+
+
+#: Fields that are no column of a list: the row number, and the columns kept (their own).
+_NOT_COLUMNS = ("row", "extra")
+
+
+def _cell(value: Any) -> str:
+    """A field as a spreadsheet cell holds it: lines joined by line breaks, no None."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "\n".join(value)
+    return str(value)
 
 
 #: A spreadsheet file, or a pandas DataFrame (with the optional extra postcards[pandas]).

@@ -6,7 +6,7 @@ make a poster print a file from elsewhere on the computer.  A photo that is miss
 cannot be read is not fatal: the tile shows initials and the problem is reported.
 Images are opened lazily and reduced while decoding (JPEG draft mode, then a
 thumbnail), so a 50-megapixel camera file never sits whole in memory; an image of more
-than :data:`MAX_PIXELS` is refused unread (a decompression bomb).
+than :data:`MAX_PHOTO_PIXELS` is refused unread (a decompression bomb).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from postcards.inputs.people import People, Prisoner
 
 #: Photos above this many pixels are refused unread (a decompression bomb, or a scan at
 #: absurd resolution).
-MAX_PIXELS = 120_000_000
+MAX_PHOTO_PIXELS = 120_000_000
 
 
 def photo_path(root: Path, prisoner: Prisoner, people: People) -> Path | None:
@@ -64,10 +64,11 @@ def check_photo(path: Path, prisoner: Prisoner, people: People) -> Problem | Non
             f"photo {prisoner.photo!r} cannot be read ({reason}); initials printed instead",
             **where,
         )
-    if width * height > MAX_PIXELS:
+    if width * height > MAX_PHOTO_PIXELS:
         return Problem(
             f"photo {prisoner.photo!r} is {width} × {height} pixels, more than "
-            f"{MAX_PIXELS // 1_000_000} megapixels; make it smaller (initials printed instead)",
+            f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels; make it smaller "
+            "(initials printed instead)",
             **where,
         )
     return None

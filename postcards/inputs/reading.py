@@ -34,7 +34,7 @@ from postcards.inputs.columns import (
     unread_columns,
 )
 from postcards.inputs.duplicates import SamePeople, all_empty, lookalike_problems
-from postcards.inputs.people import STATUSES, People, Prisoner, Sender, Source
+from postcards.inputs.people import PRISONER_STATUSES, People, Prisoner, Sender, Source
 from postcards.inputs.spreadsheets import (
     Row,
     Table,
@@ -69,7 +69,7 @@ def load_senders(
     header_row: int | None = None,
     limits: Limits | None = None,
     spooled: bool = True,
-) -> People:
+) -> People[Sender]:
     """Senders from a spreadsheet file (or DataFrame).
 
     The header row is found below any title rows.  ``spooled``: see :func:`read_senders`.
@@ -86,7 +86,7 @@ def load_prisoners(
     header_row: int | None = None,
     limits: Limits | None = None,
     spooled: bool = True,
-) -> People:
+) -> People[Prisoner]:
     """Prisoners from a spreadsheet file (or DataFrame).
 
     The header row is found below any title rows.  ``spooled``: see :func:`read_prisoners`.
@@ -192,7 +192,7 @@ def read_senders(
     columns: ColumnMap | None = None,
     config_name: str = "campaign.toml",
     spooled: bool = True,
-) -> People:
+) -> People[Sender]:
     """Senders from a table; ``columns`` is the [senders.columns] mapping.
 
     ``spooled``: the rows' fields are kept in a :class:`Spool` (a print run's memory stays
@@ -273,7 +273,7 @@ def read_prisoners(
     columns: ColumnMap | None = None,
     config_name: str = "campaign.toml",
     spooled: bool = True,
-) -> People:
+) -> People[Prisoner]:
     """Prisoners from a table; ``columns`` is the [prisoners.columns] mapping.
 
     ``spooled``: as for :func:`read_senders`.
@@ -326,7 +326,7 @@ def _status(r: RowReader) -> str:
     text = r.get("status")
     status = status_of(text)
     if status is None:
-        shown = ", ".join(s.replace("_", " ") for s in STATUSES)
+        shown = ", ".join(s.replace("_", " ") for s in PRISONER_STATUSES)
         r.fail(
             "status",
             f"unknown status {text!r}; use one of {shown} (or as lists write them: "

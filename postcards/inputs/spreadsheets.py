@@ -21,7 +21,8 @@ from typing import Any
 from postcards.config import Limits
 from postcards.errors import InputError, Problem, display_name
 from postcards.inputs.calamine_grids import xls_records
-from postcards.inputs.csv_text import Record, read_csv
+from postcards.inputs.cells import Record
+from postcards.inputs.csv_text import read_csv
 from postcards.inputs.ods import ods_records
 from postcards.inputs.workbooks import read_grid, xlsx_text
 
@@ -29,6 +30,9 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 XLS_SUFFIXES = (".xls",)
 ODS_SUFFIXES = (".ods",)
+#: Bytes a list file uploaded to the desk may have (a workbook is also held to ``[inputs]``
+#: limits once it is read); the station refuses a larger body before reading it.
+MAX_UPLOAD = 20 * 1024 * 1024
 _DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a vertical bar (|)"}
 
 #: How far down a sheet the header row is looked for: title, date and blank rows above it.

@@ -29,8 +29,7 @@ from defusedxml import DefusedXmlException
 
 from postcards.config import Limits
 from postcards.errors import InputError, Problem
-
-Record = tuple[int, list[str]]  # (row number as the spreadsheet shows it, raw cells)
+from postcards.inputs.cells import Record
 
 #: A member this much larger unpacked than packed is repetition, not a spreadsheet.
 _MAX_RATIO = 1000

@@ -35,12 +35,14 @@ from postcards.ledger.model import OUT_STATUSES, Tally, is_void
 from postcards.ledger.renaming import is_shared
 from postcards.pairing.assignments import (
     ASSIGNMENT_COLUMNS,
+    DEFAULT_FILE,
     assignment_columns,
     assignment_rows,
+    assignments_file,
     is_kept,
     read_assignments,
 )
-from postcards.pairing.fair import Pairing, Plan, Rules, godchildren, keep_godchildren, pair
+from postcards.pairing.fair import Pairing, Rules, WavePairs, godchildren, keep_godchildren, pair
 from postcards.wording import counted
 
 
@@ -55,16 +57,18 @@ class AssignOptions:
 
 @dataclass
 class AssignResult:
-    """What ``assign`` did: the plan, where it went, and what to tell the office."""
+    """What ``assign`` did: the pairs, where it went, and what to tell the office."""
 
     output: Path
-    plan: Plan
+    pairs: WavePairs
     report: CheckReport
     in_custody: int = 0
     senders: int = 0
     explicit: int = 0
     kept: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Whether ``cards`` prints these pairs as it is (else it needs ``--assignments``).
+    printed_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ class WavePlan:
     ``record``), the office's pairs as they were before, for :func:`undo_pairs`.
     """
 
-    plan: Plan
+    pairs: WavePairs
     explicit: int = 0
     kept: int = 0
     notes: tuple[str, ...] = ()
@@ -106,7 +110,7 @@ def assign_wave(
     """
     if options.per_prisoner and options.per_sender:
         raise UsageError("give --per-prisoner or --per-sender, not both")
-    output = (output or campaign.assignments_path or campaign.root / "assignments.csv").resolve()
+    output = (output or campaign.assignments_path or campaign.root / DEFAULT_FILE).resolve()
     own = campaign.assignments_path is not None and same_file(output, campaign.assignments_path)
     check_outputs([output], protected_paths(campaign, [output], assignments=not own), (".csv",))
     report = CheckReport()
@@ -125,24 +129,17 @@ def assign_wave(
         list_freshness(campaign, prisoners, ledger, report)
         wave = plan_wave(campaign, senders, prisoners, options, output, ledger, record=shared)
         try:
-            if not wave.plan.pairings:
+            if not wave.pairs.pairings:
                 raise InputError([no_cards(campaign, prisoners, from_file=False)])
-            report.add(_edits_replaced(output, campaign.wave, wave.plan, senders, prisoners))
-            _write(output, campaign.wave, wave.plan.pairings, campaign.csv_bom)
+            report.add(_edits_replaced(output, campaign.wave, wave.pairs, senders, prisoners))
+            _write(output, campaign.wave, wave.pairs.pairings, campaign.csv_bom)
         except BaseException:
             undo_pairs(campaign, ledger, wave.recorded_before)
             raise
     in_custody = sum(p.in_custody for p in prisoners.records)
-    result = AssignResult(
-        output,
-        wave.plan,
-        report,
-        in_custody,
-        len(senders.records),
-        wave.explicit,
-        wave.kept,
-        list(wave.notes),
-    )
+    printed_next = assignments_file(campaign.assignments_path, campaign.root) == output
+    result = AssignResult(output, wave.pairs, report, in_custody, len(senders.records),
+                          wave.explicit, wave.kept, list(wave.notes), printed_next)  # fmt: skip
     _warn_uncovered(result, prisoners, options.per_sender is not None)
     return result
 
@@ -190,7 +187,7 @@ def undo_pairs(
 
 
 def _pairs_of(wave: WavePlan) -> Iterator[tuple[str, str]]:
-    return ((p.sender.id, p.prisoner.id) for p in wave.plan.pairings)
+    return ((p.sender.id, p.prisoner.id) for p in wave.pairs.pairings)
 
 
 def _deal(
@@ -221,19 +218,19 @@ def _deal(
         )
         taken = {(p.sender.id, p.prisoner.id) for p in explicit}
         fixed += [p for p in kept if (p.sender.id, p.prisoner.id) not in taken]
-    plan = pair(senders.records, prisoners.records, rules, fixed, closed)
-    return WavePlan(plan, len(explicit), len(fixed) - len(explicit), tuple(notes))
+    dealt = pair(senders.records, prisoners.records, rules, fixed, closed)
+    return WavePlan(dealt, len(explicit), len(fixed) - len(explicit), tuple(notes))
 
 
 def _warn_uncovered(result: AssignResult, prisoners: People, per_sender: bool) -> None:
-    uncovered = result.plan.uncovered
+    uncovered = result.pairs.uncovered
     if not uncovered:
         return
     names = ", ".join(p.id for p in uncovered[:10]) + ("…" if len(uncovered) > 10 else "")
     fix = "raise --per-sender" if per_sender else "raise the senders' cards caps"
     message = (
         f"{_no_card(len(uncovered))} ({names}): "
-        f"{counted(len(result.plan.pairings), 'card is', 'cards are')} not enough; {fix} or "
+        f"{counted(len(result.pairs.pairings), 'card is', 'cards are')} not enough; {fix} or "
         f"add senders"
     )
     result.report.add([Problem(message, file=prisoners.file, warning=True)])
@@ -257,8 +254,10 @@ def _explicit_pairs(
     pairs: dict[tuple[str, str], Pairing] = {}
     for path in _sources(campaign, output):
         table = read_table(path)
-        plan = read_assignments(table, senders, prisoners, campaign.wave, explicit_only=True)
-        for p in plan.pairings:
+        explicit_pairs = read_assignments(
+            table, senders, prisoners, campaign.wave, explicit_only=True
+        )
+        for p in explicit_pairs.pairings:
             pairs.setdefault((p.sender.id, p.prisoner.id), p)
     return list(pairs.values())
 
@@ -332,7 +331,7 @@ def _write(output: Path, wave: str, pairings: tuple[Pairing, ...], bom: bool) ->
 
 
 def _edits_replaced(
-    output: Path, wave: str, plan: Plan, senders: People, prisoners: People
+    output: Path, wave: str, pairs: WavePairs, senders: People, prisoners: People
 ) -> list[Problem]:
     """A warning for each row ``assign`` wrote for the wave that was changed by hand since.
 
@@ -343,7 +342,7 @@ def _edits_replaced(
         return []
     table = read_table(output)
     columns = assignment_columns(table)
-    dealt = {(p.sender.id, p.prisoner.id) for p in plan.pairings}
+    dealt = {(p.sender.id, p.prisoner.id) for p in pairs.pairings}
     replaced = []  # the wave's generated rows the new pairing does not deal again
     for row in table.rows:
         cell = {name: row.cells.get(header, "").strip() for name, header in columns.items()}

@@ -34,7 +34,6 @@ from postcards.jobs.check import (
 )
 from postcards.jobs.lists import (
     CheckReport,
-    Progress,
     existing_ledger,
     few_full_collections,
     list_date,
@@ -53,6 +52,7 @@ from postcards.printing.settling import kill_point, run_files, settle
 from postcards.printing.shop_checks import font_problems
 from postcards.printing.signing import write_signing_sheets
 from postcards.printing.ticket import plan_ticket, ticket_files, write_ticket
+from postcards.progress import Progress
 
 MANIFEST_COLUMNS = [
     "code",

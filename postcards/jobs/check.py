@@ -7,19 +7,20 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from postcards.cards.addressing import return_problems
-from postcards.cards.content import ContentCheck, risky_words_for
+from postcards.cards.content import ContentCheck
 from postcards.cards.design import Design, load_design
-from postcards.cards.plans import CardPlanner, CardSettings
+from postcards.cards.plans import CardPlanner
+from postcards.cards.risky_words import risky_words_for
+from postcards.cards.settings import CardSettings
 from postcards.codes import PLACEHOLDER_CODE
 from postcards.config import Settings
-from postcards.errors import InputError, PostcardsError, Problem, display_name
-from postcards.inputs.examples import example_problems
+from postcards.errors import InputError, PostcardsError, Problem
+from postcards.inputs.examples import CampaignIdentity, example_problems
 from postcards.inputs.people import People, Prisoner
 from postcards.inputs.spreadsheets import read_table
 from postcards.jobs.assign import WavePlan, plan_wave
 from postcards.jobs.lists import (
     CheckReport,
-    Progress,
     list_freshness,
     no_cards,
     no_collections,
@@ -35,11 +36,12 @@ from postcards.order import natural_key
 from postcards.page.geometry import CardSize, parse_size
 from postcards.page.layouts import SINGLE, find_layout
 from postcards.pairing.assignments import assignments_file, read_assignments, unused_file
-from postcards.pairing.fair import Pairing, Plan
+from postcards.pairing.fair import Pairing, WavePairs
 from postcards.printing.imposition import Imposition, impose
 from postcards.printing.preflight import design_problems
 from postcards.printing.run import CardOptions, PrintSettings, profile_problems
 from postcards.printing.settling import interrupted_warnings, settle
+from postcards.progress import Progress
 from postcards.wording import counted
 
 
@@ -52,13 +54,13 @@ def _pair(
     record: bool,
 ) -> WavePlan | None:
     try:
-        path = assignments_file(campaign)
+        path = assignments_file(campaign.assignments_path, campaign.root)
         if path is not None:
             table = read_table(path, campaign.input_limits)
-            plan = read_assignments(table, senders, prisoners, campaign.wave)
-            if plan.pairings or campaign.assignments_path is not None:
+            pairs = read_assignments(table, senders, prisoners, campaign.wave)
+            if pairs.pairings or campaign.assignments_path is not None:
                 report.pairs_from = path
-                return WavePlan(plan)
+                return WavePlan(pairs)
             report.add([unused_file(table, campaign.wave)])
         return plan_wave(campaign, senders, prisoners, ledger=ledger, record=record)
     except PostcardsError as exc:
@@ -78,20 +80,20 @@ def _card_size(campaign: Settings, options: CardOptions, report: CheckReport) ->
     return size
 
 
-def _summarise(report: CheckReport, senders: People, prisoners: People, plan: Plan) -> None:
+def _summarise(report: CheckReport, senders: People, prisoners: People, pairs: WavePairs) -> None:
     records: tuple[Prisoner, ...] = prisoners.records
     report.senders, report.prisoners = len(senders.records), len(records)
     report.in_custody = sum(p.in_custody for p in records)
     report.excluded = Counter(p.status for p in records if not p.in_custody)
-    report.pairings = plan.pairings
-    if plan.uncovered:
-        names = ", ".join(p.id for p in plan.uncovered[:10])
+    report.pairings = pairs.pairings
+    if pairs.uncovered:
+        names = ", ".join(p.id for p in pairs.uncovered[:10])
         report.add(
             [
                 Problem(
-                    f"{counted(len(plan.uncovered), 'prisoner', 'prisoners')} in custody "
-                    f"{'gets' if len(plan.uncovered) == 1 else 'get'} no card ({names}"
-                    f"{'…' if len(plan.uncovered) > 10 else ''}): the senders' Cards caps are "
+                    f"{counted(len(pairs.uncovered), 'prisoner', 'prisoners')} in custody "
+                    f"{'gets' if len(pairs.uncovered) == 1 else 'get'} no card ({names}"
+                    f"{'…' if len(pairs.uncovered) > 10 else ''}): the senders' Cards caps are "
                     f"used up; raise them or add senders",
                     file=prisoners.file,
                     warning=True,
@@ -145,20 +147,20 @@ def prepare(
         return report, None
     senders, prisoners = people
     report.add(office_problems(campaign, senders, ledger))
-    report.add(return_problems(campaign.returns, senders, _config_name(campaign)))
+    report.add(return_problems(campaign.returns, senders, campaign.config_name))
     if report.problems:
         return report, None
     list_freshness(campaign, prisoners, ledger, report)
     report.imposition = _impose(campaign, options, size, report)
     if report.imposition is not None:
-        report.add(design_problems(design, size, campaign, report.imposition.bleed_mm))
+        on_card = campaign.qr_module_mm if campaign.qr_placement == "card" else None
+        report.add(design_problems(design, size, report.imposition.bleed_mm, on_card))
     wave = _pair(campaign, senders, prisoners, report, ledger, record and not report.problems)
     if wave is None or report.imposition is None:
         return report, None
     report.recorded_before = wave.recorded_before
-    plan = wave.plan
-    _summarise(report, senders, prisoners, plan)
-    if not plan.pairings and not report.problems:
+    _summarise(report, senders, prisoners, wave.pairs)
+    if not wave.pairs.pairings and not report.problems:
         report.add([no_cards(campaign, prisoners)])
     return report, CardPlanner(card_settings(campaign), design, size, senders, prisoners)
 
@@ -194,10 +196,6 @@ def card_settings(campaign: Settings) -> CardSettings:
         qr_url=campaign.qr_url,
         qr_module_mm=campaign.qr_module_mm,
     )
-
-
-def _config_name(campaign: Settings) -> str:
-    return display_name(campaign.source) if campaign.source else "campaign.toml"
 
 
 def _impose(
@@ -299,4 +297,13 @@ def check_examples(
 ) -> None:
     """``postcards init``'s example lists (and URL, for posters) are errors unless ``--example``."""
     if not options.example:
-        report.add(example_problems(campaign, url, report.pairings))
+        report.add(example_problems(_identity(campaign), url, report.pairings))
+
+
+def _identity(campaign: Settings) -> CampaignIdentity:
+    """What the example check reads of the campaign's settings."""
+    return CampaignIdentity(
+        campaign.root, campaign.senders_path, campaign.prisoners_path,
+        campaign.config_name, campaign.name, campaign.hashtag,
+        campaign.url, campaign.return_address, campaign.returns,
+    )  # fmt: skip

@@ -27,7 +27,7 @@ from postcards.jobs.assign import AssignOptions, assign_wave
 from postcards.jobs.campaign_edits import save_columns, save_settings
 from postcards.jobs.cards import make_cards
 from postcards.jobs.check import check
-from postcards.jobs.lists import CheckReport, Progress
+from postcards.jobs.lists import CheckReport
 from postcards.jobs.pairs import card_findings, set_message, wave_pairs
 from postcards.jobs.poster import COUNTS, PosterOptions, make_poster
 from postcards.jobs.proof import card_preview
@@ -38,6 +38,7 @@ from postcards.ledger.scanning import scan_scope
 from postcards.page.geometry import PRESETS
 from postcards.page.layouts import DUPLEX_MODES, LAYOUTS
 from postcards.printing.run import CardOptions
+from postcards.progress import Progress
 
 #: What a print run gives the desk: its files by kind, and the warnings.
 Printed = tuple[dict[str, Path], list[Problem]]
@@ -144,7 +145,7 @@ class CampaignDesk:
         chosen = AssignOptions(**_numbers(options, ("per_prisoner", "per_sender", "seed")))
         with self.lock:
             result = assign_wave(self.campaign(), None, chosen)
-        return {"pairs": len(result.plan.pairings), "file": result.output.name,
+        return {"pairs": len(result.pairs.pairings), "file": result.output.name,
                 "problems": result.report.warnings, "notes": result.notes}  # fmt: skip
 
     def pairs(self, sender: str = "", prisoner: str = "", office: str | None = None) -> list[dict]:

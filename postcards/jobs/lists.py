@@ -6,14 +6,14 @@ import contextlib
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from postcards.config import Settings
-from postcards.errors import PostcardsError, Problem
+from postcards.errors import InputError, PostcardsError, Problem
 from postcards.inputs.freshness import freshness_problems
-from postcards.inputs.people import People
+from postcards.inputs.people import LISTS, People, Prisoner, Sender
 from postcards.inputs.reading import custody_problems, load_prisoners, load_senders
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import ledger_exists
@@ -58,16 +58,41 @@ class CheckReport:
 
 def require_lists(campaign: Settings) -> list[Problem]:
     """A problem for each list that neither campaign.toml nor an option names."""
-    problems = []
-    for what in ("senders", "prisoners"):
-        if campaign.list_source(what) is None:
-            problems.append(
-                Problem(
-                    f"no {what} spreadsheet: set [inputs] {what} in "
-                    f"campaign.toml or pass --{what} FILE"
-                )
-            )
-    return problems
+    return [_no_list(what) for what in LISTS if campaign.list_source(what) is None]
+
+
+def _no_list(what: str) -> Problem:
+    return Problem(
+        f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
+    )
+
+
+def campaign_senders(campaign: Settings, spooled: bool = True) -> People[Sender]:
+    """The campaign's senders (the API's DataFrame, else the file), read as every job reads them.
+
+    ``spooled``: the rows kept out of memory (see :func:`postcards.inputs.reading.read_senders`).
+
+    Raises:
+        InputError: no senders list is given, or it cannot be read as a table.
+    """
+    source = campaign.list_source("senders")
+    if source is None:
+        raise InputError(_no_list("senders"))
+    return load_senders(source, campaign.sender_columns, campaign.config_name,
+                        campaign.sender_header_row, campaign.input_limits, spooled)  # fmt: skip
+
+
+def campaign_prisoners(campaign: Settings, spooled: bool = True) -> People[Prisoner]:
+    """The campaign's prisoners, read as :func:`campaign_senders` reads the senders.
+
+    Raises:
+        InputError: no prisoners list is given, or it cannot be read as a table.
+    """
+    source = campaign.list_source("prisoners")
+    if source is None:
+        raise InputError(_no_list("prisoners"))
+    return load_prisoners(source, campaign.prisoner_columns, campaign.config_name,
+                          campaign.prisoner_header_row, campaign.input_limits, spooled)  # fmt: skip
 
 
 def read_people(
@@ -77,24 +102,10 @@ def read_people(
 
     ``spooled``: the rows kept out of memory (see :func:`postcards.inputs.reading.read_senders`).
     """
-    config = campaign.source.name if campaign.source else "campaign.toml"
-    people = []
-    for path, reader, columns, header_row in (
-        (
-            campaign.list_source("senders"),
-            load_senders,
-            campaign.sender_columns,
-            campaign.sender_header_row,
-        ),
-        (
-            campaign.list_source("prisoners"),
-            load_prisoners,
-            campaign.prisoner_columns,
-            campaign.prisoner_header_row,
-        ),
-    ):
+    people: list[People] = []
+    for load in (campaign_senders, campaign_prisoners):
         try:
-            result = reader(path, columns, config, header_row, campaign.input_limits, spooled)
+            result = load(campaign, spooled)
         except PostcardsError as exc:
             report.add(exc.problems)
             continue
@@ -142,10 +153,6 @@ def open_existing(campaign: Settings, report: CheckReport) -> Ledger | None:
     except PostcardsError as exc:
         report.add(exc.problems)
         return None
-
-
-#: Called as progress(done, total): planning, then drawing, each counts the cards.
-Progress = Callable[[int, int], None]
 
 
 def list_date(campaign: Settings) -> dt.date | None:

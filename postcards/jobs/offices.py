@@ -20,7 +20,7 @@ import shlex
 from collections.abc import Iterator
 
 from postcards.config import Settings
-from postcards.errors import InputError, Problem, display_name
+from postcards.errors import InputError, Problem
 from postcards.inputs.people import People, Sender
 from postcards.ledger.book import Ledger
 from postcards.ledger.model import LedgerSender, same_text
@@ -122,7 +122,7 @@ def _office_required(campaign: Settings, ledger: Ledger, others: dict[str, int])
         f'([campaign] office = "…", a short name, or --office NAME) so that your senders\' '
         "ids stay your own; cards you printed before without an office become that "
         f"office's with: postcards -c {folder} --office NAME track claim-office",
-        file=_campaign_file(campaign),
+        file=campaign.config_name,
         column="campaign.office",
     )
 
@@ -145,14 +145,10 @@ def _unnamed_of_ours(campaign: Settings, senders: People, ledger: Ledger) -> Pro
         f"if they are office {campaign.office!r}'s, give them to it first "
         f"(postcards -c {folder} --office {office} track claim-office), so that they are "
         "not printed twice; if they are another office's, that office names itself first",
-        file=_campaign_file(campaign),
+        file=campaign.config_name,
         column="campaign.office",
     )
 
 
 def _folder(campaign: Settings) -> str:
     return shlex.quote(str(campaign.source.parent if campaign.source else campaign.root))
-
-
-def _campaign_file(campaign: Settings) -> str:
-    return display_name(campaign.source or "campaign.toml")

@@ -70,13 +70,13 @@ def _pairings(
     campaign: Settings, senders: People, prisoners: People, ledger: Ledger | None
 ) -> list[Pairing]:
     """As ``cards`` pairs them: the assignments file's rows for the wave, else the fair deal."""
-    path = assignments_file(campaign)
+    path = assignments_file(campaign.assignments_path, campaign.root)
     if path is not None:
         table = read_table(path, campaign.input_limits)
-        plan = read_assignments(table, senders, prisoners, campaign.wave)
-        if plan.pairings or campaign.assignments_path is not None:
-            return print_order(plan.pairings)
-    return print_order(plan_wave(campaign, senders, prisoners, ledger=ledger).plan.pairings)
+        pairs = read_assignments(table, senders, prisoners, campaign.wave)
+        if pairs.pairings or campaign.assignments_path is not None:
+            return print_order(pairs.pairings)
+    return print_order(plan_wave(campaign, senders, prisoners, ledger=ledger).pairs.pairings)
 
 
 def _row(campaign: Settings, pairing: Pairing, code: str) -> PairRow:
@@ -112,7 +112,7 @@ def set_message(campaign: Settings, sender_id: str, prisoner_id: str, message: s
     problem = message_problem(message)
     if problem:
         raise InputError(Problem(problem, column="message"))
-    path = assignments_file(campaign)
+    path = assignments_file(campaign.assignments_path, campaign.root)
     if path is None or not path.is_file():
         raise InputError(Problem("no pairs written yet: assign the wave first", column="message"))
     name = display_name(path)

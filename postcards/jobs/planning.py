@@ -20,10 +20,11 @@ from postcards.cards.content import ContentCheck, Findings
 from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.codes import PLACEHOLDER_CODE, format_code
 from postcards.errors import PostcardsError, Problem
-from postcards.jobs.lists import CheckReport, Progress
+from postcards.jobs.lists import CheckReport
 from postcards.page.text import RenderError
 from postcards.pairing.fair import Pairing
 from postcards.printing.preflight import CardPreflight, PreflightTally
+from postcards.progress import Progress
 
 #: A card as the manifest and the ledger keep it: code, wave, sender id, prisoner id,
 #: language, sender name, prisoner name, message, return address ("/"-joined lines).

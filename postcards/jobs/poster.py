@@ -12,16 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from postcards.cards.design import Design, load_design
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem, UsageError
-from postcards.inputs.columns import ColumnMap
 from postcards.inputs.people import People, Prisoner, Sender
 from postcards.inputs.photos import check_photo, photo_path
-from postcards.inputs.reading import load_prisoners, load_senders
 from postcards.jobs.check import prepare
+from postcards.jobs.lists import campaign_prisoners, campaign_senders
 from postcards.jobs.offices import renamed_problem
 from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.ledger.book import Ledger
@@ -30,13 +28,13 @@ from postcards.ledger.model import LedgerSender
 from postcards.order import natural_key
 from postcards.page.fonts import font_problem
 from postcards.page.geometry import CardSize
-from postcards.posters.drawing import output_files, write_poster
+from postcards.posters.drawing import POSTER_SUFFIXES, output_files, write_poster
 from postcards.posters.kinds import (
     PosterContext,
-    display_name,
     plan_godparents,
     plan_share,
     plan_wall,
+    poster_name,
 )
 from postcards.posters.plans import KINDS, SHARE_PX, Group, Poster, PosterSize, poster_size
 from postcards.posters.portraits import plan_prisoners
@@ -66,10 +64,6 @@ class PosterResult:
 
     poster: Poster
     files: tuple[Path, ...]
-
-
-#: What a poster may be written as.
-POSTER_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg")
 
 
 def make_poster(campaign: Settings, options: PosterOptions, out: Path) -> PosterResult:
@@ -132,7 +126,7 @@ def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Des
         )
         plan = plan_wall if options.kind == "wall" else plan_prisoners
         if options.kind == "wall":
-            prisoners = sorted(prisoners, key=lambda p: natural_key(display_name(p, ctx.language)))
+            prisoners = sorted(prisoners, key=lambda p: natural_key(poster_name(p, ctx.language)))
         poster = plan(_paper(campaign, options), prisoners, photos, ctx)
     return replace(poster, problems=tuple(dict.fromkeys(problems))), design
 
@@ -172,14 +166,8 @@ def _share_sizes(size: str | None) -> tuple[tuple[int, int], ...]:
     )
 
 
-def _people(path: Any, what: str, reader, columns: ColumnMap, campaign: Settings) -> People:
-    if path is None:
-        raise InputError(
-            f"no {what} spreadsheet: set [inputs] {what} in campaign.toml or pass --{what} FILE"
-        )
-    config = campaign.source.name if campaign.source else "campaign.toml"
-    header_row = campaign.sender_header_row if what == "senders" else campaign.prisoner_header_row
-    people = reader(path, columns, config, header_row, campaign.input_limits)
+def _without_errors(people: People) -> People:
+    """The list, if reading it found no error (a poster prints from it as it is)."""
     errors = [p for p in people.problems if not p.warning]
     if errors:
         raise InputError(errors)
@@ -216,9 +204,7 @@ def participants(
             raise InputError(report.problems)
         ids = {pairing.sender.id for pairing in report.pairings}
         return [s for s in planner.senders.records if s.id in ids], planner.senders.file
-    senders = _people(
-        campaign.list_source("senders"), "senders", load_senders, campaign.sender_columns, campaign
-    )
+    senders = _without_errors(campaign_senders(campaign))
     return _senders_with_cards_sent(campaign, list(senders.records), office), senders.file
 
 
@@ -289,13 +275,7 @@ def _by_surname(senders: list[Sender]) -> tuple[str, ...]:
 
 def in_custody(campaign: Settings) -> tuple[list[Prisoner], People]:
     """The prisoners in custody, in list order, and the list they come from."""
-    people = _people(
-        campaign.list_source("prisoners"),
-        "prisoners",
-        load_prisoners,
-        campaign.prisoner_columns,
-        campaign,
-    )
+    people = _without_errors(campaign_prisoners(campaign))
     return [p for p in people.records if p.in_custody], people
 
 

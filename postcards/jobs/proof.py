@@ -23,7 +23,7 @@ from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import make_folder, publish, staged
 from postcards.jobs.check import check_examples, prepare, print_order, print_settings
-from postcards.jobs.lists import CheckReport, Progress, existing_ledger
+from postcards.jobs.lists import CheckReport, existing_ledger
 from postcards.jobs.offices import renamed_problem
 from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.jobs.planning import iter_plans
@@ -33,6 +33,7 @@ from postcards.printing.contact import ContactSheet, Thumb
 from postcards.printing.imposition import Imposition
 from postcards.printing.proof_images import Faces, png_bytes, render_faces
 from postcards.printing.run import CardOptions, PrintRun
+from postcards.progress import Progress
 
 CONTACT = "contact.pdf"
 #: A proof image's name, as :func:`image_name` makes it: earlier proofs are found by it.

@@ -6,10 +6,17 @@ from pathlib import Path
 
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem
-from postcards.inputs.reading import load_prisoners, load_senders
+from postcards.jobs.lists import campaign_prisoners, campaign_senders
 from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import FORMATS, TABLES, Directory, Report, build_report, write_report
+from postcards.ledger.coverage import (
+    REPORT_SUFFIXES,
+    TABLES,
+    Directory,
+    Report,
+    build_report,
+    write_report,
+)
 
 
 def report_outputs(out: Path, table: str | None = None) -> list[Path]:
@@ -33,7 +40,7 @@ def write_campaign_report(
         InputError: ``office`` has no cards of the campaign.
     """
     outputs = report_outputs(out, table)
-    check_outputs(outputs, protected_paths(campaign, outputs), FORMATS)
+    check_outputs(outputs, protected_paths(campaign, outputs), REPORT_SUFFIXES)
     report = campaign_report(campaign, ledger, office)
     return report, write_report(report, out, table, campaign.csv_bom)
 
@@ -69,21 +76,10 @@ def read_directory(campaign: Settings) -> Directory:
     warnings: list[Problem] = []
     try:
         if campaign.list_source("senders") is not None:
-            senders = load_senders(
-                campaign.list_source("senders"),
-                campaign.sender_columns,
-                header_row=campaign.sender_header_row,
-                limits=campaign.input_limits,
-            )
-            parliaments = {s.id: s.parliament for s in senders.records}
+            parliaments = {s.id: s.parliament for s in campaign_senders(campaign)}
         if campaign.list_source("prisoners") is not None:
-            people = load_prisoners(
-                campaign.list_source("prisoners"),
-                campaign.prisoner_columns,
-                header_row=campaign.prisoner_header_row,
-                limits=campaign.input_limits,
-            )
-            prisoners = {p.id: p.name for p in people.records if p.in_custody}
+            custody = (p for p in campaign_prisoners(campaign) if p.in_custody)
+            prisoners = {p.id: p.name for p in custody}
     except PostcardsError as error:
         warnings = [Problem(f"{p}; the report uses the ledger alone", warning=True)
                     for p in error.problems]  # fmt: skip

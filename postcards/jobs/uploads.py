@@ -30,9 +30,11 @@ from postcards.inputs.columns import (
     header_names,
     map_columns,
 )
+from postcards.inputs.people import LISTS
 from postcards.inputs.reading import custody_problems, read_prisoners, read_senders
 from postcards.inputs.spreadsheets import (
     CSV_SUFFIXES,
+    MAX_UPLOAD,
     ODS_SUFFIXES,
     XLS_SUFFIXES,
     XLSX_SUFFIXES,
@@ -40,10 +42,7 @@ from postcards.inputs.spreadsheets import (
 )
 from postcards.jobs.campaign_edits import point_input
 
-LISTS = ("senders", "prisoners")
 SUFFIXES = CSV_SUFFIXES + XLSX_SUFFIXES + XLS_SUFFIXES + ODS_SUFFIXES
-MAX_UPLOAD = 20 * 1024 * 1024
-"""Bytes a list upload may have (a workbook is also held to ``[inputs]`` limits)."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def list_report(
     if columns is None:
         columns = campaign.sender_columns if senders else campaign.prisoner_columns
     header_row = campaign.sender_header_row if senders else campaign.prisoner_header_row
-    config = display_name(campaign.source) if campaign.source else "campaign.toml"
+    config = campaign.config_name
     known = header_names(fields, columns)
     table = read_table(path, campaign.input_limits, header_row, known)
     mapped, _ = map_columns(table, fields, columns, config, what)

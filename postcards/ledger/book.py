@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from postcards.codes import is_valid
 from postcards.errors import LedgerError, Problem
 from postcards.ledger.model import (
+    CARD_STATUSES,
     GENERATED_BY,
     OUT_STATUSES,
-    STATUSES,
     Decide,
     Event,
     LedgerCard,
@@ -250,8 +250,8 @@ class Ledger(Offices):
 
         Whether the status may follow the card's current one is the tracking module's business.
         """
-        if status not in STATUSES:
-            raise self._error(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        if status not in CARD_STATUSES:
+            raise self._error(f"unknown status {status!r}; use one of {', '.join(CARD_STATUSES)}")
         event = Event(code, status, at or utc_now(), by, note)
         _, _, added = self.record_checked(code, lambda card, history: event)
         assert added is not None
@@ -300,9 +300,9 @@ class Ledger(Offices):
                     )
                 )
             if event is not None:
-                if event.status not in STATUSES:
+                if event.status not in CARD_STATUSES:
                     raise self._error(
-                        f"unknown status {event.status!r}; use one of {', '.join(STATUSES)}"
+                        f"unknown status {event.status!r}; use one of {', '.join(CARD_STATUSES)}"
                     )
                 connection.execute(_INSERT_EVENT, {**_event_row(event), "nonce": nonce or None})
         return card, history, event

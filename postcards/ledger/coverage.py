@@ -24,7 +24,7 @@ from postcards.ledger.model import OUT_STATUSES, current_status, is_void, utc_no
 from postcards.order import natural_key
 from postcards.wording import counted
 
-FORMATS = (".csv", ".xlsx", ".html")
+REPORT_SUFFIXES = (".csv", ".xlsx", ".html")
 NO_PARLIAMENT = "(not given)"  # the row of senders no list gives a parliament (translated)
 
 
@@ -239,8 +239,8 @@ def write_report(
             (or given for HTML, which is the whole report).
     """
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise UsageError(f"{path.name}: write the report as {', '.join(FORMATS)}")
+    if suffix not in REPORT_SUFFIXES:
+        raise UsageError(f"{path.name}: write the report as {', '.join(REPORT_SUFFIXES)}")
     if suffix == ".html" and table is not None:
         raise UsageError("--table: the HTML report is the whole report; write .csv or .xlsx")
     tables = _chosen(report, table)

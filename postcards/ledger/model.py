@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-STATUSES = ("generated", "printed", "sent", "returned", "reply", "delivered", "void", "unvoid")
+CARD_STATUSES = ("generated", "printed", "sent", "returned", "reply", "delivered", "void", "unvoid")
 """What can happen to a card. "sent" is what an office can know; delivery into a prison
 is rarely confirmed.  "unvoid" undoes a void made by mistake (schema step 7)."""
 

@@ -25,7 +25,7 @@ SERIAL = {
 
 # Each step is a tuple of statements; a statement is SQL for every database, or a dict
 # of SQL per database.  Step 1's CHECK spells out the statuses of the time rather than
-# reading STATUSES, because a released migration must never change.
+# reading CARD_STATUSES, because a released migration must never change.
 MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
     (
         """CREATE TABLE cards (

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from postcards.errors import LayoutError
-from postcards.page.fonts import FontSet
+from postcards.page.fonts import ASCENT, FontSet
 from postcards.page.geometry import pt
 from postcards.page.qr import QRMatrix, draw_qr
 from postcards.page.text import FittedText, Line, fit_text
 
 A4_MM = (210.0, 297.0)
 MARGIN_MM = 15.0
-_ASCENT = 0.93
 
 
 def fit(lines: list[Line], fonts: FontSet, width_mm: float, height_mm: float,
@@ -61,7 +60,7 @@ class Document:
     def text(self, fitted: FittedText, x_mm: float, top_mm: float) -> None:
         """Draw fitted lines from the top of their box down."""
         text = self.canvas.beginText()
-        y = pt(top_mm) - fitted.size * _ASCENT
+        y = pt(top_mm) - fitted.size * ASCENT
         for line, style in fitted.lines:
             text.setTextOrigin(pt(x_mm), y)
             for font, part in self.fonts.runs(line, style):
@@ -74,7 +73,7 @@ class Document:
              style: str = "regular") -> None:  # fmt: skip
         """One line of text on a baseline."""
         self.text(FittedText(((text, style),), size, size * 1.2), x_mm,
-                  y_mm + size * _ASCENT / pt(1))  # fmt: skip
+                  y_mm + size * ASCENT / pt(1))  # fmt: skip
 
     def qr(self, matrix: QRMatrix, x_mm: float, y_mm: float, module_mm: float) -> float:
         """A vector QR symbol whose quiet zone starts at (x, y); returns its side in mm."""

@@ -17,6 +17,13 @@ from postcards.errors import FontError, Problem
 
 STYLES = ("regular", "bold", "italic", "bold-italic")
 
+#: The first baseline below the top of a text box, as a fraction of the font size.  One
+#: figure for every face, not each font's own ascent: a fallback face (DejaVu for a rare
+#: letter) then moves no line, and drawing, fitting and preflight put the text in one place.
+ASCENT = 0.93
+#: A glyph's depth below its baseline, as a fraction of the font size (PT Sans, DejaVu).
+DESCENT = 0.25
+
 #: Characters that never need a glyph: the layout handles them.
 _LAYOUT_CHARS = frozenset("\n\r\t")
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.inputs.people import People, Prisoner, Sender
 from postcards.inputs.spreadsheets import Table, normalize_header
 from postcards.invisible import invisible_problem
 from postcards.order import natural_key
-from postcards.pairing.fair import Pairing, Plan
+from postcards.pairing.fair import Pairing, WavePairs
 
 ASSIGNMENT_COLUMNS = [
     "sender_id",
@@ -44,7 +43,7 @@ _ALIASES = {
 
 def read_assignments(
     table: Table, senders: People, prisoners: People, wave: str, explicit_only: bool = False
-) -> Plan:
+) -> WavePairs:
     """Explicit pairs from an assignments file, validated against both lists.
 
     Rows for another wave are ignored (a row without a wave belongs to every wave);
@@ -95,7 +94,7 @@ def read_assignments(
             )
     if problems:
         raise InputError(problems)
-    return Plan(tuple(pairings), ())
+    return WavePairs(tuple(pairings), ())
 
 
 def _text(cell: str) -> str:
@@ -190,15 +189,15 @@ def assignment_rows(pairings: Iterable[Pairing], wave: str) -> list[list[str]]:
     ]
 
 
-def assignments_file(campaign: Settings) -> Path | None:
+def assignments_file(named: Path | None, root: Path) -> Path | None:
     """The file ``cards`` prints the pairs of, so that it prints what ``assign`` just wrote.
 
-    That is ``[inputs] assignments`` (or ``--assignments``), else ``assign``'s default output beside
-    campaign.toml when it exists.
+    That is the file ``named`` by ``[inputs] assignments`` (or ``--assignments``), else
+    ``assign``'s default output in the campaign folder ``root`` when it exists.
     """
-    if campaign.assignments_path is not None:
-        return campaign.assignments_path
-    default = campaign.root / DEFAULT_FILE
+    if named is not None:
+        return named
+    default = root / DEFAULT_FILE
     return default if default.is_file() else None
 
 

@@ -69,7 +69,7 @@ _LAST_SENDER: list[tuple[Sender, Sender] | None] = [None]
 
 
 @dataclass(frozen=True)
-class Plan:
+class WavePairs:
     """The pairings of one wave and the prisoners in custody left without a card."""
 
     pairings: tuple[Pairing, ...]
@@ -107,7 +107,7 @@ def pair(
     rules: Rules = Rules(),
     fixed: Sequence[Pairing] = (),
     closed: Iterable[str] = (),
-) -> Plan:
+) -> WavePairs:
     """Deal the cards of one wave.
 
     Args:
@@ -148,7 +148,7 @@ def pair(
         )
     left = (p for p in custody if not got[p.id] and not rules.in_wave.get(p.id))
     uncovered = tuple(sorted(left, key=lambda p: natural_key(p.id)))
-    return Plan((*fixed, *new), uncovered)
+    return WavePairs((*fixed, *new), uncovered)
 
 
 def _rank(rules: Rules, key: str) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from postcards.errors import LayoutError
-from postcards.page.fonts import FontSet
+from postcards.page.fonts import ASCENT, FontSet
 from postcards.page.geometry import POINTS_PER_MM, Box
 from postcards.page.text import LEADING, fit_text
-from postcards.posters.plans import ASCENT, INDENT_EM, Group, TextLine, mm
+from postcards.posters.plans import INDENT_EM, Group, TextLine, mm
 
 
 # Text placement ---------------------------------------------------------------------------

@@ -20,9 +20,11 @@ from postcards.page.geometry import pt
 from postcards.page.qr import PlacedQR, draw_qr
 from postcards.posters.plans import Picture, Poster, PosterPage, TextLine, Tile
 
-FORMATS = {".pdf": "PDF", ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+#: What a poster may be written as: its file's suffix, and the format that writes it.
+POSTER_FORMATS = {".pdf": "PDF", ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+POSTER_SUFFIXES = tuple(POSTER_FORMATS)
 #: A raster page larger than this is refused: lower --dpi (A0 at 300 dpi is 140 Mpx).
-MAX_PIXELS = 150_000_000
+MAX_PAGE_PIXELS = 150_000_000
 #: Photos are embedded at this resolution at most (sharp in print, small in the PDF).
 PHOTO_DPI = 200
 
@@ -60,7 +62,7 @@ def write_poster(
         UsageError: an extension other than .pdf, .png, .jpg.
         LayoutError: an image would be too large at this dpi.
     """
-    fmt = FORMATS.get(out.suffix.lower())
+    fmt = POSTER_FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise UsageError(f"-o {out.name}: the poster is written as .pdf, .png or .jpg")
     out = out.resolve()
@@ -93,7 +95,7 @@ def raster_size(page: PosterPage, dpi: int) -> tuple[int, int]:
 
 def _check_sizes(sizes: list[tuple[int, int]], dpi: int) -> None:
     width, height = max(sizes, key=lambda s: s[0] * s[1])
-    if width * height > MAX_PIXELS:
+    if width * height > MAX_PAGE_PIXELS:
         raise LayoutError(
             f"at {dpi} dpi a page would be {width} × {height} pixels "
             f"({width * height / 1e6:.0f} megapixels); choose a lower --dpi"

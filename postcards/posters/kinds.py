@@ -159,7 +159,7 @@ def plan_godparents(
 
 
 # wall -------------------------------------------------------------------------------------
-def display_name(prisoner: Prisoner, language: str) -> str:
+def poster_name(prisoner: Prisoner, language: str) -> str:
     """The name as the poster's readers read it: Latin letters outside ru/be when given."""
     if language not in ("ru", "be") and prisoner.name_latin:
         return prisoner.name_latin
@@ -220,7 +220,7 @@ def _tile(
     tile = photo_tile(prisoner, photo, photo_box, ctx)
     name_box = Box(cell.x_mm, photo_box.y_mm - 0.29 * w, w, 0.27 * w)
     lines = fit_or_trim(
-        display_name(prisoner, ctx.language),
+        poster_name(prisoner, ctx.language),
         ctx.fonts,
         name_box,
         0.3 * w,
@@ -246,7 +246,7 @@ def photo_tile(prisoner: Prisoner, photo: Path | None, box: Box, ctx: PosterCont
     colour = PALETTE[zlib.crc32(prisoner.id.encode()) % len(PALETTE)]
     if photo is not None:
         return Tile(box, photo, None, colour)
-    initials = "".join(word[0] for word in display_name(prisoner, ctx.language).split()[:2])
+    initials = "".join(word[0] for word in poster_name(prisoner, ctx.language).split()[:2])
     size = box.width_mm * POINTS_PER_MM * 0.4
     width = mm(ctx.fonts.width(initials.upper(), "bold", size))
     line = TextLine(

@@ -38,9 +38,6 @@ PAPER_MM: dict[str, tuple[float, float]] = {
 #: Social images in pixels; one pixel is drawn as one PDF point.
 SHARE_PX: tuple[tuple[int, int], ...] = ((1080, 1080), (1080, 1350), (1200, 675))
 
-#: Where the first line's baseline sits below the top of its slot, as a share of the size.
-ASCENT = 0.93
-
 #: How far a wrapped name's further lines are indented, in ems: one person never reads
 #: as two.
 INDENT_EM = 1.0

@@ -10,7 +10,7 @@ from postcards.errors import LayoutError
 from postcards.inputs.people import Prisoner
 from postcards.page.geometry import Box
 from postcards.posters.columns import block_lines
-from postcards.posters.kinds import PosterContext, Stack, age, display_name, page_footer, photo_tile
+from postcards.posters.kinds import PosterContext, Stack, age, page_footer, photo_tile, poster_name
 from postcards.posters.plans import Fill, Poster, PosterPage, PosterSize
 
 
@@ -46,8 +46,8 @@ def _prisoner_page(
     left.box(side)
     tile = photo_tile(prisoner, photo, Box(margin + (column - side) / 2, left.top, side, side), ctx)
     left.top -= 3 * s
-    left.text(display_name(prisoner, ctx.language), 18 * s, 30 * s, 12 * s, "bold")
-    if prisoner.name_latin and prisoner.name_latin != display_name(prisoner, ctx.language):
+    left.text(poster_name(prisoner, ctx.language), 18 * s, 30 * s, 12 * s, "bold")
+    if prisoner.name_latin and prisoner.name_latin != poster_name(prisoner, ctx.language):
         left.text(prisoner.name_latin, 9 * s, 16 * s, 8 * s)
     left.text(_details(prisoner, ctx), 9 * s, 14 * s, 8 * s, gap_mm=4 * s)
     right = left
@@ -56,7 +56,7 @@ def _prisoner_page(
         right.lines = left.lines
     name = prisoner.name_dative or prisoner.name
     right.text(
-        ctx.texts("write_heading", name=display_name(prisoner, ctx.language)),
+        ctx.texts("write_heading", name=poster_name(prisoner, ctx.language)),
         11 * s,
         20 * s,
         10 * s,

@@ -14,7 +14,8 @@ from typing import Any
 from postcards.errors import Problem, TemplateError
 from postcards.page.text import normalize_text, render_bounded, render_failure, template_environment
 
-LANGUAGES = ("en", "de", "fr", "pl", "lt", "be", "ru")
+#: The languages of the bundled poster texts (``templates/posters/poster.<language>.j2``).
+POSTER_LANGUAGES = ("en", "de", "fr", "pl", "lt", "be", "ru")
 
 
 def plural_index(language: str, n: int) -> int:

@@ -13,15 +13,15 @@ whether the correction is right: every cross then reads 0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from postcards.cards.design import load_design
-from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import publish, staged
-from postcards.page.geometry import Affine, parse_size, pt
-from postcards.page.layouts import find_layout
+from postcards.page.fonts import FontSet
+from postcards.page.geometry import Affine, CardSize, pt
+from postcards.page.layouts import Layout
 from postcards.printing.imposition import Imposition, impose
 
 RULER_MM = 5.0
@@ -35,6 +35,25 @@ NUMBER_PT = 7.0
 TICKS_MM = (1.0, 0.6)
 #: The height of a digit at NUMBER_PT, and the space between a number and its ruler.
 DIGIT_MM, GAP_MM = 0.7 * NUMBER_PT * 25.4 / 72, 0.4
+
+
+@dataclass(frozen=True)
+class SheetToCalibrate:
+    """What a calibration sheet is drawn for: the layout's sheet of cards, turned over.
+
+    Attributes:
+        layout: the sheet layout (a sheet: ``single`` has no back behind a front).
+        size: the card size the slots are cut to.
+        bleed_mm: the bleed around each card, as the cards are imposed.
+        duplex: ``long-edge`` or ``short-edge``: how the printer turns the sheet.
+        back_offset_mm: the printer profile's offset the backs are moved by (none: 0, 0).
+    """
+
+    layout: Layout
+    size: CardSize
+    bleed_mm: float
+    duplex: str
+    back_offset_mm: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -71,16 +90,18 @@ def corner_targets(imposition: Imposition) -> list[list[tuple[float, float]]]:
     return corners
 
 
-def printer_offset(campaign: Settings, printer: str | None) -> tuple[float, float]:
-    """The back offset of a ``[printers.NAME]`` profile; none without a printer.
+def printer_offset(
+    printers: Mapping[str, tuple[float, float]], printer: str | None
+) -> tuple[float, float]:
+    """The back offset of ``printer``'s ``[printers.NAME]`` profile; none without a printer.
 
     Raises:
         InputError: no such profile in campaign.toml.
     """
     if not printer:
         return (0.0, 0.0)
-    if printer not in campaign.printers:
-        have = ", ".join(campaign.printers) or "none in campaign.toml"
+    if printer not in printers:
+        have = ", ".join(printers) or "none in campaign.toml"
         raise InputError(
             Problem(
                 f"no printer profile {printer!r} ({have}); add "
@@ -88,26 +109,18 @@ def printer_offset(campaign: Settings, printer: str | None) -> tuple[float, floa
                 column="printer",
             )
         )
-    return campaign.printers[printer]
+    return printers[printer]
 
 
-def write_calibration(
-    campaign: Settings,
-    out: Path,
-    layout_name: str | None = None,
-    duplex: str | None = None,
-    printer: str | None = None,
-) -> Calibration:
+def write_calibration(sheet: SheetToCalibrate, fonts: FontSet, out: Path) -> Calibration:
     """Write the two-page calibration PDF for a layout's sheet and duplex mode.
 
-    With a printer profile, the backs are moved by its offset, as cards' backs are.
+    With a printer profile's offset, the backs are moved by it, as cards' backs are.
 
     Raises:
-        PostcardsError: an unknown layout or printer, or a layout that is not a sheet.
+        InputError: the layout is not a sheet, or the card does not fit it.
     """
-    offset = printer_offset(campaign, printer)
-    name = layout_name or (campaign.layout if campaign.layout != "single" else "a4-2up")
-    layout = find_layout(name, campaign.layouts)
+    layout = sheet.layout
     if layout.single:
         raise InputError(
             Problem(
@@ -116,9 +129,8 @@ def write_calibration(
                 column="layout",
             )
         )
-    duplex = duplex or (campaign.duplex if campaign.duplex != "separate" else "long-edge")
-    imposition = impose(layout, parse_size(campaign.size), campaign.bleed_mm)
-    fonts = load_design(campaign.design, campaign.root).fonts
+    imposition = impose(layout, sheet.size, sheet.bleed_mm)
+    duplex, offset = sheet.duplex, sheet.back_offset_mm
     out = out.resolve()
     with staged(out) as tmp:
         _draw(imposition, duplex, offset, fonts, tmp)
@@ -127,7 +139,7 @@ def write_calibration(
 
 
 def _draw(
-    imposition: Imposition, duplex: str, offset: tuple[float, float], fonts, path: Path
+    imposition: Imposition, duplex: str, offset: tuple[float, float], fonts: FontSet, path: Path
 ) -> None:
     from reportlab.pdfgen.canvas import Canvas
 

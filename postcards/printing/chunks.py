@@ -21,9 +21,10 @@ from typing import Protocol
 
 from postcards.cards.plans import CardPlan
 from postcards.page.writer import PdfWriter, Rect
-from postcards.printing.faces import CardRenderer, Progress
+from postcards.printing.faces import CardRenderer
 from postcards.printing.parallel import in_order
 from postcards.printing.sheets import SheetRenderer
+from postcards.progress import Progress
 
 #: About this many cards are drawn together: enough to share a chunk's recurring blocks
 #: and to keep the workers busy, few enough that a chunk's pages are a few megabytes.

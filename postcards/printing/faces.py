@@ -22,17 +22,12 @@ from postcards.cards.plans import CardPlan, PlacedText
 from postcards.errors import Problem, TemplateError
 from postcards.page.colour import OutputProfile, Paint, grey_if_neutral
 from postcards.page.embedding import TrueTypeFont
-from postcards.page.fonts import FontSet
+from postcards.page.fonts import ASCENT, FontSet
 from postcards.page.geometry import Page, pt
 from postcards.page.qr import PlacedQR, qr_rects, qr_transform
 from postcards.page.text import fit_text
 from postcards.page.writer import Content, PdfWriter, Rect
-
-#: Called as progress(done, total) while cards are drawn.
-Progress = Callable[[int, int], None]
-
-#: Baseline of the first line below the top of its box, as a fraction of the font size.
-_ASCENT = 0.93
+from postcards.progress import Progress
 
 Colour = tuple[float, float, float]
 
@@ -227,7 +222,7 @@ class CardRenderer:
             style.max_size,
             style.min_size,
         )
-        y = pt(self._y(box.top_mm)) - fitted.size * _ASCENT
+        y = pt(self._y(box.top_mm)) - fitted.size * ASCENT
         lines = []
         for line, line_style in fitted.lines:
             width = self.fonts.width(line, line_style, fitted.size)
@@ -304,7 +299,7 @@ class CardRenderer:
         fitted = block.text
         content.fill(self.colours[block.colour])
         x = pt(self._x(block.box.x_mm))
-        y = pt(self._y(block.box.top_mm)) - fitted.size * _ASCENT
+        y = pt(self._y(block.box.top_mm)) - fitted.size * ASCENT
         lines = []
         for line, style in fitted.lines:
             lines.append((self.runs(line, style), x, y))

@@ -24,8 +24,8 @@ from pathlib import Path
 from postcards.cards.design import Design, Rule
 from postcards.cards.plans import CardPlan, PlacedText
 from postcards.codes import PLACEHOLDER_CODE, format_code
-from postcards.config import Settings
 from postcards.errors import Problem
+from postcards.page.fonts import ASCENT, DESCENT
 from postcards.page.geometry import Box, CardSize, Page
 from postcards.page.text import FittedText
 from postcards.printing.shop_checks import MM_PER_INCH, image_resolution
@@ -36,10 +36,6 @@ SAFE_MARGIN_MM = 3.0
 #: quick test of a block's reach widens it by this much every way.
 _WIDTH_SLACK_MM = 1e-3
 MIN_QR_MODULE_MM = 0.4
-#: A glyph's depth below its baseline, as a fraction of the font size (PT Sans, DejaVu).
-_DESCENT = 0.25
-#: The first baseline below the top of a text box, as the renderer sets it.
-_ASCENT = 0.93
 
 
 @dataclass(frozen=True)
@@ -51,9 +47,13 @@ class Zone:
 
 
 def design_problems(
-    design: Design, size: CardSize, campaign: Settings, bleed_mm: float
+    design: Design, size: CardSize, bleed_mm: float, qr_module_mm: float | None
 ) -> list[Problem]:
-    """What is wrong for every card of this design and size (found once, not per card)."""
+    """What is wrong for every card of this design and size (found once, not per card).
+
+    ``qr_module_mm``: the printed size of a module of the card's QR code (``[qr]
+    module_mm``); None when the codes go on signing sheets, not on the cards.
+    """
     where = f"every card ({design.name}, {size.name})"
     zones = back_zones(design, size)
     front = design.front(size)
@@ -61,10 +61,10 @@ def design_problems(
     problems += _outside_safe_area(zones, size, where, "back")
     problems += _collisions(zones, where)
     problems += _rules_crossing(design.back(size).rules, zones, where)
-    if campaign.qr_placement == "card" and campaign.qr_module_mm < MIN_QR_MODULE_MM:
+    if qr_module_mm is not None and qr_module_mm < MIN_QR_MODULE_MM:
         problems.append(
             Problem(
-                f"rule 'QR code': {where}: modules of {campaign.qr_module_mm:g} mm are too "
+                f"rule 'QR code': {where}: modules of {qr_module_mm:g} mm are too "
                 f"small to scan reliably; set [qr] module_mm to {MIN_QR_MODULE_MM:g} or more",
                 file="campaign.toml",
                 column="qr.module_mm",
@@ -279,7 +279,7 @@ def text_extent(block: PlacedText, design: Design) -> Box:
 
 def _depth(fitted: FittedText) -> float:
     """From the top of the box to the last baseline's descenders, in points."""
-    return fitted.size * _ASCENT + (len(fitted.lines) - 1) * fitted.leading + fitted.size * _DESCENT
+    return fitted.size * ASCENT + (len(fitted.lines) - 1) * fitted.leading + fitted.size * DESCENT
 
 
 def _rules_crossing(rules: tuple[Rule, ...], zones: list[Zone], where: str) -> list[Problem]:

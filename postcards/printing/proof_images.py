@@ -21,8 +21,8 @@ from typing import Any
 from postcards.cards.plans import CardPlan
 from postcards.page.geometry import Page
 from postcards.printing.chunks import Planned
-from postcards.printing.faces import Progress
 from postcards.printing.run import PrintRun
+from postcards.progress import Progress
 from postcards.resources import bundled
 
 MARK_RED = (200, 16, 46)

@@ -24,9 +24,10 @@ from postcards.page.pdfx import PdfX, print_date
 from postcards.page.writer import PdfWriter
 from postcards.pairing.fair import Pairing
 from postcards.printing.chunks import Checked, Planning, draw_cards, draw_sheets
-from postcards.printing.faces import CardRenderer, Progress
+from postcards.printing.faces import CardRenderer
 from postcards.printing.imposition import Imposition
 from postcards.printing.sheets import SheetOptions, SheetRenderer
+from postcards.progress import Progress
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,9 @@ from postcards.cards.plans import CardPlan
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import Affine, pt
 from postcards.page.writer import Content, PdfWriter, Rect
-from postcards.printing.faces import CardRenderer, Progress, languages_of, signatures_of
+from postcards.printing.faces import CardRenderer, languages_of, signatures_of
 from postcards.printing.imposition import Imposition, Segment, Slug
+from postcards.progress import Progress
 
 MARK_WIDTH_PT = 0.25
 #: Nothing printed on a sheet is smaller than this (a slug too long is shortened instead).

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -52,9 +51,9 @@ from postcards.station.coverage import (
 )
 from postcards.station.desk import Backend, Refused, desk_routes, new_print_jobs, refused
 from postcards.station.guard import Guard, Refusal, json_body, text_field
-from postcards.station.language import LanguageChoice, page_context
+from postcards.station.language import LanguageChoice
+from postcards.station.pages import HERE, render_page
 
-HERE = Path(__file__).parent
 RESULTS = {RECORDED: "recorded", DUPLICATE: "repeat"}
 T = TypeVar("T")
 
@@ -290,22 +289,11 @@ async def download_archive(request: Request) -> Response:
 
 # --- pages -----------------------------------------------------------------------------
 
-_TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"),
-                         autoescape=select_autoescape(default=True))  # fmt: skip
-
 
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page in the language the request asks for (:mod:`postcards.station.language`)."""
-    words = page_context(request, name.removesuffix(".html"))
-    html = _TEMPLATES.get_template(name).render(statuses=SCAN_STATUSES, **words, **context)
-    headers = {"Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer",
-               "Content-Language": words["lang"]}  # fmt: skip
-    return HTMLResponse(html, status_code=status, headers=headers)
-
-
-_CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-        "img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
-        "connect-src 'self'; frame-ancestors 'none'")  # fmt: skip
+    words_for = name.removesuffix(".html")
+    return render_page(request, name, words_for, status, statuses=SCAN_STATUSES, **context)
 
 
 async def dashboard(request: Request) -> HTMLResponse:

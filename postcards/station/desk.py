@@ -6,7 +6,7 @@ every rule, running the jobs the command line runs.  A problem is answered with 
 the command line prints (``text``) and its parts; input the backend refuses is a 400
 ``{"problems": […]}``, a ledger that cannot be reached a 503, as on every route.  The
 routes sit behind the station's guard (Host, token, origin, body size); a list upload
-may be larger than a scan (:data:`~postcards.station.guard.MAX_UPLOAD`).
+may be larger than a scan (:data:`~postcards.inputs.spreadsheets.MAX_UPLOAD`).
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from postcards.errors import LedgerError, PostcardsError, Problem
+from postcards.inputs.people import LISTS
+from postcards.inputs.spreadsheets import MAX_UPLOAD
+from postcards.progress import Progress
 from postcards.station.desk_pages import desk_pages
-from postcards.station.guard import MAX_UPLOAD, Refusal, json_body, text_field
-from postcards.station.print_jobs import Busy, PrintJobs, Progress
+from postcards.station.guard import Refusal, json_body, text_field
+from postcards.station.print_jobs import Busy, PrintJobs
 
 T = TypeVar("T")
-LISTS = ("senders", "prisoners")
 
 
 class Backend(Protocol):

@@ -12,17 +12,13 @@ its messages from a JSON block in the page (``#words``), as the station's other 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from postcards.station.language import page_context
-
-HERE = Path(__file__).parent
+from postcards.station.pages import render_page
 
 #: The desk's pages, in the order of the work (desk.html names them in its tabs).
 PAGES = {
@@ -35,26 +31,14 @@ PAGES = {
     "/desk/posters": "desk_posters.html",
 }
 
-#: The station's Content-Security-Policy (a test keeps it equal to the dashboard's).
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-       "img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
-       "connect-src 'self'; frame-ancestors 'none'")  # fmt: skip
-
-_TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"),
-                         autoescape=select_autoescape(default=True))  # fmt: skip
-
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     """A desk page: the station's layout, the desk's tabs, its words for the script."""
     station = request.app.state.station
-    words = page_context(request, "desk")
-    html = _TEMPLATES.get_template(template).render(
-        here=request.url.path, campaign=station.campaign, ready=station.desk is not None,
-        **words, **context,
+    return render_page(
+        request, template, "desk", here=request.url.path, campaign=station.campaign,
+        ready=station.desk is not None, **context,
     )  # fmt: skip
-    headers = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer",
-               "Content-Language": words["lang"]}  # fmt: skip
-    return HTMLResponse(html, headers=headers)
 
 
 def _page(template: str):

@@ -20,13 +20,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse
 
+from postcards.inputs.spreadsheets import MAX_UPLOAD
 from postcards.invisible import describe, invisible_chars
 
 MAX_BODY = 64 * 1024
 """A scan is a few hundred bytes; anything over this is refused unread (413)."""
-
-MAX_UPLOAD = 20 * 1024 * 1024
-"""A list uploaded to the desk (``PUT /api/lists/…``) may be this large; over it, 413."""
 
 UPLOADS = "/api/lists/"
 """The paths whose bodies are uploads, held to :data:`MAX_UPLOAD` instead."""
@@ -34,7 +32,7 @@ UPLOADS = "/api/lists/"
 MAX_DEPTH = 8
 """A scan is one flat object; JSON nested deeper is refused (400) before it is parsed."""
 
-COOKIE = "postcards_token"
+TOKEN_COOKIE = "postcards_token"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 """The loopback names the station always answers to (with its port)."""
 
@@ -84,7 +82,7 @@ class Guard:
                 target = path + (f"?{query}" if query else "")
                 response = RedirectResponse(target, status_code=303)
                 response.set_cookie(
-                    COOKIE,
+                    TOKEN_COOKIE,
                     self.token,
                     httponly=True,
                     samesite="strict",
@@ -162,7 +160,7 @@ def _given_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.query_params.get("token") or request.cookies.get(COOKIE, "")
+    return request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE, "")
 
 
 def _cross_origin(request: Request) -> str:

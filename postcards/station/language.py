@@ -41,7 +41,7 @@ NAMES = {
 }
 """The languages the station speaks, each named in itself (the menu shows these names)."""
 
-COOKIE = "postcards_lang"
+LANGUAGE_COOKIE = "postcards_lang"
 YEAR = 365 * 24 * 3600
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -104,7 +104,7 @@ def from_header(header: str) -> str:
 
 def chosen(request: Request) -> str:
     """The language of the page a request asks for: the cookie's, else the browser's."""
-    remembered = request.cookies.get(COOKIE, "")
+    remembered = request.cookies.get(LANGUAGE_COOKIE, "")
     if remembered in NAMES:
         return remembered
     return from_header(request.headers.get("accept-language", ""))
@@ -175,6 +175,7 @@ class LanguageChoice:
         path = local_path(scope["path"]).replace("?", "%3F").replace("#", "%23")
         response = RedirectResponse(path + (f"?{query}" if query else ""), status_code=303)
         if asked in NAMES:
-            response.set_cookie(COOKIE, asked, max_age=YEAR, httponly=True, samesite="strict",
-                                secure=request.url.scheme == "https")  # fmt: skip
+            secure = request.url.scheme == "https"
+            response.set_cookie(LANGUAGE_COOKIE, asked, max_age=YEAR, httponly=True,
+                                samesite="strict", secure=secure)  # fmt: skip
         await response(scope, receive, send)

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from postcards.errors import PostcardsError, Problem
+from postcards.progress import Progress
 
-#: The progress callback a run is given: (cards done, cards in all).
-Progress = Callable[[int, int], None]
 #: A run's work: given the progress callback, its files by kind and its warnings.
 Work = Callable[[Progress], tuple[dict[str, Path], list[Problem]]]
 

@@ -1,9 +1,9 @@
 """Starting the station: the token, the self-signed certificate, the join URL, uvicorn.
 
-Library code: it returns what to tell the user (:class:`Plan`) and never prints; the CLI
+Library code: it returns what to tell the user (:class:`StationSetup`) and never prints; the CLI
 prints.  uvicorn stops on Ctrl-C or SIGTERM after the requests in flight are answered,
 and each scan is one committed transaction, so a stop loses none.  uvicorn runs with
-:class:`Limits`: slow or many clients are closed in time and bounded in number, and what
+:class:`ClientLimits`: slow or many clients are closed in time and bounded in number, and what
 it logs about them is said once a minute, not once a connection.
 """
 
@@ -33,7 +33,7 @@ ANY_ADDRESS = ("0.0.0.0", "::", "")
 
 
 @dataclass(frozen=True)
-class Plan:
+class StationSetup:
     """How the station will listen, and what the people joining it need to know."""
 
     host: str
@@ -90,7 +90,9 @@ def check_token(token: str) -> None:
         raise UsageError(f"--token may hold visible ASCII characters only (no spaces), {fix}")
 
 
-def plan(host: str, port: int, token: str | None, tls: bool, campaign_root: Path) -> Plan:
+def station_setup(
+    host: str, port: int, token: str | None, tls: bool, campaign_root: Path
+) -> StationSetup:
     """The token (generated off localhost when not given) and the certificate.
 
     Raises:
@@ -105,7 +107,7 @@ def plan(host: str, port: int, token: str | None, tls: bool, campaign_root: Path
     if tls:
         cert, key = ensure_certificate(campaign_root / TLS_FOLDER, host)
         fingerprint = certificate_fingerprint(cert)
-    return Plan(host, port, token, cert, key, fingerprint)
+    return StationSetup(host, port, token, cert, key, fingerprint)
 
 
 def ensure_certificate(folder: Path, host: str) -> tuple[Path, Path]:
@@ -216,7 +218,7 @@ def _lan_address() -> str:
 
 
 @dataclass(frozen=True)
-class Limits:
+class ClientLimits:
     """What the station takes from its clients, so that slow or many cannot take it down.
 
     Attributes:
@@ -238,19 +240,19 @@ class Limits:
     head: int = 8 * 1024
 
 
-LIMITS = Limits()
+CLIENT_LIMITS = ClientLimits()
 """The limits ``serve`` runs with (and ``background`` by default)."""
 
 
-def serve(app, plan: Plan, limits: Limits = LIMITS) -> None:
+def serve(app, setup: StationSetup, limits: ClientLimits = CLIENT_LIMITS) -> None:
     """Run until Ctrl-C or SIGTERM; the scans in flight are answered first."""
     import uvicorn
 
     _enough_files(4 * limits.connections)
     config = _config(
-        app, plan.host, plan.port, limits, timeout_graceful_shutdown=10,
-        ssl_certfile=str(plan.cert) if plan.cert else None,
-        ssl_keyfile=str(plan.key) if plan.key else None,
+        app, setup.host, setup.port, limits, timeout_graceful_shutdown=10,
+        ssl_certfile=str(setup.cert) if setup.cert else None,
+        ssl_keyfile=str(setup.key) if setup.key else None,
     )  # fmt: skip
     # uvicorn stops gracefully on the signal, then raises it again for the handler it
     # found: a quiet one here, so that a stop is a normal end (exit 0), not a kill.
@@ -269,7 +271,7 @@ def background(
     app,
     host: str = "127.0.0.1",
     port: int = 0,
-    limits: Limits = LIMITS,
+    limits: ClientLimits = CLIENT_LIMITS,
 ) -> Iterator[str]:
     """Serve ``app`` from a thread until the block ends; yields the base URL.
 
@@ -297,8 +299,8 @@ def background(
         thread.join(10)
 
 
-def _config(app, host: str, port: int, limits: Limits, **more):
-    """The station's uvicorn settings: h11 with :class:`Limits`, logs said once a minute."""
+def _config(app, host: str, port: int, limits: ClientLimits, **more):
+    """The station's uvicorn settings: h11 with :class:`ClientLimits`, logs said once a minute."""
     import uvicorn
 
     config = uvicorn.Config(
@@ -313,7 +315,7 @@ def _config(app, host: str, port: int, limits: Limits, **more):
     return config
 
 
-def _protocol(limits: Limits) -> type:
+def _protocol(limits: ClientLimits) -> type:
     """The h11 protocol of uvicorn with a deadline for each request and a cap on connections."""
     from uvicorn.protocols.http.h11_impl import H11Protocol
 

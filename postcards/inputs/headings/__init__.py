@@ -3,7 +3,7 @@
 Each language's module holds two tables (``SENDERS`` and ``PRISONERS``) of field ->
 headers, as a list in that language writes them.  They are kept apart so that a
 translator can read and extend one language without the others, and merged here into the
-tables :mod:`postcards.inputs.columns` matches against, in :data:`LANGUAGES` order (the
+tables :mod:`postcards.inputs.columns` matches against, in :data:`HEADINGS` order (the
 first language to name a header wins a tie).  ``tests/test_headings.py`` checks that no
 header names two fields of one list.
 """
@@ -29,7 +29,7 @@ from postcards.inputs.headings import (
 from postcards.inputs.spreadsheets import normalize_header
 
 #: The languages of the campaigns' parliaments and of the prisoners' lists.
-LANGUAGES: dict[str, ModuleType] = {
+HEADINGS: dict[str, ModuleType] = {
     "en": english, "de": german, "fr": french, "lt": lithuanian, "lv": latvian,
     "pl": polish, "cs": czech, "nl": dutch, "ru": russian, "be": belarusian,
 }  # fmt: skip
@@ -40,7 +40,7 @@ Fields = dict[str, tuple[str, ...]]
 def merged(table: str) -> Fields:
     """Field -> every header naming it (normalized, once each), English's fields' order first."""
     fields: dict[str, list[str]] = {}
-    for module in LANGUAGES.values():
+    for module in HEADINGS.values():
         for name, headers in getattr(module, table).items():
             known = fields.setdefault(name, [normalize_header(name)])
             known += [h for h in map(normalize_header, headers) if h not in known]
