@@ -53,12 +53,30 @@ class Columns:
     other: tuple[str, ...] = ()
 
     def described(self) -> dict[str, str]:
-        """Field -> the header(s) as a message names them (``Vorname + Nachname``)."""
-        return {**self.single, **{f: " + ".join(hs) for f, hs in self.parts.items()}}
+        """Field -> the header(s) as a message names them (``Vorname + Nachname``).
+
+        Worked out once (every row's reader asks): treat the result as read-only.
+        """
+        found = self.__dict__.get("_described")
+        if found is None:
+            found = {**self.single, **{f: " + ".join(hs) for f, hs in self.parts.items()}}
+            object.__setattr__(self, "_described", found)
+        return found
 
     def used(self) -> set[str]:
         """Every header a field reads, or the mapping names as ``other``."""
         return {*self.single.values(), *(h for hs in self.parts.values() for h in hs), *self.other}
+
+    def read_by_fields(self) -> frozenset[str]:
+        """The headers the fields read: a row's other cells are its template fields.
+
+        Worked out once, as :meth:`described`.
+        """
+        found = self.__dict__.get("_read")
+        if found is None:
+            found = frozenset(self.used() - set(self.other))
+            object.__setattr__(self, "_read", found)
+        return found
 
 
 def header_names(fields: Fields, explicit: ColumnMap) -> frozenset[str]:
@@ -207,7 +225,7 @@ class RowReader:
 
     def extra(self) -> dict[str, str]:
         """The cells of the columns no field reads, by normalized header: template fields."""
-        used = self.columns.used() - set(self.columns.other)
+        used = self.columns.read_by_fields()
         return {
             normalize_header(h).replace(" ", "_"): v
             for h, v in self.row.cells.items()

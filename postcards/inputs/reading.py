@@ -107,7 +107,7 @@ def _read(
     spooled: bool = True,
 ) -> People:
     columns, problems = map_columns(table, fields, explicit, config_name, section)
-    mapping = columns.described()
+    mapping = dict(columns.described())  # the people keep their own
     problems += list(table.notes) + unread_columns(table, fields, columns, section)
     problems += [missing_column(table, f, section) for f in required if f not in mapping]
     problems += [
