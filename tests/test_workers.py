@@ -81,8 +81,9 @@ def _with_trouble(folder: Path) -> None:
             csv.writer(handle).writerows(table)
 
 
+@pytest.mark.parametrize("layout", ["single", "a4-4up"])
 def test_the_problems_are_the_same_whatever_the_number_of_workers(
-    many: Path, tmp_path: Path, small_chunks: None
+    many: Path, tmp_path: Path, small_chunks: None, layout: str
 ) -> None:
     """Each worker checks the cards it plans; the report joins them in the cards' order.
 
@@ -95,7 +96,7 @@ def test_the_problems_are_the_same_whatever_the_number_of_workers(
     for jobs in (1, 2, 3):
         out = tmp_path / f"jobs{jobs}" / "cards.pdf"
         with pytest.raises(InputError) as failed:
-            campaign.cards(out, jobs=jobs)
+            campaign.cards(out, jobs=jobs, layout=layout)
         found[jobs] = [  # each run draws new codes
             re.sub(r"\(\w{4}-\w{4}-\w\)", "(code)", str(problem))
             for problem in failed.value.problems
