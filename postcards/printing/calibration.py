@@ -20,6 +20,7 @@ from postcards.cards.design import load_design
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import publish, staged
+from postcards.page.documents import save_canvas
 from postcards.page.geometry import Affine, parse_size, pt
 from postcards.page.layouts import find_layout
 from postcards.printing.imposition import Imposition, impose
@@ -177,7 +178,7 @@ def _draw(
     for x, y in corners:
         _rulers(canvas, regular, *flip.apply(x, y))
     canvas.showPage()
-    canvas.save()
+    save_canvas(canvas, path)
 
 
 def _note(canvas, font: str, height_mm: float, lines: list[str]) -> None:
