@@ -6,6 +6,7 @@ import csv
 import os
 import shutil
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +42,36 @@ def run(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) ->
     finally:
         os.chdir(old)
     return Result(result.exit_code, result.stdout, result.stderr)
+
+
+# --- no thread may run where a process forks -------------------------------------------
+# Python 3.12+ warns (DeprecationWarning "This process ... is multi-threaded, use of fork()
+# may lead to deadlocks in the child"), but only where it cannot fail a test: CPython
+# clears the warning it raises, and under pytest-xdist every fork warns anyway, for
+# execnet's own I/O thread (a bare _thread, not in threading.enumerate(); see the filter in
+# pyproject.toml).  So the tests check it themselves, on every Python: a Python thread
+# running beside the one that forks (a progress bar's refresh, a server) fails the test.
+
+_FORKED_BESIDE: list[list[str]] = []
+
+
+def _note_threads_at_fork() -> None:
+    running = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    if running:
+        _FORKED_BESIDE.append(running)
+
+
+os.register_at_fork(before=_note_threads_at_fork)  # in this process only: children skip it
+
+
+@pytest.fixture(autouse=True)
+def no_thread_runs_at_a_fork() -> Iterator[None]:
+    """Fails a test whose process forked (``cards --jobs``' workers) while a thread ran."""
+    _FORKED_BESIDE.clear()
+    yield
+    forks, _FORKED_BESIDE[:] = list(_FORKED_BESIDE), []
+    if forks:
+        pytest.fail(f"forked while other threads ran (a deadlock waiting to happen): {forks}")
 
 
 @pytest.fixture
