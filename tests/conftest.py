@@ -6,7 +6,9 @@ import csv
 import os
 import shutil
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -129,6 +131,35 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for_server(
+    url: str, process: subprocess.Popen | None = None, seconds: float = 30, **get: object
+) -> None:
+    """Until ``url`` answers at all (any status; ``get``: httpx.get's options).
+
+    Fails the test, with what the server wrote on stderr, when its ``process`` ends first or
+    nothing answers within ``seconds`` (the process is then killed).
+    """
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(url, timeout=5, **get)  # type: ignore[arg-type]
+            return
+        except httpx.TransportError:
+            pass
+        if process is not None and process.poll() is not None:
+            why = process.communicate(timeout=30)[1]
+            pytest.fail(f"the server ended ({process.returncode}) before {url} answered: {why}")
+        if time.monotonic() > deadline:
+            why = ""
+            if process is not None:
+                process.kill()
+                why = process.communicate(timeout=30)[1]
+            pytest.fail(f"nothing answered at {url} within {seconds:g} s: {why}")
+        time.sleep(0.05)
 
 
 @dataclass
