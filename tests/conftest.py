@@ -84,6 +84,15 @@ def campaign(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture
+def printed(campaign: Path) -> Path:
+    """The test campaign after one good print run of its 4 cards: ``first.pdf`` with its
+    manifest and ticket beside ``campaign.toml``, and a ledger (``tracking.db``)."""
+    result = run("-c", campaign, "cards", "-o", campaign / "first.pdf")
+    assert result.exit_code == 0, result.stderr
+    return campaign
+
+
 def read_manifest(path: Path) -> list[dict[str, str]]:
     """A CSV file postcards wrote, read as Excel does (the byte order mark is not a header)."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
