@@ -18,7 +18,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from postcards.version import VERSION as __version__
 
 #: The public names, and the module each comes from (imported on first use).
 _EXPORTS = {

@@ -30,7 +30,17 @@ ORDER: list[tuple[str, ...]] = [
     ("cli", "api"),
 ]
 RANK = {stage: rank for rank, stages in enumerate(ORDER) for stage in stages}
-KERNEL = {"errors", "codes", "files", "resources", "wording", "order", "invisible", "spool"}
+KERNEL = {
+    "errors",
+    "codes",
+    "files",
+    "resources",
+    "wording",
+    "order",
+    "invisible",
+    "spool",
+    "version",
+}
 CONFIG = {"config", "campaign_file", "return_addresses"}
 
 #: Project imports made inside a function outside the command line, and why.  Each keeps
