@@ -18,8 +18,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from postcards.version import VERSION as __version__
-
 #: The public names, and the module each comes from (imported on first use).
 _EXPORTS = {
     "Campaign": "postcards.api",
@@ -45,10 +43,13 @@ if TYPE_CHECKING:
     from postcards.api import Campaign, CampaignLedger
     from postcards.errors import InputError, PostcardsError, Problem
     from postcards.inputs.reading import load_prisoners, load_senders
+    from postcards.version import VERSION as __version__
 
 
 def __getattr__(name: str) -> Any:
     """Import a public name's module when the name is first used."""
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
+    if name == "__version__":  # written in postcards/version.py alone
+        return import_module("postcards.version").VERSION
     raise AttributeError(f"module 'postcards' has no attribute {name!r}")
