@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # What a build of a fresh clone would not see: caches, environments, earlier builds.
 NOT_SOURCES = shutil.ignore_patterns(
     ".git",
-    ".venv",
+    ".venv*",  # make's .venv and .ci/run's .venv-3.11 to .venv-3.13
     "venv",
     "build",
     "dist",
