@@ -3,10 +3,11 @@
 #   make test    ruff, then pytest
 # Both create .venv and install the project into it (editable, with the test extra) once;
 # the install is redone when pyproject.toml changes.  `make PYTHON=python3.12 test` picks
-# the interpreter.
+# the interpreter; VENV the environment's folder, so that several Pythons can live side by
+# side (`make PYTHON=python3.12 VENV=.venv-3.12 test`, as .ci/run does for 3.11 to 3.13).
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
@@ -60,4 +61,4 @@ clean:
 	find postcards tests bench samples -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .venv-3.*

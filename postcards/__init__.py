@@ -18,8 +18,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 #: The public names, and the module each comes from (imported on first use).
 _EXPORTS = {
     "Campaign": "postcards.api",
@@ -46,10 +44,13 @@ if TYPE_CHECKING:
     from postcards.api_ledger import CampaignLedger
     from postcards.errors import InputError, PostcardsError, Problem
     from postcards.inputs.reading import load_prisoners, load_senders
+    from postcards.version import VERSION as __version__
 
 
 def __getattr__(name: str) -> Any:
     """Import a public name's module when the name is first used."""
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
+    if name == "__version__":  # written in postcards/version.py alone
+        return import_module("postcards.version").VERSION
     raise AttributeError(f"module 'postcards' has no attribute {name!r}")

@@ -6,6 +6,9 @@ import csv
 import os
 import shutil
 import socket
+import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,12 +46,51 @@ def run(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) ->
     return Result(result.exit_code, result.stdout, result.stderr)
 
 
+# --- no thread may run where a process forks -------------------------------------------
+# Python 3.12+ warns (DeprecationWarning "This process ... is multi-threaded, use of fork()
+# may lead to deadlocks in the child"), but only where it cannot fail a test: CPython
+# clears the warning it raises, and under pytest-xdist every fork warns anyway, for
+# execnet's own I/O thread (a bare _thread, not in threading.enumerate(); see the filter in
+# pyproject.toml).  So the tests check it themselves, on every Python: a Python thread
+# running beside the one that forks (a progress bar's refresh, a server) fails the test.
+
+_FORKED_BESIDE: list[list[str]] = []
+
+
+def _note_threads_at_fork() -> None:
+    running = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    if running:
+        _FORKED_BESIDE.append(running)
+
+
+os.register_at_fork(before=_note_threads_at_fork)  # in this process only: children skip it
+
+
+@pytest.fixture(autouse=True)
+def no_thread_runs_at_a_fork() -> Iterator[None]:
+    """Fails a test whose process forked (``cards --jobs``' workers) while a thread ran."""
+    _FORKED_BESIDE.clear()
+    yield
+    forks, _FORKED_BESIDE[:] = list(_FORKED_BESIDE), []
+    if forks:
+        pytest.fail(f"forked while other threads ran (a deadlock waiting to happen): {forks}")
+
+
 @pytest.fixture
 def campaign(tmp_path: Path) -> Path:
     """A fresh copy of tests/data/campaign; returns its folder."""
     folder = tmp_path / "campaign"
     shutil.copytree(DATA / "campaign", folder)
     return folder
+
+
+@pytest.fixture
+def printed(campaign: Path) -> Path:
+    """The test campaign after one good print run of its 4 cards: ``first.pdf`` with its
+    manifest and ticket beside ``campaign.toml``, and a ledger (``tracking.db``)."""
+    result = run("-c", campaign, "cards", "-o", campaign / "first.pdf")
+    assert result.exit_code == 0, result.stderr
+    return campaign
 
 
 def read_manifest(path: Path) -> list[dict[str, str]]:
@@ -98,6 +140,35 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for_server(
+    url: str, process: subprocess.Popen | None = None, seconds: float = 30, **get: object
+) -> None:
+    """Until ``url`` answers at all (any status; ``get``: httpx.get's options).
+
+    Fails the test, with what the server wrote on stderr, when its ``process`` ends first or
+    nothing answers within ``seconds`` (the process is then killed).
+    """
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(url, timeout=5, **get)  # type: ignore[arg-type]
+            return
+        except httpx.TransportError:
+            pass
+        if process is not None and process.poll() is not None:
+            why = process.communicate(timeout=30)[1]
+            pytest.fail(f"the server ended ({process.returncode}) before {url} answered: {why}")
+        if time.monotonic() > deadline:
+            why = ""
+            if process is not None:
+                process.kill()
+                why = process.communicate(timeout=30)[1]
+            pytest.fail(f"nothing answered at {url} within {seconds:g} s: {why}")
+        time.sleep(0.05)
 
 
 @dataclass

@@ -31,7 +31,8 @@ ORDER: list[tuple[str, ...]] = [
 ]
 RANK = {stage: rank for rank, stages in enumerate(ORDER) for stage in stages}
 KERNEL = {
-    "errors", "codes", "files", "resources", "wording", "order", "invisible", "spool", "progress"
+    "errors", "codes", "files", "resources", "wording", "order", "invisible", "spool", "progress",
+    "version",
 }  # fmt: skip
 CONFIG = {"config", "campaign_file", "return_addresses"}
 

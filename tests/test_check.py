@@ -50,13 +50,6 @@ def _ledger_state(folder: Path) -> str | None:
     return hashlib.sha256(db.read_bytes()).hexdigest() if db.exists() else None
 
 
-@pytest.fixture
-def printed(campaign: Path) -> Path:
-    """The test campaign after one good print run: a ledger that must not change."""
-    assert run("-c", campaign, "cards", "-o", campaign / "first.pdf").exit_code == 0
-    return campaign
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_broken_prisoner_list_is_refused_with_its_message(printed: Path, name: str) -> None:
     before = _ledger_state(printed)

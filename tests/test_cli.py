@@ -90,22 +90,27 @@ def test_the_progress_bar_says_what_it_does_from_the_first_second(tmp_path: Path
                             env={**env, "POSTCARDS_DATABASE": db})  # fmt: skip
     os.close(secondary)
     drawn = b""
-    while True:
+    with done:  # its stdout pipe is closed at the end, whatever happens
         try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    assert done.wait(60) == 0, drawn
+            while True:
+                try:
+                    chunk = os.read(main, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                drawn += chunk
+        finally:
+            os.close(main)
+        assert done.wait(60) == 0, drawn
+        printed = done.stdout.read().decode()
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode("utf-8", "replace"))
     first = text.index("cards: reading and checking")
     assert "0:00:00" in text[first : first + 200]  # labelled in the first second
     assert "cards: planning and drawing" in text and "45/45" in text
     drawing = text[text.rindex("cards: planning and drawing") :]
     assert re.search(r"45/45 0:00:\d\d · [\d,]+ cards/s · 0:00:00 left", drawing), drawing[:300]
-    assert "45 cards on 45 sheets -> " in done.stdout.read().decode()
+    assert "45 cards on 45 sheets -> " in printed
 
 
 def test_counts_are_singular_for_one(campaign: Path) -> None:

@@ -437,7 +437,7 @@ def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
     import sys
 
     import httpx
-    from conftest import _free_port
+    from conftest import _free_port, wait_for_server
 
     folder = tmp_path / "new"
     assert run("init", folder).exit_code == 0
@@ -449,12 +449,7 @@ def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/api/coverage")
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        wait_for_server(f"{base}/api/coverage", process)
         assert httpx.get(f"{base}/api/coverage").json()["cards"] == 0
         assert 'id="settings"' in httpx.get(f"{base}/desk").text  # the campaign form
         checked = httpx.get(f"{base}/api/check", timeout=60).json()

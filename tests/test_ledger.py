@@ -312,9 +312,16 @@ def test_busy_ledger_is_reported(db: Path) -> None:
 
 
 def test_close_twice_is_harmless(ledger_url: str) -> None:
+    """The second close neither raises nor reopens; the ledger says it is closed; the cards
+    written before are all there for the next one to open it."""
     ledger = Ledger.open(ledger_url)
+    assert ledger.record_generated(make_cards(2), at=AT) == 2  # a connection is open
     ledger.close()
     ledger.close()
+    with pytest.raises(LedgerError, match="the ledger is closed"):
+        ledger.count_cards()
+    with Ledger.open(ledger_url) as again:
+        assert again.count_cards() == 2
 
 
 def test_a_failing_batch_writes_nothing(ledger_url: str) -> None:

@@ -25,14 +25,6 @@ def files_under(folder: Path) -> list[str]:
 
 
 @pytest.fixture
-def printed(campaign: Path) -> Path:
-    """The test campaign after one print run: it has a ledger with 4 cards."""
-    result = run("-c", campaign, "cards", "-o", campaign / "out" / "cards.pdf")
-    assert result.exit_code == 0, result.stderr
-    return campaign
-
-
-@pytest.fixture
 def umask() -> Iterator[callable]:
     """Set the process's umask for one test (the CLI runs in-process)."""
     old = os.umask(0o022)
@@ -166,7 +158,7 @@ def test_poster_and_calibrate_never_replace_the_design(campaign: Path, tmp_path:
 
 
 def test_report_and_archive_never_replace_the_lists_or_ledger(printed: Path) -> None:
-    code = read_manifest(printed / "out" / "cards.manifest.csv")[0]["code"]
+    code = read_manifest(printed / "first.manifest.csv")[0]["code"]
     assert run("-c", printed, "track", "mark", code, "--status", "sent").exit_code == 0
     prisoners, ledger = printed / "prisoners.csv", printed / "tracking.db"
     before = (digest(prisoners), digest(ledger))
@@ -174,7 +166,7 @@ def test_report_and_archive_never_replace_the_lists_or_ledger(printed: Path) -> 
     assert report.exit_code == 2
     assert f"would replace the prisoners list {prisoners}" in report.stderr
     archive = printed / "archive"
-    prisoner = read_manifest(printed / "out" / "cards.manifest.csv")[0]["prisoner_id"]
+    prisoner = read_manifest(printed / "first.manifest.csv")[0]["prisoner_id"]
     assert run("-c", printed, "track", "export", "--texts", archive).exit_code == 0
     assert run("-c", printed, "track", "export", "--texts", archive).exit_code == 0  # again
     (archive / f"{prisoner}.pdf").unlink()
@@ -326,11 +318,11 @@ def test_init_files_are_private(tmp_path: Path, umask) -> None:
 
 def test_a_replaced_file_never_gets_a_wider_mode(printed: Path, umask) -> None:
     umask(0o022)
-    pdf = printed / "out" / "cards.pdf"
+    pdf = printed / "first.pdf"
     pdf.chmod(0o600)
     assert run("-c", printed, "cards", "-o", pdf).exit_code == 0
     assert mode(pdf) == 0o600
-    assert mode(printed / "out" / "cards.manifest.csv") == 0o640
+    assert mode(printed / "first.manifest.csv") == 0o640
 
 
 def test_demo_never_writes_into_the_current_campaigns_ledger(printed: Path, tmp_path: Path) -> None:

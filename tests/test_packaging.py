@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # What a build of a fresh clone would not see: caches, environments, earlier builds.
 NOT_SOURCES = shutil.ignore_patterns(
     ".git",
-    ".venv",
+    ".venv*",  # make's .venv and .ci/run's .venv-3.11 to .venv-3.13
     "venv",
     "build",
     "dist",
@@ -138,6 +139,64 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]
     archive = zipfile.ZipFile(built)
     yield archive
     archive.close()
+
+
+def _metadata(wheel: zipfile.ZipFile) -> str:
+    (name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+    return wheel.read(name).decode("utf-8")
+
+
+def test_wheel_carries_the_licences(wheel: zipfile.ZipFile) -> None:
+    """postcards' own MIT licence and those of the fonts and decoder it bundles."""
+    licences = {n.split(".dist-info/licenses/")[1] for n in wheel.namelist() if "/licenses/" in n}
+    assert "LICENSE" in licences
+    assert {"fonts/PTSans-LICENSE.txt", "fonts/DejaVu-LICENSE.txt"} <= licences
+    (name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    assert wheel.read(name) == (ROOT / "LICENSE").read_bytes()
+    metadata = _metadata(wheel)
+    assert "License-Expression: MIT" in metadata.splitlines()
+    assert "License-File: LICENSE" in metadata.splitlines()
+
+
+def test_wheel_version_is_the_code_s_one_version(wheel: zipfile.ZipFile) -> None:
+    """One source: postcards/version.py gives the metadata, the API and --version."""
+    from click.testing import CliRunner
+
+    import postcards
+    from postcards.cli import main
+    from postcards.version import VERSION
+
+    assert f"Version: {VERSION}" in _metadata(wheel).splitlines()
+    assert postcards.__version__ == VERSION
+    assert CliRunner().invoke(main, ["--version"]).output == f"postcards, version {VERSION}\n"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    major_minor = ".".join(VERSION.split(".")[:2])
+    assert re.search(rf"^## {re.escape(major_minor)}\b", changelog, re.M), "not in CHANGELOG.md"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in pyproject["project"] and "version" in pyproject["project"]["dynamic"]
+
+
+def test_wheel_says_what_runs_it(wheel: zipfile.ZipFile) -> None:
+    """Linux and Python 3.11 to 3.13, as CI tests them, and where the project lives."""
+    lines = _metadata(wheel).splitlines()
+    for classifier in (
+        "Operating System :: POSIX :: Linux",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
+    ):
+        assert f"Classifier: {classifier}" in lines
+    assert "Requires-Python: >=3.11" in lines
+    assert any(line.startswith("Project-URL: Changelog, ") for line in lines)
+
+
+def test_odfpy_and_charset_normalizer_are_no_runtime_dependencies() -> None:
+    """The code imports neither (ODS is read by its own reader; odfpy writes test files)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    names = {re.split(r"[<>=\[ ]", d)[0] for d in pyproject["project"]["dependencies"]}
+    assert not names & {"odfpy", "charset-normalizer"}
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "postcards").rglob("*.py"))
+    assert not re.search(r"^\s*(import|from) (odf|charset_normalizer)\b", code, re.M)
 
 
 def test_wheel_carries_code_and_bundled_folders(wheel: zipfile.ZipFile) -> None:

@@ -39,7 +39,9 @@ def _cards(campaign: Path, pairs: Path, *extra: str) -> tuple[int, str, Path]:
 
 
 @pytest.fixture
-def printed(campaign: Path) -> tuple[Path, Path, dict[str, dict[str, str]]]:
+def personal(campaign: Path) -> tuple[Path, Path, dict[str, dict[str, str]]]:
+    """The test campaign printed with a personal message for P1 and an empty one for P4:
+    the campaign, the PDF and the manifest rows by prisoner."""
     pairs = _assignments(
         campaign,
         [
@@ -53,8 +55,8 @@ def printed(campaign: Path) -> tuple[Path, Path, dict[str, dict[str, str]]]:
     return campaign, out, rows
 
 
-def test_a_personal_message_is_printed_and_an_empty_one_prints_the_template(printed) -> None:
-    _, out, rows = printed
+def test_a_personal_message_is_printed_and_an_empty_one_prints_the_template(personal) -> None:
+    _, out, rows = personal
     back = _back(out, rows["P1"], raw=True)
     lines = [line.strip() for line in back.splitlines()]
     for line in OWN.split("\n"):  # its line breaks kept
@@ -64,8 +66,8 @@ def test_a_personal_message_is_printed_and_an_empty_one_prints_the_template(prin
     assert "Помним о вас" not in _back(out, rows["P4"])
 
 
-def test_the_ledger_and_the_archive_keep_the_personal_message(printed, tmp_path: Path) -> None:
-    campaign, _, rows = printed
+def test_the_ledger_and_the_archive_keep_the_personal_message(personal, tmp_path: Path) -> None:
+    campaign, _, rows = personal
     with Ledger.open(campaign / "tracking.db") as ledger:
         assert ledger.card(rows["P1"]["code"]).message == OWN
         assert TEMPLATE_WORD in ledger.card(rows["P4"]["code"]).message
@@ -93,8 +95,8 @@ def test_a_message_too_long_names_the_assignments_row(campaign: Path) -> None:
     assert not out.exists()
 
 
-def test_a_reprint_keeps_the_latest_message_until_the_card_went_out(printed) -> None:
-    campaign, _, rows = printed
+def test_a_reprint_keeps_the_latest_message_until_the_card_went_out(personal) -> None:
+    campaign, _, rows = personal
     pairs = _assignments(
         campaign,
         [

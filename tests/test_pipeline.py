@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,7 @@ def test_manifest_pages_and_slots_follow_print_order(demo: Path) -> None:
 
 def test_demo_ledger_holds_every_card_with_one_generated_event(demo: Path) -> None:
     manifest = read_manifest(demo / "cards.manifest.csv")
-    with sqlite3.connect(demo / "tracking.db") as db:
+    with closing(sqlite3.connect(demo / "tracking.db")) as db:
         codes = {row[0] for row in db.execute("select code from cards")}
         events = db.execute("select code, status from events").fetchall()
     assert codes == {c["code"] for c in manifest}
@@ -172,7 +173,7 @@ def test_rerun_reuses_codes_and_writes_the_same_bytes(campaign: Path) -> None:
     assert "0 new cards recorded" in second.stdout
     assert _digest(out) == digest
     assert read_manifest(out.with_suffix(".manifest.csv")) == manifest
-    with sqlite3.connect(campaign / "tracking.db") as db:
+    with closing(sqlite3.connect(campaign / "tracking.db")) as db:
         assert db.execute("select count(*) from events").fetchone()[0] == len(manifest)
 
 

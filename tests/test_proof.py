@@ -32,13 +32,6 @@ def _ledger(campaign: Path) -> tuple[bytes, list]:
     return path.read_bytes(), rows
 
 
-@pytest.fixture
-def printed(campaign: Path) -> Path:
-    """The test campaign with its wave printed once: a ledger with cards in it."""
-    assert run("-c", campaign, "cards", "-o", campaign / "cards.pdf").exit_code == 0
-    return campaign
-
-
 def test_a_front_and_a_back_per_card_and_a_contact_sheet(printed: Path) -> None:
     out = printed / "proofs"
     result = run("-c", printed, "proof", "-o", out)
@@ -100,7 +93,7 @@ def test_the_prisoners_name_is_drawn_and_the_mark_is_on_the_proof_alone(printed:
     for face in ("front", "back"):  # every image is marked
         image = Image.open(next(out.glob(f"0003-{face}-*.png"))).convert("RGB")
         assert _share(image, tab, lambda px: px == MARK_RED) > 0.5
-    printed_back = _render(printed / "cards.pdf", 1, 100)
+    printed_back = _render(printed / "first.pdf", 1, 100)
     assert _share(printed_back, tab, lambda px: px == MARK_RED) == 0  # never on the print file
 
 

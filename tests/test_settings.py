@@ -104,13 +104,6 @@ RENAMED = (
 )
 
 
-@pytest.fixture
-def printed(campaign: Path) -> Path:
-    """The test campaign with its 4 cards printed (tracking.db in its folder)."""
-    assert run("-c", campaign, "cards", "-o", campaign / "first.pdf").exit_code == 0
-    return campaign
-
-
 def test_a_renamed_campaign_is_refused_by_every_command(printed: Path) -> None:
     _set(printed, 'name = "Test campaign"', 'name = "New name"')
     message = RENAMED.format(folder=printed)

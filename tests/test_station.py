@@ -263,9 +263,8 @@ def test_the_serve_command_stops_cleanly_on_sigterm(tmp_path: Path, cards) -> No
     import signal
     import subprocess
     import sys
-    import time
 
-    from conftest import _free_port
+    from conftest import _free_port, wait_for_server
 
     with Ledger.open(tmp_path / "tracking.db") as ledger:
         ledger.record_generated(cards, at=AT)
@@ -281,12 +280,7 @@ def test_the_serve_command_stops_cleanly_on_sigterm(tmp_path: Path, cards) -> No
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/api/coverage")
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        wait_for_server(f"{base}/api/coverage", process)
         assert scan(base, code=cards[0].code).json()["result"] == "recorded"
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=15)
@@ -346,9 +340,8 @@ def test_tls_serves_https_with_the_printed_fingerprint(tmp_path: Path, cards) ->
     import ssl
     import subprocess
     import sys
-    import time
 
-    from conftest import _free_port
+    from conftest import _free_port, wait_for_server
 
     with Ledger.open(tmp_path / "tracking.db") as ledger:
         ledger.record_generated(cards, at=AT)
@@ -364,12 +357,7 @@ def test_tls_serves_https_with_the_printed_fingerprint(tmp_path: Path, cards) ->
     )
     try:
         base = f"https://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/api/coverage", verify=False)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        wait_for_server(f"{base}/api/coverage", process, verify=False)
         answer = httpx.post(f"{base}/api/scans", json={"code": cards[0].code}, verify=False)
         assert answer.json()["result"] == "recorded"
         presented = ssl.get_server_certificate(("127.0.0.1", port))

@@ -17,7 +17,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -297,6 +296,8 @@ def ledger_events(path: Path, card: LedgerCard) -> list[str]:
 def serve(folder: Path, port: int, token: str) -> Iterator[str]:
     """``postcards serve --token`` in its own process on ``port``, the ledger in ``folder``;
     yields the join URL it prints, and stops it with SIGTERM as Ctrl-C would."""
+    from conftest import wait_for_server
+
     process = subprocess.Popen(
         [sys.executable, "-m", "postcards", "serve", "--port", str(port), "--token", token],
         cwd=folder,
@@ -308,20 +309,10 @@ def serve(folder: Path, port: int, token: str) -> Iterator[str]:
     )  # fmt: skip
     try:
         assert process.stdout is not None
-        join = ""
+        wait_for_server(f"http://127.0.0.1:{port}/scan", process)  # any answer: it listens
+        join = ""  # printed before it listens: there by now, or the output has ended
         while not join and (line := process.stdout.readline()):
             join = line.split()[1] if line.startswith("open ") else ""
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(join)  # any answer: it listens
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    why = process.communicate()[1]
-                    raise RuntimeError(f"the station did not start: {why}") from None
-                time.sleep(0.05)
         yield join
     finally:
         process.send_signal(signal.SIGTERM)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from conftest import ROOT, run
 
 from postcards.cards.design import load_design
 from postcards.errors import LayoutError, TemplateError
+from postcards.page import text as page_text
 from postcards.page.fonts import describe_char
 from postcards.page.text import MessageTemplates, fit_text, normalize_text
 
@@ -82,6 +82,32 @@ def test_bundled_fonts_cover_belarusian_ukrainian_and_central_european(fonts) ->
 
 # --- runaway and broken templates: a clear message, nothing written -------------------
 
+
+def _counted_renders(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """Each message render from now on: the characters it took in, and what stopped it."""
+    renders: list[tuple[int, str]] = []
+    bounded = page_text.render_bounded
+
+    def counted(chunks):
+        taken = [0]
+
+        def counting():
+            for chunk in chunks:
+                taken[0] += len(chunk)
+                yield chunk
+
+        try:
+            result = bounded(counting())
+        except BaseException as exc:
+            renders.append((taken[0], type(exc).__name__))
+            raise
+        renders.append((taken[0], ""))
+        return result
+
+    monkeypatch.setattr(page_text, "render_bounded", counted)
+    return renders
+
+
 RUNAWAY = {
     '{% include "nope.j2" %}': "it includes 'nope.j2', which is not in the design's folder",
     '{{ "x" * 10**9 }}': "repeating a text of 1 1,000,000,000 times makes more than 100,000",
@@ -93,7 +119,7 @@ RUNAWAY = {
 
 @pytest.mark.parametrize("template", RUNAWAY)
 def test_a_runaway_template_stops_with_a_message_and_writes_nothing(
-    campaign: Path, template: str
+    campaign: Path, template: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copytree(ROOT / "templates" / "solidarity", campaign / "d")
     toml = campaign / "campaign.toml"
@@ -105,9 +131,15 @@ def test_a_runaway_template_stops_with_a_message_and_writes_nothing(
     assert run("-c", campaign, "cards", "-o", out).exit_code == 0
     before = (out.read_bytes(), (campaign / "tracking.db").read_bytes())
     (campaign / "d" / "message.ru.j2").write_text(template, encoding="utf-8")
-    started = time.monotonic()
+    renders = _counted_renders(monkeypatch)
     result = run("-c", campaign, "cards", "-o", out)
-    assert time.monotonic() - started < 15
+    # The work is bounded, not timed: a template stopped by a limit is run once for the
+    # whole run (the cards after it fail alike without running it again), no card's
+    # message more than once, and no render takes in more than the output limit and one
+    # chunk (the time limit is the interval timer's, its message checked below).
+    stopped = [why for _, why in renders if why in ("RenderLimit", "OverflowError")]
+    assert len(stopped) <= 1 and len(renders) <= 4, renders  # the campaign has 4 cards
+    assert max(taken for taken, _ in renders) <= page_text.MAX_OUTPUT_CHARS + 90_000, renders
     assert result.exit_code == 1
     assert "message.ru.j2" in result.stderr and RUNAWAY[template] in result.stderr
     assert "(the card from " in result.stderr  # names the card it stopped

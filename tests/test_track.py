@@ -193,8 +193,8 @@ def test_four_scanners_at_once_record_each_card_once(ledger_url: str, tmp_path: 
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=tmp_path, env=env, text=True))  # fmt: skip
         scanners[-1].stdin.write("\n".join(codes) + "\n")
-        scanners[-1].stdin.close()
-    outputs = [(p.stdout.read(), p.stderr.read(), p.wait(timeout=120)) for p in scanners]
+        scanners[-1].stdin.flush()  # all four scan at once; communicate ends each input
+    outputs = [(*p.communicate(timeout=120), p.returncode) for p in scanners]  # pipes closed
     for stdout, stderr, code in outputs:
         assert code == 0, stderr
         assert len(stdout.splitlines()) == 300

@@ -19,6 +19,7 @@ import click
 from postcards.campaign_file import load_campaign
 from postcards.config import CAMPAIGN_FILE, Settings, default_campaign, office_problem
 from postcards.errors import PostcardsError, Problem
+from postcards.version import VERSION
 from postcards.wording import counted
 
 
@@ -251,7 +252,7 @@ def campaign_option(func: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @campaign_option
-@click.version_option(package_name="postcards")
+@click.version_option(VERSION, prog_name="postcards")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Print-ready solidarity postcards from spreadsheets, with tracking."""

@@ -146,22 +146,22 @@ def xlsx_records(
     survey = survey or survey_xlsx(path, name, limits)
     last = None if survey.refless else survey.last_row
     # From a handle, not a path: openpyxl refuses an XLSX that is named .xls by its name.
-    handle = path.open("rb")
-    book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows
-        cells = 0
-        for number, row in enumerate(sheet.iter_rows(), 1):
-            if last is not None and number > last:
-                break  # only empty rows follow
-            cells += len(row)
-            if cells > limits.max_cells:
-                raise cell_limit(name, limits)
-            yield number, [xlsx_text(c.value, c.number_format) for c in row]
-    finally:
-        book.close()
-        handle.close()
+    # Closed also when openpyxl refuses the file (entities in its XML, damage).
+    with path.open("rb") as handle:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # some writers store a wrong size, which would cut rows
+            cells = 0
+            for number, row in enumerate(sheet.iter_rows(), 1):
+                if last is not None and number > last:
+                    break  # only empty rows follow
+                cells += len(row)
+                if cells > limits.max_cells:
+                    raise cell_limit(name, limits)
+                yield number, [xlsx_text(c.value, c.number_format) for c in row]
+        finally:
+            book.close()
 
 
 def xlsx_text(value: Any, number_format: str | None = None) -> str:

@@ -22,6 +22,17 @@ A4_MM = (210.0, 297.0)
 MARGIN_MM = 15.0
 
 
+def save_canvas(canvas: Any, path: Path) -> None:
+    """Write a reportlab canvas's PDF to ``path``, the file closed even when writing fails.
+
+    reportlab's own ``Canvas.save`` leaves its file open when the write fails (a full
+    disk), until the garbage collector finds it.  After this the canvas is spent.
+    """
+    data = canvas.getpdfdata()
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
 def fit(lines: list[Line], fonts: FontSet, width_mm: float, height_mm: float,
         max_size: float, min_size: float) -> FittedText:  # fmt: skip
     """Fit lines into a box; what does not fit even small is cut with an ellipsis.
@@ -44,6 +55,7 @@ class Document:
 
     canvas: Any  # reportlab's Canvas (reportlab ships no type hints)
     fonts: FontSet
+    path: Path
 
     @classmethod
     def create(cls, path: Path, fonts: FontSet, title: str) -> Document:
@@ -55,7 +67,7 @@ class Document:
         canvas.setTitle(title)
         canvas.setCreator("postcards")
         canvas.setAuthor("postcards")
-        return cls(canvas, fonts)
+        return cls(canvas, fonts, path)
 
     def text(self, fitted: FittedText, x_mm: float, top_mm: float) -> None:
         """Draw fitted lines from the top of their box down."""
@@ -105,4 +117,4 @@ class Document:
 
     def save(self) -> None:
         """Write the PDF to its path."""
-        self.canvas.save()
+        save_canvas(self.canvas, self.path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 from pathlib import Path
+from typing import Any
 
 _KEPT = 1024  # encodings cached per font (under a MB); cleared when full: memory stays flat
 
@@ -23,8 +24,16 @@ class TrueTypeFont:
         from fontTools.ttLib import TTFont
 
         self.path, self.resource = path, resource
-        font = TTFont(str(path), recalcTimestamp=False, lazy=True)
-        self.name = font["name"].getDebugName(6) or path.stem
+        # closed when read: a lazy font keeps its file open, one descriptor per font and run
+        with TTFont(str(path), recalcTimestamp=False, lazy=True) as font:
+            self._read(font)
+        #: Glyphs used so far: glyph id -> the smallest code point printed with it.
+        self.used: dict[int, int] = {}
+        self._encoded: dict[str, str] = {}
+
+    def _read(self, font: Any) -> None:
+        """The glyph ids, widths and descriptor metrics, read once from the open font."""
+        self.name = font["name"].getDebugName(6) or self.path.stem
         glyph_ids = font.getReverseGlyphMap()
         count = font["maxp"].numGlyphs
         cmap = {code: glyph_ids[name] for code, name in font.getBestCmap().items()}
@@ -39,9 +48,6 @@ class TrueTypeFont:
         metrics = font["hmtx"].metrics
         self.widths = [metrics[font.getGlyphName(gid)][0] * scale for gid in range(count)]
         self._metrics = _descriptor_metrics(font, scale)
-        #: Glyphs used so far: glyph id -> the smallest code point printed with it.
-        self.used: dict[int, int] = {}
-        self._encoded: dict[str, str] = {}
 
     def encode(self, text: str) -> str:
         """``text`` as the hex glyph ids of a ``<...> Tj`` operand; notes the glyphs."""
@@ -103,12 +109,12 @@ class TrueTypeFont:
         options.layout_features = []
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "DSIG", "FFTM"]
         options.recalc_timestamp = False
-        font = TTFont(str(self.path), recalcTimestamp=False)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted({0, *self.used}))
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        font.save(buffer)
+        with TTFont(str(self.path), recalcTimestamp=False) as font:
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(gids=sorted({0, *self.used}))
+            subsetter.subset(font)
+            buffer = io.BytesIO()
+            font.save(buffer)
         return buffer.getvalue()
 
     def widths_array(self) -> str:

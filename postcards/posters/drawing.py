@@ -15,6 +15,7 @@ from typing import Any
 from postcards.errors import LayoutError, UsageError
 from postcards.files import publish, staged
 from postcards.inputs.photos import load_scaled
+from postcards.page.documents import save_canvas
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import pt
 from postcards.page.qr import PlacedQR, draw_qr
@@ -157,7 +158,7 @@ class PosterRenderer:
             canvas.setPageSize((pt(page.width_mm), pt(page.height_mm)))
             self.draw_page(canvas, page)
             canvas.showPage()
-        canvas.save()
+        save_canvas(canvas, out)
 
     def draw_page(self, canvas: Any, page: PosterPage) -> None:
         """Draw one page: fills, pictures, tiles and QR code, then the text lines on top."""

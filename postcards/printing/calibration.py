@@ -19,6 +19,7 @@ from pathlib import Path
 
 from postcards.errors import InputError, Problem
 from postcards.files import publish, staged
+from postcards.page.documents import save_canvas
 from postcards.page.fonts import FontSet
 from postcards.page.geometry import Affine, CardSize, pt
 from postcards.page.layouts import Layout
@@ -189,7 +190,7 @@ def _draw(
     for x, y in corners:
         _rulers(canvas, regular, *flip.apply(x, y))
     canvas.showPage()
-    canvas.save()
+    save_canvas(canvas, path)
 
 
 def _note(canvas, font: str, height_mm: float, lines: list[str]) -> None:

@@ -27,14 +27,24 @@ from postcards.errors import Problem
 from postcards.ledger.book import Ledger
 from postcards.ledger.model import PrintRunRecord, RunFile
 
-#: Test hook, read only here: ``POSTCARDS_TEST_KILL_AT=after-commit`` makes ``cards``
+#: A test seam, read only here: ``POSTCARDS_TEST_KILL_AT=after-commit`` makes ``cards``
 #: kill itself with SIGKILL at that point, so tests can check what a kill leaves.
 KILL_AT_VARIABLE = "POSTCARDS_TEST_KILL_AT"
 KILL_POINTS = ("after-temps", "after-commit", "after-first-rename", "after-rename")
 
 
 def kill_point(name: str) -> None:
-    """Die here, as ``kill -9`` would, when the test hook names this point."""
+    """A test seam: die here, as ``kill -9`` would, when ``POSTCARDS_TEST_KILL_AT`` names it.
+
+    It does nothing unless that variable is set to this very point, which no user has a
+    reason to do: then it is one dictionary look-up.  It stays in the shipped code because a
+    kill must land between two real steps of :func:`postcards.jobs.cards` (files written,
+    ledger committed, files renamed) in a separate process, where a test cannot patch.
+    ``tests/test_runs.py`` drives it; ``tests/test_settling.py`` checks it is inert.
+
+    Args:
+        name: one of :data:`KILL_POINTS`, the step the print run has just finished.
+    """
     assert name in KILL_POINTS, name
     if os.environ.get(KILL_AT_VARIABLE) == name:
         os.kill(os.getpid(), signal.SIGKILL)
