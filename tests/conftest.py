@@ -84,6 +84,24 @@ def campaign(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """``postcards demo -o FOLDER`` run once per test process: its folder and what it said.
+
+    Tests read the folder and never change it (a test that changes a demo makes its own).
+    """
+    folder = tmp_path_factory.mktemp("shared") / "demo"
+    result = run("demo", "-o", folder)
+    assert result.exit_code == 0, result.stderr
+    return folder, result
+
+
+@pytest.fixture
+def demo(demo_run: tuple[Path, Result]) -> Path:
+    """The folder of the shared ``postcards demo`` run (read it, do not change it)."""
+    return demo_run[0]
+
+
 @pytest.fixture
 def printed(campaign: Path) -> Path:
     """The test campaign after one good print run of its 4 cards: ``first.pdf`` with its

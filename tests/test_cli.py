@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import page_texts, read_manifest, run
+from conftest import Result, page_texts, read_manifest, run
 
 from postcards.cli.campaign import DEMO_FILES, DEMO_MARK
 
@@ -32,22 +32,21 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     assert "exists already" in again.stderr
 
 
-def test_demo_says_where_the_files_are(tmp_path: Path) -> None:
-    result = run("demo", "-o", tmp_path / "demo")
-    assert result.exit_code == 0, result.stderr
+def test_demo_says_where_the_files_are(demo_run: tuple[Path, Result]) -> None:
+    demo, result = demo_run
     out = result.stdout
-    assert f"cards -> {tmp_path / 'demo' / 'cards.pdf'}" in out
-    assert f"manifest -> {tmp_path / 'demo' / 'cards.manifest.csv'}" in out
+    assert f"cards -> {demo / 'cards.pdf'}" in out
+    assert f"manifest -> {demo / 'cards.manifest.csv'}" in out
     for name in ("cards", "sheets-a4-2up"):  # issue 23: a job ticket beside each print file
-        assert f"job ticket -> {tmp_path / 'demo' / f'{name}.ticket.pdf'}" in out
-    written = {p.name for p in (tmp_path / "demo").iterdir()}
+        assert f"job ticket -> {demo / f'{name}.ticket.pdf'}" in out
+    written = {p.name for p in demo.iterdir()}
     assert written == {*DEMO_FILES, DEMO_MARK, "tracking.db"}  # the guard knows every file
     assert "45 cards" in out
-    assert f"godparents poster (27 counted, 1 page) -> {tmp_path / 'demo' / 'poster.png'}" in out
-    assert (tmp_path / "demo" / "poster.pdf").stat().st_size > 0
+    assert f"godparents poster (27 counted, 1 page) -> {demo / 'poster.png'}" in out
+    assert (demo / "poster.pdf").stat().st_size > 0
     # Issue 22: each card carries its sender's parliament's address, not Brussels for all.
-    manifest = read_manifest(tmp_path / "demo" / "cards.manifest.csv")
-    backs = page_texts(tmp_path / "demo" / "cards.pdf")
+    manifest = read_manifest(demo / "cards.manifest.csv")
+    backs = page_texts(demo / "cards.pdf")
     bundestag = next(row for row in manifest if row["sender_id"] == "S09")  # Jürgen Weißhaupt
     back = backs[int(bundestag["back_page"]) - 1]
     assert "Deutscher Bundestag Platz der Republik 1 11011 Berlin GERMANY" in back
@@ -144,10 +143,9 @@ def problem_lines(result) -> list[str]:
     return [line for line in lines if ": warning: " in line or line.startswith("prisoners.csv:")]
 
 
-def test_demo_shows_each_warning_once(tmp_path: Path) -> None:
+def test_demo_shows_each_warning_once(demo_run: tuple[Path, Result]) -> None:
     """assign, cards and the sheets each read the lists: the user reads each warning once."""
-    result = run("demo", "-o", tmp_path / "demo")
-    assert result.exit_code == 0, result.stderr
+    _, result = demo_run
     assert problem_lines(result) == SAMPLE_WARNINGS
     everything = (result.stdout + result.stderr).splitlines()
     assert everything.count(SAMPLE_WARNINGS[0]) == 1

@@ -429,10 +429,9 @@ def test_assign_rewrites_its_file_with_one_bom_at_the_start(campaign: Path) -> N
     assert pairs.read_bytes().startswith(b"sender_id,") and len(read_manifest(pairs)) == 13
 
 
-def test_the_demo_writes_bom_csv_files_unless_told_not_to(tmp_path: Path) -> None:
-    for flags, mark in (((), BOM), (("--no-bom",), b"")):
-        out = tmp_path / f"demo{len(flags)}"
-        assert run("demo", *flags, "-o", out).exit_code == 0
+def test_the_demo_writes_bom_csv_files_unless_told_not_to(demo: Path, tmp_path: Path) -> None:
+    assert run("demo", "--no-bom", "-o", tmp_path / "plain").exit_code == 0
+    for out, mark in ((demo, BOM), (tmp_path / "plain", b"")):
         assert (out / "assignments.csv").read_bytes().startswith(mark + b"sender_id,")
         for manifest in ("cards.manifest.csv", "sheets-a4-2up.manifest.csv"):
             assert (out / manifest).read_bytes().startswith(mark + b"code,")

@@ -16,15 +16,6 @@ from postcards.inputs.reading import read_prisoners
 from postcards.inputs.spreadsheets import read_table
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`postcards demo` on the bundled samples, run once for this module."""
-    out = tmp_path_factory.mktemp("demo")
-    result = run("demo", "-o", out)
-    assert result.exit_code == 0, result.stderr
-    return out
-
-
 def _samples() -> list:
     campaign = load_campaign(ROOT / "samples" / "campaign.toml")
     return list(read_prisoners(read_table(campaign.prisoners_path)).records)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import read_manifest
+from conftest import Result, read_manifest, run
 
 from postcards.ledger.book import Ledger
 from postcards.printing.settling import KILL_AT_VARIABLE, KILL_POINTS
@@ -33,6 +33,15 @@ def postcards(
     )
 
 
+def in_process(
+    monkeypatch: pytest.MonkeyPatch, campaign: Path, ledger_url: str, *args: str
+) -> Result:
+    """The command run in this process: what follows a kill needs no process of its own."""
+    monkeypatch.setenv("POSTCARDS_DATABASE", ledger_url)
+    monkeypatch.delenv(KILL_AT_VARIABLE, raising=False)
+    return run("-c", campaign, *args)
+
+
 def ledger_codes(ledger_url: str) -> set[str]:
     with Ledger.open(ledger_url) as ledger:
         return {card.code for card in ledger.cards("Test campaign")} | {
@@ -49,7 +58,10 @@ def _campaigns(ledger: Ledger) -> set[str]:
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str, point: str) -> None:
+def test_kill_leaves_ledger_and_files_agreeing(
+    campaign: Path, ledger_url: str, point: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The killed run in a process of its own; the check and the rerun after it, here."""
     out = campaign / "out" / "cards.pdf"
     manifest = out.with_suffix(".manifest.csv")
     killed = postcards(campaign, ledger_url, "cards", "-o", str(out), kill_at=point)
@@ -61,8 +73,8 @@ def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str, 
     )
     killed_manifest = next((p for p in parts if p.name.startswith(".cards.manifest")), manifest)
 
-    checked = postcards(campaign, ledger_url, "check")
-    assert checked.returncode == 0, checked.stderr
+    checked = in_process(monkeypatch, campaign, ledger_url, "check")
+    assert checked.exit_code == 0, checked.stderr
     recorded = ledger_codes(ledger_url) if point != "after-temps" else set()
     if out.exists():  # a PDF in place: every code on it is in the ledger
         assert {row["code"] for row in read_manifest(killed_manifest)} <= recorded
@@ -73,15 +85,15 @@ def test_kill_leaves_ledger_and_files_agreeing(campaign: Path, ledger_url: str, 
     if point in ("after-commit", "after-first-rename"):
         assert "interrupted before its files were in place" in checked.stdout + checked.stderr
 
-    rerun = postcards(campaign, ledger_url, "cards", "-o", str(out))
-    assert rerun.returncode == 0, rerun.stderr
+    rerun = in_process(monkeypatch, campaign, ledger_url, "cards", "-o", str(out))
+    assert rerun.exit_code == 0, rerun.stderr
     codes = {row["code"] for row in read_manifest(manifest)}
     assert ledger_codes(ledger_url) == codes  # nothing recorded that was not printed
     if recorded:
         assert codes == recorded  # the killed run's codes, reused
         assert out.read_bytes() == killed_pdf  # byte for byte what the killed run made
     assert not list(out.parent.glob(".*.part"))  # the killed run's temporaries are gone
-    again = postcards(campaign, ledger_url, "check")
+    again = in_process(monkeypatch, campaign, ledger_url, "check")
     assert "interrupted" not in again.stdout + again.stderr
 
 
