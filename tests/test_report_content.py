@@ -29,8 +29,9 @@ import pytest
 
 from postcards.codes import new_code
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import Directory, build_report, write_report
+from postcards.ledger.coverage import Directory, build_report
 from postcards.ledger.model import OUT_STATUSES, LedgerCard, LedgerSender, current_status
+from postcards.ledger.report_files import write_report
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
 GENERATED_AT = "2026-06-01T12:00:00Z"

@@ -14,7 +14,6 @@ in one transaction, so two stations scanning the same card record it once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -27,15 +26,13 @@ from postcards.ledger.model import (
     Decide,
     Event,
     LedgerCard,
-    Tally,
-    is_void,
     utc_now,
 )
-from postcards.ledger.offices import Offices
 from postcards.ledger.schema import (
     cards_table,
     events_table,
 )
+from postcards.ledger.standing import Standings
 
 _CARD_COLUMNS = [cards_table.c[f] for f in LedgerCard.__dataclass_fields__]
 
@@ -114,7 +111,7 @@ def _event_row(event: Event) -> dict[str, str]:
             "by_name": event.by, "note": event.note}  # fmt: skip
 
 
-class Ledger(Offices):
+class Ledger(Standings):
     """A connection to one ledger; use :meth:`open` rather than the constructor."""
 
     def codes_for(self, campaign: str, wave: str, office: str = "") -> dict[tuple[str, str], str]:
@@ -166,43 +163,6 @@ class Ledger(Offices):
         if office is not None:
             query = query.where(c.office == office)
         return [Event(*row) for row in self._rows(query)]
-
-    def tallies(self, campaign: str, by: str = "prisoner", office: str | None = None) -> dict:
-        """Cards generated, sent, returned and answered, per prisoner or per sender.
-
-        Per prisoner the key is the prisoner's id; per sender it is (office, sender id),
-        since each office numbers its own senders.  Pairing puts the prisoners with the
-        fewest cards first; reports and posters count from here.  Only those with at
-        least one card appear; ``office`` counts one office's cards alone.
-        """
-        if by not in ("prisoner", "sender"):
-            raise ValueError(f"tallies by {by!r}: use 'prisoner' or 'sender'")
-        seen: dict[str, list[str]] = {}  # each card's statuses, oldest first
-        sent_at: dict[str, str] = {}  # when a card went out: its first "sent" event
-        out_at: dict[str, str] = {}  # else its first sign of having gone out
-        for event in self.events(campaign, office):
-            seen.setdefault(event.code, []).append(event.status)
-            if event.status == "sent":
-                sent_at.setdefault(event.code, event.at)
-            elif event.status in OUT_STATUSES:
-                out_at.setdefault(event.code, event.at)
-        last_sent = out_at | sent_at
-        counts: dict[Any, dict[str, Any]] = {}
-        for card in self.cards(campaign, office):
-            key = card.prisoner_id if by == "prisoner" else (card.office, card.sender_id)
-            tally = counts.setdefault(key, dict(Tally().__dict__))
-            history = seen.get(card.code, [])
-            if is_void(history):
-                tally["void"] += 1
-                continue
-            statuses = set(history)
-            tally["generated"] += 1
-            if statuses & OUT_STATUSES:
-                tally["sent"] += 1
-                tally["last_sent"] = max(tally["last_sent"], last_sent.get(card.code, ""))
-            tally["returned"] += "returned" in statuses
-            tally["replies"] += "reply" in statuses
-        return {key: Tally(**values) for key, values in counts.items()}
 
     def record_generated(
         self, cards: Iterable[LedgerCard], by: str = GENERATED_BY, at: str | None = None

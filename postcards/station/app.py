@@ -31,9 +31,10 @@ from postcards.codes import CodeError, format_code
 from postcards.errors import LedgerError, PostcardsError
 from postcards.ledger.archive import collect, write_archive
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import NO_PARLIAMENT, Directory, build_report, write_report
+from postcards.ledger.coverage import NO_PARLIAMENT, Directory, build_report
 from postcards.ledger.engines import from_driver
 from postcards.ledger.model import Event, LedgerCard, current_status
+from postcards.ledger.report_files import write_report
 from postcards.ledger.scanning import (
     DUPLICATE,
     RECORDED,
