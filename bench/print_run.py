@@ -118,6 +118,7 @@ def main() -> None:
         if args.postgres:
             from postgres_server import Postgres
 
+            Path(tmp).chmod(0o755)  # the server runs as nobody when we are root
             server = Postgres(Path(tmp) / "pg")
         made = iter(range(10_000))
 

@@ -222,7 +222,14 @@ def unkeepable_parameter(parameters: object, executemany: bool) -> str | None:
         return None
     rows: Iterable[object] = parameters if executemany else (parameters,)  # type: ignore[assignment]
     for row in rows:
-        values = row.values() if isinstance(row, Mapping) else row
+        values = (
+            row if isinstance(row, tuple) else row.values() if isinstance(row, Mapping) else row
+        )
+        try:  # a row of texts alone (a print run's 100,000): one search for the whole row
+            if _UNKEEPABLE.search("\x1f".join(values)) is None:  # type: ignore[arg-type]
+                continue
+        except TypeError:  # a number, a NULL: each text on its own
+            pass
         for value in values:  # type: ignore[attr-defined]
             if isinstance(value, str) and _UNKEEPABLE.search(value):
                 shown = repr(value[:40]) + ("…" if len(value) > 40 else "")

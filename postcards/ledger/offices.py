@@ -39,12 +39,7 @@ _T = TypeVar("_T")
 #: A (sender id, prisoner id) pair of an office.
 Pair = tuple[str, str]
 
-# SQLite and PostgreSQL spell "insert unless there" alike.
-_INSERT_PAIR_IF_NEW = sa.text(
-    "INSERT INTO pairs (campaign, wave, office, sender_id, prisoner_id, chosen_at) "
-    "VALUES (:campaign, :wave, :office, :sender_id, :prisoner_id, :chosen_at) "
-    "ON CONFLICT DO NOTHING"
-)
+_PAIR_FIELDS = ("campaign", "wave", "office", "sender_id", "prisoner_id", "chosen_at")
 
 _SENDER_COLUMNS = [senders_table.c[n] for n in ("campaign", "office", "sender_id", "name",
                                                  "parliament")]  # fmt: skip
@@ -285,10 +280,10 @@ class Offices(PrintRuns):
         Pairs recorded already keep their row (and so their place in the order of choices).
         """
         at = utc_now()
-        connection.execute(
-            _INSERT_PAIR_IF_NEW,
-            [{"campaign": c.campaign, "wave": c.wave, "office": c.office, "sender_id": c.sender_id,
-              "prisoner_id": c.prisoner_id, "chosen_at": at} for c in cards],
+        self._insert_rows(
+            connection, "pairs", _PAIR_FIELDS,
+            [(c.campaign, c.wave, c.office, c.sender_id, c.prisoner_id, at) for c in cards],
+            skip_existing=True,
         )  # fmt: skip
 
     def _known_senders(
