@@ -48,11 +48,28 @@ _Q_CARD_LOCKED = (
 _INSERT_EVENT = events_table.insert()
 
 
-_Q_NONCE = sa.select(*EVENT_COLUMNS).where(events_table.c.nonce == sa.bindparam("nonce"))
+# A card's history and the event that holds a scan's nonce, in one query.
+_Q_HISTORY_OR_NONCE = (
+    sa.select(*EVENT_COLUMNS, events_table.c.nonce)
+    .where((events_table.c.code == sa.bindparam("code"))
+           | (events_table.c.nonce == sa.bindparam("nonce")))
+    .order_by(events_table.c.id)
+)  # fmt: skip
 
 
 class NonceTaken(LedgerError):
     """A scan's nonce that an event of another card holds: a client reusing one."""
+
+
+def _history_and_nonce(
+    connection: sa.Connection, code: str, nonce: str
+) -> tuple[list[Event], sa.Row | None]:
+    """A card's events, oldest first, and the event that holds ``nonce`` (any card's), if any."""
+    if not nonce:
+        return card_history(connection, code), None
+    rows = connection.execute(_Q_HISTORY_OR_NONCE, {"code": code, "nonce": nonce}).all()
+    history = [Event(*row[:5]) for row in rows if row.code == code]
+    return history, next((row for row in rows if row.nonce == nonce), None)
 
 
 def _event_row(event: Event) -> dict[str, str]:
@@ -177,13 +194,12 @@ class Ledger(NewCards):
             NonceTaken: the nonce is kept with an event of another card.
             LedgerError: no card has the code, or the event's status is unknown.
         """
-        with self._write(serialise=False) as connection:
+        with self._write(serialise=False, flush=False) as connection:
             row = connection.execute(_Q_CARD_LOCKED, {"code": code}).first()
             if row is None:
                 raise self._error(f"no card has the code {code}")
             card = LedgerCard(*row)
-            history = card_history(connection, code)
-            kept = connection.execute(_Q_NONCE, {"nonce": nonce}).first() if nonce else None
+            history, kept = _history_and_nonce(connection, code, nonce)
             if kept is not None and kept.code == code:
                 return card, history, None  # the same scan, resent: recorded once
             event = decide(card, history)

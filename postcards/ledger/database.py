@@ -161,35 +161,6 @@ class Database:
 
     # --- the database edge ---------------------------------------------------------------
 
-    def _insert_rows(
-        self, connection: sa.Connection, table: str, fields: tuple[str, ...],
-        rows: list[tuple[str, ...]], skip_existing: bool = False,
-    ) -> None:  # fmt: skip
-        """Insert many rows of texts in the open transaction, with the driver's bulk path.
-
-        SQLite runs one prepared statement over the rows (``executemany``); PostgreSQL takes
-        them as an array a column, in one statement (its ``executemany`` is a round trip a
-        row).  Rows keep their order (and ids); ``skip_existing`` leaves out a row that
-        would clash with a unique key.  A text the ledger cannot keep raises LedgerError.
-        """
-        if not rows:
-            return
-        columns = ", ".join(fields)
-        skip = " ON CONFLICT DO NOTHING" if skip_existing else ""
-        if self._dialect == "sqlite":  # the engine's check sees every row's texts
-            marks = ", ".join("?" * len(fields))
-            insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}){skip}"
-            connection.exec_driver_sql(insert, rows)
-            return
-        if (why := unkeepable_parameter(rows, executemany=True)) is not None:
-            raise self._error(why)  # (arrays: the engine's check does not look into them)
-        arrays = ", ".join(["%s::text[]"] * len(fields))
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM unnest({arrays}) "
-            f"WITH ORDINALITY AS batch ({columns}, n) ORDER BY n{skip}",
-            (*(list(column) for column in zip(*rows, strict=True)),),
-        )
-
     def _migrate(self) -> None:
         """Apply the schema steps this ledger lacks, each step in its own transaction.
 
@@ -260,25 +231,33 @@ class Database:
             yield connection
 
     @contextmanager
-    def _write(self, serialise: bool) -> Iterator[sa.Connection]:
+    def _write(self, serialise: bool, flush: bool = True) -> Iterator[sa.Connection]:
         """One write transaction, all or nothing.
 
         SQLite takes the write lock up front (BEGIN IMMEDIATE), so two writers queue on
         the busy timeout instead of failing halfway through.  On PostgreSQL, ``serialise``
         takes a ledger-wide lock for the writes that check before they insert (new cards,
         lists, migrations); status changes lock only their card.
+
+        ``flush``: on SQLite, the commit waits until the disk has it (fsync), so that not
+        even a power cut undoes it: a print run's files appear only after its cards are
+        safe.  Off for a scan (see :meth:`~postcards.ledger.book.Ledger.record_checked`):
+        its commit is in the write-ahead log, which the operating system keeps whatever
+        happens to the process; the next flushed write or checkpoint puts it on the disk.
         """
-        with self._transaction(write=True, serialise=serialise) as connection:
+        with self._transaction(write=True, serialise=serialise, flush=flush) as connection:
             yield connection
 
     @contextmanager
-    def _transaction(self, write: bool, serialise: bool) -> Iterator[sa.Connection]:
+    def _transaction(
+        self, write: bool, serialise: bool, flush: bool = True
+    ) -> Iterator[sa.Connection]:
         """A transaction that commits, or leaves nothing behind and the ledger usable.
 
         Driver errors, the commit's too, become a :class:`LedgerError` saying why.
         """
         connection = self._live_connection()
-        connection.info["immediate"] = write
+        connection.info["immediate"], connection.info["flush"] = write, flush
         try:
             with self._guard():
                 transaction = connection.begin()

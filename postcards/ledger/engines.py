@@ -278,6 +278,17 @@ def _use_wal(connection: sqlite3.Connection) -> None:
 
 
 def _begin_sqlite(connection: sa.Connection) -> None:
-    """BEGIN IMMEDIATE for a write (the lock up front), a plain BEGIN for a read."""
-    immediate = connection.info.get("immediate")
+    """BEGIN IMMEDIATE for a write (the lock up front), a plain BEGIN for a read.
+
+    A write is flushed to the disk at its commit (``synchronous = FULL``) unless the
+    ledger asked for it not to be (``NORMAL``, a scan: WAL keeps it safe from a killed
+    process, not from a power cut before the next flush); switched only when it changes.
+    """
+    info = connection.info
+    if info.get("immediate"):
+        wanted = "FULL" if info.get("flush", True) else "NORMAL"
+        if info.get("synchronous") != wanted:
+            connection.exec_driver_sql(f"PRAGMA synchronous = {wanted}")
+            info["synchronous"] = wanted
+    immediate = info.get("immediate")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -23,7 +23,8 @@ from itertools import islice
 import sqlalchemy as sa
 
 from postcards.codes import is_valid
-from postcards.ledger.model import OUT_STATUSES, Event, LedgerCard
+from postcards.ledger.engines import unkeepable_parameter
+from postcards.ledger.model import OUT_STATUSES, Event, LedgerCard, utc_now
 from postcards.ledger.schema import cards_table, events_table
 from postcards.ledger.standing import Standings
 
@@ -39,6 +40,7 @@ _LOOKUP = 500
 _CARD_FIELDS = ("code", "campaign", "wave", "sender_id", "prisoner_id", "language",
                 "sender_name", "prisoner_name", "message", "office", "created_at")  # fmt: skip
 _EVENT_FIELDS = ("code", "status", "at", "by_name", "note")
+_PAIR_FIELDS = ("campaign", "wave", "office", "sender_id", "prisoner_id", "chosen_at")
 
 
 def void_now(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
@@ -86,28 +88,28 @@ class _LiveCodes:
 
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
-        self._before: dict[tuple[str, str, str], dict[tuple[str, str], str]] = {}
+        self._before: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
         self._added: set[int] = set()
 
-    def code_of(self, card: LedgerCard) -> str | None:
-        """The code of the live card of ``card``'s sender and prisoner, if there is one."""
-        wave = (card.campaign, card.office, card.wave)
-        if wave not in self._before:
+    def code_of(self, key: tuple[str, ...]) -> str | None:
+        """The code of the live card of a (campaign, office, wave, sender, prisoner), if any."""
+        wave, pair = key[:3], key[3:]
+        known = self._before.get(wave)
+        if known is None:
             rows = self._connection.execute(_Q_LIVE_IN_WAVE, dict(zip(_WAVE, wave, strict=True)))
-            self._before[wave] = {(sender, prisoner): code for sender, prisoner, code in rows}
-        code = self._before[wave].get((card.sender_id, card.prisoner_id))
-        if code is None and hash(card.key) in self._added:
+            known = self._before[wave] = {(s, p): code for s, p, code in rows}
+        code = known.get(pair)
+        if code is None and hash(key) in self._added:
+            where = dict(zip(_WAVE, wave, strict=True))
             found = self._connection.execute(
-                _Q_LIVE_CODE,
-                {**dict(zip(_WAVE, wave, strict=True)), "sender": card.sender_id,
-                 "prisoner": card.prisoner_id},
-            ).first()  # fmt: skip
+                _Q_LIVE_CODE, {**where, "sender": pair[0], "prisoner": pair[1]}
+            ).first()
             code = found[0] if found else None
         return code
 
-    def add(self, card: LedgerCard) -> None:
-        """Remember a card of this run."""
-        self._added.add(hash(card.key))
+    def add(self, key: tuple[str, ...]) -> None:
+        """Remember a card of this run by its key."""
+        self._added.add(hash(key))
 
 
 _WAVE = ("campaign", "office", "wave")
@@ -153,7 +155,8 @@ class NewCards(Standings):
         for card in cards:
             if not is_valid(card.code):
                 raise self._error(f"{card.code!r} is not a valid card code")
-            existing = mine.get(card.key) or live.code_of(card)
+            key = card.key
+            existing = mine.get(key) or live.code_of(key)
             if existing == card.code:
                 self._update_text(connection, card, stored.get(card.code))
                 continue
@@ -170,8 +173,8 @@ class NewCards(Standings):
                     f"{other.sender_id}{office_of(other)}, prisoner {other.prisoner_id}, "
                     f"campaign {other.campaign!r}, wave {other.wave!r}); draw a new code"
                 )
-            live.add(card)
-            mine[card.key], stored[card.code] = card.code, card
+            live.add(key)
+            mine[key], stored[card.code] = card.code, card
             fresh.append(card)
         return fresh
 
@@ -206,6 +209,48 @@ class NewCards(Standings):
             )
         connection.execute(
             cards_table.update().where(cards_table.c.code == card.code).values(message=card.message)
+        )
+
+    def _record_printed_pairs(self, connection: sa.Connection, cards: list[LedgerCard]) -> None:
+        """New cards' pairs are chosen pairs too (printed from an assignments file, say).
+
+        Pairs recorded already keep their row (and so their place in the order of choices,
+        see :mod:`postcards.ledger.offices`).
+        """
+        at = utc_now()
+        self._insert_rows(
+            connection, "pairs", _PAIR_FIELDS,
+            [(c.campaign, c.wave, c.office, c.sender_id, c.prisoner_id, at) for c in cards],
+            skip_existing=True,
+        )  # fmt: skip
+
+    def _insert_rows(
+        self, connection: sa.Connection, table: str, fields: tuple[str, ...],
+        rows: list[tuple[str, ...]], skip_existing: bool = False,
+    ) -> None:  # fmt: skip
+        """Insert many rows of texts in the open transaction, with the driver's bulk path.
+
+        SQLite runs one prepared statement over the rows (``executemany``); PostgreSQL takes
+        them as an array a column, in one statement (its ``executemany`` is a round trip a
+        row).  Rows keep their order (and ids); ``skip_existing`` leaves out a row that
+        would clash with a unique key.  A text the ledger cannot keep raises LedgerError.
+        """
+        if not rows:
+            return
+        columns = ", ".join(fields)
+        skip = " ON CONFLICT DO NOTHING" if skip_existing else ""
+        if self._dialect == "sqlite":  # the engine's check sees every row's texts
+            marks = ", ".join("?" * len(fields))
+            insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}){skip}"
+            connection.exec_driver_sql(insert, rows)
+            return
+        if (why := unkeepable_parameter(rows, executemany=True)) is not None:
+            raise self._error(why)  # (arrays: the engine's check does not look into them)
+        arrays = ", ".join(["%s::text[]"] * len(fields))
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM unnest({arrays}) "
+            f"WITH ORDINALITY AS batch ({columns}, n) ORDER BY n{skip}",
+            (*(list(column) for column in zip(*rows, strict=True)),),
         )
 
 
