@@ -4,23 +4,23 @@ Every scan goes through :class:`postcards.ledger.scanning.Scanner`, so the stati
 what ``track scan`` refuses, with the same reasons; but a card of another campaign is refused
 without naming its campaign or its people.  A ledger that cannot be read or written is
 answered 503 with the reason, on every route.  The ledger is one connection used by
-one thread at a time (a lock): SQLite serialises writers anyway, and a scan is a single
-short transaction.  Pages are Jinja2 templates with autoescaping; what the scripts add
+one thread, the station's ledger thread: SQLite serialises writers anyway, and a scan is
+a single short transaction.  Pages are Jinja2 templates with autoescaping; what the scripts add
 later is set as text, never as HTML.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -65,7 +65,7 @@ class Station:
     """What the app serves: the open ledger, the campaign's name and its directory.
 
     Attributes:
-        ledger: the open ledger (used under ``lock``).
+        ledger: the open ledger (used in ``worker``'s one thread).
         campaign: the campaign's name, as its cards were recorded.
         directory: parliaments and prisoners from the spreadsheets.
         token: required on every request when set (any address but localhost).
@@ -80,7 +80,9 @@ class Station:
     directory: Directory = field(default_factory=lambda: Directory({}, {}))
     token: str = ""
     fonts: Callable[[], Any] | None = None  # the design's FontSet, for the archive
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    worker: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="postcards-ledger")
+    )
     cached: FigureCache = field(default_factory=FigureCache)  # the dashboard's, per office
     scope: dict[str, Any] = field(default_factory=dict)
     hosts: tuple[str, ...] = ()  # names it answers to besides loopback and its own address
@@ -88,13 +90,15 @@ class Station:
     desk: Backend | None = None  # the campaign desk's work (postcards.station.desk), if any
 
     async def run(self, work: Callable[[], T]) -> T:
-        """Run ledger work in a worker thread, one at a time."""
+        """Run ledger work in the station's ledger thread, one piece at a time, in order.
 
-        def locked() -> T:
-            with self.lock:
-                return work()
-
-        return await run_in_threadpool(locked)
+        One thread rather than a pool behind a lock: the connection serves one at a time
+        anyway, and handing work to one waiting thread costs less on every scan than
+        waking a pool's threads to queue on a lock.  Work once handed over is done, even
+        when the phone that asked has gone (as with a pool): a scan is recorded or not,
+        never half.
+        """
+        return await asyncio.shield(asyncio.wrap_future(self.worker.submit(work)))
 
 
 # --- the guards (a plain ASGI layer: cheap on every scan) ------------------------------
