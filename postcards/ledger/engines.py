@@ -53,7 +53,7 @@ def _create_private(path: Path) -> None:
 
 def postgresql_engine(url: sa.URL) -> sa.Engine:
     """An engine for a PostgreSQL ledger; a lock held too long ends in a clear error."""
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
         poolclass=sa.pool.NullPool,
         connect_args={
@@ -62,6 +62,8 @@ def postgresql_engine(url: sa.URL) -> sa.Engine:
             "options": f"-c lock_timeout={BUSY_TIMEOUT_MS}",
         },
     )
+    sa.event.listen(engine, "begin", _begin_postgresql)
+    return engine
 
 
 def is_sqlite(target: str | Path) -> bool:
@@ -292,3 +294,21 @@ def _begin_sqlite(connection: sa.Connection) -> None:
             info["synchronous"] = wanted
     immediate = info.get("immediate")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _begin_postgresql(connection: sa.Connection) -> None:
+    """A write that need not wait for the server's disk (a scan) does not.
+
+    The session's ``synchronous_commit`` goes off with the first such write (one statement
+    a connection, not one a scan); every write that must wait sets it on for itself.  A
+    setting undone by a rollback only makes a scan wait: never the other way round.
+    """
+    info = connection.info
+    if not info.get("immediate"):
+        return
+    if not info.get("flush", True):
+        if not info.get("commit_off"):
+            connection.exec_driver_sql("SET synchronous_commit = off")
+            info["commit_off"] = True
+    elif info.get("commit_off"):
+        connection.exec_driver_sql("SET LOCAL synchronous_commit = on")
