@@ -239,15 +239,13 @@ class Database:
         takes a ledger-wide lock for the writes that check before they insert (new cards,
         lists, migrations); status changes lock only their card.
 
-        ``flush``: the commit waits until the disk has it (fsync), so that not even a
-        power cut undoes it: a print run's files appear only after its cards are safe.
-        Off for a scan (see :meth:`~postcards.ledger.book.Ledger.record_checked`): on
-        SQLite its commit is in the write-ahead log, which the operating system keeps
-        whatever happens to the process, and the next flushed write or checkpoint puts it
-        on the disk; PostgreSQL's server writes it out within a fraction of a second
-        (``synchronous_commit = off``, :mod:`~postcards.ledger.engines`).  A crash of the
-        machine (or of the PostgreSQL server) in between may undo the last scans, never
-        half of one.
+        ``flush``: on SQLite, the commit waits until the disk has it (fsync), so that
+        not even a power cut undoes it: a print run's files appear only after its cards
+        are safe.  Off for a scan (see :meth:`~postcards.ledger.book.Ledger.record_checked`):
+        its commit is in the write-ahead log, which the operating system keeps whatever
+        happens to the process, and the next flushed write or checkpoint puts it on the
+        disk; a power cut in between may undo the last scans, never half of one.
+        PostgreSQL always waits for its server's disk (:mod:`~postcards.ledger.engines`).
         """
         with self._transaction(write=True, serialise=serialise, flush=flush) as connection:
             yield connection

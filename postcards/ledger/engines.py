@@ -52,7 +52,12 @@ def _create_private(path: Path) -> None:
 
 
 def postgresql_engine(url: sa.URL) -> sa.Engine:
-    """An engine for a PostgreSQL ledger; a lock held too long ends in a clear error."""
+    """An engine for a PostgreSQL ledger; a lock held too long ends in a clear error.
+
+    Every commit waits for the server's disk (``synchronous_commit`` on), scans too: a
+    server stopped in a hurry (``pg_ctl -m immediate``, a crash) must keep what it said
+    was committed, and a scan's commit costs the server, not the station.
+    """
     engine = sa.create_engine(
         url,
         poolclass=sa.pool.NullPool,
@@ -62,7 +67,6 @@ def postgresql_engine(url: sa.URL) -> sa.Engine:
             "options": f"-c lock_timeout={BUSY_TIMEOUT_MS}",
         },
     )
-    sa.event.listen(engine, "begin", _begin_postgresql)
     return engine
 
 
@@ -294,21 +298,3 @@ def _begin_sqlite(connection: sa.Connection) -> None:
             info["synchronous"] = wanted
     immediate = info.get("immediate")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def _begin_postgresql(connection: sa.Connection) -> None:
-    """A write that need not wait for the server's disk (a scan) does not.
-
-    The session's ``synchronous_commit`` goes off with the first such write (one statement
-    a connection, not one a scan); every write that must wait sets it on for itself.  A
-    setting undone by a rollback only makes a scan wait: never the other way round.
-    """
-    info = connection.info
-    if not info.get("immediate"):
-        return
-    if not info.get("flush", True):
-        if not info.get("commit_off"):
-            connection.exec_driver_sql("SET synchronous_commit = off")
-            info["commit_off"] = True
-    elif info.get("commit_off"):
-        connection.exec_driver_sql("SET LOCAL synchronous_commit = on")
