@@ -208,3 +208,10 @@ def test_no_two_modules_differ_only_by_a_suffix() -> None:
         if a != b and (b.startswith(a) or a.startswith(b)) and abs(len(a) - len(b)) <= 2
     ]
     assert not close, f"modules whose names differ only by a suffix: {close}"
+
+
+def test_the_ledger_takes_values_not_the_campaigns_settings() -> None:
+    """The ledger reads what it is given (a name, a URL, a folder), never the whole Settings."""
+    wrong = [f"{found.module}:{found.line} imports {found.target}" for found in all_imports()
+             if stage(found.module) == "ledger" and stage(found.target) == "config"]  # fmt: skip
+    assert not wrong, "the ledger imports the settings:\n" + "\n".join(wrong)

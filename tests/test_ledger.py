@@ -459,6 +459,35 @@ def test_record_checked_sees_the_history_and_may_add_nothing(ledger_url: str) ->
         assert [e.status for e in ledger.events("spring")] == ["generated", "sent"]
 
 
+def test_a_scan_does_not_wait_for_the_disk_and_a_print_run_does(ledger_url: str) -> None:
+    """On SQLite a scan's commit is not flushed (a power cut may undo the last scans, a killed
+    process none); a print run's cards are on the disk before its files appear, even after
+    scans.  PostgreSQL flushes every commit."""
+    [card] = make_cards(1)
+    sqlite = "://" not in ledger_url or ledger_url.startswith("sqlite")
+    ask = "PRAGMA synchronous" if sqlite else "SHOW synchronous_commit"
+    seen: dict[str, str] = {}
+    with Ledger.open(ledger_url) as ledger:
+
+        def setting(when: str) -> None:
+            seen[when] = str(ledger._connection.exec_driver_sql(ask).scalar())
+
+        def printed(when: str, cards: list[LedgerCard]):
+            setting(when)  # inside the run's transaction, as its cards are read
+            yield from cards
+
+        def scanned(found: LedgerCard, history: list[Event]) -> Event:
+            setting("scan")
+            return Event(found.code, "sent", AT, "desk", "")
+
+        ledger.begin_print_run("spring", "1", printed("print run", [card]), [])
+        ledger.record_checked(card.code, scanned)
+        ledger.begin_print_run("spring", "1", printed("print run after a scan", []), [])
+    # SQLite: FULL, NORMAL; PostgreSQL keeps every commit (a server stopped with -m immediate)
+    flushed, not_flushed = ("2", "1") if sqlite else ("on", "on")
+    assert seen == {"print run": flushed, "scan": not_flushed, "print run after a scan": flushed}
+
+
 def test_a_void_card_is_reprinted_with_a_new_code(ledger_url: str) -> None:
     [card] = make_cards(1)
     reprint = LedgerCard(**{**dataclasses.asdict(card), "code": make_cards(1, seed=7)[0].code})

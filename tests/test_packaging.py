@@ -69,6 +69,7 @@ EXPECTED = [
     "postcards/_data/samples/README.md",
     "postcards/_data/templates/posters/poster.en.j2",
     "postcards/_data/templates/posters/poster.ru.j2",
+    "postcards/ledger/templates/report.html",
     "postcards/station/templates/scan.html",
     "postcards/station/templates/dashboard.html",
     "postcards/station/static/scan.js",

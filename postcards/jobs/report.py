@@ -9,14 +9,8 @@ from postcards.errors import InputError, PostcardsError, Problem
 from postcards.jobs.lists import campaign_prisoners, campaign_senders
 from postcards.jobs.outputs import check_outputs, protected_paths
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import (
-    REPORT_SUFFIXES,
-    TABLES,
-    Directory,
-    Report,
-    build_report,
-    write_report,
-)
+from postcards.ledger.coverage import TABLES, Directory, Report, build_report
+from postcards.ledger.report_files import REPORT_SUFFIXES, write_report
 
 
 def report_outputs(out: Path, table: str | None = None) -> list[Path]:

@@ -14,99 +14,62 @@ in one transaction, so two stations scanning the same card record it once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import sqlalchemy as sa
 
-from postcards.codes import is_valid
 from postcards.errors import LedgerError, Problem
 from postcards.ledger.model import (
     CARD_STATUSES,
     GENERATED_BY,
-    OUT_STATUSES,
     Decide,
     Event,
     LedgerCard,
-    Tally,
-    is_void,
     utc_now,
 )
-from postcards.ledger.offices import Offices
+from postcards.ledger.new_cards import (
+    CARD_COLUMNS,
+    EVENT_COLUMNS,
+    NewCards,
+    card_history,
+    void_now,
+)
 from postcards.ledger.schema import (
     cards_table,
     events_table,
 )
 
-_CARD_COLUMNS = [cards_table.c[f] for f in LedgerCard.__dataclass_fields__]
-
-
-_EVENT_COLUMNS = [events_table.c[n] for n in ("code", "status", "at", "by_name", "note")]
-
-
 # Statements run once per scan or per batch, built once: SQLAlchemy then reuses their
 # compiled form instead of building and caching a new statement each time.
 _Q_CARD_LOCKED = (
-    sa.select(*_CARD_COLUMNS).where(cards_table.c.code == sa.bindparam("code")).with_for_update()
-)
-
-
-_Q_HISTORY = (
-    sa.select(*_EVENT_COLUMNS)
-    .where(events_table.c.code == sa.bindparam("code"))
-    .order_by(events_table.c.id)
-)
-
-
-_Q_CARDS_BY_CODE = sa.select(*_CARD_COLUMNS).where(
-    cards_table.c.code.in_(sa.bindparam("codes", expanding=True))
+    sa.select(*CARD_COLUMNS).where(cards_table.c.code == sa.bindparam("code")).with_for_update()
 )
 
 
 _INSERT_EVENT = events_table.insert()
 
 
-_Q_NONCE = sa.select(*_EVENT_COLUMNS).where(events_table.c.nonce == sa.bindparam("nonce"))
+# A card's history and the event that holds a scan's nonce, in one query.
+_Q_HISTORY_OR_NONCE = (
+    sa.select(*EVENT_COLUMNS, events_table.c.nonce)
+    .where((events_table.c.code == sa.bindparam("code"))
+           | (events_table.c.nonce == sa.bindparam("nonce")))
+    .order_by(events_table.c.id)
+)  # fmt: skip
 
 
 class NonceTaken(LedgerError):
     """A scan's nonce that an event of another card holds: a client reusing one."""
 
 
-def _is_void(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
-    """True for a card whose last void was not undone (its last void or unvoid is a void)."""
-    e = events_table.c
-    last = (
-        sa.select(e.status)
-        .where(e.code == code, e.status.in_(["void", "unvoid"]))
-        .order_by(e.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return sa.func.coalesce(last, "") == "void"
-
-
-_Q_LIVE_CODES = sa.select(
-    cards_table.c.sender_id, cards_table.c.prisoner_id, cards_table.c.code
-).where(
-    cards_table.c.campaign == sa.bindparam("campaign"),
-    cards_table.c.office == sa.bindparam("office"),
-    cards_table.c.wave == sa.bindparam("wave"),
-    cards_table.c.sender_id.in_(sa.bindparam("senders", expanding=True)),
-    ~_is_void(cards_table.c.code),
-)
-
-
-def _history(connection: sa.Connection, code: str) -> list[Event]:
-    return [Event(*row) for row in connection.execute(_Q_HISTORY, {"code": code})]
-
-
-def _card_row(card: LedgerCard, at: str) -> dict[str, str]:
-    """A card as a row of the cards table (``asdict`` took as long as the insert)."""
-    return {"code": card.code, "campaign": card.campaign, "wave": card.wave,
-            "sender_id": card.sender_id, "prisoner_id": card.prisoner_id,
-            "language": card.language, "sender_name": card.sender_name,
-            "prisoner_name": card.prisoner_name, "message": card.message,
-            "office": card.office, "created_at": at}  # fmt: skip
+def _history_and_nonce(
+    connection: sa.Connection, code: str, nonce: str
+) -> tuple[list[Event], sa.Row | None]:
+    """A card's events, oldest first, and the event that holds ``nonce`` (any card's), if any."""
+    if not nonce:
+        return card_history(connection, code), None
+    rows = connection.execute(_Q_HISTORY_OR_NONCE, {"code": code, "nonce": nonce}).all()
+    history = [Event(*row[:5]) for row in rows if row.code == code]
+    return history, next((row for row in rows if row.nonce == nonce), None)
 
 
 def _event_row(event: Event) -> dict[str, str]:
@@ -114,7 +77,7 @@ def _event_row(event: Event) -> dict[str, str]:
             "by_name": event.by, "note": event.note}  # fmt: skip
 
 
-class Ledger(Offices):
+class Ledger(NewCards):
     """A connection to one ledger; use :meth:`open` rather than the constructor."""
 
     def codes_for(self, campaign: str, wave: str, office: str = "") -> dict[tuple[str, str], str]:
@@ -127,7 +90,7 @@ class Ledger(Offices):
         c = cards_table.c
         rows = self._rows(
             sa.select(c.sender_id, c.prisoner_id, c.code).where(
-                c.campaign == campaign, c.office == office, c.wave == wave, ~_is_void(c.code)
+                c.campaign == campaign, c.office == office, c.wave == wave, ~void_now(c.code)
             )
         )
         return {(sender, prisoner): code for sender, prisoner, code in rows}
@@ -138,18 +101,18 @@ class Ledger(Offices):
 
     def card(self, code: str) -> LedgerCard | None:
         """The card with this canonical code, or None when the ledger does not know it."""
-        rows = self._rows(sa.select(*_CARD_COLUMNS).where(cards_table.c.code == code))
+        rows = self._rows(sa.select(*CARD_COLUMNS).where(cards_table.c.code == code))
         return LedgerCard(*rows[0]) if rows else None
 
     def history(self, code: str) -> list[Event]:
         """A card's events, oldest first (the order they were recorded)."""
         with self._read() as connection:
-            return _history(connection, code)
+            return card_history(connection, code)
 
     def cards(self, campaign: str, office: str | None = None) -> list[LedgerCard]:
         """Every card of a campaign (of one office, or of all), oldest first."""
         c = cards_table.c
-        query = sa.select(*_CARD_COLUMNS).where(c.campaign == campaign)
+        query = sa.select(*CARD_COLUMNS).where(c.campaign == campaign)
         if office is not None:
             query = query.where(c.office == office)
         return [LedgerCard(*row) for row in self._rows(query.order_by(c.created_at, c.code))]
@@ -158,7 +121,7 @@ class Ledger(Offices):
         """Every event of a campaign's cards (of one office, or of all), in recorded order."""
         e, c = events_table.c, cards_table.c
         query = (
-            sa.select(*_EVENT_COLUMNS)
+            sa.select(*EVENT_COLUMNS)
             .join_from(events_table, cards_table, e.code == c.code)
             .where(c.campaign == campaign)
             .order_by(e.id)
@@ -166,43 +129,6 @@ class Ledger(Offices):
         if office is not None:
             query = query.where(c.office == office)
         return [Event(*row) for row in self._rows(query)]
-
-    def tallies(self, campaign: str, by: str = "prisoner", office: str | None = None) -> dict:
-        """Cards generated, sent, returned and answered, per prisoner or per sender.
-
-        Per prisoner the key is the prisoner's id; per sender it is (office, sender id),
-        since each office numbers its own senders.  Pairing puts the prisoners with the
-        fewest cards first; reports and posters count from here.  Only those with at
-        least one card appear; ``office`` counts one office's cards alone.
-        """
-        if by not in ("prisoner", "sender"):
-            raise ValueError(f"tallies by {by!r}: use 'prisoner' or 'sender'")
-        seen: dict[str, list[str]] = {}  # each card's statuses, oldest first
-        sent_at: dict[str, str] = {}  # when a card went out: its first "sent" event
-        out_at: dict[str, str] = {}  # else its first sign of having gone out
-        for event in self.events(campaign, office):
-            seen.setdefault(event.code, []).append(event.status)
-            if event.status == "sent":
-                sent_at.setdefault(event.code, event.at)
-            elif event.status in OUT_STATUSES:
-                out_at.setdefault(event.code, event.at)
-        last_sent = out_at | sent_at
-        counts: dict[Any, dict[str, Any]] = {}
-        for card in self.cards(campaign, office):
-            key = card.prisoner_id if by == "prisoner" else (card.office, card.sender_id)
-            tally = counts.setdefault(key, dict(Tally().__dict__))
-            history = seen.get(card.code, [])
-            if is_void(history):
-                tally["void"] += 1
-                continue
-            statuses = set(history)
-            tally["generated"] += 1
-            if statuses & OUT_STATUSES:
-                tally["sent"] += 1
-                tally["last_sent"] = max(tally["last_sent"], last_sent.get(card.code, ""))
-            tally["returned"] += "returned" in statuses
-            tally["replies"] += "reply" in statuses
-        return {key: Tally(**values) for key, values in counts.items()}
 
     def record_generated(
         self, cards: Iterable[LedgerCard], by: str = GENERATED_BY, at: str | None = None
@@ -227,21 +153,7 @@ class Ledger(Offices):
         """
         at = at or utc_now()
         with self._write(serialise=True) as connection:
-            return self._insert_generated(connection, list(cards), by, at)
-
-    def _insert_generated(
-        self, connection: sa.Connection, cards: list[LedgerCard], by: str, at: str
-    ) -> int:
-        new = self._new_cards(connection, cards)
-        self._update_texts(connection, cards, new)
-        if new:
-            connection.execute(cards_table.insert(), [_card_row(c, at) for c in new])
-            connection.execute(
-                _INSERT_EVENT,
-                [_event_row(Event(c.code, "generated", at, by, "")) for c in new],
-            )
-            self._record_printed_pairs(connection, new)  # a new card's pair is a chosen pair
-        return len(new)
+            return self._insert_cards(connection, cards, by, at)[1]
 
     def record_event(
         self, code: str, status: str, by: str, note: str = "", at: str | None = None
@@ -282,13 +194,12 @@ class Ledger(Offices):
             NonceTaken: the nonce is kept with an event of another card.
             LedgerError: no card has the code, or the event's status is unknown.
         """
-        with self._write(serialise=False) as connection:
+        with self._write(serialise=False, flush=False) as connection:
             row = connection.execute(_Q_CARD_LOCKED, {"code": code}).first()
             if row is None:
                 raise self._error(f"no card has the code {code}")
             card = LedgerCard(*row)
-            history = _history(connection, code)
-            kept = connection.execute(_Q_NONCE, {"nonce": nonce}).first() if nonce else None
+            history, kept = _history_and_nonce(connection, code, nonce)
             if kept is not None and kept.code == code:
                 return card, history, None  # the same scan, resent: recorded once
             event = decide(card, history)
@@ -306,93 +217,3 @@ class Ledger(Offices):
                     )
                 connection.execute(_INSERT_EVENT, {**_event_row(event), "nonce": nonce or None})
         return card, history, event
-
-    def _update_texts(
-        self, connection: sa.Connection, cards: list[LedgerCard], new: list[LedgerCard]
-    ) -> None:
-        """A reprint with another message: kept before the card goes out, refused after.
-
-        The ledger keeps the latest text while the card has not gone out (the old print is thrown
-        away); once it went out, the text it carried is history, and the reprint is refused.
-        """
-        fresh = {c.code for c in new}
-        known = {c.code: c for c in cards if c.code not in fresh and c.message}
-        if not known:
-            return
-        stored = {
-            row[0]: LedgerCard(*row)
-            for start in range(0, len(known), 500)
-            for row in connection.execute(
-                _Q_CARDS_BY_CODE, {"codes": sorted(known)[start : start + 500]}
-            )
-        }
-        for code, card in known.items():
-            old = stored.get(code)
-            if old is not None and old.key != card.key:
-                raise self._error(
-                    f"code {code} is the card of sender {old.sender_id}{_office_of(old)} to "
-                    f"prisoner {old.prisoner_id}, not this run's card of sender "
-                    f"{card.sender_id}{_office_of(card)}; nothing was recorded"
-                )
-            if old is None or old.message == card.message:
-                continue
-            went_out = [e for e in _history(connection, code) if e.status in OUT_STATUSES]
-            if went_out:
-                raise self._error(
-                    f"card {code} (sender {card.sender_id}, prisoner {card.prisoner_id}) "
-                    f"went out on {went_out[0].at[:10]} with another message; its text stays "
-                    "as sent: put the new message on a card of another wave"
-                )
-            connection.execute(
-                cards_table.update().where(cards_table.c.code == code).values(message=card.message)
-            )
-
-    def _new_cards(self, connection: sa.Connection, cards: list[LedgerCard]) -> list[LedgerCard]:
-        """The cards not yet recorded; raises when one clashes with a card already there.
-
-        A clash with a card earlier in the batch counts too.  Looks the batch up in a few queries,
-        not per card.
-        """
-        live: dict[tuple[str, ...], str] = {}  # key -> code, void cards left out
-        senders: dict[tuple[str, str, str], set[str]] = {}  # only the batch's senders can clash
-        for card in cards:
-            senders.setdefault((card.campaign, card.office, card.wave), set()).add(card.sender_id)
-        for (campaign, office, wave), ids in senders.items():
-            for sender, prisoner, code in connection.execute(
-                _Q_LIVE_CODES,
-                {"campaign": campaign, "office": office, "wave": wave, "senders": sorted(ids)},
-            ):
-                live[(campaign, office, wave, sender, prisoner)] = code
-        taken: dict[str, LedgerCard] = {}  # code -> card, of those in this batch
-        codes = sorted({c.code for c in cards})
-        for start in range(0, len(codes), 500):
-            for row in connection.execute(_Q_CARDS_BY_CODE, {"codes": codes[start : start + 500]}):
-                taken[row[0]] = LedgerCard(*row)
-        new = []
-        for card in cards:
-            if not is_valid(card.code):
-                raise self._error(f"{card.code!r} is not a valid card code")
-            existing = live.get(card.key)
-            if existing == card.code:
-                continue
-            if existing is not None:
-                raise self._error(
-                    f"sender {card.sender_id} and prisoner {card.prisoner_id} already have "
-                    f"card {existing} in campaign {card.campaign!r}, wave {card.wave!r}; "
-                    "reprint it with that code"
-                )
-            other = taken.get(card.code)
-            if other is not None:
-                raise self._error(
-                    f"code {card.code} is already used by another card (sender "
-                    f"{other.sender_id}{_office_of(other)}, prisoner {other.prisoner_id}, "
-                    f"campaign {other.campaign!r}, wave {other.wave!r}); draw a new code"
-                )
-            live[card.key], taken[card.code] = card.code, card
-            new.append(card)
-        return new
-
-
-def _office_of(card: LedgerCard) -> str:
-    """`` of office 'seimas'`` when the card has an office."""
-    return f" of office {card.office!r}" if card.office else ""

@@ -159,10 +159,6 @@ class Database:
         query = sa.select(sa.func.coalesce(sa.func.max(schema_version_table.c.version), 0))
         return self._rows(query)[0][0]
 
-    # --- writing ---------------------------------------------------------------------
-
-    # --- print runs --------------------------------------------------------------------
-
     # --- the database edge ---------------------------------------------------------------
 
     def _migrate(self) -> None:
@@ -235,25 +231,35 @@ class Database:
             yield connection
 
     @contextmanager
-    def _write(self, serialise: bool) -> Iterator[sa.Connection]:
+    def _write(self, serialise: bool, flush: bool = True) -> Iterator[sa.Connection]:
         """One write transaction, all or nothing.
 
         SQLite takes the write lock up front (BEGIN IMMEDIATE), so two writers queue on
         the busy timeout instead of failing halfway through.  On PostgreSQL, ``serialise``
         takes a ledger-wide lock for the writes that check before they insert (new cards,
         lists, migrations); status changes lock only their card.
+
+        ``flush``: on SQLite, the commit waits until the disk has it (fsync), so that
+        not even a power cut undoes it: a print run's files appear only after its cards
+        are safe.  Off for a scan (see :meth:`~postcards.ledger.book.Ledger.record_checked`):
+        its commit is in the write-ahead log, which the operating system keeps whatever
+        happens to the process, and the next flushed write or checkpoint puts it on the
+        disk; a power cut in between may undo the last scans, never half of one.
+        PostgreSQL always waits for its server's disk (:mod:`~postcards.ledger.engines`).
         """
-        with self._transaction(write=True, serialise=serialise) as connection:
+        with self._transaction(write=True, serialise=serialise, flush=flush) as connection:
             yield connection
 
     @contextmanager
-    def _transaction(self, write: bool, serialise: bool) -> Iterator[sa.Connection]:
+    def _transaction(
+        self, write: bool, serialise: bool, flush: bool = True
+    ) -> Iterator[sa.Connection]:
         """A transaction that commits, or leaves nothing behind and the ledger usable.
 
         Driver errors, the commit's too, become a :class:`LedgerError` saying why.
         """
         connection = self._live_connection()
-        connection.info["immediate"] = write
+        connection.info["immediate"], connection.info["flush"] = write, flush
         try:
             with self._guard():
                 transaction = connection.begin()

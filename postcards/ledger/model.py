@@ -22,13 +22,21 @@ def current_status(statuses: Iterable[str]) -> str:
     """
     current, before = "generated", "generated"
     for status in statuses:
-        if status == "unvoid":
-            current = before if current == "void" else current
-        elif status == "void":
-            current, before = "void", current
-        else:
-            current = status
+        current, before = next_status(current, before, status)
     return current
+
+
+def next_status(current: str, before: str, status: str) -> tuple[str, str]:
+    """(the card's status, the one a void replaced) after one more event.
+
+    One event at a time, so that a card's status can be followed through a stream of
+    events without keeping them (see :func:`current_status`).
+    """
+    if status == "unvoid":
+        return (before if current == "void" else current), before
+    if status == "void":
+        return "void", current
+    return status, before
 
 
 def is_void(statuses: Iterable[str]) -> bool:

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-from postcards.ledger.model import LedgerCard, LedgerSender, utc_now
+from postcards.ledger.model import LedgerSender, utc_now
 from postcards.ledger.print_runs import PrintRuns
 from postcards.ledger.schema import (
     cards_table,
@@ -39,12 +39,6 @@ _T = TypeVar("_T")
 #: A (sender id, prisoner id) pair of an office.
 Pair = tuple[str, str]
 
-# SQLite and PostgreSQL spell "insert unless there" alike.
-_INSERT_PAIR_IF_NEW = sa.text(
-    "INSERT INTO pairs (campaign, wave, office, sender_id, prisoner_id, chosen_at) "
-    "VALUES (:campaign, :wave, :office, :sender_id, :prisoner_id, :chosen_at) "
-    "ON CONFLICT DO NOTHING"
-)
 
 _SENDER_COLUMNS = [senders_table.c[n] for n in ("campaign", "office", "sender_id", "name",
                                                  "parliament")]  # fmt: skip
@@ -278,18 +272,6 @@ class Offices(PrintRuns):
                                s.sender_id == x.sender_id)
                         .values(parliament=x.parliament)
                     )  # fmt: skip
-
-    def _record_printed_pairs(self, connection: sa.Connection, cards: list[LedgerCard]) -> None:
-        """New cards' pairs are chosen pairs too (printed from an assignments file, say).
-
-        Pairs recorded already keep their row (and so their place in the order of choices).
-        """
-        at = utc_now()
-        connection.execute(
-            _INSERT_PAIR_IF_NEW,
-            [{"campaign": c.campaign, "wave": c.wave, "office": c.office, "sender_id": c.sender_id,
-              "prisoner_id": c.prisoner_id, "chosen_at": at} for c in cards],
-        )  # fmt: skip
 
     def _known_senders(
         self, connection: sa.Connection, senders: list[LedgerSender]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
-from itertools import islice
 
 import sqlalchemy as sa
 
@@ -32,16 +31,14 @@ from postcards.ledger.schema import (
 
 #: Rows inserted at once: few enough that a long list never needs them all in memory.
 _BATCH = 2000
-#: Cards recorded at once (each batch checks the cards recorded before it for clashes).
-_CARDS = 2000
 
 
 class PrintRuns(Database):
     """What the ledger keeps of print runs and of the prisoner list each wave used."""
 
-    #: Recording the cards themselves is the :class:`~postcards.ledger.book.Ledger`'s,
+    #: Recording the cards themselves is :class:`~postcards.ledger.new_cards.NewCards`',
     #: their senders :class:`~postcards.ledger.offices.Offices`'.
-    _insert_generated: Callable[[sa.Connection, list[LedgerCard], str, str], int]
+    _insert_cards: Callable[..., tuple[int, int]]
     _record_senders: Callable[[sa.Connection, Iterable[LedgerSender]], None]
 
     def last_list(self, campaign: str) -> PrisonerList | None:
@@ -82,14 +79,7 @@ class PrintRuns(Database):
         at = utc_now()
         with self._write(serialise=True) as connection:
             self._record_senders(connection, senders)
-            # a batch at a time: each sees the ones before it, in this same transaction
-            new = count = 0
-            pending = iter(cards)
-            while batch := list(islice(pending, _CARDS)):
-                if any(card.office != office for card in batch):
-                    raise self._error(f"a card of another office than {office!r} in its run")
-                new += self._insert_generated(connection, batch, GENERATED_BY, at)
-                count += len(batch)
+            count, new = self._insert_cards(connection, cards, GENERATED_BY, at, office)
             run_id = connection.execute(
                 runs_table.insert()
                 .values(campaign=campaign, office=office, wave=wave, status="pending",

@@ -17,14 +17,34 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import Protocol
 
-from postcards.config import Settings
 from postcards.errors import InputError, Problem, display_name
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import is_sqlite, ledger_exists, shown_url, sqlite_path
 
 
-def own_ledger(campaign: Settings) -> Path | None:
+class CampaignFolder(Protocol):
+    """What these checks read of a campaign (its settings give it), and no more."""
+
+    @property
+    def name(self) -> str:
+        """The campaign's name, as its cards were recorded."""
+
+    @property
+    def source(self) -> Path | None:
+        """Its campaign.toml; None without one."""
+
+    @property
+    def root(self) -> Path:
+        """The folder that relative paths start from."""
+
+    @property
+    def database_url(self) -> str:
+        """Its ledger, as ``[tracking] database`` or POSTCARDS_DATABASE name it."""
+
+
+def own_ledger(campaign: CampaignFolder) -> Path | None:
     """The campaign's ledger file when it lies inside the campaign folder, else None."""
     url = campaign.database_url
     if campaign.source is None or not is_sqlite(url) or not ledger_exists(url):
@@ -33,7 +53,7 @@ def own_ledger(campaign: Settings) -> Path | None:
     return path if path.is_relative_to(campaign.root.resolve()) else None
 
 
-def is_shared(campaign: Settings) -> bool:
+def is_shared(campaign: CampaignFolder) -> bool:
     """True when the ledger may be shared with other offices or campaigns.
 
     That is a PostgreSQL server, or an SQLite file outside the campaign folder.
@@ -44,7 +64,7 @@ def is_shared(campaign: Settings) -> bool:
     return not sqlite_path(url).resolve().is_relative_to(campaign.root.resolve())
 
 
-def renamed_from(campaign: Settings, ledger: Ledger) -> tuple[str, int] | None:
+def renamed_from(campaign: CampaignFolder, ledger: Ledger) -> tuple[str, int] | None:
     """The old name and its card count when the ledger's only campaign is not this one."""
     names = ledger.campaigns()
     if campaign.name in names or len(names) != 1:
@@ -52,7 +72,7 @@ def renamed_from(campaign: Settings, ledger: Ledger) -> tuple[str, int] | None:
     return next(iter(names.items()))
 
 
-def check_campaign_name(campaign: Settings, ledger: Ledger | None = None) -> None:
+def check_campaign_name(campaign: CampaignFolder, ledger: Ledger | None = None) -> None:
     """Refuse a campaign whose own ledger holds the cards of one other campaign name.
 
     ``ledger``: the campaign's ledger when a job has it open already.
@@ -85,7 +105,7 @@ def check_campaign_name(campaign: Settings, ledger: Ledger | None = None) -> Non
     )
 
 
-def new_on_shared_ledger(campaign: Settings, ledger: Ledger) -> list[Problem]:
+def new_on_shared_ledger(campaign: CampaignFolder, ledger: Ledger) -> list[Problem]:
     """For ``check``: a warning when a shared ledger (open) has only other campaigns' cards.
 
     The ledger is shared when it is outside the campaign folder; with other campaigns' cards and

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from postcards.codes import CodeError, code_in_url, format_code, is_url, parse_code
-from postcards.config import Settings
 from postcards.errors import LedgerError
 from postcards.ledger.book import Ledger, NonceTaken
 from postcards.ledger.engines import SaveUncertain, from_driver, unkeepable
@@ -310,7 +310,23 @@ def unvoid(
     return card, event
 
 
-def scan_scope(campaign: Settings) -> dict[str, Any]:
+class ScannedCampaign(Protocol):
+    """What a scan's scope reads of a campaign (its settings give it), and no more."""
+
+    @property
+    def name(self) -> str:
+        """The campaign's name, as its cards were recorded."""
+
+    @property
+    def source(self) -> Path | None:
+        """Its campaign.toml; None without one."""
+
+    @property
+    def qr_url(self) -> str:
+        """Its ``[qr] url`` pattern ('': the cards carry no URL)."""
+
+
+def scan_scope(campaign: ScannedCampaign) -> dict[str, Any]:
     """The campaign a scan must belong to and its URL pattern, as :class:`Scanner` takes them.
 
     Both are None without campaign.toml: a bare ledger named by POSTCARDS_DATABASE takes any of its

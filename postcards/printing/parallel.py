@@ -198,3 +198,11 @@ def _stop(pool: ProcessPoolExecutor, pending: deque[Future]) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(timeout=5)
+    # The pool's threads end now that their pipes are closed: wait for them, so that no
+    # thread of a stopped run is still alive when the next run (or anything) forks.
+    for thread in (
+        getattr(queue, "_thread", None),
+        getattr(pool, "_executor_manager_thread", None),
+    ):
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)

@@ -4,22 +4,22 @@ Every scan goes through :class:`postcards.ledger.scanning.Scanner`, so the stati
 what ``track scan`` refuses, with the same reasons; but a card of another campaign is refused
 without naming its campaign or its people.  A ledger that cannot be read or written is
 answered 503 with the reason, on every route.  The ledger is one connection used by
-one thread at a time (a lock): SQLite serialises writers anyway, and a scan is a single
-short transaction.  Pages are Jinja2 templates with autoescaping; what the scripts add
+one thread, the station's ledger thread: SQLite serialises writers anyway, and a scan is
+a single short transaction.  Pages are Jinja2 templates with autoescaping; what the scripts add
 later is set as text, never as HTML.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -30,9 +30,10 @@ from postcards.codes import CodeError, format_code
 from postcards.errors import LedgerError, PostcardsError
 from postcards.ledger.archive import collect, write_archive
 from postcards.ledger.book import Ledger
-from postcards.ledger.coverage import NO_PARLIAMENT, Directory, build_report, write_report
+from postcards.ledger.coverage import NO_PARLIAMENT, Directory, build_report
 from postcards.ledger.engines import from_driver
 from postcards.ledger.model import Event, LedgerCard, current_status
+from postcards.ledger.report_files import write_report
 from postcards.ledger.scanning import (
     DUPLICATE,
     RECORDED,
@@ -63,7 +64,7 @@ class Station:
     """What the app serves: the open ledger, the campaign's name and its directory.
 
     Attributes:
-        ledger: the open ledger (used under ``lock``).
+        ledger: the open ledger (used in ``worker``'s one thread).
         campaign: the campaign's name, as its cards were recorded.
         directory: parliaments and prisoners from the spreadsheets.
         token: required on every request when set (any address but localhost).
@@ -78,7 +79,9 @@ class Station:
     directory: Directory = field(default_factory=lambda: Directory({}, {}))
     token: str = ""
     fonts: Callable[[], Any] | None = None  # the design's FontSet, for the archive
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    worker: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="postcards-ledger")
+    )
     cached: FigureCache = field(default_factory=FigureCache)  # the dashboard's, per office
     scope: dict[str, Any] = field(default_factory=dict)
     hosts: tuple[str, ...] = ()  # names it answers to besides loopback and its own address
@@ -86,13 +89,15 @@ class Station:
     desk: Backend | None = None  # the campaign desk's work (postcards.station.desk), if any
 
     async def run(self, work: Callable[[], T]) -> T:
-        """Run ledger work in a worker thread, one at a time."""
+        """Run ledger work in the station's ledger thread, one piece at a time, in order.
 
-        def locked() -> T:
-            with self.lock:
-                return work()
-
-        return await run_in_threadpool(locked)
+        One thread rather than a pool behind a lock: the connection serves one at a time
+        anyway, and handing work to one waiting thread costs less on every scan than
+        waking a pool's threads to queue on a lock.  Work once handed over is done, even
+        when the phone that asked has gone (as with a pool): a scan is recorded or not,
+        never half.
+        """
+        return await asyncio.shield(asyncio.wrap_future(self.worker.submit(work)))
 
 
 # --- the guards (a plain ASGI layer: cheap on every scan) ------------------------------

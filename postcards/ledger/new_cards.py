@@ -1,0 +1,267 @@
+"""Recording a print run's new cards: each checked against the ledger, then inserted in bulk.
+
+A card is new unless the ledger has it already (a reprint keeps its code and adds nothing).
+Before anything is written, every card is checked: its code is valid and no other card's,
+and its sender and prisoner have no other live card in the wave (a void card's pair may
+get a new one).  All of a run is one transaction: a failed check writes nothing.
+
+A run of 100,000 cards is checked and written a batch at a time, so that the cards need
+never all be in memory, and costs what the database's own bulk insert costs:
+
+- the wave's live cards from before the run are read once (a fresh wave has none), and
+  the run's own pairs are kept as hashes only; a hash seen twice is confirmed in the
+  database, where the run's earlier batches are (a clash is rare: it stops the run);
+- the batch's codes are looked up by key, a few hundred at a time;
+- the rows go in with the driver's bulk path (:meth:`Database._insert_rows`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import islice
+
+import sqlalchemy as sa
+
+from postcards.codes import is_valid
+from postcards.ledger.engines import unkeepable_parameter
+from postcards.ledger.model import OUT_STATUSES, Event, LedgerCard, utc_now
+from postcards.ledger.schema import cards_table, events_table
+from postcards.ledger.standing import Standings
+
+#: The cards table's columns in the order of :class:`LedgerCard`'s fields.
+CARD_COLUMNS = [cards_table.c[f] for f in LedgerCard.__dataclass_fields__]
+EVENT_COLUMNS = [events_table.c[n] for n in ("code", "status", "at", "by_name", "note")]
+
+#: Cards checked and written at once.
+_BATCH = 2000
+#: Codes looked up in one query (an SQL ``IN`` list stays small).
+_LOOKUP = 500
+
+_CARD_FIELDS = ("code", "campaign", "wave", "sender_id", "prisoner_id", "language",
+                "sender_name", "prisoner_name", "message", "office", "created_at")  # fmt: skip
+_EVENT_FIELDS = ("code", "status", "at", "by_name", "note")
+_PAIR_FIELDS = ("campaign", "wave", "office", "sender_id", "prisoner_id", "chosen_at")
+
+
+def void_now(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """True for a card whose last void was not undone (its last void or unvoid is a void)."""
+    e = events_table.c
+    last = (
+        sa.select(e.status)
+        .where(e.code == code, e.status.in_(["void", "unvoid"]))
+        .order_by(e.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(last, "") == "void"
+
+
+_Q_HISTORY = (
+    sa.select(*EVENT_COLUMNS)
+    .where(events_table.c.code == sa.bindparam("code"))
+    .order_by(events_table.c.id)
+)
+_Q_CARDS_BY_CODE = sa.select(*CARD_COLUMNS).where(
+    cards_table.c.code.in_(sa.bindparam("codes", expanding=True))
+)
+_c = cards_table.c
+_IN_WAVE = (_c.campaign == sa.bindparam("campaign"), _c.office == sa.bindparam("office"),
+            _c.wave == sa.bindparam("wave"), ~void_now(_c.code))  # fmt: skip
+_Q_LIVE_IN_WAVE = sa.select(_c.sender_id, _c.prisoner_id, _c.code).where(*_IN_WAVE)
+_Q_LIVE_CODE = sa.select(_c.code).where(
+    *_IN_WAVE, _c.sender_id == sa.bindparam("sender"), _c.prisoner_id == sa.bindparam("prisoner")
+)
+
+
+def card_history(connection: sa.Connection, code: str) -> list[Event]:
+    """A card's events, oldest first, in the open transaction."""
+    return [Event(*row) for row in connection.execute(_Q_HISTORY, {"code": code})]
+
+
+class _LiveCodes:
+    """The live card of each (campaign, office, wave, sender, prisoner) a run meets.
+
+    The wave's cards from before the run are read when the run first meets the wave;
+    the run's own are remembered by the hash of their key alone (a few bytes a card) and
+    looked up in the database when a hash comes back.
+    """
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+        self._before: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
+        self._added: set[int] = set()
+
+    def code_of(self, key: tuple[str, ...]) -> str | None:
+        """The code of the live card of a (campaign, office, wave, sender, prisoner), if any."""
+        wave, pair = key[:3], key[3:]
+        known = self._before.get(wave)
+        if known is None:
+            rows = self._connection.execute(_Q_LIVE_IN_WAVE, dict(zip(_WAVE, wave, strict=True)))
+            known = self._before[wave] = {(s, p): code for s, p, code in rows}
+        code = known.get(pair)
+        if code is None and hash(key) in self._added:
+            where = dict(zip(_WAVE, wave, strict=True))
+            found = self._connection.execute(
+                _Q_LIVE_CODE, {**where, "sender": pair[0], "prisoner": pair[1]}
+            ).first()
+            code = found[0] if found else None
+        return code
+
+    def add(self, key: tuple[str, ...]) -> None:
+        """Remember a card of this run by its key."""
+        self._added.add(hash(key))
+
+
+_WAVE = ("campaign", "office", "wave")
+
+
+class NewCards(Standings):
+    """Recording new cards: checked against the ledger, inserted in bulk, all or nothing."""
+
+    def _insert_cards(
+        self, connection: sa.Connection, cards: Iterable[LedgerCard], by: str, at: str,
+        office: str | None = None,
+    ) -> tuple[int, int]:  # fmt: skip
+        """Check and record ``cards`` a batch at a time; returns (cards, new cards).
+
+        Each batch sees the ones before it, in this same transaction.  ``office``: every
+        card must be of it (a print run's).
+        """
+        live, count, new = _LiveCodes(connection), 0, 0
+        pending = iter(cards)
+        while batch := list(islice(pending, _BATCH)):
+            if office is not None and any(card.office != office for card in batch):
+                raise self._error(f"a card of another office than {office!r} in its run")
+            fresh = self._fresh_cards(connection, batch, live)
+            if fresh:
+                self._insert_rows(connection, "cards", _CARD_FIELDS,
+                                  [(*_card_values(c), at) for c in fresh])  # fmt: skip
+                self._insert_rows(connection, "events", _EVENT_FIELDS,
+                                  [(c.code, "generated", at, by, "") for c in fresh])  # fmt: skip
+                self._record_printed_pairs(connection, fresh)
+            count, new = count + len(batch), new + len(fresh)
+        return count, new
+
+    def _fresh_cards(
+        self, connection: sa.Connection, cards: list[LedgerCard], live: _LiveCodes
+    ) -> list[LedgerCard]:
+        """The batch's cards not recorded yet; a clash with any card raises, writing nothing.
+
+        A reprint's card keeps its code; its message is updated while it has not gone out.
+        """
+        stored = self._stored(connection, cards)
+        fresh: list[LedgerCard] = []
+        mine: dict[tuple[str, ...], str] = {}  # the batch's own, not in the database yet
+        for card in cards:
+            if not is_valid(card.code):
+                raise self._error(f"{card.code!r} is not a valid card code")
+            key = card.key
+            existing = mine.get(key) or live.code_of(key)
+            if existing == card.code:
+                self._update_text(connection, card, stored.get(card.code))
+                continue
+            if existing is not None:
+                raise self._error(
+                    f"sender {card.sender_id} and prisoner {card.prisoner_id} already have "
+                    f"card {existing} in campaign {card.campaign!r}, wave {card.wave!r}; "
+                    "reprint it with that code"
+                )
+            other = stored.get(card.code)
+            if other is not None:
+                raise self._error(
+                    f"code {card.code} is already used by another card (sender "
+                    f"{other.sender_id}{office_of(other)}, prisoner {other.prisoner_id}, "
+                    f"campaign {other.campaign!r}, wave {other.wave!r}); draw a new code"
+                )
+            live.add(key)
+            mine[key], stored[card.code] = card.code, card
+            fresh.append(card)
+        return fresh
+
+    def _stored(self, connection: sa.Connection, cards: list[LedgerCard]) -> dict[str, LedgerCard]:
+        """The ledger's cards with the codes of ``cards``, by code (a few queries a batch)."""
+        codes = sorted({card.code for card in cards})
+        return {
+            row[0]: LedgerCard(*row)
+            for start in range(0, len(codes), _LOOKUP)
+            for row in connection.execute(
+                _Q_CARDS_BY_CODE, {"codes": codes[start : start + _LOOKUP]}
+            )
+        }
+
+    def _update_text(
+        self, connection: sa.Connection, card: LedgerCard, old: LedgerCard | None
+    ) -> None:
+        """A reprint with another message: kept before the card goes out, refused after.
+
+        The ledger keeps the latest text while the card has not gone out (the old print is
+        thrown away); once it went out, the text it carried is history, and the reprint
+        is refused.
+        """
+        if old is None or not card.message or old.message == card.message:
+            return
+        went_out = [e for e in card_history(connection, card.code) if e.status in OUT_STATUSES]
+        if went_out:
+            raise self._error(
+                f"card {card.code} (sender {card.sender_id}, prisoner {card.prisoner_id}) "
+                f"went out on {went_out[0].at[:10]} with another message; its text stays "
+                "as sent: put the new message on a card of another wave"
+            )
+        connection.execute(
+            cards_table.update().where(cards_table.c.code == card.code).values(message=card.message)
+        )
+
+    def _record_printed_pairs(self, connection: sa.Connection, cards: list[LedgerCard]) -> None:
+        """New cards' pairs are chosen pairs too (printed from an assignments file, say).
+
+        Pairs recorded already keep their row (and so their place in the order of choices,
+        see :mod:`postcards.ledger.offices`).
+        """
+        at = utc_now()
+        self._insert_rows(
+            connection, "pairs", _PAIR_FIELDS,
+            [(c.campaign, c.wave, c.office, c.sender_id, c.prisoner_id, at) for c in cards],
+            skip_existing=True,
+        )  # fmt: skip
+
+    def _insert_rows(
+        self, connection: sa.Connection, table: str, fields: tuple[str, ...],
+        rows: list[tuple[str, ...]], skip_existing: bool = False,
+    ) -> None:  # fmt: skip
+        """Insert many rows of texts in the open transaction, with the driver's bulk path.
+
+        SQLite runs one prepared statement over the rows (``executemany``); PostgreSQL takes
+        them as an array a column, in one statement (its ``executemany`` is a round trip a
+        row).  Rows keep their order (and ids); ``skip_existing`` leaves out a row that
+        would clash with a unique key.  A text the ledger cannot keep raises LedgerError.
+        """
+        if not rows:
+            return
+        columns = ", ".join(fields)
+        skip = " ON CONFLICT DO NOTHING" if skip_existing else ""
+        if self._dialect == "sqlite":  # the engine's check sees every row's texts
+            marks = ", ".join("?" * len(fields))
+            insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}){skip}"
+            connection.exec_driver_sql(insert, rows)
+            return
+        if (why := unkeepable_parameter(rows, executemany=True)) is not None:
+            raise self._error(why)  # (arrays: the engine's check does not look into them)
+        arrays = ", ".join(["%s::text[]"] * len(fields))
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM unnest({arrays}) "
+            f"WITH ORDINALITY AS batch ({columns}, n) ORDER BY n{skip}",
+            (*(list(column) for column in zip(*rows, strict=True)),),
+        )
+
+
+def _card_values(card: LedgerCard) -> tuple[str, ...]:
+    """A card's values in the order of the cards table's columns (but ``created_at``)."""
+    return (
+        card.code, card.campaign, card.wave, card.sender_id, card.prisoner_id, card.language,
+        card.sender_name, card.prisoner_name, card.message, card.office,
+    )  # fmt: skip
+
+
+def office_of(card: LedgerCard) -> str:
+    """`` of office 'seimas'`` when the card has an office."""
+    return f" of office {card.office!r}" if card.office else ""
