@@ -26,7 +26,7 @@ from __future__ import annotations
 import random
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
 
 from postcards.errors import InputError
@@ -128,6 +128,35 @@ def new_code(rng: random.Random | None = None) -> str:
             body = "".join(rng.choice(ALPHABET) for _ in range(BODY_LENGTH))
         code = body + check_char(body)
         if code != PLACEHOLDER_CODE:
+            return code
+
+
+def fresh_codes(
+    count: int,
+    taken: set[str],
+    existing: Callable[[Sequence[str]], set[str]] | None = None,
+) -> list[str]:
+    """``count`` new random codes, none in ``taken`` (which they join) nor ``existing``.
+
+    ``existing`` (the ledger's lookup) is asked about all of them at once, and again only
+    about those drawn anew because it had them: a print run's 100,000 codes cost a few
+    hundred queries, not one each.
+    """
+    codes = [""] * count
+    redraw = list(range(count))
+    while redraw:
+        for index in redraw:
+            codes[index] = _untaken(taken)
+        clash = existing([codes[i] for i in redraw]) if existing is not None else set()
+        redraw = [index for index in redraw if codes[index] in clash]
+    return codes
+
+
+def _untaken(taken: set[str]) -> str:
+    while True:
+        code = new_code()
+        if code not in taken:
+            taken.add(code)
             return code
 
 

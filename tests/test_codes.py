@@ -296,3 +296,21 @@ def test_a_code_list_costs_a_tenth_of_a_list_of_strings() -> None:
     as_strings = sys.getsizeof(codes) + sum(sys.getsizeof(c) for c in codes)
     assert sys.getsizeof(packed._packed) < as_strings / 5
     assert packed[9_999] == codes[9_999]
+
+
+def test_fresh_codes_avoid_the_taken_and_those_the_ledger_has_asking_it_in_one_go() -> None:
+    """The lookup is asked about every new code at once, then about the redrawn alone."""
+    from postcards.codes import fresh_codes
+
+    taken = {"K7M2QX9DR"}
+    asked: list[list[str]] = []
+
+    def existing(codes):
+        asked.append(list(codes))
+        return set(codes[:3]) if len(asked) == 1 else set()  # the ledger has three of them
+
+    codes = fresh_codes(1000, taken, existing)
+    assert [len(a) for a in asked] == [1000, 3]
+    assert not set(asked[0][:3]) & set(codes)
+    assert len(set(codes)) == 1000 and "K7M2QX9DR" not in codes
+    assert set(codes) <= taken  # taken now, for the run's other draws

@@ -138,6 +138,20 @@ def test_codes_for(ledger_url: str) -> None:
         assert ledger.codes_for("autumn", "1") == {}
 
 
+def test_existing_codes_are_found_among_many_asked_at_once(ledger_url: str) -> None:
+    """1,200 codes asked (three queries' worth), the ledger's four among them found."""
+    from postcards.codes import new_code
+
+    cards = make_cards(4)
+    asked = [new_code() for _ in range(1196)]
+    asked[10:10], asked[700:700] = [cards[0].code, cards[1].code], [cards[2].code, cards[3].code]
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated(cards, at=AT)
+        assert ledger.existing_codes(asked) == {card.code for card in cards}
+        assert ledger.existing_codes(asked[11:700]) == {cards[1].code}
+        assert ledger.existing_codes([]) == set()
+
+
 def test_unknown_code(ledger_url: str) -> None:
     with Ledger.open(ledger_url) as ledger:
         assert ledger.card("K7M2QX9DR") is None

@@ -18,7 +18,7 @@ from typing import IO
 
 from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.cards.reprint import already_sent, select
-from postcards.codes import CodeList, new_code
+from postcards.codes import CodeList, fresh_codes
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import open_csv, publish, remove_stale_parts, staged, write_csv
@@ -309,20 +309,14 @@ def _selected(
 
 
 def _codes(ledger: Ledger | None, campaign: Settings, pairings: list[Pairing]) -> CodeList:
-    """Each card's code: the ledger's for a reprint, else a new random one."""
+    """Each card's code: the ledger's for a reprint, else a new random one no card has."""
     known = ledger.codes_for(campaign.name, campaign.wave, campaign.office) if ledger else {}
-    taken = set(known.values())
-    return CodeList(
-        known.get((p.sender.id, p.prisoner.id)) or _fresh(ledger, taken) for p in pairings
-    )
-
-
-def _fresh(ledger: Ledger | None, taken: set[str]) -> str:
-    while True:
-        code = new_code()
-        if code not in taken and (ledger is None or not ledger.code_exists(code)):
-            taken.add(code)
-            return code
+    codes = [known.get((p.sender.id, p.prisoner.id), "") for p in pairings]
+    new = [index for index, code in enumerate(codes) if not code]
+    lookup = ledger.existing_codes if ledger is not None else None
+    for index, code in zip(new, fresh_codes(len(new), set(known.values()), lookup), strict=True):
+        codes[index] = code
+    return CodeList(codes)
 
 
 def _record(
