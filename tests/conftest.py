@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import shutil
 import socket
@@ -66,11 +67,25 @@ def _note_threads_at_fork() -> None:
 os.register_at_fork(before=_note_threads_at_fork)  # in this process only: children skip it
 
 
+def _end_idle_ledger_threads() -> None:
+    """A station's ledger thread ends with its server (the app's lifespan); a test's
+    TestClient runs no lifespan, so the stations a test left are closed here, so that their
+    threads are not still idling when a later test forks."""
+    if not any(t.name.startswith("postcards-ledger") for t in threading.enumerate()):
+        return
+    from postcards.station.app import Station
+
+    for found in gc.get_objects():
+        if isinstance(found, Station):
+            found.worker.shutdown(wait=True)
+
+
 @pytest.fixture(autouse=True)
 def no_thread_runs_at_a_fork() -> Iterator[None]:
     """Fails a test whose process forked (``cards --jobs``' workers) while a thread ran."""
     _FORKED_BESIDE.clear()
     yield
+    _end_idle_ledger_threads()
     forks, _FORKED_BESIDE[:] = list(_FORKED_BESIDE), []
     if forks:
         pytest.fail(f"forked while other threads ran (a deadlock waiting to happen): {forks}")

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -357,6 +358,17 @@ async def _ledger_error(request: Request, error: PostcardsError) -> JSONResponse
     return JSONResponse({"reason": str(error)}, status_code=503)
 
 
+@asynccontextmanager
+async def _closing_lifespan(station: Station, app: Any) -> AsyncIterator[None]:
+    yield
+    station.worker.shutdown(wait=True)  # the ledger thread ends with the server
+
+
+def _closing(station: Station) -> Callable[[Any], Any]:
+    """The app's lifespan: when the server stops, the station's ledger thread ends."""
+    return lambda app: _closing_lifespan(station, app)
+
+
 def create_app(station: Station):
     """The ASGI app for one station, its guards in front."""
     routes = [
@@ -374,6 +386,7 @@ def create_app(station: Station):
     ]
     app = Starlette(
         routes=routes,
+        lifespan=_closing(station),
         # starlette types its handlers for Exception alone: these take their subclass
         exception_handlers={
             Refusal: _refusal,  # type: ignore[dict-item]
