@@ -69,14 +69,14 @@ os.register_at_fork(before=_note_threads_at_fork)  # in this process only: child
 
 def _end_idle_ledger_threads() -> None:
     """A station's ledger thread ends with its server (the app's lifespan); a test's
-    TestClient runs no lifespan, so the stations a test left are closed here, so that their
-    threads are not still idling when a later test forks."""
+    TestClient runs no lifespan, so the stations a test left unserved are closed here, so
+    that their threads are not still idling when a later test forks."""
     if not any(t.name.startswith("postcards-ledger") for t in threading.enumerate()):
         return
     from postcards.station.app import Station
 
     for found in gc.get_objects():
-        if isinstance(found, Station):
+        if isinstance(found, Station) and not found.serving:  # a server's ends with it
             found.worker.shutdown(wait=True)
 
 

@@ -88,6 +88,7 @@ class Station:
     hosts: tuple[str, ...] = ()  # names it answers to besides loopback and its own address
     bom: bool = True  # CSV downloads start with the UTF-8 byte order mark (serve --no-bom)
     desk: Backend | None = None  # the campaign desk's work (postcards.station.desk), if any
+    serving: bool = False  # a server runs the app (its lifespan began and has not ended)
 
     async def run(self, work: Callable[[], T]) -> T:
         """Run ledger work in the station's ledger thread, one piece at a time, in order.
@@ -99,9 +100,6 @@ class Station:
         never half.
         """
         return await asyncio.shield(asyncio.wrap_future(self.worker.submit(work)))
-
-
-# --- the guards (a plain ASGI layer: cheap on every scan) ------------------------------
 
 
 # --- the API ---------------------------------------------------------------------------
@@ -358,15 +356,17 @@ async def _ledger_error(request: Request, error: PostcardsError) -> JSONResponse
     return JSONResponse({"reason": str(error)}, status_code=503)
 
 
-@asynccontextmanager
-async def _closing_lifespan(station: Station, app: Any) -> AsyncIterator[None]:
-    yield
-    station.worker.shutdown(wait=True)  # the ledger thread ends with the server
-
-
 def _closing(station: Station) -> Callable[[Any], Any]:
     """The app's lifespan: when the server stops, the station's ledger thread ends."""
-    return lambda app: _closing_lifespan(station, app)
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        station.serving = True
+        yield
+        station.serving = False
+        station.worker.shutdown(wait=True)
+
+    return lifespan
 
 
 def create_app(station: Station):
