@@ -117,12 +117,25 @@ def demo(demo_run: tuple[Path, Result]) -> Path:
     return demo_run[0]
 
 
-@pytest.fixture
-def printed(campaign: Path) -> Path:
-    """The test campaign after one good print run of its 4 cards: ``first.pdf`` with its
-    manifest and ticket beside ``campaign.toml``, and a ledger (``tracking.db``)."""
-    result = run("-c", campaign, "cards", "-o", campaign / "first.pdf")
+@pytest.fixture(scope="session")
+def printed_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test campaign printed once per test process (read by :func:`printed` only)."""
+    folder = tmp_path_factory.mktemp("shared") / "campaign"
+    shutil.copytree(DATA / "campaign", folder)
+    result = run("-c", folder, "cards", "-o", folder / "first.pdf")
     assert result.exit_code == 0, result.stderr
+    return folder
+
+
+@pytest.fixture
+def printed(campaign: Path, printed_once: Path) -> Path:
+    """The test campaign after one good print run of its 4 cards: ``first.pdf`` with its
+    manifest and ticket beside ``campaign.toml``, and a ledger (``tracking.db``).
+
+    The run is made once per test process and copied (the same bytes: cards, codes,
+    ledger); only the ledger's record of that complete run names the first folder.
+    """
+    shutil.copytree(printed_once, campaign, dirs_exist_ok=True)
     return campaign
 
 

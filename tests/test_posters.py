@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 import random
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -106,12 +107,22 @@ prisoners = "prisoners.csv"
 
 
 @pytest.fixture
-def sent_campaign(tmp_path: Path) -> tuple[Path, set[str]]:
+def sent_campaign(sent_once: Path, tmp_path: Path) -> tuple[Path, set[str]]:
     """Eight prisoners in custody (one card each, senders S1-S8) and one released; in the
     ledger, S1-S5 have a card out (S2's returned, S3's answered), S6's card was sent and
-    then voided, S7 and S8 have nothing sent.  Returns the folder and who counts."""
+    then voided, S7 and S8 have nothing sent.  Returns the folder and who counts.
+
+    Printed and scanned once for this module, copied for each test."""
+    folder = tmp_path / "c"
+    shutil.copytree(sent_once, folder)
+    return folder, {"S1", "S2", "S3", "S4", "S5"}
+
+
+@pytest.fixture(scope="module")
+def sent_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The campaign of :func:`sent_campaign`, printed and scanned."""
     folder = write_campaign(
-        tmp_path / "c",
+        tmp_path_factory.mktemp("sent") / "c",
         [_prisoner_row(n) for n in range(1, 9)] + [_prisoner_row(9, status="released")],
     )
     result = run("-c", folder, "cards", "-o", folder / "cards.pdf")
@@ -125,7 +136,7 @@ def sent_campaign(tmp_path: Path) -> tuple[Path, set[str]]:
         ledger.record_event(code_of["S2"], "returned", by="test")
         ledger.record_event(code_of["S3"], "reply", by="test")
         ledger.record_event(code_of["S6"], "void", by="test")
-    return folder, {"S1", "S2", "S3", "S4", "S5"}
+    return folder
 
 
 @pytest.fixture(scope="module")
