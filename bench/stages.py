@@ -52,7 +52,7 @@ def run_one(cards: int) -> dict[str, float]:
         times["print order, codes"] = time.perf_counter() - start
         start = time.perf_counter()
         content = checking.content_check(campaign, options, report)
-        plans = planning.plan_all(planner, pairings, codes, report, content=content)
+        plans = list(planning.iter_plans(planner, pairings, codes, report, content=content))
         times["plan, content check, preflight"] = time.perf_counter() - start
         assert not report.problems, report.problems[:3]
         start = time.perf_counter()

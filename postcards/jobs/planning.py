@@ -174,21 +174,6 @@ def iter_plans(
     run.finish()
 
 
-def plan_all(
-    planner: CardPlanner,
-    pairings: Sequence[Pairing],
-    codes: Sequence[str],
-    report: CheckReport,
-    progress: Progress | None = None,
-    content: ContentCheck | None = None,
-) -> list[CardPlan]:
-    """Plan every card, collecting every card's problems into ``report``.
-
-    Given ``content``, its content-check findings are collected too.
-    """
-    return list(iter_plans(planner, pairings, codes, report, progress, content))
-
-
 def _row(plan: CardPlan) -> Row:
     """The card as the manifest and the ledger keep it."""
     returned = " / ".join(plan.return_address.lines) if plan.return_address else ""
