@@ -29,7 +29,8 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from multiprocessing.connection import Connection
 from typing import TypeVar
 
 from postcards.errors import PostcardsError, Problem
@@ -87,6 +88,9 @@ def _in_workers(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Itera
             yield pending.popleft().result()
         pool.shutdown(wait=True)
     except BrokenProcessPool:
+        # The pool's own thread found the dead worker and is tearing the pool down: let it
+        # finish (it closes the same pipes, and two threads closing one fails in both).
+        _join(getattr(pool, "_executor_manager_thread", None))
         _stop(pool, pending)
         raise WorkerError(
             Problem(
@@ -189,20 +193,29 @@ def _stop(pool: ProcessPoolExecutor, pending: deque[Future]) -> None:
         if process.is_alive():
             process.kill()
     queue = getattr(pool, "_call_queue", None)
-    if queue is not None:  # its feeder may be writing a chunk that nobody will read
-        queue.cancel_join_thread()
-        queue._reader.close()  # the write fails at once, and the feeder thread ends
     results = getattr(pool, "_result_queue", None)
-    if results is not None:  # a worker killed while sending its pages left half a message:
-        results._writer.close()  # with every writer gone, the reader sees the end, not a wait
+    # The pool's own thread closes these pipes too when it sees a worker die, under this
+    # lock (Python 3.12+); closing one pipe from two threads at once fails in one of them.
+    with getattr(pool, "_shutdown_lock", nullcontext()):
+        if queue is not None:  # its feeder may be writing a chunk that nobody will read
+            queue.cancel_join_thread()
+            _close(queue._reader)  # the write fails at once, and the feeder thread ends
+        if results is not None:  # a worker killed while sending its pages left half a
+            _close(results._writer)  # message: with every writer gone, the reader sees the end
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(timeout=5)
     # The pool's threads end now that their pipes are closed: wait for them, so that no
     # thread of a stopped run is still alive when the next run (or anything) forks.
-    for thread in (
-        getattr(queue, "_thread", None),
-        getattr(pool, "_executor_manager_thread", None),
-    ):
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=5)
+    _join(getattr(queue, "_thread", None))
+    _join(getattr(pool, "_executor_manager_thread", None))
+
+
+def _close(connection: Connection) -> None:
+    if not connection.closed:
+        connection.close()
+
+
+def _join(thread: threading.Thread | None) -> None:
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout=5)
