@@ -13,7 +13,7 @@ posters and bring returned cards to the wrong building.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -83,10 +83,10 @@ def example_problems(
             )
     config = campaign.config_name
     if not problems:
-        pairings = list(pairings)
-        problems += example_rows(pairings, campaign)
-    if not problems:  # the lists are the campaign's own: so must its name and addresses be
-        problems += example_settings(campaign, pairings, config)
+        listed = list(pairings)
+        problems += example_rows(listed, campaign)
+        if not problems:  # the lists are the campaign's own: so must its name and addresses be
+            problems += example_settings(campaign, listed, config)
     host = (urlsplit(campaign.url).hostname or "").lower()
     if url and any(host == d or host.endswith("." + d) for d in PLACEHOLDER_DOMAINS):
         problems.append(
@@ -106,12 +106,14 @@ def example_rows(pairings: Iterable, campaign: CampaignIdentity) -> list[Problem
     A list edited by adding rows below init's examples differs from them but still holds them.
     """
     senders, prisoners = _example_people()
+    sender_ids, prisoner_ids = {i for i, _ in senders}, {i for i, _ in prisoners}
     found: dict[str, set[int]] = {"senders": set(), "prisoners": set()}
-    for pairing in pairings:
-        if (pairing.sender.id, pairing.sender.name) in senders:
-            found["senders"].add(pairing.sender.row)
-        if (pairing.prisoner.id, pairing.prisoner.name) in prisoners:
-            found["prisoners"].add(pairing.prisoner.row)
+    for pairing in pairings:  # an id is in memory; a name may be on disk: read only if needed
+        sender, prisoner = pairing.sender, pairing.prisoner
+        if sender.id in sender_ids and (sender.id, sender.name) in senders:
+            found["senders"].add(sender.row)
+        if prisoner.id in prisoner_ids and (prisoner.id, prisoner.name) in prisoners:
+            found["prisoners"].add(prisoner.row)
     paths = {"senders": campaign.senders_path, "prisoners": campaign.prisoners_path}
     return [
         Problem(
@@ -124,7 +126,7 @@ def example_rows(pairings: Iterable, campaign: CampaignIdentity) -> list[Problem
     ]
 
 
-def example_settings(campaign: CampaignIdentity, pairings: Iterable, config: str) -> list[Problem]:
+def example_settings(campaign: CampaignIdentity, pairings: Sequence, config: str) -> list[Problem]:
     """``init``'s sample name, hashtag and campaign-wide return address, kept with real lists.
 
     The sample's return address (the European Parliament's) is refused only on cards of
@@ -152,7 +154,7 @@ def example_settings(campaign: CampaignIdentity, pairings: Iterable, config: str
 
 
 def _sample_return_address(
-    campaign: CampaignIdentity, pairings: Iterable, config: str
+    campaign: CampaignIdentity, pairings: Sequence, config: str
 ) -> list[Problem]:
     """The sample's campaign-wide return address on cards of senders it does not house."""
     sample = _sample_campaign()
@@ -163,16 +165,17 @@ def _sample_return_address(
         for key, lines in sample.return_addresses.items()
         if _folded(lines) == _folded(sample.return_address)
     }
+    cards: dict[str, int] = Counter(pairing.sender.id for pairing in pairings)
+    senders = {pairing.sender.id: pairing.sender for pairing in pairings}  # each looked at once
     returns, elsewhere = campaign.returns, Counter[str]()
-    for pairing in pairings:
-        sender = pairing.sender
+    for sender_id, sender in senders.items():
         chosen = returns.choose(sender.return_address, sender.parliament)
         if (
             chosen
             and chosen.source == FROM_CAMPAIGN
             and parliament_key(sender.parliament) not in houses
         ):
-            elsewhere[sender.parliament or "no parliament given"] += 1
+            elsewhere[sender.parliament or "no parliament given"] += cards[sender_id]
     if not elsewhere:
         return []
     shown = ", ".join(f"{p}: {n}" for p, n in sorted(elsewhere.items()))

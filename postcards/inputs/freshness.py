@@ -27,6 +27,10 @@ from postcards.wording import counted
 #: The fields kept per prisoner: where a card goes, and whether one may go at all.
 ADDRESS_FIELDS = ("institution", "address", "postcode", "city", "region", "country")
 LIST_FIELDS = ("name", *ADDRESS_FIELDS, "status")
+#: Each kept field with its place in a prisoner's record, in the order JSON sorts them.
+_LIST_AT = tuple((name, Prisoner.FIELDS.index(name)) for name in sorted(LIST_FIELDS))
+#: ``json.dumps(…, ensure_ascii=False, sort_keys=True)``, with its encoder made once.
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,9 @@ class _ListRows(Mapping[str, Mapping[str, str]]):
         index = bisect_right(self._ids, prisoner_id) - 1
         if index < 0 or self._ids[index] != prisoner_id:
             raise KeyError(prisoner_id)
-        p = self._prisoners[index]
+        values = self._prisoners[index]._fields()  # one read of a spooled record, not eight
         return {
-            name: "\n".join(v) if isinstance(v := getattr(p, name), tuple) else v
-            for name in LIST_FIELDS
+            name: "\n".join(v) if isinstance(v := values[at], tuple) else v for name, at in _LIST_AT
         }
 
     def __iter__(self) -> Iterator[str]:
@@ -94,10 +97,7 @@ def list_hash(rows: Mapping[str, Mapping[str, str]]) -> str:
     """A hash of the list's content, independent of row order and unknown columns."""
     digest = hashlib.sha256(b"{")  # json.dumps(rows, sort_keys=True), a row at a time
     for index, key in enumerate(sorted(rows)):
-        row = json.dumps(rows[key], ensure_ascii=False, sort_keys=True)
-        digest.update(
-            f"{', ' if index else ''}{json.dumps(key, ensure_ascii=False)}: {row}".encode()
-        )
+        digest.update(f"{', ' if index else ''}{_json(key)}: {_json(rows[key])}".encode())
     digest.update(b"}")
     return digest.hexdigest()
 

@@ -31,6 +31,9 @@ from postcards.ledger.schema import (
 
 #: Rows inserted at once: few enough that a long list never needs them all in memory.
 _BATCH = 2000
+#: ``json.dumps(…, ensure_ascii=False, sort_keys=True)``, with its encoder made once.
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_INSERT_LIST_ROWS = "INSERT INTO prisoner_list_rows (list_id, prisoner_id, fields) VALUES (?, ?, ?)"
 
 
 class PrintRuns(Database):
@@ -151,10 +154,17 @@ class PrintRuns(Database):
             ).scalar_one()
             ids = sorted(prisoners.rows)
             for start in range(0, len(ids), _BATCH):  # a list of 100,000: a batch at a time
-                rows = [
-                    {"list_id": list_id, "prisoner_id": pid,
-                     "fields": json.dumps(prisoners.rows[pid], ensure_ascii=False, sort_keys=True)}
-                    for pid in ids[start : start + _BATCH]
-                ]  # fmt: skip
-                connection.execute(list_rows_table.insert(), rows)
+                rows = [(list_id, pid, _json(prisoners.rows[pid]))
+                        for pid in ids[start : start + _BATCH]]  # fmt: skip
+                self._insert_list_rows(connection, rows)
         return True
+
+    def _insert_list_rows(self, connection: sa.Connection, rows: list[tuple]) -> None:
+        """SQLite's prepared statement over the rows; elsewhere the engine's executemany."""
+        if self._dialect == "sqlite":
+            connection.exec_driver_sql(_INSERT_LIST_ROWS, rows)
+            return
+        fields = ("list_id", "prisoner_id", "fields")
+        connection.execute(
+            list_rows_table.insert(), [dict(zip(fields, row, strict=True)) for row in rows]
+        )
