@@ -6,17 +6,20 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from conftest import read_manifest, run
 
 from postcards.campaign_file import load_campaign
 from postcards.codes import format_code
 from postcards.inputs.freshness import (
     ListChange,
+    Snapshot,
     compare,
     freshness_problems,
     list_age_problem,
     list_hash,
     list_rows,
+    snapshot,
 )
 from postcards.inputs.people import Prisoner
 from postcards.inputs.reading import read_prisoners
@@ -166,3 +169,25 @@ def test_list_rows_find_every_prisoner_by_id_and_no_other() -> None:
     for missing in ("P0", "P3", "P", "Q", ""):
         assert missing not in rows
     assert dict(rows) == {p: rows[p] for p in ("P1", "P10", "P2")}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_list_hashed_while_the_workers_draw_is_the_list_read(campaign: Path, jobs: str) -> None:
+    """The hash a print run records, taken in steps between chunks, is the whole list's."""
+    assert run("-c", campaign, "cards", "--jobs", jobs, "-o", campaign / "w1.pdf").exit_code == 0
+    with Ledger.open(campaign / "tracking.db") as ledger:
+        recorded = ledger.last_list("Test campaign")
+    prisoners = read_prisoners(read_table(campaign / "prisoners.csv"))
+    assert recorded is not None and recorded.list_hash == list_hash(list_rows(prisoners.records))
+    assert recorded.list_hash == list_hash(recorded.rows)
+
+
+def test_a_snapshot_hashed_in_steps_is_the_snapshot_hashed_at_once(campaign: Path) -> None:
+    prisoners = read_prisoners(read_table(campaign / "prisoners.csv"))
+    stepped = Snapshot(prisoners, "T1", "2026-01-10", batch=2)
+    steps = stepped.steps()
+    next(steps)  # two of the five rows hashed, as between two chunks of a print run
+    taken = stepped.taken()
+    assert taken == snapshot(prisoners, "T1", "2026-01-10")
+    assert taken.list_hash == list_hash(list_rows(prisoners.records))
+    assert len(list(Snapshot(prisoners, "T1", batch=2).steps())) == 3  # rows 1-2, 3-4, 5 + hash

@@ -62,3 +62,25 @@ def test_a_worker_error_stops_every_worker_and_goes_up() -> None:
 
 def test_jobs_default_to_the_cores_there_are() -> None:
     assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+def _slow_square(n: int) -> int:
+    time.sleep(0.02)
+    return n * n
+
+
+def test_the_caller_works_in_steps_while_the_workers_keep_it_waiting() -> None:
+    """``meanwhile`` steps run only while a result is not ready; the results are unchanged."""
+    steps: list[int] = []
+
+    def meanwhile():
+        for step in range(10_000):
+            steps.append(step)
+            time.sleep(0.001)
+            yield
+
+    results = list(in_order(range(12), _slow_square, jobs=2, meanwhile=meanwhile()))
+    assert results == [n * n for n in range(12)]
+    assert 0 < len(steps) < 10_000  # it waited, and took steps only while it waited
+    untouched: list[int] = []
+    assert list(in_order(range(3), _slow_square, jobs=1, meanwhile=iter(untouched))) == [0, 1, 4]

@@ -22,7 +22,7 @@ from postcards.codes import CodeList, fresh_codes
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
 from postcards.files import open_csv, publish, remove_stale_parts, staged, write_csv
-from postcards.inputs.freshness import snapshot
+from postcards.inputs.freshness import Snapshot
 from postcards.inputs.people import People
 from postcards.jobs.assign import undo_pairs
 from postcards.jobs.check import (
@@ -172,7 +172,9 @@ def _print_planned(
         kept = _Kept(campaign, temps[0].parent)
         stack.callback(kept.close)
         checks = CardChecks(planner, pairings, codes, content, rows=True, plans=bool(signing))
-        places = _drawn(run, checks, kept, temps[: len(files)], progress, options, report)
+        listed = _list_used(campaign, planner.prisoners)  # hashed while the workers draw
+        places = _drawn(run, checks, kept, temps[: len(files)], progress, options, report,
+                        listed.steps())  # fmt: skip
         problems = [
             p
             for tmp, path in zip(temps, files, strict=False)
@@ -187,7 +189,7 @@ def _print_planned(
         if signing:
             write_signing_sheets(planner, kept.plans, temps[-1])
         pairs = list(zip(temps, outputs, strict=True))
-        new = _record(ledger, campaign, kept, planner, pairs)
+        new = _record(ledger, campaign, kept, planner, pairs, listed)
     return report, CardsResult(
         files[0],
         manifest,
@@ -210,6 +212,7 @@ def _drawn(
     progress: Progress | None,
     options: CardOptions,
     report: CheckReport,
+    meanwhile: Iterator[object],
 ) -> Places:
     """Plan, check and draw the cards: a card's problem stops the run, after all checks.
 
@@ -223,7 +226,7 @@ def _drawn(
         kept.add(chunk)
 
     jobs = options.jobs or default_jobs()
-    places = run.render(checks, len(checks.pairings), temps, progress, jobs, checked)
+    places = run.render(checks, len(checks.pairings), temps, progress, jobs, checked, meanwhile)
     found.finish()
     if report.problems or places is None:
         raise InputError(report.problems or [Problem("a card could not be planned")])
@@ -325,6 +328,7 @@ def _record(
     cards: _Kept,
     planner: CardPlanner,
     pairs: list[tuple[Path, Path]],
+    listed: Snapshot,
 ) -> int:
     """Commit the cards with a pending print run, rename the files into place, complete the run.
 
@@ -334,8 +338,8 @@ def _record(
     kill_point("after-temps")
     if ledger is None:  # the first print run makes the ledger
         with Ledger.open(campaign.database_url) as created:
-            return _commit(created, campaign, cards, files, planner, pairs)
-    return _commit(ledger, campaign, cards, files, planner, pairs)
+            return _commit(created, campaign, cards, files, planner, pairs, listed)
+    return _commit(ledger, campaign, cards, files, planner, pairs, listed)
 
 
 def _commit(
@@ -345,10 +349,10 @@ def _commit(
     files: list[RunFile],
     planner: CardPlanner,
     pairs: list[tuple[Path, Path]],
+    listed: Snapshot,
 ) -> int:
     """Pending run, files into place, complete: see :func:`_record`."""
-    listed = ledger_senders(campaign, planner.senders)
-    senders = (sender for sender in listed if sender.sender_id in kept.senders)
+    senders = (s for s in ledger_senders(campaign, planner.senders) if s.sender_id in kept.senders)
     run_id, new = ledger.begin_print_run(
         campaign.name, campaign.wave, kept.cards(), files, campaign.office, senders
     )
@@ -364,16 +368,14 @@ def _commit(
     kill_point("after-rename")
     ledger.settle_print_run(run_id, "complete")
     ledger.mark_reprinted(campaign.name, campaign.wave, campaign.office)
-    _record_list(ledger, campaign, planner.prisoners)
+    ledger.record_list(campaign.name, listed.taken())  # for the next list's comparison
     return new
 
 
-def _record_list(ledger: Ledger, campaign: Settings, prisoners: People) -> None:
-    """Hook: keep the prisoner list this wave used, for the next list's comparison."""
+def _list_used(campaign: Settings, prisoners: People) -> Snapshot:
+    """The prisoner list this wave used, as the ledger keeps it (hashed in steps)."""
     date = list_date(campaign)
-    ledger.record_list(
-        campaign.name, snapshot(prisoners, campaign.wave, date.isoformat() if date else "")
-    )
+    return Snapshot(prisoners, campaign.wave, date.isoformat() if date else "")
 
 
 def _write_manifest(

@@ -34,6 +34,7 @@ class TrueTypeFont:
         #: Glyphs used so far: glyph id -> the smallest code point printed with it.
         self.used: dict[int, int] = {}
         self._encoded: dict[str, str] = {}
+        self._noted: set[str] = set()  # the characters whose glyphs are in used already
 
     def _read(self, font: Any) -> None:
         """The glyph ids, widths and descriptor metrics, read once from the open font."""
@@ -68,15 +69,21 @@ class TrueTypeFont:
             out = "".join([hexes[char] for char in text])
         except KeyError:  # a character no face has: the notdef box, as reportlab drew it
             out = "".join([hexes.get(char, "0000") for char in text])
+        if not self._noted.issuperset(text):  # a character noted once needs no second look
+            self._note(set(text).difference(self._noted))
+        return out
+
+    def _note(self, chars: set[str]) -> None:
+        """Each character's glyph among those used, with the smallest code point printed."""
+        self._noted.update(chars)
         cmap, used = self.cmap, self.used
-        for char in set(text):
+        for char in chars:
             code = ord(char)
             gid = cmap.get(code)
             if gid:
                 seen = used.get(gid)
                 if seen is None or code < seen:
                     used[gid] = code
-        return out
 
     def note(self, used: dict[int, int]) -> None:
         """Merge glyphs another process used (order does not matter: smallest wins)."""

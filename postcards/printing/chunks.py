@@ -98,9 +98,11 @@ def draw_cards(
     jobs: int,
     progress: Progress | None = None,
     checked: Checked | None = None,
+    meanwhile: Iterator[object] | None = None,
 ) -> bool:
     """Plan and draw ``count`` single cards into ``writer``, front then back each.
 
+    ``meanwhile``: the caller's work in steps, for the moments the workers keep it waiting.
     Returns False when a card could not be planned: the file is then incomplete.
     """
     boxes = cards.page_boxes()
@@ -124,7 +126,7 @@ def draw_cards(
         return run.finished(drawn)
 
     size = (cards.width, cards.height)
-    drawn = in_order(chunks(), draw, jobs)
+    drawn = in_order(chunks(), draw, jobs, meanwhile)
     _write_all(drawn, [writer], size, boxes, count, run, progress, checked)
     return not run.failed
 
@@ -137,6 +139,7 @@ def draw_sheets(
     jobs: int,
     progress: Progress | None = None,
     checked: Checked | None = None,
+    meanwhile: Iterator[object] | None = None,
 ) -> bool:
     """Plan and draw the sheets of ``layout`` (each a list of card indexes by slot).
 
@@ -174,7 +177,7 @@ def draw_sheets(
 
     size = (sheets.cards.width, sheets.cards.height)
     boxes = sheets.page_boxes()
-    drawn = in_order(chunks(), draw, jobs)
+    drawn = in_order(chunks(), draw, jobs, meanwhile)
     _write_all(drawn, writers, size, boxes, count, run, progress, checked)
     return not run.failed
 

@@ -54,22 +54,32 @@ def default_jobs() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def in_order(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Generator[R, None, None]:
+def in_order(
+    chunks: Iterable[T],
+    work: Callable[[T], R],
+    jobs: int,
+    meanwhile: Iterator[object] | None = None,
+) -> Generator[R, None, None]:
     """``work(chunk)`` for every chunk, in order, drawn by ``jobs`` processes.
 
     One job works in this process.  Otherwise at most two chunks per
     worker are in flight, so the chunks may be a generator that plans as it goes.  The
     caller closes the generator when it stops early (an error while writing, Ctrl-C), so
     that the workers stop then, not when it is collected.
+
+    ``meanwhile``: work of the caller's in small steps, a step taken whenever the result
+    due next is not ready (with workers only: the caller takes what is left after).
     """
     with _terminated_as_exit():
         if jobs <= 1:
             yield from map(work, chunks)
         else:
-            yield from _in_workers(chunks, work, jobs)
+            yield from _in_workers(chunks, work, jobs, meanwhile)
 
 
-def _in_workers(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Iterator[R]:
+def _in_workers(
+    chunks: Iterable[T], work: Callable[[T], R], jobs: int, meanwhile: Iterator[object] | None
+) -> Iterator[R]:
     _WORK[:] = [work]
     # The workers share the parent's objects until they write to them; a collection in a
     # worker would touch them all (and copy every page), so the parent's are frozen.
@@ -83,9 +93,9 @@ def _in_workers(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Itera
         for chunk in chunks:
             pending.append(pool.submit(_work, chunk))
             if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
+                yield _when_done(pending.popleft(), meanwhile)
         while pending:
-            yield pending.popleft().result()
+            yield _when_done(pending.popleft(), meanwhile)
         pool.shutdown(wait=True)
     except BrokenProcessPool:
         # The pool's own thread found the dead worker and is tearing the pool down: let it
@@ -104,6 +114,17 @@ def _in_workers(chunks: Iterable[T], work: Callable[[T], R], jobs: int) -> Itera
     finally:
         _WORK.clear()
         gc.unfreeze()
+
+
+def _when_done(future: Future[R], meanwhile: Iterator[object] | None) -> R:
+    """The future's result; until it is ready, steps of the ``meanwhile`` work."""
+    if meanwhile is not None:
+        while not future.done() and next(meanwhile, _NO_STEP) is not _NO_STEP:
+            pass
+    return future.result()
+
+
+_NO_STEP = object()
 
 
 def _work(chunk: object) -> object:

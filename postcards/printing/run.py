@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -143,13 +143,15 @@ class PrintRun:
         progress: Progress | None = None,
         jobs: int = 1,
         checked: Checked | None = None,
+        meanwhile: Iterator[object] | None = None,
     ) -> Places | None:
         """Plan and draw ``count`` cards into ``temps``, ``jobs`` processes planning and drawing.
 
         Each process plans (and checks) the cards it draws, a chunk at a time; what the
         checks found goes to ``checked``, chunk by chunk in print order.  Returns each
         card's place, in print order; None when a card could not be planned (every card
-        is still checked, and the files are incomplete).
+        is still checked, and the files are incomplete).  ``meanwhile``: the caller's work
+        in steps, taken while the workers keep this process waiting.
         """
         page = Page(self.planner.size, self.imposition.bleed_mm)
         profile = self.pdfx.profile if self.pdfx else None
@@ -161,14 +163,18 @@ class PrintRun:
             ]
             if self.imposition.layout.single:
                 cards.begin(writers[0], languages, signatures)
-                drawn = draw_cards(cards, planning, count, writers[0], jobs, progress, checked)
+                drawn = draw_cards(
+                    cards, planning, count, writers[0], jobs, progress, checked, meanwhile
+                )
                 places = Places.single(count)
             else:
                 layout = self.imposition.sheets(count, self.options.start_at)
                 sheets = SheetRenderer(cards, self.imposition, self._sheet_options())
                 sheets.begin(writers[0], writers[1] if len(writers) > 1 else None, languages,
                              signatures)  # fmt: skip
-                drawn = draw_sheets(sheets, planning, layout, writers, jobs, progress, checked)
+                drawn = draw_sheets(
+                    sheets, planning, layout, writers, jobs, progress, checked, meanwhile
+                )
                 places = self._places(layout, count, separate=len(writers) > 1)
             if not drawn:
                 return None
