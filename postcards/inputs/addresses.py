@@ -78,9 +78,8 @@ def address_lines(r: RowReader) -> tuple[str, ...]:
     """Street and house (joined as the first line), the address cell, address1…5."""
     street = ", ".join(v for v in (r.get("street"), r.get("house")) if v)
     lines = [street] if street else []
-    for name in _ADDRESS_COLUMNS:
-        if name in r.mapping:  # most lists have one or two of these columns
-            lines += split_lines(r.get(name))
+    for name in r.present(_ADDRESS_COLUMNS):  # most lists have one or two of these columns
+        lines += split_lines(r.get(name))
     return tuple(lines)
 
 

@@ -45,7 +45,7 @@ def mixed_words(text: str) -> list[tuple[str, str]]:
 
 def lookalike_problems(r: RowReader, record: Sender | Prisoner) -> list[Problem]:
     """A warning for each printed field with a word in two alphabets, naming the letters."""
-    texts = [(name, getattr(record, name, "")) for name in _CHECKED if name in r.mapping]
+    texts = [(name, getattr(record, name, "")) for name in r.present(_CHECKED)]
     if not mixed_words("\n".join(text for _, text in texts)):
         return []  # the usual row, in one look at the printed fields together
     problems = []

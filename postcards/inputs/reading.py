@@ -122,10 +122,10 @@ def _read(
     rows = 0
     first_row: dict[str, int] = {}
     twins = SamePeople(table.name, mapping.get("id", "id"))
+    reader = RowReader(table, None, columns, problems)  # one for every row: see RowReader
     for row in table.rows:
         rows += 1
-        reader = RowReader(table, row, columns, problems)
-        record = build(reader)
+        record = build(reader.start(row))
         if record is not None:
             records.append(record.kept_in(spool) if spool is not None else record)
             problems += _duplicate_id(table, record, first_row, mapping.get("id", "id"))
