@@ -196,7 +196,7 @@ class RowReader:
     ) -> None:
         self.table, self.columns, self.problems = table, columns, problems
         self.mapping = columns.described()
-        self._single = tuple(columns.single.items())
+        self._names, self._headers = tuple(columns.single), tuple(columns.single.values())
         self._parts = tuple(
             (name, headers, "\n" if name in _LINES else " ")
             for name, headers in columns.parts.items()
@@ -209,12 +209,17 @@ class RowReader:
 
     def start(self, row: Row) -> RowReader:
         """Read ``row`` from now on: each field's text, as :meth:`get` gives it."""
-        self.row, self.cells = row, row.cells
-        cells = row.cells
-        self.values = {name: cells.get(header, "").strip() for name, header in self._single}
-        for name, headers, joint in self._parts:
-            texts = (cells.get(h, "").strip() for h in headers)
-            self.values[name] = joint.join(t for t in texts if t)
+        self.row = row
+        cells = self.cells = row.cells
+        names, headers = self._names, self._headers
+        try:  # a file's row has a cell under every header: read at C speed
+            texts = map(str.strip, map(cells.__getitem__, headers))
+            self.values = dict(zip(names, texts, strict=True))
+        except KeyError:  # a row made in code may leave a cell out
+            self.values = {n: cells.get(h, "").strip() for n, h in zip(names, headers, strict=True)}
+        for name, sources, joint in self._parts:
+            parts = (cells.get(h, "").strip() for h in sources)
+            self.values[name] = joint.join(t for t in parts if t)
         return self
 
     def get(self, name: str) -> str:
@@ -254,6 +259,8 @@ class RowReader:
     def extra(self) -> dict[str, str]:
         """The cells of the columns no field reads, by normalized header: template fields."""
         used, keys = self._used, self._keys
+        if self.cells.keys() <= used:
+            return {}  # the usual row of a list without template columns, in one look
         return {
             keys[h] if h in keys else self._key(h): v
             for h, v in self.cells.items()
