@@ -184,12 +184,43 @@ def missing_column(table: Table, field_name: str, section: str) -> Problem:
 
 
 class RowReader:
-    """Reads one row's fields by our names, collecting problems with their location."""
+    """Reads a list's rows, one at a time, by our field names; collects problems with their place.
 
-    def __init__(self, table: Table, row: Row, columns: Columns, problems: list[Problem]):
-        self.table, self.row, self.columns, self.problems = table, row, columns, problems
+    One reader serves every row of a list (:meth:`start` moves it on): which header holds
+    which field, and which columns are template fields, is worked out once a list, not
+    once a row; a row's fields are read when it starts, once each.
+    """
+
+    def __init__(
+        self, table: Table, row: Row | None, columns: Columns, problems: list[Problem]
+    ) -> None:
+        self.table, self.columns, self.problems = table, columns, problems
         self.mapping = columns.described()
-        self.cells = row.cells
+        self._names, self._headers = tuple(columns.single), tuple(columns.single.values())
+        self._parts = tuple(
+            (name, headers, "\n" if name in _LINES else " ")
+            for name, headers in columns.parts.items()
+        )
+        self._used = columns.read_by_fields()
+        self._keys: dict[str, str] = {}  # header -> its template field, for extra()
+        self._present: dict[tuple[str, ...], tuple[str, ...]] = {}
+        if row is not None:
+            self.start(row)
+
+    def start(self, row: Row) -> RowReader:
+        """Read ``row`` from now on: each field's text, as :meth:`get` gives it."""
+        self.row = row
+        cells = self.cells = row.cells
+        names, headers = self._names, self._headers
+        try:  # a file's row has a cell under every header: read at C speed
+            texts = map(str.strip, map(cells.__getitem__, headers))
+            self.values = dict(zip(names, texts, strict=True))
+        except KeyError:  # a row made in code may leave a cell out
+            self.values = {n: cells.get(h, "").strip() for n, h in zip(names, headers, strict=True)}
+        for name, sources, joint in self._parts:
+            parts = (cells.get(h, "").strip() for h in sources)
+            self.values[name] = joint.join(t for t in parts if t)
+        return self
 
     def get(self, name: str) -> str:
         """The stripped text of field ``name`` in this row; empty when no column holds it.
@@ -197,12 +228,14 @@ class RowReader:
         A field composed of several columns joins their non-empty cells: with spaces, or
         as lines for an address.
         """
-        parts = self.columns.parts.get(name) if self.columns.parts else None
-        if parts is not None:
-            texts = (self.cells.get(h, "").strip() for h in parts)
-            return ("\n" if name in _LINES else " ").join(t for t in texts if t)
-        header = self.columns.single.get(name)
-        return self.cells.get(header, "").strip() if header else ""
+        return self.values.get(name, "")
+
+    def present(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Those of the fields ``names`` that a column holds, in order (worked out once a list)."""
+        found = self._present.get(names)
+        if found is None:
+            found = self._present[names] = tuple(n for n in names if n in self.mapping)
+        return found
 
     def fail(self, name: str, message: str, warning: bool = False) -> None:
         """Record a problem (or a warning) at this row, in the column that holds ``name``."""
@@ -218,16 +251,23 @@ class RowReader:
 
     def required(self, name: str) -> str:
         """The field's text; an empty cell in a present column is a problem."""
-        value = self.get(name)
+        value = self.values.get(name, "")
         if not value and name in self.mapping:
             self.fail(name, "empty")
         return value
 
     def extra(self) -> dict[str, str]:
         """The cells of the columns no field reads, by normalized header: template fields."""
-        used = self.columns.read_by_fields()
+        used, keys = self._used, self._keys
+        if self.cells.keys() <= used:
+            return {}  # the usual row of a list without template columns, in one look
         return {
-            normalize_header(h).replace(" ", "_"): v
-            for h, v in self.row.cells.items()
+            keys[h] if h in keys else self._key(h): v
+            for h, v in self.cells.items()
             if h not in used
         }
+
+    def _key(self, header: str) -> str:
+        """A template field's name: its header normalized, once a list."""
+        key = self._keys[header] = normalize_header(header).replace(" ", "_")
+        return key

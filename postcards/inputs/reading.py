@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from sys import intern  # a list repeats its prisons, cities and years: kept once each
 
@@ -19,6 +20,7 @@ from postcards.inputs.addresses import (
     check_addressable,
     check_belarus,
     is_belarus,
+    latest_birth_year,
     postcode,
     split_lines,
 )
@@ -121,17 +123,20 @@ def _read(
     spool = Spool() if spooled else None  # the rows' fields, out of memory: postcards.spool
     rows = 0
     first_row: dict[str, int] = {}
-    twins = SamePeople(table.name, mapping.get("id", "id"))
+    id_column = mapping.get("id", "id")
+    twins = SamePeople(table.name, id_column)
+    reader = RowReader(table, None, columns, problems)  # one for every row: see RowReader
     for row in table.rows:
         rows += 1
-        reader = RowReader(table, row, columns, problems)
-        record = build(reader)
+        record = build(reader.start(row))
+        released = False
         if record is not None:
-            records.append(record.kept_in(spool) if spool is not None else record)
-            problems += _duplicate_id(table, record, first_row, mapping.get("id", "id"))
+            problems += _duplicate_id(table, record, first_row, id_column)
             problems += lookalike_problems(reader, record) + twins.add(record)
-        released = isinstance(record, Prisoner) and not record.in_custody
-        problems += _invisible(table, row, warning=released)
+            released = isinstance(record, Prisoner) and not record.in_custody
+            # checked: now its fields go to the spool, the reader's record being its only copy
+            records.append(record._moved_to(spool) if spool is not None else record)
+        problems += _invisible(table, row, released)
     if not rows:
         problems.append(
             Problem(
@@ -232,7 +237,7 @@ def _build_sender(r: RowReader) -> Sender | None:
         return_address=split_lines(r.get("return_address")),
         signature=r.get("signature"),
         email=r.get("email"),
-        family_name=" ".join(v for v in (r.get("name_infix"), r.get("family_name")) if v),
+        family_name=" ".join(filter(None, (r.get("name_infix"), r.get("family_name")))),
         notes=r.get("notes"),
         extra=r.extra(),
     )
@@ -256,10 +261,13 @@ def _card_count(r: RowReader) -> int | None:
     text = r.get("cards")
     if not text:
         return None
-    if not re.fullmatch(r"\d+", text):
+    if not _WHOLE.fullmatch(text):
         r.fail("cards", f"{text!r} is not a whole number of cards; leave it empty for no cap")
         return None
     return int(text)
+
+
+_WHOLE = re.compile(r"\d+")
 
 
 def derive_id(name: str) -> str:
@@ -285,29 +293,31 @@ def read_prisoners(
         columns or {},
         config_name,
         "prisoners",
-        _build_prisoner,
+        partial(_build_prisoner, last=latest_birth_year()),  # a year of birth's bound, once
         spooled,
     )
 
 
-def _build_prisoner(r: RowReader) -> Prisoner | None:
+def _build_prisoner(r: RowReader, last: int) -> Prisoner | None:
+    """The row's prisoner, its problems in ``r`` (``last``: see :func:`birth_year`)."""
     prisoner_id, name = r.required("id"), r.required("name")
     status = _status(r)
     if not prisoner_id or not name:
         return None
+    country = r.get("country")
     prisoner = Prisoner(
         id=prisoner_id,
         name=name,
         row=r.row.number,
         name_dative=r.get("name_dative"),
         name_latin=r.get("name_latin"),
-        birth_year=intern(birth_year(r, status != "in_custody")),
+        birth_year=intern(birth_year(r, status != "in_custody", last)),
         institution=intern(r.get("institution")),
         address=tuple(map(intern, address_lines(r))),
-        postcode=intern(postcode(r, r.get("country") or "Belarus")),
+        postcode=intern(postcode(r, country or "Belarus")),
         city=intern(r.get("city")),
         region=intern(r.get("region")),
-        country=intern(r.get("country")),
+        country=intern(country),
         language=intern(_language(r)),
         status=intern(status),
         photo=r.get("photo"),

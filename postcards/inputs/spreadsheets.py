@@ -232,6 +232,13 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
+def _cleaned(cells: list[str]) -> list[str]:
+    """:func:`_clean` of every cell; the usual row, with no carriage return, at C speed."""
+    if "\r" in "".join(cells):
+        return [_clean(c) for c in cells]
+    return list(map(str.strip, cells))
+
+
 def _stream_table(
     records: Iterator[Record], name: str, delimiter: str | None
 ) -> tuple[list[str], Iterator[Row]]:
@@ -270,7 +277,13 @@ def _rows(
     unnamed: dict[int, int] = {}  # column index -> the first row with data in it
     problems: list[Problem] = []
     for number, record in records:
-        cells = [_clean(c) for c in record]
+        if every and len(record) == len(raw):  # the usual row: a cell under each header
+            joined = "".join(record)
+            if "\r" not in joined:  # and no carriage return to tidy: each cell only stripped
+                if joined and not joined.isspace():  # else blank
+                    yield Row(number, dict(zip(raw, map(str.strip, record), strict=True)))
+                continue
+        cells = _cleaned(record)
         if not any(cells):
             continue
         if not every or len(cells) > len(raw):
