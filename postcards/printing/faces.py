@@ -53,13 +53,27 @@ def _towards(page: float, image: float, focus: float) -> float:
     return min(0.0, max(page - image, page / 2 - focus * image))
 
 
-def recurring_blocks(plans: Iterable[CardPlan]) -> dict[PlacedText, None]:
+def recurring_blocks(plans: Iterable[CardPlan]) -> dict[PlacedText, str | None]:
     """The text blocks that appear on more than one card: each is drawn once, as a form.
 
     Decided from all the plans before drawing, so that a card is drawn the same whatever
-    was drawn before it (and whichever process draws it).  In order of first use.
+    was drawn before it (and whichever process draws it).  In order of first use; each
+    with None, for the name of its form once it is drawn.  Counted by object first (a
+    block placed once is shared by every card that has it), so that a block's lines are
+    hashed once per object, not once per card.
     """
-    seen = Counter(block for plan in plans for block in _blocks(plan) if block is not None)
+    by_object: dict[int, list] = {}
+    for plan in plans:
+        for block in _blocks(plan):
+            if block is not None:
+                found = by_object.get(id(block))
+                if found is None:
+                    by_object[id(block)] = [block, 1]
+                else:
+                    found[1] += 1
+    seen: Counter[PlacedText] = Counter()
+    for block, count in by_object.values():
+        seen[block] += count
     return dict.fromkeys(block for block, count in seen.items() if count > 1)
 
 
@@ -75,6 +89,13 @@ def signatures_of(plans: Iterable[CardPlan]) -> list[Path]:
 
 def _blocks(plan: CardPlan) -> tuple[PlacedText | None, ...]:
     return (plan.message, plan.sender_block, plan.return_block, plan.address, plan.code_label)
+
+
+def _fill_operator(colour: Paint) -> str:
+    """The operator :meth:`Content.fill` writes for ``colour``."""
+    content = Content()
+    content.fill(colour)
+    return content.parts[0]
 
 
 class CardRenderer:
@@ -93,6 +114,8 @@ class CardRenderer:
             name: paint(hex_colour(value, name)) for name, value in design.colours.items()
         }
         self.headline_colour = paint(hex_colour(self.front.headline_colour, "headline_colour"))
+        #: Each colour's fill operator, formatted once: every text block and code sets one.
+        self._fills = {name: _fill_operator(colour) for name, colour in self.colours.items()}
         self.width, self.height = pt(page.width_mm), pt(page.height_mm)
         self.writer: PdfWriter | None = None
 
@@ -111,6 +134,7 @@ class CardRenderer:
         faces = (*self.fonts.styles.values(), *self.fonts.fallbacks)
         self._faces: dict[str, TrueTypeFont] = {f.name: writer.add_font(f.path) for f in faces}
         self._forms: dict[object, str] = {}
+        self._front_pages: dict[str, bytes] = {}
         for language in languages:
             self._form(("front", language), partial(self._front_form, language=language))
             self._form(("back", language), partial(self._back_form, language=language))
@@ -126,7 +150,8 @@ class CardRenderer:
         however many processes draw it, so the file is the same byte for byte.
         """
         self._recurring = recurring_blocks(plans)
-        self._chunk_forms: dict[PlacedText, str] = {}
+        #: By a block object's id: the block and its form (None: drawn on the page).
+        self._chunk_forms: dict[int, tuple[PlacedText, str | None]] = {}
         self._prefix = prefix
         self.new_forms: list[tuple[str, bytes]] = []
 
@@ -137,12 +162,18 @@ class CardRenderer:
         return whole, (pt(trim.x_mm), pt(trim.y_mm), pt(trim.right_mm), pt(trim.top_mm)), whole
 
     def card_pages(self, plan: CardPlan) -> tuple[bytes, bytes]:
-        """One card's front page and back page, as compressed content streams."""
-        front = Content()
-        self.draw_front(front, plan.language)
+        """One card's front page and back page, as compressed content streams.
+
+        A front is its language's form and nothing else: compressed once per language.
+        """
+        front = self._front_pages.get(plan.language)
+        if front is None:
+            page = Content()
+            self.draw_front(page, plan.language)
+            front = self._front_pages[plan.language] = page.bytes()
         back = Content()
         self.draw_back(back, plan)
-        return front.bytes(), back.bytes()
+        return front, back.bytes()
 
     def render(
         self,
@@ -280,24 +311,35 @@ class CardRenderer:
             content.text(self.runs(label, "regular"), size, x, y)
 
     def _block(self, content: Content, block: PlacedText) -> None:
-        """A text block; one that recurs in the run is a form, drawn once.
+        """A text block; one that recurs in the chunk is a form, drawn once.
 
-        Recurring blocks are a sender's name or a shared message, for instance.
+        Recurring blocks are a sender's name or a shared message, for instance.  What was
+        decided for a block object is kept by its id (the entry holds the object, so the
+        id is never another's): a block is hashed once per chunk, not once per card.
         """
-        if block not in self._recurring:
+        known = self._chunk_forms.get(id(block))
+        if known is None:
+            known = self._chunk_forms[id(block)] = (block, self._recurring_form(block))
+        if known[1] is None:
             self._draw_block(content, block)
-            return
-        name = self._chunk_forms.get(block)
+        else:
+            content.draw(known[1])
+
+    def _recurring_form(self, block: PlacedText) -> str | None:
+        """The form of a block that recurs in the chunk (drawn at its first use), else None."""
+        if block not in self._recurring:
+            return None
+        name = self._recurring[block]
         if name is None:
             drawn = Content()
             self._draw_block(drawn, block)
-            name = self._chunk_forms[block] = f"{self._prefix}B{len(self._chunk_forms) + 1}"
+            name = self._recurring[block] = f"{self._prefix}B{len(self.new_forms) + 1}"
             self.new_forms.append((name, drawn.bytes()))
-        content.draw(name)
+        return name
 
     def _draw_block(self, content: Content, block: PlacedText) -> None:
         fitted = block.text
-        content.fill(self.colours[block.colour])
+        content.op(self._fills[block.colour])
         x = pt(self._x(block.box.x_mm))
         y = pt(self._y(block.box.top_mm)) - fitted.size * ASCENT
         lines = []
@@ -308,7 +350,7 @@ class CardRenderer:
 
     def _qr(self, content: Content, qr: PlacedQR) -> None:
         """The code as vector rectangles (no raster per card)."""
-        content.fill(self.colours["qr"])
+        content.op(self._fills["qr"])
         content.save()
         content.transform(
             *qr_transform(pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)), pt(qr.module_mm))
