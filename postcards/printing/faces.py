@@ -116,6 +116,7 @@ class CardRenderer:
         self.headline_colour = paint(hex_colour(self.front.headline_colour, "headline_colour"))
         #: Each colour's fill operator, formatted once: every text block and code sets one.
         self._fills = {name: _fill_operator(colour) for name, colour in self.colours.items()}
+        self._qr_starts: dict[tuple[float, float, float], str] = {}
         self.width, self.height = pt(page.width_mm), pt(page.height_mm)
         self.writer: PdfWriter | None = None
 
@@ -349,12 +350,23 @@ class CardRenderer:
         content.text_lines(lines, fitted.size)
 
     def _qr(self, content: Content, qr: PlacedQR) -> None:
-        """The code as vector rectangles (no raster per card)."""
-        content.op(self._fills["qr"])
-        content.save()
-        content.transform(
-            *qr_transform(pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)), pt(qr.module_mm))
-        )
+        """The code as vector rectangles (no raster per card).
+
+        Its colour and transform, the same for every card's symbol, are formatted once.
+        """
+        place = (qr.x_mm, qr.y_mm, qr.module_mm)
+        start = self._qr_starts.get(place)
+        if start is None:
+            ops = Content()
+            ops.op(self._fills["qr"])
+            ops.save()
+            ops.transform(
+                *qr_transform(pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)), pt(qr.module_mm))
+            )
+            if len(self._qr_starts) >= 64:
+                self._qr_starts.clear()  # bounded (a place per size of symbol)
+            start = self._qr_starts[place] = "\n".join(ops.parts)  # as Content.bytes joins
+        content.op(start)
         content.op(qr_rects(qr.matrix))
         content.restore()
 
