@@ -11,8 +11,8 @@ converted once, here, to the press's CMYK.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -53,28 +53,33 @@ def _towards(page: float, image: float, focus: float) -> float:
     return min(0.0, max(page - image, page / 2 - focus * image))
 
 
-def recurring_blocks(plans: Iterable[CardPlan]) -> dict[PlacedText, str | None]:
-    """The text blocks that appear on more than one card: each is drawn once, as a form.
+@dataclass(slots=True)
+class Recurring:
+    """Blocks equal to one another in a chunk: on how many cards, and their form once drawn."""
 
-    Decided from all the plans before drawing, so that a card is drawn the same whatever
-    was drawn before it (and whichever process draws it).  In order of first use; each
-    with None, for the name of its form once it is drawn.  Counted by object first (a
-    block placed once is shared by every card that has it), so that a block's lines are
-    hashed once per object, not once per card.
+    cards: int = 0
+    form: str | None = None
+
+
+def chunk_blocks(plans: Iterable[CardPlan]) -> dict[int, tuple[PlacedText, Recurring]]:
+    """Each text block of the cards, by its object's id, with the blocks equal to it.
+
+    Blocks on more than one card are drawn once, as a form: decided from all the plans
+    before drawing, so that a card is drawn the same whatever was drawn before it (and
+    whichever process draws it).  A block placed once is shared by every card that has
+    it, so each object is hashed (its lines) once, not once per card; the entry holds
+    the object, so an id is never another's.
     """
-    by_object: dict[int, list] = {}
+    alike: dict[PlacedText, Recurring] = {}
+    objects: dict[int, tuple[PlacedText, Recurring]] = {}
     for plan in plans:
         for block in _blocks(plan):
             if block is not None:
-                found = by_object.get(id(block))
-                if found is None:
-                    by_object[id(block)] = [block, 1]
-                else:
-                    found[1] += 1
-    seen: Counter[PlacedText] = Counter()
-    for block, count in by_object.values():
-        seen[block] += count
-    return dict.fromkeys(block for block, count in seen.items() if count > 1)
+                known = objects.get(id(block))
+                if known is None:
+                    known = objects[id(block)] = (block, alike.setdefault(block, Recurring()))
+                known[1].cards += 1
+    return objects
 
 
 def languages_of(plans: Iterable[CardPlan]) -> list[str]:
@@ -150,9 +155,8 @@ class CardRenderer:
         A chunk's forms depend on its cards alone, and a run is cut into the same chunks
         however many processes draw it, so the file is the same byte for byte.
         """
-        self._recurring = recurring_blocks(plans)
-        #: By a block object's id: the block and its form (None: drawn on the page).
-        self._chunk_forms: dict[int, tuple[PlacedText, str | None]] = {}
+        #: The chunk's blocks by object, each with its form once drawn (if it recurs).
+        self._chunk_forms = chunk_blocks(plans)
         self._prefix = prefix
         self.new_forms: list[tuple[str, bytes]] = []
 
@@ -312,31 +316,22 @@ class CardRenderer:
             content.text(self.runs(label, "regular"), size, x, y)
 
     def _block(self, content: Content, block: PlacedText) -> None:
-        """A text block; one that recurs in the chunk is a form, drawn once.
+        """A text block; one on more than one card of the chunk is a form, drawn once.
 
-        Recurring blocks are a sender's name or a shared message, for instance.  What was
-        decided for a block object is kept by its id (the entry holds the object, so the
-        id is never another's): a block is hashed once per chunk, not once per card.
+        Recurring blocks are a sender's name or a shared message, for instance; forms are
+        named in the order they are first drawn.
         """
         known = self._chunk_forms.get(id(block))
-        if known is None:
-            known = self._chunk_forms[id(block)] = (block, self._recurring_form(block))
-        if known[1] is None:
+        if known is None or known[1].cards < 2:
             self._draw_block(content, block)
-        else:
-            content.draw(known[1])
-
-    def _recurring_form(self, block: PlacedText) -> str | None:
-        """The form of a block that recurs in the chunk (drawn at its first use), else None."""
-        if block not in self._recurring:
-            return None
-        name = self._recurring[block]
-        if name is None:
+            return
+        shared = known[1]
+        if shared.form is None:
             drawn = Content()
             self._draw_block(drawn, block)
-            name = self._recurring[block] = f"{self._prefix}B{len(self.new_forms) + 1}"
-            self.new_forms.append((name, drawn.bytes()))
-        return name
+            shared.form = f"{self._prefix}B{len(self.new_forms) + 1}"
+            self.new_forms.append((shared.form, drawn.bytes()))
+        content.draw(shared.form)
 
     def _draw_block(self, content: Content, block: PlacedText) -> None:
         fitted = block.text
