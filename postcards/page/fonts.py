@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import struct
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -154,12 +155,19 @@ class FontSet:
         return found
 
     def _measure(self, text: str, style: str, size: float) -> float:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
+        string_width = _string_width()
         primary = self.face(style)
         if primary.lacks.search(text) is None:
-            return stringWidth(text, primary.name, size)
-        return sum(stringWidth(part, name, size) for name, part in self.runs(text, style))
+            return string_width(text, primary.name, size)
+        return sum(string_width(part, name, size) for name, part in self.runs(text, style))
+
+
+@cache
+def _string_width() -> Callable[[str, str, float], float]:
+    """The ``stringWidth`` of reportlab, imported once: an import in a function costs 0.6 us."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth
 
 
 def describe_char(char: str) -> str:
