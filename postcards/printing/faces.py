@@ -11,6 +11,7 @@ converted once, here, to the press's CMYK.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -139,6 +140,8 @@ class CardRenderer:
         self.writer = writer
         faces = (*self.fonts.styles.values(), *self.fonts.fallbacks)
         self._faces: dict[str, TrueTypeFont] = {f.name: writer.add_font(f.path) for f in faces}
+        #: Each style's face: what it lacks, and its font in this writer.
+        self._primaries: dict[str, tuple[re.Pattern[str], TrueTypeFont]] = {}
         self._forms: dict[object, str] = {}
         self._front_pages: dict[str, bytes] = {}
         for language in languages:
@@ -213,7 +216,16 @@ class CardRenderer:
         return name
 
     def runs(self, text: str, style: str) -> list[tuple[TrueTypeFont, str]]:
-        """``text`` as (font, substring) runs, with the font set's fallback per character."""
+        """``text`` as (font, substring) runs, with the font set's fallback per character.
+
+        Mostly one run in the style's own face: that is found with one scan.
+        """
+        primary = self._primaries.get(style)
+        if primary is None:
+            face = self.fonts.face(style)
+            primary = self._primaries[style] = (face.lacks, self._faces[face.name])
+        if primary[0].search(text) is None:
+            return [(primary[1], text)]
         faces = self._faces
         return [(faces[name], part) for name, part in self.fonts.runs(text, style)]
 
