@@ -121,6 +121,7 @@ class CardPlanner:
         #: planner, so the text is the whole key.
         self._placed: dict[tuple[str, object], Any] = {}
         self._printable: set[str] = set()  # messages every character of which prints
+        self._last_code: tuple[str, PlacedQR | None, PlacedText | None] = ("", None, None)
 
     def language_of(self, pairing: Pairing) -> str:
         """The card's language: the pairing's, else the prisoner's, else the campaign's."""
@@ -162,12 +163,8 @@ class CardPlanner:
             address=self._place_lines(
                 recipient_lines(pairing.prisoner), self.back.address, pairing, "address"
             ),
-            qr=self._placed_once(("qr", code), lambda: self._qr(code))
-            if self.campaign.qr_placement == "card"
-            else None,
-            code_label=self._placed_once(("code", code), lambda: self._code_label(code))
-            if self.campaign.qr_placement == "card"
-            else None,
+            qr=(code_blocks := self._code_blocks(code))[0],  # after the texts, as they were
+            code_label=code_blocks[1],
             signature=self.signature_of(pairing.sender),
             text=message,
             personal=bool(pairing.message),
@@ -308,6 +305,18 @@ class CardPlanner:
                 **where,
             )
         )
+
+    def _code_blocks(self, code: str) -> tuple[PlacedQR | None, PlacedText | None]:
+        """The card's QR symbol and printed code (none when the codes go on signing sheets).
+
+        Kept for the last code only: ``check`` plans every card with one code, a print run
+        gives each its own (kept by text, they crowded the shared blocks out).
+        """
+        if self.campaign.qr_placement != "card":
+            return None, None
+        if self._last_code[0] != code:
+            self._last_code = (code, self._qr(code), self._code_label(code))
+        return self._last_code[1], self._last_code[2]
 
     def _qr(self, code: str) -> PlacedQR:
         payload = code

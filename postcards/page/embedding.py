@@ -206,7 +206,25 @@ def _descriptor_metrics(font, scale: float) -> dict:
 
 
 def pdf_number(value: float) -> str:
-    """A number as PDF writes it: at most 4 decimals, no trailing zeros."""
+    """A number as PDF writes it: at most 4 decimals, no trailing zeros.
+
+    The same few hundred numbers (a box's edges, its lines' baselines, a size) recur on
+    every card: each is formatted once and kept (a bounded table: memory stays flat).
+    """
+    text = _NUMBERS.get(value)
+    if text is None:
+        if len(_NUMBERS) >= _NUMBERS_KEPT:
+            _NUMBERS.clear()
+        text = _NUMBERS[value] = _formatted(value)
+    return text
+
+
+#: Numbers formatted so far; equal keys (1, 1.0, -0.0, 0.0) are formatted alike.
+_NUMBERS: dict[float, str] = {}
+_NUMBERS_KEPT = 4096
+
+
+def _formatted(value: float) -> str:
     text = "%.4f" % value  # noqa: UP031 (twice as fast as an f-string here)
     text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text

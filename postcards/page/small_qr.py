@@ -17,7 +17,9 @@ caller asks zxing-cpp.
 
 from __future__ import annotations
 
+import itertools
 import re
+import struct
 from functools import cache
 
 SIZE = 21  # modules a side, version 1
@@ -31,9 +33,10 @@ _VALUES = {char: value for value, char in enumerate(_ALPHANUMERIC)}
 #: the digits, as zxing-cpp does).
 _FITS = re.compile(r"(?!.*[0-9]{6})(?=.*[^0-9])[0-9A-Z $%*+\-./:]{1,20}")
 _MASK80 = (1 << 80) - 1
-_ROW = (1 << SIZE) - 1
-_SEGMENT = (SIZE + 1) * _STRIDE  # a symbol and a light row: one mask's share of the eight
-_WHOLE = (1 << _SEGMENT) - 1
+_SEGMENT = (SIZE + 1) * _STRIDE  # a symbol and a light row
+_PAIR = 2 * _SEGMENT  # a masked symbol and its transpose: one mask's share of the sixteen
+_BOTH = (1 << _PAIR) - 1
+_UNPACK_ROWS = struct.Struct(f"<{SIZE}I").unpack
 
 
 def small_symbol(payload: str) -> tuple[int, ...] | None:
@@ -44,14 +47,13 @@ def small_symbol(payload: str) -> tuple[int, ...] | None:
     if not _FITS.fullmatch(payload):
         return None
     tables = _tables()
-    data = _data_codewords(payload)
-    codewords = data + _ec_codewords(data, tables.ec)
     rows, columns = 0, 0
-    for position, value in enumerate(codewords):
-        rows |= tables.rows[position][value]
-        columns |= tables.columns[position][value]
+    for position, value in enumerate(_data_codewords(payload)):
+        rows ^= tables.rows[position][value]  # the codeword and its share of the EC codewords
+        columns ^= tables.columns[position][value]
     chosen = rows ^ tables.mask_rows[_best_mask(rows, columns, tables)]
-    return tuple((chosen >> (row * _STRIDE + _LOW)) & _ROW for row in range(SIZE))
+    # a row every 32 bits, its padding light: shifted down, a row is one 32-bit word
+    return _UNPACK_ROWS((chosen >> _LOW).to_bytes(4 * SIZE, "little"))
 
 
 def _data_codewords(payload: str) -> bytes:
@@ -86,80 +88,78 @@ def _ec_codewords(data: bytes, table: tuple[int, ...]) -> bytes:
 def _best_mask(rows: int, columns: int, tables: _Tables) -> int:
     """The mask with the lowest penalty by the four rules, as zxing-cpp and ISO/IEC 18004 count.
 
-    The eight masked symbols are laid side by side in one integer (:data:`_SEGMENT` bits
-    each), so that each rule is a few operations for all eight; each mask's score is then
-    read from its own segment.  The first of equal penalties is taken.
+    The eight masked symbols and their transposes are laid side by side in one integer
+    (mask ``k``'s rows in segment ``2k``, its columns in ``2k + 1``, :data:`_SEGMENT` bits
+    each), so that each rule is a few operations for all sixteen, and a mask's score is
+    read from its two segments at once.  The first of equal penalties is taken.
     """
-    dark_rows = _eight(rows) ^ tables.masks_rows
-    dark_columns = _eight(columns) ^ tables.masks_columns
-    board, around = tables.boards, tables.arounds
-    scores = [0] * 8
-    for dark in (dark_rows, dark_columns):
-        light = board ^ dark
-        # rule 1: five or more alike in a line: 3, and 1 for each module more
-        runs = 0
-        for same in (dark, light):  # disjoint: a module cannot start both
-            runs |= same & (same >> 1) & (same >> 2) & (same >> 3) & (same >> 4)
-        starts = runs & ~(runs << 1)
-        # rule 3: dark-light-dark-dark-dark-light-dark with four light (or the edge) beside
-        open_ = around ^ dark
-        pattern = (dark & (open_ >> 1) & (dark >> 2) & (dark >> 3) & (dark >> 4)
-                   & (open_ >> 5) & (dark >> 6))  # fmt: skip
-        before = (open_ << 1) & (open_ << 2) & (open_ << 3) & (open_ << 4)
-        after = (open_ >> 7) & (open_ >> 8) & (open_ >> 9) & (open_ >> 10)
-        finders = pattern & (before | after)
-        for mask in range(8):
-            shift = mask * _SEGMENT
-            scores[mask] += (
-                (runs >> shift & _WHOLE).bit_count()
-                + 2 * (starts >> shift & _WHOLE).bit_count()
-                + 40 * (finders >> shift & _WHOLE).bit_count()
-            )
-    blocks = 0
-    for same in (dark_rows, board ^ dark_rows):  # rule 2: each 2 × 2 block alike
-        below = same >> _STRIDE
-        blocks |= same & (same >> 1) & below & (below >> 1)
-    total = SIZE * SIZE
-    for mask in range(8):
-        shift = mask * _SEGMENT
-        dark_modules = (dark_rows >> shift & _WHOLE).bit_count()  # rule 4: far from half dark
-        scores[mask] += 3 * (blocks >> shift & _WHOLE).bit_count() + 10 * (
-            abs(dark_modules * 2 - total) * 10 // total
+    dark = _sixteen(rows | columns << _SEGMENT) ^ tables.masks
+    pairs, around = tables.pairs, tables.arounds
+    # a module of the same colour as the next one in its line, both in the symbol
+    alike = ((dark ^ (dark >> 1)) & pairs) ^ pairs
+    # rule 1: five or more alike in a line: 3, and 1 for each module more.  A run of n
+    # has n - 4 places with five alike from there; the two places before its first one
+    # (outside the run, never another run's) make up the 3.
+    two = alike & (alike >> 1)
+    five = two & (two >> 2)
+    starts = five ^ (five & (five << 1))
+    rule1 = five | (starts >> 1) | (starts >> 2)
+    # rule 3: dark-light-dark-dark-dark-light-dark with four light (or the edge) beside
+    open_ = around ^ dark
+    apart = dark & (dark >> 2)
+    pattern = apart & (apart >> 4) & (dark >> 3) & ((open_ & (open_ >> 4)) >> 1)
+    two_open = open_ & (open_ >> 1)
+    four_open = two_open & (two_open >> 2)
+    finders = pattern & ((four_open << 4) | (four_open >> 7))
+    # rule 2: each 2 × 2 block alike (counted twice: in the rows and in the columns)
+    vertical = tables.vertical_pairs
+    below = ((dark ^ (dark >> _STRIDE)) & vertical) ^ vertical
+    blocks = alike & (alike >> _STRIDE) & below
+    total, both, best, chosen = SIZE * SIZE, _BOTH, 0, 0
+    for mask, masked in enumerate(tables.mask_rows):
+        dark_modules = (rows ^ masked).bit_count()  # rule 4: far from half dark
+        score = (
+            (rule1 & both).bit_count()
+            + 40 * (finders & both).bit_count()
+            + 3 * (blocks & both).bit_count() // 2
+            + 10 * (abs(dark_modules * 2 - total) * 10 // total)
         )
-    return scores.index(min(scores))
+        if mask == 0 or score < best:
+            best, chosen = score, mask
+        rule1, finders, blocks = rule1 >> _PAIR, finders >> _PAIR, blocks >> _PAIR
+    return chosen
 
 
-def _eight(symbol: int) -> int:
-    """The symbol in each of the eight segments."""
-    two = symbol | symbol << _SEGMENT
-    four = two | two << 2 * _SEGMENT
-    return four | four << 4 * _SEGMENT
+def _sixteen(pair: int) -> int:
+    """A pair of segments (rows and columns) in each of the eight pairs."""
+    two = pair | pair << _PAIR
+    four = two | two << 2 * _PAIR
+    return four | four << 4 * _PAIR
 
 
 class _Tables:
-    """What every symbol shares, worked out once a process (about 10 ms)."""
+    """What every symbol shares, worked out once a process (a few ms)."""
 
     def __init__(self) -> None:
         function = _function_modules()
         order = _data_order(function)
-        self.board = sum(_bit(r, c) for r in range(SIZE) for c in range(SIZE))
+        self.board = sum(_bit(r, c) for r, c in itertools.product(range(SIZE), repeat=2))
         self.around = sum(1 << i for i in range(SIZE * _STRIDE + _LOW + 1))  # the edge is light
         base_rows, base_columns = _fixed_dark()
-        self.mask_rows, self.mask_columns = [], []
+        self.mask_rows, masks = [], 0
         for mask in range(8):
             format_rows, format_columns = _format_dark(mask)
             flip = [(r, c) for r, c in order if _masked(mask, r, c)]
-            self.mask_rows.append(base_rows | format_rows | sum(_bit(r, c) for r, c in flip))
-            self.mask_columns.append(
-                base_columns | format_columns | sum(_bit(c, r) for r, c in flip)
-            )
-        self.masks_rows = sum(m << k * _SEGMENT for k, m in enumerate(self.mask_rows))
-        self.masks_columns = sum(m << k * _SEGMENT for k, m in enumerate(self.mask_columns))
-        self.boards = _eight(self.board)
-        self.arounds = _eight(self.around)
-        self.rows = [_codeword_table(order[8 * k : 8 * k + 8], False) for k in range(26)]
-        self.columns = [_codeword_table(order[8 * k : 8 * k + 8], True) for k in range(26)]
-        self.ec = _ec_table()
+            mask_rows = base_rows | format_rows | sum(_bit(r, c) for r, c in flip)
+            mask_columns = base_columns | format_columns | sum(_bit(c, r) for r, c in flip)
+            self.mask_rows.append(mask_rows)
+            masks |= (mask_rows | mask_columns << _SEGMENT) << mask * _PAIR
+        self.masks = masks
+        boards = _sixteen(self.board | self.board << _SEGMENT)
+        self.pairs = boards & (boards >> 1)
+        self.vertical_pairs = boards & (boards >> _STRIDE)
+        self.arounds = _sixteen(self.around | self.around << _SEGMENT)
+        self.rows, self.columns = _data_tables(order, _ec_table())
 
 
 @cache
@@ -171,13 +171,43 @@ def _bit(row: int, column: int) -> int:
     return 1 << (row * _STRIDE + _LOW + column)
 
 
-def _codeword_table(places: list[tuple[int, int]], transposed: bool) -> tuple[int, ...]:
-    """For each value of one codeword, its dark modules (its first bit placed first)."""
-    bits = [_bit(c, r) if transposed else _bit(r, c) for r, c in places]
-    return tuple(
-        sum(bit for index, bit in enumerate(bits) if value >> (7 - index) & 1)
-        for value in range(256)
-    )
+def _data_tables(
+    order: list[tuple[int, int]], ec: tuple[int, ...]
+) -> tuple[list[list[int]], list[list[int]]]:
+    """For each data codeword's place and value, its dark modules (rows, columns).
+
+    With those of its share of the error correction codewords: Reed-Solomon is linear
+    (over XOR), so a symbol's codewords are the XOR of its data codewords' tables.
+    Each table is made from its eight one-bit values, every other value by XOR.
+    """
+    rows: list[list[int]] = []
+    columns: list[list[int]] = []
+    for position in range(_DATA_CODEWORDS):
+        row_bits, column_bits = [], []
+        for bit in range(8):
+            data = bytes(position) + bytes([0x80 >> bit]) + bytes(_DATA_CODEWORDS - position - 1)
+            dark = _placed(data + _ec_codewords(data, ec), order)
+            row_bits.append(sum(_bit(r, c) for r, c in dark))
+            column_bits.append(sum(_bit(c, r) for r, c in dark))
+        rows.append(_by_value(row_bits))
+        columns.append(_by_value(column_bits))
+    return rows, columns
+
+
+def _placed(codewords: bytes, order: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The modules of the codewords' set bits, each codeword's first bit placed first."""
+    bits = int.from_bytes(codewords, "big")
+    last = len(codewords) * 8 - 1
+    return [place for index, place in enumerate(order) if bits >> (last - index) & 1]
+
+
+def _by_value(bits: list[int]) -> list[int]:
+    """For each byte value, the XOR of ``bits`` for its set bits (bits[0]: the top bit)."""
+    table = [0] * 256
+    for value in range(1, 256):
+        low = value & -value
+        table[value] = table[value ^ low] ^ bits[8 - low.bit_length()]  # bits[0] is 0x80's
+    return table
 
 
 def _finder_dark(top: int, left: int) -> list[tuple[int, int]]:

@@ -61,7 +61,7 @@ class PdfWriter:
         self._xobjects: dict[str, int] = {}
         self._images: dict[Path, tuple[str, int, int]] = {}
         self._sealed = False
-        self._boxes: dict[tuple, str] = {}
+        self._boxes: dict[tuple, bytes] = {}
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
     def __enter__(self) -> PdfWriter:
@@ -165,26 +165,32 @@ class PdfWriter:
     def add_page(
         self, content: bytes, media: Rect, trim: Rect | None = None, bleed: Rect | None = None
     ) -> None:
-        """A page from Flate-compressed ``content``, written now and then forgotten."""
-        contents = self._reserve()
-        self._stream(contents, "/Filter /FlateDecode", content)
-        boxes = self._boxes.get((media, trim, bleed))
-        if boxes is None:  # the same on every page of a run: formatted once
+        """A page from Flate-compressed ``content``, written now and then forgotten.
+
+        Its content stream and its page object go to the file in one write.
+        """
+        contents, page = self._reserve(), self._reserve()
+        stream = b"%d 0 obj\n<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+        stream %= (contents, len(content), content)
+        self._offsets[contents] = self._position
+        self._offsets[page] = self._position + len(stream)
+        entries = self._page_entries(media, trim, bleed)
+        self._write(stream + b"%d 0 obj\n<< %s%d 0 R >>\nendobj\n" % (page, entries, contents))
+        self._pages.append(page)
+
+    def _page_entries(self, media: Rect, trim: Rect | None, bleed: Rect | None) -> bytes:
+        """A page's dictionary up to its contents' number: the same on every page of a run."""
+        entries = self._boxes.get((media, trim, bleed))
+        if entries is None:
             boxes = f"/MediaBox {_rect(media)}"
             if trim is not None:
                 boxes += f" /TrimBox {_rect(trim)}"
             if bleed is not None:
                 boxes += f" /BleedBox {_rect(bleed)}"
-            self._boxes[(media, trim, bleed)] = boxes
-        page = self._reserve()
-        self._object(
-            page,
-            (
-                f"<< /Type /Page /Parent {_PAGES} 0 R {boxes} /Resources "
-                f"{_RESOURCES} 0 R /Contents {contents} 0 R >>"
-            ).encode("ascii"),
-        )
-        self._pages.append(page)
+            entries = self._boxes[(media, trim, bleed)] = (
+                f"/Type /Page /Parent {_PAGES} 0 R {boxes} /Resources {_RESOURCES} 0 R /Contents "
+            ).encode("ascii")
+        return entries
 
     @property
     def page_count(self) -> int:

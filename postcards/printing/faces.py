@@ -11,8 +11,9 @@ converted once, here, to the press's CMYK.
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -53,14 +54,33 @@ def _towards(page: float, image: float, focus: float) -> float:
     return min(0.0, max(page - image, page / 2 - focus * image))
 
 
-def recurring_blocks(plans: Iterable[CardPlan]) -> dict[PlacedText, None]:
-    """The text blocks that appear on more than one card: each is drawn once, as a form.
+@dataclass(slots=True)
+class Recurring:
+    """Blocks equal to one another in a chunk: on how many cards, and their form once drawn."""
 
-    Decided from all the plans before drawing, so that a card is drawn the same whatever
-    was drawn before it (and whichever process draws it).  In order of first use.
+    cards: int = 0
+    form: str | None = None
+
+
+def chunk_blocks(plans: Iterable[CardPlan]) -> dict[int, tuple[PlacedText, Recurring]]:
+    """Each text block of the cards, by its object's id, with the blocks equal to it.
+
+    Blocks on more than one card are drawn once, as a form: decided from all the plans
+    before drawing, so that a card is drawn the same whatever was drawn before it (and
+    whichever process draws it).  A block placed once is shared by every card that has
+    it, so each object is hashed (its lines) once, not once per card; the entry holds
+    the object, so an id is never another's.
     """
-    seen = Counter(block for plan in plans for block in _blocks(plan) if block is not None)
-    return dict.fromkeys(block for block, count in seen.items() if count > 1)
+    alike: dict[PlacedText, Recurring] = {}
+    objects: dict[int, tuple[PlacedText, Recurring]] = {}
+    for plan in plans:
+        for block in _blocks(plan):
+            if block is not None:
+                known = objects.get(id(block))
+                if known is None:
+                    known = objects[id(block)] = (block, alike.setdefault(block, Recurring()))
+                known[1].cards += 1
+    return objects
 
 
 def languages_of(plans: Iterable[CardPlan]) -> list[str]:
@@ -75,6 +95,13 @@ def signatures_of(plans: Iterable[CardPlan]) -> list[Path]:
 
 def _blocks(plan: CardPlan) -> tuple[PlacedText | None, ...]:
     return (plan.message, plan.sender_block, plan.return_block, plan.address, plan.code_label)
+
+
+def _fill_operator(colour: Paint) -> str:
+    """The operator :meth:`Content.fill` writes for ``colour``."""
+    content = Content()
+    content.fill(colour)
+    return content.parts[0]
 
 
 class CardRenderer:
@@ -93,6 +120,9 @@ class CardRenderer:
             name: paint(hex_colour(value, name)) for name, value in design.colours.items()
         }
         self.headline_colour = paint(hex_colour(self.front.headline_colour, "headline_colour"))
+        #: Each colour's fill operator, formatted once: every text block and code sets one.
+        self._fills = {name: _fill_operator(colour) for name, colour in self.colours.items()}
+        self._qr_starts: dict[tuple[float, float, float], str] = {}
         self.width, self.height = pt(page.width_mm), pt(page.height_mm)
         self.writer: PdfWriter | None = None
 
@@ -110,7 +140,10 @@ class CardRenderer:
         self.writer = writer
         faces = (*self.fonts.styles.values(), *self.fonts.fallbacks)
         self._faces: dict[str, TrueTypeFont] = {f.name: writer.add_font(f.path) for f in faces}
+        #: Each style's face: what it lacks, and its font in this writer.
+        self._primaries: dict[str, tuple[re.Pattern[str], TrueTypeFont]] = {}
         self._forms: dict[object, str] = {}
+        self._front_pages: dict[str, bytes] = {}
         for language in languages:
             self._form(("front", language), partial(self._front_form, language=language))
             self._form(("back", language), partial(self._back_form, language=language))
@@ -125,8 +158,8 @@ class CardRenderer:
         A chunk's forms depend on its cards alone, and a run is cut into the same chunks
         however many processes draw it, so the file is the same byte for byte.
         """
-        self._recurring = recurring_blocks(plans)
-        self._chunk_forms: dict[PlacedText, str] = {}
+        #: The chunk's blocks by object, each with its form once drawn (if it recurs).
+        self._chunk_forms = chunk_blocks(plans)
         self._prefix = prefix
         self.new_forms: list[tuple[str, bytes]] = []
 
@@ -137,12 +170,18 @@ class CardRenderer:
         return whole, (pt(trim.x_mm), pt(trim.y_mm), pt(trim.right_mm), pt(trim.top_mm)), whole
 
     def card_pages(self, plan: CardPlan) -> tuple[bytes, bytes]:
-        """One card's front page and back page, as compressed content streams."""
-        front = Content()
-        self.draw_front(front, plan.language)
+        """One card's front page and back page, as compressed content streams.
+
+        A front is its language's form and nothing else: compressed once per language.
+        """
+        front = self._front_pages.get(plan.language)
+        if front is None:
+            page = Content()
+            self.draw_front(page, plan.language)
+            front = self._front_pages[plan.language] = page.bytes()
         back = Content()
         self.draw_back(back, plan)
-        return front.bytes(), back.bytes()
+        return front, back.bytes()
 
     def render(
         self,
@@ -177,7 +216,16 @@ class CardRenderer:
         return name
 
     def runs(self, text: str, style: str) -> list[tuple[TrueTypeFont, str]]:
-        """``text`` as (font, substring) runs, with the font set's fallback per character."""
+        """``text`` as (font, substring) runs, with the font set's fallback per character.
+
+        Mostly one run in the style's own face: that is found with one scan.
+        """
+        primary = self._primaries.get(style)
+        if primary is None:
+            face = self.fonts.face(style)
+            primary = self._primaries[style] = (face.lacks, self._faces[face.name])
+        if primary[0].search(text) is None:
+            return [(primary[1], text)]
         faces = self._faces
         return [(faces[name], part) for name, part in self.fonts.runs(text, style)]
 
@@ -280,24 +328,26 @@ class CardRenderer:
             content.text(self.runs(label, "regular"), size, x, y)
 
     def _block(self, content: Content, block: PlacedText) -> None:
-        """A text block; one that recurs in the run is a form, drawn once.
+        """A text block; one on more than one card of the chunk is a form, drawn once.
 
-        Recurring blocks are a sender's name or a shared message, for instance.
+        Recurring blocks are a sender's name or a shared message, for instance; forms are
+        named in the order they are first drawn.
         """
-        if block not in self._recurring:
+        known = self._chunk_forms.get(id(block))
+        if known is None or known[1].cards < 2:
             self._draw_block(content, block)
             return
-        name = self._chunk_forms.get(block)
-        if name is None:
+        shared = known[1]
+        if shared.form is None:
             drawn = Content()
             self._draw_block(drawn, block)
-            name = self._chunk_forms[block] = f"{self._prefix}B{len(self._chunk_forms) + 1}"
-            self.new_forms.append((name, drawn.bytes()))
-        content.draw(name)
+            shared.form = f"{self._prefix}B{len(self.new_forms) + 1}"
+            self.new_forms.append((shared.form, drawn.bytes()))
+        content.draw(shared.form)
 
     def _draw_block(self, content: Content, block: PlacedText) -> None:
         fitted = block.text
-        content.fill(self.colours[block.colour])
+        content.op(self._fills[block.colour])
         x = pt(self._x(block.box.x_mm))
         y = pt(self._y(block.box.top_mm)) - fitted.size * ASCENT
         lines = []
@@ -307,12 +357,23 @@ class CardRenderer:
         content.text_lines(lines, fitted.size)
 
     def _qr(self, content: Content, qr: PlacedQR) -> None:
-        """The code as vector rectangles (no raster per card)."""
-        content.fill(self.colours["qr"])
-        content.save()
-        content.transform(
-            *qr_transform(pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)), pt(qr.module_mm))
-        )
+        """The code as vector rectangles (no raster per card).
+
+        Its colour and transform, the same for every card's symbol, are formatted once.
+        """
+        place = (qr.x_mm, qr.y_mm, qr.module_mm)
+        start = self._qr_starts.get(place)
+        if start is None:
+            ops = Content()
+            ops.op(self._fills["qr"])
+            ops.save()
+            ops.transform(
+                *qr_transform(pt(self._x(qr.x_mm)), pt(self._y(qr.y_mm)), pt(qr.module_mm))
+            )
+            if len(self._qr_starts) >= 64:
+                self._qr_starts.clear()  # bounded (a place per size of symbol)
+            start = self._qr_starts[place] = "\n".join(ops.parts)  # as Content.bytes joins
+        content.op(start)
         content.op(qr_rects(qr.matrix))
         content.restore()
 

@@ -191,8 +191,8 @@ class CardPreflight:
     def _text_on_rules(self, plan: CardPlan) -> tuple[tuple[str, str], ...]:
         found: list[tuple[str, str]] = []
         for name, block in _blocks(plan):
-            if block is not None:
-                found += [(name, rule) for rule in self._crossed(block)]
+            if block is not None and (crossed := self._crossed(block)):
+                found += [(name, rule) for rule in crossed]
         return tuple(found)
 
     def _crossed(self, block: PlacedText) -> tuple[str, ...]:
@@ -201,8 +201,9 @@ class CardPreflight:
         The result is kept with the text itself, so an id is never mistaken.
         """
         known = self._blocks.get(id(block.text))
-        if known is not None and known[0] is block.text and known[1] == block.box:
-            return known[2]
+        box = block.box
+        if known is not None and known[0] is block.text and (known[1] is box or known[1] == box):
+            return known[2]  # mostly the very box: no comparison field by field
         crossed: tuple[str, ...] = ()
         if not block.text.lines or self._may_cross(block):
             extent = text_extent(block, self.design)
