@@ -98,10 +98,7 @@ def _in_workers(
             yield _when_done(pending.popleft(), meanwhile)
         pool.shutdown(wait=True)
     except BrokenProcessPool:
-        # The pool's own thread found the dead worker and is tearing the pool down: let it
-        # finish (it closes the same pipes, and two threads closing one fails in both).
-        _join(getattr(pool, "_executor_manager_thread", None))
-        _stop(pool, pending)
+        _stop(pool)
         raise WorkerError(
             Problem(
                 "a process drawing the cards ended before its work was done (killed, or out "
@@ -109,7 +106,7 @@ def _in_workers(
             )
         ) from None
     except BaseException:
-        _stop(pool, pending)
+        _stop(pool)
         raise
     finally:
         _WORK.clear()
@@ -199,37 +196,39 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _stop(pool: ProcessPoolExecutor, pending: deque[Future]) -> None:
+def _stop(pool: ProcessPoolExecutor) -> None:
     """End the workers now, not after their chunks, and never wait on them.
 
     The executor keeps its workers and its queues private; they are reached here because
     waiting on a killed worker would wait forever, and so would exiting: the queue's feeder
     thread blocks on a full pipe that nobody reads any more, and the executor's own thread
-    on half a result that will never be finished.
+    on half a result that will never be finished.  The pending futures are left to the
+    pool's own thread, which fails them when it sees the workers dead (Python 3.11's
+    cannot fail a future cancelled here: its thread would die with the pipes open).
     """
-    for future in pending:
-        future.cancel()
     processes = list(getattr(pool, "_processes", {}).values())
     for process in processes:
         if process.is_alive():
             process.kill()
+    manager = getattr(pool, "_executor_manager_thread", None)
+    _join(manager, timeout=1)  # it sees the workers dead and tears the pool down itself
     queue = getattr(pool, "_call_queue", None)
     results = getattr(pool, "_result_queue", None)
-    # The pool's own thread closes these pipes too when it sees a worker die, under this
-    # lock (Python 3.12+); closing one pipe from two threads at once fails in one of them.
+    # What the pool's thread did not close (it waits on half a message from a worker killed
+    # while sending, say) is closed here, under the lock it closes them under (3.12+).
     with getattr(pool, "_shutdown_lock", nullcontext()):
         if queue is not None:  # its feeder may be writing a chunk that nobody will read
             queue.cancel_join_thread()
             _close(queue._reader)  # the write fails at once, and the feeder thread ends
-        if results is not None:  # a worker killed while sending its pages left half a
-            _close(results._writer)  # message: with every writer gone, the reader sees the end
-    pool.shutdown(wait=False, cancel_futures=True)
+        if results is not None:  # with every writer of the results gone, the pool's
+            _close(results._writer)  # thread reads the end, not a wait
+    pool.shutdown(wait=False)
     for process in processes:
         process.join(timeout=5)
     # The pool's threads end now that their pipes are closed: wait for them, so that no
     # thread of a stopped run is still alive when the next run (or anything) forks.
     _join(getattr(queue, "_thread", None))
-    _join(getattr(pool, "_executor_manager_thread", None))
+    _join(manager)
 
 
 def _close(connection: Connection) -> None:
@@ -237,6 +236,6 @@ def _close(connection: Connection) -> None:
         connection.close()
 
 
-def _join(thread: threading.Thread | None) -> None:
+def _join(thread: threading.Thread | None, timeout: float = 5) -> None:
     if thread is not None and thread is not threading.current_thread():
-        thread.join(timeout=5)
+        thread.join(timeout)
