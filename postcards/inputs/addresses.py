@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from postcards.errors import Problem
 from postcards.inputs.cells import (
@@ -22,14 +23,26 @@ from postcards.inputs.people import Prisoner
 from postcards.inputs.values import tidy_postcode
 
 
-def birth_year(r: RowReader, warning: bool) -> str:
+def latest_birth_year() -> int:
+    """The latest plausible year of birth, today: 14 years ago (worked out once a list)."""
+    return dt.date.today().year - ADULT_AGE
+
+
+def birth_year(r: RowReader, warning: bool, last: int) -> str:
     """The year of birth, from a year or a date of birth in any common form.
 
-    It must lie between 1900 and 14 years ago (an error only in custody).
+    It must lie between 1900 and ``last`` (:func:`latest_birth_year`; an error only in
+    custody).
     """
     text = r.get("birth_year")
+    if len(text) == 4 and text.isdecimal() and 1900 <= int(text) <= last:
+        return text  # the usual cell, a plausible year, in one look (isdecimal: what \d is)
+    return any_birth_year(r, text, warning, last)
+
+
+def any_birth_year(r: RowReader, text: str, warning: bool, last: int) -> str:
+    """:func:`birth_year` of ``text`` in whatever form, the usual one included."""
     year = year_of_birth(text) if text else ""
-    last = dt.date.today().year - ADULT_AGE
     if year is None:
         r.fail(
             "birth_year",
@@ -71,12 +84,15 @@ def postcode(r: RowReader, country: str) -> str:
 
 def split_lines(text: str) -> tuple[str, ...]:
     """The non-empty lines of a cell, stripped."""
+    if text.isprintable():  # no line break of any kind (they are not printable): one line
+        line = text.strip()
+        return (line,) if line else ()
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 def address_lines(r: RowReader) -> tuple[str, ...]:
     """Street and house (joined as the first line), the address cell, address1…5."""
-    street = ", ".join(v for v in (r.get("street"), r.get("house")) if v)
+    street = ", ".join(filter(None, (r.get("street"), r.get("house"))))
     lines = [street] if street else []
     for name in r.present(_ADDRESS_COLUMNS):  # most lists have one or two of these columns
         lines += split_lines(r.get(name))
@@ -114,8 +130,10 @@ BELARUS_NAMES = frozenset(
 
 
 ADULT_AGE = 14  # the age of criminal responsibility in Belarus
+_BELARUS_POSTCODE = re.compile(r"\d{6}")
 
 
+@lru_cache(maxsize=1024)  # a list names a handful of countries
 def is_belarus(country: str) -> bool:
     """Whether a country cell means Belarus (the default when empty)."""
     return " ".join(country.casefold().replace(",", " ").split()) in BELARUS_NAMES
@@ -127,24 +145,25 @@ def check_belarus(r: RowReader, prisoner: Prisoner) -> None:
     Errors for a prisoner in custody (a card would go astray); for anyone else, who gets
     no card, the same findings are warnings so a list can be cleaned without blocking.
     """
-    warn = not prisoner.in_custody
-    if prisoner.in_custody and not prisoner.institution:
+    in_custody, code = prisoner.in_custody, prisoner.postcode  # each field read once
+    warn = not in_custody
+    if in_custody and not prisoner.institution:
         r.fail(
             "institution",
             "empty: a prisoner in custody in Belarus needs the "
             "institution (e.g. ИК № 9, СИЗО № 1); the post sorts by it",
         )
-    if not prisoner.postcode and prisoner.in_custody:
+    if not code and in_custody:
         r.fail("postcode", "empty: a Belarusian address needs its 6-digit postcode, like 213410")
-    elif prisoner.postcode and not re.fullmatch(r"\d{6}", prisoner.postcode):
+    elif code and not _BELARUS_POSTCODE.fullmatch(code):
         r.fail(
             "postcode",
-            f"{prisoner.postcode!r} is not a Belarusian postcode; it has 6 digits, like 213410",
+            f"{code!r} is not a Belarusian postcode; it has 6 digits, like 213410",
             warn,
         )
-    if prisoner.in_custody and not prisoner.city and not prisoner.postcode:
+    if in_custody and not prisoner.city and not code:
         r.fail("city", "empty: a prisoner in custody needs a city and postcode")
-    if prisoner.in_custody and not prisoner.birth_year:
+    if in_custody and not prisoner.birth_year:
         r.fail(
             "birth_year",
             "empty: namesakes in one institution cannot be told apart "
@@ -156,7 +175,10 @@ def check_belarus(r: RowReader, prisoner: Prisoner) -> None:
 
 def check_cyrillic(r: RowReader, prisoner: Prisoner, warn: bool) -> None:
     """An address in Latin letters only: Belarusian post and censors need Cyrillic."""
-    for name, text in (("address", "\n".join(prisoner.address)), ("city", prisoner.city)):
+    address, city = "\n".join(prisoner.address), prisoner.city
+    if not LATIN_LETTER.search(address) and not LATIN_LETTER.search(city):
+        return  # the usual address, with no Latin letter
+    for name, text in (("address", address), ("city", city)):
         if LATIN_LETTER.search(text) and not CYRILLIC_LETTER.search(text):
             column = name if name in r.mapping or name == "city" else "address1"
             r.fail(

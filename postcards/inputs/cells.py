@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: A row as a reader gives it: its number as the spreadsheet shows it, and its raw cells.
 Record = tuple[int, list[str]]
@@ -29,6 +30,8 @@ _DAY_FIRST = re.compile(
 
 def whole_number(text: str) -> str:
     """``1985.0`` -> ``1985``: a whole number as a number cell exports it; else unchanged."""
+    if "." not in text:
+        return text.strip()  # the usual cell, in one look
     match = _EXCEL_WHOLE.fullmatch(text.strip())
     return match.group(1) if match else text.strip()
 
@@ -108,12 +111,17 @@ def restored_postcode(postcode: str, country: str) -> str | None:
     ``1067`` in Germany is ``01067`` (Dresden).  Belarusian and Russian codes never start
     with zero, so a short one there is a mistake to report, not to mend.
     """
-    length = _ZERO_LED_POSTCODES.get(" ".join(country.casefold().split()))
+    length = _zero_led_length(country)
     if length is None or not postcode.isdigit() or len(postcode) >= length:
         return None
     if len(postcode) < length - 2:  # more than two lost zeros: likely another mistake
         return None
     return postcode.zfill(length)
+
+
+@lru_cache(maxsize=1024)  # a list names a handful of countries
+def _zero_led_length(country: str) -> int | None:
+    return _ZERO_LED_POSTCODES.get(" ".join(country.casefold().split()))
 
 
 #: Letters that Unicode decomposition does not take to ASCII, and Cyrillic (Russian,

@@ -45,11 +45,12 @@ def mixed_words(text: str) -> list[tuple[str, str]]:
 
 def lookalike_problems(r: RowReader, record: Sender | Prisoner) -> list[Problem]:
     """A warning for each printed field with a word in two alphabets, naming the letters."""
-    texts = [(name, getattr(record, name, "")) for name in r.present(_CHECKED)]
-    if not mixed_words("\n".join(text for _, text in texts)):
+    names = r.present(_CHECKED)
+    texts = [getattr(record, name, "") for name in names]
+    if not mixed_words("\n".join(texts)):
         return []  # the usual row, in one look at the printed fields together
     problems = []
-    for name, text in texts:
+    for name, text in zip(names, texts, strict=True):
         for word, letters in mixed_words(text):
             script = "Latin" if LATIN_LETTER.match(letters) else "Cyrillic"
             shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in letters)
@@ -81,13 +82,13 @@ def folded(text: str) -> str:
     )
 
 
-_folded_place = lru_cache(maxsize=4096)(folded)  # a list names a few hundred prisons
+_folded_place = lru_cache(maxsize=4096)(folded)  # a list names a few hundred prisons, parliaments
 
 
 def _person(record: Sender | Prisoner) -> tuple[str, ...]:
     if isinstance(record, Prisoner):
         return (folded(record.name), record.birth_year, _folded_place(record.institution))
-    return (folded(record.name), folded(record.parliament))
+    return (folded(record.name), _folded_place(record.parliament))
 
 
 class SamePeople:

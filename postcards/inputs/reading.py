@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from sys import intern  # a list repeats its prisons, cities and years: kept once each
 
@@ -19,6 +20,7 @@ from postcards.inputs.addresses import (
     check_addressable,
     check_belarus,
     is_belarus,
+    latest_birth_year,
     postcode,
     split_lines,
 )
@@ -232,7 +234,7 @@ def _build_sender(r: RowReader) -> Sender | None:
         return_address=split_lines(r.get("return_address")),
         signature=r.get("signature"),
         email=r.get("email"),
-        family_name=" ".join(v for v in (r.get("name_infix"), r.get("family_name")) if v),
+        family_name=" ".join(filter(None, (r.get("name_infix"), r.get("family_name")))),
         notes=r.get("notes"),
         extra=r.extra(),
     )
@@ -256,10 +258,13 @@ def _card_count(r: RowReader) -> int | None:
     text = r.get("cards")
     if not text:
         return None
-    if not re.fullmatch(r"\d+", text):
+    if not _WHOLE.fullmatch(text):
         r.fail("cards", f"{text!r} is not a whole number of cards; leave it empty for no cap")
         return None
     return int(text)
+
+
+_WHOLE = re.compile(r"\d+")
 
 
 def derive_id(name: str) -> str:
@@ -285,29 +290,31 @@ def read_prisoners(
         columns or {},
         config_name,
         "prisoners",
-        _build_prisoner,
+        partial(_build_prisoner, last=latest_birth_year()),  # a year of birth's bound, once
         spooled,
     )
 
 
-def _build_prisoner(r: RowReader) -> Prisoner | None:
+def _build_prisoner(r: RowReader, last: int) -> Prisoner | None:
+    """The row's prisoner, its problems in ``r`` (``last``: see :func:`birth_year`)."""
     prisoner_id, name = r.required("id"), r.required("name")
     status = _status(r)
     if not prisoner_id or not name:
         return None
+    country = r.get("country")
     prisoner = Prisoner(
         id=prisoner_id,
         name=name,
         row=r.row.number,
         name_dative=r.get("name_dative"),
         name_latin=r.get("name_latin"),
-        birth_year=intern(birth_year(r, status != "in_custody")),
+        birth_year=intern(birth_year(r, status != "in_custody", last)),
         institution=intern(r.get("institution")),
         address=tuple(map(intern, address_lines(r))),
-        postcode=intern(postcode(r, r.get("country") or "Belarus")),
+        postcode=intern(postcode(r, country or "Belarus")),
         city=intern(r.get("city")),
         region=intern(r.get("region")),
-        country=intern(r.get("country")),
+        country=intern(country),
         language=intern(_language(r)),
         status=intern(status),
         photo=r.get("photo"),
