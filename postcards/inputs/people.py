@@ -77,6 +77,15 @@ class _Record:
         kept._set(self._fields(), spool)
         return kept
 
+    def _moved_to(self, spool: Spool) -> Self:
+        """This record, its fields moved into ``spool``: :meth:`kept_in` without making a copy.
+
+        Only for a record in memory that nothing else holds yet: a reader's, once checked.
+        """
+        _set_spool(self, spool)
+        _set_values(self, spool.add(self._values))
+        return self
+
     def __setattr__(self, name: str, value: object) -> None:
         raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
 

@@ -123,17 +123,20 @@ def _read(
     spool = Spool() if spooled else None  # the rows' fields, out of memory: postcards.spool
     rows = 0
     first_row: dict[str, int] = {}
-    twins = SamePeople(table.name, mapping.get("id", "id"))
+    id_column = mapping.get("id", "id")
+    twins = SamePeople(table.name, id_column)
     reader = RowReader(table, None, columns, problems)  # one for every row: see RowReader
     for row in table.rows:
         rows += 1
         record = build(reader.start(row))
+        released = False
         if record is not None:
-            records.append(record.kept_in(spool) if spool is not None else record)
-            problems += _duplicate_id(table, record, first_row, mapping.get("id", "id"))
+            problems += _duplicate_id(table, record, first_row, id_column)
             problems += lookalike_problems(reader, record) + twins.add(record)
-        released = isinstance(record, Prisoner) and not record.in_custody
-        problems += _invisible(table, row, warning=released)
+            released = isinstance(record, Prisoner) and not record.in_custody
+            # checked: now its fields go to the spool, the reader's record being its only copy
+            records.append(record._moved_to(spool) if spool is not None else record)
+        problems += _invisible(table, row, released)
     if not rows:
         problems.append(
             Problem(
