@@ -17,7 +17,7 @@ from postcards.inputs.addresses import any_birth_year, birth_year, split_lines
 from postcards.inputs.cells import whole_number
 from postcards.inputs.columns import Columns, RowReader
 from postcards.inputs.reading import read_prisoners
-from postcards.inputs.spreadsheets import Row, Table, _clean, _cleaned
+from postcards.inputs.spreadsheets import Row, Table, _clean, _cleaned, _rows
 
 #: Digits of several kinds (ASCII, Arabic-Indic, full-width, superscript), date
 #: separators, spaces and line breaks of several kinds, and a few letters.
@@ -59,6 +59,18 @@ def test_a_number_without_a_dot_reads_as_any_number_does(text: str) -> None:
 @given(st.lists(st.text(_WILD, max_size=6), max_size=6))
 def test_a_row_without_a_carriage_return_is_cleaned_as_any_row_is(cells: list[str]) -> None:
     assert _cleaned(cells) == [_clean(c) for c in cells]
+
+
+@given(st.lists(st.lists(st.text(_WILD, max_size=4), min_size=3, max_size=3), max_size=8))
+def test_a_row_with_a_cell_under_each_header_reads_as_any_row_does(records: list) -> None:
+    raw = ["id", "name", "city"]
+    numbered = list(enumerate(records, 2))
+    expected = [
+        Row(number, dict(zip(raw, cells, strict=True)))
+        for number, record in numbered
+        if any(cells := [_clean(c) for c in record])
+    ]
+    assert list(_rows(iter(numbered), raw, "list.csv", ",", 1, [])) == expected
 
 
 def test_a_row_made_in_code_without_some_cells_reads_them_as_empty() -> None:

@@ -277,6 +277,12 @@ def _rows(
     unnamed: dict[int, int] = {}  # column index -> the first row with data in it
     problems: list[Problem] = []
     for number, record in records:
+        if every and len(record) == len(raw):  # the usual row: a cell under each header
+            joined = "".join(record)
+            if "\r" not in joined:  # and no carriage return to tidy: each cell only stripped
+                if joined and not joined.isspace():  # else blank
+                    yield Row(number, dict(zip(raw, map(str.strip, record), strict=True)))
+                continue
         cells = _cleaned(record)
         if not any(cells):
             continue
