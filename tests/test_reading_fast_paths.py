@@ -8,6 +8,7 @@ general rules run.  These tests feed the shortcuts wild cells and compare.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from hypothesis import given
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from postcards.inputs.addresses import any_birth_year, birth_year, split_lines
 from postcards.inputs.cells import whole_number
 from postcards.inputs.columns import Columns, RowReader
+from postcards.inputs.duplicates import LOOKALIKES, folded
 from postcards.inputs.reading import read_prisoners
 from postcards.inputs.spreadsheets import Row, Table, _clean, _cleaned, _rows
 
@@ -71,6 +73,17 @@ def test_a_row_with_a_cell_under_each_header_reads_as_any_row_does(records: list
         if any(cells := [_clean(c) for c in record])
     ]
     assert list(_rows(iter(numbered), raw, "list.csv", ",", 1, [])) == expected
+
+
+@given(st.text("AaOoPpXxЁёАаОоРрХхŁłéÉ №-'’ \u0301", max_size=12))
+def test_a_name_in_one_alphabet_folds_as_any_name_does(name: str) -> None:
+    text = unicodedata.normalize("NFC", name).casefold().replace("ё", "е")
+    to_cyrillic = str.maketrans(LOOKALIKES)
+    expected = " ".join(
+        word.translate(to_cyrillic) if re.search("[\u0400-\u04ff]", word) else word
+        for word in re.findall(r"\w+", text)
+    )
+    assert folded(name) == expected
 
 
 def test_a_row_made_in_code_without_some_cells_reads_them_as_empty() -> None:

@@ -74,7 +74,7 @@ def folded(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     text = text.casefold().replace("ё", "е")
-    if text.isascii() or not LATIN_LETTER.search(text):
+    if text.isascii() or not LATIN_LETTER.search(text) or not CYRILLIC_LETTER.search(text):
         return " ".join(_WORD.findall(text))  # the usual name: one alphabet
     return " ".join(
         word.translate(_TO_CYRILLIC) if CYRILLIC_LETTER.search(word) else word
