@@ -135,7 +135,7 @@ class CardPlanner:
         """
         sender_id = pairing.sender.id  # the kept record's: a loaded copy's would stay in memory
         pairing = pairing.loaded()  # the card reads its people's fields many times
-        problems = self._prisoner_problems(pairing.prisoner)
+        problems = self._font_problems(self.prisoners, pairing.prisoner, _PRISONER_PRINTED)
         problems += self._checked_sender(sender_id, pairing.sender)
         if problems:
             raise PostcardsError(problems)
@@ -187,10 +187,7 @@ class CardPlanner:
         return {"file": f"message.{language}.j2"}
 
     def message_in(self, language: str, pairing: Pairing) -> str:
-        """A card's message in any language with a template.
-
-        A signing sheet shows the signer a translation.
-        """
+        """A card's message in any language with a template (a signing sheet's translation)."""
         return self._message(language, pairing)
 
     def _message(self, language: str, pairing: Pairing) -> str:
@@ -383,26 +380,20 @@ class CardPlanner:
             self._sender_problems[sender_id] = found or _NO_PROBLEMS  # 25,000 senders: one list
         return list(found)
 
-    def _prisoner_problems(self, prisoner: Prisoner) -> list[Problem]:
-        return self._font_problems(self.prisoners, prisoner, _PRISONER_PRINTED)
-
     def _font_problems(
         self, people: People, record: Sender | Prisoner, names: tuple[str, ...]
     ) -> list[Problem]:
         """Characters no font has, located at the record's row and column."""
-        values = [getattr(record, name) for name in names]
-        if not self.fonts.missing(
-            "".join(  # the usual case, in one look at every field
-                "".join(value) if isinstance(value, tuple) else value for value in values
-            )
-        ):
-            return []
-        problems = []
-        for name in names:
-            value = getattr(record, name)
-            text = "\n".join(value) if isinstance(value, tuple) else value
-            problems += [
-                font_problem(c, people.file, record.row, people.column(name))
-                for c in self.fonts.missing(text)
-            ]
-        return problems
+        texts = [(name, _text(getattr(record, name))) for name in names]
+        if not self.fonts.missing("".join(text for _name, text in texts)):
+            return []  # the usual case, in one look at every field
+        return [
+            font_problem(c, people.file, record.row, people.column(name))
+            for name, text in texts
+            for c in self.fonts.missing(text)
+        ]
+
+
+def _text(value: str | tuple[str, ...]) -> str:
+    """A field as one text: a tuple's parts (an address's lines) a line each."""
+    return "\n".join(value) if isinstance(value, tuple) else value

@@ -35,6 +35,7 @@ class TrueTypeFont:
         self.used: dict[int, int] = {}
         self._encoded: dict[str, str] = {}
         self._noted: set[str] = set()  # the characters whose glyphs are in used already
+        self._noted_hex: dict[int, str] = {}  # their hex glyph ids, for str.translate
 
     def _read(self, font: Any) -> None:
         """The glyph ids, widths and descriptor metrics, read once from the open font."""
@@ -64,14 +65,13 @@ class TrueTypeFont:
         return found
 
     def _encode(self, text: str) -> str:
-        hexes = self._hex
-        try:
-            out = "".join([hexes[char] for char in text])
-        except KeyError:  # a character no face has: the notdef box, as reportlab drew it
-            out = "".join([hexes.get(char, "0000") for char in text])
-        if not self._noted.issuperset(text):  # a character noted once needs no second look
-            self._note(set(text).difference(self._noted))
-        return out
+        """One translate when every character was noted before (four hex digits each)."""
+        out = text.translate(self._noted_hex)
+        if len(out) == 4 * len(text):
+            return out
+        self._note(set(text).difference(self._noted))
+        hexes = self._hex  # a character no face has: the notdef box, as reportlab drew it
+        return "".join([hexes.get(char, "0000") for char in text])
 
     def _note(self, chars: set[str]) -> None:
         """Each character's glyph among those used, with the smallest code point printed."""
@@ -81,6 +81,7 @@ class TrueTypeFont:
             code = ord(char)
             gid = cmap.get(code)
             if gid:
+                self._noted_hex[code] = self._hex[char]
                 seen = used.get(gid)
                 if seen is None or code < seen:
                     used[gid] = code

@@ -35,7 +35,9 @@ _FITS = re.compile(r"(?!.*[0-9]{6})(?=.*[^0-9])[0-9A-Z $%*+\-./:]{1,20}")
 _MASK80 = (1 << 80) - 1
 _SEGMENT = (SIZE + 1) * _STRIDE  # a symbol and a light row
 _PAIR = 2 * _SEGMENT  # a masked symbol and its transpose: one mask's share of the sixteen
+_ONE = (1 << _SEGMENT) - 1
 _BOTH = (1 << _PAIR) - 1
+_PADDING = bytes([0xEC, 0x11] * (_DATA_CODEWORDS // 2))
 _UNPACK_ROWS = struct.Struct(f"<{SIZE}I").unpack
 
 
@@ -47,33 +49,26 @@ def small_symbol(payload: str) -> tuple[int, ...] | None:
     if not _FITS.fullmatch(payload):
         return None
     tables = _tables()
-    rows, columns = 0, 0
-    for position, value in enumerate(_data_codewords(payload)):
-        rows ^= tables.rows[position][value]  # the codeword and its share of the EC codewords
-        columns ^= tables.columns[position][value]
-    chosen = rows ^ tables.mask_rows[_best_mask(rows, columns, tables)]
+    symbol = 0  # its rows, then its columns (the transpose) one segment on
+    for position, value in enumerate(_data_codewords(payload, tables.pairs_of)):
+        symbol ^= tables.codewords[position][value]  # with its share of the EC codewords
+    chosen = (symbol & _ONE) ^ tables.mask_rows[_best_mask(symbol, tables)]
     # a row every 32 bits, its padding light: shifted down, a row is one 32-bit word
     return _UNPACK_ROWS((chosen >> _LOW).to_bytes(4 * SIZE, "little"))
 
 
-def _data_codewords(payload: str) -> bytes:
+def _data_codewords(payload: str, pairs_of: dict[str, int]) -> bytes:
     """Mode, count, the characters two at a time, terminator and padding: 16 bytes."""
-    values = [_VALUES[char] for char in payload]
-    bits, length = 0b0010, 4  # alphanumeric mode
-    bits, length = (bits << 9) | len(values), length + 9
-    for index in range(0, len(values) - 1, 2):
-        bits, length = (bits << 11) | (values[index] * 45 + values[index + 1]), length + 11
-    if len(values) % 2:
-        bits, length = (bits << 6) | values[-1], length + 6
-    capacity = _DATA_CODEWORDS * 8
-    terminator = min(4, capacity - length)
-    bits, length = bits << terminator, length + terminator
-    pad = -length % 8
-    bits, length = bits << pad, length + pad
-    data = bytearray(bits.to_bytes(length // 8, "big"))
-    for index in range(_DATA_CODEWORDS - len(data)):
-        data.append(0xEC if index % 2 == 0 else 0x11)
-    return bytes(data)
+    count = len(payload)
+    bits, length = 0b0010 << 9 | count, 13  # alphanumeric mode, then the count
+    for index in range(0, count - 1, 2):
+        bits, length = bits << 11 | pairs_of[payload[index : index + 2]], length + 11
+    if count % 2:
+        bits, length = bits << 6 | _VALUES[payload[-1]], length + 6
+    terminator = min(4, _DATA_CODEWORDS * 8 - length)
+    shift = terminator + (-(length + terminator) % 8)  # and on to a whole byte
+    size = (length + shift) // 8
+    return (bits << shift).to_bytes(size, "big") + _PADDING[: _DATA_CODEWORDS - size]
 
 
 def _ec_codewords(data: bytes, table: tuple[int, ...]) -> bytes:
@@ -85,15 +80,16 @@ def _ec_codewords(data: bytes, table: tuple[int, ...]) -> bytes:
     return remainder.to_bytes(_EC_CODEWORDS, "big")
 
 
-def _best_mask(rows: int, columns: int, tables: _Tables) -> int:
+def _best_mask(symbol: int, tables: _Tables) -> int:
     """The mask with the lowest penalty by the four rules, as zxing-cpp and ISO/IEC 18004 count.
 
-    The eight masked symbols and their transposes are laid side by side in one integer
-    (mask ``k``'s rows in segment ``2k``, its columns in ``2k + 1``, :data:`_SEGMENT` bits
-    each), so that each rule is a few operations for all sixteen, and a mask's score is
-    read from its two segments at once.  The first of equal penalties is taken.
+    ``symbol`` is the unmasked symbol's rows, then its columns one segment on.  The eight
+    masked symbols and their transposes are laid side by side in one integer (mask
+    ``k``'s rows in segment ``2k``, its columns in ``2k + 1``, :data:`_SEGMENT` bits each),
+    so that each rule is a few operations for all sixteen, and a mask's score is read
+    from its two segments at once.  The first of equal penalties is taken.
     """
-    dark = _sixteen(rows | columns << _SEGMENT) ^ tables.masks
+    dark = _sixteen(symbol) ^ tables.masks
     pairs, around = tables.pairs, tables.arounds
     # a module of the same colour as the next one in its line, both in the symbol
     alike = ((dark ^ (dark >> 1)) & pairs) ^ pairs
@@ -116,13 +112,13 @@ def _best_mask(rows: int, columns: int, tables: _Tables) -> int:
     below = ((dark ^ (dark >> _STRIDE)) & vertical) ^ vertical
     blocks = alike & (alike >> _STRIDE) & below
     total, both, best, chosen = SIZE * SIZE, _BOTH, 0, 0
-    for mask, masked in enumerate(tables.mask_rows):
-        dark_modules = (rows ^ masked).bit_count()  # rule 4: far from half dark
+    for mask, masked in enumerate(tables.mask_pairs):
+        twice_dark = (symbol ^ masked).bit_count()  # rule 4: far from half dark (rows, columns)
         score = (
             (rule1 & both).bit_count()
             + 40 * (finders & both).bit_count()
             + 3 * (blocks & both).bit_count() // 2
-            + 10 * (abs(dark_modules * 2 - total) * 10 // total)
+            + 10 * (abs(twice_dark - total) * 10 // total)
         )
         if mask == 0 or score < best:
             best, chosen = score, mask
@@ -146,20 +142,21 @@ class _Tables:
         self.board = sum(_bit(r, c) for r, c in itertools.product(range(SIZE), repeat=2))
         self.around = sum(1 << i for i in range(SIZE * _STRIDE + _LOW + 1))  # the edge is light
         base_rows, base_columns = _fixed_dark()
-        self.mask_rows, masks = [], 0
+        self.mask_rows, self.mask_pairs = [], []
         for mask in range(8):
             format_rows, format_columns = _format_dark(mask)
             flip = [(r, c) for r, c in order if _masked(mask, r, c)]
             mask_rows = base_rows | format_rows | sum(_bit(r, c) for r, c in flip)
             mask_columns = base_columns | format_columns | sum(_bit(c, r) for r, c in flip)
             self.mask_rows.append(mask_rows)
-            masks |= (mask_rows | mask_columns << _SEGMENT) << mask * _PAIR
-        self.masks = masks
+            self.mask_pairs.append(mask_rows | mask_columns << _SEGMENT)
+        self.masks = sum(pair << mask * _PAIR for mask, pair in enumerate(self.mask_pairs))
         boards = _sixteen(self.board | self.board << _SEGMENT)
         self.pairs = boards & (boards >> 1)
         self.vertical_pairs = boards & (boards >> _STRIDE)
         self.arounds = _sixteen(self.around | self.around << _SEGMENT)
-        self.rows, self.columns = _data_tables(order, _ec_table())
+        self.codewords = _data_tables(order, _ec_table())
+        self.pairs_of = {a + b: _VALUES[a] * 45 + _VALUES[b] for a in _VALUES for b in _VALUES}
 
 
 @cache
@@ -171,27 +168,23 @@ def _bit(row: int, column: int) -> int:
     return 1 << (row * _STRIDE + _LOW + column)
 
 
-def _data_tables(
-    order: list[tuple[int, int]], ec: tuple[int, ...]
-) -> tuple[list[list[int]], list[list[int]]]:
-    """For each data codeword's place and value, its dark modules (rows, columns).
+def _data_tables(order: list[tuple[int, int]], ec: tuple[int, ...]) -> list[list[int]]:
+    """For each data codeword's place and value, its dark modules: rows, then columns.
 
     With those of its share of the error correction codewords: Reed-Solomon is linear
     (over XOR), so a symbol's codewords are the XOR of its data codewords' tables.
     Each table is made from its eight one-bit values, every other value by XOR.
     """
-    rows: list[list[int]] = []
-    columns: list[list[int]] = []
+    tables = []
     for position in range(_DATA_CODEWORDS):
-        row_bits, column_bits = [], []
+        bits = []
         for bit in range(8):
             data = bytes(position) + bytes([0x80 >> bit]) + bytes(_DATA_CODEWORDS - position - 1)
             dark = _placed(data + _ec_codewords(data, ec), order)
-            row_bits.append(sum(_bit(r, c) for r, c in dark))
-            column_bits.append(sum(_bit(c, r) for r, c in dark))
-        rows.append(_by_value(row_bits))
-        columns.append(_by_value(column_bits))
-    return rows, columns
+            rows = sum(_bit(r, c) for r, c in dark)
+            bits.append(rows | sum(_bit(c, r) for r, c in dark) << _SEGMENT)
+        tables.append(_by_value(bits))
+    return tables
 
 
 def _placed(codewords: bytes, order: list[tuple[int, int]]) -> list[tuple[int, int]]:
