@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 from pathlib import Path
 
 import pytest
@@ -190,4 +191,23 @@ def test_a_snapshot_hashed_in_steps_is_the_snapshot_hashed_at_once(campaign: Pat
     taken = stepped.taken()
     assert taken == snapshot(prisoners, "T1", "2026-01-10")
     assert taken.list_hash == list_hash(list_rows(prisoners.records))
-    assert len(list(Snapshot(prisoners, "T1", batch=2).steps())) == 3  # rows 1-2, 3-4, 5 + hash
+    fresh = read_prisoners(read_table(campaign / "prisoners.csv"))  # a list not hashed yet
+    assert len(list(Snapshot(fresh, "T1", batch=2).steps())) == 3  # rows 1-2, 3-4, 5 + hash
+
+
+def test_a_list_hashed_once_is_not_hashed_again_and_no_other_list_takes_its_hash(
+    campaign: Path,
+) -> None:
+    """The check of a run with a ledger hashes the list; the run's snapshot reuses it."""
+    prisoners = read_prisoners(read_table(campaign / "prisoners.csv"))
+    first = snapshot(prisoners, "")
+    again = Snapshot(prisoners, "T2", batch=2)
+    assert list(again.steps()) == []  # nothing left to hash
+    assert again.taken().list_hash == first.list_hash == list_hash(list_rows(prisoners.records))
+    del prisoners, again
+    gc.collect()
+    _edit_list(campaign / "prisoners.csv")
+    other = read_prisoners(read_table(campaign / "prisoners.csv"))
+    assert len(list(Snapshot(other, "T2", batch=2).steps())) == 4  # its six rows hashed anew
+    assert snapshot(other, "").list_hash == list_hash(list_rows(other.records))
+    assert snapshot(other, "").list_hash != first.list_hash

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -120,20 +121,24 @@ class Snapshot:
     """:func:`snapshot` in steps: the hash of 100,000 rows takes most of a second.
 
     A print run takes the steps while its workers draw (:meth:`steps`), and the rest,
-    if any, when it records the list (:meth:`taken`).
+    if any, when it records the list (:meth:`taken`).  A list hashed once (by the check
+    of a run that has a ledger, say) is not hashed again while it lives.
     """
 
     def __init__(self, prisoners: People, wave: str, list_date: str = "", batch: int = 500):
+        self._prisoners = prisoners
         self._rows = list_rows(prisoners.records)
         self._made = (wave, list_date, prisoners.file)
-        self._hashing = _hashing(self._rows, batch)
-        self._hash: str | None = None
+        self._hash: str | None = _HASHED.get(id(prisoners))
+        self._hashing = _hashing(self._rows, batch) if self._hash is None else iter(())
 
     def steps(self) -> Iterator[None]:
         """Hash the list ``batch`` rows a step."""
         for step in self._hashing:
             self._hash = step
             yield None
+        if self._hash is not None and id(self._prisoners) not in _HASHED:
+            _remember(self._prisoners, self._hash)
 
     def taken(self) -> PrisonerList:
         """The list as the ledger keeps it, hashed in full."""
@@ -142,6 +147,16 @@ class Snapshot:
         assert self._hash is not None
         wave, list_date, source = self._made
         return PrisonerList(wave, self._hash, "", list_date, source, self._rows)
+
+
+#: The hash of each list hashed so far, by the id of its People, while that object lives
+#: (its records are frozen: the hash cannot go stale, and no other list can take its id).
+_HASHED: dict[int, str] = {}
+
+
+def _remember(prisoners: People, digest: str) -> None:
+    _HASHED[id(prisoners)] = digest
+    weakref.finalize(prisoners, _HASHED.pop, id(prisoners), None)
 
 
 def compare(
