@@ -24,6 +24,7 @@ $(BIN)/python:
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install --quiet --editable ".[test]"
+	$(BIN)/python -m compileall -q postcards  # as a wheel's install does: a run does not compile
 	touch $@
 
 demo: $(INSTALLED)

@@ -10,16 +10,13 @@ Widths are the font's advances scaled to 1/1000 em exactly as reportlab measures
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 from typing import Any
 
+from postcards.errors import FontError, Problem
+from postcards.page.subsetting import SubsetError, subset_truetype
+
 _KEPT = 1024  # encodings cached per font (under a MB); cleared when full: memory stays flat
-
-#: Tables a PDF reader never uses (it draws glyphs by id; kerning and shaping are done):
-#: dropped from the embedded subset.
-_UNEMBEDDED = ["GSUB", "GPOS", "GDEF", "kern", "DSIG", "FFTM"]
-
 
 class TrueTypeFont:
     """One TTF file: what the writer needs to set text in it and to embed it."""
@@ -107,30 +104,15 @@ class TrueTypeFont:
 
     def subset_bytes(self) -> bytes:
         """The font file cut to the glyphs used, keeping every glyph's id."""
-        import logging
-
-        from fontTools import subset
-        from fontTools.ttLib import TTFont
-
-        # fontTools warns on stderr about tables it drops; a library must stay quiet
-        logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
-
-        options = subset.Options()
-        options.retain_gids = True
-        options.notdef_outline = True
-        options.layout_features = []
-        options.drop_tables += _UNEMBEDDED
-        options.recalc_timestamp = False
-        with TTFont(str(self.path), recalcTimestamp=False) as font:
-            for tag in _UNEMBEDDED:  # gone before the subsetter reads them: the same bytes,
-                if tag in font:  # and the layout tables were half the time of the subset
-                    del font[tag]
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(gids=sorted({0, *self.used}))
-            subsetter.subset(font)
-            buffer = io.BytesIO()
-            font.save(buffer)
-        return buffer.getvalue()
+        try:
+            return subset_truetype(self.path.read_bytes(), self.used, self.cmap)
+        except (SubsetError, OSError) as exc:  # the file changed or went since it was read
+            raise FontError(
+                Problem(
+                    f"cannot embed this font: {exc}; copy it again from the font's source",
+                    file=self.path.name,
+                )
+            ) from None
 
     def widths_array(self) -> str:
         """The /W array: runs of consecutive glyph ids with their widths."""
