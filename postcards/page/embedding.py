@@ -14,43 +14,50 @@ from pathlib import Path
 from typing import Any
 
 from postcards.errors import FontError, Problem
+from postcards.page.fonts import font_file
 from postcards.page.subsetting import SubsetError, subset_truetype
 
 _KEPT = 1024  # encodings cached per font (under a MB); cleared when full: memory stays flat
+
 
 class TrueTypeFont:
     """One TTF file: what the writer needs to set text in it and to embed it."""
 
     def __init__(self, path: Path, resource: str):
-        from fontTools.ttLib import TTFont
-
         self.path, self.resource = path, resource
-        # closed when read: a lazy font keeps its file open, one descriptor per font and run
-        with TTFont(str(path), recalcTimestamp=False, lazy=True) as font:
-            self._read(font)
+        self._read(font_file(path))
         #: Glyphs used so far: glyph id -> the smallest code point printed with it.
         self.used: dict[int, int] = {}
         self._encoded: dict[str, str] = {}
         self._noted: set[str] = set()  # the characters whose glyphs are in used already
         self._noted_hex: dict[int, str] = {}  # their hex glyph ids, for str.translate
 
-    def _read(self, font: Any) -> None:
-        """The glyph ids, widths and descriptor metrics, read once from the open font."""
-        self.name = font["name"].getDebugName(6) or self.path.stem
-        glyph_ids = font.getReverseGlyphMap()
-        count = font["maxp"].numGlyphs
-        cmap = {code: glyph_ids[name] for code, name in font.getBestCmap().items()}
-        cmap = {code: gid for code, gid in cmap.items() if 0 < gid < count}
-        if 0x20 in cmap:  # reportlab prints a no-break space with the space's glyph
-            cmap[0xA0] = cmap[0x20]
-        elif 0xA0 in cmap:
-            cmap[0x20] = cmap[0xA0]
-        self.cmap = cmap
-        self._hex = {chr(code): f"{gid:04x}" for code, gid in cmap.items()}
-        scale = 1000 / font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        self.widths = [metrics[font.getGlyphName(gid)][0] * scale for gid in range(count)]
-        self._metrics = _descriptor_metrics(font, scale)
+    def _read(self, face: Any) -> None:
+        """The glyph ids, widths and descriptor metrics, as fitting read them.
+
+        ``face`` is reportlab's reading of the file, once a process: what fitting measured
+        is what is printed, and fontTools is not imported by a print run at all.
+        """
+        self.name = face.name.decode("latin-1") if isinstance(face.name, bytes) else face.name
+        count = face.numGlyphs
+        # U+FFFF, a non-character, is a quirk of reportlab's reading of a format 4 cmap;
+        # reportlab prints a no-break space with the space's glyph, and this does too
+        self.cmap = {c: g for c, g in face.charToGlyph.items() if 0 < g < count and c != 0xFFFF}
+        self._hex = {chr(code): f"{gid:04x}" for code, gid in self.cmap.items()}
+        scale = 1000 / face.unitsPerEm
+        full = int.from_bytes(face.get_chunk(face.get_table_pos("hhea")[0] + 34, 2), "big")
+        advances = [advance for advance, _ in face.hmetrics[:full]]  # (the rest, scaled)
+        advances += advances[-1:] * (count - len(advances))  # the last advance repeats
+        self.widths = [advance * scale for advance in advances]
+        italic = float(face.italicAngle)
+        self._metrics = {
+            "ascent": face.ascent,
+            "descent": face.descent,
+            "cap": face.capHeight or face.ascent,
+            "italic": italic,
+            "bbox": " ".join(pdf_number(v) for v in face.bbox),
+            "flags": 4 | (64 if italic else 0),
+        }
 
     def encode(self, text: str) -> str:
         """``text`` as the hex glyph ids of a ``<...> Tj`` operand; notes the glyphs."""
@@ -168,24 +175,6 @@ class TrueTypeFont:
     def default_width(self) -> str:
         """The width of glyphs /W does not list (the .notdef glyph's)."""
         return pdf_number(self.widths[0])
-
-
-def _descriptor_metrics(font, scale: float) -> dict:
-    head, hhea, post = font["head"], font["hhea"], font["post"]
-    os2 = font.get("OS/2")
-    ascent = os2.sTypoAscender if os2 is not None else hhea.ascent
-    descent = os2.sTypoDescender if os2 is not None else hhea.descent
-    cap = getattr(os2, "sCapHeight", 0) or ascent
-    italic = float(post.italicAngle)
-    bbox = " ".join(pdf_number(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
-    return {
-        "ascent": ascent * scale,
-        "descent": descent * scale,
-        "cap": cap * scale,
-        "italic": italic,
-        "bbox": bbox,
-        "flags": 4 | (64 if italic else 0),
-    }
 
 
 def pdf_number(value: float) -> str:

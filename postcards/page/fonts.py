@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 from postcards.errors import FontError, Problem
 
@@ -61,6 +62,23 @@ def _lacking(codes: frozenset[int]) -> re.Pattern[str]:
     return re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
 
 
+#: reportlab's reading of each font file loaded: its cmap, advances and metrics.
+_READ: dict[Path, Any] = {}
+
+
+def font_file(path: Path) -> Any:
+    """The TTF at ``path`` as reportlab read it (``face``: cmap, advances, metrics).
+
+    Read once a process, for fitting and for the cards' writer alike: the widths measured
+    are the widths printed.
+
+    Raises:
+        FontError: the file cannot be read as a font.
+    """
+    load_face(path)
+    return _READ[path].face
+
+
 @cache
 def load_face(path: Path) -> Face:
     """Register a TTF with reportlab once, under a name derived from its file name."""
@@ -81,6 +99,7 @@ def load_face(path: Path) -> Face:
             )
         ) from None
     pdfmetrics.registerFont(font)
+    _READ[path] = font
     return Face(name, path, frozenset(font.face.charToGlyph))
 
 
