@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from postcards.page.colour import OutputProfile
 
@@ -52,6 +51,8 @@ class PdfX:
         """
         when = self.date.strftime("%Y-%m-%dT%H:%M:%S+00:00")
         uuid = f"uuid:{ident[:8]}-{ident[8:12]}-{ident[12:16]}-{ident[16:20]}-{ident[20:32]}"
+        from xml.sax.saxutils import escape  # (urllib and ssl come with it: only for PDF/X)
+
         title, author = escape(title), escape(author)
         return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
