@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
 from hypothesis import assume, given
@@ -314,3 +315,18 @@ def test_fresh_codes_avoid_the_taken_and_those_the_ledger_has_asking_it_in_one_g
     assert not set(asked[0][:3]) & set(codes)
     assert len(set(codes)) == 1000 and "K7M2QX9DR" not in codes
     assert set(codes) <= taken  # taken now, for the run's other draws
+
+
+def test_a_print_runs_codes_are_uniform_in_every_position() -> None:
+    """40 random bits a code: each body character is any of the 32 alike (a chi-square
+    test at p = 0.001 per position), the check is right, and no code comes twice."""
+    from postcards.codes import fresh_codes
+
+    codes = fresh_codes(20_000, set())
+    assert len(set(codes)) == len(codes) and all(map(is_valid, codes))
+    expected = len(codes) / len(ALPHABET)
+    for position in range(8):
+        counts = Counter(code[position] for code in codes)
+        assert set(counts) == set(ALPHABET), position
+        chi_square = sum((counts[c] - expected) ** 2 / expected for c in ALPHABET)
+        assert chi_square < 61.1, (position, chi_square)  # 31 degrees of freedom
