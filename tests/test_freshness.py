@@ -211,3 +211,27 @@ def test_a_list_hashed_once_is_not_hashed_again_and_no_other_list_takes_its_hash
     assert len(list(Snapshot(other, "T2", batch=2).steps())) == 4  # its six rows hashed anew
     assert snapshot(other, "").list_hash == list_hash(list_rows(other.records))
     assert snapshot(other, "").list_hash != first.list_hash
+
+
+def test_the_rows_made_for_the_hash_are_the_rows_the_ledger_stores(
+    campaign: Path, tmp_path: Path
+) -> None:
+    """A print run's snapshot keeps each row's text as it hashes it, in an unnamed file,
+    so that recording the list does not make 100,000 rows again."""
+    import json
+
+    prisoners = read_prisoners(read_table(campaign / "prisoners.csv"))
+    folder = tmp_path / "beside the output"
+    folder.mkdir()
+    kept = Snapshot(prisoners, "T1", batch=2, folder=folder)
+    taken = kept.taken()
+    assert taken.encoded is not None
+    rows = list_rows(prisoners.records)
+    made = [
+        (pid, json.dumps(rows[pid], ensure_ascii=False, sort_keys=True)) for pid in sorted(rows)
+    ]
+    assert list(taken.encoded()) == list(taken.encoded()) == made  # read back twice alike
+    assert list(folder.iterdir()) == []  # never under a name
+    kept.close()
+    again = Snapshot(prisoners, "T2", folder=folder).taken()  # hashed before: nothing kept
+    assert again.encoded is None and again.list_hash == taken.list_hash

@@ -12,10 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import pickle
+import tempfile
 import weakref
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
 
 from postcards.codes import format_code
 from postcards.errors import Problem, display_name
@@ -101,13 +105,28 @@ def list_hash(rows: Mapping[str, Mapping[str, str]]) -> str:
     return digest
 
 
-def _hashing(rows: Mapping[str, Mapping[str, str]], batch: int = 500) -> Iterator[str | None]:
-    """:func:`list_hash` a batch of rows a step: None after each batch, the hash last."""
+def _hashing(
+    rows: Mapping[str, Mapping[str, str]],
+    batch: int = 500,
+    keep: Callable[[list[tuple[str, str]]], None] | None = None,
+) -> Iterator[str | None]:
+    """:func:`list_hash` a batch of rows a step: None after each batch, the hash last.
+
+    ``keep``: given each batch's rows as (id, JSON text), the text the ledger stores.
+    """
     digest = hashlib.sha256(b"{")  # json.dumps(rows, sort_keys=True), a row at a time
+    made: list[tuple[str, str]] = []
     for index, key in enumerate(sorted(rows)):
-        digest.update(f"{', ' if index else ''}{_json(key)}: {_json(rows[key])}".encode())
+        text = _json(rows[key])
+        digest.update(f"{', ' if index else ''}{_json(key)}: {text}".encode())
+        made.append((key, text))
         if index % batch == batch - 1:
+            if keep is not None:
+                keep(made)
+            made = []
             yield None
+    if keep is not None and made:
+        keep(made)
     digest.update(b"}")
     yield digest.hexdigest()
 
@@ -125,12 +144,27 @@ class Snapshot:
     of a run that has a ledger, say) is not hashed again while it lives.
     """
 
-    def __init__(self, prisoners: People, wave: str, list_date: str = "", batch: int = 500):
+    def __init__(
+        self,
+        prisoners: People,
+        wave: str,
+        list_date: str = "",
+        batch: int = 500,
+        folder: Path | None = None,
+    ) -> None:
+        """A list to hash in steps of ``batch`` rows.
+
+        ``folder``: where the rows made for the hash wait for the ledger (an unnamed file,
+        gone when closed); without it they are made again when recorded.
+        """
         self._prisoners = prisoners
         self._rows = list_rows(prisoners.records)
         self._made = (wave, list_date, prisoners.file)
         self._hash: str | None = _HASHED.get(id(prisoners))
-        self._hashing = _hashing(self._rows, batch) if self._hash is None else iter(())
+        self._folder = folder
+        self._texts: IO[bytes] | None = None
+        keep = self._keep if folder is not None else None
+        self._hashing = _hashing(self._rows, batch, keep) if self._hash is None else iter(())
 
     def steps(self) -> Iterator[None]:
         """Hash the list ``batch`` rows a step."""
@@ -146,7 +180,29 @@ class Snapshot:
             pass
         assert self._hash is not None
         wave, list_date, source = self._made
-        return PrisonerList(wave, self._hash, "", list_date, source, self._rows)
+        encoded = self._encoded if self._texts is not None else None
+        return PrisonerList(wave, self._hash, "", list_date, source, self._rows, encoded)
+
+    def close(self) -> None:
+        """Let go of the rows kept for the ledger (their file was never seen under a name)."""
+        if self._texts is not None:
+            self._texts.close()
+            self._texts = None
+
+    def _keep(self, rows: list[tuple[str, str]]) -> None:
+        if self._texts is None:
+            self._texts = tempfile.TemporaryFile(dir=self._folder)  # noqa: SIM115 - close()
+        pickle.dump(rows, self._texts, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _encoded(self) -> Iterator[tuple[str, str]]:
+        """The rows kept while hashing, in id order, as the ledger stores them."""
+        assert self._texts is not None
+        self._texts.seek(0)
+        while True:
+            try:
+                yield from pickle.load(self._texts)
+            except EOFError:
+                return
 
 
 #: The hash of each list hashed so far, by the id of its People, while that object lives

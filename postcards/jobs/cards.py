@@ -172,7 +172,8 @@ def _print_planned(
         kept = _Kept(campaign, temps[0].parent)
         stack.callback(kept.close)
         checks = CardChecks(planner, pairings, codes, content, rows=True, plans=bool(signing))
-        listed = _list_used(campaign, planner.prisoners)  # hashed while the workers draw
+        listed = _list_used(campaign, planner.prisoners, temps[0].parent)  # hashed as they draw
+        stack.callback(listed.close)
         places = _drawn(run, checks, kept, temps[: len(files)], progress, options, report,
                         listed.steps())  # fmt: skip
         problems = [
@@ -372,10 +373,13 @@ def _commit(
     return new
 
 
-def _list_used(campaign: Settings, prisoners: People) -> Snapshot:
-    """The prisoner list this wave used, as the ledger keeps it (hashed in steps)."""
+def _list_used(campaign: Settings, prisoners: People, folder: Path) -> Snapshot:
+    """The prisoner list this wave used, as the ledger keeps it, hashed in steps.
+
+    The rows made for the hash wait in ``folder`` for the ledger.
+    """
     date = list_date(campaign)
-    return Snapshot(prisoners, campaign.wave, date.isoformat() if date else "")
+    return Snapshot(prisoners, campaign.wave, date.isoformat() if date else "", folder=folder)
 
 
 def _write_manifest(

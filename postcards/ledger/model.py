@@ -6,8 +6,8 @@ No database here: pairing takes tallies and reports take cards without loading S
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 CARD_STATUSES = ("generated", "printed", "sent", "returned", "reply", "delivered", "void", "unvoid")
@@ -141,6 +141,11 @@ class PrisonerList:
     list_date: str
     source: str
     rows: Mapping[str, Mapping[str, str]]
+    #: Each row as the ledger stores it (its fields as JSON), in id order, when whoever
+    #: hashed the list kept them: a print run's 100,000 rows are not made twice.
+    encoded: Callable[[], Iterator[tuple[str, str]]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)

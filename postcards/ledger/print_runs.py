@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from itertools import islice
 
 import sqlalchemy as sa
 
@@ -152,11 +153,9 @@ class PrintRuns(Database):
                 )
                 .returning(lists_table.c.id)
             ).scalar_one()
-            ids = sorted(prisoners.rows)
-            for start in range(0, len(ids), _BATCH):  # a list of 100,000: a batch at a time
-                rows = [(list_id, pid, _json(prisoners.rows[pid]))
-                        for pid in ids[start : start + _BATCH]]  # fmt: skip
-                self._insert_list_rows(connection, rows)
+            texts = iter(_encoded(prisoners))
+            while batch := list(islice(texts, _BATCH)):  # a list of 100,000: a batch at a time
+                self._insert_list_rows(connection, [(list_id, pid, text) for pid, text in batch])
         return True
 
     def _insert_list_rows(self, connection: sa.Connection, rows: list[tuple]) -> None:
@@ -168,3 +167,10 @@ class PrintRuns(Database):
         connection.execute(
             list_rows_table.insert(), [dict(zip(fields, row, strict=True)) for row in rows]
         )
+
+
+def _encoded(prisoners: PrisonerList) -> Iterable[tuple[str, str]]:
+    """The list's rows as stored, in id order: as its hash kept them, else made now."""
+    if prisoners.encoded is not None:
+        return prisoners.encoded()
+    return ((pid, _json(prisoners.rows[pid])) for pid in sorted(prisoners.rows))
