@@ -140,15 +140,25 @@ def test_the_subset_is_what_fonttools_makes_where_a_renderer_looks(path: Path) -
     assert not {"GSUB", "GPOS", "kern", "DSIG", "LTSH"} & set(mine.keys())
 
 
-def test_a_damaged_font_file_is_named_not_half_embedded(tmp_path: Path) -> None:
-    path = FONTS[0]
-    font = TrueTypeFont(path, "F1")
+def test_a_font_file_that_changes_during_a_run_is_embedded_as_it_was_measured(
+    tmp_path: Path,
+) -> None:
+    """The subset is cut from the bytes fitting measured, not from the file again."""
+    copy = tmp_path / FONTS[-1].name
+    copy.write_bytes(FONTS[-1].read_bytes())
+    font = TrueTypeFont(copy, "F1")
+    font.encode("Вы не одни")
+    before = font.subset_bytes()
+    copy.write_bytes(FONTS[0].read_bytes())  # another font under the same name
+    assert font.subset_bytes() == before
+
+
+def test_a_font_that_cannot_be_cut_is_named_not_half_embedded() -> None:
+    font = TrueTypeFont(FONTS[0], "F1")
     font.encode("Anna")
-    cut = tmp_path / path.name
-    cut.write_bytes(path.read_bytes()[:5000])  # the file changed under the run: cut short
-    font.path = cut
+    font._data = font._data[:5000]  # a damaged reading: its tables cut short
     with pytest.raises(FontError) as caught:
         font.subset_bytes()
-    assert path.name in str(caught.value) and "cut short" in str(caught.value)
+    assert FONTS[0].name in str(caught.value) and "cut short" in str(caught.value)
     with pytest.raises(SubsetError):
         subset_truetype(b"OTTO" + bytes(100), {1}, {})  # a CFF font: no outlines to cut

@@ -39,6 +39,8 @@ class TrueTypeFont:
         is what is printed, and fontTools is not imported by a print run at all.
         """
         self.name = face.name.decode("latin-1") if isinstance(face.name, bytes) else face.name
+        # the bytes measured are the bytes embedded, even if the file changes during a run
+        self._data: bytes = bytes(face._ttf_data)
         count = face.numGlyphs
         # U+FFFF, a non-character, is a quirk of reportlab's reading of a format 4 cmap;
         # reportlab prints a no-break space with the space's glyph, and this does too
@@ -112,8 +114,8 @@ class TrueTypeFont:
     def subset_bytes(self) -> bytes:
         """The font file cut to the glyphs used, keeping every glyph's id."""
         try:
-            return subset_truetype(self.path.read_bytes(), self.used, self.cmap)
-        except (SubsetError, OSError) as exc:  # the file changed or went since it was read
+            return subset_truetype(self._data, self.used, self.cmap)
+        except SubsetError as exc:  # a file reportlab read, but not one this can cut
             raise FontError(
                 Problem(
                     f"cannot embed this font: {exc}; copy it again from the font's source",
