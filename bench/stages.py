@@ -30,10 +30,13 @@ def run_one(cards: int) -> dict[str, float]:
     from cards import write_campaign
 
     from postcards.campaign_file import load_campaign
+    from postcards.files import open_csv
+    from postcards.inputs.freshness import snapshot
     from postcards.jobs import cards as job
     from postcards.jobs import check as checking
     from postcards.jobs import planning
     from postcards.jobs.lists import few_full_collections
+    from postcards.jobs.manifest import write_manifest
     from postcards.ledger.book import Ledger
     from postcards.ledger.model import LedgerCard, LedgerSender
     from postcards.printing.run import CardOptions, Place
@@ -63,8 +66,13 @@ def run_one(cards: int) -> dict[str, float]:
             for p in plans
         ]  # fmt: skip
         returns = [" / ".join(p.return_address.lines) if p.return_address else "" for p in plans]
-        manifest = zip(rows, returns, strict=True)
-        job._write_manifest(folder / "cards.manifest.csv", manifest, places, campaign.csv_bom)
+        manifest = [
+            (c.code, c.wave, c.sender_id, c.prisoner_id, c.language, c.sender_name,
+             c.prisoner_name, c.message, returned)
+            for c, returned in zip(rows, returns, strict=True)
+        ]  # fmt: skip
+        with open_csv(folder / "cards.manifest.csv", campaign.csv_bom) as handle:
+            write_manifest(handle, manifest, places, campaign.office)
         times["manifest"] = time.perf_counter() - start
         start = time.perf_counter()
         senders = {p.sender.id: LedgerSender(campaign.name, campaign.office, p.sender.id,
@@ -75,7 +83,7 @@ def run_one(cards: int) -> dict[str, float]:
                 campaign.name, campaign.wave, rows, [], campaign.office, senders.values()
             )
             ledger.settle_print_run(run_id, "complete")
-            job._record_list(ledger, campaign, planner.prisoners)
+            ledger.record_list(campaign.name, snapshot(planner.prisoners, campaign.wave))
         times["ledger"] = time.perf_counter() - start
     times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return times

@@ -18,7 +18,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -175,10 +175,20 @@ def open_csv(path: Path, bom: bool = True) -> IO[str]:
 
 def write_csv(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """CSV with formula-safe cells, to a handle :func:`open_csv` gave."""
+    csv_rows(handle, header)(rows)
+
+
+def csv_rows(
+    handle: IO[str], header: Sequence[str]
+) -> Callable[[Iterable[Sequence[object]]], None]:
+    """Write ``header`` now; the function that writes rows after it, formula-safe, as they come."""
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+
+    def write(rows: Iterable[Sequence[object]]) -> None:
+        writer.writerows([safe_cell(v) for v in row] for row in rows)
+
+    return write
 
 
 def remove_stale_parts(paths: list[Path]) -> list[Path]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -21,7 +21,7 @@ from postcards.cards.reprint import already_sent, select
 from postcards.codes import CodeList, fresh_codes
 from postcards.config import Settings
 from postcards.errors import InputError, Problem
-from postcards.files import open_csv, publish, remove_stale_parts, staged, write_csv
+from postcards.files import open_csv, publish, remove_stale_parts, staged
 from postcards.inputs.freshness import Snapshot
 from postcards.inputs.people import People
 from postcards.jobs.assign import undo_pairs
@@ -38,6 +38,7 @@ from postcards.jobs.lists import (
     few_full_collections,
     list_date,
 )
+from postcards.jobs.manifest import Manifest
 from postcards.jobs.offices import ledger_senders, renamed_problem
 from postcards.jobs.outputs import check_outputs, named_images, protected_paths
 from postcards.jobs.planning import CardChecks, Checked, RunChecks
@@ -47,28 +48,12 @@ from postcards.ledger.model import LedgerCard, RunFile
 from postcards.ledger.renaming import is_shared
 from postcards.pairing.fair import Pairing
 from postcards.printing.parallel import default_jobs
-from postcards.printing.run import CardOptions, Place, Places, PrintRun, card_outputs
+from postcards.printing.run import CardOptions, Places, PrintRun, card_outputs
 from postcards.printing.settling import kill_point, run_files, settle
 from postcards.printing.shop_checks import font_problems
 from postcards.printing.signing import write_signing_sheets
 from postcards.printing.ticket import plan_ticket, ticket_files, write_ticket
 from postcards.progress import Progress
-
-MANIFEST_COLUMNS = [
-    "code",
-    "wave",
-    "office",
-    "sender_id",
-    "sender_name",
-    "prisoner_id",
-    "prisoner_name",
-    "language",
-    "front_page",
-    "back_page",
-    "sheet",
-    "slot",
-    "return_address",  # where a prison sends the card back: the lines printed, joined by " / "
-]
 
 
 @dataclass(frozen=True)
@@ -169,13 +154,15 @@ def _print_planned(
     remove_stale_parts(outputs)
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(staged(path)) for path in outputs]
-        kept = _Kept(campaign, temps[0].parent)
-        stack.callback(kept.close)
         checks = CardChecks(planner, pairings, codes, content, rows=True, plans=bool(signing))
         listed = _list_used(campaign, planner.prisoners, temps[0].parent)  # hashed as they draw
         stack.callback(listed.close)
-        places = _drawn(run, checks, kept, temps[: len(files)], progress, options, report,
-                        listed.steps())  # fmt: skip
+        with open_csv(temps[len(files)], campaign.csv_bom) as handle:  # written as they draw
+            rows = Manifest(handle, run.places(len(pairings), len(files)), campaign.office)
+            kept = _Kept(campaign, temps[0].parent, rows)
+            stack.callback(kept.close)
+            places = _drawn(run, checks, kept, temps[: len(files)], progress, options, report,
+                            listed.steps())  # fmt: skip
         problems = [
             p
             for tmp, path in zip(temps, files, strict=False)
@@ -183,7 +170,6 @@ def _print_planned(
         ]
         if problems:
             raise InputError(problems)
-        _write_manifest(temps[len(files)], kept.with_returns(), places, campaign.csv_bom)
         prints = ticket_files(list(zip(temps, files, strict=False)))
         job = plan_ticket(run, kept.count, places.sheets, prints)
         write_ticket(job, planner.fonts, temps[len(files) + 1])
@@ -235,15 +221,17 @@ def _drawn(
 
 
 class _Kept:
-    """What a print run keeps of each card as it passes: its ledger row, on disk.
+    """What a print run keeps of each card as it passes: its manifest row and ledger row.
 
-    The rows go to an anonymous temporary file beside the output (unlinked at once, never
-    seen under a name) a chunk at a time, so 100,000 cards cost no memory; they are read
-    back, in print order, for the manifest and for the ledger.
+    The manifest's rows are written as they come; the ledger's go to an anonymous
+    temporary file beside the output (unlinked at once, never seen under a name) a chunk
+    at a time, so 100,000 cards cost no memory, and are read back, in print order, for
+    the ledger once everything is drawn.
     """
 
-    def __init__(self, campaign: Settings, folder: Path) -> None:
+    def __init__(self, campaign: Settings, folder: Path, manifest: Manifest) -> None:
         self.campaign, self.office, self.folder = campaign.name, campaign.office, folder
+        self.manifest = manifest
         self.count = 0
         self.senders: set[str] = set()  # the ids of the run's senders
         self.plans: list[CardPlan] = []  # the cards' plans, for signing sheets (else none)
@@ -255,6 +243,7 @@ class _Kept:
         if not rows:
             return
         self.count += len(rows)
+        self.manifest.add(rows)
         self.senders.update(row[2] for row in rows)
         self.plans += checked.plans
         if self._spool is None:
@@ -263,10 +252,6 @@ class _Kept:
 
     def cards(self) -> Iterator[LedgerCard]:
         """Every card recorded, in print order, as the ledger keeps it."""
-        return (card for card, _returned in self.with_returns())
-
-    def with_returns(self) -> Iterator[tuple[LedgerCard, str]]:
-        """Every card recorded, with its return address as the manifest shows it."""
         if self._spool is None:
             return
         self._spool.seek(0)
@@ -275,10 +260,9 @@ class _Kept:
                 batch = pickle.load(self._spool)
             except EOFError:
                 return
-            for code, wave, sender, prisoner, language, name, addressee, text, returned in batch:
-                card = LedgerCard(code, self.campaign, wave, sender, prisoner, language, name,
-                                  addressee, text, self.office)  # fmt: skip
-                yield card, returned
+            for code, wave, sender, prisoner, language, name, addressee, text, _returned in batch:
+                yield LedgerCard(code, self.campaign, wave, sender, prisoner, language, name,
+                                 addressee, text, self.office)  # fmt: skip
 
     def close(self) -> None:
         """Let go of the spool (the file was never visible under a name)."""
@@ -380,17 +364,3 @@ def _list_used(campaign: Settings, prisoners: People, folder: Path) -> Snapshot:
     """
     date = list_date(campaign)
     return Snapshot(prisoners, campaign.wave, date.isoformat() if date else "", folder=folder)
-
-
-def _write_manifest(
-    path: Path, cards: Iterator[tuple[LedgerCard, str]], places: Sequence[Place], bom: bool
-) -> None:
-    """One row per card, in print order: who to whom, from which office, and where it is."""
-    with open_csv(path, bom) as handle:
-        rows = (
-            [c.code, c.wave, c.office, c.sender_id, c.sender_name, c.prisoner_id,
-             c.prisoner_name, c.language, at.front_page, at.back_page, at.sheet, at.slot,
-             returned]
-            for (c, returned), at in zip(cards, places, strict=True)
-        )  # fmt: skip
-        write_csv(handle, MANIFEST_COLUMNS, rows)

@@ -161,12 +161,12 @@ class PrintRun:
             writers = [
                 stack.enter_context(PdfWriter(t, self.campaign.name, self.pdfx)) for t in temps
             ]
+            places = self.places(count, len(writers))
             if self.imposition.layout.single:
                 cards.begin(writers[0], languages, signatures)
                 drawn = draw_cards(
                     cards, planning, count, writers[0], jobs, progress, checked, meanwhile
                 )
-                places = Places.single(count)
             else:
                 layout = self.imposition.sheets(count, self.options.start_at)
                 sheets = SheetRenderer(cards, self.imposition, self._sheet_options())
@@ -175,7 +175,6 @@ class PrintRun:
                 drawn = draw_sheets(
                     sheets, planning, layout, writers, jobs, progress, checked, meanwhile
                 )
-                places = self._places(layout, count, separate=len(writers) > 1)
             if not drawn:
                 return None
             for writer in writers:
@@ -197,13 +196,20 @@ class PrintRun:
             f"{self.campaign.name} · wave {self.campaign.wave}",
         )
 
-    def _places(self, sheets: list[list[int | None]], count: int, separate: bool) -> Places:
+    def places(self, count: int, files: int = 1) -> Places:
+        """Where each of ``count`` cards will be printed, known before any is drawn.
+
+        ``files``: 2 when fronts and backs go to files of their own (see :meth:`files`).
+        """
+        if self.imposition.layout.single:
+            return Places.single(count)
+        layout = self.imposition.sheets(count, self.options.start_at)
         numbers, slots = array("I", [0]) * count, array("H", [0]) * count
-        for number, row in enumerate(sheets, 1):
+        for number, row in enumerate(layout, 1):
             for slot, index in enumerate(row, 1):
                 if index is not None:
                     numbers[index], slots[index] = number, slot
-        return Places(numbers, slots, separate)
+        return Places(numbers, slots, files > 1)
 
 
 @dataclass(frozen=True)
