@@ -23,7 +23,6 @@ from itertools import islice
 import sqlalchemy as sa
 
 from postcards.codes import is_valid
-from postcards.ledger.engines import unkeepable_parameter
 from postcards.ledger.model import OUT_STATUSES, Event, LedgerCard, utc_now
 from postcards.ledger.schema import cards_table, events_table
 from postcards.ledger.standing import Standings
@@ -223,35 +222,6 @@ class NewCards(Standings):
             [(c.campaign, c.wave, c.office, c.sender_id, c.prisoner_id, at) for c in cards],
             skip_existing=True,
         )  # fmt: skip
-
-    def _insert_rows(
-        self, connection: sa.Connection, table: str, fields: tuple[str, ...],
-        rows: list[tuple[str, ...]], skip_existing: bool = False,
-    ) -> None:  # fmt: skip
-        """Insert many rows of texts in the open transaction, with the driver's bulk path.
-
-        SQLite runs one prepared statement over the rows (``executemany``); PostgreSQL takes
-        them as an array a column, in one statement (its ``executemany`` is a round trip a
-        row).  Rows keep their order (and ids); ``skip_existing`` leaves out a row that
-        would clash with a unique key.  A text the ledger cannot keep raises LedgerError.
-        """
-        if not rows:
-            return
-        columns = ", ".join(fields)
-        skip = " ON CONFLICT DO NOTHING" if skip_existing else ""
-        if self._dialect == "sqlite":  # the engine's check sees every row's texts
-            marks = ", ".join("?" * len(fields))
-            insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}){skip}"
-            connection.exec_driver_sql(insert, rows)
-            return
-        if (why := unkeepable_parameter(rows, executemany=True)) is not None:
-            raise self._error(why)  # (arrays: the engine's check does not look into them)
-        arrays = ", ".join(["%s::text[]"] * len(fields))
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM unnest({arrays}) "
-            f"WITH ORDINALITY AS batch ({columns}, n) ORDER BY n{skip}",
-            (*(list(column) for column in zip(*rows, strict=True)),),
-        )
 
 
 def _card_values(card: LedgerCard) -> tuple[str, ...]:

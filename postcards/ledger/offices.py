@@ -257,12 +257,9 @@ class Offices(PrintRuns):
                 )
             new = [x for x in batch if (x.office, x.sender_id) not in known]
             if new:
-                connection.execute(
-                    senders_table.insert(),
-                    [{"campaign": x.campaign, "office": x.office, "sender_id": x.sender_id,
-                      "name": x.name, "parliament": x.parliament, "recorded_at": at}
-                     for x in new],
-                )  # fmt: skip
+                self._insert_rows(connection, "senders", _SENDER_FIELDS,
+                                  [(x.campaign, x.office, x.sender_id, x.name, x.parliament, at)
+                                   for x in new])  # fmt: skip
             for x in batch:
                 old = known.get((x.office, x.sender_id))
                 if old is not None and x.parliament and not old.parliament:
@@ -287,6 +284,9 @@ class Offices(PrintRuns):
             ):
                 found[(row.office, row.sender_id)] = LedgerSender(*row)
         return found
+
+
+_SENDER_FIELDS = ("campaign", "office", "sender_id", "name", "parliament", "recorded_at")
 
 
 def _batches(items: Iterable[_T], size: int = 500) -> Iterator[list[_T]]:

@@ -15,6 +15,7 @@ from itertools import islice
 import sqlalchemy as sa
 
 from postcards.ledger.database import Database
+from postcards.ledger.engines import unkeepable_parameter
 from postcards.ledger.model import (
     GENERATED_BY,
     LedgerCard,
@@ -157,6 +158,35 @@ class PrintRuns(Database):
             while batch := list(islice(texts, _BATCH)):  # a list of 100,000: a batch at a time
                 self._insert_list_rows(connection, [(list_id, pid, text) for pid, text in batch])
         return True
+
+    def _insert_rows(
+        self, connection: sa.Connection, table: str, fields: tuple[str, ...],
+        rows: list[tuple[str, ...]], skip_existing: bool = False,
+    ) -> None:  # fmt: skip
+        """Insert many rows of texts in the open transaction, with the driver's bulk path.
+
+        SQLite runs one prepared statement over the rows (``executemany``); PostgreSQL takes
+        them as an array a column, in one statement (its ``executemany`` is a round trip a
+        row).  Rows keep their order (and ids); ``skip_existing`` leaves out a row that
+        would clash with a unique key.  A text the ledger cannot keep raises LedgerError.
+        """
+        if not rows:
+            return
+        columns = ", ".join(fields)
+        skip = " ON CONFLICT DO NOTHING" if skip_existing else ""
+        if self._dialect == "sqlite":  # the engine's check sees every row's texts
+            marks = ", ".join("?" * len(fields))
+            insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}){skip}"
+            connection.exec_driver_sql(insert, rows)
+            return
+        if (why := unkeepable_parameter(rows, executemany=True)) is not None:
+            raise self._error(why)  # (arrays: the engine's check does not look into them)
+        arrays = ", ".join(["%s::text[]"] * len(fields))
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM unnest({arrays}) "
+            f"WITH ORDINALITY AS batch ({columns}, n) ORDER BY n{skip}",
+            (*(list(column) for column in zip(*rows, strict=True)),),
+        )
 
     def _insert_list_rows(self, connection: sa.Connection, rows: list[tuple]) -> None:
         """SQLite's prepared statement over the rows; elsewhere the engine's executemany."""
