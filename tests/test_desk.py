@@ -603,5 +603,10 @@ def test_the_desk_and_the_command_line_print_at_once(tmp_path: Path) -> None:
 
 
 def _lost_the_race(message: str) -> bool:
-    """The second run's stop: the pair's card and the code to reprint it with."""
-    return "already have card" in message and "reprint it with that code" in message
+    """The second run's stop: the pair's card, recorded by the other run as this one drew,
+    and the code to reprint it with."""
+    return (
+        "already have card" in message
+        and "recorded while this print run was drawing" in message
+        and "reprint it with that code" in message
+    )

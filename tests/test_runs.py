@@ -113,3 +113,39 @@ def test_a_run_still_renaming_when_check_looks_is_complete_after_all(
         settle(ledger, "C")
         assert [r.id for r in ledger.print_runs("C", "complete")] == [run_id]
         assert ledger.print_runs("C", "interrupted") == []
+
+
+def test_a_run_that_loses_the_race_says_the_other_run_printed_the_cards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two print runs of one wave at once (the desk and the command line, two computers):
+    the one that records second stops, says the other printed the cards, and leaves
+    nothing; the ledger has the first run's cards, each once."""
+    from postcards.campaign_file import load_campaign
+    from postcards.errors import LedgerError
+    from postcards.jobs import cards as job
+    from postcards.printing.run import CardOptions
+
+    folder = tmp_path / "campaign"
+    assert run("init", folder).exit_code == 0
+    campaign = load_campaign(folder / "campaign.toml")
+    options = CardOptions(example=True)
+    first, second = folder / "first.pdf", folder / "second.pdf"
+    record = job._record
+
+    def the_other_run_records_first(*args, **kwargs):  # as this run is about to record
+        monkeypatch.setattr(job, "_record", record)
+        job.make_cards(campaign, first, options)
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(job, "_record", the_other_run_records_first)
+    with pytest.raises(LedgerError) as caught:
+        job.make_cards(campaign, second, options)
+    message = str(caught.value)
+    assert "recorded while this print run was drawing" in message, message
+    assert "this run recorded nothing" in message and "cards --only" in message
+    assert first.is_file() and not second.exists()
+    assert not second.with_suffix(".manifest.csv").exists()
+    printed = {row["code"] for row in read_manifest(first.with_suffix(".manifest.csv"))}
+    with Ledger.open(campaign.database_url) as ledger:
+        assert {card.code for card in ledger.cards(campaign.name)} == printed

@@ -131,7 +131,7 @@ class NewCards(Standings):
         while batch := list(islice(pending, _BATCH)):
             if office is not None and any(card.office != office for card in batch):
                 raise self._error(f"a card of another office than {office!r} in its run")
-            fresh = self._fresh_cards(connection, batch, live)
+            fresh = self._fresh_cards(connection, batch, live, printing=office is not None)
             if fresh:
                 self._insert_rows(connection, "cards", _CARD_FIELDS,
                                   [(*_card_values(c), at) for c in fresh])  # fmt: skip
@@ -142,11 +142,15 @@ class NewCards(Standings):
         return count, new
 
     def _fresh_cards(
-        self, connection: sa.Connection, cards: list[LedgerCard], live: _LiveCodes
-    ) -> list[LedgerCard]:
+        self, connection: sa.Connection, cards: list[LedgerCard], live: _LiveCodes,
+        printing: bool = False,
+    ) -> list[LedgerCard]:  # fmt: skip
         """The batch's cards not recorded yet; a clash with any card raises, writing nothing.
 
         A reprint's card keeps its code; its message is updated while it has not gone out.
+        ``printing``: the cards are a print run's, whose codes were chosen when it began
+        (a pair's live card then gave its code), so a pair's other live card now was
+        recorded while the run drew: another run printed it, and the error says so.
         """
         stored = self._stored(connection, cards)
         fresh: list[LedgerCard] = []
@@ -160,11 +164,7 @@ class NewCards(Standings):
                 self._update_text(connection, card, stored.get(card.code))
                 continue
             if existing is not None:
-                raise self._error(
-                    f"sender {card.sender_id} and prisoner {card.prisoner_id} already have "
-                    f"card {existing} in campaign {card.campaign!r}, wave {card.wave!r}; "
-                    "reprint it with that code"
-                )
+                raise self._error(_pair_taken(card, existing, printing))
             other = stored.get(card.code)
             if other is not None:
                 raise self._error(
@@ -222,6 +222,22 @@ class NewCards(Standings):
             [(c.campaign, c.wave, c.office, c.sender_id, c.prisoner_id, at) for c in cards],
             skip_existing=True,
         )  # fmt: skip
+
+
+def _pair_taken(card: LedgerCard, existing: str, printing: bool) -> str:
+    """Why a card cannot be recorded: its pair has another live card in the wave."""
+    taken = (
+        f"sender {card.sender_id} and prisoner {card.prisoner_id} already have card "
+        f"{existing} in campaign {card.campaign!r}, wave {card.wave!r}"
+    )
+    if not printing:
+        return f"{taken}; reprint it with that code"
+    return (
+        f"{taken}, recorded while this print run was drawing (by another print run, most "
+        f"likely on another computer or in the desk): post that run's card; this run "
+        f"recorded nothing. Should that card be lost, reprint it with that code (cards "
+        f"--only {existing})"
+    )
 
 
 def _card_values(card: LedgerCard) -> tuple[str, ...]:
