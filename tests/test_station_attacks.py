@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -303,6 +303,17 @@ class Records(logging.Handler):
         self.records.append(record)
 
 
+def soon(condition: Callable[[], bool], within: float) -> bool:
+    """Whether ``condition`` holds within ``within`` seconds, looked at every 50 ms: a
+    deadline, not a fixed sleep, so that a loaded machine is waited for."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def closed(sock: socket.socket) -> bool:
     """True when the station closed the connection (an EOF or a reset is waiting)."""
     sock.setblocking(False)
@@ -318,7 +329,7 @@ def test_slow_clients_are_bounded_in_number_and_time(tmp_path: Path) -> None:
     """200 clients send half a request line and stall: the station keeps at most its
     connection limit of them, still answers a scan at once, and closes every one of them
     within its request timeout.  Nothing of it floods the log."""
-    limits = ClientLimits(request=1.5, connections=50)
+    limits = ClientLimits(request=3.0, connections=50)
     with station(tmp_path / "t.db", limits=limits) as (base, ledger):
         port = int(base.rsplit(":", 1)[1])
         records = Records()
@@ -332,18 +343,17 @@ def test_slow_clients_are_bounded_in_number_and_time(tmp_path: Path) -> None:
             started = time.monotonic()
             answer = httpx.post(f"{base}/api/scans", json={"code": CARDS[0].code}, timeout=5)
             assert answer.json()["result"] == "recorded"
-            assert time.monotonic() - started < 1
-            time.sleep(0.3)
-            assert sum(closed(s) for s in slow) >= 150  # all but the newest 50 made room
-            time.sleep(limits.request + 0.5)
-            assert sum(closed(s) for s in slow) == 200
+            # answered long before the stalled clients time out (a loaded machine's margin)
+            assert time.monotonic() - started < limits.request / 2
+            # all but the newest 50 made room at once; all go within the request timeout
+            assert soon(lambda: sum(closed(s) for s in slow) >= 150, within=1.5)
+            assert soon(lambda: sum(closed(s) for s in slow) == 200, within=limits.request + 2)
             # A body that never ends is closed in time too, without an error logged.
             with socket.create_connection(("127.0.0.1", port)) as trickle:
                 trickle.sendall(f"POST /api/scans HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                                 "Content-Type: application/json\r\nContent-Length: 100\r\n"
                                 '\r\n{"code"'.encode())  # fmt: skip
-                time.sleep(limits.request + 0.5)
-                assert closed(trickle)
+                assert soon(lambda: closed(trickle), within=limits.request + 2)
             # Bad requests, oversized heads and upgrades: answered, said once in the log.
             for _ in range(30):
                 with socket.create_connection(("127.0.0.1", port)) as bad:
