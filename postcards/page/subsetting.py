@@ -18,12 +18,15 @@ PDF reader never uses (kerning and shaping were done when the text was set).
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 from collections.abc import Iterable, Mapping
 
 _REQUIRED = ("glyf", "head", "hhea", "hmtx", "loca", "maxp")
 #: An array of unsigned 32-bit words.
 _WORD = "I" if array("I").itemsize == 4 else "L"
+#: A font's numbers are big-endian; arrays hold the machine's order.
+_SWAP = sys.byteorder == "little"
 
 # A composite glyph's component flags (the OpenType spec's 'glyf' table).
 _ARGS_ARE_WORDS = 0x0001
@@ -107,11 +110,13 @@ def _loca(loca: bytes, long_format: int, count: int) -> array:
         raise SubsetError("the font's 'loca' table is cut short")
     if long_format:
         offsets.frombytes(loca[: 4 * (count + 1)])
-        offsets.byteswap()  # big-endian in the file
+        if _SWAP:
+            offsets.byteswap()
         return offsets
     halves = array("H")
     halves.frombytes(loca[: 2 * (count + 1)])
-    halves.byteswap()
+    if _SWAP:
+        halves.byteswap()
     offsets.extend(2 * h for h in halves)
     return offsets
 
@@ -162,7 +167,8 @@ def _glyphs(glyf: bytes, offsets: array, kept: set[int], count: int) -> tuple[by
             parts.append(glyph)
             position += len(glyph)
         loca.append(position)
-    loca.byteswap()
+    if _SWAP:
+        loca.byteswap()
     return b"".join(parts), loca.tobytes()
 
 
@@ -289,5 +295,6 @@ def _checksum(data: bytes) -> int:
     """The sum of the data's big-endian 32-bit words (zero-padded), modulo 2**32."""
     words = array(_WORD)
     words.frombytes(data + b"\0" * (-len(data) % 4))
-    words.byteswap()
+    if _SWAP:
+        words.byteswap()
     return sum(words) % (1 << 32)
