@@ -281,3 +281,49 @@ def test_an_office_list_in_each_language_checks_without_a_mapping(language: str)
             assert (record.name, record.cards, record.title) == ("Ona Petraitė", 4, "MP")
         else:
             assert (record.name, record.birth_year) == ("Иванов Сергей", "1985")
+
+
+def _twins_lists(folder: Path) -> tuple[Path, Path]:
+    prisoners = folder / "prisoners.csv"
+    prisoners.write_text(
+        "id,name,birth_year,institution,address,postcode,city,status\n"
+        "P1,Иванов Иван,1980,ИК № 9,ул. Заводская 22,213410,г. Горки,\n"
+        "P2,Петров Пётр,1975,ИК № 15,ул. Северная 1,212013,г. Могилёв,\n"
+        "P3,ИВАНОВ  Иван,1980,ИК № 9,ул. Заводская 22,213410,г. Горки,\n"  # P1 again
+        "P4,Петров Петр,1975,ИК № 15,ул. Северная 1,212013,г. Могилёв,released\n"  # P2, out
+        "P5,Сидоров Сергей,1990,ИК № 3,ул. Лесная 3,213000,г. Шклов,released\n"
+        "P6,Сидоров Сергей,1990,ИК № 3,ул. Лесная 3,213000,г. Шклов,released\n"  # both out
+        "P2,Другой Человек,1960,ИК № 1,ул. Новая 7,220000,г. Минск,\n"  # an id twice
+        "P7,Иванов Иван,1981,ИК № 9,ул. Заводская 22,213410,г. Горки,\n",  # another year
+        encoding="utf-8",
+    )
+    senders = folder / "senders.csv"
+    senders.write_text(
+        "id,name,parliament\nS1,Anna Nowak,Sejm\nS2,Anna  NOWAK,Sejm\nS3,Anna Nowak,Seimas\n",
+        encoding="utf-8",
+    )
+    return prisoners, senders
+
+
+def test_the_same_person_is_found_however_the_keys_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person is remembered by the hash of their key; when every key hashes alike, the
+    same people are found and no others (each hit is checked against the record)."""
+    import postcards.inputs.duplicates as duplicates
+    from postcards.inputs.reading import load_senders
+
+    prisoners, senders = _twins_lists(tmp_path)
+    found = [_messages(load_prisoners(prisoners)), _messages(load_senders(senders))]
+    monkeypatch.setattr(duplicates, "_key_hash", lambda key: 0)  # every key collides
+    assert [_messages(load_prisoners(prisoners)), _messages(load_senders(senders))] == found
+    same = [m for m in found[0] if "the same person" in m]
+    assert len(same) == 2 and "P1 on row 2, P3 here" in same[0], found[0]
+    assert "P2 on row 3, P4 here" in same[1]  # one of the two still in custody
+    assert any("duplicate id P2" in m for m in found[0])
+    assert not any("P6 here" in m or "P7 here" in m for m in found[0])
+    assert (
+        [m for m in found[1] if "the same person" in m]
+        == [m for m in found[1] if "S1 on row 2, S2 here" in m]
+        != []
+    )

@@ -119,12 +119,12 @@ def _read(
         for _ in table.rows:  # a problem in the rows' layout is reported first, as it comes first
             pass
         return People((), tuple(problems), table.name, mapping)
-    records = []
+    records: list[Sender | Prisoner] = []
     spool = Spool() if spooled else None  # the rows' fields, out of memory: postcards.spool
     rows = 0
     first_row: dict[str, int] = {}
     id_column = mapping.get("id", "id")
-    twins = SamePeople(table.name, id_column)
+    twins = SamePeople(table.name, id_column, records)
     reader = RowReader(table, None, columns, problems)  # one for every row: see RowReader
     for row in table.rows:
         rows += 1
@@ -132,7 +132,7 @@ def _read(
         released = False
         if record is not None:
             problems += _duplicate_id(table, record, first_row, id_column)
-            problems += lookalike_problems(reader, record) + twins.add(record)
+            problems += lookalike_problems(reader, record) + twins.add(record, len(records))
             released = isinstance(record, Prisoner) and not record.in_custody
             # checked: now its fields go to the spool, the reader's record being its only copy
             records.append(record._moved_to(spool) if spool is not None else record)
