@@ -158,11 +158,11 @@ def _print_planned(
         listed = _list_used(campaign, planner.prisoners, temps[0].parent)  # hashed as they draw
         stack.callback(listed.close)
         with open_csv(temps[len(files)], campaign.csv_bom) as handle:  # written as they draw
-            rows = Manifest(handle, run.places(len(pairings), len(files)), campaign.office)
-            kept = _Kept(campaign, temps[0].parent, rows)
+            places = run.places(len(pairings), len(files))
+            kept = _Kept(campaign, temps[0].parent, Manifest(handle, places, campaign.office))
             stack.callback(kept.close)
-            places = _drawn(run, checks, kept, temps[: len(files)], progress, options, report,
-                            listed.steps())  # fmt: skip
+            _drawn(run, checks, kept, temps[: len(files)], progress, options, report,
+                   listed.steps(), places)  # fmt: skip
         problems = [
             p
             for tmp, path in zip(temps, files, strict=False)
@@ -200,7 +200,8 @@ def _drawn(
     options: CardOptions,
     report: CheckReport,
     meanwhile: Iterator[object],
-) -> Places:
+    places: Places,
+) -> None:
     """Plan, check and draw the cards: a card's problem stops the run, after all checks.
 
     Every card is still checked, so that every problem is reported at once.
@@ -213,11 +214,11 @@ def _drawn(
         kept.add(chunk)
 
     jobs = options.jobs or default_jobs()
-    places = run.render(checks, len(checks.pairings), temps, progress, jobs, checked, meanwhile)
+    drawn = run.render(checks, len(checks.pairings), temps, progress, jobs, checked, meanwhile,
+                       places)  # fmt: skip
     found.finish()
-    if report.problems or places is None:
+    if report.problems or drawn is None:
         raise InputError(report.problems or [Problem("a card could not be planned")])
-    return places
 
 
 class _Kept:

@@ -15,7 +15,7 @@ from typing import Any
 
 from postcards.errors import FontError, Problem
 from postcards.page.fonts import font_file
-from postcards.page.subsetting import SubsetError, subset_truetype
+from postcards.page.subsetting import SubsetError, font_table, subset_truetype
 
 _KEPT = 1024  # encodings cached per font (under a MB); cleared when full: memory stays flat
 
@@ -40,14 +40,19 @@ class TrueTypeFont:
         """
         self.name = face.name.decode("latin-1") if isinstance(face.name, bytes) else face.name
         # the bytes measured are the bytes embedded, even if the file changes during a run
-        self._data: bytes = bytes(face._ttf_data)
+        # (reportlab keeps them as _ttf_data; should a release not, the file is read now)
+        data = getattr(face, "_ttf_data", None)
+        self._data: bytes = bytes(data) if data is not None else self.path.read_bytes()
         count = face.numGlyphs
         # U+FFFF, a non-character, is a quirk of reportlab's reading of a format 4 cmap;
         # reportlab prints a no-break space with the space's glyph, and this does too
         self.cmap = {c: g for c, g in face.charToGlyph.items() if 0 < g < count and c != 0xFFFF}
         self._hex = {chr(code): f"{gid:04x}" for code, gid in self.cmap.items()}
         scale = 1000 / face.unitsPerEm
-        full = int.from_bytes(face.get_chunk(face.get_table_pos("hhea")[0] + 34, 2), "big")
+        try:
+            full = int.from_bytes(font_table(self._data, "hhea")[34:36], "big")
+        except SubsetError as exc:  # reportlab read it, so this is not expected
+            raise FontError(Problem(f"cannot use this font: {exc}", file=self.path.name)) from None
         advances = [advance for advance, _ in face.hmetrics[:full]]  # (the rest, scaled)
         advances += advances[-1:] * (count - len(advances))  # the last advance repeats
         self.widths = [advance * scale for advance in advances]

@@ -80,6 +80,18 @@ def subset_truetype(data: bytes, used: Iterable[int], characters: Mapping[int, i
     return _font_file(out)
 
 
+def font_table(data: bytes, tag: str) -> bytes:
+    """One table of a TrueType font file (``hhea``, say).
+
+    Raises:
+        SubsetError: the file is not a TrueType font, or has no such table.
+    """
+    found = _directory(data).get(tag)
+    if found is None:
+        raise SubsetError(f"the font has no {tag!r} table")
+    return found
+
+
 def _directory(data: bytes) -> dict[str, bytes]:
     """The font's tables by tag (a TrueType font, not a collection)."""
     if len(data) < 12 or data[:4] not in (b"\x00\x01\x00\x00", b"true"):

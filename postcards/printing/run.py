@@ -144,6 +144,7 @@ class PrintRun:
         jobs: int = 1,
         checked: Checked | None = None,
         meanwhile: Iterator[object] | None = None,
+        places: Places | None = None,
     ) -> Places | None:
         """Plan and draw ``count`` cards into ``temps``, ``jobs`` processes planning and drawing.
 
@@ -151,7 +152,8 @@ class PrintRun:
         checks found goes to ``checked``, chunk by chunk in print order.  Returns each
         card's place, in print order; None when a card could not be planned (every card
         is still checked, and the files are incomplete).  ``meanwhile``: the caller's work
-        in steps, taken while the workers keep this process waiting.
+        in steps, taken while the workers keep this process waiting.  ``places``: what
+        :meth:`places` gave the caller for these cards, not worked out again.
         """
         page = Page(self.planner.size, self.imposition.bleed_mm)
         profile = self.pdfx.profile if self.pdfx else None
@@ -161,7 +163,8 @@ class PrintRun:
             writers = [
                 stack.enter_context(PdfWriter(t, self.campaign.name, self.pdfx)) for t in temps
             ]
-            places = self.places(count, len(writers))
+            if places is None:
+                places = self.places(count, len(writers))
             if self.imposition.layout.single:
                 cards.begin(writers[0], languages, signatures)
                 drawn = draw_cards(
