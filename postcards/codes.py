@@ -91,7 +91,6 @@ def _weights(count: int) -> tuple[int, ...]:
 
 
 _WEIGHTS = _weights(BODY_LENGTH)
-_SHIFTS = tuple(range(0, 5 * BODY_LENGTH, 5))
 #: Each body position's weighted value of each character, so a check is 8 look-ups.
 _WEIGHTED = tuple(
     {char: _gf_mul(weight, value) for char, value in _VALUE.items()} for weight in _WEIGHTS
@@ -107,8 +106,13 @@ def check_char(body: str) -> str:
     """
     if len(body) != BODY_LENGTH or any(c not in _VALUE for c in body):
         raise ValueError(f"a code body is {BODY_LENGTH} characters of {ALPHABET}: {body!r}")
+    return _check(body)
+
+
+def _check(code: str) -> str:
+    """The check character of a code's body (its first 8 characters, of the alphabet)."""
     total = 0
-    for weighted, char in zip(_WEIGHTED, body, strict=True):
+    for weighted, char in zip(_WEIGHTED, code, strict=False):  # stops after the body
         total ^= weighted[char]
     return ALPHABET[total]
 
@@ -143,10 +147,7 @@ def _random_codes(count: int) -> list[str]:
     codes = []
     for start in range(0, len(text), BODY_LENGTH):
         body = text[start : start + BODY_LENGTH]
-        total = 0
-        for weighted, char in zip(_WEIGHTED, body, strict=True):
-            total ^= weighted[char]
-        code = body + ALPHABET[total]
+        code = body + _check(body)
         if code != PLACEHOLDER_CODE:
             codes.append(code)
     return codes or _random_codes(count)
@@ -191,10 +192,7 @@ def is_valid(code: str) -> bool:
     """
     if not isinstance(code, str) or _CANONICAL.fullmatch(code) is None:
         return False
-    total = 0
-    for weighted, char in zip(_WEIGHTED, code, strict=False):  # the body: the first 8
-        total ^= weighted[char]
-    return ALPHABET[total] == code[BODY_LENGTH]
+    return _check(code) == code[BODY_LENGTH]
 
 
 def format_code(code: str) -> str:

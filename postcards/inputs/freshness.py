@@ -119,11 +119,12 @@ def _hashing(
     for index, key in enumerate(sorted(rows)):
         text = _json(rows[key])
         digest.update(f"{', ' if index else ''}{_json(key)}: {text}".encode())
-        made.append((key, text))
+        if keep is not None:
+            made.append((key, text))
         if index % batch == batch - 1:
-            if keep is not None:
+            if keep is not None and made:
                 keep(made)
-            made = []
+                made = []
             yield None
     if keep is not None and made:
         keep(made)
