@@ -271,7 +271,9 @@ def _big_campaign(tmp_path: Path) -> tuple[Path, Path]:
     """A campaign long enough to be stopped while drawing, even when slow; its output."""
     folder = tmp_path / "big"
     folder.mkdir()
-    write_campaign(folder, 5000)  # seconds of drawing, even on a fast machine
+    # seconds of drawing even on a fast machine: a run that ends before the signal comes
+    # (5,000 cards could, on a loaded machine, once the drawing got faster) tests nothing
+    write_campaign(folder, 20000)
     return folder, tmp_path / "out" / "cards.pdf"
 
 
