@@ -163,6 +163,18 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _safe_row(row: Sequence[object]) -> list[str]:
+    """:func:`safe_cell` of every cell; a text that starts safely passes in one look.
+
+    A print run's manifest has 1,300,000 cells at 100,000 cards.
+    """
+    starts = _FORMULA_STARTS
+    return [
+        v if type(v) is str and not v.startswith(starts) else safe_cell(v)  # noqa: E721
+        for v in row
+    ]
+
+
 def open_csv(path: Path, bom: bool = True) -> IO[str]:
     """A new CSV file for :func:`write_csv`, in UTF-8 with a byte order mark unless ``bom`` is off.
 
@@ -186,7 +198,7 @@ def csv_rows(
     writer.writerow(header)
 
     def write(rows: Iterable[Sequence[object]]) -> None:
-        writer.writerows([safe_cell(v) for v in row] for row in rows)
+        writer.writerows(map(_safe_row, rows))
 
     return write
 

@@ -33,6 +33,7 @@ from postcards.codes import format_code, new_code
 from postcards.errors import LedgerError
 from postcards.ledger import database
 from postcards.ledger.book import Ledger
+from postcards.ledger.engines import unkeepable_parameter
 from postcards.ledger.model import Event, LedgerCard
 from postcards.ledger.scanning import NOT_RECORDED, RECORDED, REFUSED, Scanner
 from postcards.station.app import Station, create_app
@@ -251,6 +252,23 @@ def test_nul_and_lone_surrogates_are_refused_alike(ledger_url: str, text: str, w
         assert outcome is not None and outcome.kind == REFUSED
         ledger.record_event(code, "sent", by="Anna", note="ok")  # the ledger is not wedged
         assert [e.status for e in ledger.history(code)] == ["generated", "sent"]
+
+
+@pytest.mark.parametrize("bad", ["Ан\x00на", "\udfff"])
+def test_a_bulk_insert_finds_the_one_unkeepable_text_in_any_shape_of_row(bad: str) -> None:
+    """A print run's batches are checked in one search; every shape of row still is."""
+    good = [("ABC", "Анна", "S1", "P1")] * 2_000
+    for rows in (
+        good[:1_500] + [("ABC", "Анна", "S1", bad)] + good[:499],  # tuples of texts
+        good[:10] + [(7, None, "S1", bad)],  # a number and a NULL beside it
+        [{"code": "ABC", "by": "Anna"}, {"code": "ABC", "by": bad}],  # rows as mappings
+        good[:10] + [["ABC", bad]],  # a list among tuples
+    ):
+        why = unkeepable_parameter(rows, executemany=True)
+        assert why is not None and why.startswith(repr(bad[:40])), rows[-1]
+        assert why.endswith("; nothing was recorded")
+    assert unkeepable_parameter(good + [(7, None, "Анна")], executemany=True) is None
+    assert unkeepable_parameter([{"\x00key": "a value"}], executemany=True) is None  # values only
 
 
 def test_a_nul_from_a_phone_is_refused_not_a_server_error(tmp_path: Path) -> None:
