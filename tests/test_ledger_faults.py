@@ -256,7 +256,7 @@ def test_nul_and_lone_surrogates_are_refused_alike(ledger_url: str, text: str, w
 
 @pytest.mark.parametrize("bad", ["Ан\x00на", "\udfff"])
 def test_a_bulk_insert_finds_the_one_unkeepable_text_in_any_shape_of_row(bad: str) -> None:
-    """A print run's batches are checked in one search; every shape of row still is."""
+    """A print run's batches are looked through at once; every shape of row still is."""
     good = [("ABC", "Анна", "S1", "P1")] * 2_000
     for rows in (
         good[:1_500] + [("ABC", "Анна", "S1", bad)] + good[:499],  # tuples of texts
