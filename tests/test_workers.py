@@ -22,6 +22,7 @@ import postcards
 from postcards.cards.plans import CardPlan, CardPlanner
 from postcards.cli.shell import progress_bar
 from postcards.errors import InputError
+from postcards.jobs.lists import YOUNG_OBJECTS, few_full_collections
 from postcards.page.writer import PdfWriter
 from postcards.printing import chunks, parallel
 from postcards.printing.faces import CardRenderer
@@ -184,6 +185,38 @@ def test_a_run_collects_young_objects_seldom_and_all_of_them_never(
     assert gc.get_threshold() == before
     assert started[2] == 0, started
     assert started[0] + started[1] <= 3, started  # 10 with Python's thresholds
+
+
+def test_two_runs_in_one_process_leave_its_collector_as_they_found_it(
+    many: Path, tmp_path: Path
+) -> None:
+    """The thresholds are the process's, and a run set them and put back what it had
+    found: two runs at once (the desk's thread and the API, say) ending in the order they
+    started left the first run's settings in force for good.  Now the last run to end
+    puts back the process's own, whatever the order; two runs drawing at once in
+    threads end with them too."""
+    before = gc.get_threshold()
+    first, second = few_full_collections(), few_full_collections()
+    first.__enter__()
+    second.__enter__()
+    assert gc.get_threshold()[0] == YOUNG_OBJECTS
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] == YOUNG_OBJECTS  # the second still draws
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+    other = tmp_path / "other"
+    shutil.copytree(many, other)  # two campaigns: neither run waits on the other's ledger
+    runs = [
+        threading.Thread(target=postcards.Campaign.load(folder).cards,
+                         args=(tmp_path / f"{n}.pdf",), kwargs={"jobs": 1})
+        for n, folder in (("a", many), ("b", other))
+    ]  # fmt: skip
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=120)
+    assert (tmp_path / "a.pdf").is_file() and (tmp_path / "b.pdf").is_file()
+    assert gc.get_threshold() == before
 
 
 def _die_on_second_chunk(self: CardRenderer, plans: list, prefix: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -193,15 +194,37 @@ def few_full_collections() -> Iterator[None]:
     Python's 700: a chunk's plans then die of their own before a collection would scan
     them.  At 100,000 cards the collector took 3.6 s of a run with one job, 0.7 s now;
     with two, each worker (which inherits the setting) took about 1 s, 0.04 s now.  A
-    template's cycles die young and are still collected; the caller's thresholds are
-    back when the run ends.
+    template's cycles die young and are still collected.
+
+    The thresholds are the whole process's: the first run to start keeps the process's
+    own, and the last to end puts them back, so two runs at once (the desk's thread and
+    the API) leave the collector as they found it, whichever ends first.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), thresholds[1], 1_000_000)
+    with _COLLECTOR.lock:
+        if not _COLLECTOR.runs:
+            _COLLECTOR.saved = gc.get_threshold()
+            young, middle, _ = _COLLECTOR.saved
+            gc.set_threshold(max(young, YOUNG_OBJECTS), middle, 1_000_000)
+        _COLLECTOR.runs += 1
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        with _COLLECTOR.lock:
+            _COLLECTOR.runs -= 1
+            if not _COLLECTOR.runs:
+                gc.set_threshold(*_COLLECTOR.saved)
+
+
+@dataclass
+class _Collector:
+    """The runs under way in this process, and the thresholds they found."""
+
+    runs: int = 0
+    saved: tuple[int, int, int] = (700, 10, 10)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_COLLECTOR = _Collector()
 
 
 @contextlib.contextmanager
