@@ -44,6 +44,7 @@ bench: $(INSTALLED)
 	if [ -d ../shared/peers ]; then $(BIN)/python bench/cards.py --peer; fi
 	$(BIN)/python bench/cards.py --layout a4-2up 1000
 	$(BIN)/python bench/stages.py
+	$(BIN)/python bench/phases.py 10000
 	$(BIN)/python bench/assign.py
 	$(BIN)/python bench/scan.py
 	$(BIN)/python bench/station.py
