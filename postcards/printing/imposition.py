@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from postcards.errors import LayoutError, Problem
 from postcards.page.geometry import Affine, Box, CardSize, Page, SheetSize
@@ -120,6 +121,17 @@ class Imposition:
         places += [None] * (count * self.per_sheet - len(places))
         return [places[i * self.per_sheet : (i + 1) * self.per_sheet] for i in range(count)]
 
+    @cached_property
+    def _grid(self) -> Box:
+        """The box around every slot's cell."""
+        return _union([s.cell for s in self.slots])
+
+    @cached_property
+    def _bleeds(self) -> list[Box]:
+        """Every card's whole bleed on the sheet, even where a shared cut clips it."""
+        page = Box(0, 0, self.page.width_mm, self.page.height_mm)
+        return [s.front.box(page) for s in self.slots]
+
     def crop_marks(self, occupied: set[int]) -> list[Segment]:
         """Full-length crop marks for the occupied slots (by number), on the front.
 
@@ -139,8 +151,7 @@ class Imposition:
         return list(marks.values())
 
     def _marks_for(self, slot: Slot) -> list[Segment]:
-        t, reach, length = slot.trim, self.bleed_mm, self.layout.mark_mm
-        grid = _union([s.cell for s in self.slots])
+        t, reach, length, grid = slot.trim, self.bleed_mm, self.layout.mark_mm, self._grid
         found = []
         for x in (t.x_mm, t.right_mm):  # vertical cut lines: marks above and below
             for start, far, sign in (
@@ -168,10 +179,8 @@ class Imposition:
 
     def _place(self, near: Segment, far: Segment) -> Segment | None:
         # a card's whole bleed, even where a shared cut clips it: never a mark on a cut
-        page = Box(0, 0, self.page.width_mm, self.page.height_mm)
-        bleeds = [s.front.box(page) for s in self.slots]
         for mark in (near, far):
-            if self._on_sheet(mark) and not any(_crosses(mark, b) for b in bleeds):
+            if self._on_sheet(mark) and not any(_crosses(mark, b) for b in self._bleeds):
                 return mark
         return None
 
@@ -200,7 +209,7 @@ class Imposition:
         margin is deep enough beyond the marks, the band stands between the marks, 1 mm
         outside the cards, along the widest stretch free of marks.
         """
-        grid = _union([s.cell for s in self.slots])
+        grid = self._grid
         xs = [v for m in marks for v in (m.x0, m.x1)] + [grid.x_mm, grid.right_mm]
         ys = [v for m in marks for v in (m.y0, m.y1)] + [grid.y_mm, grid.top_mm]
         w, h, pad, edge = self.sheet.width_mm, self.sheet.height_mm, 1.0, SAFE_EDGE_MM
