@@ -393,3 +393,36 @@ def test_calamine_would_lose_what_an_ods_cell_shows(tmp_path: Path) -> None:
     assert [list(read_table(path).headers)] == [["Алесь", "02134"]]
     sheet = python_calamine.load_workbook(path).get_sheet_by_index(0)
     assert sheet.to_python(skip_empty_area=False) == [["", 2134.0]]
+
+
+def test_a_readers_warnings_are_silenced_and_the_callers_are_not(tmp_path: Path) -> None:
+    """read_grid silences what the reader warns (openpyxl's styles) a batch of rows at a
+    time, and never while the caller works on the rows it got: the caller's own warnings
+    between rows still show, every row comes once and in order, and the warning filters
+    are as they were after the list is read."""
+    import warnings
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in range(1, 601):  # more than two batches
+        sheet.append([f"name {row}", str(row)])
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+
+    def warning_reader(path: Path, name: str, limits: Limits):
+        for record in xlsx_records(path, name, limits):
+            warnings.warn("a style the reader does not know", UserWarning, stacklevel=1)
+            yield record
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        filters = list(warnings.filters)
+        numbers = []
+        for number, _cells in read_grid(path, path.name, "XLSX", Limits(), warning_reader):
+            warnings.warn(f"the caller's warning at row {number}", UserWarning, stacklevel=1)
+            numbers.append(number)
+        assert warnings.filters == filters
+    assert numbers == list(range(1, 601))
+    assert [str(w.message) for w in seen] == [
+        f"the caller's warning at row {n}" for n in range(1, 601)
+    ]
