@@ -197,11 +197,12 @@ def wait_for_server(
     nothing answers within ``seconds`` (the process is then killed).
     """
     import httpx
+    import web
 
     deadline = time.monotonic() + seconds
     while True:
         try:
-            httpx.get(url, timeout=5, **get)  # type: ignore[arg-type]
+            web.get(url, timeout=5, **get)  # type: ignore[arg-type]
             return
         except httpx.TransportError:
             pass

@@ -436,7 +436,7 @@ def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    import httpx
+    import web
     from conftest import _free_port, wait_for_server
 
     folder = tmp_path / "new"
@@ -450,9 +450,9 @@ def test_serve_starts_on_a_folder_fresh_from_init(tmp_path: Path) -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for_server(f"{base}/api/coverage", process)
-        assert httpx.get(f"{base}/api/coverage").json()["cards"] == 0
-        assert 'id="settings"' in httpx.get(f"{base}/desk").text  # the campaign form
-        checked = httpx.get(f"{base}/api/check", timeout=60).json()
+        assert web.get(f"{base}/api/coverage").json()["cards"] == 0
+        assert 'id="settings"' in web.get(f"{base}/desk").text  # the campaign form
+        checked = web.get(f"{base}/api/check", timeout=60).json()
         assert not checked["ok"] and "example senders list" in checked["problems"][0]["text"]
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=15)

@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
+import web
 from conftest import ROOT, Cluster, run, tmpfs
 
 from postcards.codes import format_code, new_code
@@ -193,15 +193,15 @@ def test_the_station_answers_503_once_then_records_again(tmp_path: Path) -> None
         app = create_app(Station(ledger, CAMPAIGN))
         with background(app) as base, failing_writes(ledger._engine, disk_full("sqlite")):
             body = {"code": cards[0].code, "nonce": "phone-1-0001", "by": "Anna"}
-            failed = httpx.post(f"{base}/api/scans", json=body)
+            failed = web.post(f"{base}/api/scans", json=body)
             assert failed.status_code == 503  # the phone keeps the scan and sends it again
             assert "the disk is full: free some space" in failed.json()["reason"]
             assert "already initialized" not in failed.json()["reason"]
-            other = httpx.post(f"{base}/api/scans", json={"code": cards[1].code})
+            other = web.post(f"{base}/api/scans", json={"code": cards[1].code})
             assert other.status_code == 200 and other.json()["result"] == "recorded"
-            again = httpx.post(f"{base}/api/scans", json=body)  # the phone's queue, resent
+            again = web.post(f"{base}/api/scans", json=body)  # the phone's queue, resent
             assert again.status_code == 200 and again.json()["result"] == "recorded"
-            resent = httpx.post(f"{base}/api/scans", json=body)
+            resent = web.post(f"{base}/api/scans", json=body)
             assert resent.json()["result"] == "repeat"
     assert statuses(str(tmp_path / "tracking.db"), cards[0].code) == ["generated", "sent"]
 
@@ -278,7 +278,7 @@ def test_a_nul_from_a_phone_is_refused_not_a_server_error(tmp_path: Path) -> Non
         with background(create_app(Station(ledger, CAMPAIGN))) as base:
             for body in ({"by": "An\x00na"}, {"note": "\ud83d"}, {"nonce": "n\x00"}):
                 sent = json.dumps({"code": cards[0].code, **body})  # "\\ud83d": ASCII JSON
-                answer = httpx.post(f"{base}/api/scans", content=sent)
+                answer = web.post(f"{base}/api/scans", content=sent)
                 # refused, by the station's own checks (400) or by the scanner's (200)
                 assert answer.status_code in (200, 400), answer.text
                 assert answer.status_code == 400 or answer.json()["result"] == "refused"

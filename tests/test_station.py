@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import web
 
 from postcards.codes import format_code, new_code
 from postcards.ledger.book import Ledger
@@ -57,7 +58,7 @@ def base(tmp_path: Path, cards) -> Iterator[str]:
 
 
 def scan(base: str, **body) -> httpx.Response:
-    return httpx.post(f"{base}/api/scans", json=body)
+    return web.post(f"{base}/api/scans", json=body)
 
 
 def test_a_scan_answers_as_track_scan_does(base: str, cards, tmp_path: Path) -> None:
@@ -70,7 +71,7 @@ def test_a_scan_answers_as_track_scan_does(base: str, cards, tmp_path: Path) -> 
     again = scan(base, code=format_code(card.code)).json()
     assert again["result"] == "repeat" and again["first"]["by"] == "Anna"
     assert "already sent" in again["reason"]
-    history = httpx.get(f"{base}/api/cards/{card.code}").json()["events"]
+    history = web.get(f"{base}/api/cards/{card.code}").json()["events"]
     assert [e["status"] for e in history] == ["generated", "sent"]
     assert history[1]["note"] == "station desk"
 
@@ -104,7 +105,7 @@ def test_refusals_carry_track_scans_reasons(base: str, cards, tmp_path: Path) ->
     (b"\xff\xfe", 400, "not JSON"),
 ])  # fmt: skip
 def test_bad_input_is_4xx_with_a_reason(base: str, body: bytes, status: int, words: str) -> None:
-    response = httpx.post(
+    response = web.post(
         f"{base}/api/scans", content=body, headers={"Content-Type": "application/json"}
     )
     assert response.status_code == status
@@ -112,10 +113,10 @@ def test_bad_input_is_4xx_with_a_reason(base: str, body: bytes, status: int, wor
 
 
 def test_unknown_api_routes_are_json_404s(base: str) -> None:
-    response = httpx.get(f"{base}/api/nothing")
+    response = web.get(f"{base}/api/nothing")
     assert response.status_code == 404 and response.json()["reason"]
-    assert httpx.get(f"{base}/api/cards/nonsense!").status_code == 400
-    assert httpx.get(f"{base}/api/cards/{new_code(random.Random(5))}").status_code == 404
+    assert web.get(f"{base}/api/cards/nonsense!").status_code == 400
+    assert web.get(f"{base}/api/cards/{new_code(random.Random(5))}").status_code == 404
     for path in (
         "/static/../app.py",
         "/static/%2e%2e/app.py",
@@ -123,8 +124,8 @@ def test_unknown_api_routes_are_json_404s(base: str) -> None:
         "/download/report.db",
         "/download/../tracking.db",
     ):
-        assert httpx.get(f"{base}{path}").status_code == 404, path
-    page = httpx.get(f"{base}/nowhere")
+        assert web.get(f"{base}{path}").status_code == 404, path
+    page = web.get(f"{base}/nowhere")
     assert page.status_code == 404 and "text/html" in page.headers["content-type"]
 
 
@@ -145,7 +146,7 @@ def test_a_resent_nonce_is_recorded_once(base: str, cards) -> None:
         thread.join()
     assert sorted(results) == ["recorded"] * 2 + ["repeat"] * 4
     for i in (4, 5):
-        events = httpx.get(f"{base}/api/cards/{cards[i].code}").json()["events"]
+        events = web.get(f"{base}/api/cards/{cards[i].code}").json()["events"]
         assert [e["status"] for e in events] == ["generated", "sent", "returned"]
 
 
@@ -177,22 +178,22 @@ def test_the_ledger_keeps_a_nonce_once(ledger_url: str) -> None:
 
 def test_coverage_counts_and_escapes(base: str, cards) -> None:
     scan(base, code=cards[0].code)
-    coverage = httpx.get(f"{base}/api/coverage").json()
+    coverage = web.get(f"{base}/api/coverage").json()
     assert coverage["cards"] == 12 and coverage["by_status"] == {"generated": 11, "sent": 1}
     assert coverage["prisoners"] == 12 and len(coverage["prisoners_without_sent"]) == 11
     assert coverage["parliaments"][0]["sent"] == 1
-    page = httpx.get(f"{base}/").text
+    page = web.get(f"{base}/").text
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
-    card_page = httpx.get(f"{base}/cards/{cards[0].code}").text
+    card_page = web.get(f"{base}/cards/{cards[0].code}").text
     assert "&lt;script&gt;alert(1)" in card_page and "<script>alert" not in card_page
 
 
 def test_state_changes_from_another_site_are_refused(base: str, cards) -> None:
-    response = httpx.post(
+    response = web.post(
         f"{base}/api/scans", json={"code": cards[0].code}, headers={"Origin": "http://evil.example"}
     )
     assert response.status_code == 403 and "evil.example" in response.json()["reason"]
-    response = httpx.post(
+    response = web.post(
         f"{base}/api/scans", json={"code": cards[0].code}, headers={"Sec-Fetch-Site": "cross-site"}
     )
     assert response.status_code == 403
@@ -201,7 +202,7 @@ def test_state_changes_from_another_site_are_refused(base: str, cards) -> None:
 
 def test_downloads(base: str) -> None:
     for suffix, start in (("csv", b"\xef\xbb\xbfprisoner_id,"), ("xlsx", b"PK"), ("html", b"<!")):
-        response = httpx.get(f"{base}/download/report.{suffix}")
+        response = web.get(f"{base}/download/report.{suffix}")
         assert response.status_code == 200 and response.content.startswith(start)
 
 
@@ -210,16 +211,16 @@ def test_the_csv_download_without_a_bom(tmp_path: Path, cards) -> None:
     with Ledger.open(tmp_path / "tracking.db") as ledger:
         ledger.record_generated(cards, at=AT)
         with background(create_app(Station(ledger, CAMPAIGN, bom=False))) as base:
-            response = httpx.get(f"{base}/download/report.csv")
+            response = web.get(f"{base}/download/report.csv")
     assert response.status_code == 200 and response.content.startswith(b"prisoner_id,")
 
 
 def test_a_token_is_required_when_set(tmp_path: Path, cards) -> None:
     with station(str(tmp_path / "t.db"), cards, token="s3cret") as base:
-        assert httpx.get(f"{base}/api/coverage").status_code == 401
-        assert httpx.get(f"{base}/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert web.get(f"{base}/api/coverage").status_code == 401
+        assert web.get(f"{base}/", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert scan(base, code=cards[0].code).status_code == 401
-        ok = httpx.get(f"{base}/api/coverage", headers={"Authorization": "Bearer s3cret"})
+        ok = web.get(f"{base}/api/coverage", headers={"Authorization": "Bearer s3cret"})
         assert ok.status_code == 200
         with httpx.Client(base_url=base, follow_redirects=True) as browser:
             page = browser.get("/scan?token=s3cret")
@@ -303,7 +304,7 @@ def test_two_stations_on_one_postgresql_ledger(postgres_server) -> None:
                 repeat = scan(second, code=cards[0].code).json()
                 assert repeat["result"] == "repeat"
                 assert scan(second, code=cards[1].code).json()["result"] == "recorded"
-                seen = httpx.get(f"{first}/api/coverage").json()
+                seen = web.get(f"{first}/api/coverage").json()
                 assert seen["by_status"]["sent"] == 2
         finally:
             second_ledger.close()
@@ -321,11 +322,11 @@ def test_the_archive_download(tmp_path: Path, cards) -> None:
     try:
         with background(create_app(Station(ledger, CAMPAIGN, fonts=fonts))) as base:
             scan(base, code=cards[4].code)
-            response = httpx.get(f"{base}/download/archive.zip")
+            response = web.get(f"{base}/download/archive.zip")
             assert response.status_code == 200
             names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
             assert len(names) == 1 and "P4" in names[0] and names[0].endswith(".pdf")
-            assert "/download/archive.zip" in httpx.get(f"{base}/").text
+            assert "/download/archive.zip" in web.get(f"{base}/").text
     finally:
         ledger.close()
 
@@ -358,11 +359,11 @@ def test_tls_serves_https_with_the_printed_fingerprint(tmp_path: Path, cards) ->
     try:
         base = f"https://127.0.0.1:{port}"
         wait_for_server(f"{base}/api/coverage", process, verify=False)
-        answer = httpx.post(f"{base}/api/scans", json={"code": cards[0].code}, verify=False)
+        answer = web.post(f"{base}/api/scans", json={"code": cards[0].code}, verify=False)
         assert answer.json()["result"] == "recorded"
         presented = ssl.get_server_certificate(("127.0.0.1", port))
         with pytest.raises(httpx.TransportError):
-            httpx.get(f"http://127.0.0.1:{port}/api/coverage", timeout=2)
+            web.get(f"http://127.0.0.1:{port}/api/coverage", timeout=2)
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=15)
     finally:
@@ -403,7 +404,7 @@ def test_coverage_per_office(ledger_url: str) -> None:
     with station(ledger_url, list(cards.values())) as base:
 
         def coverage(**params) -> dict:
-            response = httpx.get(f"{base}/api/coverage", params=params)
+            response = web.get(f"{base}/api/coverage", params=params)
             assert response.status_code == 200, response.text
             return response.json()
 
@@ -445,9 +446,9 @@ def test_coverage_per_office(ledger_url: str) -> None:
 
         # The other office's people are nowhere in an office's answer.
         for office, other, their_prisoner in (("bundestag", ONA, "L0"), ("seimas", HANS, "B1")):
-            text = httpx.get(f"{base}/api/coverage", params={"office": office}).text
+            text = web.get(f"{base}/api/coverage", params={"office": office}).text
             assert other not in text and f'"{their_prisoner}"' not in text, office
-            page = httpx.get(f"{base}/", params={"office": office}).text
+            page = web.get(f"{base}/", params={"office": office}).text
             assert f"Office {office} only" in page and other not in page
             assert f'href="/download/report.html?office={office}"' in page
         assert coverage() == whole  # the cache keeps each filter's figures apart
@@ -455,17 +456,17 @@ def test_coverage_per_office(ledger_url: str) -> None:
 
 def test_an_office_without_cards_is_refused(base: str) -> None:
     """A campaign printed by one unnamed office: ``?office=`` (empty) is that office."""
-    assert httpx.get(f"{base}/api/coverage", params={"office": ""}).json()["cards"] == 12
+    assert web.get(f"{base}/api/coverage", params={"office": ""}).json()["cards"] == 12
     for where in ("/api/coverage", "/download/report.html", "/download/report.csv"):
-        response = httpx.get(f"{base}{where}", params={"office": "nowhere"})
+        response = web.get(f"{base}{where}", params={"office": "nowhere"})
         assert response.status_code == 400, where
         assert "no cards of office 'nowhere'" in response.json()["reason"]
         assert "'' (unnamed)" in response.json()["reason"]
-    page = httpx.get(f"{base}/", params={"office": "<b>nowhere</b>"})
+    page = web.get(f"{base}/", params={"office": "<b>nowhere</b>"})
     assert page.status_code == 400 and "text/html" in page.headers["content-type"]
     assert "&lt;b&gt;nowhere" in page.text and "<b>nowhere" not in page.text
-    assert 'id="office-choice" hidden' in httpx.get(f"{base}/").text  # one office: no choice
-    long = httpx.get(f"{base}/api/coverage", params={"office": "x" * 201})
+    assert 'id="office-choice" hidden' in web.get(f"{base}/").text  # one office: no choice
+    long = web.get(f"{base}/api/coverage", params={"office": "x" * 201})
     assert long.status_code == 400 and "longer than" in long.json()["reason"]
 
 
@@ -473,16 +474,16 @@ def test_cards_and_reports_name_their_office(tmp_path: Path) -> None:
     cards = office_cards()
     with station(str(tmp_path / "offices.db"), list(cards.values())) as base:
         for key, card in cards.items():
-            shown = httpx.get(f"{base}/api/cards/{card.code}").json()
+            shown = web.get(f"{base}/api/cards/{card.code}").json()
             assert shown["office"] == key.split(":")[0] and shown["sender_id"] == "1"
         assert scan(base, code=cards["seimas:L0"].code).json()["card"]["office"] == "seimas"
-        page = httpx.get(f"{base}/cards/{cards['seimas:L0'].code}").text
+        page = web.get(f"{base}/cards/{cards['seimas:L0'].code}").text
         assert "<b>Office</b> seimas" in page and ONA in page
-        report = httpx.get(f"{base}/download/report.html", params={"office": "bundestag"})
+        report = web.get(f"{base}/download/report.html", params={"office": "bundestag"})
         assert report.status_code == 200 and "Office bundestag only" in report.text
         assert HANS in report.text and ONA not in report.text
         assert 'filename="report-bundestag.html"' in report.headers["content-disposition"]
-        whole = httpx.get(f"{base}/download/report.html").text
+        whole = web.get(f"{base}/download/report.html").text
         assert HANS in whole and ONA in whole and " only: " not in whole
 
 

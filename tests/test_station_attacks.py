@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import web
 
 from postcards.codes import new_code
 from postcards.errors import UsageError
@@ -89,17 +90,17 @@ def test_a_page_re_pointed_at_the_station_is_misdirected(tmp_path: Path) -> None
                      f"localhost:{port}.evil.example", f"[::2]:{port}", f"127.0.0.1:{port}@x",
                      f"0x7f.1:{port}"):  # fmt: skip
             for path in ("/api/coverage", "/", "/download/report.csv", "/static/station.css"):
-                answer = httpx.get(f"{base}{path}", headers={"Host": host})
+                answer = web.get(f"{base}{path}", headers={"Host": host})
                 assert answer.status_code == 421, (host, path)
                 assert answer.json()["reason"].startswith("misdirected request"), host
                 assert "Prisoner" not in answer.text
         card = CARDS[0]
-        scan = httpx.post(f"{base}/api/scans", json={"code": card.code},
+        scan = web.post(f"{base}/api/scans", json={"code": card.code},
                           headers={"Host": f"evil.example:{port}"})  # fmt: skip
         assert scan.status_code == 421 and history(ledger, card) == ["generated"]
         for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}",
                      f"[::1]:{port}", f"station.lan:{port}", f"localhost.:{port}"):  # fmt: skip
-            assert httpx.get(f"{base}/api/coverage", headers={"Host": host}).status_code == 200
+            assert web.get(f"{base}/api/coverage", headers={"Host": host}).status_code == 200
         with socket.create_connection(("127.0.0.1", port)) as raw:  # HTTP/1.0, no Host
             raw.sendall(b"GET /api/coverage HTTP/1.0\r\n\r\n")
             assert raw.recv(100).startswith(b"HTTP/1.1 421 ")
@@ -123,10 +124,10 @@ def test_the_join_url_of_a_station_on_every_address_passes(tmp_path: Path) -> No
             name = socket.gethostname()
             bearer = {"Authorization": f"Bearer {TOKEN}"}
             for host in (f"{name}:{port}", f"{name}.local:{port}"):
-                answer = httpx.get(f"http://127.0.0.1:{port}/api/coverage",
+                answer = web.get(f"http://127.0.0.1:{port}/api/coverage",
                                    headers={"Host": host, **bearer})  # fmt: skip
                 assert answer.status_code == 200, host
-            evil = httpx.get(f"http://127.0.0.1:{port}/api/coverage",
+            evil = web.get(f"http://127.0.0.1:{port}/api/coverage",
                              headers={"Host": f"evil.example:{port}", **bearer})  # fmt: skip
             assert evil.status_code == 421
 
@@ -188,7 +189,7 @@ def test_the_serve_command_refuses_an_empty_token(tmp_path: Path) -> None:
 def test_bad_bodies_are_400_naming_the_field(tmp_path: Path, body: bytes, words: str) -> None:
     body = body.replace(b'"X"', f'"{CARDS[2].code}"'.encode())
     with station(tmp_path / "t.db") as (base, ledger):
-        answer = httpx.post(f"{base}/api/scans", content=body,
+        answer = web.post(f"{base}/api/scans", content=body,
                             headers={"Content-Type": "application/json"})  # fmt: skip
         reason = answer.json()["reason"]
         if words == "refused":
@@ -200,16 +201,16 @@ def test_bad_bodies_are_400_naming_the_field(tmp_path: Path, body: bytes, words:
 
 def test_names_joined_by_zwj_are_kept(base: str) -> None:
     """Zero-width joiners inside a word (some scripts need them) are not invisible junk."""
-    answer = httpx.post(f"{base}/api/scans", json={"code": CARDS[3].code, "by": "क्\u200dष"})
+    answer = web.post(f"{base}/api/scans", json={"code": CARDS[3].code, "by": "क्\u200dष"})
     assert answer.json()["result"] == "recorded"
 
 
 def test_a_token_that_is_not_ascii_is_refused_not_a_crash(tmp_path: Path) -> None:
     with station(tmp_path / "t.db", token=TOKEN) as (base, _):
         for given in ("é", "ключ", "\u202e"):
-            assert httpx.get(f"{base}/api/coverage", params={"token": given}).status_code == 401
+            assert web.get(f"{base}/api/coverage", params={"token": given}).status_code == 401
             cookie = f"postcards_token={given}".encode()
-            answer = httpx.get(f"{base}/", headers={"Cookie": cookie})
+            answer = web.get(f"{base}/", headers={"Cookie": cookie})
             assert answer.status_code == 401
 
 
@@ -222,7 +223,7 @@ def test_a_ledger_gone_is_503_with_the_reason_everywhere(postgres_server) -> Non
     name = url.rsplit("/", 1)[1]
     admin = f"host=127.0.0.1 port={postgres_server.port} user=postcards dbname=postgres"
     with station(url) as (base, _):
-        assert httpx.post(f"{base}/api/scans", json={"code": CARDS[0].code}).status_code == 200
+        assert web.post(f"{base}/api/scans", json={"code": CARDS[0].code}).status_code == 200
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
             connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -233,7 +234,7 @@ def test_a_ledger_gone_is_503_with_the_reason_everywhere(postgres_server) -> Non
                                  ("GET", f"/cards/{card}"), ("GET", "/api/coverage"),
                                  ("GET", "/"), ("GET", "/download/report.csv"),
                                  ("GET", "/download/report.html?office=")):  # fmt: skip
-                answer = httpx.request(method, f"{base}{path}", json={"code": card})
+                answer = web.request(method, f"{base}{path}", json={"code": card})
                 assert answer.status_code == 503, (path, answer.text)
                 assert answer.json()["reason"] and "Traceback" not in answer.text, path
         finally:
@@ -252,13 +253,13 @@ def test_downloads_leave_nothing_in_the_temp_folder(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     fonts = lambda: load_design("solidarity").fonts  # noqa: E731
     with station(tmp_path / "t.db", fonts=fonts) as (base, _):
-        httpx.post(f"{base}/api/scans", json={"code": CARDS[0].code})
+        web.post(f"{base}/api/scans", json={"code": CARDS[0].code})
         for _ in range(3):
             for path in ("report.csv", "report.xlsx", "report.html", "archive.zip"):
-                answer = httpx.get(f"{base}/download/{path}")
+                answer = web.get(f"{base}/download/{path}")
                 assert answer.status_code == 200 and answer.content, path
                 assert answer.headers["cache-control"] == "no-store"
-        with httpx.stream("GET", f"{base}/download/archive.zip") as cut:  # read no further
+        with web.stream("GET", f"{base}/download/archive.zip") as cut:  # read no further
             assert cut.status_code == 200
         deadline = time.monotonic() + 5
         while list(temp.iterdir()) and time.monotonic() < deadline:
@@ -279,14 +280,14 @@ def test_a_head_of_a_download_builds_nothing(tmp_path: Path, monkeypatch) -> Non
     with station(tmp_path / "t.db", fonts=fonts) as (base, _):
         for path, kind in (("report.csv", "text/csv"), ("report.xlsx", "spreadsheetml"),
                            ("report.html", "text/html"), ("archive.zip", "zip")):  # fmt: skip
-            head = httpx.head(f"{base}/download/{path}")
+            head = web.head(f"{base}/download/{path}")
             assert head.status_code == 200, (path, head.headers)
             assert kind in head.headers["content-type"]
             assert path.split(".")[1] in head.headers["content-disposition"]
         assert loaded == []
-        office = httpx.head(f"{base}/download/report.csv", params={"office": "nowhere"})
+        office = web.head(f"{base}/download/report.csv", params={"office": "nowhere"})
         assert office.status_code == 400
-        answer = httpx.get(f"{base}/download/report.csv")
+        answer = web.get(f"{base}/download/report.csv")
         assert answer.status_code == 503
         assert answer.json()["reason"].startswith("the download could not be written")
 
@@ -341,7 +342,7 @@ def test_slow_clients_are_bounded_in_number_and_time(tmp_path: Path) -> None:
                 sock.sendall(b"GET /api/coverage HT")
                 slow.append(sock)
             started = time.monotonic()
-            answer = httpx.post(f"{base}/api/scans", json={"code": CARDS[0].code}, timeout=5)
+            answer = web.post(f"{base}/api/scans", json={"code": CARDS[0].code}, timeout=5)
             assert answer.json()["result"] == "recorded"
             # answered long before the stalled clients time out (a loaded machine's margin)
             assert time.monotonic() - started < limits.request / 2
@@ -364,7 +365,7 @@ def test_slow_clients_are_bounded_in_number_and_time(tmp_path: Path) -> None:
                 assert big.recv(100).startswith(b"HTTP/1.1 400 ")
             for _ in range(30):
                 upgrade = {"Connection": "Upgrade", "Upgrade": "websocket"}
-                assert httpx.get(f"{base}/api/coverage", headers=upgrade).status_code == 200
+                assert web.get(f"{base}/api/coverage", headers=upgrade).status_code == 200
         finally:
             logging.getLogger("uvicorn.error").removeHandler(records)
             for sock in slow:
@@ -382,22 +383,22 @@ def test_every_answer_is_nosniff_and_personal_ones_no_store(tmp_path: Path) -> N
         port = int(base.rsplit(":", 1)[1])
         bearer = {"Authorization": f"Bearer {TOKEN}"}
         personal = [
-            httpx.get(f"{base}/", headers=bearer),
-            httpx.get(f"{base}/scan", headers=bearer),
-            httpx.get(f"{base}/cards/{CARDS[0].code}", headers=bearer),
-            httpx.get(f"{base}/api/coverage", headers=bearer),
-            httpx.get(f"{base}/api/cards/{CARDS[0].code}", headers=bearer),
-            httpx.post(f"{base}/api/scans", json={"code": CARDS[1].code}, headers=bearer),
-            httpx.get(f"{base}/download/report.csv", headers=bearer),
-            httpx.get(f"{base}/api/nothing", headers=bearer),
-            httpx.get(f"{base}/api/coverage"),  # 401
-            httpx.get(f"{base}/api/coverage", headers={"Host": f"evil.example:{port}"}),  # 421
-            httpx.get(f"{base}/scan", params={"token": TOKEN}),  # the redirect with the cookie
+            web.get(f"{base}/", headers=bearer),
+            web.get(f"{base}/scan", headers=bearer),
+            web.get(f"{base}/cards/{CARDS[0].code}", headers=bearer),
+            web.get(f"{base}/api/coverage", headers=bearer),
+            web.get(f"{base}/api/cards/{CARDS[0].code}", headers=bearer),
+            web.post(f"{base}/api/scans", json={"code": CARDS[1].code}, headers=bearer),
+            web.get(f"{base}/download/report.csv", headers=bearer),
+            web.get(f"{base}/api/nothing", headers=bearer),
+            web.get(f"{base}/api/coverage"),  # 401
+            web.get(f"{base}/api/coverage", headers={"Host": f"evil.example:{port}"}),  # 421
+            web.get(f"{base}/scan", params={"token": TOKEN}),  # the redirect with the cookie
         ]
         for answer in personal:
             assert answer.headers["x-content-type-options"] == "nosniff", answer.url
             assert answer.headers["cache-control"] == "no-store", answer.url
-        static = httpx.get(f"{base}/static/station.css", headers=bearer)
+        static = web.get(f"{base}/static/station.css", headers=bearer)
         assert static.status_code == 200 and static.headers["x-content-type-options"] == "nosniff"
         assert "no-store" not in static.headers.get("cache-control", "")
 
@@ -409,20 +410,20 @@ def test_another_campaigns_card_names_none_of_its_people(tmp_path: Path) -> None
     autumn = make_cards(2, "autumn", seed=9)
     scope = {"campaign": CAMPAIGN, "url": None}
     with station(tmp_path / "t.db", cards=CARDS + autumn, scope=scope) as (base, ledger):
-        assert httpx.post(f"{base}/api/scans",
+        assert web.post(f"{base}/api/scans",
                           json={"code": CARDS[0].code, "nonce": "n-1"}).json()["result"] == "recorded"  # fmt: skip
         for body in ({"code": autumn[0].code}, {"code": autumn[1].code, "nonce": "n-1"}):
-            answer = httpx.post(f"{base}/api/scans", json=body)
+            answer = web.post(f"{base}/api/scans", json=body)
             shown = answer.json()
             assert answer.status_code == 200 and shown["result"] == "refused", shown
             assert shown["card"] is None and "first" not in shown
             assert "a card of another campaign" in shown["reason"]
         for path in (f"/api/cards/{autumn[0].code}", f"/cards/{autumn[0].code}"):
-            answer = httpx.get(f"{base}{path}")
+            answer = web.get(f"{base}{path}")
             assert answer.status_code == 404 and "a card of another campaign" in answer.text
-        for answer in (httpx.post(f"{base}/api/scans", json={"code": autumn[0].code}),
-                       httpx.get(f"{base}/api/cards/{autumn[0].code}"),
-                       httpx.get(f"{base}/cards/{autumn[0].code}")):  # fmt: skip
+        for answer in (web.post(f"{base}/api/scans", json={"code": autumn[0].code}),
+                       web.get(f"{base}/api/cards/{autumn[0].code}"),
+                       web.get(f"{base}/cards/{autumn[0].code}")):  # fmt: skip
             assert "autumn" not in answer.text and "Sender" not in answer.text
         assert [history(ledger, c) for c in autumn] == [["generated"]] * 2
 
@@ -444,7 +445,7 @@ def test_the_token_redirect_stays_on_the_station(tmp_path: Path) -> None:
             ("/?office=a%26b c", "/?office=a%26b+c"),
         ):
             sep = "&" if "?" in path else "?"
-            answer = httpx.get(f"{base}{path}{sep}token={TOKEN}")
+            answer = web.get(f"{base}{path}{sep}token={TOKEN}")
             assert answer.status_code == 303, path
             assert answer.headers["location"] == location, path
 

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
+import web
 
 from postcards.codes import format_code, new_code
 from postcards.ledger import engines
@@ -159,7 +159,7 @@ def page(browser, base):
 
 
 def events(base: str, card: LedgerCard) -> list[str]:
-    return [e["status"] for e in httpx.get(f"{base}/api/cards/{card.code}").json()["events"]]
+    return [e["status"] for e in web.get(f"{base}/api/cards/{card.code}").json()["events"]]
 
 
 def wedge(page, text: str) -> None:
@@ -195,7 +195,7 @@ def test_the_dashboard_changes_live(page, base) -> None:
     page.goto("/")
     sent = page.locator('[data-status="sent"]')
     before = int(sent.inner_text())
-    assert httpx.post(f"{base}/api/scans", json={"code": CARDS[1].code}).status_code == 200
+    assert web.post(f"{base}/api/scans", json={"code": CARDS[1].code}).status_code == 200
     from playwright.sync_api import expect
 
     expect(sent).to_have_text(str(before + 1), timeout=5000)
@@ -231,13 +231,13 @@ def test_the_camera_reads_a_card(page, base) -> None:
 
 def test_the_card_page_marks_returned(page, base) -> None:
     card = CARDS[3]
-    httpx.post(f"{base}/api/scans", json={"code": card.code})
+    web.post(f"{base}/api/scans", json={"code": card.code})
     page.goto(f"/cards/{card.code}")
     assert "Алесь 3" in page.inner_text("#card")
     page.fill("#note", "moved to another colony")
     page.click("button[data-status=returned]")
     page.locator("#mark-answer.good").wait_for(timeout=5000)
-    history = httpx.get(f"{base}/api/cards/{card.code}").json()["events"]
+    history = web.get(f"{base}/api/cards/{card.code}").json()["events"]
     assert history[-1]["status"] == "returned" and history[-1]["note"] == "moved to another colony"
 
 
@@ -264,7 +264,7 @@ def test_the_dashboard_shows_one_office(browser, office_base) -> None:
         hans = next(c for c in OFFICE_CARDS if c.office == "bundestag")
         ona = next(c for c in OFFICE_CARDS if c.office == "seimas")
         for card in (hans, ona):
-            answer = httpx.post(f"{office_base}/api/scans", json={"code": card.code})
+            answer = web.post(f"{office_base}/api/scans", json={"code": card.code})
             assert answer.status_code == 200
         expect(page.locator("#last li")).to_have_count(1, timeout=5000)  # Ona's alone
         expect(sent).to_have_text("1")
@@ -479,8 +479,8 @@ def test_void_asks_again_and_can_be_undone(page, base) -> None:
     page.click("#unvoid")
     page.locator("#mark-answer.good").wait_for(timeout=5000)
     assert events(base, card) == ["generated", "void", "unvoid"]
-    assert httpx.get(f"{base}/api/cards/{card.code}").json()["status"] == "generated"
-    sent = httpx.post(f"{base}/api/scans", json={"code": card.code}).json()
+    assert web.get(f"{base}/api/cards/{card.code}").json()["status"] == "generated"
+    sent = web.post(f"{base}/api/scans", json={"code": card.code}).json()
     assert sent["result"] == "recorded"
-    again = httpx.post(f"{base}/api/cards/{card.code}/unvoid", json={})
+    again = web.post(f"{base}/api/cards/{card.code}/unvoid", json={})
     assert again.status_code == 409 and "not void" in again.json()["reason"]

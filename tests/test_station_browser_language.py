@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import httpx
 import pytest
+import web
 from test_station_browser import _station, launched, wedge
 
 from postcards.codes import format_code, new_code
@@ -42,8 +42,8 @@ CARDS = make_cards()
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with contextmanager(_station)(tmp_path_factory.mktemp("languages"), CARDS) as url:
         for card in CARDS[:3]:
-            httpx.post(f"{url}/api/scans", json={"code": card.code, "by": "Марина"})
-        httpx.post(f"{url}/api/scans", json={"code": CARDS[1].code, "status": "returned"})
+            web.post(f"{url}/api/scans", json={"code": card.code, "by": "Марина"})
+        web.post(f"{url}/api/scans", json={"code": CARDS[1].code, "status": "returned"})
         yield url
 
 

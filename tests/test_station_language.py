@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import web
 
 from postcards.codes import format_code, new_code
 from postcards.ledger.book import Ledger
@@ -115,7 +116,7 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             ]
             for card, status in marks:
                 body = {"code": card.code, "status": status, "by": "Марина", "note": "переезд"}
-                answer = httpx.post(f"{base}/api/scans", json=body).json()
+                answer = web.post(f"{base}/api/scans", json=body).json()
                 assert answer["result"] == "recorded", answer
             yield base
     finally:
@@ -125,7 +126,7 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def get(base: str, path: str, language: str = "", **headers: str) -> httpx.Response:
     if language:
         headers["Accept-Language"] = language
-    return httpx.get(f"{base}{path}", headers=headers)
+    return web.get(f"{base}{path}", headers=headers)
 
 
 def test_a_page_is_in_the_browsers_language(station: str) -> None:
@@ -159,8 +160,8 @@ def test_the_menus_choice_is_a_cookie_and_wins(station: str) -> None:
     menu = get(station, "/?office=сейм", "ru").text
     assert '<input type="hidden" name="office" value="сейм">' in menu
     # The API and static files do not take ?lang=.
-    assert httpx.get(f"{station}/api/coverage?lang=ru").status_code == 200
-    assert httpx.get(f"{station}/static/words.js?lang=ru").status_code == 200
+    assert web.get(f"{station}/api/coverage?lang=ru").status_code == 200
+    assert web.get(f"{station}/static/words.js?lang=ru").status_code == 200
 
 
 def test_the_language_menu_keeps_the_token_out_of_addresses(tmp_path: Path) -> None:
@@ -170,8 +171,8 @@ def test_the_language_menu_keeps_the_token_out_of_addresses(tmp_path: Path) -> N
     ledger.record_generated(CARDS[:1], at=AT)
     try:
         with background(create_app(Station(ledger, "весна", token=TOKEN))) as base:
-            assert httpx.get(f"{base}/scan?lang=ru").status_code == 401  # no token: nothing
-            first = httpx.get(f"{base}/scan?token={TOKEN}&lang=ru")
+            assert web.get(f"{base}/scan?lang=ru").status_code == 401  # no token: nothing
+            first = web.get(f"{base}/scan?token={TOKEN}&lang=ru")
             assert first.status_code == 303 and first.headers["location"] == "/scan?lang=ru"
             with httpx.Client(base_url=base) as client:
                 client.cookies.set("postcards_token", TOKEN)
@@ -254,8 +255,8 @@ def test_no_english_is_left_on_a_russian_page(station: str) -> None:
     Latin word but the few allowed; the card codes and the station's reasons (the same
     as ``track scan``'s, in English) are taken out first."""
     unknown = new_code(random.Random(99))
-    reason = httpx.get(f"{station}/api/cards/{unknown}").json()["reason"]
-    office_reason = httpx.get(f"{station}/api/coverage?office=нигде").json()["reason"]
+    reason = web.get(f"{station}/api/cards/{unknown}").json()["reason"]
+    office_reason = web.get(f"{station}/api/coverage?office=нигде").json()["reason"]
     pages = ["/", "/?office=сейм", "/scan", "/nowhere", f"/cards/{unknown}",
              "/?office=нигде", *(f"/cards/{card.code}" for card in CARDS[:4]),
              *DESK_PAGES]  # fmt: skip
