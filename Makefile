@@ -38,8 +38,11 @@ lint: $(INSTALLED)
 # pytest keeps its rewritten test modules as bytecode, as Python keeps its own, unless
 # PYTHONDONTWRITEBYTECODE is set (as on some machines): then every run rewrites them all
 # again, about 9 s in each test process.
+# One test process more than the cores: a part of the suite waits on Chromium, on servers
+# and on the programs it starts, and the extra process works meanwhile.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 test: lint
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n auto
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 bench: $(INSTALLED)
 	$(BIN)/python -m pip install --quiet "qrcode>=7"  # the reference peer imports it

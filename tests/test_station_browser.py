@@ -168,6 +168,22 @@ def wedge(page, text: str) -> None:
     page.keyboard.press("Enter")
 
 
+#: How far :func:`next_retry` moves a page's clock: past any wait between retries a test
+#: meets (1 s, 2 s, 4 s, 8 s) and short of a request's own 15 s timeout (scan.js's
+#: TIMEOUT_MS), so that a request in flight is never aborted by the jump.
+RETRY_JUMP_MS = 10_000
+
+
+def next_retry(page) -> None:
+    """Bring the page's next retry now rather than wait for it.
+
+    The page's timers are Playwright's clock (``page.clock.install()`` before the page
+    loads), which runs at the wall clock's pace; the jump fires the pending retry once,
+    through the page's own retry timer, as the wait would have.
+    """
+    page.clock.fast_forward(RETRY_JUMP_MS)
+
+
 def test_a_wedge_scanner_scan_answers_at_once(page, base) -> None:
     page.goto("/scan")
     wedge(page, format_code(CARDS[0].code).lower())
@@ -205,6 +221,7 @@ def test_the_dashboard_changes_live(page, base) -> None:
 
 
 def test_a_scan_made_offline_is_sent_once_when_back(page, base) -> None:
+    page.clock.install()
     page.goto("/scan")
     page.context.set_offline(True)
     wedge(page, CARDS[2].code)
@@ -213,7 +230,8 @@ def test_a_scan_made_offline_is_sent_once_when_back(page, base) -> None:
     assert events(base, CARDS[2]) == ["generated"]
     page.context.set_offline(False)
     page.locator("#answer.recorded").wait_for(timeout=8000)
-    page.wait_for_timeout(3500)  # a retry tick later: still one event
+    next_retry(page)  # a retry tick later: still one event
+    page.wait_for_timeout(500)
     assert events(base, CARDS[2]) == ["generated", "sent"]
     assert page.locator("#queued").inner_text() == "0"
 
@@ -337,6 +355,7 @@ def test_scans_queued_across_a_restart_with_a_new_token(browser, tmp_path: Path)
     cards = CARDS[4:7]
     context = browser.new_context()
     page = context.new_page()
+    page.clock.install()
     answer, queued = page.locator("#answer"), page.locator("#queued")
     try:
         with serve(tmp_path, port, "first-token-16-chars") as join:
@@ -350,6 +369,7 @@ def test_scans_queued_across_a_restart_with_a_new_token(browser, tmp_path: Path)
         expect(queued).to_have_text("3")
         with serve(tmp_path, port, "second-token-16-chars") as join:
             # The retries reach the new station, which does not know token A's cookie.
+            next_retry(page)
             expect(answer).to_contain_text("3 waiting: open the join link again", timeout=35000)
             expect(queued).to_have_text("3")
             assert [ledger_events(tmp_path / "tracking.db", c) for c in cards] == [
@@ -360,7 +380,8 @@ def test_scans_queued_across_a_restart_with_a_new_token(browser, tmp_path: Path)
             expect(answer).to_have_class(re.compile(r"\brecorded\b"))
             expect(page.locator("#recent li")).to_have_count(3)
             expect(page.locator("#count")).to_have_text("3")
-            page.wait_for_timeout(1500)  # nothing more is sent
+            next_retry(page)  # nothing more is sent
+            page.wait_for_timeout(500)
         for card in cards:
             assert ledger_events(tmp_path / "tracking.db", card) == ["generated", "sent"]
     finally:
@@ -381,6 +402,7 @@ def test_scans_wait_while_the_ledger_is_busy(browser, tmp_path: Path, monkeypatc
         page = context.new_page()
         answer, queued = page.locator("#answer"), page.locator("#queued")
         try:
+            page.clock.install()
             page.goto("/scan")
             holder = sqlite3.connect(tmp_path / "tracking.db", isolation_level=None)
             holder.execute("BEGIN IMMEDIATE")  # as a print run writing its cards
@@ -396,6 +418,7 @@ def test_scans_wait_while_the_ledger_is_busy(browser, tmp_path: Path, monkeypatc
             finally:
                 holder.execute("ROLLBACK")
                 holder.close()
+            next_retry(page)
             expect(queued).to_have_text("0", timeout=20000)
             expect(answer).to_have_class(re.compile(r"\brecorded\b"))
             assert events(base, CARDS[0]) == events(base, CARDS[1]) == ["generated", "sent"]
@@ -432,16 +455,19 @@ def test_a_server_error_keeps_the_scan_a_refusal_drops_it(page, base) -> None:
 
     page.add_init_script(TONES)
     page.route("**/api/scans", station_trouble)
+    page.clock.install()
     page.goto("/scan")
     wedge(page, CARDS[4].code)
     expect(answer).to_contain_text("1 waiting: station error")
     expect(answer).to_contain_text("HTTP 500")
     expect(queued).to_have_text("1")
     failing["with"] = 503
+    next_retry(page)
     expect(answer).to_contain_text("1 waiting: station busy", timeout=10000)
     expect(answer).to_contain_text("disk is full")
     assert events(base, CARDS[4]) == ["generated"]
     failing["with"] = 0
+    next_retry(page)
     expect(answer).to_have_class(re.compile(r"\brecorded\b"), timeout=20000)
     assert events(base, CARDS[4]) == ["generated", "sent"]
     assert len(nonces) >= 3 and set(nonces) == {nonces[0]}  # one scan, sent again
