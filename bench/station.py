@@ -48,13 +48,14 @@ def make_cards(count: int) -> list[LedgerCard]:
 
 
 def _serve(url: str, port: int) -> None:
-    import uvicorn
-
+    """The station as `postcards serve` runs it on localhost: its uvicorn settings (the
+    bounded h11 protocol, the client limits), no token, no TLS."""
     from postcards.station.app import Station, create_app
+    from postcards.station.server import StationSetup, serve
 
     ledger = Ledger.open(url)
-    uvicorn.run(create_app(Station(ledger, CAMPAIGN)), host="127.0.0.1", port=port,
-                log_level="warning", access_log=False)  # fmt: skip
+    setup = StationSetup("127.0.0.1", port, token="", cert=None, key=None, fingerprint="")
+    serve(create_app(Station(ledger, CAMPAIGN, hosts=setup.hosts)), setup)
 
 
 def _free_port() -> int:
