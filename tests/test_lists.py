@@ -15,7 +15,7 @@ from conftest import DATA, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postcards.inputs.headings import HEADINGS, PRISONER_FIELDS, SENDER_FIELDS
+from postcards.inputs.headings import HEADINGS, PRISONER_FIELDS, SENDER_FIELDS, likely_field
 from postcards.inputs.reading import load_prisoners, load_senders, read_prisoners, read_senders
 from postcards.inputs.spreadsheets import Row, Table, normalize_header
 from postcards.inputs.values import (
@@ -243,6 +243,59 @@ def test_every_column_is_read_or_named(headers: list[str]) -> None:
     said = " ".join(str(p) for p in people.problems)
     for header in headers:
         assert header in read or repr(header) in said, (header, people.columns, said)
+
+
+def _likely_field_by_definition(header: str, fields) -> str | None:
+    """The guess as likely_field defines it: every known header compared letter by letter."""
+    import difflib
+    import unicodedata
+
+    def stems(text: str) -> set[str]:
+        plain = "".join(
+            c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
+        )
+        return {word[:5] for word in plain.split() if len(word) >= 5}
+
+    norm = normalize_header(header)
+    best: tuple[float, str] | None = None
+    for name, headers in fields.items():
+        for known in headers:
+            score = difflib.SequenceMatcher(None, norm, known).ratio()
+            score += len(stems(norm) & stems(known))
+            if score >= 0.8 and (best is None or score > best[0]):
+                best = (score, name)
+    return best[1] if best else None
+
+
+@st.composite
+def _misspelt(draw) -> str:
+    """A known header with a letter dropped, doubled, changed or two swapped, or a word added."""
+    known = draw(st.sampled_from(_KNOWN))
+    at = draw(st.integers(0, max(len(known) - 1, 0)))
+    letter = draw(st.sampled_from("aeiknrstuäłąėыиоя "))
+    return draw(st.sampled_from([
+        known[:at] + known[at + 1 :], known[:at] + known[at : at + 1] * 2 + known[at + 1 :],
+        known[:at] + letter + known[at + 1 :], known[:at] + known[at + 1 : at + 2] + known[at : at + 1]
+        + known[at + 2 :], f"{known} {draw(st.sampled_from(_KNOWN))}", f"anzahl {known}",
+    ]))  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(header=st.one_of(_HEADER, _misspelt()), senders=st.booleans())
+def test_the_guess_for_an_unread_column_is_the_closest_known_header(
+    header: str, senders: bool
+) -> None:
+    """likely_field skips the headers that cannot win (a cheap bound on the spelling's
+    score) and guesses exactly what comparing every header letter by letter guesses."""
+    fields = SENDER_FIELDS if senders else PRISONER_FIELDS
+    assert likely_field(header, fields) == _likely_field_by_definition(header, fields)
+
+
+def test_an_unread_column_is_guessed_by_its_stem_or_its_spelling() -> None:
+    assert likely_field("Anzahl Karten", SENDER_FIELDS) == "cards"
+    assert likely_field("Atvirukų kiekis", SENDER_FIELDS) == "cards"
+    assert likely_field("Emial", SENDER_FIELDS) == "email"
+    assert likely_field("Telefon", SENDER_FIELDS) is None
 
 
 def test_one_warning_per_list_not_one_per_column() -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections import Counter
+from functools import lru_cache
 from types import ModuleType
 
 from postcards.inputs.headings import (
@@ -65,22 +67,43 @@ def likely_field(header: str, fields: Fields) -> str | None:
     guess is only named in a question to the user, never acted on.
     """
     norm = normalize_header(header)
-    stems = _stems(norm)
+    stems, letters = _stems(norm), Counter(norm)
     best: tuple[float, str] | None = None
     for name, headers in fields.items():
         for known in headers:
-            score = difflib.SequenceMatcher(None, norm, known).ratio()
-            shared = len(stems & _stems(known))
-            score += shared if shared else 0  # a shared stem first, then the closer spelling
+            shared = len(stems & _stems(known))  # a shared stem first, then the closer spelling
+            # A header that cannot win is not compared letter by letter (some 450 headers
+            # for each unread column: 11 ms a column, a quarter of it so); the same answer.
+            most = _most_alike(norm, letters, known) + shared
+            if most < 0.8 if best is None else most <= best[0]:
+                continue
+            score = difflib.SequenceMatcher(None, norm, known).ratio() + shared
             if score >= 0.8 and (best is None or score > best[0]):
                 best = (score, name)
     return best[1] if best else None
 
 
-def _stems(header: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _stems(header: str) -> frozenset[str]:
     """The first five letters of each word of five or more, accents folded.
 
     Enough to tie ``karten`` to ``kartenanzahl``; short words (``nr``, ``дата``) say nothing.
     """
     plain = "".join(c for c in unicodedata.normalize("NFD", header) if not unicodedata.combining(c))
-    return {word[:5] for word in plain.split() if len(word) >= 5}
+    return frozenset(word[:5] for word in plain.split() if len(word) >= 5)
+
+
+def _most_alike(norm: str, letters: Counter[str], known: str) -> float:
+    """The most ``SequenceMatcher(None, norm, known).ratio()`` can be (``quick_ratio``).
+
+    That is the share of the characters the two have in common, whatever their order
+    (``letters``: ``Counter(norm)``).
+    """
+    length = len(norm) + len(known)
+    return 2.0 * (letters & _letters(known)).total() / length if length else 1.0
+
+
+@lru_cache(maxsize=4096)
+def _letters(header: str) -> Counter[str]:
+    """How often each character occurs in a known header (read-only: it is shared)."""
+    return Counter(header)
