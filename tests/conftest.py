@@ -67,17 +67,33 @@ def _note_threads_at_fork() -> None:
 os.register_at_fork(before=_note_threads_at_fork)  # in this process only: children skip it
 
 
+#: The ledger threads left running after the last look through the heap: a server's (a
+#: module's station serves for all its tests), which end with it.
+_SERVERS_LEDGER_THREADS: set[threading.Thread] = set()
+
+
+def _ledger_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("postcards-ledger")}
+
+
 def _end_idle_ledger_threads() -> None:
     """A station's ledger thread ends with its server (the app's lifespan); a test's
     TestClient runs no lifespan, so the stations a test left unserved are closed here, so
-    that their threads are not still idling when a later test forks."""
-    if not any(t.name.startswith("postcards-ledger") for t in threading.enumerate()):
+    that their threads are not still idling when a later test forks.
+
+    Finding the stations means looking through every object of the process (0.1 s and
+    more in a test process that ran hundreds of tests), so it is done only when a ledger
+    thread is new since the last look.
+    """
+    if _ledger_threads() <= _SERVERS_LEDGER_THREADS:
         return
     from postcards.station.app import Station
 
     for found in gc.get_objects():
         if isinstance(found, Station) and not found.serving:  # a server's ends with it
             found.worker.shutdown(wait=True)
+    _SERVERS_LEDGER_THREADS.clear()
+    _SERVERS_LEDGER_THREADS.update(_ledger_threads())
 
 
 @pytest.fixture(autouse=True)
