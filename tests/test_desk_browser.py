@@ -242,3 +242,41 @@ def test_every_desk_page_fits_without_sideways_scrolling(
             if SHOTS:
                 name = path.strip("/").replace("/", "-")
                 page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
+
+
+def test_a_button_is_pressed_only_once_its_page_can_take_it(browser, paired: Path) -> None:
+    """A desk page's answers may be slow (a busy station): until a form's handler is
+    attached and what it sends is loaded, its button is disabled, since the browser would
+    otherwise submit the form itself (the page reloads, nothing starts, or an empty form is
+    saved).  Start needs nothing loaded: pressed while the menus still load, the run is
+    asked for, the campaign's own settings in it."""
+    with desk(paired) as url, opened(browser, url) as page:
+
+        def unanswered(route) -> None:  # the station's answer does not come
+            pass
+
+        page.route("**/api/settings", unanswered)
+        page.route("**/api/lists/senders", unanswered)
+        page.goto(url + "/desk")
+        save = page.locator('#settings button[type="submit"]')
+        page.wait_for_function("() => document.readyState === 'complete'")
+        assert save.is_disabled()  # the form is still empty
+        page.goto(url + "/desk/lists")
+        mapping = page.locator('[data-list="senders"] form button[type="submit"]')
+        page.wait_for_function("() => document.readyState === 'complete'")
+        assert mapping.is_disabled()  # no menus yet: saving would map nothing
+        asked: list = []
+        page.route("**/api/print", lambda route: (asked.append(route.request), route.abort()))
+        page.goto(url + "/desk/print")
+        assert page.locator("#print-size option").count() == 1  # the menus are not loaded
+        page.click("#start")
+        page.locator("#state").filter(has_text="did not start").wait_for(timeout=WAIT)
+        assert [r.method for r in asked] == ["POST"] and asked[0].post_data_json == {"only": []}
+        assert page.url == url + "/desk/print"  # not submitted by the browser, not reloaded
+        page.unroute("**/api/settings")
+        page.goto(url + "/desk")
+        save.wait_for(state="visible")
+        page.wait_for_function(
+            "() => !document.querySelector('#settings button[type=submit]').disabled"
+        )
+        assert page.locator('[name="campaign.name"]').input_value() != ""

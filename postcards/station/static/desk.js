@@ -48,6 +48,14 @@
     target.className = "note" + (kind ? " " + kind : "");
   }
 
+  // A form's submit button comes disabled in the page and is enabled here once its
+  // handler is attached and what it sends is loaded: pressed earlier, the browser would
+  // submit the form itself (the page reloads, nothing is saved or started), or the
+  // handler would send a form not yet filled in.
+  function ready(form) {
+    form.querySelector('button[type="submit"]').disabled = false;
+  }
+
   // Problems as tables, errors apart from warnings: file, row, column, message.
   // titled: the warnings' heading for their count (the check's news have their own)
   function showProblems(target, problems,
@@ -226,6 +234,7 @@
       showProblems($("problems"), answer.data.problems || []);
       checkFields();
     });
+    ready(form);
   }
 
   // --- Lists: uploads and the column mapping ---------------------------------------------
@@ -237,6 +246,7 @@
 
     function render(found) {
       report = found;
+      ready(part("mapping"));  // its menus are the list's columns now
       part("file").textContent = words.t("desk.lists.file", { file: found.file, rows: found.rows });
       const headers = found.columns.map((c) => c.header);
       const body = part("fields");
@@ -457,6 +467,7 @@
       showProblems($("assign-problems"), answer.data.problems);
       everything();
     });
+    ready($("assign"));
     everything();
   }
 
@@ -500,14 +511,6 @@
 
   async function printPage() {
     const form = $("print");
-    const loaded = await api("GET", "/api/settings");
-    if (loaded.ok) {
-      for (const name of ["size", "layout", "duplex"]) {
-        const menu = form.elements[name];
-        menu.options[0].textContent = words.t("desk.print.as_campaign_value", { value: loaded.data.cards[name] });
-        for (const choice of loaded.data.choices[name]) menu.append(option(choice));
-      }
-    }
     const names = { file: words.t("desk.print.file_pdf"), manifest: words.t("desk.print.file_manifest"),
       ticket: words.t("desk.print.file_ticket"), signing: words.t("desk.print.file_signing"),
       fronts: words.t("desk.print.file_fronts"), backs: words.t("desk.print.file_backs") };
@@ -558,6 +561,15 @@
       }
       follow(answer.data.job);
     });
+    ready(form);  // a run started before the menus are filled is the campaign's settings
+    const loaded = await api("GET", "/api/settings");
+    if (loaded.ok) {
+      for (const name of ["size", "layout", "duplex"]) {
+        const menu = form.elements[name];
+        menu.options[0].textContent = words.t("desk.print.as_campaign_value", { value: loaded.data.cards[name] });
+        for (const choice of loaded.data.choices[name]) menu.append(option(choice));
+      }
+    }
   }
 
   // --- Posters ---------------------------------------------------------------------------
@@ -590,6 +602,7 @@
       $("image").hidden = false;
       say($("status"), "");
     });
+    ready($("poster"));
   }
 
   const pages = {
