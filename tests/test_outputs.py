@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -458,3 +459,49 @@ def test_cards_never_replace_a_signature_they_print(campaign: Path, output: str)
     assert digest(signature) == before
     assert files_under(campaign / "sig") == [output]
     assert not (campaign / "tracking.db").exists()
+
+
+def _opened(folder: Path, *args: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """``postcards ARGS`` in a process of its own, and the files it opened (Python's audit
+    events: every ``open`` the readers make)."""
+    script = (
+        "import sys\n"
+        "opened = []\n"
+        "sys.addaudithook(lambda event, a: opened.append(str(a[0])) if event == 'open' else None)\n"
+        "from postcards.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "finally:\n"
+        "    print('\\n'.join(['OPENED', *opened]), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=folder, capture_output=True, text=True
+    )
+    return done, done.stderr.partition("OPENED\n")[2].splitlines()
+
+
+def test_a_report_over_its_last_one_reads_the_lists_once_and_spares_the_photos(
+    printed: Path,
+) -> None:
+    """An office writes today's report over yesterday's: the lists are read once, for the
+    report and for the photos no output may replace (100,000 rows were read twice), and
+    a photo saved under the report's name is still refused."""
+    photo = printed / "photos" / "report.xlsx"  # a JPEG under the name, all the same
+    photo.parent.mkdir()
+    shutil.copyfile(DESIGN / "motif.jpg", photo)
+    prisoners = printed / "prisoners.csv"
+    lines = prisoners.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",photo"] + [line + ",photos/report.xlsx" for line in lines[1:]]
+    prisoners.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    before = digest(photo)
+    refused = run("-c", printed, "track", "report", "-o", photo)
+    assert refused.exit_code == 2, refused.stdout + refused.stderr
+    assert f"would replace a photo {photo}" in refused.stderr
+    assert digest(photo) == before
+    first, fresh = _opened(printed, "track", "report", "-o", "report.csv")
+    again, over = _opened(printed, "track", "report", "-o", "report.csv")
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert "report -> report.prisoners.csv" in again.stdout
+    for name in ("prisoners.csv", "senders.csv"):  # opened as often as by a first report
+        opens = [sum(Path(o).name == name for o in files) for files in (fresh, over)]
+        assert opens[0] > 0 and opens[1] == opens[0], (name, opens)

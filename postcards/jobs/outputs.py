@@ -70,18 +70,19 @@ def protected_paths(
 
 
 def named_images(
-    root: Path, outputs: Sequence[Path], senders: People, prisoners: People
+    root: Path, outputs: Sequence[Path], senders: People | None, prisoners: People | None
 ) -> list[Protected]:
     """The signatures and photos the lists as read name, when one of ``outputs`` exists.
 
-    A list without a signature (or photo) column names none, and is not gone through.
+    A list without a signature (or photo) column names none, and is not gone through; a
+    list that could not be read (None) names none either, as in :func:`protected_paths`.
     """
     if not any(os.path.lexists(path) for path in outputs):
         return []
     found = []
     for people, field, what in ((senders, "signature", "a signature"),
                                 (prisoners, "photo", "a photo")):  # fmt: skip
-        if field in people.columns:
+        if people is not None and field in people.columns:
             found += [
                 Protected(root / getattr(record, field), what)
                 for record in people.records

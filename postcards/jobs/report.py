@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem
+from postcards.inputs.people import People, Prisoner, Sender
 from postcards.jobs.lists import campaign_prisoners, campaign_senders
-from postcards.jobs.outputs import check_outputs, protected_paths
+from postcards.jobs.outputs import check_outputs, named_images, protected_paths
 from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import TABLES, Directory, Report, build_report
 from postcards.ledger.report_files import REPORT_SUFFIXES, write_report
@@ -29,13 +31,19 @@ def write_campaign_report(
 ) -> tuple[Report, list[Path]]:
     """``postcards track report -o``: the report written as CSV, XLSX or HTML, by suffix.
 
+    The lists are read once, for the report and for the photos and signatures no output
+    may replace (an office writing today's report over yesterday's read them twice).
+
     Raises:
         UsageError: an output would replace an input or the ledger, or has another suffix.
         InputError: ``office`` has no cards of the campaign.
     """
     outputs = report_outputs(out, table)
-    check_outputs(outputs, protected_paths(campaign, outputs), REPORT_SUFFIXES)
-    report = campaign_report(campaign, ledger, office)
+    check_outputs(outputs, protected_paths(campaign, outputs, images=False), REPORT_SUFFIXES)
+    _check_office(campaign, ledger, office)
+    lists = _read_lists(campaign)
+    check_outputs(outputs, named_images(campaign.root, outputs, lists.senders, lists.prisoners))
+    report = build_report(ledger, campaign.name, _directory(campaign, lists), office)
     return report, write_report(report, out, table, campaign.csv_bom)
 
 
@@ -46,18 +54,24 @@ def campaign_report(campaign: Settings, ledger: Ledger, office: str | None = Non
         InputError: ``office`` has no cards of the campaign (a misspelt office would
             otherwise report zero everywhere); the message names the offices there are.
     """
-    if office is not None:
-        offices = ledger.offices(campaign.name)
-        if office not in offices:
-            shown = ", ".join(repr(o) for o in offices if o) or "none named"
-            raise InputError(
-                Problem(
-                    f"--office {office!r}: no cards of campaign {campaign.name!r} were printed "
-                    f"by that office; the offices on the ledger: {shown}",
-                    file=ledger.name,
-                )
-            )
+    _check_office(campaign, ledger, office)
     return build_report(ledger, campaign.name, read_directory(campaign), office)
+
+
+def _check_office(campaign: Settings, ledger: Ledger, office: str | None) -> None:
+    """Refuse an office with no cards of the campaign, before the lists are read."""
+    if office is None:
+        return
+    offices = ledger.offices(campaign.name)
+    if office not in offices:
+        shown = ", ".join(repr(o) for o in offices if o) or "none named"
+        raise InputError(
+            Problem(
+                f"--office {office!r}: no cards of campaign {campaign.name!r} were printed "
+                f"by that office; the offices on the ledger: {shown}",
+                file=ledger.name,
+            )
+        )
 
 
 def read_directory(campaign: Settings) -> Directory:
@@ -65,16 +79,35 @@ def read_directory(campaign: Settings) -> Directory:
 
     A report from the ledger alone is still worth having, so a problem becomes a warning.
     """
-    parliaments: dict[str, str] = {}
-    prisoners: dict[str, str] = {}
-    warnings: list[Problem] = []
+    return _directory(campaign, _read_lists(campaign))
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """The lists as the report reads them: None where a list is not given or not read."""
+
+    senders: People[Sender] | None = None
+    prisoners: People[Prisoner] | None = None
+    warnings: tuple[Problem, ...] = ()
+
+
+def _read_lists(campaign: Settings) -> _Lists:
+    """Both lists; one that cannot be read is a warning, and the next is not read."""
+    senders = prisoners = None
     try:
         if campaign.list_source("senders") is not None:
-            parliaments = {s.id: s.parliament for s in campaign_senders(campaign)}
+            senders = campaign_senders(campaign)
         if campaign.list_source("prisoners") is not None:
-            custody = (p for p in campaign_prisoners(campaign) if p.in_custody)
-            prisoners = {p.id: p.name for p in custody}
+            prisoners = campaign_prisoners(campaign)
     except PostcardsError as error:
-        warnings = [Problem(f"{p}; the report uses the ledger alone", warning=True)
-                    for p in error.problems]  # fmt: skip
-    return Directory(parliaments, prisoners, tuple(warnings), campaign.office)
+        warnings = tuple(Problem(f"{p}; the report uses the ledger alone", warning=True)
+                         for p in error.problems)  # fmt: skip
+        return _Lists(senders, None, warnings)
+    return _Lists(senders, prisoners)
+
+
+def _directory(campaign: Settings, lists: _Lists) -> Directory:
+    """What the report takes of the lists: each sender's parliament, the prisoners in custody."""
+    parliaments = {s.id: s.parliament for s in lists.senders or ()}
+    prisoners = {p.id: p.name for p in lists.prisoners or () if p.in_custody}
+    return Directory(parliaments, prisoners, lists.warnings, campaign.office)
