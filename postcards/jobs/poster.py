@@ -77,7 +77,8 @@ def make_poster(campaign: Settings, options: PosterOptions, out: Path) -> Poster
         UsageError: an output would replace an input, or has another suffix.
         PostcardsError: wrong inputs, a missing template, text that cannot fit.
     """
-    check_outputs([out], protected_paths(campaign, [out]), POSTER_SUFFIXES)
+    # the photos and signatures the lists name are looked for once, with the pages' files
+    check_outputs([out], protected_paths(campaign, [out], images=False), POSTER_SUFFIXES)
     renamed = renamed_problem(campaign)
     if renamed:
         raise InputError(renamed)

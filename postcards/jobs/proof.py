@@ -25,7 +25,7 @@ from postcards.files import make_folder, publish, staged
 from postcards.jobs.check import check_examples, prepare, print_order, print_settings
 from postcards.jobs.lists import CheckReport, existing_ledger
 from postcards.jobs.offices import renamed_problem
-from postcards.jobs.outputs import check_outputs, protected_paths
+from postcards.jobs.outputs import check_outputs, named_images, protected_paths
 from postcards.jobs.planning import iter_plans
 from postcards.page.layouts import SINGLE
 from postcards.pairing.fair import Pairing
@@ -101,7 +101,10 @@ def make_proofs(
     proofs = _prepare(campaign, options)
     names = [image_name(n, side, p) for n, p in proofs.numbered for side in ("front", "back")]
     outputs = [folder / name for name in names] + [folder / CONTACT]
-    check_outputs(outputs, protected_paths(campaign, outputs))
+    planner = proofs.run.planner  # the lists as read: their photos and signatures
+    guarded = protected_paths(campaign, outputs, images=False)
+    guarded += named_images(campaign.root, outputs, planner.senders, planner.prisoners)
+    check_outputs(outputs, guarded)
     drawn = _faces(proofs, options, progress)  # planned now: a card's problem writes nothing
     make_folder(folder)
     old = {p for p in folder.iterdir() if _IMAGE.match(p.name)} - set(outputs)
