@@ -125,7 +125,10 @@ def run_once(code: Path, folder: Path, fmt: str) -> tuple[float, float]:
     env.pop("POSTCARDS_DATABASE", None)
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        # in the campaign's folder: `-m` puts the working folder first on the path, so from a
+        # checkout every --code would run that checkout
+        process = subprocess.Popen(command, env=env, cwd=folder, stdout=subprocess.DEVNULL,
+                                   stderr=err)  # fmt: skip
         _, status, usage = os.wait4(process.pid, 0)  # the child's own peak, not the largest
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -147,7 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     codes = args.code or [ROOT]
     with tempfile.TemporaryDirectory() as tmp:
-        folder = args.keep or Path(tmp) / "campaign"
+        folder = (args.keep or Path(tmp) / "campaign").resolve()
         if not (folder / "tracking.db").exists():
             began = time.perf_counter()
             make_campaign(folder, args.cards, args.prisoners, not args.no_lists)

@@ -9,7 +9,7 @@ from postcards.config import Settings
 from postcards.errors import InputError, PostcardsError, Problem
 from postcards.inputs.people import People, Prisoner, Sender
 from postcards.jobs.lists import campaign_prisoners, campaign_senders
-from postcards.jobs.outputs import check_outputs, named_images, protected_paths
+from postcards.jobs.outputs import Protected, check_outputs, named_images, protected_paths
 from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import TABLES, Directory, Report, build_report
 from postcards.ledger.report_files import REPORT_SUFFIXES, write_report
@@ -41,10 +41,22 @@ def write_campaign_report(
     outputs = report_outputs(out, table)
     check_outputs(outputs, protected_paths(campaign, outputs, images=False), REPORT_SUFFIXES)
     _check_office(campaign, ledger, office)
-    lists = _read_lists(campaign)
-    check_outputs(outputs, named_images(campaign.root, outputs, lists.senders, lists.prisoners))
-    report = build_report(ledger, campaign.name, _directory(campaign, lists), office)
+    directory, images = _directory_and_images(campaign, outputs)
+    check_outputs(outputs, images)
+    report = build_report(ledger, campaign.name, directory, office)
     return report, write_report(report, out, table, campaign.csv_bom)
+
+
+def _directory_and_images(
+    campaign: Settings, outputs: list[Path]
+) -> tuple[Directory, list[Protected]]:
+    """The report's directory and the photos and signatures the lists name, from one read.
+
+    The lists themselves are let go here, before the report is counted.
+    """
+    lists = _read_lists(campaign)
+    images = named_images(campaign.root, outputs, lists.senders, lists.prisoners)
+    return _directory(campaign, lists), images
 
 
 def campaign_report(campaign: Settings, ledger: Ledger, office: str | None = None) -> Report:
