@@ -25,6 +25,19 @@ def files_under(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
+def image_named_by(folder: Path, list_name: str, column: str, named: str) -> Path:
+    """A JPEG saved as ``named`` in ``folder`` (whatever its name ends in), and a column of
+    the list that gives it for every row: a signature or a photo an output must spare."""
+    image = folder / named
+    image.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DESIGN / "motif.jpg", image)
+    path = folder / list_name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + f",{column}"] + [line + f",{named}" for line in lines[1:]]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return image
+
+
 @pytest.fixture
 def umask() -> Iterator[callable]:
     """Set the process's umask for one test (the CLI runs in-process)."""
@@ -118,12 +131,7 @@ def test_assign_rewrites_its_own_file_but_no_other_input(campaign: Path) -> None
 
 def test_poster_pages_never_replace_a_signature(campaign: Path) -> None:
     """Share images are NAME-1080x1080.png …: a signature of that name stays."""
-    signature = campaign / "sig-1080x1350.png"
-    shutil.copyfile(DESIGN / "motif.jpg", signature)
-    senders = campaign / "senders.csv"
-    lines = senders.read_text(encoding="utf-8").splitlines()
-    rows = [lines[0] + ",signature"] + [line + ",sig-1080x1350.png" for line in lines[1:]]
-    senders.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    signature = image_named_by(campaign, "senders.csv", "signature", "sig-1080x1350.png")
     before = digest(signature)
     result = run(
         "-c",
@@ -445,13 +453,7 @@ def test_cards_never_replace_a_signature_they_print(campaign: Path, output: str)
     A signature saved under a name that ends in .pdf (a PNG all the same) is refused as
     the output, or as one of the files named after it, and stays as it was.
     """
-    signature = campaign / "sig" / output
-    signature.parent.mkdir()
-    shutil.copyfile(DESIGN / "motif.jpg", signature)
-    senders = campaign / "senders.csv"
-    lines = senders.read_text(encoding="utf-8").splitlines()
-    rows = [lines[0] + ",signature"] + [line + f",sig/{output}" for line in lines[1:]]
-    senders.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    signature = image_named_by(campaign, "senders.csv", "signature", f"sig/{output}")
     before = digest(signature)
     result = run("-c", campaign, "cards", "-o", campaign / "sig" / "cards.pdf")
     assert result.exit_code == 2, result.stdout + result.stderr
@@ -521,13 +523,7 @@ def test_a_photo_under_an_outputs_name_stays(
     printed: Path, command: tuple[str, ...], named: str
 ) -> None:
     """A photo the prisoners list names is never replaced, though the lists are read once."""
-    photo = printed / named  # a JPEG under the output's name, all the same
-    photo.parent.mkdir()
-    shutil.copyfile(DESIGN / "motif.jpg", photo)
-    prisoners = printed / "prisoners.csv"
-    lines = prisoners.read_text(encoding="utf-8").splitlines()
-    rows = [lines[0] + ",photo"] + [line + f",{named}" for line in lines[1:]]
-    prisoners.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    photo = image_named_by(printed, "prisoners.csv", "photo", named)
     before = digest(photo)
     refused = run("-c", printed, *command, cwd=printed)
     assert refused.exit_code == 2, refused.stdout + refused.stderr
