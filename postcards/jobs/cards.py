@@ -140,7 +140,8 @@ def _print_planned(
     if planner is None or report.imposition is None or report.problems:
         raise InputError(report.problems)
     guarded = card_outputs(print_settings(campaign), out, options.duplex)
-    check_outputs(guarded, named_images(campaign.root, guarded, planner.senders, planner.prisoners))
+    read = {"senders": planner.senders, "prisoners": planner.prisoners}
+    check_outputs(guarded, named_images(campaign, guarded, read))
     pairings, statuses = _selected(campaign, ledger, print_order(report.pairings), options)
     codes = _codes(ledger, campaign, pairings)
     content = content_check(campaign, options, report)

@@ -12,7 +12,7 @@ same file under another name).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +50,7 @@ def protected_paths(
     the design; and the photos and signatures the lists name, read only when one of
     ``outputs`` exists already (a file that does not exist cannot be a photo).  A job
     that reads the lists anyway passes ``images=False`` and asks :func:`named_images`
-    once it has them, before it writes anything: 100,000 rows are then read once.
+    with the lists it read, before it writes anything: 100,000 rows are then read once.
     """
     found = [
         Protected(path, what)
@@ -64,27 +64,30 @@ def protected_paths(
         if path is not None
     ]
     found += _ledger(campaign) + _design(campaign)
-    if images and any(os.path.lexists(path) for path in outputs):
-        found += _images(campaign)
+    if images:
+        found += named_images(campaign, outputs, {})
     return found
 
 
 def named_images(
-    root: Path, outputs: Sequence[Path], senders: People | None, prisoners: People | None
+    campaign: Settings, outputs: Sequence[Path], read: Mapping[str, People | None]
 ) -> list[Protected]:
-    """The signatures and photos the lists as read name, when one of ``outputs`` exists.
+    """The signatures and photos the lists name, when one of ``outputs`` exists.
 
-    A list without a signature (or photo) column names none, and is not gone through; a
-    list that could not be read (None) names none either, as in :func:`protected_paths`.
+    ``read``: the lists the command has read already, by ``"senders"`` and
+    ``"prisoners"`` (None: it could not be read, and names none); a list not in it is read
+    here, its unreadable rows skipped (the command itself reports them).  A list without
+    a signature (or photo) column names none, and is not gone through.
     """
     if not any(os.path.lexists(path) for path in outputs):
         return []
     found = []
-    for people, field, what in ((senders, "signature", "a signature"),
-                                (prisoners, "photo", "a photo")):  # fmt: skip
+    for which, field, what in (("senders", "signature", "a signature"),
+                               ("prisoners", "photo", "a photo")):  # fmt: skip
+        people = read[which] if which in read else _read_leniently(campaign, which)
         if people is not None and field in people.columns:
             found += [
-                Protected(root / getattr(record, field), what)
+                Protected(campaign.root / getattr(record, field), what)
                 for record in people.records
                 if getattr(record, field, "")
             ]
@@ -199,21 +202,14 @@ def _design(campaign: Settings) -> list[Protected]:
     return files
 
 
-def _images(campaign: Settings) -> list[Protected]:
-    """The photos and signatures the lists name.
-
-    Rows that cannot be read are skipped: the command itself reports them.
-    """
-    found = []
-    for path, reader, columns, field, what in (
-        (campaign.senders_path, read_senders, campaign.sender_columns, "signature", "a signature"),
-        (campaign.prisoners_path, read_prisoners, campaign.prisoner_columns, "photo", "a photo"),
-    ):
-        try:
-            people = reader(read_table(path), columns) if path else None
-        except (PostcardsError, OSError):
-            continue
-        for record in people.records if people else ():
-            if getattr(record, field, ""):
-                found.append(Protected(campaign.root / getattr(record, field), what))
-    return found
+def _read_leniently(campaign: Settings, which: str) -> People | None:
+    """The senders or prisoners list as far as it reads (None: not given, or unreadable)."""
+    path, reader, columns = (
+        (campaign.senders_path, read_senders, campaign.sender_columns)
+        if which == "senders"
+        else (campaign.prisoners_path, read_prisoners, campaign.prisoner_columns)
+    )
+    try:
+        return reader(read_table(path), columns) if path else None
+    except (PostcardsError, OSError):
+        return None

@@ -21,7 +21,7 @@ from postcards.inputs.photos import check_photo, photo_path
 from postcards.jobs.check import prepare
 from postcards.jobs.lists import campaign_prisoners, campaign_senders
 from postcards.jobs.offices import renamed_problem
-from postcards.jobs.outputs import check_outputs, protected_paths
+from postcards.jobs.outputs import check_outputs, named_images, protected_paths
 from postcards.ledger.book import Ledger
 from postcards.ledger.engines import ledger_exists
 from postcards.ledger.model import LedgerSender
@@ -77,20 +77,27 @@ def make_poster(campaign: Settings, options: PosterOptions, out: Path) -> Poster
         UsageError: an output would replace an input, or has another suffix.
         PostcardsError: wrong inputs, a missing template, text that cannot fit.
     """
-    # the photos and signatures the lists name are looked for once, with the pages' files
+    # the photos and signatures the lists name are looked for with the pages' files
     check_outputs([out], protected_paths(campaign, [out], images=False), POSTER_SUFFIXES)
     renamed = renamed_problem(campaign)
     if renamed:
         raise InputError(renamed)
-    poster, design = plan_poster(campaign, options)
+    poster, design, read = plan_poster(campaign, options)
     outputs = output_files(poster, out)
-    check_outputs(outputs, protected_paths(campaign, outputs), POSTER_SUFFIXES)
+    guarded = protected_paths(campaign, outputs, images=False)
+    check_outputs(outputs, guarded + named_images(campaign, outputs, read), POSTER_SUFFIXES)
     files = write_poster(poster, design.fonts, design.colours, out, options.dpi, campaign.name)
     return PosterResult(poster, tuple(files))
 
 
-def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Design]:
-    """The poster's plan (nothing written) and the design it is drawn with."""
+def plan_poster(
+    campaign: Settings, options: PosterOptions
+) -> tuple[Poster, Design, dict[str, People]]:
+    """The poster's plan (nothing written), its design, and the lists it read.
+
+    The lists are by ``"senders"`` and ``"prisoners"``: the output guard need not read
+    them again.
+    """
     if options.kind not in KINDS:
         raise UsageError(f"unknown poster kind {options.kind!r}; use {', '.join(KINDS)}")
     if options.count not in COUNTS:
@@ -99,7 +106,8 @@ def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Des
     ctx = _context(campaign, options, design)
     problems: list[Problem] = []
     if options.kind in ("godparents", "share"):
-        senders, file = participants(campaign, options.count, options.office)
+        senders, read = participants(campaign, options.count, options.office)
+        file = read["senders"].file
         if not senders:
             raise InputError(_nobody(options.count))
         groups = parliament_groups(senders, ctx.texts("other"), file, problems)
@@ -112,6 +120,7 @@ def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Des
             poster = plan_godparents(_paper(campaign, options), groups, len(senders), ctx)
     else:
         prisoners, people = in_custody(campaign)
+        read = {"prisoners": people}
         if not prisoners:
             raise InputError(
                 Problem(
@@ -129,7 +138,7 @@ def plan_poster(campaign: Settings, options: PosterOptions) -> tuple[Poster, Des
         if options.kind == "wall":
             prisoners = sorted(prisoners, key=lambda p: natural_key(poster_name(p, ctx.language)))
         poster = plan(_paper(campaign, options), prisoners, photos, ctx)
-    return replace(poster, problems=tuple(dict.fromkeys(problems))), design
+    return replace(poster, problems=tuple(dict.fromkeys(problems))), design, read
 
 
 def _context(campaign: Settings, options: PosterOptions, design: Design) -> PosterContext:
@@ -193,20 +202,23 @@ def _nobody(count: str) -> Problem:
 
 def participants(
     campaign: Settings, count: str, office: str | None = None
-) -> tuple[list[Sender], str]:
-    """The senders a poster counts, and the name of the senders' file.
+) -> tuple[list[Sender], dict[str, People]]:
+    """The senders a poster counts, and the lists read to find them.
 
-    A sender counts with a card sent (ledger: every office's, or ``office``'s alone), or
-    assigned (this office's plan for the wave).
+    The senders' list, and for ``assigned`` the prisoners' too.  A sender counts with a
+    card sent (ledger: every office's, or ``office``'s alone), or assigned (this office's
+    plan for the wave).
     """
     if count == "assigned":
         report, planner = prepare(campaign)
         if planner is None:
             raise InputError(report.problems)
         ids = {pairing.sender.id for pairing in report.pairings}
-        return [s for s in planner.senders.records if s.id in ids], planner.senders.file
+        read = {"senders": planner.senders, "prisoners": planner.prisoners}
+        return [s for s in planner.senders.records if s.id in ids], read
     senders = _without_errors(campaign_senders(campaign))
-    return _senders_with_cards_sent(campaign, list(senders.records), office), senders.file
+    counted = _senders_with_cards_sent(campaign, list(senders.records), office)
+    return counted, {"senders": senders}
 
 
 def _senders_with_cards_sent(

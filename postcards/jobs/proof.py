@@ -103,7 +103,9 @@ def make_proofs(
     outputs = [folder / name for name in names] + [folder / CONTACT]
     planner = proofs.run.planner  # the lists as read: their photos and signatures
     guarded = protected_paths(campaign, outputs, images=False)
-    guarded += named_images(campaign.root, outputs, planner.senders, planner.prisoners)
+    guarded += named_images(
+        campaign, outputs, {"senders": planner.senders, "prisoners": planner.prisoners}
+    )
     check_outputs(outputs, guarded)
     drawn = _faces(proofs, options, progress)  # planned now: a card's problem writes nothing
     make_folder(folder)

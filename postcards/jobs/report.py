@@ -55,7 +55,9 @@ def _directory_and_images(
     The lists themselves are let go here, before the report is counted.
     """
     lists = _read_lists(campaign)
-    images = named_images(campaign.root, outputs, lists.senders, lists.prisoners)
+    images = named_images(
+        campaign, outputs, {"senders": lists.senders, "prisoners": lists.prisoners}
+    )
     return _directory(campaign, lists), images
 
 
