@@ -534,3 +534,16 @@ def test_a_photo_under_an_outputs_name_stays(
     assert refused.exit_code == 2, refused.stdout + refused.stderr
     assert f"would replace a photo {photo}" in refused.stderr
     assert digest(photo) == before
+
+
+def test_a_report_spares_a_photo_when_the_senders_list_cannot_be_read(printed: Path) -> None:
+    """The report reads the lists leniently: an unreadable senders list stops its reading
+    (the report then uses the ledger alone), but the prisoners' photos are still looked
+    for, and one saved under the report's name is refused."""
+    photo = image_named_by(printed, "prisoners.csv", "photo", "report.xlsx")
+    (printed / "senders.csv").write_text("", encoding="utf-8")  # no header row
+    before = digest(photo)
+    refused = run("-c", printed, "track", "report", "-o", photo, cwd=printed)
+    assert refused.exit_code == 2, refused.stdout + refused.stderr
+    assert f"would replace a photo {photo}" in refused.stderr
+    assert digest(photo) == before

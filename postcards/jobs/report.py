@@ -52,13 +52,14 @@ def _directory_and_images(
 ) -> tuple[Directory, list[Protected]]:
     """The report's directory and the photos and signatures the lists name, from one read.
 
-    The lists themselves are let go here, before the report is counted.
+    A list the report did not read (it stopped at an unreadable one) is read for its
+    images all the same.  The lists themselves are let go here, before the report is
+    counted.
     """
     lists = _read_lists(campaign)
-    images = named_images(
-        campaign, outputs, {"senders": lists.senders, "prisoners": lists.prisoners}
-    )
-    return _directory(campaign, lists), images
+    given = (("senders", lists.senders), ("prisoners", lists.prisoners))
+    read = {name: people for name, people in given if people is not None}
+    return _directory(campaign, lists), named_images(campaign, outputs, read)
 
 
 def campaign_report(campaign: Settings, ledger: Ledger, office: str | None = None) -> Report:
