@@ -280,3 +280,56 @@ def test_a_button_is_pressed_only_once_its_page_can_take_it(browser, paired: Pat
             "() => !document.querySelector('#settings button[type=submit]').disabled"
         )
         assert page.locator('[name="campaign.name"]').input_value() != ""
+
+
+# Counts the station's JSON answers a page has finished drawing: the count goes up in a
+# task queued once the answer is read, so every step the page takes with it has run.
+ANSWERS_DRAWN = """
+window.answersDrawn = 0;
+const read = Response.prototype.json;
+Response.prototype.json = async function () {
+  const data = await read.call(this);
+  setTimeout(() => window.answersDrawn++, 0);
+  return data;
+};
+"""
+
+
+def test_the_last_choice_is_shown_whatever_order_the_answers_come_in(browser, paired: Path) -> None:
+    """The station answers a page's questions at once, so a slow answer may come after a
+    newer one: every card, then one sender's, chosen quickly, with every card's answer
+    coming last.  The table shows the sender's cards, as the menu says, not every card."""
+    with desk(paired) as url, opened(browser, url) as page:
+        page.add_init_script(ANSWERS_DRAWN)
+        held: list = []
+        holding = [False]
+
+        def every_card_held(route) -> None:
+            if holding[0] and "sender=&" in route.request.url:
+                held.append(route)
+            else:
+                route.continue_()
+
+        def drawn(count: int) -> None:
+            page.wait_for_function("count => window.answersDrawn >= count", arg=count)
+
+        page.route("**/api/pairs?*", every_card_held)
+        page.goto(url + "/desk/pairs")
+        drawn(1)
+        every = page.locator("#pairs tbody tr").count()
+        page.select_option("#by-sender", "B2")
+        drawn(2)
+        mine = page.locator("#pairs tbody tr").count()
+        assert 0 < mine < every
+        shown = page.inner_text("#shown")
+        holding[0] = True
+        page.select_option("#by-sender", "")  # every card: its answer is held
+        page.select_option("#by-sender", "B2")  # the sender's cards again: answered
+        drawn(3)
+        assert len(held) == 1
+        held[0].continue_()  # every card's answer comes last
+        drawn(4)
+        assert page.input_value("#by-sender") == "B2"
+        assert page.inner_text("#shown") == shown
+        senders = page.locator("#pairs tbody tr td:first-child").all_inner_texts()
+        assert len(senders) == mine and all(s.endswith("(B2)") for s in senders)

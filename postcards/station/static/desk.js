@@ -56,6 +56,18 @@
     form.querySelector('button[type="submit"]').disabled = false;
   }
 
+  // A question asked again (another sender chosen, another card previewed) before the
+  // last answer came: the station answers both at once and in any order, so only the
+  // newest question's answer may be shown.  newest() gives the function to call as each
+  // question is sent; what that gives says, once the answer is in, whether it is still wanted.
+  function newest() {
+    let asked = 0;
+    return () => {
+      const mine = ++asked;
+      return () => mine === asked;
+    };
+  }
+
   // Problems as tables, errors apart from warnings: file, row, column, message.
   // titled: the warnings' heading for their count (the check's news have their own)
   function showProblems(target, problems,
@@ -282,8 +294,11 @@
       if (!found.unread.length) unread.append(element("li", words.t("desk.lists.all_read")));
     }
 
+    const asking = newest();  // the list as loaded, uploaded or mapped last
     async function load() {
+      const wanted = asking();
       const answer = await api("GET", "/api/lists/" + what);
+      if (!wanted()) return false;
       if (answer.ok) render(answer.data);
       else showProblems(part("problems"), problemsOf(answer));
       return answer.ok;
@@ -293,8 +308,10 @@
       const form = new FormData();
       form.append("file", file, file.name);
       say(part("status"), words.t("desk.lists.uploading", { file: file.name }));
+      const wanted = asking();
       const answer = await api("PUT", "/api/lists/" + what, form);
       part("upload").value = "";
+      if (!wanted()) return;
       if (!answer.ok) {
         showProblems(part("problems"), problemsOf(answer));
         await load();
@@ -332,7 +349,9 @@
         mapping[field] = chosen.length === 1 && field !== "other" ? chosen[0] : chosen;
       }
       say(part("status"), words.t("desk.saving"));
+      const wanted = asking();
       const answer = await api("PUT", "/api/columns/" + what, mapping);
+      if (!wanted()) return;
       if (!answer.ok) {
         showProblems(part("problems"), problemsOf(answer));
         return say(part("status"), words.t("desk.lists.mapping_refused"), "bad");
@@ -347,9 +366,12 @@
   // --- Check -----------------------------------------------------------------------------
 
   async function checkPage() {
+    const asking = newest();
     async function run() {
+      const wanted = asking();
       say($("verdict"), words.t("desk.check.running"));
       const answer = await api("GET", "/api/check");
+      if (!wanted()) return;  // Check again pressed meanwhile
       if (!answer.ok) {
         say($("verdict"), words.t("desk.check.cannot"), "bad");
         return showProblems($("problems"), problemsOf(answer));
@@ -435,9 +457,12 @@
       });
     }
 
+    const asking = newest();
     async function show() {
       const query = new URLSearchParams({ sender: bySender.value, prisoner: byPrisoner.value });
+      const wanted = asking();
       const answer = await api("GET", "/api/pairs?" + query);
+      if (!wanted()) return answer.ok ? answer.data.pairs : undefined;  // a newer choice is shown
       body.replaceChildren();
       if (!answer.ok) return showProblems($("pairs-problems"), problemsOf(answer));
       $("pairs-problems").replaceChildren();
@@ -485,9 +510,10 @@
     }
     if (!answer.data.pairs.length) return say($("status"), words.t("desk.preview.no_pairs"), "bad");
 
-    async function face(side, image) {
+    async function face(side, image, wanted) {
       const [sender, prisoner] = menu.value.split("\n");
       const got = await api("GET", "/api/preview?" + new URLSearchParams({ sender, prisoner, side }));
+      if (!wanted()) return null;  // another card was chosen meanwhile
       if (!got.ok) return problemsOf(got);
       if (image.src.startsWith("blob:")) URL.revokeObjectURL(image.src);
       image.src = URL.createObjectURL(got.data);
@@ -495,11 +521,14 @@
       return [];
     }
 
+    const asking = newest();
     async function show() {
+      const wanted = asking();
       say($("status"), words.t("desk.preview.drawing"));
       $("front").hidden = $("back").hidden = true;
-      let problems = await face("front", $("front"));
-      if (!problems.length) problems = await face("back", $("back"));
+      let problems = await face("front", $("front"), wanted);
+      if (problems && !problems.length) problems = await face("back", $("back"), wanted);
+      if (!problems) return;
       showProblems($("problems"), problems);
       say($("status"), problems.length ? words.t("desk.preview.failed") : "", problems.length ? "bad" : "");
     }
@@ -588,11 +617,14 @@
     }
     count.addEventListener("change", downloads);
     kind.addEventListener("change", downloads);
+    const asking = newest();
     $("poster").addEventListener("submit", async (event) => {
       event.preventDefault();
+      const wanted = asking();
       say($("status"), words.t("desk.posters.drawing"));
       $("image").hidden = true;
       const answer = await api("GET", address("png"));
+      if (!wanted()) return;  // Show pressed again, another poster asked for
       if (!answer.ok) {
         say($("status"), words.t("desk.posters.failed"), "bad");
         return showProblems($("problems"), problemsOf(answer));
