@@ -218,9 +218,11 @@
     }
 
     // What check finds in the settings (the sample's name, a size that is no postcard's).
+    const asking = newest();
     async function checkFields() {
+      const wanted = asking();
       const answer = await api("GET", "/api/check");
-      if (answer.ok) markFields(answer.data.problems.filter((p) => !p.file || p.file === "campaign.toml"));
+      if (answer.ok && wanted()) markFields(answer.data.problems.filter((p) => !p.file || p.file === "campaign.toml"));
     }
 
     fill();
@@ -228,6 +230,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       clearErrors();
+      asking();  // what a check asked before finds in the settings is out of date
       $("problems").replaceChildren();
       const changed = changes();
       if (!Object.keys(changed).length) return say($("saved"), words.t("desk.campaign.unchanged"));
