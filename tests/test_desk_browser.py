@@ -1,6 +1,7 @@
 """The campaign desk's pages in a real Chromium (Debian's, driven by playwright): an office
 taken from `postcards init` to a downloaded PDF whose QR codes decode, a broken upload that
-keeps the previous list, and every desk page at a phone's and a desktop's width.
+keeps the previous list, every desk page at a phone's and a desktop's width, buttons
+pressed before a page is ready, and answers that come after newer ones.
 
 Skips when Chromium is not installed, unless POSTCARDS_REQUIRE_CHROMIUM=1 (CI): then
 it fails.
@@ -282,17 +283,25 @@ def test_a_button_is_pressed_only_once_its_page_can_take_it(browser, paired: Pat
         assert page.locator('[name="campaign.name"]').input_value() != ""
 
 
-# Counts the station's JSON answers a page has finished drawing: the count goes up in a
-# task queued once the answer is read, so every step the page takes with it has run.
+# Counts the station's answers (JSON or an image) a page has finished drawing: the count
+# goes up in a task queued once the answer is read, so every step the page takes with it
+# has run.
 ANSWERS_DRAWN = """
 window.answersDrawn = 0;
-const read = Response.prototype.json;
-Response.prototype.json = async function () {
-  const data = await read.call(this);
-  setTimeout(() => window.answersDrawn++, 0);
-  return data;
-};
+for (const kind of ["json", "blob"]) {
+  const read = Response.prototype[kind];
+  Response.prototype[kind] = async function () {
+    const data = await read.call(this);
+    setTimeout(() => window.answersDrawn++, 0);
+    return data;
+  };
+}
 """
+
+
+def drawn(page, count: int) -> None:
+    """Wait until the page has drawn ``count`` answers since it was opened."""
+    page.wait_for_function("count => window.answersDrawn >= count", arg=count)
 
 
 def test_the_last_choice_is_shown_whatever_order_the_answers_come_in(browser, paired: Path) -> None:
@@ -310,26 +319,61 @@ def test_the_last_choice_is_shown_whatever_order_the_answers_come_in(browser, pa
             else:
                 route.continue_()
 
-        def drawn(count: int) -> None:
-            page.wait_for_function("count => window.answersDrawn >= count", arg=count)
-
         page.route("**/api/pairs?*", every_card_held)
         page.goto(url + "/desk/pairs")
-        drawn(1)
+        drawn(page, 1)
         every = page.locator("#pairs tbody tr").count()
         page.select_option("#by-sender", "B2")
-        drawn(2)
+        drawn(page, 2)
         mine = page.locator("#pairs tbody tr").count()
         assert 0 < mine < every
         shown = page.inner_text("#shown")
         holding[0] = True
         page.select_option("#by-sender", "")  # every card: its answer is held
         page.select_option("#by-sender", "B2")  # the sender's cards again: answered
-        drawn(3)
+        drawn(page, 3)
         assert len(held) == 1
         held[0].continue_()  # every card's answer comes last
-        drawn(4)
+        drawn(page, 4)
         assert page.input_value("#by-sender") == "B2"
         assert page.inner_text("#shown") == shown
         senders = page.locator("#pairs tbody tr td:first-child").all_inner_texts()
         assert len(senders) == mine and all(s.endswith("(B2)") for s in senders)
+
+
+def test_the_card_shown_is_the_card_chosen_last(browser, paired: Path) -> None:
+    """A preview takes a moment to draw: one card chosen, then another before the first
+    card's front came.  The images shown are the second card's, front and back, when the
+    first card's front comes at last."""
+    with desk(paired) as url, opened(browser, url) as page:
+        page.add_init_script(ANSWERS_DRAWN)
+        held: list = []
+        holding = [""]  # the sender whose front is held
+
+        def front_held(route) -> None:
+            asked = route.request.url
+            if holding[0] and f"sender={holding[0]}&" in asked and "side=front" in asked:
+                held.append(route)
+            else:
+                route.continue_()
+
+        page.route("**/api/preview?*", front_held)
+        page.goto(url + "/desk/preview")
+        drawn(page, 3)  # the pairs, the first card's front and back
+        cards = page.locator("#card option").evaluate_all("options => options.map(o => o.value)")
+        sender = cards[0].split("\n")[0]  # the card shown first
+        first = next(card for card in cards if not card.startswith(sender + "\n"))
+        second = cards[0]  # chosen again: another sender's card, drawn anew
+        holding[0] = first.split("\n")[0]
+        page.select_option("#card", first)  # its front is held
+        page.select_option("#card", second)
+        drawn(page, 5)  # the second card's front and back
+        assert len(held) == 1
+        shown = page.eval_on_selector("#front", "image => image.src")
+        back = page.eval_on_selector("#back", "image => image.src")
+        held[0].continue_()  # the first card's front comes last
+        drawn(page, 6)
+        assert page.input_value("#card") == second
+        assert page.eval_on_selector("#front", "image => image.src") == shown
+        assert page.eval_on_selector("#back", "image => image.src") == back
+        assert page.inner_text("#status") == ""
