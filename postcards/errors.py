@@ -79,6 +79,15 @@ class LedgerError(PostcardsError):
     """The tracking ledger cannot be opened, read or written."""
 
 
+class ConflictError(PostcardsError):
+    """A change made from values someone else has changed since they were read.
+
+    Two people at the desk (or a desk and a text editor) edit one campaign: the change
+    that comes second names what it started from, and is refused where that is no longer
+    so, rather than replacing the other's words unseen (HTTP 409 at the desk).
+    """
+
+
 class UsageError(PostcardsError):
     """The command was called wrongly (exit 2, like click's own usage errors)."""
 

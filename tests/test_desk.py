@@ -19,6 +19,7 @@ from conftest import DATA, decode_qr, read_manifest, run
 from PIL import Image
 
 from postcards.codes import format_code
+from postcards.errors import ConflictError
 from postcards.jobs.desk import CampaignDesk
 from postcards.ledger.book import Ledger
 from postcards.station.app import Station, create_app
@@ -610,3 +611,112 @@ def _lost_the_race(message: str) -> bool:
         and "recorded while this print run was drawing" in message
         and "reprint it with that code" in message
     )
+
+
+def test_two_pages_changing_one_setting_do_not_replace_each_other(fresh: Desk) -> None:
+    """Two people at the desk, each page filled in from the same settings: the one who
+    saves second is refused where the first changed the same setting (a 409 naming it and
+    its value now), and saved where the first changed nothing."""
+    client, toml = fresh.client, fresh.folder / "campaign.toml"
+    shown = client.get("/api/settings").json()  # both pages show these
+    first = {"campaign": {"name": "Briefe nach Belarus"},
+             "before": {"campaign": {"name": shown["campaign"]["name"]}}}  # fmt: skip
+    assert client.put("/api/settings", json=first).status_code == 200
+    kept = toml.read_bytes()
+    second = {"campaign": {"name": "Postkarten aus Berlin"}, "cards": {"size": "DL"},
+              "before": {"campaign": {"name": shown["campaign"]["name"]},
+                         "cards": {"size": shown["cards"]["size"]}}}  # fmt: skip
+    refused = client.put("/api/settings", json=second)
+    assert refused.status_code == 409
+    (problem,) = refused.json()["problems"]
+    assert problem["column"] == "campaign.name" and problem["file"] == "campaign.toml"
+    assert "'Briefe nach Belarus'" in problem["message"] and "reload" in problem["message"]
+    assert toml.read_bytes() == kept  # nothing of the refused change, the size neither
+    other = {"campaign": {"hashtag": "#Berlin"},
+             "before": {"campaign": {"hashtag": shown["campaign"]["hashtag"]}}}  # fmt: skip
+    assert client.put("/api/settings", json=other).status_code == 200
+    now = client.get("/api/settings").json()["campaign"]
+    assert (now["name"], now["hashtag"]) == ("Briefe nach Belarus", "#Berlin")  # both kept
+    # a parliament's return address, changed on one page, deleted on the other
+    was = shown["return_addresses"].get("Bundestag")
+    address = {"return_addresses": {"Bundestag": ["Platz der Republik 1", "11011 Berlin"]},
+               "before": {"return_addresses": {"Bundestag": was}}}  # fmt: skip
+    assert client.put("/api/settings", json=address).status_code == 200
+    deleted = {"return_addresses": {"Bundestag": None},
+               "before": {"return_addresses": {"Bundestag": was}}}  # fmt: skip
+    refused = client.put("/api/settings", json=deleted)
+    assert refused.status_code == 409
+    assert refused.json()["problems"][0]["column"] == 'return_addresses."Bundestag"'
+    assert "Platz der Republik 1" in toml.read_text(encoding="utf-8")
+    # a client that sends no before saves as before (the last save wins)
+    assert client.put("/api/settings", json={"campaign": {"name": "X"}}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("before", "column"),
+    [
+        ("Old name", "before"),  # not an object of sections
+        ({"campaign": "Old name"}, "before"),
+        ({"campaign": {"hashtag": "#old"}}, "before.campaign.hashtag"),  # not changed
+        ({"qr": {"url": "https://x"}}, "before.qr.url"),  # not shown by the form
+    ],
+)
+def test_a_before_that_cannot_be_checked_is_refused(fresh: Desk, before, column: str) -> None:
+    toml = fresh.folder / "campaign.toml"
+    kept = toml.read_bytes()
+    body = {"campaign": {"name": "Briefe"}, "qr": {"url": "https://y.example"}, "before": before}
+    answer = fresh.client.put("/api/settings", json=body)
+    assert answer.status_code == 400
+    assert column in [p["column"] for p in answer.json()["problems"]]
+    assert toml.read_bytes() == kept
+
+
+def test_two_pages_writing_one_card_s_message_do_not_replace_each_other(fresh: Desk) -> None:
+    """A message written on one page is not overwritten from another page that showed the
+    card before it: that save is a 409 quoting the message there now."""
+    ready(fresh)
+    client = fresh.client
+    assert client.post("/api/assign", json={"seed": 7}).status_code == 200
+    pair = client.get("/api/pairs").json()["pairs"][0]
+    where = f"/api/pairs/{pair['sender_id']}/{pair['prisoner_id']}"
+    first = "Держитесь! Мы помним о вас."
+    saved = client.put(where, json={"message": first, "before": pair["message"]})
+    assert saved.status_code == 200 and saved.json()["pair"]["message"] == first
+    refused = client.put(where, json={"message": "Мы с вами.", "before": pair["message"]})
+    assert refused.status_code == 409
+    (problem,) = refused.json()["problems"]
+    assert first in problem["message"] and problem["file"] == "assignments.csv"
+    rows = read_manifest(fresh.folder / "assignments.csv")
+    assert [r["message"] for r in rows if r["prisoner_id"] == pair["prisoner_id"]
+            and r["sender_id"] == pair["sender_id"]] == [first]  # fmt: skip
+    # from the message now, the change is saved; a before that is not text is refused
+    again = client.put(where, json={"message": "Мы с вами.", "before": first + "\n"})
+    assert again.status_code == 200
+    assert client.put(where, json={"message": "x", "before": 1}).status_code == 400
+
+
+def test_two_saves_at_the_same_moment_keep_one_name(fresh: Desk) -> None:
+    """Two pages press Save at the same moment, each from the name both showed: one name
+    is saved, the other save is refused, whichever comes first."""
+    shown = fresh.desk.settings()["campaign"]["name"]
+    start = threading.Barrier(8)
+    outcomes: dict[str, str] = {}
+
+    def save(name: str) -> None:
+        start.wait()
+        change = {"campaign": {"name": name}}
+        try:
+            fresh.desk.save_settings(change, {"campaign": {"name": shown}})
+            outcomes[name] = "saved"
+        except ConflictError:
+            outcomes[name] = "refused"
+
+    names = [f"Kampagne {n}" for n in range(8)]
+    threads = [threading.Thread(target=save, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    (winner,) = [name for name, outcome in outcomes.items() if outcome == "saved"]
+    assert sorted(outcomes.values()) == ["refused"] * 7 + ["saved"]
+    assert fresh.desk.settings()["campaign"]["name"] == winner

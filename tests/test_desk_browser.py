@@ -10,6 +10,7 @@ it fails.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -377,3 +378,44 @@ def test_the_card_shown_is_the_card_chosen_last(browser, paired: Path) -> None:
         assert page.eval_on_selector("#front", "image => image.src") == shown
         assert page.eval_on_selector("#back", "image => image.src") == back
         assert page.inner_text("#status") == ""
+
+
+def test_two_people_at_the_desk_do_not_replace_each_other(
+    browser, paired: Path, tmp_path: Path
+) -> None:
+    """Two offices' staff on one campaign, each with the page open: the second to save
+    the campaign's name, or one card's message, is told by the field that it changed
+    meanwhile, and the first one's words stay."""
+    paired = Path(shutil.copytree(paired, tmp_path / "office"))  # the others' stays as it is
+    with desk(paired) as url, opened(browser, url) as one, opened(browser, url) as two:
+        for page in (one, two):
+            page.goto(url + "/desk")
+            page.wait_for_function(
+                "() => !document.querySelector('#settings [type=submit]').disabled"
+            )
+        one.fill('[id="campaign.name"]', "Briefe nach Belarus")
+        one.click("text=Save settings")
+        one.locator("#saved").filter(has_text="Saved in campaign.toml").wait_for(timeout=WAIT)
+        two.fill('[id="campaign.name"]', "Postkarten aus Berlin")
+        two.click("text=Save settings")
+        error = two.locator('[id="error-campaign.name"]')
+        error.wait_for(state="visible", timeout=WAIT)
+        assert "changed since this page read it" in error.inner_text()
+        assert "Briefe nach Belarus" in error.inner_text()
+        assert two.get_attribute('[id="campaign.name"]', "aria-invalid") == "true"
+        toml = (paired / "campaign.toml").read_text(encoding="utf-8")
+        assert 'name = "Briefe nach Belarus"' in toml
+
+        for page in (one, two):
+            page.goto(url + "/desk/pairs")
+            page.locator("#shown").filter(has_text="cards shown").wait_for(timeout=WAIT)
+        rows = [page.locator("#pairs tbody tr").first for page in (one, two)]
+        rows[0].locator("textarea").fill("Держитесь! Мы помним о вас.")
+        rows[0].locator("button", has_text="Save").click()
+        rows[0].locator(".note.good").wait_for(timeout=WAIT)
+        rows[1].locator("textarea").fill("Мы с вами.")
+        rows[1].locator("button", has_text="Save").click()
+        rows[1].locator(".findings .bad").first.wait_for(timeout=WAIT)
+        assert "Мы помним о вас" in rows[1].locator(".findings").inner_text()
+        messages = [r["message"] for r in read_manifest(paired / "assignments.csv")]
+        assert "Держитесь! Мы помним о вас." in messages and "Мы с вами." not in messages

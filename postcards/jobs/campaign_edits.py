@@ -150,6 +150,62 @@ def _wrong_value(section: str, value: Any) -> str:
     return "text, a number, true or false, or a list of them (null deletes the setting)"
 
 
+def stale_settings(
+    form: Mapping[str, Mapping[str, Any]],
+    changes: Mapping[str, Any],
+    before: Any,
+    name: str = "campaign.toml",
+) -> list[Problem]:
+    """The changed settings whose value is no longer the one the change was made from.
+
+    ``form`` holds the settings as the desk shows them now (``GET /api/settings``),
+    ``before`` what the page showed when it was filled in, for the settings it changes.
+    Someone else (another page, a text editor) changed those since: saving would replace
+    their value unseen.
+
+    Raises:
+        InputError: ``before`` is not an object of sections, or names a setting the
+            change does not set or the form does not show (it could not be checked).
+    """
+    if not isinstance(before, dict) or not all(isinstance(v, dict) for v in before.values()):
+        shape = 'expected the values the change was made from, like {"campaign": {"name": "…"}}'
+        raise InputError(Problem(shape, file=name, column="before"))
+    wrong, stale = [], []
+    for section, values in before.items():
+        for key, was in values.items():
+            column = f'{section}."{key}"' if section == TABLE else f"{section}.{key}"
+            changed = changes.get(section)
+            if not isinstance(changed, dict) or key not in changed:
+                message = "named in before, but the change does not set it"
+                wrong.append(Problem(message, file=name, column=f"before.{column}"))
+            elif section != TABLE and key not in form.get(section, {}):
+                message = "cannot be checked: the desk's form does not show this setting"
+                wrong.append(Problem(message, file=name, column=f"before.{column}"))
+            elif _plain(now := form.get(section, {}).get(key)) != _plain(was):
+                stale.append(Problem(
+                    f"changed since this page read it (it is now {_shown(now)}); reload the "
+                    "page to see it, then make your change again",
+                    file=name, column=column,
+                ))  # fmt: skip
+    if wrong:
+        raise InputError(wrong)
+    return stale
+
+
+def _plain(value: Any) -> Any:
+    """A setting as compared: a list as a list, and nothing, '' and [] alike (the default)."""
+    if isinstance(value, list | tuple):
+        return list(value) or None
+    return value if value not in ("", None) else None
+
+
+def _shown(value: Any) -> str:
+    value = _plain(value)
+    if value is None:
+        return "empty"
+    return " / ".join(map(repr, value)) if isinstance(value, list) else repr(value)
+
+
 def save_columns(source: Path, what: str, columns: Mapping[str, Any]) -> Settings:
     """``[senders.columns]`` or ``[prisoners.columns]`` replaced by ``columns`` (none: deleted).
 

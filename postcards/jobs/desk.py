@@ -22,9 +22,9 @@ from typing import Any
 from postcards.campaign_file import load_campaign
 from postcards.cards.reprint import Selection
 from postcards.config import Settings
-from postcards.errors import InputError, Problem, UsageError
+from postcards.errors import ConflictError, InputError, Problem, UsageError
 from postcards.jobs.assign import AssignOptions, assign_wave
-from postcards.jobs.campaign_edits import save_columns, save_settings
+from postcards.jobs.campaign_edits import save_columns, save_settings, stale_settings
 from postcards.jobs.cards import make_cards
 from postcards.jobs.check import check
 from postcards.jobs.lists import CheckReport
@@ -82,20 +82,27 @@ class CampaignDesk:
         listed = read_directory(campaign).parliaments.values()
         parliaments = sorted({*campaign.return_addresses, *(p for p in listed if p)})
         return {
-            "campaign": {"name": campaign.name, "hashtag": campaign.hashtag, "url": campaign.url,
-                         "wave": campaign.wave, "office": campaign.office,
-                         "return_address": list(campaign.return_address)},
-            "cards": {"size": campaign.size, "language": campaign.language,
-                      "layout": campaign.layout, "duplex": campaign.duplex},
-            "return_addresses": {k: list(v) for k, v in campaign.return_addresses.items()},
+            **_form(campaign),
             "parliaments": parliaments,
             "choices": {"size": list(PRESETS), "layout": list(LAYOUTS),
                         "duplex": list(DUPLEX_MODES), "count": list(COUNTS)},
         }  # fmt: skip
 
-    def save_settings(self, changes: dict[str, Any]) -> dict[str, Any]:
-        """``PUT /api/settings``: the changes saved, or refused with every problem."""
+    def save_settings(self, changes: dict[str, Any], before: Any = None) -> dict[str, Any]:
+        """``PUT /api/settings``: the changes saved, or refused with every problem.
+
+        ``before``: the values the page showed of the settings it changes (None: no
+        check).  A setting someone changed since is refused by name, and nothing is saved.
+
+        Raises:
+            ConflictError: a setting changed since the page read it.
+            InputError: a setting campaign.toml refuses, or a ``before`` that is not one.
+        """
         with self.lock:
+            if before is not None:
+                stale = stale_settings(_form(self.campaign()), changes, before)
+                if stale:
+                    raise ConflictError(stale)
             saved = save_settings(self.source, changes)
         return {"ok": True, "problems": list(saved.warnings)}
 
@@ -159,11 +166,17 @@ class CampaignDesk:
             and (office is None or row.office == office)
         ]
 
-    def edit_pair(self, sender: str, prisoner: str, message: str) -> dict[str, Any]:
-        """``PUT /api/pairs/{sender}/{prisoner}``: the message saved, the card checked."""
+    def edit_pair(
+        self, sender: str, prisoner: str, message: str, before: str | None = None
+    ) -> dict[str, Any]:
+        """``PUT /api/pairs/{sender}/{prisoner}``: the message saved, the card checked.
+
+        ``before``: the message the page showed (None: no check); a message someone
+        changed since is not replaced (:class:`~postcards.errors.ConflictError`).
+        """
         with self.lock:
             campaign = self.campaign()
-            set_message(campaign, sender, prisoner, message)
+            set_message(campaign, sender, prisoner, message, before)
         (pair,) = self.pairs(sender, prisoner) or [{}]
         return {"pair": pair, "findings": card_findings(campaign, sender, prisoner)}
 
@@ -284,3 +297,15 @@ def _card_options(options: dict[str, Any]) -> CardOptions:
 
 def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text) or "wave"
+
+
+def _form(campaign: Settings) -> dict[str, dict[str, Any]]:
+    """The settings the desk's campaign form shows, as ``GET /api/settings`` gives them."""
+    return {
+        "campaign": {"name": campaign.name, "hashtag": campaign.hashtag, "url": campaign.url,
+                     "wave": campaign.wave, "office": campaign.office,
+                     "return_address": list(campaign.return_address)},
+        "cards": {"size": campaign.size, "language": campaign.language,
+                  "layout": campaign.layout, "duplex": campaign.duplex},
+        "return_addresses": {k: list(v) for k, v in campaign.return_addresses.items()},
+    }  # fmt: skip

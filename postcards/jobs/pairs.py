@@ -16,7 +16,7 @@ from pathlib import Path
 
 from postcards.codes import PLACEHOLDER_CODE, format_code
 from postcards.config import Settings
-from postcards.errors import InputError, OutputError, Problem, display_name
+from postcards.errors import ConflictError, InputError, OutputError, Problem, display_name
 from postcards.files import open_csv, publish, staged, write_csv
 from postcards.inputs.people import People
 from postcards.inputs.spreadsheets import CSV_SUFFIXES, read_table
@@ -26,7 +26,12 @@ from postcards.jobs.check import content_check, prepare, print_order
 from postcards.jobs.lists import CheckReport, existing_ledger, read_people
 from postcards.jobs.planning import iter_plans
 from postcards.ledger.book import Ledger
-from postcards.pairing.assignments import assignment_columns, assignments_file, read_assignments
+from postcards.pairing.assignments import (
+    assignment_columns,
+    assignments_file,
+    message_text,
+    read_assignments,
+)
 from postcards.pairing.fair import Pairing
 from postcards.printing.run import CardOptions
 
@@ -98,8 +103,13 @@ def message_problem(message: str) -> str:
     return ""
 
 
-def set_message(campaign: Settings, sender_id: str, prisoner_id: str, message: str) -> Path:
+def set_message(
+    campaign: Settings, sender_id: str, prisoner_id: str, message: str, before: str | None = None
+) -> Path:
     """Write ``message`` (empty: the template's) on the wave's row of this pair.
+
+    ``before``: the message the change was made from (the desk's page shows it); None
+    writes whatever the row holds now.
 
     Returns:
         The assignments file written.
@@ -107,6 +117,8 @@ def set_message(campaign: Settings, sender_id: str, prisoner_id: str, message: s
     Raises:
         InputError: no assignments file yet (pair the wave first), the file is not a CSV
             file, the wave has no row of this pair, or the message cannot be written.
+        ConflictError: the row's message is no longer ``before``: someone changed it since
+            (another page, a spreadsheet); nothing is written.
     """
     message = message.strip()
     problem = message_problem(message)
@@ -132,6 +144,7 @@ def set_message(campaign: Settings, sender_id: str, prisoner_id: str, message: s
         if (cell["sender_id"], cell["prisoner_id"]) == (sender_id, prisoner_id) and cell.get(
             "wave", ""
         ) in ("", campaign.wave):
+            _check_unchanged(message_text(values[column]), before, name)
             values[column], found = message, True
         rows.append(values)
     if not found:
@@ -145,6 +158,21 @@ def set_message(campaign: Settings, sender_id: str, prisoner_id: str, message: s
     except OSError as error:
         raise OutputError(Problem(f"cannot write: {error.strerror}", file=name)) from error
     return path
+
+
+def _check_unchanged(now: str, before: str | None, name: str) -> None:
+    """Refuse a message written over one that someone changed since ``before`` was read."""
+    if before is None or now == message_text(before):
+        return
+    shown = f"it is now {now!r}" if now else "it is the template's message now"
+    raise ConflictError(
+        Problem(
+            f"this card's message was changed since this page showed it ({shown}); reload "
+            "the page to see it, then write yours again",
+            file=name,
+            column="message",
+        )
+    )
 
 
 def card_findings(campaign: Settings, sender_id: str, prisoner_id: str) -> list[Problem]:

@@ -87,8 +87,8 @@ def read_assignments(
                     cell.get("language", "").lower(),
                     row.number,
                     cell.get("reason", ""),
-                    _text(row.cells.get(columns.get("message", ""), "")),
-                    _text(row.cells.get(columns.get("translation", ""), "")),
+                    message_text(row.cells.get(columns.get("message", ""), "")),
+                    message_text(row.cells.get(columns.get("translation", ""), "")),
                     table.name,
                 )
             )
@@ -97,7 +97,7 @@ def read_assignments(
     return WavePairs(tuple(pairings), ())
 
 
-def _text(cell: str) -> str:
+def message_text(cell: str) -> str:
     """A message cell as written: its line breaks kept, blank lines around it dropped."""
     return "\n".join(line.rstrip() for line in cell.replace("\r\n", "\n").split("\n")).strip()
 

@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from postcards.errors import LedgerError, PostcardsError, Problem
+from postcards.errors import ConflictError, LedgerError, PostcardsError, Problem
 from postcards.inputs.people import LISTS
 from postcards.inputs.spreadsheets import MAX_UPLOAD
 from postcards.progress import Progress
@@ -37,14 +37,18 @@ class Backend(Protocol):
     """What the desk asks of its campaign (see :class:`postcards.jobs.desk.CampaignDesk`)."""
 
     def settings(self) -> dict[str, Any]: ...  # noqa: D102
-    def save_settings(self, changes: dict[str, Any]) -> dict[str, Any]: ...  # noqa: D102
+    def save_settings(  # noqa: D102
+        self, changes: dict[str, Any], before: Any = None
+    ) -> dict[str, Any]: ...
     def list_report(self, what: str) -> dict[str, Any]: ...  # noqa: D102
     def upload_list(self, what: str, filename: str, data: bytes) -> dict[str, Any]: ...  # noqa: D102
     def save_columns(self, what: str, columns: dict[str, Any]) -> dict[str, Any]: ...  # noqa: D102
     def check(self) -> dict[str, Any]: ...  # noqa: D102
     def assign(self, options: dict[str, Any]) -> dict[str, Any]: ...  # noqa: D102
     def pairs(self, sender: str, prisoner: str, office: str | None) -> list[dict]: ...  # noqa: D102
-    def edit_pair(self, sender: str, prisoner: str, message: str) -> dict[str, Any]: ...  # noqa: D102
+    def edit_pair(  # noqa: D102
+        self, sender: str, prisoner: str, message: str, before: str | None = None
+    ) -> dict[str, Any]: ...
     def preview(self, sender: str, prisoner: str, side: str) -> bytes: ...  # noqa: D102
     def print_run(  # noqa: D102
         self, options: dict[str, Any]
@@ -81,7 +85,9 @@ def _backend(request: Request) -> Backend:
 
 
 async def _call(request: Request, work: Callable[[Backend], T], refresh: bool = False) -> T:
-    """``work(backend)`` in a worker thread; input it refuses is a 400 with its problems.
+    """``work(backend)`` in a worker thread; refused input is a 400 with its problems.
+
+    A change made from values someone has changed since is a 409.
 
     ``refresh``: the station's name, directory and scope are read again after it (a
     changed list or name shows on the dashboard).
@@ -91,6 +97,8 @@ async def _call(request: Request, work: Callable[[Backend], T], refresh: bool = 
         result = await run_in_threadpool(work, backend)
     except LedgerError:
         raise  # 503, as on every route
+    except ConflictError as error:
+        raise Refused(error.problems, 409) from None
     except PostcardsError as error:
         raise Refused(error.problems) from None
     if refresh:
@@ -102,7 +110,7 @@ async def _call(request: Request, work: Callable[[Backend], T], refresh: bool = 
 
 
 class Refused(Exception):
-    """Input the backend refused: a 400 with every problem."""
+    """Input the backend refused: a 400 (or a 409) with every problem."""
 
     def __init__(self, problems: list[Problem], status: int = 400):
         super().__init__(problems)
@@ -133,9 +141,14 @@ async def get_settings(request: Request) -> JSONResponse:
 
 
 async def put_settings(request: Request) -> JSONResponse:
-    """``PUT /api/settings``: ``{"campaign": {…}, "cards": {…}}`` saved to campaign.toml."""
+    """``PUT /api/settings``: ``{"campaign": {…}, "cards": {…}}`` saved to campaign.toml.
+
+    ``"before"``, the same shape: what the page showed of the settings it changes; one
+    changed since is a 409, and nothing is saved.
+    """
     data = await json_body(request, '{"campaign": {"name": "…"}}')
-    return _json(await _call(request, lambda b: b.save_settings(data), refresh=True))
+    before = data.pop("before", None)
+    return _json(await _call(request, lambda b: b.save_settings(data, before), refresh=True))
 
 
 async def get_list(request: Request) -> JSONResponse:
@@ -216,13 +229,18 @@ async def get_pairs(request: Request) -> JSONResponse:
 
 
 async def put_pair(request: Request) -> JSONResponse:
-    """``PUT /api/pairs/{sender}/{prisoner}`` ``{"message"}``: saved, with its findings."""
+    """``PUT /api/pairs/{sender}/{prisoner}`` ``{"message"}``: saved, with its findings.
+
+    ``"before"``: the message the page showed; a message changed since is a 409.
+    """
     sender, prisoner = request.path_params["sender"], request.path_params["prisoner"]
     data = await json_body(request, '{"message": "…"}')
-    message = data.get("message", "")
+    message, before = data.get("message", ""), data.get("before")
     if not isinstance(message, str):
         raise Refusal(400, "'message' must be text")
-    return _json(await _call(request, lambda b: b.edit_pair(sender, prisoner, message)))
+    if before is not None and not isinstance(before, str):
+        raise Refusal(400, "'before' must be text: the message the page showed")
+    return _json(await _call(request, lambda b: b.edit_pair(sender, prisoner, message, before)))
 
 
 async def get_preview(request: Request) -> Response:

@@ -158,28 +158,33 @@
     }
 
     // Only what changed is sent: an empty text deletes the setting (back to its default).
+    // With it goes what the page showed of each (before): a setting someone else changed
+    // since is refused by the station, not replaced unseen.
     function changes() {
-      const changed = {};
-      const put = (section, key, value) => { (changed[section] = changed[section] || {})[key] = value; };
+      const changed = {}, before = {};
+      const put = (section, key, value, was) => {
+        (changed[section] = changed[section] || {})[key] = value;
+        (before[section] = before[section] || {})[key] = was === undefined ? null : was;
+      };
       for (const key of ["name", "hashtag", "url", "wave", "office"]) {
         const value = form.elements["campaign." + key].value.trim();
-        if (value !== (settings.campaign[key] || "")) put("campaign", key, value || null);
+        if (value !== (settings.campaign[key] || "")) put("campaign", key, value || null, settings.campaign[key]);
       }
       const address = lines(form.elements["campaign.return_address"].value);
       if (address.join("\n") !== settings.campaign.return_address.join("\n")) {
-        put("campaign", "return_address", address.length ? address : null);
+        put("campaign", "return_address", address.length ? address : null, settings.campaign.return_address);
       }
       for (const key of ["size", "language"]) {
         const value = form.elements["cards." + key].value.trim();
-        if (value !== settings.cards[key]) put("cards", key, value || null);
+        if (value !== settings.cards[key]) put("cards", key, value || null, settings.cards[key]);
       }
       for (const area of $("parliaments").querySelectorAll("textarea")) {
         const parliament = area.dataset.parliament;
         const now = lines(area.value);
-        const before = settings.return_addresses[parliament] || [];
-        if (now.join("\n") !== before.join("\n")) put("return_addresses", parliament, now.length ? now : null);
+        const shown = settings.return_addresses[parliament] || [];
+        if (now.join("\n") !== shown.join("\n")) put("return_addresses", parliament, now.length ? now : null, shown);
       }
-      return changed;
+      return Object.keys(changed).length ? { ...changed, before } : {};
     }
 
     function clearErrors() {
@@ -449,12 +454,12 @@
         event.preventDefault();
         say(state, words.t("desk.saving"));
         const where = `/api/pairs/${encodeURIComponent(pair.sender_id)}/${encodeURIComponent(pair.prisoner_id)}`;
-        const answer = await api("PUT", where, { message: area.value });
+        const answer = await api("PUT", where, { message: area.value, before: pair.message });
         if (!answer.ok) {
           say(state, words.t("desk.pairs.not_saved"), "bad");
           return findingsList(findings, problemsOf(answer));
         }
-        area.value = answer.data.pair.message;
+        area.value = pair.message = answer.data.pair.message;
         say(state, words.t("desk.pairs.saved"), "good");
         findingsList(findings, answer.data.findings);
       });
