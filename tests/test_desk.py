@@ -720,3 +720,28 @@ def test_two_saves_at_the_same_moment_keep_one_name(fresh: Desk) -> None:
     (winner,) = [name for name, outcome in outcomes.items() if outcome == "saved"]
     assert sorted(outcomes.values()) == ["refused"] * 7 + ["saved"]
     assert fresh.desk.settings()["campaign"]["name"] == winner
+
+
+def test_columns_mapped_from_a_list_replaced_meanwhile_are_refused(fresh: Desk) -> None:
+    """One page shows the senders list's columns; meanwhile another page uploads the
+    office's own list, or saves other columns: the first page's mapping, made from columns
+    the list no longer has as shown, is refused (409) and campaign.toml keeps the other's."""
+    client, toml = fresh.client, fresh.folder / "campaign.toml"
+    shown = client.get("/api/lists/senders").json()["columns"]  # init's example list
+    assert fresh.upload("senders", "Abgeordnete.xlsx", german_senders()).status_code == 200
+    kept = toml.read_bytes()
+    stale = {"name": [shown[0]["header"]], "before": shown}
+    refused = client.put("/api/columns/senders", json=stale)
+    assert refused.status_code == 409
+    (problem,) = refused.json()["problems"]
+    assert problem["column"] == "senders.columns" and "reload the page" in problem["message"]
+    assert toml.read_bytes() == kept
+    # from the columns shown now, the mapping is saved; then a page still showing those
+    now = client.get("/api/lists/senders").json()["columns"]
+    mapping = {"name": ["Vorname", "Nachname"], "other": ["Wahlkreis"]}
+    assert client.put("/api/columns/senders", json={**mapping, "before": now}).status_code == 200
+    again = {"name": ["Nachname"], "before": now}  # made from the columns before that save
+    assert client.put("/api/columns/senders", json=again).status_code == 409
+    assert 'other = ["Wahlkreis"]' in toml.read_text(encoding="utf-8")
+    wrong = client.put("/api/columns/senders", json={"name": ["Nachname"], "before": "Vorname"})
+    assert wrong.status_code == 400 and wrong.json()["problems"][0]["column"] == "before"

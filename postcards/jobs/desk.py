@@ -115,15 +115,24 @@ class CampaignDesk:
         with self.lock:
             return report_json(upload_list(self.campaign(), what, filename, data))
 
-    def save_columns(self, what: str, columns: dict[str, Any]) -> dict[str, Any]:
+    def save_columns(
+        self, what: str, columns: dict[str, Any], before: Any = None
+    ) -> dict[str, Any]:
         """``PUT /api/columns/{what}``: the mapping checked against the list, then saved.
+
+        ``before``: the columns the page showed (``[{"header", "field"}]``, as
+        ``GET /api/lists/{what}`` gives them; None: no check).
 
         Raises:
             InputError: a field that is not one, or a header the list does not have; nothing
                 is saved then.
+            ConflictError: the list's columns are no longer those the page showed (a list
+                uploaded or columns saved since, from another page).
         """
         with self.lock:
             campaign = self.campaign()
+            if before is not None:
+                _check_columns(campaign, what, before)
             mapping = {k: v if isinstance(v, str) else tuple(v) for k, v in columns.items()
                        if isinstance(v, str | list)}  # fmt: skip
             trial = list_report(campaign, what, columns=mapping)
@@ -309,3 +318,27 @@ def _form(campaign: Settings) -> dict[str, dict[str, Any]]:
                   "layout": campaign.layout, "duplex": campaign.duplex},
         "return_addresses": {k: list(v) for k, v in campaign.return_addresses.items()},
     }  # fmt: skip
+
+
+def _check_columns(campaign: Settings, what: str, before: Any) -> None:
+    """Refuse a mapping made from columns that are not the list's columns now."""
+    shape = isinstance(before, list) and all(
+        isinstance(c, dict) and isinstance(c.get("header"), str) for c in before
+    )
+    if not shape:
+        example = '[{"header": "Vorname", "field": "name"}]'
+        raise InputError(Problem(f"expected the columns the page showed, like {example}",
+                                 file="campaign.toml", column="before"))  # fmt: skip
+    now = report_json(list_report(campaign, what))
+    if [(c["header"], c["field"]) for c in now["columns"]] != [
+        (c["header"], c.get("field")) for c in before
+    ]:
+        raise ConflictError(
+            Problem(
+                f"the columns of {now['file']} changed since this page showed them (a list "
+                "uploaded or columns saved since, from another page); reload the page to see "
+                "them, then map them again",
+                file="campaign.toml",
+                column=f"{what}.columns",
+            )
+        )

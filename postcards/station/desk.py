@@ -42,7 +42,9 @@ class Backend(Protocol):
     ) -> dict[str, Any]: ...
     def list_report(self, what: str) -> dict[str, Any]: ...  # noqa: D102
     def upload_list(self, what: str, filename: str, data: bytes) -> dict[str, Any]: ...  # noqa: D102
-    def save_columns(self, what: str, columns: dict[str, Any]) -> dict[str, Any]: ...  # noqa: D102
+    def save_columns(  # noqa: D102
+        self, what: str, columns: dict[str, Any], before: Any = None
+    ) -> dict[str, Any]: ...
     def check(self) -> dict[str, Any]: ...  # noqa: D102
     def assign(self, options: dict[str, Any]) -> dict[str, Any]: ...  # noqa: D102
     def pairs(self, sender: str, prisoner: str, office: str | None) -> list[dict]: ...  # noqa: D102
@@ -199,10 +201,14 @@ async def _upload(request: Request) -> tuple[str, bytes]:
 
 
 async def put_columns(request: Request) -> JSONResponse:
-    """``PUT /api/columns/{what}``: ``{"name": ["Vorname", "Nachname"], "other": […]}``."""
+    """``PUT /api/columns/{what}``: ``{"name": ["Vorname", "Nachname"], "other": […]}``.
+
+    ``"before"``: the columns the page showed; columns changed since are a 409.
+    """
     what = _list_name(request)
     data = await json_body(request, '{"name": ["Vorname", "Nachname"]}')
-    return _json(await _call(request, lambda b: b.save_columns(what, data), refresh=True))
+    before = data.pop("before", None)
+    return _json(await _call(request, lambda b: b.save_columns(what, data, before), refresh=True))
 
 
 async def get_check(request: Request) -> JSONResponse:

@@ -358,7 +358,8 @@
       }
       say(part("status"), words.t("desk.saving"));
       const wanted = asking();
-      const answer = await api("PUT", "/api/columns/" + what, mapping);
+      // with the columns it was made from: a list uploaded or mapped since is not overridden
+      const answer = await api("PUT", "/api/columns/" + what, { ...mapping, before: report.columns });
       if (!wanted()) return;
       if (!answer.ok) {
         showProblems(part("problems"), problemsOf(answer));
