@@ -329,13 +329,11 @@ def _check_columns(campaign: Settings, what: str, before: Any) -> None:
         example = '[{"header": "Vorname", "field": "name"}]'
         raise InputError(Problem(f"expected the columns the page showed, like {example}",
                                  file="campaign.toml", column="before"))  # fmt: skip
-    now = report_json(list_report(campaign, what))
-    if [(c["header"], c["field"]) for c in now["columns"]] != [
-        (c["header"], c.get("field")) for c in before
-    ]:
+    now = list_report(campaign, what)
+    if list(now.columns) != [(c["header"], c.get("field")) for c in before]:
         raise ConflictError(
             Problem(
-                f"the columns of {now['file']} changed since this page showed them (a list "
+                f"the columns of {now.file} changed since this page showed them (a list "
                 "uploaded or columns saved since, from another page); reload the page to see "
                 "them, then map them again",
                 file="campaign.toml",
