@@ -693,6 +693,14 @@ def test_two_pages_writing_one_card_s_message_do_not_replace_each_other(fresh: D
     again = client.put(where, json={"message": "Мы с вами.", "before": first + "\n"})
     assert again.status_code == 200
     assert client.put(where, json={"message": "x", "before": 1}).status_code == 400
+    # a misspelt key, or no message at all, is refused: it would put the template's back
+    for body in ({"mesage": "Держитесь!"}, {"message": "x", "befor": "Мы с вами."}, {}):
+        refused = client.put(where, json=body)
+        assert refused.status_code == 400, body
+        assert "message" in refused.json()["reason"]
+    saved = [r["message"] for r in read_manifest(fresh.folder / "assignments.csv")
+             if (r["sender_id"], r["prisoner_id"]) == (pair["sender_id"], pair["prisoner_id"])]  # fmt: skip
+    assert saved == ["Мы с вами."]
 
 
 def test_two_saves_at_the_same_moment_keep_one_name(fresh: Desk) -> None:

@@ -241,7 +241,12 @@ async def put_pair(request: Request) -> JSONResponse:
     """
     sender, prisoner = request.path_params["sender"], request.path_params["prisoner"]
     data = await json_body(request, '{"message": "…"}')
-    message, before = data.get("message", ""), data.get("before")
+    unknown = sorted(set(data) - {"message", "before"})
+    if unknown:  # a misspelt "message" would otherwise put the template's back unseen
+        raise Refusal(400, f'unknown key {unknown[0]!r}: send {{"message", "before"}}')
+    if "message" not in data:
+        raise Refusal(400, "no 'message': send \"\" for the template's message")
+    message, before = data["message"], data.get("before")
     if not isinstance(message, str):
         raise Refusal(400, "'message' must be text")
     if before is not None and not isinstance(before, str):
