@@ -472,8 +472,6 @@ def make_cards(count: int, seed: int) -> list[LedgerCard]:
 
 
 def run_row(row: Row, number: int, folder: Path, url: str, host: str, args, pg) -> Result:
-    import sqlalchemy as sa
-
     result = Result(row)
     count = args.clients * args.scans
     cards = make_cards(count + 100, seed=number)  # 100 never scanned
@@ -532,12 +530,8 @@ def run_row(row: Row, number: int, folder: Path, url: str, host: str, args, pg) 
         if pending and all(s.landed for s in pending):
             result.landed = max(s.landed for s in pending) - ctx.ended  # type: ignore[type-var]
 
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            events = connection.execute(sa.text("SELECT code, status, nonce FROM events")).all()
-    finally:
-        engine.dispose()
+    with Ledger.open(url) as ledger:  # every event as the database holds it
+        events = ledger._rows("SELECT code, status, nonce FROM events")
     sent = Counter(code for code, status, _ in events if status == "sent")
     by_nonce = Counter(nonce for _, _, nonce in events if nonce)
     nonce_code = {nonce: code for code, _, nonce in events if nonce}

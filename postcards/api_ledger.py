@@ -16,9 +16,9 @@ from postcards.errors import PostcardsError, Problem
 from postcards.jobs.report import campaign_report, write_campaign_report
 from postcards.ledger.book import Ledger
 from postcards.ledger.coverage import Report, tables
-from postcards.ledger.engines import ledger_exists
 from postcards.ledger.model import Event, LedgerCard
 from postcards.ledger.scanning import Outcome, Scanner
+from postcards.ledger.targets import ledger_exists
 
 
 class CampaignLedger:

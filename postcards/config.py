@@ -176,7 +176,7 @@ def database_setting(
 
 
 def database_problem(url: str) -> str | None:
-    """Why ``url`` is not a ledger URL this tool and SQLAlchemy both read, or None."""
+    """Why ``url`` is not a ledger URL this tool reads, or None."""
     scheme, sep, rest = url.partition("://")
     if sep and scheme == "sqlite" and rest.startswith("/") and rest.strip("/") and "?" not in rest:
         return None

@@ -253,7 +253,7 @@ class PostgresServer:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
 
     def new_database(self) -> str:
-        """A fresh, empty database; returns its SQLAlchemy URL."""
+        """A fresh, empty database; returns its URL."""
         import psycopg
 
         self._count += 1

@@ -3,8 +3,9 @@ server that goes away and comes back, texts neither database can keep alike.
 
 Real parts only: a real SQLite file (on a real full tmpfs where the test may mount one),
 the PostgreSQL server of conftest, and a second throwaway server this module starts and
-stops.  A fault that cannot be made for real (a commit refused once) is injected with an
-SQLAlchemy event listener raising the driver's own error at that point.
+stops.  A fault that cannot be made for real (a commit refused once) is injected by
+wrapping the ledger engine's own step (its commit, its statement) to raise the driver's own
+error at that point.
 
 Every test checks the nothing-lost rule: what was reported recorded is in the ledger
 exactly once, what was reported not recorded is not there.
@@ -23,9 +24,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-import sqlalchemy as sa
 import web
 from conftest import ROOT, Cluster, run, tmpfs
 
@@ -33,9 +34,9 @@ from postcards.codes import format_code, new_code
 from postcards.errors import LedgerError
 from postcards.ledger import database
 from postcards.ledger.book import Ledger
-from postcards.ledger.engines import unkeepable_parameter
 from postcards.ledger.model import Event, LedgerCard
 from postcards.ledger.scanning import NOT_RECORDED, RECORDED, REFUSED, Scanner
+from postcards.ledger.texts import unkeepable_parameter
 from postcards.station.app import Station, create_app
 from postcards.station.server import background
 
@@ -67,63 +68,79 @@ def statuses(url: str, code: str) -> list[str]:
 # --- faults made on purpose ------------------------------------------------------------
 
 
-def disk_full(dialect: str) -> sa.exc.OperationalError:
-    """The error each driver gives for a full disk, as SQLAlchemy wraps it."""
+def disk_full(dialect: str) -> Exception:
+    """The error each driver gives for a full disk."""
     if dialect == "sqlite":
-        driver: Exception = sqlite3.OperationalError("database or disk is full")
-    else:
-        import psycopg
+        return sqlite3.OperationalError("database or disk is full")
+    import psycopg
 
-        driver = psycopg.errors.DiskFull(
-            'could not extend file "base/16384/16390": No space left on device'
-        )
-    return sa.exc.OperationalError("COMMIT", {}, driver)
+    return psycopg.errors.DiskFull(
+        'could not extend file "base/16384/16390": No space left on device'
+    )
+
+
+@contextmanager
+def wrapped(target: object, name: str, wrapper: Callable[..., Any]) -> Iterator[None]:
+    """``target.name`` (an engine, or an engine class for every engine) replaced by
+    ``wrapper(original, *args)`` for the block."""
+    original = getattr(target, name)
+    if isinstance(target, type):
+        setattr(target, name, lambda self, *args: wrapper(original.__get__(self), *args))
+    else:
+        setattr(target, name, lambda *args: wrapper(original, *args))
+    try:
+        yield
+    finally:
+        if isinstance(target, type):
+            setattr(target, name, original)
+        else:
+            delattr(target, name)
 
 
 @contextmanager
 def failing_writes(target: object, error: Exception, at: int = 1) -> Iterator[list[int]]:
     """The ``at``-th write commit from now (on ``target``: an engine, or every engine when
-    it is ``sa.Engine``) raises ``error`` instead of committing, once; reads commit.
+    it is an engine class) raises ``error`` instead of committing, once; reads commit.
 
     Yields the count of write commits tried so far.
     """
-    tried = [0]
+    tried, writing = [0], set()
 
-    def commit(connection: sa.Connection) -> None:
-        if connection.info.get("immediate"):  # a write transaction (see Database._transaction)
+    def begin(original: Callable[..., None], connection: object, write: bool, *rest: bool) -> None:
+        (writing.add if write else writing.discard)(id(connection))
+        original(connection, write, *rest)
+
+    def commit(original: Callable[..., None], connection: object) -> None:
+        if id(connection) in writing:  # a write transaction (see Database._transaction)
             tried[0] += 1
             if tried[0] == at:
                 raise error
+        original(connection)
 
-    sa.event.listen(target, "commit", commit)
-    try:
+    with wrapped(target, "begin", begin), wrapped(target, "commit", commit):
         yield tried
-    finally:
-        sa.event.remove(target, "commit", commit)
 
 
 @contextmanager
-def failing_insert(engine: sa.Engine, error: Exception) -> Iterator[None]:
+def failing_insert(engine: object, error: Exception) -> Iterator[None]:
     """The next INSERT into events fails in the driver, once (a disk that fills mid-write)."""
     left = [1]
 
-    def before(conn, cursor, statement: str, *_: object) -> None:
-        if statement.startswith("INSERT INTO events") and left[0]:
+    def statement(original: Callable[[str], str], sql: str) -> str:
+        if sql.startswith("INSERT INTO events") and left[0]:
             left[0] -= 1
             raise error
+        return original(sql)
 
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
+    with wrapped(engine, "statement", statement):
         yield
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
 
 
 def test_a_failed_commit_is_reported_and_the_next_call_works(ledger_url: str) -> None:
     cards = make_cards(4)
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated(cards, at=AT)
-        dialect = ledger._engine.dialect.name
+        dialect = ledger._engine.dialect
         with failing_writes(ledger._engine, disk_full(dialect)):
             with pytest.raises(LedgerError) as caught:
                 ledger.record_event(cards[0].code, "sent", "Anna")
@@ -148,7 +165,7 @@ def test_a_write_that_fails_midway_leaves_nothing_and_the_next_works(ledger_url:
     cards = make_cards(3)
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated(cards, at=AT)
-        error = disk_full(ledger._engine.dialect.name)
+        error = disk_full(ledger._engine.dialect)
         with (
             failing_insert(ledger._engine, error),
             pytest.raises(LedgerError, match="is full: free some space"),
@@ -167,12 +184,7 @@ def test_a_commit_lost_with_the_connection_says_it_may_be_saved(postgres_server)
 
     url = postgres_server.new_database()
     cards = make_cards(2)
-    lost = sa.exc.OperationalError(
-        "COMMIT",
-        {},
-        psycopg.OperationalError("consuming input failed: server closed the connection"),
-        connection_invalidated=True,
-    )
+    lost = psycopg.OperationalError("consuming input failed: server closed the connection")
     with Ledger.open(url) as ledger:
         ledger.record_generated(cards, at=AT)
         scanner = Scanner(ledger, by="Anna", keep_going=True)
@@ -295,10 +307,11 @@ def test_track_scan_reports_the_scan_it_could_not_record_and_goes_on(
     cards = make_cards(4)
     with Ledger.open(ledger_url) as ledger:
         ledger.record_generated(cards, at=AT)
-        dialect = ledger._engine.dialect.name
+        dialect = ledger._engine.dialect
+        engine_class = type(ledger._engine)
     monkeypatch.setenv("POSTCARDS_DATABASE", ledger_url)
     lines = "".join(f"{card.code}\n" for card in cards)
-    with failing_writes(sa.Engine, disk_full(dialect), at=2):  # the second scan's commit
+    with failing_writes(engine_class, disk_full(dialect), at=2):  # the second scan's commit
         result = run("track", "scan", "--by", "Anna", cwd=tmp_path, stdin=lines)
     assert result.exit_code == 1  # not everything was recorded
     out = result.stdout.splitlines()
@@ -558,4 +571,4 @@ def test_each_driver_error_says_what_happened_and_what_to_do() -> None:
     from postcards.ledger.engines import explain
 
     for driver, expected in _driver_errors():
-        assert explain(sa.exc.OperationalError("INSERT", {}, driver)).startswith(expected)
+        assert explain(driver).startswith(expected)

@@ -46,8 +46,7 @@ def open_ledger(
     ``outputs`` are checked first (:func:`guard_outputs`).
     """
     from postcards.ledger.book import Ledger
-    from postcards.ledger.database import sqlite_path
-    from postcards.ledger.engines import ledger_exists
+    from postcards.ledger.targets import ledger_exists, sqlite_path
 
     campaign = campaign_from(ctx, name_check)
     if outputs:

@@ -43,9 +43,9 @@ from postcards.jobs.offices import ledger_senders, renamed_problem
 from postcards.jobs.outputs import check_outputs, named_images, protected_paths
 from postcards.jobs.planning import CardChecks, Checked, RunChecks
 from postcards.ledger.book import Ledger
-from postcards.ledger.engines import shown_url
 from postcards.ledger.model import LedgerCard, RunFile
 from postcards.ledger.renaming import is_shared
+from postcards.ledger.targets import shown_url
 from postcards.pairing.fair import Pairing
 from postcards.printing.parallel import default_jobs
 from postcards.printing.run import CardOptions, Places, PrintRun, card_outputs

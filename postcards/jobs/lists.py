@@ -17,7 +17,7 @@ from postcards.inputs.freshness import freshness_problems
 from postcards.inputs.people import LISTS, People, Prisoner, Sender
 from postcards.inputs.reading import custody_problems, load_prisoners, load_senders
 from postcards.ledger.book import Ledger
-from postcards.ledger.engines import ledger_exists
+from postcards.ledger.targets import ledger_exists
 from postcards.pairing.fair import Pairing
 from postcards.printing.imposition import Imposition
 

@@ -22,7 +22,7 @@ from postcards.errors import OutputError, PostcardsError, Problem, UsageError
 from postcards.inputs.people import People
 from postcards.inputs.reading import read_prisoners, read_senders
 from postcards.inputs.spreadsheets import read_table
-from postcards.ledger.engines import is_sqlite, sqlite_path
+from postcards.ledger.targets import is_sqlite, sqlite_path
 from postcards.resources import bundled
 
 #: Files SQLite keeps beside a ledger while it is open.

@@ -23,8 +23,8 @@ from postcards.jobs.lists import campaign_prisoners, campaign_senders
 from postcards.jobs.offices import renamed_problem
 from postcards.jobs.outputs import check_outputs, named_images, protected_paths
 from postcards.ledger.book import Ledger
-from postcards.ledger.engines import ledger_exists
 from postcards.ledger.model import LedgerSender
+from postcards.ledger.targets import ledger_exists
 from postcards.order import natural_key
 from postcards.page.fonts import font_problem
 from postcards.page.geometry import CardSize

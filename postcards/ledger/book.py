@@ -2,9 +2,8 @@
 
 Every card printed and an append-only list of what happened to it: the ledger answers
 "which prisoners have had no card yet?" and "did this card go out?", and makes a reprint
-reuse a card's code.  The SQL is written once, as Core expressions on the tables of
-:mod:`postcards.ledger.schema`; connections, migrations and transactions are
-:class:`~postcards.ledger.database.Database`'s.
+reuse a card's code.  The SQL is written once for both databases; connections,
+migrations and transactions are :class:`~postcards.ledger.database.Database`'s.
 
 Several scanners at once: a status change locks its card (``SELECT … FOR UPDATE`` on
 PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), reads the card's history and adds the event
@@ -15,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import sqlalchemy as sa
-
 from postcards.errors import LedgerError, Problem
+from postcards.ledger.database import Session, in_list
 from postcards.ledger.model import (
     CARD_STATUSES,
     GENERATED_BY,
@@ -29,47 +27,40 @@ from postcards.ledger.model import (
 from postcards.ledger.new_cards import (
     CARD_COLUMNS,
     EVENT_COLUMNS,
+    LIVE,
     NewCards,
     card_history,
-    void_now,
-)
-from postcards.ledger.schema import (
-    cards_table,
-    events_table,
 )
 
-# Statements run once per scan or per batch, built once: SQLAlchemy then reuses their
-# compiled form instead of building and caching a new statement each time.
-_Q_CARD_LOCKED = (
-    sa.select(*CARD_COLUMNS).where(cards_table.c.code == sa.bindparam("code")).with_for_update()
+_Q_CARD = f"SELECT {CARD_COLUMNS} FROM cards WHERE code = :code"
+# A scan locks its card on PostgreSQL; SQLite's BEGIN IMMEDIATE has locked the ledger.
+_LOCKED = {"sqlite": _Q_CARD, "postgresql": _Q_CARD + " FOR UPDATE"}
+
+_INSERT_EVENT = (
+    "INSERT INTO events (code, status, at, by_name, note, nonce) "
+    "VALUES (:code, :status, :at, :by_name, :note, :nonce)"
 )
-
-
-_INSERT_EVENT = events_table.insert()
-
 
 # A card's history and the event that holds a scan's nonce, in one query.
 _Q_HISTORY_OR_NONCE = (
-    sa.select(*EVENT_COLUMNS, events_table.c.nonce)
-    .where((events_table.c.code == sa.bindparam("code"))
-           | (events_table.c.nonce == sa.bindparam("nonce")))
-    .order_by(events_table.c.id)
-)  # fmt: skip
+    f"SELECT {EVENT_COLUMNS}, nonce FROM events WHERE code = :code OR nonce = :nonce ORDER BY id"
+)
 
 
 class NonceTaken(LedgerError):
     """A scan's nonce that an event of another card holds: a client reusing one."""
 
 
-def _history_and_nonce(
-    connection: sa.Connection, code: str, nonce: str
-) -> tuple[list[Event], sa.Row | None]:
-    """A card's events, oldest first, and the event that holds ``nonce`` (any card's), if any."""
+def _history_and_nonce(session: Session, code: str, nonce: str) -> tuple[list[Event], tuple | None]:
+    """A card's events, oldest first, and the event that holds ``nonce`` (any card's), if any.
+
+    The event is (code, status, at, by, note, nonce).
+    """
     if not nonce:
-        return card_history(connection, code), None
-    rows = connection.execute(_Q_HISTORY_OR_NONCE, {"code": code, "nonce": nonce}).all()
-    history = [Event(*row[:5]) for row in rows if row.code == code]
-    return history, next((row for row in rows if row.nonce == nonce), None)
+        return card_history(session, code), None
+    rows = session.rows(_Q_HISTORY_OR_NONCE, {"code": code, "nonce": nonce})
+    history = [Event(*row[:5]) for row in rows if row[0] == code]
+    return history, next((row for row in rows if row[5] == nonce), None)
 
 
 def _event_row(event: Event) -> dict[str, str]:
@@ -87,57 +78,59 @@ class Ledger(NewCards):
         was voided (spoiled) gets a new one.  Another office's sender "1" is another sender:
         its cards are never this office's.
         """
-        c = cards_table.c
         rows = self._rows(
-            sa.select(c.sender_id, c.prisoner_id, c.code).where(
-                c.campaign == campaign, c.office == office, c.wave == wave, ~void_now(c.code)
-            )
+            "SELECT sender_id, prisoner_id, code FROM cards WHERE campaign = :campaign "
+            f"AND office = :office AND wave = :wave AND {LIVE}",
+            {"campaign": campaign, "office": office, "wave": wave},
         )
         return {(sender, prisoner): code for sender, prisoner, code in rows}
 
     def code_exists(self, code: str) -> bool:
         """True when a card has this code (so a new random code must be drawn again)."""
-        return bool(self._rows(sa.select(cards_table.c.code).where(cards_table.c.code == code)))
+        return bool(self._rows("SELECT code FROM cards WHERE code = :code", {"code": code}))
 
     def existing_codes(self, codes: Sequence[str]) -> set[str]:
         """Those of ``codes`` that a card has: asked a few hundred at a time, not one by one."""
         found: set[str] = set()
-        column = cards_table.c.code
         for start in range(0, len(codes), 500):  # within every SQLite's bound on parameters
-            chunk = codes[start : start + 500]
-            found.update(row[0] for row in self._rows(sa.select(column).where(column.in_(chunk))))
+            marks, params = in_list("code", codes[start : start + 500])
+            found.update(
+                row[0]
+                for row in self._rows(f"SELECT code FROM cards WHERE code IN {marks}", params)
+            )
         return found
 
     def card(self, code: str) -> LedgerCard | None:
         """The card with this canonical code, or None when the ledger does not know it."""
-        rows = self._rows(sa.select(*CARD_COLUMNS).where(cards_table.c.code == code))
+        rows = self._rows(_Q_CARD, {"code": code})
         return LedgerCard(*rows[0]) if rows else None
 
     def history(self, code: str) -> list[Event]:
         """A card's events, oldest first (the order they were recorded)."""
-        with self._read() as connection:
-            return card_history(connection, code)
+        with self._read() as session:
+            return card_history(session, code)
 
     def cards(self, campaign: str, office: str | None = None) -> list[LedgerCard]:
         """Every card of a campaign (of one office, or of all), oldest first."""
-        c = cards_table.c
-        query = sa.select(*CARD_COLUMNS).where(c.campaign == campaign)
+        query = f"SELECT {CARD_COLUMNS} FROM cards WHERE campaign = :campaign"
         if office is not None:
-            query = query.where(c.office == office)
-        return [LedgerCard(*row) for row in self._rows(query.order_by(c.created_at, c.code))]
+            query += " AND office = :office"
+        rows = self._rows(
+            f"{query} ORDER BY created_at, code", {"campaign": campaign, "office": office}
+        )
+        return [LedgerCard(*row) for row in rows]
 
     def events(self, campaign: str, office: str | None = None) -> list[Event]:
         """Every event of a campaign's cards (of one office, or of all), in recorded order."""
-        e, c = events_table.c, cards_table.c
+        columns = ", ".join(f"e.{column}" for column in EVENT_COLUMNS.split(", "))
         query = (
-            sa.select(*EVENT_COLUMNS)
-            .join_from(events_table, cards_table, e.code == c.code)
-            .where(c.campaign == campaign)
-            .order_by(e.id)
+            f"SELECT {columns} FROM events e JOIN cards c ON e.code = c.code "
+            "WHERE c.campaign = :campaign"
         )
         if office is not None:
-            query = query.where(c.office == office)
-        return [Event(*row) for row in self._rows(query)]
+            query += " AND c.office = :office"
+        rows = self._rows(f"{query} ORDER BY e.id", {"campaign": campaign, "office": office})
+        return [Event(*row) for row in rows]
 
     def record_generated(
         self, cards: Iterable[LedgerCard], by: str = GENERATED_BY, at: str | None = None
@@ -161,8 +154,8 @@ class Ledger(NewCards):
                 is written.
         """
         at = at or utc_now()
-        with self._write(serialise=True) as connection:
-            return self._insert_cards(connection, cards, by, at)[1]
+        with self._write(serialise=True) as session:
+            return self._insert_cards(session, cards, by, at)[1]
 
     def record_event(
         self, code: str, status: str, by: str, note: str = "", at: str | None = None
@@ -203,13 +196,13 @@ class Ledger(NewCards):
             NonceTaken: the nonce is kept with an event of another card.
             LedgerError: no card has the code, or the event's status is unknown.
         """
-        with self._write(serialise=False, flush=False) as connection:
-            row = connection.execute(_Q_CARD_LOCKED, {"code": code}).first()
+        with self._write(serialise=False, flush=False) as session:
+            row = session.first(_LOCKED[session.dialect], {"code": code})
             if row is None:
                 raise self._error(f"no card has the code {code}")
             card = LedgerCard(*row)
-            history, kept = _history_and_nonce(connection, code, nonce)
-            if kept is not None and kept.code == code:
+            history, kept = _history_and_nonce(session, code, nonce)
+            if kept is not None and kept[0] == code:
                 return card, history, None  # the same scan, resent: recorded once
             event = decide(card, history)
             if kept is not None:  # a client reusing a nonce: never taken for this card
@@ -224,5 +217,5 @@ class Ledger(NewCards):
                     raise self._error(
                         f"unknown status {event.status!r}; use one of {', '.join(CARD_STATUSES)}"
                     )
-                connection.execute(_INSERT_EVENT, {**_event_row(event), "nonce": nonce or None})
+                session.run(_INSERT_EVENT, {**_event_row(event), "nonce": nonce or None})
         return card, history, event

@@ -1,9 +1,10 @@
 """The ledger's database: opening it, its schema steps, its transactions and errors.
 
-A ledger runs on SQLAlchemy Core over SQLite (one file, the default: WAL, a busy timeout,
-write transactions that take the lock up front) or PostgreSQL (several offices at once,
-by URL ``postgresql+psycopg://user@host/db``; reaching each is
-:mod:`postcards.ledger.engines`'s job).  All calls into the database go through
+A ledger is an SQLite file (the default: WAL, a busy timeout, write transactions that
+take the lock up front) or a PostgreSQL database (several offices at once, by URL
+``postgresql+psycopg://user@host/db``); reaching each is :mod:`postcards.ledger.engines`'
+job.  Its statements are plain SQL run on the driver through a :class:`Session`, which
+hands back plain tuples.  All calls into the database go through
 :meth:`Database._guard`, which turns driver errors into a
 :class:`~postcards.errors.LedgerError` that names the ledger (never its password) and
 says what to do.
@@ -22,56 +23,108 @@ itself refuses to change or delete one.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import time
-import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Self
-
-import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
+from typing import Any, Self
 
 from postcards.errors import LedgerError, Problem, display_name
 from postcards.ledger.engines import (
+    Params,
+    PostgresEngine,
     SaveUncertain,
+    SqliteEngine,
+    driver_errors,
     explain,
     from_driver,
-    is_sqlite,
-    postgresql_engine,
-    postgresql_url,
-    sqlite_engine,
-    sqlite_path,
-    unkeepable_parameter,
 )
 from postcards.ledger.model import utc_now
 from postcards.ledger.schema import MIGRATIONS as _MIGRATIONS
 from postcards.ledger.schema import REBUILDS as _REBUILDS
-from postcards.ledger.schema import (
-    SCHEMA_VERSION,
-    cards_table,
-    events_table,
-    schema_version_table,
-)
+from postcards.ledger.schema import SCHEMA_VERSION
 from postcards.ledger.schema import SCHEMA_VERSION_TABLE as _SCHEMA_VERSION_TABLE
 from postcards.ledger.schema import SERIAL as _SERIAL
+from postcards.ledger.targets import is_sqlite, sqlite_path
+from postcards.ledger.texts import unkeepable_parameter
+
+Engine = SqliteEngine | PostgresEngine
+
+
+class Session:
+    """One transaction's statements: SQL in, plain tuples out.
+
+    A text the ledger cannot keep (a NUL, a lone surrogate) is refused before its
+    statement runs, on both databases alike.
+    """
+
+    def __init__(self, database: Database, engine: Engine, connection: Any) -> None:
+        self._database = database
+        self._engine = engine
+        self.connection = connection
+        self.dialect = engine.dialect
+
+    def _execute(self, sql: str, params: Params) -> Any:
+        if params and (why := unkeepable_parameter(params, executemany=False)) is not None:
+            raise self._database._error(why)
+        return self.connection.execute(self._engine.statement(sql), params)
+
+    def rows(self, sql: str, params: Params = ()) -> list[tuple]:
+        """Every row the query gives."""
+        return [tuple(row) for row in self._execute(sql, params).fetchall()]
+
+    def first(self, sql: str, params: Params = ()) -> tuple | None:
+        """The query's first row, or None."""
+        row = self._execute(sql, params).fetchone()
+        return tuple(row) if row is not None else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the query's first row, or None."""
+        row = self.first(sql, params)
+        return row[0] if row is not None else None
+
+    def run(self, sql: str, params: Params = ()) -> int:
+        """Run a statement that returns no rows; how many rows it changed."""
+        return int(self._execute(sql, params).rowcount)
+
+    def run_many(self, sql: str, rows: Sequence[Params]) -> None:
+        """One statement over many rows (the driver's prepared bulk path)."""
+        if (why := unkeepable_parameter(rows, executemany=True)) is not None:
+            raise self._database._error(why)
+        statement = self._engine.statement(sql)
+        if self.dialect == "sqlite":
+            self.connection.executemany(statement, rows)
+        else:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(statement, rows)
+
+    def stream(self, sql: str, params: Params = ()) -> Iterator[Sequence[Any]]:
+        """The query's rows as they come, not a whole result at once."""
+        if params and (why := unkeepable_parameter(params, executemany=False)) is not None:
+            raise self._database._error(why)
+        return self._engine.stream(self.connection, sql, params)
+
+
+def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """``(:name0, :name1, …)`` for an SQL ``IN`` and its parameters (at least one value)."""
+    marks = ", ".join(f":{name}{i}" for i in range(len(values)))
+    return f"({marks})", {f"{name}{i}": value for i, value in enumerate(values)}
 
 
 class Database:
     """A connection to one ledger's database: the plumbing under :class:`Ledger`."""
 
-    def __init__(self, engine: sa.Engine, name: str, path: Path | None):
+    def __init__(self, engine: Engine, name: str, path: Path | None, secret: str | None = None):
         self._engine = engine
         self._name = name
         self._path = path
-        self._connection: sa.Connection | None = None
+        self._connection: Any = None
+        self._in_transaction = False
         self._closed = False
         self._used = 0.0  # when the connection last finished a transaction
-        self._dialect = engine.dialect.name
-        self._secret = engine.url.password if isinstance(engine.url.password, str) else None
-        sa.event.listen(engine, "before_cursor_execute", self._check_texts)
+        self._dialect = engine.dialect
+        self._secret = secret
 
     @classmethod
     def open(cls, target: str | Path) -> Self:
@@ -106,22 +159,17 @@ class Database:
                     file=display_name(path),
                 )
             ) from error
-        engine = sqlite_engine(path)
-        return cls(engine, display_name(path), path)
+        return cls(SqliteEngine(path), display_name(path), path)
 
     @classmethod
     def _postgresql(cls, target: str) -> Self:
-        url = postgresql_url(target)
-        engine = postgresql_engine(url)
-        return cls(engine, url.render_as_string(hide_password=True), None)
+        engine = PostgresEngine(target)
+        return cls(engine, engine.shown, None, engine.password)
 
     def close(self) -> None:
         """Close the connection; closing twice is harmless."""
         self._closed = True
-        if self._connection is not None:
-            connection, self._connection = self._connection, None
-            connection.close()
-        self._engine.dispose()
+        self._discard()
 
     def __enter__(self) -> Self:
         return self
@@ -148,16 +196,15 @@ class Database:
 
     def count_cards(self) -> int:
         """How many cards the ledger holds."""
-        return self._rows(sa.select(sa.func.count()).select_from(cards_table))[0][0]
+        return self._rows("SELECT count(*) FROM cards")[0][0]
 
     def count_events(self) -> int:
         """How many events the ledger holds."""
-        return self._rows(sa.select(sa.func.count()).select_from(events_table))[0][0]
+        return self._rows("SELECT count(*) FROM events")[0][0]
 
     def schema_version(self) -> int:
         """The schema version of the open ledger (the newest step applied)."""
-        query = sa.select(sa.func.coalesce(sa.func.max(schema_version_table.c.version), 0))
-        return self._rows(query)[0][0]
+        return self._rows("SELECT coalesce(max(version), 0) FROM schema_version")[0][0]
 
     # --- the database edge ---------------------------------------------------------------
 
@@ -166,8 +213,8 @@ class Database:
 
         An up-to-date ledger is only read, so opening one never waits for a writer.
         """
-        with self._read() as connection:
-            exists = sa.inspect(connection).has_table("schema_version")
+        with self._read() as session:
+            exists = self._engine.has_table(session.connection, "schema_version")
         current = self.schema_version() if exists else 0
         if current > SCHEMA_VERSION:
             raise self._error(
@@ -176,8 +223,8 @@ class Database:
             )
         if current == SCHEMA_VERSION:
             return
-        with self._write(serialise=True) as connection:
-            connection.exec_driver_sql(_SCHEMA_VERSION_TABLE)
+        with self._write(serialise=True) as session:
+            session.run(_SCHEMA_VERSION_TABLE)
         for version in range(current + 1, SCHEMA_VERSION + 1):
             self._apply(version)
 
@@ -186,52 +233,46 @@ class Database:
         if rebuild:
             self._sqlite_foreign_keys(False)
         try:
-            with self._write(serialise=True) as connection:
+            with self._write(serialise=True) as session:
                 if self.schema_version() >= version:  # another process got there first
                     return
                 for statement in _MIGRATIONS[version - 1]:
                     if isinstance(statement, dict):
                         statement = statement[self._dialect]
                     if statement:
-                        serial = _SERIAL[self._dialect]
-                        connection.exec_driver_sql(statement.replace("{serial}", serial))
-                if rebuild and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        session.run(statement.replace("{serial}", _SERIAL[self._dialect]))
+                if rebuild and session.first("PRAGMA foreign_key_check"):
                     raise self._error("the ledger's events name cards it does not have")
-                connection.execute(
-                    schema_version_table.insert().values(version=version, applied_at=utc_now())
+                session.run(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (:version, :at)",
+                    {"version": version, "at": utc_now()},
                 )
         finally:
             if rebuild:
                 self._sqlite_foreign_keys(True)
 
     def _sqlite_foreign_keys(self, on: bool) -> None:
-        """Foreign keys can only be switched outside a transaction.
-
-        So they are switched on the driver's own connection, which SQLAlchemy leaves in autocommit
-        between our transactions.
-        """
+        """Foreign keys can only be switched outside a transaction, as they are here."""
         with self._guard():
-            driver = self._open_connection().connection.dbapi_connection
-            assert driver is not None  # an open connection has its driver's
-            driver.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+            self._open_connection().execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
 
-    def _rows(self, query: sa.Executable) -> list[tuple]:
-        with self._read() as connection:
-            return [tuple(row) for row in connection.execute(query)]
+    def _rows(self, sql: str, params: Params = ()) -> list[tuple]:
+        with self._read() as session:
+            return session.rows(sql, params)
 
     @contextmanager
-    def _read(self) -> Iterator[sa.Connection]:
+    def _read(self) -> Iterator[Session]:
         """A read: inside a transaction already open, else a short one of its own."""
         connection = self._open_connection()
-        if connection.in_transaction():
+        if self._in_transaction:
             with self._guard():
-                yield connection
+                yield Session(self, self._engine, connection)
             return
-        with self._transaction(write=False, serialise=False) as connection:
-            yield connection
+        with self._transaction(write=False, serialise=False) as session:
+            yield session
 
     @contextmanager
-    def _write(self, serialise: bool, flush: bool = True) -> Iterator[sa.Connection]:
+    def _write(self, serialise: bool, flush: bool = True) -> Iterator[Session]:
         """One write transaction, all or nothing.
 
         SQLite takes the write lock up front (BEGIN IMMEDIATE), so two writers queue on
@@ -247,45 +288,42 @@ class Database:
         disk; a power cut in between may undo the last scans, never half of one.
         PostgreSQL always waits for its server's disk (:mod:`~postcards.ledger.engines`).
         """
-        with self._transaction(write=True, serialise=serialise, flush=flush) as connection:
-            yield connection
+        with self._transaction(write=True, serialise=serialise, flush=flush) as session:
+            yield session
 
     @contextmanager
-    def _transaction(
-        self, write: bool, serialise: bool, flush: bool = True
-    ) -> Iterator[sa.Connection]:
+    def _transaction(self, write: bool, serialise: bool, flush: bool = True) -> Iterator[Session]:
         """A transaction that commits, or leaves nothing behind and the ledger usable.
 
         Driver errors, the commit's too, become a :class:`LedgerError` saying why.
         """
         connection = self._live_connection()
-        connection.info["immediate"], connection.info["flush"] = write, flush
+        engine = self._engine
         try:
             with self._guard():
-                transaction = connection.begin()
-                if serialise and self._dialect == "postgresql":
-                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
-                yield connection
-            with self._guard(committing=True):
-                transaction.commit()
+                engine.begin(connection, write, flush, serialise)
+                self._in_transaction = True
+                yield Session(self, engine, connection)
+            with self._guard(committing=True, connection=connection):
+                engine.commit(connection)
         except BaseException as error:
             self._abandon(connection, error)
             raise
         finally:
+            self._in_transaction = False
             self._used = time.monotonic()
 
-    def _abandon(self, connection: sa.Connection, error: BaseException) -> None:
+    def _abandon(self, connection: Any, error: BaseException) -> None:
         """Roll back a failed transaction, so that the next call starts clean.
 
         After a driver error (a commit that failed on a full disk, a server gone) the
-        connection is suspect, and SQLAlchemy may still hold the failed transaction: it is
-        discarded, which rolls back whatever the driver still held, and the next call
-        opens a new one.  A transaction a refusal ended (nothing wrong with the
-        connection) is rolled back on it.
+        connection is suspect: it is closed, which rolls back whatever the database still
+        held, and the next call opens a new one.  A transaction a refusal ended (nothing
+        wrong with the connection) is rolled back on it.
         """
         if not from_driver(error):
             try:
-                connection.rollback()
+                self._engine.rollback(connection)
                 return
             except Exception:  # noqa: BLE001 - a connection that cannot roll back is discarded
                 pass
@@ -294,14 +332,11 @@ class Database:
     def _discard(self) -> None:
         """Drop the connection (closing it as far as it still can be); the next call opens one."""
         connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        with contextlib.suppress(Exception):
-            connection.invalidate()  # closes the driver's connection now: its transaction ends
-        with contextlib.suppress(Exception):
-            connection.close()
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                self._engine.close(connection)
 
-    def _open_connection(self) -> sa.Connection:
+    def _open_connection(self) -> Any:
         """The connection, opened again when a failure discarded it."""
         if self._closed:
             raise self._error("the ledger is closed")
@@ -311,7 +346,7 @@ class Database:
             self._used = time.monotonic()
         return self._connection
 
-    def _live_connection(self) -> sa.Connection:
+    def _live_connection(self) -> Any:
         """The connection for a new transaction.
 
         On PostgreSQL, one unused for a while is checked first: a server that restarted
@@ -321,17 +356,14 @@ class Database:
         if self._dialect != "postgresql" or time.monotonic() - self._used < _PING_AFTER:
             return connection
         try:
-            driver = connection.connection.dbapi_connection
-            assert driver is not None  # an open connection has its driver's
-            self._engine.dialect.do_ping(driver)
-            driver.rollback()  # the ping's own transaction
+            self._engine.ping(connection)
         except Exception:  # noqa: BLE001 - any failure: the connection is no good
             self._discard()
             connection = self._open_connection()
         return connection
 
     @contextmanager
-    def _guard(self, committing: bool = False) -> Iterator[None]:
+    def _guard(self, committing: bool = False, connection: Any = None) -> Iterator[None]:
         """Turn driver errors into a LedgerError naming the ledger and what to do.
 
         A connection lost while committing leaves unknown whether the server kept the
@@ -339,8 +371,8 @@ class Database:
         """
         try:
             yield
-        except (sa_exc.SQLAlchemyError, sqlite3.Error) as error:
-            if committing and getattr(error, "connection_invalidated", False):
+        except driver_errors() as error:
+            if committing and self._engine.is_lost(error, connection):
                 raise SaveUncertain(
                     self._problem(
                         f"{explain(error)}; the connection was lost while the change was being "
@@ -348,20 +380,6 @@ class Database:
                     )
                 ) from error
             raise self._error(explain(error)) from error
-
-    def _check_texts(
-        self,
-        _connection: sa.Connection,
-        _cursor: object,
-        _statement: str,
-        parameters: object,
-        _context: object,
-        executemany: bool,
-    ) -> None:
-        """Refuse, before its statement runs, a text the ledger cannot keep: nothing is stored."""
-        why = unkeepable_parameter(parameters, executemany)
-        if why is not None:
-            raise self._error(why)
 
     def _error(self, message: str) -> LedgerError:
         return LedgerError(self._problem(message))
@@ -375,7 +393,3 @@ class Database:
 
 _PING_AFTER = 1.0
 """Seconds a PostgreSQL connection may sit unused before a transaction checks it."""
-
-
-_LOCK_KEY = zlib.crc32(b"postcards ledger")
-"""The PostgreSQL advisory lock that serialises writes which check before they insert."""

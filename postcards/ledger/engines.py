@@ -1,10 +1,13 @@
-"""Opening a ledger's database: targets and URLs, engines, driver settings, messages.
+"""Opening a ledger's database: the two engines, driver settings, what errors mean.
 
-A ledger is an SQLite file (a path or ``sqlite:///path.db``; WAL, a busy timeout, write
-transactions that take the lock up front) or a PostgreSQL database
-(``postgresql+psycopg://user@host/db``).  This module knows how to reach each and what
-their errors mean to a user; :mod:`postcards.ledger.database` knows what is in them.  A URL is
-never shown with its password.
+A ledger is an SQLite file (WAL, a busy timeout, write transactions that take the lock up
+front) or a PostgreSQL database (where it is: :mod:`postcards.ledger.targets`).  An
+engine is what this module knows of one kind:
+how to connect, how a transaction begins, commits and rolls back, and how its driver
+spells a statement's parameters.  The statements themselves are plain SQL, written once
+for both (``:name`` for a named parameter, ``?`` for a bulk insert's rows), run on the
+driver itself: Python's ``sqlite3``, or psycopg 3, which is imported only for a
+PostgreSQL ledger.  :mod:`postcards.ledger.database` knows what is in a ledger.
 """
 
 from __future__ import annotations
@@ -13,33 +16,206 @@ import contextlib
 import os
 import re
 import sqlite3
+import sys
 import time
-from collections.abc import Iterable, Mapping
-from itertools import chain
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-
-import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
+from typing import Any
 
 from postcards.errors import LedgerError
 from postcards.files import private_mode
+from postcards.ledger.targets import postgresql_target
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a writer waits for another before giving up (SQLite busy timeout, PostgreSQL
 lock timeout)."""
 
+#: A statement's parameters: by name (a dict) or by place (a bulk insert's row).
+Params = Mapping[str, Any] | Sequence[Any]
 
-def sqlite_engine(path: Path) -> sa.Engine:
-    """An engine for an SQLite file: settings on every connection, our own BEGIN."""
-    _create_private(path)
-    engine = sa.create_engine(
-        sa.URL.create("sqlite", database=str(path)),
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-        poolclass=sa.pool.NullPool,
-    )
-    sa.event.listen(engine, "connect", _configure_sqlite)
-    sa.event.listen(engine, "begin", _begin_sqlite)
-    return engine
+
+class SqliteEngine:
+    """An SQLite file: settings on every connection, our own BEGIN, the driver's own SQL."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def connect(self) -> sqlite3.Connection:
+        """A connection with the ledger's settings; a new file is made private first.
+
+        Transactions are ours (``isolation_level=None``: the driver begins none itself), and
+        the connection may serve the station's threads one at a time (the ledger's lock).
+        """
+        _create_private(self.path)
+        connection = sqlite3.connect(
+            self.path,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_SqliteConnection,
+        )
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA foreign_keys = ON")
+            _use_wal(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def begin(
+        self, connection: _SqliteConnection, write: bool, flush: bool, serialise: bool
+    ) -> None:
+        """BEGIN IMMEDIATE for a write (the lock up front: writes queue), BEGIN for a read.
+
+        A write is flushed to the disk at its commit (``synchronous = FULL``) unless the
+        ledger asked for it not to be (``NORMAL``, a scan: WAL keeps it safe from a killed
+        process, not from a power cut before the next flush); switched only when it changes.
+        """
+        if write:
+            wanted = "FULL" if flush else "NORMAL"
+            if connection.synchronous != wanted:
+                connection.execute(f"PRAGMA synchronous = {wanted}")
+                connection.synchronous = wanted
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    def commit(self, connection: sqlite3.Connection) -> None:
+        """End the transaction, keeping what it wrote (its tests' seam for a failed commit)."""
+        connection.execute("COMMIT")
+
+    def rollback(self, connection: sqlite3.Connection) -> None:
+        """Undo the open transaction, if there is one."""
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+
+    def close(self, connection: sqlite3.Connection) -> None:
+        """Close the connection (an open transaction is rolled back)."""
+        connection.close()
+
+    def ping(self, connection: sqlite3.Connection) -> None:
+        """Nothing to check: a file does not go away between transactions."""
+
+    def statement(self, sql: str) -> str:
+        """The SQL as the driver takes it: sqlite3 reads ``:name`` and ``?`` itself."""
+        return sql
+
+    def is_lost(self, error: BaseException, connection: object) -> bool:
+        """A local file's commit either happened or did not: never uncertain."""
+        return False
+
+    def stream(
+        self, connection: sqlite3.Connection, sql: str, params: Params
+    ) -> Iterator[Sequence[Any]]:
+        """The rows as SQLite hands them over, one at a time."""
+        return connection.execute(sql, params)
+
+    def has_table(self, connection: sqlite3.Connection, name: str) -> bool:
+        """True when the ledger has the table (a new file has none)."""
+        found = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        )
+        return found.fetchone() is not None
+
+
+class _SqliteConnection(sqlite3.Connection):
+    """The driver's connection, remembering its ``synchronous`` setting."""
+
+    synchronous = ""
+
+
+class PostgresEngine:
+    """A PostgreSQL ledger: psycopg 3, our own BEGIN, a lock held too long a clear error.
+
+    Every commit waits for the server's disk (``synchronous_commit`` on), scans too: a
+    server stopped in a hurry (``pg_ctl -m immediate``, a crash) must keep what it said
+    was committed, and a scan's commit costs the server, not the station.
+    """
+
+    dialect = "postgresql"
+
+    def __init__(self, target: str) -> None:
+        self.conninfo, self.shown, self.password = postgresql_target(target)
+        self._statements: dict[str, str] = {}
+
+    def connect(self) -> Any:
+        """A connection in autocommit mode: BEGIN and COMMIT are ours, as on SQLite."""
+        import psycopg
+
+        return psycopg.connect(
+            self.conninfo,
+            autocommit=True,
+            connect_timeout=10,
+            application_name="postcards",
+            options=f"-c lock_timeout={BUSY_TIMEOUT_MS}",
+        )
+
+    def begin(self, connection: Any, write: bool, flush: bool, serialise: bool) -> None:
+        """BEGIN, and with ``serialise`` the ledger-wide lock.
+
+        The lock serialises the writes that check before they insert (new cards, lists,
+        migrations); a status change locks only its card.
+        """
+        connection.execute("BEGIN")
+        if serialise:
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+
+    def commit(self, connection: Any) -> None:
+        """End the transaction, keeping what it wrote (its tests' seam for a failed commit)."""
+        connection.execute("COMMIT")
+
+    def rollback(self, connection: Any) -> None:
+        """Undo the open transaction."""
+        connection.execute("ROLLBACK")
+
+    def close(self, connection: Any) -> None:
+        """Close the connection (the server rolls back an open transaction)."""
+        connection.close()
+
+    def ping(self, connection: Any) -> None:
+        """A connection unused for a while is asked first: a restarted server dropped it."""
+        connection.execute("SELECT 1")
+
+    def statement(self, sql: str) -> str:
+        """The SQL as psycopg takes it: ``%(name)s`` and ``%s``, a literal ``%`` doubled."""
+        converted = self._statements.get(sql)
+        if converted is None:
+            converted = _NAMED.sub(r"%(\1)s", sql.replace("%", "%%")).replace("?", "%s")
+            self._statements[sql] = converted
+        return converted
+
+    def is_lost(self, error: BaseException, connection: Any) -> bool:
+        """The connection went while a COMMIT was under way: the server may have kept it.
+
+        psycopg says so with an OperationalError that carries no SQLSTATE (the client's own
+        error, not the server's answer), and marks the connection broken.
+        """
+        import psycopg
+
+        return isinstance(error, psycopg.OperationalError) and (
+            getattr(error, "sqlstate", None) is None or bool(getattr(connection, "broken", 0))
+        )
+
+    def stream(self, connection: Any, sql: str, params: Params) -> Iterator[Sequence[Any]]:
+        """The rows a batch at a time through a server-side cursor, not a whole result at once.
+
+        Other statements may run on the connection between two batches.
+        """
+        with connection.cursor(name=f"postcards_{next(_CURSORS)}") as cursor:
+            cursor.itersize = 5000
+            cursor.execute(self.statement(sql), params)
+            yield from cursor
+
+    def has_table(self, connection: Any, name: str) -> bool:
+        """True when the database has the table (a new database has none)."""
+        found = connection.execute("SELECT to_regclass(%s)", (name,)).fetchone()
+        return found[0] is not None
+
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_CURSORS = iter(range(1, sys.maxsize))
 
 
 def _create_private(path: Path) -> None:
@@ -50,96 +226,6 @@ def _create_private(path: Path) -> None:
     """
     with contextlib.suppress(OSError):  # it exists, or SQLite will say why it cannot
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, private_mode()))
-
-
-def postgresql_engine(url: sa.URL) -> sa.Engine:
-    """An engine for a PostgreSQL ledger; a lock held too long ends in a clear error.
-
-    Every commit waits for the server's disk (``synchronous_commit`` on), scans too: a
-    server stopped in a hurry (``pg_ctl -m immediate``, a crash) must keep what it said
-    was committed, and a scan's commit costs the server, not the station.
-    """
-    engine = sa.create_engine(
-        url,
-        poolclass=sa.pool.NullPool,
-        connect_args={
-            "connect_timeout": 10,
-            "application_name": "postcards",
-            "options": f"-c lock_timeout={BUSY_TIMEOUT_MS}",
-        },
-    )
-    return engine
-
-
-def is_sqlite(target: str | Path) -> bool:
-    """True for a file path or an ``sqlite://`` URL (the default kind of ledger)."""
-    text = str(target)
-    return "://" not in text or text.partition("://")[0].lower() == "sqlite"
-
-
-def ledger_exists(target: str | Path) -> bool:
-    """False only for an SQLite ledger whose file is not made yet (nothing printed).
-
-    Such a ledger is not created by reading it.  A PostgreSQL ledger is a server: it exists.
-    """
-    return not is_sqlite(target) or sqlite_path(target).exists()
-
-
-def sqlite_path(target: str | Path) -> Path:
-    """The file a ledger target names: a plain path or an SQLAlchemy-style SQLite URL.
-
-    ``sqlite:///ledger.db`` is relative to the working directory and
-    ``sqlite:////srv/ledger.db`` absolute, as in SQLAlchemy.
-
-    Raises:
-        LedgerError: the target is not an SQLite ledger, or the URL names no file.
-    """
-    text = str(target)
-    if "://" not in text:
-        return Path(text).expanduser()
-    scheme, _, rest = text.partition("://")
-    if scheme.lower() != "sqlite":
-        # Only the scheme is shown: a database URL may carry a password.
-        raise LedgerError(f"ledger: {scheme}:// is not an SQLite ledger")
-    if not rest.startswith("/") or len(rest) == 1 or "?" in rest:
-        raise LedgerError(
-            f"ledger: {text!r} does not name a file; "
-            "write sqlite:///relative/path.db or sqlite:////absolute/path.db"
-        )
-    return Path(rest[1:])
-
-
-def shown_url(target: str | Path) -> str:
-    """A ledger target as messages may show it: a PostgreSQL URL without its password."""
-    if is_sqlite(target):
-        return str(target)
-    try:
-        return postgresql_url(str(target)).render_as_string(hide_password=True)
-    except LedgerError:
-        return str(target).partition("://")[0] + "://…"
-
-
-def postgresql_url(target: str) -> sa.URL:
-    """The SQLAlchemy URL of a PostgreSQL ledger, always with the psycopg 3 driver.
-
-    Raises:
-        LedgerError: the URL is not PostgreSQL or SQLite (the message shows only the
-            scheme, never a password).
-    """
-    scheme = target.partition("://")[0]
-    if scheme.lower() not in ("postgresql", "postgresql+psycopg", "postgres"):
-        raise LedgerError(
-            f"ledger: {scheme}:// is not supported; give a file path, "
-            "sqlite:///path/to/ledger.db or postgresql+psycopg://user@host/database"
-        )
-    try:
-        url = sa.make_url(target)
-    except sa_exc.ArgumentError:
-        raise LedgerError(
-            f"ledger: the {scheme}:// URL cannot be read; write it as "
-            "postgresql+psycopg://user:password@host:port/database"
-        ) from None
-    return url.set(drivername="postgresql+psycopg")
 
 
 def explain(error: BaseException) -> str:
@@ -185,9 +271,7 @@ def explain(error: BaseException) -> str:
             f"the PostgreSQL server refused the login ({text}); check the user and password "
             "in [tracking] database or POSTCARDS_DATABASE"
         )
-    if isinstance(original, _connection_errors()) or getattr(
-        error, "connection_invalidated", False
-    ):
+    if isinstance(original, _connection_errors()):
         return (
             f"cannot reach the PostgreSQL ledger ({text}); check [tracking] database or "
             "POSTCARDS_DATABASE and that the server runs"
@@ -201,94 +285,22 @@ class SaveUncertain(LedgerError):
 
 def from_driver(error: BaseException) -> bool:
     """True for a driver's error, or a LedgerError made from one (the connection is suspect)."""
-    driver = (sa_exc.SQLAlchemyError, sqlite3.Error)
-    return isinstance(error, driver) or isinstance(error.__cause__, driver)
+    drivers = driver_errors()
+    return isinstance(error, drivers) or isinstance(error.__cause__, drivers)
 
 
-def unkeepable(text: str) -> str | None:
-    """Why the ledger cannot keep a text, or None when it can.
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The errors the drivers raise: SQLite's, and psycopg's once it is loaded.
 
-    PostgreSQL refuses a NUL (U+0000) that SQLite stores as is, and neither driver can
-    encode a lone surrogate (half of a UTF-16 pair, not a character): both are refused on
-    both databases, before any statement carries them.
+    No psycopg error can exist before psycopg is imported, and an SQLite ledger never does.
     """
-    found = _UNKEEPABLE.search(text)
-    if found is None:
-        return None
-    if found.group() == "\x00":
-        return "holds a NUL character (U+0000), which the ledger cannot keep; remove it"
-    return (
-        f"holds a lone surrogate (U+{ord(found.group()):04X}, half of a UTF-16 pair, not a "
-        "character), which the ledger cannot keep; type the text again"
-    )
-
-
-def unkeepable_parameter(parameters: object, executemany: bool) -> str | None:
-    """What is wrong with the first text of a statement's parameters the ledger cannot keep."""
-    if not parameters:
-        return None
-    rows: Iterable[object] = parameters if executemany else (parameters,)  # type: ignore[assignment]
-    if executemany and _all_keepable(rows):
-        return None
-    for row in rows:
-        values = (
-            row if isinstance(row, tuple) else row.values() if isinstance(row, Mapping) else row
-        )
-        try:  # a row of texts alone (a print run's 100,000): one search for the whole row
-            if _UNKEEPABLE.search("\x1f".join(values)) is None:  # type: ignore[arg-type]
-                continue
-        except TypeError:  # a number, a NULL: each text on its own
-            pass
-        for value in values:  # type: ignore[attr-defined]
-            if isinstance(value, str) and _UNKEEPABLE.search(value):
-                shown = repr(value[:40]) + ("…" if len(value) > 40 else "")
-                return f"{shown} {unkeepable(value)}; nothing was recorded"
-    return None
-
-
-_UNKEEPABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def _all_keepable(rows: object) -> bool:
-    """True when no text of a batch of tuples is one the ledger cannot keep, in two looks.
-
-    A print run's 100,000 cards go in as batches of tuples: a batch's texts joined are
-    looked through at C speed for a NUL and a lone surrogate, where a search a row took a
-    second.  False (look row by row, to name the text) for anything else, or when a text
-    is unkeepable.
-    """
-    if not isinstance(rows, list) or not all(type(row) is tuple for row in rows):
-        return False
-    try:
-        joined = "\x1f".join(chain.from_iterable(rows))
-    except TypeError:  # a number, a NULL: the texts alone
-        joined = "\x1f".join([v for row in rows for v in row if isinstance(v, str)])
-    if "\x00" in joined:  # a NUL, found at memchr's speed
-        return False
-    try:  # a lone surrogate: UTF-8 has no bytes for it (twice as fast as the search)
-        joined.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.Error, psycopg.Error) if psycopg is not None else (sqlite3.Error,)
 
 
 def _connection_errors() -> tuple[type[BaseException], ...]:
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return ()
-    return (psycopg.OperationalError,)
-
-
-def _configure_sqlite(connection: sqlite3.Connection, _record: object) -> None:
-    """Settings for many writers at once: wait for locks, WAL, enforce references.
-
-    pysqlite's own transaction handling is switched off; :func:`_begin_sqlite` begins.
-    """
-    connection.isolation_level = None
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    connection.execute("PRAGMA foreign_keys = ON")
-    _use_wal(connection)
+    psycopg = sys.modules.get("psycopg")  # not loaded: the error is not psycopg's
+    return (psycopg.OperationalError,) if psycopg is not None else ()
 
 
 def _use_wal(connection: sqlite3.Connection) -> None:
@@ -309,18 +321,5 @@ def _use_wal(connection: sqlite3.Connection) -> None:
             time.sleep(0.02)
 
 
-def _begin_sqlite(connection: sa.Connection) -> None:
-    """BEGIN IMMEDIATE for a write (the lock up front), a plain BEGIN for a read.
-
-    A write is flushed to the disk at its commit (``synchronous = FULL``) unless the
-    ledger asked for it not to be (``NORMAL``, a scan: WAL keeps it safe from a killed
-    process, not from a power cut before the next flush); switched only when it changes.
-    """
-    info = connection.info
-    if info.get("immediate"):
-        wanted = "FULL" if info.get("flush", True) else "NORMAL"
-        if info.get("synchronous") != wanted:
-            connection.exec_driver_sql(f"PRAGMA synchronous = {wanted}")
-            info["synchronous"] = wanted
-    immediate = info.get("immediate")
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+_LOCK_KEY = zlib.crc32(b"postcards ledger")
+"""The PostgreSQL advisory lock that serialises writes which check before they insert."""

@@ -1,6 +1,6 @@
 """The ledger's records as plain values: cards, events, tallies, lists and print runs.
 
-No database here: pairing takes tallies and reports take cards without loading SQLAlchemy.
+No database here: pairing takes tallies and reports take cards without loading a driver.
 """
 
 from __future__ import annotations

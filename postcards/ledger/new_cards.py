@@ -20,16 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import islice
 
-import sqlalchemy as sa
-
 from postcards.codes import is_valid
+from postcards.ledger.database import Session, in_list
 from postcards.ledger.model import OUT_STATUSES, Event, LedgerCard, utc_now
-from postcards.ledger.schema import cards_table, events_table
 from postcards.ledger.standing import Standings
 
 #: The cards table's columns in the order of :class:`LedgerCard`'s fields.
-CARD_COLUMNS = [cards_table.c[f] for f in LedgerCard.__dataclass_fields__]
-EVENT_COLUMNS = [events_table.c[n] for n in ("code", "status", "at", "by_name", "note")]
+CARD_COLUMNS = ", ".join(LedgerCard.__dataclass_fields__)
+#: The events table's columns in the order of :class:`Event`'s fields.
+EVENT_COLUMNS = "code, status, at, by_name, note"
 
 #: Cards checked and written at once.
 _BATCH = 2000
@@ -42,39 +41,32 @@ _EVENT_FIELDS = ("code", "status", "at", "by_name", "note")
 _PAIR_FIELDS = ("campaign", "wave", "office", "sender_id", "prisoner_id", "chosen_at")
 
 
-def void_now(code: sa.ColumnElement) -> sa.ColumnElement[bool]:
-    """True for a card whose last void was not undone (its last void or unvoid is a void)."""
-    e = events_table.c
+def void_now(code: str) -> str:
+    """SQL that is true for a card whose last void was not undone.
+
+    That is, its last void or unvoid is a void; ``code`` is the SQL of the card's code.
+    """
     last = (
-        sa.select(e.status)
-        .where(e.code == code, e.status.in_(["void", "unvoid"]))
-        .order_by(e.id.desc())
-        .limit(1)
-        .scalar_subquery()
+        f"(SELECT status FROM events WHERE events.code = {code} "
+        "AND status IN ('void', 'unvoid') ORDER BY id DESC LIMIT 1)"
     )
-    return sa.func.coalesce(last, "") == "void"
+    return f"coalesce({last}, '') = 'void'"
 
 
-_Q_HISTORY = (
-    sa.select(*EVENT_COLUMNS)
-    .where(events_table.c.code == sa.bindparam("code"))
-    .order_by(events_table.c.id)
-)
-_Q_CARDS_BY_CODE = sa.select(*CARD_COLUMNS).where(
-    cards_table.c.code.in_(sa.bindparam("codes", expanding=True))
-)
-_c = cards_table.c
-_IN_WAVE = (_c.campaign == sa.bindparam("campaign"), _c.office == sa.bindparam("office"),
-            _c.wave == sa.bindparam("wave"), ~void_now(_c.code))  # fmt: skip
-_Q_LIVE_IN_WAVE = sa.select(_c.sender_id, _c.prisoner_id, _c.code).where(*_IN_WAVE)
-_Q_LIVE_CODE = sa.select(_c.code).where(
-    *_IN_WAVE, _c.sender_id == sa.bindparam("sender"), _c.prisoner_id == sa.bindparam("prisoner")
+#: SQL that is true for a card of the ``cards`` table that is not void.
+LIVE = f"NOT {void_now('cards.code')}"
+
+_Q_HISTORY = f"SELECT {EVENT_COLUMNS} FROM events WHERE code = :code ORDER BY id"
+_IN_WAVE = f"campaign = :campaign AND office = :office AND wave = :wave AND {LIVE}"
+_Q_LIVE_IN_WAVE = f"SELECT sender_id, prisoner_id, code FROM cards WHERE {_IN_WAVE}"
+_Q_LIVE_CODE = (
+    f"SELECT code FROM cards WHERE {_IN_WAVE} AND sender_id = :sender AND prisoner_id = :prisoner"
 )
 
 
-def card_history(connection: sa.Connection, code: str) -> list[Event]:
+def card_history(session: Session, code: str) -> list[Event]:
     """A card's events, oldest first, in the open transaction."""
-    return [Event(*row) for row in connection.execute(_Q_HISTORY, {"code": code})]
+    return [Event(*row) for row in session.rows(_Q_HISTORY, {"code": code})]
 
 
 class _LiveCodes:
@@ -85,8 +77,8 @@ class _LiveCodes:
     looked up in the database when a hash comes back.
     """
 
-    def __init__(self, connection: sa.Connection) -> None:
-        self._connection = connection
+    def __init__(self, session: Session) -> None:
+        self._session = session
         self._before: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
         self._added: set[int] = set()
 
@@ -95,14 +87,14 @@ class _LiveCodes:
         wave, pair = key[:3], key[3:]
         known = self._before.get(wave)
         if known is None:
-            rows = self._connection.execute(_Q_LIVE_IN_WAVE, dict(zip(_WAVE, wave, strict=True)))
+            rows = self._session.rows(_Q_LIVE_IN_WAVE, dict(zip(_WAVE, wave, strict=True)))
             known = self._before[wave] = {(s, p): code for s, p, code in rows}
         code = known.get(pair)
         if code is None and hash(key) in self._added:
             where = dict(zip(_WAVE, wave, strict=True))
-            found = self._connection.execute(
+            found = self._session.first(
                 _Q_LIVE_CODE, {**where, "sender": pair[0], "prisoner": pair[1]}
-            ).first()
+            )
             code = found[0] if found else None
         return code
 
@@ -118,7 +110,7 @@ class NewCards(Standings):
     """Recording new cards: checked against the ledger, inserted in bulk, all or nothing."""
 
     def _insert_cards(
-        self, connection: sa.Connection, cards: Iterable[LedgerCard], by: str, at: str,
+        self, session: Session, cards: Iterable[LedgerCard], by: str, at: str,
         office: str | None = None,
     ) -> tuple[int, int]:  # fmt: skip
         """Check and record ``cards`` a batch at a time; returns (cards, new cards).
@@ -126,23 +118,23 @@ class NewCards(Standings):
         Each batch sees the ones before it, in this same transaction.  ``office``: every
         card must be of it (a print run's).
         """
-        live, count, new = _LiveCodes(connection), 0, 0
+        live, count, new = _LiveCodes(session), 0, 0
         pending = iter(cards)
         while batch := list(islice(pending, _BATCH)):
             if office is not None and any(card.office != office for card in batch):
                 raise self._error(f"a card of another office than {office!r} in its run")
-            fresh = self._fresh_cards(connection, batch, live, printing=office is not None)
+            fresh = self._fresh_cards(session, batch, live, printing=office is not None)
             if fresh:
-                self._insert_rows(connection, "cards", _CARD_FIELDS,
+                self._insert_rows(session, "cards", _CARD_FIELDS,
                                   [(*_card_values(c), at) for c in fresh])  # fmt: skip
-                self._insert_rows(connection, "events", _EVENT_FIELDS,
+                self._insert_rows(session, "events", _EVENT_FIELDS,
                                   [(c.code, "generated", at, by, "") for c in fresh])  # fmt: skip
-                self._record_printed_pairs(connection, fresh)
+                self._record_printed_pairs(session, fresh)
             count, new = count + len(batch), new + len(fresh)
         return count, new
 
     def _fresh_cards(
-        self, connection: sa.Connection, cards: list[LedgerCard], live: _LiveCodes,
+        self, session: Session, cards: list[LedgerCard], live: _LiveCodes,
         printing: bool = False,
     ) -> list[LedgerCard]:  # fmt: skip
         """The batch's cards not recorded yet; a clash with any card raises, writing nothing.
@@ -152,7 +144,7 @@ class NewCards(Standings):
         (a pair's live card then gave its code), so a pair's other live card now was
         recorded while the run drew: another run printed it, and the error says so.
         """
-        stored = self._stored(connection, cards)
+        stored = self._stored(session, cards)
         fresh: list[LedgerCard] = []
         mine: dict[tuple[str, ...], str] = {}  # the batch's own, not in the database yet
         for card in cards:
@@ -161,7 +153,7 @@ class NewCards(Standings):
             key = card.key
             existing = mine.get(key) or live.code_of(key)
             if existing == card.code:
-                self._update_text(connection, card, stored.get(card.code))
+                self._update_text(session, card, stored.get(card.code))
                 continue
             if existing is not None:
                 raise self._error(_pair_taken(card, existing, printing))
@@ -177,20 +169,19 @@ class NewCards(Standings):
             fresh.append(card)
         return fresh
 
-    def _stored(self, connection: sa.Connection, cards: list[LedgerCard]) -> dict[str, LedgerCard]:
+    def _stored(self, session: Session, cards: list[LedgerCard]) -> dict[str, LedgerCard]:
         """The ledger's cards with the codes of ``cards``, by code (a few queries a batch)."""
         codes = sorted({card.code for card in cards})
-        return {
-            row[0]: LedgerCard(*row)
-            for start in range(0, len(codes), _LOOKUP)
-            for row in connection.execute(
-                _Q_CARDS_BY_CODE, {"codes": codes[start : start + _LOOKUP]}
-            )
-        }
+        found: dict[str, LedgerCard] = {}
+        for start in range(0, len(codes), _LOOKUP):
+            marks, params = in_list("code", codes[start : start + _LOOKUP])
+            for row in session.rows(
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE code IN {marks}", params
+            ):
+                found[row[0]] = LedgerCard(*row)
+        return found
 
-    def _update_text(
-        self, connection: sa.Connection, card: LedgerCard, old: LedgerCard | None
-    ) -> None:
+    def _update_text(self, session: Session, card: LedgerCard, old: LedgerCard | None) -> None:
         """A reprint with another message: kept before the card goes out, refused after.
 
         The ledger keeps the latest text while the card has not gone out (the old print is
@@ -199,18 +190,19 @@ class NewCards(Standings):
         """
         if old is None or not card.message or old.message == card.message:
             return
-        went_out = [e for e in card_history(connection, card.code) if e.status in OUT_STATUSES]
+        went_out = [e for e in card_history(session, card.code) if e.status in OUT_STATUSES]
         if went_out:
             raise self._error(
                 f"card {card.code} (sender {card.sender_id}, prisoner {card.prisoner_id}) "
                 f"went out on {went_out[0].at[:10]} with another message; its text stays "
                 "as sent: put the new message on a card of another wave"
             )
-        connection.execute(
-            cards_table.update().where(cards_table.c.code == card.code).values(message=card.message)
+        session.run(
+            "UPDATE cards SET message = :message WHERE code = :code",
+            {"message": card.message, "code": card.code},
         )
 
-    def _record_printed_pairs(self, connection: sa.Connection, cards: list[LedgerCard]) -> None:
+    def _record_printed_pairs(self, session: Session, cards: list[LedgerCard]) -> None:
         """New cards' pairs are chosen pairs too (printed from an assignments file, say).
 
         Pairs recorded already keep their row (and so their place in the order of choices,
@@ -218,7 +210,7 @@ class NewCards(Standings):
         """
         at = utc_now()
         self._insert_rows(
-            connection, "pairs", _PAIR_FIELDS,
+            session, "pairs", _PAIR_FIELDS,
             [(c.campaign, c.wave, c.office, c.sender_id, c.prisoner_id, at) for c in cards],
             skip_existing=True,
         )  # fmt: skip

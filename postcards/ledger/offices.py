@@ -22,17 +22,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TypeVar
 
-import sqlalchemy as sa
-
+from postcards.ledger.database import Session, in_list
 from postcards.ledger.model import LedgerSender, utc_now
 from postcards.ledger.print_runs import PrintRuns
-from postcards.ledger.schema import (
-    cards_table,
-    lists_table,
-    pairs_table,
-    runs_table,
-    senders_table,
-)
 
 _T = TypeVar("_T")
 
@@ -40,13 +32,7 @@ _T = TypeVar("_T")
 Pair = tuple[str, str]
 
 
-_SENDER_COLUMNS = [senders_table.c[n] for n in ("campaign", "office", "sender_id", "name",
-                                                 "parliament")]  # fmt: skip
-_Q_SENDERS = sa.select(*_SENDER_COLUMNS).where(
-    senders_table.c.campaign == sa.bindparam("campaign"),
-    senders_table.c.office == sa.bindparam("office"),
-    senders_table.c.sender_id.in_(sa.bindparam("ids", expanding=True)),
-)
+_SENDER_COLUMNS = "campaign, office, sender_id, name, parliament"
 
 
 class Offices(PrintRuns):
@@ -54,9 +40,9 @@ class Offices(PrintRuns):
 
     def campaigns(self) -> dict[str, int]:
         """Each campaign name the ledger has cards of, with how many cards."""
-        c = cards_table.c
-        query = sa.select(c.campaign, sa.func.count()).group_by(c.campaign)
-        return dict(self._rows(query.order_by(c.campaign)))
+        return dict(
+            self._rows("SELECT campaign, count(*) FROM cards GROUP BY campaign ORDER BY campaign")
+        )
 
     def rename_campaign(self, old: str, new: str) -> int:
         """Give every card and prisoner list of campaign ``old`` the name ``new``.
@@ -69,13 +55,13 @@ class Offices(PrintRuns):
             LedgerError: ``old`` has no cards, or ``new`` has cards already (two
                 campaigns would merge); nothing is changed then.
         """
-        with self._write(serialise=True) as connection:
+        with self._write(serialise=True) as session:
             counts: dict[str, int] = dict(
-                connection.execute(
-                    sa.select(cards_table.c.campaign, sa.func.count())
-                    .where(cards_table.c.campaign.in_([old, new]))
-                    .group_by(cards_table.c.campaign)
-                ).all()
+                session.rows(
+                    "SELECT campaign, count(*) FROM cards WHERE campaign IN (:old, :new) "
+                    "GROUP BY campaign",
+                    {"old": old, "new": new},
+                )
             )
             if not counts.get(old):
                 raise self._error(f"no cards of campaign {old!r} to rename")
@@ -84,25 +70,31 @@ class Offices(PrintRuns):
                     f"campaign {new!r} has {counts[new]} cards already; "
                     "renaming would merge two campaigns, nothing changed"
                 )
-            for table in (cards_table, lists_table, runs_table, senders_table, pairs_table):
-                connection.execute(
-                    table.update().where(table.c.campaign == old).values(campaign=new)
+            for table in ("cards", "prisoner_lists", "print_runs", "senders", "pairs"):
+                session.run(
+                    f"UPDATE {table} SET campaign = :new WHERE campaign = :old",
+                    {"new": new, "old": old},
                 )
         return counts[old]
 
     def offices(self, campaign: str) -> dict[str, int]:
         """Each office that printed cards of the campaign ('' unnamed), with its cards."""
-        c = cards_table.c
-        query = sa.select(c.office, sa.func.count()).where(c.campaign == campaign)
-        return dict(self._rows(query.group_by(c.office).order_by(c.office)))
+        return dict(
+            self._rows(
+                "SELECT office, count(*) FROM cards WHERE campaign = :campaign "
+                "GROUP BY office ORDER BY office",
+                {"campaign": campaign},
+            )
+        )
 
     def ledger_senders(self, campaign: str, office: str | None = None) -> list[LedgerSender]:
         """The senders the ledger knows in a campaign (of one office, or of all)."""
-        s = senders_table.c
-        query = sa.select(*_SENDER_COLUMNS).where(s.campaign == campaign)
+        query = f"SELECT {_SENDER_COLUMNS} FROM senders WHERE campaign = :campaign"
         if office is not None:
-            query = query.where(s.office == office)
-        return [LedgerSender(*row) for row in self._rows(query.order_by(s.office, s.sender_id))]
+            query += " AND office = :office"
+        rows = self._rows(f"{query} ORDER BY office, sender_id",
+                          {"campaign": campaign, "office": office})  # fmt: skip
+        return [LedgerSender(*row) for row in rows]
 
     def sender_conflicts(
         self, senders: Iterable[LedgerSender]
@@ -112,9 +104,9 @@ class Offices(PrintRuns):
         The senders are looked up a batch at a time: a list of 25,000 costs no memory.
         """
         found = []
-        with self._read() as connection:
+        with self._read() as session:
             for batch in _batches(senders):
-                found += _clashes(batch, self._known_senders(connection, batch))
+                found += _clashes(batch, self._known_senders(session, batch))
         return found
 
     def claim_office(self, campaign: str, office: str) -> int:
@@ -129,15 +121,14 @@ class Offices(PrintRuns):
         """
         if not office:
             raise self._error("give the office a name")
-        with self._write(serialise=True) as connection:
+        with self._write(serialise=True) as session:
             counts: dict[str, int] = dict(
-                connection.execute(
-                    sa.select(cards_table.c.office, sa.func.count())
-                    .where(cards_table.c.campaign == campaign,
-                           cards_table.c.office.in_(["", office]))
-                    .group_by(cards_table.c.office)
-                ).all()
-            )  # fmt: skip
+                session.rows(
+                    "SELECT office, count(*) FROM cards WHERE campaign = :campaign "
+                    "AND office IN ('', :office) GROUP BY office",
+                    {"campaign": campaign, "office": office},
+                )
+            )
             if not counts.get(""):
                 raise self._error(f"campaign {campaign!r} has no cards printed without an office")
             if counts.get(office):
@@ -145,11 +136,11 @@ class Offices(PrintRuns):
                     f"office {office!r} has {counts[office]} cards of campaign {campaign!r} "
                     "already; giving it the unnamed cards would merge two offices, nothing changed"
                 )
-            for table in (cards_table, senders_table, pairs_table):
-                connection.execute(
-                    table.update()
-                    .where(table.c.campaign == campaign, table.c.office == "")
-                    .values(office=office)
+            for table in ("cards", "senders", "pairs"):
+                session.run(
+                    f"UPDATE {table} SET office = :office WHERE campaign = :campaign "
+                    "AND office = ''",
+                    {"office": office, "campaign": campaign},
                 )
         return counts[""]
 
@@ -161,8 +152,8 @@ class Offices(PrintRuns):
         ``check`` reads this; ``assign`` and ``cards`` choose under a lock with
         :meth:`choose_pairs`.
         """
-        with self._read() as connection:
-            return _others(connection, campaign, wave, office)
+        with self._read() as session:
+            return _others(session, campaign, wave, office)
 
     def choose_pairs(
         self,
@@ -186,21 +177,21 @@ class Offices(PrintRuns):
             What ``choose`` returned, and the office's pairs recorded before (to put back
             with :meth:`restore_pairs` when the run that chose them fails).
         """
-        with self._write(serialise=True) as connection:
-            before = _office_pairs(connection, campaign, wave, office)
-            chosen = choose(_others(connection, campaign, wave, office))
-            self._replace_pairs(connection, campaign, wave, office, set(pairs_of(chosen)), before)
+        with self._write(serialise=True) as session:
+            before = _office_pairs(session, campaign, wave, office)
+            chosen = choose(_others(session, campaign, wave, office))
+            self._replace_pairs(session, campaign, wave, office, set(pairs_of(chosen)), before)
         return chosen, sorted(before)
 
     def restore_pairs(self, campaign: str, wave: str, office: str, pairs: list[Pair]) -> None:
         """Put back an office's pairs as :meth:`choose_pairs` found them (a failed run's)."""
-        with self._write(serialise=True) as connection:
-            before = _office_pairs(connection, campaign, wave, office)
-            self._replace_pairs(connection, campaign, wave, office, set(pairs), before)
+        with self._write(serialise=True) as session:
+            before = _office_pairs(session, campaign, wave, office)
+            self._replace_pairs(session, campaign, wave, office, set(pairs), before)
 
     def _replace_pairs(
         self,
-        connection: sa.Connection,
+        session: Session,
         campaign: str,
         wave: str,
         office: str,
@@ -211,42 +202,41 @@ class Offices(PrintRuns):
 
         A pair that has a card stays recorded whatever is chosen now: the card exists.
         """
-        printed = _printed(connection, campaign, wave, office)
+        printed = _printed(session, campaign, wave, office)
         gone = before - wanted - printed
-        p = pairs_table.c
+        where = {"campaign": campaign, "wave": wave, "office": office}
         for sender, prisoner in sorted(gone):
-            connection.execute(
-                pairs_table.delete().where(
-                    p.campaign == campaign, p.wave == wave, p.office == office,
-                    p.sender_id == sender, p.prisoner_id == prisoner,
-                )
-            )  # fmt: skip
-        self._add_pairs(connection, campaign, wave, office, sorted(wanted - before))
+            session.run(
+                "DELETE FROM pairs WHERE campaign = :campaign AND wave = :wave "
+                "AND office = :office AND sender_id = :sender AND prisoner_id = :prisoner",
+                {**where, "sender": sender, "prisoner": prisoner},
+            )
+        self._add_pairs(session, campaign, wave, office, sorted(wanted - before))
 
     def _add_pairs(
-        self, connection: sa.Connection, campaign: str, wave: str, office: str, pairs: list[Pair]
+        self, session: Session, campaign: str, wave: str, office: str, pairs: list[Pair]
     ) -> None:
         """Record pairs the office does not have yet (in the order given)."""
         if not pairs:
             return
         at = utc_now()
-        connection.execute(
-            pairs_table.insert(),
-            [{"campaign": campaign, "wave": wave, "office": office, "sender_id": sender,
-              "prisoner_id": prisoner, "chosen_at": at} for sender, prisoner in pairs],
+        self._insert_rows(
+            session, "pairs", ("campaign", "wave", "office", "sender_id", "prisoner_id",
+                               "chosen_at"),
+            [(campaign, wave, office, sender, prisoner, at) for sender, prisoner in pairs],
         )  # fmt: skip
 
     # --- recording a print run's senders and pairs ---------------------------------------------
 
-    def _record_senders(self, connection: sa.Connection, senders: Iterable[LedgerSender]) -> None:
+    def _record_senders(self, session: Session, senders: Iterable[LedgerSender]) -> None:
         """Add the run's new senders; a clash with the ledger's raises, so nothing is written.
 
         A parliament the ledger lacked (senders recorded before schema step 6) is filled in.
         A batch at a time, each looked up by its ids.
         """
-        at, s = utc_now(), senders_table.c
+        at = utc_now()
         for batch in _batches(senders):
-            known = self._known_senders(connection, batch)
+            known = self._known_senders(session, batch)
             clashes = _clashes(batch, known)
             if clashes:
                 mine, theirs, what = clashes[0]
@@ -257,21 +247,21 @@ class Offices(PrintRuns):
                 )
             new = [x for x in batch if (x.office, x.sender_id) not in known]
             if new:
-                self._insert_rows(connection, "senders", _SENDER_FIELDS,
+                self._insert_rows(session, "senders", _SENDER_FIELDS,
                                   [(x.campaign, x.office, x.sender_id, x.name, x.parliament, at)
                                    for x in new])  # fmt: skip
             for x in batch:
                 old = known.get((x.office, x.sender_id))
                 if old is not None and x.parliament and not old.parliament:
-                    connection.execute(
-                        senders_table.update()
-                        .where(s.campaign == x.campaign, s.office == x.office,
-                               s.sender_id == x.sender_id)
-                        .values(parliament=x.parliament)
+                    session.run(
+                        "UPDATE senders SET parliament = :parliament WHERE campaign = "
+                        ":campaign AND office = :office AND sender_id = :sender_id",
+                        {"parliament": x.parliament, "campaign": x.campaign,
+                         "office": x.office, "sender_id": x.sender_id},
                     )  # fmt: skip
 
     def _known_senders(
-        self, connection: sa.Connection, senders: list[LedgerSender]
+        self, session: Session, senders: list[LedgerSender]
     ) -> dict[tuple[str, str], LedgerSender]:
         """The ledger's records of ``senders`` (same campaign, office and id), by (office, id)."""
         found: dict[tuple[str, str], LedgerSender] = {}
@@ -279,10 +269,13 @@ class Offices(PrintRuns):
         for x in senders:
             wanted.setdefault((x.campaign, x.office), []).append(x.sender_id)
         for (campaign, office), ids in sorted(wanted.items()):
-            for row in connection.execute(
-                _Q_SENDERS, {"campaign": campaign, "office": office, "ids": ids}
+            marks, params = in_list("id", ids)
+            for row in session.rows(
+                f"SELECT {_SENDER_COLUMNS} FROM senders WHERE campaign = :campaign "
+                f"AND office = :office AND sender_id IN {marks}",
+                {"campaign": campaign, "office": office, **params},
             ):
-                found[(row.office, row.sender_id)] = LedgerSender(*row)
+                found[(row[1], row[2])] = LedgerSender(*row)
         return found
 
 
@@ -312,33 +305,36 @@ def _of(sender: LedgerSender) -> str:
     return f" ({sender.parliament})" if sender.parliament else ""
 
 
-def _office_pairs(connection: sa.Connection, campaign: str, wave: str, office: str) -> set[Pair]:
-    p = pairs_table.c
-    query = sa.select(p.sender_id, p.prisoner_id).where(
-        p.campaign == campaign, p.wave == wave, p.office == office
+def _office_pairs(session: Session, campaign: str, wave: str, office: str) -> set[Pair]:
+    rows = session.rows(
+        "SELECT sender_id, prisoner_id FROM pairs WHERE campaign = :campaign AND wave = :wave "
+        "AND office = :office",
+        {"campaign": campaign, "wave": wave, "office": office},
     )
-    return {(sender, prisoner) for sender, prisoner in connection.execute(query)}
+    return {(sender, prisoner) for sender, prisoner in rows}
 
 
-def _printed(connection: sa.Connection, campaign: str, wave: str, office: str) -> set[Pair]:
-    c = cards_table.c
-    query = sa.select(c.sender_id, c.prisoner_id).where(
-        c.campaign == campaign, c.wave == wave, c.office == office
+def _printed(session: Session, campaign: str, wave: str, office: str) -> set[Pair]:
+    rows = session.rows(
+        "SELECT sender_id, prisoner_id FROM cards WHERE campaign = :campaign AND wave = :wave "
+        "AND office = :office",
+        {"campaign": campaign, "wave": wave, "office": office},
     )
-    return {(sender, prisoner) for sender, prisoner in connection.execute(query)}
+    return {(sender, prisoner) for sender, prisoner in rows}
 
 
-def _others(connection: sa.Connection, campaign: str, wave: str, office: str) -> Counter[str]:
+def _others(session: Session, campaign: str, wave: str, office: str) -> Counter[str]:
     """Other offices' pairs per prisoner, chosen before this office's first pair of the wave."""
-    p = pairs_table.c
-    first = connection.execute(
-        sa.select(sa.func.min(p.id)).where(
-            p.campaign == campaign, p.wave == wave, p.office == office
-        )
-    ).scalar()
-    query = sa.select(p.prisoner_id).where(
-        p.campaign == campaign, p.wave == wave, p.office != office
+    where = {"campaign": campaign, "wave": wave, "office": office}
+    first = session.scalar(
+        "SELECT min(id) FROM pairs WHERE campaign = :campaign AND wave = :wave "
+        "AND office = :office",
+        where,
+    )
+    query = (
+        "SELECT prisoner_id FROM pairs WHERE campaign = :campaign AND wave = :wave "
+        "AND office <> :office"
     )
     if first is not None:
-        query = query.where(p.id < first)
-    return Counter(prisoner for (prisoner,) in connection.execute(query))
+        query += " AND id < :first"
+    return Counter(prisoner for (prisoner,) in session.rows(query, {**where, "first": first}))

@@ -12,10 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from itertools import islice
 
-import sqlalchemy as sa
-
-from postcards.ledger.database import Database
-from postcards.ledger.engines import unkeepable_parameter
+from postcards.ledger.database import Database, Session
 from postcards.ledger.model import (
     GENERATED_BY,
     LedgerCard,
@@ -25,11 +22,7 @@ from postcards.ledger.model import (
     RunFile,
     utc_now,
 )
-from postcards.ledger.schema import (
-    list_rows_table,
-    lists_table,
-    runs_table,
-)
+from postcards.ledger.texts import unkeepable_parameter
 
 #: Rows inserted at once: few enough that a long list never needs them all in memory.
 _BATCH = 2000
@@ -44,22 +37,23 @@ class PrintRuns(Database):
     #: Recording the cards themselves is :class:`~postcards.ledger.new_cards.NewCards`',
     #: their senders :class:`~postcards.ledger.offices.Offices`'.
     _insert_cards: Callable[..., tuple[int, int]]
-    _record_senders: Callable[[sa.Connection, Iterable[LedgerSender]], None]
+    _record_senders: Callable[[Session, Iterable[LedgerSender]], None]
 
     def last_list(self, campaign: str) -> PrisonerList | None:
         """The prisoner list the newest wave recorded, or None before the first wave."""
-        t, r = lists_table.c, list_rows_table.c
         rows = self._rows(
-            sa.select(t.id, t.wave, t.list_hash, t.recorded_at, t.list_date, t.source)
-            .where(t.campaign == campaign)
-            .order_by(t.id.desc())
-            .limit(1)
+            "SELECT id, wave, list_hash, recorded_at, list_date, source FROM prisoner_lists "
+            "WHERE campaign = :campaign ORDER BY id DESC LIMIT 1",
+            {"campaign": campaign},
         )
         if not rows:
             return None
         list_id, wave, list_hash, recorded_at, list_date, source = rows[0]
-        query = sa.select(r.prisoner_id, r.fields).where(r.list_id == list_id)
-        fields = {pid: json.loads(text) for pid, text in self._rows(query.order_by(r.prisoner_id))}
+        query = (
+            "SELECT prisoner_id, fields FROM prisoner_list_rows WHERE list_id = :list_id "
+            "ORDER BY prisoner_id"
+        )
+        fields = {pid: json.loads(text) for pid, text in self._rows(query, {"list_id": list_id})}
         return PrisonerList(wave, list_hash, recorded_at, list_date, source, fields)
 
     def begin_print_run(
@@ -82,16 +76,17 @@ class PrintRuns(Database):
         codes the ledger does not know; :meth:`settle_print_run` closes the run.
         """
         at = utc_now()
-        with self._write(serialise=True) as connection:
-            self._record_senders(connection, senders)
-            count, new = self._insert_cards(connection, cards, GENERATED_BY, at, office)
-            run_id = connection.execute(
-                runs_table.insert()
-                .values(campaign=campaign, office=office, wave=wave, status="pending",
-                        files=json.dumps([asdict(f) for f in files]), cards=count,
-                        new_cards=new, started_at=at)
-                .returning(runs_table.c.id)
-            ).scalar_one()  # fmt: skip
+        with self._write(serialise=True) as session:
+            self._record_senders(session, senders)
+            count, new = self._insert_cards(session, cards, GENERATED_BY, at, office)
+            run_id = session.scalar(
+                "INSERT INTO print_runs (campaign, office, wave, status, files, cards, "
+                "new_cards, started_at) VALUES (:campaign, :office, :wave, 'pending', :files, "
+                ":cards, :new_cards, :started_at) RETURNING id",
+                {"campaign": campaign, "office": office, "wave": wave,
+                 "files": json.dumps([asdict(f) for f in files]), "cards": count,
+                 "new_cards": new, "started_at": at},
+            )  # fmt: skip
         return run_id, new
 
     def settle_print_run(self, run_id: int, status: str) -> None:
@@ -101,31 +96,30 @@ class PrintRuns(Database):
         have said while the run was renaming. "interrupted": only from "pending".
         """
         before = ("pending", "interrupted") if status == "complete" else ("pending",)
-        with self._write(serialise=True) as connection:
-            connection.execute(
-                runs_table.update()
-                .where(runs_table.c.id == run_id, runs_table.c.status.in_(before))
-                .values(status=status, settled_at=utc_now())
-            )
+        with self._write(serialise=True) as session:
+            session.run(
+                "UPDATE print_runs SET status = :status, settled_at = :at "
+                "WHERE id = :id AND status IN (:before, :also)",
+                {"status": status, "at": utc_now(), "id": run_id, "before": before[0],
+                 "also": before[-1]},
+            )  # fmt: skip
 
     def mark_reprinted(self, campaign: str, wave: str, office: str = "") -> None:
         """Interrupted runs of an office's wave whose cards a complete run has since printed."""
-        with self._write(serialise=True) as connection:
-            connection.execute(
-                runs_table.update()
-                .where(runs_table.c.campaign == campaign, runs_table.c.wave == wave,
-                       runs_table.c.office == office, runs_table.c.status == "interrupted")
-                .values(status="reprinted")
-            )  # fmt: skip
+        with self._write(serialise=True) as session:
+            session.run(
+                "UPDATE print_runs SET status = 'reprinted' WHERE campaign = :campaign "
+                "AND wave = :wave AND office = :office AND status = 'interrupted'",
+                {"campaign": campaign, "wave": wave, "office": office},
+            )
 
     def print_runs(self, campaign: str, status: str) -> list[PrintRunRecord]:
         """The print runs of a campaign in a status, oldest first."""
-        r = runs_table.c
         rows = self._rows(
-            sa.select(r.id, r.wave, r.status, r.files, r.cards, r.new_cards, r.started_at,
-                      r.office)
-            .where(r.campaign == campaign, r.status == status).order_by(r.id)
-        )  # fmt: skip
+            "SELECT id, wave, status, files, cards, new_cards, started_at, office "
+            "FROM print_runs WHERE campaign = :campaign AND status = :status ORDER BY id",
+            {"campaign": campaign, "status": status},
+        )
         return [PrintRunRecord(i, wave, st, tuple(RunFile(**f) for f in json.loads(files)),
                                cards, new, started, office)
                 for i, wave, st, files, cards, new, started, office in rows]  # fmt: skip
@@ -141,61 +135,47 @@ class PrintRuns(Database):
             prisoners.wave,
         ):
             return False
-        with self._write(serialise=True) as connection:
-            list_id = connection.execute(
-                lists_table.insert()
-                .values(
-                    campaign=campaign,
-                    wave=prisoners.wave,
-                    list_hash=prisoners.list_hash,
-                    recorded_at=prisoners.recorded_at or utc_now(),
-                    list_date=prisoners.list_date,
-                    source=prisoners.source,
-                )
-                .returning(lists_table.c.id)
-            ).scalar_one()
+        with self._write(serialise=True) as session:
+            list_id = session.scalar(
+                "INSERT INTO prisoner_lists (campaign, wave, list_hash, recorded_at, list_date, "
+                "source) VALUES (:campaign, :wave, :list_hash, :recorded_at, :list_date, "
+                ":source) RETURNING id",
+                {"campaign": campaign, "wave": prisoners.wave, "list_hash": prisoners.list_hash,
+                 "recorded_at": prisoners.recorded_at or utc_now(),
+                 "list_date": prisoners.list_date, "source": prisoners.source},
+            )  # fmt: skip
             texts = iter(_encoded(prisoners))
             while batch := list(islice(texts, _BATCH)):  # a list of 100,000: a batch at a time
-                self._insert_list_rows(connection, [(list_id, pid, text) for pid, text in batch])
+                session.run_many(_INSERT_LIST_ROWS, [(list_id, pid, t) for pid, t in batch])
         return True
 
     def _insert_rows(
-        self, connection: sa.Connection, table: str, fields: tuple[str, ...],
+        self, session: Session, table: str, fields: tuple[str, ...],
         rows: list[tuple[str, ...]], skip_existing: bool = False,
     ) -> None:  # fmt: skip
-        """Insert many rows of texts in the open transaction, with the driver's bulk path.
+        """Insert rows of texts into ``table`` in one go.
 
         SQLite runs one prepared statement over the rows (``executemany``); PostgreSQL takes
-        them as an array a column, in one statement (its ``executemany`` is a round trip a
-        row).  Rows keep their order (and ids); ``skip_existing`` leaves out a row that
-        would clash with a unique key.  A text the ledger cannot keep raises LedgerError.
+        them as an array a column, in one statement (one round trip, where ``executemany``
+        sends a statement a row).  Rows keep their order (and ids); ``skip_existing`` leaves
+        out a row that would clash with a unique key.  A text the ledger cannot keep raises
+        LedgerError.
         """
         if not rows:
             return
         columns = ", ".join(fields)
         skip = " ON CONFLICT DO NOTHING" if skip_existing else ""
-        if self._dialect == "sqlite":  # the engine's check sees every row's texts
+        if self._dialect == "sqlite":
             marks = ", ".join("?" * len(fields))
-            insert = f"INSERT INTO {table} ({columns}) VALUES ({marks}){skip}"
-            connection.exec_driver_sql(insert, rows)
+            session.run_many(f"INSERT INTO {table} ({columns}) VALUES ({marks}){skip}", rows)
             return
         if (why := unkeepable_parameter(rows, executemany=True)) is not None:
-            raise self._error(why)  # (arrays: the engine's check does not look into them)
-        arrays = ", ".join(["%s::text[]"] * len(fields))
-        connection.exec_driver_sql(
+            raise self._error(why)  # (the session's own check does not look into arrays)
+        arrays = ", ".join(["?::text[]"] * len(fields))
+        session.run(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM unnest({arrays}) "
             f"WITH ORDINALITY AS batch ({columns}, n) ORDER BY n{skip}",
-            (*(list(column) for column in zip(*rows, strict=True)),),
-        )
-
-    def _insert_list_rows(self, connection: sa.Connection, rows: list[tuple]) -> None:
-        """SQLite's prepared statement over the rows; elsewhere the engine's executemany."""
-        if self._dialect == "sqlite":
-            connection.exec_driver_sql(_INSERT_LIST_ROWS, rows)
-            return
-        fields = ("list_id", "prisoner_id", "fields")
-        connection.execute(
-            list_rows_table.insert(), [dict(zip(fields, row, strict=True)) for row in rows]
+            [list(column) for column in zip(*rows, strict=True)],
         )
 
 

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from postcards.errors import InputError, Problem, display_name
 from postcards.ledger.book import Ledger
-from postcards.ledger.engines import is_sqlite, ledger_exists, shown_url, sqlite_path
+from postcards.ledger.targets import is_sqlite, ledger_exists, shown_url, sqlite_path
 
 
 class CampaignFolder(Protocol):

@@ -9,8 +9,6 @@ auto-numbered key as each database spells it.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 SCHEMA_VERSION_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY,
@@ -238,44 +236,3 @@ REBUILDS = frozenset({3, 7})
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The newest schema this version of postcards knows."""
-
-_META = sa.MetaData()
-_T = sa.Text
-schema_version_table = sa.Table(
-    "schema_version", _META, sa.Column("version", sa.Integer), sa.Column("applied_at", _T)
-)
-cards_table = sa.Table(
-    "cards", _META,
-    *(sa.Column(name, _T) for name in (
-        "code", "campaign", "wave", "sender_id", "prisoner_id", "language", "sender_name",
-        "prisoner_name", "message", "created_at", "office")),
-)  # fmt: skip
-events_table = sa.Table(
-    "events", _META, sa.Column("id", sa.Integer),
-    *(sa.Column(name, _T) for name in ("code", "status", "at", "by_name", "note", "nonce")),
-)  # fmt: skip
-lists_table = sa.Table(
-    "prisoner_lists", _META, sa.Column("id", sa.Integer),
-    *(sa.Column(n, _T) for n in ("campaign", "wave", "list_hash", "recorded_at",
-                                  "list_date", "source")),
-)  # fmt: skip
-runs_table = sa.Table(
-    "print_runs", _META, sa.Column("id", sa.Integer),
-    *(sa.Column(n, _T) for n in ("campaign", "office", "wave", "status", "files")),
-    sa.Column("cards", sa.Integer), sa.Column("new_cards", sa.Integer),
-    *(sa.Column(n, _T) for n in ("started_at", "settled_at")),
-)  # fmt: skip
-list_rows_table = sa.Table(
-    "prisoner_list_rows", _META, sa.Column("list_id", sa.Integer),
-    sa.Column("prisoner_id", _T), sa.Column("fields", _T),
-)  # fmt: skip
-senders_table = sa.Table(
-    "senders", _META,
-    *(sa.Column(n, _T) for n in ("campaign", "office", "sender_id", "name", "parliament",
-                                  "recorded_at")),
-)  # fmt: skip
-pairs_table = sa.Table(
-    "pairs", _META, sa.Column("id", sa.Integer),
-    *(sa.Column(n, _T) for n in ("campaign", "wave", "office", "sender_id", "prisoner_id",
-                                  "chosen_at")),
-)  # fmt: skip

@@ -15,14 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-import sqlalchemy as sa
-
 from postcards.ledger.model import OUT_STATUSES, Tally, next_status
 from postcards.ledger.offices import Offices
-from postcards.ledger.schema import cards_table, events_table
-
-#: Rows fetched at a time from PostgreSQL (see :meth:`Standings._stream`).
-_STREAM = {"yield_per": 5000}
 
 
 class Standing(NamedTuple):
@@ -140,52 +134,34 @@ class Standings(Offices):
         The order is :meth:`~postcards.ledger.book.Ledger.cards`'s: where cards disagree
         (a prisoner's name corrected in a later wave), the last one read is the newest.
         """
-        c = cards_table.c
         # SQLite would read a campaign's cards through an index, row by row, at three times
         # the cost of reading the table in its order: the campaign is most of it.
-        scan = (lambda column: column + "") if self._dialect == "sqlite" else (lambda c: c)
-        cards = sa.select(c.code, c.prisoner_id, c.prisoner_name, c.office, c.sender_id,
-                          c.sender_name).where(scan(c.campaign) == campaign)  # fmt: skip
+        scan = "|| ''" if self._dialect == "sqlite" else ""
+        where = f"campaign {scan} = :campaign"
         if office is not None:
-            cards = cards.where(scan(c.office) == office)
-        with self._read() as connection:
-            sums = fold_events(self._stream(connection, self._events_of(cards)))
-            for row in self._stream(connection, cards.order_by(c.created_at, c.code)):
+            where += f" AND office {scan} = :office"
+        params = {"campaign": campaign, "office": office}
+        cards = (
+            "SELECT code, prisoner_id, prisoner_name, office, sender_id, sender_name "
+            f"FROM cards WHERE {where}"
+        )
+        with self._read() as session:
+            sums = fold_events(session.stream(self._events_of(where), params))
+            for row in session.stream(f"{cards} ORDER BY created_at, code", params):
                 yield standing(row, sums.get(row[0]))
 
-    def _events_of(self, cards: sa.Select) -> sa.Select:
-        """(code, status, at) of the events of ``cards``, in the order they were recorded.
+    def _events_of(self, where: str) -> str:
+        """(code, status, at) of the events of the cards ``where`` picks, in recorded order.
 
         SQLite reads every event instead: it would look each card up in turn (half a second
         for 100,000 cards), where a read of the whole table in its order takes a tenth of
         that; events of other campaigns' cards are left out when the cards are read.
         PostgreSQL joins the two itself.
         """
-        e = events_table.c
-        query = sa.select(e.code, e.status, e.at).order_by(e.id)
+        query = "SELECT code, status, at FROM events"
         if self._dialect != "sqlite":
-            codes = cards.with_only_columns(cards_table.c.code)
-            query = query.where(e.code.in_(codes))
-        return query
-
-    def _stream(self, connection: sa.Connection, query: sa.Select) -> Iterator[Sequence[Any]]:
-        """The query's rows as they come, in the open transaction.
-
-        PostgreSQL's driver would fetch a whole result at once: a server-side cursor hands
-        it over a batch at a time (:data:`_STREAM`).  SQLite's hands over a row at a time
-        anyway, and its own cursor gives plain tuples at a third of the cost of
-        SQLAlchemy's rows (a report reads some 300,000).
-        """
-        if self._dialect != "sqlite":
-            yield from connection.execute(query.execution_options(**_STREAM))
-            return
-        compiled = query.compile(dialect=connection.dialect)
-        values = compiled.construct_params()
-        driver = connection.connection.driver_connection
-        assert driver is not None  # an open connection has its driver's
-        yield from driver.execute(
-            str(compiled), [values[name] for name in compiled.positiontup or ()]
-        )
+            query += f" WHERE code IN (SELECT code FROM cards WHERE {where})"
+        return query + " ORDER BY id"
 
     def tallies(self, campaign: str, by: str = "prisoner", office: str | None = None) -> dict:
         """Cards generated, sent, returned and answered, per prisoner or per sender.
