@@ -34,9 +34,9 @@ from postcards.codes import format_code, new_code
 from postcards.errors import LedgerError
 from postcards.ledger import database
 from postcards.ledger.book import Ledger
+from postcards.ledger.keepable import unkeepable_parameter
 from postcards.ledger.model import Event, LedgerCard
 from postcards.ledger.scanning import NOT_RECORDED, RECORDED, REFUSED, Scanner
-from postcards.ledger.texts import unkeepable_parameter
 from postcards.station.app import Station, create_app
 from postcards.station.server import background
 

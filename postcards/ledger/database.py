@@ -40,6 +40,7 @@ from postcards.ledger.engines import (
     explain,
     from_driver,
 )
+from postcards.ledger.keepable import unkeepable_parameter
 from postcards.ledger.model import utc_now
 from postcards.ledger.schema import MIGRATIONS as _MIGRATIONS
 from postcards.ledger.schema import REBUILDS as _REBUILDS
@@ -47,7 +48,6 @@ from postcards.ledger.schema import SCHEMA_VERSION
 from postcards.ledger.schema import SCHEMA_VERSION_TABLE as _SCHEMA_VERSION_TABLE
 from postcards.ledger.schema import SERIAL as _SERIAL
 from postcards.ledger.targets import is_sqlite, sqlite_path
-from postcards.ledger.texts import unkeepable_parameter
 
 Engine = SqliteEngine | PostgresEngine
 

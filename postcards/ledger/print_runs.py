@@ -13,6 +13,7 @@ from dataclasses import asdict
 from itertools import islice
 
 from postcards.ledger.database import Database, Session
+from postcards.ledger.keepable import unkeepable_parameter
 from postcards.ledger.model import (
     GENERATED_BY,
     LedgerCard,
@@ -22,7 +23,6 @@ from postcards.ledger.model import (
     RunFile,
     utc_now,
 )
-from postcards.ledger.texts import unkeepable_parameter
 
 #: Rows inserted at once: few enough that a long list never needs them all in memory.
 _BATCH = 2000

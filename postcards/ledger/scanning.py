@@ -25,8 +25,8 @@ from postcards.codes import CodeError, code_in_url, format_code, is_url, parse_c
 from postcards.errors import LedgerError
 from postcards.ledger.book import Ledger, NonceTaken
 from postcards.ledger.engines import SaveUncertain, from_driver
+from postcards.ledger.keepable import unkeepable
 from postcards.ledger.model import Event, LedgerCard, current_status, is_void, utc_now
-from postcards.ledger.texts import unkeepable
 
 NEXT: dict[str, frozenset[str]] = {
     "generated": frozenset({"printed", "sent", "void"}),
