@@ -176,6 +176,27 @@ def test_same_code_twice_in_one_batch_is_refused(ledger_url: str) -> None:
         assert ledger.count_cards() == 0
 
 
+@pytest.mark.parametrize("bits", [8, None], ids=["every-key-looked-up", "the-run's-table"])
+def test_a_pair_twice_in_one_run_is_refused_across_batches(
+    db: Path, bits: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run remembers its own pairs by one bit of their hash: a bit set by another pair
+    sends the lookup to the database (no false clash), and the same pair in a later batch
+    with another code is refused, however few bits the table has."""
+    from postcards.ledger.new_cards import _LiveCodes
+
+    if bits is not None:
+        monkeypatch.setattr(_LiveCodes, "SEEN_BITS", bits)
+    cards = make_cards(4500)  # three batches of at most 2,000
+    with Ledger.open(db) as ledger:
+        assert ledger.record_generated(cards[:4400], at=AT) == 4400
+        again = LedgerCard(**{**dataclasses.asdict(cards[10]), "code": cards[4400].code})
+        with Ledger.open(db.with_name("other.db")) as other:
+            with pytest.raises(LedgerError, match=f"already have card {cards[10].code}"):
+                other.record_generated([*cards[:4000], again], at=AT)
+            assert other.count_cards() == 0  # all or nothing
+
+
 def test_a_card_keeps_its_code(ledger_url: str) -> None:
     [card] = make_cards(1)
     other_code = LedgerCard(**{**dataclasses.asdict(card), "code": make_cards(1, seed=9)[0].code})
