@@ -306,18 +306,19 @@ def _of(sender: LedgerSender) -> str:
 
 
 def _office_pairs(session: Session, campaign: str, wave: str, office: str) -> set[Pair]:
-    rows = session.rows(
-        "SELECT sender_id, prisoner_id FROM pairs WHERE campaign = :campaign AND wave = :wave "
-        "AND office = :office",
-        {"campaign": campaign, "wave": wave, "office": office},
-    )
-    return {(sender, prisoner) for sender, prisoner in rows}
+    """The pairs an office chose in a wave (printed or not)."""
+    return _wave_pairs(session, "pairs", campaign, wave, office)
 
 
 def _printed(session: Session, campaign: str, wave: str, office: str) -> set[Pair]:
+    """The pairs an office printed a card for in a wave."""
+    return _wave_pairs(session, "cards", campaign, wave, office)
+
+
+def _wave_pairs(session: Session, table: str, campaign: str, wave: str, office: str) -> set[Pair]:
     rows = session.rows(
-        "SELECT sender_id, prisoner_id FROM cards WHERE campaign = :campaign AND wave = :wave "
-        "AND office = :office",
+        f"SELECT sender_id, prisoner_id FROM {table} WHERE campaign = :campaign "
+        "AND wave = :wave AND office = :office",
         {"campaign": campaign, "wave": wave, "office": office},
     )
     return {(sender, prisoner) for sender, prisoner in rows}
