@@ -7,6 +7,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from conftest import read_manifest, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -499,3 +500,56 @@ def test_a_generated_row_changed_by_hand_is_reported_not_dropped_silently(campai
     ) in result.stdout
     # an untouched file gives no such warning
     assert "changed by hand" not in run("-c", campaign, "assign").stdout
+
+
+def test_earlier_waves_tallies_are_every_office_and_wave_but_this_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What pairing reads of earlier waves, from one stream of the ledger: per prisoner, the
+    cards of other waves that are not void and those that went out; a prisoner whose only
+    cards are of this wave (or void) is there with nothing; other waves' pairs of this office.
+    Checked against the card-by-card reading it replaced (a query a card of this wave)."""
+    import types
+
+    from postcards.codes import new_code
+    from postcards.jobs.assign import _earlier, _tallies_before
+    from postcards.ledger.model import OUT_STATUSES, LedgerCard, is_void
+
+    rng = random.Random(11)
+    cards = [
+        LedgerCard(new_code(rng), "C", wave, f"S{i % 7}", f"P{i % 13}", "ru", "S", "P",
+                   office=office)
+        for i, (wave, office) in enumerate(
+            (rng.choice(["1", "2", "3"]), rng.choice(["", "seimas"])) for _ in range(120)
+        )
+    ]  # fmt: skip
+    cards = list({(c.office, c.wave, c.sender_id, c.prisoner_id): c for c in cards}.values())
+    cards.append(LedgerCard(new_code(rng), "C", "2", "S0", "Q", "ru", "S", "Q"))  # wave 2 alone
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        ledger.record_generated(cards)
+        for card in cards:
+            for status in rng.choice([[], ["sent"], ["void"], ["void", "unvoid"],
+                                      ["sent", "reply"], ["void", "unvoid", "void"]]):  # fmt: skip
+                ledger.record_event(card.code, status, "desk")
+        for wave, office in [("2", ""), ("3", "seimas"), ("4", "")]:
+            campaign = types.SimpleNamespace(name="C", wave=wave, office=office)
+            made: dict[str, int] = {}
+            sent: dict[str, int] = {}
+            for card in ledger.cards("C"):  # the reading it replaced
+                made.setdefault(card.prisoner_id, 0)
+                sent.setdefault(card.prisoner_id, 0)
+                history = [e.status for e in ledger.history(card.code)]
+                if card.wave == wave or is_void(history):
+                    continue
+                made[card.prisoner_id] += 1
+                sent[card.prisoner_id] += bool(set(history) & OUT_STATUSES)
+            expected = {pid: Tally(generated=made[pid], sent=sent[pid]) for pid in made}
+            found = _tallies_before(ledger, campaign)  # type: ignore[arg-type]
+            assert list(found.items()) == list(expected.items())  # the order too
+            pairs = _earlier(campaign, None, ledger).history  # type: ignore[arg-type]
+            assert pairs == [(c.wave, c.sender_id, c.prisoner_id) for c in ledger.cards("C")
+                             if c.wave != wave and c.office == office]  # fmt: skip
+            assert found["Q"] == (Tally() if wave == "2" else expected["Q"])
+        for slow in ("cards", "history"):  # a card object, or a query, a card
+            monkeypatch.setattr(Ledger, slow, lambda *_, s=slow: pytest.fail(f"Ledger.{s} read"))
+        assert _earlier(campaign, None, ledger).tallies == found  # type: ignore[arg-type]

@@ -158,6 +158,26 @@ def test_check_and_assign_report_the_changes_since_the_last_wave(campaign: Path)
     assert "moved since" in again.stdout and "reprint" not in again.stdout
 
 
+def test_an_unchanged_list_is_not_read_back_from_the_ledger(
+    campaign: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list the last wave recorded is compared by its hash first: a check or a reprint
+    with the same list does not read its rows back (100,000 of them are some 100 MB)."""
+    assert run("-c", campaign, "cards", "-o", campaign / "w1.pdf").exit_code == 0
+
+    def read_back(self: Ledger, name: str) -> None:
+        raise AssertionError(f"the rows of {name!r}'s last list were read back")
+
+    monkeypatch.setattr(Ledger, "last_list", read_back)
+    checked = run("-c", campaign, "check")
+    assert checked.exit_code == 0 and "warning" not in checked.stdout, checked.stdout
+    reprinted = run("-c", campaign, "cards", "-o", campaign / "again.pdf")
+    assert reprinted.exit_code == 0, reprinted.stdout
+    _edit_list(campaign / "prisoners.csv")  # another list: its rows are compared
+    with pytest.raises(AssertionError, match="were read back"):
+        run("-c", campaign, "check", "--wave", "T2")
+
+
 def test_list_rows_find_every_prisoner_by_id_and_no_other() -> None:
     """The rows the ledger stores and the hash reads: each id once, its later row if repeated."""
     rows = list_rows(

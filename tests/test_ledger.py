@@ -425,6 +425,9 @@ def test_prisoner_lists_round_trip(ledger_url: str) -> None:
     with Ledger.open(ledger_url) as ledger:
         assert ledger.last_list("spring").wave == "2"
         assert ledger.last_list("other") == first
+        assert ledger.last_list_hash("spring") == ("2", "def")
+        assert ledger.last_list_hash("other") == ("1", "abc")
+        assert ledger.last_list_hash("nobody") is None
 
 
 def test_message_is_kept_per_card(ledger_url: str) -> None:
@@ -633,3 +636,26 @@ def test_a_print_run_on_sqlite_loads_no_database_library(tmp_path: Path) -> None
         assert not imported & {"sqlalchemy", "psycopg"}, out
     with Ledger.open(tmp_path / "c" / "tracking.db") as ledger:
         assert ledger.count_cards() == 45 and ledger.count_events() == 45
+
+
+def test_statuses_are_every_status_a_card_had_and_equal_sets_are_one(ledger_url: str) -> None:
+    """What a reprint reads of the wave's history: per code every status it has had (as
+    the events say), one office's or all; equal sets shared, so 100,000 cost no set each."""
+    cards = make_cards(5)  # the last two: "generated" alone
+    other = LedgerCard(**{**dataclasses.asdict(make_cards(1, seed=8)[0]), "office": "seimas"})
+    with Ledger.open(ledger_url) as ledger:
+        ledger.record_generated([*cards, other], at=AT)
+        for code, status in [(cards[0].code, "sent"), (cards[0].code, "returned"),
+                             (cards[1].code, "sent"), (cards[2].code, "void"),
+                             (other.code, "sent")]:  # fmt: skip
+            ledger.record_event(code, status, "desk")
+        found = ledger.statuses("spring", office="")
+        expected: dict[str, set[str]] = {}
+        for event in ledger.events("spring", office=""):
+            expected.setdefault(event.code, set()).add(event.status)
+        assert found == {code: frozenset(s) for code, s in expected.items()}
+        assert found[cards[1].code] == {"generated", "sent"} and other.code not in found
+        assert found[cards[3].code] is found[cards[4].code] == {"generated"}
+        assert len({id(s) for s in found.values()}) == len(set(found.values()))  # one of each
+        assert set(ledger.statuses("spring")) == {c.code for c in [*cards, other]}
+        assert ledger.statuses("nobody") == {}

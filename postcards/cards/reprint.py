@@ -11,6 +11,7 @@ These functions are pure: the ledger's facts come in as data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from postcards.codes import CodeError, format_code, parse_code
@@ -74,7 +75,7 @@ def select(
     selection: Selection,
     codes: Mapping[tuple[str, str], str],
     cards: Mapping[str, LedgerCard],
-    statuses: Mapping[str, set[str]],
+    statuses: Mapping[str, AbstractSet[str]],
     wave: str,
     office: str = "",
 ) -> list[Pairing]:
@@ -108,7 +109,7 @@ def select(
 
 
 def _went_out(
-    codes: Mapping[tuple[str, str], str], statuses: Mapping[str, set[str]], pairing: Pairing
+    codes: Mapping[tuple[str, str], str], statuses: Mapping[str, AbstractSet[str]], pairing: Pairing
 ) -> bool:
     code = codes.get((pairing.sender.id, pairing.prisoner.id))
     return code is not None and bool(statuses.get(code, set()) & OUT_STATUSES)
@@ -163,6 +164,6 @@ def _why_not_planned(code: str, card: LedgerCard | None, wave: str, office: str)
     )
 
 
-def already_sent(printed: Iterable[str], statuses: Mapping[str, set[str]]) -> int:
+def already_sent(printed: Iterable[str], statuses: Mapping[str, AbstractSet[str]]) -> int:
     """How many of the printed codes had already gone out (sent, or later news of it)."""
     return sum(bool(statuses.get(code, set()) & OUT_STATUSES) for code in printed)

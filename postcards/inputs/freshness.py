@@ -325,8 +325,11 @@ def freshness_problems(
         problems += [age] if age else []
     if ledger is None:
         return problems  # no wave printed yet: nothing to compare with
+    recorded = ledger.last_list_hash(campaign)
+    if recorded is None or recorded[1] == snapshot(prisoners, "").list_hash:
+        return problems  # the same list as the last wave's: its rows need not be read
     last = ledger.last_list(campaign)
-    if last is None or last.list_hash == snapshot(prisoners, "").list_hash:
+    if last is None:  # another process renamed the campaign meanwhile
         return problems
     changes = compare(last, prisoners.records)
     moved = {f.prisoner_id for f in changes if f.kind == "transferred"}

@@ -31,7 +31,7 @@ from postcards.jobs.lists import (
 from postcards.jobs.offices import office_problems, renamed_problem
 from postcards.jobs.outputs import check_outputs, protected_paths, same_file
 from postcards.ledger.book import Ledger
-from postcards.ledger.model import OUT_STATUSES, Tally, is_void
+from postcards.ledger.model import Tally
 from postcards.ledger.renaming import is_shared
 from postcards.pairing.assignments import (
     ASSIGNMENT_COLUMNS,
@@ -265,13 +265,14 @@ def _explicit_pairs(
 def _earlier(campaign: Settings, output: Path | None, ledger: Ledger | None) -> _Earlier:
     """Tallies and pairs of earlier waves: from the ledger, else the assignments files."""
     if ledger is not None:
-        cards = [c for c in ledger.cards(campaign.name) if c.wave != campaign.wave]
+        cards = ledger.earlier_cards(campaign.name, campaign.wave)
         if cards:
             own = campaign.office  # godchildren are this office's senders' own
             return _Earlier(
                 _tallies_before(ledger, campaign),
-                [(c.wave, c.sender_id, c.prisoner_id) for c in cards if c.office == own],
-            )
+                [(wave, sender, prisoner) for wave, office, sender, prisoner in cards
+                 if office == own],
+            )  # fmt: skip
     history = [row for path in _sources(campaign, output) for row in _file_history(path)]
     return _Earlier({}, [row for row in history if row[0] != campaign.wave])
 
@@ -282,19 +283,18 @@ def _tallies_before(ledger: Ledger, campaign: Settings) -> dict[str, Tally]:
     The wave's own pairs are counted apart (:meth:`Ledger.others_in_wave`); leaving this
     office's out makes a rerun after printing deal the same pairs.
     """
-    totals = ledger.tallies(campaign.name, by="prisoner")
-    sent = {pid: t.sent for pid, t in totals.items()}
-    made = {pid: t.generated for pid, t in totals.items()}
-    for card in ledger.cards(campaign.name):
-        if card.wave != campaign.wave:
+    this_wave = ledger.wave_codes(campaign.name, campaign.wave)
+    made: dict[str, int] = {}
+    sent: dict[str, int] = {}
+    for card in ledger.standings(campaign.name):  # one stream, not a query a card
+        pid = card.prisoner_id
+        if pid not in made:  # every prisoner with a card, in the order first met
+            made[pid] = sent[pid] = 0
+        if card.code in this_wave or card.void:
             continue
-        history = [e.status for e in ledger.history(card.code)]
-        if is_void(history):
-            continue
-        statuses = set(history)
-        made[card.prisoner_id] -= 1
-        sent[card.prisoner_id] -= bool(statuses & OUT_STATUSES)
-    return {pid: Tally(generated=made[pid], sent=sent[pid]) for pid in totals}
+        made[pid] += 1
+        sent[pid] += card.went_out
+    return {pid: Tally(generated=made[pid], sent=sent[pid]) for pid in made}
 
 
 def _file_history(path: Path) -> Iterator[tuple[str, str, str]]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -277,7 +278,7 @@ def _selected(
     ledger: Ledger | None,
     pairings: list[Pairing],
     options: CardOptions,
-) -> tuple[list[Pairing], dict[str, set[str]]]:
+) -> tuple[list[Pairing], Mapping[str, AbstractSet[str]]]:
     """The cards this run prints (all, or a reprint's) and their codes' statuses.
 
     The statuses are every status each of the wave's codes has had, from the ledger.
@@ -286,9 +287,7 @@ def _selected(
     if ledger is None:
         return select(pairings, selection, {}, {}, {}, campaign.wave), {}
     codes = ledger.codes_for(campaign.name, campaign.wave, campaign.office)
-    statuses: dict[str, set[str]] = {}
-    for event in ledger.events(campaign.name, campaign.office):
-        statuses.setdefault(event.code, set()).add(event.status)
+    statuses = ledger.statuses(campaign.name, campaign.office)
     cards = {
         code: card
         for code in selection.codes

@@ -132,6 +132,46 @@ class Ledger(NewCards):
         rows = self._rows(f"{query} ORDER BY e.id", {"campaign": campaign, "office": office})
         return [Event(*row) for row in rows]
 
+    def wave_codes(self, campaign: str, wave: str) -> set[str]:
+        """The code of every card of a wave: every office's, void ones too."""
+        query = "SELECT code FROM cards WHERE campaign = :campaign AND wave = :wave"
+        return {code for (code,) in self._rows(query, {"campaign": campaign, "wave": wave})}
+
+    def earlier_cards(self, campaign: str, wave: str) -> list[tuple[str, str, str, str]]:
+        """(wave, office, sender id, prisoner id) of the cards of every other wave, oldest first.
+
+        What pairing needs of earlier waves, without a card object each (a campaign of
+        100,000 cards read whole took some 100 MB, for a moment, at every pairing).
+        """
+        return self._rows(
+            "SELECT wave, office, sender_id, prisoner_id FROM cards WHERE campaign = :campaign "
+            "AND wave <> :wave ORDER BY created_at, code",
+            {"campaign": campaign, "wave": wave},
+        )
+
+    def statuses(self, campaign: str, office: str | None = None) -> dict[str, frozenset[str]]:
+        """Every status each card of a campaign (of one office, or of all) has had, by code.
+
+        Read as a stream, and each set of statuses made once and shared: a reprint of
+        100,000 cards kept an event object and a set of its own a card (about 40 MB).
+        """
+        query = (
+            "SELECT e.code, e.status FROM events e JOIN cards c ON e.code = c.code "
+            "WHERE c.campaign = :campaign"
+        )
+        if office is not None:
+            query += " AND c.office = :office"
+        found: dict[str, frozenset[str]] = {}
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        none: frozenset[str] = frozenset()
+        with self._read() as session:
+            for code, status in session.stream(query, {"campaign": campaign, "office": office}):
+                had = found.get(code, none)
+                if status not in had:
+                    more = had | {status}
+                    found[code] = shared.setdefault(more, more)
+        return found
+
     def record_generated(
         self, cards: Iterable[LedgerCard], by: str = GENERATED_BY, at: str | None = None
     ) -> int:

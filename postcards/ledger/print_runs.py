@@ -28,6 +28,10 @@ from postcards.ledger.model import (
 _BATCH = 2000
 #: ``json.dumps(…, ensure_ascii=False, sort_keys=True)``, with its encoder made once.
 _json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_Q_LAST_LIST = (
+    "SELECT id, wave, list_hash, recorded_at, list_date, source FROM prisoner_lists "
+    "WHERE campaign = :campaign ORDER BY id DESC LIMIT 1"
+)
 _INSERT_LIST_ROWS = "INSERT INTO prisoner_list_rows (list_id, prisoner_id, fields) VALUES (?, ?, ?)"
 
 
@@ -39,13 +43,18 @@ class PrintRuns(Database):
     _insert_cards: Callable[..., tuple[int, int]]
     _record_senders: Callable[[Session, Iterable[LedgerSender]], None]
 
+    def last_list_hash(self, campaign: str) -> tuple[str, str] | None:
+        """The wave and hash of the prisoner list the newest wave recorded, or None.
+
+        Enough to tell that a list is the one recorded last, without reading its rows (a
+        list of 100,000 is some 100 MB once read).
+        """
+        rows = self._rows(_Q_LAST_LIST, {"campaign": campaign})
+        return (rows[0][1], rows[0][2]) if rows else None
+
     def last_list(self, campaign: str) -> PrisonerList | None:
         """The prisoner list the newest wave recorded, or None before the first wave."""
-        rows = self._rows(
-            "SELECT id, wave, list_hash, recorded_at, list_date, source FROM prisoner_lists "
-            "WHERE campaign = :campaign ORDER BY id DESC LIMIT 1",
-            {"campaign": campaign},
-        )
+        rows = self._rows(_Q_LAST_LIST, {"campaign": campaign})
         if not rows:
             return None
         list_id, wave, list_hash, recorded_at, list_date, source = rows[0]
@@ -129,11 +138,7 @@ class PrintRuns(Database):
 
         The same list as the last one is not stored twice.
         """
-        last = self.last_list(campaign)
-        if last is not None and (last.list_hash, last.wave) == (
-            prisoners.list_hash,
-            prisoners.wave,
-        ):
+        if self.last_list_hash(campaign) == (prisoners.wave, prisoners.list_hash):
             return False
         with self._write(serialise=True) as session:
             list_id = session.scalar(
