@@ -63,6 +63,15 @@ def _history_and_nonce(session: Session, code: str, nonce: str) -> tuple[list[Ev
     return history, next((row for row in rows if row[5] == nonce), None)
 
 
+def _campaign_events(columns: str, office: str | None) -> str:
+    """SQL for ``columns`` of the events of a campaign's cards (of one office, or of all)."""
+    query = (
+        f"SELECT {columns} FROM events e JOIN cards c ON e.code = c.code "
+        "WHERE c.campaign = :campaign"
+    )
+    return query + (" AND c.office = :office" if office is not None else "")
+
+
 def _event_row(event: Event) -> dict[str, str]:
     return {"code": event.code, "status": event.status, "at": event.at,
             "by_name": event.by, "note": event.note}  # fmt: skip
@@ -123,13 +132,8 @@ class Ledger(NewCards):
     def events(self, campaign: str, office: str | None = None) -> list[Event]:
         """Every event of a campaign's cards (of one office, or of all), in recorded order."""
         columns = ", ".join(f"e.{column}" for column in EVENT_COLUMNS.split(", "))
-        query = (
-            f"SELECT {columns} FROM events e JOIN cards c ON e.code = c.code "
-            "WHERE c.campaign = :campaign"
-        )
-        if office is not None:
-            query += " AND c.office = :office"
-        rows = self._rows(f"{query} ORDER BY e.id", {"campaign": campaign, "office": office})
+        query = _campaign_events(columns, office) + " ORDER BY e.id"
+        rows = self._rows(query, {"campaign": campaign, "office": office})
         return [Event(*row) for row in rows]
 
     def wave_codes(self, campaign: str, wave: str) -> set[str]:
@@ -155,12 +159,7 @@ class Ledger(NewCards):
         Read as a stream, and each set of statuses made once and shared: 9 MB for a wave of
         100,000 cards, where an event object and a set of its own a card kept 35 MB.
         """
-        query = (
-            "SELECT e.code, e.status FROM events e JOIN cards c ON e.code = c.code "
-            "WHERE c.campaign = :campaign"
-        )
-        if office is not None:
-            query += " AND c.office = :office"
+        query = _campaign_events("e.code, e.status", office)
         found: dict[str, frozenset[str]] = {}
         shared: dict[frozenset[str], frozenset[str]] = {}
         none: frozenset[str] = frozenset()

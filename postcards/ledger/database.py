@@ -66,9 +66,12 @@ class Session:
         self.dialect = engine.dialect
 
     def _execute(self, sql: str, params: Params) -> Any:
-        if params and (why := unkeepable_parameter(params, executemany=False)) is not None:
-            raise self._database._error(why)
+        self._check(params)
         return self.connection.execute(self._engine.statement(sql), params)
+
+    def _check(self, params: Params, many: bool = False) -> None:
+        if params and (why := unkeepable_parameter(params, executemany=many)) is not None:
+            raise self._database._error(why)
 
     def rows(self, sql: str, params: Params = ()) -> list[tuple]:
         """Every row the query gives."""
@@ -90,8 +93,7 @@ class Session:
 
     def run_many(self, sql: str, rows: Sequence[Params]) -> None:
         """One statement over many rows (the driver's prepared bulk path)."""
-        if (why := unkeepable_parameter(rows, executemany=True)) is not None:
-            raise self._database._error(why)
+        self._check(rows, many=True)
         statement = self._engine.statement(sql)
         if self.dialect == "sqlite":
             self.connection.executemany(statement, rows)
@@ -101,8 +103,7 @@ class Session:
 
     def stream(self, sql: str, params: Params = ()) -> Iterator[Sequence[Any]]:
         """The query's rows as they come, not a whole result at once."""
-        if params and (why := unkeepable_parameter(params, executemany=False)) is not None:
-            raise self._database._error(why)
+        self._check(params)
         return self._engine.stream(self.connection, sql, params)
 
 
